@@ -1,0 +1,243 @@
+package compiler
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Target names, as capgate spells them.
+const (
+	TargetBwrap    = "bwrap"
+	TargetDocker   = "docker"
+	TargetSquid    = "squid"
+	TargetNftables = "nftables"
+)
+
+// Targets lists every target in the order the CLI's --target all prints them.
+var Targets = []string{TargetBwrap, TargetDocker, TargetSquid, TargetNftables}
+
+// EgressRule is one allowed destination. Port 0 is capgate's null: any port.
+type EgressRule struct {
+	Host         string
+	Port         int
+	BlockPrivate bool
+}
+
+// AssertionOut is an assertion as artifacts list it.
+type AssertionOut struct {
+	ID          string
+	Description string
+}
+
+// Provenance ties an artifact to the manifest it was compiled from.
+type Provenance struct {
+	ManifestHash     string
+	GrammarVersion   string
+	Canonicalization string
+}
+
+// Unenforceable is an egress rule a target cannot express, with the reason.
+type Unenforceable struct {
+	Rule   EgressRule
+	Reason string
+}
+
+// Artifact is the output of one target. Sandbox targets (bwrap, docker) fill
+// Argv, Egress, EnvInjections and Assertions; egress targets (squid,
+// nftables) fill Config, Filename and Unenforceable.
+type Artifact struct {
+	Target        string
+	Argv          []string
+	Egress        []EgressRule
+	EnvInjections []string
+	Assertions    []AssertionOut
+	Config        string
+	Filename      string
+	Unenforceable []Unenforceable
+	Provenance    Provenance
+	Notes         []string
+}
+
+// IsEgress reports whether a is a squid or nftables artifact.
+func (a *Artifact) IsEgress() bool {
+	return a.Target == TargetSquid || a.Target == TargetNftables
+}
+
+// jsonw writes JSON the way JavaScript's JSON.stringify(v, null, indent)
+// does, so that output matches capgate's byte for byte.
+type jsonw struct {
+	b      []byte
+	indent string
+	depth  int
+	first  []bool
+}
+
+func (w *jsonw) nl() {
+	if w.indent == "" {
+		return
+	}
+	w.b = append(w.b, '\n')
+	for i := 0; i < w.depth; i++ {
+		w.b = append(w.b, w.indent...)
+	}
+}
+
+func (w *jsonw) sep() {
+	n := len(w.first) - 1
+	if n < 0 {
+		return
+	}
+	if !w.first[n] {
+		w.b = append(w.b, ',')
+	}
+	w.first[n] = false
+	w.nl()
+}
+
+func (w *jsonw) open(c byte) {
+	w.b = append(w.b, c)
+	w.depth++
+	w.first = append(w.first, true)
+}
+
+func (w *jsonw) close(c byte) {
+	empty := w.first[len(w.first)-1]
+	w.first = w.first[:len(w.first)-1]
+	w.depth--
+	if !empty {
+		w.nl()
+	}
+	w.b = append(w.b, c)
+}
+
+func (w *jsonw) key(k string) {
+	w.sep()
+	w.b = AppendJSONString(w.b, k)
+	w.b = append(w.b, ':')
+	if w.indent != "" {
+		w.b = append(w.b, ' ')
+	}
+}
+
+func (w *jsonw) str(s string) { w.b = AppendJSONString(w.b, s) }
+
+func (w *jsonw) strs(ss []string) {
+	w.open('[')
+	for _, s := range ss {
+		w.sep()
+		w.str(s)
+	}
+	w.close(']')
+}
+
+func (w *jsonw) rule(r EgressRule) {
+	w.open('{')
+	w.key("host")
+	w.str(r.Host)
+	w.key("port")
+	if r.Port == 0 {
+		w.b = append(w.b, "null"...)
+	} else {
+		w.b = strconv.AppendInt(w.b, int64(r.Port), 10)
+	}
+	w.key("blockPrivate")
+	w.b = strconv.AppendBool(w.b, r.BlockPrivate)
+	w.close('}')
+}
+
+func (w *jsonw) artifact(a *Artifact) {
+	w.open('{')
+	if a.IsEgress() {
+		w.key("target")
+		w.str(a.Target)
+		w.key("config")
+		w.str(a.Config)
+		w.key("filename")
+		w.str(a.Filename)
+		w.key("unenforceable")
+		w.open('[')
+		for _, u := range a.Unenforceable {
+			w.sep()
+			w.open('{')
+			w.key("rule")
+			w.rule(u.Rule)
+			w.key("reason")
+			w.str(u.Reason)
+			w.close('}')
+		}
+		w.close(']')
+	} else {
+		w.key("argv")
+		w.strs(a.Argv)
+		w.key("egress")
+		w.open('[')
+		for _, r := range a.Egress {
+			w.sep()
+			w.rule(r)
+		}
+		w.close(']')
+		w.key("envInjections")
+		w.strs(a.EnvInjections)
+		w.key("assertions")
+		w.open('[')
+		for _, as := range a.Assertions {
+			w.sep()
+			w.open('{')
+			w.key("id")
+			w.str(as.ID)
+			w.key("description")
+			w.str(as.Description)
+			w.close('}')
+		}
+		w.close(']')
+	}
+	w.key("provenance")
+	w.open('{')
+	w.key("manifestHash")
+	w.str(a.Provenance.ManifestHash)
+	w.key("grammarVersion")
+	w.str(a.Provenance.GrammarVersion)
+	w.key("canonicalization")
+	w.str(a.Provenance.Canonicalization)
+	w.close('}')
+	w.key("notes")
+	w.strs(a.Notes)
+	w.close('}')
+}
+
+// AppendJSON appends a as JSON in capgate's key order. pretty indents by two
+// spaces as capgate's --pretty does.
+func (a *Artifact) AppendJSON(b []byte, pretty bool) []byte {
+	w := &jsonw{b: b}
+	if pretty {
+		w.indent = "  "
+	}
+	w.artifact(a)
+	return w.b
+}
+
+// AppendAllJSON appends {"bwrap": A, "docker": A, "squid": A, "nftables": A}
+// for the given artifacts, in that order, skipping nil ones.
+func AppendAllJSON(b []byte, arts map[string]*Artifact, pretty bool) []byte {
+	w := &jsonw{b: b}
+	if pretty {
+		w.indent = "  "
+	}
+	w.open('{')
+	for _, t := range Targets {
+		if a := arts[t]; a != nil {
+			w.key(t)
+			w.artifact(a)
+		}
+	}
+	w.close('}')
+	return w.b
+}
+
+// isIPLiteral reports whether h is an IPv4 dotted quad or an IPv6 literal.
+func isIPLiteral(h string) (v6, ok bool) {
+	if strings.Contains(h, ":") {
+		return true, isIPv6(h)
+	}
+	return false, isIPv4(h)
+}

@@ -1,0 +1,290 @@
+package compiler
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// The capability kinds of grammar 0.0.
+const (
+	KindFS     = "fs"
+	KindNet    = "net"
+	KindExec   = "exec"
+	KindEnv    = "env"
+	KindIPC    = "ipc"
+	KindClock  = "clock"
+	KindAssert = "assert"
+)
+
+// Capability is one parsed capability string.
+type Capability struct {
+	Kind    string
+	Actions []string // fs, net, exec, env, ipc
+
+	Path     string // fs
+	Host     string // net
+	Port     int    // net; 0 means any port (capgate's null)
+	Binary   string // exec
+	EnvName  string // env
+	Endpoint string // ipc
+	Source   string // clock
+	ID       string // assert
+	Desc     string // assert
+
+	// NestedSandbox is the ?nestedSandbox=true refinement.
+	NestedSandbox bool
+
+	// Src is the capability string as written, with its position.
+	Src CapString
+}
+
+// splitCap splits s on ':' outside double quotes, dropping the quotes, and
+// separates a '?query' refinement (the first '?' outside quotes).
+func splitCap(s string) (parts []string, query string, hasQuery bool) {
+	var cur strings.Builder
+	inQ := false
+	parts = make([]string, 0, 4)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"':
+			inQ = !inQ
+		case c == '?' && !inQ:
+			parts = append(parts, cur.String())
+			return parts, s[i+1:], true
+		case c == ':' && !inQ:
+			parts = append(parts, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	parts = append(parts, cur.String())
+	return parts, "", false
+}
+
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+func unsafeErr(pos Pos, what string) *Error {
+	return &Error{Code: CodeUnsafe, Message: "refused: " + what, Pos: pos}
+}
+
+// ParseCapability parses one capability string.
+func ParseCapability(cs CapString) (*Capability, error) {
+	raw := cs.Text
+	pos := cs.Pos
+	if hasControl(raw) {
+		return nil, unsafeErr(pos, "control character")
+	}
+	parts, query, _ := splitCap(raw)
+	if len(parts) < 2 {
+		return nil, errAt(pos, CodeMalformed, "expected at least <kind>:<scope>, got %s", jsQuote(raw))
+	}
+	c := &Capability{Kind: parts[0], Src: cs}
+	if query != "" {
+		for _, kv := range strings.Split(query, "&") {
+			if k, v, _ := strings.Cut(kv, "="); k == "nestedSandbox" && v == "true" {
+				c.NestedSandbox = true
+			}
+		}
+	}
+	switch c.Kind {
+	case KindFS:
+		if len(parts) != 3 {
+			return nil, errAt(pos, CodeFSShape, "fs needs <actions>:<path>, got %s", jsQuote(raw))
+		}
+		acts, err := actions(pos, raw, "fs", parts[1], fsActions)
+		if err != nil {
+			return nil, err
+		}
+		c.Actions = acts
+		c.Path = parts[2]
+		if !strings.HasPrefix(c.Path, "/") {
+			return nil, errAt(pos, CodeFSRelative, "fs path must be absolute: %s", jsQuote(c.Path))
+		}
+		if strings.Contains(c.Path, ":") {
+			return nil, unsafeErr(pos, "fs colon")
+		}
+	case KindNet:
+		if len(parts) != 3 && len(parts) != 4 {
+			return nil, errAt(pos, CodeNetShape, "net needs <actions>:<host>[:<port>], got %s", jsQuote(raw))
+		}
+		acts, err := actions(pos, raw, "net", parts[1], netActions)
+		if err != nil {
+			return nil, err
+		}
+		c.Actions = acts
+		c.Host = parts[2]
+		if c.Host == "" {
+			return nil, errAt(pos, CodeNetShape, "net needs <actions>:<host>[:<port>], got %s", jsQuote(raw))
+		}
+		if len(parts) == 4 {
+			p, ok := jsParseInt(parts[3])
+			if !ok || p < 1 || p > 65535 {
+				return nil, errAt(pos, CodeNetPort, "net port out of range: %s", jsQuote(parts[3]))
+			}
+			c.Port = p
+		}
+		if why := unsafeHost(c.Host); why != "" {
+			return nil, unsafeErr(pos, why)
+		}
+	case KindExec:
+		if len(parts) != 3 {
+			return nil, errAt(pos, CodeExecShape, "exec needs <actions>:<binary>, got %s", jsQuote(raw))
+		}
+		acts, err := actions(pos, raw, "exec", parts[1], execActions)
+		if err != nil {
+			return nil, err
+		}
+		c.Actions = acts
+		c.Binary = parts[2]
+		if c.Binary == "" || strings.Contains(c.Binary, "/") {
+			return nil, errAt(pos, CodeExecPath, "exec binary is a basename only: %s", jsQuote(c.Binary))
+		}
+	case KindEnv:
+		if len(parts) != 3 {
+			return nil, errAt(pos, CodeEnvShape, "env needs <actions>:<name>, got %s", jsQuote(raw))
+		}
+		acts, err := actions(pos, raw, "env", parts[1], envActions)
+		if err != nil {
+			return nil, err
+		}
+		c.Actions = acts
+		c.EnvName = parts[2]
+		if !upperSnake(c.EnvName) {
+			return nil, errAt(pos, CodeEnvName, "env var name must be UPPER_SNAKE: %s", jsQuote(c.EnvName))
+		}
+	case KindIPC:
+		if len(parts) != 3 {
+			return nil, errAt(pos, CodeIPCShape, "ipc needs <actions>:<endpoint>, got %s", jsQuote(raw))
+		}
+		acts, err := actions(pos, raw, "ipc", parts[1], ipcActions)
+		if err != nil {
+			return nil, err
+		}
+		c.Actions = acts
+		c.Endpoint = parts[2]
+		if p, ok := strings.CutPrefix(c.Endpoint, "unix:"); ok && strings.Contains(p, ":") {
+			return nil, unsafeErr(pos, "ipc colon")
+		}
+	case KindClock:
+		c.Source = strings.Join(parts[1:], ":")
+		if c.Source != "system" && c.Source != "tzdata" {
+			return nil, errAt(pos, CodeClockSource, "clock source must be system|tzdata: %s", jsQuote(c.Source))
+		}
+	case KindAssert:
+		c.ID = parts[1]
+		c.Desc = strings.Join(parts[2:], ":")
+		if c.Desc == "" {
+			c.Desc = c.ID
+		}
+	default:
+		return nil, errAt(pos, CodeUnknownKind, "unknown capability kind %s", jsQuote(c.Kind))
+	}
+	return c, nil
+}
+
+var (
+	fsActions   = []string{"read", "write", "create", "delete"}
+	netActions  = []string{"connect"}
+	execActions = []string{"spawn"}
+	envActions  = []string{"read", "inject"}
+	ipcActions  = []string{"connect"}
+)
+
+func actions(pos Pos, raw, kind, s string, allowed []string) ([]string, error) {
+	if s == "" {
+		return nil, errAt(pos, CodeActionsEmpty, "%s requires actions in %s", kind, jsQuote(raw))
+	}
+	out := strings.Split(s, ",")
+	for i, a := range out {
+		a = strings.TrimSpace(a)
+		out[i] = a
+		ok := false
+		for _, x := range allowed {
+			if a == x {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return nil, errAt(pos, CodeActionUnknown, "%s action %s not allowed", kind, jsQuote(a))
+		}
+	}
+	return out, nil
+}
+
+func upperSnake(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_' || (c >= 'A' && c <= 'Z'):
+		case c >= '0' && c <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// jsParseInt reads a decimal integer as JavaScript's parseInt(s, 10) does:
+// leading white space and one sign are skipped, digits are read, anything
+// after them is ignored. ok is false where parseInt gives NaN. Values
+// beyond 65536 are clamped, which keeps range checks exact.
+func jsParseInt(s string) (n int, ok bool) {
+	s = strings.TrimLeft(s, " \t\n\v\f\r\u00a0\ufeff\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+	neg := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	digits := 0
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			break
+		}
+		digits++
+		if n <= 65536 {
+			n = n*10 + int(c-'0')
+		}
+	}
+	if digits == 0 {
+		return 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// unsafeHost returns why host cannot go into a squid or nftables config
+// verbatim, or "".
+func unsafeHost(h string) string {
+	for i := 0; i < len(h); i++ {
+		switch h[i] {
+		case ' ', '\t', '#', ';', '{', '}', '"', '\'', '\\', ',':
+			return "host char"
+		}
+	}
+	for _, r := range h {
+		if r == 0x85 || r == 0xa0 || r == 0x1680 || (r >= 0x2000 && r <= 0x200a) || r == 0x2028 || r == 0x2029 || r == 0x202f || r == 0x205f || r == 0x3000 {
+			return "host char"
+		}
+	}
+	if strings.Contains(h, ":") {
+		if a, err := netip.ParseAddr(h); err != nil || !a.Is6() || a.Zone() != "" {
+			return "host colon"
+		}
+	}
+	return ""
+}

@@ -1,0 +1,503 @@
+package compiler
+
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Kind is the type of a JSON value.
+type Kind uint8
+
+// The JSON value kinds.
+const (
+	Null Kind = iota
+	Bool
+	Number
+	String
+	Array
+	Object
+)
+
+// Pos is a position in a source file. Line and Col are 1-based; Col counts
+// characters (runes), as editors and GitHub annotations do.
+type Pos struct {
+	Offset int
+	Line   int
+	Col    int
+}
+
+// Value is a parsed JSON value that remembers where it stood in the source.
+//
+// Objects follow JavaScript's JSON.parse: keys are case-sensitive, a
+// duplicate key replaces the earlier value but keeps the earlier key's place.
+// Strings are held as WTF-8, so a lone surrogate escape (\ud800) survives
+// and can be written back exactly.
+type Value struct {
+	Kind  Kind
+	Str   string   // String: the decoded text; Number: the literal; Bool: "true" or "false"
+	Items []*Value // Array elements
+	Keys  []string // Object keys in first-insertion order
+	Vals  []*Value // Object values, parallel to Keys
+	Pos   Pos
+}
+
+// Get returns the value of key k in an object, or nil.
+func (v *Value) Get(k string) *Value {
+	if v == nil || v.Kind != Object {
+		return nil
+	}
+	for i, key := range v.Keys {
+		if key == k {
+			return v.Vals[i]
+		}
+	}
+	return nil
+}
+
+// ParseError is a JSON syntax error. Message follows V8's JSON.parse wording,
+// which is what capgate's CLI prints.
+type ParseError struct {
+	Pos     Pos
+	Message string
+}
+
+func (e *ParseError) Error() string { return e.Message }
+
+// maxDepth bounds nesting so that hostile input cannot exhaust the stack.
+const maxDepth = 10000
+
+type parser struct {
+	src   []byte
+	i     int
+	line  int
+	lineI int // offset where the current line starts
+	depth int
+}
+
+// ParseJSON parses exactly one JSON value, surrounded only by JSON
+// whitespace, from src.
+func ParseJSON(src []byte) (*Value, error) {
+	p := &parser{src: src, line: 1}
+	p.ws()
+	if p.i >= len(p.src) {
+		return nil, p.errEnd()
+	}
+	v, err := p.value()
+	if err != nil {
+		return nil, err
+	}
+	p.ws()
+	if p.i < len(p.src) {
+		return nil, p.errf("Unexpected non-whitespace character after JSON at position %d", p.jsPos(p.i))
+	}
+	return v, nil
+}
+
+func (p *parser) pos() Pos {
+	return Pos{Offset: p.i, Line: p.line, Col: utf8.RuneCount(p.src[p.lineI:p.i]) + 1}
+}
+
+func (p *parser) errf(format string, args ...any) error {
+	return &ParseError{Pos: p.pos(), Message: fmt.Sprintf(format, args...)}
+}
+
+func (p *parser) errEnd() error {
+	return &ParseError{Pos: p.pos(), Message: "Unexpected end of JSON input"}
+}
+
+// jsPos converts byte offset i to the UTF-16 index JavaScript reports.
+func (p *parser) jsPos(i int) int {
+	n := 0
+	for _, r := range string(p.src[:i]) {
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	return n
+}
+
+// errToken reports an unexpected character the way V8 does, with up to ten
+// characters of context on either side.
+func (p *parser) errToken() error {
+	if p.i >= len(p.src) {
+		return p.errEnd()
+	}
+	src := []rune(string(p.src))
+	at := len([]rune(string(p.src[:p.i])))
+	r := src[at]
+	const ctx = 10
+	if len(src) < 2*ctx+1 {
+		return p.errf("Unexpected token '%c', \"%s\" is not valid JSON", r, string(src))
+	}
+	start, end := max(at-ctx, 0), min(at+ctx, len(src))
+	pre, post := "...", "..."
+	if start == 0 {
+		pre = ""
+	}
+	if end == len(src) {
+		post = ""
+	}
+	return p.errf("Unexpected token '%c', %s\"%s\"%s is not valid JSON", r, pre, string(src[start:end]), post)
+}
+
+func (p *parser) ws() {
+	for p.i < len(p.src) {
+		switch p.src[p.i] {
+		case ' ', '\t', '\r':
+			p.i++
+		case '\n':
+			p.i++
+			p.line++
+			p.lineI = p.i
+		default:
+			return
+		}
+	}
+}
+
+func (p *parser) value() (*Value, error) {
+	if p.i >= len(p.src) {
+		return nil, p.errEnd()
+	}
+	start := p.pos()
+	switch c := p.src[p.i]; {
+	case c == '{':
+		return p.object(start)
+	case c == '[':
+		return p.array(start)
+	case c == '"':
+		s, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		return &Value{Kind: String, Str: s, Pos: start}, nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number(start)
+	case c == 't':
+		return p.lit("true", Bool, start)
+	case c == 'f':
+		return p.lit("false", Bool, start)
+	case c == 'n':
+		return p.lit("null", Null, start)
+	default:
+		return nil, p.errToken()
+	}
+}
+
+func (p *parser) lit(word string, k Kind, start Pos) (*Value, error) {
+	for j := 0; j < len(word); j++ {
+		if p.i >= len(p.src) {
+			return nil, p.errEnd()
+		}
+		if p.src[p.i] != word[j] {
+			return nil, p.errToken()
+		}
+		p.i++
+	}
+	v := &Value{Kind: k, Pos: start}
+	if k == Bool {
+		v.Str = word
+	}
+	return v, nil
+}
+
+func (p *parser) digits() int {
+	n := 0
+	for p.i < len(p.src) && p.src[p.i] >= '0' && p.src[p.i] <= '9' {
+		p.i++
+		n++
+	}
+	return n
+}
+
+func (p *parser) number(start Pos) (*Value, error) {
+	b := p.i
+	if p.src[p.i] == '-' {
+		p.i++
+	}
+	if p.i >= len(p.src) {
+		return nil, p.errf("No number after minus sign in JSON at position %d", p.jsPos(p.i))
+	}
+	if p.src[p.i] == '0' {
+		p.i++
+	} else if p.digits() == 0 {
+		return nil, p.errf("No number after minus sign in JSON at position %d", p.jsPos(p.i))
+	}
+	if p.i < len(p.src) && p.src[p.i] == '.' {
+		p.i++
+		if p.digits() == 0 {
+			if p.i >= len(p.src) {
+				return nil, p.errf("Unterminated fractional number in JSON at position %d", p.jsPos(p.i))
+			}
+			return nil, p.errf("Unterminated fractional number in JSON at position %d", p.jsPos(p.i))
+		}
+	}
+	if p.i < len(p.src) && (p.src[p.i] == 'e' || p.src[p.i] == 'E') {
+		p.i++
+		if p.i < len(p.src) && (p.src[p.i] == '+' || p.src[p.i] == '-') {
+			p.i++
+		}
+		if p.digits() == 0 {
+			return nil, p.errf("Exponent part is missing a number in JSON at position %d", p.jsPos(p.i))
+		}
+	}
+	return &Value{Kind: Number, Str: string(p.src[b:p.i]), Pos: start}, nil
+}
+
+func (p *parser) enter() error {
+	p.depth++
+	if p.depth > maxDepth {
+		return p.errf("JSON nested deeper than %d levels at position %d", maxDepth, p.jsPos(p.i))
+	}
+	return nil
+}
+
+func (p *parser) array(start Pos) (*Value, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	p.i++ // [
+	v := &Value{Kind: Array, Pos: start}
+	p.ws()
+	if p.i < len(p.src) && p.src[p.i] == ']' {
+		p.i++
+		p.depth--
+		return v, nil
+	}
+	for {
+		p.ws()
+		item, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		v.Items = append(v.Items, item)
+		p.ws()
+		if p.i >= len(p.src) {
+			return nil, p.errEnd()
+		}
+		switch p.src[p.i] {
+		case ',':
+			p.i++
+		case ']':
+			p.i++
+			p.depth--
+			return v, nil
+		default:
+			return nil, p.errf("Expected ',' or ']' after array element in JSON at position %d", p.jsPos(p.i))
+		}
+	}
+}
+
+func (p *parser) object(start Pos) (*Value, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	p.i++ // {
+	v := &Value{Kind: Object, Pos: start}
+	p.ws()
+	if p.i < len(p.src) && p.src[p.i] == '}' {
+		p.i++
+		p.depth--
+		return v, nil
+	}
+	for {
+		p.ws()
+		if p.i >= len(p.src) {
+			return nil, p.errEnd()
+		}
+		if p.src[p.i] != '"' {
+			return nil, p.errf("Expected double-quoted property name in JSON at position %d", p.jsPos(p.i))
+		}
+		key, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		p.ws()
+		if p.i >= len(p.src) {
+			return nil, p.errEnd()
+		}
+		if p.src[p.i] != ':' {
+			return nil, p.errf("Expected ':' after property name in JSON at position %d", p.jsPos(p.i))
+		}
+		p.i++
+		p.ws()
+		val, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		replaced := false
+		for k, existing := range v.Keys {
+			if existing == key {
+				v.Vals[k] = val
+				replaced = true
+				break
+			}
+		}
+		if !replaced {
+			v.Keys = append(v.Keys, key)
+			v.Vals = append(v.Vals, val)
+		}
+		p.ws()
+		if p.i >= len(p.src) {
+			return nil, p.errEnd()
+		}
+		switch p.src[p.i] {
+		case ',':
+			p.i++
+		case '}':
+			p.i++
+			p.depth--
+			return v, nil
+		default:
+			return nil, p.errf("Expected ',' or '}' after property value in JSON at position %d", p.jsPos(p.i))
+		}
+	}
+}
+
+func hexVal(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// str reads a string literal at p.i (which holds '"') and returns its
+// decoded text in WTF-8.
+func (p *parser) str() (string, error) {
+	p.i++
+	b := p.i
+	// Fast path: no escapes.
+	for p.i < len(p.src) {
+		c := p.src[p.i]
+		if c == '"' {
+			s := string(p.src[b:p.i])
+			p.i++
+			if !utf8.ValidString(s) {
+				return "", p.errf("Invalid UTF-8 in JSON string at position %d", p.jsPos(b))
+			}
+			return s, nil
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+		p.i++
+	}
+	buf := append([]byte(nil), p.src[b:p.i]...)
+	for {
+		if p.i >= len(p.src) {
+			return "", p.errf("Unterminated string in JSON at position %d", p.jsPos(p.i))
+		}
+		c := p.src[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			if !utf8.Valid(stripSurrogates(buf)) {
+				return "", p.errf("Invalid UTF-8 in JSON string at position %d", p.jsPos(b))
+			}
+			return string(buf), nil
+		case c < 0x20:
+			return "", p.errf("Bad control character in string literal in JSON at position %d", p.jsPos(p.i))
+		case c == '\\':
+			p.i++
+			if p.i >= len(p.src) {
+				return "", p.errf("Unterminated string in JSON at position %d", p.jsPos(p.i))
+			}
+			e := p.src[p.i]
+			p.i++
+			switch e {
+			case '"', '\\', '/':
+				buf = append(buf, e)
+			case 'b':
+				buf = append(buf, '\b')
+			case 'f':
+				buf = append(buf, '\f')
+			case 'n':
+				buf = append(buf, '\n')
+			case 'r':
+				buf = append(buf, '\r')
+			case 't':
+				buf = append(buf, '\t')
+			case 'u':
+				r, ok := p.hex4()
+				if !ok {
+					return "", p.errf("Bad Unicode escape in JSON at position %d", p.jsPos(p.i))
+				}
+				if r >= 0xD800 && r <= 0xDBFF && p.i+6 <= len(p.src) && p.src[p.i] == '\\' && p.src[p.i+1] == 'u' {
+					save := p.i
+					p.i += 2
+					lo, ok := p.hex4()
+					if ok && lo >= 0xDC00 && lo <= 0xDFFF {
+						buf = utf8.AppendRune(buf, 0x10000+(r-0xD800)<<10+(lo-0xDC00))
+						continue
+					}
+					p.i = save
+				}
+				buf = appendWTF8(buf, r)
+			default:
+				return "", p.errf("Bad escaped character in JSON at position %d", p.jsPos(p.i-1))
+			}
+		default:
+			buf = append(buf, c)
+			p.i++
+		}
+	}
+}
+
+func (p *parser) hex4() (rune, bool) {
+	if p.i+4 > len(p.src) {
+		return 0, false
+	}
+	var r rune
+	for j := 0; j < 4; j++ {
+		h := hexVal(p.src[p.i+j])
+		if h < 0 {
+			return 0, false
+		}
+		r = r<<4 | rune(h)
+	}
+	p.i += 4
+	return r, true
+}
+
+// appendWTF8 appends r, encoding a surrogate code point as the three bytes
+// UTF-8 would give it (WTF-8), which utf8.AppendRune refuses to do.
+func appendWTF8(b []byte, r rune) []byte {
+	if r >= 0xD800 && r <= 0xDFFF {
+		return append(b, 0xE0|byte(r>>12), 0x80|byte(r>>6)&0x3F, 0x80|byte(r)&0x3F)
+	}
+	return utf8.AppendRune(b, r)
+}
+
+// isSurrogateSeq reports whether s[i:] starts with a WTF-8 surrogate.
+func isSurrogateSeq(s string, i int) bool {
+	return i+2 < len(s) && s[i] == 0xED && s[i+1] >= 0xA0 && s[i+1] <= 0xBF
+}
+
+// stripSurrogates drops WTF-8 surrogates so the rest can be checked as UTF-8.
+func stripSurrogates(b []byte) []byte {
+	s := string(b)
+	out := b[:0:0]
+	for i := 0; i < len(s); {
+		if isSurrogateSeq(s, i) {
+			i += 3
+			continue
+		}
+		out = append(out, s[i])
+		i++
+	}
+	return out
+}
+
+// numberValue converts a JSON number literal to float64 as JavaScript would
+// (an out-of-range literal becomes ±Inf).
+func numberValue(lit string) float64 {
+	f, _ := strconv.ParseFloat(lit, 64)
+	return f
+}

@@ -1,0 +1,225 @@
+package compiler
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+const hexDigits = "0123456789abcdef"
+
+// AppendJSONString appends s as a JSON string literal exactly as
+// JavaScript's JSON.stringify writes it: only '"', '\\' and control
+// characters are escaped, and a lone surrogate (held as WTF-8) is written as
+// a lowercase \udxxx escape.
+func AppendJSONString(b []byte, s string) []byte {
+	return appendString(b, s, false)
+}
+
+// appendCanonString appends s as RFC 8785 canonicalization does it in
+// capgate: like JSON.stringify, except that a lone surrogate stays raw in the
+// canonical text and so becomes U+FFFD when the text is encoded as UTF-8 for
+// hashing.
+func appendCanonString(b []byte, s string) []byte {
+	return appendString(b, s, true)
+}
+
+func appendString(b []byte, s string, canon bool) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c != 0xED {
+			i++
+			continue
+		}
+		if c == 0xED {
+			if !isSurrogateSeq(s, i) {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			if canon {
+				b = append(b, "\uFFFD"...)
+				i += 3
+				start = i
+				continue
+			}
+			r := rune(s[i]&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+			b = append(b, '\\', 'u', hexDigits[r>>12&0xF], hexDigits[r>>8&0xF], hexDigits[r>>4&0xF], hexDigits[r&0xF])
+			i += 3
+			start = i
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+		}
+		i++
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// AppendJSNumber appends f formatted as JavaScript's Number.prototype.toString
+// does, which is what RFC 8785 prescribes. Non-finite values are written as
+// null, as JSON.stringify does.
+func AppendJSNumber(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, "null"...)
+	}
+	if f == 0 {
+		return append(b, '0')
+	}
+	if f < 0 {
+		b = append(b, '-')
+		f = -f
+	}
+	e := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±x
+	mant, expS, _ := strings.Cut(e, "e")
+	digits := strings.Replace(mant, ".", "", 1)
+	x, _ := strconv.Atoi(expS)
+	k := len(digits)
+	n := x + 1
+	switch {
+	case k <= n && n <= 21:
+		b = append(b, digits...)
+		for j := 0; j < n-k; j++ {
+			b = append(b, '0')
+		}
+	case 0 < n && n <= 21:
+		b = append(b, digits[:n]...)
+		b = append(b, '.')
+		b = append(b, digits[n:]...)
+	case -6 < n && n <= 0:
+		b = append(b, '0', '.')
+		for j := 0; j < -n; j++ {
+			b = append(b, '0')
+		}
+		b = append(b, digits...)
+	default:
+		b = append(b, digits[0])
+		if k > 1 {
+			b = append(b, '.')
+			b = append(b, digits[1:]...)
+		}
+		b = append(b, 'e')
+		if n-1 >= 0 {
+			b = append(b, '+')
+		}
+		b = strconv.AppendInt(b, int64(n-1), 10)
+	}
+	return b
+}
+
+// wtf8Runes decodes WTF-8, keeping surrogates as their code points.
+func wtf8Runes(s string) []rune {
+	rs := make([]rune, 0, len(s))
+	for i := 0; i < len(s); {
+		if isSurrogateSeq(s, i) {
+			rs = append(rs, rune(s[i]&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F))
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		rs = append(rs, r)
+		i += n
+	}
+	return rs
+}
+
+// AppendCanonical appends v in RFC 8785 canonical form.
+func AppendCanonical(b []byte, v *Value) []byte {
+	switch v.Kind {
+	case Null:
+		return append(b, "null"...)
+	case Bool:
+		return append(b, v.Str...)
+	case Number:
+		return AppendJSNumber(b, numberValue(v.Str))
+	case String:
+		return appendCanonString(b, v.Str)
+	case Array:
+		b = append(b, '[')
+		for i, it := range v.Items {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendCanonical(b, it)
+		}
+		return append(b, ']')
+	default:
+		idx := make([]int, len(v.Keys))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(i, j int) bool {
+			return utf16LessWTF8(v.Keys[idx[i]], v.Keys[idx[j]])
+		})
+		b = append(b, '{')
+		for n, i := range idx {
+			if n > 0 {
+				b = append(b, ',')
+			}
+			b = appendCanonString(b, v.Keys[i])
+			b = append(b, ':')
+			b = AppendCanonical(b, v.Vals[i])
+		}
+		return append(b, '}')
+	}
+}
+
+func utf16LessWTF8(a, b string) bool {
+	if isASCII(a) && isASCII(b) {
+		return a < b
+	}
+	ua := utf16Units(a)
+	ub := utf16Units(b)
+	for i := 0; i < len(ua) && i < len(ub); i++ {
+		if ua[i] != ub[i] {
+			return ua[i] < ub[i]
+		}
+	}
+	return len(ua) < len(ub)
+}
+
+// utf16Units encodes WTF-8 text as UTF-16 code units; a lone surrogate
+// stays the single unit it was.
+func utf16Units(s string) []uint16 {
+	var u []uint16
+	for _, r := range wtf8Runes(s) {
+		if r >= 0x10000 {
+			r1, r2 := utf16.EncodeRune(r)
+			u = append(u, uint16(r1), uint16(r2))
+			continue
+		}
+		u = append(u, uint16(r))
+	}
+	return u
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,76 @@
+package compiler
+
+import (
+	"sort"
+	"strings"
+)
+
+// Mount is a filesystem grant lowered to what a bind mount can express.
+type Mount struct {
+	// Declared is the normalised declared path; Path is the directory or
+	// file actually mounted.
+	Declared, Path string
+	Writable       bool
+	// Glob is true when Declared holds glob characters: the mount is
+	// wider than the declaration and the server must enforce the rest.
+	Glob bool
+	Srcs []CapString
+}
+
+// LowerPath turns a declared fs path into the path capgate mounts: a
+// trailing slash is dropped; otherwise one trailing "/**" or "/*" is dropped
+// and, when the last segment then looks like a file name (a dot not at its
+// start), its parent directory is mounted instead.
+func LowerPath(p string) string {
+	if len(p) > 1 && strings.HasSuffix(p, "/") {
+		return p[:len(p)-1]
+	}
+	q := p
+	if strings.HasSuffix(q, "/**") {
+		q = q[:len(q)-3]
+	} else if strings.HasSuffix(q, "/*") {
+		q = q[:len(q)-2]
+	}
+	if q == "" {
+		return "/"
+	}
+	i := strings.LastIndexByte(q, '/')
+	if base := q[i+1:]; strings.IndexByte(base, '.') > 0 {
+		q = q[:i]
+		if q == "" {
+			q = "/"
+		}
+	}
+	return q
+}
+
+// Mounts lowers a policy's fs grants, in policy order.
+func Mounts(p *Policy) []Mount {
+	out := make([]Mount, len(p.FS))
+	for i := range p.FS {
+		g := &p.FS[i]
+		out[i] = Mount{
+			Declared: g.Path,
+			Path:     LowerPath(g.Path),
+			Writable: g.Writable(),
+			Glob:     strings.ContainsAny(g.Path, "*["),
+			Srcs:     g.Srcs,
+		}
+	}
+	return out
+}
+
+// tmpCovered reports whether some mount is /tmp or lies under it, in which
+// case no private tmpfs is put at /tmp.
+func tmpCovered(ms []Mount) bool {
+	for _, m := range ms {
+		if m.Path == "/tmp" || strings.HasPrefix(m.Path, "/tmp/") {
+			return true
+		}
+	}
+	return false
+}
+
+func sortStrings(s []string) {
+	sort.SliceStable(s, func(i, j int) bool { return Compare(s[i], s[j]) < 0 })
+}

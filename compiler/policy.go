@@ -1,0 +1,266 @@
+package compiler
+
+import (
+	"net/netip"
+	"sort"
+	"strings"
+)
+
+// FSGrant is a normalised filesystem grant.
+type FSGrant struct {
+	Path                        string
+	Read, Write, Create, Delete bool
+	// Srcs are the capability strings folded into this grant.
+	Srcs []CapString
+}
+
+// Writable reports whether the grant needs a read-write mount.
+func (g *FSGrant) Writable() bool { return g.Write || g.Create || g.Delete }
+
+// NetGrant is a normalised egress rule.
+type NetGrant struct {
+	Host         string
+	Port         int // 0: any port
+	BlockPrivate bool
+	Srcs         []CapString
+}
+
+// EnvGrant is a normalised environment variable grant.
+type EnvGrant struct {
+	Name         string
+	Read, Inject bool
+	Srcs         []CapString
+}
+
+// NamedGrant is an exec binary or an ipc endpoint.
+type NamedGrant struct {
+	Name string
+	Srcs []CapString
+}
+
+// Assertion is a declared guarantee that no target can enforce.
+type Assertion struct {
+	ID, Desc string
+	Srcs     []CapString
+}
+
+// Policy is a manifest's capabilities after capgate's normalisation:
+// server and tool capabilities unioned, duplicates folded, each list in
+// capgate's order.
+type Policy struct {
+	FS     []FSGrant
+	Net    []NetGrant
+	Env    []EnvGrant
+	Exec   []NamedGrant
+	IPC    []NamedGrant
+	Clock  string // "", "system" or "tzdata"
+	Assert []Assertion
+	// NestedSandbox is true when any capability carries
+	// ?nestedSandbox=true.
+	NestedSandbox bool
+	NestedSrcs    []CapString
+	ClockSrcs     []CapString
+}
+
+// Normalize folds parsed capabilities into a Policy.
+func Normalize(caps []*Capability) *Policy {
+	p := &Policy{}
+	fsIdx := map[string]int{}
+	netIdx := map[netKey]int{}
+	envIdx := map[string]int{}
+	execIdx := map[string]int{}
+	ipcIdx := map[string]int{}
+	asIdx := map[string]int{}
+	for _, c := range caps {
+		if c.NestedSandbox {
+			p.NestedSandbox = true
+			p.NestedSrcs = append(p.NestedSrcs, c.Src)
+		}
+		switch c.Kind {
+		case KindFS:
+			i, ok := fsIdx[c.Path]
+			if !ok {
+				i = len(p.FS)
+				fsIdx[c.Path] = i
+				p.FS = append(p.FS, FSGrant{Path: c.Path})
+			}
+			g := &p.FS[i]
+			for _, a := range c.Actions {
+				switch a {
+				case "read":
+					g.Read = true
+				case "write":
+					g.Write = true
+				case "create":
+					g.Create = true
+				case "delete":
+					g.Delete = true
+				}
+			}
+			g.Srcs = append(g.Srcs, c.Src)
+		case KindNet:
+			k := netKey{c.Host, c.Port}
+			i, ok := netIdx[k]
+			if !ok {
+				i = len(p.Net)
+				netIdx[k] = i
+				p.Net = append(p.Net, NetGrant{Host: c.Host, Port: c.Port})
+			}
+			p.Net[i].BlockPrivate = p.Net[i].BlockPrivate || !privateHost(c.Host)
+			p.Net[i].Srcs = append(p.Net[i].Srcs, c.Src)
+		case KindEnv:
+			i, ok := envIdx[c.EnvName]
+			if !ok {
+				i = len(p.Env)
+				envIdx[c.EnvName] = i
+				p.Env = append(p.Env, EnvGrant{Name: c.EnvName})
+			}
+			for _, a := range c.Actions {
+				if a == "inject" {
+					p.Env[i].Inject = true
+				} else {
+					p.Env[i].Read = true
+				}
+			}
+			p.Env[i].Srcs = append(p.Env[i].Srcs, c.Src)
+		case KindExec:
+			p.Exec = addNamed(p.Exec, execIdx, c.Binary, c.Src)
+		case KindIPC:
+			p.IPC = addNamed(p.IPC, ipcIdx, c.Endpoint, c.Src)
+		case KindClock:
+			if p.Clock != "tzdata" {
+				p.Clock = c.Source
+			}
+			p.ClockSrcs = append(p.ClockSrcs, c.Src)
+		case KindAssert:
+			i, ok := asIdx[c.ID]
+			if !ok {
+				i = len(p.Assert)
+				asIdx[c.ID] = i
+				p.Assert = append(p.Assert, Assertion{ID: c.ID, Desc: c.Desc})
+			}
+			p.Assert[i].Srcs = append(p.Assert[i].Srcs, c.Src)
+		}
+	}
+	for i := range p.FS {
+		g := &p.FS[i]
+		if g.Delete {
+			g.Write = true
+		}
+		if g.Write {
+			g.Read = true
+		}
+	}
+	p.FS = mergeCovered(p.FS)
+	sort.SliceStable(p.FS, func(i, j int) bool { return Compare(p.FS[i].Path, p.FS[j].Path) < 0 })
+	sort.SliceStable(p.Net, func(i, j int) bool {
+		if c := Compare(p.Net[i].Host, p.Net[j].Host); c != 0 {
+			return c < 0
+		}
+		return p.Net[i].Port < p.Net[j].Port
+	})
+	sort.SliceStable(p.Env, func(i, j int) bool { return Compare(p.Env[i].Name, p.Env[j].Name) < 0 })
+	sort.SliceStable(p.Exec, func(i, j int) bool { return Compare(p.Exec[i].Name, p.Exec[j].Name) < 0 })
+	sort.SliceStable(p.IPC, func(i, j int) bool { return Compare(p.IPC[i].Name, p.IPC[j].Name) < 0 })
+	sort.SliceStable(p.Assert, func(i, j int) bool { return Compare(p.Assert[i].ID, p.Assert[j].ID) < 0 })
+	return p
+}
+
+type netKey struct {
+	host string
+	port int
+}
+
+func addNamed(list []NamedGrant, idx map[string]int, name string, src CapString) []NamedGrant {
+	i, ok := idx[name]
+	if !ok {
+		i = len(list)
+		idx[name] = i
+		list = append(list, NamedGrant{Name: name})
+	}
+	list[i].Srcs = append(list[i].Srcs, src)
+	return list
+}
+
+// coverBase is the prefix under which path p grants everything: the path
+// with a trailing "**" or "*" removed, when what is left ends in "/".
+// A path without one covers only itself.
+func coverBase(p string) (string, bool) {
+	b := strings.TrimSuffix(p, "*")
+	b = strings.TrimSuffix(b, "*")
+	if strings.HasSuffix(b, "/") {
+		return b, true
+	}
+	return "", false
+}
+
+// mergeCovered folds every grant whose path lies under another grant's
+// covering prefix into the most general such grant, unioning the actions.
+func mergeCovered(fs []FSGrant) []FSGrant {
+	if len(fs) < 2 {
+		return fs
+	}
+	target := make([]int, len(fs))
+	for i := range fs {
+		target[i] = -1
+		best := ""
+		for j := range fs {
+			if i == j {
+				continue
+			}
+			b, ok := coverBase(fs[j].Path)
+			if !ok || !strings.HasPrefix(fs[i].Path, b) {
+				continue
+			}
+			if bi, iok := coverBase(fs[i].Path); iok && len(bi) <= len(b) && (len(bi) < len(b) || i < j) {
+				continue // i is at least as general as j
+			}
+			if target[i] == -1 || len(b) < len(best) {
+				target[i], best = j, b
+			}
+		}
+	}
+	root := func(i int) int {
+		for n := 0; target[i] != -1 && n < len(fs); n++ {
+			i = target[i]
+		}
+		return i
+	}
+	out := make([]FSGrant, 0, len(fs))
+	pos := make(map[int]int)
+	for i := range fs {
+		if target[i] == -1 {
+			pos[i] = len(out)
+			out = append(out, fs[i])
+		}
+	}
+	for i := range fs {
+		if target[i] == -1 {
+			continue
+		}
+		g := &out[pos[root(i)]]
+		g.Read = g.Read || fs[i].Read
+		g.Write = g.Write || fs[i].Write
+		g.Create = g.Create || fs[i].Create
+		g.Delete = g.Delete || fs[i].Delete
+		g.Srcs = append(g.Srcs, fs[i].Srcs...)
+	}
+	return out
+}
+
+// privateHost reports whether capgate treats host as a private address it
+// may reach (blockPrivate false): loopback and RFC 1918 literals, and
+// localhost.
+func privateHost(h string) bool {
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(h)
+	if err != nil {
+		return false
+	}
+	if a.Is4() {
+		return a.IsLoopback() || a.IsPrivate()
+	}
+	return a.IsLoopback() || a.IsPrivate()
+}
