@@ -1,0 +1,3 @@
+package cli
+
+func (c *Command) diff(args []string) int { return ExitUsage }

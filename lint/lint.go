@@ -1,0 +1,73 @@
+// Package lint finds capabilities that compile but do not mean what they
+// say: each Rule has a stable id, and every finding carries the position of
+// the capability string that caused it.
+package lint
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/razukc/capgate-action/compiler"
+)
+
+// Finding is one warning.
+type Finding struct {
+	Rule    string
+	Message string
+	Pos     compiler.Pos
+	// Cap is the capability string the finding is about.
+	Cap string
+}
+
+// Format formats f as "path:line:col: message [rule]".
+func (f Finding) Format(path string) string {
+	return fmt.Sprintf("%s:%d:%d: %s [%s]", path, f.Pos.Line, f.Pos.Col, f.Message, f.Rule)
+}
+
+// Rule is one lint check.
+type Rule struct {
+	// ID is stable: it is what users grep for and suppress.
+	ID string
+	// Summary is one line for the rule list.
+	Summary string
+	// Check inspects one raw capability string; c is its parse, or nil when
+	// it does not parse. nested reports whether the manifest turns on
+	// nestedSandbox anywhere.
+	Check func(cs compiler.CapString, c *compiler.Capability, nested bool) []Finding
+}
+
+// Rules lists every rule, in the order they are documented.
+var Rules = []Rule{
+	portJunkRule,
+	fsFileParentRule,
+	hostWildcardRule,
+	execNoDevRule,
+	ipcUnquotedRule,
+	tmpBindRule,
+}
+
+// Manifest lints a parsed manifest. Capability strings that fail to parse
+// are still checked by the rules that look at raw text.
+func Manifest(m *compiler.Manifest) []Finding {
+	all := m.AllCaps()
+	parsed := make([]*compiler.Capability, len(all))
+	nested := false
+	for i, cs := range all {
+		if c, err := compiler.ParseCapability(cs); err == nil {
+			parsed[i] = c
+			nested = nested || c.NestedSandbox
+		}
+	}
+	var out []Finding
+	for i, cs := range all {
+		for _, r := range Rules {
+			out = append(out, r.Check(cs, parsed[i], nested)...)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos.Offset < out[j].Pos.Offset })
+	return out
+}
+
+func finding(rule string, cs compiler.CapString, format string, args ...any) []Finding {
+	return []Finding{{Rule: rule, Message: fmt.Sprintf(format, args...), Pos: cs.Pos, Cap: cs.Text}}
+}
