@@ -3,3 +3,10 @@ module github.com/razukc/capgate-action
 go 1.26.8
 
 require golang.org/x/text v0.21.0
+
+require (
+	github.com/bmatcuk/doublestar/v4 v4.8.1 // indirect
+	github.com/rogpeppe/go-internal v1.14.1 // indirect
+	github.com/sergi/go-diff v1.3.1 // indirect
+	golang.org/x/tools v0.26.0 // indirect
+)

@@ -1,0 +1,267 @@
+// Package diff compares what two versions of a set of capgate manifests let
+// a server do, judged on the compiled policies (the enforced boundary), not
+// on the manifest text.
+package diff
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/internal/source"
+)
+
+// Severities of a change, most important first.
+const (
+	Widened            = "widened"
+	UnenforceableAdded = "unenforceable_added"
+	Narrowed           = "narrowed"
+	Changed            = "changed"
+)
+
+// Manifest statuses.
+const (
+	StatusAdded     = "added"
+	StatusRemoved   = "removed"
+	StatusModified  = "modified"
+	StatusUnchanged = "unchanged"
+	StatusError     = "error"
+)
+
+// Change is one difference in what a manifest grants.
+type Change struct {
+	Severity string `json:"severity"`
+	// Kind is fs, net, env, exec, ipc, clock, nestedSandbox or assert.
+	Kind string `json:"kind"`
+	// Target names the artifact(s) the change shows in: "bwrap,docker"
+	// for mounts, "all" for egress rules, or one target.
+	Target string `json:"target"`
+	Before string `json:"before"`
+	After  string `json:"after"`
+	Why    string `json:"why"`
+	// Line and Col locate the capability string that caused the change,
+	// in the head manifest (Side "head") or the base one (Side "base").
+	Line int    `json:"line"`
+	Col  int    `json:"col"`
+	Side string `json:"side"`
+	// Loud marks a change that grants control of the host (docker.sock).
+	Loud bool `json:"loud,omitempty"`
+}
+
+// TextDiff is a line diff of one changed artifact.
+type TextDiff struct {
+	Target string `json:"target"`
+	Diff   string `json:"diff"`
+}
+
+// ManifestDiff is the comparison of one manifest across the two sides.
+type ManifestDiff struct {
+	Path     string `json:"path"`
+	BasePath string `json:"base_path,omitempty"`
+	Status   string `json:"status"`
+	// Error is set when the head cannot be read, parsed or compiled.
+	Error *Problem `json:"error,omitempty"`
+	// BaseError is set when only the base side is broken; the head is then
+	// compared with an empty manifest.
+	BaseError *Problem   `json:"base_error,omitempty"`
+	Changes   []Change   `json:"changes"`
+	TextDiffs []TextDiff `json:"text_diffs,omitempty"`
+}
+
+// Problem is an error with a place.
+type Problem struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Line    int    `json:"line"`
+	Col     int    `json:"col"`
+}
+
+// Count tallies changes and errors.
+type Counts struct {
+	Widened            int `json:"widened"`
+	Narrowed           int `json:"narrowed"`
+	Changed            int `json:"changed"`
+	UnenforceableAdded int `json:"unenforceable_added"`
+	Errors             int `json:"errors"`
+}
+
+// Result is the whole comparison.
+type Result struct {
+	Base      string         `json:"base"`
+	Head      string         `json:"head"`
+	Counts    Counts         `json:"counts"`
+	Manifests []ManifestDiff `json:"manifests"`
+}
+
+// Widened reports whether any manifest grants more on the head.
+func (r *Result) Widened() bool { return r.Counts.Widened > 0 }
+
+// Options controls Run.
+type Options struct {
+	// Renames maps head paths to base paths for renamed manifests.
+	Renames map[string]string
+}
+
+// Run reads both sides and compares every manifest found on either.
+func Run(ctx context.Context, base, head source.Side, m *source.Matcher, opts Options) (*Result, error) {
+	bf, err := base.Read(ctx, m)
+	if err != nil {
+		return nil, fmt.Errorf("reading base %s: %w", base.Name(), err)
+	}
+	hf, err := head.Read(ctx, m)
+	if err != nil {
+		return nil, fmt.Errorf("reading head %s: %w", head.Name(), err)
+	}
+	return Files(base.Name(), head.Name(), bf, hf, opts), nil
+}
+
+// Files compares two lists of manifest files.
+func Files(baseName, headName string, bf, hf []source.File, opts Options) *Result {
+	baseBy := make(map[string]*source.File, len(bf))
+	for i := range bf {
+		baseBy[bf[i].Path] = &bf[i]
+	}
+	headBy := make(map[string]bool, len(hf))
+	for _, f := range hf {
+		headBy[f.Path] = true
+	}
+	renames := map[string]string{}
+	for h, b := range opts.Renames {
+		if headBy[h] && !headBy[b] && baseBy[b] != nil {
+			renames[h] = b
+		}
+	}
+	// Without git's rename data, pair a removed and an added file that are
+	// byte-identical.
+	if len(opts.Renames) == 0 {
+		used := map[string]bool{}
+		for _, f := range hf {
+			if baseBy[f.Path] != nil || f.Err != nil {
+				continue
+			}
+			for _, b := range bf {
+				if !headBy[b.Path] && !used[b.Path] && b.Err == nil && bytes.Equal(b.Data, f.Data) {
+					renames[f.Path], used[b.Path] = b.Path, true
+					break
+				}
+			}
+		}
+	}
+	taken := map[string]bool{}
+	r := &Result{Base: baseName, Head: headName}
+	for _, f := range hf {
+		bp := f.Path
+		if old, ok := renames[f.Path]; ok {
+			bp = old
+		}
+		var b *source.File
+		if baseBy[bp] != nil {
+			b = baseBy[bp]
+			taken[bp] = true
+		}
+		md := compareFiles(b, &f)
+		if bp != f.Path && b != nil {
+			md.BasePath = bp
+		}
+		r.Manifests = append(r.Manifests, md)
+	}
+	for i := range bf {
+		if !taken[bf[i].Path] {
+			r.Manifests = append(r.Manifests, compareFiles(&bf[i], nil))
+		}
+	}
+	sort.SliceStable(r.Manifests, func(i, j int) bool { return r.Manifests[i].Path < r.Manifests[j].Path })
+	for _, md := range r.Manifests {
+		if md.Status == StatusError {
+			r.Counts.Errors++
+		}
+		for _, c := range md.Changes {
+			switch c.Severity {
+			case Widened:
+				r.Counts.Widened++
+			case Narrowed:
+				r.Counts.Narrowed++
+			case Changed:
+				r.Counts.Changed++
+			case UnenforceableAdded:
+				r.Counts.UnenforceableAdded++
+			}
+		}
+	}
+	return r
+}
+
+func problem(err error) *Problem {
+	var ce *compiler.Error
+	if errors.As(err, &ce) {
+		return &Problem{Code: ce.Code, Message: ce.Detail(), Line: ce.Pos.Line, Col: ce.Pos.Col}
+	}
+	return &Problem{Code: "READ", Message: err.Error()}
+}
+
+func compileFile(f *source.File) (*compiler.Result, *Problem) {
+	if f.Err != nil {
+		return nil, problem(f.Err)
+	}
+	r, err := compiler.Compile(f.Data)
+	if err != nil {
+		return nil, problem(err)
+	}
+	return r, nil
+}
+
+// compareFiles compares one manifest; either side may be nil (absent).
+func compareFiles(b, h *source.File) ManifestDiff {
+	var md ManifestDiff
+	var base, head *compiler.Result
+	switch {
+	case h == nil:
+		md.Path, md.Status = b.Path, StatusRemoved
+		var p *Problem
+		if base, p = compileFile(b); p != nil {
+			md.BaseError = p
+			md.Changes = []Change{}
+			return md
+		}
+		head = compiler.Empty()
+	default:
+		md.Path = h.Path
+		var p *Problem
+		if head, p = compileFile(h); p != nil {
+			md.Status, md.Error, md.Changes = StatusError, p, []Change{}
+			return md
+		}
+		if b == nil {
+			md.Status = StatusAdded
+			base = compiler.Empty()
+		} else if base, p = compileFile(b); p != nil {
+			md.BaseError = p
+			md.Status = StatusModified
+			base = compiler.Empty()
+		}
+	}
+	md.Changes = Compare(base, head)
+	if md.Status == "" {
+		if sameArtifacts(base, head) {
+			md.Status = StatusUnchanged
+		} else {
+			md.Status = StatusModified
+		}
+	}
+	if md.Status != StatusUnchanged {
+		md.TextDiffs = textDiffs(base, head)
+	}
+	return md
+}
+
+func sameArtifacts(a, b *compiler.Result) bool {
+	for _, t := range compiler.Targets {
+		if !bytes.Equal(artifactText(a.Artifacts[t]), artifactText(b.Artifacts[t])) {
+			return false
+		}
+	}
+	return true
+}

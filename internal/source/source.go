@@ -1,0 +1,203 @@
+// Package source reads the manifests of one side of a diff: a directory on
+// disk or a git revision, read straight from git objects.
+package source
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// MaxFileBytes is the largest manifest read; a larger one is an error.
+const MaxFileBytes = 1 << 20
+
+// DefaultPatterns find manifests when none are given.
+var DefaultPatterns = []string{"**/capgate.json", "**/*.capgate.json"}
+
+// File is one manifest found on a side. Exactly one of Data and Err is set.
+type File struct {
+	Path string // slash-separated, relative to the tree root
+	Data []byte
+	Err  error
+}
+
+// Side is one side of a diff.
+type Side interface {
+	// Name describes the side for reports ("HEAD~1", "dir ./base").
+	Name() string
+	// Read returns the files matching m, sorted by path.
+	Read(ctx context.Context, m *Matcher) ([]File, error)
+}
+
+// Matcher selects manifest paths with doublestar patterns; a pattern that
+// starts with "!" excludes what it matches.
+type Matcher struct {
+	include, exclude []string
+}
+
+// NewMatcher checks and compiles patterns; nil or empty means
+// DefaultPatterns.
+func NewMatcher(patterns []string) (*Matcher, error) {
+	if len(patterns) == 0 {
+		patterns = DefaultPatterns
+	}
+	m := &Matcher{}
+	for _, p := range patterns {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		neg := strings.HasPrefix(p, "!")
+		p = strings.TrimPrefix(strings.TrimPrefix(p, "!"), "./")
+		if !doublestar.ValidatePattern(p) {
+			return nil, fmt.Errorf("invalid manifest pattern %q", p)
+		}
+		if neg {
+			m.exclude = append(m.exclude, p)
+		} else {
+			m.include = append(m.include, p)
+		}
+	}
+	if len(m.include) == 0 {
+		m.include = DefaultPatterns
+	}
+	return m, nil
+}
+
+// Match reports whether the slash-separated path p is selected.
+func (m *Matcher) Match(p string) bool {
+	for _, x := range m.exclude {
+		if ok, _ := doublestar.Match(x, p); ok {
+			return false
+		}
+	}
+	for _, in := range m.include {
+		if ok, _ := doublestar.Match(in, p); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Open returns the side named by spec: an existing directory (relative to
+// dir), or else a git revision of the repository at dir.
+func Open(ctx context.Context, dir, spec string) (Side, error) {
+	p := spec
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, spec)
+	}
+	if st, err := os.Stat(p); err == nil && st.IsDir() {
+		return &Dir{Root: p, name: spec}, nil
+	}
+	out, err := git(ctx, dir, nil, "rev-parse", "--verify", "--quiet", "--end-of-options", spec+"^{commit}")
+	if err != nil {
+		return nil, fmt.Errorf("%q is neither a directory nor a commit of the repository in %s", spec, dir)
+	}
+	return &Git{Dir: dir, Rev: strings.TrimSpace(string(out)), name: spec}, nil
+}
+
+// Dir is a side read from a directory tree.
+type Dir struct {
+	Root string
+	name string
+}
+
+// Name implements Side.
+func (d *Dir) Name() string { return d.name }
+
+// Read implements Side. Symbolic links are followed only when they resolve
+// to a regular file inside the tree.
+func (d *Dir) Read(ctx context.Context, m *Matcher) ([]File, error) {
+	root, err := filepath.EvalSymlinks(d.Root)
+	if err != nil {
+		return nil, err
+	}
+	var out []File
+	err = filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if e.IsDir() {
+			if e.Name() == ".git" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !m.Match(rel) {
+			return nil
+		}
+		out = append(out, readDirFile(root, p, rel))
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, err
+}
+
+func readDirFile(root, p, rel string) File {
+	f := File{Path: rel}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		f.Err = fmt.Errorf("cannot resolve link")
+		return f
+	}
+	if real != root && !strings.HasPrefix(real, root+string(filepath.Separator)) {
+		f.Err = fmt.Errorf("symbolic link points outside the repository; not read")
+		return f
+	}
+	st, err := os.Stat(real)
+	switch {
+	case err != nil:
+		f.Err = fmt.Errorf("cannot stat")
+	case !st.Mode().IsRegular():
+		f.Err = fmt.Errorf("not a regular file; not read")
+	case st.Size() > MaxFileBytes:
+		f.Err = fmt.Errorf("file is %d bytes, over the %d-byte limit; not read", st.Size(), MaxFileBytes)
+	default:
+		f.Data, err = os.ReadFile(real)
+		if err != nil {
+			f.Err = fmt.Errorf("cannot read")
+		}
+	}
+	return f
+}
+
+// cleanJoin resolves a symlink target relative to the link's directory and
+// reports whether it stays inside the tree.
+func cleanJoin(linkPath, target string) (string, bool) {
+	if strings.HasPrefix(target, "/") {
+		return "", false
+	}
+	j := path.Clean(path.Join(path.Dir(linkPath), target))
+	if j == ".." || strings.HasPrefix(j, "../") || j == "." {
+		return "", false
+	}
+	return j, true
+}
+
+func git(ctx context.Context, dir string, stdin *strings.Reader, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0")
+	if stdin != nil {
+		cmd.Stdin = stdin
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return out, fmt.Errorf("git %s: %w: %s", args[0], err, strings.TrimSpace(stderr.String()))
+	}
+	return out, nil
+}

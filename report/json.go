@@ -1,0 +1,45 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/razukc/capgate-action/diff"
+)
+
+// Schema identifies the version of the JSON report; see docs/report-json.md.
+const Schema = "https://github.com/razukc/capgate-action/docs/report-json.md#v1"
+
+// JSONReport is the document --format json writes.
+type JSONReport struct {
+	Schema    string              `json:"schema"`
+	Widened   bool                `json:"widened"`
+	Base      string              `json:"base"`
+	Head      string              `json:"head"`
+	Counts    diff.Counts         `json:"counts"`
+	Manifests []diff.ManifestDiff `json:"manifests"`
+}
+
+// NewJSON wraps a result in the versioned report document.
+func NewJSON(r *diff.Result) *JSONReport {
+	ms := r.Manifests
+	if ms == nil {
+		ms = []diff.ManifestDiff{}
+	}
+	return &JSONReport{Schema: Schema, Widened: r.Widened(), Base: r.Base, Head: r.Head, Counts: r.Counts, Manifests: ms}
+}
+
+// JSON renders r as indented JSON with a trailing newline.
+func JSON(r *diff.Result) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(NewJSON(r)) // plain structs: cannot fail
+	return b.Bytes()
+}
+
+// Result converts a report document back into a diff.Result.
+func (j *JSONReport) Result() *diff.Result {
+	return &diff.Result{Base: j.Base, Head: j.Head, Counts: j.Counts, Manifests: j.Manifests}
+}

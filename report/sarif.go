@@ -1,0 +1,145 @@
+package report
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/razukc/capgate-action/diff"
+)
+
+// SARIF rule ids.
+const (
+	RuleWidened       = "capgate/widened"
+	RuleUnenforceable = "capgate/unenforceable-added"
+	RuleError         = "capgate/compile-error"
+)
+
+type sarifRule struct {
+	ID               string            `json:"id"`
+	Name             string            `json:"name"`
+	ShortDescription sarifText         `json:"shortDescription"`
+	FullDescription  sarifText         `json:"fullDescription"`
+	Help             sarifText         `json:"help"`
+	DefaultConfig    map[string]string `json:"defaultConfiguration"`
+}
+
+type sarifText struct {
+	Text string `json:"text"`
+}
+
+type sarifResult struct {
+	RuleID              string            `json:"ruleId"`
+	RuleIndex           int               `json:"ruleIndex"`
+	Level               string            `json:"level"`
+	Message             sarifText         `json:"message"`
+	Locations           []sarifLocation   `json:"locations"`
+	PartialFingerprints map[string]string `json:"partialFingerprints"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation struct {
+		ArtifactLocation struct {
+			URI string `json:"uri"`
+		} `json:"artifactLocation"`
+		Region struct {
+			StartLine   int `json:"startLine"`
+			StartColumn int `json:"startColumn"`
+		} `json:"region"`
+	} `json:"physicalLocation"`
+}
+
+var sarifRules = []sarifRule{
+	{ID: RuleWidened, Name: "WidenedCapability",
+		ShortDescription: sarifText{"A change lets an MCP server reach more than before"},
+		FullDescription:  sarifText{"The compiled sandbox policy of the head grants something no grant of the base covers: a new or writable mount, a new egress destination, a new environment variable, program, IPC endpoint, clock source, nested sandbox, or a dropped assertion."},
+		Help:             sarifText{"Review the widened capability. If it is intended, approve it (the capgate:approve-widening label in the action)."},
+		DefaultConfig:    map[string]string{"level": "warning"}},
+	{ID: RuleUnenforceable, Name: "NewUnenforceableEntry",
+		ShortDescription: sarifText{"A new egress rule that a target cannot enforce"},
+		FullDescription:  sarifText{"An egress target (squid or nftables) lists a new entry in unenforceable[]: the rule is declared but that sandbox will not hold it."},
+		Help:             sarifText{"Compile the rule for a target that can enforce it, or pin it to addresses."},
+		DefaultConfig:    map[string]string{"level": "warning"}},
+	{ID: RuleError, Name: "ManifestDoesNotCompile",
+		ShortDescription: sarifText{"A manifest cannot be read, parsed or compiled"},
+		FullDescription:  sarifText{"The head version of a manifest fails to compile, so no policy can be derived from it; capgate fails closed."},
+		Help:             sarifText{"Fix the manifest error at the reported position."},
+		DefaultConfig:    map[string]string{"level": "error"}},
+}
+
+func sarifLoc(path string, line, col int) []sarifLocation {
+	var l sarifLocation
+	l.PhysicalLocation.ArtifactLocation.URI = path
+	l.PhysicalLocation.Region.StartLine = max(line, 1)
+	l.PhysicalLocation.Region.StartColumn = max(col, 1)
+	return []sarifLocation{l}
+}
+
+func fingerprint(parts ...string) map[string]string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return map[string]string{"capgate/v1": hex.EncodeToString(h.Sum(nil))[:32]}
+}
+
+// SARIF renders r as a SARIF 2.1.0 log for GitHub code scanning, with a
+// result for each widened change, each new unenforceable entry and each
+// manifest that does not compile, located in the head manifest.
+func SARIF(r *diff.Result, version string) []byte {
+	results := []sarifResult{}
+	for _, m := range r.Manifests {
+		if m.Error != nil {
+			results = append(results, sarifResult{RuleID: RuleError, RuleIndex: 2, Level: "error",
+				Message:             sarifText{fmt.Sprintf("%s [%s]", m.Error.Message, m.Error.Code)},
+				Locations:           sarifLoc(m.Path, m.Error.Line, m.Error.Col),
+				PartialFingerprints: fingerprint(RuleError, m.Path, m.Error.Code, m.Error.Message)})
+		}
+		if m.Status == diff.StatusRemoved {
+			continue
+		}
+		for _, c := range m.Changes {
+			var id string
+			var idx int
+			switch c.Severity {
+			case diff.Widened:
+				id, idx = RuleWidened, 0
+			case diff.UnenforceableAdded:
+				id, idx = RuleUnenforceable, 1
+			default:
+				continue
+			}
+			line, col := c.Line, c.Col
+			if c.Side != "head" {
+				line, col = 1, 1
+			}
+			msg := fmt.Sprintf("%s %s [%s]: %s -> %s: %s", c.Severity, c.Kind, c.Target, orNone(c.Before), orNone(c.After), c.Why)
+			results = append(results, sarifResult{RuleID: id, RuleIndex: idx, Level: "warning",
+				Message:             sarifText{msg},
+				Locations:           sarifLoc(m.Path, line, col),
+				PartialFingerprints: fingerprint(id, m.Path, c.Kind, c.Target, c.Before, c.After)})
+		}
+	}
+	doc := map[string]any{
+		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+		"version": "2.1.0",
+		"runs": []any{map[string]any{
+			"tool": map[string]any{"driver": map[string]any{
+				"name":           "capgate",
+				"informationUri": "https://github.com/razukc/capgate-action",
+				"version":        version,
+				"rules":          sarifRules,
+			}},
+			"results": results,
+		}},
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(doc)
+	return b.Bytes()
+}
