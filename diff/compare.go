@@ -215,7 +215,14 @@ func compareNet(base, head *compiler.Result) []Change {
 			}
 		}
 		if !ok {
-			out = append(out, at(Change{Severity: Narrowed, Kind: "net", Target: "all", Before: RuleString(b), Why: "egress destination removed or reduced"}, "base", base.Policy.Net[i].Srcs))
+			c := Change{Severity: Narrowed, Kind: "net", Target: "all", Before: RuleString(b), Why: "egress destination removed"}
+			for _, h := range hr {
+				if h.Host == "*" || strings.EqualFold(h.Host, b.Host) {
+					c.After, c.Why = RuleString(h), "egress destination reduced"
+					break
+				}
+			}
+			out = append(out, at(c, "base", base.Policy.Net[i].Srcs))
 		}
 	}
 	firstNet := func(p *compiler.Policy, private bool) []compiler.CapString {

@@ -47,8 +47,8 @@ func textDiffs(base, head *compiler.Result) []TextDiff {
 // headers), with ctx lines of context around each change.
 func Unified(a, b string, ctx int) string {
 	d := dmp.New()
-	ca, cb, lines := d.DiffLinesToChars(a, b)
-	diffs := d.DiffCharsToLines(d.DiffMain(ca, cb, false), lines)
+	ra, rb, lines := d.DiffLinesToRunes(a, b)
+	diffs := d.DiffCharsToLines(d.DiffMainRunes(ra, rb, false), lines)
 	type line struct {
 		op   byte
 		text string

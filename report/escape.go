@@ -56,6 +56,33 @@ func Code(s string) string {
 	return "`" + s + "`"
 }
 
+// HTMLCode renders untrusted text as an HTML <code> element, for places
+// where Markdown is not parsed (inside <summary>).
+func HTMLCode(s string) string {
+	var b strings.Builder
+	b.WriteString("<code>")
+	for _, r := range s {
+		switch {
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '"':
+			b.WriteString("&quot;")
+		case r == '@':
+			b.WriteString("@\u200b")
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			b.WriteRune('\uFFFD')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteString("</code>")
+	return b.String()
+}
+
 // Fence returns a code fence longer than any run of backticks in body, so
 // body cannot close the block.
 func Fence(body string) string {

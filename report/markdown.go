@@ -88,7 +88,7 @@ func Markdown(r *diff.Result, opts MarkdownOptions) []byte {
 			fence := Fence(td.Diff)
 			add(6, "text diff of "+m.Path+" ("+td.Target+")", fmt.Sprintf(
 				"<details><summary>Policy diff: %s — %s</summary>\n\n%sdiff\n%s%s\n\n</details>\n\n",
-				Code(m.Path), td.Target, fence, td.Diff, fence))
+				HTMLCode(m.Path), td.Target, fence, td.Diff, fence))
 		}
 	}
 	if len(unchanged) > 0 {
@@ -191,9 +191,9 @@ func manifestDetails(m diff.ManifestDiff) string {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], strings.ReplaceAll(s, "_", " ")))
 		}
 	}
-	name := Code(m.Path)
+	name := HTMLCode(m.Path)
 	if m.BasePath != "" {
-		name = Code(m.BasePath) + " → " + name
+		name = HTMLCode(m.BasePath) + " → " + name
 	}
 	summary := m.Status
 	if len(parts) > 0 {
