@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -41,7 +42,7 @@ func lowerBwrap(p *Policy, prov Provenance) *Artifact {
 		}
 		argv = append(argv, flag, m.Path, m.Path)
 		if m.Glob {
-			a.Notes = append(a.Notes, fmt.Sprintf("fs: %s lowered to directory bind %s — bwrap binds directories, not globs. Fine-grained glob enforcement is the server's job.", jsQuote(m.Declared), jsQuote(m.Path)))
+			a.Notes = append(a.Notes, "fs: "+jsQuote(m.Declared)+" lowered to directory bind "+jsQuote(m.Path)+" — bwrap binds directories, not globs. Fine-grained glob enforcement is the server's job.")
 		}
 		if m.Path == "/tmp" {
 			a.Notes = append(a.Notes, "fs: binding host /tmp exposes all user tmpfiles to the sandbox; prefer a scoped subdirectory like /tmp/<server-name>.")
@@ -62,7 +63,7 @@ func lowerBwrap(p *Policy, prov Provenance) *Artifact {
 		}
 	}
 	if len(p.Net) > 0 {
-		a.Notes = append(a.Notes, fmt.Sprintf("net: %d endpoint(s) declared but NOT enforced by bwrap alone — bwrap always unshares the net namespace (no host network). To grant egress, a privileged broker MUST launch bwrap inside a pre-created network namespace whose egress honors egress[]. Absent that broker the sandbox has no network. Sharing the host netns is refused by design.", len(p.Net)))
+		a.Notes = append(a.Notes, "net: "+strconv.Itoa(len(p.Net))+" endpoint(s) declared but NOT enforced by bwrap alone — bwrap always unshares the net namespace (no host network). To grant egress, a privileged broker MUST launch bwrap inside a pre-created network namespace whose egress honors egress[]. Absent that broker the sandbox has no network. Sharing the host netns is refused by design.")
 	}
 	argv = append(argv, "--clearenv", "--setenv", "PATH", sandboxPATH, "--setenv", "HOME", "/tmp")
 	a.Argv = argv

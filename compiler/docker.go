@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"strconv"
 )
 
 func lowerDocker(p *Policy, prov Provenance) *Artifact {
@@ -15,7 +16,7 @@ func lowerDocker(p *Policy, prov Provenance) *Artifact {
 	if len(p.Net) == 0 {
 		argv = append(argv, "--network", "none")
 	} else {
-		a.Notes = append(a.Notes, fmt.Sprintf("net: %d endpoint(s) declared — host MUST attach the container to a network whose egress honors egress[]; do NOT use --network host", len(p.Net)))
+		a.Notes = append(a.Notes, "net: "+strconv.Itoa(len(p.Net))+" endpoint(s) declared — host MUST attach the container to a network whose egress honors egress[]; do NOT use --network host")
 	}
 	for _, m := range ms {
 		mode := "ro"
@@ -24,7 +25,7 @@ func lowerDocker(p *Policy, prov Provenance) *Artifact {
 		}
 		argv = append(argv, "--volume", m.Path+":"+m.Path+":"+mode)
 		if m.Glob {
-			a.Notes = append(a.Notes, fmt.Sprintf("fs: %s lowered to volume mount %s — Docker mounts directories, not globs. Fine-grained glob enforcement is the server's job.", jsQuote(m.Declared), jsQuote(m.Path)))
+			a.Notes = append(a.Notes, "fs: "+jsQuote(m.Declared)+" lowered to volume mount "+jsQuote(m.Path)+" — Docker mounts directories, not globs. Fine-grained glob enforcement is the server's job.")
 		}
 		if m.Path == "/tmp" {
 			a.Notes = append(a.Notes, "fs: mounting host /tmp exposes all user tmpfiles to the container; prefer a scoped subdirectory like /tmp/<server-name>.")

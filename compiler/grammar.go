@@ -41,6 +41,22 @@ type Capability struct {
 // splitCap splits s on ':' outside double quotes, dropping the quotes, and
 // separates a '?query' refinement (the first '?' outside quotes).
 func splitCap(s string) (parts []string, query string, hasQuery bool) {
+	if strings.IndexByte(s, '"') < 0 {
+		// No quotes: the parts are substrings, with no copying.
+		parts = make([]string, 0, 4)
+		body := s
+		if q := strings.IndexByte(s, '?'); q >= 0 {
+			body, query, hasQuery = s[:q], s[q+1:], true
+		}
+		for {
+			i := strings.IndexByte(body, ':')
+			if i < 0 {
+				return append(parts, body), query, hasQuery
+			}
+			parts = append(parts, body[:i])
+			body = body[i+1:]
+		}
+	}
 	var cur strings.Builder
 	inQ := false
 	parts = make([]string, 0, 4)
@@ -202,6 +218,9 @@ var (
 func actions(pos Pos, raw, kind, s string, allowed []string) ([]string, error) {
 	if s == "" {
 		return nil, errAt(pos, CodeActionsEmpty, "%s requires actions in %s", kind, jsQuote(raw))
+	}
+	if s == allowed[0] {
+		return allowed[:1:1], nil // the common single action
 	}
 	out := strings.Split(s, ",")
 	for i, a := range out {

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"unicode/utf8"
@@ -73,12 +74,67 @@ type parser struct {
 	line  int
 	lineI int // offset where the current line starts
 	depth int
+	// colOff and col cache the last column computed on this line, so
+	// that positions cost what lies between two values, not a whole line.
+	colOff, col int
+	slab        []Value
+	// stack and keyStack hold the children of the containers being parsed;
+	// ptrs and keys are slabs the finished child lists are copied into, so a
+	// document costs a handful of allocations instead of one per value.
+	stack    []*Value
+	keyStack []string
+	ptrs     []*Value
+	keys     []string
+}
+
+func (p *parser) takePtrs(from int) []*Value {
+	n := len(p.stack) - from
+	if n > len(p.ptrs) {
+		p.ptrs = make([]*Value, max(n, 64))
+	}
+	out := p.ptrs[:n:n]
+	p.ptrs = p.ptrs[n:]
+	copy(out, p.stack[from:])
+	clear(p.stack[from:])
+	p.stack = p.stack[:from]
+	return out
+}
+
+func (p *parser) takeKeys(from int) []string {
+	n := len(p.keyStack) - from
+	if n > len(p.keys) {
+		p.keys = make([]string, max(n, 32))
+	}
+	out := p.keys[:n:n]
+	p.keys = p.keys[n:]
+	copy(out, p.keyStack[from:])
+	p.keyStack = p.keyStack[:from]
+	return out
+}
+
+// node returns a new Value from the parser's slab, saving one allocation
+// per JSON value.
+func (p *parser) node() *Value {
+	if len(p.slab) == 0 {
+		p.slab = make([]Value, 32)
+	}
+	v := &p.slab[0]
+	p.slab = p.slab[1:]
+	return v
 }
 
 // ParseJSON parses exactly one JSON value, surrounded only by JSON
 // whitespace, from src.
 func ParseJSON(src []byte) (*Value, error) {
 	p := &parser{src: src, line: 1}
+	// Every value but the first follows a ',' or is the first in an array
+	// or object, so this bounds the node count (commas inside strings only
+	// make it generous). The slabs grow if it is short.
+	objs := bytes.Count(src, []byte{'{'})
+	est := 1 + bytes.Count(src, []byte{','}) + bytes.Count(src, []byte{'['}) + objs
+	p.slab = make([]Value, min(est, 4096))
+	p.ptrs = make([]*Value, min(est, 4096))
+	p.keys = make([]string, min(est, 4096))
 	p.ws()
 	if p.i >= len(p.src) {
 		return nil, p.errEnd()
@@ -95,7 +151,12 @@ func ParseJSON(src []byte) (*Value, error) {
 }
 
 func (p *parser) pos() Pos {
-	return Pos{Offset: p.i, Line: p.line, Col: utf8.RuneCount(p.src[p.lineI:p.i]) + 1}
+	if p.colOff < p.lineI || p.colOff > p.i {
+		p.colOff, p.col = p.lineI, 0
+	}
+	p.col += utf8.RuneCount(p.src[p.colOff:p.i])
+	p.colOff = p.i
+	return Pos{Offset: p.i, Line: p.line, Col: p.col + 1}
 }
 
 func (p *parser) errf(format string, args ...any) error {
@@ -172,7 +233,9 @@ func (p *parser) value() (*Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Value{Kind: String, Str: s, Pos: start}, nil
+		v := p.node()
+		v.Kind, v.Str, v.Pos = String, s, start
+		return v, nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number(start)
 	case c == 't':
@@ -196,7 +259,8 @@ func (p *parser) lit(word string, k Kind, start Pos) (*Value, error) {
 		}
 		p.i++
 	}
-	v := &Value{Kind: k, Pos: start}
+	v := p.node()
+	v.Kind, v.Pos = k, start
 	if k == Bool {
 		v.Str = word
 	}
@@ -243,7 +307,9 @@ func (p *parser) number(start Pos) (*Value, error) {
 			return nil, p.errf("Exponent part is missing a number in JSON at position %d", p.jsPos(p.i))
 		}
 	}
-	return &Value{Kind: Number, Str: string(p.src[b:p.i]), Pos: start}, nil
+	v := p.node()
+	v.Kind, v.Str, v.Pos = Number, string(p.src[b:p.i]), start
+	return v, nil
 }
 
 func (p *parser) enter() error {
@@ -259,20 +325,22 @@ func (p *parser) array(start Pos) (*Value, error) {
 		return nil, err
 	}
 	p.i++ // [
-	v := &Value{Kind: Array, Pos: start}
+	v := p.node()
+	v.Kind, v.Pos = Array, start
 	p.ws()
 	if p.i < len(p.src) && p.src[p.i] == ']' {
 		p.i++
 		p.depth--
 		return v, nil
 	}
+	mark := len(p.stack)
 	for {
 		p.ws()
 		item, err := p.value()
 		if err != nil {
 			return nil, err
 		}
-		v.Items = append(v.Items, item)
+		p.stack = append(p.stack, item)
 		p.ws()
 		if p.i >= len(p.src) {
 			return nil, p.errEnd()
@@ -283,6 +351,7 @@ func (p *parser) array(start Pos) (*Value, error) {
 		case ']':
 			p.i++
 			p.depth--
+			v.Items = p.takePtrs(mark)
 			return v, nil
 		default:
 			return nil, p.errf("Expected ',' or ']' after array element in JSON at position %d", p.jsPos(p.i))
@@ -295,13 +364,15 @@ func (p *parser) object(start Pos) (*Value, error) {
 		return nil, err
 	}
 	p.i++ // {
-	v := &Value{Kind: Object, Pos: start}
+	v := p.node()
+	v.Kind, v.Pos = Object, start
 	p.ws()
 	if p.i < len(p.src) && p.src[p.i] == '}' {
 		p.i++
 		p.depth--
 		return v, nil
 	}
+	mark, kmark := len(p.stack), len(p.keyStack)
 	for {
 		p.ws()
 		if p.i >= len(p.src) {
@@ -328,16 +399,16 @@ func (p *parser) object(start Pos) (*Value, error) {
 			return nil, err
 		}
 		replaced := false
-		for k, existing := range v.Keys {
-			if existing == key {
-				v.Vals[k] = val
+		for k := kmark; k < len(p.keyStack); k++ {
+			if p.keyStack[k] == key {
+				p.stack[mark+k-kmark] = val
 				replaced = true
 				break
 			}
 		}
 		if !replaced {
-			v.Keys = append(v.Keys, key)
-			v.Vals = append(v.Vals, val)
+			p.keyStack = append(p.keyStack, key)
+			p.stack = append(p.stack, val)
 		}
 		p.ws()
 		if p.i >= len(p.src) {
@@ -349,6 +420,8 @@ func (p *parser) object(start Pos) (*Value, error) {
 		case '}':
 			p.i++
 			p.depth--
+			v.Vals = p.takePtrs(mark)
+			v.Keys = p.takeKeys(kmark)
 			return v, nil
 		default:
 			return nil, p.errf("Expected ',' or '}' after property value in JSON at position %d", p.jsPos(p.i))

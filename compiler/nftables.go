@@ -51,7 +51,7 @@ func lowerNftables(p *Policy, prov Provenance) *Artifact {
 		if n.Port != 0 {
 			b.WriteString(" tcp dport " + strconv.Itoa(n.Port))
 		} else {
-			a.Notes = append(a.Notes, fmt.Sprintf("net[%d]: port null (any port) — accept emitted without tcp dport for %s.", i, n.Host))
+			a.Notes = append(a.Notes, "net["+strconv.Itoa(i)+"]: port null (any port) — accept emitted without tcp dport for "+n.Host+".")
 		}
 		b.WriteString(" accept\n")
 	}

@@ -2,7 +2,7 @@ package compiler
 
 import (
 	"net/netip"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -65,12 +65,6 @@ type Policy struct {
 // Normalize folds parsed capabilities into a Policy.
 func Normalize(caps []*Capability) *Policy {
 	p := &Policy{}
-	fsIdx := map[string]int{}
-	netIdx := map[netKey]int{}
-	envIdx := map[string]int{}
-	execIdx := map[string]int{}
-	ipcIdx := map[string]int{}
-	asIdx := map[string]int{}
 	for _, c := range caps {
 		if c.NestedSandbox {
 			p.NestedSandbox = true
@@ -78,10 +72,11 @@ func Normalize(caps []*Capability) *Policy {
 		}
 		switch c.Kind {
 		case KindFS:
-			i, ok := fsIdx[c.Path]
-			if !ok {
-				i = len(p.FS)
-				fsIdx[c.Path] = i
+			i := 0
+			for i < len(p.FS) && p.FS[i].Path != c.Path {
+				i++
+			}
+			if i == len(p.FS) {
 				p.FS = append(p.FS, FSGrant{Path: c.Path})
 			}
 			g := &p.FS[i]
@@ -99,20 +94,21 @@ func Normalize(caps []*Capability) *Policy {
 			}
 			g.Srcs = append(g.Srcs, c.Src)
 		case KindNet:
-			k := netKey{c.Host, c.Port}
-			i, ok := netIdx[k]
-			if !ok {
-				i = len(p.Net)
-				netIdx[k] = i
+			i := 0
+			for i < len(p.Net) && (p.Net[i].Host != c.Host || p.Net[i].Port != c.Port) {
+				i++
+			}
+			if i == len(p.Net) {
 				p.Net = append(p.Net, NetGrant{Host: c.Host, Port: c.Port})
 			}
 			p.Net[i].BlockPrivate = p.Net[i].BlockPrivate || !privateHost(c.Host)
 			p.Net[i].Srcs = append(p.Net[i].Srcs, c.Src)
 		case KindEnv:
-			i, ok := envIdx[c.EnvName]
-			if !ok {
-				i = len(p.Env)
-				envIdx[c.EnvName] = i
+			i := 0
+			for i < len(p.Env) && p.Env[i].Name != c.EnvName {
+				i++
+			}
+			if i == len(p.Env) {
 				p.Env = append(p.Env, EnvGrant{Name: c.EnvName})
 			}
 			for _, a := range c.Actions {
@@ -124,19 +120,20 @@ func Normalize(caps []*Capability) *Policy {
 			}
 			p.Env[i].Srcs = append(p.Env[i].Srcs, c.Src)
 		case KindExec:
-			p.Exec = addNamed(p.Exec, execIdx, c.Binary, c.Src)
+			p.Exec = addNamed(p.Exec, c.Binary, c.Src)
 		case KindIPC:
-			p.IPC = addNamed(p.IPC, ipcIdx, c.Endpoint, c.Src)
+			p.IPC = addNamed(p.IPC, c.Endpoint, c.Src)
 		case KindClock:
 			if p.Clock != "tzdata" {
 				p.Clock = c.Source
 			}
 			p.ClockSrcs = append(p.ClockSrcs, c.Src)
 		case KindAssert:
-			i, ok := asIdx[c.ID]
-			if !ok {
-				i = len(p.Assert)
-				asIdx[c.ID] = i
+			i := 0
+			for i < len(p.Assert) && p.Assert[i].ID != c.ID {
+				i++
+			}
+			if i == len(p.Assert) {
 				p.Assert = append(p.Assert, Assertion{ID: c.ID, Desc: c.Desc})
 			}
 			p.Assert[i].Srcs = append(p.Assert[i].Srcs, c.Src)
@@ -152,30 +149,26 @@ func Normalize(caps []*Capability) *Policy {
 		}
 	}
 	p.FS = mergeCovered(p.FS)
-	sort.SliceStable(p.FS, func(i, j int) bool { return Compare(p.FS[i].Path, p.FS[j].Path) < 0 })
-	sort.SliceStable(p.Net, func(i, j int) bool {
-		if c := Compare(p.Net[i].Host, p.Net[j].Host); c != 0 {
-			return c < 0
+	slices.SortStableFunc(p.FS, func(a, b FSGrant) int { return Compare(a.Path, b.Path) })
+	slices.SortStableFunc(p.Net, func(a, b NetGrant) int {
+		if c := Compare(a.Host, b.Host); c != 0 {
+			return c
 		}
-		return p.Net[i].Port < p.Net[j].Port
+		return a.Port - b.Port
 	})
-	sort.SliceStable(p.Env, func(i, j int) bool { return Compare(p.Env[i].Name, p.Env[j].Name) < 0 })
-	sort.SliceStable(p.Exec, func(i, j int) bool { return Compare(p.Exec[i].Name, p.Exec[j].Name) < 0 })
-	sort.SliceStable(p.IPC, func(i, j int) bool { return Compare(p.IPC[i].Name, p.IPC[j].Name) < 0 })
-	sort.SliceStable(p.Assert, func(i, j int) bool { return Compare(p.Assert[i].ID, p.Assert[j].ID) < 0 })
+	slices.SortStableFunc(p.Env, func(a, b EnvGrant) int { return Compare(a.Name, b.Name) })
+	slices.SortStableFunc(p.Exec, func(a, b NamedGrant) int { return Compare(a.Name, b.Name) })
+	slices.SortStableFunc(p.IPC, func(a, b NamedGrant) int { return Compare(a.Name, b.Name) })
+	slices.SortStableFunc(p.Assert, func(a, b Assertion) int { return Compare(a.ID, b.ID) })
 	return p
 }
 
-type netKey struct {
-	host string
-	port int
-}
-
-func addNamed(list []NamedGrant, idx map[string]int, name string, src CapString) []NamedGrant {
-	i, ok := idx[name]
-	if !ok {
-		i = len(list)
-		idx[name] = i
+func addNamed(list []NamedGrant, name string, src CapString) []NamedGrant {
+	i := 0
+	for i < len(list) && list[i].Name != name {
+		i++
+	}
+	if i == len(list) {
 		list = append(list, NamedGrant{Name: name})
 	}
 	list[i].Srcs = append(list[i].Srcs, src)

@@ -50,7 +50,7 @@ func lowerSquid(p *Policy, prov Provenance) *Artifact {
 			b.WriteString("http_access allow cg_dst_" + idx + " cg_port_" + idx + " CONNECT\n")
 		} else {
 			b.WriteString("http_access allow cg_dst_" + idx + " CONNECT\n")
-			a.Notes = append(a.Notes, fmt.Sprintf("net[%d]: port null (any port) — no port acl emitted for %s.", i, n.Host))
+			a.Notes = append(a.Notes, "net["+idx+"]: port null (any port) — no port acl emitted for "+n.Host+".")
 		}
 	}
 	if len(p.Net) == 0 {
