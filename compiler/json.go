@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Kind is the type of a JSON value.
@@ -126,7 +127,9 @@ func (p *parser) node() *Value {
 // ParseJSON parses exactly one JSON value, surrounded only by JSON
 // whitespace, from src.
 func ParseJSON(src []byte) (*Value, error) {
-	p := &parser{src: src, line: 1}
+	// The parser works on its own copy of the text, and strings without
+	// escapes are views into that copy: one allocation for all of them.
+	p := &parser{src: bytes.Clone(src), line: 1}
 	// Every value but the first follows a ',' or is the first in an array
 	// or object, so this bounds the node count (commas inside strings only
 	// make it generous). The slabs grow if it is short.
@@ -450,7 +453,10 @@ func (p *parser) str() (string, error) {
 	for p.i < len(p.src) {
 		c := p.src[p.i]
 		if c == '"' {
-			s := string(p.src[b:p.i])
+			var s string
+			if p.i > b {
+				s = unsafe.String(&p.src[b], p.i-b)
+			}
 			p.i++
 			if !utf8.ValidString(s) {
 				return "", p.errf("Invalid UTF-8 in JSON string at position %d", p.jsPos(b))
