@@ -38,6 +38,11 @@ func Prepare(src []byte) (*Result, error) {
 		}
 		caps = append(caps, c)
 	}
+	for _, c := range caps {
+		if err := CheckSafe(c); err != nil {
+			return nil, err
+		}
+	}
 	return &Result{Manifest: m, Caps: caps, Policy: Normalize(caps), Hash: ManifestHash(m)}, nil
 }
 

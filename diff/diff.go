@@ -8,7 +8,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/internal/source"
@@ -107,11 +109,28 @@ type Options struct {
 
 // Run reads both sides and compares every manifest found on either.
 func Run(ctx context.Context, base, head source.Side, m *source.Matcher, opts Options) (*Result, error) {
-	bf, err := base.Read(ctx, m)
-	if err != nil {
-		return nil, fmt.Errorf("reading base %s: %w", base.Name(), err)
+	bg, ok1 := base.(*source.Git)
+	hg, ok2 := head.(*source.Git)
+	if ok1 && ok2 && bg.Dir == hg.Dir {
+		fs, err := source.ReadGit(ctx, m, bg, hg)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
+		}
+		return Files(base.Name(), head.Name(), fs[0], fs[1], opts), nil
 	}
+	// Read both sides at once: each is mostly waiting on git.
+	var bf []source.File
+	var berr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		bf, berr = base.Read(ctx, m)
+	}()
 	hf, err := head.Read(ctx, m)
+	<-done
+	if berr != nil {
+		return nil, fmt.Errorf("reading base %s: %w", base.Name(), berr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading head %s: %w", head.Name(), err)
 	}
@@ -151,8 +170,10 @@ func Files(baseName, headName string, bf, hf []source.File, opts Options) *Resul
 		}
 	}
 	taken := map[string]bool{}
-	r := &Result{Base: baseName, Head: headName}
-	for _, f := range hf {
+	type pair struct{ b, h *source.File }
+	var pairs []pair
+	for i := range hf {
+		f := &hf[i]
 		bp := f.Path
 		if old, ok := renames[f.Path]; ok {
 			bp = old
@@ -162,17 +183,37 @@ func Files(baseName, headName string, bf, hf []source.File, opts Options) *Resul
 			b = baseBy[bp]
 			taken[bp] = true
 		}
-		md := compareFiles(b, &f)
-		if bp != f.Path && b != nil {
-			md.BasePath = bp
-		}
-		r.Manifests = append(r.Manifests, md)
+		pairs = append(pairs, pair{b, f})
 	}
 	for i := range bf {
 		if !taken[bf[i].Path] {
-			r.Manifests = append(r.Manifests, compareFiles(&bf[i], nil))
+			pairs = append(pairs, pair{&bf[i], nil})
 		}
 	}
+	r := &Result{Base: baseName, Head: headName, Manifests: make([]ManifestDiff, len(pairs))}
+	// Manifests are independent: compare them on every core. Each result
+	// goes to its own slot, so the output order does not depend on timing.
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				p := pairs[i]
+				md := compareFiles(p.b, p.h)
+				if p.b != nil && p.h != nil && p.b.Path != p.h.Path {
+					md.BasePath = p.b.Path
+				}
+				r.Manifests[i] = md
+			}
+		}()
+	}
+	for i := range pairs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	sort.SliceStable(r.Manifests, func(i, j int) bool { return r.Manifests[i].Path < r.Manifests[j].Path })
 	for _, md := range r.Manifests {
 		if md.Status == StatusError {
@@ -237,6 +278,10 @@ func compareFiles(b, h *source.File) ManifestDiff {
 		if b == nil {
 			md.Status = StatusAdded
 			base = compiler.Empty()
+		} else if b.Err == nil && bytes.Equal(b.Data, h.Data) {
+			// Same bytes, same policy: nothing to compare.
+			md.Status, md.Changes = StatusUnchanged, []Change{}
+			return md
 		} else if base, p = compileFile(b); p != nil {
 			md.BaseError = p
 			md.Status = StatusModified

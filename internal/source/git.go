@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -31,9 +32,57 @@ type treeEntry struct {
 
 // Read implements Side.
 func (g *Git) Read(ctx context.Context, m *Matcher) ([]File, error) {
-	out, err := git(ctx, g.Dir, nil, "ls-tree", "-r", "-l", "-z", "--full-tree", g.Rev)
+	fs, err := ReadGit(ctx, m, g)
 	if err != nil {
 		return nil, err
+	}
+	return fs[0], nil
+}
+
+// ReadGit reads several revisions of one repository with a single git
+// cat-file process, reading each distinct blob once: between a base and a
+// head commit most manifests are the same object.
+func ReadGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, error) {
+	out := make([][]File, len(sides))
+	need := map[string][]*File{}
+	var order []string
+	for si, g := range sides {
+		files, pending, err := g.list(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		out[si] = files
+		for oid, idx := range pending {
+			if _, ok := need[oid]; !ok {
+				order = append(order, oid)
+			}
+			for _, i := range idx {
+				need[oid] = append(need[oid], &out[si][i])
+			}
+		}
+	}
+	if len(order) == 0 {
+		return out, nil
+	}
+	sort.Strings(order)
+	blobs, err := CatFile(ctx, sides[0].Dir, order)
+	if err != nil {
+		return nil, err
+	}
+	for oid, fs := range need {
+		for _, f := range fs {
+			f.Data = blobs[oid]
+		}
+	}
+	return out, nil
+}
+
+// list lists the matching files of g; pending maps each blob still to be
+// read to the indexes of the files that hold it.
+func (g *Git) list(ctx context.Context, m *Matcher) ([]File, map[string][]int, error) {
+	out, err := git(ctx, g.Dir, nil, "ls-tree", "-r", "-l", "-z", "--full-tree", g.Rev)
+	if err != nil {
+		return nil, nil, err
 	}
 	all := map[string]treeEntry{}
 	var picked []treeEntry
@@ -58,7 +107,6 @@ func (g *Git) Read(ctx context.Context, m *Matcher) ([]File, error) {
 		}
 	}
 	files := make([]File, len(picked))
-	var want []string // oids to read, in order
 	idx := map[string][]int{}
 	for i, e := range picked {
 		files[i].Path = e.path
@@ -80,24 +128,9 @@ func (g *Git) Read(ctx context.Context, m *Matcher) ([]File, error) {
 			files[i].Err = fmt.Errorf("file is %d bytes, over the %d-byte limit; not read", e.size, MaxFileBytes)
 			continue
 		}
-		if _, ok := idx[e.oid]; !ok {
-			want = append(want, e.oid)
-		}
 		idx[e.oid] = append(idx[e.oid], i)
 	}
-	if len(want) == 0 {
-		return files, nil
-	}
-	blobs, err := CatFile(ctx, g.Dir, want)
-	if err != nil {
-		return nil, err
-	}
-	for oid, is := range idx {
-		for _, i := range is {
-			files[i].Data = blobs[oid]
-		}
-	}
-	return files, nil
+	return files, idx, nil
 }
 
 func (g *Git) resolveLink(ctx context.Context, e treeEntry, all map[string]treeEntry) (treeEntry, error) {

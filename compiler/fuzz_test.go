@@ -1,0 +1,90 @@
+package compiler
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// FuzzCompile feeds arbitrary bytes to the manifest decoder and compiler.
+// It must never panic; an error must be an *Error with a code and, when it
+// has a place, a position inside the input; a success must give valid JSON,
+// the same bytes twice.
+func FuzzCompile(f *testing.F) {
+	for _, v := range loadVectors(f, "raw.jsonl") {
+		f.Add(v.source())
+	}
+	for i, v := range loadVectors(f, "vectors.jsonl") {
+		if i%25 == 0 {
+			f.Add([]byte(v.source()))
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		r, err := Compile(src)
+		if err != nil {
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Code == "" {
+				t.Fatalf("error without a code: %#v", err)
+			}
+			if ce.Pos.Offset > len(src) || ce.Pos.Line < 0 {
+				t.Fatalf("error position %+v outside input of %d bytes", ce.Pos, len(src))
+			}
+			return
+		}
+		out := AppendAllJSON(nil, r.Artifacts, false)
+		if !json.Valid(out) {
+			t.Fatalf("invalid JSON output: %s", out)
+		}
+		r2, err := Compile(src)
+		if err != nil || !bytes.Equal(out, AppendAllJSON(nil, r2.Artifacts, false)) {
+			t.Fatalf("not deterministic")
+		}
+	})
+}
+
+// FuzzCapability feeds arbitrary capability strings to the grammar. Accepted
+// ones must lower to configs in which the value stays in its slot: every
+// squid line keeps its shape and every nftables brace is balanced.
+func FuzzCapability(f *testing.F) {
+	for _, s := range []string{
+		"fs:read:/workspace/**", "net:connect:api.github.com:443", "net:connect:\"::1\":22",
+		"env:inject:GITHUB_TOKEN", "exec:spawn:git?nestedSandbox=true", "ipc:connect:\"unix:/run/a.sock\"",
+		"clock:tzdata", "assert:id:\"text: with colon\"", "net:connect:a.com:443abc", "fs::/x", ":::",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseCapability(CapString{Text: s, Pos: Pos{Line: 1, Col: 1}})
+		if err != nil {
+			return
+		}
+		if CheckSafe(c) != nil {
+			return
+		}
+		p := Normalize([]*Capability{c})
+		for _, tgt := range Targets {
+			a, err := Lower(&Result{Policy: p, Manifest: &Manifest{}}, tgt, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tgt == TargetSquid {
+				for _, l := range strings.Split(a.Config, "\n") {
+					f := strings.Fields(l)
+					switch {
+					case strings.HasPrefix(l, "# "):
+					case len(f) == 4 && f[0] == "acl" && strings.HasPrefix(f[1], "cg_"):
+					case len(f) >= 3 && f[0] == "acl" && f[1] == "to_private":
+					case len(f) >= 3 && f[0] == "http_access" && (f[1] == "allow" || f[1] == "deny"):
+					default:
+						t.Fatalf("unexpected squid line %q for %q", l, s)
+					}
+				}
+			}
+			if tgt == TargetNftables && strings.Count(a.Config, "{") != strings.Count(a.Config, "}") {
+				t.Fatalf("unbalanced nftables table for %q:\n%s", s, a.Config)
+			}
+		}
+	})
+}

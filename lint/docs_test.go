@@ -1,0 +1,52 @@
+package lint
+
+import (
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/razukc/capgate-action/compiler"
+)
+
+// TestDocs keeps docs/lint.md true: every rule has a section, every section
+// names a rule, and each section's example triggers exactly that rule.
+func TestDocs(t *testing.T) {
+	b, err := os.ReadFile("../docs/lint.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := regexp.MustCompile("(?m)^## `([a-z-]+)`\n((?:.|\n)*?)Example: `([^`]+)`").FindAllStringSubmatch(string(b), -1)
+	documented := map[string]string{}
+	for _, s := range sections {
+		documented[s[1]] = s[3]
+	}
+	for _, r := range Rules {
+		ex, ok := documented[r.ID]
+		if !ok {
+			t.Errorf("rule %s is not documented in docs/lint.md", r.ID)
+			continue
+		}
+		delete(documented, r.ID)
+		src := `{"name": "doc", "version": "1", "tools": [{"name": "t", "capabilities": [` + jsonString(ex) + `]}]}`
+		m, err := compiler.ParseManifest([]byte(src))
+		if err != nil {
+			t.Fatalf("%s example: %v", r.ID, err)
+		}
+		var ids []string
+		for _, f := range Manifest(m) {
+			ids = append(ids, f.Rule)
+		}
+		found := false
+		for _, id := range ids {
+			found = found || id == r.ID
+		}
+		if !found {
+			t.Errorf("%s: example %q gives %v, not this rule", r.ID, ex, ids)
+		}
+	}
+	for id := range documented {
+		t.Errorf("docs/lint.md documents %s, which is not a rule", id)
+	}
+}
+
+func jsonString(s string) string { return string(compiler.AppendJSONString(nil, s)) }
