@@ -18,6 +18,15 @@ type JSONReport struct {
 	Head      string              `json:"head"`
 	Counts    diff.Counts         `json:"counts"`
 	Manifests []diff.ManifestDiff `json:"manifests"`
+	// PullRequest is set by the action for the pull request the report
+	// is about; the posting job of the two-step mode checks it.
+	PullRequest *PullRequestRef `json:"pull_request,omitempty"`
+}
+
+// PullRequestRef names a pull request and the head commit a report is for.
+type PullRequestRef struct {
+	Number  int    `json:"number"`
+	HeadSHA string `json:"head_sha"`
 }
 
 // NewJSON wraps a result in the versioned report document.

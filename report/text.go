@@ -29,7 +29,7 @@ func Verdict(r *diff.Result) string {
 	head := "no change to what any server may reach"
 	switch {
 	case c.Errors > 0:
-		head = "manifests failed to compile"
+		head = "the head does not compile"
 	case c.Widened > 0:
 		head = "this change widens what servers may reach"
 	case c.UnenforceableAdded > 0:

@@ -1,0 +1,440 @@
+// Package action is the GitHub Action: it diffs the manifests of a pull
+// request (or a push, a merge group, a manual run), writes the outputs, the
+// step summary and annotations, and keeps one PR comment up to date.
+// cmd/capgate-action wraps Main.
+package action
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sethvargo/go-githubactions"
+
+	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/cli"
+	"github.com/razukc/capgate-action/report"
+)
+
+// Exit codes of the action's process.
+const (
+	ExitOK     = 0
+	ExitFailed = 1 // something listed in fail-on happened
+	ExitError  = 2 // the action could not run (bad input, unreadable event, git failure)
+)
+
+// Env is what the action reads from and writes to; tests fill it in.
+type Env struct {
+	Getenv func(string) string
+	// Stdout receives workflow commands (annotations, masks, logs).
+	Stdout io.Writer
+	// Transport is the HTTP transport for the GitHub API; nil means
+	// http.DefaultTransport. Retries are layered on top of it.
+	Transport http.RoundTripper
+	Now       func() time.Time
+	Sleep     func(time.Duration)
+}
+
+// Config is the action's inputs.
+type Config struct {
+	Token       string
+	Manifests   []string
+	FailOn      cli.FailOn
+	Comment     string // update, new, hide-and-new, off
+	CommentWhen string // changes, always
+	AllowLabel  string
+	BaseRef     string
+	HeadRef     string
+	WorkDir     string
+	Key         string
+	Mode        string // full, analyze, post
+	Report      string // post mode: the report file to post
+}
+
+var keyRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+
+func readConfig(a *githubactions.Action, getenv func(string) string) (Config, error) {
+	in := func(name, def string) string {
+		if v := strings.TrimSpace(a.GetInput(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Token:       in("github-token", getenv("GITHUB_TOKEN")),
+		Comment:     in("comment", "update"),
+		CommentWhen: in("comment-when", "changes"),
+		AllowLabel:  in("allow-label", "capgate:approve-widening"),
+		BaseRef:     in("base-ref", ""),
+		HeadRef:     in("head-ref", ""),
+		WorkDir:     in("working-directory", "."),
+		Key:         in("key", "default"),
+		Mode:        in("mode", "full"),
+		Report:      in("report", ""),
+	}
+	for _, l := range strings.Split(a.GetInput("manifests"), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			c.Manifests = append(c.Manifests, l)
+		}
+	}
+	var err error
+	if c.FailOn, err = cli.ParseFailOn(in("fail-on", "widened,error")); err != nil {
+		return c, err
+	}
+	switch c.Comment {
+	case "update", "new", "hide-and-new", "off":
+	default:
+		return c, fmt.Errorf("input comment: %q is not update, new, hide-and-new or off", c.Comment)
+	}
+	switch c.CommentWhen {
+	case "changes", "always":
+	default:
+		return c, fmt.Errorf("input comment-when: %q is not changes or always", c.CommentWhen)
+	}
+	switch c.Mode {
+	case "full", "analyze", "post":
+	default:
+		return c, fmt.Errorf("input mode: %q is not full, analyze or post", c.Mode)
+	}
+	if !keyRE.MatchString(c.Key) {
+		return c, fmt.Errorf("input key: %q must be 1-64 letters, digits, '.', '_' or '-'", c.Key)
+	}
+	return c, nil
+}
+
+// event is the part of an event payload the action reads.
+type event struct {
+	Before      string `json:"before"`
+	After       string `json:"after"`
+	PullRequest *struct {
+		Number int `json:"number"`
+		Base   struct {
+			SHA string `json:"sha"`
+		} `json:"base"`
+		Head struct {
+			SHA string `json:"sha"`
+		} `json:"head"`
+		Labels []struct {
+			Name string `json:"name"`
+		} `json:"labels"`
+	} `json:"pull_request"`
+	MergeGroup *struct {
+		BaseSHA string `json:"base_sha"`
+		HeadSHA string `json:"head_sha"`
+	} `json:"merge_group"`
+	WorkflowRun *struct {
+		HeadSHA      string `json:"head_sha"`
+		PullRequests []struct {
+			Number int `json:"number"`
+		} `json:"pull_requests"`
+	} `json:"workflow_run"`
+}
+
+// target is what one run compares and where it comments.
+type target struct {
+	base, head string
+	// prNumber is 0 when there is no pull request to comment on;
+	// prHead is the PR head commit the run is about, for the stale check.
+	prNumber int
+	prHead   string
+	labels   []string
+}
+
+var zeroSHA = regexp.MustCompile(`^0+$`)
+
+func resolveTarget(cfg Config, name string, ev *event, sha string) (target, error) {
+	var t target
+	switch name {
+	case "pull_request", "pull_request_target":
+		if ev.PullRequest == nil {
+			return t, fmt.Errorf("%s event without pull_request", name)
+		}
+		pr := ev.PullRequest
+		t.base, t.prNumber, t.prHead = pr.Base.SHA, pr.Number, pr.Head.SHA
+		// pull_request checks out the merge commit (GITHUB_SHA): base plus
+		// the PR's changes. pull_request_target runs on the base branch, so
+		// the PR head is read as data (never run).
+		t.head = pr.Head.SHA
+		if name == "pull_request" && sha != "" {
+			t.head = sha
+		}
+		for _, l := range pr.Labels {
+			t.labels = append(t.labels, l.Name)
+		}
+	case "merge_group":
+		if ev.MergeGroup == nil {
+			return t, fmt.Errorf("merge_group event without merge_group")
+		}
+		t.base, t.head = ev.MergeGroup.BaseSHA, ev.MergeGroup.HeadSHA
+	case "push":
+		t.base, t.head = ev.Before, ev.After
+		if zeroSHA.MatchString(t.base) {
+			t.base = "" // a new branch: compare with nothing
+		}
+	}
+	if cfg.BaseRef != "" {
+		t.base = cfg.BaseRef
+	}
+	if cfg.HeadRef != "" {
+		t.head = cfg.HeadRef
+	}
+	if t.head == "" {
+		t.head = sha
+	}
+	if t.head == "" || (t.base == "" && name != "push") {
+		return t, fmt.Errorf("no base and head to compare for a %q event: set the base-ref and head-ref inputs", name)
+	}
+	return t, nil
+}
+
+// Main runs the action and returns the process exit code.
+func Main(ctx context.Context, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.Sleep == nil {
+		env.Sleep = time.Sleep
+	}
+	a := githubactions.New(githubactions.WithGetenv(env.Getenv), githubactions.WithWriter(env.Stdout))
+	cfg, err := readConfig(a, env.Getenv)
+	if cfg.Token != "" {
+		a.AddMask(cfg.Token)
+	}
+	if err != nil {
+		a.Errorf("capgate: %v", err)
+		return ExitError
+	}
+	r := &run{a: a, env: env, cfg: cfg}
+	return r.main(ctx)
+}
+
+type run struct {
+	a   *githubactions.Action
+	env Env
+	cfg Config
+	gh  *gh
+}
+
+func (r *run) api() (*gh, error) {
+	if r.gh != nil {
+		return r.gh, nil
+	}
+	base := r.env.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	hc := &http.Client{Timeout: 30 * time.Second, Transport: &retryTransport{
+		base: base, budget: 2 * time.Minute, maxWait: 70 * time.Second, now: r.env.Now, sleep: r.env.Sleep}}
+	g, err := newGitHub(hc, r.env.Getenv("GITHUB_API_URL"), r.env.Getenv("GITHUB_GRAPHQL_URL"), r.cfg.Token, r.env.Getenv("GITHUB_REPOSITORY"))
+	r.gh = g
+	return g, err
+}
+
+func (r *run) main(ctx context.Context) int {
+	name := r.env.Getenv("GITHUB_EVENT_NAME")
+	var ev event
+	if p := r.env.Getenv("GITHUB_EVENT_PATH"); p != "" {
+		b, err := os.ReadFile(p)
+		if err != nil || json.Unmarshal(b, &ev) != nil {
+			r.a.Errorf("capgate: cannot read the event payload at GITHUB_EVENT_PATH")
+			return ExitError
+		}
+	}
+	if r.cfg.Mode == "post" {
+		return r.post(ctx, name, &ev)
+	}
+	t, err := resolveTarget(r.cfg, name, &ev, r.env.Getenv("GITHUB_SHA"))
+	if err != nil {
+		r.a.Errorf("capgate: %v", err)
+		return ExitError
+	}
+	dir := r.cfg.WorkDir
+	if ws := r.env.Getenv("GITHUB_WORKSPACE"); ws != "" && !filepath.IsAbs(dir) {
+		dir = filepath.Join(ws, dir)
+	}
+	base := t.base
+	if base == "" {
+		empty, err := os.MkdirTemp("", "capgate-empty-")
+		if err != nil {
+			r.a.Errorf("capgate: %v", err)
+			return ExitError
+		}
+		defer os.RemoveAll(empty)
+		base = empty
+	}
+	for _, rev := range []string{base, t.head} {
+		if err := ensureCommit(ctx, dir, rev); err != nil {
+			r.a.Errorf("capgate: %v", err)
+			return ExitError
+		}
+	}
+	res, err := cli.RunDiff(ctx, dir, base, t.head, r.cfg.Manifests)
+	if err != nil {
+		r.a.Errorf("capgate: %v", err)
+		return ExitError
+	}
+	res.Base, res.Head = short(t.base, "(nothing)"), short(t.head, "")
+	approved := res.Widened() && contains(t.labels, r.cfg.AllowLabel)
+
+	// The result first: files, outputs, summary, annotations. The comment
+	// comes last and cannot take these with it.
+	code := ExitOK
+	fo := r.cfg.FailOn
+	if approved {
+		fo.Widened = false
+	}
+	if fo.Fails(res) {
+		code = ExitFailed
+	}
+	jr := report.NewJSON(res)
+	if t.prNumber > 0 {
+		jr.PullRequest = &report.PullRequestRef{Number: t.prNumber, HeadSHA: t.prHead}
+	}
+	r.writeOutputs(res, jr, dir, approved)
+	r.annotate(res, dir)
+	if code == ExitFailed {
+		r.a.Errorf("capgate: %s", report.Verdict(res))
+	}
+	if r.cfg.Mode == "analyze" || r.cfg.Comment == "off" || t.prNumber == 0 {
+		return code
+	}
+	r.comment(ctx, res, t, approved)
+	return code
+}
+
+func short(sha, empty string) string {
+	if sha == "" {
+		return empty
+	}
+	if len(sha) == 40 {
+		return sha[:12]
+	}
+	return sha
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ensureCommit makes rev available: after a checkout of depth 1 the base
+// commit is missing, so it is fetched, that one commit only.
+func ensureCommit(ctx context.Context, dir, rev string) error {
+	if st, err := os.Stat(filepath.Join(dir, rev)); err == nil && st.IsDir() {
+		return nil
+	}
+	if exec.CommandContext(ctx, "git", "-C", dir, "cat-file", "-e", rev+"^{commit}").Run() == nil {
+		return nil
+	}
+	cmd := exec.CommandContext(ctx, "git", "-C", dir, "fetch", "--no-tags", "--quiet", "--depth=1", "origin", rev)
+	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("commit %s is not in the clone and could not be fetched: %s", rev, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, approved bool) {
+	ws := r.env.Getenv("GITHUB_WORKSPACE")
+	if ws == "" {
+		ws = dir
+	}
+	write := func(name string, data []byte) string {
+		p := filepath.Join(ws, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			r.a.Warningf("capgate: cannot write %s: %v", name, err)
+			return ""
+		}
+		return name
+	}
+	b, _ := json.MarshalIndent(jr, "", "  ")
+	jsonPath := write("capgate-report.json", append(b, '\n'))
+	sarifPath := write("capgate.sarif", report.SARIF(res, cli.Version))
+	r.a.SetOutput("widened", strconv.FormatBool(res.Widened()))
+	r.a.SetOutput("widened-count", strconv.Itoa(res.Counts.Widened))
+	r.a.SetOutput("unenforceable-added", strconv.Itoa(res.Counts.UnenforceableAdded))
+	r.a.SetOutput("errors", strconv.Itoa(res.Counts.Errors))
+	r.a.SetOutput("approved", strconv.FormatBool(approved))
+	r.a.SetOutput("report-json", jsonPath)
+	r.a.SetOutput("sarif", sarifPath)
+	r.a.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: approvalNote(approved, r.cfg.AllowLabel)})))
+}
+
+func approvalNote(approved bool, label string) string {
+	if !approved {
+		return ""
+	}
+	return fmt.Sprintf("\n> [!NOTE]\n> The widening is approved by the %s label, so the check passes.\n", report.Code(label))
+}
+
+// Per-step annotation limits GitHub enforces; beyond them annotations are
+// dropped silently, so the most important go first.
+const maxAnnotations = 10
+
+func (r *run) annotate(res *diff.Result, dir string) {
+	ws := r.env.Getenv("GITHUB_WORKSPACE")
+	rel := func(p string) string {
+		if ws == "" {
+			return p
+		}
+		if x, err := filepath.Rel(ws, filepath.Join(dir, p)); err == nil {
+			return filepath.ToSlash(x)
+		}
+		return p
+	}
+	field := func(p string, line, col int) map[string]string {
+		return map[string]string{"file": rel(p), "line": strconv.Itoa(max(line, 1)), "col": strconv.Itoa(max(col, 1)), "title": "capgate"}
+	}
+	var errs, warns int
+	for _, m := range res.Manifests {
+		if m.Error != nil {
+			if errs++; errs <= maxAnnotations {
+				r.a.WithFieldsMap(field(m.Path, m.Error.Line, m.Error.Col)).Errorf("%s [%s]", m.Error.Message, m.Error.Code)
+			}
+		}
+	}
+	// Loud ones first, then the rest of widened, then new unenforceable.
+	for pass := 0; pass < 3; pass++ {
+		for _, m := range res.Manifests {
+			for _, c := range m.Changes {
+				hit := (pass == 0 && c.Loud) || (pass == 1 && c.Severity == diff.Widened && !c.Loud) || (pass == 2 && c.Severity == diff.UnenforceableAdded)
+				if !hit || c.Side != "head" {
+					continue
+				}
+				if warns++; warns <= maxAnnotations {
+					r.a.WithFieldsMap(field(m.Path, c.Line, c.Col)).Warningf("%s %s [%s]: %s → %s: %s", strings.ReplaceAll(c.Severity, "_", " "), c.Kind, c.Target, orNone(c.Before), orNone(c.After), c.Why)
+				}
+			}
+		}
+	}
+	if errs > maxAnnotations || warns > maxAnnotations {
+		r.a.Noticef("capgate: %d errors and %d warnings in all; the step summary lists every one", errs, warns)
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// errStale says a newer commit is now the PR head.
+var errStale = errors.New("stale run")

@@ -1,0 +1,235 @@
+package action
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+)
+
+// fakeGitHub is an in-process stand-in for the parts of GitHub's REST and
+// GraphQL APIs the action uses, behaving as GitHub documents them: bearer
+// authentication, pagination with Link headers, 422 for a comment body over
+// 65,536 characters, 403 for tokens without write access, secondary rate
+// limits with Retry-After, and injected 5xx answers.
+type fakeGitHub struct {
+	t   *testing.T
+	srv *httptest.Server
+
+	mu       sync.Mutex
+	tokens   map[string]fakeToken
+	comments []*fakeComment
+	nextID   int64
+	prHead   string
+	labels   []string
+	// fail5xx answers the next n API calls with 502; rateLimit the next n
+	// with a secondary rate limit (403 and Retry-After: 1).
+	fail5xx, rateLimit int
+	requests           []string // "METHOD path"
+}
+
+type fakeToken struct {
+	login    string
+	app      bool // an installation token: GET /user answers 403
+	readOnly bool
+}
+
+type fakeComment struct {
+	ID     int64  `json:"id"`
+	NodeID string `json:"node_id"`
+	Body   string `json:"body"`
+	User   struct {
+		Login string `json:"login"`
+	} `json:"user"`
+	HTMLURL   string `json:"html_url"`
+	minimized bool
+}
+
+const (
+	repoPath = "/api/v3/repos/octo/servers"
+	prNumber = 7
+)
+
+func newFakeGitHub(t *testing.T) *fakeGitHub {
+	f := &fakeGitHub{t: t, nextID: 1000, tokens: map[string]fakeToken{
+		"ghs_workflowtoken": {login: "github-actions[bot]", app: true},
+		"ghs_forktoken":     {login: "github-actions[bot]", app: true, readOnly: true},
+		"ghp_maintainer":    {login: "maintainer"},
+	}}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeGitHub) apiURL() string     { return f.srv.URL + "/api/v3" }
+func (f *fakeGitHub) graphqlURL() string { return f.srv.URL + "/api/graphql" }
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.requests = append(f.requests, r.Method+" "+r.URL.Path)
+	if f.fail5xx > 0 {
+		f.fail5xx--
+		writeJSON(w, http.StatusBadGateway, map[string]string{"message": "Server Error"})
+		return
+	}
+	if f.rateLimit > 0 {
+		f.rateLimit--
+		w.Header().Set("Retry-After", "1")
+		writeJSON(w, http.StatusForbidden, map[string]string{"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."})
+		return
+	}
+	auth := r.Header.Get("Authorization")
+	tok, ok := f.tokens[strings.TrimPrefix(auth, "Bearer ")]
+	if !ok || !strings.HasPrefix(auth, "Bearer ") {
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
+		return
+	}
+	notAccessible := map[string]string{"message": "Resource not accessible by integration"}
+	p := r.URL.Path
+	switch {
+	case r.Method == "GET" && p == "/api/v3/user":
+		if tok.app {
+			writeJSON(w, http.StatusForbidden, notAccessible)
+			return
+		}
+		writeJSON(w, 200, map[string]any{"login": tok.login})
+	case r.Method == "POST" && p == "/api/graphql":
+		var q struct {
+			Query     string            `json:"query"`
+			Variables map[string]string `json:"variables"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&q)
+		switch {
+		case strings.Contains(q.Query, "viewer"):
+			writeJSON(w, 200, map[string]any{"data": map[string]any{"viewer": map[string]string{"login": tok.login}}})
+		case strings.Contains(q.Query, "minimizeComment"):
+			for _, c := range f.comments {
+				if c.NodeID == q.Variables["id"] {
+					c.minimized = true
+				}
+			}
+			writeJSON(w, 200, map[string]any{"data": map[string]any{"minimizeComment": map[string]any{}}})
+		default:
+			writeJSON(w, 400, map[string]string{"message": "unknown query"})
+		}
+	case r.Method == "GET" && p == fmt.Sprintf("%s/pulls/%d", repoPath, prNumber):
+		labels := []map[string]string{}
+		for _, l := range f.labels {
+			labels = append(labels, map[string]string{"name": l})
+		}
+		writeJSON(w, 200, map[string]any{"number": prNumber, "head": map[string]string{"sha": f.prHead}, "labels": labels})
+	case r.Method == "GET" && p == fmt.Sprintf("%s/issues/%d/comments", repoPath, prNumber):
+		per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
+		if per <= 0 || per > 100 {
+			per = 30
+		}
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		page = max(page, 1)
+		start := min((page-1)*per, len(f.comments))
+		end := min(start+per, len(f.comments))
+		if end < len(f.comments) {
+			next := *r.URL
+			q := next.Query()
+			q.Set("page", strconv.Itoa(page+1))
+			next.RawQuery = q.Encode()
+			w.Header().Set("Link", fmt.Sprintf(`<%s%s>; rel="next"`, f.srv.URL, next.RequestURI()))
+		}
+		writeJSON(w, 200, f.comments[start:end])
+	case r.Method == "POST" && p == fmt.Sprintf("%s/issues/%d/comments", repoPath, prNumber):
+		if tok.readOnly {
+			writeJSON(w, http.StatusForbidden, notAccessible)
+			return
+		}
+		var in struct{ Body string }
+		_ = json.NewDecoder(r.Body).Decode(&in)
+		if utf8.RuneCountInString(in.Body) > 65536 {
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Validation Failed",
+				"errors": []map[string]string{{"resource": "IssueComment", "code": "custom", "field": "body", "message": "body is too long (maximum is 65536 characters)"}}})
+			return
+		}
+		f.nextID++
+		c := &fakeComment{ID: f.nextID, NodeID: fmt.Sprintf("IC_%d", f.nextID), Body: in.Body,
+			HTMLURL: fmt.Sprintf("https://github.example/octo/servers/pull/%d#issuecomment-%d", prNumber, f.nextID)}
+		c.User.Login = tok.login
+		f.comments = append(f.comments, c)
+		writeJSON(w, http.StatusCreated, c)
+	case strings.HasPrefix(p, repoPath+"/issues/comments/"):
+		id, _ := strconv.ParseInt(strings.TrimPrefix(p, repoPath+"/issues/comments/"), 10, 64)
+		i := -1
+		for k, c := range f.comments {
+			if c.ID == id {
+				i = k
+			}
+		}
+		if i < 0 {
+			writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+			return
+		}
+		if tok.readOnly || f.comments[i].User.Login != tok.login {
+			writeJSON(w, http.StatusForbidden, notAccessible)
+			return
+		}
+		switch r.Method {
+		case "PATCH":
+			var in struct{ Body string }
+			_ = json.NewDecoder(r.Body).Decode(&in)
+			if utf8.RuneCountInString(in.Body) > 65536 {
+				writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Validation Failed"})
+				return
+			}
+			f.comments[i].Body = in.Body
+			writeJSON(w, 200, f.comments[i])
+		case "DELETE":
+			f.comments = append(f.comments[:i], f.comments[i+1:]...)
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			writeJSON(w, 405, map[string]string{"message": "Method Not Allowed"})
+		}
+	default:
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+	}
+}
+
+// addComment puts a comment on the PR directly (as another user would).
+func (f *fakeGitHub) addComment(login, body string) *fakeComment {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextID++
+	c := &fakeComment{ID: f.nextID, NodeID: fmt.Sprintf("IC_%d", f.nextID), Body: body}
+	c.User.Login = login
+	f.comments = append(f.comments, c)
+	return c
+}
+
+func (f *fakeGitHub) snapshot() ([]fakeComment, []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	cs := make([]fakeComment, len(f.comments))
+	for i, c := range f.comments {
+		cs[i] = *c
+	}
+	return cs, append([]string(nil), f.requests...)
+}
+
+func (f *fakeGitHub) byLogin(login string) []fakeComment {
+	cs, _ := f.snapshot()
+	var out []fakeComment
+	for _, c := range cs {
+		if c.User.Login == login {
+			out = append(out, c)
+		}
+	}
+	return out
+}
