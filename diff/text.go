@@ -45,16 +45,47 @@ func textDiffs(base, head *compiler.Result) []TextDiff {
 
 // Unified returns a line diff of a and b in unified format (without file
 // headers), with ctx lines of context around each change.
+//
+// Each distinct line becomes one rune and go-diff's DiffMainRunes diffs
+// those: go-diff's own DiffLinesToRunes (v1.3.1) encodes line numbers as
+// comma-separated text, which the character diff can cut inside a number.
 func Unified(a, b string, ctx int) string {
-	d := dmp.New()
-	ra, rb, lines := d.DiffLinesToRunes(a, b)
-	diffs := d.DiffCharsToLines(d.DiffMainRunes(ra, rb, false), lines)
+	index := map[string]rune{}
+	var lines []string
+	encode := func(s string) []rune {
+		s = strings.TrimSuffix(s, "\n")
+		if s == "" {
+			return nil
+		}
+		var rs []rune
+		for _, l := range strings.Split(s, "\n") {
+			r, ok := index[l]
+			if !ok {
+				// Skip the surrogate range so every index is a valid rune.
+				r = rune(len(lines)) + 0x100
+				if r >= 0xD800 {
+					r += 0x800
+				}
+				index[l] = r
+				lines = append(lines, l)
+			}
+			rs = append(rs, r)
+		}
+		return rs
+	}
+	ra, rb := encode(a), encode(b)
+	decode := func(r rune) string {
+		if r >= 0xD800+0x800 {
+			r -= 0x800
+		}
+		return lines[r-0x100]
+	}
 	type line struct {
 		op   byte
 		text string
 	}
 	var all []line
-	for _, df := range diffs {
+	for _, df := range dmp.New().DiffMainRunes(ra, rb, false) {
 		op := byte(' ')
 		switch df.Type {
 		case dmp.DiffDelete:
@@ -62,9 +93,8 @@ func Unified(a, b string, ctx int) string {
 		case dmp.DiffInsert:
 			op = '+'
 		}
-		text := strings.TrimSuffix(df.Text, "\n")
-		for _, l := range strings.Split(text, "\n") {
-			all = append(all, line{op, l})
+		for _, r := range df.Text {
+			all = append(all, line{op, decode(r)})
 		}
 	}
 	keep := make([]bool, len(all))

@@ -58,9 +58,9 @@ func Markdown(r *diff.Result, opts MarkdownOptions) []byte {
 	add(0, "", summaryLine(r))
 
 	widened := rows(r, diff.Widened)
-	add(0, "", table("Widened", []string{"Manifest", "Kind", "Target", "Before", "After", "Why"}, widened))
+	add(0, "", table("Widened", []string{"Manifest", "What", "Change", "Why"}, widened))
 	unenf := rows(r, diff.UnenforceableAdded)
-	add(1, "new unenforceable entries table", table("New unenforceable entries", []string{"Manifest", "Kind", "Target", "Before", "After", "Why"}, unenf))
+	add(1, "new unenforceable entries table", table("New unenforceable entries", []string{"Manifest", "What", "Change", "Why"}, unenf))
 	add(0, "", errorTable(r))
 
 	var changed, unchanged []diff.ManifestDiff
@@ -128,10 +128,26 @@ func rows(r *diff.Result, sev string) [][]string {
 			if c.Severity != sev {
 				continue
 			}
-			out = append(out, []string{location(m, c), Text(c.Kind), Text(c.Target), Code(c.Before), Code(c.After), why(c)})
+			out = append(out, []string{location(m, c), what(c), change(c), why(c)})
 		}
 	}
 	return out
+}
+
+// what is the kind and the target(s) of a change.
+func what(c diff.Change) string {
+	return Text(c.Kind) + " · " + Text(strings.ReplaceAll(c.Target, ",", ", "))
+}
+
+// change is "before → after", with (none) for a side that has nothing.
+func change(c diff.Change) string {
+	side := func(s string) string {
+		if s == "" {
+			return "_(none)_"
+		}
+		return Code(s)
+	}
+	return side(c.Before) + " → " + side(c.After)
 }
 
 func why(c diff.Change) string {
@@ -207,13 +223,13 @@ func manifestDetails(m diff.ManifestDiff) string {
 	if len(m.Changes) == 0 {
 		b.WriteString("No change to the enforced boundary; only notes or provenance differ.\n\n")
 	} else {
-		b.WriteString("| Severity | Line | Kind | Target | Before | After | Why |\n|---|---|---|---|---|---|---|\n")
+		b.WriteString("| Severity | Line | What | Change | Why |\n|---|---|---|---|---|\n")
 		for _, c := range m.Changes {
 			line := ""
 			if c.Line > 0 {
 				line = fmt.Sprintf("%s %d", c.Side, c.Line)
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", strings.ReplaceAll(c.Severity, "_", " "), line, Text(c.Kind), Text(c.Target), Code(c.Before), Code(c.After), why(c))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", strings.ReplaceAll(c.Severity, "_", " "), line, what(c), change(c), why(c))
 		}
 		b.WriteString("\n")
 	}
