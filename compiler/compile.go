@@ -30,13 +30,13 @@ func Prepare(src []byte) (*Result, error) {
 		return nil, err
 	}
 	all := m.AllCaps()
-	caps := make([]*Capability, 0, len(all))
-	for _, cs := range all {
-		c, err := ParseCapability(cs)
-		if err != nil {
+	store := make([]Capability, len(all))
+	caps := make([]*Capability, len(all))
+	for i, cs := range all {
+		if err := parseCapability(cs, &store[i]); err != nil {
 			return nil, err
 		}
-		caps = append(caps, c)
+		caps[i] = &store[i]
 	}
 	for _, c := range caps {
 		if err := CheckSafe(c); err != nil {

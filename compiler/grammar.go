@@ -39,11 +39,12 @@ type Capability struct {
 }
 
 // splitCap splits s on ':' outside double quotes, dropping the quotes, and
-// separates a '?query' refinement (the first '?' outside quotes).
-func splitCap(s string) (parts []string, query string, hasQuery bool) {
+// separates a '?query' refinement (the first '?' outside quotes). parts is
+// appended to buf.
+func splitCap(s string, buf []string) (parts []string, query string, hasQuery bool) {
 	if strings.IndexByte(s, '"') < 0 {
 		// No quotes: the parts are substrings, with no copying.
-		parts = make([]string, 0, 4)
+		parts = buf[:0]
 		body := s
 		if q := strings.IndexByte(s, '?'); q >= 0 {
 			body, query, hasQuery = s[:q], s[q+1:], true
@@ -59,7 +60,7 @@ func splitCap(s string) (parts []string, query string, hasQuery bool) {
 	}
 	var cur strings.Builder
 	inQ := false
-	parts = make([]string, 0, 4)
+	parts = buf[:0]
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -94,13 +95,24 @@ func unsafeErr(pos Pos, what string) *Error {
 
 // ParseCapability parses one capability string.
 func ParseCapability(cs CapString) (*Capability, error) {
+	c := new(Capability)
+	if err := parseCapability(cs, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parseCapability parses cs into c, which the caller may take from a slice
+// of many.
+func parseCapability(cs CapString, c *Capability) error {
 	raw := cs.Text
 	pos := cs.Pos
-	parts, query, _ := splitCap(raw)
+	var buf [6]string
+	parts, query, _ := splitCap(raw, buf[:])
 	if len(parts) < 2 {
-		return nil, errAt(pos, CodeMalformed, "expected at least <kind>:<scope>, got %s", jsQuote(raw))
+		return errAt(pos, CodeMalformed, "expected at least <kind>:<scope>, got %s", jsQuote(raw))
 	}
-	c := &Capability{Kind: parts[0], Src: cs}
+	*c = Capability{Kind: parts[0], Src: cs}
 	if query != "" {
 		for _, kv := range strings.Split(query, "&") {
 			if k, v, _ := strings.Cut(kv, "="); k == "nestedSandbox" && v == "true" {
@@ -111,77 +123,77 @@ func ParseCapability(cs CapString) (*Capability, error) {
 	switch c.Kind {
 	case KindFS:
 		if len(parts) != 3 {
-			return nil, errAt(pos, CodeFSShape, "fs needs <actions>:<path>, got %s", jsQuote(raw))
+			return errAt(pos, CodeFSShape, "fs needs <actions>:<path>, got %s", jsQuote(raw))
 		}
 		acts, err := actions(pos, raw, "fs", parts[1], fsActions)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		c.Actions = acts
 		c.Path = parts[2]
 		if !strings.HasPrefix(c.Path, "/") {
-			return nil, errAt(pos, CodeFSRelative, "fs path must be absolute: %s", jsQuote(c.Path))
+			return errAt(pos, CodeFSRelative, "fs path must be absolute: %s", jsQuote(c.Path))
 		}
 	case KindNet:
 		if len(parts) != 3 && len(parts) != 4 {
-			return nil, errAt(pos, CodeNetShape, "net needs <actions>:<host>[:<port>], got %s", jsQuote(raw))
+			return errAt(pos, CodeNetShape, "net needs <actions>:<host>[:<port>], got %s", jsQuote(raw))
 		}
 		acts, err := actions(pos, raw, "net", parts[1], netActions)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		c.Actions = acts
 		c.Host = parts[2]
 		if c.Host == "" {
-			return nil, errAt(pos, CodeNetShape, "net needs <actions>:<host>[:<port>], got %s", jsQuote(raw))
+			return errAt(pos, CodeNetShape, "net needs <actions>:<host>[:<port>], got %s", jsQuote(raw))
 		}
 		if len(parts) == 4 {
 			p, ok := jsParseInt(parts[3])
 			if !ok || p < 1 || p > 65535 {
-				return nil, errAt(pos, CodeNetPort, "net port out of range: %s", jsQuote(parts[3]))
+				return errAt(pos, CodeNetPort, "net port out of range: %s", jsQuote(parts[3]))
 			}
 			c.Port = p
 		}
 	case KindExec:
 		if len(parts) != 3 {
-			return nil, errAt(pos, CodeExecShape, "exec needs <actions>:<binary>, got %s", jsQuote(raw))
+			return errAt(pos, CodeExecShape, "exec needs <actions>:<binary>, got %s", jsQuote(raw))
 		}
 		acts, err := actions(pos, raw, "exec", parts[1], execActions)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		c.Actions = acts
 		c.Binary = parts[2]
 		if c.Binary == "" || strings.Contains(c.Binary, "/") {
-			return nil, errAt(pos, CodeExecPath, "exec binary is a basename only: %s", jsQuote(c.Binary))
+			return errAt(pos, CodeExecPath, "exec binary is a basename only: %s", jsQuote(c.Binary))
 		}
 	case KindEnv:
 		if len(parts) != 3 {
-			return nil, errAt(pos, CodeEnvShape, "env needs <actions>:<name>, got %s", jsQuote(raw))
+			return errAt(pos, CodeEnvShape, "env needs <actions>:<name>, got %s", jsQuote(raw))
 		}
 		acts, err := actions(pos, raw, "env", parts[1], envActions)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		c.Actions = acts
 		c.EnvName = parts[2]
 		if !upperSnake(c.EnvName) {
-			return nil, errAt(pos, CodeEnvName, "env var name must be UPPER_SNAKE: %s", jsQuote(c.EnvName))
+			return errAt(pos, CodeEnvName, "env var name must be UPPER_SNAKE: %s", jsQuote(c.EnvName))
 		}
 	case KindIPC:
 		if len(parts) != 3 {
-			return nil, errAt(pos, CodeIPCShape, "ipc needs <actions>:<endpoint>, got %s", jsQuote(raw))
+			return errAt(pos, CodeIPCShape, "ipc needs <actions>:<endpoint>, got %s", jsQuote(raw))
 		}
 		acts, err := actions(pos, raw, "ipc", parts[1], ipcActions)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		c.Actions = acts
 		c.Endpoint = parts[2]
 	case KindClock:
 		c.Source = strings.Join(parts[1:], ":")
 		if c.Source != "system" && c.Source != "tzdata" {
-			return nil, errAt(pos, CodeClockSource, "clock source must be system|tzdata: %s", jsQuote(c.Source))
+			return errAt(pos, CodeClockSource, "clock source must be system|tzdata: %s", jsQuote(c.Source))
 		}
 	case KindAssert:
 		c.ID = parts[1]
@@ -190,9 +202,9 @@ func ParseCapability(cs CapString) (*Capability, error) {
 			c.Desc = c.ID
 		}
 	default:
-		return nil, errAt(pos, CodeUnknownKind, "unknown capability kind %s", jsQuote(c.Kind))
+		return errAt(pos, CodeUnknownKind, "unknown capability kind %s", jsQuote(c.Kind))
 	}
-	return c, nil
+	return nil
 }
 
 // CheckSafe refuses, with CAP_UNSAFE_VALUE, a parsed capability whose

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -38,9 +39,8 @@ type Pos struct {
 type Value struct {
 	Kind  Kind
 	Str   string   // String: the decoded text; Number: the literal; Bool: "true" or "false"
-	Items []*Value // Array elements
+	Items []*Value // Array elements, or Object values parallel to Keys
 	Keys  []string // Object keys in first-insertion order
-	Vals  []*Value // Object values, parallel to Keys
 	Pos   Pos
 }
 
@@ -51,7 +51,7 @@ func (v *Value) Get(k string) *Value {
 	}
 	for i, key := range v.Keys {
 		if key == k {
-			return v.Vals[i]
+			return v.Items[i]
 		}
 	}
 	return nil
@@ -65,6 +65,48 @@ type ParseError struct {
 }
 
 func (e *ParseError) Error() string { return e.Message }
+
+// want says which parts of a document the caller reads. The manifest
+// decoder needs only a few keys; everything else (descriptions, input
+// schemas, extensions) is checked for syntax, exactly as JSON.parse would,
+// but not built.
+type want uint8
+
+const (
+	wantAll   want = iota // build everything
+	wantRoot              // a manifest: name, version, grammar, serverCapabilities, tools
+	wantTools             // the tools array
+	wantTool              // one tool: name, capabilities
+	wantSkip              // validate only
+)
+
+// child is what is wanted of the value under key (or of an array element,
+// key "") inside a value wanted as w.
+func (w want) child(key string, inArray bool) want {
+	switch w {
+	case wantAll:
+		return wantAll
+	case wantRoot:
+		if inArray {
+			return wantSkip
+		}
+		switch key {
+		case "name", "version", "grammar", "serverCapabilities":
+			return wantAll
+		case "tools":
+			return wantTools
+		}
+	case wantTools:
+		if inArray {
+			return wantTool
+		}
+	case wantTool:
+		if !inArray && (key == "name" || key == "capabilities") {
+			return wantAll
+		}
+	}
+	return wantSkip
+}
 
 // maxDepth bounds nesting so that hostile input cannot exhaust the stack.
 const maxDepth = 10000
@@ -86,12 +128,15 @@ type parser struct {
 	keyStack []string
 	ptrs     []*Value
 	keys     []string
+	// skipping is above zero inside a value that is only validated.
+	skipping int
+	scratch  Value
 }
 
 func (p *parser) takePtrs(from int) []*Value {
 	n := len(p.stack) - from
 	if n > len(p.ptrs) {
-		p.ptrs = make([]*Value, max(n, 64))
+		p.ptrs = make([]*Value, max(n, 32))
 	}
 	out := p.ptrs[:n:n]
 	p.ptrs = p.ptrs[n:]
@@ -104,7 +149,7 @@ func (p *parser) takePtrs(from int) []*Value {
 func (p *parser) takeKeys(from int) []string {
 	n := len(p.keyStack) - from
 	if n > len(p.keys) {
-		p.keys = make([]string, max(n, 32))
+		p.keys = make([]string, max(n, 16))
 	}
 	out := p.keys[:n:n]
 	p.keys = p.keys[n:]
@@ -116,8 +161,12 @@ func (p *parser) takeKeys(from int) []string {
 // node returns a new Value from the parser's slab, saving one allocation
 // per JSON value.
 func (p *parser) node() *Value {
+	if p.skipping > 0 {
+		p.scratch = Value{}
+		return &p.scratch
+	}
 	if len(p.slab) == 0 {
-		p.slab = make([]Value, 32)
+		p.slab = make([]Value, 16)
 	}
 	v := &p.slab[0]
 	p.slab = p.slab[1:]
@@ -126,23 +175,24 @@ func (p *parser) node() *Value {
 
 // ParseJSON parses exactly one JSON value, surrounded only by JSON
 // whitespace, from src.
-func ParseJSON(src []byte) (*Value, error) {
+func ParseJSON(src []byte) (*Value, error) { return parseJSON(src, wantAll) }
+
+// parseManifestJSON parses a manifest document, building only what
+// DecodeManifest reads; the rest is validated as JSON.parse would.
+func parseManifestJSON(src []byte) (*Value, error) { return parseJSON(src, wantRoot) }
+
+func parseJSON(src []byte, w want) (*Value, error) {
 	// The parser works on its own copy of the text, and strings without
 	// escapes are views into that copy: one allocation for all of them.
 	p := &parser{src: bytes.Clone(src), line: 1}
-	// Every value but the first follows a ',' or is the first in an array
-	// or object, so this bounds the node count (commas inside strings only
-	// make it generous). The slabs grow if it is short.
-	objs := bytes.Count(src, []byte{'{'})
-	est := 1 + bytes.Count(src, []byte{','}) + bytes.Count(src, []byte{'['}) + objs
-	p.slab = make([]Value, min(est, 4096))
-	p.ptrs = make([]*Value, min(est, 4096))
-	p.keys = make([]string, min(est, 4096))
+	var stack [32]*Value
+	var keyStack [16]string
+	p.stack, p.keyStack = stack[:0], keyStack[:0]
 	p.ws()
 	if p.i >= len(p.src) {
 		return nil, p.errEnd()
 	}
-	v, err := p.value()
+	v, err := p.value(w)
 	if err != nil {
 		return nil, err
 	}
@@ -221,16 +271,19 @@ func (p *parser) ws() {
 	}
 }
 
-func (p *parser) value() (*Value, error) {
+func (p *parser) value(w want) (*Value, error) {
 	if p.i >= len(p.src) {
 		return nil, p.errEnd()
 	}
-	start := p.pos()
+	var start Pos
+	if p.skipping == 0 {
+		start = p.pos()
+	}
 	switch c := p.src[p.i]; {
 	case c == '{':
-		return p.object(start)
+		return p.object(start, w)
 	case c == '[':
-		return p.array(start)
+		return p.array(start, w)
 	case c == '"':
 		s, err := p.str()
 		if err != nil {
@@ -311,7 +364,10 @@ func (p *parser) number(start Pos) (*Value, error) {
 		}
 	}
 	v := p.node()
-	v.Kind, v.Str, v.Pos = Number, string(p.src[b:p.i]), start
+	v.Kind, v.Pos = Number, start
+	if p.skipping == 0 {
+		v.Str = string(p.src[b:p.i])
+	}
 	return v, nil
 }
 
@@ -323,7 +379,7 @@ func (p *parser) enter() error {
 	return nil
 }
 
-func (p *parser) array(start Pos) (*Value, error) {
+func (p *parser) array(start Pos, w want) (*Value, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
@@ -337,13 +393,22 @@ func (p *parser) array(start Pos) (*Value, error) {
 		return v, nil
 	}
 	mark := len(p.stack)
+	cw := w.child("", true)
 	for {
 		p.ws()
-		item, err := p.value()
+		if cw == wantSkip {
+			p.skipping++
+		}
+		item, err := p.value(cw)
+		if cw == wantSkip {
+			p.skipping--
+		}
 		if err != nil {
 			return nil, err
 		}
-		p.stack = append(p.stack, item)
+		if p.skipping == 0 && cw != wantSkip {
+			p.stack = append(p.stack, item)
+		}
 		p.ws()
 		if p.i >= len(p.src) {
 			return nil, p.errEnd()
@@ -354,7 +419,9 @@ func (p *parser) array(start Pos) (*Value, error) {
 		case ']':
 			p.i++
 			p.depth--
-			v.Items = p.takePtrs(mark)
+			if p.skipping == 0 {
+				v.Items = p.takePtrs(mark)
+			}
 			return v, nil
 		default:
 			return nil, p.errf("Expected ',' or ']' after array element in JSON at position %d", p.jsPos(p.i))
@@ -362,7 +429,7 @@ func (p *parser) array(start Pos) (*Value, error) {
 	}
 }
 
-func (p *parser) object(start Pos) (*Value, error) {
+func (p *parser) object(start Pos, w want) (*Value, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
@@ -397,12 +464,19 @@ func (p *parser) object(start Pos) (*Value, error) {
 		}
 		p.i++
 		p.ws()
-		val, err := p.value()
+		cw := w.child(key, false)
+		if cw == wantSkip {
+			p.skipping++
+		}
+		val, err := p.value(cw)
+		if cw == wantSkip {
+			p.skipping--
+		}
 		if err != nil {
 			return nil, err
 		}
-		replaced := false
-		for k := kmark; k < len(p.keyStack); k++ {
+		replaced := p.skipping > 0 || cw == wantSkip // nothing to store
+		for k := kmark; !replaced && k < len(p.keyStack); k++ {
 			if p.keyStack[k] == key {
 				p.stack[mark+k-kmark] = val
 				replaced = true
@@ -423,8 +497,10 @@ func (p *parser) object(start Pos) (*Value, error) {
 		case '}':
 			p.i++
 			p.depth--
-			v.Vals = p.takePtrs(mark)
-			v.Keys = p.takeKeys(kmark)
+			if p.skipping == 0 {
+				v.Items = p.takePtrs(mark)
+				v.Keys = p.takeKeys(kmark)
+			}
 			return v, nil
 		default:
 			return nil, p.errf("Expected ',' or '}' after property value in JSON at position %d", p.jsPos(p.i))
@@ -458,8 +534,8 @@ func (p *parser) str() (string, error) {
 				s = unsafe.String(&p.src[b], p.i-b)
 			}
 			p.i++
-			if !utf8.ValidString(s) {
-				return "", p.errf("Invalid UTF-8 in JSON string at position %d", p.jsPos(b))
+			if p.skipping == 0 && !utf8.ValidString(s) {
+				s = toValidUTF8(s)
 			}
 			return s, nil
 		}
@@ -477,8 +553,11 @@ func (p *parser) str() (string, error) {
 		switch {
 		case c == '"':
 			p.i++
+			if p.skipping > 0 {
+				return "", nil
+			}
 			if !utf8.Valid(stripSurrogates(buf)) {
-				return "", p.errf("Invalid UTF-8 in JSON string at position %d", p.jsPos(b))
+				return toValidUTF8(string(buf)), nil
 			}
 			return string(buf), nil
 		case c < 0x20:
@@ -543,6 +622,28 @@ func (p *parser) hex4() (rune, bool) {
 	}
 	p.i += 4
 	return r, true
+}
+
+// toValidUTF8 replaces each byte that is not part of valid UTF-8 with
+// U+FFFD, as Node does when it reads a file as UTF-8 (capgate reads manifests
+// that way before JSON.parse). WTF-8 surrogates made by \u escapes are kept.
+func toValidUTF8(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if isSurrogateSeq(s, i) {
+			b.WriteString(s[i : i+3])
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteString("\uFFFD")
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // appendWTF8 appends r, encoding a surrogate code point as the three bytes

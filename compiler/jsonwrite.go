@@ -180,7 +180,7 @@ func AppendCanonical(b []byte, v *Value) []byte {
 			}
 			b = appendCanonString(b, v.Keys[i])
 			b = append(b, ':')
-			b = AppendCanonical(b, v.Vals[i])
+			b = AppendCanonical(b, v.Items[i])
 		}
 		return append(b, '}')
 	}

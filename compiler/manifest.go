@@ -67,7 +67,7 @@ func ParseManifest(src []byte) (*Manifest, error) {
 	if len(src) > MaxManifestBytes {
 		return nil, &Error{Code: CodeParse, Message: fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes)}
 	}
-	root, err := ParseJSON(src)
+	root, err := parseManifestJSON(src)
 	if err != nil {
 		pe := err.(*ParseError)
 		return nil, &Error{Code: CodeParse, Message: pe.Message, Pos: pe.Pos}

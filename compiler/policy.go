@@ -65,7 +65,37 @@ type Policy struct {
 // Normalize folds parsed capabilities into a Policy.
 func Normalize(caps []*Capability) *Policy {
 	p := &Policy{}
+	var n [8]int
 	for _, c := range caps {
+		switch c.Kind {
+		case KindFS:
+			n[0]++
+		case KindNet:
+			n[1]++
+		case KindEnv:
+			n[2]++
+		case KindExec:
+			n[3]++
+		case KindIPC:
+			n[4]++
+		case KindAssert:
+			n[5]++
+		}
+	}
+	p.FS = make([]FSGrant, 0, n[0])
+	p.Net = make([]NetGrant, 0, n[1])
+	p.Env = make([]EnvGrant, 0, n[2])
+	p.Exec = make([]NamedGrant, 0, n[3])
+	p.IPC = make([]NamedGrant, 0, n[4])
+	p.Assert = make([]Assertion, 0, n[5])
+	// Each grant's first source is a one-element window on srcs, so a grant
+	// declared once costs no allocation of its own.
+	srcs := make([]CapString, len(caps))
+	for i, c := range caps {
+		srcs[i] = c.Src
+	}
+	first := func(i int) []CapString { return srcs[i : i+1 : i+1] }
+	for ci, c := range caps {
 		if c.NestedSandbox {
 			p.NestedSandbox = true
 			p.NestedSrcs = append(p.NestedSrcs, c.Src)
@@ -77,7 +107,7 @@ func Normalize(caps []*Capability) *Policy {
 				i++
 			}
 			if i == len(p.FS) {
-				p.FS = append(p.FS, FSGrant{Path: c.Path})
+				p.FS = append(p.FS, FSGrant{Path: c.Path, Srcs: first(ci)[:0]})
 			}
 			g := &p.FS[i]
 			for _, a := range c.Actions {
@@ -99,7 +129,7 @@ func Normalize(caps []*Capability) *Policy {
 				i++
 			}
 			if i == len(p.Net) {
-				p.Net = append(p.Net, NetGrant{Host: c.Host, Port: c.Port})
+				p.Net = append(p.Net, NetGrant{Host: c.Host, Port: c.Port, Srcs: first(ci)[:0]})
 			}
 			p.Net[i].BlockPrivate = p.Net[i].BlockPrivate || !privateHost(c.Host)
 			p.Net[i].Srcs = append(p.Net[i].Srcs, c.Src)
@@ -109,7 +139,7 @@ func Normalize(caps []*Capability) *Policy {
 				i++
 			}
 			if i == len(p.Env) {
-				p.Env = append(p.Env, EnvGrant{Name: c.EnvName})
+				p.Env = append(p.Env, EnvGrant{Name: c.EnvName, Srcs: first(ci)[:0]})
 			}
 			for _, a := range c.Actions {
 				if a == "inject" {
@@ -120,9 +150,9 @@ func Normalize(caps []*Capability) *Policy {
 			}
 			p.Env[i].Srcs = append(p.Env[i].Srcs, c.Src)
 		case KindExec:
-			p.Exec = addNamed(p.Exec, c.Binary, c.Src)
+			p.Exec = addNamed(p.Exec, c.Binary, first(ci))
 		case KindIPC:
-			p.IPC = addNamed(p.IPC, c.Endpoint, c.Src)
+			p.IPC = addNamed(p.IPC, c.Endpoint, first(ci))
 		case KindClock:
 			if p.Clock != "tzdata" {
 				p.Clock = c.Source
@@ -134,7 +164,7 @@ func Normalize(caps []*Capability) *Policy {
 				i++
 			}
 			if i == len(p.Assert) {
-				p.Assert = append(p.Assert, Assertion{ID: c.ID, Desc: c.Desc})
+				p.Assert = append(p.Assert, Assertion{ID: c.ID, Desc: c.Desc, Srcs: first(ci)[:0]})
 			}
 			p.Assert[i].Srcs = append(p.Assert[i].Srcs, c.Src)
 		}
@@ -163,15 +193,18 @@ func Normalize(caps []*Capability) *Policy {
 	return p
 }
 
-func addNamed(list []NamedGrant, name string, src CapString) []NamedGrant {
+// addNamed adds the source window src (one element) to the grant named
+// name, creating it when new.
+func addNamed(list []NamedGrant, name string, src []CapString) []NamedGrant {
 	i := 0
 	for i < len(list) && list[i].Name != name {
 		i++
 	}
 	if i == len(list) {
-		list = append(list, NamedGrant{Name: name})
+		list = append(list, NamedGrant{Name: name, Srcs: src})
+		return list
 	}
-	list[i].Srcs = append(list[i].Srcs, src)
+	list[i].Srcs = append(list[i].Srcs, src[0])
 	return list
 }
 
