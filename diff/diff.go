@@ -215,24 +215,38 @@ func Files(baseName, headName string, bf, hf []source.File, opts Options) *Resul
 	close(next)
 	wg.Wait()
 	sort.SliceStable(r.Manifests, func(i, j int) bool { return r.Manifests[i].Path < r.Manifests[j].Path })
-	for _, md := range r.Manifests {
-		if md.Status == StatusError {
-			r.Counts.Errors++
+	r.Counts, _ = Tally(r.Manifests)
+	return r
+}
+
+// Tally counts the changes and errors of ms. ok is false when some status
+// or severity is not one of the known values (a report from elsewhere).
+func Tally(ms []ManifestDiff) (c Counts, ok bool) {
+	ok = true
+	for _, m := range ms {
+		switch m.Status {
+		case StatusAdded, StatusRemoved, StatusModified, StatusUnchanged:
+		case StatusError:
+			c.Errors++
+		default:
+			ok = false
 		}
-		for _, c := range md.Changes {
-			switch c.Severity {
+		for _, ch := range m.Changes {
+			switch ch.Severity {
 			case Widened:
-				r.Counts.Widened++
+				c.Widened++
 			case Narrowed:
-				r.Counts.Narrowed++
+				c.Narrowed++
 			case Changed:
-				r.Counts.Changed++
+				c.Changed++
 			case UnenforceableAdded:
-				r.Counts.UnenforceableAdded++
+				c.UnenforceableAdded++
+			default:
+				ok = false
 			}
 		}
 	}
-	return r
+	return c, ok
 }
 
 func problem(err error) *Problem {

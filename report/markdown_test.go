@@ -18,7 +18,7 @@ func hostile() *diff.Result {
 	r := &diff.Result{Base: "base", Head: "head"}
 	for i, e := range evil {
 		m := diff.ManifestDiff{Path: fmt.Sprintf("servers/%d/%s.json", i, e), Status: diff.StatusModified,
-			Changes: []diff.Change{{Severity: diff.Widened, Kind: "net", Target: "all", Before: e, After: e, Why: e, Line: 1, Col: 1, Side: "head"}},
+			Changes:   []diff.Change{{Severity: diff.Widened, Kind: "net", Target: "all", Before: e, After: e, Why: e, Line: 1, Col: 1, Side: "head"}},
 			TextDiffs: []diff.TextDiff{{Target: "squid", Diff: "+" + e + "\n+```\n+</details>\n"}}}
 		r.Manifests = append(r.Manifests, m)
 		r.Counts.Widened++

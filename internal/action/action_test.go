@@ -501,3 +501,14 @@ func TestTwoStepMode(t *testing.T) {
 		t.Errorf("report for another head accepted: exit %d\n%s", res.code, res.stdout)
 	}
 }
+
+func TestHideAndNew(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	old := f.gh.addComment("github-actions[bot]", "<!-- capgate-action:default -->\nan earlier run")
+	f.env["INPUT_COMMENT"] = "hide-and-new"
+	f.run()
+	ours := f.gh.byLogin("github-actions[bot]")
+	if len(ours) != 2 || ours[0].ID != old.ID || !ours[0].minimized || ours[1].minimized {
+		t.Fatalf("want the old comment hidden and a new one: %+v", ours)
+	}
+}

@@ -55,28 +55,37 @@ func (g *gh) identity(ctx context.Context) (string, error) {
 	if err != nil && !(errors.As(err, &er) && er.Response.StatusCode == http.StatusForbidden) {
 		return "", err
 	}
-	body, _ := json.Marshal(map[string]string{"query": "query { viewer { login } }"})
+	var out struct {
+		Data struct {
+			Viewer struct {
+				Login string `json:"login"`
+			} `json:"viewer"`
+		} `json:"data"`
+	}
+	if g.graphql(ctx, "query { viewer { login } }", nil, &out) == nil && out.Data.Viewer.Login != "" {
+		return out.Data.Viewer.Login, nil
+	}
+	return "github-actions[bot]", nil
+}
+
+// graphql posts one GraphQL request and decodes the answer into out.
+func (g *gh) graphql(ctx context.Context, query string, vars map[string]string, out any) error {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.graphqlURL, bytes.NewReader(body))
 	if err != nil {
-		return "", err
+		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+g.token)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := g.http.Do(req)
-	if err == nil {
-		defer resp.Body.Close()
-		var out struct {
-			Data struct {
-				Viewer struct {
-					Login string `json:"login"`
-				} `json:"viewer"`
-			} `json:"data"`
-		}
-		if resp.StatusCode == http.StatusOK && json.NewDecoder(resp.Body).Decode(&out) == nil && out.Data.Viewer.Login != "" {
-			return out.Data.Viewer.Login, nil
-		}
+	if err != nil {
+		return err
 	}
-	return "github-actions[bot]", nil
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GraphQL: HTTP %d", resp.StatusCode)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
 }
 
 // ourComments lists the comments on the pull request that carry marker and
@@ -119,24 +128,15 @@ func permissionHint(err error) string {
 
 // minimize hides a comment as outdated (GraphQL minimizeComment).
 func (g *gh) minimize(ctx context.Context, nodeID string) error {
-	q := map[string]any{
-		"query":     "mutation($id: ID!) { minimizeComment(input: {subjectId: $id, classifier: OUTDATED}) { clientMutationId } }",
-		"variables": map[string]string{"id": nodeID},
+	var out struct {
+		Errors []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
 	}
-	body, _ := json.Marshal(q)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.graphqlURL, bytes.NewReader(body))
-	if err != nil {
-		return err
+	err := g.graphql(ctx, "mutation($id: ID!) { minimizeComment(input: {subjectId: $id, classifier: OUTDATED}) { clientMutationId } }",
+		map[string]string{"id": nodeID}, &out)
+	if err == nil && len(out.Errors) > 0 {
+		err = fmt.Errorf("minimizeComment: %s", out.Errors[0].Message)
 	}
-	req.Header.Set("Authorization", "Bearer "+g.token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := g.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("minimizeComment: HTTP %d", resp.StatusCode)
-	}
-	return nil
+	return err
 }

@@ -43,30 +43,9 @@ func readReport(path string) (*report.JSONReport, error) {
 	if len(jr.Manifests) > 10000 {
 		return nil, fmt.Errorf("report: %d manifests is more than a report can hold", len(jr.Manifests))
 	}
-	var c diff.Counts
-	for _, m := range jr.Manifests {
-		switch m.Status {
-		case diff.StatusAdded, diff.StatusRemoved, diff.StatusModified, diff.StatusUnchanged, diff.StatusError:
-		default:
-			return nil, fmt.Errorf("report: unknown status %q", m.Status)
-		}
-		if m.Status == diff.StatusError {
-			c.Errors++
-		}
-		for _, ch := range m.Changes {
-			switch ch.Severity {
-			case diff.Widened:
-				c.Widened++
-			case diff.Narrowed:
-				c.Narrowed++
-			case diff.Changed:
-				c.Changed++
-			case diff.UnenforceableAdded:
-				c.UnenforceableAdded++
-			default:
-				return nil, fmt.Errorf("report: unknown severity %q", ch.Severity)
-			}
-		}
+	c, known := diff.Tally(jr.Manifests)
+	if !known {
+		return nil, fmt.Errorf("report: unknown status or severity")
 	}
 	if c != jr.Counts || jr.Widened != (c.Widened > 0) {
 		return nil, fmt.Errorf("report: counts do not match its changes")
