@@ -285,8 +285,5 @@ func privateHost(h string) bool {
 	if err != nil {
 		return false
 	}
-	if a.Is4() {
-		return a.IsLoopback() || a.IsPrivate()
-	}
 	return a.IsLoopback() || a.IsPrivate()
 }

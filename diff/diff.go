@@ -303,24 +303,16 @@ func compareFiles(b, h *source.File) ManifestDiff {
 		}
 	}
 	md.Changes = Compare(base, head)
+	// The artifacts are the same exactly when no text diff is left.
+	tds := textDiffs(base, head)
 	if md.Status == "" {
-		if sameArtifacts(base, head) {
+		md.Status = StatusModified
+		if len(tds) == 0 {
 			md.Status = StatusUnchanged
-		} else {
-			md.Status = StatusModified
 		}
 	}
 	if md.Status != StatusUnchanged {
-		md.TextDiffs = textDiffs(base, head)
+		md.TextDiffs = tds
 	}
 	return md
-}
-
-func sameArtifacts(a, b *compiler.Result) bool {
-	for _, t := range compiler.Targets {
-		if !bytes.Equal(artifactText(a.Artifacts[t]), artifactText(b.Artifacts[t])) {
-			return false
-		}
-	}
-	return true
 }

@@ -13,8 +13,7 @@ var ipcUnquotedRule = Rule{
 		if c != nil || !strings.HasPrefix(cs.Text, "ipc:") {
 			return nil
 		}
-		kind, rest, ok := strings.Cut(cs.Text, ":")
-		_ = kind
+		_, rest, ok := strings.Cut(cs.Text, ":")
 		if !ok {
 			return nil
 		}

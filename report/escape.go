@@ -20,15 +20,7 @@ func Text(s string) string {
 			b.WriteByte(' ')
 		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
 			b.WriteRune('\uFFFD')
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '@':
-			// A zero-width space after @ stops GitHub from mentioning.
-			b.WriteString("@\u200b")
+		case htmlEntity(&b, r):
 		case strings.ContainsRune("\\`*_[](){}#+-!|~\"'=$%^", r):
 			b.WriteByte('\\')
 			b.WriteRune(r)
@@ -41,6 +33,25 @@ func Text(s string) string {
 	// that a reader does not see.
 	out = strings.ReplaceAll(out, "://", ":\u200b//")
 	return strings.ReplaceAll(out, "www.", "www\u200b.")
+}
+
+// htmlEntity writes r as an HTML entity when it is <, > or &, and @ with a
+// zero-width space after it (which stops GitHub from mentioning), and
+// reports whether it wrote anything.
+func htmlEntity(b *strings.Builder, r rune) bool {
+	switch r {
+	case '<':
+		b.WriteString("&lt;")
+	case '>':
+		b.WriteString("&gt;")
+	case '&':
+		b.WriteString("&amp;")
+	case '@':
+		b.WriteString("@\u200b")
+	default:
+		return false
+	}
+	return true
 }
 
 // Code renders untrusted text as a code span that nothing can close early.
@@ -63,16 +74,9 @@ func HTMLCode(s string) string {
 	b.WriteString("<code>")
 	for _, r := range s {
 		switch {
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case r == '&':
-			b.WriteString("&amp;")
 		case r == '"':
 			b.WriteString("&quot;")
-		case r == '@':
-			b.WriteString("@\u200b")
+		case htmlEntity(&b, r):
 		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
 			b.WriteRune('\uFFFD')
 		default:

@@ -39,12 +39,15 @@ func NewJSON(r *diff.Result) *JSONReport {
 }
 
 // JSON renders r as indented JSON with a trailing newline.
-func JSON(r *diff.Result) []byte {
+func JSON(r *diff.Result) []byte { return NewJSON(r).Encode() }
+
+// Encode renders the document as indented JSON with a trailing newline.
+func (j *JSONReport) Encode() []byte {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	_ = enc.Encode(NewJSON(r)) // plain structs: cannot fail
+	_ = enc.Encode(j) // plain structs: cannot fail
 	return b.Bytes()
 }
 

@@ -364,8 +364,7 @@ func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, 
 		}
 		return name
 	}
-	b, _ := json.MarshalIndent(jr, "", "  ")
-	jsonPath := write("capgate-report.json", append(b, '\n'))
+	jsonPath := write("capgate-report.json", jr.Encode())
 	sarifPath := write("capgate.sarif", report.SARIF(res, cli.Version))
 	r.a.SetOutput("widened", strconv.FormatBool(res.Widened()))
 	r.a.SetOutput("widened-count", strconv.Itoa(res.Counts.Widened))
