@@ -218,14 +218,14 @@ func (a *Artifact) AppendJSON(b []byte, pretty bool) []byte {
 
 // AppendAllJSON appends {"bwrap": A, "docker": A, "squid": A, "nftables": A}
 // for the given artifacts, in that order, skipping nil ones.
-func AppendAllJSON(b []byte, arts map[string]*Artifact, pretty bool) []byte {
+func AppendAllJSON(b []byte, arts ArtifactSet, pretty bool) []byte {
 	w := &jsonw{b: b}
 	if pretty {
 		w.indent = "  "
 	}
 	w.open('{')
 	for _, t := range Targets {
-		if a := arts[t]; a != nil {
+		if a := arts.Get(t); a != nil {
 			w.key(t)
 			w.artifact(a)
 		}

@@ -1,8 +1,6 @@
 package compiler
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -11,77 +9,95 @@ var bwrapSystemDirs = []string{"/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/
 
 const sandboxPATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-func lowerBwrap(p *Policy, prov Provenance) *Artifact {
-	a := sandboxBase(TargetBwrap, p, prov)
-	ms := Mounts(p)
-	argv := make([]string, 0, 64)
-	argv = append(argv, "--unshare-uts", "--unshare-cgroup-try", "--unshare-net")
+func (l *lowering) bwrap(a *Artifact) {
+	p, ar := l.p, l.a
+	l.sandbox(a, TargetBwrap)
+	var noteBuf [8]string
+	notes := noteBuf[:0]
+	ar.add("--unshare-uts", "--unshare-cgroup-try", "--unshare-net")
 	if !p.NestedSandbox {
-		argv = append(argv, "--unshare-user-try", "--unshare-pid", "--unshare-ipc")
+		ar.add("--unshare-user-try", "--unshare-pid", "--unshare-ipc")
 	}
-	argv = append(argv, "--die-with-parent", "--new-session")
+	ar.add("--die-with-parent", "--new-session")
 	for _, d := range bwrapSystemDirs {
-		argv = append(argv, "--ro-bind-try", d, d)
+		ar.add("--ro-bind-try", d, d)
 	}
-	argv = append(argv, "--proc", "/proc")
-	if !tmpCovered(ms) {
-		argv = append(argv, "--tmpfs", "/tmp")
+	ar.add("--proc", "/proc")
+	if !tmpCovered(l.ms) {
+		ar.add("--tmpfs", "/tmp")
 	}
 	if p.NestedSandbox {
-		argv = append(argv, "--dev", "/dev")
-		a.Notes = append(a.Notes, "nestedSandbox: keeping user/pid/ipc namespaces for inner sandbox compatibility")
+		ar.add("--dev", "/dev")
+		notes = append(notes, "nestedSandbox: keeping user/pid/ipc namespaces for inner sandbox compatibility")
 	}
 	if p.Clock == "tzdata" {
-		argv = append(argv, "--ro-bind-try", "/usr/share/zoneinfo", "/usr/share/zoneinfo",
+		ar.add("--ro-bind-try", "/usr/share/zoneinfo", "/usr/share/zoneinfo",
 			"--ro-bind-try", "/etc/localtime", "/etc/localtime")
 	}
-	for _, m := range ms {
+	for _, m := range l.ms {
 		flag := "--ro-bind"
 		if m.Writable {
 			flag = "--bind"
 		}
-		argv = append(argv, flag, m.Path, m.Path)
+		ar.add(flag, m.Path, m.Path)
 		if m.Glob {
-			a.Notes = append(a.Notes, "fs: "+jsQuote(m.Declared)+" lowered to directory bind "+jsQuote(m.Path)+" — bwrap binds directories, not globs. Fine-grained glob enforcement is the server's job.")
+			ar.text("fs: ")
+			ar.quoted(m.Declared)
+			ar.text(" lowered to directory bind ")
+			ar.quoted(m.Path)
+			ar.text(" — bwrap binds directories, not globs. Fine-grained glob enforcement is the server's job.")
+			notes = append(notes, ar.done())
 		}
 		if m.Path == "/tmp" {
-			a.Notes = append(a.Notes, "fs: binding host /tmp exposes all user tmpfiles to the sandbox; prefer a scoped subdirectory like /tmp/<server-name>.")
+			notes = append(notes, "fs: binding host /tmp exposes all user tmpfiles to the sandbox; prefer a scoped subdirectory like /tmp/<server-name>.")
 		}
 	}
 	for _, e := range p.Exec {
-		a.Notes = append(a.Notes, "exec: "+e.Name+" (resolved from PATH inside sandbox)")
+		notes = append(notes, ar.str("exec: ", e.Name, " (resolved from PATH inside sandbox)"))
 	}
 	for _, g := range p.IPC {
-		src, note := ipcSocket(g.Name)
+		src, session := ipcSocket(g.Name)
 		switch {
 		case src != "":
-			argv = append(argv, "--bind-try", src, src)
-		case note != "":
-			a.Notes = append(a.Notes, "ipc: "+note+" declared — host must bind DBUS_SESSION_BUS_ADDRESS socket")
+			ar.add("--bind-try", src, src)
+		case session:
+			notes = append(notes, "ipc: dbus:session declared — host must bind DBUS_SESSION_BUS_ADDRESS socket")
 		default:
-			a.Notes = append(a.Notes, fmt.Sprintf("ipc: unrecognized endpoint %s — no mount emitted", jsQuote(g.Name)))
+			notes = append(notes, l.unknownIPC(g.Name))
 		}
 	}
 	if len(p.Net) > 0 {
-		a.Notes = append(a.Notes, "net: "+strconv.Itoa(len(p.Net))+" endpoint(s) declared but NOT enforced by bwrap alone — bwrap always unshares the net namespace (no host network). To grant egress, a privileged broker MUST launch bwrap inside a pre-created network namespace whose egress honors egress[]. Absent that broker the sandbox has no network. Sharing the host netns is refused by design.")
+		ar.text("net: ")
+		ar.int(len(p.Net))
+		ar.text(" endpoint(s) declared but NOT enforced by bwrap alone — bwrap always unshares the net namespace (no host network). To grant egress, a privileged broker MUST launch bwrap inside a pre-created network namespace whose egress honors egress[]. Absent that broker the sandbox has no network. Sharing the host netns is refused by design.")
+		notes = append(notes, ar.done())
 	}
-	argv = append(argv, "--clearenv", "--setenv", "PATH", sandboxPATH, "--setenv", "HOME", "/tmp")
-	a.Argv = argv
-	return a
+	ar.add("--clearenv", "--setenv", "PATH", sandboxPATH, "--setenv", "HOME", "/tmp")
+	a.Argv = ar.list()
+	ar.add(notes...)
+	a.Notes = ar.list()
+}
+
+// unknownIPC is the note for an ipc endpoint no target knows how to mount.
+func (l *lowering) unknownIPC(ep string) string {
+	l.a.text("ipc: unrecognized endpoint ")
+	l.a.quoted(ep)
+	l.a.text(" — no mount emitted")
+	return l.a.done()
 }
 
 // ipcSocket maps an ipc endpoint to the host socket path mounted for it.
-// For dbus:session, which has no fixed path, it returns the note subject.
-func ipcSocket(ep string) (src, session string) {
+// session is true for dbus:session, which has no fixed path.
+func ipcSocket(ep string) (src string, session bool) {
 	switch {
 	case ep == "x11":
-		return "/tmp/.X11-unix", ""
+		return "/tmp/.X11-unix", false
 	case ep == "dbus:system":
-		return "/run/dbus/system_bus_socket", ""
+		return "/run/dbus/system_bus_socket", false
 	case ep == "dbus:session":
-		return "", "dbus:session"
+		return "", true
 	case strings.HasPrefix(ep, "unix:/"):
-		return ep[len("unix:"):], ""
+		return ep[len("unix:"):], false
 	}
-	return "", ""
+	return "", false
 }

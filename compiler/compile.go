@@ -13,85 +13,182 @@ type Options struct {
 	Strict bool
 }
 
-// Result is a manifest compiled to every target.
+// Result is a manifest compiled to every target. A Result and what it
+// holds are read-only: artifacts share strings and lists with each other.
 type Result struct {
 	Manifest  *Manifest
-	Caps      []*Capability
+	Caps      []Capability
 	Policy    *Policy
 	Hash      string
-	Artifacts map[string]*Artifact
+	Artifacts ArtifactSet
+}
+
+// ArtifactSet holds one artifact per target; a target not compiled is nil.
+type ArtifactSet struct {
+	Bwrap, Docker, Squid, Nftables *Artifact
+}
+
+// Get returns the artifact for target, or nil.
+func (s *ArtifactSet) Get(target string) *Artifact {
+	if p := s.slot(target); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// Set stores a as the artifact for its target.
+func (s *ArtifactSet) Set(a *Artifact) {
+	if p := s.slot(a.Target); p != nil {
+		*p = a
+	}
+}
+
+func (s *ArtifactSet) slot(target string) **Artifact {
+	switch target {
+	case TargetBwrap:
+		return &s.Bwrap
+	case TargetDocker:
+		return &s.Docker
+	case TargetSquid:
+		return &s.Squid
+	case TargetNftables:
+		return &s.Nftables
+	}
+	return nil
+}
+
+// prepared is the memory of a prepared manifest: the Result and what it
+// points to, in one allocation.
+type prepared struct {
+	r Result
+	m Manifest
+	p Policy
+	a arena
+}
+
+// compiled adds the four artifacts to prepared, again in one allocation.
+type compiled struct {
+	prepared
+	arts [4]Artifact
+	cfg  arena
 }
 
 // Prepare parses, shape-checks and normalises manifest text, stopping before
 // lowering.
 func Prepare(src []byte) (*Result, error) {
-	m, err := ParseManifest(src)
-	if err != nil {
+	pr := new(prepared)
+	if err := pr.prepare(src); err != nil {
 		return nil, err
 	}
+	return &pr.r, nil
+}
+
+func (pr *prepared) prepare(src []byte) error {
+	m := &pr.m
+	if err := parseManifest(src, m, &pr.a); err != nil {
+		return err
+	}
 	all := m.AllCaps()
-	store := make([]Capability, len(all))
-	caps := make([]*Capability, len(all))
+	caps := make([]Capability, len(all))
 	for i, cs := range all {
-		if err := parseCapability(cs, &store[i]); err != nil {
-			return nil, err
-		}
-		caps[i] = &store[i]
-	}
-	for _, c := range caps {
-		if err := CheckSafe(c); err != nil {
-			return nil, err
+		if err := parseCapability(cs, &caps[i]); err != nil {
+			return err
 		}
 	}
-	return &Result{Manifest: m, Caps: caps, Policy: Normalize(caps), Hash: ManifestHash(m)}, nil
+	for i := range caps {
+		if err := CheckSafe(&caps[i]); err != nil {
+			return err
+		}
+	}
+	normalize(caps, &pr.p)
+	pr.r = Result{Manifest: m, Caps: caps, Policy: &pr.p, Hash: ManifestHash(m)}
+	return nil
 }
 
 // Compile compiles manifest text to all four targets, the egress ones
 // permissively: the shape of capgate's conformance vectors.
 func Compile(src []byte) (*Result, error) {
-	r, err := Prepare(src)
-	if err != nil {
+	c := new(compiled)
+	if err := c.prepare(src); err != nil {
 		return nil, err
 	}
-	r.Artifacts = make(map[string]*Artifact, 4)
-	for _, t := range Targets {
-		a, err := Lower(r, t, Options{})
-		if err != nil {
-			return nil, err
-		}
-		r.Artifacts[t] = a
-	}
-	return r, nil
+	c.lowerAll()
+	return &c.r, nil
+}
+
+// lowerAll lowers the prepared policy to every target, sharing what the
+// targets have in common.
+func (c *compiled) lowerAll() {
+	r := &c.r
+	c.a.reserve(r.Policy)
+	c.cfg.reserveConfig(r.Policy)
+	l := newLowering(r, &c.a, &c.cfg)
+	l.bwrap(&c.arts[0])
+	l.docker(&c.arts[1])
+	l.squid(&c.arts[2])
+	l.nftables(&c.arts[3])
+	r.Artifacts = ArtifactSet{Bwrap: &c.arts[0], Docker: &c.arts[1], Squid: &c.arts[2], Nftables: &c.arts[3]}
 }
 
 // Lower lowers a prepared manifest to one target.
 func Lower(r *Result, target string, opts Options) (*Artifact, error) {
-	prov := Provenance{ManifestHash: r.Hash, GrammarVersion: GrammarVersion, Canonicalization: Canonicalization}
-	p := r.Policy
+	switch target {
+	case TargetBwrap, TargetDocker, TargetSquid, TargetNftables:
+	default:
+		return nil, fmt.Errorf("unknown target %q", target)
+	}
+	if opts.Strict && (target == TargetSquid || target == TargetNftables) {
+		if err := checkEgressOnly(r, target); err != nil {
+			return nil, err
+		}
+	}
+	l := newLowering(r, new(arena), new(arena))
+	a := new(Artifact)
 	switch target {
 	case TargetBwrap:
-		return lowerBwrap(p, prov), nil
+		l.bwrap(a)
 	case TargetDocker:
-		return lowerDocker(p, prov), nil
-	case TargetSquid, TargetNftables:
-		if opts.Strict {
-			if err := checkEgressOnly(r, target); err != nil {
-				return nil, err
-			}
-		}
-		if target == TargetSquid {
-			return lowerSquid(p, prov), nil
-		}
-		return lowerNftables(p, prov), nil
+		l.docker(a)
+	case TargetSquid:
+		l.squid(a)
+	case TargetNftables:
+		l.nftables(a)
 	}
-	return nil, fmt.Errorf("unknown target %q", target)
+	return a, nil
+}
+
+// lowering holds what the lowerings of one policy share: the mounts, and
+// the egress, env and assertion lists of the sandbox targets, worked out
+// once.
+type lowering struct {
+	p      *Policy
+	prov   Provenance
+	ms     []Mount
+	a, cfg *arena
+
+	sandboxed  bool
+	egress     []EgressRule
+	env        []string
+	assertions []AssertionOut
+}
+
+func newLowering(r *Result, a, cfg *arena) *lowering {
+	p := r.Policy
+	return &lowering{
+		p:    p,
+		prov: Provenance{ManifestHash: r.Hash, GrammarVersion: GrammarVersion, Canonicalization: Canonicalization},
+		ms:   Mounts(p),
+		a:    a,
+		cfg:  cfg,
+	}
 }
 
 func checkEgressOnly(r *Result, target string) error {
 	var kinds []string
 	var first *Capability
 	seen := map[string]bool{}
-	for _, c := range r.Caps {
+	for i := range r.Caps {
+		c := &r.Caps[i]
 		if c.Kind == KindNet || c.Kind == KindAssert || seen[c.Kind] {
 			continue
 		}
@@ -109,39 +206,32 @@ func checkEgressOnly(r *Result, target string) error {
 		target, strings.Join(kinds, ", "))
 }
 
-// sandboxBase returns the fields bwrap and docker artifacts share.
-func sandboxBase(target string, p *Policy, prov Provenance) *Artifact {
-	a := &Artifact{Target: target, Provenance: prov, Notes: []string{}}
-	a.Egress = egressRules(p)
-	a.EnvInjections = envInjections(p)
-	a.Assertions = make([]AssertionOut, len(p.Assert))
-	for i, as := range p.Assert {
-		a.Assertions[i] = AssertionOut{ID: as.ID, Description: as.Desc}
+// sandbox sets the fields bwrap and docker artifacts share.
+func (l *lowering) sandbox(a *Artifact, target string) {
+	if !l.sandboxed {
+		l.sandboxed = true
+		p := l.p
+		l.egress = make([]EgressRule, len(p.Net))
+		for i, n := range p.Net {
+			l.egress[i] = EgressRule{Host: n.Host, Port: n.Port, BlockPrivate: n.BlockPrivate}
+		}
+		// Every env grant, plus DISPLAY for an x11 endpoint.
+		display := false
+		for _, e := range p.Env {
+			l.a.add(e.Name)
+			display = display || e.Name == "DISPLAY"
+		}
+		if !display && p.hasIPC("x11") {
+			l.a.add("DISPLAY")
+		}
+		l.env = l.a.list()
+		l.assertions = make([]AssertionOut, len(p.Assert))
+		for i, as := range p.Assert {
+			l.assertions[i] = AssertionOut{ID: as.ID, Description: as.Desc}
+		}
 	}
-	return a
-}
-
-func egressRules(p *Policy) []EgressRule {
-	out := make([]EgressRule, len(p.Net))
-	for i, n := range p.Net {
-		out[i] = EgressRule{Host: n.Host, Port: n.Port, BlockPrivate: n.BlockPrivate}
-	}
-	return out
-}
-
-// envInjections lists the variables passed into the sandbox: every env
-// grant, plus DISPLAY for an x11 endpoint.
-func envInjections(p *Policy) []string {
-	out := make([]string, 0, len(p.Env)+1)
-	display := false
-	for _, e := range p.Env {
-		out = append(out, e.Name)
-		display = display || e.Name == "DISPLAY"
-	}
-	if !display && p.hasIPC("x11") {
-		out = append(out, "DISPLAY")
-	}
-	return out
+	*a = Artifact{Target: target, Provenance: l.prov, Egress: l.egress,
+		EnvInjections: l.env, Assertions: l.assertions}
 }
 
 func (p *Policy) hasIPC(ep string) bool {

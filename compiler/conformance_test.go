@@ -196,7 +196,7 @@ func TestConformanceNamed(t *testing.T) {
 				if err := json.Unmarshal(wantB, &want); err != nil {
 					t.Fatal(err)
 				}
-				if err := json.Unmarshal(r.Artifacts[target].AppendJSON(nil, true), &got); err != nil {
+				if err := json.Unmarshal(r.Artifacts.Get(target).AppendJSON(nil, true), &got); err != nil {
 					t.Fatal(err)
 				}
 				if d := firstDiff(target, got, want); d != "" {

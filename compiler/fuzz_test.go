@@ -63,7 +63,7 @@ func FuzzCapability(f *testing.F) {
 		if CheckSafe(c) != nil {
 			return
 		}
-		p := Normalize([]*Capability{c})
+		p := Normalize([]Capability{*c})
 		for _, tgt := range Targets {
 			a, err := Lower(&Result{Policy: p, Manifest: &Manifest{}}, tgt, Options{})
 			if err != nil {

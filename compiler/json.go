@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -120,14 +121,17 @@ type parser struct {
 	// colOff and col cache the last column computed on this line, so
 	// that positions cost what lies between two values, not a whole line.
 	colOff, col int
-	slab        []Value
-	// stack and keyStack hold the children of the containers being parsed;
-	// ptrs and keys are slabs the finished child lists are copied into, so a
-	// document costs a handful of allocations instead of one per value.
-	stack    []*Value
-	keyStack []string
-	ptrs     []*Value
-	keys     []string
+	// nodes, ptrs and keys are slabs that values and the finished child
+	// lists of containers are cut from, so a document costs a handful of
+	// allocations instead of one per value; the *Used counts say how much
+	// of each is taken. stack and keyStack hold the children of the
+	// containers being parsed.
+	nodes              []Value
+	ptrs               []*Value
+	keys               []string
+	nUsed, pUsed, kUsed int
+	stack              []*Value
+	keyStack           []string
 	// skipping is above zero inside a value that is only validated.
 	skipping int
 	scratch  Value
@@ -135,11 +139,11 @@ type parser struct {
 
 func (p *parser) takePtrs(from int) []*Value {
 	n := len(p.stack) - from
-	if n > len(p.ptrs) {
-		p.ptrs = make([]*Value, max(n, 32))
+	if p.pUsed+n > len(p.ptrs) {
+		p.ptrs, p.pUsed = make([]*Value, max(n, 2*len(p.ptrs), 32)), 0
 	}
-	out := p.ptrs[:n:n]
-	p.ptrs = p.ptrs[n:]
+	out := p.ptrs[p.pUsed : p.pUsed+n : p.pUsed+n]
+	p.pUsed += n
 	copy(out, p.stack[from:])
 	clear(p.stack[from:])
 	p.stack = p.stack[:from]
@@ -148,12 +152,13 @@ func (p *parser) takePtrs(from int) []*Value {
 
 func (p *parser) takeKeys(from int) []string {
 	n := len(p.keyStack) - from
-	if n > len(p.keys) {
-		p.keys = make([]string, max(n, 16))
+	if p.kUsed+n > len(p.keys) {
+		p.keys, p.kUsed = make([]string, max(n, 2*len(p.keys), 16)), 0
 	}
-	out := p.keys[:n:n]
-	p.keys = p.keys[n:]
+	out := p.keys[p.kUsed : p.kUsed+n : p.kUsed+n]
+	p.kUsed += n
 	copy(out, p.keyStack[from:])
+	clear(p.keyStack[from:])
 	p.keyStack = p.keyStack[:from]
 	return out
 }
@@ -165,29 +170,68 @@ func (p *parser) node() *Value {
 		p.scratch = Value{}
 		return &p.scratch
 	}
-	if len(p.slab) == 0 {
-		p.slab = make([]Value, 16)
+	if p.nUsed == len(p.nodes) {
+		p.nodes, p.nUsed = make([]Value, max(2*len(p.nodes), 16)), 0
 	}
-	v := &p.slab[0]
-	p.slab = p.slab[1:]
+	v := &p.nodes[p.nUsed]
+	p.nUsed++
 	return v
 }
 
+// reset clears what the last parse left, so that the parser can be used
+// again without holding on to the old document.
+func (p *parser) reset() {
+	clear(p.nodes[:p.nUsed])
+	clear(p.ptrs[:p.pUsed])
+	clear(p.keys[:p.kUsed])
+	clear(p.stack)
+	clear(p.keyStack)
+	*p = parser{nodes: p.nodes, ptrs: p.ptrs, keys: p.keys, stack: p.stack[:0], keyStack: p.keyStack[:0]}
+}
+
+// parsers holds parsers for documents that are read and dropped, as
+// manifests are: their slabs are reused instead of allocated again.
+var parsers = sync.Pool{New: func() any { return new(parser) }}
+
+// maxPooledNodes bounds the slab a pooled parser keeps, so that one huge
+// document does not pin its memory.
+const maxPooledNodes = 4096
+
 // ParseJSON parses exactly one JSON value, surrounded only by JSON
 // whitespace, from src.
-func ParseJSON(src []byte) (*Value, error) { return parseJSON(src, wantAll) }
-
-// parseManifestJSON parses a manifest document, building only what
-// DecodeManifest reads; the rest is validated as JSON.parse would.
-func parseManifestJSON(src []byte) (*Value, error) { return parseJSON(src, wantRoot) }
-
-func parseJSON(src []byte, w want) (*Value, error) {
+func ParseJSON(src []byte) (*Value, error) {
 	// The parser works on its own copy of the text, and strings without
 	// escapes are views into that copy: one allocation for all of them.
 	p := &parser{src: bytes.Clone(src), line: 1}
-	var stack [32]*Value
-	var keyStack [16]string
-	p.stack, p.keyStack = stack[:0], keyStack[:0]
+	return p.parse(wantAll)
+}
+
+// withManifestTree parses a manifest document, building only what
+// DecodeManifest reads (the rest is validated as JSON.parse would), and
+// calls f with it. The tree and its strings belong to a pooled parser and
+// are views into src: they are valid only until f returns, so f must copy
+// what it keeps.
+func withManifestTree[T any](src []byte, f func(*Value) (T, error)) (T, error) {
+	p := parsers.Get().(*parser)
+	p.src, p.line = src, 1
+	defer func() {
+		if len(p.nodes) <= maxPooledNodes && len(p.ptrs) <= maxPooledNodes && len(p.keys) <= maxPooledNodes {
+			p.reset()
+			parsers.Put(p)
+		}
+	}()
+	v, err := p.parse(wantRoot)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return f(v)
+}
+
+func (p *parser) parse(w want) (*Value, error) {
+	if p.stack == nil {
+		p.stack, p.keyStack = make([]*Value, 0, 32), make([]string, 0, 16)
+	}
 	p.ws()
 	if p.i >= len(p.src) {
 		return nil, p.errEnd()

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
 )
 
 // GrammarVersion is the capability grammar this compiler implements.
@@ -24,7 +25,9 @@ type CapString struct {
 
 // Tool is one entry of a manifest's tools array.
 type Tool struct {
-	Name *Value // as written; capgate does not check its type
+	// Name is the tool's name when it is a string; capgate does not check
+	// its type.
+	Name string
 	Caps []CapString
 	Pos  Pos
 }
@@ -39,40 +42,38 @@ type Manifest struct {
 	Server     []CapString
 	Tools      []Tool
 
-	root      *Value
-	serverArr *Value // nil when absent or null
+	all  []CapString // Server and every Tools[i].Caps, in that order
+	hash string
 }
-
-// Root returns the parsed JSON document.
-func (m *Manifest) Root() *Value { return m.root }
 
 // AllCaps returns the server capabilities followed by each tool's, in the
-// order capgate unions them.
-func (m *Manifest) AllCaps() []CapString {
-	n := len(m.Server)
-	for _, t := range m.Tools {
-		n += len(t.Caps)
-	}
-	out := make([]CapString, 0, n)
-	out = append(out, m.Server...)
-	for _, t := range m.Tools {
-		out = append(out, t.Caps...)
-	}
-	return out
-}
+// order capgate unions them. The slice is the manifest's own: read it, do
+// not change it.
+func (m *Manifest) AllCaps() []CapString { return m.all }
 
 // ParseManifest parses and shape-checks manifest text. A syntax error is an
 // *Error with code PARSE; a shape error has code MANIFEST_SHAPE.
 func ParseManifest(src []byte) (*Manifest, error) {
+	m := new(Manifest)
+	if err := parseManifest(src, m, new(arena)); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// parseManifest parses src into m, copying the text m keeps into a.
+func parseManifest(src []byte, m *Manifest, a *arena) error {
 	if len(src) > MaxManifestBytes {
-		return nil, &Error{Code: CodeParse, Message: fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes)}
+		return &Error{Code: CodeParse, Message: fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes)}
 	}
-	root, err := parseManifestJSON(src)
-	if err != nil {
-		pe := err.(*ParseError)
-		return nil, &Error{Code: CodeParse, Message: pe.Message, Pos: pe.Pos}
+	_, err := withManifestTree(src, func(root *Value) (struct{}, error) {
+		a.b = slices.Grow(a.b, len(src)/2+len("sha256:")+64)
+		return struct{}{}, decodeManifest(root, m, a)
+	})
+	if pe, ok := err.(*ParseError); ok {
+		return &Error{Code: CodeParse, Message: pe.Message, Pos: pe.Pos}
 	}
-	return DecodeManifest(root)
+	return err
 }
 
 func shapeErr(v *Value, fallback *Value, format string, args ...any) *Error {
@@ -85,71 +86,101 @@ func shapeErr(v *Value, fallback *Value, format string, args ...any) *Error {
 
 // DecodeManifest shape-checks a parsed JSON document as capgate does.
 func DecodeManifest(root *Value) (*Manifest, error) {
-	// capgate checks typeof === "object", which an array passes.
-	if root.Kind != Object && root.Kind != Array {
-		return nil, errAt(root.Pos, CodeManifestShape, "manifest must be an object")
-	}
-	m := &Manifest{root: root}
-	name := root.Get("name")
-	if name == nil || name.Kind != String || name.Str == "" {
-		return nil, shapeErr(name, root, "manifest.name must be a non-empty string")
-	}
-	m.Name = name.Str
-	version := root.Get("version")
-	if version == nil || version.Kind != String || version.Str == "" {
-		return nil, shapeErr(version, root, "manifest.version must be a non-empty string")
-	}
-	m.Version = version.Str
-	if g := root.Get("grammar"); g != nil {
-		if g.Kind != String {
-			return nil, shapeErr(g, root, "manifest.grammar must be a string")
-		}
-		m.Grammar, m.HasGrammar = g.Str, true
-	}
-	if sc := root.Get("serverCapabilities"); sc != nil && sc.Kind != Null {
-		if sc.Kind != Array {
-			return nil, shapeErr(sc, root, "manifest.serverCapabilities must be an array")
-		}
-		m.serverArr = sc
-		caps, err := capStrings(sc, -1, "serverCapabilities")
-		if err != nil {
-			return nil, err
-		}
-		m.Server = caps
-	}
-	tools := root.Get("tools")
-	if tools == nil || tools.Kind != Array {
-		return nil, shapeErr(tools, root, "manifest.tools must be an array")
-	}
-	m.Tools = make([]Tool, 0, len(tools.Items))
-	for i, t := range tools.Items {
-		if t.Kind != Object && t.Kind != Array {
-			return nil, shapeErr(t, root, "tools[%d] must be an object", i)
-		}
-		c := t.Get("capabilities")
-		if c == nil || c.Kind != Array {
-			return nil, shapeErr(c, t, "tools[%d].capabilities must be an array", i)
-		}
-		caps, err := capStrings(c, i, fmt.Sprintf("tools[%d].capabilities", i))
-		if err != nil {
-			return nil, err
-		}
-		m.Tools = append(m.Tools, Tool{Name: t.Get("name"), Caps: caps, Pos: t.Pos})
-	}
-	if m.HasGrammar && m.Grammar != GrammarVersion {
-		return nil, errAt(root.Get("grammar").Pos, CodeGrammarMismatch,
-			"manifest declares grammar %s but compiler is at %s", jsQuote(m.Grammar), jsQuote(GrammarVersion))
+	m := new(Manifest)
+	if err := decodeManifest(root, m, new(arena)); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
 
-func capStrings(arr *Value, tool int, what string) ([]CapString, error) {
-	out := make([]CapString, 0, len(arr.Items))
+// decodeManifest fills m from root. Every string m keeps is copied into a,
+// so that root may be dropped or reused afterwards.
+func decodeManifest(root *Value, m *Manifest, a *arena) error {
+	// capgate checks typeof === "object", which an array passes.
+	if root.Kind != Object && root.Kind != Array {
+		return errAt(root.Pos, CodeManifestShape, "manifest must be an object")
+	}
+	name := root.Get("name")
+	if name == nil || name.Kind != String || name.Str == "" {
+		return shapeErr(name, root, "manifest.name must be a non-empty string")
+	}
+	m.Name = a.str(name.Str)
+	version := root.Get("version")
+	if version == nil || version.Kind != String || version.Str == "" {
+		return shapeErr(version, root, "manifest.version must be a non-empty string")
+	}
+	m.Version = a.str(version.Str)
+	grammar := root.Get("grammar")
+	if grammar != nil {
+		if grammar.Kind != String {
+			return shapeErr(grammar, root, "manifest.grammar must be a string")
+		}
+		m.Grammar, m.HasGrammar = a.str(grammar.Str), true
+	}
+	sc := root.Get("serverCapabilities")
+	tools := root.Get("tools")
+	// Count first, so that every capability string lands in one slice.
+	n := 0
+	if sc != nil && sc.Kind == Array {
+		n += len(sc.Items)
+	}
+	if tools != nil && tools.Kind == Array {
+		for _, t := range tools.Items {
+			if c := t.Get("capabilities"); c != nil && c.Kind == Array {
+				n += len(c.Items)
+			}
+		}
+	}
+	m.all = make([]CapString, 0, n)
+	if sc != nil && sc.Kind != Null {
+		if sc.Kind != Array {
+			return shapeErr(sc, root, "manifest.serverCapabilities must be an array")
+		}
+		if err := m.addCaps(sc, -1, a); err != nil {
+			return err
+		}
+		m.Server = m.all[:len(m.all):len(m.all)]
+	}
+	if tools == nil || tools.Kind != Array {
+		return shapeErr(tools, root, "manifest.tools must be an array")
+	}
+	m.Tools = make([]Tool, 0, len(tools.Items))
+	for i, t := range tools.Items {
+		if t.Kind != Object && t.Kind != Array {
+			return shapeErr(t, root, "tools[%d] must be an object", i)
+		}
+		c := t.Get("capabilities")
+		if c == nil || c.Kind != Array {
+			return shapeErr(c, t, "tools[%d].capabilities must be an array", i)
+		}
+		from := len(m.all)
+		if err := m.addCaps(c, i, a); err != nil {
+			return err
+		}
+		tool := Tool{Caps: m.all[from:len(m.all):len(m.all)], Pos: t.Pos}
+		if nv := t.Get("name"); nv != nil && nv.Kind == String {
+			tool.Name = a.str(nv.Str)
+		}
+		m.Tools = append(m.Tools, tool)
+	}
+	if m.HasGrammar && m.Grammar != GrammarVersion {
+		return errAt(grammar.Pos, CodeGrammarMismatch,
+			"manifest declares grammar %s but compiler is at %s", jsQuote(m.Grammar), jsQuote(GrammarVersion))
+	}
+	m.hash = manifestHash(m, tools, a)
+	return nil
+}
+
+// addCaps appends the capability strings of arr to m.all.
+func (m *Manifest) addCaps(arr *Value, tool int, a *arena) error {
 	for j, it := range arr.Items {
 		if it.Kind != String {
-			return nil, errAt(it.Pos, CodeManifestShape, "%s[%d] must be a string", what, j)
+			if tool < 0 {
+				return errAt(it.Pos, CodeManifestShape, "serverCapabilities[%d] must be a string", j)
+			}
+			return errAt(it.Pos, CodeManifestShape, "tools[%d].capabilities[%d] must be a string", tool, j)
 		}
-		out = append(out, CapString{Text: it.Str, Pos: it.Pos, Tool: tool, Index: j})
+		m.all = append(m.all, CapString{Text: a.str(it.Str), Pos: it.Pos, Tool: tool, Index: j})
 	}
-	return out, nil
+	return nil
 }

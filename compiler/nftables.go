@@ -1,14 +1,16 @@
 package compiler
 
 import (
-	"fmt"
 	"net/netip"
-	"strconv"
 	"strings"
 )
 
 // NftablesFilename is the file name capgate gives the nftables table.
 const NftablesFilename = "capgate-egress.nftables"
+
+// nftPrivate is the nftables block of private ranges.
+var nftPrivate = "    ip daddr { " + strings.Join(PrivateV4, ", ") + " } drop\n" +
+	"    ip6 daddr { " + strings.Join(PrivateV6, ", ") + " } drop\n"
 
 func isIPv4(h string) bool {
 	a, err := netip.ParseAddr(h)
@@ -20,15 +22,20 @@ func isIPv6(h string) bool {
 	return err == nil && a.Is6() && a.Zone() == ""
 }
 
-func lowerNftables(p *Policy, prov Provenance) *Artifact {
-	a := &Artifact{Target: TargetNftables, Filename: NftablesFilename, Provenance: prov,
-		Unenforceable: []Unenforceable{}, Notes: []string{}}
-	var b strings.Builder
-	b.WriteString("# " + NftablesFilename + " (generated — do not edit)\n")
-	b.WriteString("table inet capgate {\n  chain egress {\n    type filter hook output priority 0; policy drop;\n")
+func (l *lowering) nftables(a *Artifact) {
+	p, ar, b := l.p, l.a, l.cfg
+	*a = Artifact{Target: TargetNftables, Filename: NftablesFilename, Provenance: l.prov}
+	unenf := 0
+	for _, n := range p.Net {
+		if _, ip := isIPLiteral(n.Host); !ip {
+			unenf++
+		}
+	}
+	a.Unenforceable = make([]Unenforceable, 0, unenf)
+	b.text("# " + NftablesFilename + " (generated — do not edit)\n" +
+		"table inet capgate {\n  chain egress {\n    type filter hook output priority 0; policy drop;\n")
 	if anyBlockPrivate(p) {
-		b.WriteString("    ip daddr { " + strings.Join(PrivateV4, ", ") + " } drop\n")
-		b.WriteString("    ip6 daddr { " + strings.Join(PrivateV6, ", ") + " } drop\n")
+		b.text(nftPrivate)
 	}
 	for i, n := range p.Net {
 		rule := EgressRule{Host: n.Host, Port: n.Port, BlockPrivate: n.BlockPrivate}
@@ -40,28 +47,38 @@ func lowerNftables(p *Policy, prov Provenance) *Artifact {
 			continue
 		case !ip:
 			a.Unenforceable = append(a.Unenforceable, Unenforceable{Rule: rule,
-				Reason: "nftables filters IPs, not hostnames; " + n.Host + " resolves to rotating IPs. Use the 'squid' target for hostname rules, or pin to resolved CIDRs."})
+				Reason: ar.str("nftables filters IPs, not hostnames; ", n.Host, " resolves to rotating IPs. Use the 'squid' target for hostname rules, or pin to resolved CIDRs.")})
 			continue
 		}
-		fam := "ip"
 		if v6 {
-			fam = "ip6"
-		}
-		b.WriteString("    " + fam + " daddr " + n.Host)
-		if n.Port != 0 {
-			b.WriteString(" tcp dport " + strconv.Itoa(n.Port))
+			b.text("    ip6 daddr ")
 		} else {
-			a.Notes = append(a.Notes, "net["+strconv.Itoa(i)+"]: port null (any port) — accept emitted without tcp dport for "+n.Host+".")
+			b.text("    ip daddr ")
 		}
-		b.WriteString(" accept\n")
+		b.text(n.Host)
+		if n.Port != 0 {
+			b.text(" tcp dport ")
+			b.int(n.Port)
+		} else {
+			ar.text("net[")
+			ar.int(i)
+			ar.text("]: port null (any port) — accept emitted without tcp dport for ")
+			ar.text(n.Host)
+			ar.text(".")
+			ar.add(ar.done())
+		}
+		b.text(" accept\n")
 	}
 	if len(a.Unenforceable) > 0 {
-		a.Notes = append(a.Notes, fmt.Sprintf("net: %d rule(s) unenforceable by nftables (hostname/wildcard) — see unenforceable[]; compile those to the \"squid\" target.", len(a.Unenforceable)))
+		ar.text("net: ")
+		ar.int(len(a.Unenforceable))
+		ar.text(` rule(s) unenforceable by nftables (hostname/wildcard) — see unenforceable[]; compile those to the "squid" target.`)
+		ar.add(ar.done())
 	}
 	if len(p.Net) == 0 {
-		a.Notes = append(a.Notes, "net: no egress declared — all outbound denied (policy drop, no accepts).")
+		ar.add("net: no egress declared — all outbound denied (policy drop, no accepts).")
 	}
-	b.WriteString("  }\n}")
-	a.Config = b.String()
-	return a
+	b.text("  }\n}")
+	a.Config = b.done()
+	a.Notes = ar.list()
 }

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // FSGrant is a normalised filesystem grant.
@@ -63,11 +64,16 @@ type Policy struct {
 }
 
 // Normalize folds parsed capabilities into a Policy.
-func Normalize(caps []*Capability) *Policy {
-	p := &Policy{}
+func Normalize(caps []Capability) *Policy {
+	p := new(Policy)
+	normalize(caps, p)
+	return p
+}
+
+func normalize(caps []Capability, p *Policy) {
 	var n [8]int
-	for _, c := range caps {
-		switch c.Kind {
+	for i := range caps {
+		switch caps[i].Kind {
 		case KindFS:
 			n[0]++
 		case KindNet:
@@ -88,14 +94,12 @@ func Normalize(caps []*Capability) *Policy {
 	p.Exec = make([]NamedGrant, 0, n[3])
 	p.IPC = make([]NamedGrant, 0, n[4])
 	p.Assert = make([]Assertion, 0, n[5])
-	// Each grant's first source is a one-element window on srcs, so a grant
-	// declared once costs no allocation of its own.
-	srcs := make([]CapString, len(caps))
-	for i, c := range caps {
-		srcs[i] = c.Src
-	}
-	first := func(i int) []CapString { return srcs[i : i+1 : i+1] }
-	for ci, c := range caps {
+	// Each grant's first source is a one-element window on the
+	// capability's own Src, so a grant declared once costs no allocation
+	// of its own.
+	first := func(i int) []CapString { return unsafe.Slice(&caps[i].Src, 1) }
+	for ci := range caps {
+		c := &caps[ci]
 		if c.NestedSandbox {
 			p.NestedSandbox = true
 			p.NestedSrcs = append(p.NestedSrcs, c.Src)
@@ -190,7 +194,6 @@ func Normalize(caps []*Capability) *Policy {
 	slices.SortStableFunc(p.Exec, func(a, b NamedGrant) int { return Compare(a.Name, b.Name) })
 	slices.SortStableFunc(p.IPC, func(a, b NamedGrant) int { return Compare(a.Name, b.Name) })
 	slices.SortStableFunc(p.Assert, func(a, b Assertion) int { return Compare(a.ID, b.ID) })
-	return p
 }
 
 // addNamed adds the source window src (one element) to the grant named

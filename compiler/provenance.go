@@ -10,19 +10,27 @@ const Canonicalization = "RFC8785"
 
 // ManifestHash is capgate's provenance hash: SHA-256 over the RFC 8785
 // canonical JSON of {name, version, serverCapabilities (default []),
-// tools: [{name, capabilities}]}, as "sha256:<hex>".
-func ManifestHash(m *Manifest) string {
-	b := make([]byte, 0, 512)
+// tools: [{name, capabilities}]}, as "sha256:<hex>". It is "" for a
+// Manifest that was not decoded from a document.
+func ManifestHash(m *Manifest) string { return m.hash }
+
+// manifestHash computes ManifestHash while the parsed tools array is at
+// hand: a tool's name may be any JSON value.
+func manifestHash(m *Manifest, tools *Value, a *arena) string {
+	var buf [1024]byte
+	b := buf[:0]
 	// Keys in UTF-16 order: name, serverCapabilities, tools, version.
 	b = append(b, `{"name":`...)
 	b = appendCanonString(b, m.Name)
-	b = append(b, `,"serverCapabilities":`...)
-	if m.serverArr != nil {
-		b = AppendCanonical(b, m.serverArr)
-	} else {
-		b = append(b, "[]"...)
+	b = append(b, `,"serverCapabilities":[`...)
+	// The shape check has made every entry a string.
+	for i, c := range m.Server {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendCanonString(b, c.Text)
 	}
-	b = append(b, `,"tools":[`...)
+	b = append(b, `],"tools":[`...)
 	for i, t := range m.Tools {
 		if i > 0 {
 			b = append(b, ',')
@@ -37,9 +45,9 @@ func ManifestHash(m *Manifest) string {
 			b = appendCanonString(b, c.Text)
 		}
 		b = append(b, ']')
-		if t.Name != nil {
+		if name := tools.Items[i].Get("name"); name != nil {
 			b = append(b, `,"name":`...)
-			b = AppendCanonical(b, t.Name)
+			b = AppendCanonical(b, name)
 		}
 		b = append(b, '}')
 	}
@@ -47,8 +55,7 @@ func ManifestHash(m *Manifest) string {
 	b = appendCanonString(b, m.Version)
 	b = append(b, '}')
 	sum := sha256.Sum256(b)
-	out := make([]byte, 7+64)
-	copy(out, "sha256:")
-	hex.Encode(out[7:], sum[:])
-	return string(out)
+	a.text("sha256:")
+	a.b = hex.AppendEncode(a.b, sum[:])
+	return a.done()
 }

@@ -1,8 +1,6 @@
 package compiler
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -16,6 +14,10 @@ var (
 	PrivateV6 = []string{"::1/128", "fc00::/7", "fe80::/10"}
 )
 
+// squidPrivate is the squid block of private ranges.
+var squidPrivate = "acl to_private dst " + strings.Join(PrivateV4, " ") + " " + strings.Join(PrivateV6, " ") + "\n" +
+	"http_access deny to_private\n"
+
 func anyBlockPrivate(p *Policy) bool {
 	for _, n := range p.Net {
 		if n.BlockPrivate {
@@ -25,38 +27,59 @@ func anyBlockPrivate(p *Policy) bool {
 	return false
 }
 
-func lowerSquid(p *Policy, prov Provenance) *Artifact {
-	a := &Artifact{Target: TargetSquid, Filename: SquidFilename, Provenance: prov,
-		Unenforceable: []Unenforceable{}, Notes: []string{}}
-	var b strings.Builder
-	b.WriteString("# " + SquidFilename + " (generated — do not edit)\n")
+func (l *lowering) squid(a *Artifact) {
+	p, ar, b := l.p, l.a, l.cfg
+	*a = Artifact{Target: TargetSquid, Filename: SquidFilename, Provenance: l.prov,
+		Unenforceable: []Unenforceable{}}
+	b.text("# " + SquidFilename + " (generated — do not edit)\n")
 	if anyBlockPrivate(p) {
-		b.WriteString("acl to_private dst " + strings.Join(PrivateV4, " ") + " " + strings.Join(PrivateV6, " ") + "\n")
-		b.WriteString("http_access deny to_private\n")
+		b.text(squidPrivate)
 	}
 	for i, n := range p.Net {
-		idx := strconv.Itoa(i)
+		b.text("acl cg_dst_")
+		b.int(i)
 		switch _, ip := isIPLiteral(n.Host); {
 		case n.Host == "*":
-			b.WriteString("acl cg_dst_" + idx + " dstdomain .\n")
-			a.Notes = append(a.Notes, fmt.Sprintf("net[%d]: host \"*\" degenerates to allow-any (dstdomain .) — squid cannot turn a wildcard into a restriction; only blockPrivate then constrains it.", i))
+			b.text(" dstdomain .\n")
+			ar.text("net[")
+			ar.int(i)
+			ar.text(`]: host "*" degenerates to allow-any (dstdomain .) — squid cannot turn a wildcard into a restriction; only blockPrivate then constrains it.`)
+			ar.add(ar.done())
 		case ip:
-			b.WriteString("acl cg_dst_" + idx + " dst " + n.Host + "\n")
+			b.text(" dst ")
+			b.text(n.Host)
+			b.text("\n")
 		default:
-			b.WriteString("acl cg_dst_" + idx + " dstdomain " + n.Host + "\n")
+			b.text(" dstdomain ")
+			b.text(n.Host)
+			b.text("\n")
 		}
 		if n.Port != 0 {
-			b.WriteString("acl cg_port_" + idx + " port " + strconv.Itoa(n.Port) + "\n")
-			b.WriteString("http_access allow cg_dst_" + idx + " cg_port_" + idx + " CONNECT\n")
+			b.text("acl cg_port_")
+			b.int(i)
+			b.text(" port ")
+			b.int(n.Port)
+			b.text("\nhttp_access allow cg_dst_")
+			b.int(i)
+			b.text(" cg_port_")
+			b.int(i)
+			b.text(" CONNECT\n")
 		} else {
-			b.WriteString("http_access allow cg_dst_" + idx + " CONNECT\n")
-			a.Notes = append(a.Notes, "net["+idx+"]: port null (any port) — no port acl emitted for "+n.Host+".")
+			b.text("http_access allow cg_dst_")
+			b.int(i)
+			b.text(" CONNECT\n")
+			ar.text("net[")
+			ar.int(i)
+			ar.text("]: port null (any port) — no port acl emitted for ")
+			ar.text(n.Host)
+			ar.text(".")
+			ar.add(ar.done())
 		}
 	}
 	if len(p.Net) == 0 {
-		a.Notes = append(a.Notes, "net: no egress declared — all outbound denied (deny-all only).")
+		ar.add("net: no egress declared — all outbound denied (deny-all only).")
 	}
-	b.WriteString("http_access deny all")
-	a.Config = b.String()
-	return a
+	b.text("http_access deny all")
+	a.Config = b.done()
+	a.Notes = ar.list()
 }

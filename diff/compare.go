@@ -233,12 +233,12 @@ func compareNet(base, head *compiler.Result) []Change {
 		}
 		return nil
 	}
-	if hasArg(base.Artifacts[compiler.TargetDocker].Argv, "none") && !hasArg(head.Artifacts[compiler.TargetDocker].Argv, "none") {
+	if hasArg(base.Artifacts.Get(compiler.TargetDocker).Argv, "none") && !hasArg(head.Artifacts.Get(compiler.TargetDocker).Argv, "none") {
 		out = append(out, at(Change{Severity: Widened, Kind: "net", Target: compiler.TargetDocker, Before: "--network none", After: "(container on a network)",
 			Why: "the container loses --network none and gets whatever network the host attaches"}, "head", firstNet(head.Policy, false)))
 	}
 	for _, t := range []string{compiler.TargetSquid, compiler.TargetNftables} {
-		if blocksPrivate(base.Artifacts[t]) && !blocksPrivate(head.Artifacts[t]) && len(head.Policy.Net) > 0 {
+		if blocksPrivate(base.Artifacts.Get(t)) && !blocksPrivate(head.Artifacts.Get(t)) && len(head.Policy.Net) > 0 {
 			out = append(out, at(Change{Severity: Widened, Kind: "net", Target: t, Before: "private ranges dropped", After: "no private-range block",
 				Why: "no rule blocks private addresses any more, so the egress config stops dropping them"}, "head", firstNet(head.Policy, true)))
 		}
@@ -273,8 +273,8 @@ func compareEnv(base, head *compiler.Result) []Change {
 		}
 		return nil
 	}
-	b := base.Artifacts[compiler.TargetDocker].EnvInjections
-	h := head.Artifacts[compiler.TargetDocker].EnvInjections
+	b := base.Artifacts.Get(compiler.TargetDocker).EnvInjections
+	h := head.Artifacts.Get(compiler.TargetDocker).EnvInjections
 	var out []Change
 	for _, n := range h {
 		if !contains(b, n) {
@@ -401,11 +401,11 @@ func compareAssert(b, h *compiler.Policy) []Change {
 func compareUnenforceable(base, head *compiler.Result) []Change {
 	var out []Change
 	for _, t := range compiler.Targets {
-		ha := head.Artifacts[t]
+		ha := head.Artifacts.Get(t)
 		if !ha.IsEgress() {
 			continue
 		}
-		ba := base.Artifacts[t]
+		ba := base.Artifacts.Get(t)
 		for _, u := range ha.Unenforceable {
 			ok := false
 			for _, b := range ba.Unenforceable {

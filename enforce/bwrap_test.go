@@ -17,7 +17,7 @@ import (
 // environment injection taken from env, then the command.
 func runBwrap(t *testing.T, r *compiler.Result, env map[string]string, cmd ...string) (string, error) {
 	t.Helper()
-	a := r.Artifacts[compiler.TargetBwrap]
+	a := r.Artifacts.Get(compiler.TargetBwrap)
 	argv := slices.Clone(a.Argv)
 	for _, name := range a.EnvInjections {
 		if v, ok := env[name]; ok {

@@ -77,7 +77,7 @@ func allEmitted(t *testing.T, target string, n int) map[string]string {
 		if err != nil {
 			continue // refused values are checked by the injection tests
 		}
-		out[name] = r.Artifacts[target].Config
+		out[name] = r.Artifacts.Get(target).Config
 	}
 	if len(out) < n/2 {
 		t.Fatalf("only %d of the manifests compiled", len(out))

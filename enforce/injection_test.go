@@ -70,7 +70,7 @@ func TestAcceptedValuesParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	sq := r.Artifacts[compiler.TargetSquid].Config
+	sq := r.Artifacts.Get(compiler.TargetSquid).Config
 	conf := writeSquidConf(t, dir, sq, 3128)
 	if out, err := exec.Command("squid", "-k", "parse", "-f", conf).CombinedOutput(); err != nil {
 		t.Fatalf("squid -k parse: %v\n%s\n%s", err, lastLines(string(out), 5), sq)
@@ -82,7 +82,7 @@ func TestAcceptedValuesParse(t *testing.T) {
 		}
 	}
 	nf := filepath.Join(dir, "t.nft")
-	if err := os.WriteFile(nf, []byte(r.Artifacts[compiler.TargetNftables].Config+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(nf, []byte(r.Artifacts.Get(compiler.TargetNftables).Config+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := exec.Command("unshare", "-Urn", "nft", "-c", "-f", nf).CombinedOutput(); err != nil {

@@ -129,10 +129,10 @@ func TestNftablesLive(t *testing.T) {
 	// stop it (with the drop removed, this test goes red).
 	r := compileText(t, `{"name": "n", "version": "1", "tools": [{"name": "t", "capabilities": [
 		"net:connect:198.51.100.2:8080", "net:connect:10.99.0.2:8080"]}]}`)
-	if !strings.Contains(r.Artifacts[compiler.TargetNftables].Config, "ip daddr 10.99.0.2 tcp dport 8080 accept") {
+	if !strings.Contains(r.Artifacts.Get(compiler.TargetNftables).Config, "ip daddr 10.99.0.2 tcp dport 8080 accept") {
 		t.Fatal("the table has no accept for the private address")
 	}
-	table := r.Artifacts[compiler.TargetNftables].Config
+	table := r.Artifacts.Get(compiler.TargetNftables).Config
 	p := filepath.Join(t.TempDir(), "capgate.nft")
 	if err := os.WriteFile(p, []byte(table+"\n"), 0o644); err != nil {
 		t.Fatal(err)

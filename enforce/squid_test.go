@@ -203,7 +203,7 @@ func TestSquidLiveDeclaredLoopback(t *testing.T) {
 	requireTool(t, "squid")
 	_, port := echoServer(t)
 	r := compileText(t, fmt.Sprintf(`{"name": "loop", "version": "1", "tools": [{"name": "t", "capabilities": ["net:connect:127.0.0.1:%d"]}]}`, port))
-	proxy := startSquid(t, r.Artifacts[compiler.TargetSquid].Config)
+	proxy := startSquid(t, r.Artifacts.Get(compiler.TargetSquid).Config)
 
 	status, _, conn := connect(t, proxy, fmt.Sprintf("127.0.0.1:%d", port))
 	if conn == nil {
@@ -234,7 +234,7 @@ func TestSquidLivePrivateBlock(t *testing.T) {
 	requireTool(t, "squid")
 	_, port := echoServer(t)
 	r := compileText(t, fmt.Sprintf(`{"name": "db", "version": "1", "tools": [{"name": "t", "capabilities": ["net:connect:private-db.test:%d"]}]}`, port))
-	cfg := r.Artifacts[compiler.TargetSquid].Config
+	cfg := r.Artifacts.Get(compiler.TargetSquid).Config
 	if !strings.Contains(cfg, "http_access deny to_private") {
 		t.Fatalf("no private block in:\n%s", cfg)
 	}
@@ -270,7 +270,7 @@ func TestSquidLivePrivateBlock(t *testing.T) {
 func TestSquidWildcardMatchesNothing(t *testing.T) {
 	requireTool(t, "squid")
 	r := compileText(t, `{"name": "w", "version": "1", "tools": [{"name": "t", "capabilities": ["net:connect:*:443"]}]}`)
-	proxy := startSquid(t, r.Artifacts[compiler.TargetSquid].Config)
+	proxy := startSquid(t, r.Artifacts.Get(compiler.TargetSquid).Config)
 	status, se, c := connect(t, proxy, "ordinary-name.test:443")
 	if c != nil {
 		c.Close()

@@ -47,13 +47,13 @@ func (c *Command) compile(args []string) int {
 	var out []byte
 	switch *target {
 	case "all":
-		arts := map[string]*compiler.Artifact{}
+		var arts compiler.ArtifactSet
 		for _, t := range compiler.Targets {
 			a, err := compiler.Lower(r, t, compiler.Options{})
 			if err != nil {
 				return c.compileError(name, err)
 			}
-			arts[t] = a
+			arts.Set(a)
 		}
 		out = compiler.AppendAllJSON(nil, arts, *pretty)
 	default:

@@ -1,0 +1,84 @@
+package compiler
+
+import (
+	"slices"
+	"strconv"
+	"unsafe"
+)
+
+// arena hands out the strings and string lists of one compilation from a
+// few shared blocks, so that a Result costs a handful of allocations rather
+// than one for every note, mount flag and list.
+//
+// A string or list is built at the end of its block and then closed (done,
+// list). What has been handed out is never written again: when append
+// moves a block, the strings and lists already handed out keep pointing
+// into the old one, which lives on for as long as they do. An arena belongs
+// to one goroutine.
+type arena struct {
+	b      []byte
+	bStart int // start of the open string in b
+	s      []string
+	sStart int // start of the open list in s
+}
+
+// reserve sizes the arena for lowering p to all four targets, so that
+// most lowerings fill one block of each kind. The figures come from the
+// lengths of capgate's notes and configs; a wrong guess costs a copy, not
+// correctness.
+func (a *arena) reserve(p *Policy) {
+	nb := 16 + 250*len(p.Net) + 100*len(p.FS) + 90*len(p.Exec) + 80*len(p.IPC)
+	if len(p.Net) > 0 {
+		nb += 600
+	}
+	ns := 64 + 5*len(p.FS) + 4*len(p.IPC) + 3*len(p.Env) + 2*len(p.Exec) + 3*len(p.Net)
+	a.b = slices.Grow(a.b, nb)
+	a.s = slices.Grow(a.s, ns)
+}
+
+// reserveConfig sizes the arena for the squid and nftables configs of p.
+func (a *arena) reserveConfig(p *Policy) {
+	a.b = slices.Grow(a.b, 400+200*len(p.Net))
+}
+
+// text appends s to the open string.
+func (a *arena) text(s string) { a.b = append(a.b, s...) }
+
+// int appends n in decimal to the open string.
+func (a *arena) int(n int) { a.b = strconv.AppendInt(a.b, int64(n), 10) }
+
+// quoted appends s as a JSON string literal, as capgate's JSON.stringify
+// quoting in notes and messages writes it.
+func (a *arena) quoted(s string) { a.b = AppendJSONString(a.b, s) }
+
+// done closes the open string and returns it.
+func (a *arena) done() string {
+	s := a.b[a.bStart:]
+	a.bStart = len(a.b)
+	if len(s) == 0 {
+		return ""
+	}
+	return unsafe.String(&s[0], len(s))
+}
+
+// str returns the concatenation of parts.
+func (a *arena) str(parts ...string) string {
+	for _, p := range parts {
+		a.b = append(a.b, p...)
+	}
+	return a.done()
+}
+
+// add appends ss to the open list.
+func (a *arena) add(ss ...string) { a.s = append(a.s, ss...) }
+
+// list closes the open list and returns it. An empty list is empty, not
+// nil, so that it is written as [].
+func (a *arena) list() []string {
+	l := a.s[a.sStart:len(a.s):len(a.s)]
+	a.sStart = len(a.s)
+	if l == nil {
+		return []string{}
+	}
+	return l
+}
