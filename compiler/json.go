@@ -126,12 +126,12 @@ type parser struct {
 	// allocations instead of one per value; the *Used counts say how much
 	// of each is taken. stack and keyStack hold the children of the
 	// containers being parsed.
-	nodes              []Value
-	ptrs               []*Value
-	keys               []string
+	nodes               []Value
+	ptrs                []*Value
+	keys                []string
 	nUsed, pUsed, kUsed int
-	stack              []*Value
-	keyStack           []string
+	stack               []*Value
+	keyStack            []string
 	// skipping is above zero inside a value that is only validated.
 	skipping int
 	scratch  Value
