@@ -9,7 +9,7 @@ var bwrapSystemDirs = []string{"/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/
 
 const sandboxPATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-func (l *lowering) bwrap(a *Artifact) {
+func (l *lowering) bwrap(a *Artifact, ms []Mount) {
 	p, ar := l.p, l.a
 	l.sandbox(a, TargetBwrap)
 	var noteBuf [8]string
@@ -23,7 +23,7 @@ func (l *lowering) bwrap(a *Artifact) {
 		ar.add("--ro-bind-try", d, d)
 	}
 	ar.add("--proc", "/proc")
-	if !tmpCovered(l.ms) {
+	if !tmpCovered(ms) {
 		ar.add("--tmpfs", "/tmp")
 	}
 	if p.NestedSandbox {
@@ -34,7 +34,7 @@ func (l *lowering) bwrap(a *Artifact) {
 		ar.add("--ro-bind-try", "/usr/share/zoneinfo", "/usr/share/zoneinfo",
 			"--ro-bind-try", "/etc/localtime", "/etc/localtime")
 	}
-	for _, m := range l.ms {
+	for _, m := range ms {
 		flag := "--ro-bind"
 		if m.Writable {
 			flag = "--bind"

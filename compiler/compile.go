@@ -17,7 +17,6 @@ type Options struct {
 // holds are read-only: artifacts share strings and lists with each other.
 type Result struct {
 	Manifest  *Manifest
-	Caps      []Capability
 	Policy    *Policy
 	Hash      string
 	Artifacts ArtifactSet
@@ -89,7 +88,14 @@ func (pr *prepared) prepare(src []byte) error {
 		return err
 	}
 	all := m.AllCaps()
-	caps := make([]Capability, len(all))
+	// The parsed capabilities are needed only until they are folded into
+	// the policy, so a usual manifest keeps them on the stack.
+	var buf [8]Capability
+	caps := buf[:0]
+	if len(all) > len(buf) {
+		caps = make([]Capability, 0, len(all))
+	}
+	caps = caps[:len(all)]
 	for i, cs := range all {
 		if err := parseCapability(cs, &caps[i]); err != nil {
 			return err
@@ -100,8 +106,8 @@ func (pr *prepared) prepare(src []byte) error {
 			return err
 		}
 	}
-	normalize(caps, &pr.p)
-	pr.r = Result{Manifest: m, Caps: caps, Policy: &pr.p, Hash: ManifestHash(m)}
+	normalize(caps, all, &pr.p)
+	pr.r = Result{Manifest: m, Policy: &pr.p, Hash: ManifestHash(m)}
 	return nil
 }
 
@@ -122,9 +128,11 @@ func (c *compiled) lowerAll() {
 	r := &c.r
 	c.a.reserve(r.Policy)
 	c.cfg.reserveConfig(r.Policy)
-	l := newLowering(r, &c.a, &c.cfg)
-	l.bwrap(&c.arts[0])
-	l.docker(&c.arts[1])
+	l := lowering{p: r.Policy, prov: r.provenance(), a: &c.a, cfg: &c.cfg}
+	var mbuf [8]Mount
+	ms := appendMounts(mbuf[:0], r.Policy)
+	l.bwrap(&c.arts[0], ms)
+	l.docker(&c.arts[1], ms)
 	l.squid(&c.arts[2])
 	l.nftables(&c.arts[3])
 	r.Artifacts = ArtifactSet{Bwrap: &c.arts[0], Docker: &c.arts[1], Squid: &c.arts[2], Nftables: &c.arts[3]}
@@ -142,13 +150,13 @@ func Lower(r *Result, target string, opts Options) (*Artifact, error) {
 			return nil, err
 		}
 	}
-	l := newLowering(r, new(arena), new(arena))
+	l := lowering{p: r.Policy, prov: r.provenance(), a: new(arena), cfg: new(arena)}
 	a := new(Artifact)
 	switch target {
 	case TargetBwrap:
-		l.bwrap(a)
+		l.bwrap(a, Mounts(r.Policy))
 	case TargetDocker:
-		l.docker(a)
+		l.docker(a, Mounts(r.Policy))
 	case TargetSquid:
 		l.squid(a)
 	case TargetNftables:
@@ -157,13 +165,11 @@ func Lower(r *Result, target string, opts Options) (*Artifact, error) {
 	return a, nil
 }
 
-// lowering holds what the lowerings of one policy share: the mounts, and
-// the egress, env and assertion lists of the sandbox targets, worked out
-// once.
+// lowering holds what the lowerings of one policy share: the egress, env
+// and assertion lists of the sandbox targets are worked out once.
 type lowering struct {
 	p      *Policy
 	prov   Provenance
-	ms     []Mount
 	a, cfg *arena
 
 	sandboxed  bool
@@ -172,23 +178,20 @@ type lowering struct {
 	assertions []AssertionOut
 }
 
-func newLowering(r *Result, a, cfg *arena) *lowering {
-	p := r.Policy
-	return &lowering{
-		p:    p,
-		prov: Provenance{ManifestHash: r.Hash, GrammarVersion: GrammarVersion, Canonicalization: Canonicalization},
-		ms:   Mounts(p),
-		a:    a,
-		cfg:  cfg,
-	}
+func (r *Result) provenance() Provenance {
+	return Provenance{ManifestHash: r.Hash, GrammarVersion: GrammarVersion, Canonicalization: Canonicalization}
 }
 
 func checkEgressOnly(r *Result, target string) error {
 	var kinds []string
 	var first *Capability
 	seen := map[string]bool{}
-	for i := range r.Caps {
-		c := &r.Caps[i]
+	for _, cs := range r.Manifest.AllCaps() {
+		// Every capability parsed when r was prepared.
+		c, err := ParseCapability(cs)
+		if err != nil {
+			return err
+		}
 		if c.Kind == KindNet || c.Kind == KindAssert || seen[c.Kind] {
 			continue
 		}

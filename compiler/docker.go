@@ -1,12 +1,12 @@
 package compiler
 
-func (l *lowering) docker(a *Artifact) {
+func (l *lowering) docker(a *Artifact, ms []Mount) {
 	p, ar := l.p, l.a
 	l.sandbox(a, TargetDocker)
 	var noteBuf [8]string
 	notes := noteBuf[:0]
 	ar.add("--rm", "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only")
-	if !tmpCovered(l.ms) {
+	if !tmpCovered(ms) {
 		ar.add("--tmpfs", "/tmp")
 	}
 	if len(p.Net) == 0 {
@@ -17,7 +17,7 @@ func (l *lowering) docker(a *Artifact) {
 		ar.text(" endpoint(s) declared — host MUST attach the container to a network whose egress honors egress[]; do NOT use --network host")
 		notes = append(notes, ar.done())
 	}
-	for _, m := range l.ms {
+	for _, m := range ms {
 		mode := ":ro"
 		if m.Writable {
 			mode = ":rw"

@@ -45,17 +45,18 @@ func LowerPath(p string) string {
 }
 
 // Mounts lowers a policy's fs grants, in policy order.
-func Mounts(p *Policy) []Mount {
-	out := make([]Mount, len(p.FS))
+func Mounts(p *Policy) []Mount { return appendMounts(make([]Mount, 0, len(p.FS)), p) }
+
+func appendMounts(out []Mount, p *Policy) []Mount {
 	for i := range p.FS {
 		g := &p.FS[i]
-		out[i] = Mount{
+		out = append(out, Mount{
 			Declared: g.Path,
 			Path:     LowerPath(g.Path),
 			Writable: g.Writable(),
 			Glob:     strings.ContainsAny(g.Path, "*["),
 			Srcs:     g.Srcs,
-		}
+		})
 	}
 	return out
 }

@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"unsafe"
 )
 
 // FSGrant is a normalised filesystem grant.
@@ -65,12 +64,18 @@ type Policy struct {
 
 // Normalize folds parsed capabilities into a Policy.
 func Normalize(caps []Capability) *Policy {
+	srcs := make([]CapString, len(caps))
+	for i := range caps {
+		srcs[i] = caps[i].Src
+	}
 	p := new(Policy)
-	normalize(caps, p)
+	normalize(caps, srcs, p)
 	return p
 }
 
-func normalize(caps []Capability, p *Policy) {
+// normalize folds caps into p. srcs[i] is caps[i].Src, held where it
+// outlives caps: grants keep windows on it.
+func normalize(caps []Capability, srcs []CapString, p *Policy) {
 	var n [8]int
 	for i := range caps {
 		switch caps[i].Kind {
@@ -94,10 +99,9 @@ func normalize(caps []Capability, p *Policy) {
 	p.Exec = make([]NamedGrant, 0, n[3])
 	p.IPC = make([]NamedGrant, 0, n[4])
 	p.Assert = make([]Assertion, 0, n[5])
-	// Each grant's first source is a one-element window on the
-	// capability's own Src, so a grant declared once costs no allocation
-	// of its own.
-	first := func(i int) []CapString { return unsafe.Slice(&caps[i].Src, 1) }
+	// Each grant's first source is a one-element window on srcs, so a
+	// grant declared once costs no allocation of its own.
+	first := func(i int) []CapString { return srcs[i : i+1 : i+1] }
 	for ci := range caps {
 		c := &caps[ci]
 		if c.NestedSandbox {
