@@ -3,7 +3,7 @@ package compiler
 import (
 	"slices"
 	"strconv"
-	"unsafe"
+	"strings"
 )
 
 // arena hands out the strings and string lists of one compilation from a
@@ -11,12 +11,13 @@ import (
 // than one for every note, mount flag and list.
 //
 // A string or list is built at the end of its block and then closed (done,
-// list). What has been handed out is never written again: when append
-// moves a block, the strings and lists already handed out keep pointing
-// into the old one, which lives on for as long as they do. An arena belongs
-// to one goroutine.
+// list). What has been handed out is never written again: when a block
+// must grow, the strings and lists already handed out keep pointing into
+// the old one, which lives on for as long as they do. (strings.Builder
+// promises exactly this for its text, and grows without zeroing.) An arena
+// belongs to one goroutine.
 type arena struct {
-	b      []byte
+	b      strings.Builder
 	bStart int // start of the open string in b
 	s      []string
 	sStart int // start of the open list in s
@@ -24,47 +25,49 @@ type arena struct {
 
 // reserve sizes the arena for lowering p to all four targets, so that
 // most lowerings fill one block of each kind. The figures come from the
-// lengths of capgate's notes and configs; a wrong guess costs a copy, not
-// correctness.
+// lengths of capgate's notes; a wrong guess costs a copy, not correctness.
 func (a *arena) reserve(p *Policy) {
 	nb := 16 + 250*len(p.Net) + 100*len(p.FS) + 90*len(p.Exec) + 80*len(p.IPC)
 	if len(p.Net) > 0 {
 		nb += 600
 	}
 	ns := 64 + 5*len(p.FS) + 4*len(p.IPC) + 3*len(p.Env) + 2*len(p.Exec) + 3*len(p.Net)
-	a.b = slices.Grow(a.b, nb)
+	a.b.Grow(nb)
 	a.s = slices.Grow(a.s, ns)
 }
 
 // reserveConfig sizes the arena for the squid and nftables configs of p.
 func (a *arena) reserveConfig(p *Policy) {
-	a.b = slices.Grow(a.b, 400+200*len(p.Net))
+	a.b.Grow(400 + 200*len(p.Net))
 }
 
 // text appends s to the open string.
-func (a *arena) text(s string) { a.b = append(a.b, s...) }
+func (a *arena) text(s string) { a.b.WriteString(s) }
 
 // int appends n in decimal to the open string.
-func (a *arena) int(n int) { a.b = strconv.AppendInt(a.b, int64(n), 10) }
+func (a *arena) int(n int) {
+	var buf [20]byte
+	a.b.Write(strconv.AppendInt(buf[:0], int64(n), 10))
+}
 
 // quoted appends s as a JSON string literal, as capgate's JSON.stringify
 // quoting in notes and messages writes it.
-func (a *arena) quoted(s string) { a.b = AppendJSONString(a.b, s) }
+func (a *arena) quoted(s string) {
+	var buf [128]byte
+	a.b.Write(AppendJSONString(buf[:0], s))
+}
 
 // done closes the open string and returns it.
 func (a *arena) done() string {
-	s := a.b[a.bStart:]
-	a.bStart = len(a.b)
-	if len(s) == 0 {
-		return ""
-	}
-	return unsafe.String(&s[0], len(s))
+	s := a.b.String()[a.bStart:]
+	a.bStart = a.b.Len()
+	return s
 }
 
 // str returns the concatenation of parts.
 func (a *arena) str(parts ...string) string {
 	for _, p := range parts {
-		a.b = append(a.b, p...)
+		a.b.WriteString(p)
 	}
 	return a.done()
 }

@@ -27,12 +27,21 @@ func appendCanonString(b []byte, s string) []byte {
 	return appendString(b, s, true)
 }
 
+// plainByte[c] is true for a byte that JSON.stringify copies as it is and
+// that cannot start a WTF-8 surrogate.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\' && c != 0xED
+	}
+	return t
+}()
+
 func appendString(b []byte, s string, canon bool) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c != 0xED {
+		if plainByte[c] {
 			i++
 			continue
 		}

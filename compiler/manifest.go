@@ -2,7 +2,6 @@ package compiler
 
 import (
 	"fmt"
-	"slices"
 )
 
 // GrammarVersion is the capability grammar this compiler implements.
@@ -67,7 +66,7 @@ func parseManifest(src []byte, m *Manifest, a *arena) error {
 		return &Error{Code: CodeParse, Message: fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes)}
 	}
 	_, err := withManifestTree(src, func(root *Value) (struct{}, error) {
-		a.b = slices.Grow(a.b, len(src)/2+len("sha256:")+64)
+		a.b.Grow(len(src)/2 + len("sha256:") + 64)
 		return struct{}{}, decodeManifest(root, m, a)
 	})
 	if pe, ok := err.(*ParseError); ok {

@@ -56,6 +56,8 @@ func manifestHash(m *Manifest, tools *Value, a *arena) string {
 	b = append(b, '}')
 	sum := sha256.Sum256(b)
 	a.text("sha256:")
-	a.b = hex.AppendEncode(a.b, sum[:])
+	var hx [64]byte
+	hex.Encode(hx[:], sum[:])
+	a.b.Write(hx[:])
 	return a.done()
 }
