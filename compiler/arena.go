@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -32,13 +31,24 @@ func (a *arena) reserve(p *Policy) {
 		nb += 600
 	}
 	ns := 64 + 5*len(p.FS) + 4*len(p.IPC) + 3*len(p.Env) + 2*len(p.Exec) + 3*len(p.Net)
-	a.b.Grow(nb)
-	a.s = slices.Grow(a.s, ns)
+	a.grow(nb, ns)
 }
 
 // reserveConfig sizes the arena for the squid and nftables configs of p.
-func (a *arena) reserveConfig(p *Policy) {
-	a.b.Grow(400 + 200*len(p.Net))
+func (a *arena) reserveConfig(p *Policy) { a.grow(400+200*len(p.Net), 0) }
+
+// grow makes room for nb more bytes and ns more list elements. It is
+// called with no string or list open, so a new block starts empty: what
+// was handed out stays where it is.
+func (a *arena) grow(nb, ns int) {
+	if a.b.Cap()-a.b.Len() < nb {
+		a.b.Reset()
+		a.b.Grow(nb)
+		a.bStart = 0
+	}
+	if cap(a.s)-len(a.s) < ns {
+		a.s, a.sStart = make([]string, 0, ns), 0
+	}
 }
 
 // text appends s to the open string.

@@ -569,6 +569,16 @@ func hexVal(c byte) int {
 func (p *parser) str() (string, error) {
 	p.i++
 	b := p.i
+	// Fastest path: printable ASCII, eight bytes at a time.
+	p.i += plainPrefix(p.src[p.i:])
+	if p.i < len(p.src) && p.src[p.i] == '"' {
+		var s string
+		if p.i > b {
+			s = unsafe.String(&p.src[b], p.i-b)
+		}
+		p.i++
+		return s, nil
+	}
 	// Fast path: no escapes.
 	for p.i < len(p.src) {
 		c := p.src[p.i]

@@ -39,7 +39,7 @@ var plainByte = func() (t [256]bool) {
 func appendString(b []byte, s string, canon bool) []byte {
 	b = append(b, '"')
 	start := 0
-	for i := 0; i < len(s); {
+	for i := plainPrefix(s); i < len(s); {
 		c := s[i]
 		if plainByte[c] {
 			i++
@@ -231,4 +231,33 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// zeroByte is non-zero when some byte of x is zero.
+func zeroByte(x uint64) uint64 { return (x - ones) & ^x & highs }
+
+// plainPrefix returns how many bytes at the start of s are printable ASCII
+// other than '"' and '\\': text that JSON writes and reads as it is. It
+// looks at eight bytes at a time.
+func plainPrefix[T string | []byte](s T) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// A byte below 0x20, at or above 0x80, a quote or a backslash.
+		if (x-0x20*ones)&^x&highs|x&highs|zeroByte(x^('"'*ones))|zeroByte(x^('\\'*ones)) != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+			break
+		}
+	}
+	return i
 }

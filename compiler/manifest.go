@@ -66,7 +66,7 @@ func parseManifest(src []byte, m *Manifest, a *arena) error {
 		return &Error{Code: CodeParse, Message: fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes)}
 	}
 	_, err := withManifestTree(src, func(root *Value) (struct{}, error) {
-		a.b.Grow(len(src)/2 + len("sha256:") + 64)
+		a.grow(len(src)/2+len("sha256:")+64, 0)
 		return struct{}{}, decodeManifest(root, m, a)
 	})
 	if pe, ok := err.(*ParseError); ok {
