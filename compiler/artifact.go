@@ -239,5 +239,5 @@ func isIPLiteral(h string) (v6, ok bool) {
 	if strings.Contains(h, ":") {
 		return true, isIPv6(h)
 	}
-	return false, isIPv4(h)
+	return false, maybeIP(h) && isIPv4(h)
 }

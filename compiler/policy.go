@@ -229,11 +229,18 @@ func coverBase(p string) (string, bool) {
 
 // mergeCovered folds every grant whose path lies under another grant's
 // covering prefix into the most general such grant, unioning the actions.
+// It works in place.
 func mergeCovered(fs []FSGrant) []FSGrant {
 	if len(fs) < 2 {
 		return fs
 	}
-	target := make([]int, len(fs))
+	var buf [16]int
+	target := buf[:0]
+	if len(fs) > len(buf) {
+		target = make([]int, 0, len(fs))
+	}
+	target = target[:len(fs)]
+	merged := false
 	for i := range fs {
 		target[i] = -1
 		best := ""
@@ -250,34 +257,39 @@ func mergeCovered(fs []FSGrant) []FSGrant {
 			}
 			if target[i] == -1 || len(b) < len(best) {
 				target[i], best = j, b
+				merged = true
 			}
 		}
 	}
+	if !merged {
+		return fs
+	}
+	// A grant points only at a strictly more general one, so following
+	// the pointers ends at a grant that is kept.
 	root := func(i int) int {
 		for n := 0; target[i] != -1 && n < len(fs); n++ {
 			i = target[i]
 		}
 		return i
 	}
-	out := make([]FSGrant, 0, len(fs))
-	pos := make(map[int]int)
-	for i := range fs {
-		if target[i] == -1 {
-			pos[i] = len(out)
-			out = append(out, fs[i])
-		}
-	}
 	for i := range fs {
 		if target[i] == -1 {
 			continue
 		}
-		g := &out[pos[root(i)]]
+		g := &fs[root(i)]
 		g.Read = g.Read || fs[i].Read
 		g.Write = g.Write || fs[i].Write
 		g.Create = g.Create || fs[i].Create
 		g.Delete = g.Delete || fs[i].Delete
 		g.Srcs = append(g.Srcs, fs[i].Srcs...)
 	}
+	out := fs[:0]
+	for i := range fs {
+		if target[i] == -1 {
+			out = append(out, fs[i])
+		}
+	}
+	clear(fs[len(out):])
 	return out
 }
 
@@ -288,9 +300,19 @@ func privateHost(h string) bool {
 	if strings.EqualFold(h, "localhost") {
 		return true
 	}
+	if !maybeIP(h) {
+		return false
+	}
 	a, err := netip.ParseAddr(h)
 	if err != nil {
 		return false
 	}
 	return a.IsLoopback() || a.IsPrivate()
+}
+
+// maybeIP is false for a host that cannot be an IP literal: one that
+// neither starts with a digit nor holds a colon. It spares the parse for
+// names.
+func maybeIP(h string) bool {
+	return h != "" && (h[0] >= '0' && h[0] <= '9' || strings.IndexByte(h, ':') >= 0)
 }
