@@ -22,20 +22,28 @@ type arena struct {
 	sStart int // start of the open list in s
 }
 
-// reserve sizes the arena for lowering p to all four targets, so that
-// most lowerings fill one block of each kind. The figures come from the
-// lengths of capgate's notes; a wrong guess costs a copy, not correctness.
+// reserve makes room for lowering p to all four targets, so that most
+// lowerings fill one block of each kind. The figures come from the lengths
+// of capgate's notes and configs; a wrong guess costs a copy, not
+// correctness.
 func (a *arena) reserve(p *Policy) {
-	nb := 16 + 250*len(p.Net) + 100*len(p.FS) + 90*len(p.Exec) + 80*len(p.IPC)
+	nb := 240 + 150*len(p.Net) + 60*len(p.Exec) + 80*len(p.IPC)
 	if len(p.Net) > 0 {
-		nb += 600
+		nb += 330 // the private-range blocks
+	}
+	for i := range p.FS {
+		if strings.ContainsAny(p.FS[i].Path, "*[") {
+			nb += 260
+		}
 	}
 	ns := 64 + 5*len(p.FS) + 4*len(p.IPC) + 3*len(p.Env) + 2*len(p.Exec) + 3*len(p.Net)
 	a.grow(nb, ns)
 }
 
-// reserveConfig sizes the arena for the squid and nftables configs of p.
-func (a *arena) reserveConfig(p *Policy) { a.grow(400+200*len(p.Net), 0) }
+// compileText is a first guess at the text of compiling a manifest of n
+// bytes to every target, so that the manifest's strings and the lowerings
+// can share one block.
+func compileText(n int) int { return n/2 + 768 }
 
 // grow makes room for nb more bytes and ns more list elements. It is
 // called with no string or list open, so a new block starts empty: what

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -67,15 +68,39 @@ func (l *lowering) bwrap(a *Artifact, ms []Mount) {
 		}
 	}
 	if len(p.Net) > 0 {
-		ar.text("net: ")
-		ar.int(len(p.Net))
-		ar.text(" endpoint(s) declared but NOT enforced by bwrap alone — bwrap always unshares the net namespace (no host network). To grant egress, a privileged broker MUST launch bwrap inside a pre-created network namespace whose egress honors egress[]. Absent that broker the sandbox has no network. Sharing the host netns is refused by design.")
-		notes = append(notes, ar.done())
+		notes = append(notes, netNote(bwrapNetNotes[:], len(p.Net), ar, bwrapNetNote))
 	}
 	ar.add("--clearenv", "--setenv", "PATH", sandboxPATH, "--setenv", "HOME", "/tmp")
 	a.Argv = ar.list()
 	ar.add(notes...)
 	a.Notes = ar.list()
+}
+
+const (
+	bwrapNetNote  = " endpoint(s) declared but NOT enforced by bwrap alone — bwrap always unshares the net namespace (no host network). To grant egress, a privileged broker MUST launch bwrap inside a pre-created network namespace whose egress honors egress[]. Absent that broker the sandbox has no network. Sharing the host netns is refused by design."
+	dockerNetNote = " endpoint(s) declared — host MUST attach the container to a network whose egress honors egress[]; do NOT use --network host"
+)
+
+// bwrapNetNotes and dockerNetNotes hold the long net notes for small
+// endpoint counts, written once instead of once per manifest.
+var bwrapNetNotes, dockerNetNotes = netNotes(bwrapNetNote), netNotes(dockerNetNote)
+
+func netNotes(tail string) (t [17]string) {
+	for n := 1; n < len(t); n++ {
+		t[n] = "net: " + strconv.Itoa(n) + tail
+	}
+	return t
+}
+
+// netNote returns "net: <n><tail>", from table when n is small.
+func netNote(table []string, n int, ar *arena, tail string) string {
+	if n < len(table) {
+		return table[n]
+	}
+	ar.text("net: ")
+	ar.int(n)
+	ar.text(tail)
+	return ar.done()
 }
 
 // unknownIPC is the note for an ipc endpoint no target knows how to mount.

@@ -69,22 +69,23 @@ type prepared struct {
 type compiled struct {
 	prepared
 	arts [4]Artifact
-	cfg  arena
 }
 
 // Prepare parses, shape-checks and normalises manifest text, stopping before
 // lowering.
 func Prepare(src []byte) (*Result, error) {
 	pr := new(prepared)
-	if err := pr.prepare(src); err != nil {
+	if err := pr.prepare(src, 0); err != nil {
 		return nil, err
 	}
 	return &pr.r, nil
 }
 
-func (pr *prepared) prepare(src []byte) error {
+// prepare fills pr from src. extra is text to reserve beyond the
+// manifest's own strings, for lowering.
+func (pr *prepared) prepare(src []byte, extra int) error {
 	m := &pr.m
-	if err := parseManifest(src, m, &pr.a); err != nil {
+	if err := parseManifest(src, m, &pr.a, extra); err != nil {
 		return err
 	}
 	all := m.AllCaps()
@@ -115,7 +116,7 @@ func (pr *prepared) prepare(src []byte) error {
 // permissively: the shape of capgate's conformance vectors.
 func Compile(src []byte) (*Result, error) {
 	c := new(compiled)
-	if err := c.prepare(src); err != nil {
+	if err := c.prepare(src, compileText(len(src))); err != nil {
 		return nil, err
 	}
 	c.lowerAll()
@@ -127,8 +128,7 @@ func Compile(src []byte) (*Result, error) {
 func (c *compiled) lowerAll() {
 	r := &c.r
 	c.a.reserve(r.Policy)
-	c.cfg.reserveConfig(r.Policy)
-	l := lowering{p: r.Policy, prov: r.provenance(), a: &c.a, cfg: &c.cfg}
+	l := lowering{p: r.Policy, prov: r.provenance(), a: &c.a}
 	var mbuf [8]Mount
 	ms := appendMounts(mbuf[:0], r.Policy)
 	l.bwrap(&c.arts[0], ms)
@@ -150,7 +150,7 @@ func Lower(r *Result, target string, opts Options) (*Artifact, error) {
 			return nil, err
 		}
 	}
-	l := lowering{p: r.Policy, prov: r.provenance(), a: new(arena), cfg: new(arena)}
+	l := lowering{p: r.Policy, prov: r.provenance(), a: new(arena)}
 	a := new(Artifact)
 	switch target {
 	case TargetBwrap:
@@ -168,9 +168,9 @@ func Lower(r *Result, target string, opts Options) (*Artifact, error) {
 // lowering holds what the lowerings of one policy share: the egress, env
 // and assertion lists of the sandbox targets are worked out once.
 type lowering struct {
-	p      *Policy
-	prov   Provenance
-	a, cfg *arena
+	p    *Policy
+	prov Provenance
+	a    *arena
 
 	sandboxed  bool
 	egress     []EgressRule

@@ -12,10 +12,7 @@ func (l *lowering) docker(a *Artifact, ms []Mount) {
 	if len(p.Net) == 0 {
 		ar.add("--network", "none")
 	} else {
-		ar.text("net: ")
-		ar.int(len(p.Net))
-		ar.text(" endpoint(s) declared — host MUST attach the container to a network whose egress honors egress[]; do NOT use --network host")
-		notes = append(notes, ar.done())
+		notes = append(notes, netNote(dockerNetNotes[:], len(p.Net), ar, dockerNetNote))
 	}
 	for _, m := range ms {
 		mode := ":ro"

@@ -23,7 +23,7 @@ func isIPv6(h string) bool {
 }
 
 func (l *lowering) nftables(a *Artifact) {
-	p, ar, b := l.p, l.a, l.cfg
+	p, ar := l.p, l.a
 	*a = Artifact{Target: TargetNftables, Filename: NftablesFilename, Provenance: l.prov}
 	unenf := 0
 	for _, n := range p.Net {
@@ -31,35 +31,41 @@ func (l *lowering) nftables(a *Artifact) {
 			unenf++
 		}
 	}
-	a.Unenforceable = make([]Unenforceable, 0, unenf)
-	b.text("# " + NftablesFilename + " (generated — do not edit)\n" +
+	ar.text("# " + NftablesFilename + " (generated — do not edit)\n" +
 		"table inet capgate {\n  chain egress {\n    type filter hook output priority 0; policy drop;\n")
 	if anyBlockPrivate(p) {
-		b.text(nftPrivate)
+		ar.text(nftPrivate)
 	}
-	for i, n := range p.Net {
-		rule := EgressRule{Host: n.Host, Port: n.Port, BlockPrivate: n.BlockPrivate}
+	for _, n := range p.Net {
 		v6, ip := isIPLiteral(n.Host)
-		switch {
-		case n.Host == "*":
-			a.Unenforceable = append(a.Unenforceable, Unenforceable{Rule: rule,
-				Reason: `nftables filters IPs, not hostnames; "*" cannot be expressed as an IP allowlist. Use the "squid" target for wildcard/hostname rules.`})
-			continue
-		case !ip:
-			a.Unenforceable = append(a.Unenforceable, Unenforceable{Rule: rule,
-				Reason: ar.str("nftables filters IPs, not hostnames; ", n.Host, " resolves to rotating IPs. Use the 'squid' target for hostname rules, or pin to resolved CIDRs.")})
+		if !ip {
 			continue
 		}
 		if v6 {
-			b.text("    ip6 daddr ")
+			ar.text("    ip6 daddr ")
 		} else {
-			b.text("    ip daddr ")
+			ar.text("    ip daddr ")
 		}
-		b.text(n.Host)
+		ar.text(n.Host)
 		if n.Port != 0 {
-			b.text(" tcp dport ")
-			b.int(n.Port)
-		} else {
+			ar.text(" tcp dport ")
+			ar.int(n.Port)
+		}
+		ar.text(" accept\n")
+	}
+	ar.text("  }\n}")
+	a.Config = ar.done()
+	a.Unenforceable = make([]Unenforceable, 0, unenf)
+	for i, n := range p.Net {
+		rule := EgressRule{Host: n.Host, Port: n.Port, BlockPrivate: n.BlockPrivate}
+		switch _, ip := isIPLiteral(n.Host); {
+		case n.Host == "*":
+			a.Unenforceable = append(a.Unenforceable, Unenforceable{Rule: rule,
+				Reason: `nftables filters IPs, not hostnames; "*" cannot be expressed as an IP allowlist. Use the "squid" target for wildcard/hostname rules.`})
+		case !ip:
+			a.Unenforceable = append(a.Unenforceable, Unenforceable{Rule: rule,
+				Reason: ar.str("nftables filters IPs, not hostnames; ", n.Host, " resolves to rotating IPs. Use the 'squid' target for hostname rules, or pin to resolved CIDRs.")})
+		case n.Port == 0:
 			ar.text("net[")
 			ar.int(i)
 			ar.text("]: port null (any port) — accept emitted without tcp dport for ")
@@ -67,18 +73,15 @@ func (l *lowering) nftables(a *Artifact) {
 			ar.text(".")
 			ar.add(ar.done())
 		}
-		b.text(" accept\n")
 	}
-	if len(a.Unenforceable) > 0 {
+	if unenf > 0 {
 		ar.text("net: ")
-		ar.int(len(a.Unenforceable))
+		ar.int(unenf)
 		ar.text(` rule(s) unenforceable by nftables (hostname/wildcard) — see unenforceable[]; compile those to the "squid" target.`)
 		ar.add(ar.done())
 	}
 	if len(p.Net) == 0 {
 		ar.add("net: no egress declared — all outbound denied (policy drop, no accepts).")
 	}
-	b.text("  }\n}")
-	a.Config = b.done()
 	a.Notes = ar.list()
 }

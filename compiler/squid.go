@@ -28,46 +28,54 @@ func anyBlockPrivate(p *Policy) bool {
 }
 
 func (l *lowering) squid(a *Artifact) {
-	p, ar, b := l.p, l.a, l.cfg
+	p, ar := l.p, l.a
 	*a = Artifact{Target: TargetSquid, Filename: SquidFilename, Provenance: l.prov,
 		Unenforceable: []Unenforceable{}}
-	b.text("# " + SquidFilename + " (generated — do not edit)\n")
+	ar.text("# " + SquidFilename + " (generated — do not edit)\n")
 	if anyBlockPrivate(p) {
-		b.text(squidPrivate)
+		ar.text(squidPrivate)
 	}
 	for i, n := range p.Net {
-		b.text("acl cg_dst_")
-		b.int(i)
+		ar.text("acl cg_dst_")
+		ar.int(i)
 		switch _, ip := isIPLiteral(n.Host); {
 		case n.Host == "*":
-			b.text(" dstdomain .\n")
+			ar.text(" dstdomain .\n")
+		case ip:
+			ar.text(" dst ")
+			ar.text(n.Host)
+			ar.text("\n")
+		default:
+			ar.text(" dstdomain ")
+			ar.text(n.Host)
+			ar.text("\n")
+		}
+		if n.Port != 0 {
+			ar.text("acl cg_port_")
+			ar.int(i)
+			ar.text(" port ")
+			ar.int(n.Port)
+			ar.text("\nhttp_access allow cg_dst_")
+			ar.int(i)
+			ar.text(" cg_port_")
+			ar.int(i)
+			ar.text(" CONNECT\n")
+		} else {
+			ar.text("http_access allow cg_dst_")
+			ar.int(i)
+			ar.text(" CONNECT\n")
+		}
+	}
+	ar.text("http_access deny all")
+	a.Config = ar.done()
+	for i, n := range p.Net {
+		if n.Host == "*" {
 			ar.text("net[")
 			ar.int(i)
 			ar.text(`]: host "*" degenerates to allow-any (dstdomain .) — squid cannot turn a wildcard into a restriction; only blockPrivate then constrains it.`)
 			ar.add(ar.done())
-		case ip:
-			b.text(" dst ")
-			b.text(n.Host)
-			b.text("\n")
-		default:
-			b.text(" dstdomain ")
-			b.text(n.Host)
-			b.text("\n")
 		}
-		if n.Port != 0 {
-			b.text("acl cg_port_")
-			b.int(i)
-			b.text(" port ")
-			b.int(n.Port)
-			b.text("\nhttp_access allow cg_dst_")
-			b.int(i)
-			b.text(" cg_port_")
-			b.int(i)
-			b.text(" CONNECT\n")
-		} else {
-			b.text("http_access allow cg_dst_")
-			b.int(i)
-			b.text(" CONNECT\n")
+		if n.Port == 0 {
 			ar.text("net[")
 			ar.int(i)
 			ar.text("]: port null (any port) — no port acl emitted for ")
@@ -79,7 +87,5 @@ func (l *lowering) squid(a *Artifact) {
 	if len(p.Net) == 0 {
 		ar.add("net: no egress declared — all outbound denied (deny-all only).")
 	}
-	b.text("http_access deny all")
-	a.Config = b.done()
 	a.Notes = ar.list()
 }
