@@ -36,14 +36,22 @@ func (a *arena) reserve(p *Policy) {
 			nb += 260
 		}
 	}
-	ns := 64 + 5*len(p.FS) + 4*len(p.IPC) + 3*len(p.Env) + 2*len(p.Exec) + 3*len(p.Net)
+	ns := 52 + 3*len(p.FS) + 3*len(p.IPC) + 2*len(p.Env) + len(p.Exec) + 2*len(p.Net) + 4
 	a.grow(nb, ns)
 }
 
-// compileText is a first guess at the text of compiling a manifest of n
-// bytes to every target, so that the manifest's strings and the lowerings
-// can share one block.
-func compileText(n int) int { return n/2 + 768 }
+// room is what to reserve in an arena before parsing a manifest of n
+// bytes: the manifest's strings and, when lower is set, a first guess at
+// the text and lists of compiling it to every target, so that the two can
+// share one block of each kind.
+func room(n int, lower bool) (nb, ns int) {
+	nb, ns = n+len("sha256:")+64, 16
+	if lower {
+		nb += n/2 + 768
+		ns += 80
+	}
+	return nb, ns
+}
 
 // grow makes room for nb more bytes and ns more list elements. It is
 // called with no string or list open, so a new block starts empty: what

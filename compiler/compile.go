@@ -75,17 +75,16 @@ type compiled struct {
 // lowering.
 func Prepare(src []byte) (*Result, error) {
 	pr := new(prepared)
-	if err := pr.prepare(src, 0); err != nil {
+	if err := pr.prepare(src, false); err != nil {
 		return nil, err
 	}
 	return &pr.r, nil
 }
 
-// prepare fills pr from src. extra is text to reserve beyond the
-// manifest's own strings, for lowering.
-func (pr *prepared) prepare(src []byte, extra int) error {
+// prepare fills pr from src; lower says that lowering will follow.
+func (pr *prepared) prepare(src []byte, lower bool) error {
 	m := &pr.m
-	if err := parseManifest(src, m, &pr.a, extra); err != nil {
+	if err := parseManifest(src, m, &pr.a, lower); err != nil {
 		return err
 	}
 	all := m.AllCaps()
@@ -98,7 +97,7 @@ func (pr *prepared) prepare(src []byte, extra int) error {
 	}
 	caps = caps[:len(all)]
 	for i, cs := range all {
-		if err := parseCapability(cs, &caps[i]); err != nil {
+		if err := parseCapability(cs, &caps[i], &pr.a); err != nil {
 			return err
 		}
 	}
@@ -116,7 +115,7 @@ func (pr *prepared) prepare(src []byte, extra int) error {
 // permissively: the shape of capgate's conformance vectors.
 func Compile(src []byte) (*Result, error) {
 	c := new(compiled)
-	if err := c.prepare(src, compileText(len(src))); err != nil {
+	if err := c.prepare(src, true); err != nil {
 		return nil, err
 	}
 	c.lowerAll()

@@ -96,15 +96,15 @@ func unsafeErr(pos Pos, what string) *Error {
 // ParseCapability parses one capability string.
 func ParseCapability(cs CapString) (*Capability, error) {
 	c := new(Capability)
-	if err := parseCapability(cs, c); err != nil {
+	if err := parseCapability(cs, c, nil); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
 // parseCapability parses cs into c, which the caller may take from a slice
-// of many.
-func parseCapability(cs CapString, c *Capability) error {
+// of many. Lists it makes come from ar, when it is not nil.
+func parseCapability(cs CapString, c *Capability, ar *arena) error {
 	raw := cs.Text
 	pos := cs.Pos
 	var buf [6]string
@@ -125,7 +125,7 @@ func parseCapability(cs CapString, c *Capability) error {
 		if len(parts) != 3 {
 			return errAt(pos, CodeFSShape, "fs needs <actions>:<path>, got %s", jsQuote(raw))
 		}
-		acts, err := actions(pos, raw, "fs", parts[1], fsActions)
+		acts, err := actions(ar, pos, raw, "fs", parts[1], fsActions)
 		if err != nil {
 			return err
 		}
@@ -138,7 +138,7 @@ func parseCapability(cs CapString, c *Capability) error {
 		if len(parts) != 3 && len(parts) != 4 {
 			return errAt(pos, CodeNetShape, "net needs <actions>:<host>[:<port>], got %s", jsQuote(raw))
 		}
-		acts, err := actions(pos, raw, "net", parts[1], netActions)
+		acts, err := actions(ar, pos, raw, "net", parts[1], netActions)
 		if err != nil {
 			return err
 		}
@@ -158,7 +158,7 @@ func parseCapability(cs CapString, c *Capability) error {
 		if len(parts) != 3 {
 			return errAt(pos, CodeExecShape, "exec needs <actions>:<binary>, got %s", jsQuote(raw))
 		}
-		acts, err := actions(pos, raw, "exec", parts[1], execActions)
+		acts, err := actions(ar, pos, raw, "exec", parts[1], execActions)
 		if err != nil {
 			return err
 		}
@@ -171,7 +171,7 @@ func parseCapability(cs CapString, c *Capability) error {
 		if len(parts) != 3 {
 			return errAt(pos, CodeEnvShape, "env needs <actions>:<name>, got %s", jsQuote(raw))
 		}
-		acts, err := actions(pos, raw, "env", parts[1], envActions)
+		acts, err := actions(ar, pos, raw, "env", parts[1], envActions)
 		if err != nil {
 			return err
 		}
@@ -184,7 +184,7 @@ func parseCapability(cs CapString, c *Capability) error {
 		if len(parts) != 3 {
 			return errAt(pos, CodeIPCShape, "ipc needs <actions>:<endpoint>, got %s", jsQuote(raw))
 		}
-		acts, err := actions(pos, raw, "ipc", parts[1], ipcActions)
+		acts, err := actions(ar, pos, raw, "ipc", parts[1], ipcActions)
 		if err != nil {
 			return err
 		}
@@ -241,17 +241,22 @@ var (
 	ipcActions  = []string{"connect"}
 )
 
-func actions(pos Pos, raw, kind, s string, allowed []string) ([]string, error) {
+// actions checks a comma-separated action list; the list it returns
+// comes from ar, or from a new arena when ar is nil.
+func actions(ar *arena, pos Pos, raw, kind, s string, allowed []string) ([]string, error) {
 	if s == "" {
 		return nil, errAt(pos, CodeActionsEmpty, "%s requires actions in %s", kind, jsQuote(raw))
 	}
 	if s == allowed[0] {
 		return allowed[:1:1], nil // the common single action
 	}
-	out := strings.Split(s, ",")
-	for i, a := range out {
+	if ar == nil {
+		ar = new(arena)
+	}
+	for rest, more := s, true; more; {
+		var a string
+		a, rest, more = strings.Cut(rest, ",")
 		a = strings.TrimSpace(a)
-		out[i] = a
 		ok := false
 		for _, x := range allowed {
 			if a == x {
@@ -260,10 +265,12 @@ func actions(pos Pos, raw, kind, s string, allowed []string) ([]string, error) {
 			}
 		}
 		if !ok {
+			ar.list() // drop what was taken
 			return nil, errAt(pos, CodeActionUnknown, "%s action %s not allowed", kind, jsQuote(a))
 		}
+		ar.add(a)
 	}
-	return out, nil
+	return ar.list(), nil
 }
 
 func upperSnake(s string) bool {

@@ -610,7 +610,7 @@ func (p *parser) str() (string, error) {
 			if p.skipping > 0 {
 				return "", nil
 			}
-			if !utf8.Valid(stripSurrogates(buf)) {
+			if !utf8.Valid(buf) && !utf8.Valid(stripSurrogates(buf)) {
 				return toValidUTF8(string(buf)), nil
 			}
 			return string(buf), nil

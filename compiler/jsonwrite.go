@@ -247,8 +247,10 @@ func zeroByte(x uint64) uint64 { return (x - ones) & ^x & highs }
 func plainPrefix[T string | []byte](s T) int {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		w := s[i : i+8]
+		_ = w[7]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 		// A byte below 0x20, at or above 0x80, a quote or a backslash.
 		if (x-0x20*ones)&^x&highs|x&highs|zeroByte(x^('"'*ones))|zeroByte(x^('\\'*ones)) != 0 {
 			break

@@ -54,20 +54,20 @@ func (m *Manifest) AllCaps() []CapString { return m.all }
 // *Error with code PARSE; a shape error has code MANIFEST_SHAPE.
 func ParseManifest(src []byte) (*Manifest, error) {
 	m := new(Manifest)
-	if err := parseManifest(src, m, new(arena), 0); err != nil {
+	if err := parseManifest(src, m, new(arena), false); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
 // parseManifest parses src into m, copying the text m keeps into a, where
-// it reserves extra bytes more for the caller.
-func parseManifest(src []byte, m *Manifest, a *arena, extra int) error {
+// it also makes room for lowering when lower is set.
+func parseManifest(src []byte, m *Manifest, a *arena, lower bool) error {
 	if len(src) > MaxManifestBytes {
 		return &Error{Code: CodeParse, Message: fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes)}
 	}
 	_, err := withManifestTree(src, func(root *Value) (struct{}, error) {
-		a.grow(len(src)+len("sha256:")+64+extra, 0)
+		a.grow(room(len(src), lower))
 		return struct{}{}, decodeManifest(root, m, a)
 	})
 	if pe, ok := err.(*ParseError); ok {

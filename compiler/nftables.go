@@ -26,8 +26,9 @@ func (l *lowering) nftables(a *Artifact) {
 	p, ar := l.p, l.a
 	*a = Artifact{Target: TargetNftables, Filename: NftablesFilename, Provenance: l.prov}
 	unenf := 0
-	for _, n := range p.Net {
-		if _, ip := isIPLiteral(n.Host); !ip {
+	for i := range p.Net {
+		n := &p.Net[i]
+		if _, ip := n.literal(); !ip {
 			unenf++
 		}
 	}
@@ -36,8 +37,9 @@ func (l *lowering) nftables(a *Artifact) {
 	if anyBlockPrivate(p) {
 		ar.text(nftPrivate)
 	}
-	for _, n := range p.Net {
-		v6, ip := isIPLiteral(n.Host)
+	for i := range p.Net {
+		n := &p.Net[i]
+		v6, ip := n.literal()
 		if !ip {
 			continue
 		}
@@ -56,9 +58,10 @@ func (l *lowering) nftables(a *Artifact) {
 	ar.text("  }\n}")
 	a.Config = ar.done()
 	a.Unenforceable = make([]Unenforceable, 0, unenf)
-	for i, n := range p.Net {
+	for i := range p.Net {
+		n := &p.Net[i]
 		rule := EgressRule{Host: n.Host, Port: n.Port, BlockPrivate: n.BlockPrivate}
-		switch _, ip := isIPLiteral(n.Host); {
+		switch _, ip := n.literal(); {
 		case n.Host == "*":
 			a.Unenforceable = append(a.Unenforceable, Unenforceable{Rule: rule,
 				Reason: `nftables filters IPs, not hostnames; "*" cannot be expressed as an IP allowlist. Use the "squid" target for wildcard/hostname rules.`})

@@ -23,6 +23,50 @@ type NetGrant struct {
 	Port         int // 0: any port
 	BlockPrivate bool
 	Srcs         []CapString
+
+	lit uint8 // what Host is, worked out once: litName, litV4, litV6 or 0 (not yet known)
+}
+
+// The kinds of NetGrant host.
+const (
+	litName = 1 + iota
+	litV4
+	litV6
+)
+
+// literal reports whether the grant's host is an IP literal, and if so
+// whether it is IPv6, as isIPLiteral does.
+func (n *NetGrant) literal() (v6, ok bool) {
+	switch n.lit {
+	case litName:
+		return false, false
+	case litV4:
+		return false, true
+	case litV6:
+		return true, true
+	}
+	return isIPLiteral(n.Host)
+}
+
+// classifyHost returns what kind of host h is, and whether capgate lets a
+// rule for it reach private addresses (blockPrivate false): loopback and
+// RFC 1918 literals, and localhost.
+func classifyHost(h string) (lit uint8, private bool) {
+	if !maybeIP(h) {
+		return litName, strings.EqualFold(h, "localhost")
+	}
+	a, err := netip.ParseAddr(h)
+	if err != nil {
+		return litName, false
+	}
+	private = a.IsLoopback() || a.IsPrivate()
+	switch {
+	case a.Is4():
+		return litV4, private
+	case a.Is6() && a.Zone() == "":
+		return litV6, private
+	}
+	return litName, private
 }
 
 // EnvGrant is a normalised environment variable grant.
@@ -137,9 +181,9 @@ func normalize(caps []Capability, srcs []CapString, p *Policy) {
 				i++
 			}
 			if i == len(p.Net) {
-				p.Net = append(p.Net, NetGrant{Host: c.Host, Port: c.Port, Srcs: first(ci)[:0]})
+				lit, private := classifyHost(c.Host)
+				p.Net = append(p.Net, NetGrant{Host: c.Host, Port: c.Port, BlockPrivate: !private, Srcs: first(ci)[:0], lit: lit})
 			}
-			p.Net[i].BlockPrivate = p.Net[i].BlockPrivate || !privateHost(c.Host)
 			p.Net[i].Srcs = append(p.Net[i].Srcs, c.Src)
 		case KindEnv:
 			i := 0
@@ -291,23 +335,6 @@ func mergeCovered(fs []FSGrant) []FSGrant {
 	}
 	clear(fs[len(out):])
 	return out
-}
-
-// privateHost reports whether capgate treats host as a private address it
-// may reach (blockPrivate false): loopback and RFC 1918 literals, and
-// localhost.
-func privateHost(h string) bool {
-	if strings.EqualFold(h, "localhost") {
-		return true
-	}
-	if !maybeIP(h) {
-		return false
-	}
-	a, err := netip.ParseAddr(h)
-	if err != nil {
-		return false
-	}
-	return a.IsLoopback() || a.IsPrivate()
 }
 
 // maybeIP is false for a host that cannot be an IP literal: one that

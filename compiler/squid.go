@@ -19,7 +19,8 @@ var squidPrivate = "acl to_private dst " + strings.Join(PrivateV4, " ") + " " + 
 	"http_access deny to_private\n"
 
 func anyBlockPrivate(p *Policy) bool {
-	for _, n := range p.Net {
+	for i := range p.Net {
+		n := &p.Net[i]
 		if n.BlockPrivate {
 			return true
 		}
@@ -35,10 +36,11 @@ func (l *lowering) squid(a *Artifact) {
 	if anyBlockPrivate(p) {
 		ar.text(squidPrivate)
 	}
-	for i, n := range p.Net {
+	for i := range p.Net {
+		n := &p.Net[i]
 		ar.text("acl cg_dst_")
 		ar.int(i)
-		switch _, ip := isIPLiteral(n.Host); {
+		switch _, ip := n.literal(); {
 		case n.Host == "*":
 			ar.text(" dstdomain .\n")
 		case ip:
@@ -68,7 +70,8 @@ func (l *lowering) squid(a *Artifact) {
 	}
 	ar.text("http_access deny all")
 	a.Config = ar.done()
-	for i, n := range p.Net {
+	for i := range p.Net {
+		n := &p.Net[i]
 		if n.Host == "*" {
 			ar.text("net[")
 			ar.int(i)
