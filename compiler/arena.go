@@ -36,7 +36,11 @@ func (a *arena) reserve(p *Policy) {
 			nb += 260
 		}
 	}
-	ns := 52 + 3*len(p.FS) + 3*len(p.IPC) + 2*len(p.Env) + len(p.Exec) + 2*len(p.Net) + 4
+	// Lists: bwrap's argv is at most 42 fixed entries, three per mount
+	// and ipc socket; docker's at most 17, two per mount, socket and
+	// variable; then the notes and the env list.
+	ns := 42 + 17 + 5*len(p.FS) + 5*len(p.IPC) + 3*len(p.Env) + 2 + // argv, env
+		8 + 4*len(p.FS) + 2*len(p.Exec) + 2*len(p.IPC) + 4*len(p.Net) // notes
 	a.grow(nb, ns)
 }
 
@@ -45,12 +49,11 @@ func (a *arena) reserve(p *Policy) {
 // the text and lists of compiling it to every target, so that the two can
 // share one block of each kind.
 func room(n int, lower bool) (nb, ns int) {
-	nb, ns = n+len("sha256:")+64, 16
+	nb = n + len("sha256:") + 64
 	if lower {
 		nb += n/2 + 768
-		ns += 80
 	}
-	return nb, ns
+	return nb, 0
 }
 
 // grow makes room for nb more bytes and ns more list elements. It is

@@ -96,6 +96,7 @@ func (pr *prepared) prepare(src []byte, lower bool) error {
 		caps = make([]Capability, 0, len(all))
 	}
 	caps = caps[:len(all)]
+	pr.a.grow(0, 2*len(all)) // action lists
 	for i, cs := range all {
 		if err := parseCapability(cs, &caps[i], &pr.a); err != nil {
 			return err
