@@ -40,44 +40,50 @@ type Capability struct {
 
 // splitCap splits s on ':' outside double quotes, dropping the quotes, and
 // separates a '?query' refinement (the first '?' outside quotes). parts is
-// appended to buf.
-func splitCap(s string, buf []string) (parts []string, query string, hasQuery bool) {
-	if strings.IndexByte(s, '"') < 0 {
-		// No quotes: the parts are substrings, with no copying.
-		parts = buf[:0]
-		body := s
-		if q := strings.IndexByte(s, '?'); q >= 0 {
-			body, query, hasQuery = s[:q], s[q+1:], true
-		}
-		for {
-			i := strings.IndexByte(body, ':')
-			if i < 0 {
-				return append(parts, body), query, hasQuery
-			}
-			parts = append(parts, body[:i])
-			body = body[i+1:]
+// appended to buf. A part that held quotes is built in ar (a new arena when
+// ar is nil); every other part is a substring of s.
+func splitCap(s string, buf []string, ar *arena) (parts []string, query string, hasQuery bool) {
+	parts = buf[:0]
+	start := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ':':
+			parts = append(parts, s[start:i])
+			start = i + 1
+		case '?':
+			return append(parts, s[start:i]), s[i+1:], true
+		case '"':
+			return splitQuoted(s, parts, start, ar)
 		}
 	}
-	var cur strings.Builder
+	return append(parts, s[start:]), "", false
+}
+
+// splitQuoted goes on with splitCap from s[start:], the start of a part, now
+// that a quote has been seen.
+func splitQuoted(s string, parts []string, start int, ar *arena) ([]string, string, bool) {
+	if ar == nil {
+		ar = new(arena)
+	}
 	inQ := false
-	parts = buf[:0]
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
+	from := start // start of the text not yet copied into the open part
+	for i := start; i < len(s); i++ {
+		switch c := s[i]; {
 		case c == '"':
+			ar.text(s[from:i])
+			from = i + 1
 			inQ = !inQ
 		case c == '?' && !inQ:
-			parts = append(parts, cur.String())
-			return parts, s[i+1:], true
+			ar.text(s[from:i])
+			return append(parts, ar.done()), s[i+1:], true
 		case c == ':' && !inQ:
-			parts = append(parts, cur.String())
-			cur.Reset()
-		default:
-			cur.WriteByte(c)
+			ar.text(s[from:i])
+			parts = append(parts, ar.done())
+			from = i + 1
 		}
 	}
-	parts = append(parts, cur.String())
-	return parts, "", false
+	ar.text(s[from:])
+	return append(parts, ar.done()), "", false
 }
 
 func hasControl(s string) bool {
@@ -108,7 +114,7 @@ func parseCapability(cs CapString, c *Capability, ar *arena) error {
 	raw := cs.Text
 	pos := cs.Pos
 	var buf [6]string
-	parts, query, _ := splitCap(raw, buf[:])
+	parts, query, _ := splitCap(raw, buf[:], ar)
 	if len(parts) < 2 {
 		return errAt(pos, CodeMalformed, "expected at least <kind>:<scope>, got %s", jsQuote(raw))
 	}

@@ -1,0 +1,48 @@
+package compiler
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// splitCapRef is the plain statement of splitCap's rule: split on ':'
+// outside double quotes, drop the quotes, stop at the first '?' outside
+// quotes.
+func splitCapRef(s string) (parts []string, query string, hasQuery bool) {
+	var cur strings.Builder
+	inQ := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			inQ = !inQ
+		case c == '?' && !inQ:
+			return append(parts, cur.String()), s[i+1:], true
+		case c == ':' && !inQ:
+			parts = append(parts, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	return append(parts, cur.String()), "", false
+}
+
+func FuzzSplitCap(f *testing.F) {
+	for _, s := range []string{
+		"fs:read:/workspace/**", `assert:no-exfil:"never sends data"`, `ipc:connect:"unix:/run/x.sock"`,
+		"net:connect:example.com:443?nestedSandbox=true", `a"b:c"d:e?f`, `"?":x`, "", ":", `""`, `a:"b?c":d?e`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var buf [6]string
+		for _, ar := range []*arena{nil, new(arena)} {
+			parts, q, hq := splitCap(s, buf[:], ar)
+			wp, wq, whq := splitCapRef(s)
+			if !slices.Equal(parts, wp) || q != wq || hq != whq {
+				t.Fatalf("splitCap(%q) = %q, %q, %v; want %q, %q, %v", s, parts, q, hq, wp, wq, whq)
+			}
+		}
+	})
+}
