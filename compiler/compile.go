@@ -84,30 +84,28 @@ func Prepare(src []byte) (*Result, error) {
 // prepare fills pr from src; lower says that lowering will follow.
 func (pr *prepared) prepare(src []byte, lower bool) error {
 	m := &pr.m
-	if err := parseManifest(src, m, &pr.a, lower); err != nil {
+	err := parseManifest(src, m, &pr.a, lower, func(sc *scratch) error {
+		// The parsed capabilities are needed only until they fold into
+		// the policy, so they live in the parser's scratch memory.
+		all := m.AllCaps()
+		caps := sc.capSlots(len(all))
+		pr.a.grow(0, 2*len(all)) // action lists
+		for i, cs := range all {
+			if err := parseCapability(cs, &caps[i], &pr.a); err != nil {
+				return err
+			}
+		}
+		for i := range caps {
+			if err := CheckSafe(&caps[i]); err != nil {
+				return err
+			}
+		}
+		normalize(caps, all, &pr.p)
+		return nil
+	})
+	if err != nil {
 		return err
 	}
-	all := m.AllCaps()
-	// The parsed capabilities are needed only until they are folded into
-	// the policy, so a usual manifest keeps them on the stack.
-	var buf [8]Capability
-	caps := buf[:0]
-	if len(all) > len(buf) {
-		caps = make([]Capability, 0, len(all))
-	}
-	caps = caps[:len(all)]
-	pr.a.grow(0, 2*len(all)) // action lists
-	for i, cs := range all {
-		if err := parseCapability(cs, &caps[i], &pr.a); err != nil {
-			return err
-		}
-	}
-	for i := range caps {
-		if err := CheckSafe(&caps[i]); err != nil {
-			return err
-		}
-	}
-	normalize(caps, all, &pr.p)
 	pr.r = Result{Manifest: m, Policy: &pr.p, Hash: ManifestHash(m)}
 	return nil
 }

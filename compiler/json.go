@@ -134,7 +134,23 @@ type parser struct {
 	keyStack            []string
 	// skipping is above zero inside a value that is only validated.
 	skipping int
-	scratch  Value
+	skipped  Value
+	scratch
+}
+
+// scratch is memory that compiling a manifest needs only for a moment; it
+// lives in the pooled parser so that it is reused.
+type scratch struct {
+	canon []byte       // the canonical text hashed for provenance
+	caps  []Capability // capabilities parsed, before they fold into a policy
+}
+
+// capSlots returns n capability slots.
+func (sc *scratch) capSlots(n int) []Capability {
+	if cap(sc.caps) < n {
+		sc.caps = make([]Capability, n)
+	}
+	return sc.caps[:n]
 }
 
 func (p *parser) takePtrs(from int) []*Value {
@@ -167,8 +183,8 @@ func (p *parser) takeKeys(from int) []string {
 // per JSON value.
 func (p *parser) node() *Value {
 	if p.skipping > 0 {
-		p.scratch = Value{}
-		return &p.scratch
+		p.skipped = Value{}
+		return &p.skipped
 	}
 	if p.nUsed == len(p.nodes) {
 		p.nodes, p.nUsed = make([]Value, max(2*len(p.nodes), 16)), 0
@@ -186,7 +202,9 @@ func (p *parser) reset() {
 	clear(p.keys[:p.kUsed])
 	clear(p.stack)
 	clear(p.keyStack)
-	*p = parser{nodes: p.nodes, ptrs: p.ptrs, keys: p.keys, stack: p.stack[:0], keyStack: p.keyStack[:0]}
+	clear(p.caps[:cap(p.caps)])
+	*p = parser{nodes: p.nodes, ptrs: p.ptrs, keys: p.keys, stack: p.stack[:0], keyStack: p.keyStack[:0],
+		scratch: scratch{canon: p.canon[:0], caps: p.caps}}
 }
 
 // parsers holds parsers for documents that are read and dropped, as
@@ -211,21 +229,21 @@ func ParseJSON(src []byte) (*Value, error) {
 // calls f with it. The tree and its strings belong to a pooled parser and
 // are views into src: they are valid only until f returns, so f must copy
 // what it keeps.
-func withManifestTree[T any](src []byte, f func(*Value) (T, error)) (T, error) {
+func withManifestTree(src []byte, f func(*parser, *Value) error) error {
 	p := parsers.Get().(*parser)
 	p.src, p.line = src, 1
 	defer func() {
-		if len(p.nodes) <= maxPooledNodes && len(p.ptrs) <= maxPooledNodes && len(p.keys) <= maxPooledNodes {
+		if len(p.nodes) <= maxPooledNodes && len(p.ptrs) <= maxPooledNodes && len(p.keys) <= maxPooledNodes &&
+			cap(p.canon) <= maxPooledNodes && cap(p.caps) <= maxPooledNodes/16 {
 			p.reset()
 			parsers.Put(p)
 		}
 	}()
 	v, err := p.parse(wantRoot)
 	if err != nil {
-		var zero T
-		return zero, err
+		return err
 	}
-	return f(v)
+	return f(p, v)
 }
 
 func (p *parser) parse(w want) (*Value, error) {

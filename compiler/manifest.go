@@ -54,21 +54,28 @@ func (m *Manifest) AllCaps() []CapString { return m.all }
 // *Error with code PARSE; a shape error has code MANIFEST_SHAPE.
 func ParseManifest(src []byte) (*Manifest, error) {
 	m := new(Manifest)
-	if err := parseManifest(src, m, new(arena), false); err != nil {
+	if err := parseManifest(src, m, new(arena), false, nil); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
 // parseManifest parses src into m, copying the text m keeps into a, where
-// it also makes room for lowering when lower is set.
-func parseManifest(src []byte, m *Manifest, a *arena, lower bool) error {
+// it also makes room for lowering when lower is set. When then is not nil
+// it runs after decoding, with the pooled scratch memory of the parse.
+func parseManifest(src []byte, m *Manifest, a *arena, lower bool, then func(*scratch) error) error {
 	if len(src) > MaxManifestBytes {
 		return &Error{Code: CodeParse, Message: fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes)}
 	}
-	_, err := withManifestTree(src, func(root *Value) (struct{}, error) {
+	err := withManifestTree(src, func(p *parser, root *Value) error {
 		a.grow(room(len(src), lower))
-		return struct{}{}, decodeManifest(root, m, a)
+		if err := decodeManifest(root, m, a, &p.scratch); err != nil {
+			return err
+		}
+		if then != nil {
+			return then(&p.scratch)
+		}
+		return nil
 	})
 	if pe, ok := err.(*ParseError); ok {
 		return &Error{Code: CodeParse, Message: pe.Message, Pos: pe.Pos}
@@ -87,7 +94,7 @@ func shapeErr(v *Value, fallback *Value, format string, args ...any) *Error {
 // DecodeManifest shape-checks a parsed JSON document as capgate does.
 func DecodeManifest(root *Value) (*Manifest, error) {
 	m := new(Manifest)
-	if err := decodeManifest(root, m, new(arena)); err != nil {
+	if err := decodeManifest(root, m, new(arena), new(scratch)); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -95,7 +102,7 @@ func DecodeManifest(root *Value) (*Manifest, error) {
 
 // decodeManifest fills m from root. Every string m keeps is copied into a,
 // so that root may be dropped or reused afterwards.
-func decodeManifest(root *Value, m *Manifest, a *arena) error {
+func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch) error {
 	// capgate checks typeof === "object", which an array passes.
 	if root.Kind != Object && root.Kind != Array {
 		return errAt(root.Pos, CodeManifestShape, "manifest must be an object")
@@ -167,7 +174,7 @@ func decodeManifest(root *Value, m *Manifest, a *arena) error {
 		return errAt(grammar.Pos, CodeGrammarMismatch,
 			"manifest declares grammar %s but compiler is at %s", jsQuote(m.Grammar), jsQuote(GrammarVersion))
 	}
-	m.hash = manifestHash(m, tools, a)
+	m.hash = manifestHash(m, tools, a, scr)
 	return nil
 }
 

@@ -16,9 +16,8 @@ func ManifestHash(m *Manifest) string { return m.hash }
 
 // manifestHash computes ManifestHash while the parsed tools array is at
 // hand: a tool's name may be any JSON value.
-func manifestHash(m *Manifest, tools *Value, a *arena) string {
-	var buf [1024]byte
-	b := buf[:0]
+func manifestHash(m *Manifest, tools *Value, a *arena, sc *scratch) string {
+	b := sc.canon[:0]
 	// Keys in UTF-16 order: name, serverCapabilities, tools, version.
 	b = append(b, `{"name":`...)
 	b = appendCanonString(b, m.Name)
@@ -54,6 +53,7 @@ func manifestHash(m *Manifest, tools *Value, a *arena) string {
 	b = append(b, `],"version":`...)
 	b = appendCanonString(b, m.Version)
 	b = append(b, '}')
+	sc.canon = b
 	sum := sha256.Sum256(b)
 	a.text("sha256:")
 	var hx [64]byte
