@@ -75,16 +75,18 @@ type compiled struct {
 // lowering.
 func Prepare(src []byte) (*Result, error) {
 	pr := new(prepared)
-	if err := pr.prepare(src, false); err != nil {
+	if err := pr.prepare(src, nil); err != nil {
 		return nil, err
 	}
 	return &pr.r, nil
 }
 
-// prepare fills pr from src; lower says that lowering will follow.
-func (pr *prepared) prepare(src []byte, lower bool) error {
+// prepare fills pr from src. When lower is not nil, it runs after
+// normalising, with the parser's scratch memory, to lower the policy.
+func (pr *prepared) prepare(src []byte, lower func(*scratch)) error {
 	m := &pr.m
-	err := parseManifest(src, m, &pr.a, lower, func(sc *scratch) error {
+	pr.r = Result{Manifest: m, Policy: &pr.p}
+	err := parseManifest(src, m, &pr.a, lower != nil, func(sc *scratch) error {
 		// The parsed capabilities are needed only until they fold into
 		// the policy, so they live in the parser's scratch memory.
 		all := m.AllCaps()
@@ -101,12 +103,15 @@ func (pr *prepared) prepare(src []byte, lower bool) error {
 			}
 		}
 		normalize(caps, all, &pr.p)
+		pr.r.Hash = ManifestHash(m)
+		if lower != nil {
+			lower(sc)
+		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	pr.r = Result{Manifest: m, Policy: &pr.p, Hash: ManifestHash(m)}
 	return nil
 }
 
@@ -114,21 +119,20 @@ func (pr *prepared) prepare(src []byte, lower bool) error {
 // permissively: the shape of capgate's conformance vectors.
 func Compile(src []byte) (*Result, error) {
 	c := new(compiled)
-	if err := c.prepare(src, true); err != nil {
+	if err := c.prepare(src, c.lowerAll); err != nil {
 		return nil, err
 	}
-	c.lowerAll()
 	return &c.r, nil
 }
 
 // lowerAll lowers the prepared policy to every target, sharing what the
 // targets have in common.
-func (c *compiled) lowerAll() {
+func (c *compiled) lowerAll(sc *scratch) {
 	r := &c.r
 	c.a.reserve(r.Policy)
 	l := lowering{p: r.Policy, prov: r.provenance(), a: &c.a}
-	var mbuf [8]Mount
-	ms := appendMounts(mbuf[:0], r.Policy)
+	sc.mounts = appendMounts(sc.mounts[:0], r.Policy)
+	ms := sc.mounts
 	l.bwrap(&c.arts[0], ms)
 	l.docker(&c.arts[1], ms)
 	l.squid(&c.arts[2])

@@ -5,6 +5,6 @@ package compiler
 func Empty() *Result {
 	c := new(compiled)
 	c.r.Policy, c.r.Manifest = &c.p, &c.m
-	c.lowerAll()
+	c.lowerAll(new(scratch))
 	return &c.r
 }

@@ -141,8 +141,9 @@ type parser struct {
 // scratch is memory that compiling a manifest needs only for a moment; it
 // lives in the pooled parser so that it is reused.
 type scratch struct {
-	canon []byte       // the canonical text hashed for provenance
-	caps  []Capability // capabilities parsed, before they fold into a policy
+	canon  []byte       // the canonical text hashed for provenance
+	caps   []Capability // capabilities parsed, before they fold into a policy
+	mounts []Mount      // a policy's mounts, while it is lowered
 }
 
 // capSlots returns n capability slots.
@@ -203,8 +204,9 @@ func (p *parser) reset() {
 	clear(p.stack)
 	clear(p.keyStack)
 	clear(p.caps[:cap(p.caps)])
+	clear(p.mounts[:cap(p.mounts)])
 	*p = parser{nodes: p.nodes, ptrs: p.ptrs, keys: p.keys, stack: p.stack[:0], keyStack: p.keyStack[:0],
-		scratch: scratch{canon: p.canon[:0], caps: p.caps}}
+		scratch: scratch{canon: p.canon[:0], caps: p.caps, mounts: p.mounts[:0]}}
 }
 
 // parsers holds parsers for documents that are read and dropped, as
@@ -234,7 +236,7 @@ func withManifestTree(src []byte, f func(*parser, *Value) error) error {
 	p.src, p.line = src, 1
 	defer func() {
 		if len(p.nodes) <= maxPooledNodes && len(p.ptrs) <= maxPooledNodes && len(p.keys) <= maxPooledNodes &&
-			cap(p.canon) <= maxPooledNodes && cap(p.caps) <= maxPooledNodes/16 {
+			cap(p.canon) <= maxPooledNodes && cap(p.caps) <= maxPooledNodes/16 && cap(p.mounts) <= maxPooledNodes/16 {
 			p.reset()
 			parsers.Put(p)
 		}
