@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"math"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -251,9 +252,12 @@ func plainPrefix[T string | []byte](s T) int {
 		_ = w[7]
 		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		// A byte below 0x20, at or above 0x80, a quote or a backslash.
-		if (x-0x20*ones)&^x&highs|x&highs|zeroByte(x^('"'*ones))|zeroByte(x^('\\'*ones)) != 0 {
-			break
+		// The high bit of each byte below 0x20, at or above 0x80, or that
+		// is a quote or a backslash. Each term can also mark bytes above
+		// one it marks rightly, never below, so the lowest mark is exact.
+		m := (x-0x20*ones)&^x&highs | x&highs | zeroByte(x^('"'*ones)) | zeroByte(x^('\\'*ones))
+		if m != 0 {
+			return i + bits.TrailingZeros64(m)/8
 		}
 	}
 	for ; i < len(s); i++ {
