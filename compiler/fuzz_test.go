@@ -21,7 +21,9 @@ func FuzzCompile(f *testing.F) {
 			f.Add([]byte(v.source()))
 		}
 	}
-	f.Fuzz(func(t *testing.T, src []byte) {
+	other := []byte(`{"name":"other","version":"2","tools":[{"name":"t","capabilities":["fs:read:/zzzzzzzzzzzzzzzz/**","net:connect:10.1.2.3"]}]}`)
+	f.Fuzz(func(t *testing.T, input []byte) {
+		src := bytes.Clone(input)
 		r, err := Compile(src)
 		if err != nil {
 			var ce *Error
@@ -37,9 +39,37 @@ func FuzzCompile(f *testing.F) {
 		if !json.Valid(out) {
 			t.Fatalf("invalid JSON output: %s", out)
 		}
-		r2, err := Compile(src)
+		r2, err := Compile(input)
 		if err != nil || !bytes.Equal(out, AppendAllJSON(nil, r2.Artifacts, false)) {
 			t.Fatalf("not deterministic")
+		}
+		// Prepare and Lower, target by target as the CLI does, must give
+		// the same artifacts as Compile.
+		p, err := Prepare(input)
+		if err != nil {
+			t.Fatalf("Prepare fails where Compile did not: %v", err)
+		}
+		var set ArtifactSet
+		for _, tgt := range Targets {
+			a, err := Lower(p, tgt, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			set.Set(a)
+		}
+		if !bytes.Equal(out, AppendAllJSON(nil, set, false)) {
+			t.Fatalf("Prepare+Lower differs from Compile")
+		}
+		// The result must not share memory with its input, nor with the
+		// pooled memory the next compilation reuses.
+		for i := range src {
+			src[i] = '#'
+		}
+		if _, err := Compile(other); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(out, AppendAllJSON(nil, r.Artifacts, false)) {
+			t.Fatalf("result changed after its input was overwritten")
 		}
 	})
 }
