@@ -42,12 +42,8 @@ func (l *lowering) bwrap(a *Artifact, ms []Mount) {
 		}
 		ar.add(flag, m.Path, m.Path)
 		if m.Glob {
-			ar.text("fs: ")
-			ar.quoted(m.Declared)
-			ar.text(" lowered to directory bind ")
-			ar.quoted(m.Path)
-			ar.text(" — bwrap binds directories, not globs. Fine-grained glob enforcement is the server's job.")
-			notes = append(notes, ar.done())
+			notes = append(notes, l.globNote(m, " lowered to directory bind ",
+				" — bwrap binds directories, not globs. Fine-grained glob enforcement is the server's job."))
 		}
 		if m.Path == "/tmp" {
 			notes = append(notes, "fs: binding host /tmp exposes all user tmpfiles to the sandbox; prefer a scoped subdirectory like /tmp/<server-name>.")
@@ -90,6 +86,25 @@ func netNotes(tail string) (t [17]string) {
 		t[n] = "net: " + strconv.Itoa(n) + tail
 	}
 	return t
+}
+
+// globNote is the note for a glob fs grant that m mounts as a whole
+// directory: "fs: <declared><lowered><path><why>".
+func (l *lowering) globNote(m Mount, lowered, why string) string {
+	l.a.text("fs: ")
+	l.a.quoted(m.Declared)
+	l.a.text(lowered)
+	l.a.quoted(m.Path)
+	l.a.text(why)
+	return l.a.done()
+}
+
+// ruleNote is a note on the egress rule at index i: "net[<i>]: <parts>".
+func (l *lowering) ruleNote(i int, parts ...string) string {
+	l.a.text("net[")
+	l.a.int(i)
+	l.a.text("]: ")
+	return l.a.str(parts...)
 }
 
 // netNote returns "net: <n><tail>", from table when n is small.

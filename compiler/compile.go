@@ -109,10 +109,7 @@ func (pr *prepared) prepare(src []byte, lower func(*scratch)) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return nil
+	return err
 }
 
 // Compile compiles manifest text to all four targets, the egress ones

@@ -21,12 +21,8 @@ func (l *lowering) docker(a *Artifact, ms []Mount) {
 		}
 		ar.add("--volume", ar.str(m.Path, ":", m.Path, mode))
 		if m.Glob {
-			ar.text("fs: ")
-			ar.quoted(m.Declared)
-			ar.text(" lowered to volume mount ")
-			ar.quoted(m.Path)
-			ar.text(" — Docker mounts directories, not globs. Fine-grained glob enforcement is the server's job.")
-			notes = append(notes, ar.done())
+			notes = append(notes, l.globNote(m, " lowered to volume mount ",
+				" — Docker mounts directories, not globs. Fine-grained glob enforcement is the server's job."))
 		}
 		if m.Path == "/tmp" {
 			notes = append(notes, "fs: mounting host /tmp exposes all user tmpfiles to the container; prefer a scoped subdirectory like /tmp/<server-name>.")

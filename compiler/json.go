@@ -154,30 +154,26 @@ func (sc *scratch) capSlots(n int) []Capability {
 	return sc.caps[:n]
 }
 
-func (p *parser) takePtrs(from int) []*Value {
-	n := len(p.stack) - from
-	if p.pUsed+n > len(p.ptrs) {
-		p.ptrs, p.pUsed = make([]*Value, max(n, 2*len(p.ptrs), 32)), 0
+// takeList moves the entries of *stack from index from on into a list cut
+// from *slab (at *used), starting a new slab, at least min long, when the
+// old one is full.
+func takeList[T any](stack, slab *[]T, used *int, from, min int) []T {
+	n := len(*stack) - from
+	if *used+n > len(*slab) {
+		*slab, *used = make([]T, max(n, 2*len(*slab), min)), 0
 	}
-	out := p.ptrs[p.pUsed : p.pUsed+n : p.pUsed+n]
-	p.pUsed += n
-	copy(out, p.stack[from:])
-	clear(p.stack[from:])
-	p.stack = p.stack[:from]
+	out := (*slab)[*used : *used+n : *used+n]
+	*used += n
+	copy(out, (*stack)[from:])
+	clear((*stack)[from:])
+	*stack = (*stack)[:from]
 	return out
 }
 
+func (p *parser) takePtrs(from int) []*Value { return takeList(&p.stack, &p.ptrs, &p.pUsed, from, 32) }
+
 func (p *parser) takeKeys(from int) []string {
-	n := len(p.keyStack) - from
-	if p.kUsed+n > len(p.keys) {
-		p.keys, p.kUsed = make([]string, max(n, 2*len(p.keys), 16)), 0
-	}
-	out := p.keys[p.kUsed : p.kUsed+n : p.kUsed+n]
-	p.kUsed += n
-	copy(out, p.keyStack[from:])
-	clear(p.keyStack[from:])
-	p.keyStack = p.keyStack[:from]
-	return out
+	return takeList(&p.keyStack, &p.keys, &p.kUsed, from, 16)
 }
 
 // node returns a new Value from the parser's slab, saving one allocation

@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"sort"
 	"strings"
 )
 
@@ -70,8 +69,4 @@ func tmpCovered(ms []Mount) bool {
 		}
 	}
 	return false
-}
-
-func sortStrings(s []string) {
-	sort.SliceStable(s, func(i, j int) bool { return Compare(s[i], s[j]) < 0 })
 }

@@ -69,19 +69,11 @@ func (l *lowering) nftables(a *Artifact) {
 			a.Unenforceable = append(a.Unenforceable, Unenforceable{Rule: rule,
 				Reason: ar.str("nftables filters IPs, not hostnames; ", n.Host, " resolves to rotating IPs. Use the 'squid' target for hostname rules, or pin to resolved CIDRs.")})
 		case n.Port == 0:
-			ar.text("net[")
-			ar.int(i)
-			ar.text("]: port null (any port) — accept emitted without tcp dport for ")
-			ar.text(n.Host)
-			ar.text(".")
-			ar.add(ar.done())
+			ar.add(l.ruleNote(i, "port null (any port) — accept emitted without tcp dport for ", n.Host, "."))
 		}
 	}
 	if unenf > 0 {
-		ar.text("net: ")
-		ar.int(unenf)
-		ar.text(` rule(s) unenforceable by nftables (hostname/wildcard) — see unenforceable[]; compile those to the "squid" target.`)
-		ar.add(ar.done())
+		ar.add(netNote(nil, unenf, ar, ` rule(s) unenforceable by nftables (hostname/wildcard) — see unenforceable[]; compile those to the "squid" target.`))
 	}
 	if len(p.Net) == 0 {
 		ar.add("net: no egress declared — all outbound denied (policy drop, no accepts).")

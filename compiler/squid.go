@@ -73,18 +73,10 @@ func (l *lowering) squid(a *Artifact) {
 	for i := range p.Net {
 		n := &p.Net[i]
 		if n.Host == "*" {
-			ar.text("net[")
-			ar.int(i)
-			ar.text(`]: host "*" degenerates to allow-any (dstdomain .) — squid cannot turn a wildcard into a restriction; only blockPrivate then constrains it.`)
-			ar.add(ar.done())
+			ar.add(l.ruleNote(i, `host "*" degenerates to allow-any (dstdomain .) — squid cannot turn a wildcard into a restriction; only blockPrivate then constrains it.`))
 		}
 		if n.Port == 0 {
-			ar.text("net[")
-			ar.int(i)
-			ar.text("]: port null (any port) — no port acl emitted for ")
-			ar.text(n.Host)
-			ar.text(".")
-			ar.add(ar.done())
+			ar.add(l.ruleNote(i, "port null (any port) — no port acl emitted for ", n.Host, "."))
 		}
 	}
 	if len(p.Net) == 0 {
