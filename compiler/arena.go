@@ -22,38 +22,64 @@ type arena struct {
 	sStart int // start of the open list in s
 }
 
-// reserve makes room for lowering p to all four targets, so that most
-// lowerings fill one block of each kind. The figures come from the lengths
-// of capgate's notes and configs; a wrong guess costs a copy, not
-// correctness.
-func (a *arena) reserve(p *Policy) {
-	nb := 240 + 150*len(p.Net) + 60*len(p.Exec) + 80*len(p.IPC)
-	if len(p.Net) > 0 {
-		nb += 330 // the private-range blocks
-	}
-	for i := range p.FS {
-		if strings.ContainsAny(p.FS[i].Path, "*[") {
-			nb += 260
-		}
-	}
-	// Lists: bwrap's argv is at most 42 fixed entries, three per mount
-	// and ipc socket; docker's at most 17, two per mount, socket and
-	// variable; then the notes and the env list.
-	ns := 42 + 17 + 5*len(p.FS) + 5*len(p.IPC) + 3*len(p.Env) + 2 + // argv, env
-		8 + 4*len(p.FS) + 2*len(p.Exec) + 2*len(p.IPC) + 4*len(p.Net) // notes
-	a.grow(nb, ns)
-}
+// Room for one compilation is reserved once, when the manifest's strings
+// are known and before any is copied: their bytes, the provenance hash,
+// and, when the manifest is to be lowered, a bound on what lowering each
+// capability adds to the text and list blocks. The bounds come from the
+// lengths of capgate's notes, argv and configs, per capability, so that
+// a manifest's compilation fills one block of each kind; a wrong guess
+// costs a copy, not correctness. TestRoomBounds checks them.
+const (
+	hashRoom = len("sha256:") + 64
+	// lowerTextBase is the text of the two egress configs with no rule;
+	// lowerTextNet the private-range blocks both add when there is one.
+	lowerTextBase = 240
+	lowerTextNet  = 300
+	// lowerListBase is the fixed bwrap and docker argv, the env list and
+	// the notes that do not depend on a capability.
+	lowerListBase = 60
+)
 
-// room is what to reserve in an arena before parsing a manifest of n
-// bytes: the manifest's strings and, when lower is set, a first guess at
-// the text and lists of compiling it to every target, so that the two can
-// share one block of each kind.
-func room(n int, lower bool) (nb, ns int) {
-	nb = n + len("sha256:") + 64
-	if lower {
-		nb += n/2 + 768
+// capRoom returns what lowering capability text c adds, at most, to the
+// text (nb) and list (ns) blocks. l is the length of c, which bounds that
+// of its path, host or name.
+func capRoom(c string) (nb, ns int) {
+	l := len(c)
+	if strings.IndexByte(c, '"') >= 0 {
+		nb += l // a quoted part is copied out
 	}
-	return nb, 0
+	if i := strings.IndexByte(c, '?'); i >= 0 && strings.Contains(c[i:], "nestedSandbox") {
+		ns += 4 // --dev /dev and two notes
+	}
+	kind, _, _ := strings.Cut(c, ":")
+	switch kind {
+	case KindFS:
+		// docker's "path:path:ro"; for a glob, a note each in bwrap and
+		// docker that quotes the path twice; bwrap's three argv entries,
+		// docker's two, and a note each for host /tmp.
+		nb += 2*l + 4
+		ns += 5 + 2
+		if strings.ContainsAny(c, "*[") {
+			nb += 260 + 4*l
+			ns += 2
+		}
+	case KindNet:
+		// squid's acls, allow line and notes, and nftables' rule, note
+		// or unenforceable reason, each naming the host.
+		nb += 320 + 3*l
+		ns += 3
+	case KindExec:
+		nb += 90 + 2*l // a note each in bwrap and docker
+		ns += 2
+	case KindIPC:
+		nb += 110 + 2*l // a mount or a note each in bwrap and docker
+		ns += 5
+	case KindEnv:
+		ns += 3 // --env NAME and the env list
+	case KindClock:
+		ns += 10 // the zoneinfo and localtime binds
+	}
+	return nb, ns
 }
 
 // grow makes room for nb more bytes and ns more list elements. It is

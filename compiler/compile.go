@@ -91,9 +91,8 @@ func (pr *prepared) prepare(src []byte, lower func(*scratch)) error {
 		// the policy, so they live in the parser's scratch memory.
 		all := m.AllCaps()
 		caps := sc.capSlots(len(all))
-		pr.a.grow(0, 2*len(all)) // action lists
 		for i, cs := range all {
-			if err := parseCapability(cs, &caps[i], &pr.a); err != nil {
+			if err := parseCapability(cs, &caps[i], &pr.a, &sc.acts); err != nil {
 				return err
 			}
 		}
@@ -126,7 +125,6 @@ func Compile(src []byte) (*Result, error) {
 // targets have in common.
 func (c *compiled) lowerAll(sc *scratch) {
 	r := &c.r
-	c.a.reserve(r.Policy)
 	l := lowering{p: r.Policy, prov: r.provenance(), a: &c.a}
 	sc.mounts = appendMounts(sc.mounts[:0], r.Policy)
 	ms := sc.mounts

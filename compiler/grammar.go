@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -102,15 +103,16 @@ func unsafeErr(pos Pos, what string) *Error {
 // ParseCapability parses one capability string.
 func ParseCapability(cs CapString) (*Capability, error) {
 	c := new(Capability)
-	if err := parseCapability(cs, c, nil); err != nil {
+	if err := parseCapability(cs, c, nil, nil); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
 // parseCapability parses cs into c, which the caller may take from a slice
-// of many. Lists it makes come from ar, when it is not nil.
-func parseCapability(cs CapString, c *Capability, ar *arena) error {
+// of many. Text it makes (a quoted part) comes from ar and action lists
+// from lists, when they are not nil.
+func parseCapability(cs CapString, c *Capability, ar, lists *arena) error {
 	raw := cs.Text
 	pos := cs.Pos
 	var buf [6]string
@@ -120,8 +122,10 @@ func parseCapability(cs CapString, c *Capability, ar *arena) error {
 	}
 	*c = Capability{Kind: parts[0], Src: cs}
 	if query != "" {
-		for _, kv := range strings.Split(query, "&") {
-			if k, v, _ := strings.Cut(kv, "="); k == "nestedSandbox" && v == "true" {
+		for rest, more := query, true; more; {
+			var kv string
+			kv, rest, more = strings.Cut(rest, "&")
+			if kv == "nestedSandbox=true" {
 				c.NestedSandbox = true
 			}
 		}
@@ -131,7 +135,7 @@ func parseCapability(cs CapString, c *Capability, ar *arena) error {
 		if len(parts) != 3 {
 			return errAt(pos, CodeFSShape, "fs needs <actions>:<path>, got %s", jsQuote(raw))
 		}
-		acts, err := actions(ar, pos, raw, "fs", parts[1], fsActions)
+		acts, err := actions(lists, pos, raw, "fs", parts[1], fsActions)
 		if err != nil {
 			return err
 		}
@@ -144,7 +148,7 @@ func parseCapability(cs CapString, c *Capability, ar *arena) error {
 		if len(parts) != 3 && len(parts) != 4 {
 			return errAt(pos, CodeNetShape, "net needs <actions>:<host>[:<port>], got %s", jsQuote(raw))
 		}
-		acts, err := actions(ar, pos, raw, "net", parts[1], netActions)
+		acts, err := actions(lists, pos, raw, "net", parts[1], netActions)
 		if err != nil {
 			return err
 		}
@@ -164,7 +168,7 @@ func parseCapability(cs CapString, c *Capability, ar *arena) error {
 		if len(parts) != 3 {
 			return errAt(pos, CodeExecShape, "exec needs <actions>:<binary>, got %s", jsQuote(raw))
 		}
-		acts, err := actions(ar, pos, raw, "exec", parts[1], execActions)
+		acts, err := actions(lists, pos, raw, "exec", parts[1], execActions)
 		if err != nil {
 			return err
 		}
@@ -177,7 +181,7 @@ func parseCapability(cs CapString, c *Capability, ar *arena) error {
 		if len(parts) != 3 {
 			return errAt(pos, CodeEnvShape, "env needs <actions>:<name>, got %s", jsQuote(raw))
 		}
-		acts, err := actions(ar, pos, raw, "env", parts[1], envActions)
+		acts, err := actions(lists, pos, raw, "env", parts[1], envActions)
 		if err != nil {
 			return err
 		}
@@ -190,7 +194,7 @@ func parseCapability(cs CapString, c *Capability, ar *arena) error {
 		if len(parts) != 3 {
 			return errAt(pos, CodeIPCShape, "ipc needs <actions>:<endpoint>, got %s", jsQuote(raw))
 		}
-		acts, err := actions(ar, pos, raw, "ipc", parts[1], ipcActions)
+		acts, err := actions(lists, pos, raw, "ipc", parts[1], ipcActions)
 		if err != nil {
 			return err
 		}
@@ -263,18 +267,12 @@ func actions(ar *arena, pos Pos, raw, kind, s string, allowed []string) ([]strin
 		var a string
 		a, rest, more = strings.Cut(rest, ",")
 		a = strings.TrimSpace(a)
-		ok := false
-		for _, x := range allowed {
-			if a == x {
-				ok = true
-				break
-			}
-		}
-		if !ok {
+		i := slices.Index(allowed, a)
+		if i < 0 {
 			ar.list() // drop what was taken
 			return nil, errAt(pos, CodeActionUnknown, "%s action %s not allowed", kind, jsQuote(a))
 		}
-		ar.add(a)
+		ar.add(allowed[i]) // not a: the list holds no view of the manifest
 	}
 	return ar.list(), nil
 }

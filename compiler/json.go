@@ -142,6 +142,8 @@ type parser struct {
 // lives in the pooled parser so that it is reused.
 type scratch struct {
 	canon  []byte       // the canonical text hashed for provenance
+	esc    []byte       // the text of the tree's strings that had escapes
+	acts   arena        // the action lists of caps
 	caps   []Capability // capabilities parsed, before they fold into a policy
 	mounts []Mount      // a policy's mounts, while it is lowered
 }
@@ -201,8 +203,10 @@ func (p *parser) reset() {
 	clear(p.keyStack)
 	clear(p.caps[:cap(p.caps)])
 	clear(p.mounts[:cap(p.mounts)])
+	// The action lists hold only constants: they need no clearing.
+	acts := p.acts.s[:0]
 	*p = parser{nodes: p.nodes, ptrs: p.ptrs, keys: p.keys, stack: p.stack[:0], keyStack: p.keyStack[:0],
-		scratch: scratch{canon: p.canon[:0], caps: p.caps, mounts: p.mounts[:0]}}
+		scratch: scratch{canon: p.canon[:0], esc: p.esc[:0], caps: p.caps, mounts: p.mounts[:0], acts: arena{s: acts}}}
 }
 
 // parsers holds parsers for documents that are read and dropped, as
@@ -232,7 +236,8 @@ func withManifestTree(src []byte, f func(*parser, *Value) error) error {
 	p.src, p.line = src, 1
 	defer func() {
 		if len(p.nodes) <= maxPooledNodes && len(p.ptrs) <= maxPooledNodes && len(p.keys) <= maxPooledNodes &&
-			cap(p.canon) <= maxPooledNodes && cap(p.caps) <= maxPooledNodes/16 && cap(p.mounts) <= maxPooledNodes/16 {
+			cap(p.canon) <= maxPooledNodes && cap(p.esc) <= maxPooledNodes && cap(p.acts.s) <= maxPooledNodes &&
+			cap(p.caps) <= maxPooledNodes/16 && cap(p.mounts) <= maxPooledNodes/16 {
 			p.reset()
 			parsers.Put(p)
 		}
@@ -614,7 +619,10 @@ func (p *parser) str() (string, error) {
 		}
 		p.i++
 	}
-	buf := append([]byte(nil), p.src[b:p.i]...)
+	// The decoded text goes on the end of p.esc: the string returned is a
+	// view of it, which stays put however p.esc grows later.
+	from := len(p.esc)
+	buf := append(p.esc, p.src[b:p.i]...)
 	for {
 		if p.i >= len(p.src) {
 			return "", p.errf("Unterminated string in JSON at position %d", p.jsPos(p.i))
@@ -626,10 +634,15 @@ func (p *parser) str() (string, error) {
 			if p.skipping > 0 {
 				return "", nil
 			}
-			if !utf8.Valid(buf) && !utf8.Valid(stripSurrogates(buf)) {
-				return toValidUTF8(string(buf)), nil
+			p.esc = buf
+			t := buf[from:]
+			if len(t) == 0 {
+				return "", nil
 			}
-			return string(buf), nil
+			if !utf8.Valid(t) && !utf8.Valid(stripSurrogates(t)) {
+				return toValidUTF8(string(t)), nil
+			}
+			return unsafe.String(&t[0], len(t)), nil
 		case c < 0x20:
 			return "", p.errf("Bad control character in string literal in JSON at position %d", p.jsPos(p.i))
 		case c == '\\':

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"strings"
 )
 
 // GrammarVersion is the capability grammar this compiler implements.
@@ -68,8 +69,7 @@ func parseManifest(src []byte, m *Manifest, a *arena, lower bool, then func(*scr
 		return &Error{Code: CodeParse, Message: fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes)}
 	}
 	err := withManifestTree(src, func(p *parser, root *Value) error {
-		a.grow(room(len(src), lower))
-		if err := decodeManifest(root, m, a, &p.scratch); err != nil {
+		if err := decodeManifest(root, m, a, &p.scratch, lower); err != nil {
 			return err
 		}
 		if then != nil {
@@ -94,15 +94,16 @@ func shapeErr(v *Value, fallback *Value, format string, args ...any) *Error {
 // DecodeManifest shape-checks a parsed JSON document as capgate does.
 func DecodeManifest(root *Value) (*Manifest, error) {
 	m := new(Manifest)
-	if err := decodeManifest(root, m, new(arena), new(scratch)); err != nil {
+	if err := decodeManifest(root, m, new(arena), new(scratch), false); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
 // decodeManifest fills m from root. Every string m keeps is copied into a,
-// so that root may be dropped or reused afterwards.
-func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch) error {
+// so that root may be dropped or reused afterwards. When lower is set, a
+// also makes room for lowering m.
+func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch, lower bool) error {
 	// capgate checks typeof === "object", which an array passes.
 	if root.Kind != Object && root.Kind != Array {
 		return errAt(root.Pos, CodeManifestShape, "manifest must be an object")
@@ -111,32 +112,24 @@ func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch) error {
 	if name == nil || name.Kind != String || name.Str == "" {
 		return shapeErr(name, root, "manifest.name must be a non-empty string")
 	}
-	m.Name = a.str(name.Str)
 	version := root.Get("version")
 	if version == nil || version.Kind != String || version.Str == "" {
 		return shapeErr(version, root, "manifest.version must be a non-empty string")
 	}
-	m.Version = a.str(version.Str)
 	grammar := root.Get("grammar")
-	if grammar != nil {
-		if grammar.Kind != String {
-			return shapeErr(grammar, root, "manifest.grammar must be a string")
-		}
-		m.Grammar, m.HasGrammar = a.str(grammar.Str), true
+	if grammar != nil && grammar.Kind != String {
+		return shapeErr(grammar, root, "manifest.grammar must be a string")
 	}
 	sc := root.Get("serverCapabilities")
 	tools := root.Get("tools")
-	// Count first, so that every capability string lands in one slice.
-	n := 0
-	if sc != nil && sc.Kind == Array {
-		n += len(sc.Items)
-	}
-	if tools != nil && tools.Kind == Array {
-		for _, t := range tools.Items {
-			if c := t.Get("capabilities"); c != nil && c.Kind == Array {
-				n += len(c.Items)
-			}
-		}
+	// Count first, so that every capability string lands in one slice,
+	// and every string in one block of a.
+	n, nb, ns := manifestRoom(root, lower)
+	a.grow(nb, ns)
+	m.Name = a.str(name.Str)
+	m.Version = a.str(version.Str)
+	if grammar != nil {
+		m.Grammar, m.HasGrammar = a.str(grammar.Str), true
 	}
 	m.all = make([]CapString, 0, n)
 	if sc != nil && sc.Kind != Null {
@@ -176,6 +169,48 @@ func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch) error {
 	}
 	m.hash = manifestHash(m, tools, a, scr)
 	return nil
+}
+
+// manifestRoom counts the capability strings of a manifest document that
+// has passed decodeManifest's first checks, and returns the room its
+// compilation needs in an arena (see capRoom).
+func manifestRoom(root *Value, lower bool) (n, nb, ns int) {
+	nb = len(root.Get("name").Str) + len(root.Get("version").Str) + hashRoom
+	if g := root.Get("grammar"); g != nil {
+		nb += len(g.Str)
+	}
+	if lower {
+		nb, ns = nb+lowerTextBase, lowerListBase
+	}
+	net := false
+	room := func(arr *Value) {
+		n += len(arr.Items)
+		for _, it := range arr.Items {
+			nb += len(it.Str)
+			if lower {
+				b, s := capRoom(it.Str)
+				nb, ns = nb+b, ns+s
+				net = net || strings.HasPrefix(it.Str, "net:")
+			}
+		}
+	}
+	if sc := root.Get("serverCapabilities"); sc != nil && sc.Kind == Array {
+		room(sc)
+	}
+	if tools := root.Get("tools"); tools != nil && tools.Kind == Array {
+		for _, t := range tools.Items {
+			if c := t.Get("capabilities"); c != nil && c.Kind == Array {
+				room(c)
+			}
+			if nv := t.Get("name"); nv != nil {
+				nb += len(nv.Str)
+			}
+		}
+	}
+	if net {
+		nb += lowerTextNet
+	}
+	return n, nb, ns
 }
 
 // addCaps appends the capability strings of arr to m.all.

@@ -1,0 +1,34 @@
+package compiler
+
+import "testing"
+
+// TestRoomBounds checks that the room decodeManifest reserves holds the
+// whole compilation of every conformance manifest, so that each fills one
+// text block and one list block. A failure means a lowering now writes
+// more than capRoom allows for: raise the bound.
+func TestRoomBounds(t *testing.T) {
+	srcs := benchCorpus(t)
+	var spareText, spareList int
+	for _, src := range srcs {
+		root, err := ParseJSON(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, nb, ns := manifestRoom(root, true)
+		c := new(compiled)
+		if err := c.prepare(src, c.lowerAll); err != nil {
+			t.Fatal(err)
+		}
+		// A block that grows keeps its length: Len and len are what
+		// was written.
+		if got := c.a.b.Len(); got > nb {
+			t.Errorf("%s: text %d bytes, room for %d", c.m.Name, got, nb)
+		}
+		if got := len(c.a.s); got > ns {
+			t.Errorf("%s: lists %d strings, room for %d", c.m.Name, got, ns)
+		}
+		spareText += nb - c.a.b.Len()
+		spareList += ns - len(c.a.s)
+	}
+	t.Logf("%d manifests; mean spare: %d bytes of text, %d list entries", len(srcs), spareText/len(srcs), spareList/len(srcs))
+}
