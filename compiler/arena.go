@@ -34,10 +34,12 @@ const (
 	// lowerTextBase is the text of the two egress configs with no rule;
 	// lowerTextNet the private-range blocks both add when there is one.
 	lowerTextBase = 240
-	lowerTextNet  = 300
-	// lowerListBase is the fixed bwrap and docker argv, the env list and
-	// the notes that do not depend on a capability.
-	lowerListBase = 60
+	lowerTextNet  = 400
+	// lowerListBase is the fixed bwrap and docker argv and the egress
+	// targets' notes for no rule; lowerListNet the notes on the number of
+	// rules.
+	lowerListBase = 53
+	lowerListNet  = 3
 )
 
 // capRoom returns what lowering capability text c adds, at most, to the
@@ -57,23 +59,26 @@ func capRoom(c string) (nb, ns int) {
 		// docker's "path:path:ro"; for a glob, a note each in bwrap and
 		// docker that quotes the path twice; bwrap's three argv entries,
 		// docker's two, and a note each for host /tmp.
-		nb += 2*l + 4
-		ns += 5 + 2
+		nb += 2 * l
+		ns += 5
+		if strings.Contains(c, ":/tmp") {
+			ns += 2
+		}
 		if strings.ContainsAny(c, "*[") {
-			nb += 260 + 4*l
+			nb += 230 + 4*l
 			ns += 2
 		}
 	case KindNet:
 		// squid's acls, allow line and notes, and nftables' rule, note
 		// or unenforceable reason, each naming the host.
-		nb += 320 + 3*l
+		nb += 240 + 3*l
 		ns += 3
 	case KindExec:
-		nb += 90 + 2*l // a note each in bwrap and docker
+		nb += 64 + 2*l // a note each in bwrap and docker
 		ns += 2
 	case KindIPC:
-		nb += 110 + 2*l // a mount or a note each in bwrap and docker
-		ns += 5
+		nb += 80 + 2*l // a mount or a note each in bwrap and docker
+		ns += 8        // x11 also sets DISPLAY
 	case KindEnv:
 		ns += 3 // --env NAME and the env list
 	case KindClock:

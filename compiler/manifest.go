@@ -208,7 +208,7 @@ func manifestRoom(root *Value, lower bool) (n, nb, ns int) {
 		}
 	}
 	if net {
-		nb += lowerTextNet
+		nb, ns = nb+lowerTextNet, ns+lowerListNet
 	}
 	return n, nb, ns
 }
