@@ -47,10 +47,14 @@ const (
 // of its path, host or name.
 func capRoom(c string) (nb, ns int) {
 	l := len(c)
-	if strings.IndexByte(c, '"') >= 0 {
+	var f uint8
+	for i := 0; i < len(c); i++ {
+		f |= roomBytes[c[i]]
+	}
+	if f&roomQuote != 0 {
 		nb += l // a quoted part is copied out
 	}
-	if i := strings.IndexByte(c, '?'); i >= 0 && strings.Contains(c[i:], "nestedSandbox") {
+	if f&roomQuery != 0 && strings.Contains(c, "nestedSandbox") {
 		ns += 4 // --dev /dev and two notes
 	}
 	kind, _, _ := strings.Cut(c, ":")
@@ -64,7 +68,7 @@ func capRoom(c string) (nb, ns int) {
 		if strings.Contains(c, ":/tmp") {
 			ns += 2
 		}
-		if strings.ContainsAny(c, "*[") {
+		if f&roomGlob != 0 {
 			nb += 230 + 4*l
 			ns += 2
 		}
@@ -86,6 +90,15 @@ func capRoom(c string) (nb, ns int) {
 	}
 	return nb, ns
 }
+
+// The bytes capRoom looks for.
+const (
+	roomQuote = 1 << iota
+	roomQuery
+	roomGlob
+)
+
+var roomBytes = [256]uint8{'"': roomQuote, '?': roomQuery, '*': roomGlob, '[': roomGlob}
 
 // grow makes room for nb more bytes and ns more list elements. It is
 // called with no string or list open, so a new block starts empty: what

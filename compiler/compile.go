@@ -163,7 +163,8 @@ func Lower(r *Result, target string, opts Options) (*Artifact, error) {
 }
 
 // lowering holds what the lowerings of one policy share: the egress, env
-// and assertion lists of the sandbox targets are worked out once.
+// and assertion lists of the sandbox targets are worked out once. Each
+// lowering fills a new (zero) Artifact.
 type lowering struct {
 	p    *Policy
 	prov Provenance
@@ -230,8 +231,8 @@ func (l *lowering) sandbox(a *Artifact, target string) {
 			l.assertions[i] = AssertionOut{ID: as.ID, Description: as.Desc}
 		}
 	}
-	*a = Artifact{Target: target, Provenance: l.prov, Egress: l.egress,
-		EnvInjections: l.env, Assertions: l.assertions}
+	// a is new: set only what is not zero.
+	a.Target, a.Provenance, a.Egress, a.EnvInjections, a.Assertions = target, l.prov, l.egress, l.env, l.assertions
 }
 
 func (p *Policy) hasIPC(ep string) bool {

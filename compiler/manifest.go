@@ -124,7 +124,7 @@ func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch, lower bool
 	tools := root.Get("tools")
 	// Count first, so that every capability string lands in one slice,
 	// and every string in one block of a.
-	n, nb, ns := manifestRoom(root, lower)
+	n, nb, ns := manifestRoom(name, version, grammar, sc, tools, lower)
 	a.grow(nb, ns)
 	m.Name = a.str(name.Str)
 	m.Version = a.str(version.Str)
@@ -171,13 +171,13 @@ func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch, lower bool
 	return nil
 }
 
-// manifestRoom counts the capability strings of a manifest document that
-// has passed decodeManifest's first checks, and returns the room its
-// compilation needs in an arena (see capRoom).
-func manifestRoom(root *Value, lower bool) (n, nb, ns int) {
-	nb = len(root.Get("name").Str) + len(root.Get("version").Str) + hashRoom
-	if g := root.Get("grammar"); g != nil {
-		nb += len(g.Str)
+// manifestRoom counts the capability strings of a manifest document, from
+// its top-level values that have passed decodeManifest's first checks, and
+// returns the room its compilation needs in an arena (see capRoom).
+func manifestRoom(name, version, grammar, sc, tools *Value, lower bool) (n, nb, ns int) {
+	nb = len(name.Str) + len(version.Str) + hashRoom
+	if grammar != nil {
+		nb += len(grammar.Str)
 	}
 	if lower {
 		nb, ns = nb+lowerTextBase, lowerListBase
@@ -194,10 +194,10 @@ func manifestRoom(root *Value, lower bool) (n, nb, ns int) {
 			}
 		}
 	}
-	if sc := root.Get("serverCapabilities"); sc != nil && sc.Kind == Array {
+	if sc != nil && sc.Kind == Array {
 		room(sc)
 	}
-	if tools := root.Get("tools"); tools != nil && tools.Kind == Array {
+	if tools != nil && tools.Kind == Array {
 		for _, t := range tools.Items {
 			if c := t.Get("capabilities"); c != nil && c.Kind == Array {
 				room(c)

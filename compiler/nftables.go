@@ -24,7 +24,7 @@ func isIPv6(h string) bool {
 
 func (l *lowering) nftables(a *Artifact) {
 	p, ar := l.p, l.a
-	*a = Artifact{Target: TargetNftables, Filename: NftablesFilename, Provenance: l.prov}
+	a.Target, a.Filename, a.Provenance = TargetNftables, NftablesFilename, l.prov // a is new
 	unenf := 0
 	for i := range p.Net {
 		n := &p.Net[i]

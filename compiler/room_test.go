@@ -14,7 +14,8 @@ func TestRoomBounds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, nb, ns := manifestRoom(root, true)
+		get := root.Get
+		_, nb, ns := manifestRoom(get("name"), get("version"), get("grammar"), get("serverCapabilities"), get("tools"), true)
 		c := new(compiled)
 		if err := c.prepare(src, c.lowerAll); err != nil {
 			t.Fatal(err)

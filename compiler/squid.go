@@ -30,8 +30,8 @@ func anyBlockPrivate(p *Policy) bool {
 
 func (l *lowering) squid(a *Artifact) {
 	p, ar := l.p, l.a
-	*a = Artifact{Target: TargetSquid, Filename: SquidFilename, Provenance: l.prov,
-		Unenforceable: []Unenforceable{}}
+	a.Target, a.Filename, a.Provenance = TargetSquid, SquidFilename, l.prov // a is new
+	a.Unenforceable = []Unenforceable{}
 	ar.text("# " + SquidFilename + " (generated — do not edit)\n")
 	if anyBlockPrivate(p) {
 		ar.text(squidPrivate)
