@@ -57,7 +57,10 @@ func capRoom(c string) (nb, ns int) {
 	if f&roomQuery != 0 && strings.Contains(c, "nestedSandbox") {
 		ns += 4 // --dev /dev and two notes
 	}
-	kind, _, _ := strings.Cut(c, ":")
+	kind := c
+	if i := strings.IndexByte(c, ':'); i >= 0 {
+		kind = c[:i]
+	}
 	switch kind {
 	case KindFS:
 		// docker's "path:path:ro"; for a glob, a note each in bwrap and
@@ -65,7 +68,7 @@ func capRoom(c string) (nb, ns int) {
 		// docker's two, and a note each for host /tmp.
 		nb += 2 * l
 		ns += 5
-		if strings.Contains(c, ":/tmp") {
+		if path := c[strings.LastIndexByte(c, ':')+1:]; strings.HasPrefix(path, "/tmp") {
 			ns += 2
 		}
 		if f&roomGlob != 0 {

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"math/bits"
 	"net/netip"
 	"slices"
 	"strings"
@@ -46,18 +47,44 @@ type Capability struct {
 func splitCap(s string, buf []string, ar *arena) (parts []string, query string, hasQuery bool) {
 	parts = buf[:0]
 	start := 0
-	for i := 0; i < len(s); i++ {
+	for {
+		i := start + capSep(s[start:])
+		if i == len(s) {
+			return append(parts, s[start:]), "", false
+		}
 		switch s[i] {
 		case ':':
 			parts = append(parts, s[start:i])
 			start = i + 1
 		case '?':
 			return append(parts, s[start:i]), s[i+1:], true
-		case '"':
+		default: // '"'
 			return splitQuoted(s, parts, start, ar)
 		}
 	}
-	return append(parts, s[start:]), "", false
+}
+
+// capSep returns the index of the first ':', '?' or '"' in s, or len(s). It
+// looks at eight bytes at a time.
+func capSep(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		_ = w[7]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		// zeroByte can also mark a byte above one it marks rightly,
+		// never below, so the lowest mark is exact.
+		if m := zeroByte(x^(':'*ones)) | zeroByte(x^('?'*ones)) | zeroByte(x^('"'*ones)); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c == ':' || c == '?' || c == '"' {
+			break
+		}
+	}
+	return i
 }
 
 // splitQuoted goes on with splitCap from s[start:], the start of a part, now
