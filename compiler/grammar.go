@@ -136,8 +136,8 @@ func ParseCapability(cs CapString) (*Capability, error) {
 	return c, nil
 }
 
-// parseCapability parses cs into c, which the caller may take from a slice
-// of many. Text it makes (a quoted part) comes from ar and action lists
+// parseCapability parses cs into c, a zero Capability that the caller may
+// take from a slice of many. Text it makes (a quoted part) comes from ar and action lists
 // from lists, when they are not nil.
 func parseCapability(cs CapString, c *Capability, ar, lists *arena) error {
 	raw := cs.Text
@@ -147,7 +147,7 @@ func parseCapability(cs CapString, c *Capability, ar, lists *arena) error {
 	if len(parts) < 2 {
 		return errAt(pos, CodeMalformed, "expected at least <kind>:<scope>, got %s", jsQuote(raw))
 	}
-	*c = Capability{Kind: parts[0], Src: cs}
+	c.Kind, c.Src = parts[0], cs // c is zero
 	if query != "" {
 		for rest, more := query, true; more; {
 			var kv string

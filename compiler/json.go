@@ -148,12 +148,14 @@ type scratch struct {
 	mounts []Mount      // a policy's mounts, while it is lowered
 }
 
-// capSlots returns n capability slots.
+// capSlots returns n zero capability slots. sc.caps keeps their number,
+// so that reset clears only what was used.
 func (sc *scratch) capSlots(n int) []Capability {
 	if cap(sc.caps) < n {
 		sc.caps = make([]Capability, n)
 	}
-	return sc.caps[:n]
+	sc.caps = sc.caps[:n]
+	return sc.caps
 }
 
 // takeList moves the entries of *stack from index from on into a list cut
@@ -201,12 +203,12 @@ func (p *parser) reset() {
 	clear(p.keys[:p.kUsed])
 	clear(p.stack)
 	clear(p.keyStack)
-	clear(p.caps[:cap(p.caps)])
-	clear(p.mounts[:cap(p.mounts)])
+	clear(p.caps) // what capSlots and appendMounts handed out
+	clear(p.mounts)
 	// The action lists hold only constants: they need no clearing.
 	acts := p.acts.s[:0]
 	*p = parser{nodes: p.nodes, ptrs: p.ptrs, keys: p.keys, stack: p.stack[:0], keyStack: p.keyStack[:0],
-		scratch: scratch{canon: p.canon[:0], esc: p.esc[:0], caps: p.caps, mounts: p.mounts[:0], acts: arena{s: acts}}}
+		scratch: scratch{canon: p.canon[:0], esc: p.esc[:0], caps: p.caps[:0], mounts: p.mounts[:0], acts: arena{s: acts}}}
 }
 
 // parsers holds parsers for documents that are read and dropped, as
