@@ -148,8 +148,14 @@ func (a *arena) str(parts ...string) string {
 	return a.done()
 }
 
-// add appends ss to the open list.
-func (a *arena) add(ss ...string) { a.s = append(a.s, ss...) }
+// add appends ss to the open list. It appends one string at a time: each
+// store then takes the write barrier's fast path, where copying the slice
+// would take the bulk one.
+func (a *arena) add(ss ...string) {
+	for _, s := range ss {
+		a.s = append(a.s, s)
+	}
+}
 
 // list closes the open list and returns it. An empty list is empty, not
 // nil, so that it is written as [].
