@@ -150,7 +150,7 @@ func normalize(caps []Capability, srcs []CapString, p *Policy) {
 		c := &caps[ci]
 		if c.NestedSandbox {
 			p.NestedSandbox = true
-			p.NestedSrcs = append(p.NestedSrcs, c.Src)
+			p.NestedSrcs = addSrc(p.NestedSrcs, first(ci))
 		}
 		switch c.Kind {
 		case KindFS:
@@ -209,7 +209,7 @@ func normalize(caps []Capability, srcs []CapString, p *Policy) {
 			if p.Clock != "tzdata" {
 				p.Clock = c.Source
 			}
-			p.ClockSrcs = append(p.ClockSrcs, c.Src)
+			p.ClockSrcs = addSrc(p.ClockSrcs, first(ci))
 		case KindAssert:
 			i := 0
 			for i < len(p.Assert) && p.Assert[i].ID != c.ID {
@@ -242,6 +242,15 @@ func normalize(caps []Capability, srcs []CapString, p *Policy) {
 	slices.SortStableFunc(p.Exec, func(a, b NamedGrant) int { return Compare(a.Name, b.Name) })
 	slices.SortStableFunc(p.IPC, func(a, b NamedGrant) int { return Compare(a.Name, b.Name) })
 	slices.SortStableFunc(p.Assert, func(a, b Assertion) int { return Compare(a.ID, b.ID) })
+}
+
+// addSrc adds the source window src (one element) to list: the window
+// itself when list is empty.
+func addSrc(list, src []CapString) []CapString {
+	if list == nil {
+		return src
+	}
+	return append(list, src[0])
 }
 
 // addNamed adds the source window src (one element) to the grant named
