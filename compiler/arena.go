@@ -42,6 +42,28 @@ const (
 	lowerListNet  = 3
 )
 
+// lowerRoom adds up the room lowering a manifest to every target needs.
+type lowerRoom struct {
+	nb, ns int
+	net    bool
+}
+
+// add counts capability c.
+func (r *lowerRoom) add(c string) {
+	b, s := capRoom(c)
+	r.nb, r.ns = r.nb+b, r.ns+s
+	r.net = r.net || strings.HasPrefix(c, "net:")
+}
+
+// total returns the room for the capabilities counted.
+func (r *lowerRoom) total() (nb, ns int) {
+	nb, ns = r.nb+lowerTextBase, r.ns+lowerListBase
+	if r.net {
+		nb, ns = nb+lowerTextNet, ns+lowerListNet
+	}
+	return nb, ns
+}
+
 // capRoom returns what lowering capability text c adds, at most, to the
 // text (nb) and list (ns) blocks. l is the length of c, which bounds that
 // of its path, host or name.

@@ -23,6 +23,12 @@ func BenchmarkLower(b *testing.B) {
 	for i, s := range srcs {
 		rs[i], _ = Prepare(s)
 	}
+	rooms := make([]lowerRoom, len(rs))
+	for i, r := range rs {
+		for _, c := range r.Manifest.AllCaps() {
+			rooms[i].add(c.Text)
+		}
+	}
 	var sc scratch
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -31,6 +37,7 @@ func BenchmarkLower(b *testing.B) {
 		// block, sharing what they have in common.
 		c := new(compiled)
 		c.r = *rs[i%len(rs)]
+		c.a.grow(rooms[i%len(rs)].total()) // as decodeManifest does
 		c.lowerAll(&sc)
 	}
 }

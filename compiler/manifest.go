@@ -2,7 +2,6 @@ package compiler
 
 import (
 	"fmt"
-	"strings"
 )
 
 // GrammarVersion is the capability grammar this compiler implements.
@@ -179,18 +178,13 @@ func manifestRoom(name, version, grammar, sc, tools *Value, lower bool) (n, nb, 
 	if grammar != nil {
 		nb += len(grammar.Str)
 	}
-	if lower {
-		nb, ns = nb+lowerTextBase, lowerListBase
-	}
-	net := false
+	var lr lowerRoom
 	room := func(arr *Value) {
 		n += len(arr.Items)
 		for _, it := range arr.Items {
 			nb += len(it.Str)
 			if lower {
-				b, s := capRoom(it.Str)
-				nb, ns = nb+b, ns+s
-				net = net || strings.HasPrefix(it.Str, "net:")
+				lr.add(it.Str)
 			}
 		}
 	}
@@ -207,8 +201,9 @@ func manifestRoom(name, version, grammar, sc, tools *Value, lower bool) (n, nb, 
 			}
 		}
 	}
-	if net {
-		nb, ns = nb+lowerTextNet, ns+lowerListNet
+	if lower {
+		b, s := lr.total()
+		nb, ns = nb+b, ns+s
 	}
 	return n, nb, ns
 }
