@@ -69,10 +69,7 @@ func splitCap(s string, buf []string, ar *arena) (parts []string, query string, 
 func capSep(s string) int {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		w := s[i : i+8]
-		_ = w[7]
-		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		x := word(s, i)
 		// zeroByte can also mark a byte above one it marks rightly,
 		// never below, so the lowest mark is exact.
 		if m := zeroByte(x^(':'*ones)) | zeroByte(x^('?'*ones)) | zeroByte(x^('"'*ones)); m != 0 {

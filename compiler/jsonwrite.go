@@ -239,6 +239,14 @@ const (
 	highs = 0x8080808080808080
 )
 
+// word returns the eight bytes of s from i as a little-endian word.
+func word[T string | []byte](s T, i int) uint64 {
+	w := s[i : i+8]
+	_ = w[7]
+	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+}
+
 // zeroByte is non-zero when some byte of x is zero.
 func zeroByte(x uint64) uint64 { return (x - ones) & ^x & highs }
 
@@ -248,10 +256,7 @@ func zeroByte(x uint64) uint64 { return (x - ones) & ^x & highs }
 func plainPrefix[T string | []byte](s T) int {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		w := s[i : i+8]
-		_ = w[7]
-		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		x := word(s, i)
 		// The high bit of each byte below 0x20, at or above 0x80, or that
 		// is a quote or a backslash. Each term can also mark bytes above
 		// one it marks rightly, never below, so the lowest mark is exact.
