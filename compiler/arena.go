@@ -48,11 +48,56 @@ type lowerRoom struct {
 	net    bool
 }
 
-// add counts capability c.
+// add counts capability c: what lowering it adds, at most, to the text
+// (nb) and list (ns) blocks. l is the length of c, which bounds that of
+// its path, host or name.
 func (r *lowerRoom) add(c string) {
-	b, s := capRoom(c)
-	r.nb, r.ns = r.nb+b, r.ns+s
-	r.net = r.net || strings.HasPrefix(c, "net:")
+	l := len(c)
+	var f uint8
+	for i := 0; i < len(c); i++ {
+		f |= roomBytes[c[i]]
+	}
+	if f&roomQuote != 0 {
+		r.nb += l // a quoted part is copied out
+	}
+	if f&roomQuery != 0 && strings.Contains(c, "nestedSandbox") {
+		r.ns += 4 // --dev /dev and two notes
+	}
+	kind := c
+	if i := strings.IndexByte(c, ':'); i >= 0 {
+		kind = c[:i]
+	}
+	switch kind {
+	case KindFS:
+		// docker's "path:path:ro"; for a glob, a note each in bwrap and
+		// docker that quotes the path twice; bwrap's three argv entries,
+		// docker's two, and a note each for host /tmp.
+		r.nb += 2 * l
+		r.ns += 5
+		if path := c[strings.LastIndexByte(c, ':')+1:]; strings.HasPrefix(path, "/tmp") {
+			r.ns += 2
+		}
+		if f&roomGlob != 0 {
+			r.nb += 230 + 4*l
+			r.ns += 2
+		}
+	case KindNet:
+		// squid's acls, allow line and notes, and nftables' rule, note
+		// or unenforceable reason, each naming the host.
+		r.nb += 240 + 3*l
+		r.ns += 3
+		r.net = true
+	case KindExec:
+		r.nb += 64 + 2*l // a note each in bwrap and docker
+		r.ns += 2
+	case KindIPC:
+		r.nb += 80 + 2*l // a mount or a note each in bwrap and docker
+		r.ns += 8        // x11 also sets DISPLAY
+	case KindEnv:
+		r.ns += 3 // --env NAME and the env list
+	case KindClock:
+		r.ns += 10 // the zoneinfo and localtime binds
+	}
 }
 
 // total returns the room for the capabilities counted.
@@ -64,59 +109,7 @@ func (r *lowerRoom) total() (nb, ns int) {
 	return nb, ns
 }
 
-// capRoom returns what lowering capability text c adds, at most, to the
-// text (nb) and list (ns) blocks. l is the length of c, which bounds that
-// of its path, host or name.
-func capRoom(c string) (nb, ns int) {
-	l := len(c)
-	var f uint8
-	for i := 0; i < len(c); i++ {
-		f |= roomBytes[c[i]]
-	}
-	if f&roomQuote != 0 {
-		nb += l // a quoted part is copied out
-	}
-	if f&roomQuery != 0 && strings.Contains(c, "nestedSandbox") {
-		ns += 4 // --dev /dev and two notes
-	}
-	kind := c
-	if i := strings.IndexByte(c, ':'); i >= 0 {
-		kind = c[:i]
-	}
-	switch kind {
-	case KindFS:
-		// docker's "path:path:ro"; for a glob, a note each in bwrap and
-		// docker that quotes the path twice; bwrap's three argv entries,
-		// docker's two, and a note each for host /tmp.
-		nb += 2 * l
-		ns += 5
-		if path := c[strings.LastIndexByte(c, ':')+1:]; strings.HasPrefix(path, "/tmp") {
-			ns += 2
-		}
-		if f&roomGlob != 0 {
-			nb += 230 + 4*l
-			ns += 2
-		}
-	case KindNet:
-		// squid's acls, allow line and notes, and nftables' rule, note
-		// or unenforceable reason, each naming the host.
-		nb += 240 + 3*l
-		ns += 3
-	case KindExec:
-		nb += 64 + 2*l // a note each in bwrap and docker
-		ns += 2
-	case KindIPC:
-		nb += 80 + 2*l // a mount or a note each in bwrap and docker
-		ns += 8        // x11 also sets DISPLAY
-	case KindEnv:
-		ns += 3 // --env NAME and the env list
-	case KindClock:
-		ns += 10 // the zoneinfo and localtime binds
-	}
-	return nb, ns
-}
-
-// The bytes capRoom looks for.
+// The bytes lowerRoom.add looks for.
 const (
 	roomQuote = 1 << iota
 	roomQuery

@@ -134,8 +134,8 @@ func ParseCapability(cs CapString) (*Capability, error) {
 }
 
 // parseCapability parses cs into c, a zero Capability that the caller may
-// take from a slice of many. Text it makes (a quoted part) comes from ar and action lists
-// from lists, when they are not nil.
+// take from a slice of many. Text it makes (a quoted part) comes from ar,
+// and action lists from lists, when they are not nil.
 func parseCapability(cs CapString, c *Capability, ar, lists *arena) error {
 	raw := cs.Text
 	pos := cs.Pos

@@ -172,7 +172,7 @@ func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch, lower bool
 
 // manifestRoom counts the capability strings of a manifest document, from
 // its top-level values that have passed decodeManifest's first checks, and
-// returns the room its compilation needs in an arena (see capRoom).
+// returns the room its compilation needs in an arena (see lowerRoom).
 func manifestRoom(name, version, grammar, sc, tools *Value, lower bool) (n, nb, ns int) {
 	nb = len(name.Str) + len(version.Str) + hashRoom
 	if grammar != nil {

@@ -5,7 +5,7 @@ import "testing"
 // TestRoomBounds checks that the room decodeManifest reserves holds the
 // whole compilation of every conformance manifest, so that each fills one
 // text block and one list block. A failure means a lowering now writes
-// more than capRoom allows for: raise the bound.
+// more than lowerRoom.add allows for: raise the bound.
 func TestRoomBounds(t *testing.T) {
 	srcs := benchCorpus(t)
 	var spareText, spareList int
