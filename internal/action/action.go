@@ -217,12 +217,13 @@ func Main(ctx context.Context, env Env) int {
 		a.Errorf("capgate: %v", err)
 		return ExitError
 	}
-	r := &run{a: a, env: env, cfg: cfg}
+	r := &run{a: a, out: newOutputs(env.Getenv, a), env: env, cfg: cfg}
 	return r.main(ctx)
 }
 
 type run struct {
 	a   *githubactions.Action
+	out *outputs // step outputs and summary (outputs.go)
 	env Env
 	cfg Config
 	gh  *gh
@@ -366,14 +367,14 @@ func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, 
 	}
 	jsonPath := write("capgate-report.json", jr.Encode())
 	sarifPath := write("capgate.sarif", report.SARIF(res, cli.Version))
-	r.a.SetOutput("widened", strconv.FormatBool(res.Widened()))
-	r.a.SetOutput("widened-count", strconv.Itoa(res.Counts.Widened))
-	r.a.SetOutput("unenforceable-added", strconv.Itoa(res.Counts.UnenforceableAdded))
-	r.a.SetOutput("errors", strconv.Itoa(res.Counts.Errors))
-	r.a.SetOutput("approved", strconv.FormatBool(approved))
-	r.a.SetOutput("report-json", jsonPath)
-	r.a.SetOutput("sarif", sarifPath)
-	r.a.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: approvalNote(approved, r.cfg.AllowLabel)})))
+	r.out.SetOutput("widened", strconv.FormatBool(res.Widened()))
+	r.out.SetOutput("widened-count", strconv.Itoa(res.Counts.Widened))
+	r.out.SetOutput("unenforceable-added", strconv.Itoa(res.Counts.UnenforceableAdded))
+	r.out.SetOutput("errors", strconv.Itoa(res.Counts.Errors))
+	r.out.SetOutput("approved", strconv.FormatBool(approved))
+	r.out.SetOutput("report-json", jsonPath)
+	r.out.SetOutput("sarif", sarifPath)
+	r.out.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: approvalNote(approved, r.cfg.AllowLabel)})))
 }
 
 func approvalNote(approved bool, label string) string {

@@ -100,7 +100,7 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, number int, prHe
 			return err
 		}
 	}
-	r.a.SetOutput("comment-url", url)
+	r.out.SetOutput("comment-url", url)
 	return nil
 }
 
