@@ -192,7 +192,7 @@ func (rn *runner) run(t *testing.T, img string, r repo, fileCommandsMode string)
 		"GITHUB_OUTPUT": "/github/file_commands/" + rn.output, "GITHUB_STEP_SUMMARY": "/github/file_commands/" + rn.summary,
 		"GITHUB_ENV": "/github/file_commands/set_env_0b8e", "GITHUB_PATH": "/github/file_commands/add_path_0b8e",
 		"GITHUB_STATE": "/github/file_commands/save_state_0b8e",
-		"GITHUB_SHA": r.head, "GITHUB_REPOSITORY": "octo/servers", "GITHUB_API_URL": "http://127.0.0.1:9/api/v3",
+		"GITHUB_SHA":   r.head, "GITHUB_REPOSITORY": "octo/servers", "GITHUB_API_URL": "http://127.0.0.1:9/api/v3",
 		"INPUT_GITHUB-TOKEN": "ghs_containertoken", "INPUT_MANIFESTS": "**/capgate.json\n**/*.capgate.json",
 		"INPUT_FAIL-ON": "widened,error", "INPUT_COMMENT": "off", "INPUT_COMMENT-WHEN": "changes",
 		"INPUT_ALLOW-LABEL": "capgate:approve-widening", "INPUT_WORKING-DIRECTORY": ".", "INPUT_KEY": "default", "INPUT_MODE": "full",
