@@ -71,7 +71,11 @@ func image(t *testing.T) string {
 	for _, m := range regexp.MustCompile(`(?m)^USER (\S+)$`).FindAllSubmatch(final, -1) {
 		changes = append(changes, "USER "+string(m[1]))
 	}
-	return r.Import(changes...)
+	ref := r.Import(changes...)
+	if out, err := podmantest.Command("image", "inspect", "--format", "{{.Size}}", ref).Output(); err == nil {
+		t.Logf("image size: %s bytes", strings.TrimSpace(string(out)))
+	}
+	return ref
 }
 
 // repo is an origin with the bundled examples' base and head as two
