@@ -38,11 +38,11 @@ func versionFrom(bi *debug.BuildInfo, ok bool) string {
 			}
 		}
 		if len(rev) >= 12 {
-			return "dev-" + rev[:12] + dirty
+			return "commit-" + rev[:12] + dirty
 		}
 	}
 	if a := strings.TrimSpace(archived); len(a) == 40 && !strings.HasPrefix(a, "$") {
-		return "dev-" + a[:12]
+		return "commit-" + a[:12]
 	}
 	return "dev"
 }
