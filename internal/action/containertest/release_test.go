@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -47,5 +48,40 @@ func TestReleaseRewritesActionYML(t *testing.T) {
 	got, _ := os.ReadFile(filepath.Join(dir, "action.yml"))
 	if !strings.Contains(string(got), "runs:\n  using: docker\n  image: docker://"+img+"\n") || strings.Contains(string(got), "Dockerfile\n") {
 		t.Errorf("rewritten action.yml:\n%s", got)
+	}
+}
+
+// GitHub's rules for a container action's Dockerfile, and this project's:
+// base images pinned by digest; in the final stage no USER (the runner's
+// files belong to the runner's uid; GitHub: "Docker actions must be run by
+// the default Docker user (root)"), no WORKDIR (the runner sets --workdir),
+// and an absolute ENTRYPOINT in exec form.
+func TestDockerfileRules(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(root, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	df := string(b)
+	pinned := regexp.MustCompile(`^FROM \S+@sha256:[0-9a-f]{64}( AS \w+)?$`)
+	froms := 0
+	for _, line := range strings.Split(df, "\n") {
+		if strings.HasPrefix(line, "FROM ") {
+			froms++
+			if !pinned.MatchString(line) {
+				t.Errorf("base image not pinned by digest: %s", line)
+			}
+		}
+	}
+	if froms == 0 {
+		t.Fatal("no FROM line")
+	}
+	final := df[strings.LastIndex(df, "\nFROM "):]
+	for _, bad := range []string{"\nUSER ", "\nWORKDIR "} {
+		if strings.Contains(final, bad) {
+			t.Errorf("the final stage has %s", strings.TrimSpace(bad))
+		}
+	}
+	if !regexp.MustCompile(`\nENTRYPOINT \["/[^"]+"\]\n`).MatchString(final) {
+		t.Errorf("the final stage has no absolute ENTRYPOINT in exec form")
 	}
 }
