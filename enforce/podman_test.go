@@ -53,10 +53,10 @@ type volume struct {
 	file      bool
 }
 
-func newDockerRun(t *testing.T, r *compiler.Result) *dockerRun {
+func newDockerRun(t *testing.T, r *compiler.Result, image string) *dockerRun {
 	t.Helper()
 	a := r.Artifacts.Get(compiler.TargetDocker)
-	d := &dockerRun{art: a, image: probeImage(t), hostRoot: filepath.Join(t.TempDir(), "host")}
+	d := &dockerRun{art: a, image: image, hostRoot: filepath.Join(t.TempDir(), "host")}
 	for i := 0; i < len(a.Argv); i++ {
 		arg := a.Argv[i]
 		if arg == "--rm" {
@@ -240,7 +240,7 @@ func (d *dockerRun) mustHold(t *testing.T, f facts) {
 // DVMCP challenge 3 under docker: the public file is readable, the private
 // one next to it is not there, and nothing is writable.
 func TestPodmanChallenge3(t *testing.T) {
-	d := newDockerRun(t, compileFile(t, conformanceManifest("dvmcp-challenge3-excessive-permission")))
+	d := newDockerRun(t, compileFile(t, conformanceManifest("dvmcp-challenge3-excessive-permission")), probeImage(t))
 	makeTree(t, map[string]string{
 		d.hostRoot + "/tmp/dvmcp_challenge3/public/welcome.txt":            "public notes\n",
 		d.hostRoot + "/tmp/dvmcp_challenge3/private/employee_salaries.txt": "CEO: 1,000,000\n",
@@ -262,7 +262,7 @@ func TestPodmanChallenge3(t *testing.T) {
 
 // DVMCP challenge 8: the logs and nothing else.
 func TestPodmanChallenge8(t *testing.T) {
-	d := newDockerRun(t, compileFile(t, conformanceManifest("dvmcp-challenge8-code-execution")))
+	d := newDockerRun(t, compileFile(t, conformanceManifest("dvmcp-challenge8-code-execution")), probeImage(t))
 	makeTree(t, map[string]string{
 		d.hostRoot + "/tmp/dvmcp_challenge8/logs/app.log":    "INFO started\n",
 		d.hostRoot + "/tmp/dvmcp_challenge8/secrets/key.txt": "sk-live\n",
@@ -289,6 +289,7 @@ func TestPodmanBundled(t *testing.T) {
 	if len(paths) < 25 {
 		t.Fatalf("found %d manifests", len(paths))
 	}
+	img := probeImage(t)
 	// Many of these emit the same argv; each distinct one runs once.
 	seen := map[string]bool{}
 	for _, p := range paths {
@@ -299,7 +300,8 @@ func TestPodmanBundled(t *testing.T) {
 		}
 		seen[key] = true
 		t.Run(strings.TrimPrefix(p, "../"), func(t *testing.T) {
-			d := newDockerRun(t, compileFile(t, p))
+			t.Parallel()
+			d := newDockerRun(t, compileFile(t, p), img)
 			if !slices.Contains(d.argv, "--network") {
 				d.argv = append(d.argv, "--network", "none")
 			}
@@ -314,7 +316,7 @@ func TestPodmanFlagsHold(t *testing.T) {
 	dir := t.TempDir()
 	r := compileText(t, `{"name": "modes", "version": "1", "tools": [{"name": "t", "capabilities": [
 		"fs:read:`+dir+`/ro/", "fs:read,write:`+dir+`/rw/", "env:inject:API_TOKEN", "env:read:LANG_HINT"]}]}`)
-	d := newDockerRun(t, r)
+	d := newDockerRun(t, r, probeImage(t))
 	makeTree(t, map[string]string{d.hostRoot + dir + "/ro/file.txt": "ro\n", d.hostRoot + dir + "/other/x.txt": "not granted\n"})
 	f := d.probe(t, `echo "@ro $(cat `+dir+`/ro/file.txt)"`, `cat `+dir+`/other/x.txt 2>&1 | sed 's/^/@other /'`)
 	d.mustHold(t, f)
