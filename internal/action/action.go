@@ -346,6 +346,7 @@ func ensureCommit(ctx context.Context, dir, rev string) error {
 	}
 	cmd := exec.CommandContext(ctx, "git", "-C", dir, "fetch", "--no-tags", "--quiet", "--depth=1", "origin", rev)
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
+	asOwnerOf(cmd, dir) // outputs.go
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("commit %s is not in the clone and could not be fetched: %s", rev, strings.TrimSpace(string(out)))
 	}
@@ -363,6 +364,7 @@ func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, 
 			r.a.Warningf("capgate: cannot write %s: %v", name, err)
 			return ""
 		}
+		chownToOwnerOf(p, ws) // outputs.go
 		return name
 	}
 	jsonPath := write("capgate-report.json", jr.Encode())

@@ -4,7 +4,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"os/exec"
 	"strings"
+	"syscall"
 
 	"github.com/sethvargo/go-githubactions"
 )
@@ -76,5 +78,40 @@ func delimiter(value string) string {
 		if !strings.Contains(value, d) {
 			return d
 		}
+	}
+}
+
+// foreignOwner returns the owner of dir when this process runs as root and
+// dir belongs to someone else: in a container action the workspace belongs
+// to the runner's user, and a file or git object that root leaves there
+// (FETCH_HEAD, a loose object directory, a report) cannot be rewritten by
+// that user's later steps, or by the next checkout on a self-hosted runner
+// that keeps its workspace.
+func foreignOwner(dir string) (uid, gid uint32, ok bool) {
+	if os.Geteuid() != 0 {
+		return 0, 0, false
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return 0, 0, false
+	}
+	sys, isUnix := st.Sys().(*syscall.Stat_t)
+	if !isUnix || sys.Uid == 0 {
+		return 0, 0, false
+	}
+	return sys.Uid, sys.Gid, true
+}
+
+// asOwnerOf makes cmd run as the owner of dir (see foreignOwner).
+func asOwnerOf(cmd *exec.Cmd, dir string) {
+	if uid, gid, ok := foreignOwner(dir); ok {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: gid}}
+	}
+}
+
+// chownToOwnerOf gives path to the owner of dir (see foreignOwner).
+func chownToOwnerOf(path, dir string) {
+	if uid, gid, ok := foreignOwner(dir); ok {
+		_ = os.Chown(path, int(uid), int(gid)) // best effort: the file is written either way
 	}
 }

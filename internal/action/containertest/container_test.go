@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -177,6 +178,26 @@ func newRunner(t *testing.T, r repo, uid, depth int) *runner {
 	return rn
 }
 
+// notOwnedBy lists the paths under dir whose owner is not uid.
+func notOwnedBy(t *testing.T, dir string, uid int) []string {
+	t.Helper()
+	var out []string
+	err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != uid {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, fmt.Sprintf("%s (uid %d)", rel, st.Uid))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 type result struct {
 	code            int
 	log             string
@@ -323,6 +344,12 @@ func TestActionImageAsTheRunnerRunsIt(t *testing.T) {
 			}
 			if !strings.Contains(res.summary, "capgate: this change widens what servers may reach") {
 				t.Errorf("step summary:\n%s", res.summary)
+			}
+			// What the action leaves in the workspace (reports, FETCH_HEAD,
+			// fetched objects) belongs to the workspace's owner, so that the
+			// runner's later steps and the next checkout can rewrite it.
+			if foreign := notOwnedBy(t, rn.ws, tc.uid); len(foreign) > 0 {
+				t.Errorf("left in the workspace owned by another uid than %d: %v", tc.uid, foreign)
 			}
 			if !strings.Contains(res.log, "::error::capgate: ") {
 				t.Errorf("no error annotation for the verdict:\n%s", res.log)
