@@ -205,7 +205,7 @@ func lintJSON(all []finding) []byte {
 		all = []finding{}
 	}
 	b, _ := json.MarshalIndent(struct {
-		Findings []finding `json:"findings"`
+		Findings []finding  `json:"findings"`
 		Counts   lintCounts `json:"counts"`
 	}{all, count(all)}, "", "  ")
 	return append(b, '\n')
