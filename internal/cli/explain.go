@@ -57,8 +57,6 @@ func explain(src []byte, ce *compiler.Error, capText string) (compiler.Pos, stri
 		return shapeHint(src, ce)
 	case compiler.CodeGrammarMismatch:
 		return pos, fmt.Sprintf("this compiler implements grammar %q; remove \"grammar\" or set it to %q", compiler.GrammarVersion, compiler.GrammarVersion)
-	case compiler.CodeAdapterUnsupported:
-		return pos, "squid and nftables enforce only net (and carry assert); compile the other kinds with --target bwrap or docker, or pass --permissive"
 	case compiler.CodeUnsafe:
 		return pos, "capgate refuses values that would inject into or break an emitted config; see docs/unsafe-values.md"
 	}
