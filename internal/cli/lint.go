@@ -284,14 +284,20 @@ func lintSARIF(all []finding) []byte {
 		InformationURI string `json:"informationUri"`
 		Rules          []rule `json:"rules"`
 	}
-	log := map[string]any{
-		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-		"version": "2.1.0",
-		"runs": []any{map[string]any{
-			"tool":    map[string]any{"driver": driver{"capgate", Version, "https://github.com/razukc/capgate-action", rules}},
-			"results": results,
-		}},
+	type run struct {
+		Tool struct {
+			Driver driver `json:"driver"`
+		} `json:"tool"`
+		Results []result `json:"results"`
 	}
+	var r run
+	r.Tool.Driver = driver{"capgate", Version, "https://github.com/razukc/capgate-action", rules}
+	r.Results = results
+	log := struct {
+		Schema  string `json:"$schema"`
+		Version string `json:"version"`
+		Runs    []run  `json:"runs"`
+	}{"https://json.schemastore.org/sarif-2.1.0.json", "2.1.0", []run{r}}
 	b, _ := json.MarshalIndent(log, "", "  ")
 	return append(b, '\n')
 }
