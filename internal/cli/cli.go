@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/razukc/capgate-action/internal/version"
+	"github.com/razukc/capgate-action/lint"
 )
 
 // Exit codes. They follow capgate's CLI: 3 when a manifest cannot be read or
@@ -62,7 +63,7 @@ func (c *Command) Main(args []string) int {
 		return c.run(cmd.name, args[1:])
 	}
 	fmt.Fprintf(c.Stderr, "capgate: unknown command %q\n", sanitize(args[0]))
-	if s := suggest(args[0], commandNames()); s != "" {
+	if s := lint.Suggest(args[0], commandNames()); s != "" {
 		fmt.Fprintf(c.Stderr, "Did you mean %q?\n", s)
 	}
 	fmt.Fprintln(c.Stderr, "Run 'capgate help' for usage.")

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/lint"
 )
 
 // This file adds to the compiler's errors what a person needs to fix them:
@@ -114,8 +115,8 @@ func shapeHint(src []byte, ce *compiler.Error) (compiler.Pos, string) {
 		if slices.Contains(keys, k) {
 			continue
 		}
-		if s := suggest(k, []string{key}); s != "" {
-			return keyPos(src, obj.Items[i].Pos), fmt.Sprintf("unknown key %q: did you mean %q?", sanitize(k), s)
+		if s := lint.Suggest(k, []string{key}); s != "" {
+			return lint.KeyPos(src, obj.Items[i].Pos), fmt.Sprintf("unknown key %q: did you mean %q?", sanitize(k), s)
 		}
 	}
 	return ce.Pos, fmt.Sprintf("%q is missing; %s", key, shapeExample(detail))
@@ -131,48 +132,6 @@ func shapeExample(detail string) string {
 	return `a manifest is {"name": "...", "version": "...", "tools": [{"name": "...", "capabilities": [...]}]}`
 }
 
-// keyPos finds the opening quote of the key whose value starts at vpos:
-// back over blanks, the colon, blanks and the quoted key.
-func keyPos(src []byte, vpos compiler.Pos) compiler.Pos {
-	i := vpos.Offset - 1
-	skip := func() {
-		for i >= 0 && strings.IndexByte(" \t\r\n", src[i]) >= 0 {
-			i--
-		}
-	}
-	skip()
-	if i < 0 || src[i] != ':' {
-		return vpos
-	}
-	i--
-	skip()
-	if i < 0 || src[i] != '"' {
-		return vpos
-	}
-	for i--; i >= 0; i-- {
-		if src[i] == '"' {
-			bs := 0
-			for j := i - 1; j >= 0 && src[j] == '\\'; j-- {
-				bs++
-			}
-			if bs%2 == 0 {
-				break
-			}
-		}
-	}
-	if i < 0 {
-		return vpos
-	}
-	return posAt(src, i)
-}
-
-// posAt is the line and column (in runes) of byte offset off.
-func posAt(src []byte, off int) compiler.Pos {
-	line := 1 + bytes.Count(src[:off], []byte("\n"))
-	start := bytes.LastIndexByte(src[:off], '\n') + 1
-	return compiler.Pos{Offset: off, Line: line, Col: 1 + utf8.RuneCount(src[start:off])}
-}
-
 // capHint explains an error in the capability string text.
 func capHint(code, text string) string {
 	parts := strings.Split(text, ":")
@@ -180,7 +139,7 @@ func capHint(code, text string) string {
 	switch code {
 	case compiler.CodeUnknownKind:
 		h := "valid kinds: " + strings.Join(kinds, ", ")
-		if s := suggest(kind, kinds); s != "" {
+		if s := lint.Suggest(kind, kinds); s != "" {
 			return fmt.Sprintf("did you mean %q? %s", s, h)
 		}
 		return h
@@ -202,7 +161,7 @@ func capHint(code, text string) string {
 				if joined := splitJoined(a, allowed); joined != "" {
 					return fmt.Sprintf("did you mean %q? %s", joined, h)
 				}
-				if s := suggest(a, allowed); s != "" {
+				if s := lint.Suggest(a, allowed); s != "" {
 					return fmt.Sprintf("did you mean %q? %s", s, h)
 				}
 			}
@@ -293,54 +252,6 @@ func upperSnake(s string) string {
 		out = "_" + out
 	}
 	return out
-}
-
-// suggest returns the candidate closest to s when it is close enough to be
-// a likely typo: within an edit distance of about a third of its length, or
-// one a prefix of the other. Long input is not compared: a typo is short.
-func suggest(s string, candidates []string) string {
-	if s == "" || len(s) > 64 {
-		return ""
-	}
-	best, bestD := "", 1<<30
-	for _, c := range candidates {
-		d := editDistance(strings.ToLower(s), strings.ToLower(c))
-		limit := max(1, min(len(s), len(c))/3)
-		if d > limit && !(len(s) >= 3 && (strings.HasPrefix(s, c) || strings.HasPrefix(c, s))) {
-			continue
-		}
-		if d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the optimal string alignment distance of a and b, in
-// bytes: Levenshtein's, with a swap of two neighbours ("lnit") as one edit.
-func editDistance(a, b string) int {
-	rows := make([][]int, len(a)+1)
-	for i := range rows {
-		rows[i] = make([]int, len(b)+1)
-		rows[i][0] = i
-	}
-	for j := range rows[0] {
-		rows[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d := min(rows[i-1][j]+1, rows[i][j-1]+1, rows[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d = min(d, rows[i-2][j-2]+1)
-			}
-			rows[i][j] = d
-		}
-	}
-	return rows[len(a)][len(b)]
 }
 
 // sanitize makes text from a manifest safe for one terminal line: control

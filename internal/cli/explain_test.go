@@ -1,10 +1,10 @@
 package cli
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/lint"
 )
 
 func TestSanitize(t *testing.T) {
@@ -18,44 +18,6 @@ func TestSanitize(t *testing.T) {
 	} {
 		if got := sanitize(tc.in); got != tc.want {
 			t.Errorf("sanitize(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestSuggest(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		from []string
-		want string
-	}{
-		{"network", kinds, "net"},
-		{"nte", kinds, "net"},
-		{"exe", kinds, "exec"},
-		{"disk", kinds, ""},
-		{"conect", kindActions["net"], "connect"},
-		{"raed", kindActions["fs"], "read"},
-		{"tool", manifestKeys, "tools"},
-		{"Tools", manifestKeys, "tools"},
-		{"capability", toolKeys, "capabilities"},
-		{"description", toolKeys, ""},
-		{"lnit", commandNames(), "lint"},
-		{strings.Repeat("a", 65), kinds, ""},
-	} {
-		if got := suggest(tc.in, tc.from); got != tc.want {
-			t.Errorf("suggest(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestEditDistance(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"a", "", 1}, {"kitten", "sitting", 3}, {"lnit", "lint", 1}, {"net", "network", 4},
-	} {
-		if got := editDistance(tc.a, tc.b); got != tc.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
 	}
 }
@@ -81,7 +43,7 @@ func TestKeyPos(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pos := keyPos(src, root.Items[len(root.Items)-1].Pos)
+		pos := lint.KeyPos(src, root.Items[len(root.Items)-1].Pos)
 		if pos.Line != tc.line || pos.Col != tc.col {
 			t.Errorf("%s: key at %d:%d, want %d:%d (error %v)", tc.src, pos.Line, pos.Col, tc.line, tc.col, ce)
 		}

@@ -160,7 +160,7 @@ func lintManifest(name string, src []byte) []finding {
 			}
 		}
 	}
-	for _, f := range lint.Manifest(m) {
+	for _, f := range append(lint.Manifest(m), lint.Keys(src)...) {
 		out = append(out, finding{Path: name, Line: f.Pos.Line, Column: f.Pos.Col, offset: f.Pos.Offset,
 			Severity: severityWarning, Rule: f.Rule, Message: f.Message})
 	}
