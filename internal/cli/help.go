@@ -38,9 +38,11 @@ compatible with capgate's own CLI. --target egress is strict: a manifest with
 any kind but net and assert fails with ADAPTER_UNSUPPORTED unless --permissive.
 
 With --out-dir, compile every manifest found under the PATHs (files or
-directories, default .) and write one file per manifest and target to DIR:
-DIR/<manifest path>/<target>.json, byte-stable, so the compiled policies can be
-committed and reviewed. capgate verify checks them.`,
+directories, default .) and write one file per manifest and target to DIR,
+byte-stable, so the compiled policies can be committed and reviewed:
+servers/gh/capgate.json gives DIR/servers/gh/capgate.bwrap.json, .docker.json,
+.squid.json and .nftables.json. Stale artifact files are removed; nothing is
+written when a manifest does not compile. capgate verify checks DIR.`,
 		examples: []string{
 			"capgate compile servers/github/capgate.json --pretty",
 			"capgate compile --target egress --egress-target nftables net.capgate.json",
