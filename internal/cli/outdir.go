@@ -112,6 +112,14 @@ func exitFor(err error) int {
 	return ExitOK
 }
 
+// notArtifact stands for the content of a file that is not read; it
+// equals no artifact, which always ends in a newline.
+var notArtifact = []byte{}
+
+// maxArtifactBytes bounds the files verify reads: an artifact is a few
+// kilobytes per capability of a manifest of at most 1 MiB.
+const maxArtifactBytes = 64 << 20
+
 // existing lists the artifact files under dir, by slash-separated path
 // relative to it. A missing dir is empty.
 func existing(dir string) (map[string][]byte, error) {
@@ -129,6 +137,16 @@ func existing(dir string) (map[string][]byte, error) {
 		rel, err := filepath.Rel(dir, p)
 		if err != nil {
 			return err
+		}
+		// A symbolic link or other special file is never read (it could
+		// point at /dev/zero or outside the tree): it is stale or extra.
+		// So is a file far larger than any artifact.
+		out[filepath.ToSlash(rel)] = notArtifact
+		if !e.Type().IsRegular() {
+			return nil
+		}
+		if st, err := e.Info(); err != nil || st.Size() > maxArtifactBytes {
+			return nil
 		}
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -170,16 +188,28 @@ func writeOutDir(dir string, want map[string][]byte) error {
 	if err != nil {
 		return err
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return err
+	}
 	for _, d := range compare(want, have) {
 		p := filepath.Join(dir, filepath.FromSlash(d.Path))
+		// Remove first, so that a symbolic link is replaced, never
+		// written through.
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
 		if d.State == DriftExtra {
-			if err := os.Remove(p); err != nil {
-				return err
-			}
 			continue
 		}
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
+		}
+		if real, err := filepath.EvalSymlinks(filepath.Dir(p)); err != nil || !strings.HasPrefix(real+string(filepath.Separator), root+string(filepath.Separator)) {
+			return fmt.Errorf("%s: refusing to write through a symbolic link out of %s", d.Path, dir)
 		}
 		if err := os.WriteFile(p, want[d.Path], 0o644); err != nil {
 			return err
