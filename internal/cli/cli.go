@@ -1,5 +1,6 @@
-// Package cli is the capgate command line: compile, lint and diff. main
-// packages wrap Command so that everything here runs in-process in tests.
+// Package cli is the capgate command line: compile, lint, diff, verify,
+// version, completion and help. main packages wrap Command so that
+// everything here runs in-process in tests.
 package cli
 
 import (
@@ -15,8 +16,9 @@ import (
 )
 
 // Exit codes. They follow capgate's CLI: 3 when a manifest cannot be read or
-// parsed, 4 for a compilation error; diff and lint use 1 for "found what
-// you asked to fail on".
+// parsed, 4 for a compilation error; diff, lint and verify use 1 for "found
+// what you asked to fail on", and lint 2 for a manifest that does not
+// compile. Each command's help lists its own.
 const (
 	ExitOK      = 0
 	ExitFail    = 1
@@ -62,7 +64,7 @@ func (c *Command) Main(args []string) int {
 	if cmd := lookup(args[0]); cmd != nil {
 		return c.run(cmd.name, args[1:])
 	}
-	fmt.Fprintf(c.Stderr, "capgate: unknown command %q\n", sanitize(args[0]))
+	fmt.Fprintf(c.Stderr, "capgate: unknown command %q\n", args[0])
 	if s := lint.Suggest(args[0], commandNames()); s != "" {
 		fmt.Fprintf(c.Stderr, "Did you mean %q?\n", s)
 	}

@@ -34,11 +34,11 @@ func (c *Command) compile(args []string) int {
 	switch *target {
 	case "bwrap", "docker", "egress", "all":
 	default:
-		fmt.Fprintf(c.Stderr, "capgate: unknown --target %q (want bwrap, docker, egress or all)\n", sanitize(*target))
+		fmt.Fprintf(c.Stderr, "capgate: unknown --target %q (want bwrap, docker, egress or all)\n", *target)
 		return ExitUsage
 	}
 	if *egressTarget != "squid" && *egressTarget != "nftables" {
-		fmt.Fprintf(c.Stderr, "capgate: unknown --egress-target %q (want squid or nftables)\n", sanitize(*egressTarget))
+		fmt.Fprintf(c.Stderr, "capgate: unknown --egress-target %q (want squid or nftables)\n", *egressTarget)
 		return ExitUsage
 	}
 	name := pos[0]

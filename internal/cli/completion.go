@@ -40,7 +40,7 @@ func (c *Command) completion(args []string) int {
 	case "fish":
 		script = fishCompletion()
 	default:
-		fmt.Fprintf(c.Stderr, "capgate: unknown shell %q (want bash, zsh or fish)\n", sanitize(pos[0]))
+		fmt.Fprintf(c.Stderr, "capgate: unknown shell %q (want bash, zsh or fish)\n", pos[0])
 		return ExitUsage
 	}
 	fmt.Fprint(c.Stdout, script)

@@ -116,7 +116,7 @@ func shapeHint(src []byte, ce *compiler.Error) (compiler.Pos, string) {
 			continue
 		}
 		if s := lint.Suggest(k, []string{key}); s != "" {
-			return lint.KeyPos(src, obj.Items[i].Pos), fmt.Sprintf("unknown key %q: did you mean %q?", sanitize(k), s)
+			return lint.KeyPos(src, obj.Items[i].Pos), fmt.Sprintf("unknown key %q: did you mean %q?", k, s)
 		}
 	}
 	return ce.Pos, fmt.Sprintf("%q is missing; %s", key, shapeExample(detail))
@@ -169,12 +169,12 @@ func capHint(code, text string) string {
 		return h
 	case compiler.CodeNetPort:
 		if len(parts) > 3 && strings.HasPrefix(parts[3], "//") {
-			return fmt.Sprintf("%q is a URL; net takes a host and a port, not a URL: write net:connect:%s", sanitize(strings.Join(parts[2:], ":")), urlHostPort(parts[2], strings.Join(parts[3:], ":")))
+			return fmt.Sprintf("%q is a URL; net takes a host and a port, not a URL: write net:connect:%s", strings.Join(parts[2:], ":"), urlHostPort(parts[2], strings.Join(parts[3:], ":")))
 		}
 		return "a port is a whole number from 1 to 65535; leave it out to allow any port"
 	case compiler.CodeNetShape:
 		if len(parts) > 3 && strings.HasPrefix(parts[3], "//") {
-			return fmt.Sprintf("%q is a URL; net takes a host and a port, not a URL: write net:connect:%s", sanitize(strings.Join(parts[2:], ":")), urlHostPort(parts[2], strings.Join(parts[3:], ":")))
+			return fmt.Sprintf("%q is a URL; net takes a host and a port, not a URL: write net:connect:%s", strings.Join(parts[2:], ":"), urlHostPort(parts[2], strings.Join(parts[3:], ":")))
 		}
 		return kindShapes[compiler.KindNet]
 	case compiler.CodeFSRelative:

@@ -67,7 +67,7 @@ func (c *Command) lint(args []string) int {
 	switch *format {
 	case "text", "json", "sarif":
 	default:
-		fmt.Fprintf(c.Stderr, "capgate: unknown --format %q (want text, json or sarif)\n", sanitize(*format))
+		fmt.Fprintf(c.Stderr, "capgate: unknown --format %q (want text, json or sarif)\n", *format)
 		return ExitUsage
 	}
 	inputs, err := c.discover(pos, patterns)
