@@ -13,14 +13,14 @@
 FROM golang:1.26-alpine@sha256:51a7c389a5ddaf82f527191a1e9bff9928655130a44e4975dd1d7e0acf59f1ae AS build
 # VERSION is the release tag (the release workflow passes it). Without it
 # the binary names itself from the source archive's commit
-# (internal/cli/version.go), as when the runner builds this file for @main.
+# (internal/version), as when the runner builds this file for @main.
 ARG VERSION=
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN ldflags="-s -w"; \
-    if [ -n "$VERSION" ]; then ldflags="$ldflags -X github.com/razukc/capgate-action/internal/cli.Version=$VERSION"; fi; \
+    if [ -n "$VERSION" ]; then ldflags="$ldflags -X github.com/razukc/capgate-action/internal/version.version=$VERSION"; fi; \
     CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o /out/capgate-action ./cmd/capgate-action \
  && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o /out/capgate ./cmd/capgate \
  && /out/capgate version

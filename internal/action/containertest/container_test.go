@@ -41,7 +41,7 @@ func image(t *testing.T) string {
 	}
 	bin := t.TempDir()
 	for _, cmd := range []string{"capgate-action", "capgate"} {
-		c := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X github.com/razukc/capgate-action/internal/cli.Version="+version,
+		c := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X github.com/razukc/capgate-action/internal/version.version="+version,
 			"-o", filepath.Join(bin, cmd), "./cmd/"+cmd)
 		c.Dir = root
 		c.Env = append(os.Environ(), "CGO_ENABLED=0")
@@ -384,7 +384,7 @@ func TestActionImageAsTheRunnerRunsIt(t *testing.T) {
 
 	t.Run("capgate version", func(t *testing.T) {
 		out, code := podmantest.Run(t, []string{"PATH=" + os.Getenv("PATH")}, "--rm", "--network", "none", "--entrypoint", "/usr/local/bin/capgate", img, "version")
-		if code != 0 || !strings.HasPrefix(out, "capgate "+version+" ") {
+		if code != 0 || !strings.HasPrefix(out, "capgate "+version+"\n") {
 			t.Errorf("capgate version in the image: exit %d, %q", code, out)
 		}
 	})
