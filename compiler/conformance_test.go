@@ -171,6 +171,16 @@ func TestConformanceRaw(t *testing.T) {
 	}
 }
 
+func TestConformanceEdge(t *testing.T) {
+	vs := loadVectors(t, "edge.jsonl")
+	if len(vs) != 2000 {
+		t.Fatalf("read %d edge vectors, want 2000", len(vs))
+	}
+	for _, v := range vs {
+		t.Run(v.ID, func(t *testing.T) { checkVector(t, v) })
+	}
+}
+
 func TestConformanceNamed(t *testing.T) {
 	names, err := filepath.Glob(filepath.Join(confDir, "manifests", "*.json"))
 	if err != nil || len(names) != 9 {
