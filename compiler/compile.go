@@ -216,13 +216,12 @@ func (l *lowering) sandbox(a *Artifact, target string) {
 		for i, n := range p.Net {
 			l.egress[i] = EgressRule{Host: n.Host, Port: n.Port, BlockPrivate: n.BlockPrivate}
 		}
-		// Every env grant, plus DISPLAY for an x11 endpoint.
-		display := false
+		// Every env grant, plus DISPLAY for an x11 endpoint: listed
+		// twice when also granted, as capgate does.
 		for _, e := range p.Env {
 			l.a.add(e.Name)
-			display = display || e.Name == "DISPLAY"
 		}
-		if !display && p.hasIPC("x11") {
+		if p.hasIPC("x11") {
 			l.a.add("DISPLAY")
 		}
 		l.env = l.a.list()

@@ -25,6 +25,7 @@ const (
 	CodeExecShape          = "CAP_EXEC_SHAPE"
 	CodeExecPath           = "CAP_EXEC_PATH"
 	CodeIPCShape           = "CAP_IPC_SHAPE"
+	CodeClockShape         = "CAP_CLOCK_SHAPE"
 	CodeClockSource        = "CAP_CLOCK_SOURCE"
 	CodeAssertShape        = "CAP_ASSERT_SHAPE"
 	CodeUnsafe             = "CAP_UNSAFE_VALUE"

@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"net/netip"
 	"slices"
 	"strings"
 )
@@ -49,24 +48,57 @@ func (n *NetGrant) literal() (v6, ok bool) {
 }
 
 // classifyHost returns what kind of host h is, and whether capgate lets a
-// rule for it reach private addresses (blockPrivate false): loopback and
-// RFC 1918 literals, and localhost.
+// rule for it reach private addresses (blockPrivate false). capgate tests
+// the host text, not an address: "localhost" in any case, "::1", and a
+// prefix "127.", "10.", "192.168." or "172.16." to "172.31.". So
+// "127.evil.com" counts as private and "::ffff:127.0.0.1" does not.
 func classifyHost(h string) (lit uint8, private bool) {
-	if !maybeIP(h) {
-		return litName, strings.EqualFold(h, "localhost")
+	switch v6, ok := isIPLiteral(h); {
+	case !ok:
+		lit = litName
+	case v6:
+		lit = litV6
+	default:
+		lit = litV4
 	}
-	a, err := netip.ParseAddr(h)
-	if err != nil {
-		return litName, false
+	return lit, privateHost(h)
+}
+
+// isLocalhost reports whether h lowercases to "localhost" as JavaScript's
+// toLowerCase does: only ASCII letters can (strings.EqualFold would also
+// take U+017F for 's').
+func isLocalhost(h string) bool {
+	const l = "localhost"
+	if len(h) != len(l) {
+		return false
 	}
-	private = a.IsLoopback() || a.IsPrivate()
-	switch {
-	case a.Is4():
-		return litV4, private
-	case a.Is6() && a.Zone() == "":
-		return litV6, private
+	for i := 0; i < len(l); i++ {
+		if h[i]|0x20 != l[i] {
+			return false
+		}
 	}
-	return litName, private
+	return true
+}
+
+// privateHost is capgate's private-host prefix test (see classifyHost).
+func privateHost(h string) bool {
+	if isLocalhost(h) || h == "::1" {
+		return true
+	}
+	if strings.HasPrefix(h, "127.") || strings.HasPrefix(h, "10.") || strings.HasPrefix(h, "192.168.") {
+		return true
+	}
+	if rest, ok := strings.CutPrefix(h, "172."); ok && len(rest) >= 3 && rest[2] == '.' {
+		switch rest[0] {
+		case '1':
+			return rest[1] >= '6' && rest[1] <= '9'
+		case '2':
+			return rest[1] >= '0' && rest[1] <= '9'
+		case '3':
+			return rest[1] == '0' || rest[1] == '1'
+		}
+	}
+	return false
 }
 
 // EnvGrant is a normalised environment variable grant.
@@ -216,8 +248,10 @@ func normalize(caps []Capability, srcs []CapString, p *Policy) {
 				i++
 			}
 			if i == len(p.Assert) {
-				p.Assert = append(p.Assert, Assertion{ID: c.ID, Desc: c.Desc, Srcs: first(ci)[:0]})
+				p.Assert = append(p.Assert, Assertion{ID: c.ID, Srcs: first(ci)[:0]})
 			}
+			// capgate keeps an id's first position and its last description.
+			p.Assert[i].Desc = c.Desc
 			p.Assert[i].Srcs = append(p.Assert[i].Srcs, c.Src)
 		}
 	}
