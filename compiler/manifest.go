@@ -54,17 +54,18 @@ func (m *Manifest) AllCaps() []CapString { return m.all }
 // *Error with code PARSE; a shape error has code MANIFEST_SHAPE.
 func ParseManifest(src []byte) (*Manifest, error) {
 	m := new(Manifest)
-	if err := parseManifest(src, m, new(arena), false, nil); err != nil {
+	if err := parseManifest(src, m, new(arena), MaxManifestBytes, false, nil); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
-// parseManifest parses src into m, copying the text m keeps into a, where
-// it also makes room for lowering when lower is set. When then is not nil
+// parseManifest parses src, of at most limit bytes, into m, copying the
+// text m keeps into a, where it also makes room for lowering when lower is
+// set. When then is not nil
 // it runs after decoding, with the pooled scratch memory of the parse.
-func parseManifest(src []byte, m *Manifest, a *arena, lower bool, then func(*scratch) error) error {
-	if len(src) > MaxManifestBytes {
+func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower bool, then func(*scratch) error) error {
+	if len(src) > limit {
 		return &Error{Code: CodeParse, Message: fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes)}
 	}
 	err := withManifestTree(src, func(p *parser, root *Value) error {
