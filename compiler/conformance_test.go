@@ -197,7 +197,7 @@ func TestConformanceNamed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, target := range Targets {
+			for _, target := range Targets() {
 				wantB, err := os.ReadFile(filepath.Join(confDir, "expected", target, name+".json"))
 				if err != nil {
 					t.Fatal(err)

@@ -50,7 +50,7 @@ func FuzzCompile(f *testing.F) {
 			t.Fatalf("Prepare fails where Compile did not: %v", err)
 		}
 		var set ArtifactSet
-		for _, tgt := range Targets {
+		for _, tgt := range Targets() {
 			a, err := Lower(p, tgt, Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -94,7 +94,7 @@ func FuzzCapability(f *testing.F) {
 			return
 		}
 		p := Normalize([]Capability{*c})
-		for _, tgt := range Targets {
+		for _, tgt := range Targets() {
 			a, err := Lower(&Result{Policy: p, Manifest: &Manifest{}}, tgt, Options{})
 			if err != nil {
 				t.Fatal(err)

@@ -317,11 +317,12 @@ func actions(ar *arena, pos Pos, raw, kind, s string, allowed []string) ([]strin
 	if s == "" {
 		return nil, errAt(pos, CodeActionsEmpty, "%s requires actions in %s", kind, jsQuote(raw))
 	}
-	if s == allowed[0] {
-		return allowed[:1:1], nil // the common single action
-	}
 	if ar == nil {
 		ar = new(arena)
+	}
+	if s == allowed[0] {
+		ar.add(allowed[0]) // the common single action
+		return ar.list(), nil
 	}
 	for rest, more := s, true; more; {
 		var a string

@@ -9,8 +9,8 @@ import (
 const NftablesFilename = "capgate-egress.nftables"
 
 // nftPrivate is the nftables block of private ranges.
-var nftPrivate = "    ip daddr { " + strings.Join(PrivateV4, ", ") + " } drop\n" +
-	"    ip6 daddr { " + strings.Join(PrivateV6, ", ") + " } drop\n"
+var nftPrivate = "    ip daddr { " + strings.Join(privateV4[:], ", ") + " } drop\n" +
+	"    ip6 daddr { " + strings.Join(privateV6[:], ", ") + " } drop\n"
 
 // isIPv4 is capgate's dotted-quad test: four dot-separated parts of one to
 // three ASCII digits, each at most 255. Leading zeros are allowed
