@@ -162,6 +162,9 @@ func ParseCapability(cs CapString) (*Capability, error) {
 	if err := parseCapability(cs, c, nil, nil); err != nil {
 		return nil, err
 	}
+	// Actions may be a window on a package table (see actions), which
+	// the caller must not be able to change (TestNoSharedState).
+	c.Actions = slices.Clone(c.Actions)
 	return c, nil
 }
 
@@ -317,12 +320,13 @@ func actions(ar *arena, pos Pos, raw, kind, s string, allowed []string) ([]strin
 	if s == "" {
 		return nil, errAt(pos, CodeActionsEmpty, "%s requires actions in %s", kind, jsQuote(raw))
 	}
+	if s == allowed[0] {
+		// The common single action, as a window on the package's
+		// table: read-only, so ParseCapability hands out a copy.
+		return allowed[:1:1], nil
+	}
 	if ar == nil {
 		ar = new(arena)
-	}
-	if s == allowed[0] {
-		ar.add(allowed[0]) // the common single action
-		return ar.list(), nil
 	}
 	for rest, more := s, true; more; {
 		var a string

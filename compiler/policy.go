@@ -198,7 +198,19 @@ func normalize(caps []Capability, srcs []CapString, p *Policy, small int) {
 		}
 		switch c.Kind {
 		case KindFS:
-			i := find(p.FS, fsIdx, c.Path, func(g *FSGrant) bool { return g.Path == c.Path })
+			i := len(p.FS)
+			if fsIdx != nil {
+				if j, ok := fsIdx[c.Path]; ok {
+					i = j
+				}
+			} else {
+				for j := range p.FS {
+					if p.FS[j].Path == c.Path {
+						i = j
+						break
+					}
+				}
+			}
 			if i == len(p.FS) {
 				p.FS = append(p.FS, FSGrant{Path: c.Path, Srcs: first(ci)[:0]})
 				addIndex(fsIdx, c.Path, i)
@@ -219,7 +231,19 @@ func normalize(caps []Capability, srcs []CapString, p *Policy, small int) {
 			g.Srcs = append(g.Srcs, c.Src)
 		case KindNet:
 			k := netKey{c.Host, c.Port}
-			i := find(p.Net, netIdx, k, func(g *NetGrant) bool { return g.Host == c.Host && g.Port == c.Port })
+			i := len(p.Net)
+			if netIdx != nil {
+				if j, ok := netIdx[k]; ok {
+					i = j
+				}
+			} else {
+				for j := range p.Net {
+					if p.Net[j].Host == c.Host && p.Net[j].Port == c.Port {
+						i = j
+						break
+					}
+				}
+			}
 			if i == len(p.Net) {
 				lit, private := classifyHost(c.Host)
 				p.Net = append(p.Net, NetGrant{Host: c.Host, Port: c.Port, BlockPrivate: !private, Srcs: first(ci)[:0], lit: lit})
@@ -227,7 +251,19 @@ func normalize(caps []Capability, srcs []CapString, p *Policy, small int) {
 			}
 			p.Net[i].Srcs = append(p.Net[i].Srcs, c.Src)
 		case KindEnv:
-			i := find(p.Env, envIdx, c.EnvName, func(g *EnvGrant) bool { return g.Name == c.EnvName })
+			i := len(p.Env)
+			if envIdx != nil {
+				if j, ok := envIdx[c.EnvName]; ok {
+					i = j
+				}
+			} else {
+				for j := range p.Env {
+					if p.Env[j].Name == c.EnvName {
+						i = j
+						break
+					}
+				}
+			}
 			if i == len(p.Env) {
 				p.Env = append(p.Env, EnvGrant{Name: c.EnvName, Srcs: first(ci)[:0]})
 				addIndex(envIdx, c.EnvName, i)
@@ -250,7 +286,19 @@ func normalize(caps []Capability, srcs []CapString, p *Policy, small int) {
 			}
 			p.ClockSrcs = addSrc(p.ClockSrcs, first(ci))
 		case KindAssert:
-			i := find(p.Assert, assertIdx, c.ID, func(g *Assertion) bool { return g.ID == c.ID })
+			i := len(p.Assert)
+			if assertIdx != nil {
+				if j, ok := assertIdx[c.ID]; ok {
+					i = j
+				}
+			} else {
+				for j := range p.Assert {
+					if p.Assert[j].ID == c.ID {
+						i = j
+						break
+					}
+				}
+			}
 			if i == len(p.Assert) {
 				p.Assert = append(p.Assert, Assertion{ID: c.ID, Srcs: first(ci)[:0]})
 				addIndex(assertIdx, c.ID, i)
@@ -315,23 +363,6 @@ func newIndex[K comparable](n, small int) map[K]int {
 	return make(map[K]int, n)
 }
 
-// find returns the index of the grant in list with key k (by idx when it
-// is not nil, else by is), or len(list).
-func find[T any, K comparable](list []T, idx map[K]int, k K, is func(*T) bool) int {
-	if idx != nil {
-		if i, ok := idx[k]; ok {
-			return i
-		}
-		return len(list)
-	}
-	for i := range list {
-		if is(&list[i]) {
-			return i
-		}
-	}
-	return len(list)
-}
-
 // addIndex records that the grant with key k is at index i.
 func addIndex[K comparable](idx map[K]int, k K, i int) {
 	if idx != nil {
@@ -342,7 +373,19 @@ func addIndex[K comparable](idx map[K]int, k K, i int) {
 // addNamed adds the source window src (one element) to the grant named
 // name, creating it when new.
 func addNamed(list []NamedGrant, idx map[string]int, name string, src []CapString) []NamedGrant {
-	i := find(list, idx, name, func(g *NamedGrant) bool { return g.Name == name })
+	i := len(list)
+	if idx != nil {
+		if j, ok := idx[name]; ok {
+			i = j
+		}
+	} else {
+		for j := range list {
+			if list[j].Name == name {
+				i = j
+				break
+			}
+		}
+	}
 	if i == len(list) {
 		addIndex(idx, name, i)
 		list = append(list, NamedGrant{Name: name, Srcs: src})
