@@ -58,9 +58,11 @@ func compileLarge(src []byte) (*Result, error) {
 func BenchmarkCompileLarge(b *testing.B) {
 	for _, kind := range []string{KindFS, KindNet, KindEnv, KindExec, KindIPC, KindAssert} {
 		for _, n := range []int{30000, 60000} {
-			src := largeManifest(kind, n)
 			b.Run(fmt.Sprintf("%s-%d", kind, n), func(b *testing.B) {
+				src := largeManifest(kind, n)
 				b.SetBytes(int64(len(src)))
+				b.ReportAllocs()
+				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
 					if _, err := compileLarge(src); err != nil {
 						b.Fatal(err)
