@@ -6,7 +6,7 @@ import (
 )
 
 // The error codes. They are capgate's CompilationError codes, plus
-// CodeUnsafe (this port's one deliberate divergence) and CodeParse (capgate's
+// CodeUnsafe (this port's deliberate divergence) and CodeParse (capgate's
 // CLI exit 3: the text is not one JSON value).
 const (
 	CodeParse              = "PARSE"
