@@ -30,18 +30,28 @@ func TestDocs(t *testing.T) {
 			continue
 		}
 		delete(documented, r.ID)
+		var ids []string
 		var caps []string
 		for _, c := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(ex, -1) {
-			caps = append(caps, jsonString(c[1]))
+			caps = append(caps, c[1])
 		}
-		src := `{"name": "doc", "version": "1", "tools": [{"name": "t", "capabilities": [` + strings.Join(caps, ", ") + `]}]}`
-		m, err := compiler.ParseManifest([]byte(src))
-		if err != nil {
-			t.Fatalf("%s example: %v", r.ID, err)
-		}
-		var ids []string
-		for _, f := range Manifest(m) {
-			ids = append(ids, f.Rule)
+		if len(caps) == 1 && strings.HasPrefix(caps[0], "{") {
+			// A manifest-key rule: the example is a whole manifest.
+			for _, f := range Keys([]byte(caps[0])) {
+				ids = append(ids, f.Rule)
+			}
+		} else {
+			for i := range caps {
+				caps[i] = jsonString(caps[i])
+			}
+			src := `{"name": "doc", "version": "1", "tools": [{"name": "t", "capabilities": [` + strings.Join(caps, ", ") + `]}]}`
+			m, err := compiler.ParseManifest([]byte(src))
+			if err != nil {
+				t.Fatalf("%s example: %v", r.ID, err)
+			}
+			for _, f := range Manifest(m) {
+				ids = append(ids, f.Rule)
+			}
 		}
 		found := false
 		for _, id := range ids {

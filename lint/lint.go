@@ -32,7 +32,8 @@ type Rule struct {
 	Summary string
 	// Check inspects one raw capability string; c is its parse, or nil when
 	// it does not parse. nested reports whether the manifest turns on
-	// nestedSandbox anywhere.
+	// nestedSandbox anywhere. It is nil for manifest-key-typo, which looks
+	// at the manifest's keys instead (see Keys).
 	Check func(cs compiler.CapString, c *compiler.Capability, nested bool) []Finding
 	// CheckManifest, when not nil, inspects all of a manifest's
 	// capability strings at once; parsed[i] is the parse of all[i], or
@@ -48,6 +49,7 @@ var Rules = []Rule{
 	execNoDevRule,
 	ipcUnquotedRule,
 	tmpBindRule,
+	keyTypoRule,
 	privateNameRule,
 	publicAddressRule,
 	readMadeWritableRule,
