@@ -400,7 +400,7 @@ func compareAssert(b, h *compiler.Policy) []Change {
 
 func compareUnenforceable(base, head *compiler.Result) []Change {
 	var out []Change
-	for _, t := range compiler.Targets {
+	for _, t := range compiler.Targets() {
 		ha := head.Artifacts.Get(t)
 		if !ha.IsEgress() {
 			continue

@@ -33,7 +33,7 @@ func artifactText(a *compiler.Artifact) []byte {
 
 func textDiffs(base, head *compiler.Result) []TextDiff {
 	var out []TextDiff
-	for _, t := range compiler.Targets {
+	for _, t := range compiler.Targets() {
 		a, b := string(artifactText(base.Artifacts.Get(t))), string(artifactText(head.Artifacts.Get(t)))
 		if a == b {
 			continue
