@@ -86,6 +86,7 @@ func (g *Git) list(ctx context.Context, m *Matcher) ([]File, map[string][]int, e
 	}
 	all := map[string]treeEntry{}
 	var picked []treeEntry
+	var gitlinks []string
 	for _, rec := range bytes.Split(out, []byte{0}) {
 		if len(rec) == 0 {
 			continue
@@ -96,6 +97,12 @@ func (g *Git) list(ctx context.Context, m *Matcher) ([]File, map[string][]int, e
 			continue
 		}
 		f := strings.Fields(string(meta))
+		if len(f) == 4 && f[1] == "commit" && m.MayHold(string(p)) {
+			// A submodule where a manifest is, or could be: its content is
+			// not in this repository, so it cannot be judged. Fail closed.
+			gitlinks = append(gitlinks, string(p))
+			continue
+		}
 		if len(f) != 4 || f[1] != "blob" {
 			continue
 		}
@@ -106,7 +113,10 @@ func (g *Git) list(ctx context.Context, m *Matcher) ([]File, map[string][]int, e
 			picked = append(picked, e)
 		}
 	}
-	files := make([]File, len(picked))
+	files := make([]File, len(picked), len(picked)+len(gitlinks))
+	for _, p := range gitlinks {
+		files = append(files, File{Path: p, Err: fmt.Errorf("a git submodule (gitlink) is at a manifest path; its manifests cannot be read from this repository")})
+	}
 	idx := map[string][]int{}
 	for i, e := range picked {
 		files[i].Path = e.path
