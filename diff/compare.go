@@ -93,6 +93,7 @@ func (m *merger) list() []Change {
 type src struct {
 	srcs     []compiler.CapString
 	declared string // the capability as declared, when it reads otherwise
+	path     string // the declared path (cleaned), for fs grants
 }
 
 // sources maps read-back grants to the capability strings behind them.
@@ -117,16 +118,16 @@ func sourcesOf(p *compiler.Policy) *sources {
 		if m.Declared != m.Path && !strings.HasSuffix(m.Declared, "/") {
 			d = "declared as " + m.Declared
 		}
-		put(cleanPath(m.Path), src{m.Srcs, d})
+		put(cleanPath(m.Path), src{m.Srcs, d, cleanPath(m.Declared)})
 	}
 	for _, g := range p.IPC {
 		if mp := ipcMount(g.Name); mp != "" {
-			put(cleanPath(mp), src{g.Srcs, "ipc endpoint " + g.Name})
+			put(cleanPath(mp), src{g.Srcs, "ipc endpoint " + g.Name, cleanPath(mp)})
 		}
 	}
 	if p.Clock == "tzdata" {
-		put("/usr/share/zoneinfo", src{p.ClockSrcs, "clock:tzdata"})
-		put("/etc/localtime", src{p.ClockSrcs, "clock:tzdata"})
+		put("/usr/share/zoneinfo", src{p.ClockSrcs, "clock:tzdata", ""})
+		put("/etc/localtime", src{p.ClockSrcs, "clock:tzdata", ""})
 	}
 	for _, n := range p.Net {
 		k := netKey(n.Host, n.Port)
@@ -272,7 +273,12 @@ func compareMounts(bi, hi []item, bs, hs *sources) []Change {
 		if len(extra) > 0 {
 			c.Why += " (" + strings.Join(extra, "; ") + ")"
 		}
-		if why := loudItem(item{kind: kFS, key: p}); why != "" {
+		why := loudItem(item{kind: kFS, key: p})
+		if why == "" && x.path != "" && under(x.path, p) {
+			// fs:read:/srv/s/docker.sock mounts /srv/s, socket and all.
+			why = loudPath(x.path)
+		}
+		if why != "" {
 			c.Loud, c.Why = true, "HOST CONTROL: "+why+" — "+c.Why
 		}
 		out = append(out, at(c, "head", x.srcs))

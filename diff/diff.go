@@ -50,7 +50,10 @@ type Change struct {
 	Line int    `json:"line"`
 	Col  int    `json:"col"`
 	Side string `json:"side"`
-	// Loud marks a change that grants control of the host (docker.sock).
+	// Loud marks a widened change that hands the sandbox control of the
+	// host: a container-engine socket or a directory holding one, the
+	// host root, /etc, /root, a home directory, /proc, /sys, /dev, an
+	// added capability, --privileged, a host device.
 	Loud bool `json:"loud,omitempty"`
 }
 
@@ -82,13 +85,19 @@ type Problem struct {
 	Col     int    `json:"col"`
 }
 
-// Count tallies changes and errors.
+// Counts tallies changes and errors.
 type Counts struct {
+	// Loud counts the widened changes that are also loud (they are in
+	// Widened too).
+	Loud               int `json:"loud"`
 	Widened            int `json:"widened"`
 	Narrowed           int `json:"narrowed"`
 	Changed            int `json:"changed"`
 	UnenforceableAdded int `json:"unenforceable_added"`
 	Errors             int `json:"errors"`
+	// BaseErrors counts manifests whose base side did not compile, so
+	// that their head was compared with nothing.
+	BaseErrors int `json:"base_errors"`
 }
 
 // Result is the whole comparison.
@@ -327,10 +336,19 @@ func Tally(ms []ManifestDiff) (c Counts, ok bool) {
 		default:
 			ok = false
 		}
+		if m.BaseError != nil {
+			c.BaseErrors++
+		}
 		for _, ch := range m.Changes {
+			if ch.Loud && ch.Severity != Widened {
+				ok = false
+			}
 			switch ch.Severity {
 			case Widened:
 				c.Widened++
+				if ch.Loud {
+					c.Loud++
+				}
 			case Narrowed:
 				c.Narrowed++
 			case Changed:
