@@ -728,3 +728,34 @@ func compareUnenforceable(base, head *compiler.Result) []Change {
 	}
 	return out
 }
+
+// Kinds lists every change kind Compare reports.
+func Kinds() []string {
+	ks := []string{kFS, kNet, kEnv, "exec", "ipc", "clock", "nestedSandbox", "assert", "network", kIso}
+	for _, k := range setKinds {
+		if !contains(ks, k.kind) {
+			ks = append(ks, k.kind)
+		}
+	}
+	return ks
+}
+
+// CompareManifests compiles two manifests and compares them; either may be
+// nil (absent). It returns nil when either does not compile.
+func CompareManifests(base, head []byte) []Change {
+	r := func(src []byte) *compiler.Result {
+		if src == nil {
+			return compiler.Empty()
+		}
+		c, err := compiler.Compile(src)
+		if err != nil {
+			return nil
+		}
+		return c
+	}
+	b, h := r(base), r(head)
+	if b == nil || h == nil {
+		return nil
+	}
+	return Compare(b, h)
+}
