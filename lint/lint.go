@@ -41,6 +41,7 @@ var Rules = []Rule{
 	portJunkRule,
 	fsFileParentRule,
 	hostWildcardRule,
+	hostMixedScriptRule,
 	execNoDevRule,
 	ipcUnquotedRule,
 	tmpBindRule,
