@@ -37,7 +37,7 @@ func Compare(base, head *compiler.Result) []Change {
 	cs = append(cs, compareNested(base.Policy, head.Policy)...)
 	cs = append(cs, compareAssert(base.Policy, head.Policy)...)
 	cs = append(cs, compareUnenforceable(base, head)...)
-	SortChanges(cs)
+	sortChanges(cs)
 	if cs == nil {
 		cs = []Change{}
 	}
@@ -46,9 +46,9 @@ func Compare(base, head *compiler.Result) []Change {
 
 var severityRank = map[string]int{Widened: 0, UnenforceableAdded: 1, Narrowed: 2, Changed: 3}
 
-// SortChanges puts loud changes first, then the rest by severity (widened,
+// sortChanges puts loud changes first, then the rest by severity (widened,
 // unenforceable_added, narrowed, changed), keeping the order within each.
-func SortChanges(cs []Change) {
+func sortChanges(cs []Change) {
 	sort.SliceStable(cs, func(i, j int) bool {
 		if cs[i].Loud != cs[j].Loud {
 			return cs[i].Loud
@@ -353,13 +353,6 @@ func (x ruleIndex) covers(r compiler.EgressRule) bool {
 		}
 		d = d[i+1:]
 	}
-}
-
-// RuleCovers reports whether egress rule b allows everything rule h does:
-// b's host is "*" or equal ignoring case, its port is any or equal, and it
-// does not block private ranges where h does not.
-func RuleCovers(b, h compiler.EgressRule) bool {
-	return indexRules([]compiler.EgressRule{b}).covers(h)
 }
 
 // RuleString formats an egress rule as host:port with its private flag.

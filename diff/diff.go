@@ -1,6 +1,9 @@
 // Package diff compares what two versions of a set of capgate manifests let
-// a server do, judged on the compiled policies (the enforced boundary), not
-// on the manifest text.
+// a server do, judged on the boundary read back from the sandbox artifacts
+// each version compiles to (bind mounts, docker flags, squid and nftables
+// rules), paths cleaned, not on the manifest text. Changes that hand the
+// sandbox control of the host are marked loud. Every step is linear or
+// n log n, and output does not depend on timing.
 package diff
 
 import (
