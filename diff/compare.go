@@ -453,9 +453,10 @@ func compareNetwork(bi, hi []item, hs *sources) []Change {
 	default:
 		c.Severity, c.Why = Widened, "the sandbox joins another network"
 	}
+	// The first net capability of the head, by position.
 	var first []compiler.CapString
 	for _, n := range hs.net {
-		if first == nil || (len(n) > 0 && n[0].Pos.Offset < first[0].Pos.Offset) {
+		if len(n) > 0 && (first == nil || n[0].Pos.Offset < first[0].Pos.Offset) {
 			first = n
 		}
 	}

@@ -205,9 +205,9 @@ func readSides(ctx context.Context, base, head source.Side, m *source.Matcher) (
 	return bf, hf, nil
 }
 
-// compareSides compares two lists of manifest files. renames maps head
-// paths to base paths (git's rename detection); nil pairs removed and added
-// files that are byte-identical instead.
+// compareSides compares two lists of manifest files. gitRenames maps head
+// paths to base paths (git's rename detection); without any, removed and
+// added files that are byte-identical are paired instead.
 func compareSides(baseName, headName string, bf, hf []source.File, gitRenames map[string]string) *Result {
 	baseBy := make(map[string]*source.File, len(bf))
 	for i := range bf {
@@ -226,7 +226,7 @@ func compareSides(baseName, headName string, bf, hf []source.File, gitRenames ma
 	// Without git's rename data, pair a removed and an added file that are
 	// byte-identical: removed files are indexed by content, so this is
 	// linear (5,000 added manifests used to take 5,000 × 5,000 compares).
-	if gitRenames == nil {
+	if len(gitRenames) == 0 {
 		removed := map[string][]string{}
 		for _, b := range bf {
 			if !headBy[b.Path] && b.Err == nil {
