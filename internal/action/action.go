@@ -60,6 +60,9 @@ type Config struct {
 	Key         string
 	Mode        string // full, analyze, post
 	Report      string // post mode: the report file to post
+	// VerifyOutDir is the drift check's directory of compiled policies,
+	// relative to WorkDir; "" turns the check off.
+	VerifyOutDir string
 }
 
 var keyRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
@@ -83,6 +86,7 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 		Mode:        in("mode", "full"),
 		Report:      in("report", ""),
 	}
+	c.VerifyOutDir = in("verify-out-dir", "")
 	for _, l := range strings.Split(a.GetInput("manifests"), "\n") {
 		if l = strings.TrimSpace(l); l != "" {
 			c.Manifests = append(c.Manifests, l)
@@ -233,6 +237,8 @@ type run struct {
 	env Env
 	cfg Config
 	gh  *gh
+	// drift is the drift check's Markdown, for the summary and comment.
+	drift string
 }
 
 func (r *run) api() (*gh, error) {
@@ -304,6 +310,9 @@ func (r *run) main(ctx context.Context) int {
 		fo.Widened = false
 	}
 	if fo.Fails(res) {
+		code = ExitFailed
+	}
+	if r.cfg.VerifyOutDir != "" && !r.verifyOutDir(dir) {
 		code = ExitFailed
 	}
 	jr := report.NewJSON(res)
@@ -380,7 +389,7 @@ func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, 
 	r.a.SetOutput("approved", strconv.FormatBool(approved))
 	r.a.SetOutput("report-json", jsonPath)
 	r.a.SetOutput("sarif", sarifPath)
-	r.a.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: approvalNote(approved, r.cfg.AllowLabel)})))
+	r.a.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: approvalNote(approved, r.cfg.AllowLabel) + r.drift})))
 }
 
 func approvalNote(approved bool, label string) string {

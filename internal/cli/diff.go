@@ -17,16 +17,16 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func (c *Command) diff(args []string) int {
 	fs := c.newFlags("diff")
-	base := fs.String("base", "", "base side: a directory or a git revision")
-	head := fs.String("head", "", "head side: a directory or a git revision")
-	format := fs.String("format", "text", "markdown, json, sarif or text")
-	failOn := fs.String("fail-on", diff.DefaultFailOn, "widened, unenforceable, error (comma-separated) or never")
-	allowEmpty := fs.Bool("allow-empty", false, "succeed when no manifest matches on either side (default: exit 2)")
+	base := fs.String("base", "", "base side: a directory or a git `revision`")
+	head := fs.String("head", "", "head side: a directory or a git `revision`")
+	format := fs.String("format", "text", "output `format`: markdown, json, sarif or text")
+	failOn := fs.String("fail-on", diff.DefaultFailOn, "`outcomes` that exit 1: widened, unenforceable, error (comma-separated) or never")
+	allowEmpty := fs.Bool("allow-empty", false, "succeed when no manifest matches on either side (otherwise exit 2)")
 	var patterns multiFlag
-	fs.Var(&patterns, "manifests", "doublestar pattern of manifest paths (repeatable; !pattern excludes)")
+	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths (repeatable; !pattern excludes)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return ExitUsage
+		return c.flagError(fs, err)
 	}
 	if len(pos) > 0 || *base == "" || *head == "" {
 		fmt.Fprintln(c.Stderr, "capgate: diff needs --base and --head, and no other arguments")
