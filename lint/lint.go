@@ -46,6 +46,7 @@ var Rules = []Rule{
 	portJunkRule,
 	fsFileParentRule,
 	hostWildcardRule,
+	hostMixedScriptRule,
 	execNoDevRule,
 	ipcUnquotedRule,
 	tmpBindRule,

@@ -49,7 +49,8 @@ type Env struct {
 type Config struct {
 	Token       string
 	Manifests   []string
-	FailOn      cli.FailOn
+	FailOn      diff.FailOn
+	AllowEmpty  bool
 	Comment     string // update, new, hide-and-new, off
 	CommentWhen string // changes, always
 	AllowLabel  string
@@ -92,8 +93,14 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 		}
 	}
 	var err error
-	if c.FailOn, err = cli.ParseFailOn(in("fail-on", "widened,error")); err != nil {
+	if c.FailOn, err = diff.ParseFailOn(in("fail-on", diff.DefaultFailOn)); err != nil {
 		return c, err
+	}
+	switch v := in("allow-empty", "false"); v {
+	case "true", "false":
+		c.AllowEmpty = v == "true"
+	default:
+		return c, fmt.Errorf("input allow-empty: %q is not true or false", v)
 	}
 	switch c.Comment {
 	case "update", "new", "hide-and-new", "off":
@@ -288,7 +295,7 @@ func (r *run) main(ctx context.Context) int {
 			return ExitError
 		}
 	}
-	res, err := cli.RunDiff(ctx, dir, base, t.head, r.cfg.Manifests)
+	res, err := diff.Run(ctx, diff.Options{Dir: dir, Base: base, Head: t.head, Patterns: r.cfg.Manifests, AllowEmpty: r.cfg.AllowEmpty})
 	if err != nil {
 		r.a.Errorf("capgate: %v", err)
 		return ExitError

@@ -79,13 +79,14 @@ path:line:col: message [rule]. Error codes are listed in docs/errors.md.`,
 	},
 	{
 		name:     "diff",
-		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|json|sarif|text] [--fail-on widened,unenforceable,error|never]",
+		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|json|sarif|text] [--fail-on widened,unenforceable,error|never] [--allow-empty]",
 		summary:  "compare what two versions of the manifests grant",
 		about: `--base and --head are each a directory or a git revision of the repository
 in the working directory. Manifests are found with --manifests patterns
 (default **/capgate.json and **/*.capgate.json) and matched across sides by
 path, following git's renames. --fail-on has the action's default
-(widened,error), so a local run fails where CI fails.`,
+(widened,error), so a local run fails where CI fails. When no manifest
+matches on either side, diff exits 2 unless --allow-empty.`,
 		examples: []string{
 			"capgate diff --base origin/main --head HEAD",
 			"capgate diff --base examples/base --head examples/head --format markdown",
@@ -94,7 +95,7 @@ path, following git's renames. --fail-on has the action's default
 		exits: []exitCode{
 			{ExitOK, "nothing listed in --fail-on happened"},
 			{ExitFail, "something listed in --fail-on happened"},
-			{ExitUsage, "usage error, or a side could not be opened"},
+			{ExitUsage, "usage error, a side could not be opened, or no manifests matched"},
 		},
 	},
 	{
