@@ -15,6 +15,13 @@ var (
 )
 
 // squidPrivate is the squid block of private ranges.
+// PrivateRanges returns the address ranges a rule with blockPrivate keeps
+// the server from, IPv4 and IPv6, in the order the configs list them. The
+// diff reads emitted configs back against them. Each call returns new slices.
+func PrivateRanges() (v4, v6 []string) {
+	return append([]string(nil), privateV4[:]...), append([]string(nil), privateV6[:]...)
+}
+
 var squidPrivate = "acl to_private dst " + strings.Join(privateV4[:], " ") + " " + strings.Join(privateV6[:], " ") + "\n" +
 	"http_access deny to_private\n"
 

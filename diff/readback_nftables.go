@@ -44,9 +44,9 @@ func (nftablesReader) boundary(a *compiler.Artifact) []item {
 				}
 			}
 			if f[0] == "ip" {
-				drop4 = drop4 || containsAll(set, compiler.PrivateV4)
+				drop4 = drop4 || containsAll(set, privateV4())
 			} else {
-				drop6 = drop6 || containsAll(set, compiler.PrivateV6)
+				drop6 = drop6 || containsAll(set, privateV6())
 			}
 			continue
 		}

@@ -119,15 +119,19 @@ func coversPrivate(values []string) bool {
 	for _, v := range values {
 		have[v] = true
 	}
-	for _, r := range compiler.PrivateV4 {
+	for _, r := range privateV4() {
 		if !have[r] {
 			return false
 		}
 	}
-	for _, r := range compiler.PrivateV6 {
+	for _, r := range privateV6() {
 		if !have[r] {
 			return false
 		}
 	}
 	return true
 }
+
+// privateV4 and privateV6 are the compiler's blockPrivate ranges.
+func privateV4() []string { v4, _ := compiler.PrivateRanges(); return v4 }
+func privateV6() []string { _, v6 := compiler.PrivateRanges(); return v6 }
