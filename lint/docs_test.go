@@ -3,19 +3,22 @@ package lint
 import (
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/razukc/capgate-action/compiler"
 )
 
 // TestDocs keeps docs/lint.md true: every rule has a section, every section
-// names a rule, and each section's example triggers exactly that rule.
+// names a rule, and each section's example triggers that rule. An example
+// is one capability string, or several ("`a` with `b`") that go into one
+// manifest together.
 func TestDocs(t *testing.T) {
 	b, err := os.ReadFile("../docs/lint.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sections := regexp.MustCompile("(?m)^## `([a-z-]+)`\n((?:.|\n)*?)Example: `([^`]+)`").FindAllStringSubmatch(string(b), -1)
+	sections := regexp.MustCompile("(?m)^## `([a-z-]+)`\n((?:.|\n)*?)Example: (`[^`]+`(?: with `[^`]+`)*)").FindAllStringSubmatch(string(b), -1)
 	documented := map[string]string{}
 	for _, s := range sections {
 		documented[s[1]] = s[3]
@@ -27,14 +30,28 @@ func TestDocs(t *testing.T) {
 			continue
 		}
 		delete(documented, r.ID)
-		src := `{"name": "doc", "version": "1", "tools": [{"name": "t", "capabilities": [` + jsonString(ex) + `]}]}`
-		m, err := compiler.ParseManifest([]byte(src))
-		if err != nil {
-			t.Fatalf("%s example: %v", r.ID, err)
-		}
 		var ids []string
-		for _, f := range Manifest(m) {
-			ids = append(ids, f.Rule)
+		var caps []string
+		for _, c := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(ex, -1) {
+			caps = append(caps, c[1])
+		}
+		if len(caps) == 1 && strings.HasPrefix(caps[0], "{") {
+			// A manifest-key rule: the example is a whole manifest.
+			for _, f := range Keys([]byte(caps[0])) {
+				ids = append(ids, f.Rule)
+			}
+		} else {
+			for i := range caps {
+				caps[i] = jsonString(caps[i])
+			}
+			src := `{"name": "doc", "version": "1", "tools": [{"name": "t", "capabilities": [` + strings.Join(caps, ", ") + `]}]}`
+			m, err := compiler.ParseManifest([]byte(src))
+			if err != nil {
+				t.Fatalf("%s example: %v", r.ID, err)
+			}
+			for _, f := range Manifest(m) {
+				ids = append(ids, f.Rule)
+			}
 		}
 		found := false
 		for _, id := range ids {

@@ -49,7 +49,8 @@ type Env struct {
 type Config struct {
 	Token       string
 	Manifests   []string
-	FailOn      cli.FailOn
+	FailOn      diff.FailOn
+	AllowEmpty  bool
 	Comment     string // update, new, hide-and-new, off
 	CommentWhen string // changes, always
 	AllowLabel  string
@@ -59,6 +60,9 @@ type Config struct {
 	Key         string
 	Mode        string // full, analyze, post
 	Report      string // post mode: the report file to post
+	// VerifyOutDir is the drift check's directory of compiled policies,
+	// relative to WorkDir; "" turns the check off.
+	VerifyOutDir string
 }
 
 var keyRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
@@ -82,14 +86,21 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 		Mode:        in("mode", "full"),
 		Report:      in("report", ""),
 	}
+	c.VerifyOutDir = in("verify-out-dir", "")
 	for _, l := range strings.Split(a.GetInput("manifests"), "\n") {
 		if l = strings.TrimSpace(l); l != "" {
 			c.Manifests = append(c.Manifests, l)
 		}
 	}
 	var err error
-	if c.FailOn, err = cli.ParseFailOn(in("fail-on", "widened,error")); err != nil {
+	if c.FailOn, err = diff.ParseFailOn(in("fail-on", diff.DefaultFailOn)); err != nil {
 		return c, err
+	}
+	switch v := in("allow-empty", "false"); v {
+	case "true", "false":
+		c.AllowEmpty = v == "true"
+	default:
+		return c, fmt.Errorf("input allow-empty: %q is not true or false", v)
 	}
 	switch c.Comment {
 	case "update", "new", "hide-and-new", "off":
@@ -217,15 +228,18 @@ func Main(ctx context.Context, env Env) int {
 		a.Errorf("capgate: %v", err)
 		return ExitError
 	}
-	r := &run{a: a, env: env, cfg: cfg}
+	r := &run{a: a, out: newOutputs(env.Getenv, a), env: env, cfg: cfg}
 	return r.main(ctx)
 }
 
 type run struct {
 	a   *githubactions.Action
+	out *outputs // step outputs and summary (outputs.go)
 	env Env
 	cfg Config
 	gh  *gh
+	// drift is the drift check's Markdown, for the summary and comment.
+	drift string
 }
 
 func (r *run) api() (*gh, error) {
@@ -281,7 +295,7 @@ func (r *run) main(ctx context.Context) int {
 			return ExitError
 		}
 	}
-	res, err := cli.RunDiff(ctx, dir, base, t.head, r.cfg.Manifests)
+	res, err := diff.Run(ctx, diff.Options{Dir: dir, Base: base, Head: t.head, Patterns: r.cfg.Manifests, AllowEmpty: r.cfg.AllowEmpty})
 	if err != nil {
 		r.a.Errorf("capgate: %v", err)
 		return ExitError
@@ -297,6 +311,9 @@ func (r *run) main(ctx context.Context) int {
 		fo.Widened = false
 	}
 	if fo.Fails(res) {
+		code = ExitFailed
+	}
+	if r.cfg.VerifyOutDir != "" && !r.verifyOutDir(dir) {
 		code = ExitFailed
 	}
 	jr := report.NewJSON(res)
@@ -345,6 +362,7 @@ func ensureCommit(ctx context.Context, dir, rev string) error {
 	}
 	cmd := exec.CommandContext(ctx, "git", "-C", dir, "fetch", "--no-tags", "--quiet", "--depth=1", "origin", rev)
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
+	asOwnerOf(cmd, dir) // outputs.go
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("commit %s is not in the clone and could not be fetched: %s", rev, strings.TrimSpace(string(out)))
 	}
@@ -362,18 +380,19 @@ func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, 
 			r.a.Warningf("capgate: cannot write %s: %v", name, err)
 			return ""
 		}
+		chownToOwnerOf(p, ws) // outputs.go
 		return name
 	}
 	jsonPath := write("capgate-report.json", jr.Encode())
 	sarifPath := write("capgate.sarif", report.SARIF(res, cli.Version))
-	r.a.SetOutput("widened", strconv.FormatBool(res.Widened()))
-	r.a.SetOutput("widened-count", strconv.Itoa(res.Counts.Widened))
-	r.a.SetOutput("unenforceable-added", strconv.Itoa(res.Counts.UnenforceableAdded))
-	r.a.SetOutput("errors", strconv.Itoa(res.Counts.Errors))
-	r.a.SetOutput("approved", strconv.FormatBool(approved))
-	r.a.SetOutput("report-json", jsonPath)
-	r.a.SetOutput("sarif", sarifPath)
-	r.a.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: approvalNote(approved, r.cfg.AllowLabel)})))
+	r.out.SetOutput("widened", strconv.FormatBool(res.Widened()))
+	r.out.SetOutput("widened-count", strconv.Itoa(res.Counts.Widened))
+	r.out.SetOutput("unenforceable-added", strconv.Itoa(res.Counts.UnenforceableAdded))
+	r.out.SetOutput("errors", strconv.Itoa(res.Counts.Errors))
+	r.out.SetOutput("approved", strconv.FormatBool(approved))
+	r.out.SetOutput("report-json", jsonPath)
+	r.out.SetOutput("sarif", sarifPath)
+	r.out.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: approvalNote(approved, r.cfg.AllowLabel) + r.drift})))
 }
 
 func approvalNote(approved bool, label string) string {

@@ -24,8 +24,8 @@ func anyChange(res *diff.Result) bool {
 }
 
 // commentBody renders the PR comment, always under GitHub's size limit.
-func commentBody(res *diff.Result, key string, approved bool, label, headSHA string) string {
-	footer := approvalNote(approved, label)
+func commentBody(res *diff.Result, key string, approved bool, label, headSHA, drift string) string {
+	footer := approvalNote(approved, label) + drift
 	if headSHA != "" {
 		footer += fmt.Sprintf("\n<sub>capgate-action · head %s</sub>\n", report.Code(short(headSHA, "")))
 	}
@@ -68,7 +68,7 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, number int, prHe
 	if !anyChange(res) && r.cfg.CommentWhen == "changes" && len(existing) == 0 {
 		return nil // quiet when nothing changed and nothing was said before
 	}
-	body := commentBody(res, r.cfg.Key, approved, r.cfg.AllowLabel, prHead)
+	body := commentBody(res, r.cfg.Key, approved, r.cfg.AllowLabel, prHead, r.drift)
 	// A run for an older head must not overwrite a newer run's comment.
 	if prHead != "" {
 		pr, _, err := g.c.PullRequests.Get(ctx, g.owner, g.repo, number)
@@ -100,7 +100,7 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, number int, prHe
 			return err
 		}
 	}
-	r.a.SetOutput("comment-url", url)
+	r.out.SetOutput("comment-url", url)
 	return nil
 }
 

@@ -68,7 +68,7 @@ func (r *run) post(ctx context.Context, name string, ev *event) int {
 		return ExitError
 	}
 	res := jr.Result()
-	r.a.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20})))
+	r.out.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20})))
 	if jr.PullRequest == nil || jr.PullRequest.Number <= 0 {
 		r.a.Noticef("capgate: the report is not for a pull request; nothing to comment on")
 		return ExitOK
