@@ -5,6 +5,12 @@ import (
 	"strings"
 )
 
+// TargetBwrap is the bubblewrap target: a bwrap argv.
+const TargetBwrap = "bwrap"
+
+var _ = register(target{name: TargetBwrap, shape: ShapeSandbox, core: true, order: 10,
+	lower: func(l *lowering, a *Artifact) { l.bwrap(a, l.mounts()) }})
+
 // bwrapSystemDirs are bound read-only (if present) into every sandbox.
 var bwrapSystemDirs = []string{"/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/ssl", "/etc/ca-certificates"}
 

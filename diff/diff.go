@@ -128,6 +128,9 @@ type Options struct {
 	// side; otherwise that is a *NoManifestsError (a typo in a pattern
 	// must not turn the gate off).
 	AllowEmpty bool
+	// Targets are the targets compared (any of compiler.AllTargets);
+	// empty means capgate's four, compiler.Targets().
+	Targets []string
 }
 
 // NoManifestsError is returned by Run when no manifest matched the
@@ -149,6 +152,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	m, err := source.NewMatcher(opts.Patterns)
 	if err != nil {
+		return nil, err
+	}
+	if err := compiler.CheckTargets(opts.Targets); err != nil {
 		return nil, err
 	}
 	base, err := source.Open(ctx, dir, opts.Base)
@@ -174,7 +180,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	return compareSides(base.Name(), head.Name(), bf, hf, renames), nil
+	return compareSides(base.Name(), head.Name(), bf, hf, renames, opts.Targets), nil
 }
 
 func readSides(ctx context.Context, base, head source.Side, m *source.Matcher) (bf, hf []source.File, err error) {
@@ -208,7 +214,7 @@ func readSides(ctx context.Context, base, head source.Side, m *source.Matcher) (
 // compareSides compares two lists of manifest files. gitRenames maps head
 // paths to base paths (git's rename detection); without any, removed and
 // added files that are byte-identical are paired instead.
-func compareSides(baseName, headName string, bf, hf []source.File, gitRenames map[string]string) *Result {
+func compareSides(baseName, headName string, bf, hf []source.File, gitRenames map[string]string, targets []string) *Result {
 	baseBy := make(map[string]*source.File, len(bf))
 	for i := range bf {
 		baseBy[bf[i].Path] = &bf[i]
@@ -275,7 +281,7 @@ func compareSides(baseName, headName string, bf, hf []source.File, gitRenames ma
 			defer wg.Done()
 			for i := range next {
 				p := pairs[i]
-				md := compareFiles(p.b, p.h)
+				md := compareFiles(p.b, p.h, targets)
 				if p.b != nil && p.h != nil && p.b.Path != p.h.Path {
 					md.BasePath = p.b.Path
 				}
@@ -374,11 +380,16 @@ func problem(err error) *Problem {
 	return &Problem{Code: "READ", Message: err.Error()}
 }
 
-func compileFile(f *source.File) (*compiler.Result, *Problem) {
+// compileFile compiles f to targets, capgate's four when empty.
+func compileFile(f *source.File, targets []string) (*compiler.Result, *Problem) {
 	if f.Err != nil {
 		return nil, problem(f.Err)
 	}
-	r, err := compiler.Compile(f.Data)
+	compile := compiler.Compile
+	if len(targets) > 0 {
+		compile = func(src []byte) (*compiler.Result, error) { return compiler.CompileTargets(src, targets) }
+	}
+	r, err := compile(f.Data)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -386,14 +397,14 @@ func compileFile(f *source.File) (*compiler.Result, *Problem) {
 }
 
 // compareFiles compares one manifest; either side may be nil (absent).
-func compareFiles(b, h *source.File) ManifestDiff {
+func compareFiles(b, h *source.File, targets []string) ManifestDiff {
 	var md ManifestDiff
 	var base, head *compiler.Result
 	switch {
 	case h == nil:
 		md.Path, md.Status = b.Path, StatusRemoved
 		var p *Problem
-		if base, p = compileFile(b); p != nil {
+		if base, p = compileFile(b, targets); p != nil {
 			md.BaseError = p
 			md.Changes = []Change{}
 			return md
@@ -402,7 +413,7 @@ func compareFiles(b, h *source.File) ManifestDiff {
 	default:
 		md.Path = h.Path
 		var p *Problem
-		if head, p = compileFile(h); p != nil {
+		if head, p = compileFile(h, targets); p != nil {
 			md.Status, md.Error, md.Changes = StatusError, p, []Change{}
 			return md
 		}
@@ -413,7 +424,7 @@ func compareFiles(b, h *source.File) ManifestDiff {
 			// Same bytes, same policy: nothing to compare.
 			md.Status, md.Changes = StatusUnchanged, []Change{}
 			return md
-		} else if base, p = compileFile(b); p != nil {
+		} else if base, p = compileFile(b, targets); p != nil {
 			md.BaseError = p
 			md.Status = StatusModified
 			base = compiler.Empty()
