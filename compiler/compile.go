@@ -134,7 +134,7 @@ func (c *compiled) lowerAll(sc *scratch) { c.lower(sc, registry[:coreTargets]) }
 func (c *compiled) lower(sc *scratch, ts []*target) {
 	r := &c.r
 	sc.mounts = appendMounts(sc.mounts[:0], r.Policy)
-	l := lowering{p: r.Policy, prov: r.provenance(), a: &c.a, ms: sc.mounts, msSet: true}
+	l := lowering{p: r.Policy, name: r.Manifest.Name, prov: r.provenance(), a: &c.a, ms: sc.mounts, msSet: true}
 	arts, ptrs := c.arts[:], c.ptrs[:]
 	if len(ts) > len(arts) {
 		arts = make([]Artifact, len(ts))
@@ -162,7 +162,7 @@ func Lower(r *Result, target string, opts Options) (*Artifact, error) {
 			return nil, err
 		}
 	}
-	l := lowering{p: r.Policy, prov: r.provenance(), a: new(arena)}
+	l := lowering{p: r.Policy, name: r.Manifest.Name, prov: r.provenance(), a: new(arena)}
 	a := new(Artifact)
 	t.lower(&l, a)
 	return a, nil
@@ -173,6 +173,7 @@ func Lower(r *Result, target string, opts Options) (*Artifact, error) {
 // lowering fills a new (zero) Artifact.
 type lowering struct {
 	p    *Policy
+	name string // the manifest's name, for formats that name the server
 	prov Provenance
 	a    *arena
 	// ms are the policy's mounts, worked out when first needed.

@@ -306,6 +306,22 @@ type FailOn struct{ Widened, Unenforceable, Error bool }
 // DefaultFailOn is what the CLI and the action fail on when not told.
 const DefaultFailOn = "widened,error"
 
+// ParseTargets parses a comma-separated list of target names (any of
+// compiler.AllTargets), as the CLI's --targets and the action's targets
+// input take it. "" gives nil: capgate's four.
+func ParseTargets(s string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	if err := compiler.CheckTargets(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ParseFailOn reads "widened,unenforceable,error" (any subset,
 // comma-separated) or "never".
 func ParseFailOn(s string) (FailOn, error) {

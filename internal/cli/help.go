@@ -31,7 +31,7 @@ type command struct {
 var commands = []command{
 	{
 		name:     "compile",
-		synopsis: "compile [--target bwrap|docker|egress|all] [--egress-target squid|nftables] [--permissive] [--pretty] <manifest.json|->\n  capgate compile --out-dir DIR [--manifests PATTERN]... [PATH...]",
+		synopsis: "compile [--target bwrap|docker|egress|all|toolhive|mcp-gateway|srt] [--egress-target squid|nftables] [--permissive] [--pretty] <manifest.json|->\n  capgate compile --out-dir DIR [--manifests PATTERN]... [PATH...]",
 		summary:  "compile a manifest to a sandbox policy, or every manifest to files",
 		about: `With one manifest (or - for stdin), print its policy for one target as JSON,
 compatible with capgate's own CLI. --target egress is strict: a manifest with
@@ -79,7 +79,7 @@ path:line:col: message [rule]. Error codes are listed in docs/errors.md.`,
 	},
 	{
 		name:     "diff",
-		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|json|sarif|text] [--fail-on widened,unenforceable,error|never] [--allow-empty]",
+		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|json|sarif|text] [--fail-on widened,unenforceable,error|never] [--allow-empty] [--targets T,T...]",
 		summary:  "compare what two versions of the manifests grant",
 		about: `--base and --head are each a directory or a git revision of the repository
 in the working directory. Manifests are found with --manifests patterns
