@@ -1,0 +1,63 @@
+package diff
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/razukc/capgate-action/compiler"
+)
+
+// TestEveryTargetHasReader: a target added to the compiler without its
+// diff-side read-back would be judged as one raw blob.
+func TestEveryTargetHasReader(t *testing.T) {
+	for _, tg := range compiler.AllTargets() {
+		if _, ok := readers[tg]; !ok {
+			t.Errorf("target %s has no reader (add diff/readback_%s.go)", tg, tg)
+		}
+	}
+}
+
+// TestHostTargetsJudged: the host-format targets are judged like
+// capgate's four: a new egress rule widens each, a rule one cannot hold is
+// unenforceable_added for it, and a write grant shows as fs widened.
+func TestHostTargetsJudged(t *testing.T) {
+	all := compiler.AllTargets()
+	compile := func(caps ...string) *compiler.Result {
+		src := `{"name":"n","version":"1","tools":[{"name":"t","capabilities":["` + strings.Join(caps, `","`) + `"]}]}`
+		r, err := compiler.CompileTargets([]byte(src), all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	base := compile("fs:read:/srv/ws/**", "net:connect:api.example.com:443")
+	head := compile("fs:read,write:/srv/ws/**", "net:connect:api.example.com:443", "net:connect:evil.example.net:443", "net:connect:*")
+	cs := Compare(base, head)
+	seen := map[string]bool{}
+	for _, c := range cs {
+		for _, tg := range strings.Split(c.Target, ",") {
+			seen[c.Severity+" "+c.Kind+" "+tg] = true
+			if tg == "all" {
+				for _, x := range all {
+					seen[c.Severity+" "+c.Kind+" "+x] = true
+				}
+			}
+		}
+	}
+	for _, tg := range []string{"toolhive", "mcp-gateway", "srt"} {
+		for _, want := range []string{Widened + " net " + tg, Widened + " fs " + tg} {
+			if !seen[want] {
+				t.Errorf("missing %q in %v", want, cs)
+			}
+		}
+	}
+	for _, tg := range []string{"mcp-gateway", "srt"} {
+		if !seen[UnenforceableAdded+" net "+tg] {
+			t.Errorf("no unenforceable_added for %s's \"*\" rule: %v", tg, cs)
+		}
+	}
+	// Unchanged manifests give no rows, whatever the targets.
+	if cs := Compare(base, compile("fs:read:/srv/ws/**", "net:connect:api.example.com:443")); len(cs) != 0 {
+		t.Errorf("unchanged: %v", cs)
+	}
+}
