@@ -114,21 +114,47 @@ func (m *Matcher) String() string {
 }
 
 // Open returns the side named by spec: an existing directory (relative to
-// dir), or else a git revision of the repository at dir.
-func Open(ctx context.Context, dir, spec string) (Side, error) {
+// dir), or else a git revision of the repository at dir. A spec that names
+// both is refused as ambiguous: a pull request can add a directory (or a
+// symbolic link) named like the base commit, and must not get to choose
+// what the base is. With revOnly, spec is a git revision and never a path.
+// An empty spec is the Empty side.
+func Open(ctx context.Context, dir, spec string, revOnly bool) (Side, error) {
+	if spec == "" {
+		return Empty{}, nil
+	}
+	rev, revErr := git(ctx, dir, nil, "rev-parse", "--verify", "--quiet", "--end-of-options", spec+"^{commit}")
+	if revOnly {
+		if revErr != nil {
+			return nil, fmt.Errorf("%q is not a commit of the repository in %s", spec, dir)
+		}
+		return &Git{Dir: dir, Rev: strings.TrimSpace(string(rev)), name: spec}, nil
+	}
 	p := spec
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(dir, spec)
 	}
-	if st, err := os.Stat(p); err == nil && st.IsDir() {
+	st, statErr := os.Stat(p)
+	isDir := statErr == nil && st.IsDir()
+	switch {
+	case isDir && revErr == nil:
+		return nil, fmt.Errorf("%q is both a directory and a git revision: write ./%s for the directory or %s^{commit} for the revision", spec, spec, spec)
+	case isDir:
 		return &Dir{Root: p, name: spec}, nil
+	case revErr == nil:
+		return &Git{Dir: dir, Rev: strings.TrimSpace(string(rev)), name: spec}, nil
 	}
-	out, err := git(ctx, dir, nil, "rev-parse", "--verify", "--quiet", "--end-of-options", spec+"^{commit}")
-	if err != nil {
-		return nil, fmt.Errorf("%q is neither a directory nor a commit of the repository in %s", spec, dir)
-	}
-	return &Git{Dir: dir, Rev: strings.TrimSpace(string(out)), name: spec}, nil
+	return nil, fmt.Errorf("%q is neither a directory nor a commit of the repository in %s", spec, dir)
 }
+
+// Empty is a side with no files: the base of a push that creates a branch.
+type Empty struct{}
+
+// Name implements Side.
+func (Empty) Name() string { return "(nothing)" }
+
+// Read implements Side.
+func (Empty) Read(context.Context, *Matcher) ([]File, error) { return nil, nil }
 
 // Dir is a side read from a directory tree.
 type Dir struct {
