@@ -28,7 +28,7 @@ func show(items []item) []string {
 // TestReadBackCompiled reads back what the compiler emits for one manifest
 // in every target.
 func TestReadBackCompiled(t *testing.T) {
-	r := compile(t, "fs:read,write:/srv/ws/../secret", "fs:read:/data/app.conf", `ipc:connect:"unix:/run/app.sock"`,
+	r := compile(t, "fs:read,write:/srv/secret", "fs:read:/data/app.conf", `ipc:connect:"unix:/run/app.sock"`,
 		"net:connect:api.example.com:443", "net:connect:10.0.0.5:5432", "env:inject:TOKEN")
 	for _, tc := range []struct {
 		r    reader
@@ -51,6 +51,26 @@ func TestReadBackCompiled(t *testing.T) {
 			if strings.HasPrefix(g, kRaw) {
 				t.Errorf("%s: the compiler's own output has an unrecognised part: %q", tc.r.target(), g)
 			}
+		}
+	}
+}
+
+// TestReadBackCleansPaths: the compiler refuses dot segments, but the
+// readers do not rely on that: an emitted bind of /srv/ws/../secret is read
+// back as the mount of /srv/secret it is, and /srv/.. as the host root.
+func TestReadBackCleansPaths(t *testing.T) {
+	for _, tc := range []struct {
+		r    reader
+		argv []string
+		want string
+	}{
+		{bwrapReader{}, []string{"bwrap", "--bind", "/srv/ws/../secret", "/srv/ws/../secret", "--", "cmd"}, "fs rw /srv/secret"},
+		{bwrapReader{}, []string{"bwrap", "--ro-bind", "/srv/..", "/srv/..", "--", "cmd"}, "fs ro /"},
+		{dockerReader{}, []string{"--rm", "--volume", "/srv/ws/../secret:/srv/ws/../secret:rw"}, "fs rw /srv/secret"},
+	} {
+		got := show(tc.r.boundary(&compiler.Artifact{Target: tc.r.target(), Argv: tc.argv}))
+		if !slices.Contains(got, tc.want) {
+			t.Errorf("%s %q: no %q in %q", tc.r.target(), tc.argv, tc.want, got)
 		}
 	}
 }
