@@ -5,6 +5,7 @@ package source
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path"
@@ -166,9 +167,18 @@ type Dir struct {
 func (d *Dir) Name() string { return d.name }
 
 // Read implements Side. Symbolic links are followed only when they resolve
-// to a regular file inside the tree.
+// to a regular file inside the tree. Root may be relative (to the working
+// directory), such as ".".
 func (d *Dir) Read(ctx context.Context, m *Matcher) ([]File, error) {
-	root, err := filepath.EvalSymlinks(d.Root)
+	// Absolute first: each file's resolved path is compared with the
+	// root's by prefix, and EvalSymlinks keeps a relative path relative
+	// ("a/x" for root "."), so a relative root would call every file a
+	// link out of the tree (TestDirRoots).
+	abs, err := filepath.Abs(d.Root)
+	if err != nil {
+		return nil, err
+	}
+	root, err := filepath.EvalSymlinks(abs)
 	if err != nil {
 		return nil, err
 	}
@@ -218,12 +228,27 @@ func readDirFile(root, p, rel string) File {
 	case st.Size() > MaxFileBytes:
 		f.Err = fmt.Errorf("file is %d bytes, over the %d-byte limit; not read", st.Size(), MaxFileBytes)
 	default:
-		f.Data, err = os.ReadFile(real)
-		if err != nil {
-			f.Err = fmt.Errorf("cannot read")
-		}
+		f.Data, f.Err = readLimited(real)
 	}
 	return f
+}
+
+// readLimited reads the file at p, at most MaxFileBytes of it: a file that
+// grew since it was measured is refused, not read whole.
+func readLimited(p string) ([]byte, error) {
+	r, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read")
+	}
+	defer r.Close()
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("cannot read")
+	case len(data) > MaxFileBytes:
+		return nil, fmt.Errorf("file is over the %d-byte limit; not read", MaxFileBytes)
+	}
+	return data, nil
 }
 
 // cleanJoin resolves a symlink target relative to the link's directory and
