@@ -298,7 +298,7 @@ func TestDirRoots(t *testing.T) {
 func TestOpenRelative(t *testing.T) {
 	root := makeTree(t, map[string]node{"base/capgate.json": {data: "B"}})
 	t.Chdir(root)
-	s, err := Open(context.Background(), ".", "base")
+	s, err := Open(context.Background(), ".", "base", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,6 +322,7 @@ func TestOpen(t *testing.T) {
 	runGit(t, root, "commit", "-q", "-am", "two")
 	for _, tc := range []struct {
 		spec, rev, data, err string
+		revOnly              bool
 	}{
 		{spec: "HEAD~1", rev: first, data: "1"},
 		{spec: first, rev: first, data: "1"},
@@ -330,9 +331,23 @@ func TestOpen(t *testing.T) {
 		{spec: "no-such-rev", err: `"no-such-rev" is neither a directory nor a commit`},
 		{spec: "--output=x", err: `"--output=x" is neither a directory nor a commit`},
 		{spec: "HEAD^{tree}", err: "is neither a directory nor a commit"},
+		{spec: first + "^{commit}", rev: first, data: "1"},
+		// A directory (here a link a pull request could add) named like a
+		// revision: refused, never guessed; as a revision only, it is one.
+		{spec: first, err: "is both a directory and a git revision"},
+		{spec: first, rev: first, data: "1", revOnly: true},
+		{spec: "sub", err: `"sub" is not a commit`, revOnly: true},
 	} {
+		if tc.err == "is both a directory and a git revision" {
+			if err := os.Symlink(".", filepath.Join(root, first)); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Mkdir(filepath.Join(root, "sub"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
 		t.Run(tc.spec, func(t *testing.T) {
-			s, err := Open(context.Background(), root, tc.spec)
+			s, err := Open(context.Background(), root, tc.spec, tc.revOnly)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("Open(%q): %v, want error %q", tc.spec, err, tc.err)
@@ -355,6 +370,11 @@ func TestOpen(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(root, "x")); err == nil {
 		t.Error("a spec was read as a git option")
+	}
+	if s, err := Open(context.Background(), root, "", true); err != nil || s.Name() != "(nothing)" {
+		t.Errorf(`Open(""): %v %v, want the Empty side`, s, err)
+	} else if files, err := s.Read(context.Background(), mustMatcher(t)); err != nil || len(files) != 0 {
+		t.Errorf("Empty side read %v %v", files, err)
 	}
 }
 
