@@ -94,6 +94,7 @@ func (l *lowering) srt(a *Artifact) {
 		notes = append(notes, "net: no egress declared — all outbound denied (allowedDomains empty).")
 	} else {
 		notes = append(notes, "net: srt proxies TCP only (HTTP and SOCKS5 proxies); UDP has no path, and a client that ignores the proxy variables cannot connect.")
+		notes = append(notes, "net: srt's proxy bridge sockets live in $TMPDIR (default /tmp), which denyRead \"/\" hides: start srt with TMPDIR set to a directory in allowRead, or every connection fails (empty reply).")
 	}
 	notes = append(notes,
 		"fs: srt also makes its own scratch directory writable and write-denies shell rc files, .git/hooks, .git/config and editor settings inside allowWrite.",

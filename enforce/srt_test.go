@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,18 +19,24 @@ import (
 
 // TestSrtEnforces runs the settings file the srt target emits with the real
 // srt (npm @anthropic-ai/sandbox-runtime, .ci/run installs it) and checks
-// the filesystem boundaries the file is for, each next to a control that
-// must pass in the same run: a read outside the declared paths fails, a
-// write outside allowWrite fails. Every path is under a per-run temp dir.
+// the three boundaries the file is for, each next to a control that must
+// pass in the same run: a read outside the declared paths fails, a write
+// outside allowWrite fails, an undeclared destination is refused by srt's
+// proxy (HTTP 403) while the declared loopback port answers. All traffic is
+// loopback; every path is under a per-run temp dir.
+//
+// srt's proxy bridge sockets live in $TMPDIR, which denyRead "/" hides:
+// the manifest declares a read path for them and srt runs with TMPDIR
+// there, as the srt target's note tells a host to.
 func TestSrtEnforces(t *testing.T) {
-	requireTool(t, "srt", "bwrap", "socat", "rg")
+	requireTool(t, "srt", "bwrap", "socat", "rg", "curl")
 	srt, _ := exec.LookPath("srt")
 	dir, err := os.MkdirTemp("", "capgate-srt-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	for _, d := range []string{"ws", "secret", "out"} {
+	for _, d := range []string{"ws", "secret", "out", "run"} {
 		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -39,11 +46,18 @@ func TestSrtEnforces(t *testing.T) {
 
 	allowed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "declared-ok") }))
 	defer allowed.Close()
+	var undeclaredHits atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		undeclaredHits.Add(1)
+		fmt.Fprint(w, "undeclared-reached")
+	}))
+	defer other.Close()
 	_, port, _ := net.SplitHostPort(allowed.Listener.Addr().String())
+	_, port2, _ := net.SplitHostPort(other.Listener.Addr().String())
 
 	ws := filepath.Join(dir, "ws")
 	src := fmt.Sprintf(`{"name":"srt-test","version":"1","tools":[{"name":"t","capabilities":[
-		"fs:read,write:%s/**","net:connect:127.0.0.1:%s"]}]}`, ws, port)
+		"fs:read,write:%s/**","fs:read:%s/run/**","net:connect:127.0.0.1:%s"]}]}`, ws, dir, port)
 	r, err := compiler.Prepare([]byte(src))
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +75,7 @@ func TestSrtEnforces(t *testing.T) {
 		cmd := exec.CommandContext(ctx, srt, "--settings", settings, "-c", script)
 		cmd.Dir = dir
 		// Nothing of the runner's environment reaches the sandbox.
-		cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + dir}
+		cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + dir, "TMPDIR=" + filepath.Join(dir, "run")}
 		out, err := cmd.CombinedOutput()
 		code := 0
 		if err != nil {
@@ -92,11 +106,22 @@ func TestSrtEnforces(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "out", "new")); err == nil {
 		t.Errorf("write outside allowWrite reached the host")
 	}
-	// The network half (declared loopback port answers, undeclared port
-	// and domain get srt's 403) is not asserted yet: with srt 0.0.83 on
-	// this runner the declared destination itself gets an empty reply
-	// through srt's proxy, so a refusal would prove nothing. See the
-	// report of issue 14.
+	// -f is left out: the refusal is srt's 403, read from the status
+	// code; --noproxy '' because srt's NO_PROXY lists 127.0.0.1, and a
+	// direct dial would fail in the empty netns without proving anything.
+	curl := "curl -sS -m 10 --noproxy '' -o /dev/null -w '%{http_code}' "
+	if code, out := run(curl + "http://127.0.0.1:" + port + "/"); code != 0 || !strings.HasSuffix(out, "200") {
+		t.Fatalf("control: declared destination: exit %d, %q", code, out)
+	}
+	if code, out := run(curl + "http://127.0.0.1:" + port2 + "/"); !strings.HasSuffix(out, "403") {
+		t.Errorf("undeclared port not refused by srt's proxy: exit %d, %q", code, out)
+	}
+	if code, out := run(curl + "http://refused.invalid/"); !strings.HasSuffix(out, "403") {
+		t.Errorf("undeclared domain not refused by srt's proxy: exit %d, %q", code, out)
+	}
+	if n := undeclaredHits.Load(); n != 0 {
+		t.Errorf("the undeclared server was reached %d times", n)
+	}
 }
 
 func must(t *testing.T, err error) {
