@@ -67,7 +67,7 @@ func (r *lowerRoom) add(c string) {
 	if i := strings.IndexByte(c, ':'); i >= 0 {
 		kind = c[:i]
 	}
-	switch kind {
+	switch CapKind(kind) {
 	case KindFS:
 		// docker's "path:path:ro"; for a glob, a note each in bwrap and
 		// docker that quotes the path twice; bwrap's three argv entries,

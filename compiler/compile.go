@@ -208,11 +208,11 @@ func checkEgressOnly(r *Result, target string) error {
 		if err != nil {
 			return err
 		}
-		if c.Kind == KindNet || c.Kind == KindAssert || seen[c.Kind] {
+		if c.Kind == KindNet || c.Kind == KindAssert || seen[string(c.Kind)] {
 			continue
 		}
-		seen[c.Kind] = true
-		kinds = append(kinds, c.Kind)
+		seen[string(c.Kind)] = true
+		kinds = append(kinds, string(c.Kind))
 		if first == nil {
 			first = c
 		}

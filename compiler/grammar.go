@@ -7,20 +7,24 @@ import (
 	"strings"
 )
 
+// CapKind is the kind of a capability: the part before its first ':'.
+// (Not to be confused with Kind, the type of a JSON value.)
+type CapKind string
+
 // The capability kinds of grammar 0.0.
 const (
-	KindFS     = "fs"
-	KindNet    = "net"
-	KindExec   = "exec"
-	KindEnv    = "env"
-	KindIPC    = "ipc"
-	KindClock  = "clock"
-	KindAssert = "assert"
+	KindFS     CapKind = "fs"
+	KindNet    CapKind = "net"
+	KindExec   CapKind = "exec"
+	KindEnv    CapKind = "env"
+	KindIPC    CapKind = "ipc"
+	KindClock  CapKind = "clock"
+	KindAssert CapKind = "assert"
 )
 
 // Capability is one parsed capability string.
 type Capability struct {
-	Kind    string
+	Kind    CapKind
 	Actions []string // fs, net, exec, env, ipc
 
 	Path     string // fs
@@ -179,7 +183,7 @@ func parseCapability(cs CapString, c *Capability, ar, lists *arena) error {
 	if len(parts) < 2 {
 		return errAt(pos, CodeMalformed, "expected at least <kind>:<scope>, got %s", jsQuote(raw))
 	}
-	c.Kind, c.Src = parts[0], cs // c is zero
+	c.Kind, c.Src = CapKind(parts[0]), cs // c is zero
 	c.NestedSandbox = nestedSandbox(query)
 	switch c.Kind {
 	case KindFS:
@@ -264,7 +268,7 @@ func parseCapability(cs CapString, c *Capability, ar, lists *arena) error {
 			c.Desc = c.ID
 		}
 	default:
-		return errAt(pos, CodeUnknownKind, "unknown capability kind %s", jsQuote(c.Kind))
+		return errAt(pos, CodeUnknownKind, "unknown capability kind %s", jsQuote(string(c.Kind)))
 	}
 	return nil
 }
