@@ -56,6 +56,19 @@ func TestHostTargetsJudged(t *testing.T) {
 			t.Errorf("no unenforceable_added for %s's \"*\" rule: %v", tg, cs)
 		}
 	}
+	// One row per distinct grant, whatever the number of targets: the
+	// new destination is one row for the targets that hold its
+	// blockPrivate, one for mcp-gateway, whose proxies do not (toolhive's
+	// insecure_allow_all already covers it; nftables cannot hold a name).
+	var rows []string
+	for _, c := range cs {
+		if c.Severity == Widened && c.Kind == "net" && strings.Contains(c.After, "evil.example.net") {
+			rows = append(rows, c.Target+" "+c.After)
+		}
+	}
+	if want := "bwrap,docker,squid,srt evil.example.net:443|mcp-gateway evil.example.net:443 (private ranges allowed)"; strings.Join(rows, "|") != want {
+		t.Errorf("rows for one new destination:\n got %q\nwant %q", strings.Join(rows, "|"), want)
+	}
 	// Unchanged manifests give no rows, whatever the targets.
 	if cs := Compare(base, compile("fs:read:/srv/ws/**", "net:connect:api.example.com:443")); len(cs) != 0 {
 		t.Errorf("unchanged: %v", cs)
