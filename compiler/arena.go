@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"github.com/razukc/capgate-action/internal/jsonx"
 	"strconv"
 	"strings"
 )
@@ -145,7 +146,7 @@ func (a *arena) int(n int) {
 // quoting in notes and messages writes it.
 func (a *arena) quoted(s string) {
 	var buf [128]byte
-	a.b.Write(AppendJSONString(buf[:0], s))
+	a.b.Write(jsonx.AppendString(buf[:0], s))
 }
 
 // done closes the open string and returns it.

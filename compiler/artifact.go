@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"github.com/razukc/capgate-action/internal/jsonx"
 	"strconv"
 	"strings"
 )
@@ -102,14 +103,14 @@ func (w *jsonw) close(c byte) {
 
 func (w *jsonw) key(k string) {
 	w.sep()
-	w.b = AppendJSONString(w.b, k)
+	w.b = jsonx.AppendString(w.b, k)
 	w.b = append(w.b, ':')
 	if w.indent != "" {
 		w.b = append(w.b, ' ')
 	}
 }
 
-func (w *jsonw) str(s string) { w.b = AppendJSONString(w.b, s) }
+func (w *jsonw) str(s string) { w.b = jsonx.AppendString(w.b, s) }
 
 func (w *jsonw) strs(ss []string) {
 	w.open('[')

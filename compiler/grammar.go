@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"math/bits"
 	"net/netip"
 	"slices"
 	"strings"
@@ -71,24 +70,12 @@ func splitCap(s string, buf []string, ar *arena) (parts []string, query string, 
 	}
 }
 
-// capSep returns the index of the first ':' or '"' in s, or len(s). It
-// looks at eight bytes at a time.
+// capSep returns the index of the first ':' or '"' in s, or len(s).
 func capSep(s string) int {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := word(s, i)
-		// zeroByte can also mark a byte above one it marks rightly,
-		// never below, so the lowest mark is exact.
-		if m := zeroByte(x^(':'*ones)) | zeroByte(x^('"'*ones)); m != 0 {
-			return i + bits.TrailingZeros64(m)/8
-		}
+	if i := strings.IndexAny(s, ":\""); i >= 0 {
+		return i
 	}
-	for ; i < len(s); i++ {
-		if c := s[i]; c == ':' || c == '"' {
-			break
-		}
-	}
-	return i
+	return len(s)
 }
 
 // splitQuoted goes on with splitCap from s[start:], the start of a part, now

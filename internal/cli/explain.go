@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"github.com/razukc/capgate-action/internal/jsonx"
 	"regexp"
 	"slices"
 	"strings"
@@ -90,7 +91,7 @@ func parseHint(src []byte) string {
 // missing and a misspelling of it is present, it points at that key.
 func shapeHint(src []byte, ce *compiler.Error) (compiler.Pos, string) {
 	detail := ce.Detail()
-	root, err := compiler.ParseJSON(src)
+	root, err := jsonx.Parse(src)
 	if err != nil {
 		return ce.Pos, ""
 	}

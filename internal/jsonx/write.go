@@ -1,4 +1,4 @@
-package compiler
+package jsonx
 
 import (
 	"math"
@@ -12,19 +12,19 @@ import (
 
 const hexDigits = "0123456789abcdef"
 
-// AppendJSONString appends s as a JSON string literal exactly as
+// AppendString appends s as a JSON string literal exactly as
 // JavaScript's JSON.stringify writes it: only '"', '\\' and control
 // characters are escaped, and a lone surrogate (held as WTF-8) is written as
 // a lowercase \udxxx escape.
-func AppendJSONString(b []byte, s string) []byte {
+func AppendString(b []byte, s string) []byte {
 	return appendString(b, s, false)
 }
 
-// appendCanonString appends s as RFC 8785 canonicalization does it in
+// AppendCanonString appends s as RFC 8785 canonicalization does it in
 // capgate: like JSON.stringify, except that a lone surrogate stays raw in the
 // canonical text and so becomes U+FFFD when the text is encoded as UTF-8 for
 // hashing.
-func appendCanonString(b []byte, s string) []byte {
+func AppendCanonString(b []byte, s string) []byte {
 	return appendString(b, s, true)
 }
 
@@ -165,7 +165,7 @@ func AppendCanonical(b []byte, v *Value) []byte {
 	case Number:
 		return AppendJSNumber(b, numberValue(v.Str))
 	case String:
-		return appendCanonString(b, v.Str)
+		return AppendCanonString(b, v.Str)
 	case Array:
 		b = append(b, '[')
 		for i, it := range v.Items {
@@ -188,7 +188,7 @@ func AppendCanonical(b []byte, v *Value) []byte {
 			if n > 0 {
 				b = append(b, ',')
 			}
-			b = appendCanonString(b, v.Keys[i])
+			b = AppendCanonString(b, v.Keys[i])
 			b = append(b, ':')
 			b = AppendCanonical(b, v.Items[i])
 		}
