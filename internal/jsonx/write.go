@@ -252,7 +252,10 @@ func zeroByte(x uint64) uint64 { return (x - ones) & ^x & highs }
 
 // plainPrefix returns how many bytes at the start of s are printable ASCII
 // other than '"' and '\\': text that JSON writes and reads as it is. It
-// looks at eight bytes at a time.
+// looks at eight bytes at a time: manifest strings (descriptions, paths)
+// are mostly such text, and both the parser and the canonical hash run
+// over every byte of them (compiler's BenchmarkCompileAll, BenchmarkPrepare).
+// TestPlainPrefix checks it against a byte-at-a-time scan.
 func plainPrefix[T string | []byte](s T) int {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
