@@ -300,11 +300,17 @@ type FailOn struct{ Widened, Unenforceable, Error bool }
 // DefaultFailOn is what the CLI and the action fail on when not told.
 const DefaultFailOn = "widened,error"
 
-// ParseFailOn reads "widened,unenforceable,error" (any subset,
-// comma-separated) or "never".
+// ParseFailOn reads "widened,unenforceable,error" (any non-empty subset,
+// comma-separated) or "never" alone. An empty or blank value, an empty
+// item ("widened,,error"), and "never" next to anything else are errors:
+// a typo must not turn the gate off.
 func ParseFailOn(s string) (FailOn, error) {
 	var f FailOn
-	for _, p := range strings.Split(s, ",") {
+	if strings.TrimSpace(s) == "" {
+		return f, fmt.Errorf("empty fail-on value %q (want widened, unenforceable, error, comma-separated, or never)", s)
+	}
+	parts := strings.Split(s, ",")
+	for _, p := range parts {
 		switch strings.TrimSpace(p) {
 		case "widened":
 			f.Widened = true
@@ -312,9 +318,14 @@ func ParseFailOn(s string) (FailOn, error) {
 			f.Unenforceable = true
 		case "error":
 			f.Error = true
-		case "never", "":
+		case "never":
+			if len(parts) > 1 {
+				return FailOn{}, fmt.Errorf("fail-on value %q mixes never with other outcomes (never stands alone)", s)
+			}
+		case "":
+			return FailOn{}, fmt.Errorf("fail-on value %q has an empty item (want widened, unenforceable, error, comma-separated, or never)", s)
 		default:
-			return f, fmt.Errorf("unknown fail-on value %q (want widened, unenforceable, error or never)", p)
+			return FailOn{}, fmt.Errorf("unknown fail-on value %q (want widened, unenforceable, error or never)", p)
 		}
 	}
 	return f, nil
