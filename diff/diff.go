@@ -174,7 +174,50 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	return compareSides(base.Name(), head.Name(), bf, hf, renames), nil
+	r := compareSides(base.Name(), head.Name(), bf, hf, renames)
+	if err := markMoved(ctx, r, head, bf, hf, renames); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// markMoved turns each removed manifest that moved out of the patterns
+// (see movedOut) into an error: the file is still there, possibly wider,
+// only unjudged, so it must not count as a narrowing.
+func markMoved(ctx context.Context, r *Result, head source.Side, bf, hf []source.File, renames map[string]string) error {
+	baseBy := make(map[string]*source.File, len(bf))
+	for i := range bf {
+		baseBy[bf[i].Path] = &bf[i]
+	}
+	var removed []*source.File
+	for _, md := range r.Manifests {
+		if md.Status == StatusRemoved {
+			removed = append(removed, baseBy[md.Path])
+		}
+	}
+	if len(removed) == 0 {
+		return nil
+	}
+	matched := make(map[string]bool, len(hf))
+	for _, f := range hf {
+		matched[f.Path] = true
+	}
+	moved, err := movedOut(ctx, head, removed, renames, matched)
+	if err != nil {
+		return err
+	}
+	if len(moved) == 0 {
+		return nil
+	}
+	for i := range r.Manifests {
+		md := &r.Manifests[i]
+		if to, ok := moved[md.Path]; ok && md.Status == StatusRemoved {
+			*md = ManifestDiff{Path: md.Path, Status: StatusError, Changes: []Change{},
+				Error: &Problem{Code: CodeMoved, Message: "manifest moved out of the patterns to " + to + "; it is no longer judged (fail closed)"}}
+		}
+	}
+	r.Counts, _ = Tally(r.Manifests)
+	return nil
 }
 
 func readSides(ctx context.Context, base, head source.Side, m *source.Matcher) (bf, hf []source.File, err error) {
