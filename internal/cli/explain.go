@@ -10,6 +10,7 @@ import (
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/lint"
+	"github.com/razukc/capgate-action/report"
 )
 
 // This file adds to the compiler's errors what a person needs to fix them:
@@ -256,8 +257,9 @@ func upperSnake(s string) string {
 
 // sanitize makes text from a manifest safe for one terminal line: control
 // characters, line and paragraph separators, bidirectional overrides and
-// invalid UTF-8 are written as escapes (\n, \x1b, \u202e), so a message can
-// neither span lines nor rewrite the terminal.
+// invalid UTF-8 are written as escapes (\n, \x1b, \u202e), and so are the
+// zero-width characters the diff's reports escape (report.Invisible), so a
+// message can neither span lines, rewrite the terminal nor hide text.
 func sanitize(s string) string {
 	clean := true
 	for _, r := range s {
@@ -294,5 +296,5 @@ func sanitize(s string) string {
 }
 
 func isBidiOrSep(r rune) bool {
-	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x2028 || r == 0x2029 || r == 0x200e || r == 0x200f || r == 0x061c
+	return report.Invisible(r) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x2028 || r == 0x2029 || r == 0x200e || r == 0x200f || r == 0x061c
 }
