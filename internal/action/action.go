@@ -279,23 +279,17 @@ func (r *run) main(ctx context.Context) int {
 	if ws := r.env.Getenv("GITHUB_WORKSPACE"); ws != "" && !filepath.IsAbs(dir) {
 		dir = filepath.Join(ws, dir)
 	}
-	base := t.base
-	if base == "" {
-		empty, err := os.MkdirTemp("", "capgate-empty-")
-		if err != nil {
-			r.a.Errorf("capgate: %v", err)
-			return ExitError
-		}
-		defer os.RemoveAll(empty)
-		base = empty
-	}
+	base := t.base // "" for a push that creates a branch: compared with nothing
 	for _, rev := range []string{base, t.head} {
+		if rev == "" {
+			continue
+		}
 		if err := ensureCommit(ctx, dir, rev); err != nil {
 			r.a.Errorf("capgate: %v", err)
 			return ExitError
 		}
 	}
-	res, err := diff.Run(ctx, diff.Options{Dir: dir, Base: base, Head: t.head, Patterns: r.cfg.Manifests, AllowEmpty: r.cfg.AllowEmpty})
+	res, err := diff.Run(ctx, diff.Options{Dir: dir, Base: base, Head: t.head, RevisionsOnly: true, Patterns: r.cfg.Manifests, AllowEmpty: r.cfg.AllowEmpty})
 	if err != nil {
 		r.a.Errorf("capgate: %v", err)
 		return ExitError
@@ -354,9 +348,6 @@ func contains(list []string, s string) bool {
 // ensureCommit makes rev available: after a checkout of depth 1 the base
 // commit is missing, so it is fetched, that one commit only.
 func ensureCommit(ctx context.Context, dir, rev string) error {
-	if st, err := os.Stat(filepath.Join(dir, rev)); err == nil && st.IsDir() {
-		return nil
-	}
 	if exec.CommandContext(ctx, "git", "-C", dir, "cat-file", "-e", rev+"^{commit}").Run() == nil {
 		return nil
 	}
