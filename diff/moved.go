@@ -176,8 +176,14 @@ func listHead(ctx context.Context, head source.Side) ([]headEntry, string, error
 			es = append(es, headEntry{path: p, size: size, oid: f[2], reg: f[0] != "120000"})
 		}
 		return es, strings.TrimSpace(format), nil
+	case source.Empty:
+		return nil, "", nil
 	case *source.Dir:
-		root, err := filepath.EvalSymlinks(s.Root)
+		abs, err := filepath.Abs(s.Root)
+		if err != nil {
+			return nil, "", err
+		}
+		root, err := filepath.EvalSymlinks(abs)
 		if err != nil {
 			return nil, "", err
 		}
