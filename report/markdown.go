@@ -88,7 +88,7 @@ func Markdown(r *diff.Result, opts MarkdownOptions) []byte {
 
 	hdr := []string{"Manifest", "What", "Change", "Why"}
 	b.table(impLoud, fmt.Sprintf("🚨 Host control (%d)", r.Counts.Loud), hdr, rows(r, func(c diff.Change) bool { return c.Loud }))
-	b.table(impError, "Errors (head does not compile; fails closed)", []string{"Manifest", "Code", "Message"}, errorRows(r))
+	b.table(impError, "Errors (head does not compile, or moved out of the patterns; fails closed)", []string{"Manifest", "Code", "Message"}, errorRows(r))
 	b.table(impWidened, fmt.Sprintf("Widened (%d)", r.Counts.Widened-r.Counts.Loud), hdr,
 		rows(r, func(c diff.Change) bool { return c.Severity == diff.Widened && !c.Loud }))
 	b.table(impUnenforceable, fmt.Sprintf("New unenforceable entries (%d)", r.Counts.UnenforceableAdded), hdr,

@@ -22,8 +22,17 @@ func Verdict(r *diff.Result) string {
 	if c.UnenforceableAdded > 0 {
 		parts = append(parts, plural(c.UnenforceableAdded, "new unenforceable entry", "new unenforceable entries"))
 	}
-	if c.Errors > 0 {
-		parts = append(parts, plural(c.Errors, "manifest failed to compile", "manifests failed to compile"))
+	moved := 0
+	for _, m := range r.Manifests {
+		if m.Error != nil && m.Error.Code == diff.CodeMoved {
+			moved++
+		}
+	}
+	if c.Errors > moved {
+		parts = append(parts, plural(c.Errors-moved, "manifest failed to compile", "manifests failed to compile"))
+	}
+	if moved > 0 {
+		parts = append(parts, plural(moved, "manifest moved out of the patterns", "manifests moved out of the patterns"))
 	}
 	if c.BaseErrors > 0 {
 		parts = append(parts, plural(c.BaseErrors, "base manifest did not compile (head compared with nothing)", "base manifests did not compile (heads compared with nothing)"))
@@ -38,8 +47,10 @@ func Verdict(r *diff.Result) string {
 	switch {
 	case c.Loud > 0:
 		head = "this change hands servers control of the host"
-	case c.Errors > 0:
+	case c.Errors > moved:
 		head = "the head does not compile"
+	case moved > 0:
+		head = "manifests moved out of the patterns cannot be judged"
 	case c.Widened > 0:
 		head = "this change widens what servers may reach"
 	case c.UnenforceableAdded > 0:
