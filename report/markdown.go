@@ -88,7 +88,7 @@ func Markdown(r *diff.Result, opts MarkdownOptions) []byte {
 			fence := Fence(td.Diff)
 			add(6, "text diff of "+m.Path+" ("+td.Target+")", fmt.Sprintf(
 				"<details><summary>Policy diff: %s — %s</summary>\n\n%sdiff\n%s%s\n\n</details>\n\n",
-				HTMLCode(m.Path), td.Target, fence, td.Diff, fence))
+				HTMLCode(m.Path), Text(td.Target), fence, td.Diff, fence))
 		}
 	}
 	if len(unchanged) > 0 {
@@ -227,7 +227,7 @@ func manifestDetails(m diff.ManifestDiff) string {
 		for _, c := range m.Changes {
 			line := ""
 			if c.Line > 0 {
-				line = fmt.Sprintf("%s %d", c.Side, c.Line)
+				line = fmt.Sprintf("%s %d", Text(c.Side), c.Line)
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", strings.ReplaceAll(c.Severity, "_", " "), line, what(c), change(c), why(c))
 		}

@@ -42,7 +42,9 @@ type Env struct {
 	// http.DefaultTransport. Retries are layered on top of it.
 	Transport http.RoundTripper
 	Now       func() time.Time
-	Sleep     func(time.Duration)
+	// Wait sleeps for d or until ctx is done (the retry back-off); nil
+	// means a timer.
+	Wait func(ctx context.Context, d time.Duration) error
 }
 
 // Config is the action's inputs.
@@ -59,7 +61,12 @@ type Config struct {
 	Key         string
 	Mode        string // full, analyze, post
 	Report      string // post mode: the report file to post
+	// Timeout bounds the whole run: git fetches and every API call.
+	Timeout time.Duration
 }
+
+// DefaultTimeout is the default of the timeout input.
+const DefaultTimeout = 3 * time.Minute
 
 var keyRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 
@@ -106,10 +113,33 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 	default:
 		return c, fmt.Errorf("input mode: %q is not full, analyze or post", c.Mode)
 	}
+	if c.Timeout, err = parseTimeout(in("timeout", "")); err != nil {
+		return c, err
+	}
 	if !keyRE.MatchString(c.Key) {
 		return c, fmt.Errorf("input key: %q must be 1-64 letters, digits, '.', '_' or '-'", c.Key)
 	}
 	return c, nil
+}
+
+// parseTimeout reads the timeout input: a Go duration ("3m", "90s") or a
+// number of seconds, between 1 second and 6 hours (GitHub's job limit).
+func parseTimeout(s string) (time.Duration, error) {
+	if s == "" {
+		return DefaultTimeout, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		n, nerr := strconv.Atoi(s)
+		if nerr != nil {
+			return 0, fmt.Errorf("input timeout: %q is not a duration such as 3m or 90s", s)
+		}
+		d = time.Duration(n) * time.Second
+	}
+	if d < time.Second || d > 6*time.Hour {
+		return 0, fmt.Errorf("input timeout: %s is not between 1s and 6h", d)
+	}
+	return d, nil
 }
 
 // event is the part of an event payload the action reads.
@@ -205,8 +235,8 @@ func Main(ctx context.Context, env Env) int {
 	if env.Now == nil {
 		env.Now = time.Now
 	}
-	if env.Sleep == nil {
-		env.Sleep = time.Sleep
+	if env.Wait == nil {
+		env.Wait = sleepCtx
 	}
 	a := githubactions.New(githubactions.WithGetenv(env.Getenv), githubactions.WithWriter(env.Stdout))
 	cfg, err := readConfig(a, env.Getenv)
@@ -217,6 +247,11 @@ func Main(ctx context.Context, env Env) int {
 		a.Errorf("capgate: %v", err)
 		return ExitError
 	}
+	// One deadline for the whole run: git fetches and API calls. The
+	// result is written before the first API call, so running out of time
+	// loses at most the comment.
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
 	r := &run{a: a, env: env, cfg: cfg}
 	return r.main(ctx)
 }
@@ -236,8 +271,10 @@ func (r *run) api() (*gh, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	hc := &http.Client{Timeout: 30 * time.Second, Transport: &retryTransport{
-		base: base, budget: 2 * time.Minute, maxWait: 70 * time.Second, now: r.env.Now, sleep: r.env.Sleep}}
+	// No client-wide timeout: each attempt has its own, and the run's
+	// deadline (the context) bounds attempts and waits together.
+	hc := &http.Client{Transport: &retryTransport{base: base, attempt: 30 * time.Second,
+		maxWait: 70 * time.Second, secondary: time.Minute, now: r.env.Now, wait: r.env.Wait}}
 	g, err := newGitHub(hc, r.env.Getenv("GITHUB_API_URL"), r.env.Getenv("GITHUB_GRAPHQL_URL"), r.cfg.Token, r.env.Getenv("GITHUB_REPOSITORY"))
 	r.gh = g
 	return g, err
@@ -275,11 +312,16 @@ func (r *run) main(ctx context.Context) int {
 		defer os.RemoveAll(empty)
 		base = empty
 	}
-	for _, rev := range []string{base, t.head} {
-		if err := ensureCommit(ctx, dir, rev); err != nil {
-			r.a.Errorf("capgate: %v", err)
-			return ExitError
-		}
+	var err2 error
+	if t.base != "" {
+		base, err2 = ensureCommit(ctx, dir, base)
+	}
+	if err2 == nil {
+		t.head, err2 = ensureCommit(ctx, dir, t.head)
+	}
+	if err2 != nil {
+		r.a.Errorf("capgate: %v", err2)
+		return ExitError
 	}
 	res, err := cli.RunDiff(ctx, dir, base, t.head, r.cfg.Manifests)
 	if err != nil {
@@ -334,21 +376,54 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// ensureCommit makes rev available: after a checkout of depth 1 the base
-// commit is missing, so it is fetched, that one commit only.
-func ensureCommit(ctx context.Context, dir, rev string) error {
+// revSuffix splits "main~2^" into "main" and "~2^".
+var revSuffix = regexp.MustCompile(`^([^~^]+)((?:[~^][0-9]*)*)$`)
+
+// ensureCommit makes rev available and returns a name for it that resolves
+// in the clone: after a checkout of depth 1 the base commit is missing, so
+// it is fetched with just the history it needs ("main~2" fetches main with
+// depth 3 and returns the commit's SHA). Every git command is bounded by
+// ctx, the run's deadline.
+func ensureCommit(ctx context.Context, dir, rev string) (string, error) {
 	if st, err := os.Stat(filepath.Join(dir, rev)); err == nil && st.IsDir() {
-		return nil
+		return rev, nil
+	}
+	if strings.HasPrefix(rev, "-") {
+		return "", fmt.Errorf("revision %q may not start with '-'", rev)
 	}
 	if exec.CommandContext(ctx, "git", "-C", dir, "cat-file", "-e", rev+"^{commit}").Run() == nil {
-		return nil
+		return rev, nil
 	}
-	cmd := exec.CommandContext(ctx, "git", "-C", dir, "fetch", "--no-tags", "--quiet", "--depth=1", "origin", rev)
+	name, suffix, depth := rev, "", 1
+	if m := revSuffix.FindStringSubmatch(rev); m != nil {
+		name, suffix = m[1], m[2]
+		for _, s := range regexp.MustCompile(`[~^][0-9]*`).FindAllString(suffix, -1) {
+			n := 1
+			if len(s) > 1 {
+				n, _ = strconv.Atoi(s[1:])
+			}
+			if s[0] == '^' {
+				n = 1 // a parent of a merge is one step back, whichever
+			}
+			depth += n
+		}
+	}
+	if depth > 10000 {
+		return "", fmt.Errorf("revision %q reaches too far back to fetch", rev)
+	}
+	cmd := exec.CommandContext(ctx, "git", "-C", dir, "fetch", "--no-tags", "--quiet", "--depth="+strconv.Itoa(depth), "origin", name)
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("commit %s is not in the clone and could not be fetched: %s", rev, strings.TrimSpace(string(out)))
+		if ctx.Err() != nil {
+			return "", fmt.Errorf("fetching %s: the run's time limit (input timeout) ran out", rev)
+		}
+		return "", fmt.Errorf("commit %s is not in the clone and could not be fetched: %s", rev, strings.TrimSpace(string(out)))
 	}
-	return nil
+	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--verify", "--quiet", "FETCH_HEAD"+suffix+"^{commit}").Output()
+	if err != nil {
+		return "", fmt.Errorf("fetched %s from origin, but %s is not a commit in its history", name, rev)
+	}
+	return strings.TrimSpace(string(out)), nil
 }
 
 func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, approved bool) {

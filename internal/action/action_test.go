@@ -377,7 +377,7 @@ func TestTooLargeCommentIsTrimmed(t *testing.T) {
 
 func TestStaleRunDoesNotOverwrite(t *testing.T) {
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
-	f.gh.prHead = "1111111111111111111111111111111111111111" // a newer push
+	f.gh.set(func(g *fakeGitHub) { g.prHead = "1111111111111111111111111111111111111111" }) // a newer push
 	newer := f.gh.addComment("github-actions[bot]", "<!-- capgate-action:default -->\nthe newer run's comment")
 	res := f.run()
 	ours := f.gh.byLogin("github-actions[bot]")
@@ -394,8 +394,7 @@ func TestStaleRunDoesNotOverwrite(t *testing.T) {
 
 func TestRetriesServerErrorsAndRateLimits(t *testing.T) {
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
-	f.gh.fail5xx = 2
-	f.gh.rateLimit = 1
+	f.gh.set(func(g *fakeGitHub) { g.fail5xx, g.rateLimit, g.retryAfter = 2, 1, "1" })
 	f.run()
 	if len(f.gh.byLogin("github-actions[bot]")) != 1 {
 		_, reqs := f.gh.snapshot()

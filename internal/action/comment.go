@@ -2,9 +2,13 @@ package action
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
+	"strings"
 
 	"github.com/google/go-github/v62/github"
 
@@ -32,22 +36,52 @@ func commentBody(res *diff.Result, key string, approved bool, label, headSHA str
 	if !anyChange(res) {
 		return marker(key) + "### ✅ capgate: no manifest changes\n\nAn earlier commit of this pull request changed capgate manifests; the current head changes none." + footer
 	}
-	return string(report.Markdown(res, report.MarkdownOptions{Header: marker(key), Footer: footer}))
+	return fitComment(string(report.Markdown(res, report.MarkdownOptions{Header: marker(key), Footer: footer})), report.GitHubCommentLimit-nonceRoom)
+}
+
+// nonceRoom is kept free in every comment for the posting nonce.
+const nonceRoom = 100
+
+// cutNote ends a comment that fitComment had to cut.
+const cutNote = "\n\n> [!NOTE]\n> Cut to fit GitHub's comment limit; the step summary and the JSON report have everything.\n"
+
+// fitComment guarantees GitHub's limit whatever the renderer did: a body
+// longer than limit characters is cut at a line end and ends with a note,
+// the whole staying within limit.
+func fitComment(body string, limit int) string {
+	rs := []rune(body)
+	if len(rs) <= limit {
+		return body
+	}
+	cut := string(rs[:limit-len([]rune(cutNote))])
+	if i := strings.LastIndexByte(cut, '\n'); i > 0 {
+		cut = cut[:i]
+	}
+	// Close a code fence or a <details> the cut left open.
+	if strings.Count(cut, "\n```")%2 == 1 {
+		cut += "\n```"
+	}
+	if n := strings.Count(cut, "<details>") - strings.Count(cut, "</details>"); n > 0 && len([]rune(cut))+n*12 < limit-len([]rune(cutNote)) {
+		cut += strings.Repeat("\n</details>", n)
+	}
+	return cut + cutNote
 }
 
 // comment posts or updates the PR comment. Failures become warnings: the
 // result is already in the summary and outputs, and the exit status does not
 // depend on the comment.
 func (r *run) comment(ctx context.Context, res *diff.Result, t target, approved bool) {
+	if r.cfg.Token == "" {
+		r.a.Noticef("capgate: no github-token, so no pull request comment; the result is in the step summary and outputs")
+		return
+	}
 	err := r.commentErr(ctx, res, t.prNumber, t.prHead, approved)
 	switch {
 	case err == nil:
 	case errors.Is(err, errStale):
 		r.a.Noticef("capgate: not commenting: the pull request's head moved on since this run started; the run for the newer head comments")
-	case permissionHint(err) != "":
-		r.a.Warningf("capgate: %s (missing permission: pull-requests: write)", permissionHint(err))
 	default:
-		r.a.Warningf("capgate: could not update the pull request comment: %v", err)
+		r.a.Warningf("capgate: %s; the result is in the step summary and outputs", explain(err, "could not update the pull request comment"))
 	}
 }
 
@@ -89,7 +123,7 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, number int, prHe
 				}
 			}
 		}
-		c, _, err := g.c.Issues.CreateComment(ctx, g.owner, g.repo, number, &github.IssueComment{Body: &body})
+		c, err := r.createComment(ctx, g, number, login, mk, body)
 		if err != nil {
 			return err
 		}
@@ -111,7 +145,7 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, number int, prHe
 func (r *run) upsert(ctx context.Context, g *gh, number int, login, mk, body string, existing []*github.IssueComment) (string, error) {
 	var keep *github.IssueComment
 	if len(existing) == 0 {
-		c, _, err := g.c.Issues.CreateComment(ctx, g.owner, g.repo, number, &github.IssueComment{Body: &body})
+		c, err := r.createComment(ctx, g, number, login, mk, body)
 		if err != nil {
 			return "", err
 		}
@@ -128,7 +162,7 @@ func (r *run) upsert(ctx context.Context, g *gh, number int, login, mk, body str
 			return "", err
 		}
 	}
-	if keep.GetBody() != body {
+	if stripNonce(keep.GetBody()) != body {
 		c, _, err := g.c.Issues.EditComment(ctx, g.owner, g.repo, keep.GetID(), &github.IssueComment{Body: &body})
 		if err != nil {
 			return "", err
@@ -136,6 +170,44 @@ func (r *run) upsert(ctx context.Context, g *gh, number int, login, mk, body str
 		keep = c
 	}
 	return keep.GetHTMLURL(), nil
+}
+
+// nonceRE matches the line createComment appends.
+var nonceRE = regexp.MustCompile(`\n<!-- capgate-post:[0-9a-f]{16} -->\r?\n?$`)
+
+func stripNonce(body string) string { return nonceRE.ReplaceAllString(body, "") }
+
+// createComment posts body once. A POST that timed out or got a 5xx may
+// have been stored anyway, so the transport does not repeat it; here the
+// body carries a nonce, and before posting again the comments are listed:
+// when one of ours carries the nonce, that is the comment.
+func (r *run) createComment(ctx context.Context, g *gh, number int, login, mk, body string) (*github.IssueComment, error) {
+	var nb [8]byte
+	_, _ = rand.Read(nb[:])
+	full := body + "\n<!-- capgate-post:" + hex.EncodeToString(nb[:]) + " -->\n"
+	nonce := full[len(body):]
+	c, _, err := g.c.Issues.CreateComment(ctx, g.owner, g.repo, number, &github.IssueComment{Body: &full})
+	if err == nil || !mayHaveLanded(err) || ctx.Err() != nil {
+		return c, err
+	}
+	existing, lerr := g.ourComments(ctx, number, login, mk)
+	if lerr != nil {
+		return nil, err
+	}
+	for _, e := range existing {
+		if strings.HasSuffix(strings.ReplaceAll(e.GetBody(), "\r\n", "\n"), nonce) {
+			return e, nil
+		}
+	}
+	c, _, err = g.c.Issues.CreateComment(ctx, g.owner, g.repo, number, &github.IssueComment{Body: &full})
+	return c, err
+}
+
+// mayHaveLanded reports whether a failed request may still have been
+// carried out: it timed out, the connection broke, or the server failed.
+func mayHaveLanded(err error) bool {
+	st := statusOf(err)
+	return st == 0 || st >= 500
 }
 
 func isNotFound(err error) bool {

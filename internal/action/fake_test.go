@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -28,9 +29,36 @@ type fakeGitHub struct {
 	prHead   string
 	labels   []string
 	// fail5xx answers the next n API calls with 502; rateLimit the next n
-	// with a secondary rate limit (403 and Retry-After: 1).
-	fail5xx, rateLimit int
-	requests           []string // "METHOD path"
+	// with a secondary rate limit (403 and Retry-After: retryAfter, or no
+	// Retry-After at all when retryAfter is ""); hang the next n by not
+	// answering until the client gives up.
+	fail5xx, rateLimit, hang int
+	retryAfter               string
+	// failPost5xxAfterStore stores the next n comment POSTs and then
+	// answers 502, as a proxy that loses the answer does.
+	failPost5xxAfterStore int
+	// crlf stores comment bodies with CRLF line ends, as a browser edit
+	// does.
+	crlf bool
+	// missingPR answers 404 for the pull request, as GitHub does for a
+	// deleted one or a repository the token cannot see.
+	missingPR bool
+	requests  []string // "METHOD path"
+	clock     int64    // seconds; every write advances it
+}
+
+// set changes the fake's state under its lock (the server may be serving
+// a request of an earlier run).
+func (f *fakeGitHub) set(fn func(g *fakeGitHub)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(f)
+}
+
+// tick returns the fake's clock as GitHub's timestamp format, advancing it.
+func (f *fakeGitHub) tick() string {
+	f.clock++
+	return time.Unix(1_800_000_000+f.clock, 0).UTC().Format(time.RFC3339)
 }
 
 type fakeToken struct {
@@ -47,6 +75,8 @@ type fakeComment struct {
 		Login string `json:"login"`
 	} `json:"user"`
 	HTMLURL   string `json:"html_url"`
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
 	minimized bool
 }
 
@@ -77,6 +107,13 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 
 func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
+	if f.hang > 0 {
+		f.hang--
+		f.requests = append(f.requests, "HANG "+r.Method+" "+r.URL.Path)
+		f.mu.Unlock()
+		<-r.Context().Done()
+		return
+	}
 	defer f.mu.Unlock()
 	f.requests = append(f.requests, r.Method+" "+r.URL.Path)
 	if f.fail5xx > 0 {
@@ -86,7 +123,9 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.rateLimit > 0 {
 		f.rateLimit--
-		w.Header().Set("Retry-After", "1")
+		if f.retryAfter != "" {
+			w.Header().Set("Retry-After", f.retryAfter)
+		}
 		writeJSON(w, http.StatusForbidden, map[string]string{"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."})
 		return
 	}
@@ -98,6 +137,10 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	notAccessible := map[string]string{"message": "Resource not accessible by integration"}
 	p := r.URL.Path
+	if f.missingPR && (strings.HasPrefix(p, fmt.Sprintf("%s/pulls/%d", repoPath, prNumber)) || strings.HasPrefix(p, fmt.Sprintf("%s/issues/%d/", repoPath, prNumber))) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		return
+	}
 	switch {
 	case r.Method == "GET" && p == "/api/v3/user":
 		if tok.app {
@@ -160,10 +203,17 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.nextID++
-		c := &fakeComment{ID: f.nextID, NodeID: fmt.Sprintf("IC_%d", f.nextID), Body: in.Body,
+		c := &fakeComment{ID: f.nextID, NodeID: fmt.Sprintf("IC_%d", f.nextID), Body: f.lineEnds(in.Body),
 			HTMLURL: fmt.Sprintf("https://github.example/octo/servers/pull/%d#issuecomment-%d", prNumber, f.nextID)}
+		c.CreatedAt = f.tick()
+		c.UpdatedAt = c.CreatedAt
 		c.User.Login = tok.login
 		f.comments = append(f.comments, c)
+		if f.failPost5xxAfterStore > 0 {
+			f.failPost5xxAfterStore--
+			writeJSON(w, http.StatusBadGateway, map[string]string{"message": "Server Error"})
+			return
+		}
 		writeJSON(w, http.StatusCreated, c)
 	case strings.HasPrefix(p, repoPath+"/issues/comments/"):
 		id, _ := strconv.ParseInt(strings.TrimPrefix(p, repoPath+"/issues/comments/"), 10, 64)
@@ -189,7 +239,8 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 				writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Validation Failed"})
 				return
 			}
-			f.comments[i].Body = in.Body
+			f.comments[i].Body = f.lineEnds(in.Body)
+			f.comments[i].UpdatedAt = f.tick()
 			writeJSON(w, 200, f.comments[i])
 		case "DELETE":
 			f.comments = append(f.comments[:i], f.comments[i+1:]...)
@@ -202,12 +253,23 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// lineEnds stores a body as GitHub would after a browser edit when crlf
+// is set.
+func (f *fakeGitHub) lineEnds(s string) string {
+	if f.crlf {
+		return strings.ReplaceAll(s, "\n", "\r\n")
+	}
+	return s
+}
+
 // addComment puts a comment on the PR directly (as another user would).
 func (f *fakeGitHub) addComment(login, body string) *fakeComment {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.nextID++
 	c := &fakeComment{ID: f.nextID, NodeID: fmt.Sprintf("IC_%d", f.nextID), Body: body}
+	c.CreatedAt = f.tick()
+	c.UpdatedAt = c.CreatedAt
 	c.User.Login = login
 	f.comments = append(f.comments, c)
 	return c
