@@ -128,7 +128,7 @@ func rows(r *diff.Result, sev string) [][]string {
 			if c.Severity != sev {
 				continue
 			}
-			out = append(out, []string{location(m, c), what(c), change(c), why(c)})
+			out = append(out, []string{location(m, c), what(c), change(c), why(c) + mdApproved(m, c)})
 		}
 	}
 	return out
@@ -155,6 +155,14 @@ func why(c diff.Change) string {
 		return "🚨 **" + Text(c.Why) + "**"
 	}
 	return Text(c.Why)
+}
+
+// mdApproved marks a widened change of a manifest the lock approves.
+func mdApproved(m diff.ManifestDiff, c diff.Change) string {
+	if s := approvedSuffix(m, c); s != "" {
+		return " ✅ _approved by the lock_"
+	}
+	return ""
 }
 
 func location(m diff.ManifestDiff, c diff.Change) string {
@@ -229,7 +237,7 @@ func manifestDetails(m diff.ManifestDiff) string {
 			if c.Line > 0 {
 				line = fmt.Sprintf("%s %d", Text(c.Side), c.Line)
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", strings.ReplaceAll(c.Severity, "_", " "), line, what(c), change(c), why(c))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", strings.ReplaceAll(c.Severity, "_", " "), line, what(c), change(c), why(c)+mdApproved(m, c))
 		}
 		b.WriteString("\n")
 	}

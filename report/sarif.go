@@ -117,7 +117,11 @@ func SARIF(r *diff.Result, version string) []byte {
 				line, col = 1, 1
 			}
 			msg := fmt.Sprintf("%s %s [%s]: %s -> %s: %s", c.Severity, c.Kind, c.Target, orNone(c.Before), orNone(c.After), c.Why)
-			results = append(results, sarifResult{RuleID: id, RuleIndex: idx, Level: "warning",
+			level := "warning"
+			if m.Approved && c.Severity == diff.Widened {
+				level, msg = "note", msg+" (approved by the lock)"
+			}
+			results = append(results, sarifResult{RuleID: id, RuleIndex: idx, Level: level,
 				Message:             sarifText{msg},
 				Locations:           sarifLoc(m.Path, line, col),
 				PartialFingerprints: fingerprint(id, m.Path, c.Kind, c.Target, c.Before, c.After)})

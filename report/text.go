@@ -67,10 +67,18 @@ func PlainText(r *diff.Result) []byte {
 			if c.Side == "base" {
 				p = basePath(m)
 			}
-			fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s]: %s -> %s: %s\n", p, max(c.Line, 1), max(c.Col, 1), c.Severity, c.Kind, c.Target, orNone(c.Before), orNone(c.After), c.Why)
+			fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s]: %s -> %s: %s%s\n", p, max(c.Line, 1), max(c.Col, 1), c.Severity, c.Kind, c.Target, orNone(c.Before), orNone(c.After), c.Why, approvedSuffix(m, c))
 		}
 	}
 	return []byte(b.String())
+}
+
+// approvedSuffix marks a widened change of a manifest the lock approves.
+func approvedSuffix(m diff.ManifestDiff, c diff.Change) string {
+	if m.Approved && c.Severity == diff.Widened {
+		return " (approved by the lock)"
+	}
+	return ""
 }
 
 func basePath(m diff.ManifestDiff) string {

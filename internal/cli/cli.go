@@ -53,6 +53,8 @@ func (c *Command) Main(args []string) int {
 		return c.lint(args[1:])
 	case "diff":
 		return c.diff(args[1:])
+	case "approve":
+		return c.approve(args[1:])
 	case "version", "--version":
 		fmt.Fprintf(c.Stdout, "capgate %s (capgate grammar 0.0, conformance 0.0.4)\n", Version)
 		return ExitOK
@@ -69,7 +71,8 @@ func (c *Command) usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   capgate compile <manifest.json|-> [--target bwrap|docker|egress|all] [--egress-target squid|nftables] [--permissive] [--pretty]
   capgate lint <manifest.json>...
-  capgate diff --base B --head H [--manifests PATTERN]... [--format markdown|json|sarif|text] [--fail-on widened,unenforceable,error|never]
+  capgate diff --base B --head H [--manifests PATTERN]... [--format markdown|json|sarif|text] [--fail-on widened,unenforceable,error|never] [--lock FILE]
+  capgate approve --base B --head H [--lock FILE] [--reason TEXT] [--by NAME] [--expires WHEN]
   capgate version
 `)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/internal/source"
+	"github.com/razukc/capgate-action/lock"
 	"github.com/razukc/capgate-action/report"
 )
 
@@ -38,9 +39,10 @@ func ParseFailOn(s string) (FailOn, error) {
 	return f, nil
 }
 
-// Fails reports whether r holds an outcome listed in f.
+// Fails reports whether r holds an outcome listed in f. Widening of a
+// manifest an approval lock approves does not count.
 func (f FailOn) Fails(r *diff.Result) bool {
-	return (f.Widened && r.Counts.Widened > 0) ||
+	return (f.Widened && r.UnapprovedWidened() > 0) ||
 		(f.Unenforceable && r.Counts.UnenforceableAdded > 0) ||
 		(f.Error && r.Counts.Errors > 0)
 }
@@ -76,6 +78,7 @@ func (c *Command) diff(args []string) int {
 	head := fs.String("head", "", "head side: a directory or a git revision")
 	format := fs.String("format", "text", "markdown, json, sarif or text")
 	failOn := fs.String("fail-on", "error", "widened, unenforceable, error (comma-separated) or never")
+	lockPath := fs.String("lock", "", "approval lock (e.g. capgate.lock), read from the head side; approved widening does not fail")
 	var patterns multiFlag
 	fs.Var(&patterns, "manifests", "doublestar pattern of manifest paths (repeatable; !pattern excludes)")
 	pos, err := parseInterspersed(fs, args)
@@ -105,6 +108,14 @@ func (c *Command) diff(args []string) int {
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
+	}
+	if *lockPath != "" {
+		lf, err := ReadLock(context.Background(), dir, *head, *lockPath)
+		if err != nil {
+			fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+			return ExitUsage
+		}
+		lock.Apply(r, lf, c.now())
 	}
 	var out []byte
 	switch *format {
