@@ -18,6 +18,9 @@ type MarkdownOptions struct {
 	// Header and Footer are trusted Markdown put before and after the
 	// report (the action's hidden marker, an approval note).
 	Header, Footer string
+	// Link, when set, returns the URL of a line of a head manifest (the
+	// action links each row to it); the URL must already be escaped.
+	Link func(path string, line int) string
 }
 
 type section struct {
@@ -57,9 +60,9 @@ func Markdown(r *diff.Result, opts MarkdownOptions) []byte {
 	add(0, "", fmt.Sprintf("### %s capgate: %s\n\n", icon, Verdict(r)))
 	add(0, "", summaryLine(r))
 
-	widened := rows(r, diff.Widened)
+	widened := rows(r, diff.Widened, opts.Link)
 	add(0, "", table("Widened", []string{"Manifest", "What", "Change", "Why"}, widened))
-	unenf := rows(r, diff.UnenforceableAdded)
+	unenf := rows(r, diff.UnenforceableAdded, opts.Link)
 	add(1, "new unenforceable entries table", table("New unenforceable entries", []string{"Manifest", "What", "Change", "Why"}, unenf))
 	add(0, "", errorTable(r))
 
@@ -121,14 +124,18 @@ func summaryLine(r *diff.Result) string {
 	return fmt.Sprintf("Compared %s → %s, %s%s.\n\n", Code(r.Base), Code(r.Head), plural(len(r.Manifests), "manifest", "manifests"), detail)
 }
 
-func rows(r *diff.Result, sev string) [][]string {
+func rows(r *diff.Result, sev string, link func(string, int) string) [][]string {
 	var out [][]string
 	for _, m := range r.Manifests {
 		for _, c := range m.Changes {
 			if c.Severity != sev {
 				continue
 			}
-			out = append(out, []string{location(m, c), what(c), change(c), why(c) + mdApproved(m, c)})
+			loc := location(m, c)
+			if link != nil && c.Side == "head" && c.Line > 0 {
+				loc = "[" + loc + "](" + link(m.Path, c.Line) + ")"
+			}
+			out = append(out, []string{loc, what(c), change(c), why(c) + mdApproved(m, c)})
 		}
 	}
 	return out

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,6 +62,10 @@ type Config struct {
 	Key         string
 	Mode        string // full, analyze, post
 	Report      string // post mode: the report file to post
+	// Lock is the approval lock's path on the head side ("" for none).
+	Lock string
+	// ReviewComments asks for inline review comments on manifest lines.
+	ReviewComments bool
 	// Timeout bounds the whole run: git fetches and every API call.
 	Timeout time.Duration
 }
@@ -88,6 +93,16 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 		Key:         in("key", "default"),
 		Mode:        in("mode", "full"),
 		Report:      in("report", ""),
+		Lock:        in("lock", "capgate.lock"),
+	}
+	if c.Lock == "none" {
+		c.Lock = ""
+	}
+	switch rc := in("review-comments", "false"); rc {
+	case "true", "false":
+		c.ReviewComments = rc == "true"
+	default:
+		return c, fmt.Errorf("input review-comments: %q is not true or false", rc)
 	}
 	for _, l := range strings.Split(a.GetInput("manifests"), "\n") {
 		if l = strings.TrimSpace(l); l != "" {
@@ -154,9 +169,6 @@ type event struct {
 		Head struct {
 			SHA string `json:"sha"`
 		} `json:"head"`
-		Labels []struct {
-			Name string `json:"name"`
-		} `json:"labels"`
 	} `json:"pull_request"`
 	MergeGroup *struct {
 		BaseSHA string `json:"base_sha"`
@@ -177,7 +189,6 @@ type target struct {
 	// prHead is the PR head commit the run is about, for the stale check.
 	prNumber int
 	prHead   string
-	labels   []string
 }
 
 var zeroSHA = regexp.MustCompile(`^0+$`)
@@ -197,9 +208,6 @@ func resolveTarget(cfg Config, name string, ev *event, sha string) (target, erro
 		t.head = pr.Head.SHA
 		if name == "pull_request" && sha != "" {
 			t.head = sha
-		}
-		for _, l := range pr.Labels {
-			t.labels = append(t.labels, l.Name)
 		}
 	case "merge_group":
 		if ev.MergeGroup == nil {
@@ -329,13 +337,29 @@ func (r *run) main(ctx context.Context) int {
 		return ExitError
 	}
 	res.Base, res.Head = short(t.base, "(nothing)"), short(t.head, "")
-	approved := res.Widened() && contains(t.labels, r.cfg.AllowLabel)
+
+	// Approval: the lock from the head side, then the label, read from the
+	// API. The label check is the only API work before the verdict, runs
+	// only while some widening is unapproved, is bounded by the run's
+	// deadline, and fails closed.
+	ap := &approval{}
+	r.readLocks(ctx, res, dir, base, t.head, ap)
+	if ap.lockErr != nil {
+		r.a.Errorf("capgate: the approval lock approves nothing: %v", ap.lockErr)
+	}
+	if t.prNumber > 0 && res.UnapprovedWidened() > 0 && r.cfg.Token != "" && r.cfg.Mode == "full" && r.cfg.Comment != "off" {
+		if err := r.checkLabel(ctx, res, t.prNumber, ap); err != nil {
+			ap.byLabel = false
+			ap.labelNote = explain(err, "could not check the approval label, so it approves nothing")
+			r.a.Warningf("capgate: %s", ap.labelNote)
+		}
+	}
 
 	// The result first: files, outputs, summary, annotations. The comment
 	// comes last and cannot take these with it.
 	code := ExitOK
 	fo := r.cfg.FailOn
-	if approved {
+	if ap.byLabel {
 		fo.Widened = false
 	}
 	if fo.Fails(res) {
@@ -345,15 +369,23 @@ func (r *run) main(ctx context.Context) int {
 	if t.prNumber > 0 {
 		jr.PullRequest = &report.PullRequestRef{Number: t.prNumber, HeadSHA: t.prHead}
 	}
-	r.writeOutputs(res, jr, dir, approved)
+	footer := r.approvalNotes(res, ap)
+	if code == ExitFailed {
+		footer += r.nextSteps(res, t.base, t.head, ap, true)
+	}
+	r.writeOutputs(res, jr, dir, ap.approved(res), footer, t.head)
 	r.annotate(res, dir)
 	if code == ExitFailed {
-		r.a.Errorf("capgate: %s", report.Verdict(res))
+		msg := "capgate: " + report.Verdict(res)
+		if n := r.nextSteps(res, t.base, t.head, ap, false); n != "" && fo.Widened && res.UnapprovedWidened() > 0 {
+			msg += "; " + n
+		}
+		r.a.Errorf("%s", msg)
 	}
 	if r.cfg.Mode == "analyze" || r.cfg.Comment == "off" || t.prNumber == 0 {
 		return code
 	}
-	r.comment(ctx, res, t, approved)
+	r.comment(ctx, res, t, ap, footer)
 	return code
 }
 
@@ -367,14 +399,6 @@ func short(sha, empty string) string {
 	return sha
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 // revSuffix splits "main~2^" into "main" and "~2^".
 var revSuffix = regexp.MustCompile(`^([^~^]+)((?:[~^][0-9]*)*)$`)
@@ -426,7 +450,7 @@ func ensureCommit(ctx context.Context, dir, rev string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, approved bool) {
+func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, approved bool, footer, headSHA string) {
 	ws := r.env.Getenv("GITHUB_WORKSPACE")
 	if ws == "" {
 		ws = dir
@@ -448,15 +472,38 @@ func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, 
 	r.a.SetOutput("approved", strconv.FormatBool(approved))
 	r.a.SetOutput("report-json", jsonPath)
 	r.a.SetOutput("sarif", sarifPath)
-	r.a.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: approvalNote(approved, r.cfg.AllowLabel)})))
+	r.a.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: footer, Link: r.linker(headSHA)})))
 }
 
-func approvalNote(approved bool, label string) string {
-	if !approved {
-		return ""
+// linker returns a function giving the URL of a line of a head manifest at
+// the head commit: SERVER/OWNER/REPO/blob/SHA/PATH#Lline, where SERVER is
+// GITHUB_SERVER_URL (GitHub Enterprise Server too). nil when the server,
+// repository or a full commit SHA is unknown.
+func (r *run) linker(sha string) func(string, int) string {
+	server := strings.TrimSuffix(r.env.Getenv("GITHUB_SERVER_URL"), "/")
+	repo := r.env.Getenv("GITHUB_REPOSITORY")
+	u, err := url.Parse(server)
+	if server == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || !repoRE.MatchString(repo) || !shaRE.MatchString(sha) {
+		return nil
 	}
-	return fmt.Sprintf("\n> [!NOTE]\n> The widening is approved by the %s label, so the check passes.\n", report.Code(label))
+	wd := strings.Trim(filepath.ToSlash(filepath.Clean(r.cfg.WorkDir)), "/")
+	return func(p string, line int) string {
+		full := p
+		if wd != "" && wd != "." {
+			full = wd + "/" + p
+		}
+		segs := strings.Split(full, "/")
+		for i, s := range segs {
+			segs[i] = url.PathEscape(s)
+		}
+		return fmt.Sprintf("%s/%s/blob/%s/%s#L%d", server, repo, sha, strings.Join(segs, "/"), line)
+	}
 }
+
+var (
+	repoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+	shaRE  = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
+)
 
 // Per-step annotation limits GitHub enforces; beyond them annotations are
 // dropped silently, so the most important go first.

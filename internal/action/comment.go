@@ -27,16 +27,17 @@ func anyChange(res *diff.Result) bool {
 	return false
 }
 
-// commentBody renders the PR comment, always under GitHub's size limit.
-func commentBody(res *diff.Result, key string, approved bool, label, headSHA string) string {
-	footer := approvalNote(approved, label)
+// commentBody renders the PR comment, always under GitHub's size limit:
+// the marker, the state line (see state), the report, and footer.
+func commentBody(res *diff.Result, key string, st *state, footer, headSHA string, link func(string, int) string) string {
 	if headSHA != "" {
 		footer += fmt.Sprintf("\n<sub>capgate-action · head %s</sub>\n", report.Code(short(headSHA, "")))
 	}
+	header := marker(key) + st.line()
 	if !anyChange(res) {
-		return marker(key) + "### ✅ capgate: no manifest changes\n\nAn earlier commit of this pull request changed capgate manifests; the current head changes none." + footer
+		return fitComment(header+"### ✅ capgate: no manifest changes\n\nAn earlier commit of this pull request changed capgate manifests; the current head changes none."+footer, report.GitHubCommentLimit-nonceRoom)
 	}
-	return fitComment(string(report.Markdown(res, report.MarkdownOptions{Header: marker(key), Footer: footer})), report.GitHubCommentLimit-nonceRoom)
+	return fitComment(string(report.Markdown(res, report.MarkdownOptions{Header: header, Footer: footer, Link: link})), report.GitHubCommentLimit-nonceRoom)
 }
 
 // nonceRoom is kept free in every comment for the posting nonce.
@@ -53,56 +54,73 @@ func fitComment(body string, limit int) string {
 	if len(rs) <= limit {
 		return body
 	}
-	cut := string(rs[:limit-len([]rune(cutNote))])
+	// Room for the note and for closing what the cut leaves open.
+	const closeRoom = 200
+	cut := string(rs[:limit-len([]rune(cutNote))-closeRoom])
 	if i := strings.LastIndexByte(cut, '\n'); i > 0 {
 		cut = cut[:i]
 	}
-	// Close a code fence or a <details> the cut left open.
 	if strings.Count(cut, "\n```")%2 == 1 {
 		cut += "\n```"
 	}
-	if n := strings.Count(cut, "<details>") - strings.Count(cut, "</details>"); n > 0 && len([]rune(cut))+n*12 < limit-len([]rune(cutNote)) {
-		cut += strings.Repeat("\n</details>", n)
+	if n := strings.Count(cut, "<details>") - strings.Count(cut, "</details>"); n > 0 {
+		cut += strings.Repeat("\n</details>", min(n, 10))
 	}
 	return cut + cutNote
 }
 
-// comment posts or updates the PR comment. Failures become warnings: the
-// result is already in the summary and outputs, and the exit status does not
-// depend on the comment.
-func (r *run) comment(ctx context.Context, res *diff.Result, t target, approved bool) {
+// comment posts or updates the PR comment (and the review comments).
+// Failures become warnings: the result is already in the summary and
+// outputs, and the exit status does not depend on the comment.
+func (r *run) comment(ctx context.Context, res *diff.Result, t target, ap *approval, footer string) {
 	if r.cfg.Token == "" {
 		r.a.Noticef("capgate: no github-token, so no pull request comment; the result is in the step summary and outputs")
 		return
 	}
-	err := r.commentErr(ctx, res, t.prNumber, t.prHead, approved)
+	err := r.commentErr(ctx, res, t, ap, footer)
 	switch {
 	case err == nil:
 	case errors.Is(err, errStale):
 		r.a.Noticef("capgate: not commenting: the pull request's head moved on since this run started; the run for the newer head comments")
+		return
 	default:
 		r.a.Warningf("capgate: %s; the result is in the step summary and outputs", explain(err, "could not update the pull request comment"))
+		return
+	}
+	if r.cfg.ReviewComments {
+		if err := r.review(ctx, res, t); err != nil {
+			r.a.Warningf("capgate: %s; the sticky comment lists every change", explain(err, "could not write the review comments"))
+		}
 	}
 }
 
-func (r *run) commentErr(ctx context.Context, res *diff.Result, number int, prHead string, approved bool) error {
+func (r *run) commentErr(ctx context.Context, res *diff.Result, t target, ap *approval, footer string) error {
+	number, prHead := t.prNumber, t.prHead
 	g, err := r.api()
 	if err != nil {
 		return err
 	}
-	login, err := g.identity(ctx)
-	if err != nil {
-		return err
-	}
 	mk := marker(r.cfg.Key)
-	existing, err := g.ourComments(ctx, number, login, mk)
-	if err != nil {
-		return err
+	login, existing := ap.login, ap.existing
+	if !ap.checked {
+		if login, err = g.identity(ctx); err != nil {
+			return err
+		}
+		if existing, err = g.ourComments(ctx, number, login, mk); err != nil {
+			return err
+		}
 	}
 	if !anyChange(res) && r.cfg.CommentWhen == "changes" && len(existing) == 0 {
 		return nil // quiet when nothing changed and nothing was said before
 	}
-	body := commentBody(res, r.cfg.Key, approved, r.cfg.AllowLabel, prHead)
+	st := ap.state
+	if st == nil {
+		st = &state{V: 1, Rows: pendingRows(res)}
+		if len(st.Rows) > maxStateRows {
+			st.Rows = nil
+		}
+	}
+	body := commentBody(res, r.cfg.Key, st, footer, prHead, r.linker(t.head))
 	// A run for an older head must not overwrite a newer run's comment.
 	if prHead != "" {
 		pr, _, err := g.c.PullRequests.Get(ctx, g.owner, g.repo, number)
@@ -119,7 +137,10 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, number int, prHe
 		if r.cfg.Comment == "hide-and-new" {
 			for _, c := range existing {
 				if err := g.minimize(ctx, c.GetNodeID()); err != nil {
-					r.a.Warningf("capgate: could not hide an earlier comment: %v", err)
+					if ctx.Err() != nil {
+						return err
+					}
+					r.a.Warningf("capgate: %s", explain(err, "could not hide an earlier comment"))
 				}
 			}
 		}

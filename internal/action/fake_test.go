@@ -43,8 +43,106 @@ type fakeGitHub struct {
 	// missingPR answers 404 for the pull request, as GitHub does for a
 	// deleted one or a repository the token cannot see.
 	missingPR bool
-	requests  []string // "METHOD path"
+	// events is the issue's event list (labeled, unlabeled); files the
+	// pull request's changed files with their patches; reviews the
+	// reviews posted and reviewComments their inline comments.
+	events         []fakeEvent
+	files          []fakeFile
+	reviews        int
+	reviewComments []*fakeReviewComment
+	requests       []string // "METHOD path"
 	clock     int64    // seconds; every write advances it
+}
+
+type fakeEvent struct {
+	ID    int64  `json:"id"`
+	Event string `json:"event"`
+	Label struct {
+		Name string `json:"name"`
+	} `json:"label"`
+	CreatedAt string `json:"created_at"`
+}
+
+type fakeFile struct {
+	Filename string `json:"filename"`
+	Patch    string `json:"patch"`
+}
+
+type fakeReviewComment struct {
+	ID     int64  `json:"id"`
+	NodeID string `json:"node_id"`
+	Path   string `json:"path"`
+	Line   int    `json:"line"`
+	Side   string `json:"side"`
+	Body   string `json:"body"`
+	User   struct {
+		Login string `json:"login"`
+	} `json:"user"`
+	minimized bool
+}
+
+// label applies a label now, as a maintainer would.
+func (f *fakeGitHub) label(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.labels = append(f.labels, name)
+	f.nextID++
+	e := fakeEvent{ID: f.nextID, Event: "labeled", CreatedAt: f.tick()}
+	e.Label.Name = name
+	f.events = append(f.events, e)
+}
+
+// unlabel removes a label.
+func (f *fakeGitHub) unlabel(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var ls []string
+	for _, l := range f.labels {
+		if l != name {
+			ls = append(ls, l)
+		}
+	}
+	f.labels = ls
+	f.nextID++
+	e := fakeEvent{ID: f.nextID, Event: "unlabeled", CreatedAt: f.tick()}
+	e.Label.Name = name
+	f.events = append(f.events, e)
+}
+
+// page answers a list request with GitHub's pagination: per_page (default
+// 30, at most 100), page, and a Link header naming the next page.
+func page[T any](f *fakeGitHub, w http.ResponseWriter, r *http.Request, all []T) {
+	per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
+	if per <= 0 || per > 100 {
+		per = 30
+	}
+	pg, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	pg = max(pg, 1)
+	start := min((pg-1)*per, len(all))
+	end := min(start+per, len(all))
+	if end < len(all) {
+		next := *r.URL
+		q := next.Query()
+		q.Set("page", strconv.Itoa(pg+1))
+		next.RawQuery = q.Encode()
+		w.Header().Set("Link", fmt.Sprintf(`<%s%s>; rel="next"`, f.srv.URL, next.RequestURI()))
+	}
+	out := all[start:end]
+	if out == nil {
+		out = []T{}
+	}
+	writeJSON(w, 200, out)
+}
+
+// rightSide reports whether line of path is on the head side of the pull
+// request's diff (GitHub refuses review comments elsewhere).
+func (f *fakeGitHub) rightSide(path string, line int) bool {
+	for _, fl := range f.files {
+		if fl.Filename == path {
+			return rightLines(fl.Patch)[line]
+		}
+	}
+	return false
 }
 
 // set changes the fake's state under its lock (the server may be serving
@@ -163,6 +261,11 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 					c.minimized = true
 				}
 			}
+			for _, c := range f.reviewComments {
+				if c.NodeID == q.Variables["id"] {
+					c.minimized = true
+				}
+			}
 			writeJSON(w, 200, map[string]any{"data": map[string]any{"minimizeComment": map[string]any{}}})
 		default:
 			writeJSON(w, 400, map[string]string{"message": "unknown query"})
@@ -174,22 +277,69 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, 200, map[string]any{"number": prNumber, "head": map[string]string{"sha": f.prHead}, "labels": labels})
 	case r.Method == "GET" && p == fmt.Sprintf("%s/issues/%d/comments", repoPath, prNumber):
-		per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
-		if per <= 0 || per > 100 {
-			per = 30
+		page(f, w, r, f.comments)
+	case r.Method == "GET" && p == fmt.Sprintf("%s/issues/%d/labels", repoPath, prNumber):
+		var ls []map[string]string
+		for _, l := range f.labels {
+			ls = append(ls, map[string]string{"name": l})
 		}
-		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-		page = max(page, 1)
-		start := min((page-1)*per, len(f.comments))
-		end := min(start+per, len(f.comments))
-		if end < len(f.comments) {
-			next := *r.URL
-			q := next.Query()
-			q.Set("page", strconv.Itoa(page+1))
-			next.RawQuery = q.Encode()
-			w.Header().Set("Link", fmt.Sprintf(`<%s%s>; rel="next"`, f.srv.URL, next.RequestURI()))
+		page(f, w, r, ls)
+	case r.Method == "GET" && p == fmt.Sprintf("%s/issues/%d/events", repoPath, prNumber):
+		page(f, w, r, f.events)
+	case r.Method == "GET" && p == fmt.Sprintf("%s/pulls/%d/files", repoPath, prNumber):
+		page(f, w, r, f.files)
+	case r.Method == "GET" && p == fmt.Sprintf("%s/pulls/%d/comments", repoPath, prNumber):
+		page(f, w, r, f.reviewComments)
+	case r.Method == "POST" && p == fmt.Sprintf("%s/pulls/%d/reviews", repoPath, prNumber):
+		if tok.readOnly {
+			writeJSON(w, http.StatusForbidden, notAccessible)
+			return
 		}
-		writeJSON(w, 200, f.comments[start:end])
+		var in struct {
+			CommitID string `json:"commit_id"`
+			Event    string `json:"event"`
+			Comments []struct {
+				Path string `json:"path"`
+				Line int    `json:"line"`
+				Side string `json:"side"`
+				Body string `json:"body"`
+			} `json:"comments"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&in)
+		if in.CommitID != "" && in.CommitID != f.prHead {
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Unprocessable Entity", "errors": []string{"commit_id is not part of the pull request"}})
+			return
+		}
+		for _, c := range in.Comments {
+			if c.Side != "RIGHT" || !f.rightSide(c.Path, c.Line) {
+				writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Unprocessable Entity", "errors": []string{"Line could not be resolved"}})
+				return
+			}
+		}
+		f.reviews++
+		for _, c := range in.Comments {
+			f.nextID++
+			rc := &fakeReviewComment{ID: f.nextID, NodeID: fmt.Sprintf("PRRC_%d", f.nextID), Path: c.Path, Line: c.Line, Side: c.Side, Body: c.Body}
+			rc.User.Login = tok.login
+			f.reviewComments = append(f.reviewComments, rc)
+		}
+		writeJSON(w, 200, map[string]any{"id": f.nextID, "state": "COMMENTED"})
+	case r.Method == "PATCH" && strings.HasPrefix(p, repoPath+"/pulls/comments/"):
+		id, _ := strconv.ParseInt(strings.TrimPrefix(p, repoPath+"/pulls/comments/"), 10, 64)
+		for _, c := range f.reviewComments {
+			if c.ID == id {
+				if c.User.Login != tok.login {
+					writeJSON(w, http.StatusForbidden, notAccessible)
+					return
+				}
+				var in struct{ Body string }
+				_ = json.NewDecoder(r.Body).Decode(&in)
+				c.Body = in.Body
+				writeJSON(w, 200, c)
+				return
+			}
+		}
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
 	case r.Method == "POST" && p == fmt.Sprintf("%s/issues/%d/comments", repoPath, prNumber):
 		if tok.readOnly {
 			writeJSON(w, http.StatusForbidden, notAccessible)

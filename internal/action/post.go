@@ -117,7 +117,8 @@ func (r *run) post(ctx context.Context, name string, ev *event) int {
 	if dir == "" {
 		dir = "."
 	}
-	r.writeOutputs(res, jr, dir, false)
+	ap := &approval{}
+	r.writeOutputs(res, jr, dir, ap.approved(res), "", "")
 	if jr.PullRequest == nil || jr.PullRequest.Number <= 0 {
 		r.a.Noticef("capgate: the report is not for a pull request; nothing to comment on")
 		return ExitOK
@@ -135,6 +136,6 @@ func (r *run) post(ctx context.Context, name string, ev *event) int {
 	}
 	// commentErr checks with the API that the PR's head is runHead.
 	t := target{prNumber: jr.PullRequest.Number, prHead: runHead}
-	r.comment(ctx, res, t, false)
+	r.comment(ctx, res, t, ap, "")
 	return ExitOK
 }
