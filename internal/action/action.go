@@ -399,7 +399,6 @@ func short(sha, empty string) string {
 	return sha
 }
 
-
 // revSuffix splits "main~2^" into "main" and "~2^".
 var revSuffix = regexp.MustCompile(`^([^~^]+)((?:[~^][0-9]*)*)$`)
 

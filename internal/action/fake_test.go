@@ -51,7 +51,7 @@ type fakeGitHub struct {
 	reviews        int
 	reviewComments []*fakeReviewComment
 	requests       []string // "METHOD path"
-	clock     int64    // seconds; every write advances it
+	clock          int64    // seconds; every write advances it
 }
 
 type fakeEvent struct {
