@@ -107,35 +107,52 @@ func Parse(name string, b []byte) (*File, error) {
 	if f.Schema != Schema {
 		return nil, errAt(0, "schema %q, want %q", f.Schema, Schema)
 	}
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(f.Approvals))
 	for i, a := range f.Approvals {
-		// Point errors at the offending value: find it in the text after
-		// the approval's path (or at the path when it cannot be found).
-		off := int64(bytes.Index(b, []byte(`"`+a.Path+`"`)))
-		at := func(v string) int64 {
-			if off < 0 {
-				return 0
-			}
-			if j := bytes.Index(b[off:], []byte(`"`+v+`"`)); j >= 0 {
-				return off + int64(j)
-			}
-			return off
-		}
+		field, value, msg := "", "", ""
 		switch {
 		case a.Path == "" || strings.HasPrefix(a.Path, "/") || strings.Contains(a.Path, "\\"):
-			return nil, errAt(off, "approvals[%d].path: %q is not a relative slash path", i, a.Path)
+			field, value, msg = "path", a.Path, "is not a relative slash path"
 		case seen[a.Path]:
-			return nil, errAt(off, "approvals[%d].path: %q is approved twice", i, a.Path)
+			field, value, msg = "path", a.Path, "is approved twice"
 		case !hashRE.MatchString(a.ManifestHash):
-			return nil, errAt(at(a.ManifestHash), "approvals[%d].manifestHash: %q is not sha256:<64 lowercase hex>", i, a.ManifestHash)
+			field, value, msg = "manifestHash", a.ManifestHash, "is not sha256:<64 lowercase hex>"
 		case a.ApprovedAt != "" && !validTime(a.ApprovedAt):
-			return nil, errAt(at(a.ApprovedAt), "approvals[%d].approvedAt: %q is not an RFC 3339 time", i, a.ApprovedAt)
+			field, value, msg = "approvedAt", a.ApprovedAt, "is not an RFC 3339 time"
 		case a.Expires != "" && !validTime(a.Expires):
-			return nil, errAt(at(a.Expires), "approvals[%d].expires: %q is not an RFC 3339 time", i, a.Expires)
+			field, value, msg = "expires", a.Expires, "is not an RFC 3339 time"
+		}
+		if msg != "" {
+			// Only now search the text, once, for the offending value
+			// (after the i-th occurrence of its path): a valid lock costs
+			// no searching.
+			return nil, errAt(locate(b, value, i), "approvals[%d].%s: %q %s", i, field, value, msg)
 		}
 		seen[a.Path] = true
 	}
 	return &f, nil
+}
+
+// locate finds value in b after the "path" key of the n-th approval (a best
+// effort: a value written with JSON escapes is not found, and the error
+// then points at the path or the start).
+func locate(b []byte, value string, n int) int64 {
+	off := 0
+	if i := bytes.Index(b, []byte(`"approvals"`)); i >= 0 {
+		off = i
+	}
+	for k := 0; k <= n; k++ {
+		j := bytes.Index(b[off:], []byte(`"path"`))
+		if j < 0 {
+			break
+		}
+		off += j + 1
+	}
+	off = max(off-1, 0)
+	if j := bytes.Index(b[off:], []byte(`"`+value+`"`)); j >= 0 {
+		return int64(off + j)
+	}
+	return int64(off)
 }
 
 func validTime(s string) bool {

@@ -88,3 +88,41 @@ func TestApplyMarksOnlyWidenedApprovedManifests(t *testing.T) {
 		t.Errorf("UnapprovedWidened = %d, want 2", r.UnapprovedWidened())
 	}
 }
+
+func TestParseErrorPoints(t *testing.T) {
+	src := "{\"schema\": \"" + Schema + "\", \"approvals\": [\n" +
+		"  {\"path\": \"a\", \"manifestHash\": \"" + h1 + "\"},\n" +
+		"  {\"path\": \"a\", \"manifestHash\": \"" + h2 + "\"}]}"
+	_, err := Parse("x.lock", []byte(src))
+	if err == nil || !strings.HasPrefix(err.Error(), "x.lock:3:12: approvals[1].path") {
+		t.Errorf("want the second path at 3:12: %v", err)
+	}
+}
+
+// BenchmarkParse reads a lock of 10,000 approvals: parsing is linear in the
+// file (no per-approval search of the text unless there is an error).
+func BenchmarkParse(b *testing.B) {
+	f := New()
+	for i := 0; i < 10000; i++ {
+		f.Set(Approval{Path: "servers/s" + strings.Repeat("x", i%50) + "/" + itoa(i) + "/capgate.json", ManifestHash: h1, ApprovedBy: "mae", Reason: "r", ApprovedAt: "2027-01-01T00:00:00Z"})
+	}
+	src := f.Encode()
+	b.SetBytes(int64(len(src)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Parse("capgate.lock", src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	s := ""
+	for ; i > 0; i /= 10 {
+		s = string(rune('0'+i%10)) + s
+	}
+	return s
+}

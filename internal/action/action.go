@@ -369,15 +369,17 @@ func (r *run) main(ctx context.Context) int {
 	if t.prNumber > 0 {
 		jr.PullRequest = &report.PullRequestRef{Number: t.prNumber, HeadSHA: t.prHead}
 	}
+	// The way to approval is shown when unapproved widening fails the check.
+	needsApproval := code == ExitFailed && fo.Widened && res.UnapprovedWidened() > 0
 	footer := r.approvalNotes(res, ap)
-	if code == ExitFailed {
+	if needsApproval {
 		footer += r.nextSteps(res, t.base, t.head, ap, true)
 	}
 	r.writeOutputs(res, jr, dir, ap.approved(res), footer, t.head)
 	r.annotate(res, dir)
 	if code == ExitFailed {
 		msg := "capgate: " + report.Verdict(res)
-		if n := r.nextSteps(res, t.base, t.head, ap, false); n != "" && fo.Widened && res.UnapprovedWidened() > 0 {
+		if n := r.nextSteps(res, t.base, t.head, ap, false); n != "" && needsApproval {
 			msg += "; " + n
 		}
 		r.a.Errorf("%s", msg)

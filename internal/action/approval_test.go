@@ -288,3 +288,29 @@ func TestReviewCommentsOutsideTheDiffStayInTheStickyComment(t *testing.T) {
 		t.Errorf("the sticky comment lost the rows")
 	}
 }
+
+func TestPaginationOfCommentsLabelsAndEvents(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	for i := 0; i < 130; i++ {
+		f.gh.addComment("someone", "lgtm")
+	}
+	f.inProcess(context.Background(), nil)
+	for i := 0; i < 120; i++ {
+		f.gh.label("other-" + itoa(i))
+	}
+	f.gh.label("capgate:approve-widening")
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitOK || len(f.gh.byLogin("github-actions[bot]")) != 1 {
+		t.Fatalf("our comment on page 2, the label on page 2 of labels and events: exit %d\n%s", res.code, res.stdout)
+	}
+	_, reqs := f.gh.snapshot()
+	var pages int
+	for _, r := range reqs {
+		if strings.HasSuffix(r, "/issues/7/events") {
+			pages++
+		}
+	}
+	if pages < 2 {
+		t.Errorf("the events were read in %d page(s)", pages)
+	}
+}

@@ -39,7 +39,16 @@ func ReadLock(ctx context.Context, dir, head, lockPath string) (*lock.File, erro
 	if err != nil {
 		return nil, fmt.Errorf("--head: %w", err)
 	}
-	m, err := source.NewMatcher([]string{p})
+	// The path is a literal: escape what doublestar (and the matcher's
+	// leading "!") would read as a pattern.
+	var pat strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(`*?[]{}\!`, r) {
+			pat.WriteByte('\\')
+		}
+		pat.WriteRune(r)
+	}
+	m, err := source.NewMatcher([]string{pat.String()})
 	if err != nil {
 		return nil, fmt.Errorf("--lock %s: %w", lockPath, err)
 	}
