@@ -348,7 +348,7 @@ func (r *run) main(ctx context.Context) int {
 		r.a.Errorf("capgate: the approval lock approves nothing: %v", ap.lockErr)
 	}
 	if t.prNumber > 0 && res.UnapprovedWidened() > 0 && r.cfg.Token != "" && r.cfg.Mode == "full" && r.cfg.Comment != "off" {
-		if err := r.checkLabel(ctx, res, t.prNumber, ap); err != nil {
+		if err := r.checkLabelSafe(ctx, res, t.prNumber, ap); err != nil {
 			ap.byLabel = false
 			ap.labelNote = explain(err, "could not check the approval label, so it approves nothing")
 			r.a.Warningf("capgate: %s", ap.labelNote)
@@ -389,6 +389,17 @@ func (r *run) main(ctx context.Context) int {
 	}
 	r.comment(ctx, res, t, ap, footer)
 	return code
+}
+
+// checkLabelSafe runs checkLabel; a panic in it is an error (the label
+// then approves nothing) rather than a lost result.
+func (r *run) checkLabelSafe(ctx context.Context, res *diff.Result, number int, ap *approval) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error: %v", p)
+		}
+	}()
+	return r.checkLabel(ctx, res, number, ap)
 }
 
 func short(sha, empty string) string {

@@ -73,6 +73,13 @@ func fitComment(body string, limit int) string {
 // Failures become warnings: the result is already in the summary and
 // outputs, and the exit status does not depend on the comment.
 func (r *run) comment(ctx context.Context, res *diff.Result, t target, ap *approval, footer string) {
+	// The result is written and the exit status decided: nothing here may
+	// take them down, not even a bug.
+	defer func() {
+		if p := recover(); p != nil {
+			r.a.Warningf("capgate: internal error while commenting (%v); the result is in the step summary and outputs", p)
+		}
+	}()
 	if r.cfg.Token == "" {
 		r.a.Noticef("capgate: no github-token, so no pull request comment; the result is in the step summary and outputs")
 		return

@@ -233,6 +233,7 @@ func TestStatusMessages(t *testing.T) {
 		{"401", "ghp_unknown", nil, "HTTP 401"},
 		{"403 read-only", "ghs_forktoken", nil, "missing permission: pull-requests: write"},
 		{"404", "ghp_maintainer", func(g *fakeGitHub) { g.missingPR = true }, "not found (HTTP 404)"},
+		{"persistent 502", "ghp_maintainer", func(g *fakeGitHub) { g.fail5xx = 1 << 30 }, "GitHub answered HTTP 502"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
@@ -363,3 +364,35 @@ func TestCommentWithLongPathsFitsTheLimit(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestGHESGraphQLURLWithoutEnv(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	delete(f.env, "GITHUB_GRAPHQL_URL") // GITHUB_API_URL is .../api/v3
+	old := f.gh.addComment("github-actions[bot]", "<!-- capgate-action:default -->\nan earlier run")
+	f.env["INPUT_COMMENT"] = "hide-and-new"
+	res := f.inProcess(context.Background(), nil)
+	ours := f.gh.byLogin("github-actions[bot]")
+	if len(ours) != 2 || ours[0].ID != old.ID || !ours[0].minimized {
+		t.Fatalf("the earlier comment was not hidden through /api/graphql:\n%s", res.stdout)
+	}
+	_, reqs := f.gh.snapshot()
+	if !strings.Contains(strings.Join(reqs, "\n"), "POST /api/graphql") {
+		t.Errorf("requests %v", reqs)
+	}
+}
+
+func TestFitComment(t *testing.T) {
+	long := "<!-- m -->\n<details><summary>x</summary>\n\n```diff\n" + strings.Repeat("+ a line of a long diff, ñ\n", 4000)
+	for _, limit := range []int{65536 - nonceRoom, 1000} {
+		got := fitComment(long, limit)
+		if n := len([]rune(got)); n > limit || !strings.HasSuffix(got, cutNote) {
+			t.Errorf("limit %d: %d characters, note at the end: %v", limit, n, strings.HasSuffix(got, cutNote))
+		}
+		if strings.Count(got, "```")%2 != 0 || strings.Count(got, "<details>") != strings.Count(got, "</details>") {
+			t.Errorf("limit %d: a fence or <details> left open", limit)
+		}
+	}
+	if short := "<!-- m -->\nsmall"; fitComment(short, 100) != short {
+		t.Error("a short body was changed")
+	}
+}
