@@ -255,9 +255,10 @@ func Main(ctx context.Context, env Env) int {
 		a.Errorf("capgate: %v", err)
 		return ExitError
 	}
-	// One deadline for the whole run: git fetches and API calls. The
-	// result is written before the first API call, so running out of time
-	// loses at most the comment.
+	// One deadline for the whole run: git fetches, reading the sides and
+	// API calls. The result is written before the comment's API calls (only
+	// the bounded, fail-closed label check comes earlier), so running out
+	// of time loses at most the comment.
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 	r := &run{a: a, env: env, cfg: cfg}
