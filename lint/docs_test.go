@@ -3,6 +3,7 @@ package lint
 import (
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/razukc/capgate-action/compiler"
@@ -27,14 +28,21 @@ func TestDocs(t *testing.T) {
 			continue
 		}
 		delete(documented, r.ID)
-		src := `{"name": "doc", "version": "1", "tools": [{"name": "t", "capabilities": [` + jsonString(ex) + `]}]}`
-		m, err := compiler.ParseManifest([]byte(src))
-		if err != nil {
-			t.Fatalf("%s example: %v", r.ID, err)
-		}
 		var ids []string
-		for _, f := range Manifest(m) {
-			ids = append(ids, f.Rule)
+		if strings.HasPrefix(ex, "{") {
+			// A manifest-key rule: the example is a whole manifest.
+			for _, f := range Keys([]byte(ex)) {
+				ids = append(ids, f.Rule)
+			}
+		} else {
+			src := `{"name": "doc", "version": "1", "tools": [{"name": "t", "capabilities": [` + jsonString(ex) + `]}]}`
+			m, err := compiler.ParseManifest([]byte(src))
+			if err != nil {
+				t.Fatalf("%s example: %v", r.ID, err)
+			}
+			for _, f := range Manifest(m) {
+				ids = append(ids, f.Rule)
+			}
 		}
 		found := false
 		for _, id := range ids {

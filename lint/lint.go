@@ -32,7 +32,8 @@ type Rule struct {
 	Summary string
 	// Check inspects one raw capability string; c is its parse, or nil when
 	// it does not parse. nested reports whether the manifest turns on
-	// nestedSandbox anywhere.
+	// nestedSandbox anywhere. It is nil for manifest-key-typo, which looks
+	// at the manifest's keys instead (see Keys).
 	Check func(cs compiler.CapString, c *compiler.Capability, nested bool) []Finding
 }
 
@@ -44,6 +45,7 @@ var Rules = []Rule{
 	execNoDevRule,
 	ipcUnquotedRule,
 	tmpBindRule,
+	keyTypoRule,
 }
 
 // Manifest lints a parsed manifest. Capability strings that fail to parse
@@ -61,6 +63,9 @@ func Manifest(m *compiler.Manifest) []Finding {
 	var out []Finding
 	for i, cs := range all {
 		for _, r := range Rules {
+			if r.Check == nil {
+				continue
+			}
 			out = append(out, r.Check(cs, parsed[i], nested)...)
 		}
 	}

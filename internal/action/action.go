@@ -68,6 +68,9 @@ type Config struct {
 	ReviewComments bool
 	// Timeout bounds the whole run: git fetches and every API call.
 	Timeout time.Duration
+	// VerifyOutDir is the drift check's directory of compiled policies,
+	// relative to WorkDir; "" turns the check off.
+	VerifyOutDir string
 }
 
 // DefaultTimeout is the default of the timeout input.
@@ -104,6 +107,7 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 	default:
 		return c, fmt.Errorf("input review-comments: %q is not true or false", rc)
 	}
+	c.VerifyOutDir = in("verify-out-dir", "")
 	for _, l := range strings.Split(a.GetInput("manifests"), "\n") {
 		if l = strings.TrimSpace(l); l != "" {
 			c.Manifests = append(c.Manifests, l)
@@ -270,6 +274,8 @@ type run struct {
 	env Env
 	cfg Config
 	gh  *gh
+	// drift is the drift check's Markdown, for the summary and comment.
+	drift string
 }
 
 func (r *run) api() (*gh, error) {
@@ -366,13 +372,16 @@ func (r *run) main(ctx context.Context) int {
 	if fo.Fails(res) {
 		code = ExitFailed
 	}
+	if r.cfg.VerifyOutDir != "" && !r.verifyOutDir(dir) {
+		code = ExitFailed
+	}
 	jr := report.NewJSON(res)
 	if t.prNumber > 0 {
 		jr.PullRequest = &report.PullRequestRef{Number: t.prNumber, HeadSHA: t.prHead}
 	}
 	// The way to approval is shown when unapproved widening fails the check.
 	needsApproval := code == ExitFailed && fo.Widened && res.UnapprovedWidened() > 0
-	footer := r.approvalNotes(res, ap)
+	footer := r.approvalNotes(res, ap) + r.drift
 	if needsApproval {
 		footer += r.nextSteps(res, t.base, t.head, ap, true)
 	}

@@ -72,17 +72,17 @@ func ReadLock(ctx context.Context, dir, head, lockPath string) (*lock.File, erro
 // change from --base to --head.
 func (c *Command) approve(args []string) int {
 	fs := c.newFlags("approve")
-	base := fs.String("base", "", "base side: a directory or a git revision")
-	head := fs.String("head", "", "head side: a directory or a git revision")
-	lockPath := fs.String("lock", lock.DefaultPath, "the lock file, relative to the repository (or the head directory)")
+	base := fs.String("base", "", "base side: a directory or a git `revision`")
+	head := fs.String("head", "", "head side: a directory or a git `revision`")
+	lockPath := fs.String("lock", lock.DefaultPath, "the lock `file`, relative to the repository (or the head directory)")
 	reason := fs.String("reason", "", "why the widening is approved (recorded in the lock)")
 	by := fs.String("by", "", "who approves (default: git config user.name and user.email)")
-	expires := fs.String("expires", "", "when the approval lapses: an RFC 3339 time or a duration such as 720h")
+	expires := fs.String("expires", "", "`when` the approval lapses: an RFC 3339 time or a duration such as 720h")
 	var patterns multiFlag
-	fs.Var(&patterns, "manifests", "doublestar pattern of manifest paths (repeatable; !pattern excludes)")
+	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths (repeatable; !pattern excludes)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return ExitUsage
+		return c.flagError(fs, err)
 	}
 	if len(pos) > 0 || *base == "" || *head == "" {
 		fmt.Fprintln(c.Stderr, "capgate: approve needs --base and --head, and no other arguments")

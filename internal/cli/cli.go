@@ -1,5 +1,6 @@
-// Package cli is the capgate command line: compile, lint and diff. main
-// packages wrap Command so that everything here runs in-process in tests.
+// Package cli is the capgate command line: compile, lint, diff, verify,
+// version, completion and help. main packages wrap Command so that
+// everything here runs in-process in tests.
 package cli
 
 import (
@@ -9,11 +10,15 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/razukc/capgate-action/internal/version"
+	"github.com/razukc/capgate-action/lint"
 )
 
 // Exit codes. They follow capgate's CLI: 3 when a manifest cannot be read or
-// parsed, 4 for a compilation error; diff and lint use 1 for "found what
-// you asked to fail on".
+// parsed, 4 for a compilation error; diff, lint and verify use 1 for "found
+// what you asked to fail on", and lint 2 for a manifest that does not
+// compile. Each command's help lists its own.
 const (
 	ExitOK      = 0
 	ExitFail    = 1
@@ -22,8 +27,9 @@ const (
 	ExitCompile = 4
 )
 
-// Version is set at build time with -ldflags "-X .../internal/cli.Version=...".
-var Version = "dev"
+// Version is the capgate version, as internal/version reports it. Stamp it
+// with -ldflags "-X github.com/razukc/capgate-action/internal/version.version=v1.2.3".
+var Version = version.String()
 
 // Command is one invocation of the capgate CLI.
 type Command struct {
@@ -34,6 +40,8 @@ type Command struct {
 	Dir string
 	// Getenv reads the environment; nil means os.Getenv.
 	Getenv func(string) string
+
+	flagSets map[string]*flag.FlagSet // by command, as made by newFlags
 }
 
 // Main runs the CLI with os.Args-style arguments (without the program name)
@@ -47,42 +55,44 @@ func (c *Command) Main(args []string) int {
 		return ExitUsage
 	}
 	switch args[0] {
-	case "compile":
-		return c.compile(args[1:])
-	case "lint":
-		return c.lint(args[1:])
-	case "diff":
-		return c.diff(args[1:])
-	case "approve":
-		return c.approve(args[1:])
-	case "version", "--version":
-		fmt.Fprintf(c.Stdout, "capgate %s (capgate grammar 0.0, conformance 0.0.4)\n", Version)
-		return ExitOK
-	case "help", "-h", "--help":
+	case "--version", "-version":
+		return c.version(nil)
+	case "-h", "-help", "--help":
 		c.usage(c.Stdout)
 		return ExitOK
 	}
+	if cmd := lookup(args[0]); cmd != nil {
+		return c.run(cmd.name, args[1:])
+	}
 	fmt.Fprintf(c.Stderr, "capgate: unknown command %q\n", args[0])
-	c.usage(c.Stderr)
+	if s := lint.Suggest(args[0], commandNames()); s != "" {
+		fmt.Fprintf(c.Stderr, "Did you mean %q?\n", s)
+	}
+	fmt.Fprintln(c.Stderr, "Run 'capgate help' for usage.")
 	return ExitUsage
 }
 
-func (c *Command) usage(w io.Writer) {
-	fmt.Fprint(w, `usage:
-  capgate compile <manifest.json|-> [--target bwrap|docker|egress|all] [--egress-target squid|nftables] [--permissive] [--pretty]
-  capgate lint <manifest.json>...
-  capgate diff --base B --head H [--manifests PATTERN]... [--format markdown|json|sarif|text] [--fail-on widened,unenforceable,error|never] [--lock FILE]
-  capgate approve --base B --head H [--lock FILE] [--reason TEXT] [--by NAME] [--expires WHEN]
-  capgate version
-`)
+func commandNames() []string {
+	var names []string
+	for _, cmd := range commands {
+		names = append(names, cmd.name)
+	}
+	return names
 }
 
-// newFlags makes a flag set that reports to stderr and accepts flags after
-// positional arguments too.
-func (c *Command) newFlags(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(c.Stderr)
-	return fs
+// version is `capgate version`.
+func (c *Command) version(args []string) int {
+	fs := c.newFlags("version")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return c.flagError(fs, err)
+	}
+	if len(pos) > 0 {
+		fmt.Fprintln(c.Stderr, "capgate: version takes no arguments")
+		return ExitUsage
+	}
+	fmt.Fprintf(c.Stdout, "capgate %s\ngrammar %s\nconformance %s\n", version.String(), version.Grammar, version.Conformance)
+	return ExitOK
 }
 
 // parseInterspersed parses flags that may come before or after positional

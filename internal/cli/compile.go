@@ -9,12 +9,22 @@ import (
 
 func (c *Command) compile(args []string) int {
 	fs := c.newFlags("compile")
-	target := fs.String("target", "bwrap", "bwrap, docker, egress or all")
-	egressTarget := fs.String("egress-target", "squid", "squid or nftables (with --target egress)")
+	target := fs.String("target", "bwrap", "`target`: bwrap, docker, egress or all")
+	egressTarget := fs.String("egress-target", "squid", "`target` of --target egress: squid or nftables")
 	permissive := fs.Bool("permissive", false, "let --target egress compile a policy that holds non-net kinds")
 	pretty := fs.Bool("pretty", false, "indent the JSON")
+	outDir := fs.String("out-dir", "", "write every manifest's artifacts, one file per manifest and target, to `directory` (see capgate verify)")
+	var patterns multiFlag
+	fs.Var(&patterns, "manifests", "with --out-dir: doublestar `pattern` of manifest paths searched for in directories (repeatable; !pattern excludes)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
+		return c.flagError(fs, err)
+	}
+	if *outDir != "" {
+		return c.compileOutDir(*outDir, pos, patterns)
+	}
+	if len(patterns) > 0 {
+		fmt.Fprintln(c.Stderr, "capgate: --manifests works only with --out-dir")
 		return ExitUsage
 	}
 	if len(pos) != 1 {
@@ -42,7 +52,7 @@ func (c *Command) compile(args []string) int {
 	}
 	r, err := compiler.Prepare(src)
 	if err != nil {
-		return c.compileError(name, err)
+		return c.printCompileError(name, src, err)
 	}
 	var out []byte
 	switch *target {
@@ -51,7 +61,7 @@ func (c *Command) compile(args []string) int {
 		for _, t := range compiler.Targets {
 			a, err := compiler.Lower(r, t, compiler.Options{})
 			if err != nil {
-				return c.compileError(name, err)
+				return c.printCompileError(name, src, err)
 			}
 			arts.Set(a)
 		}
@@ -63,7 +73,7 @@ func (c *Command) compile(args []string) int {
 		}
 		a, err := compiler.Lower(r, t, compiler.Options{Strict: !*permissive})
 		if err != nil {
-			return c.compileError(name, err)
+			return c.printCompileError(name, src, err)
 		}
 		out = a.AppendJSON(nil, *pretty)
 	}
@@ -75,17 +85,28 @@ func (c *Command) compile(args []string) int {
 	return ExitOK
 }
 
-// compileError prints err as capgate does ("capgate: CODE: message") and,
-// when it has a place, a second line "path:line:col: message [CODE]".
-func (c *Command) compileError(name string, err error) int {
+// printCompileError prints err as capgate does ("capgate: CODE: message"),
+// then, when it has a place, "path:line:col: message [CODE]", then a hint
+// line when explain has one. Control characters in the message are escaped,
+// so that manifest text cannot span lines or drive the terminal. It returns
+// the exit code: ExitRead for PARSE, else ExitCompile.
+func (c *Command) printCompileError(name string, src []byte, err error) int {
 	var ce *compiler.Error
 	if !errors.As(err, &ce) {
-		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+		fmt.Fprintf(c.Stderr, "capgate: %s\n", sanitize(err.Error()))
 		return ExitCompile
 	}
-	fmt.Fprintf(c.Stderr, "capgate: %s: %s\n", ce.Code, ce.Detail())
-	if ce.Pos.Line > 0 {
-		fmt.Fprintln(c.Stderr, ce.Positioned(name))
+	capText := ""
+	if m, err := compiler.ParseManifest(src); err == nil {
+		capText = capAt(m, ce.Pos)
+	}
+	pos, hint := explain(src, ce, capText)
+	fmt.Fprintf(c.Stderr, "capgate: %s: %s\n", ce.Code, sanitize(ce.Detail()))
+	if pos.Line > 0 {
+		fmt.Fprintf(c.Stderr, "%s:%d:%d: %s [%s]\n", sanitize(name), pos.Line, pos.Col, sanitize(ce.Detail()), ce.Code)
+	}
+	if hint != "" {
+		fmt.Fprintf(c.Stderr, "    hint: %s\n", sanitize(hint))
 	}
 	if ce.Code == compiler.CodeParse {
 		return ExitRead

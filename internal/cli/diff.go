@@ -74,16 +74,16 @@ func RunDiff(ctx context.Context, dir, base, head string, patterns []string) (*d
 
 func (c *Command) diff(args []string) int {
 	fs := c.newFlags("diff")
-	base := fs.String("base", "", "base side: a directory or a git revision")
-	head := fs.String("head", "", "head side: a directory or a git revision")
-	format := fs.String("format", "text", "markdown, json, sarif or text")
-	failOn := fs.String("fail-on", "error", "widened, unenforceable, error (comma-separated) or never")
-	lockPath := fs.String("lock", "", "approval lock (e.g. capgate.lock), read from the head side; approved widening does not fail")
+	base := fs.String("base", "", "base side: a directory or a git `revision`")
+	head := fs.String("head", "", "head side: a directory or a git `revision`")
+	format := fs.String("format", "text", "output `format`: markdown, json, sarif or text")
+	failOn := fs.String("fail-on", "error", "`outcomes` that exit 1: widened, unenforceable, error (comma-separated) or never")
+	lockPath := fs.String("lock", "", "approval lock `file` (e.g. capgate.lock), read from the head side; widening it approves does not fail")
 	var patterns multiFlag
-	fs.Var(&patterns, "manifests", "doublestar pattern of manifest paths (repeatable; !pattern excludes)")
+	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths (repeatable; !pattern excludes)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return ExitUsage
+		return c.flagError(fs, err)
 	}
 	if len(pos) > 0 || *base == "" || *head == "" {
 		fmt.Fprintln(c.Stderr, "capgate: diff needs --base and --head, and no other arguments")

@@ -1,41 +1,303 @@
 package cli
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"net/url"
+	"sort"
+	"strings"
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/lint"
 )
 
+// Severities of a lint finding.
+const (
+	severityError   = "error"
+	severityWarning = "warning"
+)
+
+// ruleUnreadable is the rule of a finding for a path that cannot be read.
+const ruleUnreadable = "unreadable"
+
+// finding is one result of capgate lint: a compile error (its rule is the
+// error code), a lint warning (its rule is the lint rule id), or a path that
+// cannot be read.
+type finding struct {
+	Path     string `json:"path"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+	Severity string `json:"severity"`
+	Rule     string `json:"rule"`
+	Message  string `json:"message"`
+	Hint     string `json:"hint,omitempty"`
+	offset   int
+}
+
+// text formats f as "path:line:col: message [rule]" (no line:col for a path
+// that cannot be read), and its hint on an indented line below.
+func (f finding) text() string {
+	var b strings.Builder
+	b.WriteString(sanitize(f.Path))
+	if f.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", f.Line, f.Column)
+	}
+	fmt.Fprintf(&b, ": %s [%s]\n", sanitize(f.Message), f.Rule)
+	if f.Hint != "" {
+		fmt.Fprintf(&b, "    hint: %s\n", sanitize(f.Hint))
+	}
+	return b.String()
+}
+
 func (c *Command) lint(args []string) int {
 	fs := c.newFlags("lint")
+	format := fs.String("format", "text", "output `format`: text, json or sarif")
+	var patterns multiFlag
+	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths searched for in directories (repeatable; !pattern excludes)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return ExitUsage
+		return c.flagError(fs, err)
 	}
 	if len(pos) == 0 {
-		fmt.Fprintln(c.Stderr, "capgate: lint takes one or more manifest paths")
+		fmt.Fprintln(c.Stderr, "capgate: lint takes one or more paths (files or directories; . for this one)")
 		return ExitUsage
 	}
+	switch *format {
+	case "text", "json", "sarif":
+	default:
+		fmt.Fprintf(c.Stderr, "capgate: unknown --format %q (want text, json or sarif)\n", *format)
+		return ExitUsage
+	}
+	inputs, err := c.discover(pos, patterns)
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+		return ExitUsage
+	}
+	var all []finding
+	for _, in := range inputs {
+		if in.err != nil {
+			all = append(all, finding{Path: in.name, Severity: severityError, Rule: ruleUnreadable, Message: in.err.Error()})
+			continue
+		}
+		all = append(all, lintManifest(in.name, in.data)...)
+	}
 	code := ExitOK
-	for _, name := range pos {
-		src, err := c.readManifest(name)
-		if err != nil {
-			fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+	for _, f := range all {
+		switch {
+		case f.Rule == ruleUnreadable:
 			code = max(code, ExitRead)
-			continue
-		}
-		m, err := compiler.ParseManifest(src)
-		if err != nil {
-			ce := err.(*compiler.Error)
-			fmt.Fprintln(c.Stdout, ce.Positioned(name))
-			code = max(code, ExitRead)
-			continue
-		}
-		for _, f := range lint.Manifest(m) {
-			fmt.Fprintln(c.Stdout, f.Format(name))
+		case f.Severity == severityError:
+			code = max(code, ExitUsage)
+		default:
 			code = max(code, ExitFail)
 		}
 	}
+	var out []byte
+	switch *format {
+	case "json":
+		out = lintJSON(all)
+	case "sarif":
+		out = lintSARIF(all)
+	default:
+		var b bytes.Buffer
+		for _, f := range all {
+			b.WriteString(f.text())
+		}
+		out = b.Bytes()
+	}
+	if _, err := c.Stdout.Write(out); err != nil {
+		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+		return ExitRead
+	}
+	if len(inputs) == 0 {
+		fmt.Fprintln(c.Stderr, "capgate: no manifests found")
+	}
 	return code
+}
+
+// lintManifest reports every compile error of one manifest and every lint
+// warning. A manifest that does not decode has one error; one that decodes
+// has an error for every capability that does not compile, not only the
+// first, as the compiler stops at.
+func lintManifest(name string, src []byte) []finding {
+	errFinding := func(ce *compiler.Error, capText string) finding {
+		pos, hint := explain(src, ce, capText)
+		if pos.Line == 0 {
+			pos.Line, pos.Col = 1, 1
+		}
+		return finding{Path: name, Line: pos.Line, Column: pos.Col, offset: pos.Offset, Severity: severityError,
+			Rule: ce.Code, Message: ce.Detail(), Hint: hint}
+	}
+	m, err := compiler.ParseManifest(src)
+	if err != nil {
+		var ce *compiler.Error
+		if !errors.As(err, &ce) {
+			return []finding{{Path: name, Line: 1, Column: 1, Severity: severityError, Rule: compiler.CodeParse, Message: err.Error()}}
+		}
+		return []finding{errFinding(ce, "")}
+	}
+	var out []finding
+	for _, cs := range m.AllCaps() {
+		c, err := compiler.ParseCapability(cs)
+		if err == nil {
+			err = compiler.CheckSafe(c)
+		}
+		var ce *compiler.Error
+		if errors.As(err, &ce) {
+			out = append(out, errFinding(ce, cs.Text))
+		}
+	}
+	if len(out) == 0 {
+		// Whatever else the compiler refuses, beyond single capabilities.
+		if _, err := compiler.Prepare(src); err != nil {
+			var ce *compiler.Error
+			if errors.As(err, &ce) {
+				out = append(out, errFinding(ce, capAt(m, ce.Pos)))
+			} else {
+				out = append(out, finding{Path: name, Line: 1, Column: 1, Severity: severityError, Rule: compiler.CodeParse, Message: err.Error()})
+			}
+		}
+	}
+	for _, f := range append(lint.Manifest(m), lint.Keys(src)...) {
+		out = append(out, finding{Path: name, Line: f.Pos.Line, Column: f.Pos.Col, offset: f.Pos.Offset,
+			Severity: severityWarning, Rule: f.Rule, Message: f.Message})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].offset < out[j].offset })
+	return out
+}
+
+// capAt returns the text of the capability string at pos, or "".
+func capAt(m *compiler.Manifest, pos compiler.Pos) string {
+	for _, cs := range m.AllCaps() {
+		if cs.Pos.Offset == pos.Offset {
+			return cs.Text
+		}
+	}
+	return ""
+}
+
+type lintCounts struct {
+	Errors     int `json:"errors"`
+	Warnings   int `json:"warnings"`
+	Unreadable int `json:"unreadable"`
+}
+
+func count(all []finding) lintCounts {
+	var n lintCounts
+	for _, f := range all {
+		switch {
+		case f.Rule == ruleUnreadable:
+			n.Unreadable++
+		case f.Severity == severityError:
+			n.Errors++
+		default:
+			n.Warnings++
+		}
+	}
+	return n
+}
+
+// lintJSON is {"findings": [...], "counts": {...}}.
+func lintJSON(all []finding) []byte {
+	if all == nil {
+		all = []finding{}
+	}
+	b, _ := json.MarshalIndent(struct {
+		Findings []finding  `json:"findings"`
+		Counts   lintCounts `json:"counts"`
+	}{all, count(all)}, "", "  ")
+	return append(b, '\n')
+}
+
+// lintSARIF is a SARIF 2.1.0 log of the findings, for GitHub code scanning.
+func lintSARIF(all []finding) []byte {
+	type text struct {
+		Text string `json:"text"`
+	}
+	type rule struct {
+		ID               string `json:"id"`
+		ShortDescription text   `json:"shortDescription"`
+		HelpURI          string `json:"helpUri"`
+	}
+	type region struct {
+		StartLine   int `json:"startLine"`
+		StartColumn int `json:"startColumn"`
+	}
+	type location struct {
+		PhysicalLocation struct {
+			ArtifactLocation struct {
+				URI string `json:"uri"`
+			} `json:"artifactLocation"`
+			Region *region `json:"region,omitempty"`
+		} `json:"physicalLocation"`
+	}
+	type result struct {
+		RuleID    string     `json:"ruleId"`
+		RuleIndex int        `json:"ruleIndex"`
+		Level     string     `json:"level"`
+		Message   text       `json:"message"`
+		Locations []location `json:"locations"`
+	}
+	summaries := map[string]string{ruleUnreadable: "a path that cannot be read"}
+	for _, r := range lint.Rules {
+		summaries[r.ID] = r.Summary
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, f := range all {
+		if !seen[f.Rule] {
+			seen[f.Rule] = true
+			ids = append(ids, f.Rule)
+		}
+	}
+	sort.Strings(ids)
+	index := map[string]int{}
+	rules := []rule{}
+	for i, id := range ids {
+		index[id] = i
+		r := rule{ID: id, ShortDescription: text{summaries[id]}, HelpURI: "https://github.com/razukc/capgate-action/blob/main/docs/lint.md"}
+		if r.ShortDescription.Text == "" {
+			r.ShortDescription.Text = "compile error " + id
+			r.HelpURI = "https://github.com/razukc/capgate-action/blob/main/docs/errors.md#" + strings.ToLower(id)
+		}
+		rules = append(rules, r)
+	}
+	results := []result{}
+	for _, f := range all {
+		var loc location
+		loc.PhysicalLocation.ArtifactLocation.URI = (&url.URL{Path: f.Path}).EscapedPath()
+		if f.Line > 0 {
+			loc.PhysicalLocation.Region = &region{f.Line, f.Column}
+		}
+		msg := sanitize(f.Message)
+		if f.Hint != "" {
+			msg += " (" + sanitize(f.Hint) + ")"
+		}
+		results = append(results, result{RuleID: f.Rule, RuleIndex: index[f.Rule], Level: f.Severity,
+			Message: text{msg}, Locations: []location{loc}})
+	}
+	type driver struct {
+		Name           string `json:"name"`
+		Version        string `json:"version"`
+		InformationURI string `json:"informationUri"`
+		Rules          []rule `json:"rules"`
+	}
+	type run struct {
+		Tool struct {
+			Driver driver `json:"driver"`
+		} `json:"tool"`
+		Results []result `json:"results"`
+	}
+	var r run
+	r.Tool.Driver = driver{"capgate", Version, "https://github.com/razukc/capgate-action", rules}
+	r.Results = results
+	log := struct {
+		Schema  string `json:"$schema"`
+		Version string `json:"version"`
+		Runs    []run  `json:"runs"`
+	}{"https://json.schemastore.org/sarif-2.1.0.json", "2.1.0", []run{r}}
+	b, _ := json.MarshalIndent(log, "", "  ")
+	return append(b, '\n')
 }

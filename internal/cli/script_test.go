@@ -2,8 +2,10 @@ package cli
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -15,6 +17,26 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"capgate": func() {
 			os.Exit((&Command{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}).Main(os.Args[1:]))
+		},
+		// exitcode WANT capgate ARGS... runs capgate and succeeds only when
+		// it exits with status WANT, so that scripts assert exact codes:
+		// exec exitcode 2 capgate lint bad.json
+		"exitcode": func() {
+			if len(os.Args) < 3 || os.Args[2] != "capgate" {
+				fmt.Fprintln(os.Stderr, "usage: exitcode WANT capgate ARGS...")
+				os.Exit(100)
+			}
+			want, err := strconv.Atoi(os.Args[1])
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "exitcode:", err)
+				os.Exit(100)
+			}
+			got := (&Command{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}).Main(os.Args[3:])
+			if got != want {
+				fmt.Fprintf(os.Stderr, "exitcode: capgate exited %d, want %d\n", got, want)
+				os.Exit(1)
+			}
+			os.Exit(0)
 		},
 	})
 }

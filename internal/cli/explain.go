@@ -1,0 +1,298 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/lint"
+)
+
+// This file adds to the compiler's errors what a person needs to fix them:
+// a "did you mean", the valid choices, a better position. The compiler's
+// messages stay exactly capgate's (the conformance data checks them), so the
+// help is a separate hint line the CLI prints after the message.
+
+// kinds lists the capability kinds of grammar 0.0.
+var kinds = []string{compiler.KindFS, compiler.KindNet, compiler.KindEnv, compiler.KindExec, compiler.KindIPC, compiler.KindClock, compiler.KindAssert}
+
+// kindActions lists each kind's actions, as the compiler allows them.
+var kindActions = map[string][]string{
+	compiler.KindFS:   {"read", "write", "create", "delete"},
+	compiler.KindNet:  {"connect"},
+	compiler.KindExec: {"spawn"},
+	compiler.KindEnv:  {"read", "inject"},
+	compiler.KindIPC:  {"connect"},
+}
+
+// kindShapes is the grammar of each kind, with an example.
+var kindShapes = map[string]string{
+	compiler.KindFS:     "fs:<actions>:<absolute path>, e.g. fs:read:/workspace/**",
+	compiler.KindNet:    "net:connect:<host>[:<port>], e.g. net:connect:api.github.com:443",
+	compiler.KindEnv:    "env:<actions>:<NAME>, e.g. env:inject:GITHUB_TOKEN",
+	compiler.KindExec:   "exec:spawn:<basename>, e.g. exec:spawn:git",
+	compiler.KindIPC:    `ipc:connect:<endpoint>, e.g. ipc:connect:x11 or ipc:connect:"unix:/run/app.sock"`,
+	compiler.KindClock:  "clock:system or clock:tzdata",
+	compiler.KindAssert: `assert:<id>:"<text>", e.g. assert:no-secrets:"never reads ~/.ssh"`,
+}
+
+// manifestKeys and toolKeys are the keys capgate reads.
+var (
+	manifestKeys = []string{"name", "version", "grammar", "serverCapabilities", "tools"}
+	toolKeys     = []string{"name", "capabilities"}
+)
+
+// explain returns the position to report ce at and a hint, or "" when it
+// has nothing to add. src is the manifest text; capText is the capability
+// string the error is about, or "" when it is not about one.
+func explain(src []byte, ce *compiler.Error, capText string) (compiler.Pos, string) {
+	pos := ce.Pos
+	switch ce.Code {
+	case compiler.CodeParse:
+		return pos, parseHint(src)
+	case compiler.CodeManifestShape:
+		return shapeHint(src, ce)
+	case compiler.CodeGrammarMismatch:
+		return pos, fmt.Sprintf("this compiler implements grammar %q; remove \"grammar\" or set it to %q", compiler.GrammarVersion, compiler.GrammarVersion)
+	case compiler.CodeUnsafe:
+		return pos, "capgate refuses values that would inject into or break an emitted config; see docs/unsafe-values.md"
+	}
+	if capText == "" {
+		return pos, ""
+	}
+	return pos, capHint(ce.Code, capText)
+}
+
+var yamlLine = regexp.MustCompile(`^(---|[A-Za-z_][\w.-]*:(\s|$)|- )`)
+
+// parseHint explains a manifest that is not JSON.
+func parseHint(src []byte) string {
+	t := bytes.TrimLeft(bytes.TrimPrefix(src, []byte("\uFEFF")), " \t\r\n")
+	switch {
+	case len(t) == 0:
+		return `the file is empty; a manifest is a JSON object: {"name": "...", "version": "...", "tools": [...]}`
+	case t[0] != '{' && t[0] != '[':
+		if yamlLine.Match(t) {
+			return "manifests are JSON, and this looks like YAML; convert it (for example with yq -o=json) and keep the .json name"
+		}
+		return `manifests are JSON: the file must be one JSON object, {"name": "...", "version": "...", "tools": [...]}`
+	case bytes.Contains(t, []byte("//")) || bytes.Contains(t, []byte("/*")):
+		return "manifests are strict JSON: no comments and no trailing commas"
+	}
+	return "manifests are strict JSON: no comments, no trailing commas, keys in double quotes"
+}
+
+// shapeHint explains a MANIFEST_SHAPE error. When the key capgate wants is
+// missing and a misspelling of it is present, it points at that key.
+func shapeHint(src []byte, ce *compiler.Error) (compiler.Pos, string) {
+	detail := ce.Detail()
+	root, err := compiler.ParseJSON(src)
+	if err != nil {
+		return ce.Pos, ""
+	}
+	// "manifest.tools must be an array", "tools[0].capabilities must be an array"
+	obj, keys, key := root, manifestKeys, ""
+	if k, ok := strings.CutPrefix(detail, "manifest."); ok {
+		key, _, _ = strings.Cut(k, " ")
+	} else if strings.HasPrefix(detail, "tools[") {
+		var i int
+		var k string
+		if n, _ := fmt.Sscanf(detail, "tools[%d].%s", &i, &k); n == 2 {
+			tools := root.Get("tools")
+			if tools != nil && i >= 0 && i < len(tools.Items) {
+				obj, keys, key = tools.Items[i], toolKeys, k
+			}
+		}
+	}
+	if key == "" || obj.Get(key) != nil {
+		return ce.Pos, shapeExample(detail)
+	}
+	for i, k := range obj.Keys {
+		if slices.Contains(keys, k) {
+			continue
+		}
+		if s := lint.Suggest(k, []string{key}); s != "" {
+			return lint.KeyPos(src, obj.Items[i].Pos), fmt.Sprintf("unknown key %q: did you mean %q?", k, s)
+		}
+	}
+	return ce.Pos, fmt.Sprintf("%q is missing; %s", key, shapeExample(detail))
+}
+
+func shapeExample(detail string) string {
+	switch {
+	case strings.Contains(detail, "capabilities"):
+		return `a tool is {"name": "...", "capabilities": ["fs:read:/workspace/**"]}`
+	case strings.HasPrefix(detail, "manifest must be"):
+		return `a manifest is a JSON object: {"name": "...", "version": "...", "tools": [...]}`
+	}
+	return `a manifest is {"name": "...", "version": "...", "tools": [{"name": "...", "capabilities": [...]}]}`
+}
+
+// capHint explains an error in the capability string text.
+func capHint(code, text string) string {
+	parts := strings.Split(text, ":")
+	kind := parts[0]
+	switch code {
+	case compiler.CodeUnknownKind:
+		h := "valid kinds: " + strings.Join(kinds, ", ")
+		if s := lint.Suggest(kind, kinds); s != "" {
+			return fmt.Sprintf("did you mean %q? %s", s, h)
+		}
+		return h
+	case compiler.CodeActionUnknown, compiler.CodeActionsEmpty:
+		allowed := kindActions[kind]
+		if len(allowed) == 0 {
+			return ""
+		}
+		h := fmt.Sprintf("%s actions: %s", kind, strings.Join(allowed, ", "))
+		if len(allowed) > 1 {
+			h += " (several with commas: " + kind + ":" + allowed[0] + "," + allowed[1] + ":...)"
+		}
+		if len(parts) > 1 {
+			for _, a := range strings.Split(parts[1], ",") {
+				a = strings.TrimSpace(a)
+				if slices.Contains(allowed, a) {
+					continue
+				}
+				if joined := splitJoined(a, allowed); joined != "" {
+					return fmt.Sprintf("did you mean %q? %s", joined, h)
+				}
+				if s := lint.Suggest(a, allowed); s != "" {
+					return fmt.Sprintf("did you mean %q? %s", s, h)
+				}
+			}
+		}
+		return h
+	case compiler.CodeNetPort:
+		if len(parts) > 3 && strings.HasPrefix(parts[3], "//") {
+			return fmt.Sprintf("%q is a URL; net takes a host and a port, not a URL: write net:connect:%s", strings.Join(parts[2:], ":"), urlHostPort(parts[2], strings.Join(parts[3:], ":")))
+		}
+		return "a port is a whole number from 1 to 65535; leave it out to allow any port"
+	case compiler.CodeNetShape:
+		if len(parts) > 3 && strings.HasPrefix(parts[3], "//") {
+			return fmt.Sprintf("%q is a URL; net takes a host and a port, not a URL: write net:connect:%s", strings.Join(parts[2:], ":"), urlHostPort(parts[2], strings.Join(parts[3:], ":")))
+		}
+		return kindShapes[compiler.KindNet]
+	case compiler.CodeFSRelative:
+		p := strings.Join(parts[2:], ":")
+		switch {
+		case strings.HasPrefix(p, "~"):
+			return "~ is not expanded: a sandbox has no home to resolve it against; write the absolute path, e.g. /home/app" + strings.TrimPrefix(p, "~")
+		case strings.HasPrefix(p, "$"):
+			return "variables are not expanded; write the absolute path"
+		}
+		return "fs paths are absolute: a sandbox has no working directory to resolve against; write e.g. /workspace/" + strings.TrimPrefix(p, "./")
+	case compiler.CodeEnvName:
+		name := strings.Join(parts[2:], ":")
+		return fmt.Sprintf("env names are UPPER_SNAKE (A-Z, 0-9, _, not starting with a digit): did you mean %q?", upperSnake(name))
+	case compiler.CodeExecPath:
+		b := strings.Join(parts[2:], ":")
+		if i := strings.LastIndexByte(b, '/'); i >= 0 && i < len(b)-1 {
+			return fmt.Sprintf("exec takes the program's name, found on the sandbox's PATH: write exec:spawn:%s", sanitize(b[i+1:]))
+		}
+		return kindShapes[compiler.KindExec]
+	case compiler.CodeClockSource:
+		return kindShapes[compiler.KindClock]
+	case compiler.CodeMalformed:
+		return "a capability is <kind>:<scope>; valid kinds: " + strings.Join(kinds, ", ")
+	case compiler.CodeFSShape, compiler.CodeEnvShape, compiler.CodeExecShape, compiler.CodeIPCShape, compiler.CodeAssertShape:
+		h := kindShapes[kind]
+		if kind == compiler.KindIPC && len(parts) > 3 {
+			h += `; an endpoint with ':' must be quoted`
+		}
+		return h
+	}
+	return ""
+}
+
+// urlHostPort turns the host part and the rest of a URL-like net capability
+// ("https", "//api.example.com/x") into "api.example.com:443".
+func urlHostPort(scheme, rest string) string {
+	host := strings.TrimPrefix(rest, "//")
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	if strings.Contains(host, ":") {
+		return sanitize(host)
+	}
+	port := "443"
+	if strings.EqualFold(scheme, "http") {
+		port = "80"
+	}
+	return sanitize(host) + ":" + port
+}
+
+// splitJoined recognises two allowed actions written without a comma
+// ("readwrite") and returns them with one ("read,write").
+func splitJoined(a string, allowed []string) string {
+	for _, x := range allowed {
+		if rest, ok := strings.CutPrefix(a, x); ok && slices.Contains(allowed, rest) {
+			return x + "," + rest
+		}
+	}
+	return ""
+}
+
+func upperSnake(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		switch {
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	out := b.String()
+	if out == "" || (out[0] >= '0' && out[0] <= '9') {
+		out = "_" + out
+	}
+	return out
+}
+
+// sanitize makes text from a manifest safe for one terminal line: control
+// characters, line and paragraph separators, bidirectional overrides and
+// invalid UTF-8 are written as escapes (\n, \x1b, \u202e), so a message can
+// neither span lines nor rewrite the terminal.
+func sanitize(s string) string {
+	clean := true
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError || (r >= 0x80 && r < 0xa0) || isBidiOrSep(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case (r >= 0x80 && r < 0xa0) || isBidiOrSep(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+func isBidiOrSep(r rune) bool {
+	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x2028 || r == 0x2029 || r == 0x200e || r == 0x200f || r == 0x061c
+}

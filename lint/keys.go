@@ -1,0 +1,158 @@
+package lint
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/razukc/capgate-action/compiler"
+)
+
+// The keys capgate reads, in a manifest and in a tool. Any other key is
+// ignored, so a misspelt one silently drops what it holds.
+var (
+	manifestKeys = []string{"name", "version", "grammar", "serverCapabilities", "tools"}
+	toolKeys     = []string{"name", "capabilities"}
+)
+
+var keyTypoRule = Rule{
+	ID:      "manifest-key-typo",
+	Summary: "a key capgate does not read that looks like one it does (serverCapability, Tools), so what it holds is ignored",
+}
+
+// Keys finds the keys of a manifest, and of each of its tools, that capgate
+// does not read but that are near a key it does: "serverCapability",
+// "Tools", "capabilites". src must parse as JSON; when it does not, Keys
+// returns nothing (the compiler reports it).
+func Keys(src []byte) []Finding {
+	root, err := compiler.ParseJSON(src)
+	if err != nil || root.Kind != compiler.Object {
+		return nil
+	}
+	out := keyTypos(src, root, manifestKeys, "manifest")
+	if tools := root.Get("tools"); tools != nil && tools.Kind == compiler.Array {
+		for i, t := range tools.Items {
+			out = append(out, keyTypos(src, t, toolKeys, fmt.Sprintf("tools[%d]", i))...)
+		}
+	}
+	return out
+}
+
+func keyTypos(src []byte, obj *compiler.Value, known []string, where string) []Finding {
+	if obj.Kind != compiler.Object {
+		return nil
+	}
+	var out []Finding
+	for i, k := range obj.Keys {
+		if contains(known, k) {
+			continue
+		}
+		if s := Suggest(k, known); s != "" {
+			out = append(out, Finding{Rule: keyTypoRule.ID, Pos: KeyPos(src, obj.Items[i].Pos),
+				Message: fmt.Sprintf("%s key %s is not read by capgate, so what it holds is ignored: did you mean %q?", where, jsonQuote(k), s)})
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func jsonQuote(s string) string { return string(compiler.AppendJSONString(nil, s)) }
+
+// Suggest returns the candidate closest to s when it is close enough to be
+// a likely typo: within an edit distance of about a third of its length, or
+// one a prefix of the other. Long input is not compared: a typo is short.
+func Suggest(s string, candidates []string) string {
+	if s == "" || len(s) > 64 {
+		return ""
+	}
+	best, bestD := "", 1<<30
+	for _, c := range candidates {
+		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+		limit := max(1, min(len(s), len(c))/3)
+		if d > limit && !(len(s) >= 3 && (strings.HasPrefix(s, c) || strings.HasPrefix(c, s))) {
+			continue
+		}
+		if d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the optimal string alignment distance of a and b, in
+// bytes: Levenshtein's, with a swap of two neighbours ("lnit") as one edit.
+func editDistance(a, b string) int {
+	rows := make([][]int, len(a)+1)
+	for i := range rows {
+		rows[i] = make([]int, len(b)+1)
+		rows[i][0] = i
+	}
+	for j := range rows[0] {
+		rows[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d := min(rows[i-1][j]+1, rows[i][j-1]+1, rows[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d = min(d, rows[i-2][j-2]+1)
+			}
+			rows[i][j] = d
+		}
+	}
+	return rows[len(a)][len(b)]
+}
+
+// KeyPos finds the opening quote of the key whose value starts at vpos:
+// back over blanks, the colon, blanks and the quoted key.
+func KeyPos(src []byte, vpos compiler.Pos) compiler.Pos {
+	i := vpos.Offset - 1
+	skip := func() {
+		for i >= 0 && strings.IndexByte(" \t\r\n", src[i]) >= 0 {
+			i--
+		}
+	}
+	skip()
+	if i < 0 || src[i] != ':' {
+		return vpos
+	}
+	i--
+	skip()
+	if i < 0 || src[i] != '"' {
+		return vpos
+	}
+	for i--; i >= 0; i-- {
+		if src[i] == '"' {
+			bs := 0
+			for j := i - 1; j >= 0 && src[j] == '\\'; j-- {
+				bs++
+			}
+			if bs%2 == 0 {
+				break
+			}
+		}
+	}
+	if i < 0 {
+		return vpos
+	}
+	return posAt(src, i)
+}
+
+// posAt is the line and column (in runes) of byte offset off.
+func posAt(src []byte, off int) compiler.Pos {
+	line := 1 + bytes.Count(src[:off], []byte("\n"))
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
+	return compiler.Pos{Offset: off, Line: line, Col: 1 + utf8.RuneCount(src[start:off])}
+}
