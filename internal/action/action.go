@@ -355,7 +355,15 @@ func (r *run) main(ctx context.Context) int {
 		r.a.Errorf("capgate: the approval lock approves nothing: %v", ap.lockErr)
 	}
 	if t.prNumber > 0 && res.UnapprovedWidened() > 0 && r.cfg.Token != "" && r.cfg.Mode == "full" && r.cfg.Comment != "off" {
-		if err := r.checkLabelSafe(ctx, res, t.prNumber, ap); err != nil {
+		// At most half the time left: a hanging API must not hold the
+		// result back for the whole run.
+		lctx, cancel := ctx, context.CancelFunc(func() {})
+		if dl, ok := ctx.Deadline(); ok {
+			lctx, cancel = context.WithTimeout(ctx, time.Until(dl)/2)
+		}
+		err := r.checkLabelSafe(lctx, res, t.prNumber, ap)
+		cancel()
+		if err != nil {
 			ap.byLabel = false
 			ap.labelNote = explain(err, "could not check the approval label, so it approves nothing")
 			r.a.Warningf("capgate: %s", ap.labelNote)
