@@ -467,6 +467,7 @@ func ensureCommit(ctx context.Context, dir, rev string) (string, error) {
 	}
 	cmd := exec.CommandContext(ctx, "git", "-C", dir, "fetch", "--no-tags", "--quiet", "--depth="+strconv.Itoa(depth), "origin", name)
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
+	bound(cmd)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		if ctx.Err() != nil {
 			return "", fmt.Errorf("fetching %s: the run's time limit (input timeout) ran out", rev)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
@@ -394,5 +395,18 @@ func TestFitComment(t *testing.T) {
 	}
 	if short := "<!-- m -->\nsmall"; fitComment(short, 100) != short {
 		t.Error("a short body was changed")
+	}
+}
+
+func TestGitFetchIsBounded(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	// An origin that accepts the connection and never answers.
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	t.Cleanup(hang.Close)
+	git(t, f.ws, "remote", "set-url", "origin", hang.URL+"/octo/servers.git")
+	f.env["INPUT_TIMEOUT"] = "2s"
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitError || !strings.Contains(res.stdout, "time limit") {
+		t.Fatalf("a hanging fetch: exit %d\n%s", res.code, res.stdout)
 	}
 }
