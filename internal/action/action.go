@@ -365,8 +365,9 @@ func (r *run) main(ctx context.Context) int {
 		cancel()
 		if err != nil {
 			ap.byLabel = false
-			ap.labelNote = explain(err, "could not check the approval label, so it approves nothing")
-			r.a.Warningf("capgate: %s", ap.labelNote)
+			msg := explain(err, "could not check the approval label, so it approves nothing")
+			r.a.Warningf("capgate: %s", msg)
+			ap.labelNote = "capgate " + report.Text(msg) + "."
 		}
 	}
 
@@ -387,17 +388,23 @@ func (r *run) main(ctx context.Context) int {
 	if t.prNumber > 0 {
 		jr.PullRequest = &report.PullRequestRef{Number: t.prNumber, HeadSHA: t.prHead}
 	}
-	// The way to approval is shown when unapproved widening fails the check.
+	// The way to approval is shown when unapproved widening fails the check;
+	// the command names the pull request's own commits, which a developer
+	// has (the merge commit a pull_request run compares is GitHub's).
 	needsApproval := code == ExitFailed && fo.Widened && res.UnapprovedWidened() > 0
+	apBase, apHead := t.base, t.head
+	if t.prHead != "" {
+		apHead = t.prHead
+	}
 	footer := r.approvalNotes(res, ap) + r.drift
 	if needsApproval {
-		footer += r.nextSteps(res, t.base, t.head, ap, true)
+		footer += r.nextSteps(res, apBase, apHead, ap, true)
 	}
 	r.writeOutputs(res, jr, dir, ap.approved(res), footer, t.head)
 	r.annotate(res, dir)
 	if code == ExitFailed {
 		msg := "capgate: " + report.Verdict(res)
-		if n := r.nextSteps(res, t.base, t.head, ap, false); n != "" && needsApproval {
+		if n := r.nextSteps(res, apBase, apHead, ap, false); n != "" && needsApproval {
 			msg += "; " + n
 		}
 		r.a.Errorf("%s", msg)

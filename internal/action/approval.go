@@ -265,11 +265,11 @@ func (r *run) checkLabel(ctx context.Context, res *diff.Result, number int, ap *
 	case prev != nil && prevComment.GetUpdatedAt().Before(ev.GetCreatedAt().Time):
 		approvedRows = prev.Rows
 	default:
-		ap.labelNote = fmt.Sprintf("the %s label was applied before capgate's comment showed the current widening, so it approves nothing yet: remove the label and apply it again", report.Code(r.cfg.AllowLabel))
+		ap.labelNote = fmt.Sprintf("The %s label was applied before capgate's comment showed the current widening, so it approves nothing yet: remove the label and apply it again.", report.Code(r.cfg.AllowLabel))
 		return nil
 	}
 	if len(rows) > maxStateRows {
-		ap.labelNote = fmt.Sprintf("more than %d widened rows are too many to approve with a label; approve with `capgate approve` and the lock", maxStateRows)
+		ap.labelNote = fmt.Sprintf("More than %d widened rows are too many to approve with a label; approve with `capgate approve` and the lock.", maxStateRows)
 		return nil
 	}
 	ap.state.Label = &labelState{Event: ev.GetID(), Rows: approvedRows}
@@ -284,7 +284,7 @@ func (r *run) checkLabel(ctx context.Context, res *diff.Result, number int, ap *
 	}
 	ap.byLabel = len(ap.newRows) == 0
 	if !ap.byLabel {
-		ap.labelNote = fmt.Sprintf("the %s label approved the widening shown when it was applied; %d widened row(s) came later and need approval again (remove the label and apply it again, or approve with the lock):%s",
+		ap.labelNote = fmt.Sprintf("The %s label approved the widening shown when it was applied; %d widened row(s) came later and need approval again (remove the label and apply it again, or approve with the lock):%s",
 			report.Code(r.cfg.AllowLabel), len(ap.newRows), describeRows(res, ap.newRows))
 	}
 	return nil
@@ -314,7 +314,7 @@ func describeRows(res *diff.Result, keys []string) string {
 	if n > 20 {
 		fmt.Fprintf(&b, "\n> - and %d more", n-20)
 	}
-	return b.String() + "\n>"
+	return b.String()
 }
 
 // lastLabeled returns the latest "labeled" event of label on the issue
@@ -441,7 +441,7 @@ func (r *run) approvalNotes(res *diff.Result, ap *approval) string {
 	if ap.byLabel && res.UnapprovedWidened() > 0 {
 		fmt.Fprintf(&b, "\n> [!NOTE]\n> The widening is approved by the %s label, so the check passes. The label covers these rows only; a push that widens more needs approval again.\n", report.Code(r.cfg.AllowLabel))
 	} else if ap.labelNote != "" {
-		fmt.Fprintf(&b, "\n> [!WARNING]\n> %s.\n", ap.labelNote)
+		fmt.Fprintf(&b, "\n> [!WARNING]\n> %s\n", ap.labelNote)
 	}
 	return b.String()
 }
