@@ -101,6 +101,9 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 	if c.Lock == "none" {
 		c.Lock = ""
 	}
+	if c.AllowLabel == "none" {
+		c.AllowLabel = ""
+	}
 	switch rc := in("review-comments", "false"); rc {
 	case "true", "false":
 		c.ReviewComments = rc == "true"
