@@ -410,3 +410,16 @@ func TestGitFetchIsBounded(t *testing.T) {
 		t.Fatalf("a hanging fetch: exit %d\n%s", res.code, res.stdout)
 	}
 }
+
+func TestParseTimeout(t *testing.T) {
+	for in, want := range map[string]time.Duration{"": DefaultTimeout, "90s": 90 * time.Second, "5m": 5 * time.Minute, "45": 45 * time.Second} {
+		if got, err := parseTimeout(in); err != nil || got != want {
+			t.Errorf("parseTimeout(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"0", "500ms", "7h", "soon", "-3m"} {
+		if _, err := parseTimeout(in); err == nil || !strings.HasPrefix(err.Error(), "input timeout: ") {
+			t.Errorf("parseTimeout(%q): %v, want an error", in, err)
+		}
+	}
+}
