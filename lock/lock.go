@@ -177,14 +177,23 @@ func (f *File) Encode() []byte {
 }
 
 // Set adds a, replacing an earlier approval of the same path.
-func (f *File) Set(a Approval) {
-	for i := range f.Approvals {
-		if f.Approvals[i].Path == a.Path {
-			f.Approvals[i] = a
-			return
-		}
+func (f *File) Set(a Approval) { f.SetAll([]Approval{a}) }
+
+// SetAll adds every approval of as, each replacing an earlier approval of
+// the same path (later ones in as win), in time linear in both lists.
+func (f *File) SetAll(as []Approval) {
+	at := make(map[string]int, len(f.Approvals))
+	for i, a := range f.Approvals {
+		at[a.Path] = i
 	}
-	f.Approvals = append(f.Approvals, a)
+	for _, a := range as {
+		if i, ok := at[a.Path]; ok {
+			f.Approvals[i] = a
+			continue
+		}
+		at[a.Path] = len(f.Approvals)
+		f.Approvals = append(f.Approvals, a)
+	}
 }
 
 // Approves returns the approval of path's manifest with hash, if one holds

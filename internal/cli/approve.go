@@ -134,20 +134,21 @@ func (c *Command) approve(args []string) int {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
 	}
-	code, n := ExitOK, 0
+	code := ExitOK
+	var approvals []lock.Approval
 	for _, m := range r.Manifests {
 		switch {
 		case m.Error != nil:
 			fmt.Fprintf(c.Stderr, "%s:%d:%d: cannot approve: the head does not compile: %s [%s]\n", m.Path, max(m.Error.Line, 1), max(m.Error.Col, 1), m.Error.Message, m.Error.Code)
 			code = ExitFail
 		case m.Widens():
-			lf.Set(lock.Approval{Path: m.Path, ManifestHash: m.Hash, ApprovedBy: who, Reason: *reason,
+			approvals = append(approvals, lock.Approval{Path: m.Path, ManifestHash: m.Hash, ApprovedBy: who, Reason: *reason,
 				ApprovedAt: now.Format(time.RFC3339), Expires: exp})
 			fmt.Fprintf(c.Stdout, "approved %s (%s)\n", m.Path, m.Hash)
-			n++
 		}
 	}
-	if n == 0 {
+	lf.SetAll(approvals)
+	if len(approvals) == 0 {
 		fmt.Fprintf(c.Stdout, "nothing widened from %s to %s; %s left as it was\n", *base, *head, *lockPath)
 		return code
 	}
