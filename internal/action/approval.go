@@ -3,7 +3,6 @@ package action
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -54,25 +53,50 @@ func pendingRows(res *diff.Result) []string {
 // token's identity can write: the widened rows the comment showed, and the
 // rows a label approved (with the label event that approved them).
 type state struct {
-	V     int         `json:"v"`
-	Rows  []string    `json:"rows"`
-	Label *labelState `json:"label,omitempty"`
+	Rows  []string
+	Label *labelState
 }
 
 type labelState struct {
-	Event int64    `json:"event"`
-	Rows  []string `json:"rows"`
+	Event int64
+	Rows  []string
 }
 
-// maxStateRows bounds the rows kept in the comment; beyond it, label
-// approval is refused (the lock still works).
-const maxStateRows = 1000
+// maxStateRows bounds the rows kept in the comment (16 characters each,
+// twice at most: about 8,000 characters); beyond it, label approval is
+// refused (the lock still works).
+const maxStateRows = 250
 
-var stateRE = regexp.MustCompile(`<!-- capgate-state:([A-Za-z0-9+/=]*) -->`)
+// stateDoc is the state's wire form: row keys joined into one hex string,
+// so the line holds nothing but JSON punctuation, digits and hex, and
+// cannot end the HTML comment it sits in.
+type stateDoc struct {
+	V     int    `json:"v"`
+	Rows  string `json:"rows"`
+	Event int64  `json:"label_event,omitempty"`
+	Label string `json:"label_rows,omitempty"`
+}
+
+var (
+	stateRE = regexp.MustCompile(`<!-- capgate-state:(\{[^<>]*\}) -->`)
+	keysRE  = regexp.MustCompile(`^(?:[0-9a-f]{16})*$`)
+)
 
 func (s *state) line() string {
-	b, _ := json.Marshal(s)
-	return "<!-- capgate-state:" + base64.StdEncoding.EncodeToString(b) + " -->\n"
+	d := stateDoc{V: 1, Rows: strings.Join(s.Rows, "")}
+	if s.Label != nil {
+		d.Event, d.Label = s.Label.Event, strings.Join(s.Label.Rows, "")
+	}
+	b, _ := json.Marshal(d)
+	return "<!-- capgate-state:" + string(b) + " -->\n"
+}
+
+func splitKeys(s string) []string {
+	keys := make([]string, 0, len(s)/16)
+	for i := 0; i+16 <= len(s); i += 16 {
+		keys = append(keys, s[i:i+16])
+	}
+	return keys
 }
 
 func parseState(body string) *state {
@@ -80,15 +104,15 @@ func parseState(body string) *state {
 	if m == nil {
 		return nil
 	}
-	b, err := base64.StdEncoding.DecodeString(m[1])
-	if err != nil {
+	var d stateDoc
+	if json.Unmarshal([]byte(m[1]), &d) != nil || d.V != 1 || !keysRE.MatchString(d.Rows) || !keysRE.MatchString(d.Label) {
 		return nil
 	}
-	var s state
-	if json.Unmarshal(b, &s) != nil || s.V != 1 {
-		return nil
+	s := &state{Rows: splitKeys(d.Rows)}
+	if d.Event != 0 {
+		s.Label = &labelState{Event: d.Event, Rows: splitKeys(d.Label)}
 	}
-	return &s
+	return s
 }
 
 // approval is the outcome of the approval checks of one run.
@@ -228,7 +252,7 @@ func matchOwners(pat, path string) bool {
 // pull request's author cannot forge it.
 func (r *run) checkLabel(ctx context.Context, res *diff.Result, number int, ap *approval) error {
 	rows := pendingRows(res)
-	ap.state = &state{V: 1, Rows: rows}
+	ap.state = &state{Rows: rows}
 	if len(rows) > maxStateRows {
 		ap.state.Rows = nil
 	}

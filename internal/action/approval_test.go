@@ -314,3 +314,24 @@ func TestPaginationOfCommentsLabelsAndEvents(t *testing.T) {
 		t.Errorf("the events were read in %d page(s)", pages)
 	}
 }
+
+func TestStateRoundTrip(t *testing.T) {
+	s := &state{Rows: []string{"0123456789abcdef", "fedcba9876543210"}, Label: &labelState{Event: 42, Rows: []string{"0123456789abcdef"}}}
+	line := s.line()
+	if strings.Count(line, "-->") != 1 || !strings.HasSuffix(line, " -->\n") {
+		t.Fatalf("state line %q", line)
+	}
+	got := parseState("<!-- capgate-action:default -->\n" + line + "### body")
+	if got == nil || len(got.Rows) != 2 || got.Label == nil || got.Label.Event != 42 || len(got.Label.Rows) != 1 || got.Label.Rows[0] != s.Rows[0] {
+		t.Fatalf("round trip: %+v", got)
+	}
+	for _, bad := range []string{
+		`<!-- capgate-state:{"v":2,"rows":""} -->`,
+		`<!-- capgate-state:{"v":1,"rows":"xyz"} -->`,
+		`<!-- capgate-state:{"v":1,"rows":"0123456789abcde"} -->`,
+	} {
+		if parseState(bad) != nil {
+			t.Errorf("accepted %s", bad)
+		}
+	}
+}

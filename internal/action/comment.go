@@ -122,7 +122,7 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, t target, ap *ap
 	}
 	st := ap.state
 	if st == nil {
-		st = &state{V: 1, Rows: pendingRows(res)}
+		st = &state{Rows: pendingRows(res)}
 		if len(st.Rows) > maxStateRows {
 			st.Rows = nil
 		}
