@@ -9,7 +9,6 @@ require (
 	github.com/google/go-github/v62 v62.0.0 // indirect
 	github.com/google/go-querystring v1.1.0 // indirect
 	github.com/rogpeppe/go-internal v1.14.1 // indirect
-	github.com/sergi/go-diff v1.3.1 // indirect
 	github.com/sethvargo/go-githubactions v1.4.0 // indirect
 	golang.org/x/tools v0.26.0 // indirect
 )

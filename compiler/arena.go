@@ -116,7 +116,7 @@ const (
 	roomGlob
 )
 
-var roomBytes = [256]uint8{'"': roomQuote, '?': roomQuery, '*': roomGlob, '[': roomGlob}
+var roomBytes = [256]uint8{'"': roomQuote, '?': roomQuery, '*': roomGlob, '[': roomGlob, ']': roomGlob}
 
 // grow makes room for nb more bytes and ns more list elements. It is
 // called with no string or list open, so a new block starts empty: what

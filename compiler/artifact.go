@@ -13,8 +13,14 @@ const (
 	TargetNftables = "nftables"
 )
 
-// Targets lists every target in the order the CLI's --target all prints them.
-var Targets = []string{TargetBwrap, TargetDocker, TargetSquid, TargetNftables}
+// Targets returns every target in the order the CLI's --target all prints
+// them, in a new slice.
+func Targets() []string {
+	return []string{TargetBwrap, TargetDocker, TargetSquid, TargetNftables}
+}
+
+// targets is what Targets returns, for this package's loops.
+var targets = [...]string{TargetBwrap, TargetDocker, TargetSquid, TargetNftables}
 
 // EgressRule is one allowed destination. Port 0 is capgate's null: any port.
 type EgressRule struct {
@@ -224,7 +230,7 @@ func AppendAllJSON(b []byte, arts ArtifactSet, pretty bool) []byte {
 		w.indent = "  "
 	}
 	w.open('{')
-	for _, t := range Targets {
+	for _, t := range targets {
 		if a := arts.Get(t); a != nil {
 			w.key(t)
 			w.artifact(a)

@@ -54,7 +54,7 @@ func BenchmarkLowerEach(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		r := rs[i%len(rs)]
-		for _, t := range Targets {
+		for _, t := range Targets() {
 			if _, err := Lower(r, t, Options{}); err != nil {
 				b.Fatal(err)
 			}

@@ -91,10 +91,16 @@ func netNotes(tail string) (t [17]string) {
 // globNote is the note for a glob fs grant that m mounts as a whole
 // directory: "fs: <declared><lowered><path><why>".
 func (l *lowering) globNote(m Mount, lowered, why string) string {
-	l.a.text("fs: ")
-	l.a.quoted(m.Declared)
+	// capgate interpolates the paths between quotes, unescaped: a path
+	// holds no '"' (the grammar drops them) and no control character
+	// (refused as unsafe), so only '\' would differ from JSON quoting.
+	l.a.text("fs: \"")
+	l.a.text(m.Declared)
+	l.a.text("\"")
 	l.a.text(lowered)
-	l.a.quoted(m.Path)
+	l.a.text("\"")
+	l.a.text(m.Path)
+	l.a.text("\"")
 	l.a.text(why)
 	return l.a.done()
 }

@@ -171,6 +171,16 @@ func TestConformanceRaw(t *testing.T) {
 	}
 }
 
+func TestConformanceEdge(t *testing.T) {
+	vs := loadVectors(t, "edge.jsonl")
+	if len(vs) != 2000 {
+		t.Fatalf("read %d edge vectors, want 2000", len(vs))
+	}
+	for _, v := range vs {
+		t.Run(v.ID, func(t *testing.T) { checkVector(t, v) })
+	}
+}
+
 func TestConformanceNamed(t *testing.T) {
 	names, err := filepath.Glob(filepath.Join(confDir, "manifests", "*.json"))
 	if err != nil || len(names) != 9 {
@@ -187,7 +197,7 @@ func TestConformanceNamed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, target := range Targets {
+			for _, target := range Targets() {
 				wantB, err := os.ReadFile(filepath.Join(confDir, "expected", target, name+".json"))
 				if err != nil {
 					t.Fatal(err)

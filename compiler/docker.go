@@ -52,7 +52,7 @@ func (l *lowering) docker(a *Artifact, ms []Mount) {
 		ar.add("--env", e)
 	}
 	if p.NestedSandbox {
-		notes = append(notes, "nestedSandbox: declared — Docker default seccomp + dropped capabilities may break inner sandboxes (e.g. Chromium). Host MUST decide between (a) running the inner tool with its own sandbox disabled (insecure), (b) granting SYS_ADMIN + a tailored seccomp profile, or (c) using a microVM adapter (Firecracker) instead. capgate refuses to choose for you.")
+		notes = append(notes, "nestedSandbox: declared — Docker default seccomp + dropped capabilities may break inner sandboxes (e.g. Chromium). Host MUST decide between (a) granting SYS_ADMIN + a tailored seccomp profile, or (b) using a microVM adapter (Firecracker) instead. capgate refuses to choose for you.")
 	}
 	a.Argv = ar.list()
 	ar.add(notes...)

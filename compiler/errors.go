@@ -6,7 +6,7 @@ import (
 )
 
 // The error codes. They are capgate's CompilationError codes, plus
-// CodeUnsafe (this port's one deliberate divergence) and CodeParse (capgate's
+// CodeUnsafe (this port's deliberate divergence) and CodeParse (capgate's
 // CLI exit 3: the text is not one JSON value).
 const (
 	CodeParse              = "PARSE"
@@ -25,6 +25,7 @@ const (
 	CodeExecShape          = "CAP_EXEC_SHAPE"
 	CodeExecPath           = "CAP_EXEC_PATH"
 	CodeIPCShape           = "CAP_IPC_SHAPE"
+	CodeClockShape         = "CAP_CLOCK_SHAPE"
 	CodeClockSource        = "CAP_CLOCK_SOURCE"
 	CodeAssertShape        = "CAP_ASSERT_SHAPE"
 	CodeUnsafe             = "CAP_UNSAFE_VALUE"

@@ -50,7 +50,7 @@ func FuzzCompile(f *testing.F) {
 			t.Fatalf("Prepare fails where Compile did not: %v", err)
 		}
 		var set ArtifactSet
-		for _, tgt := range Targets {
+		for _, tgt := range Targets() {
 			a, err := Lower(p, tgt, Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -81,7 +81,7 @@ func FuzzCapability(f *testing.F) {
 	for _, s := range []string{
 		"fs:read:/workspace/**", "net:connect:api.github.com:443", "net:connect:\"::1\":22",
 		"env:inject:GITHUB_TOKEN", "exec:spawn:git?nestedSandbox=true", "ipc:connect:\"unix:/run/a.sock\"",
-		"clock:tzdata", "assert:id:\"text: with colon\"", "net:connect:a.com:443abc", "fs::/x", ":::",
+		"clock:tzdata", "assert:id:\"text: with colon\"", "net:connect:a.com:443abc", "fs::/x", ":::", "net:connect:",
 	} {
 		f.Add(s)
 	}
@@ -94,7 +94,7 @@ func FuzzCapability(f *testing.F) {
 			return
 		}
 		p := Normalize([]Capability{*c})
-		for _, tgt := range Targets {
+		for _, tgt := range Targets() {
 			a, err := Lower(&Result{Policy: p, Manifest: &Manifest{}}, tgt, Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -105,6 +105,9 @@ func FuzzCapability(f *testing.F) {
 					switch {
 					case strings.HasPrefix(l, "# "):
 					case len(f) == 4 && f[0] == "acl" && strings.HasPrefix(f[1], "cg_"):
+					case len(f) == 3 && f[0] == "acl" && strings.HasPrefix(f[1], "cg_") && c.Host == "":
+						// capgate compiles an empty host to an acl with no value
+						// (conformance case e-700), which squid refuses: closed.
 					case len(f) >= 3 && f[0] == "acl" && f[1] == "to_private":
 					case len(f) >= 3 && f[0] == "http_access" && (f[1] == "allow" || f[1] == "deny"):
 					default:

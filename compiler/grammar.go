@@ -41,30 +41,33 @@ type Capability struct {
 }
 
 // splitCap splits s on ':' outside double quotes, dropping the quotes, and
-// separates a '?query' refinement (the first '?' outside quotes). parts is
+// separates a '?query' refinement: as in capgate, the refinements start at
+// the first '?', even inside quotes (`assert:x:"a?b"` has the body
+// `assert:x:"a`). parts is
 // appended to buf. A part that held quotes is built in ar (a new arena when
 // ar is nil); every other part is a substring of s.
 func splitCap(s string, buf []string, ar *arena) (parts []string, query string, hasQuery bool) {
 	parts = buf[:0]
+	if q := strings.IndexByte(s, '?'); q >= 0 {
+		s, query, hasQuery = s[:q], s[q+1:], true
+	}
 	start := 0
 	for {
 		i := start + capSep(s[start:])
 		if i == len(s) {
-			return append(parts, s[start:]), "", false
+			return append(parts, s[start:]), query, hasQuery
 		}
-		switch s[i] {
-		case ':':
+		if s[i] == ':' {
 			parts = append(parts, s[start:i])
 			start = i + 1
-		case '?':
-			return append(parts, s[start:i]), s[i+1:], true
-		default: // '"'
-			return splitQuoted(s, parts, start, ar)
+			continue
 		}
+		// '"'
+		return splitQuoted(s, parts, start, ar), query, hasQuery
 	}
 }
 
-// capSep returns the index of the first ':', '?' or '"' in s, or len(s). It
+// capSep returns the index of the first ':' or '"' in s, or len(s). It
 // looks at eight bytes at a time.
 func capSep(s string) int {
 	i := 0
@@ -72,12 +75,12 @@ func capSep(s string) int {
 		x := word(s, i)
 		// zeroByte can also mark a byte above one it marks rightly,
 		// never below, so the lowest mark is exact.
-		if m := zeroByte(x^(':'*ones)) | zeroByte(x^('?'*ones)) | zeroByte(x^('"'*ones)); m != 0 {
+		if m := zeroByte(x^(':'*ones)) | zeroByte(x^('"'*ones)); m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
 	}
 	for ; i < len(s); i++ {
-		if c := s[i]; c == ':' || c == '?' || c == '"' {
+		if c := s[i]; c == ':' || c == '"' {
 			break
 		}
 	}
@@ -85,8 +88,8 @@ func capSep(s string) int {
 }
 
 // splitQuoted goes on with splitCap from s[start:], the start of a part, now
-// that a quote has been seen.
-func splitQuoted(s string, parts []string, start int, ar *arena) ([]string, string, bool) {
+// that a quote has been seen. s holds no refinement.
+func splitQuoted(s string, parts []string, start int, ar *arena) []string {
 	if ar == nil {
 		ar = new(arena)
 	}
@@ -98,9 +101,6 @@ func splitQuoted(s string, parts []string, start int, ar *arena) ([]string, stri
 			ar.text(s[from:i])
 			from = i + 1
 			inQ = !inQ
-		case c == '?' && !inQ:
-			ar.text(s[from:i])
-			return append(parts, ar.done()), s[i+1:], true
 		case c == ':' && !inQ:
 			ar.text(s[from:i])
 			parts = append(parts, ar.done())
@@ -108,7 +108,39 @@ func splitQuoted(s string, parts []string, start int, ar *arena) ([]string, stri
 		}
 	}
 	ar.text(s[from:])
-	return append(parts, ar.done()), "", false
+	return append(parts, ar.done())
+}
+
+// hasDotSegment reports whether path has a "." or ".." segment, a segment
+// being the text between '/' separators: the mount would not be the
+// directory the text names ("/srv/ws/../secret").
+func hasDotSegment(path string) bool {
+	for rest, more := path, true; more; {
+		var seg string
+		seg, rest, more = strings.Cut(rest, "/")
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
+}
+
+// nestedSandbox reads the refinements as capgate does: pairs split on '&',
+// each pair on '=' into a key and a value (the text up to a second '='),
+// the last pair of a key wins, and "true" or "1" turns the flag on. So
+// "nestedSandbox=1=x" is on and "nestedSandbox=true&nestedSandbox" off.
+func nestedSandbox(query string) bool {
+	on := false
+	for rest, more := query, true; more && query != ""; {
+		var kv string
+		kv, rest, more = strings.Cut(rest, "&")
+		k, v, _ := strings.Cut(kv, "=")
+		if k == "nestedSandbox" {
+			v, _, _ = strings.Cut(v, "=")
+			on = v == "true" || v == "1"
+		}
+	}
+	return on
 }
 
 func hasControl(s string) bool {
@@ -130,6 +162,9 @@ func ParseCapability(cs CapString) (*Capability, error) {
 	if err := parseCapability(cs, c, nil, nil); err != nil {
 		return nil, err
 	}
+	// Actions may be a window on a package table (see actions), which
+	// the caller must not be able to change (TestNoSharedState).
+	c.Actions = slices.Clone(c.Actions)
 	return c, nil
 }
 
@@ -145,15 +180,7 @@ func parseCapability(cs CapString, c *Capability, ar, lists *arena) error {
 		return errAt(pos, CodeMalformed, "expected at least <kind>:<scope>, got %s", jsQuote(raw))
 	}
 	c.Kind, c.Src = parts[0], cs // c is zero
-	if query != "" {
-		for rest, more := query, true; more; {
-			var kv string
-			kv, rest, more = strings.Cut(rest, "&")
-			if kv == "nestedSandbox=true" {
-				c.NestedSandbox = true
-			}
-		}
-	}
+	c.NestedSandbox = nestedSandbox(query)
 	switch c.Kind {
 	case KindFS:
 		if len(parts) != 3 {
@@ -177,10 +204,7 @@ func parseCapability(cs CapString, c *Capability, ar, lists *arena) error {
 			return err
 		}
 		c.Actions = acts
-		c.Host = parts[2]
-		if c.Host == "" {
-			return errAt(pos, CodeNetShape, "net needs <actions>:<host>[:<port>], got %s", jsQuote(raw))
-		}
+		c.Host = parts[2] // capgate compiles an empty host
 		if len(parts) == 4 {
 			p, ok := jsParseInt(parts[3])
 			if !ok || p < 1 || p > 65535 {
@@ -198,7 +222,7 @@ func parseCapability(cs CapString, c *Capability, ar, lists *arena) error {
 		}
 		c.Actions = acts
 		c.Binary = parts[2]
-		if c.Binary == "" || strings.Contains(c.Binary, "/") {
+		if strings.Contains(c.Binary, "/") { // capgate compiles an empty binary
 			return errAt(pos, CodeExecPath, "exec binary is a basename only: %s", jsQuote(c.Binary))
 		}
 	case KindEnv:
@@ -225,7 +249,11 @@ func parseCapability(cs CapString, c *Capability, ar, lists *arena) error {
 		c.Actions = acts
 		c.Endpoint = parts[2]
 	case KindClock:
-		c.Source = strings.Join(parts[1:], ":")
+		if len(parts) != 2 {
+			// capgate interpolates the text between quotes unescaped.
+			return errAt(pos, CodeClockShape, "clock needs <source>, got \"%s\"", raw)
+		}
+		c.Source = parts[1]
 		if c.Source != "system" && c.Source != "tzdata" {
 			return errAt(pos, CodeClockSource, "clock source must be system|tzdata: %s", jsQuote(c.Source))
 		}
@@ -255,13 +283,24 @@ func CheckSafe(c *Capability) error {
 		if strings.Contains(c.Path, ":") {
 			return unsafeErr(pos, "fs colon")
 		}
+		if hasDotSegment(c.Path) {
+			return unsafeErr(pos, "fs dot segment")
+		}
 	case KindNet:
 		if why := unsafeHost(c.Host); why != "" {
 			return unsafeErr(pos, why)
 		}
 	case KindIPC:
-		if p, ok := strings.CutPrefix(c.Endpoint, "unix:"); ok && strings.Contains(p, ":") {
-			return unsafeErr(pos, "ipc colon")
+		if p, ok := strings.CutPrefix(c.Endpoint, "unix:"); ok {
+			switch {
+			case strings.Contains(p, ":"):
+				return unsafeErr(pos, "ipc colon")
+			case !strings.HasPrefix(p, "/"):
+				// capgate would emit "--volume :..." or a named volume.
+				return unsafeErr(pos, "ipc path not absolute")
+			case hasDotSegment(p):
+				return unsafeErr(pos, "ipc dot segment")
+			}
 		}
 	}
 	return nil
@@ -282,7 +321,9 @@ func actions(ar *arena, pos Pos, raw, kind, s string, allowed []string) ([]strin
 		return nil, errAt(pos, CodeActionsEmpty, "%s requires actions in %s", kind, jsQuote(raw))
 	}
 	if s == allowed[0] {
-		return allowed[:1:1], nil // the common single action
+		// The common single action, as a window on the package's
+		// table: read-only, so ParseCapability hands out a copy.
+		return allowed[:1:1], nil
 	}
 	if ar == nil {
 		ar = new(arena)
@@ -290,7 +331,7 @@ func actions(ar *arena, pos Pos, raw, kind, s string, allowed []string) ([]strin
 	for rest, more := s, true; more; {
 		var a string
 		a, rest, more = strings.Cut(rest, ",")
-		a = strings.TrimSpace(a)
+		a = jsTrim(a)
 		i := slices.Index(allowed, a)
 		if i < 0 {
 			ar.list() // drop what was taken
@@ -317,12 +358,19 @@ func upperSnake(s string) bool {
 	return true
 }
 
+// jsSpace is the white space JavaScript's trim() and parseInt() skip:
+// WhiteSpace and LineTerminator, which take U+FEFF but not U+0085 or U+180E.
+const jsSpace = " \t\n\v\f\r\u00a0\ufeff\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+
+// jsTrim trims s as JavaScript's String.prototype.trim does.
+func jsTrim(s string) string { return strings.Trim(s, jsSpace) }
+
 // jsParseInt reads a decimal integer as JavaScript's parseInt(s, 10) does:
 // leading white space and one sign are skipped, digits are read, anything
 // after them is ignored. ok is false where parseInt gives NaN. Values
 // beyond 65536 are clamped, which keeps range checks exact.
 func jsParseInt(s string) (n int, ok bool) {
-	s = strings.TrimLeft(s, " \t\n\v\f\r\u00a0\ufeff\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+	s = strings.TrimLeft(s, jsSpace)
 	neg := false
 	if s != "" && (s[0] == '+' || s[0] == '-') {
 		neg = s[0] == '-'

@@ -7,8 +7,8 @@ import (
 )
 
 // splitCapRef is the plain statement of splitCap's rule: split on ':'
-// outside double quotes, drop the quotes, stop at the first '?' outside
-// quotes.
+// outside double quotes, drop the quotes, stop at the first '?' (inside
+// quotes too, as capgate does).
 func splitCapRef(s string) (parts []string, query string, hasQuery bool) {
 	var cur strings.Builder
 	inQ := false
@@ -16,7 +16,7 @@ func splitCapRef(s string) (parts []string, query string, hasQuery bool) {
 		switch c := s[i]; {
 		case c == '"':
 			inQ = !inQ
-		case c == '?' && !inQ:
+		case c == '?':
 			return append(parts, cur.String()), s[i+1:], true
 		case c == ':' && !inQ:
 			parts = append(parts, cur.String())
@@ -51,7 +51,7 @@ func FuzzSplitCap(f *testing.F) {
 func TestCapSep(t *testing.T) {
 	checkWordScan(t, "capSep", capSep, func(s string) int {
 		for i := 0; i < len(s); i++ {
-			if c := s[i]; c == ':' || c == '?' || c == '"' {
+			if c := s[i]; c == ':' || c == '"' {
 				return i
 			}
 		}

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"strconv"
 )
 
 // GrammarVersion is the capability grammar this compiler implements.
@@ -24,8 +25,7 @@ type CapString struct {
 
 // Tool is one entry of a manifest's tools array.
 type Tool struct {
-	// Name is the tool's name when it is a string; capgate does not check
-	// its type.
+	// Name is the tool's name, a non-empty string.
 	Name string
 	Caps []CapString
 	Pos  Pos
@@ -54,17 +54,18 @@ func (m *Manifest) AllCaps() []CapString { return m.all }
 // *Error with code PARSE; a shape error has code MANIFEST_SHAPE.
 func ParseManifest(src []byte) (*Manifest, error) {
 	m := new(Manifest)
-	if err := parseManifest(src, m, new(arena), false, nil); err != nil {
+	if err := parseManifest(src, m, new(arena), MaxManifestBytes, false, nil); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
-// parseManifest parses src into m, copying the text m keeps into a, where
-// it also makes room for lowering when lower is set. When then is not nil
+// parseManifest parses src, of at most limit bytes, into m, copying the
+// text m keeps into a, where it also makes room for lowering when lower is
+// set. When then is not nil
 // it runs after decoding, with the pooled scratch memory of the parse.
-func parseManifest(src []byte, m *Manifest, a *arena, lower bool, then func(*scratch) error) error {
-	if len(src) > MaxManifestBytes {
+func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower bool, then func(*scratch) error) error {
+	if len(src) > limit {
 		return &Error{Code: CodeParse, Message: fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes)}
 	}
 	err := withManifestTree(src, func(p *parser, root *Value) error {
@@ -107,6 +108,15 @@ func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch, lower bool
 	if root.Kind != Object && root.Kind != Array {
 		return errAt(root.Pos, CodeManifestShape, "manifest must be an object")
 	}
+	// capgate checks grammar before name, version and tools.
+	grammar := root.Get("grammar")
+	if grammar != nil && grammar.Kind != String {
+		return shapeErr(grammar, root, "manifest.grammar must be a string")
+	}
+	if grammar != nil && grammar.Str != GrammarVersion {
+		return errAt(grammar.Pos, CodeGrammarMismatch,
+			"manifest declares grammar %s but compiler is at %s", jsQuote(grammar.Str), jsQuote(GrammarVersion))
+	}
 	name := root.Get("name")
 	if name == nil || name.Kind != String || name.Str == "" {
 		return shapeErr(name, root, "manifest.name must be a non-empty string")
@@ -114,10 +124,6 @@ func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch, lower bool
 	version := root.Get("version")
 	if version == nil || version.Kind != String || version.Str == "" {
 		return shapeErr(version, root, "manifest.version must be a non-empty string")
-	}
-	grammar := root.Get("grammar")
-	if grammar != nil && grammar.Kind != String {
-		return shapeErr(grammar, root, "manifest.grammar must be a string")
 	}
 	sc := root.Get("serverCapabilities")
 	tools := root.Get("tools")
@@ -131,6 +137,11 @@ func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch, lower bool
 		m.Grammar, m.HasGrammar = a.str(grammar.Str), true
 	}
 	m.all = make([]CapString, 0, n)
+	if falsy(sc) && sc.Kind != Null {
+		// capgate crashes here (a TypeError); refuse it with this
+		// port's own message, which carries no "[CODE]" prefix.
+		return &Error{Code: CodeManifestShape, Message: "manifest.serverCapabilities must be an array", Pos: sc.Pos}
+	}
 	if sc != nil && sc.Kind != Null {
 		if sc.Kind != Array {
 			return shapeErr(sc, root, "manifest.serverCapabilities must be an array")
@@ -148,6 +159,10 @@ func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch, lower bool
 		if t.Kind != Object && t.Kind != Array {
 			return shapeErr(t, root, "tools[%d] must be an object", i)
 		}
+		nv := t.Get("name")
+		if nv == nil || nv.Kind != String || nv.Str == "" {
+			return shapeErr(nv, t, "tools[%d].name must be a non-empty string", i)
+		}
 		c := t.Get("capabilities")
 		if c == nil || c.Kind != Array {
 			return shapeErr(c, t, "tools[%d].capabilities must be an array", i)
@@ -156,18 +171,31 @@ func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch, lower bool
 		if err := m.addCaps(c, i, a); err != nil {
 			return err
 		}
-		tool := Tool{Caps: m.all[from:len(m.all):len(m.all)], Pos: t.Pos}
-		if nv := t.Get("name"); nv != nil && nv.Kind == String {
-			tool.Name = a.str(nv.Str)
-		}
+		tool := Tool{Caps: m.all[from:len(m.all):len(m.all)], Pos: t.Pos, Name: a.str(nv.Str)}
 		m.Tools = append(m.Tools, tool)
-	}
-	if m.HasGrammar && m.Grammar != GrammarVersion {
-		return errAt(grammar.Pos, CodeGrammarMismatch,
-			"manifest declares grammar %s but compiler is at %s", jsQuote(m.Grammar), jsQuote(GrammarVersion))
 	}
 	m.hash = manifestHash(m, tools, a, scr)
 	return nil
+}
+
+// falsy reports whether v is present and falsy in JavaScript: null, false,
+// a number equal to zero, or "".
+func falsy(v *Value) bool {
+	if v == nil {
+		return false
+	}
+	switch v.Kind {
+	case Null:
+		return true
+	case Bool:
+		return v.Str == "false"
+	case String:
+		return v.Str == ""
+	case Number:
+		f, err := strconv.ParseFloat(v.Str, 64)
+		return err == nil && f == 0
+	}
+	return false
 }
 
 // manifestRoom counts the capability strings of a manifest document, from

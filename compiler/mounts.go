@@ -17,9 +17,11 @@ type Mount struct {
 }
 
 // LowerPath turns a declared fs path into the path capgate mounts: a
-// trailing slash is dropped; otherwise one trailing "/**" or "/*" is dropped
-// and, when the last segment then looks like a file name (a dot not at its
-// start), its parent directory is mounted instead.
+// trailing slash is dropped; otherwise one trailing "/**" or "/*" is
+// dropped, then a second trailing "/*" ("/a/*/*" binds "/a"). What is left
+// loses a trailing slash ("/a//*" binds "/a") or, when its last segment
+// looks like a file name (a dot not at its start), is replaced by its
+// parent directory ("/a.b/*/*" binds "/").
 func LowerPath(p string) string {
 	if len(p) > 1 && strings.HasSuffix(p, "/") {
 		return p[:len(p)-1]
@@ -30,8 +32,12 @@ func LowerPath(p string) string {
 	} else if strings.HasSuffix(q, "/*") {
 		q = q[:len(q)-2]
 	}
+	q = strings.TrimSuffix(q, "/*")
 	if q == "" {
 		return "/"
+	}
+	if len(q) > 1 && strings.HasSuffix(q, "/") {
+		return q[:len(q)-1]
 	}
 	i := strings.LastIndexByte(q, '/')
 	if base := q[i+1:]; strings.IndexByte(base, '.') > 0 {
@@ -53,7 +59,7 @@ func appendMounts(out []Mount, p *Policy) []Mount {
 			Declared: g.Path,
 			Path:     LowerPath(g.Path),
 			Writable: g.Writable(),
-			Glob:     strings.ContainsAny(g.Path, "*["),
+			Glob:     strings.ContainsAny(g.Path, "*[]"), // capgate: a lone ']' too
 			Srcs:     g.Srcs,
 		})
 	}

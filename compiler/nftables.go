@@ -9,12 +9,34 @@ import (
 const NftablesFilename = "capgate-egress.nftables"
 
 // nftPrivate is the nftables block of private ranges.
-var nftPrivate = "    ip daddr { " + strings.Join(PrivateV4, ", ") + " } drop\n" +
-	"    ip6 daddr { " + strings.Join(PrivateV6, ", ") + " } drop\n"
+var nftPrivate = "    ip daddr { " + strings.Join(privateV4[:], ", ") + " } drop\n" +
+	"    ip6 daddr { " + strings.Join(privateV6[:], ", ") + " } drop\n"
 
+// isIPv4 is capgate's dotted-quad test: four dot-separated parts of one to
+// three ASCII digits, each at most 255. Leading zeros are allowed
+// ("01.2.3.4" is an address to capgate); "1.2.3", "0x7f.0.0.1" and
+// "2130706433" are names.
 func isIPv4(h string) bool {
-	a, err := netip.ParseAddr(h)
-	return err == nil && a.Is4()
+	parts := 0
+	for rest, more := h, true; more; {
+		var seg string
+		seg, rest, more = strings.Cut(rest, ".")
+		parts++
+		if parts > 4 || len(seg) < 1 || len(seg) > 3 {
+			return false
+		}
+		n := 0
+		for i := 0; i < len(seg); i++ {
+			if seg[i] < '0' || seg[i] > '9' {
+				return false
+			}
+			n = n*10 + int(seg[i]-'0')
+		}
+		if n > 255 {
+			return false
+		}
+	}
+	return parts == 4
 }
 
 func isIPv6(h string) bool {

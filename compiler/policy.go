@@ -1,7 +1,7 @@
 package compiler
 
 import (
-	"net/netip"
+	"hash/maphash"
 	"slices"
 	"strings"
 )
@@ -49,24 +49,57 @@ func (n *NetGrant) literal() (v6, ok bool) {
 }
 
 // classifyHost returns what kind of host h is, and whether capgate lets a
-// rule for it reach private addresses (blockPrivate false): loopback and
-// RFC 1918 literals, and localhost.
+// rule for it reach private addresses (blockPrivate false). capgate tests
+// the host text, not an address: "localhost" in any case, "::1", and a
+// prefix "127.", "10.", "192.168." or "172.16." to "172.31.". So
+// "127.evil.com" counts as private and "::ffff:127.0.0.1" does not.
 func classifyHost(h string) (lit uint8, private bool) {
-	if !maybeIP(h) {
-		return litName, strings.EqualFold(h, "localhost")
+	switch v6, ok := isIPLiteral(h); {
+	case !ok:
+		lit = litName
+	case v6:
+		lit = litV6
+	default:
+		lit = litV4
 	}
-	a, err := netip.ParseAddr(h)
-	if err != nil {
-		return litName, false
+	return lit, privateHost(h)
+}
+
+// isLocalhost reports whether h lowercases to "localhost" as JavaScript's
+// toLowerCase does: only ASCII letters can (strings.EqualFold would also
+// take U+017F for 's').
+func isLocalhost(h string) bool {
+	const l = "localhost"
+	if len(h) != len(l) {
+		return false
 	}
-	private = a.IsLoopback() || a.IsPrivate()
-	switch {
-	case a.Is4():
-		return litV4, private
-	case a.Is6() && a.Zone() == "":
-		return litV6, private
+	for i := 0; i < len(l); i++ {
+		if h[i]|0x20 != l[i] {
+			return false
+		}
 	}
-	return litName, private
+	return true
+}
+
+// privateHost is capgate's private-host prefix test (see classifyHost).
+func privateHost(h string) bool {
+	if isLocalhost(h) || h == "::1" {
+		return true
+	}
+	if strings.HasPrefix(h, "127.") || strings.HasPrefix(h, "10.") || strings.HasPrefix(h, "192.168.") {
+		return true
+	}
+	if rest, ok := strings.CutPrefix(h, "172."); ok && len(rest) >= 3 && rest[2] == '.' {
+		switch rest[0] {
+		case '1':
+			return rest[1] >= '6' && rest[1] <= '9'
+		case '2':
+			return rest[1] >= '0' && rest[1] <= '9'
+		case '3':
+			return rest[1] == '0' || rest[1] == '1'
+		}
+	}
+	return false
 }
 
 // EnvGrant is a normalised environment variable grant.
@@ -113,13 +146,14 @@ func Normalize(caps []Capability) *Policy {
 		srcs[i] = caps[i].Src
 	}
 	p := new(Policy)
-	normalize(caps, srcs, p)
+	normalize(caps, srcs, p, smallIndex)
 	return p
 }
 
 // normalize folds caps into p. srcs[i] is caps[i].Src, held where it
-// outlives caps: grants keep windows on it.
-func normalize(caps []Capability, srcs []CapString, p *Policy) {
+// outlives caps: grants keep windows on it. Up to small grants of a kind
+// are found by a linear scan (smallIndex; tests pass 0 to use maps).
+func normalize(caps []Capability, srcs []CapString, p *Policy, small int) {
 	var n [8]int
 	for i := range caps {
 		switch caps[i].Kind {
@@ -146,6 +180,16 @@ func normalize(caps []Capability, srcs []CapString, p *Policy) {
 	// Each grant's first source is a one-element window on srcs, so a
 	// grant declared once costs no allocation of its own.
 	first := func(i int) []CapString { return srcs[i : i+1 : i+1] }
+	// Grants are found by a linear scan while a kind has few of them, by
+	// a map beyond (see smallIndex).
+	var fsIdx, envIdx, execIdx, ipcIdx, assertIdx map[string]int
+	var netIdx map[netKey]int
+	fsIdx = newIndex[string](n[0], small)
+	netIdx = newIndex[netKey](n[1], small)
+	envIdx = newIndex[string](n[2], small)
+	execIdx = newIndex[string](n[3], small)
+	ipcIdx = newIndex[string](n[4], small)
+	assertIdx = newIndex[string](n[5], small)
 	for ci := range caps {
 		c := &caps[ci]
 		if c.NestedSandbox {
@@ -154,12 +198,22 @@ func normalize(caps []Capability, srcs []CapString, p *Policy) {
 		}
 		switch c.Kind {
 		case KindFS:
-			i := 0
-			for i < len(p.FS) && p.FS[i].Path != c.Path {
-				i++
+			i := len(p.FS)
+			if fsIdx != nil {
+				if j, ok := fsIdx[c.Path]; ok {
+					i = j
+				}
+			} else {
+				for j := range p.FS {
+					if p.FS[j].Path == c.Path {
+						i = j
+						break
+					}
+				}
 			}
 			if i == len(p.FS) {
 				p.FS = append(p.FS, FSGrant{Path: c.Path, Srcs: first(ci)[:0]})
+				addIndex(fsIdx, c.Path, i)
 			}
 			g := &p.FS[i]
 			for _, a := range c.Actions {
@@ -176,22 +230,43 @@ func normalize(caps []Capability, srcs []CapString, p *Policy) {
 			}
 			g.Srcs = append(g.Srcs, c.Src)
 		case KindNet:
-			i := 0
-			for i < len(p.Net) && (p.Net[i].Host != c.Host || p.Net[i].Port != c.Port) {
-				i++
+			k := netKey{c.Host, c.Port}
+			i := len(p.Net)
+			if netIdx != nil {
+				if j, ok := netIdx[k]; ok {
+					i = j
+				}
+			} else {
+				for j := range p.Net {
+					if p.Net[j].Host == c.Host && p.Net[j].Port == c.Port {
+						i = j
+						break
+					}
+				}
 			}
 			if i == len(p.Net) {
 				lit, private := classifyHost(c.Host)
 				p.Net = append(p.Net, NetGrant{Host: c.Host, Port: c.Port, BlockPrivate: !private, Srcs: first(ci)[:0], lit: lit})
+				addIndex(netIdx, k, i)
 			}
 			p.Net[i].Srcs = append(p.Net[i].Srcs, c.Src)
 		case KindEnv:
-			i := 0
-			for i < len(p.Env) && p.Env[i].Name != c.EnvName {
-				i++
+			i := len(p.Env)
+			if envIdx != nil {
+				if j, ok := envIdx[c.EnvName]; ok {
+					i = j
+				}
+			} else {
+				for j := range p.Env {
+					if p.Env[j].Name == c.EnvName {
+						i = j
+						break
+					}
+				}
 			}
 			if i == len(p.Env) {
 				p.Env = append(p.Env, EnvGrant{Name: c.EnvName, Srcs: first(ci)[:0]})
+				addIndex(envIdx, c.EnvName, i)
 			}
 			for _, a := range c.Actions {
 				if a == "inject" {
@@ -202,22 +277,34 @@ func normalize(caps []Capability, srcs []CapString, p *Policy) {
 			}
 			p.Env[i].Srcs = append(p.Env[i].Srcs, c.Src)
 		case KindExec:
-			p.Exec = addNamed(p.Exec, c.Binary, first(ci))
+			p.Exec = addNamed(p.Exec, execIdx, c.Binary, first(ci))
 		case KindIPC:
-			p.IPC = addNamed(p.IPC, c.Endpoint, first(ci))
+			p.IPC = addNamed(p.IPC, ipcIdx, c.Endpoint, first(ci))
 		case KindClock:
 			if p.Clock != "tzdata" {
 				p.Clock = c.Source
 			}
 			p.ClockSrcs = addSrc(p.ClockSrcs, first(ci))
 		case KindAssert:
-			i := 0
-			for i < len(p.Assert) && p.Assert[i].ID != c.ID {
-				i++
+			i := len(p.Assert)
+			if assertIdx != nil {
+				if j, ok := assertIdx[c.ID]; ok {
+					i = j
+				}
+			} else {
+				for j := range p.Assert {
+					if p.Assert[j].ID == c.ID {
+						i = j
+						break
+					}
+				}
 			}
 			if i == len(p.Assert) {
-				p.Assert = append(p.Assert, Assertion{ID: c.ID, Desc: c.Desc, Srcs: first(ci)[:0]})
+				p.Assert = append(p.Assert, Assertion{ID: c.ID, Srcs: first(ci)[:0]})
+				addIndex(assertIdx, c.ID, i)
 			}
+			// capgate keeps an id's first position and its last description.
+			p.Assert[i].Desc = c.Desc
 			p.Assert[i].Srcs = append(p.Assert[i].Srcs, c.Src)
 		}
 	}
@@ -230,7 +317,7 @@ func normalize(caps []Capability, srcs []CapString, p *Policy) {
 			g.Read = true
 		}
 	}
-	p.FS = mergeCovered(p.FS)
+	p.FS = mergeCovered(p.FS, small)
 	slices.SortStableFunc(p.FS, func(a, b FSGrant) int { return Compare(a.Path, b.Path) })
 	slices.SortStableFunc(p.Net, func(a, b NetGrant) int {
 		if c := Compare(a.Host, b.Host); c != 0 {
@@ -253,14 +340,54 @@ func addSrc(list, src []CapString) []CapString {
 	return append(list, src[0])
 }
 
+// netKey identifies a net grant.
+type netKey struct {
+	host string
+	port int
+}
+
+// smallIndex is the most grants of one kind that normalize finds by a
+// linear scan, and that mergeCovered merges by coverTargetsSmall's O(n²)
+// scan: up to it, the scans cost less than maps and hashing (most manifests
+// declare a few grants of each kind: BenchmarkCompileAll); beyond it, a
+// map keeps normalising O(n) (BenchmarkCompileLarge).
+// TestNormalizeIndexed checks that both ways agree on the conformance data.
+const smallIndex = 16
+
+// newIndex returns a map for finding n grants of one kind, or nil when n
+// is at most small and a linear scan is cheaper.
+func newIndex[K comparable](n, small int) map[K]int {
+	if n <= small {
+		return nil
+	}
+	return make(map[K]int, n)
+}
+
+// addIndex records that the grant with key k is at index i.
+func addIndex[K comparable](idx map[K]int, k K, i int) {
+	if idx != nil {
+		idx[k] = i
+	}
+}
+
 // addNamed adds the source window src (one element) to the grant named
 // name, creating it when new.
-func addNamed(list []NamedGrant, name string, src []CapString) []NamedGrant {
-	i := 0
-	for i < len(list) && list[i].Name != name {
-		i++
+func addNamed(list []NamedGrant, idx map[string]int, name string, src []CapString) []NamedGrant {
+	i := len(list)
+	if idx != nil {
+		if j, ok := idx[name]; ok {
+			i = j
+		}
+	} else {
+		for j := range list {
+			if list[j].Name == name {
+				i = j
+				break
+			}
+		}
 	}
 	if i == len(list) {
+		addIndex(idx, name, i)
 		list = append(list, NamedGrant{Name: name, Srcs: src})
 		return list
 	}
@@ -282,8 +409,8 @@ func coverBase(p string) (string, bool) {
 
 // mergeCovered folds every grant whose path lies under another grant's
 // covering prefix into the most general such grant, unioning the actions.
-// It works in place.
-func mergeCovered(fs []FSGrant) []FSGrant {
+// It works in place. Up to small grants, it uses coverTargetsSmall.
+func mergeCovered(fs []FSGrant, small int) []FSGrant {
 	if len(fs) < 2 {
 		return fs
 	}
@@ -293,26 +420,11 @@ func mergeCovered(fs []FSGrant) []FSGrant {
 		target = make([]int, 0, len(fs))
 	}
 	target = target[:len(fs)]
-	merged := false
-	for i := range fs {
-		target[i] = -1
-		best := ""
-		for j := range fs {
-			if i == j {
-				continue
-			}
-			b, ok := coverBase(fs[j].Path)
-			if !ok || !strings.HasPrefix(fs[i].Path, b) {
-				continue
-			}
-			if bi, iok := coverBase(fs[i].Path); iok && len(bi) <= len(b) && (len(bi) < len(b) || i < j) {
-				continue // i is at least as general as j
-			}
-			if target[i] == -1 || len(b) < len(best) {
-				target[i], best = j, b
-				merged = true
-			}
-		}
+	var merged bool
+	if len(fs) <= small {
+		merged = coverTargetsSmall(fs, target)
+	} else {
+		merged = coverTargets(fs, target)
 	}
 	if !merged {
 		return fs
@@ -344,6 +456,96 @@ func mergeCovered(fs []FSGrant) []FSGrant {
 	}
 	clear(fs[len(out):])
 	return out
+}
+
+// coverTargetsSmall sets target[i] to the grant that grant i folds into
+// directly: among the grants j whose covering prefix (coverBase) starts
+// i's path, the one with the shortest prefix, the first on a tie; -1 when
+// there is none or when i is at least as general as j. It reports whether
+// any grant folds.
+func coverTargetsSmall(fs []FSGrant, target []int) bool {
+	merged := false
+	for i := range fs {
+		target[i] = -1
+		best := ""
+		for j := range fs {
+			if i == j {
+				continue
+			}
+			b, ok := coverBase(fs[j].Path)
+			if !ok || !strings.HasPrefix(fs[i].Path, b) {
+				continue
+			}
+			if bi, iok := coverBase(fs[i].Path); iok && len(bi) <= len(b) && (len(bi) < len(b) || i < j) {
+				continue // i is at least as general as j
+			}
+			if target[i] == -1 || len(b) < len(best) {
+				target[i], best = j, b
+				merged = true
+			}
+		}
+	}
+	return merged
+}
+
+// coverTargets computes what coverTargetsSmall does in time linear in the
+// total length of the paths. A covering prefix ends in '/', so the
+// candidates for grant i are the prefixes of its path that end in '/',
+// shortest first; each is looked up by its hash, extended one segment at a
+// time, among the grants' covering prefixes.
+func coverTargets(fs []FSGrant, target []int) bool {
+	seed := maphash.MakeSeed()
+	base := make([]string, len(fs))
+	has := make([]bool, len(fs))
+	head := make(map[uint64]int, len(fs))
+	next := make([]int, len(fs))
+	// Chains run in index order, so the first match is the first grant.
+	for j := len(fs) - 1; j >= 0; j-- {
+		next[j] = -1
+		b, ok := coverBase(fs[j].Path)
+		if !ok {
+			continue
+		}
+		base[j], has[j] = b, true
+		k := maphash.String(seed, b)
+		if h, ok := head[k]; ok {
+			next[j] = h
+		}
+		head[k] = j
+	}
+	merged := false
+	var h maphash.Hash
+	for i := range fs {
+		target[i] = -1
+		p := fs[i].Path
+		end := len(p) // longest prefix to try
+		if has[i] {
+			end = len(base[i])
+		}
+		h.SetSeed(seed)
+		from := 0
+	scan:
+		for k := 0; k < end; k++ {
+			if p[k] != '/' {
+				continue
+			}
+			h.WriteString(p[from : k+1])
+			from = k + 1
+			j, ok := head[h.Sum64()]
+			for ; ok && j != -1; j = next[j] {
+				if j == i || len(base[j]) != k+1 || base[j] != p[:k+1] {
+					continue
+				}
+				if has[i] && k+1 == end && i < j {
+					continue // i is at least as general as j
+				}
+				target[i] = j
+				merged = true
+				break scan
+			}
+		}
+	}
+	return merged
 }
 
 // maybeIP is false for a host that cannot be an IP literal: one that

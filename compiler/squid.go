@@ -7,15 +7,22 @@ import (
 // SquidFilename is the file name capgate gives the squid config.
 const SquidFilename = "capgate-egress.squid.conf"
 
-// PrivateV4 and PrivateV6 are the ranges blocked when a rule has
+// privateV4 and privateV6 are the ranges blocked when a rule has
 // blockPrivate set.
 var (
-	PrivateV4 = []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16"}
-	PrivateV6 = []string{"::1/128", "fc00::/7", "fe80::/10"}
+	privateV4 = [...]string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16"}
+	privateV6 = [...]string{"::1/128", "fc00::/7", "fe80::/10"}
 )
 
 // squidPrivate is the squid block of private ranges.
-var squidPrivate = "acl to_private dst " + strings.Join(PrivateV4, " ") + " " + strings.Join(PrivateV6, " ") + "\n" +
+// PrivateRanges returns the address ranges a rule with blockPrivate keeps
+// the server from, IPv4 and IPv6, in the order the configs list them. The
+// diff reads emitted configs back against them. Each call returns new slices.
+func PrivateRanges() (v4, v6 []string) {
+	return append([]string(nil), privateV4[:]...), append([]string(nil), privateV6[:]...)
+}
+
+var squidPrivate = "acl to_private dst " + strings.Join(privateV4[:], " ") + " " + strings.Join(privateV6[:], " ") + "\n" +
 	"http_access deny to_private\n"
 
 func anyBlockPrivate(p *Policy) bool {

@@ -10,23 +10,169 @@ import (
 
 // Compare lists what head grants beyond base (widened), what it no longer
 // grants (narrowed), declared-only changes, and new unenforceable entries.
+//
+// Mounts, egress rules, variables, devices, capabilities, networks and
+// isolation flags are judged on the boundary read back from each target's
+// artifact (see reader); exec binaries, clock, nestedSandbox, ipc endpoints
+// that no target mounts, and assertions, which no artifact spells out, on
+// the policy. Every step is linear or n log n in the number of grants.
 func Compare(base, head *compiler.Result) []Change {
-	var cs []Change
-	cs = append(cs, compareFS(base.Policy, head.Policy)...)
-	cs = append(cs, compareNet(base, head)...)
-	cs = append(cs, compareEnv(base, head)...)
+	bs, hs := sourcesOf(base.Policy), sourcesOf(head.Policy)
+	var m merger
+	fsChanged := false
+	for _, r := range readers {
+		t := r.target()
+		for _, c := range compareItems(r.boundary(base.Artifacts.Get(t)), r.boundary(head.Artifacts.Get(t)), bs, hs) {
+			fsChanged = fsChanged || c.Kind == kFS
+			m.add(t, c)
+		}
+	}
+	cs := m.list()
+	if !fsChanged {
+		cs = append(cs, compareDeclaredFS(base.Policy, head.Policy)...)
+	}
 	cs = append(cs, compareNamed("exec", base.Policy.Exec, head.Policy.Exec)...)
-	cs = append(cs, compareNamed("ipc", base.Policy.IPC, head.Policy.IPC)...)
+	cs = append(cs, compareNamed("ipc", unmountedIPC(base.Policy), unmountedIPC(head.Policy))...)
 	cs = append(cs, compareClock(base.Policy, head.Policy)...)
 	cs = append(cs, compareNested(base.Policy, head.Policy)...)
 	cs = append(cs, compareAssert(base.Policy, head.Policy)...)
 	cs = append(cs, compareUnenforceable(base, head)...)
-	rank := map[string]int{Widened: 0, UnenforceableAdded: 1, Narrowed: 2, Changed: 3}
-	sort.SliceStable(cs, func(i, j int) bool { return rank[cs[i].Severity] < rank[cs[j].Severity] })
+	sortChanges(cs)
 	if cs == nil {
 		cs = []Change{}
 	}
 	return cs
+}
+
+var severityRank = map[string]int{Widened: 0, UnenforceableAdded: 1, Narrowed: 2, Changed: 3}
+
+// sortChanges puts loud changes first, then the rest by severity (widened,
+// unenforceable_added, narrowed, changed), keeping the order within each.
+func sortChanges(cs []Change) {
+	sort.SliceStable(cs, func(i, j int) bool {
+		if cs[i].Loud != cs[j].Loud {
+			return cs[i].Loud
+		}
+		return severityRank[cs[i].Severity] < severityRank[cs[j].Severity]
+	})
+}
+
+// merger joins the same change seen in several targets into one row whose
+// Target lists them.
+type merger struct {
+	idx     map[Change]int
+	out     []Change
+	targets [][]string
+}
+
+func (m *merger) add(target string, c Change) {
+	if m.idx == nil {
+		m.idx = map[Change]int{}
+	}
+	if i, ok := m.idx[c]; ok {
+		m.targets[i] = append(m.targets[i], target)
+		return
+	}
+	m.idx[c] = len(m.out)
+	m.out = append(m.out, c)
+	m.targets = append(m.targets, []string{target})
+}
+
+func (m *merger) list() []Change {
+	for i := range m.out {
+		t := strings.Join(m.targets[i], ",")
+		if len(m.targets[i]) == len(readers) {
+			t = "all"
+		}
+		m.out[i].Target = t
+	}
+	return m.out
+}
+
+// src is where a grant was declared.
+type src struct {
+	srcs     []compiler.CapString
+	declared string // the capability as declared, when it reads otherwise
+	path     string // the declared path (cleaned), for fs grants
+}
+
+// sources maps read-back grants to the capability strings behind them.
+type sources struct {
+	fs     map[string]src
+	net    map[string][]compiler.CapString
+	env    map[string][]compiler.CapString
+	nested []compiler.CapString
+}
+
+func netKey(host string, port int) string { return strings.ToLower(host) + "\x00" + fmt.Sprint(port) }
+
+func sourcesOf(p *compiler.Policy) *sources {
+	s := &sources{fs: map[string]src{}, net: map[string][]compiler.CapString{}, env: map[string][]compiler.CapString{}, nested: p.NestedSrcs}
+	put := func(path string, x src) {
+		if _, ok := s.fs[path]; !ok {
+			s.fs[path] = x
+		}
+	}
+	for _, m := range compiler.Mounts(p) {
+		d := ""
+		if m.Declared != m.Path && !strings.HasSuffix(m.Declared, "/") {
+			d = "declared as " + m.Declared
+		}
+		put(cleanPath(m.Path), src{m.Srcs, d, cleanPath(m.Declared)})
+	}
+	for _, g := range p.IPC {
+		if mp := ipcMount(g.Name); mp != "" {
+			put(cleanPath(mp), src{g.Srcs, "ipc endpoint " + g.Name, cleanPath(mp)})
+		}
+	}
+	if p.Clock == "tzdata" {
+		put("/usr/share/zoneinfo", src{p.ClockSrcs, "clock:tzdata", ""})
+		put("/etc/localtime", src{p.ClockSrcs, "clock:tzdata", ""})
+	}
+	for _, n := range p.Net {
+		k := netKey(n.Host, n.Port)
+		if _, ok := s.net[k]; !ok {
+			s.net[k] = n.Srcs
+		}
+	}
+	for _, e := range p.Env {
+		s.env[e.Name] = e.Srcs
+	}
+	if _, ok := s.env["DISPLAY"]; !ok {
+		for _, g := range p.IPC {
+			if g.Name == "x11" {
+				s.env["DISPLAY"] = g.Srcs
+			}
+		}
+	}
+	return s
+}
+
+// ipcMount is the host path the sandbox targets mount for an ipc endpoint,
+// or "" for one they do not mount.
+func ipcMount(ep string) string {
+	switch {
+	case ep == "x11":
+		return "/tmp/.X11-unix"
+	case ep == "dbus:system":
+		return "/run/dbus/system_bus_socket"
+	case strings.HasPrefix(ep, "unix:/"):
+		return ep[len("unix:"):]
+	}
+	return ""
+}
+
+// unmountedIPC lists the ipc endpoints no target mounts (dbus:session,
+// unknown ones): the host is asked to provide them, so they are judged on
+// the policy. Mounted ones are judged as the mounts they are.
+func unmountedIPC(p *compiler.Policy) []compiler.NamedGrant {
+	var out []compiler.NamedGrant
+	for _, g := range p.IPC {
+		if ipcMount(g.Name) == "" {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 func at(c Change, side string, srcs []compiler.CapString) Change {
@@ -37,11 +183,6 @@ func at(c Change, side string, srcs []compiler.CapString) Change {
 	return c
 }
 
-// under reports whether path p lies at or below directory d.
-func under(p, d string) bool {
-	return p == d || d == "/" || strings.HasPrefix(p, d+"/")
-}
-
 func mode(w bool) string {
 	if w {
 		return "rw"
@@ -49,61 +190,372 @@ func mode(w bool) string {
 	return "ro"
 }
 
-func compareFS(bp, hp *compiler.Policy) []Change {
-	bm, hm := compiler.Mounts(bp), compiler.Mounts(hp)
+// level is how much a mount or rule grants: 0 nothing, 1 read-only (or
+// private ranges blocked), 2 read-write (or private ranges reachable).
+func level(b bool) int {
+	if b {
+		return 2
+	}
+	return 1
+}
+
+// compareItems compares one target's read-back grants.
+func compareItems(bi, hi []item, bs, hs *sources) []Change {
 	var out []Change
-	covered := func(m compiler.Mount, by []compiler.Mount) bool {
-		for _, b := range by {
-			if under(m.Path, b.Path) && (b.Writable || !m.Writable) {
-				return true
-			}
+	out = append(out, compareMounts(bi, hi, bs, hs)...)
+	out = append(out, compareRules(bi, hi, bs, hs)...)
+	out = append(out, compareNetwork(bi, hi, hs)...)
+	out = append(out, compareIso(bi, hi, hs)...)
+	out = append(out, compareSets(bi, hi, hs)...)
+	return out
+}
+
+type mountSet struct {
+	mode  map[string]int
+	order []item
+}
+
+func mounts(items []item) mountSet {
+	s := mountSet{mode: map[string]int{}}
+	for _, it := range items {
+		if it.kind != kFS {
+			continue
+		}
+		if _, ok := s.mode[it.key]; !ok {
+			s.order = append(s.order, it)
+		}
+		s.mode[it.key] = max(s.mode[it.key], level(it.write))
+	}
+	return s
+}
+
+// covering returns the nearest mount at or above p in s with at least
+// level need, or "" when there is none.
+func (s mountSet) covering(p string, need int) (found string) {
+	ancestors(p, func(a string) bool {
+		if s.mode[a] >= need {
+			found = a
+			return true
 		}
 		return false
-	}
-	for _, h := range hm {
-		if covered(h, bm) {
+	})
+	return found
+}
+
+func compareMounts(bi, hi []item, bs, hs *sources) []Change {
+	b, h := mounts(bi), mounts(hi)
+	var out []Change
+	for _, it := range h.order {
+		p, lv := it.key, h.mode[it.key]
+		if b.covering(p, lv) != "" {
 			continue
 		}
-		c := Change{Severity: Widened, Kind: "fs", Target: "bwrap,docker", After: mode(h.Writable) + " " + h.Path}
-		var parent *compiler.Mount
-		for i := range bm {
-			if under(h.Path, bm[i].Path) {
-				parent = &bm[i]
-				break
-			}
-		}
+		c := Change{Severity: Widened, Kind: kFS, After: mode(lv == 2) + " " + p}
+		parent := b.covering(p, 1)
 		switch {
-		case parent != nil && parent.Path == h.Path:
-			c.Before = mode(parent.Writable) + " " + parent.Path
-			c.Why = fmt.Sprintf("%s becomes writable", h.Path)
-		case parent != nil:
-			c.Before = mode(parent.Writable) + " " + parent.Path
-			c.Why = fmt.Sprintf("%s is mounted read-write inside read-only %s", h.Path, parent.Path)
+		case parent == p:
+			c.Before = "ro " + p
+			c.Why = p + " becomes writable"
+		case parent != "":
+			c.Before = mode(b.mode[parent] == 2) + " " + parent
+			c.Why = fmt.Sprintf("%s is mounted %s inside read-only %s", p, map[int]string{1: "read-only", 2: "read-write"}[lv], parent)
 		default:
-			c.Why = fmt.Sprintf("new %s mount of %s", mode(h.Writable), h.Path)
+			c.Why = fmt.Sprintf("new %s mount of %s", mode(lv == 2), p)
 		}
-		if h.Path != h.Declared && !strings.HasSuffix(h.Declared, "/") {
-			c.Why += fmt.Sprintf(" (declared as %s)", h.Declared)
+		x := hs.fs[p]
+		var extra []string
+		if it.raw != "" {
+			extra = append(extra, "emitted as "+it.raw)
 		}
-		out = append(out, at(c, "head", h.Srcs))
+		if x.declared != "" {
+			extra = append(extra, x.declared)
+		}
+		if len(extra) > 0 {
+			c.Why += " (" + strings.Join(extra, "; ") + ")"
+		}
+		why := loudItem(item{kind: kFS, key: p})
+		if why == "" && x.path != "" && under(x.path, p) {
+			// fs:read:/srv/s/docker.sock mounts /srv/s, socket and all.
+			why = loudPath(x.path)
+		}
+		if why != "" {
+			c.Loud, c.Why = true, "HOST CONTROL: "+why+" — "+c.Why
+		}
+		out = append(out, at(c, "head", x.srcs))
 	}
-	for _, b := range bm {
-		if covered(b, hm) {
+	for _, it := range b.order {
+		p, lv := it.key, b.mode[it.key]
+		if h.covering(p, lv) != "" {
 			continue
 		}
-		c := Change{Severity: Narrowed, Kind: "fs", Target: "bwrap,docker", Before: mode(b.Writable) + " " + b.Path}
-		c.Why = fmt.Sprintf("%s mount of %s removed or reduced", mode(b.Writable), b.Path)
-		for _, h := range hm {
-			if h.Path == b.Path {
-				c.After = mode(h.Writable) + " " + h.Path
-			}
+		c := Change{Severity: Narrowed, Kind: kFS, Before: mode(lv == 2) + " " + p,
+			Why: fmt.Sprintf("%s mount of %s removed or reduced", mode(lv == 2), p)}
+		if h.mode[p] > 0 {
+			c.After = mode(h.mode[p] == 2) + " " + p
 		}
-		out = append(out, at(c, "base", b.Srcs))
+		out = append(out, at(c, "base", bs.fs[p].srcs))
 	}
-	if len(out) > 0 {
-		return out
+	return out
+}
+
+// ruleIndex answers "does some rule cover this one" in time linear in the
+// host's labels: rules by lower-cased host, each host's best level for any
+// port and per port.
+type ruleIndex map[string]*hostRules
+
+type hostRules struct {
+	any   int
+	ports map[int]int
+}
+
+func indexRules(rules []compiler.EgressRule) ruleIndex {
+	x := ruleIndex{}
+	for _, r := range rules {
+		k := strings.ToLower(r.Host)
+		h := x[k]
+		if h == nil {
+			h = &hostRules{ports: map[int]int{}}
+			x[k] = h
+		}
+		lv := level(!r.BlockPrivate)
+		if r.Port == 0 {
+			h.any = max(h.any, lv)
+		} else {
+			h.ports[r.Port] = max(h.ports[r.Port], lv)
+		}
 	}
-	// Same effective mounts: report declared-only changes.
+	return x
+}
+
+// covers reports whether some rule allows everything r does: its host is
+// "*", equal ignoring case, or a squid ".domain" above it; its port any or
+// equal; and it does not block private ranges where r does not.
+func (x ruleIndex) covers(r compiler.EgressRule) bool {
+	need := level(!r.BlockPrivate)
+	ok := func(k string) bool {
+		h := x[k]
+		return h != nil && (h.any >= need || (r.Port != 0 && h.ports[r.Port] >= need))
+	}
+	host := strings.ToLower(r.Host)
+	if ok("*") || ok(host) {
+		return true
+	}
+	if host == "*" || strings.HasPrefix(host, ".") {
+		return false
+	}
+	for d := host; ; {
+		if ok("." + d) {
+			return true
+		}
+		i := strings.IndexByte(d, '.')
+		if i < 0 {
+			return false
+		}
+		d = d[i+1:]
+	}
+}
+
+// RuleString formats an egress rule as host:port with its private flag.
+func RuleString(r compiler.EgressRule) string {
+	port := "any port"
+	if r.Port != 0 {
+		port = fmt.Sprint(r.Port)
+	}
+	s := r.Host + ":" + port
+	if !r.BlockPrivate {
+		s += " (private ranges allowed)"
+	}
+	return s
+}
+
+func rules(items []item) []compiler.EgressRule {
+	var out []compiler.EgressRule
+	seen := map[compiler.EgressRule]bool{}
+	for _, it := range items {
+		if it.kind == kNet && !seen[it.rule] {
+			seen[it.rule] = true
+			out = append(out, it.rule)
+		}
+	}
+	return out
+}
+
+// sameDest finds the rule of rs for the same host (ignoring case) and port
+// as r: a narrowing or a widening pairs only like with like.
+func sameDest(rs map[string]compiler.EgressRule, r compiler.EgressRule) (compiler.EgressRule, bool) {
+	x, ok := rs[netKey(r.Host, r.Port)]
+	return x, ok
+}
+
+func compareRules(bi, hi []item, bs, hs *sources) []Change {
+	br, hr := rules(bi), rules(hi)
+	bx, hx := indexRules(br), indexRules(hr)
+	byDest := func(rs []compiler.EgressRule) map[string]compiler.EgressRule {
+		m := make(map[string]compiler.EgressRule, len(rs))
+		for _, r := range rs {
+			m[netKey(r.Host, r.Port)] = r
+		}
+		return m
+	}
+	bd, hd := byDest(br), byDest(hr)
+	var out []Change
+	for _, h := range hr {
+		if bx.covers(h) {
+			continue
+		}
+		c := Change{Severity: Widened, Kind: kNet, After: RuleString(h), Why: "new egress destination"}
+		if b, ok := sameDest(bd, h); ok {
+			c.Before, c.Why = RuleString(b), "private address ranges no longer blocked for this destination"
+		}
+		if h.Host == "*" {
+			c.Why = "egress to any host"
+		}
+		out = append(out, at(c, "head", hs.net[netKey(h.Host, h.Port)]))
+	}
+	for _, b := range br {
+		if hx.covers(b) {
+			continue
+		}
+		c := Change{Severity: Narrowed, Kind: kNet, Before: RuleString(b), Why: "egress destination removed"}
+		if h, ok := sameDest(hd, b); ok {
+			c.After, c.Why = RuleString(h), "egress destination reduced"
+		}
+		out = append(out, at(c, "base", bs.net[netKey(b.Host, b.Port)]))
+	}
+	return out
+}
+
+func values(items []item, kind string) []string {
+	var out []string
+	for _, it := range items {
+		if it.kind == kind {
+			out = append(out, it.key)
+		}
+	}
+	return out
+}
+
+// compareNetwork compares the network the sandbox joins: one change, the
+// base network(s) to the head's.
+func compareNetwork(bi, hi []item, hs *sources) []Change {
+	b, h := values(bi, kNetwork), values(hi, kNetwork)
+	if strings.Join(b, ",") == strings.Join(h, ",") {
+		return nil
+	}
+	c := Change{Kind: "network", Before: strings.Join(b, ", "), After: strings.Join(h, ", ")}
+	switch {
+	case len(h) == 0 || (len(h) == 1 && h[0] == "none"):
+		c.Severity, c.Why = Narrowed, "the sandbox no longer joins a network"
+	case contains(h, "host"):
+		c.Severity, c.Why = Widened, "the sandbox shares the host's network namespace: every host port and interface"
+	case contains(b, "none"):
+		c.Severity, c.Why = Widened, "the container loses --network none and gets whatever network the host attaches"
+	default:
+		c.Severity, c.Why = Widened, "the sandbox joins another network"
+	}
+	// The first net capability of the head, by position.
+	var first []compiler.CapString
+	for _, n := range hs.net {
+		if len(n) > 0 && (first == nil || n[0].Pos.Offset < first[0].Pos.Offset) {
+			first = n
+		}
+	}
+	return []Change{at(c, "head", first)}
+}
+
+// compareIso reports isolation the sandbox stops (or starts) applying, as
+// one change each way.
+func compareIso(bi, hi []item, hs *sources) []Change {
+	b, h := values(bi, kIso), values(hi, kIso)
+	lost, gained := minus(b, h), minus(h, b)
+	var out []Change
+	if len(lost) > 0 {
+		out = append(out, at(Change{Severity: Widened, Kind: kIso, Before: strings.Join(lost, " "),
+			Why: "the sandbox no longer applies " + strings.Join(lost, ", ")}, "head", hs.nested))
+	}
+	if len(gained) > 0 {
+		out = append(out, at(Change{Severity: Narrowed, Kind: kIso, After: strings.Join(gained, " "),
+			Why: "the sandbox now applies " + strings.Join(gained, ", ")}, "head", hs.nested))
+	}
+	return out
+}
+
+// minus lists the values of a not in b, in a's order, once each.
+func minus(a, b []string) []string {
+	in := make(map[string]bool, len(b))
+	for _, x := range b {
+		in[x] = true
+	}
+	var out []string
+	for _, x := range a {
+		if !in[x] {
+			in[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// setKinds are compared as plain sets: a head value not in the base is
+// widened (changed for a tmpfs, which holds nothing of the host), a base
+// value not in the head narrowed.
+var setKinds = []struct{ kind, what string }{
+	{kEnv, "environment variable passed into the sandbox"},
+	{kCap, "capability granted"},
+	{kDevice, "host device passed in"},
+	{kNS, "host namespace shared"},
+	{kSec, "security option weakened"},
+	{kDev, "/dev mounted in the sandbox"},
+	{kProc, "procfs mounted"},
+	{kTmpfs, "private tmpfs"},
+	{kRaw, "emitted option capgate diff does not recognise, judged as a grant (fail closed)"},
+}
+
+func compareSets(bi, hi []item, hs *sources) []Change {
+	var out []Change
+	for _, k := range setKinds {
+		b, h := values(bi, k.kind), values(hi, k.kind)
+		if len(b) == 0 && len(h) == 0 {
+			continue
+		}
+		sev := Widened
+		if k.kind == kTmpfs {
+			sev = Changed
+		}
+		for _, v := range minus(h, b) {
+			c := Change{Severity: sev, Kind: k.kind, After: v, Why: "new " + k.what}
+			srcs := hs.env[v]
+			if k.kind == kDev || k.kind == kProc {
+				srcs = hs.nested
+			}
+			if why := loudItem(item{kind: k.kind, key: v}); why != "" && sev == Widened {
+				c.Loud, c.Why = true, "HOST CONTROL: "+why+" — "+c.Why
+			}
+			out = append(out, at(c, "head", srcs))
+		}
+		nsev := Narrowed
+		if k.kind == kTmpfs {
+			nsev = Changed
+		}
+		for _, v := range minus(b, h) {
+			out = append(out, at(Change{Severity: nsev, Kind: k.kind, Before: v, Why: "no longer: " + k.what}, "base", nil))
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// compareDeclaredFS reports declared-only fs changes when the mounts stay
+// the same.
+func compareDeclaredFS(bp, hp *compiler.Policy) []Change {
 	decl := func(p *compiler.Policy) map[string]string {
 		m := map[string]string{}
 		for _, g := range p.FS {
@@ -112,16 +564,17 @@ func compareFS(bp, hp *compiler.Policy) []Change {
 		return m
 	}
 	bd, hd := decl(bp), decl(hp)
+	var out []Change
 	for _, g := range hp.FS {
 		if bd[g.Path] != hd[g.Path] {
-			c := Change{Severity: Changed, Kind: "fs", Target: "bwrap,docker", Before: declStr(bd, g.Path), After: hd[g.Path] + " " + g.Path,
+			c := Change{Severity: Changed, Kind: kFS, Target: "bwrap,docker", Before: declStr(bd, g.Path), After: hd[g.Path] + " " + g.Path,
 				Why: "declaration changed; the mounts stay the same"}
 			out = append(out, at(c, "head", g.Srcs))
 		}
 	}
 	for _, g := range bp.FS {
 		if _, ok := hd[g.Path]; !ok {
-			c := Change{Severity: Changed, Kind: "fs", Target: "bwrap,docker", Before: bd[g.Path] + " " + g.Path,
+			c := Change{Severity: Changed, Kind: kFS, Target: "bwrap,docker", Before: bd[g.Path] + " " + g.Path,
 				Why: "declaration removed; the mounts stay the same"}
 			out = append(out, at(c, "base", g.Srcs))
 		}
@@ -149,183 +602,28 @@ func fsActions(g compiler.FSGrant) string {
 	return "fs:" + strings.Join(a, ",")
 }
 
-// RuleCovers reports whether egress rule b allows everything rule h does:
-// b's host is "*" or equal ignoring case, its port is any or equal, and it
-// does not block private ranges where h does not.
-func RuleCovers(b, h compiler.EgressRule) bool {
-	return (b.Host == "*" || strings.EqualFold(b.Host, h.Host)) &&
-		(b.Port == 0 || b.Port == h.Port) &&
-		(!b.BlockPrivate || h.BlockPrivate)
-}
-
-// RuleString formats an egress rule as host:port with its private flag.
-func RuleString(r compiler.EgressRule) string {
-	port := "any port"
-	if r.Port != 0 {
-		port = fmt.Sprint(r.Port)
-	}
-	s := r.Host + ":" + port
-	if !r.BlockPrivate {
-		s += " (private ranges allowed)"
-	}
-	return s
-}
-
-func rulesOf(p *compiler.Policy) []compiler.EgressRule {
-	out := make([]compiler.EgressRule, len(p.Net))
-	for i, n := range p.Net {
-		out[i] = compiler.EgressRule{Host: n.Host, Port: n.Port, BlockPrivate: n.BlockPrivate}
-	}
-	return out
-}
-
-func compareNet(base, head *compiler.Result) []Change {
-	br, hr := rulesOf(base.Policy), rulesOf(head.Policy)
-	var out []Change
-	for i, h := range hr {
-		ok := false
-		for _, b := range br {
-			if RuleCovers(b, h) {
-				ok = true
-				break
-			}
-		}
-		if ok {
-			continue
-		}
-		c := Change{Severity: Widened, Kind: "net", Target: "all", After: RuleString(h), Why: "new egress destination"}
-		for _, b := range br {
-			if (b.Host == "*" || strings.EqualFold(b.Host, h.Host)) && (b.Port == 0 || b.Port == h.Port) {
-				c.Before = RuleString(b)
-				c.Why = "private address ranges no longer blocked for this destination"
-				break
-			}
-		}
-		if h.Host == "*" {
-			c.Why = "egress to any host"
-		}
-		out = append(out, at(c, "head", head.Policy.Net[i].Srcs))
-	}
-	for i, b := range br {
-		ok := false
-		for _, h := range hr {
-			if RuleCovers(h, b) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			c := Change{Severity: Narrowed, Kind: "net", Target: "all", Before: RuleString(b), Why: "egress destination removed"}
-			for _, h := range hr {
-				if h.Host == "*" || strings.EqualFold(h.Host, b.Host) {
-					c.After, c.Why = RuleString(h), "egress destination reduced"
-					break
-				}
-			}
-			out = append(out, at(c, "base", base.Policy.Net[i].Srcs))
-		}
-	}
-	firstNet := func(p *compiler.Policy, private bool) []compiler.CapString {
-		for _, n := range p.Net {
-			if !private || !n.BlockPrivate {
-				return n.Srcs
-			}
-		}
-		return nil
-	}
-	if hasArg(base.Artifacts.Get(compiler.TargetDocker).Argv, "none") && !hasArg(head.Artifacts.Get(compiler.TargetDocker).Argv, "none") {
-		out = append(out, at(Change{Severity: Widened, Kind: "net", Target: compiler.TargetDocker, Before: "--network none", After: "(container on a network)",
-			Why: "the container loses --network none and gets whatever network the host attaches"}, "head", firstNet(head.Policy, false)))
-	}
-	for _, t := range []string{compiler.TargetSquid, compiler.TargetNftables} {
-		if blocksPrivate(base.Artifacts.Get(t)) && !blocksPrivate(head.Artifacts.Get(t)) && len(head.Policy.Net) > 0 {
-			out = append(out, at(Change{Severity: Widened, Kind: "net", Target: t, Before: "private ranges dropped", After: "no private-range block",
-				Why: "no rule blocks private addresses any more, so the egress config stops dropping them"}, "head", firstNet(head.Policy, true)))
-		}
-	}
-	return out
-}
-
-func hasArg(argv []string, v string) bool {
-	for i := 0; i+1 < len(argv); i++ {
-		if argv[i] == "--network" && argv[i+1] == v {
-			return true
-		}
-	}
-	return false
-}
-
-func blocksPrivate(a *compiler.Artifact) bool {
-	return strings.Contains(a.Config, "deny to_private") || strings.Contains(a.Config, "ip daddr { 10.0.0.0/8")
-}
-
-func compareEnv(base, head *compiler.Result) []Change {
-	srcs := func(p *compiler.Policy, name string) []compiler.CapString {
-		for _, e := range p.Env {
-			if e.Name == name {
-				return e.Srcs
-			}
-		}
-		for _, g := range p.IPC {
-			if g.Name == "x11" {
-				return g.Srcs
-			}
-		}
-		return nil
-	}
-	b := base.Artifacts.Get(compiler.TargetDocker).EnvInjections
-	h := head.Artifacts.Get(compiler.TargetDocker).EnvInjections
-	var out []Change
-	for _, n := range h {
-		if !contains(b, n) {
-			out = append(out, at(Change{Severity: Widened, Kind: "env", Target: "bwrap,docker", After: n, Why: "new environment variable passed into the sandbox"}, "head", srcs(head.Policy, n)))
-		}
-	}
-	for _, n := range b {
-		if !contains(h, n) {
-			out = append(out, at(Change{Severity: Narrowed, Kind: "env", Target: "bwrap,docker", Before: n, Why: "environment variable no longer passed"}, "base", srcs(base.Policy, n)))
-		}
-	}
-	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func compareNamed(kind string, b, h []compiler.NamedGrant) []Change {
-	has := func(list []compiler.NamedGrant, n string) bool {
+	set := func(list []compiler.NamedGrant) map[string]bool {
+		m := make(map[string]bool, len(list))
 		for _, g := range list {
-			if g.Name == n {
-				return true
-			}
+			m[g.Name] = true
 		}
-		return false
+		return m
 	}
+	bn, hn := set(b), set(h)
 	var out []Change
 	for _, g := range h {
-		if has(b, g.Name) {
+		if bn[g.Name] {
 			continue
 		}
-		c := Change{Severity: Widened, Kind: kind, Target: "bwrap,docker", After: g.Name}
-		if kind == "exec" {
-			c.Why = "new program the server may run"
-		} else {
-			c.Why = "new IPC endpoint"
-			if strings.Contains(g.Name, "docker.sock") {
-				c.Loud = true
-				c.Why = "DOCKER SOCKET: control of the host's Docker daemon, which is root on the host"
-			}
+		c := Change{Severity: Widened, Kind: kind, Target: "bwrap,docker", After: g.Name, Why: "new program the server may run"}
+		if kind == "ipc" {
+			c.Why = "new IPC endpoint the host is asked to provide"
 		}
 		out = append(out, at(c, "head", g.Srcs))
 	}
 	for _, g := range b {
-		if !has(h, g.Name) {
+		if !hn[g.Name] {
 			out = append(out, at(Change{Severity: Narrowed, Kind: kind, Target: "bwrap,docker", Before: g.Name, Why: kind + " grant removed"}, "base", g.Srcs))
 		}
 	}
@@ -372,17 +670,19 @@ func compareNested(b, h *compiler.Policy) []Change {
 }
 
 func compareAssert(b, h *compiler.Policy) []Change {
-	find := func(list []compiler.Assertion, id string) *compiler.Assertion {
+	index := func(list []compiler.Assertion) map[string]*compiler.Assertion {
+		m := make(map[string]*compiler.Assertion, len(list))
 		for i := range list {
-			if list[i].ID == id {
-				return &list[i]
+			if _, ok := m[list[i].ID]; !ok {
+				m[list[i].ID] = &list[i]
 			}
 		}
-		return nil
+		return m
 	}
+	bi, hi := index(b.Assert), index(h.Assert)
 	var out []Change
 	for _, a := range b.Assert {
-		x := find(h.Assert, a.ID)
+		x := hi[a.ID]
 		switch {
 		case x == nil:
 			out = append(out, at(Change{Severity: Widened, Kind: "assert", Target: "all", Before: a.ID + ": " + a.Desc, Why: "a declared guarantee was dropped"}, "base", a.Srcs))
@@ -391,7 +691,7 @@ func compareAssert(b, h *compiler.Policy) []Change {
 		}
 	}
 	for _, a := range h.Assert {
-		if find(b.Assert, a.ID) == nil {
+		if bi[a.ID] == nil {
 			out = append(out, at(Change{Severity: Narrowed, Kind: "assert", Target: "all", After: a.ID + ": " + a.Desc, Why: "a new guarantee is declared"}, "head", a.Srcs))
 		}
 	}
@@ -399,32 +699,57 @@ func compareAssert(b, h *compiler.Policy) []Change {
 }
 
 func compareUnenforceable(base, head *compiler.Result) []Change {
+	bs := sourcesOf(head.Policy)
 	var out []Change
-	for _, t := range compiler.Targets {
+	for _, t := range compiler.Targets() {
 		ha := head.Artifacts.Get(t)
-		if !ha.IsEgress() {
+		if ha == nil || !ha.IsEgress() {
 			continue
 		}
-		ba := base.Artifacts.Get(t)
-		for _, u := range ha.Unenforceable {
-			ok := false
+		var brs []compiler.EgressRule
+		if ba := base.Artifacts.Get(t); ba != nil {
 			for _, b := range ba.Unenforceable {
-				if RuleCovers(b.Rule, u.Rule) {
-					ok = true
-					break
-				}
+				brs = append(brs, b.Rule)
 			}
-			if ok {
+		}
+		bx := indexRules(brs)
+		for _, u := range ha.Unenforceable {
+			if bx.covers(u.Rule) {
 				continue
 			}
-			var srcs []compiler.CapString
-			for _, n := range head.Policy.Net {
-				if n.Host == u.Rule.Host && n.Port == u.Rule.Port {
-					srcs = n.Srcs
-				}
-			}
-			out = append(out, at(Change{Severity: UnenforceableAdded, Kind: "net", Target: t, After: RuleString(u.Rule), Why: u.Reason}, "head", srcs))
+			out = append(out, at(Change{Severity: UnenforceableAdded, Kind: kNet, Target: t, After: RuleString(u.Rule), Why: u.Reason}, "head", bs.net[netKey(u.Rule.Host, u.Rule.Port)]))
 		}
 	}
 	return out
+}
+
+// Kinds lists every change kind Compare reports.
+func Kinds() []string {
+	ks := []string{kFS, kNet, kEnv, "exec", "ipc", "clock", "nestedSandbox", "assert", "network", kIso}
+	for _, k := range setKinds {
+		if !contains(ks, k.kind) {
+			ks = append(ks, k.kind)
+		}
+	}
+	return ks
+}
+
+// CompareManifests compiles two manifests and compares them; either may be
+// nil (absent). It returns nil when either does not compile.
+func CompareManifests(base, head []byte) []Change {
+	r := func(src []byte) *compiler.Result {
+		if src == nil {
+			return compiler.Empty()
+		}
+		c, err := compiler.Compile(src)
+		if err != nil {
+			return nil
+		}
+		return c
+	}
+	b, h := r(base), r(head)
+	if b == nil || h == nil {
+		return nil
+	}
+	return Compare(b, h)
 }

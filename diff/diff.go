@@ -1,6 +1,9 @@
 // Package diff compares what two versions of a set of capgate manifests let
-// a server do, judged on the compiled policies (the enforced boundary), not
-// on the manifest text.
+// a server do, judged on the boundary read back from the sandbox artifacts
+// each version compiles to (bind mounts, docker flags, squid and nftables
+// rules), paths cleaned, not on the manifest text. Changes that hand the
+// sandbox control of the host are marked loud. Every step is linear or
+// n log n, and output does not depend on timing.
 package diff
 
 import (
@@ -10,6 +13,7 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/razukc/capgate-action/compiler"
@@ -49,7 +53,10 @@ type Change struct {
 	Line int    `json:"line"`
 	Col  int    `json:"col"`
 	Side string `json:"side"`
-	// Loud marks a change that grants control of the host (docker.sock).
+	// Loud marks a widened change that hands the sandbox control of the
+	// host: a container-engine socket or a directory holding one, the
+	// host root, /etc, /root, a home directory, /proc, /sys, /dev, an
+	// added capability, --privileged, a host device.
 	Loud bool `json:"loud,omitempty"`
 }
 
@@ -115,13 +122,19 @@ type Problem struct {
 	Col     int    `json:"col"`
 }
 
-// Count tallies changes and errors.
+// Counts tallies changes and errors.
 type Counts struct {
+	// Loud counts the widened changes that are also loud (they are in
+	// Widened too).
+	Loud               int `json:"loud"`
 	Widened            int `json:"widened"`
 	Narrowed           int `json:"narrowed"`
 	Changed            int `json:"changed"`
 	UnenforceableAdded int `json:"unenforceable_added"`
 	Errors             int `json:"errors"`
+	// BaseErrors counts manifests whose base side did not compile, so
+	// that their head was compared with nothing.
+	BaseErrors int `json:"base_errors"`
 }
 
 // Result is the whole comparison.
@@ -135,44 +148,101 @@ type Result struct {
 // Widened reports whether any manifest grants more on the head.
 func (r *Result) Widened() bool { return r.Counts.Widened > 0 }
 
-// Options controls Run.
+// Options says what Run compares.
 type Options struct {
-	// Renames maps head paths to base paths for renamed manifests.
-	Renames map[string]string
+	// Dir is the repository (or the directory relative to which Base and
+	// Head name directories); "" means the working directory.
+	Dir string
+	// Base and Head each name a directory or a git revision.
+	Base, Head string
+	// Patterns select manifest paths (doublestar; "!" excludes); empty
+	// means **/capgate.json and **/*.capgate.json.
+	Patterns []string
+	// AllowEmpty lets Run succeed when no manifest matches on either
+	// side; otherwise that is a *NoManifestsError (a typo in a pattern
+	// must not turn the gate off).
+	AllowEmpty bool
+}
+
+// NoManifestsError is returned by Run when no manifest matched the
+// patterns on either side and Options.AllowEmpty is false.
+type NoManifestsError struct {
+	// Patterns is the pattern list, as "a, b, !c".
+	Patterns string
+}
+
+func (e *NoManifestsError) Error() string {
+	return "no manifests matched " + e.Patterns
 }
 
 // Run reads both sides and compares every manifest found on either.
-func Run(ctx context.Context, base, head source.Side, m *source.Matcher, opts Options) (*Result, error) {
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	dir := opts.Dir
+	if dir == "" {
+		dir = "."
+	}
+	m, err := source.NewMatcher(opts.Patterns)
+	if err != nil {
+		return nil, err
+	}
+	base, err := source.Open(ctx, dir, opts.Base)
+	if err != nil {
+		return nil, fmt.Errorf("base: %w", err)
+	}
+	head, err := source.Open(ctx, dir, opts.Head)
+	if err != nil {
+		return nil, fmt.Errorf("head: %w", err)
+	}
+	var renames map[string]string
+	bf, hf, err := readSides(ctx, base, head, m)
+	if err != nil {
+		return nil, err
+	}
+	if len(bf) == 0 && len(hf) == 0 && !opts.AllowEmpty {
+		return nil, &NoManifestsError{Patterns: m.String()}
+	}
+	bg, ok1 := base.(*source.Git)
+	hg, ok2 := head.(*source.Git)
+	if ok1 && ok2 {
+		if renames, err = source.Renames(ctx, dir, bg.Rev, hg.Rev); err != nil {
+			return nil, err
+		}
+	}
+	return compareSides(base.Name(), head.Name(), bf, hf, renames), nil
+}
+
+func readSides(ctx context.Context, base, head source.Side, m *source.Matcher) (bf, hf []source.File, err error) {
 	bg, ok1 := base.(*source.Git)
 	hg, ok2 := head.(*source.Git)
 	if ok1 && ok2 && bg.Dir == hg.Dir {
 		fs, err := source.ReadGit(ctx, m, bg, hg)
 		if err != nil {
-			return nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
+			return nil, nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
 		}
-		return Files(base.Name(), head.Name(), fs[0], fs[1], opts), nil
+		return fs[0], fs[1], nil
 	}
 	// Read both sides at once: each is mostly waiting on git.
-	var bf []source.File
 	var berr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		bf, berr = base.Read(ctx, m)
 	}()
-	hf, err := head.Read(ctx, m)
+	hf, err = head.Read(ctx, m)
 	<-done
 	if berr != nil {
-		return nil, fmt.Errorf("reading base %s: %w", base.Name(), berr)
+		return nil, nil, fmt.Errorf("reading base %s: %w", base.Name(), berr)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading head %s: %w", head.Name(), err)
+		return nil, nil, fmt.Errorf("reading head %s: %w", head.Name(), err)
 	}
-	return Files(base.Name(), head.Name(), bf, hf, opts), nil
+	return bf, hf, nil
 }
 
-// Files compares two lists of manifest files.
-func Files(baseName, headName string, bf, hf []source.File, opts Options) *Result {
+// compareSides compares two lists of manifest files. gitRenames maps head
+// paths to base paths (git's rename detection); without any, removed and
+// added files that are byte-identical are paired instead.
+func compareSides(baseName, headName string, bf, hf []source.File, gitRenames map[string]string) *Result {
 	baseBy := make(map[string]*source.File, len(bf))
 	for i := range bf {
 		baseBy[bf[i].Path] = &bf[i]
@@ -182,24 +252,28 @@ func Files(baseName, headName string, bf, hf []source.File, opts Options) *Resul
 		headBy[f.Path] = true
 	}
 	renames := map[string]string{}
-	for h, b := range opts.Renames {
+	for h, b := range gitRenames {
 		if headBy[h] && !headBy[b] && baseBy[b] != nil {
 			renames[h] = b
 		}
 	}
 	// Without git's rename data, pair a removed and an added file that are
-	// byte-identical.
-	if len(opts.Renames) == 0 {
-		used := map[string]bool{}
+	// byte-identical: removed files are indexed by content, so this is
+	// linear (5,000 added manifests used to take 5,000 × 5,000 compares).
+	if len(gitRenames) == 0 {
+		removed := map[string][]string{}
+		for _, b := range bf {
+			if !headBy[b.Path] && b.Err == nil {
+				removed[string(b.Data)] = append(removed[string(b.Data)], b.Path)
+			}
+		}
 		for _, f := range hf {
 			if baseBy[f.Path] != nil || f.Err != nil {
 				continue
 			}
-			for _, b := range bf {
-				if !headBy[b.Path] && !used[b.Path] && b.Err == nil && bytes.Equal(b.Data, f.Data) {
-					renames[f.Path], used[b.Path] = b.Path, true
-					break
-				}
+			if ps := removed[string(f.Data)]; len(ps) > 0 {
+				renames[f.Path] = ps[0]
+				removed[string(f.Data)] = ps[1:]
 			}
 		}
 	}
@@ -213,7 +287,7 @@ func Files(baseName, headName string, bf, hf []source.File, opts Options) *Resul
 			bp = old
 		}
 		var b *source.File
-		if baseBy[bp] != nil {
+		if baseBy[bp] != nil && !taken[bp] {
 			b = baseBy[bp]
 			taken[bp] = true
 		}
@@ -253,6 +327,41 @@ func Files(baseName, headName string, bf, hf []source.File, opts Options) *Resul
 	return r
 }
 
+// FailOn is the set of outcomes that make a diff fail (exit 1 in the CLI,
+// a failed check in the action).
+type FailOn struct{ Widened, Unenforceable, Error bool }
+
+// DefaultFailOn is what the CLI and the action fail on when not told.
+const DefaultFailOn = "widened,error"
+
+// ParseFailOn reads "widened,unenforceable,error" (any subset,
+// comma-separated) or "never".
+func ParseFailOn(s string) (FailOn, error) {
+	var f FailOn
+	for _, p := range strings.Split(s, ",") {
+		switch strings.TrimSpace(p) {
+		case "widened":
+			f.Widened = true
+		case "unenforceable":
+			f.Unenforceable = true
+		case "error":
+			f.Error = true
+		case "never", "":
+		default:
+			return f, fmt.Errorf("unknown fail-on value %q (want widened, unenforceable, error or never)", p)
+		}
+	}
+	return f, nil
+}
+
+// Fails reports whether r holds an outcome listed in f. Widening of a
+// manifest an approval lock approves (ManifestDiff.Approved) does not count.
+func (f FailOn) Fails(r *Result) bool {
+	return (f.Widened && r.UnapprovedWidened() > 0) ||
+		(f.Unenforceable && r.Counts.UnenforceableAdded > 0) ||
+		(f.Error && r.Counts.Errors > 0)
+}
+
 // Tally counts the changes and errors of ms. ok is false when some status
 // or severity is not one of the known values (a report from elsewhere).
 func Tally(ms []ManifestDiff) (c Counts, ok bool) {
@@ -265,10 +374,19 @@ func Tally(ms []ManifestDiff) (c Counts, ok bool) {
 		default:
 			ok = false
 		}
+		if m.BaseError != nil {
+			c.BaseErrors++
+		}
 		for _, ch := range m.Changes {
+			if ch.Loud && ch.Severity != Widened {
+				ok = false
+			}
 			switch ch.Severity {
 			case Widened:
 				c.Widened++
+				if ch.Loud {
+					c.Loud++
+				}
 			case Narrowed:
 				c.Narrowed++
 			case Changed:

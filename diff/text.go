@@ -2,9 +2,8 @@ package diff
 
 import (
 	"fmt"
+	"sort"
 	"strings"
-
-	dmp "github.com/sergi/go-diff/diffmatchpatch"
 
 	"github.com/razukc/capgate-action/compiler"
 )
@@ -33,7 +32,7 @@ func artifactText(a *compiler.Artifact) []byte {
 
 func textDiffs(base, head *compiler.Result) []TextDiff {
 	var out []TextDiff
-	for _, t := range compiler.Targets {
+	for _, t := range compiler.Targets() {
 		a, b := string(artifactText(base.Artifacts.Get(t))), string(artifactText(head.Artifacts.Get(t)))
 		if a == b {
 			continue
@@ -46,68 +45,48 @@ func textDiffs(base, head *compiler.Result) []TextDiff {
 // Unified returns a line diff of a and b in unified format (without file
 // headers), with ctx lines of context around each change.
 //
-// Each distinct line becomes one rune and go-diff's DiffMainRunes diffs
-// those: go-diff's own DiffLinesToRunes (v1.3.1) encodes line numbers as
-// comma-separated text, which the character diff can cut inside a number.
+// The diff is patience-style and bounded by size, never by time, so the
+// same inputs give the same bytes under any load: lines unique to both
+// sides anchor the match (longest increasing run, n log n), the gaps
+// between anchors are split the same way a few levels deep, and a gap left
+// without anchors is matched exactly when small and otherwise shown as
+// removed then added.
 func Unified(a, b string, ctx int) string {
-	index := map[string]rune{}
+	ids := map[string]int{}
 	var lines []string
-	encode := func(s string) []rune {
+	encode := func(s string) []int {
 		s = strings.TrimSuffix(s, "\n")
 		if s == "" {
 			return nil
 		}
-		var rs []rune
+		var out []int
 		for _, l := range strings.Split(s, "\n") {
-			r, ok := index[l]
+			id, ok := ids[l]
 			if !ok {
-				// Skip the surrogate range so every index is a valid rune.
-				r = rune(len(lines)) + 0x100
-				if r >= 0xD800 {
-					r += 0x800
-				}
-				index[l] = r
+				id = len(lines)
+				ids[l] = id
 				lines = append(lines, l)
 			}
-			rs = append(rs, r)
+			out = append(out, id)
 		}
-		return rs
+		return out
 	}
 	ra, rb := encode(a), encode(b)
-	decode := func(r rune) string {
-		if r >= 0xD800+0x800 {
-			r -= 0x800
-		}
-		return lines[r-0x100]
-	}
-	type line struct {
-		op   byte
-		text string
-	}
-	var all []line
-	for _, df := range dmp.New().DiffMainRunes(ra, rb, false) {
-		op := byte(' ')
-		switch df.Type {
-		case dmp.DiffDelete:
-			op = '-'
-		case dmp.DiffInsert:
-			op = '+'
-		}
-		for _, r := range df.Text {
-			all = append(all, line{op, decode(r)})
-		}
-	}
+	var all []edit
+	diffRange(ra, rb, 0, &all)
 	keep := make([]bool, len(all))
-	for i, l := range all {
-		if l.op != ' ' {
-			for j := max(0, i-ctx); j <= min(len(all)-1, i+ctx); j++ {
+	last := -1 // the last index marked, so marking is linear
+	for i, e := range all {
+		if e.op != ' ' {
+			for j := max(last+1, i-ctx); j <= min(len(all)-1, i+ctx); j++ {
 				keep[j] = true
+				last = j
 			}
 		}
 	}
 	var out strings.Builder
 	gap := false
-	for i, l := range all {
+	for i, e := range all {
 		if !keep[i] {
 			gap = true
 			continue
@@ -116,9 +95,167 @@ func Unified(a, b string, ctx int) string {
 			out.WriteString("@@ … @@\n")
 		}
 		gap = false
-		out.WriteByte(l.op)
-		out.WriteString(l.text)
+		out.WriteByte(e.op)
+		out.WriteString(lines[e.id])
 		out.WriteByte('\n')
 	}
 	return out.String()
+}
+
+// edit is one line of a diff: ' ' kept, '-' removed, '+' added.
+type edit struct {
+	op byte
+	id int
+}
+
+// maxDepth bounds how often gaps are split again by their own unique
+// lines; maxExact bounds the cells of the exact match of a gap with no
+// anchors. Both are sizes, not times: output does not depend on load.
+const (
+	maxDepth = 8
+	maxExact = 1 << 20
+)
+
+func diffRange(a, b []int, depth int, out *[]edit) {
+	// Common prefix and suffix.
+	p := 0
+	for p < len(a) && p < len(b) && a[p] == b[p] {
+		*out = append(*out, edit{' ', a[p]})
+		p++
+	}
+	a, b = a[p:], b[p:]
+	s := 0
+	for s < len(a) && s < len(b) && a[len(a)-1-s] == b[len(b)-1-s] {
+		s++
+	}
+	suffix := a[len(a)-s:]
+	a, b = a[:len(a)-s], b[:len(b)-s]
+	defer func() {
+		for _, id := range suffix {
+			*out = append(*out, edit{' ', id})
+		}
+	}()
+	switch {
+	case len(a) == 0:
+		for _, id := range b {
+			*out = append(*out, edit{'+', id})
+		}
+		return
+	case len(b) == 0:
+		for _, id := range a {
+			*out = append(*out, edit{'-', id})
+		}
+		return
+	}
+	if depth < maxDepth {
+		if anchors := uniqueAnchors(a, b); len(anchors) > 0 {
+			ia, ib := 0, 0
+			for _, an := range anchors {
+				diffRange(a[ia:an[0]], b[ib:an[1]], depth+1, out)
+				*out = append(*out, edit{' ', a[an[0]]})
+				ia, ib = an[0]+1, an[1]+1
+			}
+			diffRange(a[ia:], b[ib:], depth+1, out)
+			return
+		}
+	}
+	if len(a)*len(b) <= maxExact {
+		exact(a, b, out)
+		return
+	}
+	for _, id := range a {
+		*out = append(*out, edit{'-', id})
+	}
+	for _, id := range b {
+		*out = append(*out, edit{'+', id})
+	}
+}
+
+// uniqueAnchors pairs the lines that occur once in a and once in b, and
+// keeps the longest run of pairs in order on both sides (patience sort).
+func uniqueAnchors(a, b []int) [][2]int {
+	type cnt struct{ na, nb, ia, ib int }
+	m := make(map[int]*cnt, len(a))
+	for i, id := range a {
+		c := m[id]
+		if c == nil {
+			c = &cnt{}
+			m[id] = c
+		}
+		c.na++
+		c.ia = i
+	}
+	for j, id := range b {
+		if c := m[id]; c != nil {
+			c.nb++
+			c.ib = j
+		}
+	}
+	var pairs [][2]int
+	for _, id := range a {
+		if c := m[id]; c.na == 1 && c.nb == 1 {
+			pairs = append(pairs, [2]int{c.ia, c.ib})
+		}
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	// Longest increasing subsequence of the b indexes, in a order.
+	tails := []int{} // tails[k]: index in pairs of the smallest tail of a run of k+1
+	prev := make([]int, len(pairs))
+	for i, p := range pairs {
+		k := sort.Search(len(tails), func(k int) bool { return pairs[tails[k]][1] >= p[1] })
+		if k > 0 {
+			prev[i] = tails[k-1]
+		} else {
+			prev[i] = -1
+		}
+		if k == len(tails) {
+			tails = append(tails, i)
+		} else {
+			tails[k] = i
+		}
+	}
+	run := make([][2]int, len(tails))
+	for i, k := tails[len(tails)-1], len(tails)-1; k >= 0; i, k = prev[i], k-1 {
+		run[k] = pairs[i]
+	}
+	return run
+}
+
+// exact appends a minimal line diff of a and b (longest common
+// subsequence), for gaps of at most maxExact cells.
+func exact(a, b []int, out *[]edit) {
+	n, m := len(a), len(b)
+	// l[i*(m+1)+j] is the LCS length of a[i:] and b[j:].
+	l := make([]int32, (n+1)*(m+1))
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				l[i*(m+1)+j] = l[(i+1)*(m+1)+j+1] + 1
+			} else {
+				l[i*(m+1)+j] = max(l[(i+1)*(m+1)+j], l[i*(m+1)+j+1])
+			}
+		}
+	}
+	i, j := 0, 0
+	for i < n && j < m {
+		switch {
+		case a[i] == b[j]:
+			*out = append(*out, edit{' ', a[i]})
+			i, j = i+1, j+1
+		case l[(i+1)*(m+1)+j] >= l[i*(m+1)+j+1]:
+			*out = append(*out, edit{'-', a[i]})
+			i++
+		default:
+			*out = append(*out, edit{'+', b[j]})
+			j++
+		}
+	}
+	for ; i < n; i++ {
+		*out = append(*out, edit{'-', a[i]})
+	}
+	for ; j < m; j++ {
+		*out = append(*out, edit{'+', b[j]})
+	}
 }

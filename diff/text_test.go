@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -24,5 +26,53 @@ func TestUnified(t *testing.T) {
 	lb := strings.Replace(la, long[59000], "changed", 1)
 	if got := Unified(la, lb, 0); got != "-"+long[59000]+"\n+changed\n" {
 		t.Errorf("long diff: %.200q", got)
+	}
+}
+
+// TestUnifiedRebuilds: with all context kept, the diff's ' ' and '-' lines
+// are a and its ' ' and '+' lines b, whatever the input: unique lines,
+// repeated ones (no anchors, exact match or replacement), large ones.
+func TestUnifiedRebuilds(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	gen := func(n, alphabet int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprint("l", rnd.IntN(alphabet))
+		}
+		return out
+	}
+	cases := [][2][]string{
+		{gen(50, 5), gen(60, 5)},
+		{gen(300, 1000), gen(300, 1000)},
+		{gen(3000, 3), gen(3000, 3)},           // no anchors, too big to match exactly
+		{gen(20000, 1<<30), gen(20000, 1<<30)}, // all unique, shuffled
+		{nil, gen(10, 10)},
+		{gen(10, 10), nil},
+	}
+	for i, c := range cases {
+		a, b := strings.Join(c[0], "\n"), strings.Join(c[1], "\n")
+		d := Unified(a, b, 1<<30)
+		var ra, rb []string
+		for _, l := range strings.Split(strings.TrimSuffix(d, "\n"), "\n") {
+			if l == "" {
+				continue
+			}
+			switch l[0] {
+			case ' ':
+				ra, rb = append(ra, l[1:]), append(rb, l[1:])
+			case '-':
+				ra = append(ra, l[1:])
+			case '+':
+				rb = append(rb, l[1:])
+			default:
+				t.Fatalf("case %d: unexpected line %q", i, l)
+			}
+		}
+		if a != b && (strings.Join(ra, "\n") != a || strings.Join(rb, "\n") != b) {
+			t.Errorf("case %d: the diff does not rebuild its inputs", i)
+		}
+		if again := Unified(a, b, 1<<30); again != d {
+			t.Errorf("case %d: not deterministic", i)
+		}
 	}
 }

@@ -49,39 +49,47 @@ func makeTree(t *testing.T, files map[string]string) {
 	}
 }
 
-func removeAfter(t *testing.T, dir string) {
+// compileRelocated compiles a bundled conformance manifest with the fixed
+// path from moved to the same path under a fresh directory of this test, so
+// that no run depends on, or leaves, a fixed host path. It returns the
+// result and the new path.
+func compileRelocated(t *testing.T, name, from string) (*compiler.Result, string) {
 	t.Helper()
-	if _, err := os.Stat(dir); err == nil {
-		t.Fatalf("%s already exists; refusing to use and remove it", dir)
+	b, err := os.ReadFile(conformanceManifest(name))
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	if !strings.Contains(string(b), `:`+from+`/`) {
+		t.Fatalf("%s does not name %s", name, from)
+	}
+	to := filepath.Join(t.TempDir(), from)
+	return compileText(t, strings.ReplaceAll(string(b), `:`+from+`/`, `:`+to+`/`)), to
 }
 
 // DVMCP challenge 3: the server may read public/ and reads private/ next to
 // it. Under the compiled sandbox the attack fails: private/ does not exist.
 func TestBwrapChallenge3(t *testing.T) {
 	requireTool(t, "bwrap")
-	removeAfter(t, "/tmp/dvmcp_challenge3")
+	r, dir := compileRelocated(t, "dvmcp-challenge3-excessive-permission", "/tmp/dvmcp_challenge3")
 	makeTree(t, map[string]string{
-		"/tmp/dvmcp_challenge3/public/welcome.txt":            "public notes\n",
-		"/tmp/dvmcp_challenge3/private/employee_salaries.txt": "CEO: 1,000,000\n",
+		dir + "/public/welcome.txt":            "public notes\n",
+		dir + "/private/employee_salaries.txt": "CEO: 1,000,000\n",
 	})
-	r := compileFile(t, conformanceManifest("dvmcp-challenge3-excessive-permission"))
 
-	out, err := runBwrap(t, r, nil, "cat", "/tmp/dvmcp_challenge3/public/welcome.txt")
+	out, err := runBwrap(t, r, nil, "cat", dir+"/public/welcome.txt")
 	if err != nil || out != "public notes\n" {
 		t.Fatalf("reading the declared public file: %v\n%s", err, out)
 	}
-	out, err = runBwrap(t, r, nil, "cat", "/tmp/dvmcp_challenge3/private/employee_salaries.txt")
+	out, err = runBwrap(t, r, nil, "cat", dir+"/private/employee_salaries.txt")
 	if err == nil || strings.Contains(out, "CEO") || !strings.Contains(out, "No such file") {
 		t.Fatalf("the private file is readable inside the sandbox (err=%v):\n%s", err, out)
 	}
-	out, _ = runBwrap(t, r, nil, "ls", "/tmp/dvmcp_challenge3")
+	out, _ = runBwrap(t, r, nil, "ls", dir)
 	if strings.TrimSpace(out) != "public" {
-		t.Fatalf("the sandbox sees %q in /tmp/dvmcp_challenge3, want only public", out)
+		t.Fatalf("the sandbox sees %q in %s, want only public", out, dir)
 	}
 	// The mount is read-only: fs:read grants no writes.
-	out, err = runBwrap(t, r, nil, "sh", "-c", "echo x > /tmp/dvmcp_challenge3/public/new.txt")
+	out, err = runBwrap(t, r, nil, "sh", "-c", "echo x > "+dir+"/public/new.txt")
 	if err == nil || !strings.Contains(out, "Read-only file system") {
 		t.Fatalf("write to a read-only mount: err=%v out=%s", err, out)
 	}
@@ -152,16 +160,15 @@ func TestBwrapModesEnvNetwork(t *testing.T) {
 // DVMCP challenge 8: the log reader reads its logs and nothing else.
 func TestBwrapChallenge8(t *testing.T) {
 	requireTool(t, "bwrap")
-	removeAfter(t, "/tmp/dvmcp_challenge8")
+	r, dir := compileRelocated(t, "dvmcp-challenge8-code-execution", "/tmp/dvmcp_challenge8")
 	makeTree(t, map[string]string{
-		"/tmp/dvmcp_challenge8/logs/app.log":    "INFO started\n",
-		"/tmp/dvmcp_challenge8/secrets/key.txt": "sk-live\n",
+		dir + "/logs/app.log":    "INFO started\n",
+		dir + "/secrets/key.txt": "sk-live\n",
 	})
-	r := compileFile(t, conformanceManifest("dvmcp-challenge8-code-execution"))
-	if out, err := runBwrap(t, r, nil, "cat", "/tmp/dvmcp_challenge8/logs/app.log"); err != nil || out != "INFO started\n" {
+	if out, err := runBwrap(t, r, nil, "cat", dir+"/logs/app.log"); err != nil || out != "INFO started\n" {
 		t.Fatalf("reading the declared log: %v %q", err, out)
 	}
-	for _, p := range []string{"/tmp/dvmcp_challenge8/secrets/key.txt", "/etc/passwd", "/etc/shadow", "/root"} {
+	for _, p := range []string{dir + "/secrets/key.txt", "/etc/passwd", "/etc/shadow", "/root"} {
 		if out, err := runBwrap(t, r, nil, "ls", p); err == nil {
 			t.Errorf("%s is visible inside the sandbox: %s", p, out)
 		}
@@ -171,15 +178,14 @@ func TestBwrapChallenge8(t *testing.T) {
 // The github server: read-write /workspace, its token, nothing else.
 func TestBwrapGithub(t *testing.T) {
 	requireTool(t, "bwrap")
-	removeAfter(t, "/workspace")
-	makeTree(t, map[string]string{"/workspace/README.md": "hello\n"})
-	r := compileFile(t, conformanceManifest("github"))
+	r, ws := compileRelocated(t, "github", "/workspace")
+	makeTree(t, map[string]string{ws + "/README.md": "hello\n"})
 	env := map[string]string{"GITHUB_PERSONAL_ACCESS_TOKEN": "ghp_test"}
-	out, err := runBwrap(t, r, env, "sh", "-c", "cat /workspace/README.md && echo patched > /workspace/patch.txt && printenv GITHUB_PERSONAL_ACCESS_TOKEN")
+	out, err := runBwrap(t, r, env, "sh", "-c", "cat "+ws+"/README.md && echo patched > "+ws+"/patch.txt && printenv GITHUB_PERSONAL_ACCESS_TOKEN")
 	if err != nil || out != "hello\nghp_test\n" {
 		t.Fatalf("workspace read/write and token: %v %q", err, out)
 	}
-	if b, _ := os.ReadFile("/workspace/patch.txt"); string(b) != "patched\n" {
+	if b, _ := os.ReadFile(ws + "/patch.txt"); string(b) != "patched\n" {
 		t.Errorf("the write did not reach the host workspace")
 	}
 	if out, err := runBwrap(t, r, env, "ls", "/root"); err == nil {

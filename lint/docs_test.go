@@ -10,13 +10,15 @@ import (
 )
 
 // TestDocs keeps docs/lint.md true: every rule has a section, every section
-// names a rule, and each section's example triggers exactly that rule.
+// names a rule, and each section's example triggers that rule. An example
+// is one capability string, or several ("`a` with `b`") that go into one
+// manifest together.
 func TestDocs(t *testing.T) {
 	b, err := os.ReadFile("../docs/lint.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sections := regexp.MustCompile("(?m)^## `([a-z-]+)`\n((?:.|\n)*?)Example: `([^`]+)`").FindAllStringSubmatch(string(b), -1)
+	sections := regexp.MustCompile("(?m)^## `([a-z-]+)`\n((?:.|\n)*?)Example: (`[^`]+`(?: with `[^`]+`)*)").FindAllStringSubmatch(string(b), -1)
 	documented := map[string]string{}
 	for _, s := range sections {
 		documented[s[1]] = s[3]
@@ -29,13 +31,20 @@ func TestDocs(t *testing.T) {
 		}
 		delete(documented, r.ID)
 		var ids []string
-		if strings.HasPrefix(ex, "{") {
+		var caps []string
+		for _, c := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(ex, -1) {
+			caps = append(caps, c[1])
+		}
+		if len(caps) == 1 && strings.HasPrefix(caps[0], "{") {
 			// A manifest-key rule: the example is a whole manifest.
-			for _, f := range Keys([]byte(ex)) {
+			for _, f := range Keys([]byte(caps[0])) {
 				ids = append(ids, f.Rule)
 			}
 		} else {
-			src := `{"name": "doc", "version": "1", "tools": [{"name": "t", "capabilities": [` + jsonString(ex) + `]}]}`
+			for i := range caps {
+				caps[i] = jsonString(caps[i])
+			}
+			src := `{"name": "doc", "version": "1", "tools": [{"name": "t", "capabilities": [` + strings.Join(caps, ", ") + `]}]}`
 			m, err := compiler.ParseManifest([]byte(src))
 			if err != nil {
 				t.Fatalf("%s example: %v", r.ID, err)

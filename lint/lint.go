@@ -35,6 +35,10 @@ type Rule struct {
 	// nestedSandbox anywhere. It is nil for manifest-key-typo, which looks
 	// at the manifest's keys instead (see Keys).
 	Check func(cs compiler.CapString, c *compiler.Capability, nested bool) []Finding
+	// CheckManifest, when not nil, inspects all of a manifest's
+	// capability strings at once; parsed[i] is the parse of all[i], or
+	// nil. It is for rules about how capabilities combine.
+	CheckManifest func(all []compiler.CapString, parsed []*compiler.Capability) []Finding
 }
 
 // Rules lists every rule, in the order they are documented.
@@ -42,10 +46,14 @@ var Rules = []Rule{
 	portJunkRule,
 	fsFileParentRule,
 	hostWildcardRule,
+	hostMixedScriptRule,
 	execNoDevRule,
 	ipcUnquotedRule,
 	tmpBindRule,
 	keyTypoRule,
+	privateNameRule,
+	publicAddressRule,
+	readMadeWritableRule,
 }
 
 // Manifest lints a parsed manifest. Capability strings that fail to parse
@@ -61,12 +69,14 @@ func Manifest(m *compiler.Manifest) []Finding {
 		}
 	}
 	var out []Finding
-	for i, cs := range all {
-		for _, r := range Rules {
-			if r.Check == nil {
-				continue
+	for _, r := range Rules {
+		if r.Check != nil {
+			for i, cs := range all {
+				out = append(out, r.Check(cs, parsed[i], nested)...)
 			}
-			out = append(out, r.Check(cs, parsed[i], nested)...)
+		}
+		if r.CheckManifest != nil {
+			out = append(out, r.CheckManifest(all, parsed)...)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos.Offset < out[j].Pos.Offset })

@@ -4,9 +4,131 @@
 package report
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
+
+// Invisible reports whether r is a bidirectional control or a zero-width
+// character: text that reorders or hides what a reader sees (Trojan Source).
+// Every format shows these escaped, as \u202e.
+func Invisible(r rune) bool {
+	switch {
+	case r == '\u061c', r == '\u180e', r == '\u00ad', r == '\ufeff',
+		r >= '\u200b' && r <= '\u200f',
+		r >= '\u202a' && r <= '\u202e',
+		r >= '\u2060' && r <= '\u2064',
+		r >= '\u2066' && r <= '\u2069':
+		return true
+	}
+	return false
+}
+
+func uEscape(r rune) string { return fmt.Sprintf(`\u%04x`, r) }
+
+// Term renders untrusted text for a terminal, on one line: control
+// characters (C0, DEL, C1, so escape sequences too) as \x1b, invalid UTF-8
+// bytes as \xff, bidi and zero-width characters as \u202e, and a backslash
+// as \\, so that nothing in it can move the cursor, set the clipboard,
+// start a new line or hide itself.
+func Term(s string) string {
+	clean := true
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) || r == utf8.RuneError || Invisible(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case Invisible(r):
+			b.WriteString(uEscape(r))
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// visibleBody makes a fenced block's body safe to show literally: bidi and
+// zero-width characters as \u202e, control characters but newline and tab
+// as \x1b.
+func visibleBody(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool {
+		return (unicode.IsControl(r) && r != '\n' && r != '\t') || Invisible(r)
+	}) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\t':
+			b.WriteRune(r)
+		case unicode.IsControl(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case Invisible(r):
+			b.WriteString(uEscape(r))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// jsonVisible rewrites bidi and zero-width characters in encoded JSON as
+// \u escapes: the data is the same, but a reader of the file sees them.
+// They can only occur inside JSON strings, where the escape is valid.
+func jsonVisible(b []byte) []byte {
+	if !bytes.ContainsFunc(b, Invisible) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+64)
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if Invisible(r) {
+			out = append(out, uEscape(r)...)
+		} else {
+			out = append(out, b[i:i+n]...)
+		}
+		i += n
+	}
+	return out
+}
+
+// URI renders a slash-separated relative path as an RFC 3986 relative
+// reference: every byte but the unreserved characters and "/" is
+// percent-encoded.
+func URI(p string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '-', c == '.', c == '_', c == '~', c == '/':
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
+}
 
 // Text renders untrusted text as inert Markdown inline content, fit for a
 // table cell, a list item or a summary line: no HTML, no links, no
@@ -20,6 +142,8 @@ func Text(s string) string {
 			b.WriteByte(' ')
 		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
 			b.WriteRune('\uFFFD')
+		case Invisible(r):
+			b.WriteString(uEscape(r))
 		case htmlEntity(&b, r):
 		case strings.ContainsRune("\\`*_[](){}#+-!|~\"'=$%^", r):
 			b.WriteByte('\\')
@@ -61,7 +185,7 @@ func Code(s string) string {
 	if s == "" {
 		return ""
 	}
-	if strings.ContainsAny(s, "`|\n\r<>&@") || strings.ContainsFunc(s, unicode.IsControl) {
+	if strings.ContainsAny(s, "`|\n\r<>&@") || strings.ContainsFunc(s, unicode.IsControl) || strings.ContainsFunc(s, Invisible) {
 		return Text(s)
 	}
 	return "`" + s + "`"
@@ -79,6 +203,8 @@ func HTMLCode(s string) string {
 		case htmlEntity(&b, r):
 		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
 			b.WriteRune('\uFFFD')
+		case Invisible(r):
+			b.WriteString(uEscape(r))
 		default:
 			b.WriteRune(r)
 		}

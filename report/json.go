@@ -48,7 +48,7 @@ func (j *JSONReport) Encode() []byte {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(j) // plain structs: cannot fail
-	return b.Bytes()
+	return jsonVisible(b.Bytes())
 }
 
 // Result converts a report document back into a diff.Result.

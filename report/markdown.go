@@ -2,7 +2,10 @@ package report
 
 import (
 	"fmt"
+	"sort"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/razukc/capgate-action/diff"
 )
@@ -12,8 +15,9 @@ const GitHubCommentLimit = 65536
 
 // MarkdownOptions controls the Markdown report.
 type MarkdownOptions struct {
-	// Limit is the largest body, in characters; 0 means
-	// GitHubCommentLimit less room for a header and footer.
+	// Limit is the largest body, header and footer included, in
+	// characters (counted as UTF-16 code units, which is never fewer than
+	// GitHub counts); 0 means GitHubCommentLimit.
 	Limit int
 	// Header and Footer are trusted Markdown put before and after the
 	// report (the action's hidden marker, an approval note).
@@ -23,48 +27,75 @@ type MarkdownOptions struct {
 	Link func(path string, line int) string
 }
 
-type section struct {
-	// prio orders trimming: the highest number goes first; 0 is never
-	// dropped.
-	prio  int
-	label string
+// Importance of the parts of a comment, most important first: when the
+// comment is too long, parts are dropped least important first, and within
+// one importance from the end. Loud and widened rows go last of all.
+const (
+	impKeep = iota // heading, summary, table headers: never dropped
+	impLoud
+	impError
+	impWidened
+	impUnenforceable
+	impWidenedDetails
+	impDetails
+	impTextDiff
+	impUnchanged
+)
+
+// what the trim note calls the parts of each importance.
+var impNames = [...]string{impLoud: "loud rows", impError: "error rows", impWidened: "widened rows",
+	impUnenforceable: "unenforceable rows", impWidenedDetails: "manifest details", impDetails: "manifest details",
+	impTextDiff: "policy diffs", impUnchanged: "unchanged manifest list"}
+
+// part is one piece of the comment. group ties table rows to their header:
+// a header (imp 0) is written only when a row of its group is.
+type part struct {
+	imp   int
+	group int
+	head  bool
 	text  string
+	size  int
 }
 
-// Markdown renders r as a PR comment: the verdict first, then widened and
-// new unenforceable entries, errors, one collapsed table per changed
-// manifest, the text diffs, and the unchanged manifests. When the body would
-// pass the limit, the least important parts are dropped first and the
-// comment says what was dropped.
+// maxCell is the most characters of manifest text in one table cell: a
+// row stays small, so that trimming can keep the rows that matter.
+const maxCell = 400
+
+// noteRoom is kept free for the trim note, which names at most eight
+// counts: it is well under this.
+const noteRoom = 700
+
+// Markdown renders r as a PR comment: the verdict first, then the loud
+// changes (host control), errors, widened and new unenforceable entries,
+// one collapsed table per changed manifest, the text diffs, and the
+// unchanged manifests. When the comment would pass the limit, the least
+// important parts are dropped first and the comment says what was dropped;
+// trimming is n log n in the number of parts.
 func Markdown(r *diff.Result, opts MarkdownOptions) []byte {
 	limit := opts.Limit
 	if limit <= 0 {
-		limit = GitHubCommentLimit - 2048
+		limit = GitHubCommentLimit
 	}
-	limit -= len([]rune(opts.Header)) + len([]rune(opts.Footer))
-	var secs []section
-	add := func(prio int, label, text string) {
-		if text != "" {
-			secs = append(secs, section{prio, label, text})
-		}
-	}
+	var b builder
 	icon := "✅"
 	switch {
+	case r.Counts.Loud > 0:
+		icon = "🚨"
 	case r.Counts.Errors > 0:
 		icon = "⛔"
-	case r.Counts.Widened > 0:
-		icon = "⚠️"
-	case r.Counts.UnenforceableAdded > 0:
+	case r.Counts.Widened > 0 || r.Counts.UnenforceableAdded > 0 || r.Counts.BaseErrors > 0:
 		icon = "⚠️"
 	}
-	add(0, "", fmt.Sprintf("### %s capgate: %s\n\n", icon, Verdict(r)))
-	add(0, "", summaryLine(r))
+	b.add(impKeep, 0, false, fmt.Sprintf("### %s capgate: %s\n\n", icon, Verdict(r)))
+	b.add(impKeep, 0, false, summaryLine(r))
 
-	widened := rows(r, diff.Widened, opts.Link)
-	add(0, "", table("Widened", []string{"Manifest", "What", "Change", "Why"}, widened))
-	unenf := rows(r, diff.UnenforceableAdded, opts.Link)
-	add(1, "new unenforceable entries table", table("New unenforceable entries", []string{"Manifest", "What", "Change", "Why"}, unenf))
-	add(0, "", errorTable(r))
+	hdr := []string{"Manifest", "What", "Change", "Why"}
+	b.table(impLoud, fmt.Sprintf("🚨 Host control (%d)", r.Counts.Loud), hdr, rows(r, func(c diff.Change) bool { return c.Loud }, opts.Link))
+	b.table(impError, "Errors (head does not compile; fails closed)", []string{"Manifest", "Code", "Message"}, errorRows(r))
+	b.table(impWidened, fmt.Sprintf("Widened (%d)", r.Counts.Widened-r.Counts.Loud), hdr,
+		rows(r, func(c diff.Change) bool { return c.Severity == diff.Widened && !c.Loud }, opts.Link))
+	b.table(impUnenforceable, fmt.Sprintf("New unenforceable entries (%d)", r.Counts.UnenforceableAdded), hdr,
+		rows(r, func(c diff.Change) bool { return c.Severity == diff.UnenforceableAdded }, opts.Link))
 
 	var changed, unchanged []diff.ManifestDiff
 	for _, m := range r.Manifests {
@@ -74,36 +105,158 @@ func Markdown(r *diff.Result, opts MarkdownOptions) []byte {
 			changed = append(changed, m)
 		}
 	}
-	if len(changed) > 0 {
-		add(2, "", "#### Manifests\n\n")
-	}
+	g := b.group()
+	b.add(impKeep, g, true, "#### Manifests\n\n")
 	for _, m := range changed {
-		prio := 4
+		imp := impDetails
 		for _, c := range m.Changes {
 			if c.Severity == diff.Widened {
-				prio = 3
+				imp = impWidenedDetails
 			}
 		}
-		add(prio, "details of "+m.Path, manifestDetails(m))
+		b.add(imp, g, false, manifestDetails(m))
 	}
 	for _, m := range changed {
 		for _, td := range m.TextDiffs {
-			fence := Fence(td.Diff)
-			add(6, "text diff of "+m.Path+" ("+td.Target+")", fmt.Sprintf(
+			body := visibleBody(td.Diff)
+			fence := Fence(body)
+			b.add(impTextDiff, 0, false, fmt.Sprintf(
 				"<details><summary>Policy diff: %s — %s</summary>\n\n%sdiff\n%s%s\n\n</details>\n\n",
-				HTMLCode(m.Path), Text(td.Target), fence, td.Diff, fence))
+				name(m), HTMLCode(td.Target), fence, body, fence))
 		}
 	}
 	if len(unchanged) > 0 {
-		var b strings.Builder
-		fmt.Fprintf(&b, "<details><summary>%d unchanged manifest(s)</summary>\n\n", len(unchanged))
+		var sb strings.Builder
+		fmt.Fprintf(&sb, "<details><summary>%d unchanged manifest(s)</summary>\n\n", len(unchanged))
 		for _, m := range unchanged {
-			fmt.Fprintf(&b, "- %s\n", Code(m.Path))
+			fmt.Fprintf(&sb, "- %s\n", Code(cut(m.Path)))
 		}
-		b.WriteString("\n</details>\n\n")
-		add(5, "list of unchanged manifests", b.String())
+		sb.WriteString("\n</details>\n\n")
+		b.add(impUnchanged, 0, false, sb.String())
 	}
-	return []byte(opts.Header + fit(secs, limit) + opts.Footer)
+	return []byte(opts.Header + b.fit(limit-size(opts.Header)-size(opts.Footer)) + opts.Footer)
+}
+
+// size counts s as GitHub may: in UTF-16 code units.
+func size(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+		if r == utf8.RuneError {
+			n++ // an invalid byte may become a two-unit replacement
+		}
+	}
+	return n
+}
+
+type builder struct {
+	parts  []part
+	groups int
+}
+
+func (b *builder) group() int { b.groups++; return b.groups }
+
+func (b *builder) add(imp, group int, head bool, text string) {
+	if text != "" {
+		b.parts = append(b.parts, part{imp: imp, group: group, head: head, text: text, size: size(text)})
+	}
+}
+
+// table adds a table: its title and header, kept while any row is, and
+// one part a row.
+func (b *builder) table(imp int, title string, head []string, rows [][]string) {
+	if len(rows) == 0 {
+		return
+	}
+	g := b.group()
+	b.add(impKeep, g, true, fmt.Sprintf("#### %s\n\n| %s |\n|%s\n", title, strings.Join(head, " | "), strings.Repeat("---|", len(head))))
+	for i, r := range rows {
+		text := "| " + strings.Join(r, " | ") + " |\n"
+		if i == len(rows)-1 {
+			text += "\n"
+		}
+		b.add(imp, g, false, text)
+	}
+}
+
+// fit joins the parts, dropping the least important ones (later ones
+// first within an importance) until the result and the trim note fit in
+// limit, and says what it dropped. One sort and one pass: n log n.
+func (b *builder) fit(limit int) string {
+	total := 0
+	for _, p := range b.parts {
+		total += p.size
+	}
+	drop := make([]bool, len(b.parts))
+	var dropped [len(impNames)]int
+	if total > limit {
+		order := make([]int, 0, len(b.parts))
+		for i, p := range b.parts {
+			if p.imp != impKeep {
+				order = append(order, i)
+			}
+		}
+		sort.Slice(order, func(x, y int) bool {
+			px, py := b.parts[order[x]], b.parts[order[y]]
+			if px.imp != py.imp {
+				return px.imp > py.imp
+			}
+			return order[x] > order[y]
+		})
+		for _, i := range order {
+			if total+noteRoom <= limit {
+				break
+			}
+			drop[i] = true
+			total -= b.parts[i].size
+			dropped[b.parts[i].imp]++
+		}
+	}
+	kept := map[int]bool{}
+	for i, p := range b.parts {
+		if !drop[i] && !p.head && p.group != 0 {
+			kept[p.group] = true
+		}
+	}
+	var out strings.Builder
+	out.Grow(total + noteRoom)
+	for i, p := range b.parts {
+		if drop[i] || (p.head && !kept[p.group]) {
+			continue
+		}
+		if p.group != 0 && !p.head && i+1 < len(b.parts) && drop[i+1] && b.parts[i+1].group == p.group &&
+			!strings.HasSuffix(p.text, "\n\n") {
+			// The table's last rows were dropped: end it here.
+			out.WriteString(p.text + "\n")
+			continue
+		}
+		out.WriteString(p.text)
+	}
+	var what []string
+	for imp, n := range dropped {
+		if n > 0 {
+			what = append(what, fmt.Sprintf("%d %s", n, impNames[imp]))
+		}
+	}
+	if len(what) > 0 {
+		fmt.Fprintf(&out, "> [!NOTE]\n> Trimmed to fit GitHub's comment limit. Left out: %s. Run `capgate diff` locally or see the JSON report for everything.\n", strings.Join(what, ", "))
+	}
+	return out.String()
+}
+
+// cut shortens untrusted text to maxCell characters, before escaping.
+func cut(s string) string {
+	if utf8.RuneCountInString(s) <= maxCell {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == maxCell {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 func summaryLine(r *diff.Result) string {
@@ -121,14 +274,14 @@ func summaryLine(r *diff.Result) string {
 	if len(parts) > 0 {
 		detail = ": " + strings.Join(parts, ", ")
 	}
-	return fmt.Sprintf("Compared %s → %s, %s%s.\n\n", Code(r.Base), Code(r.Head), plural(len(r.Manifests), "manifest", "manifests"), detail)
+	return fmt.Sprintf("Compared %s → %s, %s%s.\n\n", Code(cut(r.Base)), Code(cut(r.Head)), plural(len(r.Manifests), "manifest", "manifests"), detail)
 }
 
-func rows(r *diff.Result, sev string, link func(string, int) string) [][]string {
+func rows(r *diff.Result, keep func(diff.Change) bool, link func(string, int) string) [][]string {
 	var out [][]string
 	for _, m := range r.Manifests {
 		for _, c := range m.Changes {
-			if c.Severity != sev {
+			if !keep(c) {
 				continue
 			}
 			loc := location(m, c)
@@ -143,7 +296,7 @@ func rows(r *diff.Result, sev string, link func(string, int) string) [][]string 
 
 // what is the kind and the target(s) of a change.
 func what(c diff.Change) string {
-	return Text(c.Kind) + " · " + Text(strings.ReplaceAll(c.Target, ",", ", "))
+	return Text(cut(c.Kind)) + " · " + Text(cut(strings.ReplaceAll(c.Target, ",", ", ")))
 }
 
 // change is "before → after", with (none) for a side that has nothing.
@@ -152,16 +305,16 @@ func change(c diff.Change) string {
 		if s == "" {
 			return "_(none)_"
 		}
-		return Code(s)
+		return Code(cut(s))
 	}
 	return side(c.Before) + " → " + side(c.After)
 }
 
 func why(c diff.Change) string {
 	if c.Loud {
-		return "🚨 **" + Text(c.Why) + "**"
+		return "🚨 **" + Text(cut(c.Why)) + "**"
 	}
-	return Text(c.Why)
+	return Text(cut(c.Why))
 }
 
 // mdApproved marks a widened change of a manifest the lock approves.
@@ -172,68 +325,70 @@ func mdApproved(m diff.ManifestDiff, c diff.Change) string {
 	return ""
 }
 
+// location is the manifest and line of a change; a renamed manifest shows
+// as "old → new".
 func location(m diff.ManifestDiff, c diff.Change) string {
-	p := m.Path
-	if c.Side == "base" && m.BasePath != "" {
-		p = m.BasePath
+	p := Code(cut(m.Path))
+	if m.BasePath != "" {
+		p = Code(cut(m.BasePath)) + " → " + p
 	}
 	if c.Line > 0 {
-		return fmt.Sprintf("%s:%d", Code(p), c.Line)
+		return fmt.Sprintf("%s:%d (%s)", p, c.Line, Text(c.Side))
 	}
-	return Code(p)
+	return p
 }
 
-func table(title string, head []string, rows [][]string) string {
-	if len(rows) == 0 {
-		return ""
+// name is a manifest's path for a <summary>, "old → new" when renamed.
+func name(m diff.ManifestDiff) string {
+	if m.BasePath != "" {
+		return HTMLCode(cut(m.BasePath)) + " → " + HTMLCode(cut(m.Path))
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "#### %s (%d)\n\n", title, len(rows))
-	b.WriteString("| " + strings.Join(head, " | ") + " |\n|" + strings.Repeat("---|", len(head)) + "\n")
-	for _, r := range rows {
-		b.WriteString("| " + strings.Join(r, " | ") + " |\n")
-	}
-	b.WriteString("\n")
-	return b.String()
+	return HTMLCode(cut(m.Path))
 }
 
-func errorTable(r *diff.Result) string {
+func errorRows(r *diff.Result) [][]string {
 	var rows [][]string
 	for _, m := range r.Manifests {
 		if m.Error != nil {
-			loc := Code(m.Path)
+			loc := Code(cut(m.Path))
 			if m.Error.Line > 0 {
-				loc = fmt.Sprintf("%s:%d:%d", Code(m.Path), m.Error.Line, m.Error.Col)
+				loc = fmt.Sprintf("%s:%d:%d", loc, m.Error.Line, m.Error.Col)
 			}
-			rows = append(rows, []string{loc, Text(m.Error.Code), Text(m.Error.Message)})
+			rows = append(rows, []string{loc, Text(cut(m.Error.Code)), Text(cut(m.Error.Message))})
 		}
 	}
-	return table("Errors (head does not compile; fails closed)", []string{"Manifest", "Code", "Message"}, rows)
+	return rows
 }
 
 func manifestDetails(m diff.ManifestDiff) string {
 	counts := map[string]int{}
+	loud := 0
 	for _, c := range m.Changes {
 		counts[c.Severity]++
+		if c.Loud {
+			loud++
+		}
 	}
 	var parts []string
+	if loud > 0 {
+		parts = append(parts, fmt.Sprintf("🚨 %d loud", loud))
+	}
 	for _, s := range []string{diff.Widened, diff.UnenforceableAdded, diff.Narrowed, diff.Changed} {
 		if counts[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], strings.ReplaceAll(s, "_", " ")))
 		}
 	}
-	name := HTMLCode(m.Path)
-	if m.BasePath != "" {
-		name = HTMLCode(m.BasePath) + " → " + name
-	}
 	summary := m.Status
+	if m.BasePath != "" {
+		summary = "renamed, " + summary
+	}
 	if len(parts) > 0 {
 		summary += ": " + strings.Join(parts, ", ")
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "<details><summary>%s — %s</summary>\n\n", name, summary)
+	fmt.Fprintf(&b, "<details><summary>%s — %s</summary>\n\n", name(m), summary)
 	if m.BaseError != nil {
-		fmt.Fprintf(&b, "The base version did not compile (%s: %s), so the head is compared with an empty manifest.\n\n", Text(m.BaseError.Code), Text(m.BaseError.Message))
+		fmt.Fprintf(&b, "The base version did not compile (%s: %s), so the head is compared with an empty manifest.\n\n", Text(cut(m.BaseError.Code)), Text(cut(m.BaseError.Message)))
 	}
 	if len(m.Changes) == 0 {
 		b.WriteString("No change to the enforced boundary; only notes or provenance differ.\n\n")
@@ -250,56 +405,4 @@ func manifestDetails(m diff.ManifestDiff) string {
 	}
 	b.WriteString("</details>\n\n")
 	return b.String()
-}
-
-// fit joins the sections, dropping the least important ones until the
-// result fits in limit characters, and says what it dropped.
-func fit(secs []section, limit int) string {
-	total := func() int {
-		n := 0
-		for _, s := range secs {
-			n += len([]rune(s.text))
-		}
-		return n
-	}
-	var dropped []string
-	const noteRoom = 400
-	for total()+noteRoom > limit {
-		worst := -1
-		for i, s := range secs {
-			if s.prio > 0 && (worst < 0 || s.prio >= secs[worst].prio) {
-				worst = i
-			}
-		}
-		if worst < 0 {
-			break
-		}
-		if secs[worst].label != "" {
-			dropped = append(dropped, secs[worst].label)
-		}
-		secs = append(secs[:worst], secs[worst+1:]...)
-	}
-	var b strings.Builder
-	for _, s := range secs {
-		b.WriteString(s.text)
-	}
-	out := b.String()
-	if rs := []rune(out); len(rs)+noteRoom > limit {
-		// Even the widened table is too long: cut it at a line.
-		cut := string(rs[:max(0, limit-noteRoom)])
-		if i := strings.LastIndexByte(cut, '\n'); i > 0 {
-			cut = cut[:i+1]
-		}
-		out = cut + "\n"
-		dropped = append(dropped, "the end of the tables above")
-	}
-	if len(dropped) > 0 {
-		n := len(dropped)
-		what := strings.Join(dropped[:min(n, 5)], "; ")
-		if n > 5 {
-			what += fmt.Sprintf("; and %d more", n-5)
-		}
-		out += fmt.Sprintf("> [!NOTE]\n> Trimmed to fit GitHub's comment limit. Left out: %s. Run `capgate diff` locally or see the JSON report for everything.\n", Text(what))
-	}
-	return out
 }

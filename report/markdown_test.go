@@ -96,3 +96,77 @@ func TestMarkdownTrimsToLimit(t *testing.T) {
 		t.Errorf("with room, nothing is trimmed")
 	}
 }
+
+// A comment of 900 widened env entries and one Docker-socket grant keeps
+// the socket (first, in the host-control table) and fits the limit with
+// its trim note, header and footer included.
+func TestMarkdownKeepsLoudWhenTrimming(t *testing.T) {
+	r := &diff.Result{Base: "b", Head: "h"}
+	m := diff.ManifestDiff{Path: "servers/env/capgate.json", Status: diff.StatusModified}
+	for i := 0; i < 900; i++ {
+		m.Changes = append(m.Changes, diff.Change{Severity: diff.Widened, Kind: "env", Target: "bwrap,docker",
+			After: fmt.Sprintf("SECRET_%04d_%s", i, strings.Repeat("X", 60)), Why: "new environment variable passed into the sandbox", Line: 3, Side: "head"})
+	}
+	m.TextDiffs = []diff.TextDiff{{Target: "docker", Diff: strings.Repeat("+    \"--env\",\n", 5000)}}
+	sock := diff.ManifestDiff{Path: "servers/zz/capgate.json", Status: diff.StatusModified,
+		Changes: []diff.Change{{Severity: diff.Widened, Kind: "fs", Target: "bwrap,docker", After: "ro /var/run",
+			Why: "HOST CONTROL: contains a container-engine socket (/var/run/docker.sock)", Loud: true, Line: 4, Side: "head"}}}
+	r.Manifests = []diff.ManifestDiff{m, sock}
+	r.Counts, _ = diff.Tally(r.Manifests)
+	for _, opts := range []MarkdownOptions{{}, {Header: "<!-- marker -->\n", Footer: strings.Repeat("f", 3000)}, {Limit: 5000}} {
+		md := string(Markdown(r, opts))
+		limit := opts.Limit
+		if limit == 0 {
+			limit = GitHubCommentLimit
+		}
+		if n := size(md); n > limit {
+			t.Errorf("limit %d: %d characters", limit, n)
+		}
+		if !strings.Contains(md, "Trimmed to fit") {
+			t.Errorf("limit %d: no trim note", limit)
+		}
+		loud := strings.Index(md, "/var/run")
+		if loud < 0 {
+			t.Fatalf("limit %d: the Docker-socket grant was trimmed away:\n%s", limit, md)
+		}
+		if first := strings.Index(md, "SECRET_"); first >= 0 && first < loud {
+			t.Errorf("limit %d: an env row comes before the loud one", limit)
+		}
+		if !strings.HasPrefix(strings.TrimPrefix(md, opts.Header), "### 🚨 capgate: this change hands servers control of the host: 1 loud change") {
+			t.Errorf("limit %d: heading does not count the loud change: %.200s", limit, md)
+		}
+		if !strings.HasSuffix(md, opts.Footer) {
+			t.Errorf("limit %d: footer lost", limit)
+		}
+	}
+	// The widened rows go after the less important parts: with room for
+	// some, the policy diff and manifest details are gone first.
+	md := string(Markdown(r, MarkdownOptions{}))
+	if strings.Contains(md, "Policy diff") && strings.Contains(md, "Left out:") && strings.Contains(md, "widened rows") {
+		t.Errorf("widened rows dropped while a policy diff was kept")
+	}
+}
+
+// Manifest text cannot hide or reorder itself: bidi controls and
+// zero-width characters are shown escaped in every format.
+func TestInvisibleCharactersShown(t *testing.T) {
+	evil := "servers/a\u202egnp.json\u200b"
+	r := &diff.Result{Base: "b", Head: "h", Manifests: []diff.ManifestDiff{{Path: evil, Status: diff.StatusModified,
+		Changes:   []diff.Change{{Severity: diff.Widened, Kind: "net", Target: "all", After: "x\u2066y", Why: "w\u200dz", Line: 1, Side: "head"}},
+		TextDiffs: []diff.TextDiff{{Target: "squid", Diff: "+acl \u202e x\n"}}}}}
+	r.Counts, _ = diff.Tally(r.Manifests)
+	for name, out := range map[string][]byte{"markdown": Markdown(r, MarkdownOptions{}), "text": PlainText(r), "json": JSON(r), "sarif": SARIF(r, "t")} {
+		for _, bad := range []rune{'\u202e', '\u2066', '\u200d'} {
+			if strings.ContainsRune(string(out), bad) {
+				t.Errorf("%s output holds a raw U+%04X", name, bad)
+			}
+		}
+		shown := `\u202e`
+		if name == "sarif" {
+			shown = "servers/a%E2%80%AEgnp.json%E2%80%8B" // the URI, percent-encoded
+		}
+		if !strings.Contains(string(out), shown) {
+			t.Errorf("%s output does not show the bidi override escaped (%s)", name, shown)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sort"
 
 	"github.com/razukc/capgate-action/diff"
 )
@@ -37,6 +38,7 @@ type sarifResult struct {
 	Message             sarifText         `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	loud                bool
 }
 
 type sarifLocation struct {
@@ -71,7 +73,7 @@ var sarifRules = []sarifRule{
 
 func sarifLoc(path string, line, col int) []sarifLocation {
 	var l sarifLocation
-	l.PhysicalLocation.ArtifactLocation.URI = path
+	l.PhysicalLocation.ArtifactLocation.URI = URI(path)
 	l.PhysicalLocation.Region.StartLine = max(line, 1)
 	l.PhysicalLocation.Region.StartColumn = max(col, 1)
 	return []sarifLocation{l}
@@ -94,7 +96,7 @@ func SARIF(r *diff.Result, version string) []byte {
 	for _, m := range r.Manifests {
 		if m.Error != nil {
 			results = append(results, sarifResult{RuleID: RuleError, RuleIndex: 2, Level: "error",
-				Message:             sarifText{fmt.Sprintf("%s [%s]", m.Error.Message, m.Error.Code)},
+				Message:             sarifText{fmt.Sprintf("%s [%s]", Term(m.Error.Message), Term(m.Error.Code))},
 				Locations:           sarifLoc(m.Path, m.Error.Line, m.Error.Col),
 				PartialFingerprints: fingerprint(RuleError, m.Path, m.Error.Code, m.Error.Message)})
 		}
@@ -116,7 +118,11 @@ func SARIF(r *diff.Result, version string) []byte {
 			if c.Side != "head" {
 				line, col = 1, 1
 			}
-			msg := fmt.Sprintf("%s %s [%s]: %s -> %s: %s", c.Severity, c.Kind, c.Target, orNone(c.Before), orNone(c.After), c.Why)
+			msg := fmt.Sprintf("%s %s [%s]: %s -> %s: %s", c.Severity, Term(c.Kind), Term(c.Target), Term(orNone(c.Before)), Term(orNone(c.After)), Term(c.Why))
+			if m.BasePath != "" {
+				msg += fmt.Sprintf(" (renamed %s → %s)", Term(m.BasePath), Term(m.Path))
+			}
+
 			level := "warning"
 			if m.Approved && c.Severity == diff.Widened {
 				level, msg = "note", msg+" (approved by the lock)"
@@ -124,9 +130,11 @@ func SARIF(r *diff.Result, version string) []byte {
 			results = append(results, sarifResult{RuleID: id, RuleIndex: idx, Level: level,
 				Message:             sarifText{msg},
 				Locations:           sarifLoc(m.Path, line, col),
-				PartialFingerprints: fingerprint(id, m.Path, c.Kind, c.Target, c.Before, c.After)})
+				PartialFingerprints: fingerprint(id, m.Path, c.Kind, c.Target, c.Before, c.After), loud: c.Loud})
 		}
 	}
+	// Loud results first (stable: the rest keep their order).
+	sort.SliceStable(results, func(i, j int) bool { return results[i].loud && !results[j].loud })
 	doc := map[string]any{
 		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
 		"version": "2.1.0",
@@ -145,5 +153,5 @@ func SARIF(r *diff.Result, version string) []byte {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(doc)
-	return b.Bytes()
+	return jsonVisible(b.Bytes())
 }

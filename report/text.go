@@ -7,10 +7,15 @@ import (
 	"github.com/razukc/capgate-action/diff"
 )
 
-// Verdict is the one-line summary every format starts with.
+// Verdict is the one-line summary every format starts with. Loud changes
+// (host control) come first, and a base that did not compile is named: its
+// head was compared with nothing.
 func Verdict(r *diff.Result) string {
 	c := r.Counts
 	var parts []string
+	if c.Loud > 0 {
+		parts = append(parts, plural(c.Loud, "loud change hands over host control", "loud changes hand over host control"))
+	}
 	if c.Widened > 0 {
 		parts = append(parts, plural(c.Widened, "capability widened", "capabilities widened"))
 	}
@@ -20,6 +25,9 @@ func Verdict(r *diff.Result) string {
 	if c.Errors > 0 {
 		parts = append(parts, plural(c.Errors, "manifest failed to compile", "manifests failed to compile"))
 	}
+	if c.BaseErrors > 0 {
+		parts = append(parts, plural(c.BaseErrors, "base manifest did not compile (head compared with nothing)", "base manifests did not compile (heads compared with nothing)"))
+	}
 	if c.Narrowed > 0 {
 		parts = append(parts, plural(c.Narrowed, "narrowed", "narrowed"))
 	}
@@ -28,13 +36,15 @@ func Verdict(r *diff.Result) string {
 	}
 	head := "no change to what any server may reach"
 	switch {
+	case c.Loud > 0:
+		head = "this change hands servers control of the host"
 	case c.Errors > 0:
 		head = "the head does not compile"
 	case c.Widened > 0:
 		head = "this change widens what servers may reach"
 	case c.UnenforceableAdded > 0:
 		head = "new entries the sandbox cannot enforce"
-	case c.Narrowed > 0 || c.Changed > 0:
+	case c.Narrowed > 0 || c.Changed > 0 || c.BaseErrors > 0:
 		head = "no widening"
 	}
 	if len(parts) == 0 {
@@ -51,23 +61,41 @@ func plural(n int, one, many string) string {
 }
 
 // PlainText renders r for a terminal: the verdict, then one line a change
-// as "path:line:col: severity kind [target]: before -> after: why".
+// as "path:line:col: severity kind [target]: before -> after: why", loud
+// changes first. Everything from a manifest is escaped (Term): no control
+// character, escape sequence or newline of it reaches the terminal, so every
+// line is one finding.
 func PlainText(r *diff.Result) []byte {
 	var b strings.Builder
-	fmt.Fprintf(&b, "capgate diff %s..%s: %s\n", r.Base, r.Head, Verdict(r))
+	fmt.Fprintf(&b, "capgate diff %s..%s: %s\n", Term(r.Base), Term(r.Head), Verdict(r))
+	line := func(m diff.ManifestDiff, c diff.Change) {
+		p := m.Path
+		if c.Side == "base" {
+			p = basePath(m)
+		}
+		fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s]: %s -> %s: %s%s\n", Term(p), max(c.Line, 1), max(c.Col, 1), c.Severity, Term(c.Kind), Term(c.Target), Term(orNone(c.Before)), Term(orNone(c.After)), Term(c.Why), approvedSuffix(m, c))
+	}
 	for _, m := range r.Manifests {
+		for _, c := range m.Changes {
+			if c.Loud {
+				line(m, c)
+			}
+		}
+	}
+	for _, m := range r.Manifests {
+		if m.BasePath != "" {
+			fmt.Fprintf(&b, "%s: note: renamed %s → %s\n", Term(m.Path), Term(m.BasePath), Term(m.Path))
+		}
 		if m.Error != nil {
-			fmt.Fprintf(&b, "%s:%d:%d: error: %s [%s]\n", m.Path, max(m.Error.Line, 1), max(m.Error.Col, 1), m.Error.Message, m.Error.Code)
+			fmt.Fprintf(&b, "%s:%d:%d: error: %s [%s]\n", Term(m.Path), max(m.Error.Line, 1), max(m.Error.Col, 1), Term(m.Error.Message), Term(m.Error.Code))
 		}
 		if m.BaseError != nil {
-			fmt.Fprintf(&b, "%s: note: base version did not compile (%s: %s); compared with nothing\n", basePath(m), m.BaseError.Code, m.BaseError.Message)
+			fmt.Fprintf(&b, "%s: note: base version did not compile (%s: %s); compared with nothing\n", Term(basePath(m)), Term(m.BaseError.Code), Term(m.BaseError.Message))
 		}
 		for _, c := range m.Changes {
-			p := m.Path
-			if c.Side == "base" {
-				p = basePath(m)
+			if !c.Loud {
+				line(m, c)
 			}
-			fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s]: %s -> %s: %s%s\n", p, max(c.Line, 1), max(c.Col, 1), c.Severity, c.Kind, c.Target, orNone(c.Before), orNone(c.After), c.Why, approvedSuffix(m, c))
 		}
 	}
 	return []byte(b.String())

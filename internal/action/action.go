@@ -52,7 +52,8 @@ type Env struct {
 type Config struct {
 	Token       string
 	Manifests   []string
-	FailOn      cli.FailOn
+	FailOn      diff.FailOn
+	AllowEmpty  bool
 	Comment     string // update, new, hide-and-new, off
 	CommentWhen string // changes, always
 	AllowLabel  string
@@ -117,8 +118,14 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 		}
 	}
 	var err error
-	if c.FailOn, err = cli.ParseFailOn(in("fail-on", "widened,error")); err != nil {
+	if c.FailOn, err = diff.ParseFailOn(in("fail-on", diff.DefaultFailOn)); err != nil {
 		return c, err
+	}
+	switch v := in("allow-empty", "false"); v {
+	case "true", "false":
+		c.AllowEmpty = v == "true"
+	default:
+		return c, fmt.Errorf("input allow-empty: %q is not true or false", v)
 	}
 	switch c.Comment {
 	case "update", "new", "hide-and-new", "off":
@@ -268,12 +275,13 @@ func Main(ctx context.Context, env Env) int {
 	// of time loses at most the comment.
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
-	r := &run{a: a, env: env, cfg: cfg}
+	r := &run{a: a, out: newOutputs(env.Getenv, a), env: env, cfg: cfg}
 	return r.main(ctx)
 }
 
 type run struct {
 	a   *githubactions.Action
+	out *outputs // step outputs and summary (outputs.go)
 	env Env
 	cfg Config
 	gh  *gh
@@ -341,7 +349,7 @@ func (r *run) main(ctx context.Context) int {
 		r.a.Errorf("capgate: %v", err2)
 		return ExitError
 	}
-	res, err := cli.RunDiff(ctx, dir, base, t.head, r.cfg.Manifests)
+	res, err := diff.Run(ctx, diff.Options{Dir: dir, Base: base, Head: t.head, Patterns: r.cfg.Manifests, AllowEmpty: r.cfg.AllowEmpty})
 	if err != nil {
 		r.a.Errorf("capgate: %v", err)
 		return ExitError
@@ -477,6 +485,7 @@ func ensureCommit(ctx context.Context, dir, rev string) (string, error) {
 	}
 	cmd := exec.CommandContext(ctx, "git", "-C", dir, "fetch", "--no-tags", "--quiet", "--depth="+strconv.Itoa(depth), "origin", name)
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
+	asOwnerOf(cmd, dir) // outputs.go
 	bound(cmd)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		if ctx.Err() != nil {
@@ -502,18 +511,19 @@ func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, 
 			r.a.Warningf("capgate: cannot write %s: %v", name, err)
 			return ""
 		}
+		chownToOwnerOf(p, ws) // outputs.go
 		return name
 	}
 	jsonPath := write("capgate-report.json", jr.Encode())
 	sarifPath := write("capgate.sarif", report.SARIF(res, cli.Version))
-	r.a.SetOutput("widened", strconv.FormatBool(res.Widened()))
-	r.a.SetOutput("widened-count", strconv.Itoa(res.Counts.Widened))
-	r.a.SetOutput("unenforceable-added", strconv.Itoa(res.Counts.UnenforceableAdded))
-	r.a.SetOutput("errors", strconv.Itoa(res.Counts.Errors))
-	r.a.SetOutput("approved", strconv.FormatBool(approved))
-	r.a.SetOutput("report-json", jsonPath)
-	r.a.SetOutput("sarif", sarifPath)
-	r.a.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: footer, Link: r.linker(headSHA)})))
+	r.out.SetOutput("widened", strconv.FormatBool(res.Widened()))
+	r.out.SetOutput("widened-count", strconv.Itoa(res.Counts.Widened))
+	r.out.SetOutput("unenforceable-added", strconv.Itoa(res.Counts.UnenforceableAdded))
+	r.out.SetOutput("errors", strconv.Itoa(res.Counts.Errors))
+	r.out.SetOutput("approved", strconv.FormatBool(approved))
+	r.out.SetOutput("report-json", jsonPath)
+	r.out.SetOutput("sarif", sarifPath)
+	r.out.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: footer, Link: r.linker(headSHA)})))
 }
 
 // linker returns a function giving the URL of a line of a head manifest at

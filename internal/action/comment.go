@@ -162,7 +162,7 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, t target, ap *ap
 			return err
 		}
 	}
-	r.a.SetOutput("comment-url", url)
+	r.out.SetOutput("comment-url", url)
 	return nil
 }
 

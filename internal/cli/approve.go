@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/internal/source"
 	"github.com/razukc/capgate-action/lock"
 )
@@ -113,7 +114,7 @@ func (c *Command) approve(args []string) int {
 		return ExitUsage
 	}
 	ctx := context.Background()
-	r, err := RunDiff(ctx, dir, *base, *head, patterns)
+	r, err := diff.Run(ctx, diff.Options{Dir: dir, Base: *base, Head: *head, Patterns: patterns, AllowEmpty: true})
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage

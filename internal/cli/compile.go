@@ -58,7 +58,7 @@ func (c *Command) compile(args []string) int {
 	switch *target {
 	case "all":
 		var arts compiler.ArtifactSet
-		for _, t := range compiler.Targets {
+		for _, t := range compiler.Targets() {
 			a, err := compiler.Lower(r, t, compiler.Options{})
 			if err != nil {
 				return c.printCompileError(name, src, err)

@@ -79,13 +79,14 @@ path:line:col: message [rule]. Error codes are listed in docs/errors.md.`,
 	},
 	{
 		name:     "diff",
-		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|json|sarif|text] [--fail-on widened,unenforceable,error|never] [--lock FILE]",
+		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|json|sarif|text] [--fail-on widened,unenforceable,error|never] [--allow-empty] [--lock FILE]",
 		summary:  "compare what two versions of the manifests grant",
 		about: `--base and --head are each a directory or a git revision of the repository
 in the working directory. Manifests are found with --manifests patterns
 (default **/capgate.json and **/*.capgate.json) and matched across sides by
 path, following git's renames. --fail-on has the action's default
-(widened,error), so a local run fails where CI fails. --lock reads an
+(widened,error), so a local run fails where CI fails. When no manifest
+matches on either side, diff exits 2 unless --allow-empty. --lock reads an
 approval lock (docs/lock.md) from the head side: widening it approves is
 marked approved and does not fail.`,
 		examples: []string{
@@ -96,7 +97,7 @@ marked approved and does not fail.`,
 		exits: []exitCode{
 			{ExitOK, "nothing listed in --fail-on happened"},
 			{ExitFail, "something listed in --fail-on happened"},
-			{ExitUsage, "usage error, or a side could not be opened"},
+			{ExitUsage, "usage error, a side could not be opened, or no manifests matched"},
 		},
 	},
 	{

@@ -43,7 +43,7 @@ func ArtifactPath(manifest, target string) string {
 // isArtifactName reports whether name is what ArtifactPath makes, so that
 // other files in an out dir (a README) are left alone.
 func isArtifactName(name string) bool {
-	for _, t := range compiler.Targets {
+	for _, t := range compiler.Targets() {
 		if strings.HasSuffix(name, "."+t+".json") {
 			return true
 		}
@@ -88,7 +88,7 @@ func (c *Command) expected(inputs []input) (map[string][]byte, error) {
 			failed = errors.Join(failed, errCompile)
 			continue
 		}
-		for _, t := range compiler.Targets {
+		for _, t := range compiler.Targets() {
 			p := ArtifactPath(name, t)
 			if _, dup := files[p]; dup {
 				fmt.Fprintf(c.Stderr, "capgate: %s: two manifests compile to %s\n", sanitize(in.name), sanitize(p))

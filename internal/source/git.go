@@ -41,51 +41,124 @@ func (g *Git) Read(ctx context.Context, m *Matcher) ([]File, error) {
 
 // ReadGit reads several revisions of one repository with a single git
 // cat-file process, reading each distinct blob once: between a base and a
-// head commit most manifests are the same object.
+// head commit most manifests are the same object. Symbolic links are
+// resolved in the same process, one round of reads a hop for all links at
+// once (2,000 links used to start a process a hop each).
 func ReadGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, error) {
 	out := make([][]File, len(sides))
 	need := map[string][]*File{}
 	var order []string
+	want := func(oid string, f *File) {
+		if _, ok := need[oid]; !ok {
+			order = append(order, oid)
+		}
+		need[oid] = append(need[oid], f)
+	}
+	type link struct {
+		f   *File
+		e   treeEntry
+		all map[string]treeEntry
+	}
+	var links []link
 	for si, g := range sides {
-		files, pending, err := g.list(ctx, m)
+		files, pending, ls, all, err := g.list(ctx, m)
 		if err != nil {
 			return nil, err
 		}
 		out[si] = files
-		for oid, idx := range pending {
-			if _, ok := need[oid]; !ok {
-				order = append(order, oid)
-			}
-			for _, i := range idx {
-				need[oid] = append(need[oid], &out[si][i])
+		for _, oid := range sortedKeys(pending) {
+			for _, i := range pending[oid] {
+				want(oid, &out[si][i])
 			}
 		}
+		for _, l := range ls {
+			links = append(links, link{f: &out[si][l.i], e: l.e, all: all})
+		}
 	}
-	if len(order) == 0 {
+	if len(order) == 0 && len(links) == 0 {
 		return out, nil
 	}
-	sort.Strings(order)
-	blobs, err := CatFile(ctx, sides[0].Dir, order)
+	cf, err := startCatFile(ctx, sides[0].Dir)
 	if err != nil {
 		return nil, err
 	}
-	for oid, fs := range need {
-		for _, f := range fs {
-			f.Data = blobs[oid]
+	defer cf.kill()
+	for hop := 0; len(links) > 0; hop++ {
+		var oids []string
+		seen := map[string]bool{}
+		for _, l := range links {
+			if !seen[l.e.oid] {
+				seen[l.e.oid] = true
+				oids = append(oids, l.e.oid)
+			}
 		}
+		sort.Strings(oids)
+		targets, err := cf.read(oids)
+		if err != nil {
+			return nil, err
+		}
+		next := links[:0]
+		for _, l := range links {
+			t, more, err := resolveHop(l.e, targets[l.e.oid], l.all, hop)
+			switch {
+			case err != nil:
+				l.f.Err = err
+			case more:
+				l.e = t
+				next = append(next, l)
+			default:
+				if err := readable(t); err != nil {
+					l.f.Err = err
+				} else {
+					want(t.oid, l.f)
+				}
+			}
+		}
+		links = next
+	}
+	if len(order) > 0 {
+		sort.Strings(order)
+		blobs, err := cf.read(order)
+		if err != nil {
+			return nil, err
+		}
+		for oid, fs := range need {
+			for _, f := range fs {
+				f.Data = blobs[oid]
+			}
+		}
+	}
+	if err := cf.close(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
+func sortedKeys(m map[string][]int) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+type linkAt struct {
+	i int
+	e treeEntry
+}
+
 // list lists the matching files of g; pending maps each blob still to be
-// read to the indexes of the files that hold it.
-func (g *Git) list(ctx context.Context, m *Matcher) ([]File, map[string][]int, error) {
+// read to the indexes of the files that hold it, and links lists the files
+// that are symbolic links, still to be resolved in all.
+func (g *Git) list(ctx context.Context, m *Matcher) (files []File, pending map[string][]int, links []linkAt, all map[string]treeEntry, err error) {
 	out, err := git(ctx, g.Dir, nil, "ls-tree", "-r", "-l", "-z", "--full-tree", g.Rev)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	all := map[string]treeEntry{}
+	all = map[string]treeEntry{}
 	var picked []treeEntry
+	var gitlinks []string
 	for _, rec := range bytes.Split(out, []byte{0}) {
 		if len(rec) == 0 {
 			continue
@@ -96,6 +169,12 @@ func (g *Git) list(ctx context.Context, m *Matcher) ([]File, map[string][]int, e
 			continue
 		}
 		f := strings.Fields(string(meta))
+		if len(f) == 4 && f[1] == "commit" && m.MayHold(string(p)) {
+			// A submodule where a manifest is, or could be: its content is
+			// not in this repository, so it cannot be judged. Fail closed.
+			gitlinks = append(gitlinks, string(p))
+			continue
+		}
 		if len(f) != 4 || f[1] != "blob" {
 			continue
 		}
@@ -106,83 +185,102 @@ func (g *Git) list(ctx context.Context, m *Matcher) ([]File, map[string][]int, e
 			picked = append(picked, e)
 		}
 	}
-	files := make([]File, len(picked))
-	idx := map[string][]int{}
+	files = make([]File, len(picked), len(picked)+len(gitlinks))
+	for _, p := range gitlinks {
+		files = append(files, File{Path: p, Err: fmt.Errorf("a git submodule (gitlink) is at a manifest path; its manifests cannot be read from this repository")})
+	}
+	pending = map[string][]int{}
 	for i, e := range picked {
 		files[i].Path = e.path
 		if e.mode == "120000" {
-			// A symlink: its blob is the target. Follow it only to a
-			// regular file inside the tree, at most a few hops.
-			t, err := g.resolveLink(ctx, e, all)
-			if err != nil {
-				files[i].Err = err
-				continue
-			}
-			e = t
-		}
-		if e.mode != "100644" && e.mode != "100755" {
-			files[i].Err = fmt.Errorf("not a regular file; not read")
+			links = append(links, linkAt{i, e})
 			continue
 		}
-		if e.size > MaxFileBytes {
-			files[i].Err = fmt.Errorf("file is %d bytes, over the %d-byte limit; not read", e.size, MaxFileBytes)
+		if err := readable(e); err != nil {
+			files[i].Err = err
 			continue
 		}
-		idx[e.oid] = append(idx[e.oid], i)
+		pending[e.oid] = append(pending[e.oid], i)
 	}
-	return files, idx, nil
+	return files, pending, links, all, nil
 }
 
-func (g *Git) resolveLink(ctx context.Context, e treeEntry, all map[string]treeEntry) (treeEntry, error) {
-	for hop := 0; hop < 8; hop++ {
-		if e.size > 4096 {
-			return e, fmt.Errorf("symbolic link target too long; not read")
-		}
-		b, err := CatFile(ctx, g.Dir, []string{e.oid})
-		if err != nil {
-			return e, err
-		}
-		target, ok := cleanJoin(e.path, string(b[e.oid]))
-		if !ok {
-			return e, fmt.Errorf("symbolic link points outside the repository; not read")
-		}
-		t, ok := all[target]
-		if !ok {
-			return e, fmt.Errorf("symbolic link target is not a file in the tree; not read")
-		}
-		if t.mode != "120000" {
-			return t, nil
-		}
-		e = t
+// readable says why the blob of e is not read as a manifest, or nil.
+func readable(e treeEntry) error {
+	if e.mode != "100644" && e.mode != "100755" {
+		return fmt.Errorf("not a regular file; not read")
 	}
-	return e, fmt.Errorf("too many levels of symbolic links; not read")
+	if e.size > MaxFileBytes {
+		return fmt.Errorf("file is %d bytes, over the %d-byte limit; not read", e.size, MaxFileBytes)
+	}
+	return nil
 }
 
-// CatFile reads the given blobs with one git cat-file --batch process.
-func CatFile(ctx context.Context, dir string, oids []string) (map[string][]byte, error) {
-	cmd := exec.CommandContext(ctx, "git", "cat-file", "--batch")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
-	var in bytes.Buffer
-	for _, o := range oids {
-		in.WriteString(o)
-		in.WriteByte('\n')
+// resolveHop follows link e, whose blob (its target) is target, one hop:
+// to a regular file inside the tree, or (more) to another link.
+func resolveHop(e treeEntry, target []byte, all map[string]treeEntry, hop int) (t treeEntry, more bool, err error) {
+	if hop >= 8 {
+		return e, false, fmt.Errorf("too many levels of symbolic links; not read")
 	}
-	cmd.Stdin = &in
-	stdout, err := cmd.StdoutPipe()
+	if e.size > 4096 {
+		return e, false, fmt.Errorf("symbolic link target too long; not read")
+	}
+	p, ok := cleanJoin(e.path, string(target))
+	if !ok {
+		return e, false, fmt.Errorf("symbolic link points outside the repository; not read")
+	}
+	t, ok = all[p]
+	if !ok {
+		return e, false, fmt.Errorf("symbolic link target is not a file in the tree; not read")
+	}
+	return t, t.mode == "120000", nil
+}
+
+// catFile is one running git cat-file --batch: objects are asked for in
+// rounds, a round's answers read while its requests are written.
+type catFile struct {
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	out    *bufio.Reader
+	stderr bytes.Buffer
+	done   bool
+}
+
+func startCatFile(ctx context.Context, dir string) (*catFile, error) {
+	c := &catFile{cmd: exec.CommandContext(ctx, "git", "cat-file", "--batch")}
+	c.cmd.Dir = dir
+	c.cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
+	c.cmd.Stderr = &c.stderr
+	var err error
+	if c.in, err = c.cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	stdout, err := c.cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
+	c.out = bufio.NewReaderSize(stdout, 1<<16)
+	if err := c.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("git cat-file: %w", err)
 	}
-	r := bufio.NewReaderSize(stdout, 1<<16)
+	return c, nil
+}
+
+// read asks for oids and returns their contents.
+func (c *catFile) read(oids []string) (map[string][]byte, error) {
+	werr := make(chan error, 1)
+	go func() {
+		w := bufio.NewWriterSize(c.in, 1<<16)
+		for _, o := range oids {
+			w.WriteString(o)
+			w.WriteByte('\n')
+		}
+		werr <- w.Flush()
+	}()
 	out := make(map[string][]byte, len(oids))
 	var readErr error
 	for range oids {
-		hdr, err := r.ReadString('\n')
+		hdr, err := c.out.ReadString('\n')
 		if err != nil {
 			readErr = fmt.Errorf("git cat-file: %w", err)
 			break
@@ -202,21 +300,44 @@ func CatFile(ctx context.Context, dir string, oids []string) (map[string][]byte,
 			break
 		}
 		buf := make([]byte, n+1) // content and the trailing LF
-		if _, err := io.ReadFull(r, buf); err != nil {
+		if _, err := io.ReadFull(c.out, buf); err != nil {
 			readErr = fmt.Errorf("git cat-file: %w", err)
 			break
 		}
 		out[f[0]] = buf[:n]
 	}
 	if readErr != nil {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		c.kill() // unblocks the writer
+		<-werr
 		return nil, readErr
 	}
-	if err := cmd.Wait(); err != nil {
-		return nil, fmt.Errorf("git cat-file: %w: %s", err, strings.TrimSpace(stderr.String()))
+	if err := <-werr; err != nil {
+		c.kill()
+		return nil, fmt.Errorf("git cat-file: %w", err)
 	}
 	return out, nil
+}
+
+// kill stops the process if it still runs.
+func (c *catFile) kill() {
+	if !c.done {
+		c.done = true
+		_ = c.cmd.Process.Kill()
+		_ = c.cmd.Wait()
+	}
+}
+
+// close ends the process and reports how it ended.
+func (c *catFile) close() error {
+	if c.done {
+		return nil
+	}
+	c.done = true
+	_ = c.in.Close()
+	if err := c.cmd.Wait(); err != nil {
+		return fmt.Errorf("git cat-file: %w: %s", err, strings.TrimSpace(c.stderr.String()))
+	}
+	return nil
 }
 
 // Renames asks git which paths were renamed between two commits, and

@@ -86,6 +86,33 @@ func (m *Matcher) Match(p string) bool {
 	return false
 }
 
+// MayHold reports whether p is a manifest path, or a directory under which
+// a manifest path could lie (a submodule there hides manifests).
+func (m *Matcher) MayHold(p string) bool {
+	if m.Match(p) {
+		return true
+	}
+	for _, in := range m.include {
+		// The pattern's last segment, its wildcards filled in, stands for
+		// a file directly inside p; "**" patterns then match any depth.
+		last := in[strings.LastIndexByte(in, '/')+1:]
+		last = strings.NewReplacer("**", "x", "*", "x", "?", "x").Replace(last)
+		if m.Match(p + "/" + last) {
+			return true
+		}
+	}
+	return false
+}
+
+// String lists the patterns, comma-separated, excluded ones with "!".
+func (m *Matcher) String() string {
+	parts := append([]string(nil), m.include...)
+	for _, x := range m.exclude {
+		parts = append(parts, "!"+x)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Open returns the side named by spec: an existing directory (relative to
 // dir), or else a git revision of the repository at dir.
 func Open(ctx context.Context, dir, spec string) (Side, error) {

@@ -8,9 +8,19 @@
 package version
 
 import (
+	_ "embed"
 	"runtime/debug"
 	"strings"
 )
+
+// archived is "$Format:%H$" in git; in an archive made by git archive
+// (GitHub's source tarballs, which is how the runner fetches an action
+// pinned to a branch or commit and builds its Dockerfile) it is the
+// commit, through export-subst in .gitattributes. It names a build that has
+// neither a stamp nor VCS information.
+//
+//go:embed archive_commit.txt
+var archived string
 
 // version is set with -ldflags -X; it is a variable only so that the linker
 // can set it.
@@ -50,6 +60,9 @@ func resolve(stamp string, read func() (*debug.BuildInfo, bool)) string {
 		case "vcs.modified":
 			dirty = s.Value == "true"
 		}
+	}
+	if a := strings.TrimSpace(archived); rev == "" && len(a) == 40 && !strings.HasPrefix(a, "$") {
+		rev = a
 	}
 	if rev == "" {
 		return "dev"

@@ -1,0 +1,128 @@
+package diff
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/razukc/capgate-action/compiler"
+)
+
+func compile(t testing.TB, caps ...string) *compiler.Result {
+	t.Helper()
+	q := make([]string, len(caps))
+	for i, c := range caps {
+		q[i] = fmt.Sprintf("%q", c)
+	}
+	src := `{"name": "t", "version": "1", "tools": [{"name": "t", "capabilities": [` + strings.Join(q, ", ") + `]}]}`
+	r, err := compiler.Compile([]byte(src))
+	if err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	return r
+}
+
+// TestLoudClasses: each class of host control, granted through the
+// capabilities that reach it, is a loud widened change; ordinary grants
+// next to them are not.
+func TestLoudClasses(t *testing.T) {
+	for _, tc := range []struct {
+		class string
+		cap   string
+		loud  bool
+	}{
+		{"docker socket, ro mount of /var/run", "fs:read:/var/run/docker.sock", true},
+		{"docker socket via ipc", `ipc:connect:"unix:/var/run/docker.sock"`, true},
+		{"docker socket directory via ipc", `ipc:connect:"unix:/var/run"`, true},
+		{"/run holds every engine socket", "fs:read:/run/**", true},
+		{"containerd", `ipc:connect:"unix:/run/containerd/containerd.sock"`, true},
+		{"containerd directory", "fs:read:/run/containerd/", true},
+		{"podman (rootful)", `ipc:connect:"unix:/run/podman/podman.sock"`, true},
+		{"podman (rootless)", "fs:read:/run/user/1000/podman/", true},
+		{"rootless runtime dir", "fs:read:/run/user/1000/", true},
+		{"CRI-O", `ipc:connect:"unix:/var/run/crio/crio.sock"`, true},
+		{"BuildKit", "fs:read:/run/buildkit/buildkitd.sock", true},
+		{"engine socket anywhere by name", `ipc:connect:"unix:/srv/sockets/docker.sock"`, true},
+		{"its directory, named by the socket", "fs:read:/srv/sockets/podman.sock", true},
+		{"host root", "fs:read:/", true},
+		{"host root via ipc", `ipc:connect:"unix:/"`, true},
+		{"/etc", "fs:read:/etc/**", true},
+		{"/etc file mounts /etc", "fs:read:/etc/passwd", true},
+		{"/etc subdirectory", "fs:read:/etc/sudoers.d/", true},
+		{"/root", "fs:read:/root/", true},
+		{"/home", "fs:read:/home/", true},
+		{"a home directory", "fs:read,write:/home/alice/", true},
+		{"dotfiles in a home", "fs:read:/home/alice/.ssh/", true},
+		{"/proc", "fs:read:/proc/**", true},
+		{"/proc/1/root", "fs:read:/proc/1/root/", true},
+		{"/sys", "fs:read:/sys/", true},
+		{"/dev", "fs:read,write:/dev/", true},
+		{"a project in a home", "fs:read:/home/alice/project/", false},
+		{"a data directory", "fs:read,write:/srv/data/**", false},
+		{"/var/run itself not, /var/lib/app yes", "fs:read:/var/lib/app/", false},
+		{"time zone file", "clock:tzdata", false},
+		{"x11", "ipc:connect:x11", false},
+		{"network", "net:connect:api.example.com:443", false},
+		{"a variable", "env:inject:TOKEN", false},
+	} {
+		t.Run(tc.class, func(t *testing.T) {
+			cs := Compare(compile(t), compile(t, tc.cap))
+			loud := 0
+			for _, c := range cs {
+				if c.Loud {
+					loud++
+					if c.Severity != Widened {
+						t.Errorf("loud but %s: %+v", c.Severity, c)
+					}
+					if !strings.HasPrefix(c.Why, "HOST CONTROL: ") {
+						t.Errorf("loud change's why does not say so: %q", c.Why)
+					}
+				}
+			}
+			if (loud > 0) != tc.loud {
+				t.Errorf("%s: %d loud changes, want loud=%v: %+v", tc.cap, loud, tc.loud, cs)
+			}
+			if tc.loud && !cs[0].Loud {
+				t.Errorf("the loud change is not first: %+v", cs)
+			}
+		})
+	}
+}
+
+// TestLoudDockerFlags: docker flags the compiler does not emit today are
+// judged when an artifact carries them (a compiler change): --privileged,
+// --cap-add and --device are loud; losing --cap-drop ALL is widened.
+func TestLoudDockerFlags(t *testing.T) {
+	base := &compiler.Artifact{Target: compiler.TargetDocker, Argv: []string{"--rm", "--cap-drop", "ALL", "--network", "none"}}
+	for _, tc := range []struct {
+		argv []string
+		kind string
+		loud bool
+	}{
+		{[]string{"--rm", "--cap-drop", "ALL", "--network", "none", "--privileged"}, kCap, true},
+		{[]string{"--rm", "--cap-drop", "ALL", "--network", "none", "--cap-add", "SYS_ADMIN"}, kCap, true},
+		{[]string{"--rm", "--cap-drop", "ALL", "--network", "none", "--cap-add=cap_net_admin"}, kCap, true},
+		{[]string{"--rm", "--cap-drop", "ALL", "--network", "none", "--device", "/dev/sda:/dev/sda"}, kDevice, true},
+		{[]string{"--rm", "--cap-drop", "ALL", "--network", "none", "--volume", "/var/run:/var/run:ro"}, kFS, true},
+		{[]string{"--rm", "--network", "none"}, kIso, false},
+		{[]string{"--rm", "--cap-drop", "ALL", "--network", "host"}, "network", false},
+		{[]string{"--rm", "--cap-drop", "ALL", "--network", "none", "--security-opt", "seccomp=unconfined"}, kSec, false},
+		{[]string{"--rm", "--cap-drop", "ALL", "--network", "none", "--frobnicate"}, kRaw, false},
+	} {
+		head := &compiler.Artifact{Target: compiler.TargetDocker, Argv: tc.argv}
+		r := dockerReader{}
+		cs := compareItems(r.boundary(base), r.boundary(head), sourcesOf(&compiler.Policy{}), sourcesOf(&compiler.Policy{}))
+		found := false
+		for _, c := range cs {
+			if c.Kind == tc.kind && c.Severity == Widened {
+				found = true
+				if c.Loud != tc.loud {
+					t.Errorf("%v: %s change loud=%v, want %v", tc.argv, c.Kind, c.Loud, tc.loud)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%v: no widened %s change in %+v", tc.argv, tc.kind, cs)
+		}
+	}
+}
