@@ -165,6 +165,10 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 		if old[a.Path] != a {
 			ap.lockChanged = append(ap.lockChanged, a.Path)
 		}
+		delete(old, a.Path)
+	}
+	for p := range old { // approvals the pull request removes
+		ap.lockChanged = append(ap.lockChanged, p)
 	}
 	sort.Strings(ap.lockChanged)
 	ap.lockOwner, ap.lockOwned = codeOwner(ctx, dir, base, r.cfg.Lock)
