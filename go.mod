@@ -2,13 +2,16 @@ module github.com/razukc/capgate-action
 
 go 1.26.8
 
-require golang.org/x/text v0.21.0
+require (
+	github.com/bmatcuk/doublestar/v4 v4.8.1
+	github.com/google/go-github/v62 v62.0.0
+	github.com/rogpeppe/go-internal v1.14.1
+	github.com/sethvargo/go-githubactions v1.4.0
+	golang.org/x/text v0.21.0
+)
 
 require (
-	github.com/bmatcuk/doublestar/v4 v4.8.1 // indirect
-	github.com/google/go-github/v62 v62.0.0 // indirect
 	github.com/google/go-querystring v1.1.0 // indirect
-	github.com/rogpeppe/go-internal v1.14.1 // indirect
-	github.com/sethvargo/go-githubactions v1.4.0 // indirect
+	golang.org/x/sys v0.26.0 // indirect
 	golang.org/x/tools v0.26.0 // indirect
 )

@@ -167,6 +167,7 @@ func (a *arena) str(parts ...string) string {
 // store then takes the write barrier's fast path, where copying the slice
 // would take the bulk one.
 func (a *arena) add(ss ...string) {
+	//lint:ignore S1011 one append per string is deliberate, see the comment above
 	for _, s := range ss {
 		a.s = append(a.s, s)
 	}

@@ -153,8 +153,14 @@ type Options struct {
 	// Dir is the repository (or the directory relative to which Base and
 	// Head name directories); "" means the working directory.
 	Dir string
-	// Base and Head each name a directory or a git revision.
+	// Base and Head each name a directory or a git revision (a name that
+	// is both is refused as ambiguous). An empty Base compares the head
+	// with nothing.
 	Base, Head string
+	// RevisionsOnly makes Base and Head git revisions, never directories:
+	// the action sets it, since a pull request controls the tree and could
+	// add a directory named like the base commit.
+	RevisionsOnly bool
 	// Patterns select manifest paths (doublestar; "!" excludes); empty
 	// means **/capgate.json and **/*.capgate.json.
 	Patterns []string
@@ -185,11 +191,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := source.Open(ctx, dir, opts.Base)
+	base, err := source.Open(ctx, dir, opts.Base, opts.RevisionsOnly)
 	if err != nil {
 		return nil, fmt.Errorf("base: %w", err)
 	}
-	head, err := source.Open(ctx, dir, opts.Head)
+	head, err := source.Open(ctx, dir, opts.Head, opts.RevisionsOnly)
 	if err != nil {
 		return nil, fmt.Errorf("head: %w", err)
 	}

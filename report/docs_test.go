@@ -36,7 +36,7 @@ func TestReportJSONDoc(t *testing.T) {
 	if c, ok := diff.Tally(jr.Manifests); !ok || c != jr.Counts || jr.Schema != Schema {
 		t.Errorf("the example's counts %+v do not match its changes %+v (or schema %q)", jr.Counts, c, jr.Schema)
 	}
-	table := regexp.MustCompile("(?m)^\\| (.*?) \\| ").FindAllStringSubmatch(doc, -1)
+	table := regexp.MustCompile(`(?m)^\| (.*?) \| `).FindAllStringSubmatch(doc, -1)
 	var rows strings.Builder
 	for _, r := range table {
 		rows.WriteString(r[1] + "\n")

@@ -328,18 +328,9 @@ func (r *run) main(ctx context.Context) int {
 	if ws := r.env.Getenv("GITHUB_WORKSPACE"); ws != "" && !filepath.IsAbs(dir) {
 		dir = filepath.Join(ws, dir)
 	}
-	base := t.base
-	if base == "" {
-		empty, err := os.MkdirTemp("", "capgate-empty-")
-		if err != nil {
-			r.a.Errorf("capgate: %v", err)
-			return ExitError
-		}
-		defer os.RemoveAll(empty)
-		base = empty
-	}
+	base := t.base // "" for a push that creates a branch: compared with nothing
 	var err2 error
-	if t.base != "" {
+	if base != "" {
 		base, err2 = ensureCommit(ctx, dir, base)
 	}
 	if err2 == nil {
@@ -349,7 +340,7 @@ func (r *run) main(ctx context.Context) int {
 		r.a.Errorf("capgate: %v", err2)
 		return ExitError
 	}
-	res, err := diff.Run(ctx, diff.Options{Dir: dir, Base: base, Head: t.head, Patterns: r.cfg.Manifests, AllowEmpty: r.cfg.AllowEmpty})
+	res, err := diff.Run(ctx, diff.Options{Dir: dir, Base: base, Head: t.head, RevisionsOnly: true, Patterns: r.cfg.Manifests, AllowEmpty: r.cfg.AllowEmpty})
 	if err != nil {
 		r.a.Errorf("capgate: %v", err)
 		return ExitError
@@ -457,9 +448,6 @@ var revSuffix = regexp.MustCompile(`^([^~^]+)((?:[~^][0-9]*)*)$`)
 // depth 3 and returns the commit's SHA). Every git command is bounded by
 // ctx, the run's deadline.
 func ensureCommit(ctx context.Context, dir, rev string) (string, error) {
-	if st, err := os.Stat(filepath.Join(dir, rev)); err == nil && st.IsDir() {
-		return rev, nil
-	}
 	if strings.HasPrefix(rev, "-") {
 		return "", fmt.Errorf("revision %q may not start with '-'", rev)
 	}

@@ -534,3 +534,34 @@ func TestHideAndNew(t *testing.T) {
 		t.Fatalf("want the old comment hidden and a new one: %+v", ours)
 	}
 }
+
+// TestBaseNamedInTheTreeIsNotRead: the base commit's SHA is public, so a
+// pull request can add a directory or symbolic link named like it. The
+// action reads its sides as git revisions only, so that entry cannot stand
+// in for the base (it did: the head was compared with itself, "no change").
+func TestBaseNamedInTheTreeIsNotRead(t *testing.T) {
+	widening := `{"name": "gh", "version": "1.0.0", "tools": [
+  {"name": "search", "capabilities": ["fs:read:/workspace/**", "ipc:connect:\"unix:/var/run/docker.sock\""]}]}
+`
+	f := setup(t, map[string]string{"servers/gh/capgate.json": widening})
+	if err := os.Symlink(".", filepath.Join(f.origin, f.base)); err != nil {
+		t.Fatal(err)
+	}
+	git(t, f.origin, "add", "-A")
+	git(t, f.origin, "commit", "-q", "-m", "a link named like the base")
+	f.head = git(t, f.origin, "rev-parse", "HEAD")
+	f.gh.prHead = f.head
+	if err := os.RemoveAll(f.ws); err != nil {
+		t.Fatal(err)
+	}
+	git(t, filepath.Dir(f.ws), "clone", "-q", "--depth", "1", "file://"+f.origin, f.ws)
+	f.env["GITHUB_SHA"] = f.head
+	f.setEvent("pull_request", nil)
+	res := f.run()
+	if res.code != ExitFailed {
+		t.Fatalf("exit %d, want %d (widened)\n%s", res.code, ExitFailed, res.stdout)
+	}
+	if res.outputs["widened"] != "true" || !strings.Contains(res.summary, "docker.sock") {
+		t.Errorf("the widening was not seen: outputs %v\n%s", res.outputs, res.summary)
+	}
+}

@@ -147,13 +147,13 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 	if r.cfg.Lock == "" {
 		return
 	}
-	hl, err := cli.ReadLock(ctx, dir, head, r.cfg.Lock)
+	hl, err := cli.ReadLock(ctx, dir, head, r.cfg.Lock, true)
 	if err != nil {
 		ap.lockErr = err
 		return
 	}
 	ap.lockApproved = lock.Apply(res, hl, r.env.Now())
-	bl, err := cli.ReadLock(ctx, dir, base, r.cfg.Lock)
+	bl, err := cli.ReadLock(ctx, dir, base, r.cfg.Lock, true)
 	if err != nil {
 		bl = lock.New()
 	}
@@ -178,7 +178,7 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 // pull request; the pull request cannot add its own) and returns the owners
 // of the last rule that matches path.
 func codeOwner(ctx context.Context, dir, base, path string) (string, bool) {
-	side, err := source.Open(ctx, dir, base)
+	side, err := source.Open(ctx, dir, base, true)
 	if err != nil {
 		return "", false
 	}

@@ -29,14 +29,15 @@ func (c *Command) now() time.Time {
 }
 
 // ReadLock reads the approval lock at lockPath on the head side: the file
-// at that path in the head commit, or inside the head directory. A side
-// without the file has an empty lock (nothing approved).
-func ReadLock(ctx context.Context, dir, head, lockPath string) (*lock.File, error) {
+// at that path in the head commit, or inside the head directory (unless
+// revOnly: then head must be a revision). A side without the file, and the
+// empty side "", have an empty lock (nothing approved).
+func ReadLock(ctx context.Context, dir, head, lockPath string, revOnly bool) (*lock.File, error) {
 	p := filepath.ToSlash(filepath.Clean(lockPath))
 	if filepath.IsAbs(lockPath) || p == ".." || strings.HasPrefix(p, "../") {
 		return nil, fmt.Errorf("--lock %s: must be a path inside the head side", lockPath)
 	}
-	side, err := source.Open(ctx, dir, head)
+	side, err := source.Open(ctx, dir, head, revOnly)
 	if err != nil {
 		return nil, fmt.Errorf("--head: %w", err)
 	}

@@ -55,7 +55,7 @@ func (c *Command) diff(args []string) int {
 		if dir == "" {
 			dir = "."
 		}
-		lf, err := ReadLock(context.Background(), dir, *head, *lockPath)
+		lf, err := ReadLock(context.Background(), dir, *head, *lockPath, false)
 		if err != nil {
 			fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 			return ExitUsage

@@ -40,14 +40,7 @@ func (c *Command) discover(paths []string, patterns []string) ([]input, error) {
 	for _, p := range paths {
 		if p != "-" {
 			if st, err := os.Stat(c.path(p)); err == nil && st.IsDir() {
-				// An absolute root: source.Dir compares resolved paths
-				// with it, which a relative root like "." fails.
-				root, err := filepath.Abs(c.path(p))
-				if err != nil {
-					add(input{name: p, err: err})
-					continue
-				}
-				files, err := (&source.Dir{Root: root}).Read(context.Background(), m)
+				files, err := (&source.Dir{Root: c.path(p)}).Read(context.Background(), m)
 				if err != nil {
 					add(input{name: p, err: fmt.Errorf("cannot read directory: %w", unwrapPath(err))})
 					continue

@@ -343,7 +343,7 @@ func (c *catFile) close() error {
 // Renames asks git which paths were renamed between two commits, and
 // returns new path -> old path.
 func Renames(ctx context.Context, dir, base, head string) (map[string]string, error) {
-	out, err := git(ctx, dir, nil, "diff", "--no-ext-diff", "--find-renames", "--name-status", "-z", base, head)
+	out, err := git(ctx, dir, nil, "diff", "--no-ext-diff", "--find-renames", "--name-status", "-z", "--end-of-options", base, head, "--")
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ package source
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path"
@@ -114,21 +115,47 @@ func (m *Matcher) String() string {
 }
 
 // Open returns the side named by spec: an existing directory (relative to
-// dir), or else a git revision of the repository at dir.
-func Open(ctx context.Context, dir, spec string) (Side, error) {
+// dir), or else a git revision of the repository at dir. A spec that names
+// both is refused as ambiguous: a pull request can add a directory (or a
+// symbolic link) named like the base commit, and must not get to choose
+// what the base is. With revOnly, spec is a git revision and never a path.
+// An empty spec is the Empty side.
+func Open(ctx context.Context, dir, spec string, revOnly bool) (Side, error) {
+	if spec == "" {
+		return Empty{}, nil
+	}
+	rev, revErr := git(ctx, dir, nil, "rev-parse", "--verify", "--quiet", "--end-of-options", spec+"^{commit}")
+	if revOnly {
+		if revErr != nil {
+			return nil, fmt.Errorf("%q is not a commit of the repository in %s", spec, dir)
+		}
+		return &Git{Dir: dir, Rev: strings.TrimSpace(string(rev)), name: spec}, nil
+	}
 	p := spec
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(dir, spec)
 	}
-	if st, err := os.Stat(p); err == nil && st.IsDir() {
+	st, statErr := os.Stat(p)
+	isDir := statErr == nil && st.IsDir()
+	switch {
+	case isDir && revErr == nil:
+		return nil, fmt.Errorf("%q is both a directory and a git revision: write ./%s for the directory or %s^{commit} for the revision", spec, spec, spec)
+	case isDir:
 		return &Dir{Root: p, name: spec}, nil
+	case revErr == nil:
+		return &Git{Dir: dir, Rev: strings.TrimSpace(string(rev)), name: spec}, nil
 	}
-	out, err := git(ctx, dir, nil, "rev-parse", "--verify", "--quiet", "--end-of-options", spec+"^{commit}")
-	if err != nil {
-		return nil, fmt.Errorf("%q is neither a directory nor a commit of the repository in %s", spec, dir)
-	}
-	return &Git{Dir: dir, Rev: strings.TrimSpace(string(out)), name: spec}, nil
+	return nil, fmt.Errorf("%q is neither a directory nor a commit of the repository in %s", spec, dir)
 }
+
+// Empty is a side with no files: the base of a push that creates a branch.
+type Empty struct{}
+
+// Name implements Side.
+func (Empty) Name() string { return "(nothing)" }
+
+// Read implements Side.
+func (Empty) Read(context.Context, *Matcher) ([]File, error) { return nil, nil }
 
 // Dir is a side read from a directory tree.
 type Dir struct {
@@ -140,9 +167,18 @@ type Dir struct {
 func (d *Dir) Name() string { return d.name }
 
 // Read implements Side. Symbolic links are followed only when they resolve
-// to a regular file inside the tree.
+// to a regular file inside the tree. Root may be relative (to the working
+// directory), such as ".".
 func (d *Dir) Read(ctx context.Context, m *Matcher) ([]File, error) {
-	root, err := filepath.EvalSymlinks(d.Root)
+	// Absolute first: each file's resolved path is compared with the
+	// root's by prefix, and EvalSymlinks keeps a relative path relative
+	// ("a/x" for root "."), so a relative root would call every file a
+	// link out of the tree (TestDirRoots).
+	abs, err := filepath.Abs(d.Root)
+	if err != nil {
+		return nil, err
+	}
+	root, err := filepath.EvalSymlinks(abs)
 	if err != nil {
 		return nil, err
 	}
@@ -192,12 +228,27 @@ func readDirFile(root, p, rel string) File {
 	case st.Size() > MaxFileBytes:
 		f.Err = fmt.Errorf("file is %d bytes, over the %d-byte limit; not read", st.Size(), MaxFileBytes)
 	default:
-		f.Data, err = os.ReadFile(real)
-		if err != nil {
-			f.Err = fmt.Errorf("cannot read")
-		}
+		f.Data, f.Err = readLimited(real)
 	}
 	return f
+}
+
+// readLimited reads the file at p, at most MaxFileBytes of it: a file that
+// grew since it was measured is refused, not read whole.
+func readLimited(p string) ([]byte, error) {
+	r, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read")
+	}
+	defer r.Close()
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("cannot read")
+	case len(data) > MaxFileBytes:
+		return nil, fmt.Errorf("file is over the %d-byte limit; not read", MaxFileBytes)
+	}
+	return data, nil
 }
 
 // cleanJoin resolves a symlink target relative to the link's directory and
