@@ -78,6 +78,40 @@ type ManifestDiff struct {
 	BaseError *Problem   `json:"base_error,omitempty"`
 	Changes   []Change   `json:"changes"`
 	TextDiffs []TextDiff `json:"text_diffs,omitempty"`
+	// Approved is set when an approval lock (package lock) approves the
+	// head's capability set of this manifest; its widening then does not
+	// fail a check.
+	Approved bool `json:"approved,omitempty"`
+	// Hash is the head's capgate manifestHash (compiler.ManifestHash), ""
+	// when the head is absent or broken.
+	Hash string `json:"-"`
+}
+
+// Widens reports whether m has a widened change.
+func (m *ManifestDiff) Widens() bool {
+	for _, c := range m.Changes {
+		if c.Severity == Widened {
+			return true
+		}
+	}
+	return false
+}
+
+// UnapprovedWidened counts the widened changes of manifests no lock
+// approves.
+func (r *Result) UnapprovedWidened() int {
+	n := 0
+	for _, m := range r.Manifests {
+		if m.Approved {
+			continue
+		}
+		for _, c := range m.Changes {
+			if c.Severity == Widened {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // Problem is an error with a place.
@@ -380,9 +414,10 @@ func ParseFailOn(s string) (FailOn, error) {
 	return f, nil
 }
 
-// Fails reports whether r holds an outcome listed in f.
+// Fails reports whether r holds an outcome listed in f. Widening of a
+// manifest an approval lock approves (ManifestDiff.Approved) does not count.
 func (f FailOn) Fails(r *Result) bool {
-	return (f.Widened && r.Counts.Widened > 0) ||
+	return (f.Widened && r.UnapprovedWidened() > 0) ||
 		(f.Unenforceable && r.Counts.UnenforceableAdded > 0) ||
 		(f.Error && r.Counts.Errors > 0)
 }
@@ -466,6 +501,7 @@ func compareFiles(b, h *source.File) ManifestDiff {
 			md.Status, md.Error, md.Changes = StatusError, p, []Change{}
 			return md
 		}
+		md.Hash = head.Hash
 		if b == nil {
 			md.Status = StatusAdded
 			base = compiler.Empty()

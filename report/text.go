@@ -84,7 +84,7 @@ func PlainText(r *diff.Result) []byte {
 		if c.Side == "base" {
 			p = basePath(m)
 		}
-		fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s]: %s -> %s: %s\n", Term(p), max(c.Line, 1), max(c.Col, 1), c.Severity, Term(c.Kind), Term(c.Target), Term(orNone(c.Before)), Term(orNone(c.After)), Term(c.Why))
+		fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s]: %s -> %s: %s%s\n", Term(p), max(c.Line, 1), max(c.Col, 1), c.Severity, Term(c.Kind), Term(c.Target), Term(orNone(c.Before)), Term(orNone(c.After)), Term(c.Why), approvedSuffix(m, c))
 	}
 	for _, m := range r.Manifests {
 		for _, c := range m.Changes {
@@ -110,6 +110,14 @@ func PlainText(r *diff.Result) []byte {
 		}
 	}
 	return []byte(b.String())
+}
+
+// approvedSuffix marks a widened change of a manifest the lock approves.
+func approvedSuffix(m diff.ManifestDiff, c diff.Change) string {
+	if m.Approved && c.Severity == diff.Widened {
+		return " (approved by the lock)"
+	}
+	return ""
 }
 
 func basePath(m diff.ManifestDiff) string {

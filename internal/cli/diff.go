@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/lock"
 	"github.com/razukc/capgate-action/report"
 )
 
@@ -22,6 +23,7 @@ func (c *Command) diff(args []string) int {
 	format := fs.String("format", "text", "output `format`: markdown, json, sarif or text")
 	failOn := fs.String("fail-on", diff.DefaultFailOn, "`outcomes` that exit 1: widened, unenforceable, error (comma-separated) or never")
 	allowEmpty := fs.Bool("allow-empty", false, "succeed when no manifest matches on either side (otherwise exit 2)")
+	lockPath := fs.String("lock", "", "approval lock `file` (e.g. capgate.lock), read from the head side; widening it approves does not fail")
 	var patterns multiFlag
 	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths (repeatable; !pattern excludes)")
 	pos, err := parseInterspersed(fs, args)
@@ -47,6 +49,18 @@ func (c *Command) diff(args []string) int {
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
+	}
+	if *lockPath != "" {
+		dir := c.Dir
+		if dir == "" {
+			dir = "."
+		}
+		lf, err := ReadLock(context.Background(), dir, *head, *lockPath, false)
+		if err != nil {
+			fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+			return ExitUsage
+		}
+		lock.Apply(r, lf, c.now())
 	}
 	var out []byte
 	switch *format {
