@@ -293,10 +293,10 @@ func compareMounts(bi, hi []item, bs, hs *sources) []Change {
 		if len(extra) > 0 {
 			c.Why += " (" + strings.Join(extra, "; ") + ")"
 		}
-		why := loudItem(item{kind: kFS, key: p})
+		why := loudItem(item{kind: kFS, key: p, write: lv == 2})
 		if why == "" && x.path != "" && under(x.path, p) {
 			// fs:read:/srv/s/docker.sock mounts /srv/s, socket and all.
-			why = loudPath(x.path)
+			why = loudPath(x.path, lv == 2)
 		}
 		if why != "" {
 			c.Loud, c.Why = true, "HOST CONTROL: "+why+" — "+c.Why

@@ -78,6 +78,40 @@ type ManifestDiff struct {
 	BaseError *Problem   `json:"base_error,omitempty"`
 	Changes   []Change   `json:"changes"`
 	TextDiffs []TextDiff `json:"text_diffs,omitempty"`
+	// Approved is set when an approval lock (package lock) approves the
+	// head's capability set of this manifest; its widening then does not
+	// fail a check.
+	Approved bool `json:"approved,omitempty"`
+	// Hash is the head's capgate manifestHash (compiler.ManifestHash), ""
+	// when the head is absent or broken.
+	Hash string `json:"-"`
+}
+
+// Widens reports whether m has a widened change.
+func (m *ManifestDiff) Widens() bool {
+	for _, c := range m.Changes {
+		if c.Severity == Widened {
+			return true
+		}
+	}
+	return false
+}
+
+// UnapprovedWidened counts the widened changes of manifests no lock
+// approves.
+func (r *Result) UnapprovedWidened() int {
+	n := 0
+	for _, m := range r.Manifests {
+		if m.Approved {
+			continue
+		}
+		for _, c := range m.Changes {
+			if c.Severity == Widened {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // Problem is an error with a place.
@@ -186,7 +220,50 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	return compareSides(base.Name(), head.Name(), bf, hf, renames, opts.Targets), nil
+	r := compareSides(base.Name(), head.Name(), bf, hf, renames, opts.Targets)
+	if err := markMoved(ctx, r, head, bf, hf, renames); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// markMoved turns each removed manifest that moved out of the patterns
+// (see movedOut) into an error: the file is still there, possibly wider,
+// only unjudged, so it must not count as a narrowing.
+func markMoved(ctx context.Context, r *Result, head source.Side, bf, hf []source.File, renames map[string]string) error {
+	baseBy := make(map[string]*source.File, len(bf))
+	for i := range bf {
+		baseBy[bf[i].Path] = &bf[i]
+	}
+	var removed []*source.File
+	for _, md := range r.Manifests {
+		if md.Status == StatusRemoved {
+			removed = append(removed, baseBy[md.Path])
+		}
+	}
+	if len(removed) == 0 {
+		return nil
+	}
+	matched := make(map[string]bool, len(hf))
+	for _, f := range hf {
+		matched[f.Path] = true
+	}
+	moved, err := movedOut(ctx, head, removed, renames, matched)
+	if err != nil {
+		return err
+	}
+	if len(moved) == 0 {
+		return nil
+	}
+	for i := range r.Manifests {
+		md := &r.Manifests[i]
+		if to, ok := moved[md.Path]; ok && md.Status == StatusRemoved {
+			*md = ManifestDiff{Path: md.Path, Status: StatusError, Changes: []Change{},
+				Error: &Problem{Code: CodeMoved, Message: "manifest moved out of the patterns to " + to + "; it is no longer judged (fail closed)"}}
+		}
+	}
+	r.Counts, _ = Tally(r.Manifests)
+	return nil
 }
 
 func readSides(ctx context.Context, base, head source.Side, m *source.Matcher) (bf, hf []source.File, err error) {
@@ -328,11 +405,17 @@ func ParseTargets(s string) ([]string, error) {
 	return out, nil
 }
 
-// ParseFailOn reads "widened,unenforceable,error" (any subset,
-// comma-separated) or "never".
+// ParseFailOn reads "widened,unenforceable,error" (any non-empty subset,
+// comma-separated) or "never" alone. An empty or blank value, an empty
+// item ("widened,,error"), and "never" next to anything else are errors:
+// a typo must not turn the gate off.
 func ParseFailOn(s string) (FailOn, error) {
 	var f FailOn
-	for _, p := range strings.Split(s, ",") {
+	if strings.TrimSpace(s) == "" {
+		return f, fmt.Errorf("empty fail-on value %q (want widened, unenforceable, error, comma-separated, or never)", s)
+	}
+	parts := strings.Split(s, ",")
+	for _, p := range parts {
 		switch strings.TrimSpace(p) {
 		case "widened":
 			f.Widened = true
@@ -340,17 +423,23 @@ func ParseFailOn(s string) (FailOn, error) {
 			f.Unenforceable = true
 		case "error":
 			f.Error = true
-		case "never", "":
+		case "never":
+			if len(parts) > 1 {
+				return FailOn{}, fmt.Errorf("fail-on value %q mixes never with other outcomes (never stands alone)", s)
+			}
+		case "":
+			return FailOn{}, fmt.Errorf("fail-on value %q has an empty item (want widened, unenforceable, error, comma-separated, or never)", s)
 		default:
-			return f, fmt.Errorf("unknown fail-on value %q (want widened, unenforceable, error or never)", p)
+			return FailOn{}, fmt.Errorf("unknown fail-on value %q (want widened, unenforceable, error or never)", p)
 		}
 	}
 	return f, nil
 }
 
-// Fails reports whether r holds an outcome listed in f.
+// Fails reports whether r holds an outcome listed in f. Widening of a
+// manifest an approval lock approves (ManifestDiff.Approved) does not count.
 func (f FailOn) Fails(r *Result) bool {
-	return (f.Widened && r.Counts.Widened > 0) ||
+	return (f.Widened && r.UnapprovedWidened() > 0) ||
 		(f.Unenforceable && r.Counts.UnenforceableAdded > 0) ||
 		(f.Error && r.Counts.Errors > 0)
 }
@@ -439,6 +528,7 @@ func compareFiles(b, h *source.File, targets []string) ManifestDiff {
 			md.Status, md.Error, md.Changes = StatusError, p, []Change{}
 			return md
 		}
+		md.Hash = head.Hash
 		if b == nil {
 			md.Status = StatusAdded
 			base = compiler.Empty()

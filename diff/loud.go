@@ -23,14 +23,33 @@ var engineSocketNames = map[string]string{
 	"cri-dockerd.sock": "cri-dockerd",
 }
 
+// hostSocketDirs hold sockets of services that are root on the host: the
+// system D-Bus, systemd's private socket, libvirt, and Docker's own
+// containerd. A socket connects through a read-only mount too, so a mount
+// of any path at, under or above one is loud whatever its mode.
+var hostSocketDirs = []string{
+	"/run/dbus", "/var/run/dbus", "/run/systemd", "/var/run/systemd",
+	"/run/libvirt", "/var/run/libvirt", "/run/docker", "/var/run/docker",
+}
+
+// systemWritable are host directories whose files the host executes or
+// trusts: binaries and libraries, the boot loader, cron tables, container
+// engine storage, trust anchors and name resolution. Reading them hands
+// over nothing; a writable mount at, under or above one is host control.
+var systemWritable = []string{
+	"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot",
+	"/var/spool/cron", "/var/lib/docker", "/var/lib/containerd", "/var/lib/containers",
+	"/etc",
+}
+
 // quietEtc are the files under /etc a sandbox may read without being
 // handed anything of the host's: time zone and CA certificates, which the
-// compiler itself binds.
+// compiler itself binds. Only a read-only mount of them is quiet.
 var quietEtc = []string{"/etc/localtime", "/etc/timezone", "/etc/ssl", "/etc/ca-certificates", "/etc/pki/ca-trust", "/etc/resolv.conf", "/etc/hosts"}
 
-// loudPath says why a mount of host path p (cleaned) hands the sandbox
-// control of the host, or "" when it does not.
-func loudPath(p string) string {
+// loudPath says why a mount of host path p (cleaned), writable or not,
+// hands the sandbox control of the host, or "" when it does not.
+func loudPath(p string, write bool) string {
 	if p == "/" {
 		return "the host root: every file, every socket of the host"
 	}
@@ -40,6 +59,18 @@ func loudPath(p string) string {
 	for _, s := range engineSockets {
 		if holds(p, s) {
 			return "contains a container-engine socket (" + s + "): control of the host's container engine, which is root on the host"
+		}
+	}
+	for _, d := range hostSocketDirs {
+		if under(p, d) || holds(p, d) {
+			return "holds a host service socket (" + d + ": system D-Bus, systemd, libvirt or Docker's containerd), which is root on the host"
+		}
+	}
+	if write {
+		for _, d := range systemWritable {
+			if under(p, d) || holds(p, d) {
+				return "writable " + d + ": files the host executes or trusts (binaries, libraries, boot, cron, container storage, certificates, hosts)"
+			}
 		}
 	}
 	top, rest, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
@@ -96,7 +127,7 @@ func under(p, d string) bool {
 func loudItem(it item) string {
 	switch it.kind {
 	case kFS:
-		return loudPath(it.key)
+		return loudPath(it.key, it.write)
 	case kCap:
 		if strings.HasPrefix(it.key, "--privileged") {
 			return "--privileged: every capability and every host device, no seccomp or AppArmor"

@@ -4,16 +4,22 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/report"
 )
 
 var hostMixedScriptRule = Rule{
 	ID:      "net-host-mixed-script",
-	Summary: "a host whose letters mix scripts (Latin and Cyrillic, …), which can pass for another host",
+	Summary: "a host whose letters mix scripts (Latin and Cyrillic, …) or that holds bidi or zero-width characters, which can pass for another host",
 	Check: func(cs compiler.CapString, c *compiler.Capability, _ bool) []Finding {
 		if c == nil || c.Kind != compiler.KindNet {
 			return nil
+		}
+		if i := strings.IndexFunc(c.Host, report.Invisible); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(c.Host[i:])
+			return finding("net-host-mixed-script", cs, "host %q holds the invisible character U+%04X (bidi control or zero-width): it reads as another host in a review; write the host without it", c.Host, r)
 		}
 		scripts := hostScripts(c.Host)
 		if len(scripts) < 2 {

@@ -24,14 +24,16 @@ var keyTypoRule = Rule{
 
 // Keys finds the keys of a manifest, and of each of its tools, that capgate
 // does not read but that are near a key it does: "serverCapability",
-// "Tools", "capabilites". src must parse as JSON; when it does not, Keys
+// "Tools", "capabilites"; and keys written twice in one object (see
+// duplicateKeys). src must parse as JSON; when it does not, Keys
 // returns nothing (the compiler reports it).
 func Keys(src []byte) []Finding {
 	root, err := jsonx.Parse(src)
 	if err != nil || root.Kind != jsonx.Object {
 		return nil
 	}
-	out := keyTypos(src, root, manifestKeys, "manifest")
+	out := duplicateKeys(src)
+	out = append(out, keyTypos(src, root, manifestKeys, "manifest")...)
 	if tools := root.Get("tools"); tools != nil && tools.Kind == jsonx.Array {
 		for i, t := range tools.Items {
 			out = append(out, keyTypos(src, t, toolKeys, fmt.Sprintf("tools[%d]", i))...)

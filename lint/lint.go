@@ -32,8 +32,9 @@ type Rule struct {
 	Summary string
 	// Check inspects one raw capability string; c is its parse, or nil when
 	// it does not parse. nested reports whether the manifest turns on
-	// nestedSandbox anywhere. It is nil for manifest-key-typo, which looks
-	// at the manifest's keys instead (see Keys).
+	// nestedSandbox anywhere. It is nil for manifest-key-typo and
+	// manifest-duplicate-key, which look at the manifest's keys instead
+	// (see Keys).
 	Check func(cs compiler.CapString, c *compiler.Capability, nested bool) []Finding
 	// CheckManifest, when not nil, inspects all of a manifest's
 	// capability strings at once; parsed[i] is the parse of all[i], or
@@ -51,6 +52,7 @@ var Rules = []Rule{
 	ipcUnquotedRule,
 	tmpBindRule,
 	keyTypoRule,
+	duplicateKeyRule,
 	privateNameRule,
 	publicAddressRule,
 	readMadeWritableRule,

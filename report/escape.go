@@ -89,6 +89,10 @@ func visibleBody(s string) string {
 	return b.String()
 }
 
+// JSONVisible is jsonVisible for other JSON outputs (capgate lint): bidi
+// and zero-width characters in encoded JSON become \u escapes.
+func JSONVisible(b []byte) []byte { return jsonVisible(b) }
+
 // jsonVisible rewrites bidi and zero-width characters in encoded JSON as
 // \u escapes: the data is the same, but a reader of the file sees them.
 // They can only occur inside JSON strings, where the escape is valid.

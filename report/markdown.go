@@ -22,6 +22,9 @@ type MarkdownOptions struct {
 	// Header and Footer are trusted Markdown put before and after the
 	// report (the action's hidden marker, an approval note).
 	Header, Footer string
+	// Link, when set, returns the URL of a line of a head manifest (the
+	// action links each row to it); the URL must already be escaped.
+	Link func(path string, line int) string
 }
 
 // Importance of the parts of a comment, most important first: when the
@@ -87,12 +90,12 @@ func Markdown(r *diff.Result, opts MarkdownOptions) []byte {
 	b.add(impKeep, 0, false, summaryLine(r))
 
 	hdr := []string{"Manifest", "What", "Change", "Why"}
-	b.table(impLoud, fmt.Sprintf("🚨 Host control (%d)", r.Counts.Loud), hdr, rows(r, func(c diff.Change) bool { return c.Loud }))
-	b.table(impError, "Errors (head does not compile; fails closed)", []string{"Manifest", "Code", "Message"}, errorRows(r))
+	b.table(impLoud, fmt.Sprintf("🚨 Host control (%d)", r.Counts.Loud), hdr, rows(r, func(c diff.Change) bool { return c.Loud }, opts.Link))
+	b.table(impError, "Errors (head does not compile, or moved out of the patterns; fails closed)", []string{"Manifest", "Code", "Message"}, errorRows(r))
 	b.table(impWidened, fmt.Sprintf("Widened (%d)", r.Counts.Widened-r.Counts.Loud), hdr,
-		rows(r, func(c diff.Change) bool { return c.Severity == diff.Widened && !c.Loud }))
+		rows(r, func(c diff.Change) bool { return c.Severity == diff.Widened && !c.Loud }, opts.Link))
 	b.table(impUnenforceable, fmt.Sprintf("New unenforceable entries (%d)", r.Counts.UnenforceableAdded), hdr,
-		rows(r, func(c diff.Change) bool { return c.Severity == diff.UnenforceableAdded }))
+		rows(r, func(c diff.Change) bool { return c.Severity == diff.UnenforceableAdded }, opts.Link))
 
 	var changed, unchanged []diff.ManifestDiff
 	for _, m := range r.Manifests {
@@ -274,13 +277,18 @@ func summaryLine(r *diff.Result) string {
 	return fmt.Sprintf("Compared %s → %s, %s%s.\n\n", Code(cut(r.Base)), Code(cut(r.Head)), plural(len(r.Manifests), "manifest", "manifests"), detail)
 }
 
-func rows(r *diff.Result, keep func(diff.Change) bool) [][]string {
+func rows(r *diff.Result, keep func(diff.Change) bool, link func(string, int) string) [][]string {
 	var out [][]string
 	for _, m := range r.Manifests {
 		for _, c := range m.Changes {
-			if keep(c) {
-				out = append(out, []string{location(m, c), what(c), change(c), why(c)})
+			if !keep(c) {
+				continue
 			}
+			loc := location(m, c)
+			if link != nil && c.Side == "head" && c.Line > 0 {
+				loc = "[" + loc + "](" + link(m.Path, c.Line) + ")"
+			}
+			out = append(out, []string{loc, what(c), change(c), why(c) + mdApproved(m, c)})
 		}
 	}
 	return out
@@ -309,6 +317,14 @@ func why(c diff.Change) string {
 	return Text(cut(c.Why))
 }
 
+// mdApproved marks a widened change of a manifest the lock approves.
+func mdApproved(m diff.ManifestDiff, c diff.Change) string {
+	if s := approvedSuffix(m, c); s != "" {
+		return " ✅ _approved by the lock_"
+	}
+	return ""
+}
+
 // location is the manifest and line of a change; a renamed manifest shows
 // as "old → new".
 func location(m diff.ManifestDiff, c diff.Change) string {
@@ -317,7 +333,7 @@ func location(m diff.ManifestDiff, c diff.Change) string {
 		p = Code(cut(m.BasePath)) + " → " + p
 	}
 	if c.Line > 0 {
-		return fmt.Sprintf("%s:%d (%s)", p, c.Line, c.Side)
+		return fmt.Sprintf("%s:%d (%s)", p, c.Line, Text(c.Side))
 	}
 	return p
 }
@@ -381,9 +397,9 @@ func manifestDetails(m diff.ManifestDiff) string {
 		for _, c := range m.Changes {
 			line := ""
 			if c.Line > 0 {
-				line = fmt.Sprintf("%s %d", c.Side, c.Line)
+				line = fmt.Sprintf("%s %d", Text(c.Side), c.Line)
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", strings.ReplaceAll(c.Severity, "_", " "), line, what(c), change(c), why(c))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", strings.ReplaceAll(c.Severity, "_", " "), line, what(c), change(c), why(c)+mdApproved(m, c))
 		}
 		b.WriteString("\n")
 	}

@@ -123,7 +123,11 @@ func SARIF(r *diff.Result, version string) []byte {
 				msg += fmt.Sprintf(" (renamed %s → %s)", Term(m.BasePath), Term(m.Path))
 			}
 
-			results = append(results, sarifResult{RuleID: id, RuleIndex: idx, Level: "warning",
+			level := "warning"
+			if m.Approved && c.Severity == diff.Widened {
+				level, msg = "note", msg+" (approved by the lock)"
+			}
+			results = append(results, sarifResult{RuleID: id, RuleIndex: idx, Level: level,
 				Message:             sarifText{msg},
 				Locations:           sarifLoc(m.Path, line, col),
 				PartialFingerprints: fingerprint(id, m.Path, c.Kind, c.Target, c.Before, c.After), loud: c.Loud})

@@ -22,8 +22,17 @@ func Verdict(r *diff.Result) string {
 	if c.UnenforceableAdded > 0 {
 		parts = append(parts, plural(c.UnenforceableAdded, "new unenforceable entry", "new unenforceable entries"))
 	}
-	if c.Errors > 0 {
-		parts = append(parts, plural(c.Errors, "manifest failed to compile", "manifests failed to compile"))
+	moved := 0
+	for _, m := range r.Manifests {
+		if m.Error != nil && m.Error.Code == diff.CodeMoved {
+			moved++
+		}
+	}
+	if c.Errors > moved {
+		parts = append(parts, plural(c.Errors-moved, "manifest failed to compile", "manifests failed to compile"))
+	}
+	if moved > 0 {
+		parts = append(parts, plural(moved, "manifest moved out of the patterns", "manifests moved out of the patterns"))
 	}
 	if c.BaseErrors > 0 {
 		parts = append(parts, plural(c.BaseErrors, "base manifest did not compile (head compared with nothing)", "base manifests did not compile (heads compared with nothing)"))
@@ -38,8 +47,10 @@ func Verdict(r *diff.Result) string {
 	switch {
 	case c.Loud > 0:
 		head = "this change hands servers control of the host"
-	case c.Errors > 0:
+	case c.Errors > moved:
 		head = "the head does not compile"
+	case moved > 0:
+		head = "manifests moved out of the patterns cannot be judged"
 	case c.Widened > 0:
 		head = "this change widens what servers may reach"
 	case c.UnenforceableAdded > 0:
@@ -73,7 +84,7 @@ func PlainText(r *diff.Result) []byte {
 		if c.Side == "base" {
 			p = basePath(m)
 		}
-		fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s]: %s -> %s: %s\n", Term(p), max(c.Line, 1), max(c.Col, 1), c.Severity, Term(c.Kind), Term(c.Target), Term(orNone(c.Before)), Term(orNone(c.After)), Term(c.Why))
+		fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s]: %s -> %s: %s%s\n", Term(p), max(c.Line, 1), max(c.Col, 1), c.Severity, Term(c.Kind), Term(c.Target), Term(orNone(c.Before)), Term(orNone(c.After)), Term(c.Why), approvedSuffix(m, c))
 	}
 	for _, m := range r.Manifests {
 		for _, c := range m.Changes {
@@ -99,6 +110,14 @@ func PlainText(r *diff.Result) []byte {
 		}
 	}
 	return []byte(b.String())
+}
+
+// approvedSuffix marks a widened change of a manifest the lock approves.
+func approvedSuffix(m diff.ManifestDiff, c diff.Change) string {
+	if m.Approved && c.Severity == diff.Widened {
+		return " (approved by the lock)"
+	}
+	return ""
 }
 
 func basePath(m diff.ManifestDiff) string {

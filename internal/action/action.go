@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,7 +43,9 @@ type Env struct {
 	// http.DefaultTransport. Retries are layered on top of it.
 	Transport http.RoundTripper
 	Now       func() time.Time
-	Sleep     func(time.Duration)
+	// Wait sleeps for d or until ctx is done (the retry back-off); nil
+	// means a timer.
+	Wait func(ctx context.Context, d time.Duration) error
 }
 
 // Config is the action's inputs.
@@ -60,12 +63,21 @@ type Config struct {
 	Key         string
 	Mode        string // full, analyze, post
 	Report      string // post mode: the report file to post
+	// Lock is the approval lock's path on the head side ("" for none).
+	Lock string
+	// ReviewComments asks for inline review comments on manifest lines.
+	ReviewComments bool
+	// Timeout bounds the whole run: git fetches and every API call.
+	Timeout time.Duration
 	// VerifyOutDir is the drift check's directory of compiled policies,
 	// relative to WorkDir; "" turns the check off.
 	VerifyOutDir string
 	// Targets are the targets the diff compares; nil means capgate's four.
 	Targets []string
 }
+
+// DefaultTimeout is the default of the timeout input.
+const DefaultTimeout = 3 * time.Minute
 
 var keyRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 
@@ -87,6 +99,19 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 		Key:         in("key", "default"),
 		Mode:        in("mode", "full"),
 		Report:      in("report", ""),
+		Lock:        in("lock", "capgate.lock"),
+	}
+	if c.Lock == "none" {
+		c.Lock = ""
+	}
+	if c.AllowLabel == "none" {
+		c.AllowLabel = ""
+	}
+	switch rc := in("review-comments", "false"); rc {
+	case "true", "false":
+		c.ReviewComments = rc == "true"
+	default:
+		return c, fmt.Errorf("input review-comments: %q is not true or false", rc)
 	}
 	c.VerifyOutDir = in("verify-out-dir", "")
 	for _, l := range strings.Split(a.GetInput("manifests"), "\n") {
@@ -122,10 +147,33 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 	default:
 		return c, fmt.Errorf("input mode: %q is not full, analyze or post", c.Mode)
 	}
+	if c.Timeout, err = parseTimeout(in("timeout", "")); err != nil {
+		return c, err
+	}
 	if !keyRE.MatchString(c.Key) {
 		return c, fmt.Errorf("input key: %q must be 1-64 letters, digits, '.', '_' or '-'", c.Key)
 	}
 	return c, nil
+}
+
+// parseTimeout reads the timeout input: a Go duration ("3m", "90s") or a
+// number of seconds, between 1 second and 6 hours (GitHub's job limit).
+func parseTimeout(s string) (time.Duration, error) {
+	if s == "" {
+		return DefaultTimeout, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		n, nerr := strconv.Atoi(s)
+		if nerr != nil {
+			return 0, fmt.Errorf("input timeout: %q is not a duration such as 3m or 90s", s)
+		}
+		d = time.Duration(n) * time.Second
+	}
+	if d < time.Second || d > 6*time.Hour {
+		return 0, fmt.Errorf("input timeout: %s is not between 1s and 6h", d)
+	}
+	return d, nil
 }
 
 // event is the part of an event payload the action reads.
@@ -140,9 +188,6 @@ type event struct {
 		Head struct {
 			SHA string `json:"sha"`
 		} `json:"head"`
-		Labels []struct {
-			Name string `json:"name"`
-		} `json:"labels"`
 	} `json:"pull_request"`
 	MergeGroup *struct {
 		BaseSHA string `json:"base_sha"`
@@ -163,7 +208,6 @@ type target struct {
 	// prHead is the PR head commit the run is about, for the stale check.
 	prNumber int
 	prHead   string
-	labels   []string
 }
 
 var zeroSHA = regexp.MustCompile(`^0+$`)
@@ -183,9 +227,6 @@ func resolveTarget(cfg Config, name string, ev *event, sha string) (target, erro
 		t.head = pr.Head.SHA
 		if name == "pull_request" && sha != "" {
 			t.head = sha
-		}
-		for _, l := range pr.Labels {
-			t.labels = append(t.labels, l.Name)
 		}
 	case "merge_group":
 		if ev.MergeGroup == nil {
@@ -221,8 +262,8 @@ func Main(ctx context.Context, env Env) int {
 	if env.Now == nil {
 		env.Now = time.Now
 	}
-	if env.Sleep == nil {
-		env.Sleep = time.Sleep
+	if env.Wait == nil {
+		env.Wait = sleepCtx
 	}
 	a := githubactions.New(githubactions.WithGetenv(env.Getenv), githubactions.WithWriter(env.Stdout))
 	cfg, err := readConfig(a, env.Getenv)
@@ -233,6 +274,12 @@ func Main(ctx context.Context, env Env) int {
 		a.Errorf("capgate: %v", err)
 		return ExitError
 	}
+	// One deadline for the whole run: git fetches, reading the sides and
+	// API calls. The result is written before the comment's API calls (only
+	// the bounded, fail-closed label check comes earlier), so running out
+	// of time loses at most the comment.
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
 	r := &run{a: a, out: newOutputs(env.Getenv, a), env: env, cfg: cfg}
 	return r.main(ctx)
 }
@@ -255,8 +302,10 @@ func (r *run) api() (*gh, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	hc := &http.Client{Timeout: 30 * time.Second, Transport: &retryTransport{
-		base: base, budget: 2 * time.Minute, maxWait: 70 * time.Second, now: r.env.Now, sleep: r.env.Sleep}}
+	// No client-wide timeout: each attempt has its own, and the run's
+	// deadline (the context) bounds attempts and waits together.
+	hc := &http.Client{Transport: &retryTransport{base: base, attempt: 30 * time.Second,
+		maxWait: 70 * time.Second, secondary: time.Minute, now: r.env.Now, wait: r.env.Wait}}
 	g, err := newGitHub(hc, r.env.Getenv("GITHUB_API_URL"), r.env.Getenv("GITHUB_GRAPHQL_URL"), r.cfg.Token, r.env.Getenv("GITHUB_REPOSITORY"))
 	r.gh = g
 	return g, err
@@ -285,14 +334,16 @@ func (r *run) main(ctx context.Context) int {
 		dir = filepath.Join(ws, dir)
 	}
 	base := t.base // "" for a push that creates a branch: compared with nothing
-	for _, rev := range []string{base, t.head} {
-		if rev == "" {
-			continue
-		}
-		if err := ensureCommit(ctx, dir, rev); err != nil {
-			r.a.Errorf("capgate: %v", err)
-			return ExitError
-		}
+	var err2 error
+	if base != "" {
+		base, err2 = ensureCommit(ctx, dir, base)
+	}
+	if err2 == nil {
+		t.head, err2 = ensureCommit(ctx, dir, t.head)
+	}
+	if err2 != nil {
+		r.a.Errorf("capgate: %v", err2)
+		return ExitError
 	}
 	res, err := diff.Run(ctx, diff.Options{Dir: dir, Base: base, Head: t.head, RevisionsOnly: true, Patterns: r.cfg.Manifests, AllowEmpty: r.cfg.AllowEmpty, Targets: r.cfg.Targets})
 	if err != nil {
@@ -300,13 +351,38 @@ func (r *run) main(ctx context.Context) int {
 		return ExitError
 	}
 	res.Base, res.Head = short(t.base, "(nothing)"), short(t.head, "")
-	approved := res.Widened() && contains(t.labels, r.cfg.AllowLabel)
+
+	// Approval: the lock from the head side, then the label, read from the
+	// API. The label check is the only API work before the verdict, runs
+	// only while some widening is unapproved, is bounded by the run's
+	// deadline, and fails closed.
+	ap := &approval{}
+	r.readLocks(ctx, res, dir, base, t.head, ap)
+	if ap.lockErr != nil {
+		r.a.Errorf("capgate: the approval lock approves nothing: %v", ap.lockErr)
+	}
+	if t.prNumber > 0 && res.UnapprovedWidened() > 0 && r.cfg.Token != "" && r.cfg.Mode == "full" && r.cfg.Comment != "off" {
+		// At most half the time left: a hanging API must not hold the
+		// result back for the whole run.
+		lctx, cancel := ctx, context.CancelFunc(func() {})
+		if dl, ok := ctx.Deadline(); ok {
+			lctx, cancel = context.WithTimeout(ctx, time.Until(dl)/2)
+		}
+		err := r.checkLabelSafe(lctx, res, t.prNumber, ap)
+		cancel()
+		if err != nil {
+			ap.byLabel = false
+			msg := explain(err, "could not check the approval label, so it approves nothing")
+			r.a.Warningf("capgate: %s", msg)
+			ap.labelNote = "capgate " + report.Text(msg) + "."
+		}
+	}
 
 	// The result first: files, outputs, summary, annotations. The comment
 	// comes last and cannot take these with it.
 	code := ExitOK
 	fo := r.cfg.FailOn
-	if approved {
+	if ap.byLabel {
 		fo.Widened = false
 	}
 	if fo.Fails(res) {
@@ -319,16 +395,43 @@ func (r *run) main(ctx context.Context) int {
 	if t.prNumber > 0 {
 		jr.PullRequest = &report.PullRequestRef{Number: t.prNumber, HeadSHA: t.prHead}
 	}
-	r.writeOutputs(res, jr, dir, approved)
+	// The way to approval is shown when unapproved widening fails the check;
+	// the command names the pull request's own commits, which a developer
+	// has (the merge commit a pull_request run compares is GitHub's).
+	needsApproval := code == ExitFailed && fo.Widened && res.UnapprovedWidened() > 0
+	apBase, apHead := t.base, t.head
+	if t.prHead != "" {
+		apHead = t.prHead
+	}
+	footer := r.approvalNotes(res, ap) + r.drift
+	if needsApproval {
+		footer += r.nextSteps(res, apBase, apHead, ap, true)
+	}
+	r.writeOutputs(res, jr, dir, ap.approved(res), footer, t.head)
 	r.annotate(res, dir)
 	if code == ExitFailed {
-		r.a.Errorf("capgate: %s", report.Verdict(res))
+		msg := "capgate: " + report.Verdict(res)
+		if n := r.nextSteps(res, apBase, apHead, ap, false); n != "" && needsApproval {
+			msg += "; " + n
+		}
+		r.a.Errorf("%s", msg)
 	}
 	if r.cfg.Mode == "analyze" || r.cfg.Comment == "off" || t.prNumber == 0 {
 		return code
 	}
-	r.comment(ctx, res, t, approved)
+	r.comment(ctx, res, t, ap, footer)
 	return code
+}
+
+// checkLabelSafe runs checkLabel; a panic in it is an error (the label
+// then approves nothing) rather than a lost result.
+func (r *run) checkLabelSafe(ctx context.Context, res *diff.Result, number int, ap *approval) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error: %v", p)
+		}
+	}()
+	return r.checkLabel(ctx, res, number, ap)
 }
 
 func short(sha, empty string) string {
@@ -341,31 +444,56 @@ func short(sha, empty string) string {
 	return sha
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
+// revSuffix splits "main~2^" into "main" and "~2^".
+var revSuffix = regexp.MustCompile(`^([^~^]+)((?:[~^][0-9]*)*)$`)
+
+// ensureCommit makes rev available and returns a name for it that resolves
+// in the clone: after a checkout of depth 1 the base commit is missing, so
+// it is fetched with just the history it needs ("main~2" fetches main with
+// depth 3 and returns the commit's SHA). Every git command is bounded by
+// ctx, the run's deadline.
+func ensureCommit(ctx context.Context, dir, rev string) (string, error) {
+	if strings.HasPrefix(rev, "-") {
+		return "", fmt.Errorf("revision %q may not start with '-'", rev)
+	}
+	if exec.CommandContext(ctx, "git", "-C", dir, "cat-file", "-e", rev+"^{commit}").Run() == nil {
+		return rev, nil
+	}
+	name, suffix, depth := rev, "", 1
+	if m := revSuffix.FindStringSubmatch(rev); m != nil {
+		name, suffix = m[1], m[2]
+		for _, s := range regexp.MustCompile(`[~^][0-9]*`).FindAllString(suffix, -1) {
+			n := 1
+			if len(s) > 1 {
+				n, _ = strconv.Atoi(s[1:])
+			}
+			if s[0] == '^' {
+				n = 1 // a parent of a merge is one step back, whichever
+			}
+			depth += n
 		}
 	}
-	return false
-}
-
-// ensureCommit makes rev available: after a checkout of depth 1 the base
-// commit is missing, so it is fetched, that one commit only.
-func ensureCommit(ctx context.Context, dir, rev string) error {
-	if exec.CommandContext(ctx, "git", "-C", dir, "cat-file", "-e", rev+"^{commit}").Run() == nil {
-		return nil
+	if depth > 10000 {
+		return "", fmt.Errorf("revision %q reaches too far back to fetch", rev)
 	}
-	cmd := exec.CommandContext(ctx, "git", "-C", dir, "fetch", "--no-tags", "--quiet", "--depth=1", "origin", rev)
+	cmd := exec.CommandContext(ctx, "git", "-C", dir, "fetch", "--no-tags", "--quiet", "--depth="+strconv.Itoa(depth), "origin", name)
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
 	asOwnerOf(cmd, dir) // outputs.go
+	bound(cmd)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("commit %s is not in the clone and could not be fetched: %s", rev, strings.TrimSpace(string(out)))
+		if ctx.Err() != nil {
+			return "", fmt.Errorf("fetching %s: the run's time limit (input timeout) ran out", rev)
+		}
+		return "", fmt.Errorf("commit %s is not in the clone and could not be fetched: %s", rev, strings.TrimSpace(string(out)))
 	}
-	return nil
+	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--verify", "--quiet", "FETCH_HEAD"+suffix+"^{commit}").Output()
+	if err != nil {
+		return "", fmt.Errorf("fetched %s from origin, but %s is not a commit in its history", name, rev)
+	}
+	return strings.TrimSpace(string(out)), nil
 }
 
-func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, approved bool) {
+func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, approved bool, footer, headSHA string) {
 	ws := r.env.Getenv("GITHUB_WORKSPACE")
 	if ws == "" {
 		ws = dir
@@ -388,15 +516,38 @@ func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, 
 	r.out.SetOutput("approved", strconv.FormatBool(approved))
 	r.out.SetOutput("report-json", jsonPath)
 	r.out.SetOutput("sarif", sarifPath)
-	r.out.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: approvalNote(approved, r.cfg.AllowLabel) + r.drift})))
+	r.out.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: footer, Link: r.linker(headSHA)})))
 }
 
-func approvalNote(approved bool, label string) string {
-	if !approved {
-		return ""
+// linker returns a function giving the URL of a line of a head manifest at
+// the head commit: SERVER/OWNER/REPO/blob/SHA/PATH#Lline, where SERVER is
+// GITHUB_SERVER_URL (GitHub Enterprise Server too). nil when the server,
+// repository or a full commit SHA is unknown.
+func (r *run) linker(sha string) func(string, int) string {
+	server := strings.TrimSuffix(r.env.Getenv("GITHUB_SERVER_URL"), "/")
+	repo := r.env.Getenv("GITHUB_REPOSITORY")
+	u, err := url.Parse(server)
+	if server == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || !repoRE.MatchString(repo) || !shaRE.MatchString(sha) {
+		return nil
 	}
-	return fmt.Sprintf("\n> [!NOTE]\n> The widening is approved by the %s label, so the check passes.\n", report.Code(label))
+	wd := strings.Trim(filepath.ToSlash(filepath.Clean(r.cfg.WorkDir)), "/")
+	return func(p string, line int) string {
+		full := p
+		if wd != "" && wd != "." {
+			full = wd + "/" + p
+		}
+		segs := strings.Split(full, "/")
+		for i, s := range segs {
+			segs[i] = url.PathEscape(s)
+		}
+		return fmt.Sprintf("%s/%s/blob/%s/%s#L%d", server, repo, sha, strings.Join(segs, "/"), line)
+	}
 }
+
+var (
+	repoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+	shaRE  = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
+)
 
 // Per-step annotation limits GitHub enforces; beyond them annotations are
 // dropped silently, so the most important go first.

@@ -102,6 +102,7 @@ func setup(t *testing.T, headFiles map[string]string) *fixture {
 	git(t, f.origin, "config", "uploadpack.allowReachableSHA1InWant", "true")
 	git(t, root, "clone", "-q", "--depth", "1", "file://"+f.origin, f.ws)
 	f.gh.prHead = f.head
+	f.gh.files = prFiles(t, f.origin, f.base, f.head)
 	f.eventPath = filepath.Join(root, "event.json")
 	f.outPath = filepath.Join(root, "output")
 	f.summary = filepath.Join(root, "summary")
@@ -130,6 +131,28 @@ func setup(t *testing.T, headFiles map[string]string) *fixture {
 		"INPUT_WORKING-DIRECTORY": ".",
 	}
 	return f
+}
+
+// prFiles is what GET /pulls/N/files answers for base...head: each changed
+// file with its unified diff from the first hunk on.
+func prFiles(t *testing.T, dir, base, head string) []fakeFile {
+	var out []fakeFile
+	for _, chunk := range strings.Split(git(t, dir, "diff", "--no-color", "--no-renames", "-U3", base, head), "diff --git ")[1:] {
+		name := ""
+		var patch []string
+		for _, l := range strings.Split(chunk, "\n") {
+			switch {
+			case strings.HasPrefix(l, "+++ b/"):
+				name = strings.TrimPrefix(l, "+++ b/")
+			case strings.HasPrefix(l, "@@") || len(patch) > 0:
+				patch = append(patch, l)
+			}
+		}
+		if name != "" {
+			out = append(out, fakeFile{Filename: name, Patch: strings.Join(patch, "\n")})
+		}
+	}
+	return out
 }
 
 func (f *fixture) setEvent(name string, labels []string) {
@@ -278,7 +301,7 @@ func TestRerunUpdatesInPlace(t *testing.T) {
 		}
 	}
 	// A different body (here: another key's approval state) is edited in place.
-	f.setEvent("pull_request", []string{"capgate:approve-widening"})
+	f.gh.label("capgate:approve-widening")
 	res := f.run()
 	if res.code != ExitOK {
 		t.Errorf("approved widening: exit %d\n%s", res.code, res.stdout)
@@ -377,7 +400,7 @@ func TestTooLargeCommentIsTrimmed(t *testing.T) {
 
 func TestStaleRunDoesNotOverwrite(t *testing.T) {
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
-	f.gh.prHead = "1111111111111111111111111111111111111111" // a newer push
+	f.gh.set(func(g *fakeGitHub) { g.prHead = "1111111111111111111111111111111111111111" }) // a newer push
 	newer := f.gh.addComment("github-actions[bot]", "<!-- capgate-action:default -->\nthe newer run's comment")
 	res := f.run()
 	ours := f.gh.byLogin("github-actions[bot]")
@@ -394,8 +417,7 @@ func TestStaleRunDoesNotOverwrite(t *testing.T) {
 
 func TestRetriesServerErrorsAndRateLimits(t *testing.T) {
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
-	f.gh.fail5xx = 2
-	f.gh.rateLimit = 1
+	f.gh.set(func(g *fakeGitHub) { g.fail5xx, g.rateLimit, g.retryAfter = 2, 1, "1" })
 	f.run()
 	if len(f.gh.byLogin("github-actions[bot]")) != 1 {
 		_, reqs := f.gh.snapshot()

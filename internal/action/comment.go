@@ -2,9 +2,13 @@ package action
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
+	"strings"
 
 	"github.com/google/go-github/v62/github"
 
@@ -23,52 +27,107 @@ func anyChange(res *diff.Result) bool {
 	return false
 }
 
-// commentBody renders the PR comment, always under GitHub's size limit.
-func commentBody(res *diff.Result, key string, approved bool, label, headSHA, drift string) string {
-	footer := approvalNote(approved, label) + drift
+// commentBody renders the PR comment, always under GitHub's size limit:
+// the marker, the state line (see state), the report, and footer.
+func commentBody(res *diff.Result, key string, st *state, footer, headSHA string, link func(string, int) string) string {
 	if headSHA != "" {
 		footer += fmt.Sprintf("\n<sub>capgate-action · head %s</sub>\n", report.Code(short(headSHA, "")))
 	}
+	header := marker(key) + st.line()
 	if !anyChange(res) {
-		return marker(key) + "### ✅ capgate: no manifest changes\n\nAn earlier commit of this pull request changed capgate manifests; the current head changes none." + footer
+		return fitComment(header+"### ✅ capgate: no manifest changes\n\nAn earlier commit of this pull request changed capgate manifests; the current head changes none."+footer, report.GitHubCommentLimit-nonceRoom)
 	}
-	return string(report.Markdown(res, report.MarkdownOptions{Header: marker(key), Footer: footer}))
+	return fitComment(string(report.Markdown(res, report.MarkdownOptions{Header: header, Footer: footer, Link: link})), report.GitHubCommentLimit-nonceRoom)
 }
 
-// comment posts or updates the PR comment. Failures become warnings: the
-// result is already in the summary and outputs, and the exit status does not
-// depend on the comment.
-func (r *run) comment(ctx context.Context, res *diff.Result, t target, approved bool) {
-	err := r.commentErr(ctx, res, t.prNumber, t.prHead, approved)
+// nonceRoom is kept free in every comment for the posting nonce.
+const nonceRoom = 100
+
+// cutNote ends a comment that fitComment had to cut.
+const cutNote = "\n\n> [!NOTE]\n> Cut to fit GitHub's comment limit; the step summary and the JSON report have everything.\n"
+
+// fitComment guarantees GitHub's limit whatever the renderer did: a body
+// longer than limit characters is cut at a line end and ends with a note,
+// the whole staying within limit.
+func fitComment(body string, limit int) string {
+	rs := []rune(body)
+	if len(rs) <= limit {
+		return body
+	}
+	// Room for the note and for closing what the cut leaves open.
+	const closeRoom = 200
+	cut := string(rs[:limit-len([]rune(cutNote))-closeRoom])
+	if i := strings.LastIndexByte(cut, '\n'); i > 0 {
+		cut = cut[:i]
+	}
+	if strings.Count(cut, "\n```")%2 == 1 {
+		cut += "\n```"
+	}
+	if n := strings.Count(cut, "<details>") - strings.Count(cut, "</details>"); n > 0 {
+		cut += strings.Repeat("\n</details>", min(n, 10))
+	}
+	return cut + cutNote
+}
+
+// comment posts or updates the PR comment (and the review comments).
+// Failures become warnings: the result is already in the summary and
+// outputs, and the exit status does not depend on the comment.
+func (r *run) comment(ctx context.Context, res *diff.Result, t target, ap *approval, footer string) {
+	// The result is written and the exit status decided: nothing here may
+	// take them down, not even a bug.
+	defer func() {
+		if p := recover(); p != nil {
+			r.a.Warningf("capgate: internal error while commenting (%v); the result is in the step summary and outputs", p)
+		}
+	}()
+	if r.cfg.Token == "" {
+		r.a.Noticef("capgate: no github-token, so no pull request comment; the result is in the step summary and outputs")
+		return
+	}
+	err := r.commentErr(ctx, res, t, ap, footer)
 	switch {
 	case err == nil:
 	case errors.Is(err, errStale):
 		r.a.Noticef("capgate: not commenting: the pull request's head moved on since this run started; the run for the newer head comments")
-	case permissionHint(err) != "":
-		r.a.Warningf("capgate: %s (missing permission: pull-requests: write)", permissionHint(err))
+		return
 	default:
-		r.a.Warningf("capgate: could not update the pull request comment: %v", err)
+		r.a.Warningf("capgate: %s; the result is in the step summary and outputs", explain(err, "could not update the pull request comment"))
+		return
+	}
+	if r.cfg.ReviewComments {
+		if err := r.review(ctx, res, t); err != nil {
+			r.a.Warningf("capgate: %s; the sticky comment lists every change", explain(err, "could not write the review comments"))
+		}
 	}
 }
 
-func (r *run) commentErr(ctx context.Context, res *diff.Result, number int, prHead string, approved bool) error {
+func (r *run) commentErr(ctx context.Context, res *diff.Result, t target, ap *approval, footer string) error {
+	number, prHead := t.prNumber, t.prHead
 	g, err := r.api()
 	if err != nil {
 		return err
 	}
-	login, err := g.identity(ctx)
-	if err != nil {
-		return err
-	}
 	mk := marker(r.cfg.Key)
-	existing, err := g.ourComments(ctx, number, login, mk)
-	if err != nil {
-		return err
+	login, existing := ap.login, ap.existing
+	if !ap.checked {
+		if login, err = g.identity(ctx); err != nil {
+			return err
+		}
+		if existing, err = g.ourComments(ctx, number, login, mk); err != nil {
+			return err
+		}
 	}
 	if !anyChange(res) && r.cfg.CommentWhen == "changes" && len(existing) == 0 {
 		return nil // quiet when nothing changed and nothing was said before
 	}
-	body := commentBody(res, r.cfg.Key, approved, r.cfg.AllowLabel, prHead, r.drift)
+	st := ap.state
+	if st == nil {
+		st = &state{Rows: pendingRows(res)}
+		if len(st.Rows) > maxStateRows {
+			st.Rows = nil
+		}
+	}
+	body := commentBody(res, r.cfg.Key, st, footer, prHead, r.linker(t.head))
 	// A run for an older head must not overwrite a newer run's comment.
 	if prHead != "" {
 		pr, _, err := g.c.PullRequests.Get(ctx, g.owner, g.repo, number)
@@ -85,11 +144,14 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, number int, prHe
 		if r.cfg.Comment == "hide-and-new" {
 			for _, c := range existing {
 				if err := g.minimize(ctx, c.GetNodeID()); err != nil {
-					r.a.Warningf("capgate: could not hide an earlier comment: %v", err)
+					if ctx.Err() != nil {
+						return err
+					}
+					r.a.Warningf("capgate: %s", explain(err, "could not hide an earlier comment"))
 				}
 			}
 		}
-		c, _, err := g.c.Issues.CreateComment(ctx, g.owner, g.repo, number, &github.IssueComment{Body: &body})
+		c, err := r.createComment(ctx, g, number, login, mk, body)
 		if err != nil {
 			return err
 		}
@@ -111,7 +173,7 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, number int, prHe
 func (r *run) upsert(ctx context.Context, g *gh, number int, login, mk, body string, existing []*github.IssueComment) (string, error) {
 	var keep *github.IssueComment
 	if len(existing) == 0 {
-		c, _, err := g.c.Issues.CreateComment(ctx, g.owner, g.repo, number, &github.IssueComment{Body: &body})
+		c, err := r.createComment(ctx, g, number, login, mk, body)
 		if err != nil {
 			return "", err
 		}
@@ -128,7 +190,7 @@ func (r *run) upsert(ctx context.Context, g *gh, number int, login, mk, body str
 			return "", err
 		}
 	}
-	if keep.GetBody() != body {
+	if stripNonce(keep.GetBody()) != body {
 		c, _, err := g.c.Issues.EditComment(ctx, g.owner, g.repo, keep.GetID(), &github.IssueComment{Body: &body})
 		if err != nil {
 			return "", err
@@ -136,6 +198,44 @@ func (r *run) upsert(ctx context.Context, g *gh, number int, login, mk, body str
 		keep = c
 	}
 	return keep.GetHTMLURL(), nil
+}
+
+// nonceRE matches the line createComment appends.
+var nonceRE = regexp.MustCompile(`\n<!-- capgate-post:[0-9a-f]{16} -->\r?\n?$`)
+
+func stripNonce(body string) string { return nonceRE.ReplaceAllString(body, "") }
+
+// createComment posts body once. A POST that timed out or got a 5xx may
+// have been stored anyway, so the transport does not repeat it; here the
+// body carries a nonce, and before posting again the comments are listed:
+// when one of ours carries the nonce, that is the comment.
+func (r *run) createComment(ctx context.Context, g *gh, number int, login, mk, body string) (*github.IssueComment, error) {
+	var nb [8]byte
+	_, _ = rand.Read(nb[:])
+	full := body + "\n<!-- capgate-post:" + hex.EncodeToString(nb[:]) + " -->\n"
+	nonce := full[len(body):]
+	c, _, err := g.c.Issues.CreateComment(ctx, g.owner, g.repo, number, &github.IssueComment{Body: &full})
+	if err == nil || !mayHaveLanded(err) || ctx.Err() != nil {
+		return c, err
+	}
+	existing, lerr := g.ourComments(ctx, number, login, mk)
+	if lerr != nil {
+		return nil, err
+	}
+	for _, e := range existing {
+		if strings.HasSuffix(strings.ReplaceAll(e.GetBody(), "\r\n", "\n"), nonce) {
+			return e, nil
+		}
+	}
+	c, _, err = g.c.Issues.CreateComment(ctx, g.owner, g.repo, number, &github.IssueComment{Body: &full})
+	return c, err
+}
+
+// mayHaveLanded reports whether a failed request may still have been
+// carried out: it timed out, the connection broke, or the server failed.
+func mayHaveLanded(err error) bool {
+	st := statusOf(err)
+	return st == 0 || st >= 500
 }
 
 func isNotFound(err error) bool {

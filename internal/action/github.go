@@ -38,9 +38,20 @@ func newGitHub(httpClient *http.Client, apiURL, graphqlURL, token, repository st
 		c.BaseURL = u
 	}
 	if graphqlURL == "" {
-		graphqlURL = strings.TrimSuffix(c.BaseURL.String(), "/") + "/graphql"
+		graphqlURL = graphqlFor(c.BaseURL.String())
 	}
 	return &gh{c: c, http: httpClient, graphqlURL: graphqlURL, token: token, owner: owner, repo: repo}, nil
+}
+
+// graphqlFor derives the GraphQL endpoint from the REST one: GitHub.com
+// serves https://api.github.com/graphql, GitHub Enterprise Server serves
+// https://HOST/api/graphql next to its REST API at https://HOST/api/v3.
+func graphqlFor(apiURL string) string {
+	u := strings.TrimSuffix(apiURL, "/")
+	if base, ok := strings.CutSuffix(u, "/api/v3"); ok {
+		return base + "/api/graphql"
+	}
+	return u + "/graphql"
 }
 
 // identity returns the login of the token's user. The workflow token cannot
@@ -100,7 +111,7 @@ func (g *gh) ourComments(ctx context.Context, number int, login, marker string) 
 			return nil, err
 		}
 		for _, c := range cs {
-			if strings.EqualFold(c.GetUser().GetLogin(), login) && strings.HasPrefix(c.GetBody(), marker) {
+			if strings.EqualFold(c.GetUser().GetLogin(), login) && hasMarker(c.GetBody(), marker) {
 				out = append(out, c)
 			}
 		}
@@ -113,17 +124,67 @@ func (g *gh) ourComments(ctx context.Context, number int, login, marker string) 
 	return out, nil
 }
 
-// permissionHint turns a 403 or 404 from the API into the permission the
-// workflow is missing, or "".
-func permissionHint(err error) string {
+// hasMarker reports whether body starts with marker (which ends in "\n"),
+// also when an edit in the browser turned its line end into "\r\n".
+func hasMarker(body, marker string) bool {
+	line := strings.TrimSuffix(marker, "\n")
+	rest, ok := strings.CutPrefix(body, line)
+	return ok && (rest == "" || strings.HasPrefix(rest, "\n") || strings.HasPrefix(rest, "\r\n"))
+}
+
+// statusOf returns the HTTP status of an API error, or 0.
+func statusOf(err error) int {
 	var er *github.ErrorResponse
 	if errors.As(err, &er) && er.Response != nil {
-		switch er.Response.StatusCode {
-		case http.StatusForbidden, http.StatusNotFound:
-			return "the token cannot write pull request comments (a fork's read-only token, or a workflow without `permissions: pull-requests: write`); the result is in the step summary and outputs"
-		}
+		return er.Response.StatusCode
 	}
-	return ""
+	var rl *github.RateLimitError
+	if errors.As(err, &rl) {
+		return http.StatusForbidden
+	}
+	var ar *github.AbuseRateLimitError
+	if errors.As(err, &ar) {
+		return http.StatusForbidden
+	}
+	return 0
+}
+
+// explain turns an API error met while doing what into a message that says
+// what went wrong and what to change. The result is already in the outputs
+// and summary when it is used.
+func explain(err error, what string) string {
+	var rl *github.RateLimitError
+	var ar *github.AbuseRateLimitError
+	var er *github.ErrorResponse
+	msg := ""
+	if errors.As(err, &er) && er.Message != "" {
+		msg = er.Message
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return what + ": the run's time limit (input timeout) ran out before GitHub answered"
+	case errors.Is(err, errAttemptTimeout):
+		return what + ": " + errAttemptTimeout.Error()
+	case errors.As(err, &rl), errors.As(err, &ar):
+		return what + ": GitHub's API rate limit was hit and did not reset within the run's time limit"
+	}
+	switch statusOf(err) {
+	case http.StatusUnauthorized:
+		return what + ": the token was refused (HTTP 401, bad or expired credentials)"
+	case http.StatusForbidden:
+		if strings.Contains(strings.ToLower(msg), "rate limit") {
+			return what + ": GitHub's API rate limit was hit (HTTP 403)"
+		}
+		return what + ": the token may not do this (HTTP 403: " + msg + "); a fork's read-only token, or a workflow without `permissions: pull-requests: write` (missing permission: pull-requests: write)"
+	case http.StatusNotFound:
+		return what + ": not found (HTTP 404); the pull request or comment is gone, or the token cannot see this repository (a private repository needs `contents: read`)"
+	case http.StatusUnprocessableEntity:
+		return what + ": GitHub refused the request (HTTP 422: " + msg + ")"
+	case 0:
+		return what + ": " + err.Error()
+	default:
+		return fmt.Sprintf("%s: GitHub answered HTTP %d (%s)", what, statusOf(err), msg)
+	}
 }
 
 // minimize hides a comment as outdated (GraphQL minimizeComment).

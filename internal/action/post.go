@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 
 	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/report"
@@ -43,6 +44,9 @@ func readReport(path string) (*report.JSONReport, error) {
 	if len(jr.Manifests) > 10000 {
 		return nil, fmt.Errorf("report: %d manifests is more than a report can hold", len(jr.Manifests))
 	}
+	if err := checkFields(jr.Manifests); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
 	c, known := diff.Tally(jr.Manifests)
 	if !known {
 		return nil, fmt.Errorf("report: unknown status or severity")
@@ -51,6 +55,47 @@ func readReport(path string) (*report.JSONReport, error) {
 		return nil, fmt.Errorf("report: counts do not match its changes")
 	}
 	return &jr, nil
+}
+
+var (
+	kindRE   = regexp.MustCompile(`^(fs|net|env|exec|ipc|clock|nestedSandbox|assert)$`)
+	targetRE = regexp.MustCompile(`^(all|(bwrap|docker|squid|nftables)(,(bwrap|docker|squid|nftables))*)$`)
+	textTgt  = regexp.MustCompile(`^(bwrap|docker|squid|nftables)$`)
+)
+
+// checkFields checks every field of a downloaded report that is not free
+// text against the values capgate writes: free text (paths, grants, why,
+// messages) is escaped when rendered; the rest must be one of the known
+// values, so nothing unexpected reaches the comment.
+func checkFields(ms []diff.ManifestDiff) error {
+	for i, m := range ms {
+		if m.Path == "" || len(m.Path) > 4096 || len(m.BasePath) > 4096 {
+			return fmt.Errorf("manifests[%d]: bad path", i)
+		}
+		for _, p := range []*diff.Problem{m.Error, m.BaseError} {
+			if p != nil && (p.Line < 0 || p.Col < 0 || len(p.Code) > 64) {
+				return fmt.Errorf("manifests[%d]: bad error position or code", i)
+			}
+		}
+		for j, c := range m.Changes {
+			switch {
+			case c.Side != "head" && c.Side != "base":
+				return fmt.Errorf("manifests[%d].changes[%d].side: %q is not head or base", i, j, c.Side)
+			case !kindRE.MatchString(c.Kind):
+				return fmt.Errorf("manifests[%d].changes[%d].kind: %q is not a capability kind", i, j, c.Kind)
+			case !targetRE.MatchString(c.Target):
+				return fmt.Errorf("manifests[%d].changes[%d].target: %q is not a target list", i, j, c.Target)
+			case c.Line < 0 || c.Col < 0:
+				return fmt.Errorf("manifests[%d].changes[%d]: negative position", i, j)
+			}
+		}
+		for j, td := range m.TextDiffs {
+			if !textTgt.MatchString(td.Target) {
+				return fmt.Errorf("manifests[%d].text_diffs[%d].target: %q is not a target", i, j, td.Target)
+			}
+		}
+	}
+	return nil
 }
 
 // post is the second job of the fork-safe mode: on workflow_run, it renders
@@ -68,7 +113,12 @@ func (r *run) post(ctx context.Context, name string, ev *event) int {
 		return ExitError
 	}
 	res := jr.Result()
-	r.out.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20})))
+	dir := r.env.Getenv("GITHUB_WORKSPACE")
+	if dir == "" {
+		dir = "."
+	}
+	ap := &approval{}
+	r.writeOutputs(res, jr, dir, ap.approved(res), "", "")
 	if jr.PullRequest == nil || jr.PullRequest.Number <= 0 {
 		r.a.Noticef("capgate: the report is not for a pull request; nothing to comment on")
 		return ExitOK
@@ -86,6 +136,6 @@ func (r *run) post(ctx context.Context, name string, ev *event) int {
 	}
 	// commentErr checks with the API that the PR's head is runHead.
 	t := target{prNumber: jr.PullRequest.Number, prHead: runHead}
-	r.comment(ctx, res, t, false)
+	r.comment(ctx, res, t, ap, "")
 	return ExitOK
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/lock"
 	"github.com/razukc/capgate-action/report"
 )
 
@@ -24,6 +25,7 @@ func (c *Command) diff(args []string) int {
 	failOn := fs.String("fail-on", diff.DefaultFailOn, "`outcomes` that exit 1: widened, unenforceable, error (comma-separated) or never")
 	allowEmpty := fs.Bool("allow-empty", false, "succeed when no manifest matches on either side (otherwise exit 2)")
 	targetList := fs.String("targets", strings.Join(compiler.Targets(), ","), "comma-separated `targets` to compare: any of "+strings.Join(compiler.AllTargets(), ", "))
+	lockPath := fs.String("lock", "", "approval lock `file` (e.g. capgate.lock), read from the head side; widening it approves does not fail")
 	var patterns multiFlag
 	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths (repeatable; !pattern excludes)")
 	pos, err := parseInterspersed(fs, args)
@@ -54,6 +56,18 @@ func (c *Command) diff(args []string) int {
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
+	}
+	if *lockPath != "" {
+		dir := c.Dir
+		if dir == "" {
+			dir = "."
+		}
+		lf, err := ReadLock(context.Background(), dir, *head, *lockPath, false)
+		if err != nil {
+			fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+			return ExitUsage
+		}
+		lock.Apply(r, lf, c.now())
 	}
 	var out []byte
 	switch *format {

@@ -7,10 +7,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/lint"
+	"github.com/razukc/capgate-action/report"
 )
 
 // This file adds to the compiler's errors what a person needs to fix them:
@@ -170,30 +172,42 @@ func capHint(code, text string) string {
 		return h
 	case compiler.CodeNetPort:
 		if len(parts) > 3 && strings.HasPrefix(parts[3], "//") {
-			return fmt.Sprintf("%q is a URL; net takes a host and a port, not a URL: write net:connect:%s", strings.Join(parts[2:], ":"), urlHostPort(parts[2], strings.Join(parts[3:], ":")))
+			return urlHint(parts)
 		}
 		return "a port is a whole number from 1 to 65535; leave it out to allow any port"
 	case compiler.CodeNetShape:
 		if len(parts) > 3 && strings.HasPrefix(parts[3], "//") {
-			return fmt.Sprintf("%q is a URL; net takes a host and a port, not a URL: write net:connect:%s", strings.Join(parts[2:], ":"), urlHostPort(parts[2], strings.Join(parts[3:], ":")))
+			return urlHint(parts)
 		}
 		return kindShapes[string(compiler.KindNet)]
 	case compiler.CodeFSRelative:
 		p := strings.Join(parts[2:], ":")
 		switch {
 		case strings.HasPrefix(p, "~"):
-			return "~ is not expanded: a sandbox has no home to resolve it against; write the absolute path, e.g. /home/app" + strings.TrimPrefix(p, "~")
+			h := "~ is not expanded: a sandbox has no home to resolve it against; write the absolute path"
+			if e := "/home/app" + strings.TrimPrefix(p, "~"); validSuggestion("fs:read:" + e) {
+				h += ", e.g. " + e
+			}
+			return h
 		case strings.HasPrefix(p, "$"):
 			return "variables are not expanded; write the absolute path"
 		}
-		return "fs paths are absolute: a sandbox has no working directory to resolve against; write e.g. /workspace/" + strings.TrimPrefix(p, "./")
+		h := "fs paths are absolute: a sandbox has no working directory to resolve against"
+		if e := "/workspace/" + strings.TrimPrefix(p, "./"); validSuggestion("fs:read:" + e) {
+			h += "; write e.g. " + e
+		}
+		return h
 	case compiler.CodeEnvName:
 		name := strings.Join(parts[2:], ":")
-		return fmt.Sprintf("env names are UPPER_SNAKE (A-Z, 0-9, _, not starting with a digit): did you mean %q?", upperSnake(name))
+		h := "env names are UPPER_SNAKE (A-Z, 0-9, _, not starting with a digit)"
+		if e := upperSnake(name); validSuggestion("env:inject:" + e) {
+			h += fmt.Sprintf(": did you mean %q?", e)
+		}
+		return h
 	case compiler.CodeExecPath:
 		b := strings.Join(parts[2:], ":")
-		if i := strings.LastIndexByte(b, '/'); i >= 0 && i < len(b)-1 {
-			return fmt.Sprintf("exec takes the program's name, found on the sandbox's PATH: write exec:spawn:%s", sanitize(b[i+1:]))
+		if i := strings.LastIndexByte(b, '/'); i >= 0 && i < len(b)-1 && programName(b[i+1:]) && validSuggestion("exec:spawn:"+b[i+1:]) {
+			return fmt.Sprintf("exec takes the program's name, found on the sandbox's PATH: write exec:spawn:%s", b[i+1:])
 		}
 		return kindShapes[string(compiler.KindExec)]
 	case compiler.CodeClockSource:
@@ -210,6 +224,42 @@ func capHint(code, text string) string {
 	return ""
 }
 
+// urlHint explains a URL written as a net capability, with the
+// capability to write instead when that one is valid.
+func urlHint(parts []string) string {
+	h := fmt.Sprintf("%q is a URL; net takes a host and a port, not a URL", strings.Join(parts[2:], ":"))
+	if e := "net:connect:" + urlHostPort(parts[2], strings.Join(parts[3:], ":")); validSuggestion(e) {
+		h += ": write " + e
+	}
+	return h
+}
+
+// validSuggestion reports whether capability text c may be suggested as a
+// fix: it compiles, and holds no control, bidi, zero-width or blank
+// character and no invalid UTF-8 (a hint must never offer a value that is
+// itself wrong, or hide one).
+func validSuggestion(c string) bool {
+	for _, r := range c {
+		if r <= ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError || report.Invisible(r) || unicode.IsSpace(r) || isBidiOrSep(r) {
+			return false
+		}
+	}
+	_, err := compiler.ParseCapability(compiler.CapString{Text: c})
+	return err == nil
+}
+
+// programName reports whether s is a plausible program name: POSIX's
+// portable file name characters (and '+'), so that the tail of
+// "</details>" or of a path with an escape sequence is not offered as one.
+func programName(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._+-", r)) {
+			return false
+		}
+	}
+	return s != "" && s[0] != '-'
+}
+
 // urlHostPort turns the host part and the rest of a URL-like net capability
 // ("https", "//api.example.com/x") into "api.example.com:443".
 func urlHostPort(scheme, rest string) string {
@@ -218,13 +268,13 @@ func urlHostPort(scheme, rest string) string {
 		host = host[:i]
 	}
 	if strings.Contains(host, ":") {
-		return sanitize(host)
+		return host
 	}
 	port := "443"
 	if strings.EqualFold(scheme, "http") {
 		port = "80"
 	}
-	return sanitize(host) + ":" + port
+	return host + ":" + port
 }
 
 // splitJoined recognises two allowed actions written without a comma
@@ -257,8 +307,9 @@ func upperSnake(s string) string {
 
 // sanitize makes text from a manifest safe for one terminal line: control
 // characters, line and paragraph separators, bidirectional overrides and
-// invalid UTF-8 are written as escapes (\n, \x1b, \u202e), so a message can
-// neither span lines nor rewrite the terminal.
+// invalid UTF-8 are written as escapes (\n, \x1b, \u202e), and so are the
+// zero-width characters the diff's reports escape (report.Invisible), so a
+// message can neither span lines, rewrite the terminal nor hide text.
 func sanitize(s string) string {
 	clean := true
 	for _, r := range s {
@@ -295,5 +346,5 @@ func sanitize(s string) string {
 }
 
 func isBidiOrSep(r rune) bool {
-	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x2028 || r == 0x2029 || r == 0x200e || r == 0x200f || r == 0x061c
+	return report.Invisible(r) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x2028 || r == 0x2029 || r == 0x200e || r == 0x200f || r == 0x061c
 }

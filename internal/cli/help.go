@@ -79,14 +79,16 @@ path:line:col: message [rule]. Error codes are listed in docs/errors.md.`,
 	},
 	{
 		name:     "diff",
-		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|json|sarif|text] [--fail-on widened,unenforceable,error|never] [--allow-empty] [--targets T,T...]",
+		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|json|sarif|text] [--fail-on widened,unenforceable,error|never] [--allow-empty] [--lock FILE] [--targets T,T...]",
 		summary:  "compare what two versions of the manifests grant",
 		about: `--base and --head are each a directory or a git revision of the repository
 in the working directory. Manifests are found with --manifests patterns
 (default **/capgate.json and **/*.capgate.json) and matched across sides by
 path, following git's renames. --fail-on has the action's default
 (widened,error), so a local run fails where CI fails. When no manifest
-matches on either side, diff exits 2 unless --allow-empty.`,
+matches on either side, diff exits 2 unless --allow-empty. --lock reads an
+approval lock (docs/lock.md) from the head side: widening it approves is
+marked approved and does not fail.`,
 		examples: []string{
 			"capgate diff --base origin/main --head HEAD",
 			"capgate diff --base examples/base --head examples/head --format markdown",
@@ -96,6 +98,27 @@ matches on either side, diff exits 2 unless --allow-empty.`,
 			{ExitOK, "nothing listed in --fail-on happened"},
 			{ExitFail, "something listed in --fail-on happened"},
 			{ExitUsage, "usage error, a side could not be opened, or no manifests matched"},
+		},
+	},
+	{
+		name:     "approve",
+		synopsis: "approve --base B --head H [--lock FILE] [--reason TEXT] [--by NAME] [--expires WHEN] [--manifests PATTERN]...",
+		summary:  "approve the widening of a change in capgate.lock",
+		about: `Write or update the approval lock (default capgate.lock, docs/lock.md) with an
+approval of every widened manifest from --base to --head: its path and the
+head's manifestHash, who (--by, default git's user.name <user.email>), why
+(--reason), when (SOURCE_DATE_EPOCH when set) and an optional --expires (an
+RFC 3339 time or a duration). The lock is written in the working directory,
+or inside --head when that is a directory; commit it with the change. A
+description edit keeps an approval; any capability edit voids it.`,
+		examples: []string{
+			"capgate approve --base origin/main --head HEAD --reason 'uploads need the token'",
+			"capgate approve --base main --head HEAD --expires 720h",
+		},
+		exits: []exitCode{
+			{ExitOK, "the lock approves every widened manifest (or nothing widened)"},
+			{ExitFail, "a head manifest does not compile and cannot be approved"},
+			{ExitUsage, "usage error, a side could not be opened, or the lock could not be read or written"},
 		},
 	},
 	{
@@ -156,6 +179,8 @@ func (c *Command) run(name string, args []string) int {
 		return c.diff(args)
 	case "verify":
 		return c.verify(args)
+	case "approve":
+		return c.approve(args)
 	case "version":
 		return c.version(args)
 	case "completion":

@@ -11,6 +11,7 @@ import (
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/lint"
+	"github.com/razukc/capgate-action/report"
 )
 
 // Severities of a lint finding.
@@ -208,7 +209,7 @@ func lintJSON(all []finding) []byte {
 		Findings []finding  `json:"findings"`
 		Counts   lintCounts `json:"counts"`
 	}{all, count(all)}, "", "  ")
-	return append(b, '\n')
+	return append(report.JSONVisible(b), '\n')
 }
 
 // lintSARIF is a SARIF 2.1.0 log of the findings, for GitHub code scanning.

@@ -1,0 +1,475 @@
+package action
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"github.com/google/go-github/v62/github"
+
+	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/cli"
+	"github.com/razukc/capgate-action/internal/source"
+	"github.com/razukc/capgate-action/lock"
+	"github.com/razukc/capgate-action/report"
+)
+
+// rowKey identifies one widened row across runs: the manifest and what the
+// change grants. A later push that adds a row adds a key.
+func rowKey(m *diff.ManifestDiff, c *diff.Change) string {
+	h := sha256.New()
+	for _, s := range []string{m.Path, c.Severity, c.Kind, c.Target, c.Before, c.After} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// pendingRows returns the keys of the widened rows no lock approves, sorted.
+func pendingRows(res *diff.Result) []string {
+	var keys []string
+	for i := range res.Manifests {
+		m := &res.Manifests[i]
+		if m.Approved {
+			continue
+		}
+		for j := range m.Changes {
+			if m.Changes[j].Severity == diff.Widened {
+				keys = append(keys, rowKey(m, &m.Changes[j]))
+			}
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// state is what the action keeps in its own comment, where only the
+// token's identity can write: the widened rows the comment showed, and the
+// rows a label approved (with the label event that approved them).
+type state struct {
+	Rows  []string
+	Label *labelState
+}
+
+type labelState struct {
+	Event int64
+	Rows  []string
+}
+
+// maxStateRows bounds the rows kept in the comment (16 characters each,
+// twice at most: about 8,000 characters); beyond it, label approval is
+// refused (the lock still works).
+const maxStateRows = 250
+
+// stateDoc is the state's wire form: row keys joined into one hex string,
+// so the line holds nothing but JSON punctuation, digits and hex, and
+// cannot end the HTML comment it sits in.
+type stateDoc struct {
+	V     int    `json:"v"`
+	Rows  string `json:"rows"`
+	Event int64  `json:"label_event,omitempty"`
+	Label string `json:"label_rows,omitempty"`
+}
+
+var (
+	stateRE = regexp.MustCompile(`<!-- capgate-state:(\{[^<>]*\}) -->`)
+	keysRE  = regexp.MustCompile(`^(?:[0-9a-f]{16})*$`)
+)
+
+func (s *state) line() string {
+	d := stateDoc{V: 1, Rows: strings.Join(s.Rows, "")}
+	if s.Label != nil {
+		d.Event, d.Label = s.Label.Event, strings.Join(s.Label.Rows, "")
+	}
+	b, _ := json.Marshal(d)
+	return "<!-- capgate-state:" + string(b) + " -->\n"
+}
+
+func splitKeys(s string) []string {
+	keys := make([]string, 0, len(s)/16)
+	for i := 0; i+16 <= len(s); i += 16 {
+		keys = append(keys, s[i:i+16])
+	}
+	return keys
+}
+
+func parseState(body string) *state {
+	m := stateRE.FindStringSubmatch(body)
+	if m == nil {
+		return nil
+	}
+	var d stateDoc
+	if json.Unmarshal([]byte(m[1]), &d) != nil || d.V != 1 || !keysRE.MatchString(d.Rows) || !keysRE.MatchString(d.Label) {
+		return nil
+	}
+	s := &state{Rows: splitKeys(d.Rows)}
+	if d.Event != 0 {
+		s.Label = &labelState{Event: d.Event, Rows: splitKeys(d.Label)}
+	}
+	return s
+}
+
+// approval is the outcome of the approval checks of one run.
+type approval struct {
+	// lockApproved is the number of widened manifests the lock approves.
+	lockApproved int
+	lockErr      error
+	lockChanged  []string // paths whose approval changed in this PR
+	lockOwned    bool     // a CODEOWNERS rule with owners covers the lock
+	lockOwner    string   // that rule's owners
+	// label: rows is every pending row; byLabel is true when the label
+	// approves all of them; newRows lists those it does not cover.
+	labelPresent bool
+	byLabel      bool
+	newRows      []string
+	labelNote    string // why the label does not approve, when it is present
+	state        *state // to write into the comment
+	// comments are ours, read for the label check and reused to comment.
+	login    string
+	existing []*github.IssueComment
+	checked  bool // the label check ran (and existing is valid)
+}
+
+// approved reports whether every widening is approved, by the lock or the
+// label (and there is some widening).
+func (a *approval) approved(res *diff.Result) bool {
+	return res.Widened() && (res.UnapprovedWidened() == 0 || a.byLabel)
+}
+
+// readLocks applies the head's lock to res and compares it with the base's.
+func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head string, ap *approval) {
+	if r.cfg.Lock == "" {
+		return
+	}
+	hl, err := cli.ReadLock(ctx, dir, head, r.cfg.Lock, true)
+	if err != nil {
+		ap.lockErr = err
+		return
+	}
+	ap.lockApproved = lock.Apply(res, hl, r.env.Now())
+	bl, err := cli.ReadLock(ctx, dir, base, r.cfg.Lock, true)
+	if err != nil {
+		bl = lock.New()
+	}
+	old := map[string]lock.Approval{}
+	for _, a := range bl.Approvals {
+		old[a.Path] = a
+	}
+	for _, a := range hl.Approvals {
+		if old[a.Path] != a {
+			ap.lockChanged = append(ap.lockChanged, a.Path)
+		}
+		delete(old, a.Path)
+	}
+	for p := range old { // approvals the pull request removes
+		ap.lockChanged = append(ap.lockChanged, p)
+	}
+	sort.Strings(ap.lockChanged)
+	ap.lockOwner, ap.lockOwned = codeOwner(ctx, dir, base, r.cfg.Lock)
+}
+
+// codeOwner reads CODEOWNERS from the base side (the rules in force for the
+// pull request; the pull request cannot add its own) and returns the owners
+// of the last rule that matches path.
+func codeOwner(ctx context.Context, dir, base, path string) (string, bool) {
+	side, err := source.Open(ctx, dir, base, true)
+	if err != nil {
+		return "", false
+	}
+	locs := []string{".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"}
+	m, err := source.NewMatcher(locs)
+	if err != nil {
+		return "", false
+	}
+	files, err := side.Read(ctx, m)
+	if err != nil {
+		return "", false
+	}
+	byPath := map[string][]byte{}
+	for _, f := range files {
+		if f.Err == nil {
+			byPath[f.Path] = f.Data
+		}
+	}
+	for _, l := range locs {
+		if data, ok := byPath[l]; ok {
+			return ownersOf(string(data), path)
+		}
+	}
+	return "", false
+}
+
+// ownersOf applies CODEOWNERS rules (gitignore-style patterns; the last
+// match wins; a rule without owners removes ownership).
+func ownersOf(codeowners, path string) (string, bool) {
+	owners, ok := "", false
+	for _, line := range strings.Split(codeowners, "\n") {
+		line = strings.TrimSpace(line)
+		if i := strings.Index(line, " #"); i >= 0 {
+			line = line[:i]
+		}
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.Fields(line)
+		if matchOwners(fields[0], path) {
+			owners, ok = strings.Join(fields[1:], " "), len(fields) > 1
+		}
+	}
+	return owners, ok
+}
+
+func matchOwners(pat, path string) bool {
+	anchored := strings.HasPrefix(pat, "/")
+	pat = strings.TrimPrefix(pat, "/")
+	if strings.HasSuffix(pat, "/") {
+		pat += "**"
+	}
+	if !anchored && !strings.Contains(strings.TrimSuffix(pat, "/**"), "/") {
+		pat = "**/" + pat
+	}
+	if ok, _ := doublestar.Match(pat, path); ok {
+		return true
+	}
+	ok, _ := doublestar.Match(pat+"/**", path) // a directory pattern
+	return ok
+}
+
+// checkLabel decides whether the allow label approves the pending rows.
+//
+// The label is read from the API (a re-run replays the old event payload).
+// It approves only the widened rows that existed when it was applied: the
+// action's own comment records the rows it showed, and the label's
+// "labeled" event (issue events API) has GitHub's time of labelling. When
+// the comment was last written before the label was applied, the rows it
+// recorded are what the label approved; the first run that sees the label
+// stores that set in the comment, tied to the event, and later runs
+// compare with it. A push that adds a widened row adds a key outside the
+// set, and the label no longer approves. The state lives in a comment only
+// the action's token writes (comments by anyone else are ignored), so the
+// pull request's author cannot forge it.
+func (r *run) checkLabel(ctx context.Context, res *diff.Result, number int, ap *approval) error {
+	rows := pendingRows(res)
+	ap.state = &state{Rows: rows}
+	if len(rows) > maxStateRows {
+		ap.state.Rows = nil
+	}
+	g, err := r.api()
+	if err != nil {
+		return err
+	}
+	if ap.login, err = g.identity(ctx); err != nil {
+		return err
+	}
+	if ap.existing, err = g.ourComments(ctx, number, ap.login, marker(r.cfg.Key)); err != nil {
+		return err
+	}
+	ap.checked = true
+	var prev *state
+	var prevComment *github.IssueComment
+	for i := len(ap.existing) - 1; i >= 0 && prev == nil; i-- {
+		if prev = parseState(ap.existing[i].GetBody()); prev != nil {
+			prevComment = ap.existing[i]
+		}
+	}
+	if r.cfg.AllowLabel == "" {
+		return nil
+	}
+	ev, err := g.lastLabeled(ctx, number, r.cfg.AllowLabel)
+	if err != nil || ev == nil {
+		return err
+	}
+	ap.labelPresent = true
+	var approvedRows []string
+	switch {
+	case prev != nil && prev.Label != nil && prev.Label.Event == ev.GetID():
+		approvedRows = prev.Label.Rows
+	case prev != nil && prevComment.GetUpdatedAt().Before(ev.GetCreatedAt().Time):
+		approvedRows = prev.Rows
+	default:
+		ap.labelNote = fmt.Sprintf("The %s label was applied before capgate's comment showed the current widening, so it approves nothing yet: remove the label and apply it again.", report.Code(r.cfg.AllowLabel))
+		return nil
+	}
+	if len(rows) > maxStateRows {
+		ap.labelNote = fmt.Sprintf("More than %d widened rows are too many to approve with a label; approve with `capgate approve` and the lock.", maxStateRows)
+		return nil
+	}
+	ap.state.Label = &labelState{Event: ev.GetID(), Rows: approvedRows}
+	covered := map[string]bool{}
+	for _, k := range approvedRows {
+		covered[k] = true
+	}
+	for _, k := range rows {
+		if !covered[k] {
+			ap.newRows = append(ap.newRows, k)
+		}
+	}
+	ap.byLabel = len(ap.newRows) == 0
+	if !ap.byLabel {
+		ap.labelNote = fmt.Sprintf("The %s label approved the widening shown when it was applied; %d widened row(s) came later and need approval again (remove the label and apply it again, or approve with the lock):%s",
+			report.Code(r.cfg.AllowLabel), len(ap.newRows), describeRows(res, ap.newRows))
+	}
+	return nil
+}
+
+// describeRows lists the rows with the given keys as Markdown list items
+// inside a quote block (at most 20).
+func describeRows(res *diff.Result, keys []string) string {
+	want := map[string]bool{}
+	for _, k := range keys {
+		want[k] = true
+	}
+	var b strings.Builder
+	n := 0
+	for i := range res.Manifests {
+		m := &res.Manifests[i]
+		for j := range m.Changes {
+			c := &m.Changes[j]
+			if c.Severity != diff.Widened || !want[rowKey(m, c)] {
+				continue
+			}
+			if n++; n <= 20 {
+				fmt.Fprintf(&b, "\n> - %s:%d %s · %s: %s", report.Code(m.Path), c.Line, report.Text(c.Kind), report.Text(c.Target), report.Code(orNone(c.After)))
+			}
+		}
+	}
+	if n > 20 {
+		fmt.Fprintf(&b, "\n> - and %d more", n-20)
+	}
+	return b.String()
+}
+
+// lastLabeled returns the latest "labeled" event of label on the issue
+// when the label is on it now, or nil.
+func (g *gh) lastLabeled(ctx context.Context, number int, label string) (*github.IssueEvent, error) {
+	opts := &github.ListOptions{PerPage: 100}
+	on := false
+	for {
+		ls, resp, err := g.c.Issues.ListLabelsByIssue(ctx, g.owner, g.repo, number, opts)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			on = on || l.GetName() == label
+		}
+		if resp.NextPage == 0 {
+			break
+		}
+		opts.Page = resp.NextPage
+	}
+	if !on {
+		return nil, nil
+	}
+	var last *github.IssueEvent
+	opts = &github.ListOptions{PerPage: 100}
+	for {
+		evs, resp, err := g.c.Issues.ListIssueEvents(ctx, g.owner, g.repo, number, opts)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range evs {
+			if e.GetEvent() == "labeled" && e.GetLabel().GetName() == label {
+				if last == nil || !e.GetCreatedAt().Before(last.GetCreatedAt().Time) {
+					last = e
+				}
+			}
+		}
+		if resp.NextPage == 0 {
+			break
+		}
+		opts.Page = resp.NextPage
+	}
+	if last == nil {
+		return nil, fmt.Errorf("the %s label is on the pull request but no event says when it was applied", label)
+	}
+	return last, nil
+}
+
+// nextSteps says how to get the widening approved and what an approval
+// covers, for the comment, the summary and the failing check's annotation.
+func (r *run) nextSteps(res *diff.Result, base, head string, ap *approval, markdown bool) string {
+	var paths []string
+	for _, m := range res.Manifests {
+		if !m.Approved && m.Widens() {
+			paths = append(paths, m.Path)
+		}
+	}
+	if len(paths) == 0 || ap.byLabel {
+		return ""
+	}
+	n := res.UnapprovedWidened()
+	code := func(s string) string {
+		if markdown {
+			return report.Code(s)
+		}
+		return s
+	}
+	lockName := r.cfg.Lock
+	if lockName == "" {
+		lockName = lock.DefaultPath
+	}
+	shown := strings.Join(paths[:min(len(paths), 5)], ", ")
+	if markdown {
+		var cs []string
+		for _, p := range paths[:min(len(paths), 5)] {
+			cs = append(cs, report.Code(p))
+		}
+		shown = strings.Join(cs, ", ")
+	}
+	if len(paths) > 5 {
+		shown += fmt.Sprintf(" and %d more", len(paths)-5)
+	}
+	var steps []string
+	if r.cfg.AllowLabel != "" {
+		steps = append(steps, fmt.Sprintf("a maintainer applies the %s label: it approves exactly the %d widened row(s) shown now; a later push that widens more voids it", code(r.cfg.AllowLabel), n))
+	}
+	if r.cfg.Lock != "" {
+		steps = append(steps, fmt.Sprintf("or run %s and commit %s: it approves the exact capability set of %s (a description edit keeps the approval, any capability edit voids it)",
+			code(fmt.Sprintf("capgate approve --base %s --head %s --lock %s --reason '…'", short(base, "BASE"), short(head, "HEAD"), lockName)), code(lockName), shown))
+	}
+	if len(steps) == 0 {
+		return ""
+	}
+	if markdown {
+		return "\n> [!IMPORTANT]\n> **To approve this widening:** " + strings.Join(steps, "; ") + ".\n"
+	}
+	return "to approve this widening: " + strings.Join(steps, "; ")
+}
+
+// approvalNotes renders what the comment and summary say about approval.
+func (r *run) approvalNotes(res *diff.Result, ap *approval) string {
+	var b strings.Builder
+	if ap.lockApproved > 0 {
+		fmt.Fprintf(&b, "\n> [!NOTE]\n> %d manifest(s) widen with a capability set that %s approves.\n", ap.lockApproved, report.Code(r.cfg.Lock))
+	}
+	if ap.lockErr != nil {
+		fmt.Fprintf(&b, "\n> [!WARNING]\n> The approval lock could not be read, so it approves nothing: %s\n", report.Text(ap.lockErr.Error()))
+	}
+	if len(ap.lockChanged) > 0 {
+		var ps []string
+		for _, p := range ap.lockChanged[:min(len(ap.lockChanged), 10)] {
+			ps = append(ps, report.Code(p))
+		}
+		more := ""
+		if len(ap.lockChanged) > 10 {
+			more = fmt.Sprintf(" and %d more", len(ap.lockChanged)-10)
+		}
+		if ap.lockOwned {
+			fmt.Fprintf(&b, "\n> [!NOTE]\n> This pull request changes %s (approvals of %s%s). CODEOWNERS requires a review by %s for it.\n", report.Code(r.cfg.Lock), strings.Join(ps, ", "), more, report.Text(ap.lockOwner))
+		} else {
+			fmt.Fprintf(&b, "\n> [!WARNING]\n> This pull request changes %s (approvals of %s%s), and no CODEOWNERS rule covers it: anyone who can push can approve their own widening. Add a CODEOWNERS rule for %s.\n", report.Code(r.cfg.Lock), strings.Join(ps, ", "), more, report.Code(r.cfg.Lock))
+		}
+	}
+	if ap.byLabel && res.UnapprovedWidened() > 0 {
+		fmt.Fprintf(&b, "\n> [!NOTE]\n> The widening is approved by the %s label, so the check passes. The label covers these rows only; a push that widens more needs approval again.\n", report.Code(r.cfg.AllowLabel))
+	} else if ap.labelNote != "" {
+		fmt.Fprintf(&b, "\n> [!WARNING]\n> %s\n", ap.labelNote)
+	}
+	return b.String()
+}

@@ -1,0 +1,337 @@
+package action
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/razukc/capgate-action/compiler"
+)
+
+// push adds a commit to the pull request's branch (the origin's main) and
+// moves the runner to it, as a new pull_request run would see it.
+func (f *fixture) push(files map[string]string) {
+	f.t.Helper()
+	for p, s := range files {
+		if s == "" {
+			os.Remove(filepath.Join(f.origin, p))
+			continue
+		}
+		writeFile(f.t, filepath.Join(f.origin, p), s)
+	}
+	git(f.t, f.origin, "add", "-A")
+	git(f.t, f.origin, "commit", "-q", "--allow-empty", "-m", "push")
+	f.head = git(f.t, f.origin, "rev-parse", "HEAD")
+	git(f.t, f.ws, "fetch", "-q", "--depth=1", "origin", f.head)
+	git(f.t, f.ws, "checkout", "-q", f.head)
+	f.gh.set(func(g *fakeGitHub) { g.prHead = f.head })
+	files2 := prFiles(f.t, f.origin, f.base, f.head)
+	f.gh.set(func(g *fakeGitHub) { g.files = files2 })
+	f.env["GITHUB_SHA"] = f.head
+	f.setEvent("pull_request", nil)
+}
+
+const wider = `{"name": "gh", "version": "1.1.0", "tools": [
+  {"name": "search", "capabilities": ["fs:read:/workspace/**", "net:connect:api.github.com:443"]},
+  {"name": "upload", "capabilities": ["net:connect:uploads.github.com:443", "env:inject:GITHUB_TOKEN"]},
+  {"name": "publish", "capabilities": ["env:inject:NPM_TOKEN"]}]}
+`
+
+func ours(f *fixture) fakeComment {
+	f.t.Helper()
+	cs := f.gh.byLogin("github-actions[bot]")
+	if len(cs) != 1 {
+		f.t.Fatalf("%d comments of ours, want 1", len(cs))
+	}
+	return cs[0]
+}
+
+func TestRerunAfterLabellingApproves(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed {
+		t.Fatalf("unapproved widening: exit %d", res.code)
+	}
+	f.gh.label("capgate:approve-widening")
+	// The re-run replays the old payload (no labels in it): the label is
+	// read from the API.
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitOK || res.outputs["approved"] != "true" || !strings.Contains(ours(f).Body, "approved by the") {
+		t.Fatalf("re-run after labelling: exit %d outputs %v\n%s", res.code, res.outputs, ours(f).Body)
+	}
+	// And stays approved on the next run of the same head.
+	if res := f.inProcess(context.Background(), nil); res.code != ExitOK {
+		t.Fatalf("third run: exit %d\n%s", res.code, res.stdout)
+	}
+}
+
+func TestLabelThenWiderPushFails(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	f.inProcess(context.Background(), nil)
+	f.gh.label("capgate:approve-widening")
+	f.push(map[string]string{"servers/gh/capgate.json": wider})
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitFailed || res.outputs["approved"] != "false" {
+		t.Fatalf("a push that widens more after the label: exit %d outputs %v\n%s", res.code, res.outputs, res.stdout)
+	}
+	body := ours(f).Body
+	if !strings.Contains(body, "1 widened row(s) came later") || !strings.Contains(body, "`NPM_TOKEN`") || !strings.Contains(body, "To approve this widening") {
+		t.Errorf("the comment does not list the new row and ask again:\n%s", body)
+	}
+	// Still failing on a re-run: the approved set is kept in the comment.
+	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed {
+		t.Errorf("re-run: exit %d", res.code)
+	}
+	// Re-applying the label approves the new set.
+	f.gh.unlabel("capgate:approve-widening")
+	f.gh.label("capgate:approve-widening")
+	if res := f.inProcess(context.Background(), nil); res.code != ExitOK {
+		t.Errorf("after re-labelling: exit %d\n%s", res.code, res.stdout)
+	}
+}
+
+func TestLabelBeforeAnyCommentApprovesNothing(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	f.gh.label("capgate:approve-widening")
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitFailed || !strings.Contains(ours(f).Body, "apply it again") {
+		t.Fatalf("a label applied before capgate showed anything: exit %d\n%s", res.code, ours(f).Body)
+	}
+}
+
+func TestForgedStateIsIgnored(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	f.inProcess(context.Background(), nil)
+	// Mallory copies our comment (with its state) and adds the label
+	// herself is not possible; but a copy of the state in her own comment
+	// must not count: only our comments are read.
+	body := ours(f).Body
+	f.gh.label("capgate:approve-widening")
+	f.push(map[string]string{"servers/gh/capgate.json": wider})
+	f.gh.addComment("mallory", body)
+	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed {
+		t.Fatalf("exit %d", res.code)
+	}
+}
+
+func TestLockApprovesInTheAction(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	// Approve with the CLI's lock format, committed on the head.
+	hash := headHash(t, f)
+	f.push(map[string]string{"capgate.lock": `{"schema": "https://github.com/razukc/capgate-action/docs/lock.md#v1", "approvals": [
+  {"path": "servers/gh/capgate.json", "manifestHash": "` + hash + `", "approvedBy": "mae", "reason": "uploads", "approvedAt": "2027-01-01T00:00:00Z"}]}`})
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitOK || res.outputs["approved"] != "true" {
+		t.Fatalf("lock approval: exit %d outputs %v\n%s", res.code, res.outputs, res.stdout)
+	}
+	body := ours(f).Body
+	if !strings.Contains(body, "approved by the lock") || !strings.Contains(body, "no CODEOWNERS rule covers it") {
+		t.Errorf("comment:\n%s", body)
+	}
+	b, _ := os.ReadFile(filepath.Join(f.ws, "capgate-report.json"))
+	if !strings.Contains(string(b), `"approved": true`) {
+		t.Errorf("report: %s", b)
+	}
+	// A capability edit voids it.
+	f.push(map[string]string{"servers/gh/capgate.json": wider})
+	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed || res.outputs["approved"] != "false" {
+		t.Fatalf("capability edit: exit %d outputs %v", res.code, res.outputs)
+	}
+}
+
+func TestLockChangeCoveredByCodeowners(t *testing.T) {
+	f := setup(t, nil)
+	// CODEOWNERS on the base branch covers the lock.
+	writeFile(t, filepath.Join(f.origin, ".github/CODEOWNERS"), "* @octo/devs\n/capgate.lock @octo/security\n")
+	git(t, f.origin, "add", "-A")
+	git(t, f.origin, "commit", "-q", "-m", "owners")
+	f.base = git(t, f.origin, "rev-parse", "HEAD")
+	f.push(map[string]string{"servers/gh/capgate.json": headManifest})
+	hash := headHash(t, f)
+	f.push(map[string]string{"capgate.lock": `{"schema": "https://github.com/razukc/capgate-action/docs/lock.md#v1", "approvals": [
+  {"path": "servers/gh/capgate.json", "manifestHash": "` + hash + `", "approvedBy": "mae", "reason": "uploads", "approvedAt": "2027-01-01T00:00:00Z"}]}`})
+	res := f.inProcess(context.Background(), nil)
+	body := ours(f).Body
+	if res.code != ExitOK || !strings.Contains(body, "CODEOWNERS requires a review by") || !strings.Contains(body, "octo/security") {
+		t.Fatalf("exit %d\n%s", res.code, body)
+	}
+	if strings.Contains(body, "no CODEOWNERS rule") {
+		t.Errorf("warned although CODEOWNERS covers the lock:\n%s", body)
+	}
+}
+
+func TestOwnersOf(t *testing.T) {
+	for _, tc := range []struct {
+		rules, path string
+		want        bool
+	}{
+		{"* @a", "capgate.lock", true},
+		{"*.lock @a", "capgate.lock", true},
+		{"/capgate.lock @a", "capgate.lock", true},
+		{"/capgate.lock @a", "sub/capgate.lock", false},
+		{"capgate.lock @a", "sub/capgate.lock", true},
+		{"/docs/ @a", "capgate.lock", false},
+		{"* @a\n/capgate.lock", "capgate.lock", false}, // the last match has no owners
+		{"# * @a", "capgate.lock", false},
+	} {
+		if _, ok := ownersOf(tc.rules, tc.path); ok != tc.want {
+			t.Errorf("ownersOf(%q, %q) = %v", tc.rules, tc.path, ok)
+		}
+	}
+}
+
+// headHash is the head manifest's manifestHash as the action computes it.
+func headHash(t *testing.T, f *fixture) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(f.ws, "servers/gh/capgate.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := compiler.Compile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Hash
+}
+
+func TestFailingCheckSaysHowToApprove(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	res := f.inProcess(context.Background(), nil)
+	for where, s := range map[string]string{"comment": ours(f).Body, "summary": res.summary} {
+		if !strings.Contains(s, "To approve this widening") || !strings.Contains(s, "capgate approve --base") || !strings.Contains(s, "`capgate:approve-widening`") {
+			t.Errorf("the %s does not say how to approve:\n%s", where, s)
+		}
+	}
+	var annot string
+	for _, l := range strings.Split(res.stdout, "\n") {
+		if strings.HasPrefix(l, "::error::capgate: this change widens") {
+			annot = l
+		}
+	}
+	if !strings.Contains(annot, "capgate approve --base") || !strings.Contains(annot, "label") {
+		t.Errorf("the error annotation does not say how to approve: %q\n%s", annot, res.stdout)
+	}
+}
+
+func TestRowsLinkToHeadLines(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	f.env["GITHUB_SERVER_URL"] = "https://ghes.example"
+	f.inProcess(context.Background(), nil)
+	want := "](https://ghes.example/octo/servers/blob/" + f.head + "/servers/gh/capgate.json#L3)"
+	if !strings.Contains(ours(f).Body, want) {
+		t.Errorf("no link %s in:\n%s", want, ours(f).Body)
+	}
+}
+
+func TestReviewComments(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	f.env["INPUT_REVIEW-COMMENTS"] = "true"
+	f.inProcess(context.Background(), nil)
+	snap := func() (int, []fakeReviewComment) {
+		f.gh.mu.Lock()
+		defer f.gh.mu.Unlock()
+		var out []fakeReviewComment
+		for _, c := range f.gh.reviewComments {
+			out = append(out, *c)
+		}
+		return f.gh.reviews, out
+	}
+	n, rcs := snap()
+	if n != 1 || len(rcs) != 2 {
+		t.Fatalf("%d reviews, %d inline comments; want 1 and 2 (the two widened rows on line 3)", n, len(rcs))
+	}
+	for _, c := range rcs {
+		if c.Path != "servers/gh/capgate.json" || c.Line != 3 || !strings.Contains(c.Body, "capgate: Widened") {
+			t.Errorf("inline comment %+v", c)
+		}
+	}
+	// A re-run adds nothing.
+	f.inProcess(context.Background(), nil)
+	if n, rcs := snap(); n != 1 || len(rcs) != 2 {
+		t.Fatalf("re-run: %d reviews, %d comments", n, len(rcs))
+	}
+	// A push that adds a row: one more review with just that row.
+	f.push(map[string]string{"servers/gh/capgate.json": wider})
+	f.inProcess(context.Background(), nil)
+	n, rcs = snap()
+	if n != 2 || len(rcs) != 3 || rcs[2].Line != 4 || !strings.Contains(rcs[2].Body, "`NPM_TOKEN`") {
+		t.Fatalf("after a wider push: %d reviews, comments %+v", n, rcs)
+	}
+	// The fix: back to the base manifest. Every inline comment is hidden
+	// and marked fixed.
+	f.push(map[string]string{"servers/gh/capgate.json": baseManifest})
+	f.inProcess(context.Background(), nil)
+	n, rcs = snap()
+	if n != 2 {
+		t.Errorf("%d reviews after the fix", n)
+	}
+	for _, c := range rcs {
+		if !c.minimized || !strings.Contains(c.Body, "No longer in the change") {
+			t.Errorf("not resolved: %+v", c)
+		}
+	}
+}
+
+func TestReviewCommentsOutsideTheDiffStayInTheStickyComment(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	f.env["INPUT_REVIEW-COMMENTS"] = "true"
+	f.gh.set(func(g *fakeGitHub) { g.files = nil }) // GitHub shows no patch (too large)
+	res := f.inProcess(context.Background(), nil)
+	f.gh.mu.Lock()
+	n, k := f.gh.reviews, len(f.gh.reviewComments)
+	f.gh.mu.Unlock()
+	if n != 0 || k != 0 || strings.Contains(res.stdout, "::warning::capgate: could not write the review") {
+		t.Errorf("%d reviews, %d comments outside the diff\n%s", n, k, res.stdout)
+	}
+	if !strings.Contains(ours(f).Body, "`GITHUB_TOKEN`") {
+		t.Errorf("the sticky comment lost the rows")
+	}
+}
+
+func TestPaginationOfCommentsLabelsAndEvents(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	for i := 0; i < 130; i++ {
+		f.gh.addComment("someone", "lgtm")
+	}
+	f.inProcess(context.Background(), nil)
+	for i := 0; i < 120; i++ {
+		f.gh.label("other-" + itoa(i))
+	}
+	f.gh.label("capgate:approve-widening")
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitOK || len(f.gh.byLogin("github-actions[bot]")) != 1 {
+		t.Fatalf("our comment on page 2, the label on page 2 of labels and events: exit %d\n%s", res.code, res.stdout)
+	}
+	_, reqs := f.gh.snapshot()
+	var pages int
+	for _, r := range reqs {
+		if strings.HasSuffix(r, "/issues/7/events") {
+			pages++
+		}
+	}
+	if pages < 2 {
+		t.Errorf("the events were read in %d page(s)", pages)
+	}
+}
+
+func TestStateRoundTrip(t *testing.T) {
+	s := &state{Rows: []string{"0123456789abcdef", "fedcba9876543210"}, Label: &labelState{Event: 42, Rows: []string{"0123456789abcdef"}}}
+	line := s.line()
+	if strings.Count(line, "-->") != 1 || !strings.HasSuffix(line, " -->\n") {
+		t.Fatalf("state line %q", line)
+	}
+	got := parseState("<!-- capgate-action:default -->\n" + line + "### body")
+	if got == nil || len(got.Rows) != 2 || got.Label == nil || got.Label.Event != 42 || len(got.Label.Rows) != 1 || got.Label.Rows[0] != s.Rows[0] {
+		t.Fatalf("round trip: %+v", got)
+	}
+	for _, bad := range []string{
+		`<!-- capgate-state:{"v":2,"rows":""} -->`,
+		`<!-- capgate-state:{"v":1,"rows":"xyz"} -->`,
+		`<!-- capgate-state:{"v":1,"rows":"0123456789abcde"} -->`,
+	} {
+		if parseState(bad) != nil {
+			t.Errorf("accepted %s", bad)
+		}
+	}
+}

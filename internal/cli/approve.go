@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	iofs "io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/source"
+	"github.com/razukc/capgate-action/lock"
+)
+
+// now is the current time, or SOURCE_DATE_EPOCH when set (reproducible
+// lock files and tests).
+func (c *Command) now() time.Time {
+	if s := c.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return time.Unix(n, 0).UTC()
+		}
+	}
+	return time.Now().UTC()
+}
+
+// ReadLock reads the approval lock at lockPath on the head side: the file
+// at that path in the head commit, or inside the head directory (unless
+// revOnly: then head must be a revision). A side without the file, and the
+// empty side "", have an empty lock (nothing approved).
+func ReadLock(ctx context.Context, dir, head, lockPath string, revOnly bool) (*lock.File, error) {
+	p := filepath.ToSlash(filepath.Clean(lockPath))
+	if filepath.IsAbs(lockPath) || p == ".." || strings.HasPrefix(p, "../") {
+		return nil, fmt.Errorf("--lock %s: must be a path inside the head side", lockPath)
+	}
+	side, err := source.Open(ctx, dir, head, revOnly)
+	if err != nil {
+		return nil, fmt.Errorf("--head: %w", err)
+	}
+	// The path is a literal: escape what doublestar (and the matcher's
+	// leading "!") would read as a pattern.
+	var pat strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(`*?[]{}\!`, r) {
+			pat.WriteByte('\\')
+		}
+		pat.WriteRune(r)
+	}
+	m, err := source.NewMatcher([]string{pat.String()})
+	if err != nil {
+		return nil, fmt.Errorf("--lock %s: %w", lockPath, err)
+	}
+	files, err := side.Read(ctx, m)
+	if err != nil {
+		return nil, fmt.Errorf("--lock %s: %w", lockPath, err)
+	}
+	for _, f := range files {
+		if f.Path != p {
+			continue
+		}
+		if f.Err != nil {
+			return nil, fmt.Errorf("%s: %w", p, f.Err)
+		}
+		return lock.Parse(p, f.Data)
+	}
+	return lock.New(), nil
+}
+
+// approve writes or updates the lock for every widened manifest of the
+// change from --base to --head.
+func (c *Command) approve(args []string) int {
+	fs := c.newFlags("approve")
+	base := fs.String("base", "", "base side: a directory or a git `revision`")
+	head := fs.String("head", "", "head side: a directory or a git `revision`")
+	lockPath := fs.String("lock", lock.DefaultPath, "the lock `file`, relative to the repository (or the head directory)")
+	reason := fs.String("reason", "", "why the widening is approved (recorded in the lock)")
+	by := fs.String("by", "", "who approves (default: git config user.name and user.email)")
+	expires := fs.String("expires", "", "`when` the approval lapses: an RFC 3339 time or a duration such as 720h")
+	var patterns multiFlag
+	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths (repeatable; !pattern excludes)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return c.flagError(fs, err)
+	}
+	if len(pos) > 0 || *base == "" || *head == "" {
+		fmt.Fprintln(c.Stderr, "capgate: approve needs --base and --head, and no other arguments")
+		return ExitUsage
+	}
+	now := c.now()
+	exp := ""
+	if *expires != "" {
+		if d, err := time.ParseDuration(*expires); err == nil && d > 0 {
+			exp = now.Add(d).Format(time.RFC3339)
+		} else if t, err := time.Parse(time.RFC3339, *expires); err == nil {
+			exp = t.UTC().Format(time.RFC3339)
+		} else {
+			fmt.Fprintf(c.Stderr, "capgate: --expires %q is neither an RFC 3339 time nor a duration\n", *expires)
+			return ExitUsage
+		}
+	}
+	dir := c.Dir
+	if dir == "" {
+		dir = "."
+	}
+	who := *by
+	if who == "" {
+		who = gitIdentity(dir)
+	}
+	if who == "" {
+		fmt.Fprintln(c.Stderr, "capgate: approve needs --by (no git user.name or user.email is configured)")
+		return ExitUsage
+	}
+	ctx := context.Background()
+	r, err := diff.Run(ctx, diff.Options{Dir: dir, Base: *base, Head: *head, Patterns: patterns, AllowEmpty: true})
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+		return ExitUsage
+	}
+	// The lock written is the one in the working tree (or the head
+	// directory): that is the file to commit.
+	target := filepath.Join(dir, *lockPath)
+	if st, err := os.Stat(filepath.Join(dir, *head)); err == nil && st.IsDir() {
+		target = filepath.Join(dir, *head, *lockPath)
+	}
+	lf := lock.New()
+	if b, err := os.ReadFile(target); err == nil {
+		if lf, err = lock.Parse(*lockPath, b); err != nil {
+			fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+			return ExitUsage
+		}
+	} else if !errors.Is(err, iofs.ErrNotExist) {
+		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+		return ExitUsage
+	}
+	code := ExitOK
+	var approvals []lock.Approval
+	for _, m := range r.Manifests {
+		switch {
+		case m.Error != nil:
+			fmt.Fprintf(c.Stderr, "%s:%d:%d: cannot approve: the head does not compile: %s [%s]\n", m.Path, max(m.Error.Line, 1), max(m.Error.Col, 1), m.Error.Message, m.Error.Code)
+			code = ExitFail
+		case m.Widens():
+			approvals = append(approvals, lock.Approval{Path: m.Path, ManifestHash: m.Hash, ApprovedBy: who, Reason: *reason,
+				ApprovedAt: now.Format(time.RFC3339), Expires: exp})
+			fmt.Fprintf(c.Stdout, "approved %s (%s)\n", m.Path, m.Hash)
+		}
+	}
+	lf.SetAll(approvals)
+	if len(approvals) == 0 {
+		fmt.Fprintf(c.Stdout, "nothing widened from %s to %s; %s left as it was\n", *base, *head, *lockPath)
+		return code
+	}
+	if err := os.WriteFile(target, lf.Encode(), 0o644); err != nil {
+		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+		return ExitUsage
+	}
+	fmt.Fprintf(c.Stdout, "wrote %s: commit it with the change; each approval covers exactly that capability set\n", *lockPath)
+	return code
+}
+
+// gitIdentity is "Name <email>" from git's configuration, or "".
+func gitIdentity(dir string) string {
+	get := func(k string) string {
+		out, _ := exec.Command("git", "-C", dir, "config", "--get", k).Output()
+		return strings.TrimSpace(string(out))
+	}
+	name, email := get("user.name"), get("user.email")
+	switch {
+	case name != "" && email != "":
+		return name + " <" + email + ">"
+	case email != "":
+		return email
+	}
+	return name
+}

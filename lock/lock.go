@@ -1,0 +1,236 @@
+// Package lock reads and writes capgate.lock, the approval lock: a committed
+// file that approves, per manifest path, one exact capability set by its
+// capgate manifestHash. A description or version edit leaves the hash (and
+// so the approval) alone; any capability edit changes it and voids the
+// approval. The schema is documented in docs/lock.md.
+package lock
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/razukc/capgate-action/diff"
+)
+
+// Schema identifies version 1 of the lock file.
+const Schema = "https://github.com/razukc/capgate-action/docs/lock.md#v1"
+
+// DefaultPath is the lock's path when none is given.
+const DefaultPath = "capgate.lock"
+
+// MaxSize is the largest lock file read.
+const MaxSize = 4 << 20
+
+// File is a lock file.
+type File struct {
+	Schema    string     `json:"schema"`
+	Approvals []Approval `json:"approvals"`
+}
+
+// Approval approves one capability set of one manifest.
+type Approval struct {
+	// Path is the manifest's path, relative to the repository root (as
+	// capgate diff reports it).
+	Path string `json:"path"`
+	// ManifestHash is the approved head's compiler.ManifestHash,
+	// "sha256:<64 hex>".
+	ManifestHash string `json:"manifestHash"`
+	// ApprovedBy names who approved (a login or "Name <email>").
+	ApprovedBy string `json:"approvedBy"`
+	// Reason says why.
+	Reason string `json:"reason"`
+	// ApprovedAt is when, RFC 3339 in UTC.
+	ApprovedAt string `json:"approvedAt"`
+	// Expires, when set, is the RFC 3339 time after which the approval no
+	// longer counts.
+	Expires string `json:"expires,omitempty"`
+}
+
+// Error is a problem in a lock file, with its position.
+type Error struct {
+	Path      string
+	Line, Col int
+	Message   string
+}
+
+// Error formats the problem as path:line:col: message [lock].
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s [lock]", e.Path, e.Line, e.Col, e.Message)
+}
+
+var hashRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+
+// position turns a byte offset into a line and column (in characters).
+func position(b []byte, off int64) (int, int) {
+	off = min(max(off, 0), int64(len(b)))
+	pre := b[:off]
+	line := bytes.Count(pre, []byte("\n")) + 1
+	col := utf8.RuneCount(pre[bytes.LastIndexByte(pre, '\n')+1:]) + 1
+	return line, col
+}
+
+// Parse reads a lock file; name is used in errors. Unknown fields, a wrong
+// schema, a malformed hash or time, and two approvals of one path are
+// errors.
+func Parse(name string, b []byte) (*File, error) {
+	errAt := func(off int64, format string, args ...any) error {
+		l, c := position(b, off)
+		return &Error{Path: name, Line: l, Col: c, Message: fmt.Sprintf(format, args...)}
+	}
+	if len(b) > MaxSize {
+		return nil, errAt(0, "larger than %d bytes", MaxSize)
+	}
+	var f File
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return nil, errAt(se.Offset-1, "%v", se) // Offset is just past the bad byte
+		case errors.As(err, &te):
+			return nil, errAt(te.Offset, "%s: want %s", te.Field, te.Type)
+		}
+		return nil, errAt(dec.InputOffset(), "%v", err)
+	}
+	if dec.More() {
+		return nil, errAt(dec.InputOffset(), "more than one JSON value")
+	}
+	if f.Schema != Schema {
+		return nil, errAt(0, "schema %q, want %q", f.Schema, Schema)
+	}
+	seen := make(map[string]bool, len(f.Approvals))
+	for i, a := range f.Approvals {
+		field, value, msg := "", "", ""
+		switch {
+		case a.Path == "" || strings.HasPrefix(a.Path, "/") || strings.Contains(a.Path, "\\"):
+			field, value, msg = "path", a.Path, "is not a relative slash path"
+		case seen[a.Path]:
+			field, value, msg = "path", a.Path, "is approved twice"
+		case !hashRE.MatchString(a.ManifestHash):
+			field, value, msg = "manifestHash", a.ManifestHash, "is not sha256:<64 lowercase hex>"
+		case a.ApprovedAt != "" && !validTime(a.ApprovedAt):
+			field, value, msg = "approvedAt", a.ApprovedAt, "is not an RFC 3339 time"
+		case a.Expires != "" && !validTime(a.Expires):
+			field, value, msg = "expires", a.Expires, "is not an RFC 3339 time"
+		}
+		if msg != "" {
+			// Only now search the text, once, for the offending value
+			// (after the i-th occurrence of its path): a valid lock costs
+			// no searching.
+			return nil, errAt(locate(b, value, i), "approvals[%d].%s: %q %s", i, field, value, msg)
+		}
+		seen[a.Path] = true
+	}
+	return &f, nil
+}
+
+// locate finds value in b after the "path" key of the n-th approval (a best
+// effort: a value written with JSON escapes is not found, and the error
+// then points at the path or the start).
+func locate(b []byte, value string, n int) int64 {
+	off := 0
+	if i := bytes.Index(b, []byte(`"approvals"`)); i >= 0 {
+		off = i
+	}
+	for k := 0; k <= n; k++ {
+		j := bytes.Index(b[off:], []byte(`"path"`))
+		if j < 0 {
+			break
+		}
+		off += j + 1
+	}
+	off = max(off-1, 0)
+	if j := bytes.Index(b[off:], []byte(`"`+value+`"`)); j >= 0 {
+		return int64(off + j)
+	}
+	return int64(off)
+}
+
+func validTime(s string) bool {
+	_, err := time.Parse(time.RFC3339, s)
+	return err == nil
+}
+
+// New returns an empty lock.
+func New() *File { return &File{Schema: Schema, Approvals: []Approval{}} }
+
+// Encode renders the lock as indented JSON, approvals sorted by path, with a
+// trailing newline: the same lock always gives the same bytes.
+func (f *File) Encode() []byte {
+	out := File{Schema: Schema, Approvals: append([]Approval{}, f.Approvals...)}
+	sort.Slice(out.Approvals, func(i, j int) bool { return out.Approvals[i].Path < out.Approvals[j].Path })
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(out) // plain structs: cannot fail
+	return b.Bytes()
+}
+
+// Set adds a, replacing an earlier approval of the same path.
+func (f *File) Set(a Approval) { f.SetAll([]Approval{a}) }
+
+// SetAll adds every approval of as, each replacing an earlier approval of
+// the same path (later ones in as win), in time linear in both lists.
+func (f *File) SetAll(as []Approval) {
+	at := make(map[string]int, len(f.Approvals))
+	for i, a := range f.Approvals {
+		at[a.Path] = i
+	}
+	for _, a := range as {
+		if i, ok := at[a.Path]; ok {
+			f.Approvals[i] = a
+			continue
+		}
+		at[a.Path] = len(f.Approvals)
+		f.Approvals = append(f.Approvals, a)
+	}
+}
+
+// Approves returns the approval of path's manifest with hash, if one holds
+// at now (expired approvals do not).
+func (f *File) Approves(path, hash string, now time.Time) (*Approval, bool) {
+	if f == nil || hash == "" {
+		return nil, false
+	}
+	for i := range f.Approvals {
+		a := &f.Approvals[i]
+		if a.Path != path || a.ManifestHash != hash {
+			continue
+		}
+		if a.Expires != "" {
+			exp, err := time.Parse(time.RFC3339, a.Expires)
+			if err != nil || !now.Before(exp) {
+				return nil, false
+			}
+		}
+		return a, true
+	}
+	return nil, false
+}
+
+// Apply marks the widened manifests of r whose head the lock approves and
+// returns how many it marked.
+func Apply(r *diff.Result, f *File, now time.Time) int {
+	n := 0
+	for i := range r.Manifests {
+		m := &r.Manifests[i]
+		if m.Error != nil || !m.Widens() {
+			continue
+		}
+		if _, ok := f.Approves(m.Path, m.Hash, now); ok {
+			m.Approved = true
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,134 @@
+package lock
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/razukc/capgate-action/diff"
+)
+
+const h1 = "sha256:a771a6a2037984e1884e7cfbe9a1ceb0156f2be8fba159613176f5398b7ca727"
+const h2 = "sha256:0000000000000000000000000000000000000000000000000000000000000000"
+
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"syntax", "{\n  \"schema\": ,", "x.lock:2:13: invalid character ','"},
+		{"unknown field", `{"schema": "` + Schema + `", "approvals": [], "extra": 1}`, `unknown field "extra"`},
+		{"schema", `{"schema": "v0", "approvals": []}`, `x.lock:1:1: schema "v0"`},
+		{"type", `{"schema": "` + Schema + `", "approvals": [{"path": 7}]}`, "approvals.path: want string"},
+		{"absolute path", `{"schema": "` + Schema + `", "approvals": [{"path": "/etc/x", "manifestHash": "` + h1 + `"}]}`, "not a relative slash path"},
+		{"twice", `{"schema": "` + Schema + `", "approvals": [{"path": "a", "manifestHash": "` + h1 + `"}, {"path": "a", "manifestHash": "` + h2 + `"}]}`, `"a" is approved twice`},
+		{"expires", `{"schema": "` + Schema + `", "approvals": [{"path": "a", "manifestHash": "` + h1 + `", "expires": "soon"}]}`, `expires: "soon" is not an RFC 3339 time`},
+		{"two values", `{"schema": "` + Schema + `", "approvals": []} {}`, "more than one JSON value"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("x.lock", []byte(tc.src))
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasSuffix(err.Error(), " [lock]") {
+				t.Errorf("Parse: %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestRoundTripIsDeterministic(t *testing.T) {
+	f := New()
+	f.Set(Approval{Path: "z/capgate.json", ManifestHash: h2, ApprovedBy: "b", ApprovedAt: "2027-01-01T00:00:00Z"})
+	f.Set(Approval{Path: "a/capgate.json", ManifestHash: h1, ApprovedBy: "a", Reason: "<why> & @team", ApprovedAt: "2027-01-01T00:00:00Z"})
+	f.Set(Approval{Path: "z/capgate.json", ManifestHash: h1, ApprovedBy: "c", ApprovedAt: "2027-01-02T00:00:00Z"})
+	b := f.Encode()
+	g, err := Parse("capgate.lock", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(g.Encode()) != string(b) || len(g.Approvals) != 2 || g.Approvals[0].Path != "a/capgate.json" || g.Approvals[1].ApprovedBy != "c" {
+		t.Errorf("round trip:\n%s", b)
+	}
+	if !strings.Contains(string(b), "<why> & @team") {
+		t.Errorf("text was HTML-escaped in the lock:\n%s", b)
+	}
+}
+
+func TestApprovesAndExpiry(t *testing.T) {
+	now := time.Date(2027, 1, 10, 0, 0, 0, 0, time.UTC)
+	f := New()
+	f.Set(Approval{Path: "a", ManifestHash: h1})
+	f.Set(Approval{Path: "b", ManifestHash: h1, Expires: "2027-01-09T00:00:00Z"})
+	f.Set(Approval{Path: "c", ManifestHash: h1, Expires: "2027-01-11T00:00:00Z"})
+	for _, tc := range []struct {
+		path, hash string
+		want       bool
+	}{{"a", h1, true}, {"a", h2, false}, {"a", "", false}, {"b", h1, false}, {"c", h1, true}, {"d", h1, false}} {
+		if _, ok := f.Approves(tc.path, tc.hash, now); ok != tc.want {
+			t.Errorf("Approves(%s, %s) = %v", tc.path, tc.hash, ok)
+		}
+	}
+	var nilLock *File
+	if _, ok := nilLock.Approves("a", h1, now); ok {
+		t.Error("a nil lock approves")
+	}
+}
+
+func TestApplyMarksOnlyWidenedApprovedManifests(t *testing.T) {
+	w := []diff.Change{{Severity: diff.Widened}}
+	r := &diff.Result{Manifests: []diff.ManifestDiff{
+		{Path: "a", Hash: h1, Changes: w},
+		{Path: "b", Hash: h2, Changes: w},                                        // another capability set
+		{Path: "c", Hash: h1, Changes: []diff.Change{{Severity: diff.Narrowed}}}, // nothing to approve
+		{Path: "d", Hash: h1, Changes: w, Error: &diff.Problem{}},
+	}}
+	f := New()
+	for _, p := range []string{"a", "b", "c", "d"} {
+		f.Set(Approval{Path: p, ManifestHash: h1})
+	}
+	if n := Apply(r, f, time.Now()); n != 1 || !r.Manifests[0].Approved || r.Manifests[1].Approved || r.Manifests[2].Approved || r.Manifests[3].Approved {
+		t.Errorf("Apply marked %d: %+v", n, r.Manifests)
+	}
+	if r.UnapprovedWidened() != 2 {
+		t.Errorf("UnapprovedWidened = %d, want 2", r.UnapprovedWidened())
+	}
+}
+
+func TestParseErrorPoints(t *testing.T) {
+	src := "{\"schema\": \"" + Schema + "\", \"approvals\": [\n" +
+		"  {\"path\": \"a\", \"manifestHash\": \"" + h1 + "\"},\n" +
+		"  {\"path\": \"a\", \"manifestHash\": \"" + h2 + "\"}]}"
+	_, err := Parse("x.lock", []byte(src))
+	if err == nil || !strings.HasPrefix(err.Error(), "x.lock:3:12: approvals[1].path") {
+		t.Errorf("want the second path at 3:12: %v", err)
+	}
+}
+
+// BenchmarkParse reads locks of 1,000, 4,000 and 12,000 approvals (12,000 is near MaxSize): the time per
+// approval stays flat (no per-approval search of the text unless there is
+// an error).
+func BenchmarkParse(b *testing.B) {
+	for _, n := range []int{1000, 4000, 12000} {
+		f := New()
+		as := make([]Approval, n)
+		for i := range as {
+			as[i] = (Approval{Path: "servers/s" + strings.Repeat("x", i%50) + "/" + itoa(i) + "/capgate.json", ManifestHash: h1, ApprovedBy: "mae", Reason: "r", ApprovedAt: "2027-01-01T00:00:00Z"})
+		}
+		f.SetAll(as)
+		src := f.Encode()
+		b.Run(itoa(n), func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			for i := 0; i < b.N; i++ {
+				if _, err := Parse("capgate.lock", src); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	s := ""
+	for ; i > 0; i /= 10 {
+		s = string(rune('0'+i%10)) + s
+	}
+	return s
+}
