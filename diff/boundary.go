@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"encoding/json"
 	"path"
 	"strings"
 
@@ -52,7 +53,12 @@ func (rawReader) boundary(a *compiler.Artifact) []item {
 	if a == nil {
 		return []item{}
 	}
-	return []item{{kind: kRaw, key: string(a.AppendJSON(nil, false))}}
+	// Every field, whatever the shape: AppendJSON would write only the
+	// fields of a known shape. Provenance changes with every edit.
+	c := *a
+	c.Provenance = compiler.Provenance{}
+	b, _ := json.Marshal(c) // a struct of strings, ints and bools: cannot fail
+	return []item{{kind: kRaw, key: string(b)}}
 }
 
 // Item kinds. A grant of kind iso is isolation the sandbox applies: losing
