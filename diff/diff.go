@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -139,8 +140,11 @@ type Counts struct {
 
 // Result is the whole comparison.
 type Result struct {
-	Base      string         `json:"base"`
-	Head      string         `json:"head"`
+	Base string `json:"base"`
+	Head string `json:"head"`
+	// Targets are the targets compared, in listing order; nil when they
+	// are capgate's four (compiler.Targets), the default.
+	Targets   []string       `json:"targets,omitempty"`
 	Counts    Counts         `json:"counts"`
 	Manifests []ManifestDiff `json:"manifests"`
 }
@@ -221,6 +225,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	r := compareSides(base.Name(), head.Name(), bf, hf, renames, opts.Targets)
+	r.Targets = comparedTargets(opts.Targets)
 	if err := markMoved(ctx, r, head, bf, hf, renames); err != nil {
 		return nil, err
 	}
@@ -388,6 +393,22 @@ type FailOn struct{ Widened, Unenforceable, Error bool }
 
 // DefaultFailOn is what the CLI and the action fail on when not told.
 const DefaultFailOn = "widened,error"
+
+// comparedTargets is what Result.Targets says for a run asked to compare
+// targets: nil for the default, capgate's four, else the targets in
+// listing order.
+func comparedTargets(targets []string) []string {
+	var out []string
+	for _, t := range compiler.AllTargets() {
+		if slices.Contains(targets, t) {
+			out = append(out, t)
+		}
+	}
+	if slices.Equal(out, compiler.Targets()) {
+		return nil
+	}
+	return out
+}
 
 // ParseTargets parses a comma-separated list of target names (any of
 // compiler.AllTargets), as the CLI's --targets and the action's targets
