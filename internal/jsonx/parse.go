@@ -544,10 +544,16 @@ func hexVal(c byte) int {
 
 // str reads a string literal at p.i (which holds '"') and returns its
 // decoded text in WTF-8.
+//
+// A string without escapes is a view into p.src (unsafe.String), so a
+// document's strings cost no allocation each (compiler's
+// BenchmarkCompileAll allocs/op); callers copy what they keep. compiler's
+// TestNoSharedState and FuzzCompile (which overwrites the input after
+// compiling) guard that nothing kept aliases the source.
 func (p *Parser) str() (string, error) {
 	p.i++
 	b := p.i
-	// Fastest path: printable ASCII, eight bytes at a time.
+	// Fastest path: printable ASCII (plainPrefix).
 	p.i += plainPrefix(p.src[p.i:])
 	if p.i < len(p.src) && p.src[p.i] == '"' {
 		var s string
