@@ -14,7 +14,7 @@ var duplicateKeyRule = Rule{
 // duplicateKeys finds keys written more than once in one object of src
 // (valid JSON), at any depth, one finding per key and object at its first
 // occurrence. It is one pass over src: each object keeps a map of its keys.
-func duplicateKeys(src []byte) []Finding {
+func duplicateKeys(src []byte, ix *posIndex) []Finding {
 	type frame struct {
 		object, wantKey bool
 		first           map[string]int // key -> offset of its first quote
@@ -29,8 +29,8 @@ func duplicateKeys(src []byte) []Finding {
 		}
 		sort.Slice(keys, func(i, j int) bool { return f.first[keys[i]] < f.first[keys[j]] })
 		for _, k := range keys {
-			again := posAt(src, f.last[k])
-			out = append(out, Finding{Rule: duplicateKeyRule.ID, Pos: posAt(src, f.first[k]),
+			again := ix.at(f.last[k])
+			out = append(out, Finding{Rule: duplicateKeyRule.ID, Pos: ix.at(f.first[k]),
 				Message: fmt.Sprintf("key %s is written more than once in this object: capgate keeps the last one (line %d, column %d), so what this one holds is ignored; keep one", jsonQuote(k), again.Line, again.Col)})
 		}
 	}

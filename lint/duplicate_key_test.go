@@ -24,7 +24,7 @@ func TestDuplicateKeys(t *testing.T) {
 		{`[{"x": 1, "x": 2}, {"y": "}", "y": "{"}]`, []string{`1:3 "x"`, `1:21 "y"`}},
 	} {
 		var got []string
-		for _, f := range duplicateKeys([]byte(tc.src)) {
+		for _, f := range duplicateKeys([]byte(tc.src), &posIndex{src: []byte(tc.src)}) {
 			if f.Rule != "manifest-duplicate-key" {
 				t.Errorf("rule %q", f.Rule)
 			}
@@ -48,7 +48,7 @@ func BenchmarkDuplicateKeys(b *testing.B) {
 	src := []byte(s.String())
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
-		if len(duplicateKeys(src)) != 1 {
+		if len(duplicateKeys(src, &posIndex{src: src})) != 1 {
 			b.Fatal("want one finding")
 		}
 	}
