@@ -129,6 +129,10 @@ func Markdown(r *diff.Result, opts MarkdownOptions) []byte {
 		var sb strings.Builder
 		fmt.Fprintf(&sb, "<details><summary>%d unchanged manifest(s)</summary>\n\n", len(unchanged))
 		for _, m := range unchanged {
+			if m.BasePath != "" {
+				fmt.Fprintf(&sb, "- %s → %s (renamed)\n", Code(cut(m.BasePath)), Code(cut(m.Path)))
+				continue
+			}
 			fmt.Fprintf(&sb, "- %s\n", Code(cut(m.Path)))
 		}
 		sb.WriteString("\n</details>\n\n")

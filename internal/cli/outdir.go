@@ -266,13 +266,13 @@ func (c *Command) compileOutDir(dir string, paths, patterns []string) int {
 }
 
 func (c *Command) verify(args []string) int {
-	fs := c.newFlags("verify")
-	outDir := fs.String("out-dir", "", "`directory` of compiled policies, as capgate compile --out-dir writes it")
+	flags := c.newFlags("verify")
+	outDir := flags.String("out-dir", "", "`directory` of compiled policies, as capgate compile --out-dir writes it")
 	var patterns multiFlag
-	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths searched for in directories (repeatable; !pattern excludes)")
-	paths, err := parseInterspersed(fs, args)
+	flags.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths searched for in directories (repeatable; !pattern excludes)")
+	paths, err := parseInterspersed(flags, args)
 	if err != nil {
-		return c.flagError(fs, err)
+		return c.flagError(flags, err)
 	}
 	if *outDir == "" {
 		fmt.Fprintln(c.Stderr, "capgate: verify needs --out-dir")
@@ -289,6 +289,13 @@ func (c *Command) verify(args []string) int {
 	want, err := c.expected(inputs)
 	if err != nil {
 		return exitFor(err)
+	}
+	if st, err := os.Stat(c.path(*outDir)); err == nil && !st.IsDir() {
+		fmt.Fprintf(c.Stderr, "capgate: cannot read %s: not a directory\n", sanitize(*outDir))
+		return ExitRead
+	} else if errors.Is(err, fs.ErrNotExist) {
+		// Not an error: nothing was compiled yet, so every file is missing.
+		fmt.Fprintf(c.Stderr, "capgate: %s does not exist: every compiled policy is missing\n", sanitize(*outDir))
 	}
 	have, err := existing(c.path(*outDir))
 	if err != nil {
