@@ -356,6 +356,9 @@ func (r *run) main(ctx context.Context) int {
 	if ap.lockErr != nil {
 		r.a.Errorf("capgate: the approval lock approves nothing: %v", ap.lockErr)
 	}
+	if n := r.selfApprovalNote(ap, false); n != "" {
+		r.a.Warningf("capgate: %s", n)
+	}
 	if t.prNumber > 0 && res.UnapprovedWidened() > 0 && r.cfg.Token != "" && r.cfg.Mode == "full" && r.cfg.Comment != "off" {
 		// At most half the time left: a hanging API must not hold the
 		// result back for the whole run.

@@ -123,6 +123,9 @@ type approval struct {
 	lockChanged  []string // paths whose approval changed in this PR
 	lockOwned    bool     // a CODEOWNERS rule with owners covers the lock
 	lockOwner    string   // that rule's owners
+	// selfApproved lists the widened manifests only the pull request's own
+	// lock changes approve, refused without a CODEOWNERS rule.
+	selfApproved []string
 	// label: rows is every pending row; byLabel is true when the label
 	// approves all of them; newRows lists those it does not cover.
 	labelPresent bool
@@ -143,6 +146,13 @@ func (a *approval) approved(res *diff.Result) bool {
 }
 
 // readLocks applies the head's lock to res and compares it with the base's.
+//
+// Approvals the pull request itself adds or changes (per path and hash,
+// compared with the base's lock) count only when a CODEOWNERS rule on the
+// base covers the lock: branch protection's code-owner review then guards
+// them. Otherwise they do not count (fail closed): a pull request cannot
+// approve its own widening by committing the lock. Approvals already on
+// the base keep counting, with the base's expiry.
 func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head string, ap *approval) {
 	if r.cfg.Lock == "" {
 		return
@@ -152,16 +162,21 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 		ap.lockErr = err
 		return
 	}
-	ap.lockApproved = lock.Apply(res, hl, r.env.Now())
-	bl, err := cli.ReadLock(ctx, dir, base, r.cfg.Lock, true)
-	if err != nil {
-		bl = lock.New()
+	bl := lock.New()
+	if base != "" {
+		if b, err := cli.ReadLock(ctx, dir, base, r.cfg.Lock, true); err == nil {
+			bl = b
+		}
 	}
 	old := map[string]lock.Approval{}
 	for _, a := range bl.Approvals {
 		old[a.Path] = a
 	}
+	onBase := lock.New()
 	for _, a := range hl.Approvals {
+		if o, ok := old[a.Path]; ok && o.ManifestHash == a.ManifestHash {
+			onBase.Approvals = append(onBase.Approvals, o)
+		}
 		if old[a.Path] != a {
 			ap.lockChanged = append(ap.lockChanged, a.Path)
 		}
@@ -171,7 +186,50 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 		ap.lockChanged = append(ap.lockChanged, p)
 	}
 	sort.Strings(ap.lockChanged)
-	ap.lockOwner, ap.lockOwned = codeOwner(ctx, dir, base, r.cfg.Lock)
+	if base != "" {
+		ap.lockOwner, ap.lockOwned = codeOwner(ctx, dir, base, r.cfg.Lock)
+	}
+	if ap.lockOwned {
+		ap.lockApproved = lock.Apply(res, hl, r.env.Now())
+		return
+	}
+	ap.lockApproved = lock.Apply(res, onBase, r.env.Now())
+	// What the head's lock would approve on its own: refused, and said.
+	for _, m := range res.Manifests {
+		if m.Error == nil && !m.Approved && m.Widens() {
+			if _, ok := hl.Approves(m.Path, m.Hash, r.env.Now()); ok {
+				ap.selfApproved = append(ap.selfApproved, m.Path)
+			}
+		}
+	}
+}
+
+// selfApprovalNote says why the lock's approvals added by the pull request
+// do not count and how to fix it; "" when there are none.
+func (r *run) selfApprovalNote(ap *approval, markdown bool) string {
+	if len(ap.selfApproved) == 0 {
+		return ""
+	}
+	code := func(s string) string {
+		if markdown {
+			return report.Code(s)
+		}
+		return s
+	}
+	var ps []string
+	for _, p := range ap.selfApproved[:min(len(ap.selfApproved), 10)] {
+		ps = append(ps, code(p))
+	}
+	more := ""
+	if len(ap.selfApproved) > 10 {
+		more = fmt.Sprintf(" and %d more", len(ap.selfApproved)-10)
+	}
+	label := ""
+	if r.cfg.AllowLabel != "" {
+		label = fmt.Sprintf(", or have a maintainer approve with the %s label", code(r.cfg.AllowLabel))
+	}
+	return fmt.Sprintf("this pull request approves its own widening in %s (%s%s), and no CODEOWNERS rule on the base branch covers %s, so those approvals do not count and the widening is unapproved. To fix: add a CODEOWNERS rule for %s (for example %s) and require code-owner review in branch protection%s",
+		code(r.cfg.Lock), strings.Join(ps, ", "), more, code(r.cfg.Lock), code(r.cfg.Lock), code("/"+r.cfg.Lock+" @your-org/security"), label)
 }
 
 // codeOwner reads CODEOWNERS from the base side (the rules in force for the
@@ -430,8 +488,12 @@ func (r *run) nextSteps(res *diff.Result, base, head string, ap *approval, markd
 		steps = append(steps, fmt.Sprintf("a maintainer applies the %s label: it approves exactly the %d widened row(s) shown now; a later push that widens more voids it", code(r.cfg.AllowLabel), n))
 	}
 	if r.cfg.Lock != "" {
-		steps = append(steps, fmt.Sprintf("or run %s and commit %s: it approves the exact capability set of %s (a description edit keeps the approval, any capability edit voids it)",
-			code(fmt.Sprintf("capgate approve --base %s --head %s --lock %s --reason '…'", short(base, "BASE"), short(head, "HEAD"), lockName)), code(lockName), shown))
+		owned := ""
+		if !ap.lockOwned {
+			owned = fmt.Sprintf("; it counts only once a CODEOWNERS rule on the base branch covers %s, otherwise a pull request could approve itself", code(lockName))
+		}
+		steps = append(steps, fmt.Sprintf("or run %s and commit %s: it approves the exact capability set of %s (a description edit keeps the approval, any capability edit voids it)%s",
+			code(fmt.Sprintf("capgate approve --base %s --head %s --lock %s --reason '…'", short(base, "BASE"), short(head, "HEAD"), lockName)), code(lockName), shown, owned))
 	}
 	if len(steps) == 0 {
 		return ""
@@ -450,6 +512,9 @@ func (r *run) approvalNotes(res *diff.Result, ap *approval) string {
 	}
 	if ap.lockErr != nil {
 		fmt.Fprintf(&b, "\n> [!WARNING]\n> The approval lock could not be read, so it approves nothing: %s\n", report.Text(ap.lockErr.Error()))
+	}
+	if n := r.selfApprovalNote(ap, true); n != "" {
+		fmt.Fprintf(&b, "\n> [!CAUTION]\n> **Not approved:** %s.\n", n)
 	}
 	if len(ap.lockChanged) > 0 {
 		var ps []string

@@ -115,18 +115,58 @@ func TestForgedStateIsIgnored(t *testing.T) {
 	}
 }
 
-func TestLockApprovesInTheAction(t *testing.T) {
-	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
-	// Approve with the CLI's lock format, committed on the head.
-	hash := headHash(t, f)
-	f.push(map[string]string{"capgate.lock": `{"schema": "https://github.com/razukc/capgate-action/docs/lock.md#v1", "approvals": [
-  {"path": "servers/gh/capgate.json", "manifestHash": "` + hash + `", "approvedBy": "mae", "reason": "uploads", "approvedAt": "2027-01-01T00:00:00Z"}]}`})
-	res := f.inProcess(context.Background(), nil)
-	if res.code != ExitOK || res.outputs["approved"] != "true" {
-		t.Fatalf("lock approval: exit %d outputs %v\n%s", res.code, res.outputs, res.stdout)
+func lockFor(hash string) string {
+	return `{"schema": "https://github.com/razukc/capgate-action/docs/lock.md#v1", "approvals": [
+  {"path": "servers/gh/capgate.json", "manifestHash": "` + hash + `", "approvedBy": "mae", "reason": "uploads", "approvedAt": "2027-01-01T00:00:00Z"}]}`
+}
+
+func hashOf(t *testing.T, manifest string) string {
+	t.Helper()
+	r, err := compiler.Compile([]byte(manifest))
+	if err != nil {
+		t.Fatal(err)
 	}
-	body := ours(f).Body
-	if !strings.Contains(body, "approved by the lock") || !strings.Contains(body, "no CODEOWNERS rule covers it") {
+	return r.Hash
+}
+
+// A pull request that approves its own widening by committing the lock,
+// with no CODEOWNERS rule for the lock on the base: the approval does not
+// count, and the check, an annotation, the comment and the summary say so.
+func TestLockSelfApprovalWithoutCodeownersFails(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	f.push(map[string]string{"capgate.lock": lockFor(headHash(t, f))})
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitFailed || res.outputs["approved"] != "false" {
+		t.Fatalf("self-approval: exit %d outputs %v\n%s", res.code, res.outputs, res.stdout)
+	}
+	if !strings.Contains(res.stdout, "::warning::capgate: this pull request approves its own widening in capgate.lock (servers/gh/capgate.json), and no CODEOWNERS rule") {
+		t.Errorf("no warning annotation:\n%s", res.stdout)
+	}
+	for where, s := range map[string]string{"comment": ours(f).Body, "summary": res.summary} {
+		if !strings.Contains(s, "approves its own widening") || !strings.Contains(s, "add a CODEOWNERS rule for `capgate.lock`") || strings.Contains(s, "approved by the lock") {
+			t.Errorf("the %s does not say why and how to fix:\n%s", where, s)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(f.ws, "capgate-report.json"))
+	if strings.Contains(string(b), `"approved": true`) {
+		t.Errorf("report marks a self-approval approved: %s", b)
+	}
+}
+
+// An approval already on the base's lock keeps counting without CODEOWNERS
+// (the pull request did not write it), and a capability edit voids it.
+func TestLockApprovalOnTheBaseCounts(t *testing.T) {
+	f := setup(t, nil)
+	writeFile(t, filepath.Join(f.origin, "capgate.lock"), lockFor(hashOf(t, headManifest)))
+	git(t, f.origin, "add", "-A")
+	git(t, f.origin, "commit", "-q", "-m", "pre-approved")
+	f.base = git(t, f.origin, "rev-parse", "HEAD")
+	f.push(map[string]string{"servers/gh/capgate.json": headManifest})
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitOK || res.outputs["approved"] != "true" || strings.Contains(res.stdout, "approves its own widening") {
+		t.Fatalf("lock approval on the base: exit %d outputs %v\n%s", res.code, res.outputs, res.stdout)
+	}
+	if body := ours(f).Body; !strings.Contains(body, "approved by the lock") {
 		t.Errorf("comment:\n%s", body)
 	}
 	b, _ := os.ReadFile(filepath.Join(f.ws, "capgate-report.json"))
@@ -137,6 +177,11 @@ func TestLockApprovesInTheAction(t *testing.T) {
 	f.push(map[string]string{"servers/gh/capgate.json": wider})
 	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed || res.outputs["approved"] != "false" {
 		t.Fatalf("capability edit: exit %d outputs %v", res.code, res.outputs)
+	}
+	// And the pull request cannot re-approve it in the lock itself.
+	f.push(map[string]string{"capgate.lock": lockFor(hashOf(t, wider))})
+	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed || !strings.Contains(res.stdout, "approves its own widening") {
+		t.Fatalf("re-approval by the pull request: exit %d\n%s", res.code, res.stdout)
 	}
 }
 
