@@ -1,26 +1,10 @@
 package compiler
 
 import (
+	"github.com/razukc/capgate-action/internal/jsonx"
 	"strconv"
 	"strings"
 )
-
-// Target names, as capgate spells them.
-const (
-	TargetBwrap    = "bwrap"
-	TargetDocker   = "docker"
-	TargetSquid    = "squid"
-	TargetNftables = "nftables"
-)
-
-// Targets returns every target in the order the CLI's --target all prints
-// them, in a new slice.
-func Targets() []string {
-	return []string{TargetBwrap, TargetDocker, TargetSquid, TargetNftables}
-}
-
-// targets is what Targets returns, for this package's loops.
-var targets = [...]string{TargetBwrap, TargetDocker, TargetSquid, TargetNftables}
 
 // EgressRule is one allowed destination. Port 0 is capgate's null: any port.
 type EgressRule struct {
@@ -48,9 +32,9 @@ type Unenforceable struct {
 	Reason string
 }
 
-// Artifact is the output of one target. Sandbox targets (bwrap, docker) fill
-// Argv, Egress, EnvInjections and Assertions; egress targets (squid,
-// nftables) fill Config, Filename and Unenforceable.
+// Artifact is the output of one target. Targets of ShapeSandbox fill Argv,
+// Egress, EnvInjections and Assertions; targets of ShapeConfig fill Config,
+// Filename and Unenforceable.
 type Artifact struct {
 	Target        string
 	Argv          []string
@@ -64,9 +48,10 @@ type Artifact struct {
 	Notes         []string
 }
 
-// IsEgress reports whether a is a squid or nftables artifact.
-func (a *Artifact) IsEgress() bool {
-	return a.Target == TargetSquid || a.Target == TargetNftables
+// Shape returns the shape of a's target, or 0 for an unknown target.
+func (a *Artifact) Shape() Shape {
+	s, _ := TargetShape(a.Target)
+	return s
 }
 
 // jsonw writes JSON the way JavaScript's JSON.stringify(v, null, indent)
@@ -118,14 +103,14 @@ func (w *jsonw) close(c byte) {
 
 func (w *jsonw) key(k string) {
 	w.sep()
-	w.b = AppendJSONString(w.b, k)
+	w.b = jsonx.AppendString(w.b, k)
 	w.b = append(w.b, ':')
 	if w.indent != "" {
 		w.b = append(w.b, ' ')
 	}
 }
 
-func (w *jsonw) str(s string) { w.b = AppendJSONString(w.b, s) }
+func (w *jsonw) str(s string) { w.b = jsonx.AppendString(w.b, s) }
 
 func (w *jsonw) strs(ss []string) {
 	w.open('[')
@@ -153,7 +138,7 @@ func (w *jsonw) rule(r EgressRule) {
 
 func (w *jsonw) artifact(a *Artifact) {
 	w.open('{')
-	if a.IsEgress() {
+	if a.Shape() == ShapeConfig {
 		w.key("target")
 		w.str(a.Target)
 		w.key("config")
@@ -222,17 +207,18 @@ func (a *Artifact) AppendJSON(b []byte, pretty bool) []byte {
 	return w.b
 }
 
-// AppendAllJSON appends {"bwrap": A, "docker": A, "squid": A, "nftables": A}
-// for the given artifacts, in that order, skipping nil ones.
+// AppendAllJSON appends {"<target>": A, …} for the given artifacts, in
+// listing order (capgate's four first: {"bwrap", "docker", "squid",
+// "nftables"}), skipping targets with none.
 func AppendAllJSON(b []byte, arts ArtifactSet, pretty bool) []byte {
 	w := &jsonw{b: b}
 	if pretty {
 		w.indent = "  "
 	}
 	w.open('{')
-	for _, t := range targets {
-		if a := arts.Get(t); a != nil {
-			w.key(t)
+	for _, a := range arts.arts {
+		if a != nil {
+			w.key(a.Target)
 			w.artifact(a)
 		}
 	}

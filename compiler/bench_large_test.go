@@ -10,7 +10,7 @@ import (
 // largeManifest is a manifest of n distinct grants of one kind. The fs one
 // alternates covering grants ("/w/7/**") with grants they cover
 // ("/w/7/x"), so that merging has work to do.
-func largeManifest(kind string, n int) []byte {
+func largeManifest(kind CapKind, n int) []byte {
 	var b strings.Builder
 	b.WriteString(`{"name":"big","version":"1","tools":[{"name":"t","capabilities":[`)
 	for i := 0; i < n; i++ {
@@ -56,7 +56,7 @@ func compileLarge(src []byte) (*Result, error) {
 // O(n log n), so the 60,000 figure should be about twice the 30,000 one.
 // These manifests are larger than MaxManifestBytes, so they bypass it.
 func BenchmarkCompileLarge(b *testing.B) {
-	for _, kind := range []string{KindFS, KindNet, KindEnv, KindExec, KindIPC, KindAssert} {
+	for _, kind := range []CapKind{KindFS, KindNet, KindEnv, KindExec, KindIPC, KindAssert} {
 		for _, n := range []int{30000, 60000} {
 			b.Run(fmt.Sprintf("%s-%d", kind, n), func(b *testing.B) {
 				src := largeManifest(kind, n)

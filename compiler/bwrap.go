@@ -5,6 +5,12 @@ import (
 	"strings"
 )
 
+// TargetBwrap is the bubblewrap target: a bwrap argv.
+const TargetBwrap = "bwrap"
+
+var _ = register(target{name: TargetBwrap, shape: ShapeSandbox, core: true, order: 10,
+	lower: func(l *lowering, a *Artifact) { l.bwrap(a, l.mounts()) }})
+
 // bwrapSystemDirs are bound read-only (if present) into every sandbox.
 var bwrapSystemDirs = []string{"/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/ssl", "/etc/ca-certificates"}
 
@@ -78,7 +84,9 @@ const (
 )
 
 // bwrapNetNotes and dockerNetNotes hold the long net notes for small
-// endpoint counts, written once instead of once per manifest.
+// endpoint counts, written once instead of once per manifest: measured
+// with BenchmarkCompileAll (issue 14), ~5.1 kB a manifest with them and
+// ~5.7 kB without, and ~4% less time. The conformance tests check the text.
 var bwrapNetNotes, dockerNetNotes = netNotes(bwrapNetNote), netNotes(dockerNetNote)
 
 func netNotes(tail string) (t [17]string) {

@@ -1,5 +1,11 @@
 package compiler
 
+// TargetDocker is the Docker target: `docker run` flags.
+const TargetDocker = "docker"
+
+var _ = register(target{name: TargetDocker, shape: ShapeSandbox, core: true, order: 20,
+	lower: func(l *lowering, a *Artifact) { l.docker(a, l.mounts()) }})
+
 func (l *lowering) docker(a *Artifact, ms []Mount) {
 	p, ar := l.p, l.a
 	l.sandbox(a, TargetDocker)

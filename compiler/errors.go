@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"github.com/razukc/capgate-action/internal/jsonx"
 	"strings"
 )
 
@@ -66,4 +67,4 @@ func errAt(pos Pos, code, format string, args ...any) *Error {
 
 // jsQuote quotes s as JSON.stringify would, which is how capgate's messages
 // quote values.
-func jsQuote(s string) string { return string(AppendJSONString(nil, s)) }
+func jsQuote(s string) string { return string(jsonx.AppendString(nil, s)) }

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"net/netip"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -60,6 +63,25 @@ func FuzzCompile(f *testing.F) {
 		if !bytes.Equal(out, AppendAllJSON(nil, set, false)) {
 			t.Fatalf("Prepare+Lower differs from Compile")
 		}
+		// Every target at once gives capgate's four unchanged, and each
+		// host-format file is one valid JSON document.
+		all, err := CompileTargets(input, AllTargets())
+		if err != nil {
+			t.Fatalf("CompileTargets fails where Compile did not: %v", err)
+		}
+		for _, tgt := range AllTargets() {
+			a := all.Artifacts.Get(tgt)
+			if a == nil {
+				t.Fatalf("no %s artifact", tgt)
+			}
+			if i := slices.Index(Targets(), tgt); i >= 0 {
+				if !bytes.Equal(a.AppendJSON(nil, false), r.Artifacts.Get(tgt).AppendJSON(nil, false)) {
+					t.Fatalf("%s from CompileTargets differs from Compile", tgt)
+				}
+			} else if !json.Valid([]byte(a.Config)) {
+				t.Fatalf("%s config is not JSON: %s", tgt, a.Config)
+			}
+		}
 		// The result must not share memory with its input, nor with the
 		// pooled memory the next compilation reuses.
 		for i := range src {
@@ -82,6 +104,7 @@ func FuzzCapability(f *testing.F) {
 		"fs:read:/workspace/**", "net:connect:api.github.com:443", "net:connect:\"::1\":22",
 		"env:inject:GITHUB_TOKEN", "exec:spawn:git?nestedSandbox=true", "ipc:connect:\"unix:/run/a.sock\"",
 		"clock:tzdata", "assert:id:\"text: with colon\"", "net:connect:a.com:443abc", "fs::/x", ":::", "net:connect:",
+		"net:connect:*.com:443", "net:connect:dbhost", "net:connect:a..b:80", "net:connect:.a.b", "net:connect:localhost",
 	} {
 		f.Add(s)
 	}
@@ -119,5 +142,73 @@ func FuzzCapability(f *testing.F) {
 				t.Fatalf("unbalanced nftables table for %q:\n%s", s, a.Config)
 			}
 		}
+		// srt refuses its whole settings file for one entry its schema
+		// rejects: every emitted allowedDomains entry must pass it.
+		a, err := Lower(&Result{Policy: p, Manifest: &Manifest{}}, TargetSrt, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var settings struct {
+			Network struct{ AllowedDomains []string } `json:"network"`
+		}
+		if err := json.Unmarshal([]byte(a.Config), &settings); err != nil {
+			t.Fatalf("srt config for %q: %v", s, err)
+		}
+		for _, d := range settings.Network.AllowedDomains {
+			if !srtValidDomain(d) {
+				t.Fatalf("srt would refuse allowedDomains entry %q (from %q)", d, s)
+			}
+		}
 	})
+}
+
+// srtValidDomain is srt 0.0.83's check of an allowedDomains entry
+// (dist/sandbox/domain-pattern.js: splitDomainPatternPort,
+// isValidDomainPattern), ported as facts for the fuzz test.
+func srtValidDomain(d string) bool {
+	host := d
+	validPort := func(p string) bool {
+		if p == "" || len(p) > 5 || p[0] < '1' || p[0] > '9' {
+			return false
+		}
+		n, err := strconv.Atoi(p)
+		return err == nil && n <= 65535
+	}
+	if strings.HasPrefix(d, "[") {
+		end := strings.IndexByte(d, ']')
+		if end < 0 {
+			return false
+		}
+		host = d[1:end]
+		if rest := d[end+1:]; rest != "" && !(strings.HasPrefix(rest, ":") && validPort(rest[1:])) {
+			return false
+		}
+		a, err := netip.ParseAddr(host)
+		return err == nil && a.Is6()
+	}
+	if i := strings.LastIndexByte(d, ':'); i >= 0 {
+		if strings.IndexByte(d, ':') != i || !validPort(d[i+1:]) {
+			return false
+		}
+		host = d[:i]
+	}
+	if strings.Contains(host, "://") || strings.ContainsAny(host, "/:") {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	if rest, ok := strings.CutPrefix(host, "*."); ok {
+		parts := strings.Split(rest, ".")
+		if len(parts) < 2 {
+			return false
+		}
+		for _, p := range parts {
+			if p == "" {
+				return false
+			}
+		}
+		return true
+	}
+	return !strings.Contains(host, "*") && strings.Contains(host, ".") && !strings.HasPrefix(host, ".") && !strings.HasSuffix(host, ".")
 }

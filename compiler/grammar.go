@@ -1,26 +1,29 @@
 package compiler
 
 import (
-	"math/bits"
 	"net/netip"
 	"slices"
 	"strings"
 )
 
+// CapKind is the kind of a capability: the part before its first ':'.
+// (Not to be confused with Kind, the type of a JSON value.)
+type CapKind string
+
 // The capability kinds of grammar 0.0.
 const (
-	KindFS     = "fs"
-	KindNet    = "net"
-	KindExec   = "exec"
-	KindEnv    = "env"
-	KindIPC    = "ipc"
-	KindClock  = "clock"
-	KindAssert = "assert"
+	KindFS     CapKind = "fs"
+	KindNet    CapKind = "net"
+	KindExec   CapKind = "exec"
+	KindEnv    CapKind = "env"
+	KindIPC    CapKind = "ipc"
+	KindClock  CapKind = "clock"
+	KindAssert CapKind = "assert"
 )
 
 // Capability is one parsed capability string.
 type Capability struct {
-	Kind    string
+	Kind    CapKind
 	Actions []string // fs, net, exec, env, ipc
 
 	Path     string // fs
@@ -67,24 +70,12 @@ func splitCap(s string, buf []string, ar *arena) (parts []string, query string, 
 	}
 }
 
-// capSep returns the index of the first ':' or '"' in s, or len(s). It
-// looks at eight bytes at a time.
+// capSep returns the index of the first ':' or '"' in s, or len(s).
 func capSep(s string) int {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := word(s, i)
-		// zeroByte can also mark a byte above one it marks rightly,
-		// never below, so the lowest mark is exact.
-		if m := zeroByte(x^(':'*ones)) | zeroByte(x^('"'*ones)); m != 0 {
-			return i + bits.TrailingZeros64(m)/8
-		}
+	if i := strings.IndexAny(s, ":\""); i >= 0 {
+		return i
 	}
-	for ; i < len(s); i++ {
-		if c := s[i]; c == ':' || c == '"' {
-			break
-		}
-	}
-	return i
+	return len(s)
 }
 
 // splitQuoted goes on with splitCap from s[start:], the start of a part, now
@@ -179,7 +170,7 @@ func parseCapability(cs CapString, c *Capability, ar, lists *arena) error {
 	if len(parts) < 2 {
 		return errAt(pos, CodeMalformed, "expected at least <kind>:<scope>, got %s", jsQuote(raw))
 	}
-	c.Kind, c.Src = parts[0], cs // c is zero
+	c.Kind, c.Src = CapKind(parts[0]), cs // c is zero
 	c.NestedSandbox = nestedSandbox(query)
 	switch c.Kind {
 	case KindFS:
@@ -264,7 +255,7 @@ func parseCapability(cs CapString, c *Capability, ar, lists *arena) error {
 			c.Desc = c.ID
 		}
 	default:
-		return errAt(pos, CodeUnknownKind, "unknown capability kind %s", jsQuote(c.Kind))
+		return errAt(pos, CodeUnknownKind, "unknown capability kind %s", jsQuote(string(c.Kind)))
 	}
 	return nil
 }

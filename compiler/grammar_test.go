@@ -46,15 +46,3 @@ func FuzzSplitCap(f *testing.F) {
 		}
 	})
 }
-
-// TestCapSep checks capSep against a byte-at-a-time search.
-func TestCapSep(t *testing.T) {
-	checkWordScan(t, "capSep", capSep, func(s string) int {
-		for i := 0; i < len(s); i++ {
-			if c := s[i]; c == ':' || c == '"' {
-				return i
-			}
-		}
-		return len(s)
-	})
-}

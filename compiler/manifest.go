@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"github.com/razukc/capgate-action/internal/jsonx"
 	"strconv"
 )
 
@@ -68,7 +69,7 @@ func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower bool, the
 	if len(src) > limit {
 		return &Error{Code: CodeParse, Message: fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes)}
 	}
-	err := withManifestTree(src, func(p *parser, root *Value) error {
+	err := withManifestTree(src, func(p *parser, root *jsonx.Value) error {
 		if err := decodeManifest(root, m, a, &p.scratch, lower); err != nil {
 			return err
 		}
@@ -77,13 +78,13 @@ func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower bool, the
 		}
 		return nil
 	})
-	if pe, ok := err.(*ParseError); ok {
+	if pe, ok := err.(*jsonx.ParseError); ok {
 		return &Error{Code: CodeParse, Message: pe.Message, Pos: pe.Pos}
 	}
 	return err
 }
 
-func shapeErr(v *Value, fallback *Value, format string, args ...any) *Error {
+func shapeErr(v *jsonx.Value, fallback *jsonx.Value, format string, args ...any) *Error {
 	pos := fallback.Pos
 	if v != nil {
 		pos = v.Pos
@@ -91,26 +92,17 @@ func shapeErr(v *Value, fallback *Value, format string, args ...any) *Error {
 	return errAt(pos, CodeManifestShape, format, args...)
 }
 
-// DecodeManifest shape-checks a parsed JSON document as capgate does.
-func DecodeManifest(root *Value) (*Manifest, error) {
-	m := new(Manifest)
-	if err := decodeManifest(root, m, new(arena), new(scratch), false); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
 // decodeManifest fills m from root. Every string m keeps is copied into a,
 // so that root may be dropped or reused afterwards. When lower is set, a
 // also makes room for lowering m.
-func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch, lower bool) error {
+func decodeManifest(root *jsonx.Value, m *Manifest, a *arena, scr *scratch, lower bool) error {
 	// capgate checks typeof === "object", which an array passes.
-	if root.Kind != Object && root.Kind != Array {
+	if root.Kind != jsonx.Object && root.Kind != jsonx.Array {
 		return errAt(root.Pos, CodeManifestShape, "manifest must be an object")
 	}
 	// capgate checks grammar before name, version and tools.
 	grammar := root.Get("grammar")
-	if grammar != nil && grammar.Kind != String {
+	if grammar != nil && grammar.Kind != jsonx.String {
 		return shapeErr(grammar, root, "manifest.grammar must be a string")
 	}
 	if grammar != nil && grammar.Str != GrammarVersion {
@@ -118,11 +110,11 @@ func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch, lower bool
 			"manifest declares grammar %s but compiler is at %s", jsQuote(grammar.Str), jsQuote(GrammarVersion))
 	}
 	name := root.Get("name")
-	if name == nil || name.Kind != String || name.Str == "" {
+	if name == nil || name.Kind != jsonx.String || name.Str == "" {
 		return shapeErr(name, root, "manifest.name must be a non-empty string")
 	}
 	version := root.Get("version")
-	if version == nil || version.Kind != String || version.Str == "" {
+	if version == nil || version.Kind != jsonx.String || version.Str == "" {
 		return shapeErr(version, root, "manifest.version must be a non-empty string")
 	}
 	sc := root.Get("serverCapabilities")
@@ -137,13 +129,13 @@ func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch, lower bool
 		m.Grammar, m.HasGrammar = a.str(grammar.Str), true
 	}
 	m.all = make([]CapString, 0, n)
-	if falsy(sc) && sc.Kind != Null {
+	if falsy(sc) && sc.Kind != jsonx.Null {
 		// capgate crashes here (a TypeError); refuse it with this
 		// port's own message, which carries no "[CODE]" prefix.
 		return &Error{Code: CodeManifestShape, Message: "manifest.serverCapabilities must be an array", Pos: sc.Pos}
 	}
-	if sc != nil && sc.Kind != Null {
-		if sc.Kind != Array {
+	if sc != nil && sc.Kind != jsonx.Null {
+		if sc.Kind != jsonx.Array {
 			return shapeErr(sc, root, "manifest.serverCapabilities must be an array")
 		}
 		if err := m.addCaps(sc, -1, a); err != nil {
@@ -151,20 +143,20 @@ func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch, lower bool
 		}
 		m.Server = m.all[:len(m.all):len(m.all)]
 	}
-	if tools == nil || tools.Kind != Array {
+	if tools == nil || tools.Kind != jsonx.Array {
 		return shapeErr(tools, root, "manifest.tools must be an array")
 	}
 	m.Tools = make([]Tool, 0, len(tools.Items))
 	for i, t := range tools.Items {
-		if t.Kind != Object && t.Kind != Array {
+		if t.Kind != jsonx.Object && t.Kind != jsonx.Array {
 			return shapeErr(t, root, "tools[%d] must be an object", i)
 		}
 		nv := t.Get("name")
-		if nv == nil || nv.Kind != String || nv.Str == "" {
+		if nv == nil || nv.Kind != jsonx.String || nv.Str == "" {
 			return shapeErr(nv, t, "tools[%d].name must be a non-empty string", i)
 		}
 		c := t.Get("capabilities")
-		if c == nil || c.Kind != Array {
+		if c == nil || c.Kind != jsonx.Array {
 			return shapeErr(c, t, "tools[%d].capabilities must be an array", i)
 		}
 		from := len(m.all)
@@ -180,18 +172,18 @@ func decodeManifest(root *Value, m *Manifest, a *arena, scr *scratch, lower bool
 
 // falsy reports whether v is present and falsy in JavaScript: null, false,
 // a number equal to zero, or "".
-func falsy(v *Value) bool {
+func falsy(v *jsonx.Value) bool {
 	if v == nil {
 		return false
 	}
 	switch v.Kind {
-	case Null:
+	case jsonx.Null:
 		return true
-	case Bool:
+	case jsonx.Bool:
 		return v.Str == "false"
-	case String:
+	case jsonx.String:
 		return v.Str == ""
-	case Number:
+	case jsonx.Number:
 		f, err := strconv.ParseFloat(v.Str, 64)
 		return err == nil && f == 0
 	}
@@ -201,13 +193,13 @@ func falsy(v *Value) bool {
 // manifestRoom counts the capability strings of a manifest document, from
 // its top-level values that have passed decodeManifest's first checks, and
 // returns the room its compilation needs in an arena (see lowerRoom).
-func manifestRoom(name, version, grammar, sc, tools *Value, lower bool) (n, nb, ns int) {
+func manifestRoom(name, version, grammar, sc, tools *jsonx.Value, lower bool) (n, nb, ns int) {
 	nb = len(name.Str) + len(version.Str) + hashRoom
 	if grammar != nil {
 		nb += len(grammar.Str)
 	}
 	var lr lowerRoom
-	room := func(arr *Value) {
+	room := func(arr *jsonx.Value) {
 		n += len(arr.Items)
 		for _, it := range arr.Items {
 			nb += len(it.Str)
@@ -216,12 +208,12 @@ func manifestRoom(name, version, grammar, sc, tools *Value, lower bool) (n, nb, 
 			}
 		}
 	}
-	if sc != nil && sc.Kind == Array {
+	if sc != nil && sc.Kind == jsonx.Array {
 		room(sc)
 	}
-	if tools != nil && tools.Kind == Array {
+	if tools != nil && tools.Kind == jsonx.Array {
 		for _, t := range tools.Items {
-			if c := t.Get("capabilities"); c != nil && c.Kind == Array {
+			if c := t.Get("capabilities"); c != nil && c.Kind == jsonx.Array {
 				room(c)
 			}
 			if nv := t.Get("name"); nv != nil {
@@ -237,9 +229,9 @@ func manifestRoom(name, version, grammar, sc, tools *Value, lower bool) (n, nb, 
 }
 
 // addCaps appends the capability strings of arr to m.all.
-func (m *Manifest) addCaps(arr *Value, tool int, a *arena) error {
+func (m *Manifest) addCaps(arr *jsonx.Value, tool int, a *arena) error {
 	for j, it := range arr.Items {
-		if it.Kind != String {
+		if it.Kind != jsonx.String {
 			if tool < 0 {
 				return errAt(it.Pos, CodeManifestShape, "serverCapabilities[%d] must be a string", j)
 			}

@@ -5,6 +5,12 @@ import (
 	"strings"
 )
 
+// TargetNftables is the nftables target: an egress table.
+const TargetNftables = "nftables"
+
+var _ = register(target{name: TargetNftables, shape: ShapeConfig, core: true, order: 40, egressOnly: true,
+	lower: (*lowering).nftables})
+
 // NftablesFilename is the file name capgate gives the nftables table.
 const NftablesFilename = "capgate-egress.nftables"
 

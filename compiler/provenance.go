@@ -3,6 +3,7 @@ package compiler
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/razukc/capgate-action/internal/jsonx"
 )
 
 // Canonicalization names the scheme ManifestHash is computed over.
@@ -16,18 +17,18 @@ func ManifestHash(m *Manifest) string { return m.hash }
 
 // manifestHash computes ManifestHash while the parsed tools array is at
 // hand: a tool's name may be any JSON value.
-func manifestHash(m *Manifest, tools *Value, a *arena, sc *scratch) string {
+func manifestHash(m *Manifest, tools *jsonx.Value, a *arena, sc *scratch) string {
 	b := sc.canon[:0]
 	// Keys in UTF-16 order: name, serverCapabilities, tools, version.
 	b = append(b, `{"name":`...)
-	b = appendCanonString(b, m.Name)
+	b = jsonx.AppendCanonString(b, m.Name)
 	b = append(b, `,"serverCapabilities":[`...)
 	// The shape check has made every entry a string.
 	for i, c := range m.Server {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendCanonString(b, c.Text)
+		b = jsonx.AppendCanonString(b, c.Text)
 	}
 	b = append(b, `],"tools":[`...)
 	for i, t := range m.Tools {
@@ -41,17 +42,17 @@ func manifestHash(m *Manifest, tools *Value, a *arena, sc *scratch) string {
 			if j > 0 {
 				b = append(b, ',')
 			}
-			b = appendCanonString(b, c.Text)
+			b = jsonx.AppendCanonString(b, c.Text)
 		}
 		b = append(b, ']')
 		if name := tools.Items[i].Get("name"); name != nil {
 			b = append(b, `,"name":`...)
-			b = AppendCanonical(b, name)
+			b = jsonx.AppendCanonical(b, name)
 		}
 		b = append(b, '}')
 	}
 	b = append(b, `],"version":`...)
-	b = appendCanonString(b, m.Version)
+	b = jsonx.AppendCanonString(b, m.Version)
 	b = append(b, '}')
 	sc.canon = b
 	sum := sha256.Sum256(b)

@@ -1,6 +1,10 @@
 package compiler
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/razukc/capgate-action/internal/jsonx"
+)
 
 // TestRoomBounds checks that the room decodeManifest reserves holds the
 // whole compilation of every conformance manifest, so that each fills one
@@ -10,7 +14,7 @@ func TestRoomBounds(t *testing.T) {
 	srcs := benchCorpus(t)
 	var spareText, spareList int
 	for _, src := range srcs {
-		root, err := ParseJSON(src)
+		root, err := jsonx.Parse(src)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,12 @@ import (
 	"strings"
 )
 
+// TargetSquid is the squid target: an egress allowlist for a squid proxy.
+const TargetSquid = "squid"
+
+var _ = register(target{name: TargetSquid, shape: ShapeConfig, core: true, order: 30, egressOnly: true,
+	lower: (*lowering).squid})
+
 // SquidFilename is the file name capgate gives the squid config.
 const SquidFilename = "capgate-egress.squid.conf"
 

@@ -29,7 +29,7 @@ func BenchmarkCompare10000(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		r := compareSides("b", "h", nil, hf, nil)
+		r := compareSides("b", "h", nil, hf, nil, nil)
 		if r.Counts.Widened < 10000 {
 			b.Fatalf("widened %d", r.Counts.Widened)
 		}
@@ -64,7 +64,7 @@ func BenchmarkCompareLarge(b *testing.B) {
 	b.SetBytes(int64(len(base) + len(head)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		r := compareSides("b", "h", bf, hf, nil)
+		r := compareSides("b", "h", bf, hf, nil, nil)
 		if r.Counts.Widened != 30000 || r.Counts.Narrowed != 30000 {
 			b.Fatalf("counts %+v", r.Counts)
 		}

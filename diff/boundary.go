@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"encoding/json"
 	"path"
 	"strings"
 
@@ -12,7 +13,9 @@ import (
 // from: a compiler change that emits a wider bind shows up even when the
 // policy did not change.
 //
-// Each target's read-back is one reader, in its own readback_<target>.go.
+// Each target's read-back is one reader, in its own readback_<target>.go,
+// which registers it with addReader; TestEveryTargetHasReader checks that
+// every compiler target has one.
 type reader interface {
 	// target is the compiler target name the reader reads.
 	target() string
@@ -20,8 +23,43 @@ type reader interface {
 	boundary(a *compiler.Artifact) []item
 }
 
-// readers are the targets diff reads back, in report order.
-var readers = [...]reader{bwrapReader{}, dockerReader{}, squidReader{}, nftablesReader{}}
+// readers maps a target name to its reader; complete once the package is
+// initialised.
+var readers = map[string]reader{}
+
+// addReader registers r; each readback file calls it in a package-level
+// variable declaration.
+func addReader(r reader) reader {
+	readers[r.target()] = r
+	return r
+}
+
+// readerFor returns the reader of target, or rawReader, which judges the
+// whole artifact as one grant, when there is none: a target diff cannot
+// read back still shows every change, loudly.
+func readerFor(target string) reader {
+	if r, ok := readers[target]; ok {
+		return r
+	}
+	return rawReader{t: target}
+}
+
+// rawReader reads an artifact diff has no reader for as one raw grant.
+type rawReader struct{ t string }
+
+func (r rawReader) target() string { return r.t }
+
+func (rawReader) boundary(a *compiler.Artifact) []item {
+	if a == nil {
+		return []item{}
+	}
+	// Every field, whatever the shape: AppendJSON would write only the
+	// fields of a known shape. Provenance changes with every edit.
+	c := *a
+	c.Provenance = compiler.Provenance{}
+	b, _ := json.Marshal(c) // a struct of strings, ints and bools: cannot fail
+	return []item{{kind: kRaw, key: string(b)}}
+}
 
 // Item kinds. A grant of kind iso is isolation the sandbox applies: losing
 // one is a widening, gaining one a narrowing.

@@ -16,13 +16,19 @@ import (
 // artifact (see reader); exec binaries, clock, nestedSandbox, ipc endpoints
 // that no target mounts, and assertions, which no artifact spells out, on
 // the policy. Every step is linear or n log n in the number of grants.
+//
+// The targets compared are those both sides were compiled to (see
+// compared); a change seen in every one of them is reported once, with
+// Target "all".
 func Compare(base, head *compiler.Result) []Change {
 	bs, hs := sourcesOf(base.Policy), sourcesOf(head.Policy)
-	var m merger
+	pairs := compared(base, head)
+	m := merger{n: len(pairs)}
 	fsChanged := false
-	for _, r := range readers {
-		t := r.target()
-		for _, c := range compareItems(r.boundary(base.Artifacts.Get(t)), r.boundary(head.Artifacts.Get(t)), bs, hs) {
+	for _, p := range pairs {
+		t := p[1].Target
+		r := readerFor(t)
+		for _, c := range compareItems(r.boundary(p[0]), r.boundary(p[1]), bs, hs) {
 			fsChanged = fsChanged || c.Kind == kFS
 			m.add(t, c)
 		}
@@ -44,6 +50,19 @@ func Compare(base, head *compiler.Result) []Change {
 	return cs
 }
 
+// compared pairs the artifacts of the targets both base and head were
+// compiled to, in listing order: an added or removed manifest is compared
+// with compiler.Empty, which has every target, and the other side decides.
+func compared(base, head *compiler.Result) [][2]*compiler.Artifact {
+	var out [][2]*compiler.Artifact
+	for _, ha := range head.Artifacts.All() {
+		if ba := base.Artifacts.Get(ha.Target); ba != nil {
+			out = append(out, [2]*compiler.Artifact{ba, ha})
+		}
+	}
+	return out
+}
+
 var severityRank = map[string]int{Widened: 0, UnenforceableAdded: 1, Narrowed: 2, Changed: 3}
 
 // sortChanges puts loud changes first, then the rest by severity (widened,
@@ -60,6 +79,7 @@ func sortChanges(cs []Change) {
 // merger joins the same change seen in several targets into one row whose
 // Target lists them.
 type merger struct {
+	n       int // how many targets are compared
 	idx     map[Change]int
 	out     []Change
 	targets [][]string
@@ -81,7 +101,7 @@ func (m *merger) add(target string, c Change) {
 func (m *merger) list() []Change {
 	for i := range m.out {
 		t := strings.Join(m.targets[i], ",")
-		if len(m.targets[i]) == len(readers) {
+		if len(m.targets[i]) == m.n {
 			t = "all"
 		}
 		m.out[i].Target = t
@@ -701,16 +721,15 @@ func compareAssert(b, h *compiler.Policy) []Change {
 func compareUnenforceable(base, head *compiler.Result) []Change {
 	bs := sourcesOf(head.Policy)
 	var out []Change
-	for _, t := range compiler.Targets() {
-		ha := head.Artifacts.Get(t)
-		if ha == nil || !ha.IsEgress() {
+	for _, p := range compared(base, head) {
+		ba, ha := p[0], p[1]
+		t := ha.Target
+		if ha.Shape() != compiler.ShapeConfig {
 			continue
 		}
 		var brs []compiler.EgressRule
-		if ba := base.Artifacts.Get(t); ba != nil {
-			for _, b := range ba.Unenforceable {
-				brs = append(brs, b.Rule)
-			}
+		for _, b := range ba.Unenforceable {
+			brs = append(brs, b.Rule)
 		}
 		bx := indexRules(brs)
 		for _, u := range ha.Unenforceable {

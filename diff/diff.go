@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -139,8 +140,11 @@ type Counts struct {
 
 // Result is the whole comparison.
 type Result struct {
-	Base      string         `json:"base"`
-	Head      string         `json:"head"`
+	Base string `json:"base"`
+	Head string `json:"head"`
+	// Targets are the targets compared, in listing order; nil when they
+	// are capgate's four (compiler.Targets), the default.
+	Targets   []string       `json:"targets,omitempty"`
 	Counts    Counts         `json:"counts"`
 	Manifests []ManifestDiff `json:"manifests"`
 }
@@ -168,6 +172,9 @@ type Options struct {
 	// side; otherwise that is a *NoManifestsError (a typo in a pattern
 	// must not turn the gate off).
 	AllowEmpty bool
+	// Targets are the targets compared (any of compiler.AllTargets);
+	// empty means capgate's four, compiler.Targets().
+	Targets []string
 }
 
 // NoManifestsError is returned by Run when no manifest matched the
@@ -189,6 +196,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	m, err := source.NewMatcher(opts.Patterns)
 	if err != nil {
+		return nil, err
+	}
+	if err := compiler.CheckTargets(opts.Targets); err != nil {
 		return nil, err
 	}
 	base, err := source.Open(ctx, dir, opts.Base, opts.RevisionsOnly)
@@ -214,7 +224,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	r := compareSides(base.Name(), head.Name(), bf, hf, renames)
+	r := compareSides(base.Name(), head.Name(), bf, hf, renames, opts.Targets)
+	r.Targets = comparedTargets(opts.Targets)
 	if err := markMoved(ctx, r, head, bf, hf, renames); err != nil {
 		return nil, err
 	}
@@ -291,7 +302,7 @@ func readSides(ctx context.Context, base, head source.Side, m *source.Matcher) (
 // compareSides compares two lists of manifest files. gitRenames maps head
 // paths to base paths (git's rename detection); without any, removed and
 // added files that are byte-identical are paired instead.
-func compareSides(baseName, headName string, bf, hf []source.File, gitRenames map[string]string) *Result {
+func compareSides(baseName, headName string, bf, hf []source.File, gitRenames map[string]string, targets []string) *Result {
 	baseBy := make(map[string]*source.File, len(bf))
 	for i := range bf {
 		baseBy[bf[i].Path] = &bf[i]
@@ -358,7 +369,7 @@ func compareSides(baseName, headName string, bf, hf []source.File, gitRenames ma
 			defer wg.Done()
 			for i := range next {
 				p := pairs[i]
-				md := compareFiles(p.b, p.h)
+				md := compareFiles(p.b, p.h, targets)
 				if p.b != nil && p.h != nil && p.b.Path != p.h.Path {
 					md.BasePath = p.b.Path
 				}
@@ -382,6 +393,38 @@ type FailOn struct{ Widened, Unenforceable, Error bool }
 
 // DefaultFailOn is what the CLI and the action fail on when not told.
 const DefaultFailOn = "widened,error"
+
+// comparedTargets is what Result.Targets says for a run asked to compare
+// targets: nil for the default, capgate's four, else the targets in
+// listing order.
+func comparedTargets(targets []string) []string {
+	var out []string
+	for _, t := range compiler.AllTargets() {
+		if slices.Contains(targets, t) {
+			out = append(out, t)
+		}
+	}
+	if slices.Equal(out, compiler.Targets()) {
+		return nil
+	}
+	return out
+}
+
+// ParseTargets parses a comma-separated list of target names (any of
+// compiler.AllTargets), as the CLI's --targets and the action's targets
+// input take it. "" gives nil: capgate's four.
+func ParseTargets(s string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	if err := compiler.CheckTargets(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
 
 // ParseFailOn reads "widened,unenforceable,error" (any non-empty subset,
 // comma-separated) or "never" alone. An empty or blank value, an empty
@@ -469,11 +512,16 @@ func problem(err error) *Problem {
 	return &Problem{Code: "READ", Message: err.Error()}
 }
 
-func compileFile(f *source.File) (*compiler.Result, *Problem) {
+// compileFile compiles f to targets, capgate's four when empty.
+func compileFile(f *source.File, targets []string) (*compiler.Result, *Problem) {
 	if f.Err != nil {
 		return nil, problem(f.Err)
 	}
-	r, err := compiler.Compile(f.Data)
+	compile := compiler.Compile
+	if len(targets) > 0 {
+		compile = func(src []byte) (*compiler.Result, error) { return compiler.CompileTargets(src, targets) }
+	}
+	r, err := compile(f.Data)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -481,14 +529,14 @@ func compileFile(f *source.File) (*compiler.Result, *Problem) {
 }
 
 // compareFiles compares one manifest; either side may be nil (absent).
-func compareFiles(b, h *source.File) ManifestDiff {
+func compareFiles(b, h *source.File, targets []string) ManifestDiff {
 	var md ManifestDiff
 	var base, head *compiler.Result
 	switch {
 	case h == nil:
 		md.Path, md.Status = b.Path, StatusRemoved
 		var p *Problem
-		if base, p = compileFile(b); p != nil {
+		if base, p = compileFile(b, targets); p != nil {
 			md.BaseError = p
 			md.Changes = []Change{}
 			return md
@@ -497,7 +545,7 @@ func compareFiles(b, h *source.File) ManifestDiff {
 	default:
 		md.Path = h.Path
 		var p *Problem
-		if head, p = compileFile(h); p != nil {
+		if head, p = compileFile(h, targets); p != nil {
 			md.Status, md.Error, md.Changes = StatusError, p, []Change{}
 			return md
 		}
@@ -509,7 +557,7 @@ func compareFiles(b, h *source.File) ManifestDiff {
 			// Same bytes, same policy: nothing to compare.
 			md.Status, md.Changes = StatusUnchanged, []Change{}
 			return md
-		} else if base, p = compileFile(b); p != nil {
+		} else if base, p = compileFile(b, targets); p != nil {
 			md.BaseError = p
 			md.Status = StatusModified
 			base = compiler.Empty()

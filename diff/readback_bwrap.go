@@ -11,6 +11,8 @@ import (
 // it sets, and the variables the host passes in (envInjections).
 type bwrapReader struct{}
 
+var _ = addReader(bwrapReader{})
+
 func (bwrapReader) target() string { return compiler.TargetBwrap }
 
 // bwrapArgs is how many arguments each bwrap option takes.

@@ -11,6 +11,8 @@ import (
 // and --security-opt, and the egress rules the host must honour.
 type dockerReader struct{}
 
+var _ = addReader(dockerReader{})
+
 func (dockerReader) target() string { return compiler.TargetDocker }
 
 // dockerArgs is how many arguments each docker run option takes.

@@ -13,6 +13,8 @@ import (
 // grant of its own.
 type nftablesReader struct{}
 
+var _ = addReader(nftablesReader{})
+
 func (nftablesReader) target() string { return compiler.TargetNftables }
 
 func (nftablesReader) boundary(a *compiler.Artifact) []item {

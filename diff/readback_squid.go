@@ -13,6 +13,8 @@ import (
 // line it does not recognise, which is judged as a grant of its own.
 type squidReader struct{}
 
+var _ = addReader(squidReader{})
+
 func (squidReader) target() string { return compiler.TargetSquid }
 
 type squidACL struct {

@@ -15,7 +15,7 @@ import (
 func artifactText(a *compiler.Artifact) []byte {
 	c := *a
 	c.Provenance = compiler.Provenance{}
-	if !a.IsEgress() {
+	if a.Shape() != compiler.ShapeConfig {
 		return c.AppendJSON(nil, true)
 	}
 	var b strings.Builder
@@ -32,8 +32,9 @@ func artifactText(a *compiler.Artifact) []byte {
 
 func textDiffs(base, head *compiler.Result) []TextDiff {
 	var out []TextDiff
-	for _, t := range compiler.Targets() {
-		a, b := string(artifactText(base.Artifacts.Get(t))), string(artifactText(head.Artifacts.Get(t)))
+	for _, p := range compared(base, head) {
+		t := p[1].Target
+		a, b := string(artifactText(p[0])), string(artifactText(p[1]))
 		if a == b {
 			continue
 		}

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/razukc/capgate-action/internal/jsonx"
 	"os"
 	"regexp"
 	"strings"
@@ -66,4 +67,4 @@ func TestDocs(t *testing.T) {
 	}
 }
 
-func jsonString(s string) string { return string(compiler.AppendJSONString(nil, s)) }
+func jsonString(s string) string { return string(jsonx.AppendString(nil, s)) }

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"github.com/razukc/capgate-action/internal/jsonx"
 	"strings"
 	"unicode/utf8"
 
@@ -26,14 +27,14 @@ var keyTypoRule = Rule{
 // duplicateKeys). src must parse as JSON; when it does not, Keys
 // returns nothing (the compiler reports it).
 func Keys(src []byte) []Finding {
-	root, err := compiler.ParseJSON(src)
-	if err != nil || root.Kind != compiler.Object {
+	root, err := jsonx.Parse(src)
+	if err != nil || root.Kind != jsonx.Object {
 		return nil
 	}
 	ix := &posIndex{src: src}
 	out := duplicateKeys(src, ix)
 	out = append(out, keyTypos(src, ix, root, manifestKeys, "manifest")...)
-	if tools := root.Get("tools"); tools != nil && tools.Kind == compiler.Array {
+	if tools := root.Get("tools"); tools != nil && tools.Kind == jsonx.Array {
 		for i, t := range tools.Items {
 			out = append(out, keyTypos(src, ix, t, toolKeys, fmt.Sprintf("tools[%d]", i))...)
 		}
@@ -41,8 +42,8 @@ func Keys(src []byte) []Finding {
 	return out
 }
 
-func keyTypos(src []byte, ix *posIndex, obj *compiler.Value, known []string, where string) []Finding {
-	if obj.Kind != compiler.Object {
+func keyTypos(src []byte, ix *posIndex, obj *jsonx.Value, known []string, where string) []Finding {
+	if obj.Kind != jsonx.Object {
 		return nil
 	}
 	var out []Finding
@@ -67,7 +68,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func jsonQuote(s string) string { return string(compiler.AppendJSONString(nil, s)) }
+func jsonQuote(s string) string { return string(jsonx.AppendString(nil, s)) }
 
 // Suggest returns the candidate closest to s when it is close enough to be
 // a likely typo: within an edit distance of about a third of its length, or

@@ -16,6 +16,7 @@ type JSONReport struct {
 	Widened   bool                `json:"widened"`
 	Base      string              `json:"base"`
 	Head      string              `json:"head"`
+	Targets   []string            `json:"targets,omitempty"`
 	Counts    diff.Counts         `json:"counts"`
 	Manifests []diff.ManifestDiff `json:"manifests"`
 	// PullRequest is set by the action for the pull request the report
@@ -35,7 +36,7 @@ func NewJSON(r *diff.Result) *JSONReport {
 	if ms == nil {
 		ms = []diff.ManifestDiff{}
 	}
-	return &JSONReport{Schema: Schema, Widened: r.Widened(), Base: r.Base, Head: r.Head, Counts: r.Counts, Manifests: ms}
+	return &JSONReport{Schema: Schema, Widened: r.Widened(), Base: r.Base, Head: r.Head, Targets: r.Targets, Counts: r.Counts, Manifests: ms}
 }
 
 // JSON renders r as indented JSON with a trailing newline.
@@ -53,5 +54,5 @@ func (j *JSONReport) Encode() []byte {
 
 // Result converts a report document back into a diff.Result.
 func (j *JSONReport) Result() *diff.Result {
-	return &diff.Result{Base: j.Base, Head: j.Head, Counts: j.Counts, Manifests: j.Manifests}
+	return &diff.Result{Base: j.Base, Head: j.Head, Targets: j.Targets, Counts: j.Counts, Manifests: j.Manifests}
 }

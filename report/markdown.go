@@ -274,7 +274,16 @@ func summaryLine(r *diff.Result) string {
 	if len(parts) > 0 {
 		detail = ": " + strings.Join(parts, ", ")
 	}
-	return fmt.Sprintf("Compared %s → %s, %s%s.\n\n", Code(cut(r.Base)), Code(cut(r.Head)), plural(len(r.Manifests), "manifest", "manifests"), detail)
+	targets := ""
+	if len(r.Targets) > 0 {
+		// Only when not capgate's four, so the default comment is as before.
+		ts := make([]string, len(r.Targets))
+		for i, t := range r.Targets {
+			ts[i] = Code(cut(t))
+		}
+		targets = "; targets " + strings.Join(ts, ", ")
+	}
+	return fmt.Sprintf("Compared %s → %s, %s%s%s.\n\n", Code(cut(r.Base)), Code(cut(r.Head)), plural(len(r.Manifests), "manifest", "manifests"), detail, targets)
 }
 
 func rows(r *diff.Result, keep func(diff.Change) bool, link func(string, int) string) [][]string {

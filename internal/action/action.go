@@ -72,6 +72,8 @@ type Config struct {
 	// VerifyOutDir is the drift check's directory of compiled policies,
 	// relative to WorkDir; "" turns the check off.
 	VerifyOutDir string
+	// Targets are the targets the diff compares; nil means capgate's four.
+	Targets []string
 }
 
 // DefaultTimeout is the default of the timeout input.
@@ -120,6 +122,9 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 	var err error
 	if c.FailOn, err = diff.ParseFailOn(in("fail-on", diff.DefaultFailOn)); err != nil {
 		return c, err
+	}
+	if c.Targets, err = diff.ParseTargets(in("targets", "")); err != nil {
+		return c, fmt.Errorf("input targets: %w", err)
 	}
 	switch v := in("allow-empty", "false"); v {
 	case "true", "false":
@@ -340,7 +345,7 @@ func (r *run) main(ctx context.Context) int {
 		r.a.Errorf("capgate: %v", err2)
 		return ExitError
 	}
-	res, err := diff.Run(ctx, diff.Options{Dir: dir, Base: base, Head: t.head, RevisionsOnly: true, Patterns: r.cfg.Manifests, AllowEmpty: r.cfg.AllowEmpty})
+	res, err := diff.Run(ctx, diff.Options{Dir: dir, Base: base, Head: t.head, RevisionsOnly: true, Patterns: r.cfg.Manifests, AllowEmpty: r.cfg.AllowEmpty, Targets: r.cfg.Targets})
 	if err != nil {
 		r.a.Errorf("capgate: %v", err)
 		return ExitError

@@ -3,13 +3,14 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/razukc/capgate-action/compiler"
 )
 
 func (c *Command) compile(args []string) int {
 	fs := c.newFlags("compile")
-	target := fs.String("target", "bwrap", "`target`: bwrap, docker, egress or all")
+	target := fs.String("target", "bwrap", "`target`: egress, all (capgate's four) or one of "+strings.Join(compiler.AllTargets(), ", "))
 	egressTarget := fs.String("egress-target", "squid", "`target` of --target egress: squid or nftables")
 	permissive := fs.Bool("permissive", false, "let --target egress compile a policy that holds non-net kinds")
 	pretty := fs.Bool("pretty", false, "indent the JSON")
@@ -31,10 +32,8 @@ func (c *Command) compile(args []string) int {
 		fmt.Fprintln(c.Stderr, "capgate: compile takes exactly one manifest path (or - for stdin)")
 		return ExitUsage
 	}
-	switch *target {
-	case "bwrap", "docker", "egress", "all":
-	default:
-		fmt.Fprintf(c.Stderr, "capgate: unknown --target %q (want bwrap, docker, egress or all)\n", *target)
+	if _, ok := compiler.TargetShape(*target); !ok && *target != "egress" && *target != "all" {
+		fmt.Fprintf(c.Stderr, "capgate: unknown --target %q (want egress, all or one of %s)\n", *target, strings.Join(compiler.AllTargets(), ", "))
 		return ExitUsage
 	}
 	if *egressTarget != "squid" && *egressTarget != "nftables" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/lock"
 	"github.com/razukc/capgate-action/report"
@@ -23,6 +24,7 @@ func (c *Command) diff(args []string) int {
 	format := fs.String("format", "text", "output `format`: markdown, json, sarif or text")
 	failOn := fs.String("fail-on", diff.DefaultFailOn, "`outcomes` that exit 1: widened, unenforceable, error (comma-separated) or never")
 	allowEmpty := fs.Bool("allow-empty", false, "succeed when no manifest matches on either side (otherwise exit 2)")
+	targetList := fs.String("targets", strings.Join(compiler.Targets(), ","), "comma-separated `targets` to compare: any of "+strings.Join(compiler.AllTargets(), ", "))
 	lockPath := fs.String("lock", "", "approval lock `file` (e.g. capgate.lock), read from the head side; widening it approves does not fail")
 	var patterns multiFlag
 	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths (repeatable; !pattern excludes)")
@@ -39,13 +41,18 @@ func (c *Command) diff(args []string) int {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
 	}
+	targets, err := diff.ParseTargets(*targetList)
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "capgate: --targets: %v\n", err)
+		return ExitUsage
+	}
 	switch *format {
 	case "markdown", "json", "sarif", "text":
 	default:
 		fmt.Fprintf(c.Stderr, "capgate: unknown --format %q (want markdown, json, sarif or text)\n", *format)
 		return ExitUsage
 	}
-	r, err := diff.Run(context.Background(), diff.Options{Dir: c.Dir, Base: *base, Head: *head, Patterns: patterns, AllowEmpty: *allowEmpty})
+	r, err := diff.Run(context.Background(), diff.Options{Dir: c.Dir, Base: *base, Head: *head, Patterns: patterns, AllowEmpty: *allowEmpty, Targets: targets})
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"github.com/razukc/capgate-action/internal/jsonx"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,26 +21,26 @@ import (
 // help is a separate hint line the CLI prints after the message.
 
 // kinds lists the capability kinds of grammar 0.0.
-var kinds = []string{compiler.KindFS, compiler.KindNet, compiler.KindEnv, compiler.KindExec, compiler.KindIPC, compiler.KindClock, compiler.KindAssert}
+var kinds = []string{string(compiler.KindFS), string(compiler.KindNet), string(compiler.KindEnv), string(compiler.KindExec), string(compiler.KindIPC), string(compiler.KindClock), string(compiler.KindAssert)}
 
 // kindActions lists each kind's actions, as the compiler allows them.
 var kindActions = map[string][]string{
-	compiler.KindFS:   {"read", "write", "create", "delete"},
-	compiler.KindNet:  {"connect"},
-	compiler.KindExec: {"spawn"},
-	compiler.KindEnv:  {"read", "inject"},
-	compiler.KindIPC:  {"connect"},
+	string(compiler.KindFS):   {"read", "write", "create", "delete"},
+	string(compiler.KindNet):  {"connect"},
+	string(compiler.KindExec): {"spawn"},
+	string(compiler.KindEnv):  {"read", "inject"},
+	string(compiler.KindIPC):  {"connect"},
 }
 
 // kindShapes is the grammar of each kind, with an example.
 var kindShapes = map[string]string{
-	compiler.KindFS:     "fs:<actions>:<absolute path>, e.g. fs:read:/workspace/**",
-	compiler.KindNet:    "net:connect:<host>[:<port>], e.g. net:connect:api.github.com:443",
-	compiler.KindEnv:    "env:<actions>:<NAME>, e.g. env:inject:GITHUB_TOKEN",
-	compiler.KindExec:   "exec:spawn:<basename>, e.g. exec:spawn:git",
-	compiler.KindIPC:    `ipc:connect:<endpoint>, e.g. ipc:connect:x11 or ipc:connect:"unix:/run/app.sock"`,
-	compiler.KindClock:  "clock:system or clock:tzdata",
-	compiler.KindAssert: `assert:<id>:"<text>", e.g. assert:no-secrets:"never reads ~/.ssh"`,
+	string(compiler.KindFS):     "fs:<actions>:<absolute path>, e.g. fs:read:/workspace/**",
+	string(compiler.KindNet):    "net:connect:<host>[:<port>], e.g. net:connect:api.github.com:443",
+	string(compiler.KindEnv):    "env:<actions>:<NAME>, e.g. env:inject:GITHUB_TOKEN",
+	string(compiler.KindExec):   "exec:spawn:<basename>, e.g. exec:spawn:git",
+	string(compiler.KindIPC):    `ipc:connect:<endpoint>, e.g. ipc:connect:x11 or ipc:connect:"unix:/run/app.sock"`,
+	string(compiler.KindClock):  "clock:system or clock:tzdata",
+	string(compiler.KindAssert): `assert:<id>:"<text>", e.g. assert:no-secrets:"never reads ~/.ssh"`,
 }
 
 // manifestKeys and toolKeys are the keys capgate reads.
@@ -92,7 +93,7 @@ func parseHint(src []byte) string {
 // missing and a misspelling of it is present, it points at that key.
 func shapeHint(src []byte, ce *compiler.Error) (compiler.Pos, string) {
 	detail := ce.Detail()
-	root, err := compiler.ParseJSON(src)
+	root, err := jsonx.Parse(src)
 	if err != nil {
 		return ce.Pos, ""
 	}
@@ -178,7 +179,7 @@ func capHint(code, text string) string {
 		if len(parts) > 3 && strings.HasPrefix(parts[3], "//") {
 			return urlHint(parts)
 		}
-		return kindShapes[compiler.KindNet]
+		return kindShapes[string(compiler.KindNet)]
 	case compiler.CodeFSRelative:
 		p := strings.Join(parts[2:], ":")
 		switch {
@@ -208,14 +209,14 @@ func capHint(code, text string) string {
 		if i := strings.LastIndexByte(b, '/'); i >= 0 && i < len(b)-1 && programName(b[i+1:]) && validSuggestion("exec:spawn:"+b[i+1:]) {
 			return fmt.Sprintf("exec takes the program's name, found on the sandbox's PATH: write exec:spawn:%s", b[i+1:])
 		}
-		return kindShapes[compiler.KindExec]
+		return kindShapes[string(compiler.KindExec)]
 	case compiler.CodeClockSource:
-		return kindShapes[compiler.KindClock]
+		return kindShapes[string(compiler.KindClock)]
 	case compiler.CodeMalformed:
 		return "a capability is <kind>:<scope>; valid kinds: " + strings.Join(kinds, ", ")
 	case compiler.CodeFSShape, compiler.CodeEnvShape, compiler.CodeExecShape, compiler.CodeIPCShape, compiler.CodeAssertShape:
 		h := kindShapes[kind]
-		if kind == compiler.KindIPC && len(parts) > 3 {
+		if kind == string(compiler.KindIPC) && len(parts) > 3 {
 			h += `; an endpoint with ':' must be quoted`
 		}
 		return h

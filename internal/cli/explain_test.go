@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/razukc/capgate-action/internal/jsonx"
 	"testing"
 
 	"github.com/razukc/capgate-action/compiler"
@@ -39,7 +40,7 @@ func TestKeyPos(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: got %v, want a MANIFEST_SHAPE error", tc.src, err)
 		}
-		root, err := compiler.ParseJSON(src)
+		root, err := jsonx.Parse(src)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/razukc/capgate-action/compiler"
 )
 
 // exitCode is one documented exit status of a command.
@@ -31,7 +33,7 @@ type command struct {
 var commands = []command{
 	{
 		name:     "compile",
-		synopsis: "compile [--target bwrap|docker|egress|all] [--egress-target squid|nftables] [--permissive] [--pretty] <manifest.json|->\n  capgate compile --out-dir DIR [--manifests PATTERN]... [PATH...]",
+		synopsis: "compile [--target " + targetChoices() + "] [--egress-target squid|nftables] [--permissive] [--pretty] <manifest.json|->\n  capgate compile --out-dir DIR [--manifests PATTERN]... [PATH...]",
 		summary:  "compile a manifest to a sandbox policy, or every manifest to files",
 		about: `With one manifest (or - for stdin), print its policy for one target as JSON,
 compatible with capgate's own CLI. --target egress is strict: a manifest with
@@ -79,7 +81,7 @@ path:line:col: message [rule]. Error codes are listed in docs/errors.md.`,
 	},
 	{
 		name:     "diff",
-		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|json|sarif|text] [--fail-on widened,unenforceable,error|never] [--allow-empty] [--lock FILE]",
+		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|json|sarif|text] [--fail-on widened,unenforceable,error|never] [--allow-empty] [--lock FILE] [--targets T,T...]",
 		summary:  "compare what two versions of the manifests grant",
 		about: `--base and --head are each a directory or a git revision of the repository
 in the working directory. Manifests are found with --manifests patterns
@@ -331,4 +333,11 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// targetChoices is --target's synopsis: capgate's sandbox targets, egress
+// and all, then the targets beyond capgate's four, from the registry.
+func targetChoices() string {
+	cs := []string{compiler.TargetBwrap, compiler.TargetDocker, "egress", "all"}
+	return strings.Join(append(cs, compiler.AllTargets()[len(compiler.Targets()):]...), "|")
 }

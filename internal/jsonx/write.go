@@ -1,8 +1,7 @@
-package compiler
+package jsonx
 
 import (
 	"math"
-	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,19 +11,19 @@ import (
 
 const hexDigits = "0123456789abcdef"
 
-// AppendJSONString appends s as a JSON string literal exactly as
+// AppendString appends s as a JSON string literal exactly as
 // JavaScript's JSON.stringify writes it: only '"', '\\' and control
 // characters are escaped, and a lone surrogate (held as WTF-8) is written as
 // a lowercase \udxxx escape.
-func AppendJSONString(b []byte, s string) []byte {
+func AppendString(b []byte, s string) []byte {
 	return appendString(b, s, false)
 }
 
-// appendCanonString appends s as RFC 8785 canonicalization does it in
+// AppendCanonString appends s as RFC 8785 canonicalization does it in
 // capgate: like JSON.stringify, except that a lone surrogate stays raw in the
 // canonical text and so becomes U+FFFD when the text is encoded as UTF-8 for
 // hashing.
-func appendCanonString(b []byte, s string) []byte {
+func AppendCanonString(b []byte, s string) []byte {
 	return appendString(b, s, true)
 }
 
@@ -165,7 +164,7 @@ func AppendCanonical(b []byte, v *Value) []byte {
 	case Number:
 		return AppendJSNumber(b, numberValue(v.Str))
 	case String:
-		return appendCanonString(b, v.Str)
+		return AppendCanonString(b, v.Str)
 	case Array:
 		b = append(b, '[')
 		for i, it := range v.Items {
@@ -188,7 +187,7 @@ func AppendCanonical(b []byte, v *Value) []byte {
 			if n > 0 {
 				b = append(b, ',')
 			}
-			b = appendCanonString(b, v.Keys[i])
+			b = AppendCanonString(b, v.Keys[i])
 			b = append(b, ':')
 			b = AppendCanonical(b, v.Items[i])
 		}
@@ -234,37 +233,12 @@ func isASCII(s string) bool {
 	return true
 }
 
-const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
-)
-
-// word returns the eight bytes of s from i as a little-endian word.
-func word[T string | []byte](s T, i int) uint64 {
-	w := s[i : i+8]
-	_ = w[7]
-	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-}
-
-// zeroByte is non-zero when some byte of x is zero.
-func zeroByte(x uint64) uint64 { return (x - ones) & ^x & highs }
-
 // plainPrefix returns how many bytes at the start of s are printable ASCII
-// other than '"' and '\\': text that JSON writes and reads as it is. It
-// looks at eight bytes at a time.
+// other than '"' and '\\': text that JSON writes and reads as it is. (An
+// eight-bytes-at-a-time version measured no faster on BenchmarkCompileAll
+// and BenchmarkPrepare, issue 14, and was dropped.)
 func plainPrefix[T string | []byte](s T) int {
 	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := word(s, i)
-		// The high bit of each byte below 0x20, at or above 0x80, or that
-		// is a quote or a backslash. Each term can also mark bytes above
-		// one it marks rightly, never below, so the lowest mark is exact.
-		m := (x-0x20*ones)&^x&highs | x&highs | zeroByte(x^('"'*ones)) | zeroByte(x^('\\'*ones))
-		if m != 0 {
-			return i + bits.TrailingZeros64(m)/8
-		}
-	}
 	for ; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
 			break

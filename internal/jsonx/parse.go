@@ -1,11 +1,15 @@
-package compiler
+// Package jsonx parses JSON as JavaScript's JSON.parse does (duplicate
+// keys, lone surrogates, V8's error messages, positions by line and
+// character) and writes it back as JSON.stringify and RFC 8785
+// canonicalization do, byte for byte: what capgate's manifests are read
+// and hashed with.
+package jsonx
 
 import (
 	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -67,46 +71,30 @@ type ParseError struct {
 
 func (e *ParseError) Error() string { return e.Message }
 
-// want says which parts of a document the caller reads. The manifest
-// decoder needs only a few keys; everything else (descriptions, input
-// schemas, extensions) is checked for syntax, exactly as JSON.parse would,
-// but not built.
-type want uint8
+// Want says which parts of a document the caller reads: a value wanted as
+// WantSkip is checked for syntax, exactly as JSON.parse would, but not
+// built, so that a decoder that needs a few keys of a large document pays
+// for those only. Values between WantAll and WantSkip are the caller's,
+// given meaning by its Schema.
+type Want uint8
 
 const (
-	wantAll   want = iota // build everything
-	wantRoot              // a manifest: name, version, grammar, serverCapabilities, tools
-	wantTools             // the tools array
-	wantTool              // one tool: name, capabilities
-	wantSkip              // validate only
+	// WantAll builds the value and everything in it.
+	WantAll Want = 0
+	// WantSkip validates the value only.
+	WantSkip Want = 255
 )
 
-// child is what is wanted of the value under key (or of an array element,
-// key "") inside a value wanted as w.
-func (w want) child(key string, inArray bool) want {
-	switch w {
-	case wantAll:
-		return wantAll
-	case wantRoot:
-		if inArray {
-			return wantSkip
-		}
-		switch key {
-		case "name", "version", "grammar", "serverCapabilities":
-			return wantAll
-		case "tools":
-			return wantTools
-		}
-	case wantTools:
-		if inArray {
-			return wantTool
-		}
-	case wantTool:
-		if !inArray && (key == "name" || key == "capabilities") {
-			return wantAll
-		}
+// A Schema says what is wanted of the value under key (or of an array
+// element, key "" and inArray true) inside a value wanted as w. It is
+// called only for w other than WantAll and WantSkip.
+type Schema func(w Want, key string, inArray bool) Want
+
+func (p *Parser) child(w Want, key string, inArray bool) Want {
+	if w == WantAll || w == WantSkip {
+		return w
 	}
-	return wantSkip
+	return p.schema(w, key, inArray)
 }
 
 // maxDepth bounds nesting so that hostile input cannot exhaust the stack.
@@ -116,7 +104,11 @@ const maxDepth = 10000
 // switches from a scan to a map: below it, the scan allocates nothing.
 const smallObject = 16
 
-type parser struct {
+// Parser parses JSON documents. Its zero value is ready to use; a Parser
+// keeps its slabs from one document to the next (see Reset), so a caller
+// that parses many documents can pool Parsers. A Parser belongs to one
+// goroutine.
+type Parser struct {
 	src   []byte
 	i     int
 	line  int
@@ -139,27 +131,9 @@ type parser struct {
 	// skipping is above zero inside a value that is only validated.
 	skipping int
 	skipped  Value
-	scratch
-}
-
-// scratch is memory that compiling a manifest needs only for a moment; it
-// lives in the pooled parser so that it is reused.
-type scratch struct {
-	canon  []byte       // the canonical text hashed for provenance
-	esc    []byte       // the text of the tree's strings that had escapes
-	acts   arena        // the action lists of caps
-	caps   []Capability // capabilities parsed, before they fold into a policy
-	mounts []Mount      // a policy's mounts, while it is lowered
-}
-
-// capSlots returns n zero capability slots. sc.caps keeps their number,
-// so that reset clears only what was used.
-func (sc *scratch) capSlots(n int) []Capability {
-	if cap(sc.caps) < n {
-		sc.caps = make([]Capability, n)
-	}
-	sc.caps = sc.caps[:n]
-	return sc.caps
+	// esc holds the text of the tree's strings that had escapes.
+	esc    []byte
+	schema Schema
 }
 
 // takeList moves the entries of *stack from index from on into a list cut
@@ -178,15 +152,15 @@ func takeList[T any](stack, slab *[]T, used *int, from, min int) []T {
 	return out
 }
 
-func (p *parser) takePtrs(from int) []*Value { return takeList(&p.stack, &p.ptrs, &p.pUsed, from, 32) }
+func (p *Parser) takePtrs(from int) []*Value { return takeList(&p.stack, &p.ptrs, &p.pUsed, from, 32) }
 
-func (p *parser) takeKeys(from int) []string {
+func (p *Parser) takeKeys(from int) []string {
 	return takeList(&p.keyStack, &p.keys, &p.kUsed, from, 16)
 }
 
 // node returns a new Value from the parser's slab, saving one allocation
 // per JSON value.
-func (p *parser) node() *Value {
+func (p *Parser) node() *Value {
 	if p.skipping > 0 {
 		p.skipped = Value{}
 		return &p.skipped
@@ -199,63 +173,44 @@ func (p *parser) node() *Value {
 	return v
 }
 
-// reset clears what the last parse left, so that the parser can be used
-// again without holding on to the old document.
-func (p *parser) reset() {
+// Reset clears what the last parse left, so that p can parse again
+// without holding on to the old document: the values and strings of the
+// last tree must not be used after it.
+func (p *Parser) Reset() {
 	clear(p.nodes[:p.nUsed])
 	clear(p.ptrs[:p.pUsed])
 	clear(p.keys[:p.kUsed])
 	clear(p.stack)
 	clear(p.keyStack)
-	clear(p.caps) // what capSlots and appendMounts handed out
-	clear(p.mounts)
-	// The action lists hold only constants: they need no clearing.
-	acts := p.acts.s[:0]
-	*p = parser{nodes: p.nodes, ptrs: p.ptrs, keys: p.keys, stack: p.stack[:0], keyStack: p.keyStack[:0],
-		scratch: scratch{canon: p.canon[:0], esc: p.esc[:0], caps: p.caps[:0], mounts: p.mounts[:0], acts: arena{s: acts}}}
+	*p = Parser{nodes: p.nodes, ptrs: p.ptrs, keys: p.keys, stack: p.stack[:0], keyStack: p.keyStack[:0], esc: p.esc[:0]}
 }
 
-// parsers holds parsers for documents that are read and dropped, as
-// manifests are: their slabs are reused instead of allocated again.
-var parsers = sync.Pool{New: func() any { return new(parser) }}
+// Oversized reports whether p holds slabs larger than n entries (or n
+// bytes of escaped text), so that a pool can drop a Parser one huge
+// document grew rather than keep its memory.
+func (p *Parser) Oversized(n int) bool {
+	return len(p.nodes) > n || len(p.ptrs) > n || len(p.keys) > n || cap(p.esc) > n
+}
 
-// maxPooledNodes bounds the slab a pooled parser keeps, so that one huge
-// document does not pin its memory.
-const maxPooledNodes = 4096
-
-// ParseJSON parses exactly one JSON value, surrounded only by JSON
-// whitespace, from src.
-func ParseJSON(src []byte) (*Value, error) {
+// Parse parses exactly one JSON value, surrounded only by JSON whitespace,
+// from src, and builds all of it. Strings are views into a copy of src.
+func Parse(src []byte) (*Value, error) {
 	// The parser works on its own copy of the text, and strings without
 	// escapes are views into that copy: one allocation for all of them.
-	p := &parser{src: bytes.Clone(src), line: 1}
-	return p.parse(wantAll)
+	p := &Parser{}
+	return p.Parse(bytes.Clone(src), WantAll, nil)
 }
 
-// withManifestTree parses a manifest document, building only what
-// DecodeManifest reads (the rest is validated as JSON.parse would), and
-// calls f with it. The tree and its strings belong to a pooled parser and
-// are views into src: they are valid only until f returns, so f must copy
-// what it keeps.
-func withManifestTree(src []byte, f func(*parser, *Value) error) error {
-	p := parsers.Get().(*parser)
-	p.src, p.line = src, 1
-	defer func() {
-		if len(p.nodes) <= maxPooledNodes && len(p.ptrs) <= maxPooledNodes && len(p.keys) <= maxPooledNodes &&
-			cap(p.canon) <= maxPooledNodes && cap(p.esc) <= maxPooledNodes && cap(p.acts.s) <= maxPooledNodes &&
-			cap(p.caps) <= maxPooledNodes/16 && cap(p.mounts) <= maxPooledNodes/16 {
-			p.reset()
-			parsers.Put(p)
-		}
-	}()
-	v, err := p.parse(wantRoot)
-	if err != nil {
-		return err
-	}
-	return f(p, v)
+// Parse parses src as the function Parse does, on p's slabs, building only
+// what schema wants of a root wanted as w (schema may be nil when w is
+// WantAll). The tree and its strings are views into src and into p: they
+// are valid until p.Reset, and src must not change while they are used.
+func (p *Parser) Parse(src []byte, w Want, schema Schema) (*Value, error) {
+	p.src, p.line, p.schema = src, 1, schema
+	return p.parse(w)
 }
 
-func (p *parser) parse(w want) (*Value, error) {
+func (p *Parser) parse(w Want) (*Value, error) {
 	if p.stack == nil {
 		p.stack, p.keyStack = make([]*Value, 0, 32), make([]string, 0, 16)
 	}
@@ -274,7 +229,7 @@ func (p *parser) parse(w want) (*Value, error) {
 	return v, nil
 }
 
-func (p *parser) pos() Pos {
+func (p *Parser) pos() Pos {
 	if p.colOff < p.lineI || p.colOff > p.i {
 		p.colOff, p.col = p.lineI, 0
 	}
@@ -283,16 +238,16 @@ func (p *parser) pos() Pos {
 	return Pos{Offset: p.i, Line: p.line, Col: p.col + 1}
 }
 
-func (p *parser) errf(format string, args ...any) error {
+func (p *Parser) errf(format string, args ...any) error {
 	return &ParseError{Pos: p.pos(), Message: fmt.Sprintf(format, args...)}
 }
 
-func (p *parser) errEnd() error {
+func (p *Parser) errEnd() error {
 	return &ParseError{Pos: p.pos(), Message: "Unexpected end of JSON input"}
 }
 
 // jsPos converts byte offset i to the UTF-16 index JavaScript reports.
-func (p *parser) jsPos(i int) int {
+func (p *Parser) jsPos(i int) int {
 	n := 0
 	for _, r := range string(p.src[:i]) {
 		n++
@@ -305,7 +260,7 @@ func (p *parser) jsPos(i int) int {
 
 // errToken reports an unexpected character the way V8 does, with up to ten
 // characters of context on either side.
-func (p *parser) errToken() error {
+func (p *Parser) errToken() error {
 	if p.i >= len(p.src) {
 		return p.errEnd()
 	}
@@ -327,7 +282,7 @@ func (p *parser) errToken() error {
 	return p.errf("Unexpected token '%c', %s\"%s\"%s is not valid JSON", r, pre, string(src[start:end]), post)
 }
 
-func (p *parser) ws() {
+func (p *Parser) ws() {
 	for p.i < len(p.src) {
 		switch p.src[p.i] {
 		case ' ', '\t', '\r':
@@ -342,7 +297,7 @@ func (p *parser) ws() {
 	}
 }
 
-func (p *parser) value(w want) (*Value, error) {
+func (p *Parser) value(w Want) (*Value, error) {
 	if p.i >= len(p.src) {
 		return nil, p.errEnd()
 	}
@@ -376,7 +331,7 @@ func (p *parser) value(w want) (*Value, error) {
 	}
 }
 
-func (p *parser) lit(word string, k Kind, start Pos) (*Value, error) {
+func (p *Parser) lit(word string, k Kind, start Pos) (*Value, error) {
 	for j := 0; j < len(word); j++ {
 		if p.i >= len(p.src) {
 			return nil, p.errEnd()
@@ -394,7 +349,7 @@ func (p *parser) lit(word string, k Kind, start Pos) (*Value, error) {
 	return v, nil
 }
 
-func (p *parser) digits() int {
+func (p *Parser) digits() int {
 	n := 0
 	for p.i < len(p.src) && p.src[p.i] >= '0' && p.src[p.i] <= '9' {
 		p.i++
@@ -403,7 +358,7 @@ func (p *parser) digits() int {
 	return n
 }
 
-func (p *parser) number(start Pos) (*Value, error) {
+func (p *Parser) number(start Pos) (*Value, error) {
 	b := p.i
 	if p.src[p.i] == '-' {
 		p.i++
@@ -442,7 +397,7 @@ func (p *parser) number(start Pos) (*Value, error) {
 	return v, nil
 }
 
-func (p *parser) enter() error {
+func (p *Parser) enter() error {
 	p.depth++
 	if p.depth > maxDepth {
 		return p.errf("JSON nested deeper than %d levels at position %d", maxDepth, p.jsPos(p.i))
@@ -450,7 +405,7 @@ func (p *parser) enter() error {
 	return nil
 }
 
-func (p *parser) array(start Pos, w want) (*Value, error) {
+func (p *Parser) array(start Pos, w Want) (*Value, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
@@ -464,20 +419,20 @@ func (p *parser) array(start Pos, w want) (*Value, error) {
 		return v, nil
 	}
 	mark := len(p.stack)
-	cw := w.child("", true)
+	cw := p.child(w, "", true)
 	for {
 		p.ws()
-		if cw == wantSkip {
+		if cw == WantSkip {
 			p.skipping++
 		}
 		item, err := p.value(cw)
-		if cw == wantSkip {
+		if cw == WantSkip {
 			p.skipping--
 		}
 		if err != nil {
 			return nil, err
 		}
-		if p.skipping == 0 && cw != wantSkip {
+		if p.skipping == 0 && cw != WantSkip {
 			p.stack = append(p.stack, item)
 		}
 		p.ws()
@@ -500,7 +455,7 @@ func (p *parser) array(start Pos, w want) (*Value, error) {
 	}
 }
 
-func (p *parser) object(start Pos, w want) (*Value, error) {
+func (p *Parser) object(start Pos, w Want) (*Value, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
@@ -541,18 +496,18 @@ func (p *parser) object(start Pos, w want) (*Value, error) {
 		}
 		p.i++
 		p.ws()
-		cw := w.child(key, false)
-		if cw == wantSkip {
+		cw := p.child(w, key, false)
+		if cw == WantSkip {
 			p.skipping++
 		}
 		val, err := p.value(cw)
-		if cw == wantSkip {
+		if cw == WantSkip {
 			p.skipping--
 		}
 		if err != nil {
 			return nil, err
 		}
-		replaced := p.skipping > 0 || cw == wantSkip // nothing to store
+		replaced := p.skipping > 0 || cw == WantSkip // nothing to store
 		if !replaced && index != nil {
 			if k, ok := index[key]; ok {
 				p.stack[mark+k] = val
@@ -614,10 +569,16 @@ func hexVal(c byte) int {
 
 // str reads a string literal at p.i (which holds '"') and returns its
 // decoded text in WTF-8.
-func (p *parser) str() (string, error) {
+//
+// A string without escapes is a view into p.src (unsafe.String), so a
+// document's strings cost no allocation each (compiler's
+// BenchmarkCompileAll allocs/op); callers copy what they keep. compiler's
+// TestNoSharedState and FuzzCompile (which overwrites the input after
+// compiling) guard that nothing kept aliases the source.
+func (p *Parser) str() (string, error) {
 	p.i++
 	b := p.i
-	// Fastest path: printable ASCII, eight bytes at a time.
+	// Fastest path: printable ASCII (plainPrefix).
 	p.i += plainPrefix(p.src[p.i:])
 	if p.i < len(p.src) && p.src[p.i] == '"' {
 		var s string
@@ -718,7 +679,7 @@ func (p *parser) str() (string, error) {
 	}
 }
 
-func (p *parser) hex4() (rune, bool) {
+func (p *Parser) hex4() (rune, bool) {
 	if p.i+4 > len(p.src) {
 		return 0, false
 	}

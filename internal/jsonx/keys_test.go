@@ -1,4 +1,4 @@
-package compiler
+package jsonx
 
 import (
 	"fmt"
@@ -26,7 +26,7 @@ func manyKeys(n int) []byte {
 // takes its last value, as JavaScript's JSON.parse does.
 func TestManyKeys(t *testing.T) {
 	for _, n := range []int{1, smallObject - 1, smallObject, smallObject + 1, 1000} {
-		v, err := ParseJSON(manyKeys(n))
+		v, err := Parse(manyKeys(n))
 		if err != nil {
 			t.Fatalf("n=%d: %v", n, err)
 		}
@@ -52,7 +52,7 @@ func BenchmarkManyKeys(b *testing.B) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			b.SetBytes(int64(len(src)))
 			for i := 0; i < b.N; i++ {
-				if _, err := ParseJSON(src); err != nil {
+				if _, err := Parse(src); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,0 +1,84 @@
+package compiler
+
+import (
+	"strconv"
+	"strings"
+)
+
+// What the host-format targets (toolhive, mcp-gateway, srt) share: each
+// writes one JSON policy file with jsonw and notes what the file cannot
+// say. None is one of capgate's four, so none is on Compile's path: they
+// build their strings plainly, not in the arena.
+
+func (w *jsonw) boolean(v bool) { w.b = strconv.AppendBool(w.b, v) }
+
+func (w *jsonw) integer(n int) { w.b = strconv.AppendInt(w.b, int64(n), 10) }
+
+// jsonFile returns the text f writes, indented by two spaces.
+func jsonFile(f func(w *jsonw)) string {
+	w := &jsonw{indent: "  "}
+	f(w)
+	return string(w.b)
+}
+
+// hostNotes are the notes every host-format target adds for what its
+// file cannot hold: variables, binaries and assertions. host names the
+// consumer; env says how the host passes variables in.
+func hostNotes(p *Policy, env []string, host, envHow, execWhere string) []string {
+	var notes []string
+	if len(env) > 0 {
+		notes = append(notes, "env: "+host+" cannot take an environment allow-list in this file; "+envHow+": "+strings.Join(env, ", "))
+	}
+	for _, e := range p.Exec {
+		notes = append(notes, "exec: "+e.Name+" ("+execWhere+")")
+	}
+	for _, as := range p.Assert {
+		notes = append(notes, "assert: "+as.ID+" — not enforced by "+host+" (a declared guarantee, for review)")
+	}
+	return notes
+}
+
+// envNames are the variables a sandbox passes in: every env grant, and
+// DISPLAY for x11, as bwrap and docker list them (once here).
+func envNames(p *Policy) []string {
+	var out []string
+	for _, e := range p.Env {
+		out = append(out, e.Name)
+	}
+	if p.hasIPC("x11") && !containsString(out, "DISPLAY") {
+		out = append(out, "DISPLAY")
+	}
+	return out
+}
+
+func containsString(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// rule returns the egress rule of grant n.
+func (n *NetGrant) rule() EgressRule {
+	return EgressRule{Host: n.Host, Port: n.Port, BlockPrivate: n.BlockPrivate}
+}
+
+// hostPort writes host and port as "host:port", bracketing an IPv6
+// literal; port 0 gives the host alone.
+func hostPort(n *NetGrant) string {
+	h := n.Host
+	if v6, ok := n.literal(); ok && v6 {
+		h = "[" + h + "]"
+	}
+	if n.Port == 0 {
+		return h
+	}
+	return h + ":" + strconv.Itoa(n.Port)
+}
+
+// globNotePlain is globNote for targets that do not use the arena.
+func globNotePlain(m Mount, lowered, why string) string {
+	return "fs: \"" + m.Declared + "\"" + lowered + "\"" + m.Path + "\"" + why
+}

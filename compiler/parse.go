@@ -1,0 +1,110 @@
+package compiler
+
+import (
+	"sync"
+
+	"github.com/razukc/capgate-action/internal/jsonx"
+)
+
+// Pos is a position in a manifest: byte offset, 1-based line, and 1-based
+// column counted in characters, as editors and GitHub annotations count.
+type Pos = jsonx.Pos
+
+// scratch is memory that compiling a manifest needs only for a moment; it
+// lives next to the pooled parser so that it is reused.
+type scratch struct {
+	canon  []byte       // the canonical text hashed for provenance
+	acts   arena        // the action lists of caps
+	caps   []Capability // capabilities parsed, before they fold into a policy
+	mounts []Mount      // a policy's mounts, while it is lowered
+}
+
+// capSlots returns n zero capability slots. sc.caps keeps their number,
+// so that reset clears only what was used.
+func (sc *scratch) capSlots(n int) []Capability {
+	if cap(sc.caps) < n {
+		sc.caps = make([]Capability, n)
+	}
+	sc.caps = sc.caps[:n]
+	return sc.caps
+}
+
+// parser is a pooled JSON parser with the scratch memory of one
+// compilation.
+type parser struct {
+	jsonx.Parser
+	scratch
+}
+
+// reset clears what the last compilation left.
+func (p *parser) reset() {
+	p.Parser.Reset()
+	clear(p.caps) // what capSlots and appendMounts handed out
+	clear(p.mounts)
+	// The action lists hold only constants: they need no clearing.
+	p.scratch = scratch{canon: p.canon[:0], caps: p.caps[:0], mounts: p.mounts[:0], acts: arena{s: p.acts.s[:0]}}
+}
+
+// parsers holds parsers for manifests, which are read and dropped: their
+// slabs are reused instead of allocated again. What it buys is in
+// BenchmarkCompileAll's allocs/op (a handful a manifest rather than one per
+// JSON value); TestRoomBounds and the conformance tests run through it.
+var parsers = sync.Pool{New: func() any { return new(parser) }}
+
+// maxPooledNodes bounds the slabs a pooled parser keeps, so that one huge
+// document does not pin its memory.
+const maxPooledNodes = 4096
+
+// The parts of a manifest document decodeManifest reads (jsonx.Want).
+const (
+	wantRoot  jsonx.Want = 1 + iota // name, version, grammar, serverCapabilities, tools
+	wantTools                       // the tools array
+	wantTool                        // one tool: name, capabilities
+)
+
+// manifestSchema is the jsonx.Schema of a manifest document: everything
+// else (descriptions, input schemas, extensions) is checked for syntax,
+// exactly as JSON.parse would, but not built.
+func manifestSchema(w jsonx.Want, key string, inArray bool) jsonx.Want {
+	switch w {
+	case wantRoot:
+		if inArray {
+			return jsonx.WantSkip
+		}
+		switch key {
+		case "name", "version", "grammar", "serverCapabilities":
+			return jsonx.WantAll
+		case "tools":
+			return wantTools
+		}
+	case wantTools:
+		if inArray {
+			return wantTool
+		}
+	case wantTool:
+		if !inArray && (key == "name" || key == "capabilities") {
+			return jsonx.WantAll
+		}
+	}
+	return jsonx.WantSkip
+}
+
+// withManifestTree parses a manifest document, building only what
+// decodeManifest reads, and calls f with it. The tree and its strings
+// belong to a pooled parser and are views into src: they are valid only
+// until f returns, so f must copy what it keeps.
+func withManifestTree(src []byte, f func(*parser, *jsonx.Value) error) error {
+	p := parsers.Get().(*parser)
+	defer func() {
+		if !p.Oversized(maxPooledNodes) && cap(p.canon) <= maxPooledNodes && cap(p.acts.s) <= maxPooledNodes &&
+			cap(p.caps) <= maxPooledNodes/16 && cap(p.mounts) <= maxPooledNodes/16 {
+			p.reset()
+			parsers.Put(p)
+		}
+	}()
+	v, err := p.Parse(src, wantRoot, manifestSchema)
+	if err != nil {
+		return err
+	}
+	return f(p, v)
+}

@@ -1,0 +1,132 @@
+package enforce
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/razukc/capgate-action/compiler"
+)
+
+// TestSrtEnforces runs the settings file the srt target emits with the real
+// srt (npm @anthropic-ai/sandbox-runtime, .ci/run installs it) and checks
+// the three boundaries the file is for, each next to a control that must
+// pass in the same run: a read outside the declared paths fails, a write
+// outside allowWrite fails, an undeclared destination is refused by srt's
+// proxy (HTTP 403) while the declared loopback port answers. All traffic is
+// loopback; every path is under a per-run temp dir.
+//
+// srt's proxy bridge sockets live in $TMPDIR, which denyRead "/" hides:
+// the manifest declares a read path for them and srt runs with TMPDIR
+// there, as the srt target's note tells a host to.
+func TestSrtEnforces(t *testing.T) {
+	requireTool(t, "srt", "bwrap", "socat", "rg", "curl")
+	srt, _ := exec.LookPath("srt")
+	dir, err := os.MkdirTemp("", "capgate-srt-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	for _, d := range []string{"ws", "secret", "out", "run"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(t, os.WriteFile(filepath.Join(dir, "ws", "in.txt"), []byte("hello\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "secret", "key"), []byte("topsecret\n"), 0o644))
+
+	allowed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "declared-ok") }))
+	defer allowed.Close()
+	var undeclaredHits atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		undeclaredHits.Add(1)
+		fmt.Fprint(w, "undeclared-reached")
+	}))
+	defer other.Close()
+	_, port, _ := net.SplitHostPort(allowed.Listener.Addr().String())
+	_, port2, _ := net.SplitHostPort(other.Listener.Addr().String())
+
+	ws := filepath.Join(dir, "ws")
+	src := fmt.Sprintf(`{"name":"srt-test","version":"1","tools":[{"name":"t","capabilities":[
+		"fs:read,write:%s/**","fs:read:%s/run/**","net:connect:127.0.0.1:%s"]}]}`, ws, dir, port)
+	r, err := compiler.Prepare([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := compiler.Lower(r, compiler.TargetSrt, compiler.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := filepath.Join(dir, a.Filename)
+	must(t, os.WriteFile(settings, []byte(a.Config), 0o644))
+
+	run := func(script string) (int, string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, srt, "--settings", settings, "-c", script)
+		cmd.Dir = dir
+		// Nothing of the runner's environment reaches the sandbox.
+		cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + dir, "TMPDIR=" + filepath.Join(dir, "run")}
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if err != nil {
+			ee, ok := err.(*exec.ExitError)
+			if !ok {
+				t.Fatalf("srt: %v", err)
+			}
+			code = ee.ExitCode()
+		}
+		return code, string(out)
+	}
+
+	if code, out := run("cat " + ws + "/in.txt"); code != 0 || !strings.Contains(out, "hello") {
+		t.Fatalf("control: declared read: exit %d, %q", code, out)
+	}
+	if code, out := run("cat " + dir + "/secret/key"); code == 0 || strings.Contains(out, "topsecret") {
+		t.Errorf("undeclared read succeeded: exit %d, %q", code, out)
+	}
+	if code, out := run("echo x > " + ws + "/new"); code != 0 {
+		t.Fatalf("control: declared write: exit %d, %q", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(ws, "new")); err != nil {
+		t.Fatalf("control: declared write left no file on the host: %v", err)
+	}
+	if code, out := run("echo x > " + dir + "/out/new"); code == 0 {
+		t.Errorf("write outside allowWrite succeeded: %q", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "new")); err == nil {
+		t.Errorf("write outside allowWrite reached the host")
+	}
+	// -f is left out: the refusal is srt's 403, read from the status
+	// code; --noproxy '' because srt's NO_PROXY lists 127.0.0.1, and a
+	// direct dial would fail in the empty netns without proving anything.
+	curl := "curl -sS -m 10 --noproxy '' -o /dev/null -w '%{http_code}' "
+	if code, out := run(curl + "http://127.0.0.1:" + port + "/"); code != 0 || !strings.HasSuffix(out, "200") {
+		t.Fatalf("control: declared destination: exit %d, %q", code, out)
+	}
+	if code, out := run(curl + "http://127.0.0.1:" + port2 + "/"); !strings.HasSuffix(out, "403") {
+		t.Errorf("undeclared port not refused by srt's proxy: exit %d, %q", code, out)
+	}
+	if code, out := run(curl + "http://refused.invalid/"); !strings.HasSuffix(out, "403") {
+		t.Errorf("undeclared domain not refused by srt's proxy: exit %d, %q", code, out)
+	}
+	if n := undeclaredHits.Load(); n != 0 {
+		t.Errorf("the undeclared server was reached %d times", n)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
