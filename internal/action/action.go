@@ -484,6 +484,7 @@ func (r *run) decide(res *diff.Result, t target, ap *approval, driftOK, commenti
 	}
 	return v
 }
+
 // checkLabelSafe runs checkLabel; a panic in it is an error (the label
 // then approves nothing) rather than a lost result.
 func (r *run) checkLabelSafe(ctx context.Context, res *diff.Result, number int, ap *approval) (err error) {

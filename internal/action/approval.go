@@ -131,7 +131,7 @@ type approval struct {
 	labelPresent bool
 	byLabel      bool
 	newRows      []string
-	labelNote    string // why the label does not approve, when it is present
+	labelNote    string      // why the label does not approve, when it is present
 	label        *labelState // the label's approved rows, to keep in the comment
 	// hidden counts the pending widened rows the fitted comment does not
 	// show; the label approves nothing while it is not 0.
