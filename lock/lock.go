@@ -1,8 +1,9 @@
 // Package lock reads and writes capgate.lock, the approval lock: a committed
 // file that approves, per manifest path, one exact capability set by its
-// capgate manifestHash. A description or version edit leaves the hash (and
-// so the approval) alone; any capability edit changes it and voids the
-// approval. The schema is documented in docs/lock.md.
+// capgate manifestHash. A description edit leaves the hash (and so the
+// approval) alone; any edit of a capability, a tool, the name or the version
+// changes it and voids the approval. The schema is documented in
+// docs/lock.md.
 package lock
 
 import (
@@ -10,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -25,7 +27,9 @@ const Schema = "https://github.com/razukc/capgate-action/docs/lock.md#v1"
 // DefaultPath is the lock's path when none is given.
 const DefaultPath = "capgate.lock"
 
-// MaxSize is the largest lock file read.
+// MaxSize is the largest lock file Parse reads. The action and the CLI read
+// the lock like a manifest, so their 1 MiB file limit refuses a larger one
+// first.
 const MaxSize = 4 << 20
 
 // File is a lock file.
@@ -113,6 +117,10 @@ func Parse(name string, b []byte) (*File, error) {
 		switch {
 		case a.Path == "" || strings.HasPrefix(a.Path, "/") || strings.Contains(a.Path, "\\"):
 			field, value, msg = "path", a.Path, "is not a relative slash path"
+		case path.Clean(a.Path) != a.Path || a.Path == ".." || strings.HasPrefix(a.Path, "../"):
+			// "./s/capgate.json", "s//capgate.json", "s/./capgate.json":
+			// capgate never reports a path so, and it would approve nothing.
+			field, value, msg = "path", a.Path, "is not clean: write the path relative and clean, as capgate reports it (for example \"servers/gh/capgate.json\")"
 		case seen[a.Path]:
 			field, value, msg = "path", a.Path, "is approved twice"
 		case !hashRE.MatchString(a.ManifestHash):
@@ -197,37 +205,58 @@ func (f *File) SetAll(as []Approval) {
 }
 
 // Approves returns the approval of path's manifest with hash, if one holds
-// at now (expired approvals do not).
+// at now (expired approvals do not). It looks at every approval: to check
+// many manifests, use Apply, which indexes the lock once.
 func (f *File) Approves(path, hash string, now time.Time) (*Approval, bool) {
 	if f == nil || hash == "" {
 		return nil, false
 	}
 	for i := range f.Approvals {
 		a := &f.Approvals[i]
-		if a.Path != path || a.ManifestHash != hash {
-			continue
-		}
-		if a.Expires != "" {
-			exp, err := time.Parse(time.RFC3339, a.Expires)
-			if err != nil || !now.Before(exp) {
+		if a.Path == path && a.ManifestHash == hash {
+			if !a.holds(now) {
 				return nil, false
 			}
+			return a, true
 		}
-		return a, true
 	}
 	return nil, false
 }
 
+// holds reports whether a is unexpired at now.
+func (a *Approval) holds(now time.Time) bool {
+	if a.Expires == "" {
+		return true
+	}
+	exp, err := time.Parse(time.RFC3339, a.Expires)
+	return err == nil && now.Before(exp)
+}
+
 // Apply marks the widened manifests of r whose head the lock approves and
-// returns how many it marked.
+// returns how many it marked. It indexes the approvals by path and hash
+// once, so the work is linear in manifests plus approvals, not their
+// product (BenchmarkApply; TestApplyMatchesApproves guards that it agrees
+// with Approves).
 func Apply(r *diff.Result, f *File, now time.Time) int {
+	if f == nil {
+		return 0
+	}
+	type key struct{ path, hash string }
+	idx := make(map[key]*Approval, len(f.Approvals))
+	for i := range f.Approvals {
+		a := &f.Approvals[i]
+		k := key{a.Path, a.ManifestHash}
+		if _, dup := idx[k]; !dup { // the first wins, as in Approves
+			idx[k] = a
+		}
+	}
 	n := 0
 	for i := range r.Manifests {
 		m := &r.Manifests[i]
-		if m.Error != nil || !m.Widens() {
+		if m.Error != nil || !m.Widens() || m.Hash == "" {
 			continue
 		}
-		if _, ok := f.Approves(m.Path, m.Hash, now); ok {
+		if a, ok := idx[key{m.Path, m.Hash}]; ok && a.holds(now) {
 			m.Approved = true
 			n++
 		}

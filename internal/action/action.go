@@ -361,66 +361,128 @@ func (r *run) main(ctx context.Context) int {
 	if ap.lockErr != nil {
 		r.a.Errorf("capgate: the approval lock approves nothing: %v", ap.lockErr)
 	}
-	if t.prNumber > 0 && res.UnapprovedWidened() > 0 && r.cfg.Token != "" && r.cfg.Mode == "full" && r.cfg.Comment != "off" {
-		// At most half the time left: a hanging API must not hold the
-		// result back for the whole run.
-		lctx, cancel := ctx, context.CancelFunc(func() {})
-		if dl, ok := ctx.Deadline(); ok {
-			lctx, cancel = context.WithTimeout(ctx, time.Until(dl)/2)
-		}
-		err := r.checkLabelSafe(lctx, res, t.prNumber, ap)
-		cancel()
-		if err != nil {
-			ap.byLabel = false
-			msg := explain(err, "could not check the approval label, so it approves nothing")
-			r.a.Warningf("capgate: %s", msg)
-			ap.labelNote = "capgate " + report.Text(msg) + "."
-		}
+	if n := r.selfApprovalNote(ap, false); n != "" {
+		r.a.Warningf("capgate: %s", n)
 	}
 
-	// The result first: files, outputs, summary, annotations. The comment
-	// comes last and cannot take these with it.
-	code := ExitOK
-	fo := r.cfg.FailOn
-	if ap.byLabel {
-		fo.Widened = false
-	}
-	if fo.Fails(res) {
-		code = ExitFailed
-	}
-	if r.cfg.VerifyOutDir != "" && !r.verifyOutDir(dir) {
-		code = ExitFailed
-	}
+	// The result first, as it stands without the label (unapproved widening
+	// fails): reports, outputs, summary and annotations, before any API
+	// call. A run killed during the label check leaves a complete,
+	// fail-closed result.
+	commenting := t.prNumber > 0 && r.cfg.Token != "" && r.cfg.Mode == "full" && r.cfg.Comment != "off"
 	jr := report.NewJSON(res)
 	if t.prNumber > 0 {
 		jr.PullRequest = &report.PullRequestRef{Number: t.prNumber, HeadSHA: t.prHead}
 	}
-	// The way to approval is shown when unapproved widening fails the check;
-	// the command names the pull request's own commits, which a developer
-	// has (the merge commit a pull_request run compares is GitHub's).
-	needsApproval := code == ExitFailed && fo.Widened && res.UnapprovedWidened() > 0
-	apBase, apHead := t.base, t.head
-	if t.prHead != "" {
-		apHead = t.prHead
-	}
-	footer := r.approvalNotes(res, ap) + r.drift
-	if needsApproval {
-		footer += r.nextSteps(res, apBase, apHead, ap, true)
-	}
-	r.writeOutputs(res, jr, dir, ap.approved(res), footer, t.head)
+	driftOK := r.cfg.VerifyOutDir == "" || r.verifyOutDir(dir)
+	v := r.decide(res, t, ap, driftOK, commenting)
+	r.writeOutputs(res, jr, dir, ap.approved(res), v.footer, t.head)
 	r.annotate(res, dir)
-	if code == ExitFailed {
+
+	// Then the label, read from the API: only while some widening is
+	// unapproved, within half the time left, failing closed. When it
+	// changes the verdict or what the summary says, the summary is
+	// rewritten and the changed outputs appended (later lines win).
+	if commenting && res.UnapprovedWidened() > 0 && ap.hidden == 0 {
+		lctx, cancel := ctx, context.CancelFunc(func() {})
+		budget := time.Duration(0)
+		if dl, ok := ctx.Deadline(); ok {
+			budget = time.Until(dl) / 2
+			lctx, cancel = context.WithTimeout(ctx, budget)
+		}
+		err := r.checkLabelSafe(lctx, res, t.prNumber, ap)
+		labelTimedOut := lctx.Err() != nil && ctx.Err() == nil
+		cancel()
+		if err != nil {
+			ap.byLabel = false
+			msg := explain(err, "could not check the approval label, so it approves nothing")
+			if labelTimedOut {
+				msg = fmt.Sprintf("could not check the approval label, so it approves nothing: the label check's share of the time limit (%s, half of what was left of input timeout) ran out before GitHub answered", budget.Round(time.Second))
+			}
+			r.a.Warningf("capgate: %s", msg)
+			ap.labelNote = "capgate " + report.Text(msg) + "."
+		}
+		wasApproved := v.approved
+		v2 := r.decide(res, t, ap, driftOK, commenting)
+		if v2.footer != v.footer {
+			r.out.ReplaceStepSummary(r.summary(res, v2.footer, t.head))
+		}
+		if v2.approved != wasApproved {
+			r.out.SetOutput("approved", strconv.FormatBool(v2.approved))
+		}
+		v = v2
+	}
+	if v.code == ExitFailed {
 		msg := "capgate: " + report.Verdict(res)
-		if n := r.nextSteps(res, apBase, apHead, ap, false); n != "" && needsApproval {
+		if n := r.nextSteps(res, v.apBase, v.apHead, ap, false); n != "" && v.needsApproval {
 			msg += "; " + n
 		}
 		r.a.Errorf("%s", msg)
 	}
-	if r.cfg.Mode == "analyze" || r.cfg.Comment == "off" || t.prNumber == 0 {
-		return code
+	if !commenting {
+		if t.prNumber > 0 && r.cfg.Mode == "full" && r.cfg.Comment != "off" {
+			r.comment(ctx, res, t, ap, v.footer) // says there is no token
+		}
+		return v.code
 	}
-	r.comment(ctx, res, t, ap, footer)
-	return code
+	r.comment(ctx, res, t, ap, v.footer)
+	return v.code
+}
+
+// verdict is the outcome of one run as far as it is known.
+type verdict struct {
+	code           int
+	approved       bool
+	needsApproval  bool
+	footer         string
+	apBase, apHead string
+}
+
+// decide computes the exit status and the footer of the summary and the
+// comment from what ap knows now. When the run comments, it also fits the
+// comment (ap.body) and counts the widened rows it cannot show
+// (ap.hidden): the label approves only rows the comment shows, so a
+// trimmed comment refuses the label, and decide fits again with the
+// footer that says so.
+func (r *run) decide(res *diff.Result, t target, ap *approval, driftOK, commenting bool) verdict {
+	v := verdict{apBase: t.base, apHead: t.head}
+	if t.prHead != "" {
+		// The command names the pull request's own commits, which a
+		// developer has (the merge commit a pull_request run compares is
+		// GitHub's).
+		v.apHead = t.prHead
+	}
+	for pass := 0; pass < 3; pass++ {
+		fo := r.cfg.FailOn
+		if ap.byLabel {
+			fo.Widened = false
+		}
+		v.code = ExitOK
+		if fo.Fails(res) || !driftOK {
+			v.code = ExitFailed
+		}
+		v.approved = ap.approved(res)
+		v.needsApproval = v.code == ExitFailed && fo.Widened && res.UnapprovedWidened() > 0
+		v.footer = r.approvalNotes(res, ap) + r.drift
+		if v.needsApproval {
+			v.footer += r.nextSteps(res, v.apBase, v.apHead, ap, true)
+		}
+		if !commenting {
+			return v
+		}
+		hidden := r.fitBody(res, t, ap, v.footer)
+		if hidden == ap.hidden {
+			return v
+		}
+		// Rows do not fit: the label cannot approve them. Say so (the
+		// note does not depend on the count, so one more fit settles it).
+		ap.hidden = hidden
+		if r.cfg.AllowLabel != "" {
+			ap.byLabel = false
+			ap.labelNote = hiddenNote(r.cfg.AllowLabel)
+		}
+	}
+	return v
 }
 
 // checkLabelSafe runs checkLabel; a panic in it is an error (the label
@@ -516,7 +578,12 @@ func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, 
 	r.out.SetOutput("approved", strconv.FormatBool(approved))
 	r.out.SetOutput("report-json", jsonPath)
 	r.out.SetOutput("sarif", sarifPath)
-	r.out.AddStepSummary(string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: footer, Link: r.linker(headSHA)})))
+	r.out.AddStepSummary(r.summary(res, footer, headSHA))
+}
+
+// summary renders the step summary.
+func (r *run) summary(res *diff.Result, footer, headSHA string) string {
+	return string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: footer, Link: r.linker(headSHA)}))
 }
 
 // linker returns a function giving the URL of a line of a head manifest at

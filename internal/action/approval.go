@@ -123,13 +123,23 @@ type approval struct {
 	lockChanged  []string // paths whose approval changed in this PR
 	lockOwned    bool     // a CODEOWNERS rule with owners covers the lock
 	lockOwner    string   // that rule's owners
+	// selfApproved lists the widened manifests only the pull request's own
+	// lock changes approve, refused without a CODEOWNERS rule.
+	selfApproved []string
 	// label: rows is every pending row; byLabel is true when the label
 	// approves all of them; newRows lists those it does not cover.
 	labelPresent bool
 	byLabel      bool
 	newRows      []string
-	labelNote    string // why the label does not approve, when it is present
-	state        *state // to write into the comment
+	labelNote    string      // why the label does not approve, when it is present
+	label        *labelState // the label's approved rows, to keep in the comment
+	// hidden counts the pending widened rows the fitted comment does not
+	// show; the label approves nothing while it is not 0.
+	hidden int
+	// body is the fitted comment and state what its hidden line records:
+	// only the pending widened rows the comment shows.
+	body  string
+	state *state
 	// comments are ours, read for the label check and reused to comment.
 	login    string
 	existing []*github.IssueComment
@@ -143,6 +153,13 @@ func (a *approval) approved(res *diff.Result) bool {
 }
 
 // readLocks applies the head's lock to res and compares it with the base's.
+//
+// Approvals the pull request itself adds or changes (per path and hash,
+// compared with the base's lock) count only when a CODEOWNERS rule on the
+// base covers the lock: branch protection's code-owner review then guards
+// them. Otherwise they do not count (fail closed): a pull request cannot
+// approve its own widening by committing the lock. Approvals already on
+// the base keep counting, with the base's expiry.
 func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head string, ap *approval) {
 	if r.cfg.Lock == "" {
 		return
@@ -152,16 +169,21 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 		ap.lockErr = err
 		return
 	}
-	ap.lockApproved = lock.Apply(res, hl, r.env.Now())
-	bl, err := cli.ReadLock(ctx, dir, base, r.cfg.Lock, true)
-	if err != nil {
-		bl = lock.New()
+	bl := lock.New()
+	if base != "" {
+		if b, err := cli.ReadLock(ctx, dir, base, r.cfg.Lock, true); err == nil {
+			bl = b
+		}
 	}
 	old := map[string]lock.Approval{}
 	for _, a := range bl.Approvals {
 		old[a.Path] = a
 	}
+	onBase := lock.New()
 	for _, a := range hl.Approvals {
+		if o, ok := old[a.Path]; ok && o.ManifestHash == a.ManifestHash {
+			onBase.Approvals = append(onBase.Approvals, o)
+		}
 		if old[a.Path] != a {
 			ap.lockChanged = append(ap.lockChanged, a.Path)
 		}
@@ -171,7 +193,50 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 		ap.lockChanged = append(ap.lockChanged, p)
 	}
 	sort.Strings(ap.lockChanged)
-	ap.lockOwner, ap.lockOwned = codeOwner(ctx, dir, base, r.cfg.Lock)
+	if base != "" {
+		ap.lockOwner, ap.lockOwned = codeOwner(ctx, dir, base, r.cfg.Lock)
+	}
+	if ap.lockOwned {
+		ap.lockApproved = lock.Apply(res, hl, r.env.Now())
+		return
+	}
+	ap.lockApproved = lock.Apply(res, onBase, r.env.Now())
+	// What the head's lock would approve on its own: refused, and said.
+	for _, m := range res.Manifests {
+		if m.Error == nil && !m.Approved && m.Widens() {
+			if _, ok := hl.Approves(m.Path, m.Hash, r.env.Now()); ok {
+				ap.selfApproved = append(ap.selfApproved, m.Path)
+			}
+		}
+	}
+}
+
+// selfApprovalNote says why the lock's approvals added by the pull request
+// do not count and how to fix it; "" when there are none.
+func (r *run) selfApprovalNote(ap *approval, markdown bool) string {
+	if len(ap.selfApproved) == 0 {
+		return ""
+	}
+	code := func(s string) string {
+		if markdown {
+			return report.Code(s)
+		}
+		return s
+	}
+	var ps []string
+	for _, p := range ap.selfApproved[:min(len(ap.selfApproved), 10)] {
+		ps = append(ps, code(p))
+	}
+	more := ""
+	if len(ap.selfApproved) > 10 {
+		more = fmt.Sprintf(" and %d more", len(ap.selfApproved)-10)
+	}
+	label := ""
+	if r.cfg.AllowLabel != "" {
+		label = fmt.Sprintf(", or have a maintainer approve with the %s label", code(r.cfg.AllowLabel))
+	}
+	return fmt.Sprintf("this pull request approves its own widening in %s (%s%s), and no CODEOWNERS rule on the base branch covers %s, so those approvals do not count and the widening is unapproved. To fix: add a CODEOWNERS rule for %s (for example %s) and require code-owner review in branch protection%s",
+		code(r.cfg.Lock), strings.Join(ps, ", "), more, code(r.cfg.Lock), code(r.cfg.Lock), code("/"+r.cfg.Lock+" @your-org/security"), label)
 }
 
 // codeOwner reads CODEOWNERS from the base side (the rules in force for the
@@ -256,10 +321,6 @@ func matchOwners(pat, path string) bool {
 // pull request's author cannot forge it.
 func (r *run) checkLabel(ctx context.Context, res *diff.Result, number int, ap *approval) error {
 	rows := pendingRows(res)
-	ap.state = &state{Rows: rows}
-	if len(rows) > maxStateRows {
-		ap.state.Rows = nil
-	}
 	g, err := r.api()
 	if err != nil {
 		return err
@@ -300,7 +361,11 @@ func (r *run) checkLabel(ctx context.Context, res *diff.Result, number int, ap *
 		ap.labelNote = fmt.Sprintf("More than %d widened rows are too many to approve with a label; approve with `capgate approve` and the lock.", maxStateRows)
 		return nil
 	}
-	ap.state.Label = &labelState{Event: ev.GetID(), Rows: approvedRows}
+	if ap.hidden > 0 {
+		ap.labelNote = hiddenNote(r.cfg.AllowLabel)
+		return nil
+	}
+	ap.label = &labelState{Event: ev.GetID(), Rows: approvedRows}
 	covered := map[string]bool{}
 	for _, k := range approvedRows {
 		covered[k] = true
@@ -426,12 +491,21 @@ func (r *run) nextSteps(res *diff.Result, base, head string, ap *approval, markd
 		shown += fmt.Sprintf(" and %d more", len(paths)-5)
 	}
 	var steps []string
-	if r.cfg.AllowLabel != "" {
+	switch {
+	case r.cfg.AllowLabel == "":
+	case ap.hidden > 0 || n > maxStateRows:
+		// Never claim the label approves rows the comment does not show.
+		steps = append(steps, fmt.Sprintf("the %s label cannot approve it, because not every widened row fits in the pull request comment", code(r.cfg.AllowLabel)))
+	default:
 		steps = append(steps, fmt.Sprintf("a maintainer applies the %s label: it approves exactly the %d widened row(s) shown now; a later push that widens more voids it", code(r.cfg.AllowLabel), n))
 	}
 	if r.cfg.Lock != "" {
-		steps = append(steps, fmt.Sprintf("or run %s and commit %s: it approves the exact capability set of %s (a description edit keeps the approval, any capability edit voids it)",
-			code(fmt.Sprintf("capgate approve --base %s --head %s --lock %s --reason '…'", short(base, "BASE"), short(head, "HEAD"), lockName)), code(lockName), shown))
+		owned := ""
+		if !ap.lockOwned {
+			owned = fmt.Sprintf("; it counts only once a CODEOWNERS rule on the base branch covers %s, otherwise a pull request could approve itself", code(lockName))
+		}
+		steps = append(steps, fmt.Sprintf("or run %s and commit %s: it approves the exact capability set of %s (a description edit keeps the approval, any capability edit voids it)%s",
+			code(fmt.Sprintf("capgate approve --base %s --head %s --lock %s --reason '…'", short(base, "BASE"), short(head, "HEAD"), lockName)), code(lockName), shown, owned))
 	}
 	if len(steps) == 0 {
 		return ""
@@ -450,6 +524,9 @@ func (r *run) approvalNotes(res *diff.Result, ap *approval) string {
 	}
 	if ap.lockErr != nil {
 		fmt.Fprintf(&b, "\n> [!WARNING]\n> The approval lock could not be read, so it approves nothing: %s\n", report.Text(ap.lockErr.Error()))
+	}
+	if n := r.selfApprovalNote(ap, true); n != "" {
+		fmt.Fprintf(&b, "\n> [!CAUTION]\n> **Not approved:** %s.\n", n)
 	}
 	if len(ap.lockChanged) > 0 {
 		var ps []string
@@ -472,4 +549,105 @@ func (r *run) approvalNotes(res *diff.Result, ap *approval) string {
 		fmt.Fprintf(&b, "\n> [!WARNING]\n> %s\n", ap.labelNote)
 	}
 	return b.String()
+}
+
+// hiddenNote says why the label approves nothing when the comment could not
+// show every widened row.
+func hiddenNote(label string) string {
+	return fmt.Sprintf("Not every widened row fits in this comment (GitHub's limit of %d characters), so the %s label approves nothing: it approves only rows the comment shows. Approve with `capgate approve` and the lock; the step summary and the JSON report list every row.", report.GitHubCommentLimit, report.Code(label))
+}
+
+// fitBody renders the comment with footer into ap.body, records in
+// ap.state only the pending widened rows the fitted comment shows, and
+// returns how many pending rows it does not show.
+func (r *run) fitBody(res *diff.Result, t target, ap *approval, footer string) int {
+	pending := pendingRows(res)
+	// Render with the largest state line this run can write, then put the
+	// real one (never longer) in its place: the rows shown stay the same.
+	room := &state{Rows: pending, Label: &labelState{Event: 1 << 62, Rows: make([]string, maxStateRows)}}
+	for i := range room.Label.Rows {
+		room.Label.Rows[i] = "0000000000000000"
+	}
+	if len(pending) > maxStateRows {
+		room.Rows = nil
+	}
+	link := r.linker(t.head)
+	body := commentBody(res, r.cfg.Key, room, footer, t.prHead, link)
+	shown := shownRows(res, body, link)
+	st := &state{Label: ap.label}
+	hidden := 0
+	for _, k := range pending {
+		if shown[k] {
+			st.Rows = append(st.Rows, k)
+		} else {
+			hidden++
+		}
+	}
+	if len(pending) > maxStateRows {
+		st.Rows = nil
+	}
+	body = strings.Replace(body, room.line(), st.line(), 1)
+	ap.body, ap.state = fitComment(body, report.GitHubCommentLimit-nonceRoom), st
+	return hidden
+}
+
+// shownRows returns the keys of the widened rows body shows. The rows of
+// the loud and widened tables are found by comparing the body with the
+// untrimmed report: trimming drops rows from a table's end and the cut
+// keeps a prefix, so the shown rows are a prefix of each table; anything
+// else counts as nothing shown (fail closed).
+func shownRows(res *diff.Result, body string, link func(string, int) string) map[string]bool {
+	full := string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 30, Link: link}))
+	shown := map[string]bool{}
+	for _, tb := range []struct {
+		heading string
+		keep    func(c *diff.Change) bool
+	}{
+		{"#### 🚨 Host control (", func(c *diff.Change) bool { return c.Loud }},
+		{"#### Widened (", func(c *diff.Change) bool { return c.Severity == diff.Widened && !c.Loud }},
+	} {
+		var keys []string
+		for i := range res.Manifests {
+			m := &res.Manifests[i]
+			for j := range m.Changes {
+				if c := &m.Changes[j]; tb.keep(c) {
+					k := ""
+					if c.Severity == diff.Widened {
+						k = rowKey(m, c)
+					}
+					keys = append(keys, k)
+				}
+			}
+		}
+		all, got := tableRows(full, tb.heading), tableRows(body, tb.heading)
+		if len(all) != len(keys) || len(got) > len(all) {
+			return map[string]bool{}
+		}
+		for i, row := range got {
+			if row != all[i] {
+				return map[string]bool{}
+			}
+			if keys[i] != "" {
+				shown[keys[i]] = true
+			}
+		}
+	}
+	return shown
+}
+
+// tableRows returns the rows of the table under the first line starting
+// with heading (its header and separator skipped).
+func tableRows(md, heading string) []string {
+	lines := strings.Split(md, "\n")
+	for i, l := range lines {
+		if !strings.HasPrefix(l, heading) {
+			continue
+		}
+		var rows []string
+		for j := i + 4; j < len(lines) && strings.HasPrefix(lines[j], "| "); j++ {
+			rows = append(rows, lines[j])
+		}
+		return rows
+	}
+	return nil
 }

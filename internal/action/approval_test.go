@@ -2,10 +2,12 @@ package action
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/razukc/capgate-action/compiler"
 )
@@ -57,7 +59,8 @@ func TestRerunAfterLabellingApproves(t *testing.T) {
 	// The re-run replays the old payload (no labels in it): the label is
 	// read from the API.
 	res := f.inProcess(context.Background(), nil)
-	if res.code != ExitOK || res.outputs["approved"] != "true" || !strings.Contains(ours(f).Body, "approved by the") {
+	if res.code != ExitOK || res.outputs["approved"] != "true" || !strings.Contains(ours(f).Body, "approved by the") ||
+		!strings.Contains(res.summary, "approved by the") || strings.Contains(res.summary, "To approve this widening") || strings.Count(res.summary, "\n### ") != 0 {
 		t.Fatalf("re-run after labelling: exit %d outputs %v\n%s", res.code, res.outputs, ours(f).Body)
 	}
 	// And stays approved on the next run of the same head.
@@ -115,18 +118,58 @@ func TestForgedStateIsIgnored(t *testing.T) {
 	}
 }
 
-func TestLockApprovesInTheAction(t *testing.T) {
-	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
-	// Approve with the CLI's lock format, committed on the head.
-	hash := headHash(t, f)
-	f.push(map[string]string{"capgate.lock": `{"schema": "https://github.com/razukc/capgate-action/docs/lock.md#v1", "approvals": [
-  {"path": "servers/gh/capgate.json", "manifestHash": "` + hash + `", "approvedBy": "mae", "reason": "uploads", "approvedAt": "2027-01-01T00:00:00Z"}]}`})
-	res := f.inProcess(context.Background(), nil)
-	if res.code != ExitOK || res.outputs["approved"] != "true" {
-		t.Fatalf("lock approval: exit %d outputs %v\n%s", res.code, res.outputs, res.stdout)
+func lockFor(hash string) string {
+	return `{"schema": "https://github.com/razukc/capgate-action/docs/lock.md#v1", "approvals": [
+  {"path": "servers/gh/capgate.json", "manifestHash": "` + hash + `", "approvedBy": "mae", "reason": "uploads", "approvedAt": "2027-01-01T00:00:00Z"}]}`
+}
+
+func hashOf(t *testing.T, manifest string) string {
+	t.Helper()
+	r, err := compiler.Compile([]byte(manifest))
+	if err != nil {
+		t.Fatal(err)
 	}
-	body := ours(f).Body
-	if !strings.Contains(body, "approved by the lock") || !strings.Contains(body, "no CODEOWNERS rule covers it") {
+	return r.Hash
+}
+
+// A pull request that approves its own widening by committing the lock,
+// with no CODEOWNERS rule for the lock on the base: the approval does not
+// count, and the check, an annotation, the comment and the summary say so.
+func TestLockSelfApprovalWithoutCodeownersFails(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	f.push(map[string]string{"capgate.lock": lockFor(headHash(t, f))})
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitFailed || res.outputs["approved"] != "false" {
+		t.Fatalf("self-approval: exit %d outputs %v\n%s", res.code, res.outputs, res.stdout)
+	}
+	if !strings.Contains(res.stdout, "::warning::capgate: this pull request approves its own widening in capgate.lock (servers/gh/capgate.json), and no CODEOWNERS rule") {
+		t.Errorf("no warning annotation:\n%s", res.stdout)
+	}
+	for where, s := range map[string]string{"comment": ours(f).Body, "summary": res.summary} {
+		if !strings.Contains(s, "approves its own widening") || !strings.Contains(s, "add a CODEOWNERS rule for `capgate.lock`") || strings.Contains(s, "approved by the lock") {
+			t.Errorf("the %s does not say why and how to fix:\n%s", where, s)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(f.ws, "capgate-report.json"))
+	if strings.Contains(string(b), `"approved": true`) {
+		t.Errorf("report marks a self-approval approved: %s", b)
+	}
+}
+
+// An approval already on the base's lock keeps counting without CODEOWNERS
+// (the pull request did not write it), and a capability edit voids it.
+func TestLockApprovalOnTheBaseCounts(t *testing.T) {
+	f := setup(t, nil)
+	writeFile(t, filepath.Join(f.origin, "capgate.lock"), lockFor(hashOf(t, headManifest)))
+	git(t, f.origin, "add", "-A")
+	git(t, f.origin, "commit", "-q", "-m", "pre-approved")
+	f.base = git(t, f.origin, "rev-parse", "HEAD")
+	f.push(map[string]string{"servers/gh/capgate.json": headManifest})
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitOK || res.outputs["approved"] != "true" || strings.Contains(res.stdout, "approves its own widening") {
+		t.Fatalf("lock approval on the base: exit %d outputs %v\n%s", res.code, res.outputs, res.stdout)
+	}
+	if body := ours(f).Body; !strings.Contains(body, "approved by the lock") {
 		t.Errorf("comment:\n%s", body)
 	}
 	b, _ := os.ReadFile(filepath.Join(f.ws, "capgate-report.json"))
@@ -137,6 +180,11 @@ func TestLockApprovesInTheAction(t *testing.T) {
 	f.push(map[string]string{"servers/gh/capgate.json": wider})
 	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed || res.outputs["approved"] != "false" {
 		t.Fatalf("capability edit: exit %d outputs %v", res.code, res.outputs)
+	}
+	// And the pull request cannot re-approve it in the lock itself.
+	f.push(map[string]string{"capgate.lock": lockFor(hashOf(t, wider))})
+	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed || !strings.Contains(res.stdout, "approves its own widening") {
+		t.Fatalf("re-approval by the pull request: exit %d\n%s", res.code, res.stdout)
 	}
 }
 
@@ -333,5 +381,63 @@ func TestStateRoundTrip(t *testing.T) {
 		if parseState(bad) != nil {
 			t.Errorf("accepted %s", bad)
 		}
+	}
+}
+
+// 240 widened rows (two per manifest) do not fit in one comment: the hidden state records
+// only the rows the comment shows, and the label approves nothing.
+func TestLabelDoesNotApproveRowsTheCommentDoesNotShow(t *testing.T) {
+	files := map[string]string{}
+	for i := 0; i < 120; i++ {
+		files[fmt.Sprintf("servers/s%03d/capgate.json", i)] = fmt.Sprintf(`{"name": "s%d", "version": "1", "tools": [{"name": "t", "capabilities": ["net:connect:host-%03d.%s.example.com:443"]}]}`, i, i, strings.Repeat("long-domain-label-", 14))
+	}
+	f := setup(t, files)
+	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed {
+		t.Fatalf("exit %d", res.code)
+	}
+	body := ours(f).Body
+	st := parseState(body)
+	shown := len(tableRows(body, "#### Widened ("))
+	if st == nil || shown == 0 || shown >= 240 || len(st.Rows) != shown {
+		t.Fatalf("the state records %d rows, the comment shows %d of 240", len(st.Rows), shown)
+	}
+	f.gh.label("capgate:approve-widening")
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitFailed || res.outputs["approved"] != "false" {
+		t.Fatalf("the label approved rows the comment never showed: exit %d outputs %v", res.code, res.outputs)
+	}
+	for where, s := range map[string]string{"comment": ours(f).Body, "summary": res.summary} {
+		if !strings.Contains(s, "label approves nothing") || !strings.Contains(s, "capgate approve") || strings.Contains(s, "approves exactly the") {
+			t.Errorf("the %s does not say the label cannot approve:\n%s", where, s[max(0, len(s)-3000):])
+		}
+	}
+}
+
+// The outputs and the summary are written, failing closed, before the
+// label check's first API call; a run stopped during it keeps them.
+func TestResultIsWrittenBeforeTheLabelCheck(t *testing.T) {
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	f.gh.set(func(g *fakeGitHub) { g.hang = 1 << 30 })
+	f.env["INPUT_TIMEOUT"] = "4s"
+	os.Remove(f.outPath)
+	os.Remove(f.summary)
+	var seen map[string]string
+	var sum []byte
+	done := make(chan result)
+	go func() { done <- f.inProcess(context.Background(), nil) }()
+	for {
+		if _, reqs := f.gh.snapshot(); len(reqs) > 0 {
+			seen = parseOutputs(t, f.outPath)
+			sum, _ = os.ReadFile(f.summary)
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	res := <-done
+	if seen["approved"] != "false" || seen["widened"] != "true" || !strings.Contains(string(sum), "To approve this widening") {
+		t.Errorf("at the first API call: outputs %v, summary %q", seen, sum)
+	}
+	if res.code != ExitFailed || !strings.Contains(res.stdout, "the label check's share of the time limit") {
+		t.Errorf("exit %d; the warning does not name the label check's budget:\n%s", res.code, res.stdout)
 	}
 }

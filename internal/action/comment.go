@@ -120,14 +120,11 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, t target, ap *ap
 	if !anyChange(res) && r.cfg.CommentWhen == "changes" && len(existing) == 0 {
 		return nil // quiet when nothing changed and nothing was said before
 	}
-	st := ap.state
-	if st == nil {
-		st = &state{Rows: pendingRows(res)}
-		if len(st.Rows) > maxStateRows {
-			st.Rows = nil
-		}
+	body := ap.body
+	if body == "" { // not fitted yet (main fits it whenever it comments)
+		r.fitBody(res, t, ap, footer)
+		body = ap.body
 	}
-	body := commentBody(res, r.cfg.Key, st, footer, prHead, r.linker(t.head))
 	// A run for an older head must not overwrite a newer run's comment.
 	if prHead != "" {
 		pr, _, err := g.c.PullRequests.Get(ctx, g.owner, g.repo, number)

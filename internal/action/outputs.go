@@ -39,7 +39,16 @@ func (o *outputs) AddStepSummary(markdown string) {
 	o.append("GITHUB_STEP_SUMMARY", markdown+"\n")
 }
 
-func (o *outputs) append(env, text string) {
+// ReplaceStepSummary replaces this step's summary with markdown: the file
+// GITHUB_STEP_SUMMARY names is this step's own, so truncating it loses
+// nothing of other steps.
+func (o *outputs) ReplaceStepSummary(markdown string) {
+	o.write("GITHUB_STEP_SUMMARY", markdown+"\n", os.O_TRUNC)
+}
+
+func (o *outputs) append(env, text string) { o.write(env, text, os.O_APPEND) }
+
+func (o *outputs) write(env, text string, mode int) {
 	if o.failed[env] {
 		return
 	}
@@ -49,7 +58,7 @@ func (o *outputs) append(env, text string) {
 		o.a.Warningf("capgate: %s is not set; this step's %s are lost", env, channel(env))
 		return
 	}
-	f, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(p, mode|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err == nil {
 		_, err = f.WriteString(text)
 		if cerr := f.Close(); err == nil {
