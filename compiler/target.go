@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Shape is the layout of an artifact: which of Artifact's fields a target
@@ -114,7 +115,7 @@ func TargetShape(name string) (Shape, bool) {
 func CheckTargets(names []string) error {
 	for _, n := range names {
 		if lookup(n) == nil {
-			return fmt.Errorf("unknown target %q (targets: %v)", n, AllTargets())
+			return fmt.Errorf("unknown target %q (targets: %s)", n, strings.Join(AllTargets(), ", "))
 		}
 	}
 	return nil

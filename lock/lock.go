@@ -14,6 +14,7 @@ import (
 	"path"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -103,7 +104,18 @@ func Parse(name string, b []byte) (*File, error) {
 		case errors.As(err, &te):
 			return nil, errAt(te.Offset, "%s: want %s", te.Field, te.Type)
 		}
-		return nil, errAt(dec.InputOffset(), "%v", err)
+		if k, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			// The decoder reports no offset for an unknown field: find the
+			// key itself, so the position points at it, not at the end.
+			if name, uerr := strconv.Unquote(k); uerr == nil {
+				key, _ := json.Marshal(name)
+				if loc := regexp.MustCompile(regexp.QuoteMeta(string(key)) + `\s*:`).FindIndex(b); loc != nil {
+					return nil, errAt(int64(loc[0]), "unknown field %s", key)
+				}
+			}
+			return nil, errAt(0, "unknown field %s", k)
+		}
+		return nil, errAt(dec.InputOffset(), "%v", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	if dec.More() {
 		return nil, errAt(dec.InputOffset(), "more than one JSON value")

@@ -99,6 +99,18 @@ func TestParseErrorPoints(t *testing.T) {
 	}
 }
 
+// TestUnknownFieldPoints: an unknown (or misspelt) field is reported at its
+// key, not at the end of the file, without the decoder's "json:" prefix.
+func TestUnknownFieldPoints(t *testing.T) {
+	src := "{\"schema\": \"" + Schema + "\", \"approvals\": [\n" +
+		"  {\"path\": \"a\", \"manifestHash\": \"" + h1 + "\"},\n" +
+		"  {\"pth\": \"b\", \"manifestHash\": \"" + h2 + "\"}]}\n\n"
+	_, err := Parse("x.lock", []byte(src))
+	if err == nil || err.Error() != `x.lock:3:4: unknown field "pth" [lock]` {
+		t.Errorf("want the key at 3:4: %v", err)
+	}
+}
+
 // BenchmarkParse reads locks of 1,000, 4,000 and 12,000 approvals (12,000 is near MaxSize): the time per
 // approval stays flat (no per-approval search of the text unless there is
 // an error).

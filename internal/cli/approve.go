@@ -78,7 +78,7 @@ func (c *Command) approve(args []string) int {
 	head := fs.String("head", "", "head side: a directory or a git `revision`")
 	lockPath := fs.String("lock", lock.DefaultPath, "the lock `file`, relative to the repository (or the head directory)")
 	reason := fs.String("reason", "", "why the widening is approved (recorded in the lock)")
-	by := fs.String("by", "", "who approves (default: git config user.name and user.email)")
+	by := fs.String("by", "", "who approves; empty means git config user.name and user.email")
 	expires := fs.String("expires", "", "`when` the approval lapses: an RFC 3339 time or a duration such as 720h")
 	var patterns multiFlag
 	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths (repeatable; !pattern excludes)")

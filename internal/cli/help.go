@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/razukc/capgate-action/internal/source"
 	"io"
 	"strconv"
 	"strings"
@@ -99,7 +100,7 @@ marked approved and does not fail.`,
 		exits: []exitCode{
 			{ExitOK, "nothing listed in --fail-on happened"},
 			{ExitFail, "something listed in --fail-on happened"},
-			{ExitUsage, "usage error, a side could not be opened, or no manifests matched"},
+			{ExitUsage, "usage error, a side could not be opened, no manifests matched, or the lock could not be read"},
 		},
 	},
 	{
@@ -316,7 +317,10 @@ func flagHelp(f *flag.Flag) string {
 	def := f.DefValue
 	switch v := f.Value.(type) {
 	case *multiFlag:
-		if def == "" {
+		switch {
+		case def == "" && f.Name == "manifests":
+			def = strings.Join(source.DefaultPatterns, " and ")
+		case def == "":
 			def = "none"
 		}
 	case flag.Getter:
