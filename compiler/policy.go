@@ -198,19 +198,7 @@ func normalize(caps []Capability, srcs []CapString, p *Policy, small int) {
 		}
 		switch c.Kind {
 		case KindFS:
-			i := len(p.FS)
-			if fsIdx != nil {
-				if j, ok := fsIdx[c.Path]; ok {
-					i = j
-				}
-			} else {
-				for j := range p.FS {
-					if p.FS[j].Path == c.Path {
-						i = j
-						break
-					}
-				}
-			}
+			i := find(p.FS, fsIdx, c.Path, func(g *FSGrant) string { return g.Path })
 			if i == len(p.FS) {
 				p.FS = append(p.FS, FSGrant{Path: c.Path, Srcs: first(ci)[:0]})
 				addIndex(fsIdx, c.Path, i)
@@ -231,19 +219,7 @@ func normalize(caps []Capability, srcs []CapString, p *Policy, small int) {
 			g.Srcs = append(g.Srcs, c.Src)
 		case KindNet:
 			k := netKey{c.Host, c.Port}
-			i := len(p.Net)
-			if netIdx != nil {
-				if j, ok := netIdx[k]; ok {
-					i = j
-				}
-			} else {
-				for j := range p.Net {
-					if p.Net[j].Host == c.Host && p.Net[j].Port == c.Port {
-						i = j
-						break
-					}
-				}
-			}
+			i := find(p.Net, netIdx, k, func(g *NetGrant) netKey { return netKey{g.Host, g.Port} })
 			if i == len(p.Net) {
 				lit, private := classifyHost(c.Host)
 				p.Net = append(p.Net, NetGrant{Host: c.Host, Port: c.Port, BlockPrivate: !private, Srcs: first(ci)[:0], lit: lit})
@@ -251,19 +227,7 @@ func normalize(caps []Capability, srcs []CapString, p *Policy, small int) {
 			}
 			p.Net[i].Srcs = append(p.Net[i].Srcs, c.Src)
 		case KindEnv:
-			i := len(p.Env)
-			if envIdx != nil {
-				if j, ok := envIdx[c.EnvName]; ok {
-					i = j
-				}
-			} else {
-				for j := range p.Env {
-					if p.Env[j].Name == c.EnvName {
-						i = j
-						break
-					}
-				}
-			}
+			i := find(p.Env, envIdx, c.EnvName, func(g *EnvGrant) string { return g.Name })
 			if i == len(p.Env) {
 				p.Env = append(p.Env, EnvGrant{Name: c.EnvName, Srcs: first(ci)[:0]})
 				addIndex(envIdx, c.EnvName, i)
@@ -286,19 +250,7 @@ func normalize(caps []Capability, srcs []CapString, p *Policy, small int) {
 			}
 			p.ClockSrcs = addSrc(p.ClockSrcs, first(ci))
 		case KindAssert:
-			i := len(p.Assert)
-			if assertIdx != nil {
-				if j, ok := assertIdx[c.ID]; ok {
-					i = j
-				}
-			} else {
-				for j := range p.Assert {
-					if p.Assert[j].ID == c.ID {
-						i = j
-						break
-					}
-				}
-			}
+			i := find(p.Assert, assertIdx, c.ID, func(g *Assertion) string { return g.ID })
 			if i == len(p.Assert) {
 				p.Assert = append(p.Assert, Assertion{ID: c.ID, Srcs: first(ci)[:0]})
 				addIndex(assertIdx, c.ID, i)
@@ -364,6 +316,24 @@ func newIndex[K comparable](n, small int) map[K]int {
 }
 
 // addIndex records that the grant with key k is at index i.
+// find returns the place of the grant whose key is k in list, or len(list):
+// from idx when the kind has one (more than smallIndex grants), else by a
+// scan, which allocates nothing.
+func find[G any, K comparable](list []G, idx map[K]int, k K, key func(*G) K) int {
+	if idx != nil {
+		if j, ok := idx[k]; ok {
+			return j
+		}
+		return len(list)
+	}
+	for j := range list {
+		if key(&list[j]) == k {
+			return j
+		}
+	}
+	return len(list)
+}
+
 func addIndex[K comparable](idx map[K]int, k K, i int) {
 	if idx != nil {
 		idx[k] = i
@@ -373,19 +343,7 @@ func addIndex[K comparable](idx map[K]int, k K, i int) {
 // addNamed adds the source window src (one element) to the grant named
 // name, creating it when new.
 func addNamed(list []NamedGrant, idx map[string]int, name string, src []CapString) []NamedGrant {
-	i := len(list)
-	if idx != nil {
-		if j, ok := idx[name]; ok {
-			i = j
-		}
-	} else {
-		for j := range list {
-			if list[j].Name == name {
-				i = j
-				break
-			}
-		}
-	}
+	i := find(list, idx, name, func(g *NamedGrant) string { return g.Name })
 	if i == len(list) {
 		addIndex(idx, name, i)
 		list = append(list, NamedGrant{Name: name, Srcs: src})
