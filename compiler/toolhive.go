@@ -58,6 +58,8 @@ func (l *lowering) toolhive(a *Artifact) {
 	allowAll := false
 	hosts, ports := []string{}, []int{}
 	anyHostPorts := map[int]bool{} // ports of "*:port" rules
+	// Sets, not slices.Contains per rule: linear in the rules, not quadratic.
+	seenHost, seenPort := map[string]bool{}, map[int]bool{}
 	for i := range p.Net {
 		n := &p.Net[i]
 		switch {
@@ -66,11 +68,13 @@ func (l *lowering) toolhive(a *Artifact) {
 		case n.Host == "*":
 			anyHostPorts[n.Port] = true
 		default:
-			if !slices.Contains(hosts, n.Host) {
+			if !seenHost[n.Host] {
+				seenHost[n.Host] = true
 				hosts = append(hosts, n.Host)
 			}
 		}
-		if n.Port != 0 && !slices.Contains(ports, n.Port) {
+		if n.Port != 0 && !seenPort[n.Port] {
+			seenPort[n.Port] = true
 			ports = append(ports, n.Port)
 		}
 	}

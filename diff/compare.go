@@ -120,6 +120,8 @@ type src struct {
 type sources struct {
 	fs     map[string]src
 	net    map[string][]compiler.CapString
+	hosts  map[string][]compiler.CapString // by lower-case host, for compareProduct
+	ports  map[string][]compiler.CapString // by decimal port ("0" any), for compareProduct
 	env    map[string][]compiler.CapString
 	nested []compiler.CapString
 }
@@ -127,7 +129,7 @@ type sources struct {
 func netKey(host string, port int) string { return strings.ToLower(host) + "\x00" + fmt.Sprint(port) }
 
 func sourcesOf(p *compiler.Policy) *sources {
-	s := &sources{fs: map[string]src{}, net: map[string][]compiler.CapString{}, env: map[string][]compiler.CapString{}, nested: p.NestedSrcs}
+	s := &sources{fs: map[string]src{}, net: map[string][]compiler.CapString{}, hosts: map[string][]compiler.CapString{}, ports: map[string][]compiler.CapString{}, env: map[string][]compiler.CapString{}, nested: p.NestedSrcs}
 	put := func(path string, x src) {
 		if _, ok := s.fs[path]; !ok {
 			s.fs[path] = x
@@ -153,6 +155,12 @@ func sourcesOf(p *compiler.Policy) *sources {
 		k := netKey(n.Host, n.Port)
 		if _, ok := s.net[k]; !ok {
 			s.net[k] = n.Srcs
+		}
+		if h := strings.ToLower(n.Host); s.hosts[h] == nil {
+			s.hosts[h] = n.Srcs
+		}
+		if pt := fmt.Sprint(n.Port); s.ports[pt] == nil {
+			s.ports[pt] = n.Srcs
 		}
 	}
 	for _, e := range p.Env {
@@ -224,6 +232,7 @@ func compareItems(bi, hi []item, bs, hs *sources) []Change {
 	var out []Change
 	out = append(out, compareMounts(bi, hi, bs, hs)...)
 	out = append(out, compareRules(bi, hi, bs, hs)...)
+	out = append(out, compareProduct(bi, hi, bs, hs)...)
 	out = append(out, compareNetwork(bi, hi, hs)...)
 	out = append(out, compareIso(bi, hi, hs)...)
 	out = append(out, compareSets(bi, hi, hs)...)
