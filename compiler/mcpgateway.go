@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"net"
+	"path"
 	"strconv"
 	"strings"
 )
@@ -41,7 +43,11 @@ func (l *lowering) mcpGateway(a *Artifact) {
 	var notes []string
 	volumes := []string{}
 	rw, outside := false, false
-	bind := func(path string, writable bool) {
+	bind := func(p string, writable bool) {
+		// Cleaned first: "//etc/shadow" and "/var//run/x" are /etc/shadow
+		// and /var/run/x to the kernel; the prefix check and the volume
+		// must see that path (TestGatewayCleansPaths).
+		path := path.Clean(p)
 		if under(path, gatewayRefused[:]) {
 			notes = append(notes, "fs: "+jsQuote(path)+" left out — the gateway refuses to bind host paths under /dev, /etc, /proc, /root, /run, /sys, /var/run and /var/lib/docker.")
 			return
@@ -91,8 +97,10 @@ func (l *lowering) mcpGateway(a *Artifact) {
 			why = "the gateway's allowHosts has no wildcard; the rule is left out (denied)."
 		case n.Port == 0:
 			why = "the gateway's allowHosts needs a port; the any-port rule is left out (denied)."
-		case isLocalhost(n.Host) || ip && (n.Host == "::1" || strings.HasPrefix(n.Host, "127.")):
+		case isLocalhost(n.Host) || gatewayLoopback(n.Host):
 			why = "the gateway refuses loopback in allowHosts (and localhost names the container's own); the rule is left out (denied)."
+		case gatewayMulticast(n.Host):
+			why = "the gateway refuses a multicast literal in allowHosts; the rule is left out (denied)."
 		case n.Host == "" || unsafeGatewayHost(n.Host):
 			why = "not a host the gateway's allowHosts parser takes; the rule is left out (denied)."
 		}
@@ -163,3 +171,68 @@ func (l *lowering) mcpGateway(a *Artifact) {
 // unsafeGatewayHost reports whether h holds a character the gateway's
 // host:port parsing or its proxies would take otherwise ('/', ',', '@').
 func unsafeGatewayHost(h string) bool { return strings.ContainsAny(h, "/,@[]") }
+
+// gatewayLoopback reports whether h is a loopback address: one the gateway's
+// ParseProxySpec rejects (net.ParseIP, IsLoopback: 127/8, ::1, and
+// ::ffff:127.x), or any other spelling of 127/8 the resolver would turn
+// into loopback ("127.1", "0x7f.1", "2130706433": inet_aton forms, which
+// net.ParseIP does not take, so the gateway would pass them on).
+func gatewayLoopback(h string) bool {
+	if ip := net.ParseIP(h); ip != nil {
+		return ip.IsLoopback()
+	}
+	v, ok := inetAton(h)
+	return ok && v>>24 == 127
+}
+
+// gatewayMulticast reports whether h is a multicast literal (224/4,
+// ff00::/8), which ParseProxySpec rejects, in any inet_aton spelling.
+func gatewayMulticast(h string) bool {
+	if ip := net.ParseIP(h); ip != nil {
+		return ip.IsMulticast()
+	}
+	v, ok := inetAton(h)
+	return ok && v>>28 == 0xe
+}
+
+// inetAton parses h as C's inet_aton does: one to four dot-separated parts,
+// each decimal, 0-prefixed octal or 0x-prefixed hex, the last filling the
+// bytes left ("127.1" is 127.0.0.1).
+func inetAton(h string) (uint32, bool) {
+	parts := strings.Split(h, ".")
+	if len(parts) > 4 {
+		return 0, false
+	}
+	var v uint32
+	for i, part := range parts {
+		base, digits := 10, part
+		switch {
+		case len(part) > 1 && (part[:2] == "0x" || part[:2] == "0X"):
+			base, digits = 16, part[2:]
+		case len(part) > 1 && part[0] == '0':
+			base, digits = 8, part[1:]
+		}
+		if digits == "" && base != 8 {
+			return 0, false
+		}
+		if digits == "" {
+			digits = "0"
+		}
+		n, err := strconv.ParseUint(digits, base, 32)
+		if err != nil {
+			return 0, false
+		}
+		if i < len(parts)-1 {
+			if n > 255 {
+				return 0, false
+			}
+			v |= uint32(n) << (8 * (3 - i))
+			continue
+		}
+		if left := 4 - i; left < 4 && n >= 1<<(8*left) {
+			return 0, false
+		}
+		v |= uint32(n)
+	}
+	return v, true
+}

@@ -1,0 +1,96 @@
+package compiler
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// gatewayEntry compiles caps and lowers them to a gateway entry.
+func gatewayEntry(t *testing.T, caps ...string) (*Artifact, struct {
+	Volumes    []string `json:"volumes"`
+	AllowHosts []string `json:"allowHosts"`
+}) {
+	t.Helper()
+	b, _ := json.Marshal(caps)
+	r, err := Compile([]byte(`{"name":"g","version":"1","tools":[{"name":"t","capabilities":` + string(b) + `}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Lower(r, TargetMCPGateway, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e struct {
+		Volumes    []string `json:"volumes"`
+		AllowHosts []string `json:"allowHosts"`
+	}
+	if err := json.Unmarshal([]byte(a.Config), &e); err != nil {
+		t.Fatal(err)
+	}
+	return a, e
+}
+
+// TestGatewayCleansPaths: a refused path spelled with doubled slashes is
+// still refused, and what is bound is the cleaned path.
+func TestGatewayCleansPaths(t *testing.T) {
+	for _, c := range []string{`ipc:connect:"unix://run/docker.sock"`, "fs:read://etc/shadow", "fs:read:/var//run/secrets/**"} {
+		a, e := gatewayEntry(t, c)
+		if len(e.Volumes) != 0 {
+			t.Errorf("%s: bound %q", c, e.Volumes)
+		}
+		if !strings.Contains(strings.Join(a.Notes, "\n"), "left out — the gateway refuses") {
+			t.Errorf("%s: no refusal note in %q", c, a.Notes)
+		}
+	}
+	if _, e := gatewayEntry(t, "fs:read:/tmp//x/"); strings.Join(e.Volumes, ",") != "/tmp/x:/tmp/x:ro" {
+		t.Errorf("volumes %q, want the cleaned path", e.Volumes)
+	}
+}
+
+// TestGatewayRefusedHosts: hosts the gateway rejects (loopback or
+// multicast literals) or that resolve to loopback are left out of
+// allowHosts and listed as unenforceable; ordinary hosts are kept.
+func TestGatewayRefusedHosts(t *testing.T) {
+	for _, tc := range []struct {
+		host string
+		out  bool
+	}{
+		{"224.0.0.1", true}, {"239.255.255.250", true}, {"ff02::1", true},
+		{"127.1", true}, {"127.0.0.1", true}, {"127.255.255.254", true}, {"0x7f.1", true}, {"2130706433", true}, {"::1", true},
+		{"::ffff:127.0.0.1", true},
+		{"128.0.0.1", false}, {"223.255.255.255", false}, {"api.example.com", false}, {"1.2.3.4", false}, {"127.example.com", false},
+	} {
+		h := tc.host
+		if strings.Contains(h, ":") {
+			h = `"` + h + `"`
+		}
+		rule := "net:connect:" + h + ":80"
+		a, e := gatewayEntry(t, rule)
+		left := len(e.AllowHosts) == 0
+		listed := false
+		for _, u := range a.Unenforceable {
+			listed = listed || strings.Contains(u.Reason, "left out")
+		}
+		if left != tc.out || listed != tc.out {
+			t.Errorf("%s: allowHosts %q, unenforceable %v; want left out: %v", rule, e.AllowHosts, a.Unenforceable, tc.out)
+		}
+	}
+}
+
+func TestInetAton(t *testing.T) {
+	for _, tc := range []struct {
+		s  string
+		v  uint32
+		ok bool
+	}{
+		{"127.1", 0x7f000001, true}, {"1.2.3.4", 0x01020304, true}, {"0x7f.0.0.1", 0x7f000001, true}, {"0177.1", 0x7f000001, true},
+		{"10.1.2", 0x0a010002, true}, {"4294967295", 0xffffffff, true},
+		{"1.2.3.4.5", 0, false}, {"256.1", 0, false}, {"1.256.1.1", 0, false}, {"1.2.65536", 0, false}, {"a.b", 0, false}, {"1..2", 0, false}, {"08", 0, false}, {"", 0, false},
+	} {
+		v, ok := inetAton(tc.s)
+		if ok != tc.ok || ok && v != tc.v {
+			t.Errorf("inetAton(%q) = %#x, %v; want %#x, %v", tc.s, v, ok, tc.v, tc.ok)
+		}
+	}
+}
