@@ -41,6 +41,15 @@ func (c *Command) diff(args []string) int {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
 	}
+	// An empty item ("," or "bwrap,,srt" or "") is a usage error here:
+	// ParseTargets skips it, and a list of none means the default, so a
+	// typo would silently compare other targets than asked.
+	for _, t := range strings.Split(*targetList, ",") {
+		if strings.TrimSpace(t) == "" {
+			fmt.Fprintf(c.Stderr, "capgate: --targets: empty target name in %q (want a comma-separated list of %s)\n", *targetList, strings.Join(compiler.AllTargets(), ", "))
+			return ExitUsage
+		}
+	}
 	targets, err := diff.ParseTargets(*targetList)
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: --targets: %v\n", err)
