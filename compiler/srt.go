@@ -28,7 +28,7 @@ func (l *lowering) srt(a *Artifact) {
 			write = append(write, m.Path)
 		}
 		if m.Glob {
-			notes = append(notes, globNotePlain(m, " lowered to path ", " — srt applies paths, not globs. Fine-grained glob enforcement is the server's job."))
+			notes = append(notes, srtGlobNote(m))
 		}
 		if m.Path == "/tmp" {
 			notes = append(notes, "fs: allowing host /tmp exposes all user tmpfiles to the sandbox; prefer a scoped subdirectory like /tmp/<server-name>.")
@@ -141,4 +141,23 @@ func srtRefuses(n *NetGrant) string {
 		return "srt accepts only dotted domain names, *.<domain>.<tld>, localhost and IP literals in allowedDomains; " + jsQuote(h) + " would make srt refuse the whole file, so the rule is left out (denied)."
 	}
 	return ""
+}
+
+// srtGlobNote says what srt makes of a glob mount: a trailing /** is
+// lowered to its directory, which srt allows whole; a glob left in the path
+// is a pattern srt expands in allowRead at wrap time (to what exists then)
+// and skips in allowWrite. The diff reads such an entry back as its text.
+func srtGlobNote(m Mount) string {
+	if !strings.ContainsAny(m.Path, "*?[]") {
+		return globNotePlain(m, " lowered to path ", " — srt allows the whole directory. Fine-grained glob enforcement is the server's job.")
+	}
+	first, _, _ := strings.Cut(strings.TrimPrefix(m.Path, "/"), "/")
+	why := " — srt expands an allowRead glob when it starts the sandbox, to the paths that exist then (one created later is not covered)"
+	if strings.ContainsAny(first, "*?[]") {
+		why = " — srt skips a glob whose first component holds a wildcard, so this entry allows nothing"
+	}
+	if m.Writable {
+		why += "; allowWrite skips a glob, so no write is granted there"
+	}
+	return globNotePlain(m, " kept as pattern ", why+". capgate diff reads the entry back as literal text, not as the paths it matches.")
 }
