@@ -412,13 +412,18 @@ func comparedTargets(targets []string) []string {
 
 // ParseTargets parses a comma-separated list of target names (any of
 // compiler.AllTargets), as the CLI's --targets and the action's targets
-// input take it. "" gives nil: capgate's four.
+// input take it. A blank value gives nil: capgate's four. An empty item
+// ("," or "srt,,bwrap") is an error: a typo must not pick the targets.
 func ParseTargets(s string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
 	var out []string
 	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
+		if p = strings.TrimSpace(p); p == "" {
+			return nil, fmt.Errorf("empty target name in %q", s)
 		}
+		out = append(out, p)
 	}
 	if err := compiler.CheckTargets(out); err != nil {
 		return nil, err

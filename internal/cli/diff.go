@@ -41,9 +41,9 @@ func (c *Command) diff(args []string) int {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
 	}
-	// An empty item ("," or "bwrap,,srt" or "") is a usage error here:
-	// ParseTargets skips it, and a list of none means the default, so a
-	// typo would silently compare other targets than asked.
+	// An empty item ("," or "bwrap,,srt") is an error in ParseTargets; on
+	// the command line an empty value ("") is one too, where the action
+	// reads an unset input as the default.
 	for _, t := range strings.Split(*targetList, ",") {
 		if strings.TrimSpace(t) == "" {
 			fmt.Fprintf(c.Stderr, "capgate: --targets: empty target name in %q (want a comma-separated list of %s)\n", *targetList, strings.Join(compiler.AllTargets(), ", "))
