@@ -46,7 +46,7 @@ func (l *lowering) srt(a *Artifact) {
 			continue
 		}
 		domains = append(domains, hostPort(n))
-		if isLocalhost(n.Host) {
+		if n.Host == "localhost" {
 			// srt checks the address a name resolves to and drops
 			// loopback: only the literal reaches the host's loopback.
 			domains = append(domains, hostPort(&NetGrant{Host: "127.0.0.1", Port: n.Port, lit: litV4}))
@@ -120,7 +120,9 @@ func srtRefuses(n *NetGrant) string {
 	switch {
 	case h == "*":
 		return `srt refuses "*" in allowedDomains (too broad); the rule is left out, so the destination is denied.`
-	case isLocalhost(h):
+	case h == "localhost":
+		// srt takes the single-label name only as written: "LOCALHOST"
+		// makes it refuse the whole file (checked with srt 0.0.83).
 		return ""
 	}
 	name := strings.TrimPrefix(h, "*.")
