@@ -176,13 +176,15 @@ func unsafeGatewayHost(h string) bool { return strings.ContainsAny(h, "/,@[]") }
 // ParseProxySpec rejects (net.ParseIP, IsLoopback: 127/8, ::1, and
 // ::ffff:127.x), or any other spelling of 127/8 the resolver would turn
 // into loopback ("127.1", "0x7f.1", "2130706433": inet_aton forms, which
-// net.ParseIP does not take, so the gateway would pass them on).
+// net.ParseIP does not take, so the gateway would pass them on). The
+// unspecified address (0.0.0.0, 0/8, ::) counts too: on Linux a connection
+// to it reaches the local host, though the gateway does not refuse it.
 func gatewayLoopback(h string) bool {
 	if ip := net.ParseIP(h); ip != nil {
-		return ip.IsLoopback()
+		return ip.IsLoopback() || ip.IsUnspecified() || ip.To4() != nil && ip.To4()[0] == 0
 	}
 	v, ok := inetAton(h)
-	return ok && v>>24 == 127
+	return ok && (v>>24 == 127 || v>>24 == 0)
 }
 
 // gatewayMulticast reports whether h is a multicast literal (224/4,

@@ -58,7 +58,7 @@ func TestGatewayRefusedHosts(t *testing.T) {
 	}{
 		{"224.0.0.1", true}, {"239.255.255.250", true}, {"ff02::1", true},
 		{"127.1", true}, {"127.0.0.1", true}, {"127.255.255.254", true}, {"0x7f.1", true}, {"2130706433", true}, {"::1", true},
-		{"::ffff:127.0.0.1", true},
+		{"::ffff:127.0.0.1", true}, {"0.0.0.0", true}, {"0", true}, {"0.1.2.3", true}, {"::", true},
 		{"128.0.0.1", false}, {"223.255.255.255", false}, {"api.example.com", false}, {"1.2.3.4", false}, {"127.example.com", false},
 	} {
 		h := tc.host
