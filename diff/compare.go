@@ -126,7 +126,26 @@ type sources struct {
 	nested []compiler.CapString
 }
 
-func netKey(host string, port int) string { return strings.ToLower(host) + "\x00" + fmt.Sprint(port) }
+// lowerASCII folds ASCII letters only, as squid and DNS compare names:
+// strings.ToLower would also fold "İ" (U+0130) to "i" and the Kelvin sign to
+// "k", and turn every invalid byte into U+FFFD, so that a new host such as
+// "pypİ.org" (a different domain) would match "pypi.org" and pass unseen.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+func netKey(host string, port int) string { return lowerASCII(host) + "\x00" + fmt.Sprint(port) }
 
 func sourcesOf(p *compiler.Policy) *sources {
 	s := &sources{fs: map[string]src{}, net: map[string][]compiler.CapString{}, hosts: map[string][]compiler.CapString{}, ports: map[string][]compiler.CapString{}, env: map[string][]compiler.CapString{}, nested: p.NestedSrcs}
@@ -156,7 +175,7 @@ func sourcesOf(p *compiler.Policy) *sources {
 		if _, ok := s.net[k]; !ok {
 			s.net[k] = n.Srcs
 		}
-		if h := strings.ToLower(n.Host); s.hosts[h] == nil {
+		if h := lowerASCII(n.Host); s.hosts[h] == nil {
 			s.hosts[h] = n.Srcs
 		}
 		if pt := fmt.Sprint(n.Port); s.ports[pt] == nil {
@@ -340,7 +359,7 @@ type hostRules struct {
 func indexRules(rules []compiler.EgressRule) ruleIndex {
 	x := ruleIndex{}
 	for _, r := range rules {
-		k := strings.ToLower(r.Host)
+		k := lowerASCII(r.Host)
 		h := x[k]
 		if h == nil {
 			h = &hostRules{ports: map[int]int{}}
@@ -365,7 +384,7 @@ func (x ruleIndex) covers(r compiler.EgressRule) bool {
 		h := x[k]
 		return h != nil && (h.any >= need || (r.Port != 0 && h.ports[r.Port] >= need))
 	}
-	host := strings.ToLower(r.Host)
+	host := lowerASCII(r.Host)
 	if ok("*") || ok(host) {
 		return true
 	}

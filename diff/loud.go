@@ -14,6 +14,8 @@ var engineSockets = []string{
 	"/run/podman/podman.sock", "/var/run/podman/podman.sock", "/run/user/*/podman/podman.sock",
 	"/run/crio/crio.sock", "/var/run/crio/crio.sock",
 	"/run/buildkit/buildkitd.sock", "/var/run/buildkit/buildkitd.sock", "/run/user/*/buildkit/buildkitd.sock",
+	// /var/run is a link to /run on current systems: rootless engines too.
+	"/var/run/user/*/docker.sock", "/var/run/user/*/podman/podman.sock", "/var/run/user/*/buildkit/buildkitd.sock",
 }
 
 // engineSocketNames are the file names of those sockets, wherever they are.
@@ -30,6 +32,8 @@ var engineSocketNames = map[string]string{
 var hostSocketDirs = []string{
 	"/run/dbus", "/var/run/dbus", "/run/systemd", "/var/run/systemd",
 	"/run/libvirt", "/var/run/libvirt", "/run/docker", "/var/run/docker",
+	// LXD and Incus: access to their socket is root on the host.
+	"/var/lib/lxd/unix.socket", "/var/snap/lxd/common/lxd", "/run/incus", "/var/lib/incus",
 }
 
 // systemWritable are host directories whose files the host executes or
@@ -39,7 +43,7 @@ var hostSocketDirs = []string{
 var systemWritable = []string{
 	"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot",
 	"/var/spool/cron", "/var/lib/docker", "/var/lib/containerd", "/var/lib/containers",
-	"/etc",
+	"/var/lib/dpkg", "/opt", "/etc",
 }
 
 // quietEtc are the files under /etc a sandbox may read without being
@@ -63,7 +67,7 @@ func loudPath(p string, write bool) string {
 	}
 	for _, d := range hostSocketDirs {
 		if under(p, d) || holds(p, d) {
-			return "holds a host service socket (" + d + ": system D-Bus, systemd, libvirt or Docker's containerd), which is root on the host"
+			return "holds a host service socket (" + d + ": system D-Bus, systemd, libvirt, LXD/Incus or Docker's containerd), which is root on the host"
 		}
 	}
 	if write {
@@ -74,6 +78,10 @@ func loudPath(p string, write bool) string {
 		}
 	}
 	top, rest, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+	// On ostree systems /home is a link to /var/home.
+	if top == "var" && (rest == "home" || strings.HasPrefix(rest, "home/")) {
+		top, rest, _ = strings.Cut(rest, "/")
+	}
 	switch top {
 	case "etc":
 		for _, q := range quietEtc {
