@@ -59,3 +59,32 @@ func TestHostInvisible(t *testing.T) {
 		}
 	}
 }
+
+// TestHostNotASCII: a host with a non-ASCII letter is flagged with its first
+// such character; ASCII and punycode hosts are not.
+func TestHostNotASCII(t *testing.T) {
+	for _, tc := range []struct {
+		host string
+		want string
+	}{
+		{"pyp\u0130.org", "U+0130"},
+		{"\u212aernel.org", "U+212A"},
+		{"例え.jp", "U+4F8B"},
+		{"xn--pypi-twc.org", ""},
+		{"PyPI.org", ""},
+		{"10.0.0.5", ""},
+	} {
+		cs := compiler.CapString{Text: "net:connect:" + tc.host + ":443"}
+		c, err := compiler.ParseCapability(cs)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.host, err)
+		}
+		fs := hostNotASCIIRule.Check(cs, c, false)
+		switch {
+		case tc.want == "" && len(fs) != 0:
+			t.Errorf("%q: unexpected %v", tc.host, fs)
+		case tc.want != "" && (len(fs) != 1 || !strings.Contains(fs[0].Message, tc.want) || fs[0].Rule != "net-host-not-ascii"):
+			t.Errorf("%q: %v, want one finding naming %s", tc.host, fs, tc.want)
+		}
+	}
+}

@@ -48,6 +48,7 @@ var Rules = []Rule{
 	fsFileParentRule,
 	hostWildcardRule,
 	hostMixedScriptRule,
+	hostNotASCIIRule,
 	execNoDevRule,
 	ipcUnquotedRule,
 	tmpBindRule,
