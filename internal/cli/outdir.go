@@ -123,6 +123,9 @@ const maxArtifactBytes = 64 << 20
 // existing lists the artifact files under dir, by slash-separated path
 // relative to it. A missing dir is empty.
 func existing(dir string) (map[string][]byte, error) {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return nil, &fs.PathError{Op: "read", Path: dir, Err: errors.New("not a directory")}
+	}
 	out := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
@@ -290,10 +293,7 @@ func (c *Command) verify(args []string) int {
 	if err != nil {
 		return exitFor(err)
 	}
-	if st, err := os.Stat(c.path(*outDir)); err == nil && !st.IsDir() {
-		fmt.Fprintf(c.Stderr, "capgate: cannot read %s: not a directory\n", sanitize(*outDir))
-		return ExitRead
-	} else if errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(c.path(*outDir)); errors.Is(err, fs.ErrNotExist) {
 		// Not an error: nothing was compiled yet, so every file is missing.
 		fmt.Fprintf(c.Stderr, "capgate: %s does not exist: every compiled policy is missing\n", sanitize(*outDir))
 	}
