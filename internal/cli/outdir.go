@@ -242,23 +242,35 @@ func VerifyOutDir(root, outDir string, patterns []string, stderr io.Writer) ([]D
 	return compare(want, have), nil
 }
 
-// compileOutDir is compile --out-dir.
-func (c *Command) compileOutDir(dir string, paths, patterns []string) int {
+// wanted finds the manifests under paths ("." when none) and compiles
+// them to the artifact files an out dir should hold; it returns how many
+// manifests it found, and an exit code other than ExitOK (said on stderr)
+// when discovery or a compilation failed.
+func (c *Command) wanted(paths, patterns []string) (map[string][]byte, int, int) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
 	inputs, err := c.discover(paths, patterns)
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
-		return ExitUsage
+		return nil, 0, ExitUsage
 	}
 	want, err := c.expected(inputs)
 	if err != nil {
+		return nil, 0, exitFor(err)
+	}
+	return want, len(inputs), ExitOK
+}
+
+// compileOutDir is compile --out-dir.
+func (c *Command) compileOutDir(dir string, paths, patterns []string) int {
+	want, n, code := c.wanted(paths, patterns)
+	if code != ExitOK {
 		// Nothing is written when a manifest fails: a half-updated out
 		// dir would pass for a complete one.
-		return exitFor(err)
+		return code
 	}
-	if len(inputs) == 0 {
+	if n == 0 {
 		fmt.Fprintln(c.Stderr, "capgate: no manifests found")
 	}
 	if err := writeOutDir(c.path(dir), want); err != nil {
@@ -284,14 +296,9 @@ func (c *Command) verify(args []string) int {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	inputs, err := c.discover(paths, patterns)
-	if err != nil {
-		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
-		return ExitUsage
-	}
-	want, err := c.expected(inputs)
-	if err != nil {
-		return exitFor(err)
+	want, _, code := c.wanted(paths, patterns)
+	if code != ExitOK {
+		return code
 	}
 	if _, err := os.Stat(c.path(*outDir)); errors.Is(err, fs.ErrNotExist) {
 		// Not an error: nothing was compiled yet, so every file is missing.
