@@ -756,10 +756,14 @@ func compareUnenforceable(base, head *compiler.Result) []Change {
 			continue
 		}
 		var brs []compiler.EgressRule
-		other := map[string]bool{} // kind, grant and excess of the base's other entries
+		other := map[string]bool{}  // kind, grant and excess of the base's other entries
+		excess := map[string]bool{} // what the base's egress entries grant beyond their rules
 		for _, b := range ba.Unenforceable {
 			if b.IsNet() {
 				brs = append(brs, b.Rule)
+				for _, x := range b.Excess {
+					excess[x] = true
+				}
 			} else {
 				other[unenforceableKey(&b)] = true
 			}
@@ -773,13 +777,23 @@ func compareUnenforceable(base, head *compiler.Result) []Change {
 				}
 				continue
 			}
-			if bx.covers(u.Rule) {
+			if bx.covers(u.Rule) && allIn(u.Excess, excess) {
 				continue
 			}
 			out = append(out, at(Change{Severity: UnenforceableAdded, Kind: kNet, Target: t, After: RuleString(u.Rule), Why: unenforceableWhy(u)}, "head", bs.net[netKey(u.Rule.Host, u.Rule.Port)]))
 		}
 	}
 	return out
+}
+
+// allIn reports whether every x is in set.
+func allIn(xs []string, set map[string]bool) bool {
+	for _, x := range xs {
+		if !set[x] {
+			return false
+		}
+	}
+	return true
 }
 
 // unenforceableKey identifies an entry that names no egress rule: a base
