@@ -52,7 +52,8 @@ func (l *lowering) toolhive(a *Artifact) {
 
 // toolhiveRefused are the characters ToolHive's MountDeclaration.Parse
 // takes otherwise or refuses: ':' splits host from container path, and
-// $ & ; | ` and NUL are refused as command injection, which fails the run.
+// $ & ; | ` and NUL are refused as command injection (thv then skips the
+// mount with a warning).
 const toolhiveRefused = ":$&;|`\x00"
 
 // fs adds the mounts. A path is bound as declared (a file stays a file);
@@ -74,7 +75,7 @@ func (t *toolhiveProfile) fs(p *Policy, ms []Mount) {
 			src = dir
 		}
 		if strings.ContainsAny(src, toolhiveRefused) {
-			t.unenf = append(t.unenf, fsEntry(g, nil, "toolhive's mount declaration splits on ':' and refuses $ & ; | and `; the path is left out (denied)."))
+			t.unenf = append(t.unenf, fsEntry(g, nil, "toolhive's mount declaration splits on ':' and refuses $ & ; | and ` (thv skips such a mount); the path is left out (denied)."))
 			continue
 		}
 		t.mount(src, m.Writable)
