@@ -42,7 +42,7 @@ func TestParentFirstMatchesReference(t *testing.T) {
 		var argv []string
 		for i := 0; i < n; i++ {
 			p := paths[rng.IntN(len(paths))]
-			tag := string(rune('A' + i%26)) + strings.Repeat("'", i/26)
+			tag := string(rune('A'+i%26)) + strings.Repeat("'", i/26)
 			bs = append(bs, mkBind(p, "--bind", tag, p))
 			argv = append(argv, "--bind", tag, p)
 		}
