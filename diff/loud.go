@@ -93,11 +93,6 @@ func loudPath(p string, write bool) string {
 			return "holds the user's session bus or systemd user manager (" + d + "): it runs commands outside the sandbox as the user (systemd-run --user)"
 		}
 	}
-	for _, d := range credentialDirs {
-		if under(p, d) || holds(p, d) {
-			return "holds host credentials (" + d + ": Kubernetes service-account token, TLS private keys, kubelet and pod secrets, cloud-init data or systemd credentials): with them the sandbox acts as the host, its cluster or its cloud account"
-		}
-	}
 	for _, d := range hostSocketDirs {
 		if under(p, d) || holds(p, d) {
 			return "holds a host service socket (" + d + ": system D-Bus, systemd, libvirt, LXD/Incus or Docker's containerd), which is root on the host"
@@ -119,7 +114,7 @@ func loudPath(p string, write bool) string {
 	case "etc":
 		for _, q := range quietEtc {
 			if under(p, q) {
-				return ""
+				return credentials(p)
 			}
 		}
 		return "host /etc: users, passwords, sudoers, service configuration"
@@ -136,6 +131,17 @@ func loudPath(p string, write bool) string {
 		return "host /sys: kernel and device settings"
 	case "dev":
 		return "host /dev: raw devices and disks"
+	}
+	return credentials(p)
+}
+
+// credentials says why a mount of p hands over the host's credentials (see
+// credentialDirs), or "".
+func credentials(p string) string {
+	for _, d := range credentialDirs {
+		if under(p, d) || holds(p, d) {
+			return "holds host credentials (" + d + ": Kubernetes service-account token, TLS private keys, kubelet and pod secrets, cloud-init data or systemd credentials): with them the sandbox acts as the host, its cluster or its cloud account"
+		}
 	}
 	return ""
 }

@@ -226,7 +226,7 @@ func TestLoudSessionAndCredentials(t *testing.T) {
 		{"fs:read:/etc/ssl/**", creds},
 		{"fs:read:/var/lib/kubelet/pods/**", creds},
 		{"fs:read:/var/lib/cloud/instance/**", creds},
-		{"fs:read:/var/lib/", creds},
+		{"fs:read:/var/lib/kubelet/", creds},
 		{"fs:read:/run/credentials/app.service/**", creds},
 		{"fs:read:/var/run/credentials/**", creds},
 	} {
