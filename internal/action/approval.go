@@ -6,11 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 
-	"github.com/bmatcuk/doublestar/v4"
 	"github.com/google/go-github/v62/github"
 
 	"github.com/razukc/capgate-action/diff"
@@ -164,6 +164,13 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 	if r.cfg.Lock == "" {
 		return
 	}
+	// The lock must be a regular file on both sides: read through a
+	// symbolic link, the approvals would live in a file CODEOWNERS may not
+	// cover, and the pull request could edit that file instead.
+	if err := lockIsFile(ctx, dir, base, head, r.cfg.Lock); err != nil {
+		ap.lockErr = err
+		return
+	}
 	hl, err := cli.ReadLock(ctx, dir, head, r.cfg.Lock, true)
 	if err != nil {
 		ap.lockErr = err
@@ -211,6 +218,25 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 	}
 }
 
+// lockIsFile returns an error when the lock on the base or head side is
+// anything but a regular file (or absent).
+func lockIsFile(ctx context.Context, dir, base, head, lockPath string) error {
+	p := strings.TrimPrefix(filepath.ToSlash(filepath.Clean(lockPath)), "./")
+	for _, side := range []struct{ name, rev string }{{"base", base}, {"head", head}} {
+		if side.rev == "" {
+			continue
+		}
+		modes, err := treeModes(ctx, dir, side.rev, p)
+		if err != nil {
+			return err
+		}
+		if why := regularFile(p, modes[p]); why != "" {
+			return fmt.Errorf("on the %s side %s; the lock must be a regular file on both sides, so its approvals are refused", side.name, why)
+		}
+	}
+	return nil
+}
+
 // selfApprovalNote says why the lock's approvals added by the pull request
 // do not count and how to fix it; "" when there are none.
 func (r *run) selfApprovalNote(ap *approval, markdown bool) string {
@@ -241,14 +267,29 @@ func (r *run) selfApprovalNote(ap *approval, markdown bool) string {
 
 // codeOwner reads CODEOWNERS from the base side (the rules in force for the
 // pull request; the pull request cannot add its own) and returns the owners
-// of the last rule that matches path.
+// of the last rule that matches path. GitHub uses the first of
+// codeownersLocations it finds; one that is not a regular file (a symbolic
+// link GitHub may not follow) owns nothing.
 func codeOwner(ctx context.Context, dir, base, path string) (string, bool) {
+	modes, err := treeModes(ctx, dir, base, codeownersLocations...)
+	if err != nil {
+		return "", false
+	}
+	first := ""
+	for _, l := range codeownersLocations {
+		if modes[l] != "" {
+			first = l
+			break
+		}
+	}
+	if first == "" || regularFile(first, modes[first]) != "" {
+		return "", false
+	}
 	side, err := source.Open(ctx, dir, base, true)
 	if err != nil {
 		return "", false
 	}
-	locs := []string{".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"}
-	m, err := source.NewMatcher(locs)
+	m, err := source.NewMatcher([]string{first})
 	if err != nil {
 		return "", false
 	}
@@ -256,54 +297,12 @@ func codeOwner(ctx context.Context, dir, base, path string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	byPath := map[string][]byte{}
 	for _, f := range files {
-		if f.Err == nil {
-			byPath[f.Path] = f.Data
-		}
-	}
-	for _, l := range locs {
-		if data, ok := byPath[l]; ok {
-			return ownersOf(string(data), path)
+		if f.Path == first && f.Err == nil {
+			return ownersOf(string(f.Data), path)
 		}
 	}
 	return "", false
-}
-
-// ownersOf applies CODEOWNERS rules (gitignore-style patterns; the last
-// match wins; a rule without owners removes ownership).
-func ownersOf(codeowners, path string) (string, bool) {
-	owners, ok := "", false
-	for _, line := range strings.Split(codeowners, "\n") {
-		line = strings.TrimSpace(line)
-		if i := strings.Index(line, " #"); i >= 0 {
-			line = line[:i]
-		}
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		fields := strings.Fields(line)
-		if matchOwners(fields[0], path) {
-			owners, ok = strings.Join(fields[1:], " "), len(fields) > 1
-		}
-	}
-	return owners, ok
-}
-
-func matchOwners(pat, path string) bool {
-	anchored := strings.HasPrefix(pat, "/")
-	pat = strings.TrimPrefix(pat, "/")
-	if strings.HasSuffix(pat, "/") {
-		pat += "**"
-	}
-	if !anchored && !strings.Contains(strings.TrimSuffix(pat, "/**"), "/") {
-		pat = "**/" + pat
-	}
-	if ok, _ := doublestar.Match(pat, path); ok {
-		return true
-	}
-	ok, _ := doublestar.Match(pat+"/**", path) // a directory pattern
-	return ok
 }
 
 // checkLabel decides whether the allow label approves the pending rows.
