@@ -38,6 +38,9 @@ type prepared struct {
 	// limit is the largest manifest accepted, MaxManifestBytes when 0
 	// (the large-manifest benchmarks go beyond it).
 	limit int
+	// checkOnly stops prepare once every capability has passed its
+	// checks, before the policy is built (Check).
+	checkOnly bool
 }
 
 // compiled adds capgate's four artifacts to prepared, again in one
@@ -63,6 +66,15 @@ func Prepare(src []byte) (*Result, error) {
 	return &pr.r, nil
 }
 
+// Check reports the error Compile and CompileTargets would return for src,
+// or nil, without building the policy or the artifacts: lowering cannot
+// fail, so a manifest that passes Check compiles to every target. It is
+// what diff does with a manifest whose bytes are the same on both sides.
+func Check(src []byte) error {
+	pr := prepared{checkOnly: true}
+	return pr.prepare(src, nil)
+}
+
 // prepare fills pr from src. When lower is not nil, it runs after
 // normalising, with the parser's scratch memory, to lower the policy.
 func (pr *prepared) prepare(src []byte, lower func(*scratch)) error {
@@ -86,6 +98,9 @@ func (pr *prepared) prepare(src []byte, lower func(*scratch)) error {
 			if err := CheckSafe(&caps[i]); err != nil {
 				return err
 			}
+		}
+		if pr.checkOnly {
+			return nil
 		}
 		normalize(caps, all, &pr.p, smallIndex)
 		pr.r.Hash = ManifestHash(m)

@@ -725,6 +725,9 @@ func compareNamed(kind string, b, h []compiler.NamedGrant) []Change {
 		c := Change{Severity: Widened, Kind: kind, Target: "bwrap,docker", After: g.Name, Why: "new program the server may run"}
 		if kind == "ipc" {
 			c.Why = "new IPC endpoint the host is asked to provide"
+			if why := loudIPC(g.Name); why != "" {
+				c.Loud, c.Why = true, "HOST CONTROL: "+why+" — "+c.Why
+			}
 		}
 		out = append(out, at(c, "head", g.Srcs))
 	}

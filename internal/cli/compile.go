@@ -127,7 +127,7 @@ func (c *Command) printCompileError(name string, src []byte, err error) int {
 	if hint != "" {
 		fmt.Fprintf(c.Stderr, "    hint: %s\n", sanitize(hint))
 	}
-	if ce.Code == compiler.CodeParse {
+	if ce.Code == compiler.CodeParse || ce.Code == compiler.CodeTooLarge {
 		return ExitRead
 	}
 	return ExitCompile

@@ -56,7 +56,7 @@ written when a manifest does not compile. capgate verify checks DIR.`,
 		exits: []exitCode{
 			{ExitOK, "compiled"},
 			{ExitUsage, "usage error"},
-			{ExitRead, "a manifest could not be read or is not one JSON value (PARSE)"},
+			{ExitRead, "a manifest could not be read, is over 1 MiB (MANIFEST_TOO_LARGE) or is not one JSON value (PARSE)"},
 			{ExitCompile, "a compilation error (MANIFEST_SHAPE, GRAMMAR_VERSION_MISMATCH, CAP_*, ADAPTER_UNSUPPORTED)"},
 		},
 	},
