@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -143,5 +144,20 @@ func TestValidImage(t *testing.T) {
 	r, _ := Compile([]byte(`{"name":"g","version":"1","tools":[]}`))
 	if _, err := Lower(r, TargetMCPGateway, Options{Image: "-x"}); err == nil {
 		t.Error("Lower took image -x")
+	}
+}
+
+// TestGatewayDocListsRefused keeps docs/targets/mcp-gateway.md true: every
+// refused prefix and credential segment the lowering checks is listed.
+func TestGatewayDocListsRefused(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../docs/targets/mcp-gateway.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range append(gatewayRefused[:], gatewayCredentialSegments[:]...) {
+		if !strings.Contains(string(b), "`"+p+"`") {
+			t.Errorf("docs/targets/mcp-gateway.md does not list `%s`", p)
+		}
 	}
 }
