@@ -65,6 +65,9 @@ type Change struct {
 type TextDiff struct {
 	Target string `json:"target"`
 	Diff   string `json:"diff"`
+	// NotesOnly is set when the artifacts differ only in their notes:
+	// the enforced part is the same.
+	NotesOnly bool `json:"notes_only,omitempty"`
 }
 
 // ManifestDiff is the comparison of one manifest across the two sides.
@@ -108,6 +111,22 @@ func (r *Result) UnapprovedWidened() int {
 		}
 		for _, c := range m.Changes {
 			if c.Severity == Widened {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// UnapprovedLoud counts the loud changes of manifests no lock approves.
+func (r *Result) UnapprovedLoud() int {
+	n := 0
+	for _, m := range r.Manifests {
+		if m.Approved {
+			continue
+		}
+		for _, c := range m.Changes {
+			if c.Loud {
 				n++
 			}
 		}
@@ -388,8 +407,9 @@ func compareSides(baseName, headName string, bf, hf []source.File, gitRenames ma
 }
 
 // FailOn is the set of outcomes that make a diff fail (exit 1 in the CLI,
-// a failed check in the action).
-type FailOn struct{ Widened, Unenforceable, Error bool }
+// a failed check in the action). Loud fails on unapproved host control
+// only; Widened covers it.
+type FailOn struct{ Loud, Widened, Unenforceable, Error bool }
 
 // DefaultFailOn is what the CLI and the action fail on when not told.
 const DefaultFailOn = "widened,error"
@@ -431,18 +451,21 @@ func ParseTargets(s string) ([]string, error) {
 	return out, nil
 }
 
-// ParseFailOn reads "widened,unenforceable,error" (any non-empty subset,
-// comma-separated) or "never" alone. An empty or blank value, an empty
+// ParseFailOn reads "loud,widened,unenforceable,error" (any non-empty
+// subset, comma-separated) or "never" alone; loud fails on host control
+// only (widened includes it). An empty or blank value, an empty
 // item ("widened,,error"), and "never" next to anything else are errors:
 // a typo must not turn the gate off.
 func ParseFailOn(s string) (FailOn, error) {
 	var f FailOn
 	if strings.TrimSpace(s) == "" {
-		return f, fmt.Errorf("empty fail-on value %q (want widened, unenforceable, error, comma-separated, or never)", s)
+		return f, fmt.Errorf("empty fail-on value %q (want loud, widened, unenforceable, error, comma-separated, or never)", s)
 	}
 	parts := strings.Split(s, ",")
 	for _, p := range parts {
 		switch strings.TrimSpace(p) {
+		case "loud":
+			f.Loud = true
 		case "widened":
 			f.Widened = true
 		case "unenforceable":
@@ -454,9 +477,9 @@ func ParseFailOn(s string) (FailOn, error) {
 				return FailOn{}, fmt.Errorf("fail-on value %q mixes never with other outcomes (never stands alone)", s)
 			}
 		case "":
-			return FailOn{}, fmt.Errorf("fail-on value %q has an empty item (want widened, unenforceable, error, comma-separated, or never)", s)
+			return FailOn{}, fmt.Errorf("fail-on value %q has an empty item (want loud, widened, unenforceable, error, comma-separated, or never)", s)
 		default:
-			return FailOn{}, fmt.Errorf("unknown fail-on value %q (want widened, unenforceable, error or never)", p)
+			return FailOn{}, fmt.Errorf("unknown fail-on value %q (want loud, widened, unenforceable, error or never)", p)
 		}
 	}
 	return f, nil
@@ -466,6 +489,7 @@ func ParseFailOn(s string) (FailOn, error) {
 // manifest an approval lock approves (ManifestDiff.Approved) does not count.
 func (f FailOn) Fails(r *Result) bool {
 	return (f.Widened && r.UnapprovedWidened() > 0) ||
+		(f.Loud && r.UnapprovedLoud() > 0) ||
 		(f.Unenforceable && r.Counts.UnenforceableAdded > 0) ||
 		(f.Error && r.Counts.Errors > 0)
 }
