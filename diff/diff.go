@@ -19,6 +19,7 @@ import (
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/internal/source"
+	"github.com/razukc/capgate-action/lint"
 )
 
 // Severities of a change, most important first.
@@ -138,6 +139,9 @@ func (r *Result) UnapprovedLoud() int {
 type Problem struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Hint says what to change, as capgate lint does; "" when it has
+	// nothing to add.
+	Hint string `json:"hint,omitempty"`
 	Line    int    `json:"line"`
 	Col     int    `json:"col"`
 }
@@ -533,10 +537,10 @@ func Tally(ms []ManifestDiff) (c Counts, ok bool) {
 	return c, ok
 }
 
-func problem(err error) *Problem {
+func problem(err error, src []byte) *Problem {
 	var ce *compiler.Error
 	if errors.As(err, &ce) {
-		return &Problem{Code: ce.Code, Message: ce.Detail(), Line: ce.Pos.Line, Col: ce.Pos.Col}
+		return &Problem{Code: ce.Code, Message: ce.Detail(), Hint: lint.ExplainError(src, err), Line: ce.Pos.Line, Col: ce.Pos.Col}
 	}
 	return &Problem{Code: "READ", Message: err.Error()}
 }
@@ -544,7 +548,7 @@ func problem(err error) *Problem {
 // compileFile compiles f to targets, capgate's four when empty.
 func compileFile(f *source.File, targets []string) (*compiler.Result, *Problem) {
 	if f.Err != nil {
-		return nil, problem(f.Err)
+		return nil, problem(f.Err, nil)
 	}
 	compile := compiler.Compile
 	if len(targets) > 0 {
@@ -552,7 +556,7 @@ func compileFile(f *source.File, targets []string) (*compiler.Result, *Problem) 
 	}
 	r, err := compile(f.Data)
 	if err != nil {
-		return nil, problem(err)
+		return nil, problem(err, f.Data)
 	}
 	return r, nil
 }

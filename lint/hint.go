@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -124,6 +125,32 @@ func shapeExample(detail string) string {
 		return `a manifest is a JSON object: {"name": "...", "version": "...", "tools": [...]}`
 	}
 	return `a manifest is {"name": "...", "version": "...", "tools": [{"name": "...", "capabilities": [...]}]}`
+}
+
+// ExplainError is Explain for any error of compiling src: the hint for a
+// *compiler.Error (with the capability it is about found in src), "" for
+// anything else.
+func ExplainError(src []byte, err error) string {
+	var ce *compiler.Error
+	if !errors.As(err, &ce) {
+		return ""
+	}
+	capText := ""
+	if m, perr := compiler.ParseManifest(src); perr == nil {
+		capText = CapAt(m, ce.Pos)
+	}
+	_, h := Explain(src, ce, capText)
+	return h
+}
+
+// CapAt returns the text of the capability string of m at pos, or "".
+func CapAt(m *compiler.Manifest, pos compiler.Pos) string {
+	for _, cs := range m.AllCaps() {
+		if cs.Pos.Offset == pos.Offset {
+			return cs.Text
+		}
+	}
+	return ""
 }
 
 // capHints explains each error code about the text of a capability; parts

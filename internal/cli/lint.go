@@ -155,7 +155,7 @@ func lintManifest(name string, src []byte) []finding {
 		if _, err := compiler.Prepare(src); err != nil {
 			var ce *compiler.Error
 			if errors.As(err, &ce) {
-				out = append(out, errFinding(ce, capAt(m, ce.Pos)))
+				out = append(out, errFinding(ce, lint.CapAt(m, ce.Pos)))
 			} else {
 				out = append(out, finding{Path: name, Line: 1, Column: 1, Severity: severityError, Rule: compiler.CodeParse, Message: err.Error()})
 			}
@@ -167,16 +167,6 @@ func lintManifest(name string, src []byte) []finding {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].offset < out[j].offset })
 	return out
-}
-
-// capAt returns the text of the capability string at pos, or "".
-func capAt(m *compiler.Manifest, pos compiler.Pos) string {
-	for _, cs := range m.AllCaps() {
-		if cs.Pos.Offset == pos.Offset {
-			return cs.Text
-		}
-	}
-	return ""
 }
 
 type lintCounts struct {
