@@ -325,17 +325,17 @@ func (j Judgement) approvalSteps() []Step {
 		if who == "" {
 			who = "a maintainer"
 		}
-		out = append(out, Step{Text: fmt.Sprintf("%s applies the %s label: it approves exactly the widened rows shown now, and a push that widens more voids it", who, code(g.Label))})
+		out = append(out, Step{Text: fmt.Sprintf("%s applies the %s label (it approves exactly the rows shown now)", who, code(g.Label))})
 	} else if g.Label != "" {
 		out = append(out, Step{Text: fmt.Sprintf("the %s label cannot approve this widening: not every widened row fits in the comment", code(g.Label))})
 	}
 	if g.Lock != "" && (len(g.SelfApproved) == 0 || g.LockOwned) {
 		owned := ""
 		if !g.LockOwned {
-			owned = fmt.Sprintf(" (it counts once a CODEOWNERS rule on the base branch covers %s, e.g. `%s`)", code(ln), codeownersLine(ln))
+			owned = fmt.Sprintf(" (it counts once a CODEOWNERS rule on the base branch covers it, e.g. `%s`)", codeownersLine(ln))
 		}
 		out = append(out, Step{
-			Text: fmt.Sprintf("run {copy} and commit %s: it approves the exact capability set of each widened manifest%s", code(ln), owned),
+			Text: fmt.Sprintf("run {copy} and commit %s%s", code(ln), owned),
 			Copy: approveCommand(g), Name: "command"})
 	}
 	if len(out) == 0 {

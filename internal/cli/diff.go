@@ -27,8 +27,8 @@ type diffArgs struct {
 }
 
 func (c *Command) diff(args []string) int {
-	d, code := c.diffFlags(args)
-	if code != ExitOK {
+	d, code, ok := c.diffFlags(args)
+	if !ok {
 		return code
 	}
 	r, err := diff.Run(context.Background(), diff.Options{Dir: c.Dir, Base: d.base, Head: d.head, Patterns: d.patterns, AllowEmpty: d.allowEmpty, Targets: d.targets})
@@ -75,9 +75,9 @@ func (c *Command) diff(args []string) int {
 	return ExitOK
 }
 
-// diffFlags parses capgate diff's flags; the code is ExitOK or the usage
-// error's.
-func (c *Command) diffFlags(args []string) (diffArgs, int) {
+// diffFlags parses capgate diff's flags; when not ok, the command is done
+// (help printed, or a usage error) with code.
+func (c *Command) diffFlags(args []string) (diffArgs, int, bool) {
 	var d diffArgs
 	fs := c.newFlags("diff")
 	base := fs.String("base", "", "base side: a directory or a git `revision`")
@@ -92,11 +92,11 @@ func (c *Command) diffFlags(args []string) (diffArgs, int) {
 	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths (repeatable; !pattern excludes)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return d, c.flagError(fs, err)
+		return d, c.flagError(fs, err), false
 	}
 	if len(pos) > 0 || *base == "" || *head == "" {
 		fmt.Fprintln(c.Stderr, "capgate: diff needs --base and --head, and no other arguments")
-		return d, ExitUsage
+		return d, ExitUsage, false
 	}
 	d = diffArgs{base: *base, head: *head, format: *format, lock: *lockPath, label: *label, patterns: patterns, allowEmpty: *allowEmpty}
 	if d.lock == "none" {
@@ -107,19 +107,19 @@ func (c *Command) diffFlags(args []string) (diffArgs, int) {
 	}
 	if d.failOn, err = diff.ParseFailOn(*failOn); err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
-		return d, ExitUsage
+		return d, ExitUsage, false
 	}
 	if d.targets, err = c.diffTargets(*targetList); err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: --targets: %v\n", err)
-		return d, ExitUsage
+		return d, ExitUsage, false
 	}
 	switch d.format {
 	case "markdown", "comment", "json", "sarif", "text":
 	default:
 		fmt.Fprintf(c.Stderr, "capgate: unknown --format %q (want markdown, comment, json, sarif or text)\n", d.format)
-		return d, ExitUsage
+		return d, ExitUsage, false
 	}
-	return d, ExitOK
+	return d, ExitOK, true
 }
 
 // diffTargets parses --targets. An empty item ("," or "bwrap,,srt") is an
