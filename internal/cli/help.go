@@ -82,7 +82,7 @@ path:line:col: message [rule]. Error codes are listed in docs/errors.md.`,
 	},
 	{
 		name:     "diff",
-		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|json|sarif|text] [--fail-on widened,unenforceable,error|never] [--allow-empty] [--lock FILE] [--targets T,T...]",
+		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|comment|json|sarif|text] [--fail-on loud,widened,unenforceable,error|never] [--allow-empty] [--lock FILE|none] [--allow-label LABEL|none] [--targets T,T...]",
 		summary:  "compare what two versions of the manifests grant",
 		about: `--base and --head are each a directory or a git revision of the repository
 in the working directory. Manifests are found with --manifests patterns
@@ -90,11 +90,13 @@ in the working directory. Manifests are found with --manifests patterns
 path, following git's renames. --fail-on has the action's default
 (widened,error), so a local run fails where CI fails. When no manifest
 matches on either side, diff exits 2 unless --allow-empty. --lock reads an
-approval lock (docs/lock.md) from the head side: widening it approves is
-marked approved and does not fail.`,
+approval lock (docs/lock.md) from the head side, capgate.lock by default as
+in the action (none: no lock): widening it approves is marked approved and
+does not fail. Every format but json starts with the verdict and the next
+step; --format comment prints the pull request comment the action posts.`,
 		examples: []string{
 			"capgate diff --base origin/main --head HEAD",
-			"capgate diff --base examples/base --head examples/head --format markdown",
+			"capgate diff --base examples/base --head examples/head --format comment",
 			"capgate diff --base main --head HEAD --fail-on never --format json",
 		},
 		exits: []exitCode{
