@@ -227,11 +227,10 @@ func (j Judgement) Headline() string {
 	switch {
 	case len(fail) == 0 && len(also) == 0:
 		return head + " No change to what any server may reach."
+	case len(fail) == 0 && j.r.Counts.Widened == 0:
+		return head + " No change widens what a server may reach (" + strings.Join(also, ", ") + ")."
 	case len(fail) == 0:
-		if j.r.Counts.Widened == 0 {
-			head += " No change widens what a server may reach."
-		}
-		return head + " Also: " + strings.Join(also, ", ") + "."
+		return head + " " + capital(strings.Join(also, "; ")) + "."
 	}
 	out := head + " " + capital(strings.Join(fail, "; ")) + "."
 	if len(also) > 0 {
