@@ -142,8 +142,8 @@ type Problem struct {
 	// Hint says what to change, as capgate lint does; "" when it has
 	// nothing to add.
 	Hint string `json:"hint,omitempty"`
-	Line    int    `json:"line"`
-	Col     int    `json:"col"`
+	Line int    `json:"line"`
+	Col  int    `json:"col"`
 }
 
 // Counts tallies changes and errors.

@@ -134,7 +134,7 @@ func TestSARIFLevelsAndSeverity(t *testing.T) {
 	}
 	for msg, w := range map[string]want{
 		"widened fs [bwrap,docker]: (none) -> rw /var/run/docker.sock: HOST CONTROL: engine socket": {RuleHostControl, "error", "9.5"},
-		"widened net [all]: (none) -> x.example:443: new egress destination":                       {RuleWidened, "warning", "7.0"},
+		"widened net [all]: (none) -> x.example:443: new egress destination":                        {RuleWidened, "warning", "7.0"},
 		"widened env [bwrap,docker]: (none) -> TOKEN: new variable (approved by the lock)":          {RuleWidened, "note", "1.0"},
 		"unenforceable_added net [nftables]: (none) -> x.example:443: names":                        {RuleUnenforceable, "note", "4.0"},
 		`Unexpected token ']'\x0aat 3:5 [PARSE] (hint: no trailing commas)`:                         {RuleError, "error", "5.0"},
