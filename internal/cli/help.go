@@ -60,22 +60,25 @@ written when a manifest does not compile. capgate verify checks DIR.`,
 	},
 	{
 		name:     "lint",
-		synopsis: "lint [--format text|json|sarif] [--manifests PATTERN]... PATH...",
+		synopsis: "lint [--format text|json|sarif] [--manifests PATTERN]... [--ignore RULE]... PATH...",
 		summary:  "report every compile error and lint warning in manifests",
 		about: `Each PATH is a manifest file (- for stdin) or a directory, searched for
 manifests with the --manifests patterns (default **/capgate.json and
 **/*.capgate.json). Every capability that does not compile is an error
 finding, with the compiler's code as its rule and a hint how to fix it; every
-lint rule (docs/lint.md) is a warning. Text findings read
-path:line:col: message [rule]. Error codes are listed in docs/errors.md.`,
+lint rule (docs/lint.md) is a warning that says what to change, but
+exec-no-dev, a note that does not change the exit code. --ignore RULE
+(repeatable) leaves a rule out; compile errors cannot be left out. Text
+findings read path:line:col: message [rule]. Error codes are listed in
+docs/errors.md.`,
 		examples: []string{
 			"capgate lint .",
 			"capgate lint servers/github/capgate.json",
 			"capgate lint --format sarif . > lint.sarif",
 		},
 		exits: []exitCode{
-			{ExitOK, "no findings"},
-			{ExitFail, "warnings only"},
+			{ExitOK, "no findings, or notes only"},
+			{ExitFail, "warnings (and notes) only"},
 			{ExitUsage, "a manifest does not compile, or usage error"},
 			{ExitRead, "a path could not be read"},
 		},
