@@ -645,7 +645,11 @@ func (r *run) annotate(res *diff.Result, dir string) {
 	for _, m := range res.Manifests {
 		if m.Error != nil {
 			if errs++; errs <= maxAnnotations {
-				r.a.WithFieldsMap(field(m.Path, m.Error.Line, m.Error.Col)).Errorf("%s [%s]", m.Error.Message, m.Error.Code)
+				msg := fmt.Sprintf("%s [%s]", m.Error.Message, m.Error.Code)
+				if m.Error.Hint != "" {
+					msg += "\nhint: " + m.Error.Hint
+				}
+				r.a.WithFieldsMap(field(m.Path, m.Error.Line, m.Error.Col)).Errorf("%s", msg)
 			}
 		}
 	}
