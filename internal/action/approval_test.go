@@ -253,46 +253,38 @@ func TestRowsLinkToHeadLines(t *testing.T) {
 }
 
 func TestReviewComments(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.env["INPUT_REVIEW-COMMENTS"] = "true"
 	f.inProcess(context.Background(), nil)
-	snap := func() (int, []fakeReviewComment) {
-		f.gh.mu.Lock()
-		defer f.gh.mu.Unlock()
-		var out []fakeReviewComment
-		for _, c := range f.gh.reviewComments {
-			out = append(out, *c)
-		}
-		return f.gh.reviews, out
-	}
-	n, rcs := snap()
-	if n != 1 || len(rcs) != 2 {
-		t.Fatalf("%d reviews, %d inline comments; want 1 and 2 (the two widened rows on line 3)", n, len(rcs))
+	n, rcs := f.gh.inline()
+	if n != 2 || len(rcs) != 2 {
+		t.Fatalf("%d posted, %d inline comments; want 2 and 2 (the two widened rows on line 3)", n, len(rcs))
 	}
 	for _, c := range rcs {
-		if c.Path != "servers/gh/capgate.json" || c.Line != 3 || !strings.Contains(c.Body, "capgate: Widened") {
+		if c.Path != "servers/gh/capgate.json" || c.Line != 3 || c.CommitID != f.head || !strings.Contains(c.Body, "capgate: Widened") {
 			t.Errorf("inline comment %+v", c)
 		}
 	}
 	// A re-run adds nothing.
 	f.inProcess(context.Background(), nil)
-	if n, rcs := snap(); n != 1 || len(rcs) != 2 {
-		t.Fatalf("re-run: %d reviews, %d comments", n, len(rcs))
+	if n, rcs := f.gh.inline(); n != 2 || len(rcs) != 2 {
+		t.Fatalf("re-run: %d posted, %d comments", n, len(rcs))
 	}
-	// A push that adds a row: one more review with just that row.
+	// A push that adds a row: one more comment, on that row.
 	f.push(map[string]string{"servers/gh/capgate.json": wider})
 	f.inProcess(context.Background(), nil)
-	n, rcs = snap()
-	if n != 2 || len(rcs) != 3 || rcs[2].Line != 4 || !strings.Contains(rcs[2].Body, "`NPM_TOKEN`") {
-		t.Fatalf("after a wider push: %d reviews, comments %+v", n, rcs)
+	n, rcs = f.gh.inline()
+	if n != 3 || len(rcs) != 3 || rcs[2].Line != 4 || !strings.Contains(rcs[2].Body, "`NPM_TOKEN`") {
+		t.Fatalf("after a wider push: %d posted, comments %+v", n, rcs)
 	}
 	// The fix: back to the base manifest. Every inline comment is hidden
 	// and marked fixed.
 	f.push(map[string]string{"servers/gh/capgate.json": baseManifest})
 	f.inProcess(context.Background(), nil)
-	n, rcs = snap()
-	if n != 2 {
-		t.Errorf("%d reviews after the fix", n)
+	n, rcs = f.gh.inline()
+	if n != 3 {
+		t.Errorf("%d posted after the fix", n)
 	}
 	for _, c := range rcs {
 		if !c.minimized || !strings.Contains(c.Body, "No longer in the change") {
@@ -302,15 +294,13 @@ func TestReviewComments(t *testing.T) {
 }
 
 func TestReviewCommentsOutsideTheDiffStayInTheStickyComment(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.env["INPUT_REVIEW-COMMENTS"] = "true"
 	f.gh.set(func(g *fakeGitHub) { g.files = nil }) // GitHub shows no patch (too large)
 	res := f.inProcess(context.Background(), nil)
-	f.gh.mu.Lock()
-	n, k := f.gh.reviews, len(f.gh.reviewComments)
-	f.gh.mu.Unlock()
-	if n != 0 || k != 0 || strings.Contains(res.stdout, "::warning::capgate: could not write the review") {
-		t.Errorf("%d reviews, %d comments outside the diff\n%s", n, k, res.stdout)
+	if n, rcs := f.gh.inline(); n != 0 || len(rcs) != 0 || strings.Contains(res.stdout, "::warning::capgate: could not write the review") {
+		t.Errorf("%d posted, %d comments outside the diff\n%s", n, len(rcs), res.stdout)
 	}
 	if !strings.Contains(ours(f).Body, "`GITHUB_TOKEN`") {
 		t.Errorf("the sticky comment lost the rows")
