@@ -314,15 +314,24 @@ type actor struct {
 	Login    string `json:"login"`
 }
 
-// is reports whether a is the REST identity login.
+// is reports whether a is the identity login (as identity returns it): a
+// REST "NAME[bot]" is the GraphQL Bot "NAME"; a login without the suffix
+// (as GraphQL's viewer may name an app) matches a User or a Bot of that
+// name.
 func (a *actor) is(login string) bool {
 	if a == nil {
 		return false
 	}
-	if name, ok := strings.CutSuffix(login, "[bot]"); ok {
-		return a.Typename == "Bot" && (strings.EqualFold(a.Login, name) || strings.EqualFold(a.Login, login))
+	name, bot := strings.CutSuffix(login, "[bot]")
+	aname := strings.TrimSuffix(a.Login, "[bot]")
+	switch {
+	case !strings.EqualFold(aname, name):
+		return false
+	case bot:
+		return a.Typename == "Bot"
+	default:
+		return a.Typename == "User" || a.Typename == "Bot"
 	}
-	return a.Typename == "User" && strings.EqualFold(a.Login, login)
 }
 
 func (a *actor) String() string {
