@@ -51,6 +51,7 @@ func ours(f *fixture) fakeComment {
 }
 
 func TestRerunAfterLabellingApproves(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed {
 		t.Fatalf("unapproved widening: exit %d", res.code)
@@ -70,6 +71,7 @@ func TestRerunAfterLabellingApproves(t *testing.T) {
 }
 
 func TestLabelThenWiderPushFails(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.inProcess(context.Background(), nil)
 	f.gh.label("capgate:approve-widening")
@@ -95,6 +97,7 @@ func TestLabelThenWiderPushFails(t *testing.T) {
 }
 
 func TestLabelBeforeAnyCommentApprovesNothing(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.gh.label("capgate:approve-widening")
 	res := f.inProcess(context.Background(), nil)
@@ -104,6 +107,7 @@ func TestLabelBeforeAnyCommentApprovesNothing(t *testing.T) {
 }
 
 func TestForgedStateIsIgnored(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.inProcess(context.Background(), nil)
 	// Mallory copies our comment (with its state) and adds the label
@@ -136,6 +140,7 @@ func hashOf(t *testing.T, manifest string) string {
 // with no CODEOWNERS rule for the lock on the base: the approval does not
 // count, and the check, an annotation, the comment and the summary say so.
 func TestLockSelfApprovalWithoutCodeownersFails(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.push(map[string]string{"capgate.lock": lockFor(headHash(t, f))})
 	res := f.inProcess(context.Background(), nil)
@@ -159,6 +164,7 @@ func TestLockSelfApprovalWithoutCodeownersFails(t *testing.T) {
 // An approval already on the base's lock keeps counting without CODEOWNERS
 // (the pull request did not write it), and a capability edit voids it.
 func TestLockApprovalOnTheBaseCounts(t *testing.T) {
+	t.Parallel()
 	f := setup(t, nil)
 	writeFile(t, filepath.Join(f.origin, "capgate.lock"), lockFor(hashOf(t, headManifest)))
 	git(t, f.origin, "add", "-A")
@@ -189,6 +195,7 @@ func TestLockApprovalOnTheBaseCounts(t *testing.T) {
 }
 
 func TestLockChangeCoveredByCodeowners(t *testing.T) {
+	t.Parallel()
 	f := setup(t, nil)
 	// CODEOWNERS on the base branch covers the lock.
 	writeFile(t, filepath.Join(f.origin, ".github/CODEOWNERS"), "* @octo/devs\n/capgate.lock @octo/security\n")
@@ -224,6 +231,7 @@ func headHash(t *testing.T, f *fixture) string {
 }
 
 func TestFailingCheckSaysHowToApprove(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	res := f.inProcess(context.Background(), nil)
 	for where, s := range map[string]string{"comment": ours(f).Body, "summary": res.summary} {
@@ -243,6 +251,7 @@ func TestFailingCheckSaysHowToApprove(t *testing.T) {
 }
 
 func TestRowsLinkToHeadLines(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.env["GITHUB_SERVER_URL"] = "https://ghes.example"
 	f.inProcess(context.Background(), nil)
@@ -308,6 +317,7 @@ func TestReviewCommentsOutsideTheDiffStayInTheStickyComment(t *testing.T) {
 }
 
 func TestPaginationOfCommentsLabelsAndEvents(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	for i := 0; i < 130; i++ {
 		f.gh.addComment("someone", "lgtm")
@@ -334,6 +344,7 @@ func TestPaginationOfCommentsLabelsAndEvents(t *testing.T) {
 }
 
 func TestStateRoundTrip(t *testing.T) {
+	t.Parallel()
 	s := &state{Rows: []string{"0123456789abcdef", "fedcba9876543210"}, Label: &labelState{Event: 42, Rows: []string{"0123456789abcdef"}}}
 	line := s.line()
 	if strings.Count(line, "-->") != 1 || !strings.HasSuffix(line, " -->\n") {
@@ -357,6 +368,7 @@ func TestStateRoundTrip(t *testing.T) {
 // 240 widened rows (two per manifest) do not fit in one comment: the hidden state records
 // only the rows the comment shows, and the label approves nothing.
 func TestLabelDoesNotApproveRowsTheCommentDoesNotShow(t *testing.T) {
+	t.Parallel()
 	files := map[string]string{}
 	for i := 0; i < 120; i++ {
 		files[fmt.Sprintf("servers/s%03d/capgate.json", i)] = fmt.Sprintf(`{"name": "s%d", "version": "1", "tools": [{"name": "t", "capabilities": ["net:connect:host-%03d.%s.example.com:443"]}]}`, i, i, strings.Repeat("long-domain-label-", 14))
@@ -386,6 +398,7 @@ func TestLabelDoesNotApproveRowsTheCommentDoesNotShow(t *testing.T) {
 // The outputs and the summary are written, failing closed, before the
 // label check's first API call; a run stopped during it keeps them.
 func TestResultIsWrittenBeforeTheLabelCheck(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.gh.set(func(g *fakeGitHub) { g.hang = 1 << 30 })
 	f.env["INPUT_TIMEOUT"] = "4s"
