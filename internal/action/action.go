@@ -302,6 +302,9 @@ type run struct {
 	drift string
 	// dir is the repository directory (working-directory in the workspace).
 	dir string
+	// gate is what the verdict and next steps of the summary and the
+	// comment are judged by, as decide last set it.
+	gate *report.Gate
 }
 
 func (r *run) api() (*gh, error) {
@@ -369,22 +372,12 @@ func (r *run) main(ctx context.Context) int {
 		v = r.labelPhase(ctx, res, t, ap, driftOK, v)
 	}
 	if v.code == ExitFailed {
-		r.a.Errorf("%s", r.failure(res, ap, v))
+		r.a.Errorf("%s", strings.TrimSpace(report.Judge(res, *r.gate).PlainVerdict()))
 	}
 	if t.prNumber > 0 && r.cfg.Mode == "full" && r.cfg.Comment != "off" {
 		r.comment(ctx, res, t, ap, v.footer) // without a token, it says there is none
 	}
 	return v.code
-}
-
-// failure is the failing check's error annotation: the verdict and, when
-// approval would make it pass, how to approve.
-func (r *run) failure(res *diff.Result, ap *approval, v outcome) string {
-	msg := "capgate: " + report.Verdict(res)
-	if n := r.nextSteps(res, v.apBase, v.apHead, ap, false); n != "" && v.needsApproval {
-		msg += "; " + n
-	}
-	return msg
 }
 
 func readEvent(p string, ev *event) error {
@@ -527,9 +520,10 @@ func (r *run) judge(res *diff.Result, t target, ap *approval, driftOK bool) outc
 	}
 	v.code, v.approved, v.needsApproval = verdict(res, r.cfg.FailOn, ap.byLabel, driftOK)
 	v.footer = r.approvalNotes(res, ap) + r.drift
-	if v.needsApproval {
-		v.footer += r.nextSteps(res, v.apBase, v.apHead, ap, true)
-	}
+	r.gate = &report.Gate{FailOn: r.cfg.FailOn, Base: v.apBase, Head: v.apHead, Lock: r.cfg.Lock,
+		LockOwned: ap.lockOwned, SelfApproved: ap.selfApproved, Label: r.cfg.AllowLabel, ByLabel: ap.byLabel,
+		LabelWho:     "someone with " + r.cfg.LabelPermission + " permission other than the author",
+		LabelBlocked: ap.hidden > 0 || res.UnapprovedWidened() > maxStateRows, DriftFailed: !driftOK}
 	return v
 }
 
@@ -631,7 +625,7 @@ func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, 
 
 // summary renders the step summary.
 func (r *run) summary(res *diff.Result, footer, headSHA string) string {
-	return string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: footer, Link: r.linker(headSHA)}))
+	return string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: footer, Link: r.linker(headSHA), Gate: r.gate}))
 }
 
 // linker returns a function giving the URL of a line of a head manifest at
