@@ -6,13 +6,13 @@ import (
 	"fmt"
 	iofs "io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/gitrun"
 	"github.com/razukc/capgate-action/internal/source"
 	"github.com/razukc/capgate-action/lock"
 )
@@ -115,7 +115,13 @@ func (c *Command) approve(args []string) int {
 		return ExitUsage
 	}
 	ctx := context.Background()
-	r, err := diff.Run(ctx, diff.Options{Dir: dir, Base: *base, Head: *head, Patterns: patterns, AllowEmpty: true})
+	in, err := source.ReadSides(ctx, source.Options{Dir: dir, Base: *base, Head: *head, Patterns: patterns})
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+		return ExitUsage
+	}
+	in.AllowEmpty = true
+	r, err := diff.Run(in)
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
@@ -165,7 +171,7 @@ func (c *Command) approve(args []string) int {
 // gitIdentity is "Name <email>" from git's configuration, or "".
 func gitIdentity(dir string) string {
 	get := func(k string) string {
-		out, _ := exec.Command("git", "-C", dir, "config", "--get", k).Output()
+		out, _ := gitrun.Repo{Dir: dir}.Output(context.Background(), nil, "config", "--get", k)
 		return strings.TrimSpace(string(out))
 	}
 	name, email := get("user.name"), get("user.email")

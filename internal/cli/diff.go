@@ -7,6 +7,7 @@ import (
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/source"
 	"github.com/razukc/capgate-action/lock"
 	"github.com/razukc/capgate-action/report"
 )
@@ -61,7 +62,13 @@ func (c *Command) diff(args []string) int {
 		fmt.Fprintf(c.Stderr, "capgate: unknown --format %q (want markdown, json, sarif or text)\n", *format)
 		return ExitUsage
 	}
-	r, err := diff.Run(context.Background(), diff.Options{Dir: c.Dir, Base: *base, Head: *head, Patterns: patterns, AllowEmpty: *allowEmpty, Targets: targets})
+	in, err := source.ReadSides(context.Background(), source.Options{Dir: c.Dir, Base: *base, Head: *head, Patterns: patterns})
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+		return ExitUsage
+	}
+	in.AllowEmpty, in.Targets = *allowEmpty, targets
+	r, err := diff.Run(in)
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
