@@ -12,6 +12,11 @@ type Options struct {
 	// that holds any kind but net and assert, with ADAPTER_UNSUPPORTED,
 	// as capgate's CLI does for --target egress without --permissive.
 	Strict bool
+	// Image is the image reference the mcp-gateway entry runs (see
+	// ValidImage). Empty, the entry's image is empty too: the policy can
+	// be compared, but the gateway will not load the entry, so a file
+	// meant for the gateway needs one (capgate compile --image).
+	Image string
 }
 
 // Result is a manifest compiled to every target. A Result and what it
@@ -185,7 +190,10 @@ func Lower(r *Result, target string, opts Options) (*Artifact, error) {
 			return nil, err
 		}
 	}
-	l := lowering{p: r.Policy, name: r.Manifest.Name, prov: r.provenance(), a: new(arena)}
+	if opts.Image != "" && !ValidImage(opts.Image) {
+		return nil, fmt.Errorf("image %q is not an image reference (name[:tag][@sha256:digest], lower case)", opts.Image)
+	}
+	l := lowering{p: r.Policy, name: r.Manifest.Name, prov: r.provenance(), a: new(arena), image: opts.Image}
 	a := new(Artifact)
 	t.lower(&l, a)
 	return a, nil
@@ -199,6 +207,8 @@ type lowering struct {
 	name string // the manifest's name, for formats that name the server
 	prov Provenance
 	a    *arena
+	// image is Options.Image.
+	image string
 	// ms are the policy's mounts, worked out when first needed.
 	ms    []Mount
 	msSet bool
