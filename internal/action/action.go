@@ -23,9 +23,9 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/razukc/capgate-action/diff"
-	"github.com/razukc/capgate-action/internal/cli"
 	"github.com/razukc/capgate-action/internal/gitrun"
 	"github.com/razukc/capgate-action/internal/source"
+	"github.com/razukc/capgate-action/internal/version"
 	"github.com/razukc/capgate-action/report"
 )
 
@@ -586,7 +586,7 @@ func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, 
 		return name
 	}
 	jsonPath := write("capgate-report.json", jr.Encode())
-	sarifPath := write("capgate.sarif", report.SARIF(res, cli.Version))
+	sarifPath := write("capgate.sarif", report.SARIF(res, version.String()))
 	r.out.SetOutput("widened", strconv.FormatBool(res.Widened()))
 	r.out.SetOutput("widened-count", strconv.Itoa(res.Counts.Widened))
 	r.out.SetOutput("unenforceable-added", strconv.Itoa(res.Counts.UnenforceableAdded))

@@ -78,7 +78,7 @@ func (c *Command) diff(args []string) int {
 		if dir == "" {
 			dir = "."
 		}
-		lf, err := ReadLock(context.Background(), dir, *head, *lockPath, false)
+		lf, err := source.ReadLock(context.Background(), dir, *head, *lockPath, false)
 		if err != nil {
 			fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 			return ExitUsage
