@@ -25,10 +25,14 @@ type Option struct {
 }
 
 // ParseBwrap splits a bubblewrap argv (options only, or options, "--" and
-// the command; without "bwrap" itself) into options, the command, and the
+// the command; a leading "bwrap" is skipped) into options, the command, and the
 // parts it cannot read: an option it does not know, or one cut short.
 func ParseBwrap(argv []string) (opts []Option, command []string, unknown []Unknown) {
-	for i := 0; i < len(argv); i++ {
+	start := 0
+	if len(argv) > 0 && (argv[0] == "bwrap" || strings.HasSuffix(argv[0], "/bwrap")) {
+		start = 1
+	}
+	for i := start; i < len(argv); i++ {
 		flag := argv[i]
 		if flag == "--" || !strings.HasPrefix(flag, "-") {
 			if flag == "--" {

@@ -130,16 +130,22 @@ func (v *View) at(p string) int {
 }
 
 // Host returns the best access the sandbox gives to the host path h
-// through any visible bind, and the index of that bind's entry (-1 when
-// none shows h).
+// through any visible bind, and that bind's entry.
 func (v *View) Host(h string) (Access, Entry) {
-	h = cleanPath(h)
+	a, i := v.host(cleanPath(h))
+	if i < 0 {
+		return NoAccess, Entry{}
+	}
+	return a, v.entries[i]
+}
+
+// host is Host for a cleaned path, with the entry's index (-1 for none).
+func (v *View) host(h string) (Access, int) {
 	best, bi := NoAccess, -1
 	ancestors(h, func(a string) bool {
 		for _, i := range v.bySrc[a] {
 			e := v.entries[i]
-			p := rebase(h, a, e.Dest)
-			if v.at(p) != i {
+			if v.at(rebase(h, a, e.Dest)) != i {
 				continue // a deeper mount hides h here
 			}
 			if x := e.access(); x > best {
@@ -148,10 +154,7 @@ func (v *View) Host(h string) (Access, Entry) {
 		}
 		return false
 	})
-	if bi < 0 {
-		return NoAccess, Entry{}
-	}
-	return best, v.entries[bi]
+	return best, bi
 }
 
 // points lists the host paths at which what v shows of the host can
