@@ -64,4 +64,3 @@ func TestHostTargetsJudged(t *testing.T) {
 		t.Errorf("unchanged: %v", cs)
 	}
 }
-
