@@ -59,7 +59,22 @@ func ReadDocker(argv []string) *Sandbox {
 		dockerApply(s, o)
 	}
 	sortByDepth(s.Mounts)
+	refuseDuplicates(s)
 	return s
+}
+
+// refuseDuplicates adds an Unknown part for each destination mounted
+// twice: docker ("Duplicate mount point") and podman ("duplicate mount
+// destination") refuse to start such a container, so what it would grant
+// depends on how the host repairs it.
+func refuseDuplicates(s *Sandbox) {
+	seen := make(map[string]bool, len(s.Mounts))
+	for _, m := range s.Mounts {
+		if seen[m.Dest] {
+			s.unknown("duplicate mount destination "+m.Dest+": docker and podman refuse to start the container", m.Arg)
+		}
+		seen[m.Dest] = true
+	}
 }
 
 // sortByDepth sorts ms by the depth of their destination, keeping the
