@@ -66,7 +66,7 @@ func change(d sandbox.Delta, bs, hs *sources) Change {
 		case d.Ref.Key != "" && d.Ref.ProductPort:
 			srcs = s.ports[d.Ref.Key]
 		case d.Ref.Key != "":
-			srcs = s.hosts[lowerASCII(d.Ref.Key)]
+			srcs = s.hosts[sandbox.HostKey(d.Ref.Key)]
 		default:
 			srcs = s.net[netKey(d.Ref.Rule.Host, d.Ref.Rule.Port)]
 		}

@@ -35,7 +35,7 @@ func Compare(base, head *compiler.Result) []Change {
 			m.add(t, c)
 		}
 	}
-	cs := m.list()
+	cs := noteMaskedEnv(m.list(), base, head)
 	if !fsChanged {
 		cs = append(cs, compareDeclaredFS(base.Policy, head.Policy)...)
 	}
@@ -160,7 +160,7 @@ func sourcesOf(p *compiler.Policy) *sources {
 		if _, ok := s.net[k]; !ok {
 			s.net[k] = n.Srcs
 		}
-		if h := lowerASCII(n.Host); s.hosts[h] == nil {
+		if h := sandbox.HostKey(n.Host); s.hosts[h] == nil {
 			s.hosts[h] = n.Srcs
 		}
 		if pt := fmt.Sprint(n.Port); s.ports[pt] == nil {

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 )
 
@@ -24,9 +25,9 @@ func LowerASCII(s string) string {
 	return s
 }
 
-// NetKey is the key of a destination: its host folded as LowerASCII
-// does, and its port.
-func NetKey(host string, port int) string { return LowerASCII(host) + "\x00" + fmt.Sprint(port) }
+// NetKey is the key of a destination: its host as HostKey gives it, and
+// its port.
+func NetKey(host string, port int) string { return HostKey(host) + "\x00" + fmt.Sprint(port) }
 
 // RuleString formats an egress rule as host:port with its private flag.
 func RuleString(r Rule) string {
@@ -50,25 +51,52 @@ func level(blockPrivate bool) int {
 	return 2
 }
 
+// HostKey is what hosts are compared by: an IP literal in its canonical
+// form (2001:db8:0:0:0:0:0:1 is 2001:db8::1), a name with its ASCII
+// letters folded (see LowerASCII).
+func HostKey(h string) string {
+	if strings.IndexByte(h, ':') >= 0 {
+		if a, err := netip.ParseAddr(h); err == nil {
+			return a.String()
+		}
+	}
+	return LowerASCII(h)
+}
+
 // RuleIndex answers "does some rule cover this one" in time linear in the
-// host's length: rules by folded host, each host's best level for any port
-// and per port.
-type RuleIndex map[string]*hostRules
+// host's length: rules by host key (see HostKey), each host's best level
+// for any port and per port, and the squid ".domain" rules again as a tree
+// of labels from the right, so that a host's suffixes are found one label
+// at a time instead of as a string built and hashed per label.
+type RuleIndex struct {
+	hosts map[string]*hostRules
+	dom   *domNode
+}
 
 type hostRules struct {
 	any   int
 	ports map[int]int
 }
 
+// domNode is one label of the ".domain" tree; rules is set where a rule
+// ends.
+type domNode struct {
+	rules *hostRules
+	kids  map[string]*domNode
+}
+
 // IndexRules indexes rules for Covers.
 func IndexRules(rules []Rule) RuleIndex {
-	x := RuleIndex{}
+	x := RuleIndex{hosts: map[string]*hostRules{}}
 	for _, r := range rules {
-		k := LowerASCII(r.Host)
-		h := x[k]
+		k := HostKey(r.Host)
+		h := x.hosts[k]
 		if h == nil {
 			h = &hostRules{ports: map[int]int{}}
-			x[k] = h
+			x.hosts[k] = h
+			if strings.HasPrefix(k, ".") {
+				x.addDomain(k[1:], h)
+			}
 		}
 		lv := level(r.BlockPrivate)
 		if r.Port == 0 {
@@ -80,32 +108,62 @@ func IndexRules(rules []Rule) RuleIndex {
 	return x
 }
 
+// addDomain files the rules of ".d" under d's labels, last label first.
+func (x *RuleIndex) addDomain(d string, h *hostRules) {
+	if x.dom == nil {
+		x.dom = &domNode{}
+	}
+	n := x.dom
+	for {
+		i := strings.LastIndexByte(d, '.')
+		if n.kids == nil {
+			n.kids = map[string]*domNode{}
+		}
+		k := n.kids[d[i+1:]]
+		if k == nil {
+			k = &domNode{}
+			n.kids[d[i+1:]] = k
+		}
+		n = k
+		if i < 0 {
+			break
+		}
+		d = d[:i]
+	}
+	n.rules = h
+}
+
 // Covers reports whether some rule allows everything r does: its host is
-// "*", equal ignoring ASCII case, or a squid ".domain" above it; its port
-// any or equal; and it does not block private ranges where r does not.
+// "*", the same (see HostKey), or a squid ".domain" above it; its port any
+// or equal; and it does not block private ranges where r does not.
 func (x RuleIndex) Covers(r Rule) bool {
 	need := level(r.BlockPrivate)
-	ok := func(k string) bool {
-		h := x[k]
+	ok := func(h *hostRules) bool {
 		return h != nil && (h.any >= need || (r.Port != 0 && h.ports[r.Port] >= need))
 	}
-	host := LowerASCII(r.Host)
-	if ok("*") || ok(host) {
+	host := HostKey(r.Host)
+	if ok(x.hosts["*"]) || ok(x.hosts[host]) {
 		return true
 	}
 	if host == "*" || strings.HasPrefix(host, ".") {
 		return false
 	}
-	for d := host; ; {
-		if ok("." + d) {
+	// ".d" covers d and everything below it: walk host's labels from the
+	// right, each step one map lookup of one label.
+	for n, d := x.dom, host; n != nil; {
+		i := strings.LastIndexByte(d, '.')
+		if n = n.kids[d[i+1:]]; n == nil {
+			return false
+		}
+		if ok(n.rules) {
 			return true
 		}
-		i := strings.IndexByte(d, '.')
 		if i < 0 {
 			return false
 		}
-		d = d[i+1:]
+		d = d[:i]
 	}
+	return false
 }
 
 func compareRules(br, hr []Rule) []Delta {

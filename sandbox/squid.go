@@ -84,7 +84,11 @@ func ReadSquid(conf []byte) *Sandbox {
 			continue
 		}
 		for _, h := range hosts {
-			if h == "." || h == "all" || h == "0.0.0.0/0" {
+			if h == "." {
+				// What the compiler emits for host "*" (squid itself
+				// matches no ordinary name with it; judged as any host).
+				// "all" and "0.0.0.0/0" in a dstdomain or dst acl are
+				// the host and the address range they name, not "*".
 				h = "*"
 			}
 			for _, p := range ports {
