@@ -107,4 +107,3 @@ func TestEnvMaskedUnderBwrap(t *testing.T) {
 		}
 	}
 }
-
