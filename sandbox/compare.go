@@ -160,7 +160,7 @@ func (f fsDelta) widened() Delta {
 		d.Before = f.lb.String() + " " + b.Source
 		d.Why = fmt.Sprintf("%s is mounted %s inside %s %s", f.p, access(f.lh), access(f.lb), b.Source)
 	case Under(b.Dest, h.Dest):
-		d.Why = fmt.Sprintf("%s %s no longer shadows the %s %s", access(f.lb), b.Source, access(f.lh), h.Source)
+		d.Why = fmt.Sprintf("%s %s no longer shadows the %s %s", access(f.lb), b.Source, adjective(f.lh), h.Source)
 		if f.hidden(b) {
 			d.Why += fmt.Sprintf(": it is still bound, but the later bind of %s hides it", h.Dest)
 		}
@@ -195,7 +195,7 @@ func (f fsDelta) narrowed() Delta {
 			d.Why += fmt.Sprintf(": the %s at %s hides it", hid.Type, hid.Dest)
 		}
 	case Under(h.Dest, b.Dest):
-		d.Why = fmt.Sprintf("%s %s now shadows the %s %s", access(f.lh), h.Source, access(f.lb), b.Source)
+		d.Why = fmt.Sprintf("%s %s now shadows the %s %s", access(f.lh), h.Source, adjective(f.lb), b.Source)
 	default:
 		d.Why = fmt.Sprintf("%s is now %s through %s (was %s through %s)", f.p, access(f.lh), h.Source, access(f.lb), b.Source)
 	}
@@ -213,6 +213,18 @@ func access(a Access) string {
 		return "read-write with devices"
 	}
 	return "hidden"
+}
+
+// adjective names what a mount lets through, for the mount a shadow sits
+// in: "readable", "writable".
+func adjective(a Access) string {
+	switch a {
+	case Read:
+		return "readable"
+	case Devices:
+		return "writable (device nodes usable)"
+	}
+	return "writable"
 }
 
 func verb(a Access) string {

@@ -101,6 +101,10 @@ func (s *Sandbox) View() *View {
 			v.bySrc[e.Source] = append(v.bySrc[e.Source], i)
 		}
 	}
+	for _, is := range v.bySrc {
+		// Most access first: host stops at the first that shows h.
+		slices.SortStableFunc(is, func(a, b int) int { return int(v.entries[b].access() - v.entries[a].access()) })
+	}
 	return v
 }
 
@@ -145,14 +149,16 @@ func (v *View) host(h string) (Access, int) {
 	ancestors(h, func(a string) bool {
 		for _, i := range v.bySrc[a] {
 			e := v.entries[i]
-			if v.at(rebase(h, a, e.Dest)) != i {
-				continue // a deeper mount hides h here
+			if e.access() <= best {
+				break // sorted: no later one shows more
 			}
-			if x := e.access(); x > best {
-				best, bi = x, i
+			if v.at(rebase(h, a, e.Dest)) == i {
+				best, bi = e.access(), i
+				break
 			}
+			// A deeper mount hides h in this one.
 		}
-		return false
+		return best == Devices
 	})
 	return best, bi
 }
