@@ -128,8 +128,6 @@ type sources struct {
 	nested []compiler.CapString
 }
 
-func lowerASCII(s string) string { return sandbox.LowerASCII(s) }
-
 func netKey(host string, port int) string { return sandbox.NetKey(host, port) }
 
 func sourcesOf(p *compiler.Policy) *sources {

@@ -41,47 +41,45 @@ type squidACL struct {
 // host "all", "." and 0.0.0.0/0 are any host ("*").
 func ReadSquid(conf []byte) *Sandbox {
 	s := &Sandbox{Kind: compiler.TargetSquid, Confined: true}
-	acls := map[string]*squidACL{}
-	denyPrivate, lastDenyAll := false, false
+	q := squidState{s: s, acls: map[string]*squidACL{}}
 	for _, l := range parseSquid(conf) {
-		f := l.f
-		switch {
-		case f[0] == "acl" && len(f) >= 4:
-			x := acls[f[1]]
-			if x == nil {
-				x = &squidACL{typ: f[2]}
-				acls[f[1]] = x
-			}
-			if x.typ != f[2] {
-				s.unknown(l.text, l.line)
-				continue
-			}
-			x.values = append(x.values, f[3:]...)
-			continue
-		case f[0] == "http_access" && len(f) >= 3:
-		default:
-			s.unknown(l.text, l.line)
-			continue
+		q.line(l)
+	}
+	if !q.lastDenyAll {
+		s.unknown("no final http_access deny all: squid then allows what no rule denies", -1)
+	}
+	return s
+}
+
+// squidState is what ReadSquid knows after the lines read so far.
+type squidState struct {
+	s                        *Sandbox
+	acls                     map[string]*squidACL
+	denyPrivate, lastDenyAll bool
+}
+
+func (q *squidState) line(l squidLine) {
+	f := l.f
+	switch {
+	case f[0] == "acl" && len(f) >= 4:
+		x := q.acls[f[1]]
+		if x == nil {
+			x = &squidACL{typ: f[2]}
+			q.acls[f[1]] = x
 		}
-		lastDenyAll = false
-		names := f[2:]
-		if f[1] == "deny" {
-			if len(names) == 1 && names[0] == "all" {
-				lastDenyAll = true
-			} else if x := acls[names[0]]; len(names) == 1 && x != nil && x.typ == "dst" && coversPrivate(x.values) {
-				denyPrivate = true
-			}
-			// Any other deny is narrower: it cannot widen anything.
-			continue
+		if x.typ != f[2] {
+			q.s.unknown(l.text, l.line)
+			return
 		}
-		if f[1] != "allow" {
-			s.unknown(l.text, l.line)
-			continue
-		}
-		hosts, ports, ok := squidAllow(names, acls)
+		x.values = append(x.values, f[3:]...)
+	case f[0] == "http_access" && len(f) >= 3 && f[1] == "deny":
+		q.deny(f[2:])
+	case f[0] == "http_access" && len(f) >= 3 && f[1] == "allow":
+		q.lastDenyAll = false
+		hosts, ports, ok := squidAllow(f[2:], q.acls)
 		if !ok || hosts == nil {
-			s.unknown(l.text, l.line)
-			continue
+			q.s.unknown(l.text, l.line)
+			return
 		}
 		for _, h := range hosts {
 			if h == "." {
@@ -92,14 +90,23 @@ func ReadSquid(conf []byte) *Sandbox {
 				h = "*"
 			}
 			for _, p := range ports {
-				s.Network.Allow = append(s.Network.Allow, Rule{Host: h, Port: p, BlockPrivate: denyPrivate})
+				q.s.Network.Allow = append(q.s.Network.Allow, Rule{Host: h, Port: p, BlockPrivate: q.denyPrivate})
 			}
 		}
+	default:
+		q.lastDenyAll = q.lastDenyAll && f[0] != "http_access"
+		q.s.unknown(l.text, l.line)
 	}
-	if !lastDenyAll {
-		s.unknown("no final http_access deny all: squid then allows what no rule denies", -1)
+}
+
+// deny reads the acl names of an `http_access deny` line: a final deny
+// all, or a deny of every private range. Any other deny is narrower: it
+// cannot widen anything.
+func (q *squidState) deny(names []string) {
+	q.lastDenyAll = len(names) == 1 && names[0] == "all"
+	if x := q.acls[names[0]]; len(names) == 1 && x != nil && x.typ == "dst" && coversPrivate(x.values) {
+		q.denyPrivate = true
 	}
-	return s
 }
 
 // squidAllow reads the acl names of an allow line into hosts and ports;
