@@ -56,11 +56,10 @@ func change(d sandbox.Delta, bs, hs *sources) Change {
 		side, s = "base", bs
 	}
 	var srcs []compiler.CapString
-	key, write := d.Ref.Key, false
+	key := d.Ref.Key
 	switch d.Aspect {
 	case sandbox.AspectFS:
 		srcs = fsChange(&c, d, s)
-		key, write = d.Ref.Path, d.Ref.Access >= sandbox.Write
 	case sandbox.AspectNet:
 		switch {
 		case d.Ref.Key != "" && d.Ref.ProductPort:
@@ -83,8 +82,8 @@ func change(d sandbox.Delta, bs, hs *sources) Change {
 			srcs = hs.env[key]
 		}
 	}
-	if c.Severity == Widened && !c.Loud {
-		if why := loudItem(item{kind: c.Kind, key: key, write: write}); why != "" {
+	if c.Severity == Widened && d.Aspect != sandbox.AspectFS {
+		if why := loudItem(item{kind: c.Kind, key: key}); why != "" {
 			c.Loud, c.Why = true, "HOST CONTROL: "+why+" — "+c.Why
 		}
 	}

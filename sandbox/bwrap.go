@@ -28,6 +28,7 @@ type Option struct {
 // the command; a leading "bwrap" is skipped) into options, the command, and the
 // parts it cannot read: an option it does not know, or one cut short.
 func ParseBwrap(argv []string) (opts []Option, command []string, unknown []Unknown) {
+	opts = make([]Option, 0, len(argv)/2)
 	start := 0
 	if len(argv) > 0 && (argv[0] == "bwrap" || strings.HasSuffix(argv[0], "/bwrap")) {
 		start = 1
@@ -63,6 +64,14 @@ func ParseBwrap(argv []string) (opts []Option, command []string, unknown []Unkno
 func ReadBwrap(argv []string) *Sandbox {
 	opts, cmd, unknown := ParseBwrap(argv)
 	s := &Sandbox{Kind: "bwrap", Confined: true, Unknown: unknown, Command: cmd}
+	binds := 0
+	for _, o := range opts {
+		if len(o.Args) == 2 || o.Flag == "--tmpfs" || o.Flag == "--proc" || o.Flag == "--dev" {
+			binds++
+		}
+	}
+	s.Mounts = make([]Mount, 0, binds)
+	s.Isolation = make([]string, 0, 8)
 	b := bwrapState{s: s}
 	for _, o := range opts {
 		b.apply(o)

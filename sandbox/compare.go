@@ -47,25 +47,20 @@ func Compare(base, head *Sandbox) []Delta {
 // narrowed; points of one (head mount, base mount) pair are one delta, at
 // the first such point in path order.
 func compareFS(head *Sandbox, bv, hv *View) []Delta {
-	seen := map[string]bool{}
 	var pts []string
-	add := func(p string) {
-		if !seen[p] {
-			seen[p] = true
-			pts = append(pts, p)
-		}
-	}
+	add := func(p string) { pts = append(pts, p) }
 	bv.points(add)
 	hv.points(add)
 	slices.Sort(pts)
+	pts = slices.Compact(pts)
 	// One delta per (severity, responsible entry): the first point in
 	// path order; later points of the same entry are named in it.
 	type key struct {
 		widened bool
 		entry   int
 	}
-	first := map[key]int{}
-	more := map[int][]string{}
+	var first map[key]int
+	var more map[int][]string
 	var out []Delta
 	for _, p := range pts {
 		la, ba := bv.host(p)
@@ -78,8 +73,14 @@ func compareFS(head *Sandbox, bv, hv *View) []Delta {
 			k.entry = ha
 		}
 		if i, ok := first[k]; ok {
+			if more == nil {
+				more = map[int][]string{}
+			}
 			more[i] = append(more[i], p)
 			continue
+		}
+		if first == nil {
+			first = map[key]int{}
 		}
 		first[k] = len(out)
 		f := fsDelta{p: p, bv: bv, hv: hv, lb: la, lh: lh, bi: ba, hi: ha, head: head}
@@ -284,6 +285,9 @@ func compareNetwork(b, h Network) []Delta {
 
 // minus lists the values of a not in b, in a's order, once each.
 func minus(a, b []string) []string {
+	if len(a)+len(b) <= 16 {
+		return minusSmall(a, b)
+	}
 	in := make(map[string]bool, len(b))
 	for _, x := range b {
 		in[x] = true
@@ -292,6 +296,17 @@ func minus(a, b []string) []string {
 	for _, x := range a {
 		if !in[x] {
 			in[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// minusSmall is minus without a map, for short lists.
+func minusSmall(a, b []string) []string {
+	var out []string
+	for i, x := range a {
+		if !slices.Contains(b, x) && !slices.Contains(a[:i], x) {
 			out = append(out, x)
 		}
 	}

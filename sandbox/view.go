@@ -48,68 +48,105 @@ func (m Mount) access() Access {
 // Entry is a mount visible in the effective view.
 type Entry struct {
 	Mount
-	// Holes are the destinations of visible mounts strictly below
-	// Dest, sorted: what this mount shows stops there.
-	Holes []string
 }
 
 // View is the effective view of a sandbox: for every path inside it, the
 // mount visible there after all mounts apply in the engine's order.
 type View struct {
-	entries []Entry        // visible mounts, by Dest
-	byDest  map[string]int // Dest -> index in entries
-	bySrc   map[string][]int
+	entries []Entry // visible mounts, sorted by Dest (unique: a later one hides an earlier one at its place)
+	bySrc   []int   // the binds among entries, by Source, then most access first
 }
 
 // View returns the effective view of s: each mount is visible unless a
 // later one has its destination at or above it (bubblewrap, and docker
 // once sorted by depth, apply them in the order of s.Mounts). It is
-// O(n·d) for n mounts of depth d.
+// O(n·d + n log n) for n mounts of depth d.
 func (s *Sandbox) View() *View {
-	later := make(map[string]bool, len(s.Mounts))
+	v := &View{}
+	// Walking back, a mount is hidden when a later one sits at or above
+	// it: a set of the later destinations answers that per ancestor (a
+	// scan of them, for a few mounts).
 	visible := make([]bool, len(s.Mounts))
+	n := 0
+	small := len(s.Mounts) <= 16
+	var later map[string]struct{}
+	if !small {
+		later = make(map[string]struct{}, len(s.Mounts))
+	}
 	for i := len(s.Mounts) - 1; i >= 0; i-- {
 		d := s.Mounts[i].Dest
 		hidden := false
-		ancestors(d, func(a string) bool {
-			hidden = later[a]
-			return hidden
-		})
-		visible[i] = !hidden
-		later[d] = true
+		if small {
+			for _, m := range s.Mounts[i+1:] {
+				if hidden = Under(d, m.Dest); hidden {
+					break
+				}
+			}
+		} else {
+			ancestors(d, func(a string) bool {
+				_, hidden = later[a]
+				return hidden
+			})
+			later[d] = struct{}{}
+		}
+		if !hidden {
+			visible[i] = true
+			n++
+		}
 	}
-	v := &View{byDest: map[string]int{}, bySrc: map[string][]int{}}
+	v.entries = make([]Entry, 0, n)
+	binds := 0
 	for i, m := range s.Mounts {
 		if visible[i] {
 			v.entries = append(v.entries, Entry{Mount: m})
+			if m.Type == Bind {
+				binds++
+			}
 		}
 	}
-	slices.SortStableFunc(v.entries, func(a, b Entry) int { return strings.Compare(a.Dest, b.Dest) })
+	slices.SortFunc(v.entries, func(a, b Entry) int { return strings.Compare(a.Dest, b.Dest) })
+	v.bySrc = make([]int, 0, binds)
 	for i, e := range v.entries {
-		v.byDest[e.Dest] = i
-	}
-	for i, e := range v.entries {
-		if p := parent(e.Dest); p != "" {
-			ancestors(p, func(a string) bool {
-				if j, ok := v.byDest[a]; ok {
-					v.entries[j].Holes = append(v.entries[j].Holes, e.Dest)
-				}
-				return false
-			})
-		}
 		if e.Type == Bind {
-			v.bySrc[e.Source] = append(v.bySrc[e.Source], i)
+			v.bySrc = append(v.bySrc, i)
 		}
 	}
-	for _, is := range v.bySrc {
-		// Most access first: host stops at the first that shows h.
-		slices.SortStableFunc(is, func(a, b int) int { return int(v.entries[b].access() - v.entries[a].access()) })
-	}
+	slices.SortFunc(v.bySrc, func(a, b int) int {
+		ea, eb := v.entries[a], v.entries[b]
+		if c := strings.Compare(ea.Source, eb.Source); c != 0 {
+			return c
+		}
+		return int(eb.access() - ea.access())
+	})
 	return v
 }
 
 // Entries returns the visible mounts, sorted by destination.
 func (v *View) Entries() []Entry { return v.entries }
+
+// find returns the index of the visible mount at exactly dest, or -1.
+func (v *View) find(dest string) int {
+	i, ok := slices.BinarySearchFunc(v.entries, dest, func(e Entry, d string) int { return strings.Compare(e.Dest, d) })
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// sources returns the binds whose source is exactly src, most access
+// first.
+func (v *View) sources(src string) []int {
+	cmp := func(i int, s string) int { return strings.Compare(v.entries[i].Source, s) }
+	lo, ok := slices.BinarySearchFunc(v.bySrc, src, cmp)
+	if !ok {
+		return nil
+	}
+	hi := lo + 1
+	for hi < len(v.bySrc) && v.entries[v.bySrc[hi]].Source == src {
+		hi++
+	}
+	return v.bySrc[lo:hi]
+}
 
 // At returns the mount visible at the sandbox path p: the visible mount
 // nearest at or above it.
@@ -124,11 +161,8 @@ func (v *View) At(p string) (Entry, bool) {
 func (v *View) at(p string) int {
 	found := -1
 	ancestors(p, func(a string) bool {
-		if i, ok := v.byDest[a]; ok {
-			found = i
-			return true
-		}
-		return false
+		found = v.find(a)
+		return found >= 0
 	})
 	return found
 }
@@ -147,7 +181,7 @@ func (v *View) Host(h string) (Access, Entry) {
 func (v *View) host(h string) (Access, int) {
 	best, bi := NoAccess, -1
 	ancestors(h, func(a string) bool {
-		for _, i := range v.bySrc[a] {
+		for _, i := range v.sources(a) {
 			e := v.entries[i]
 			if e.access() <= best {
 				break // sorted: no later one shows more
@@ -164,15 +198,20 @@ func (v *View) host(h string) (Access, int) {
 }
 
 // points lists the host paths at which what v shows of the host can
-// change: each bind's source and each hole in it, mapped to the host.
+// change: each bind's source, and each place a deeper visible mount cuts
+// into a bind, mapped to the host.
 func (v *View) points(add func(string)) {
 	for _, e := range v.entries {
-		if e.Type != Bind {
-			continue
+		if e.Type == Bind {
+			add(e.Source)
 		}
-		add(e.Source)
-		for _, h := range e.Holes {
-			add(rebase(h, e.Dest, e.Source))
+		if p := parent(e.Dest); p != "" {
+			ancestors(p, func(a string) bool {
+				if j := v.find(a); j >= 0 && v.entries[j].Type == Bind {
+					add(rebase(e.Dest, a, v.entries[j].Source))
+				}
+				return false
+			})
 		}
 	}
 }
