@@ -56,8 +56,8 @@ func ParseBwrap(argv []string) (opts []Option, command []string, unknown []Unkno
 }
 
 // ReadBwrap reads a bubblewrap argv (see ParseBwrap) into a Sandbox. The
-// mounts keep argv order, which is the order bubblewrap applies them in
-// (bwrap(1): "options are applied in the order they are given"). The
+// mounts keep argv order, which is the order bubblewrap applies its
+// filesystem options in (bwrap(1); enforce/view_test.go runs it). The
 // network is the host's unless --unshare-net or --unshare-all (without a
 // later --share-net) unshares it; the environment is the host's until
 // --clearenv.

@@ -49,8 +49,9 @@ func ParseDocker(argv []string) (opts []Option, command []string, unknown []Unkn
 // ReadDocker reads `docker run` options (see ParseDocker) into a Sandbox.
 // The mounts (volumes, --mount, --tmpfs) are sorted as the engine applies
 // them: by the depth of the destination, shallowest first, keeping the
-// order of equal depths (moby daemon/volumes.go sortMounts; podman sorts
-// the same way), so a deeper mount is on top whatever the argv order.
+// order of equal depths (moby's sortMounts in daemon/volumes_unix.go;
+// podman does the same, as enforce/view_test.go shows), so a deeper mount
+// is on top whatever the argv order.
 func ReadDocker(argv []string) *Sandbox {
 	opts, cmd, unknown := ParseDocker(argv)
 	s := &Sandbox{Kind: "docker", Confined: true, Unknown: unknown, Command: cmd,
