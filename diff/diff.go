@@ -19,6 +19,7 @@ import (
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/internal/source"
+	"github.com/razukc/capgate-action/lint"
 )
 
 // Severities of a change, most important first.
@@ -65,6 +66,9 @@ type Change struct {
 type TextDiff struct {
 	Target string `json:"target"`
 	Diff   string `json:"diff"`
+	// NotesOnly is set when the artifacts differ only in their notes:
+	// the enforced part is the same.
+	NotesOnly bool `json:"notes_only,omitempty"`
 }
 
 // ManifestDiff is the comparison of one manifest across the two sides.
@@ -84,7 +88,8 @@ type ManifestDiff struct {
 	// fail a check.
 	Approved bool `json:"approved,omitempty"`
 	// Hash is the head's capgate manifestHash (compiler.ManifestHash), ""
-	// when the head is absent or broken.
+	// when the head is absent or broken, or holds the base's bytes (an
+	// unchanged manifest has nothing for a lock to approve).
 	Hash string `json:"-"`
 }
 
@@ -115,12 +120,31 @@ func (r *Result) UnapprovedWidened() int {
 	return n
 }
 
+// UnapprovedLoud counts the loud changes of manifests no lock approves.
+func (r *Result) UnapprovedLoud() int {
+	n := 0
+	for _, m := range r.Manifests {
+		if m.Approved {
+			continue
+		}
+		for _, c := range m.Changes {
+			if c.Loud {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // Problem is an error with a place.
 type Problem struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
-	Line    int    `json:"line"`
-	Col     int    `json:"col"`
+	// Hint says what to change, as capgate lint does; "" when it has
+	// nothing to add.
+	Hint string `json:"hint,omitempty"`
+	Line int    `json:"line"`
+	Col  int    `json:"col"`
 }
 
 // Counts tallies changes and errors.
@@ -358,38 +382,106 @@ func compareSides(baseName, headName string, bf, hf []source.File, gitRenames ma
 			pairs = append(pairs, pair{&bf[i], nil})
 		}
 	}
+	// A manifest whose bytes are the same on both sides is only checked
+	// (compiler.Check), once for all files holding the same blob.
+	checks := map[string]*check{}
+	var unchanged []*check
+	for _, p := range pairs {
+		if same(p.b, p.h) {
+			k := contentKey(p.h)
+			if checks[k] == nil {
+				checks[k] = &check{data: p.h.Data}
+				unchanged = append(unchanged, checks[k])
+			}
+		}
+	}
+	forEach(len(unchanged), func(i int) { unchanged[i].run() })
 	r := &Result{Base: baseName, Head: headName, Manifests: make([]ManifestDiff, len(pairs))}
 	// Manifests are independent: compare them on every core. Each result
 	// goes to its own slot, so the output order does not depend on timing.
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				p := pairs[i]
-				md := compareFiles(p.b, p.h, targets)
-				if p.b != nil && p.h != nil && p.b.Path != p.h.Path {
-					md.BasePath = p.b.Path
-				}
-				r.Manifests[i] = md
-			}
-		}()
-	}
-	for i := range pairs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	forEach(len(pairs), func(i int) {
+		p := pairs[i]
+		var md ManifestDiff
+		if same(p.b, p.h) {
+			md = unchangedFile(p.h, checks[contentKey(p.h)].p)
+		} else {
+			md = compareFiles(p.b, p.h, targets)
+		}
+		if p.b != nil && p.h != nil && p.b.Path != p.h.Path {
+			md.BasePath = p.b.Path
+		}
+		r.Manifests[i] = md
+	})
 	sort.SliceStable(r.Manifests, func(i, j int) bool { return r.Manifests[i].Path < r.Manifests[j].Path })
 	r.Counts, _ = Tally(r.Manifests)
 	return r
 }
 
+// forEach calls f(0) … f(n-1) on every core.
+func forEach(n int, f func(int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(n, runtime.GOMAXPROCS(0)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// same reports whether b and h are read and hold the same bytes.
+func same(b, h *source.File) bool {
+	if b == nil || h == nil || b.Err != nil || h.Err != nil {
+		return false
+	}
+	if b.Blob != "" && b.Blob == h.Blob {
+		return true
+	}
+	return bytes.Equal(b.Data, h.Data)
+}
+
+// contentKey names the bytes of f: its blob id, or the bytes themselves.
+func contentKey(f *source.File) string {
+	if f.Blob != "" {
+		return "blob " + f.Blob
+	}
+	return "data " + string(f.Data)
+}
+
+// check is the verdict of compiler.Check on one content.
+type check struct {
+	data []byte
+	p    *Problem
+}
+
+func (c *check) run() {
+	if err := compiler.Check(c.data); err != nil {
+		c.p = problem(err, c.data)
+	}
+}
+
+// unchangedFile is the comparison of a manifest whose bytes are the same on
+// both sides, whose check found p: same bytes, same policy, so nothing to
+// compare, but a head that does not compile is still an error.
+func unchangedFile(h *source.File, p *Problem) ManifestDiff {
+	if p != nil {
+		return ManifestDiff{Path: h.Path, Status: StatusError, Error: p, Changes: []Change{}}
+	}
+	return ManifestDiff{Path: h.Path, Status: StatusUnchanged, Changes: []Change{}}
+}
+
 // FailOn is the set of outcomes that make a diff fail (exit 1 in the CLI,
-// a failed check in the action).
-type FailOn struct{ Widened, Unenforceable, Error bool }
+// a failed check in the action). Loud fails on unapproved host control
+// only; Widened covers it.
+type FailOn struct{ Loud, Widened, Unenforceable, Error bool }
 
 // DefaultFailOn is what the CLI and the action fail on when not told.
 const DefaultFailOn = "widened,error"
@@ -431,18 +523,21 @@ func ParseTargets(s string) ([]string, error) {
 	return out, nil
 }
 
-// ParseFailOn reads "widened,unenforceable,error" (any non-empty subset,
-// comma-separated) or "never" alone. An empty or blank value, an empty
+// ParseFailOn reads "loud,widened,unenforceable,error" (any non-empty
+// subset, comma-separated) or "never" alone; loud fails on host control
+// only (widened includes it). An empty or blank value, an empty
 // item ("widened,,error"), and "never" next to anything else are errors:
 // a typo must not turn the gate off.
 func ParseFailOn(s string) (FailOn, error) {
 	var f FailOn
 	if strings.TrimSpace(s) == "" {
-		return f, fmt.Errorf("empty fail-on value %q (want widened, unenforceable, error, comma-separated, or never)", s)
+		return f, fmt.Errorf("empty fail-on value %q (want loud, widened, unenforceable, error, comma-separated, or never)", s)
 	}
 	parts := strings.Split(s, ",")
 	for _, p := range parts {
 		switch strings.TrimSpace(p) {
+		case "loud":
+			f.Loud = true
 		case "widened":
 			f.Widened = true
 		case "unenforceable":
@@ -454,9 +549,9 @@ func ParseFailOn(s string) (FailOn, error) {
 				return FailOn{}, fmt.Errorf("fail-on value %q mixes never with other outcomes (never stands alone)", s)
 			}
 		case "":
-			return FailOn{}, fmt.Errorf("fail-on value %q has an empty item (want widened, unenforceable, error, comma-separated, or never)", s)
+			return FailOn{}, fmt.Errorf("fail-on value %q has an empty item (want loud, widened, unenforceable, error, comma-separated, or never)", s)
 		default:
-			return FailOn{}, fmt.Errorf("unknown fail-on value %q (want widened, unenforceable, error or never)", p)
+			return FailOn{}, fmt.Errorf("unknown fail-on value %q (want loud, widened, unenforceable, error or never)", p)
 		}
 	}
 	return f, nil
@@ -466,6 +561,7 @@ func ParseFailOn(s string) (FailOn, error) {
 // manifest an approval lock approves (ManifestDiff.Approved) does not count.
 func (f FailOn) Fails(r *Result) bool {
 	return (f.Widened && r.UnapprovedWidened() > 0) ||
+		(f.Loud && r.UnapprovedLoud() > 0) ||
 		(f.Unenforceable && r.Counts.UnenforceableAdded > 0) ||
 		(f.Error && r.Counts.Errors > 0)
 }
@@ -509,10 +605,10 @@ func Tally(ms []ManifestDiff) (c Counts, ok bool) {
 	return c, ok
 }
 
-func problem(err error) *Problem {
+func problem(err error, src []byte) *Problem {
 	var ce *compiler.Error
 	if errors.As(err, &ce) {
-		return &Problem{Code: ce.Code, Message: ce.Detail(), Line: ce.Pos.Line, Col: ce.Pos.Col}
+		return &Problem{Code: ce.Code, Message: ce.Detail(), Hint: lint.ExplainError(src, err), Line: ce.Pos.Line, Col: ce.Pos.Col}
 	}
 	return &Problem{Code: "READ", Message: err.Error()}
 }
@@ -520,7 +616,7 @@ func problem(err error) *Problem {
 // compileFile compiles f to targets, capgate's four when empty.
 func compileFile(f *source.File, targets []string) (*compiler.Result, *Problem) {
 	if f.Err != nil {
-		return nil, problem(f.Err)
+		return nil, problem(f.Err, nil)
 	}
 	compile := compiler.Compile
 	if len(targets) > 0 {
@@ -528,7 +624,7 @@ func compileFile(f *source.File, targets []string) (*compiler.Result, *Problem) 
 	}
 	r, err := compile(f.Data)
 	if err != nil {
-		return nil, problem(err)
+		return nil, problem(err, f.Data)
 	}
 	return r, nil
 }
@@ -558,10 +654,6 @@ func compareFiles(b, h *source.File, targets []string) ManifestDiff {
 		if b == nil {
 			md.Status = StatusAdded
 			base = compiler.Empty()
-		} else if b.Err == nil && bytes.Equal(b.Data, h.Data) {
-			// Same bytes, same policy: nothing to compare.
-			md.Status, md.Changes = StatusUnchanged, []Change{}
-			return md
 		} else if base, p = compileFile(b, targets); p != nil {
 			md.BaseError = p
 			md.Status = StatusModified

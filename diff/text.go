@@ -22,12 +22,23 @@ func artifactText(a *compiler.Artifact) []byte {
 	b.WriteString(a.Config)
 	b.WriteString("\n")
 	for _, u := range a.Unenforceable {
-		fmt.Fprintf(&b, "# unenforceable: %s: %s\n", RuleString(u.Rule), u.Reason)
+		r := u.Grant
+		if u.IsNet() {
+			r = RuleString(u.Rule)
+		}
+		fmt.Fprintf(&b, "# unenforceable: %s: %s\n", r, unenforceableWhy(&u))
 	}
 	for _, n := range a.Notes {
 		fmt.Fprintf(&b, "# note: %s\n", n)
 	}
 	return []byte(b.String())
+}
+
+// sameButNotes reports whether a and b differ in their notes only.
+func sameButNotes(a, b *compiler.Artifact) bool {
+	x, y := *a, *b
+	x.Notes, y.Notes = nil, nil
+	return string(artifactText(&x)) == string(artifactText(&y))
 }
 
 func textDiffs(base, head *compiler.Result) []TextDiff {
@@ -38,7 +49,7 @@ func textDiffs(base, head *compiler.Result) []TextDiff {
 		if a == b {
 			continue
 		}
-		out = append(out, TextDiff{Target: t, Diff: Unified(a, b, 3)})
+		out = append(out, TextDiff{Target: t, Diff: Unified(a, b, 3), NotesOnly: sameButNotes(p[0], p[1])})
 	}
 	return out
 }

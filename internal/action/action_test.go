@@ -133,11 +133,12 @@ func setup(t *testing.T, headFiles map[string]string) *fixture {
 	return f
 }
 
-// prFiles is what GET /pulls/N/files answers for base...head: each changed
+// prFiles is what GET /pulls/N/files answers, the three-dot diff
+// base...head (from their merge base, as GitHub shows a pull request): each changed
 // file with its unified diff from the first hunk on.
 func prFiles(t *testing.T, dir, base, head string) []fakeFile {
 	var out []fakeFile
-	for _, chunk := range strings.Split(git(t, dir, "diff", "--no-color", "--no-renames", "-U3", base, head), "diff --git ")[1:] {
+	for _, chunk := range strings.Split(git(t, dir, "diff", "--no-color", "--no-renames", "-U3", base+"..."+head), "diff --git ")[1:] {
 		name := ""
 		var patch []string
 		for _, l := range strings.Split(chunk, "\n") {
@@ -266,7 +267,7 @@ func TestFirstRunCreatesOneComment(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(f.ws, "capgate.sarif")); err != nil {
 		t.Errorf("no SARIF file: %v", err)
 	}
-	if !strings.Contains(res.summary, "capgate: this change widens what servers may reach") {
+	if !strings.Contains(res.summary, "**capgate: blocked.** 2 widened capabilities are not approved") {
 		t.Errorf("step summary:\n%s", res.summary)
 	}
 	if !strings.Contains(res.stdout, "::warning col=39,file=servers/gh/capgate.json,line=3,") {
@@ -434,7 +435,7 @@ func TestNoChangeIsQuietThenUpdatesStaleComment(t *testing.T) {
 	old := f.gh.addComment("github-actions[bot]", "<!-- capgate-action:default -->\n### ⚠️ capgate: this change widens …")
 	f.run()
 	ours := f.gh.byLogin("github-actions[bot]")
-	if len(ours) != 1 || ours[0].ID != old.ID || !strings.Contains(ours[0].Body, "no manifest changes") {
+	if len(ours) != 1 || ours[0].ID != old.ID || !strings.Contains(ours[0].Body, "No manifest changes") {
 		t.Fatalf("the earlier comment was not updated: %+v", ours)
 	}
 }
