@@ -42,6 +42,7 @@ func ReadMCPGateway(conf []byte) *Sandbox {
 		s.Mounts = append(s.Mounts, m)
 	}
 	sortByDepth(s.Mounts)
+	refuseDuplicates(s)
 	for _, x := range e.Secrets {
 		s.Env = append(s.Env, Env{Name: x.Env, Passed: true})
 	}
