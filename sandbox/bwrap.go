@@ -124,8 +124,12 @@ func (b *bwrapState) apply(o Option) {
 		s.Caps = append(s.Caps, capName(a[0]))
 	case "--uid", "--gid":
 		s.User = strings.TrimSpace(s.User + " " + strings.TrimPrefix(o.Flag, "--") + "=" + a[0])
-	case "--remount-ro", "--cap-drop":
-		// Both only narrow: losing one is a widening.
+	case "--remount-ro":
+		// Only narrows (losing one widens), and makes the mount point
+		// at the path read-only from here on, not the mounts below it.
+		s.Isolation = append(s.Isolation, o.Flag+" "+a[0])
+		remountRO(s.Mounts, cleanPath(a[0]))
+	case "--cap-drop":
 		s.Isolation = append(s.Isolation, o.Flag+" "+a[0])
 	case "--share-net":
 		b.shareNet = true
@@ -139,6 +143,21 @@ func (b *bwrapState) apply(o Option) {
 	case "--unshare-user", "--unshare-user-try", "--unshare-ipc", "--unshare-pid",
 		"--unshare-uts", "--unshare-cgroup", "--unshare-cgroup-try", "--die-with-parent", "--new-session":
 		s.Isolation = append(s.Isolation, strings.TrimSuffix(o.Flag, "-try"))
+	}
+}
+
+// remountRO makes the mount point at dest read-only: the latest mount at
+// exactly dest, when no later one sits above it (then dest is not that
+// mount's mount point any more, and bwrap remounts what is visible).
+func remountRO(ms []Mount, dest string) {
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].Dest == dest {
+			ms[i].Write, ms[i].Devices = false, false
+			return
+		}
+		if Under(dest, ms[i].Dest) {
+			return // a parent mounted later: the remount hits it, not a mount point at dest
+		}
 	}
 }
 
