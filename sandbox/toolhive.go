@@ -18,7 +18,8 @@ type toolhiveProfile struct {
 }
 
 // ReadToolhive reads a ToolHive permission profile: read and write mounts
-// (writes after reads: the lists are unions), and the egress its proxy
+// (a path in both is one writable mount, since write implies read; the
+// container engine applies them by depth, as docker's), and the egress its proxy
 // enforces, every allow_host on every allow_port (an empty list means
 // any) as Network.Hosts × Network.Ports, or any destination under
 // insecure_allow_all or without network permissions, which ToolHive
@@ -29,14 +30,23 @@ func ReadToolhive(conf []byte) *Sandbox {
 	if !decodeStrict(s, conf, &p) {
 		return s
 	}
+	written := make(map[string]bool, len(p.Write))
+	for _, w := range p.Write {
+		written[cleanPath(w)] = true
+	}
 	for i, r := range p.Read {
-		s.Mounts = append(s.Mounts, bindMount(r, r, i))
+		if !written[cleanPath(r)] {
+			s.Mounts = append(s.Mounts, bindMount(r, r, i))
+		}
 	}
 	for i, w := range p.Write {
 		m := bindMount(w, w, i)
 		m.Write = true
 		s.Mounts = append(s.Mounts, m)
 	}
+	// The profile becomes container mounts: the engine applies them by
+	// depth, so a read-only path inside a written one stays read-only.
+	sortByDepth(s.Mounts)
 	s.Privileged = p.Privileged
 	switch {
 	case p.Network == nil || p.Network.Outbound == nil || p.Network.Outbound.InsecureAllowAll:

@@ -202,3 +202,16 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestToolhiveDepth: a ToolHive profile is container mounts, applied by
+// depth: a read-only path inside a written one stays read-only, and one
+// path both read and written is writable.
+func TestToolhiveDepth(t *testing.T) {
+	t.Parallel()
+	s := ReadToolhive([]byte(`{"read":["/srv/app/secret","/srv/data"],"write":["/srv/app","/srv/data"]}`))
+	for p, want := range map[string]Access{"/srv/app/secret/k": Read, "/srv/app/f": Write, "/srv/data/f": Write} {
+		if got, _ := s.View().Host(p); got != want {
+			t.Errorf("%s: %s, want %s", p, got, want)
+		}
+	}
+}
