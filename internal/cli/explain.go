@@ -335,6 +335,9 @@ func sanitize(s string) string {
 			b.WriteString(`\t`)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
+		case r > 0xffff && isBidiOrSep(r):
+			// A tag character: \ue0041 would read as U+E004 and a 1.
+			fmt.Fprintf(&b, `\u{%x}`, r)
 		case (r >= 0x80 && r < 0xa0) || isBidiOrSep(r):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
