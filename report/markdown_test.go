@@ -22,6 +22,9 @@ func hostile() *diff.Result {
 			TextDiffs: []diff.TextDiff{{Target: "squid", Diff: "+" + e + "\n+```\n+</details>\n"}}}
 		r.Manifests = append(r.Manifests, m)
 		r.Counts.Widened++
+		r.Manifests = append(r.Manifests, diff.ManifestDiff{Path: fmt.Sprintf("servers/%d/broken/%s.json", i, e), Status: diff.StatusError, Changes: []diff.Change{},
+			Error: &diff.Problem{Code: "PARSE" + e, Message: e + "\n```\n" + e, Hint: e, Line: 1, Col: 1}})
+		r.Counts.Errors++
 	}
 	return r
 }
@@ -35,10 +38,12 @@ func TestMarkdownEscapesManifestText(t *testing.T) {
 	var outside []string
 	fence := ""
 	for _, line := range strings.Split(md, "\n") {
+		// A fence may be indented (an error's message in a list item).
+		bare := strings.TrimLeft(line, " ")
 		switch {
-		case fence == "" && strings.HasPrefix(line, "```"):
-			fence = strings.TrimRight(line, "abcdefghijklmnopqrstuvwxyz")
-		case fence != "" && line == fence:
+		case fence == "" && strings.HasPrefix(bare, "```"):
+			fence = strings.TrimRight(bare, "abcdefghijklmnopqrstuvwxyz")
+		case fence != "" && bare == fence:
 			fence = ""
 		case fence == "":
 			outside = append(outside, line)
@@ -85,8 +90,11 @@ func TestMarkdownTrimsToLimit(t *testing.T) {
 	if n := len([]rune(md)); n > GitHubCommentLimit {
 		t.Fatalf("%d characters, over the limit", n)
 	}
-	if !strings.HasPrefix(md, "<!-- marker -->\n### ") || !strings.Contains(md, "Trimmed to fit GitHub's comment limit") {
+	if !strings.HasPrefix(md, "<!-- marker -->\n> [!WARNING]\n> **capgate: blocked.** 400 widened capabilities are not approved.\n") || !strings.Contains(md, "Trimmed to fit GitHub's comment limit") {
 		t.Errorf("trimmed comment lacks its header or its note:\n%.300s", md)
+	}
+	if o, c := strings.Count(md, "<details>"), strings.Count(md, "</details>"); o != c {
+		t.Errorf("trimmed: %d <details> opened, %d closed", o, c)
 	}
 	if !strings.Contains(md, "#### Widened (400)") {
 		t.Errorf("the widened table must stay first")
@@ -132,11 +140,14 @@ func TestMarkdownKeepsLoudWhenTrimming(t *testing.T) {
 		if first := strings.Index(md, "SECRET_"); first >= 0 && first < loud {
 			t.Errorf("limit %d: an env row comes before the loud one", limit)
 		}
-		if !strings.HasPrefix(strings.TrimPrefix(md, opts.Header), "### 🚨 capgate: this change hands servers control of the host: 1 loud change") {
+		if !strings.HasPrefix(strings.TrimPrefix(md, opts.Header), "> [!CAUTION]\n> **capgate: blocked.** 1 host-control change and 900 other widened capabilities are not approved.\n") {
 			t.Errorf("limit %d: heading does not count the loud change: %.200s", limit, md)
 		}
 		if !strings.HasSuffix(md, opts.Footer) {
 			t.Errorf("limit %d: footer lost", limit)
+		}
+		if o, c := strings.Count(md, "<details>"), strings.Count(md, "</details>"); o != c {
+			t.Errorf("limit %d: %d <details> opened, %d closed", limit, o, c)
 		}
 	}
 	// The widened rows go after the less important parts: with room for
@@ -155,7 +166,7 @@ func TestInvisibleCharactersShown(t *testing.T) {
 		Changes:   []diff.Change{{Severity: diff.Widened, Kind: "net", Target: "all", After: "x\u2066y", Why: "w\u200dz", Line: 1, Side: "head"}},
 		TextDiffs: []diff.TextDiff{{Target: "squid", Diff: "+acl \u202e x\n"}}}}}
 	r.Counts, _ = diff.Tally(r.Manifests)
-	for name, out := range map[string][]byte{"markdown": Markdown(r, MarkdownOptions{}), "text": PlainText(r), "json": JSON(r), "sarif": SARIF(r, "t")} {
+	for name, out := range map[string][]byte{"markdown": Markdown(r, MarkdownOptions{}), "text": PlainText(r, DefaultGate()), "json": JSON(r), "sarif": SARIF(r, "t")} {
 		for _, bad := range []rune{'\u202e', '\u2066', '\u200d'} {
 			if strings.ContainsRune(string(out), bad) {
 				t.Errorf("%s output holds a raw U+%04X", name, bad)
