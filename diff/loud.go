@@ -30,15 +30,17 @@ var sessionSockets = []string{
 }
 
 // credentialDirs hold the host's credentials: the Kubernetes service-account
-// token, the host's TLS private keys, the kubelet's certificates and every
-// pod's secrets, cloud-init's user data and instance secrets, and systemd's
-// service credentials. With them the sandbox acts as the host, its cluster
+// token (/run/secrets/kubernetes.io; all of /run/secrets, which also holds
+// EKS and projected tokens and Docker's secrets), the host's TLS private
+// keys, the kubelet's certificates and every pod's secrets, k3s's server
+// token and cluster CA keys, cloud-init's user data and instance secrets,
+// and systemd's service credentials. With them the sandbox acts as the host, its cluster
 // or its cloud identity, so a mount at, under or above one is loud whatever
 // its mode, /etc/ssl included (its CA allowance below covers the
 // certificates, not /etc/ssl/private).
 var credentialDirs = []string{
-	"/var/run/secrets/kubernetes.io", "/run/secrets/kubernetes.io", "/etc/ssl/private",
-	"/var/lib/kubelet", "/var/lib/cloud", "/run/credentials", "/var/run/credentials",
+	"/var/run/secrets", "/run/secrets", "/etc/ssl/private",
+	"/var/lib/kubelet", "/var/lib/rancher/k3s/server", "/var/lib/cloud", "/run/credentials", "/var/run/credentials",
 }
 
 // engineSocketNames are the file names of those sockets, wherever they are.
@@ -140,7 +142,7 @@ func loudPath(p string, write bool) string {
 func credentials(p string) string {
 	for _, d := range credentialDirs {
 		if under(p, d) || holds(p, d) {
-			return "holds host credentials (" + d + ": Kubernetes service-account token, TLS private keys, kubelet and pod secrets, cloud-init data or systemd credentials): with them the sandbox acts as the host, its cluster or its cloud account"
+			return "holds host credentials (" + d + ": service-account tokens and secrets, TLS private keys, kubelet, pod or cluster secrets, cloud-init data or systemd credentials): with them the sandbox acts as the host, its cluster or its cloud account"
 		}
 	}
 	return ""
