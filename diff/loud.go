@@ -34,10 +34,10 @@ var sessionSockets = []string{
 // EKS and projected tokens and Docker's secrets), the host's TLS private
 // keys, the kubelet's certificates and every pod's secrets, k3s's server
 // token and cluster CA keys, cloud-init's user data and instance secrets,
-// and systemd's service credentials. With them the sandbox acts as the host, its cluster
-// or its cloud identity, so a mount at, under or above one is loud whatever
-// its mode, /etc/ssl included (its CA allowance below covers the
-// certificates, not /etc/ssl/private).
+// and systemd's service credentials. With them the sandbox acts as the
+// host, its cluster or its cloud identity, so a mount at, under or above
+// one is loud whatever its mode, /etc/ssl included (its CA allowance below
+// covers the certificates, not /etc/ssl/private).
 var credentialDirs = []string{
 	"/var/run/secrets", "/run/secrets", "/etc/ssl/private",
 	"/var/lib/kubelet", "/var/lib/rancher/k3s/server", "/var/lib/cloud", "/run/credentials", "/var/run/credentials",
