@@ -82,6 +82,25 @@ func loudPath(p string, write bool) string {
 	if p == "/" {
 		return "the host root: every file, every socket of the host"
 	}
+	if why := sockets(p); why != "" {
+		return why
+	}
+	if write {
+		for _, d := range systemWritable {
+			if under(p, d) || holds(p, d) {
+				return "writable " + d + ": files the host executes or trusts (binaries, libraries, boot, cron, container storage, certificates, hosts)"
+			}
+		}
+	}
+	if why := topLevel(p); why != "" {
+		return why
+	}
+	return credentials(p)
+}
+
+// sockets says why a mount of p, in any mode, reaches a socket of a service
+// that is root on the host or runs commands for the user, or "".
+func sockets(p string) string {
 	if name, ok := engineSocketNames[path.Base(p)]; ok {
 		return "CONTAINER ENGINE SOCKET (" + name + "): control of the host's container engine, which is root on the host"
 	}
@@ -100,13 +119,13 @@ func loudPath(p string, write bool) string {
 			return "holds a host service socket (" + d + ": system D-Bus, systemd, libvirt, LXD/Incus or Docker's containerd), which is root on the host"
 		}
 	}
-	if write {
-		for _, d := range systemWritable {
-			if under(p, d) || holds(p, d) {
-				return "writable " + d + ": files the host executes or trusts (binaries, libraries, boot, cron, container storage, certificates, hosts)"
-			}
-		}
-	}
+	return ""
+}
+
+// topLevel says why a mount of p, in any mode, hands over a host directory
+// that is private by its place: /etc (but the quiet files), /root, home
+// directories and their dotfiles, /proc, /sys, /dev; or "".
+func topLevel(p string) string {
 	top, rest, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
 	// On ostree systems /home is a link to /var/home.
 	if top == "var" && (rest == "home" || strings.HasPrefix(rest, "home/")) {
@@ -116,7 +135,7 @@ func loudPath(p string, write bool) string {
 	case "etc":
 		for _, q := range quietEtc {
 			if under(p, q) {
-				return credentials(p)
+				return ""
 			}
 		}
 		return "host /etc: users, passwords, sudoers, service configuration"
@@ -134,7 +153,7 @@ func loudPath(p string, write bool) string {
 	case "dev":
 		return "host /dev: raw devices and disks"
 	}
-	return credentials(p)
+	return ""
 }
 
 // credentials says why a mount of p hands over the host's credentials (see
