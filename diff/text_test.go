@@ -110,3 +110,58 @@ func TestSameButNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestUnifiedEmptyLines: empty lines inside a change are kept.
+func TestUnifiedEmptyLines(t *testing.T) {
+	t.Parallel()
+	a, b := "x\n\ny\nz\n", "x\ny\n\n\nz\n"
+	d := Unified(a, b, 9)
+	var ra, rb []string
+	changed := 0
+	for _, l := range strings.SplitAfter(d, "\n") {
+		if l == "" {
+			continue
+		}
+		l = strings.TrimSuffix(l, "\n")
+		switch l[0] {
+		case ' ':
+			ra, rb = append(ra, l[1:]), append(rb, l[1:])
+		case '-':
+			ra, changed = append(ra, l[1:]), changed+1
+		case '+':
+			rb, changed = append(rb, l[1:]), changed+1
+		}
+	}
+	if strings.Join(ra, "\n")+"\n" != a || strings.Join(rb, "\n")+"\n" != b || changed != 3 {
+		t.Errorf("Unified = %q: does not rebuild %q and %q in 3 changed lines", d, a, b)
+	}
+}
+
+// BenchmarkUnifiedWorst is go-diff's worst case at the size bound: no line
+// in common, maxDiffLines of them, all distinct.
+func BenchmarkUnifiedWorst(b *testing.B) {
+	var la, lb []string
+	for i := 0; i < maxDiffLines/2; i++ {
+		la, lb = append(la, fmt.Sprint("a", i)), append(lb, fmt.Sprint("b", i))
+	}
+	x, y := strings.Join(la, "\n"), strings.Join(lb, "\n")
+	for b.Loop() {
+		Unified(x, y, 3)
+	}
+}
+
+// BenchmarkUnifiedInterleaved: half the lines kept, half changed, in turn,
+// at the size bound (D is then half of N).
+func BenchmarkUnifiedInterleaved(b *testing.B) {
+	var la, lb []string
+	for i := 0; i < maxDiffLines/2; i++ {
+		la, lb = append(la, fmt.Sprint("k", i)), append(lb, fmt.Sprint("k", i))
+		if i%2 == 0 {
+			la[i], lb[i] = fmt.Sprint("a", i), fmt.Sprint("b", i)
+		}
+	}
+	x, y := strings.Join(la, "\n"), strings.Join(lb, "\n")
+	for b.Loop() {
+		Unified(x, y, 3)
+	}
+}

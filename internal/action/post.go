@@ -183,6 +183,9 @@ func (r *run) post(ctx context.Context, name string, ev *event) int {
 	}
 	// commentErr checks with the API that the PR's head is runHead.
 	t := target{prNumber: jr.PullRequest.Number, prHead: runHead}
+	if jr.Head == short(runHead, "") {
+		t.head = runHead // the report's lines are the head's: inline comments can be placed
+	}
 	r.comment(ctx, res, t, ap, "")
 	return ExitOK
 }
