@@ -53,8 +53,8 @@ type fakeGitHub struct {
 	// latency is the longest a request waits before it is served (a random
 	// share of it, so that concurrent runs interleave differently).
 	latency time.Duration
-	// listLag hides from comment lists the comments created by the last
-	// listLag writes, as GitHub's replicas lag behind the primary.
+	// listLag hides from comment lists the comments created within the
+	// last listLag requests, as GitHub's replicas lag behind the primary.
 	listLag int
 	// failPost5xxAfterStore stores the next n comment POSTs and then
 	// answers 502, as a proxy that loses the answer does.
@@ -75,7 +75,7 @@ type fakeGitHub struct {
 	reviewComments []*fakeReviewComment
 	requests       []string // "METHOD path"
 	clock          int64    // seconds; every write advances it
-	writes         int      // writes so far (for listLag)
+	served         int      // requests so far (for listLag)
 }
 
 type fakeActor struct {
@@ -114,7 +114,7 @@ type fakeReviewComment struct {
 	User      fakeActor `json:"user"`
 	minimized bool
 	edits     []fakeEdit
-	written   int // the write that created it (for listLag)
+	written   int // the request that created it (for listLag)
 }
 
 type fakeComment struct {
@@ -236,6 +236,7 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.mu.Unlock()
+	f.served++
 	f.requests = append(f.requests, r.Method+" "+r.URL.Path)
 	if f.fail5xx > 0 {
 		f.fail5xx--
@@ -299,15 +300,12 @@ func page[T any](f *fakeGitHub, w http.ResponseWriter, r *http.Request, all []T)
 	writeJSON(w, 200, out)
 }
 
-// write counts one write and advances the clock, returning its timestamp.
-func (f *fakeGitHub) write() string {
-	f.writes++
-	return f.tick()
-}
+// write advances the clock for a write, returning its timestamp.
+func (f *fakeGitHub) write() string { return f.tick() }
 
-// visible reports whether something created by write number n shows in a
+// visible reports whether something created during request n shows in a
 // list yet (listLag).
-func (f *fakeGitHub) visible(n int) bool { return n <= f.writes-f.listLag }
+func (f *fakeGitHub) visible(n int) bool { return n <= f.served-f.listLag }
 
 func (f *fakeGitHub) getUser(w http.ResponseWriter, _ *http.Request, tok fakeToken) {
 	if tok.app {
@@ -382,7 +380,7 @@ func (f *fakeGitHub) newComment(login, body string) *fakeComment {
 	c := &fakeComment{ID: f.nextID, NodeID: fmt.Sprintf("IC_%d", f.nextID), Body: body,
 		HTMLURL: fmt.Sprintf("https://github.example/octo/servers/pull/%d#issuecomment-%d", prNumber, f.nextID)}
 	c.CreatedAt = f.write()
-	c.UpdatedAt, c.written = c.CreatedAt, f.writes
+	c.UpdatedAt, c.written = c.CreatedAt, f.served
 	c.User.Login = login
 	f.comments = append(f.comments, c)
 	return c
@@ -474,7 +472,7 @@ func (f *fakeGitHub) addReviewComment(login string, c reviewCommentIn) *fakeRevi
 	rc := &fakeReviewComment{ID: f.nextID, NodeID: fmt.Sprintf("PRRC_%d", f.nextID), Path: c.Path, Line: c.Line, Side: c.Side, CommitID: c.CommitID, Body: c.Body}
 	rc.User.Login = login
 	f.write()
-	rc.written = f.writes
+	rc.written = f.served
 	f.reviewComments = append(f.reviewComments, rc)
 	return rc
 }

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
+
+	"github.com/razukc/capgate-action/internal/gitrun"
 )
 
 // Git tree entry modes (git ls-tree).
@@ -25,14 +25,10 @@ func treeModes(ctx context.Context, dir, rev string, paths ...string) (map[strin
 	if strings.HasPrefix(rev, "-") {
 		return nil, fmt.Errorf("revision %q may not start with '-'", rev)
 	}
-	args := append([]string{"-C", dir, "ls-tree", "--full-tree", "-z", rev, "--"}, paths...)
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	args := append([]string{"ls-tree", "--full-tree", "-z", rev, "--"}, paths...)
+	out, err := gitrun.Repo{Dir: dir}.Output(ctx, nil, args...)
 	if err != nil {
-		return nil, fmt.Errorf("git ls-tree %s: %w: %s", short(rev, ""), err, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("reading the tree of %s: %w", short(rev, ""), err)
 	}
 	modes := map[string]string{}
 	for _, rec := range bytes.Split(out, []byte{0}) {
