@@ -161,6 +161,7 @@ func (f fsDelta) widened() Delta {
 		d.Before = f.lb.String() + " " + b.Source
 		d.Why = fmt.Sprintf("%s is mounted %s inside %s %s", f.p, access(f.lh), access(f.lb), b.Source)
 	case Under(b.Dest, h.Dest):
+		d.Ref.Shadow = b.Source
 		d.Why = fmt.Sprintf("%s %s no longer shadows the %s %s", access(f.lb), b.Source, adjective(f.lh), h.Source)
 		if f.hidden(b) {
 			d.Why += fmt.Sprintf(": it is still bound, but the later bind of %s hides it", h.Dest)
