@@ -186,14 +186,15 @@ func credentials(p string) string {
 }
 
 // holds reports whether directory d is sock or lies above it, "*" in sock
-// matching any one segment.
+// matching any one segment. It looks at no more of d than sock has
+// segments, so a long path costs no more than a short one.
 func holds(d, sock string) bool {
 	if d == "/" {
 		return true
 	}
-	ds := strings.Split(strings.TrimPrefix(d, "/"), "/")
 	ss := strings.Split(strings.TrimPrefix(sock, "/"), "/")
-	if len(ds) > len(ss) {
+	ds, more := firstSegs(d, len(ss))
+	if more {
 		return false
 	}
 	for i, seg := range ds {
@@ -202,6 +203,21 @@ func holds(d, sock string) bool {
 		}
 	}
 	return true
+}
+
+// firstSegs returns up to n first segments of absolute path p, and
+// whether p has more.
+func firstSegs(p string, n int) (segs []string, more bool) {
+	rest := strings.TrimPrefix(p, "/")
+	for len(segs) < n {
+		seg, r, ok := strings.Cut(rest, "/")
+		segs = append(segs, seg)
+		if !ok {
+			return segs, false
+		}
+		rest = r
+	}
+	return segs, true
 }
 
 // segMatch reports whether path segment seg matches pattern segment pat
@@ -217,8 +233,8 @@ func segMatch(pat, seg string) bool {
 // underPattern reports whether path p lies at or below pattern pat, "*" in
 // pat matching any one segment.
 func underPattern(p, pat string) bool {
-	ps := strings.Split(strings.TrimPrefix(p, "/"), "/")
 	ss := strings.Split(strings.TrimPrefix(pat, "/"), "/")
+	ps, _ := firstSegs(p, len(ss))
 	if len(ps) < len(ss) {
 		return false
 	}
