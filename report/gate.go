@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/lock"
@@ -258,8 +259,9 @@ type Step struct {
 	Text string
 	// Copy is the text to copy, and Name what it is ("command", "rule").
 	Copy, Name string
-	// Path is a manifest path, escaped for the format it lands in.
-	Path string
+	// Path is a manifest path and Hint what to change in it ("{hint}"),
+	// escaped for the format they land in.
+	Path, Hint string
 	// Then joins the step to an approval step before it with "then", not
 	// "or": it is needed as well.
 	Then bool
@@ -270,10 +272,12 @@ type Step struct {
 func (s Step) words(plain bool) string {
 	if !plain {
 		t := strings.ReplaceAll(s.Text, "{path}", Code(cut(s.Path)))
+		t = strings.ReplaceAll(t, "{hint}", Text(cut(s.Hint)))
 		return strings.ReplaceAll(t, "{copy}", "the "+s.Name+" below")
 	}
 	t := plainMD(s.Text)
 	t = strings.ReplaceAll(t, "{path}", Term(s.Path))
+	t = strings.ReplaceAll(t, "{hint}", Term(s.Hint))
 	return strings.ReplaceAll(t, "{copy}", `"`+Term(s.Copy)+`"`)
 }
 
@@ -296,6 +300,11 @@ func (j Judgement) Steps() []Step {
 	return out
 }
 
+// maxStepHint is the longest hint the next step repeats; a longer one is
+// only in the error row.
+const maxStepHint = 120
+
+// errorStep names the (first) error to fix, with lint's hint when short.
 func (j Judgement) errorStep() Step {
 	var first *diff.ManifestDiff
 	for i := range j.r.Manifests {
@@ -311,10 +320,14 @@ func (j Judgement) errorStep() Step {
 	if first.Error.Code == diff.CodeMoved {
 		where = "{path} (moved out of the patterns: restore it or widen the `manifests` patterns)"
 	}
-	if j.Errors == 1 {
-		return Step{Text: "fix the error in " + where, Path: first.Path}
+	hint := ""
+	if h := first.Error.Hint; h != "" && utf8.RuneCountInString(h) <= maxStepHint {
+		hint = ": {hint}"
 	}
-	return Step{Text: fmt.Sprintf("fix the %d errors below (the first in %s)", j.Errors, where), Path: first.Path}
+	if j.Errors == 1 {
+		return Step{Text: "fix the error in " + where + hint, Path: first.Path, Hint: first.Error.Hint}
+	}
+	return Step{Text: fmt.Sprintf("fix the %d errors below (the first in %s%s)", j.Errors, where, hint), Path: first.Path, Hint: first.Error.Hint}
 }
 
 // approvalSteps say how to get the unapproved widening approved: the
