@@ -27,7 +27,8 @@ func treeModes(ctx context.Context, dir, rev string, paths ...string) (map[strin
 	}
 	args := append([]string{"-C", dir, "ls-tree", "--full-tree", "-z", rev, "--"}, paths...)
 	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0")
+	// Literal pathspecs: a path is itself, never a glob or magic.
+	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0", "GIT_LITERAL_PATHSPECS=1")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
