@@ -2,6 +2,7 @@ package action
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -244,5 +245,31 @@ func TestConcurrentRunsLeaveOneCommentPerRow(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%s: %d copies", row, n)
 		}
+	}
+}
+
+// TestRefusedInlineCommentsAreSaid: when GitHub refuses an inline comment
+// (422, as for a line it cannot resolve), the run goes on, says so, and the
+// sticky comment keeps every row.
+func TestRefusedInlineCommentsAreSaid(t *testing.T) {
+	t.Parallel()
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	f.env["INPUT_REVIEW-COMMENTS"] = "true"
+	f.gh.addFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method == "POST" && strings.HasSuffix(r.URL.Path, "/pulls/7/comments") {
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Unprocessable Entity", "errors": []string{"Line could not be resolved"}})
+			return true
+		}
+		return false
+	})
+	res := f.inProcess(context.Background(), nil)
+	if _, rcs := f.gh.inline(); len(rcs) != 0 {
+		t.Fatalf("%d inline comments", len(rcs))
+	}
+	if !strings.Contains(res.stdout, "GitHub refused 2 inline comment(s)") || strings.Contains(res.stdout, "could not write the review") {
+		t.Errorf("no notice of the refused comments:\n%s", res.stdout)
+	}
+	if !strings.Contains(ours(f).Body, "uploads.github.com") {
+		t.Errorf("the sticky comment lost the rows")
 	}
 }
