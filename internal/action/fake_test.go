@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,9 +54,11 @@ type fakeGitHub struct {
 	// answering until the client gives up.
 	fail5xx, rateLimit, hang int
 	retryAfter               string
-	// latency is the longest a request waits before it is served (a random
-	// share of it, so that concurrent runs interleave differently).
-	latency time.Duration
+	// latency is how many times, at most, a request yields the processor
+	// before it is served (a random share of it, so that concurrent runs
+	// interleave differently; yields, not sleeps, so no test waits on the
+	// wall clock).
+	latency int
 	// listLag hides from comment lists the comments created within the
 	// last listLag requests, as GitHub's replicas lag behind the primary.
 	listLag int
@@ -245,8 +248,8 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	lat := f.latency
 	f.mu.Unlock()
-	if lat > 0 {
-		time.Sleep(rand.N(lat)) // injected latency, so that runs interleave
+	for range rand.N(lat + 1) {
+		runtime.Gosched() // injected latency, so that runs interleave
 	}
 	f.mu.Lock()
 	if f.hang > 0 {

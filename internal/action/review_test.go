@@ -206,7 +206,7 @@ func TestConcurrentRunsLeaveOneCommentPerRow(t *testing.T) {
 	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": wider})
 	f.env["INPUT_REVIEW-COMMENTS"] = "true"
-	f.gh.set(func(g *fakeGitHub) { g.listLag = 4; g.latency = 5e6 })
+	f.gh.set(func(g *fakeGitHub) { g.listLag = 4; g.latency = 200 })
 	// Each runner has its own clone; here they share one, so the base is
 	// fetched once beforehand (two git fetches in one clone collide).
 	git(t, f.ws, "fetch", "-q", "--depth=1", "origin", f.base)
