@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"math/rand/v2"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -79,4 +80,14 @@ func cleanForTest(p string) string {
 		p = strings.TrimSuffix(p, "/")
 	}
 	return p
+}
+
+// TestCleanPath: cleanPath agrees with path.Clean.
+func TestCleanPath(t *testing.T) {
+	t.Parallel()
+	for _, p := range []string{"/", "/a", "/a/b", "/a/", "//", "/a//b", "/./a", "/a/.", "/a/..", "/..", "/.a", "/a./b", "/a/...", "", "a", "a/b", "/a/b/"} {
+		if got, want := cleanPath(p), strings.HasPrefix(p, "/") && path.Clean(p) == p; got != want {
+			t.Errorf("cleanPath(%q) = %v, path.Clean says %v", p, got, want)
+		}
+	}
 }

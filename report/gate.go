@@ -80,23 +80,8 @@ func Judge(r *diff.Result, g Gate) Judgement {
 				j.Moved++
 			}
 		}
-		for _, c := range m.Changes {
-			if c.Severity != diff.Widened {
-				continue
-			}
-			approved := m.Approved || g.ByLabel
-			lockApproves = lockApproves || m.Approved
-			switch {
-			case c.Loud && approved:
-				j.ApprovedLoud++
-			case c.Loud:
-				j.Loud++
-			case approved:
-				j.ApprovedWidened++
-			default:
-				j.Widened++
-			}
-		}
+		lockApproves = lockApproves || (m.Approved && m.Widens())
+		j.countWidened(m, m.Approved || g.ByLabel)
 	}
 	switch {
 	case lockApproves && g.ByLabel:
@@ -107,9 +92,27 @@ func Judge(r *diff.Result, g Gate) Judgement {
 		j.ApprovedBy = code(lockName(g)) + " (the approval lock)"
 	}
 	fo := g.FailOn
-	j.Fails = (fo.Widened && j.Loud+j.Widened > 0) || (fo.Loud && j.Loud > 0) ||
-		(fo.Error && j.Errors > 0) || (fo.Unenforceable && j.Unenforceable > 0) || g.DriftFailed
+	j.Fails = j.blocksWidening() || (fo.Error && j.Errors > 0) || (fo.Unenforceable && j.Unenforceable > 0) || g.DriftFailed
 	return j
+}
+
+// countWidened counts m's widened changes, approved or not.
+func (j *Judgement) countWidened(m diff.ManifestDiff, approved bool) {
+	for _, c := range m.Changes {
+		if c.Severity != diff.Widened {
+			continue
+		}
+		switch {
+		case c.Loud && approved:
+			j.ApprovedLoud++
+		case c.Loud:
+			j.Loud++
+		case approved:
+			j.ApprovedWidened++
+		default:
+			j.Widened++
+		}
+	}
 }
 
 func lockName(g Gate) string {

@@ -23,7 +23,9 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/razukc/capgate-action/diff"
-	"github.com/razukc/capgate-action/internal/cli"
+	"github.com/razukc/capgate-action/internal/gitrun"
+	"github.com/razukc/capgate-action/internal/source"
+	"github.com/razukc/capgate-action/internal/version"
 	"github.com/razukc/capgate-action/report"
 )
 
@@ -339,7 +341,13 @@ func (r *run) main(ctx context.Context) int {
 		r.a.Errorf("capgate: %v", err)
 		return ExitError
 	}
-	res, err := diff.Run(ctx, diff.Options{Dir: r.dir, Base: base, Head: t.head, RevisionsOnly: true, Patterns: r.cfg.Manifests, AllowEmpty: r.cfg.AllowEmpty, Targets: r.cfg.Targets})
+	in, err := source.ReadSides(ctx, source.Options{Dir: r.dir, Base: base, Head: t.head, RevisionsOnly: true, Patterns: r.cfg.Manifests})
+	if err != nil {
+		r.a.Errorf("capgate: %v", err)
+		return ExitError
+	}
+	in.AllowEmpty, in.Targets = r.cfg.AllowEmpty, r.cfg.Targets
+	res, err := diff.Run(in)
 	if err != nil {
 		r.a.Errorf("capgate: %v", err)
 		return ExitError
@@ -560,7 +568,8 @@ func ensureCommit(ctx context.Context, dir, rev string) (string, error) {
 	if strings.HasPrefix(rev, "-") {
 		return "", fmt.Errorf("revision %q may not start with '-'", rev)
 	}
-	if exec.CommandContext(ctx, "git", "-C", dir, "cat-file", "-e", rev+"^{commit}").Run() == nil {
+	repo := gitrun.Repo{Dir: dir}
+	if _, err := repo.Output(ctx, nil, "cat-file", "-e", rev+"^{commit}"); err == nil {
 		return rev, nil
 	}
 	name, suffix, depth := rev, "", 1
@@ -580,17 +589,16 @@ func ensureCommit(ctx context.Context, dir, rev string) (string, error) {
 	if depth > 10000 {
 		return "", fmt.Errorf("revision %q reaches too far back to fetch", rev)
 	}
-	cmd := exec.CommandContext(ctx, "git", "-C", dir, "fetch", "--no-tags", "--quiet", "--depth="+strconv.Itoa(depth), "origin", name)
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
-	asOwnerOf(cmd, dir) // outputs.go
-	bound(cmd)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	// The fetch writes to the clone: as its owner (outputs.go), its
+	// process group killed when the run's time is up.
+	fetch := gitrun.Repo{Dir: dir, Setup: func(cmd *exec.Cmd) { asOwnerOf(cmd, dir); bound(cmd) }}
+	if out, err := fetch.CombinedOutput(ctx, "fetch", "--no-tags", "--quiet", "--depth="+strconv.Itoa(depth), "origin", name); err != nil {
 		if ctx.Err() != nil {
 			return "", fmt.Errorf("fetching %s: the run's time limit (input timeout) ran out", rev)
 		}
 		return "", fmt.Errorf("commit %s is not in the clone and could not be fetched: %s", rev, strings.TrimSpace(string(out)))
 	}
-	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--verify", "--quiet", "FETCH_HEAD"+suffix+"^{commit}").Output()
+	out, err := repo.Output(ctx, nil, "rev-parse", "--verify", "--quiet", "FETCH_HEAD"+suffix+"^{commit}")
 	if err != nil {
 		return "", fmt.Errorf("fetched %s from origin, but %s is not a commit in its history", name, rev)
 	}
@@ -612,7 +620,7 @@ func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, 
 		return name
 	}
 	jsonPath := write("capgate-report.json", jr.Encode())
-	sarifPath := write("capgate.sarif", report.SARIF(res, cli.Version))
+	sarifPath := write("capgate.sarif", report.SARIF(res, version.String()))
 	r.out.SetOutput("widened", strconv.FormatBool(res.Widened()))
 	r.out.SetOutput("widened-count", strconv.Itoa(res.Counts.Widened))
 	r.out.SetOutput("unenforceable-added", strconv.Itoa(res.Counts.UnenforceableAdded))
@@ -678,7 +686,11 @@ func (r *run) annotate(res *diff.Result, dir string) {
 	for _, m := range res.Manifests {
 		if m.Error != nil {
 			if errs++; errs <= maxAnnotations {
-				r.a.WithFieldsMap(field(m.Path, m.Error.Line, m.Error.Col)).Errorf("%s [%s]", m.Error.Message, m.Error.Code)
+				msg := fmt.Sprintf("%s [%s]", m.Error.Message, m.Error.Code)
+				if m.Error.Hint != "" {
+					msg += "\nhint: " + m.Error.Hint
+				}
+				r.a.WithFieldsMap(field(m.Path, m.Error.Line, m.Error.Col)).Errorf("%s", msg)
 			}
 		}
 	}

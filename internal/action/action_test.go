@@ -490,6 +490,14 @@ func TestOtherEvents(t *testing.T) {
 		if res.code != ExitFailed || !strings.Contains(res.stdout, "::error col=73,file=servers/gh/capgate.json,line=1,") {
 			t.Fatalf("exit %d\n%s", res.code, res.stdout)
 		}
+		// The annotation carries lint's hint; the summary opens with the
+		// verdict and the error to fix, and no approval step.
+		if !strings.Contains(res.stdout, "[CAP_NET_PORT]%0Ahint: a port is a whole number from 1 to 65535") {
+			t.Errorf("the error annotation has no hint:\n%s", res.stdout)
+		}
+		if !strings.HasPrefix(res.summary, "> [!WARNING]\n> **capgate: blocked.** 1 manifest does not compile.\n> **Next step:** fix the error in `servers/gh/capgate.json` line 1.\n") {
+			t.Errorf("summary:\n%.400s", res.summary)
+		}
 	})
 }
 

@@ -14,7 +14,6 @@ import (
 	"github.com/google/go-github/v62/github"
 
 	"github.com/razukc/capgate-action/diff"
-	"github.com/razukc/capgate-action/internal/cli"
 	"github.com/razukc/capgate-action/internal/source"
 	"github.com/razukc/capgate-action/lock"
 	"github.com/razukc/capgate-action/report"
@@ -166,7 +165,7 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 	if r.cfg.Lock == "" {
 		return
 	}
-	hl, err := cli.ReadLock(ctx, dir, head, r.cfg.Lock, true)
+	hl, err := source.ReadLock(ctx, dir, head, r.cfg.Lock, true)
 	if err != nil {
 		ap.lockErr = err
 		return
@@ -180,7 +179,7 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 	}
 	bl := lock.New()
 	if base != "" {
-		if b, err := cli.ReadLock(ctx, dir, base, r.cfg.Lock, true); err == nil {
+		if b, err := source.ReadLock(ctx, dir, base, r.cfg.Lock, true); err == nil {
 			bl = b
 		}
 	}

@@ -10,8 +10,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/razukc/capgate-action/diff"
 )
 
 var stateLineRE = regexp.MustCompile(`<!-- capgate-state:(\{[^<>]*\}) -->`)
@@ -88,7 +86,7 @@ func TestPlantedRowIsNotApproved(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "base/servers/gh/capgate.json"), baseManifest)
 	writeFile(t, filepath.Join(dir, "head/servers/gh/capgate.json"), wider)
-	later, err := diff.Run(context.Background(), diff.Options{Dir: dir, Base: "base", Head: "head"})
+	later, err := diffDirs(dir, "base", "head", false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

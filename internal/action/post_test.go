@@ -2,7 +2,6 @@ package action
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -20,7 +19,7 @@ import (
 // does.
 func roundTrip(t *testing.T, dir, base, head string) (*report.JSONReport, error) {
 	t.Helper()
-	res, err := diff.Run(context.Background(), diff.Options{Dir: dir, Base: base, Head: head, AllowEmpty: true, Targets: compiler.AllTargets()})
+	res, err := diffDirs(dir, base, head, true, compiler.AllTargets())
 	if err != nil {
 		t.Fatalf("diff %s → %s: %v", base, head, err)
 	}
@@ -140,7 +139,7 @@ func TestPostRefusesTamperedFields(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "base/servers/gh/capgate.json"), baseManifest)
 	writeFile(t, filepath.Join(dir, "head/servers/gh/capgate.json"), headManifest)
-	res, err := diff.Run(context.Background(), diff.Options{Dir: dir, Base: "base", Head: "head", Targets: compiler.AllTargets()})
+	res, err := diffDirs(dir, "base", "head", false, compiler.AllTargets())
 	if err != nil {
 		t.Fatal(err)
 	}

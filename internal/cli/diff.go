@@ -7,6 +7,7 @@ import (
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/source"
 	"github.com/razukc/capgate-action/lock"
 	"github.com/razukc/capgate-action/report"
 )
@@ -31,7 +32,13 @@ func (c *Command) diff(args []string) int {
 	if !ok {
 		return code
 	}
-	r, err := diff.Run(context.Background(), diff.Options{Dir: c.Dir, Base: d.base, Head: d.head, Patterns: d.patterns, AllowEmpty: d.allowEmpty, Targets: d.targets})
+	in, err := source.ReadSides(context.Background(), source.Options{Dir: c.Dir, Base: d.base, Head: d.head, Patterns: d.patterns})
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+		return ExitUsage
+	}
+	in.AllowEmpty, in.Targets = d.allowEmpty, d.targets
+	r, err := diff.Run(in)
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
@@ -41,7 +48,7 @@ func (c *Command) diff(args []string) int {
 		if dir == "" {
 			dir = "."
 		}
-		lf, err := ReadLock(context.Background(), dir, d.head, d.lock, false)
+		lf, err := source.ReadLock(context.Background(), dir, d.head, d.lock, false)
 		if err != nil {
 			fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 			return ExitUsage
