@@ -131,6 +131,10 @@ func TestReviewCommentsOnThePullRequestsLines(t *testing.T) {
 					t.Errorf("inline comment at %s:%d (%s, commit %s), want %s:7 on the right at the head %s", c.Path, c.Line, c.Side, c.CommitID, path, f.head)
 				}
 			}
+			// Annotations name the path from the repository root too.
+			if !strings.Contains(res.stdout, ",file="+path+",line=9,") {
+				t.Errorf("no annotation on %s:9:\n%s", path, res.stdout)
+			}
 			// The sticky comment's rows link to the compared commit's line.
 			link := "(https://github.example/octo/servers/blob/" + merge + "/" + path + "#L9)"
 			if body := ours(f).Body; !strings.Contains(body, link) {
