@@ -91,3 +91,30 @@ func TestCleanPath(t *testing.T) {
 		}
 	}
 }
+
+// TestEmittedParentsFirst: in the bwrap and docker argv of every
+// conformance manifest that compiles, no bind of a declared grant is
+// followed by a bind strictly above it, which would hide it.
+func TestEmittedParentsFirst(t *testing.T) {
+	t.Parallel()
+	for _, src := range benchCorpus(t) {
+		r, err := Compile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, target := range []string{TargetBwrap, TargetDocker} {
+			argv := r.Artifacts.Get(target).Argv
+			var dsts []string
+			for _, b := range refBinds(target, argv) {
+				dsts = append(dsts, b.dst)
+			}
+			for i, a := range dsts {
+				for _, b := range dsts[i+1:] {
+					if a != b && atOrBelow(a, b) {
+						t.Fatalf("%s: %s is bound after %s, below it: %q\n%s", target, b, a, argv, src)
+					}
+				}
+			}
+		}
+	}
+}

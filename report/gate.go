@@ -230,7 +230,7 @@ func (j Judgement) Headline() string {
 	switch {
 	case len(fail) == 0 && len(also) == 0:
 		return head + " No change to what any server may reach."
-	case len(fail) == 0 && j.r.Counts.Widened == 0:
+	case len(fail) == 0 && j.r.Counts.Widened == 0 && j.Errors == 0:
 		return head + " No change widens what a server may reach (" + strings.Join(also, ", ") + ")."
 	case len(fail) == 0:
 		return head + " " + capital(strings.Join(also, "; ")) + "."
@@ -249,25 +249,29 @@ func capital(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// Step is one thing to do next: a sentence of Markdown, and optionally
-// text to copy (a command, a CODEOWNERS line), shown in a code block. Text
-// names the text to copy as "{copy}": "the command below" in Markdown,
-// the text itself in plain text.
+// Step is one thing to do next: a sentence of trusted Markdown, and
+// optionally text to copy (a command, a CODEOWNERS line), shown in a code
+// block, and an untrusted manifest path. Text names the text to copy as
+// "{copy}" ("the command below" in Markdown, the text itself in plain
+// text) and the path as "{path}".
 type Step struct {
 	Text string
 	// Copy is the text to copy, and Name what it is ("command", "rule").
 	Copy, Name string
+	// Path is a manifest path, escaped for the format it lands in.
+	Path string
 }
 
-// words renders s's text, its text to copy named or, with inline, quoted.
-func (s Step) words(inline bool) string {
-	if s.Copy == "" {
-		return s.Text
+// words renders s as Markdown, or with plain as plain text for a terminal
+// (the text to copy in the line).
+func (s Step) words(plain bool) string {
+	if !plain {
+		t := strings.ReplaceAll(s.Text, "{path}", Code(cut(s.Path)))
+		return strings.ReplaceAll(t, "{copy}", "the "+s.Name+" below")
 	}
-	if inline {
-		return strings.ReplaceAll(s.Text, "{copy}", `"`+s.Copy+`"`)
-	}
-	return strings.ReplaceAll(s.Text, "{copy}", "the "+s.Name+" below")
+	t := plainMD(s.Text)
+	t = strings.ReplaceAll(t, "{path}", Term(s.Path))
+	return strings.ReplaceAll(t, "{copy}", `"`+Term(s.Copy)+`"`)
 }
 
 // Steps returns what unblocks the check, in order; nil when nothing does
@@ -297,17 +301,17 @@ func (j Judgement) errorStep() Step {
 			break
 		}
 	}
-	where := Code(cut(first.Path))
+	where := "{path}"
 	if first.Error.Line > 0 {
 		where += fmt.Sprintf(" line %d", first.Error.Line)
 	}
 	if first.Error.Code == diff.CodeMoved {
-		where = Code(cut(first.Path)) + " (moved out of the patterns: restore it or widen the `manifests` patterns)"
+		where = "{path} (moved out of the patterns: restore it or widen the `manifests` patterns)"
 	}
 	if j.Errors == 1 {
-		return Step{Text: "fix the error in " + where}
+		return Step{Text: "fix the error in " + where, Path: first.Path}
 	}
-	return Step{Text: fmt.Sprintf("fix the %d errors below (the first in %s)", j.Errors, where)}
+	return Step{Text: fmt.Sprintf("fix the %d errors below (the first in %s)", j.Errors, where), Path: first.Path}
 }
 
 // approvalSteps say how to get the unapproved widening approved.
@@ -395,8 +399,8 @@ func (j Judgement) NextStep() string {
 }
 
 // join joins the steps: approval choices with "or", the rest with "then";
-// inline puts the text to copy in the line.
-func (j Judgement) join(steps []Step, inline bool) string {
+// plain renders them as plain text.
+func (j Judgement) join(steps []Step, plain bool) string {
 	approval := map[Step]bool{}
 	if j.blocksWidening() {
 		for _, a := range j.approvalSteps() {
@@ -412,7 +416,7 @@ func (j Judgement) join(steps []Step, inline bool) string {
 				b.WriteString("; then ")
 			}
 		}
-		b.WriteString(s.words(inline))
+		b.WriteString(s.words(plain))
 	}
 	return b.String()
 }
@@ -457,12 +461,12 @@ func (j Judgement) PlainVerdict() string {
 	if len(steps) == 0 {
 		return out + "\n"
 	}
-	return out + "\nnext step: " + plainMD(j.join(steps, true)) + ".\n"
+	return out + "\nnext step: " + j.join(steps, true) + ".\n"
 }
 
-// plainMD turns the verdict's Markdown into plain text: bold and code
-// span marks dropped, Text's escapes undone and the result escaped for a
-// terminal (Term).
+// plainMD turns the verdict's trusted Markdown into plain text: bold and
+// code span marks dropped, Text's escapes undone and the result escaped
+// for a terminal (Term).
 func plainMD(s string) string {
 	s = strings.ReplaceAll(s, "**", "")
 	var b strings.Builder

@@ -15,11 +15,13 @@ var dockerArgs = map[string]int{
 	"--name": 1,
 }
 
-// ParseDocker splits `docker run` (or `podman run`) options, without the
-// command and "run" themselves, into options ("--flag=v" and "--flag v"
-// alike), the image and its arguments (everything from the first
-// non-option on), and the parts it cannot read.
+// ParseDocker splits `docker run` (or `podman run`) options into options
+// ("--flag=v" and "--flag v" alike), the image and its arguments
+// (everything from the first non-option on), and the parts it cannot
+// read. A leading "docker" or "podman" (any path ending so) and "run" or
+// "container run" are skipped, so a launch line may be passed whole.
 func ParseDocker(argv []string) (opts []Option, command []string, unknown []Unknown) {
+	argv = skipEngine(argv)
 	for i := 0; i < len(argv); i++ {
 		if argv[i] == "--" {
 			return opts, argv[i+1:], unknown
@@ -44,6 +46,25 @@ func ParseDocker(argv []string) (opts []Option, command []string, unknown []Unkn
 		opts = append(opts, o)
 	}
 	return opts, nil, unknown
+}
+
+// skipEngine drops a leading engine name and its run subcommand.
+func skipEngine(argv []string) []string {
+	if len(argv) > 0 {
+		for _, e := range []string{"docker", "podman"} {
+			if argv[0] == e || strings.HasSuffix(argv[0], "/"+e) {
+				argv = argv[1:]
+				break
+			}
+		}
+	}
+	if len(argv) > 1 && argv[0] == "container" && argv[1] == "run" {
+		return argv[2:]
+	}
+	if len(argv) > 0 && argv[0] == "run" {
+		return argv[1:]
+	}
+	return argv
 }
 
 // ReadDocker reads `docker run` options (see ParseDocker) into a Sandbox.

@@ -169,9 +169,15 @@ func TestParseCommand(t *testing.T) {
 	if len(s.Unknown) != 0 || strings.Join(s.Command, " ") != "node --bind server.js" || len(s.Mounts) != 1 {
 		t.Errorf("bwrap: %+v", s)
 	}
-	d := ReadDocker([]string{"--rm", "-v", "/srv:/srv:ro", "img:1", "--privileged"})
-	if len(d.Unknown) != 0 || d.Privileged || strings.Join(d.Command, " ") != "img:1 --privileged" {
-		t.Errorf("docker: %+v", d)
+	for _, argv := range [][]string{
+		{"--rm", "-v", "/srv:/srv:ro", "img:1", "--privileged"},
+		{"docker", "run", "--rm", "-v", "/srv:/srv:ro", "img:1", "--privileged"},
+		{"/usr/bin/podman", "container", "run", "--rm", "-v", "/srv:/srv:ro", "img:1", "--privileged"},
+	} {
+		d := ReadDocker(argv)
+		if len(d.Unknown) != 0 || d.Privileged || strings.Join(d.Command, " ") != "img:1 --privileged" || len(d.Mounts) != 1 {
+			t.Errorf("docker %q: %+v", argv, d)
+		}
 	}
 }
 

@@ -480,7 +480,7 @@ type outcome struct {
 // lifts fail-on widened; a failed drift check fails the run. It is pure.
 func verdict(res *diff.Result, failOn diff.FailOn, byLabel, driftOK bool) (code int, approved, needsApproval bool) {
 	if byLabel {
-		failOn.Widened = false
+		failOn.Widened, failOn.Loud = false, false
 	}
 	code = ExitOK
 	if failOn.Fails(res) || !driftOK {
