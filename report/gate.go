@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/lock"
@@ -258,8 +259,12 @@ type Step struct {
 	Text string
 	// Copy is the text to copy, and Name what it is ("command", "rule").
 	Copy, Name string
-	// Path is a manifest path, escaped for the format it lands in.
-	Path string
+	// Path is a manifest path and Hint what to change in it ("{hint}"),
+	// escaped for the format they land in.
+	Path, Hint string
+	// Then joins the step to an approval step before it with "then", not
+	// "or": it is needed as well.
+	Then bool
 }
 
 // words renders s as Markdown, or with plain as plain text for a terminal
@@ -267,10 +272,12 @@ type Step struct {
 func (s Step) words(plain bool) string {
 	if !plain {
 		t := strings.ReplaceAll(s.Text, "{path}", Code(cut(s.Path)))
+		t = strings.ReplaceAll(t, "{hint}", Text(cut(s.Hint)))
 		return strings.ReplaceAll(t, "{copy}", "the "+s.Name+" below")
 	}
 	t := plainMD(s.Text)
 	t = strings.ReplaceAll(t, "{path}", Term(s.Path))
+	t = strings.ReplaceAll(t, "{hint}", Term(s.Hint))
 	return strings.ReplaceAll(t, "{copy}", `"`+Term(s.Copy)+`"`)
 }
 
@@ -293,6 +300,11 @@ func (j Judgement) Steps() []Step {
 	return out
 }
 
+// maxStepHint is the longest hint the next step repeats; a longer one is
+// only in the error row.
+const maxStepHint = 120
+
+// errorStep names the (first) error to fix, with lint's hint when short.
 func (j Judgement) errorStep() Step {
 	var first *diff.ManifestDiff
 	for i := range j.r.Manifests {
@@ -308,46 +320,88 @@ func (j Judgement) errorStep() Step {
 	if first.Error.Code == diff.CodeMoved {
 		where = "{path} (moved out of the patterns: restore it or widen the `manifests` patterns)"
 	}
-	if j.Errors == 1 {
-		return Step{Text: "fix the error in " + where, Path: first.Path}
+	hint := ""
+	if h := first.Error.Hint; h != "" && utf8.RuneCountInString(h) <= maxStepHint {
+		hint = ": {hint}"
 	}
-	return Step{Text: fmt.Sprintf("fix the %d errors below (the first in %s)", j.Errors, where), Path: first.Path}
+	if j.Errors == 1 {
+		return Step{Text: "fix the error in " + where + hint, Path: first.Path, Hint: first.Error.Hint}
+	}
+	return Step{Text: fmt.Sprintf("fix the %d errors below (the first in %s%s)", j.Errors, where, hint), Path: first.Path, Hint: first.Error.Hint}
 }
 
-// approvalSteps say how to get the unapproved widening approved.
+// approvalSteps say how to get the unapproved widening approved: the
+// label or the lock; when the pull request's own lock approves already,
+// the CODEOWNERS rule that lets it count (and the lock for the rest) first.
 func (j Judgement) approvalSteps() []Step {
+	g := j.g
+	lockSteps := j.lockSteps()
+	var label []Step
+	switch {
+	case g.Label != "" && !g.LabelBlocked:
+		who := g.LabelWho
+		if who == "" {
+			who = "a maintainer"
+		}
+		label = []Step{{Text: fmt.Sprintf("%s applies the %s label (it approves exactly the rows shown now)", who, code(g.Label))}}
+	case g.Label != "":
+		label = []Step{{Text: fmt.Sprintf("the %s label cannot approve this widening: not every widened row fits in the comment", code(g.Label))}}
+	}
+	var out []Step
+	if len(g.SelfApproved) > 0 && !g.LockOwned {
+		out = append(append(out, lockSteps...), label...)
+	} else {
+		out = append(append(out, label...), lockSteps...)
+	}
+	if len(out) == 0 {
+		out = append(out, Step{Text: "narrow the widened capabilities, or set up approval: a `capgate.lock` (`capgate approve`) or the `allow-label` input"})
+	}
+	return out
+}
+
+// lockSteps say how the lock approves: the CODEOWNERS rule its own
+// approvals need, and the capgate approve command.
+func (j Judgement) lockSteps() []Step {
 	g := j.g
 	var out []Step
 	ln := lockName(g)
-	if len(g.SelfApproved) > 0 && !g.LockOwned {
+	selfOnly := len(g.SelfApproved) > 0 && !g.LockOwned
+	if selfOnly {
 		// The approval is committed already; what is missing is the
 		// rule that lets it count.
 		out = append(out, Step{
 			Text: fmt.Sprintf("%s in this pull request approves the widening, but no CODEOWNERS rule on the base branch covers %s, so the approval does not count: add {copy} to the base branch's CODEOWNERS, require code-owner review in branch protection, and run the check again", code(ln), code(ln)),
 			Copy: codeownersLine(ln), Name: "rule"})
 	}
-	if g.Label != "" && !g.LabelBlocked {
-		who := g.LabelWho
-		if who == "" {
-			who = "a maintainer"
+	if g.Lock == "" || (selfOnly && !j.unlisted()) {
+		return out
+	}
+	forRest, owned := "", ""
+	if selfOnly {
+		forRest = " for the widened manifests the lock does not list yet"
+	}
+	if !g.LockOwned {
+		owned = fmt.Sprintf(" (it counts once a CODEOWNERS rule on the base branch covers it, e.g. `%s`)", codeownersLine(ln))
+	}
+	return append(out, Step{
+		Text: fmt.Sprintf("run {copy}%s and commit %s%s", forRest, code(ln), owned),
+		Copy: approveCommand(g), Name: "command", Then: selfOnly})
+}
+
+// unlisted reports whether some unapproved widened manifest is not among
+// those the pull request's own lock approves (it still needs capgate
+// approve).
+func (j Judgement) unlisted() bool {
+	self := map[string]bool{}
+	for _, p := range j.g.SelfApproved {
+		self[p] = true
+	}
+	for _, m := range j.r.Manifests {
+		if !m.Approved && m.Widens() && !self[m.Path] {
+			return true
 		}
-		out = append(out, Step{Text: fmt.Sprintf("%s applies the %s label (it approves exactly the rows shown now)", who, code(g.Label))})
-	} else if g.Label != "" {
-		out = append(out, Step{Text: fmt.Sprintf("the %s label cannot approve this widening: not every widened row fits in the comment", code(g.Label))})
 	}
-	if g.Lock != "" && (len(g.SelfApproved) == 0 || g.LockOwned) {
-		owned := ""
-		if !g.LockOwned {
-			owned = fmt.Sprintf(" (it counts once a CODEOWNERS rule on the base branch covers it, e.g. `%s`)", codeownersLine(ln))
-		}
-		out = append(out, Step{
-			Text: fmt.Sprintf("run {copy} and commit %s%s", code(ln), owned),
-			Copy: approveCommand(g), Name: "command"})
-	}
-	if len(out) == 0 {
-		out = append(out, Step{Text: "narrow the widened capabilities, or set up approval: a `capgate.lock` (`capgate approve`) or the `allow-label` input"})
-	}
-	return out
+	return false
 }
 
 // approveCommand is the capgate approve command for this pull request.
@@ -410,7 +464,7 @@ func (j Judgement) join(steps []Step, plain bool) string {
 	var b strings.Builder
 	for i, s := range steps {
 		if i > 0 {
-			if approval[s] && approval[steps[i-1]] {
+			if approval[s] && approval[steps[i-1]] && !s.Then {
 				b.WriteString("; or ")
 			} else {
 				b.WriteString("; then ")

@@ -85,18 +85,33 @@ func ReadDocker(argv []string) *Sandbox {
 	return s
 }
 
-// refuseDuplicates adds an Unknown part for each destination mounted
-// twice: docker ("Duplicate mount point") and podman ("duplicate mount
-// destination") refuse to start such a container, so what it would grant
-// depends on how the host repairs it.
+// refuseDuplicates handles mounts at one destination: podman drops a
+// mount written exactly as an earlier one, and refuses to start a
+// container with two that are written differently, even when they mean
+// the same ("a:a:rw" and "a:a"; "duplicate mount destination", docker:
+// "Duplicate mount point"), so what that container would grant depends on
+// how the host repairs it: an Unknown part.
 func refuseDuplicates(s *Sandbox) {
-	seen := make(map[string]bool, len(s.Mounts))
+	type seen struct {
+		m   Mount
+		bad bool
+	}
+	at := make(map[string]*seen, len(s.Mounts))
+	out := s.Mounts[:0]
 	for _, m := range s.Mounts {
-		if seen[m.Dest] {
+		x := at[m.Dest]
+		switch {
+		case x == nil:
+			at[m.Dest] = &seen{m: m}
+		case x.m.spec == m.spec:
+			continue // the same option again
+		case !x.bad:
+			x.bad = true
 			s.unknown("duplicate mount destination "+m.Dest+": docker and podman refuse to start the container", m.Arg)
 		}
-		seen[m.Dest] = true
+		out = append(out, m)
 	}
+	s.Mounts = out
 }
 
 // sortByDepth sorts ms by the depth of their destination, keeping the
@@ -121,7 +136,7 @@ func dockerApply(s *Sandbox, o Option) {
 		dockerMount(s, val, o.Arg)
 	case "--tmpfs":
 		dst, _, _ := strings.Cut(val, ":")
-		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: o.Arg})
+		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: o.Arg, spec: "--tmpfs " + val})
 	case "--network", "--net":
 		s.Network.Name = val
 		switch val {
@@ -188,7 +203,7 @@ func dockerVolume(s *Sandbox, spec string, arg int) {
 		return
 	}
 	m := bindMount(src, dst, arg)
-	m.Write = write
+	m.Write, m.spec = write, "-v "+spec
 	s.Mounts = append(s.Mounts, m)
 }
 
@@ -226,11 +241,11 @@ func dockerMount(s *Sandbox, spec string, arg int) {
 	case bad || !strings.HasPrefix(dst, "/"):
 	case typ == "bind" && strings.HasPrefix(src, "/"):
 		m := bindMount(src, dst, arg)
-		m.Write = !ro
+		m.Write, m.spec = !ro, "--mount "+spec
 		s.Mounts = append(s.Mounts, m)
 		return
 	case typ == "tmpfs":
-		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: arg})
+		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: arg, spec: "--mount " + spec})
 		return
 	}
 	s.Unknown = append(s.Unknown, Unknown{Text: "--mount " + spec, Arg: arg})

@@ -185,9 +185,18 @@ func TestParseCommand(t *testing.T) {
 // with two mounts at one destination; the model says so (fail closed).
 func TestDockerDuplicateDestination(t *testing.T) {
 	t.Parallel()
-	s := ReadDocker([]string{"--volume", "/srv:/srv:ro", "--volume", "/srv:/srv"})
+	s := ReadDocker([]string{"--volume", "/srv:/srv:ro", "--volume", "/srv:/srv", "--volume", "/srv:/srv:rw"})
 	if len(s.Unknown) != 1 || !strings.HasPrefix(s.Unknown[0].Text, "duplicate mount destination /srv") {
 		t.Errorf("%+v", s.Unknown)
+	}
+	// The same option twice is one mount (podman drops the second); the
+	// same mount written otherwise is refused.
+	s = ReadDocker([]string{"--volume", "/srv:/srv:rw", "-v", "/srv:/srv:rw", "--volume=/srv:/srv:rw"})
+	if len(s.Unknown) != 0 || len(s.Mounts) != 1 {
+		t.Errorf("%+v %+v", s.Unknown, s.Mounts)
+	}
+	if s = ReadDocker([]string{"--volume", "/srv:/srv:rw", "--volume", "/srv:/srv"}); len(s.Unknown) != 1 {
+		t.Errorf("%+v %+v", s.Unknown, s.Mounts)
 	}
 }
 

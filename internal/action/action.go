@@ -372,7 +372,7 @@ func (r *run) main(ctx context.Context) int {
 	driftOK := r.cfg.VerifyOutDir == "" || r.verifyOutDir(r.dir)
 	v := r.decide(res, t, ap, driftOK, commenting)
 	r.writeOutputs(res, jr, r.dir, ap.approved(res), v.footer, t.head)
-	r.annotate(res, r.dir)
+	r.annotate(res)
 
 	// Then the label, read from the API: only while some widening is
 	// unapproved, within half the time left, failing closed.
@@ -668,19 +668,13 @@ var (
 // dropped silently, so the most important go first.
 const maxAnnotations = 10
 
-func (r *run) annotate(res *diff.Result, dir string) {
-	ws := r.env.Getenv("GITHUB_WORKSPACE")
-	rel := func(p string) string {
-		if ws == "" {
-			return p
-		}
-		if x, err := filepath.Rel(ws, filepath.Join(dir, p)); err == nil {
-			return filepath.ToSlash(x)
-		}
-		return p
-	}
+// annotate writes the error and warning annotations on the manifest lines.
+// Their file is the manifest's path from the repository root (the sides
+// are git trees), which is what a check run's annotations name, whatever
+// working-directory is.
+func (r *run) annotate(res *diff.Result) {
 	field := func(p string, line, col int) map[string]string {
-		return map[string]string{"file": rel(p), "line": strconv.Itoa(max(line, 1)), "col": strconv.Itoa(max(col, 1)), "title": "capgate"}
+		return map[string]string{"file": p, "line": strconv.Itoa(max(line, 1)), "col": strconv.Itoa(max(col, 1)), "title": "capgate"}
 	}
 	var errs, warns int
 	for _, m := range res.Manifests {

@@ -495,7 +495,7 @@ func TestOtherEvents(t *testing.T) {
 		if !strings.Contains(res.stdout, "[CAP_NET_PORT]%0Ahint: a port is a whole number from 1 to 65535") {
 			t.Errorf("the error annotation has no hint:\n%s", res.stdout)
 		}
-		if !strings.HasPrefix(res.summary, "> [!WARNING]\n> **capgate: blocked.** 1 manifest does not compile.\n> **Next step:** fix the error in `servers/gh/capgate.json` line 1.\n") {
+		if !strings.HasPrefix(res.summary, "> [!WARNING]\n> **capgate: blocked.** 1 manifest does not compile.\n> **Next step:** fix the error in `servers/gh/capgate.json` line 1: a port is a whole number from 1 to 65535; leave it out to allow any port.\n") {
 			t.Errorf("summary:\n%.400s", res.summary)
 		}
 	})

@@ -165,15 +165,15 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 	if r.cfg.Lock == "" {
 		return
 	}
+	hl, err := source.ReadLock(ctx, dir, head, r.cfg.Lock, true)
+	if err != nil {
+		ap.lockErr = err
+		return
+	}
 	// The lock must be a regular file on both sides: read through a
 	// symbolic link, the approvals would live in a file CODEOWNERS may not
 	// cover, and the pull request could edit that file instead.
 	if err := lockIsFile(ctx, dir, base, head, r.cfg.Lock); err != nil {
-		ap.lockErr = err
-		return
-	}
-	hl, err := source.ReadLock(ctx, dir, head, r.cfg.Lock, true)
-	if err != nil {
 		ap.lockErr = err
 		return
 	}

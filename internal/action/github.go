@@ -282,7 +282,7 @@ func (g *gh) editors(ctx context.Context, ids []string, login string) (map[strin
 		}
 		const q = `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Comment {
   editor { __typename login } lastEditedAt
-  userContentEdits(first: 100) { pageInfo { hasNextPage endCursor } nodes { editor { __typename login } } } } } }`
+  userContentEdits(first: 100) { pageInfo { hasNextPage endCursor } nodes { editor { __typename login } deletedBy { __typename login } } } } } }`
 		if err := g.graphqlAny(ctx, q, map[string]any{"ids": batch}, &resp); err != nil {
 			return nil, err
 		}
@@ -352,6 +352,9 @@ type commentEdits struct {
 		} `json:"pageInfo"`
 		Nodes []struct {
 			Editor *actor `json:"editor"`
+			// DeletedBy is set when someone deleted this revision from the
+			// history (which write access allows); that hides nothing here.
+			DeletedBy *actor `json:"deletedBy"`
 		} `json:"nodes"`
 	} `json:"userContentEdits"`
 }
@@ -375,6 +378,9 @@ func (c *commentEdits) others(login string) []string {
 		if !e.Editor.is(login) {
 			add(e.Editor)
 		}
+		if e.DeletedBy != nil && !e.DeletedBy.is(login) {
+			add(e.DeletedBy)
+		}
 	}
 	if c.Edits.PageInfo.HasNextPage {
 		out = append(out, fmt.Sprintf("more edits than capgate reads (%d)", maxEditPages*100))
@@ -397,7 +403,7 @@ func (g *gh) moreEdits(ctx context.Context, c *commentEdits) error {
 			} `json:"errors"`
 		}
 		const q = `query($id: ID!, $after: String) { node(id: $id) { id ... on Comment {
-  userContentEdits(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { editor { __typename login } } } } } }`
+  userContentEdits(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { editor { __typename login } deletedBy { __typename login } } } } } }`
 		if err := g.graphqlAny(ctx, q, map[string]any{"id": c.ID, "after": c.Edits.PageInfo.EndCursor}, &resp); err != nil {
 			return err
 		}

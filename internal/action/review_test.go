@@ -2,6 +2,7 @@ package action
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,6 +131,10 @@ func TestReviewCommentsOnThePullRequestsLines(t *testing.T) {
 					t.Errorf("inline comment at %s:%d (%s, commit %s), want %s:7 on the right at the head %s", c.Path, c.Line, c.Side, c.CommitID, path, f.head)
 				}
 			}
+			// Annotations name the path from the repository root too.
+			if !strings.Contains(res.stdout, ",file="+path+",line=9,") {
+				t.Errorf("no annotation on %s:9:\n%s", path, res.stdout)
+			}
 			// The sticky comment's rows link to the compared commit's line.
 			link := "(https://github.example/octo/servers/blob/" + merge + "/" + path + "#L9)"
 			if body := ours(f).Body; !strings.Contains(body, link) {
@@ -205,7 +210,7 @@ func TestConcurrentRunsLeaveOneCommentPerRow(t *testing.T) {
 	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": wider})
 	f.env["INPUT_REVIEW-COMMENTS"] = "true"
-	f.gh.set(func(g *fakeGitHub) { g.listLag = 4; g.latency = 5e6 })
+	f.gh.set(func(g *fakeGitHub) { g.listLag = 4; g.latency = 200 })
 	// Each runner has its own clone; here they share one, so the base is
 	// fetched once beforehand (two git fetches in one clone collide).
 	git(t, f.ws, "fetch", "-q", "--depth=1", "origin", f.base)
@@ -244,5 +249,31 @@ func TestConcurrentRunsLeaveOneCommentPerRow(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%s: %d copies", row, n)
 		}
+	}
+}
+
+// TestRefusedInlineCommentsAreSaid: when GitHub refuses an inline comment
+// (422, as for a line it cannot resolve), the run goes on, says so, and the
+// sticky comment keeps every row.
+func TestRefusedInlineCommentsAreSaid(t *testing.T) {
+	t.Parallel()
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	f.env["INPUT_REVIEW-COMMENTS"] = "true"
+	f.gh.addFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method == "POST" && strings.HasSuffix(r.URL.Path, "/pulls/7/comments") {
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Unprocessable Entity", "errors": []string{"Line could not be resolved"}})
+			return true
+		}
+		return false
+	})
+	res := f.inProcess(context.Background(), nil)
+	if _, rcs := f.gh.inline(); len(rcs) != 0 {
+		t.Fatalf("%d inline comments", len(rcs))
+	}
+	if !strings.Contains(res.stdout, "GitHub refused 2 inline comment(s)") || strings.Contains(res.stdout, "could not write the review") {
+		t.Errorf("no notice of the refused comments:\n%s", res.stdout)
+	}
+	if !strings.Contains(ours(f).Body, "uploads.github.com") {
+		t.Errorf("the sticky comment lost the rows")
 	}
 }
