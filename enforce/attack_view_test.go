@@ -1,6 +1,12 @@
 package enforce
 
-import "testing"
+import (
+	"os"
+	"testing"
+
+	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/diff"
+)
 
 // attackFamilies are pull requests written to break the verdict, beyond
 // the families of issue 19: deeper and three-level nesting, respelled
@@ -61,5 +67,30 @@ func TestPodmanAttackFamilies(t *testing.T) {
 	image := probeImage(t)
 	for _, fam := range attackFamilies {
 		t.Run(fam.name, func(t *testing.T) { podmanFamily(t, image, fam) })
+	}
+}
+
+// TestBwrapSymlinkInsideWritable: a new writable bind of a path inside a
+// writable bind looks like no change to the view, but the path is a
+// symlink on the host (a checked-out repository can hold one) to the
+// read-only child, and bwrap follows it: the head's argv writes the child,
+// the base's does not, and the diff must say widened.
+func TestBwrapSymlinkInsideWritable(t *testing.T) {
+	requireTool(t, "bwrap")
+	root := t.TempDir()
+	viewTree(t, root)
+	if err := os.Symlink("secret", root+"/srv/app/zcache"); err != nil {
+		t.Fatal(err)
+	}
+	base := compileText(t, viewManifest(root, [][]string{{"fs:read,write:@/srv/app", "fs:read:@/srv/app/secret"}}))
+	head := compileText(t, viewManifest(root, [][]string{{"fs:read,write:@/srv/app", "fs:read:@/srv/app/secret", "fs:read,write:@/srv/app/zcache"}}))
+	p := root + "/srv/app/secret/f"
+	bArgv, hArgv := base.Artifacts.Get(compiler.TargetBwrap).Argv, head.Artifacts.Get(compiler.TargetBwrap).Argv
+	bw, hw := bwrapWrites(t, bArgv, p), bwrapWrites(t, hArgv, p)
+	if bw || !hw {
+		t.Fatalf("bwrap: base write=%v, head write=%v; the probe's premise fails\nbase %q\nhead %q", bw, hw, bArgv, hArgv)
+	}
+	if !widenedKind(diff.Compare(base, head), compiler.TargetBwrap, "fs") {
+		t.Errorf("bwrap writes the read-only child through the new bind of a symlink, and the diff finds no fs widening")
 	}
 }
