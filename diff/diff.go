@@ -86,6 +86,10 @@ type ManifestDiff struct {
 	// Hash is the head's capgate manifestHash (compiler.ManifestHash), ""
 	// when the head is absent or broken.
 	Hash string `json:"-"`
+	// Launch is set when Path is a launch config, not a manifest: the
+	// client that reads it (launch.Client: claude-code, vscode, cursor,
+	// gemini, codex). Its changes are per server entry (see launch.go).
+	Launch string `json:"launch,omitempty"`
 }
 
 // Widens reports whether m has a widened change.
@@ -175,6 +179,10 @@ type Options struct {
 	// Targets are the targets compared (any of compiler.AllTargets);
 	// empty means capgate's four, compiler.Targets().
 	Targets []string
+	// Launch selects launch config paths (doublestar; "!" excludes);
+	// empty means launch.DefaultPatterns. NoLaunch turns reading them off.
+	Launch   []string
+	NoLaunch bool
 }
 
 // NoManifestsError is returned by Run when no manifest matched the
@@ -214,7 +222,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(bf) == 0 && len(hf) == 0 && !opts.AllowEmpty {
+	var lb, lh *launchSide
+	if !opts.NoLaunch {
+		if lb, lh, err = readLaunch(ctx, base, head, opts.Launch); err != nil {
+			return nil, err
+		}
+	}
+	if len(bf) == 0 && len(hf) == 0 && (lb == nil || len(lb.files)+len(lh.files) == 0) && !opts.AllowEmpty {
 		return nil, &NoManifestsError{Patterns: m.String()}
 	}
 	bg, ok1 := base.(*source.Git)
@@ -228,6 +242,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	r.Targets = comparedTargets(opts.Targets)
 	if err := markMoved(ctx, r, head, bf, hf, renames); err != nil {
 		return nil, err
+	}
+	if lb != nil {
+		addLaunch(r, compareLaunch(lb, lh))
 	}
 	return r, nil
 }

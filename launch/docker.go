@@ -396,7 +396,7 @@ func namespace(o dockerOpt) Grant {
 // dockerVolume reads "SRC:DST[:MODE]"; a SRC that is not a path is a named
 // volume (nothing of the host's files).
 func dockerVolume(c Client, o dockerOpt) Grant {
-	parts := strings.Split(o.val, ":")
+	parts := splitColons(o.val)
 	src := parts[0]
 	write := true
 	if len(parts) >= 3 {
@@ -442,4 +442,24 @@ func dockerMount(c Client, o dockerOpt) Grant {
 		return Grant{Kind: GFS, Key: "volume " + src, Write: write, Pos: o.pos, Why: "a named volume"}
 	}
 	return Grant{Kind: GRaw, Key: "--mount " + o.val, Pos: o.pos, Why: "a mount type the reader does not know (judged widened)"}
+}
+
+// splitColons splits a volume spec at its colons, except those inside a
+// ${…} reference (${VAR:-default}).
+func splitColons(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '$' && i+1 < len(s) && s[i+1] == '{':
+			depth++
+			i++
+		case s[i] == '}' && depth > 0:
+			depth--
+		case s[i] == ':' && depth == 0:
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
 }

@@ -1,0 +1,557 @@
+package diff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/razukc/capgate-action/internal/source"
+	"github.com/razukc/capgate-action/launch"
+)
+
+// Launch configs (package launch) are compared like manifests: one
+// ManifestDiff per config file, with Launch naming its client, and one
+// change per grant that differs, at the entry's line in the config file.
+
+// CodeLaunchSettings is the error code of an srt settings file a launch
+// config names that cannot be read or parsed.
+const CodeLaunchSettings = "LAUNCH_SETTINGS"
+
+// launchSide is one side's parsed launch configs.
+type launchSide struct {
+	files []source.File
+	cfgs  map[string]*launch.Config
+	errs  map[string]*Problem
+}
+
+// readLaunch reads and parses the launch configs of both sides, and the
+// srt settings files their entries name, from the same side.
+func readLaunch(ctx context.Context, base, head source.Side, patterns []string) (b, h *launchSide, err error) {
+	if len(patterns) == 0 {
+		patterns = launch.DefaultPatterns()
+	}
+	m, err := source.NewMatcher(patterns)
+	if err != nil {
+		return nil, nil, fmt.Errorf("launch patterns: %w", err)
+	}
+	bf, hf, err := readSides(ctx, base, head, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, h = parseLaunch(bf), parseLaunch(hf)
+	if err := readSettings(ctx, base, head, b, h); err != nil {
+		return nil, nil, err
+	}
+	return b, h, nil
+}
+
+func parseLaunch(fs []source.File) *launchSide {
+	s := &launchSide{files: fs, cfgs: map[string]*launch.Config{}, errs: map[string]*Problem{}}
+	for _, f := range fs {
+		if f.Err != nil {
+			s.errs[f.Path] = &Problem{Code: "READ", Message: f.Err.Error()}
+			continue
+		}
+		cfg, err := launch.Parse(f.Path, f.Data)
+		var le *launch.Error
+		switch {
+		case errors.As(err, &le):
+			s.errs[f.Path] = &Problem{Code: le.Code, Message: le.Message, Line: le.Pos.Line, Col: le.Pos.Col}
+		case err != nil:
+			s.errs[f.Path] = &Problem{Code: launch.CodeParse, Message: err.Error()}
+		default:
+			s.cfgs[f.Path] = cfg
+		}
+	}
+	return s
+}
+
+// settingsPaths lists the srt settings files s's entries name.
+func (s *launchSide) settingsPaths() []string {
+	var out []string
+	for _, cfg := range s.cfgs {
+		for _, e := range cfg.Entries {
+			if e.Settings != "" {
+				out = append(out, e.Settings)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// escapeGlob makes a path a doublestar pattern matching itself only.
+func escapeGlob(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(`*?[]{}\!`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// readSettings reads the settings files of both sides and adds their
+// grants to the entries that name them.
+func readSettings(ctx context.Context, base, head source.Side, b, h *launchSide) error {
+	paths := append(b.settingsPaths(), h.settingsPaths()...)
+	if len(paths) == 0 {
+		return nil
+	}
+	var pats []string
+	for _, p := range paths {
+		pats = append(pats, escapeGlob(p))
+	}
+	m, err := source.NewMatcher(pats)
+	if err != nil {
+		return err
+	}
+	bf, hf, err := readSides(ctx, base, head, m)
+	if err != nil {
+		return err
+	}
+	b.applySettings(bf)
+	h.applySettings(hf)
+	return nil
+}
+
+func (s *launchSide) applySettings(fs []source.File) {
+	byPath := map[string]source.File{}
+	for _, f := range fs {
+		byPath[f.Path] = f
+	}
+	for path, cfg := range s.cfgs {
+		for i := range cfg.Entries {
+			e := &cfg.Entries[i]
+			if e.Settings == "" {
+				continue
+			}
+			f, ok := byPath[e.Settings]
+			if !ok || f.Err != nil {
+				// srt refuses to start without the file it was given.
+				e.Unjudged = append(e.Unjudged, launch.Note{Text: "srt settings " + e.Settings + " are not in the tree (srt refuses to start, or reads another file): fail closed", Pos: e.SettingsPos})
+				continue
+			}
+			gs, err := launch.SrtSettings(cfg.Client, f.Path, f.Data)
+			if err != nil {
+				s.errs[path] = &Problem{Code: CodeLaunchSettings, Message: "srt settings " + err.Error(), Line: e.SettingsPos.Line, Col: e.SettingsPos.Col}
+				continue
+			}
+			for _, g := range gs {
+				g.Why = strings.TrimPrefix(g.Why+"; ", "; ") + fmt.Sprintf("%s:%d", f.Path, g.Pos.Line)
+				g.Pos = e.SettingsPos
+				e.Grants = append(e.Grants, g)
+			}
+		}
+	}
+}
+
+// compareLaunch compares the launch configs of both sides, one
+// ManifestDiff per path on either side.
+func compareLaunch(b, h *launchSide) []ManifestDiff {
+	paths := map[string]bool{}
+	for _, s := range []*launchSide{b, h} {
+		for _, f := range s.files {
+			paths[f.Path] = true
+		}
+	}
+	var out []ManifestDiff
+	for p := range paths {
+		out = append(out, compareConfig(p, b, h))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+func inSide(s *launchSide, p string) bool {
+	_, ok := s.cfgs[p]
+	_, bad := s.errs[p]
+	return ok || bad
+}
+
+func compareConfig(p string, b, h *launchSide) ManifestDiff {
+	md := ManifestDiff{Path: p, Launch: string(launch.ClientOf(p)), Changes: []Change{}}
+	inB, inH := inSide(b, p), inSide(h, p)
+	if e := h.errs[p]; e != nil {
+		md.Status, md.Error = StatusError, e
+		return md
+	}
+	var bc, hc *launch.Config
+	switch {
+	case !inH:
+		md.Status = StatusRemoved
+	case !inB:
+		md.Status = StatusAdded
+	default:
+		md.Status = StatusModified
+	}
+	if e := b.errs[p]; e != nil {
+		md.BaseError = e
+	}
+	bc, hc = b.cfgs[p], h.cfgs[p]
+	md.Changes = compareEntries(entriesOf(bc), entriesOf(hc))
+	if md.Status == StatusModified && len(md.Changes) == 0 && md.BaseError == nil {
+		md.Status = StatusUnchanged
+	}
+	return md
+}
+
+func entriesOf(c *launch.Config) []launch.Entry {
+	if c == nil {
+		return nil
+	}
+	return c.Entries
+}
+
+// fingerprint is an entry's launch without its name: what a renamed key
+// must keep to be moved, not changed.
+func fingerprint(e *launch.Entry) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%q", e.Kind, e.Command, e.URL, e.Settings, e.Args)
+	for _, g := range e.Grants {
+		fmt.Fprintf(&b, "\x00%s\x00%s\x00%t", g.Kind, g.Key, g.Write)
+	}
+	return b.String()
+}
+
+// compareEntries pairs entries by name, then renamed keys with the same
+// launch, and compares each pair.
+func compareEntries(bs, hs []launch.Entry) []Change {
+	bBy := map[string]*launch.Entry{}
+	for i := range bs {
+		bBy[bs[i].Name] = &bs[i]
+	}
+	hBy := map[string]bool{}
+	for _, e := range hs {
+		hBy[e.Name] = true
+	}
+	removed := map[string][]*launch.Entry{}
+	for i := range bs {
+		if !hBy[bs[i].Name] {
+			fp := fingerprint(&bs[i])
+			removed[fp] = append(removed[fp], &bs[i])
+		}
+	}
+	var out []Change
+	taken := map[string]bool{}
+	for i := range hs {
+		e := &hs[i]
+		if old := bBy[e.Name]; old != nil {
+			out = append(out, compareEntry(old, e)...)
+			continue
+		}
+		fp := fingerprint(e)
+		if rs := removed[fp]; len(rs) > 0 {
+			old := rs[0]
+			removed[fp] = rs[1:]
+			taken[old.Name] = true
+			out = append(out, Change{Severity: Changed, Kind: "launch", Target: string(e.Kind), Before: old.Name, After: e.Name,
+				Why: "server key renamed, same launch (moved)", Line: e.Pos.Line, Col: e.Pos.Col, Side: "head"})
+			continue
+		}
+		out = append(out, compareEntry(nil, e)...)
+	}
+	for i := range bs {
+		if !hBy[bs[i].Name] && !taken[bs[i].Name] {
+			out = append(out, compareEntry(&bs[i], nil)...)
+		}
+	}
+	sortChanges(out)
+	return out
+}
+
+// sameSandbox reports whether kinds a and b read grants the same way
+// (docker and podman run flags, srt and VS Code's sandbox).
+func sameSandbox(a, b launch.Kind) bool {
+	fam := func(k launch.Kind) launch.Kind {
+		switch k {
+		case launch.Podman:
+			return launch.Docker
+		case launch.VSCodeSandbox:
+			return launch.Srt
+		}
+		return k
+	}
+	return fam(a) == fam(b)
+}
+
+// compareEntry compares one server across the sides; either may be nil.
+func compareEntry(b, h *launch.Entry) []Change {
+	switch {
+	case h == nil && b == nil:
+		return nil
+	case h == nil:
+		return []Change{{Severity: Narrowed, Kind: "launch", Target: string(b.Kind), Before: b.Name + ": " + runs(b),
+			Why: "server removed", Line: b.Pos.Line, Col: b.Pos.Col, Side: "base"}}
+	case h.Kind == launch.Disabled:
+		if b == nil || b.Kind == launch.Disabled {
+			return nil
+		}
+		return []Change{{Severity: Narrowed, Kind: "launch", Target: string(h.Kind), Before: h.Name + ": " + runs(b),
+			Why: "server disabled", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}}
+	case h.Kind == launch.Remote:
+		return compareRemote(b, h)
+	}
+	var out []Change
+	var base []launch.Grant
+	switch {
+	case b == nil || b.Kind == launch.Disabled || b.Kind == launch.Remote:
+	case b.Kind == launch.Bare && h.Kind != launch.Bare && h.Kind != launch.Shell:
+		out = append(out, Change{Severity: Narrowed, Kind: "launch", Target: string(h.Kind), Before: h.Name + ": bare", After: h.Name + ": " + string(h.Kind),
+			Why: "the server now runs in a sandbox (" + string(h.Kind) + ")", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"})
+		return out
+	case !sameSandbox(b.Kind, h.Kind):
+		out = append(out, Change{Severity: Widened, Kind: "launch", Target: string(h.Kind), Before: h.Name + ": " + string(b.Kind), After: h.Name + ": " + string(h.Kind),
+			Why: "the sandbox changed kind: the head's grants are judged as new", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"})
+	default:
+		base = b.Grants
+	}
+	out = append(out, compareGrants(h.Name, string(h.Kind), h.Pos, base, h.Grants, b == nil || !sameSandbox(b.Kind, h.Kind))...)
+	out = append(out, compareNotes(b, h)...)
+	if b != nil && sameSandbox(b.Kind, h.Kind) && b.Runs != h.Runs {
+		out = append(out, Change{Severity: Changed, Kind: "launch", Target: string(h.Kind), Before: h.Name + ": " + b.Runs, After: h.Name + ": " + h.Runs,
+			Why: "runs other code (image or package changed)", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"})
+	}
+	return out
+}
+
+func runs(e *launch.Entry) string {
+	if e.Runs != "" {
+		return e.Runs
+	}
+	return string(e.Kind)
+}
+
+func compareRemote(b, h *launch.Entry) []Change {
+	if b != nil && b.Kind == launch.Remote && b.URL == h.URL {
+		return nil
+	}
+	c := Change{Severity: Changed, Kind: "net", Target: string(launch.Remote), After: h.Name + ": " + h.URL,
+		Why: "a new remote endpoint (the server runs elsewhere: not a sandbox grant)", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}
+	if b != nil && b.Kind != launch.Disabled {
+		c.Before = b.Name + ": " + runs(b)
+	}
+	return []Change{c}
+}
+
+// compareNotes reports what cannot be judged: a reason new on the head,
+// or any reason of an entry that changed.
+func compareNotes(b, h *launch.Entry) []Change {
+	seen := map[string]bool{}
+	if b != nil && fingerprint(b) == fingerprint(h) {
+		for _, n := range b.Unjudged {
+			seen[n.Text] = true
+		}
+	}
+	var out []Change
+	for _, n := range h.Unjudged {
+		if seen[n.Text] {
+			continue
+		}
+		p := n.Pos
+		if p.Line == 0 {
+			p = h.Pos
+		}
+		out = append(out, Change{Severity: Widened, Kind: "launch", Target: string(h.Kind), After: h.Name,
+			Why: "cannot be judged: " + n.Text, Line: p.Line, Col: p.Col, Side: "head"})
+	}
+	return out
+}
+
+// grantKind is the Change kind a grant is reported as.
+func grantKind(k launch.GrantKind) string {
+	switch k {
+	case launch.GEnvFile:
+		return kEnv
+	case launch.GHost:
+		return "launch"
+	case launch.GRaw:
+		return kRaw
+	case launch.GDevice:
+		return kDevice
+	case launch.GNamespace:
+		return kNS
+	case launch.GSecurity:
+		return kSec
+	}
+	return string(k)
+}
+
+func grantText(name string, g launch.Grant) string {
+	s := name + ": " + g.Key
+	switch g.Kind {
+	case launch.GFS:
+		if g.Write {
+			return s + " (rw)"
+		}
+		return s + " (ro)"
+	case launch.GEnvFile:
+		return name + ": --env-file " + g.Key
+	}
+	return s
+}
+
+// grantLoud says why g is host control, or "".
+func grantLoud(g launch.Grant) string {
+	if g.Loud {
+		return g.Why
+	}
+	switch g.Kind {
+	case launch.GFS:
+		if strings.HasPrefix(g.Key, "/") {
+			return loudPath(cleanPath(g.Key), g.Write)
+		}
+	case launch.GNetwork:
+		if g.Key == "host" {
+			return g.Why
+		}
+	case launch.GUser:
+		return ""
+	}
+	return ""
+}
+
+func grantID(g launch.Grant) string { return string(g.Kind) + "\x00" + g.Key }
+
+// compareGrants compares the grants of one server; fresh says the base is
+// nothing to compare with (an added server, a changed sandbox kind).
+func compareGrants(name, target string, at launch.Pos, bs, hs []launch.Grant, fresh bool) []Change {
+	bBy := map[string]launch.Grant{}
+	for _, g := range bs {
+		if old, ok := bBy[grantID(g)]; !ok || (g.Write && !old.Write) {
+			bBy[grantID(g)] = g
+		}
+	}
+	hBy := map[string]launch.Grant{}
+	for _, g := range hs {
+		if old, ok := hBy[grantID(g)]; !ok || (g.Write && !old.Write) {
+			hBy[grantID(g)] = g
+		}
+	}
+	place := func(c Change, p launch.Pos, side string) Change {
+		if p.Line == 0 {
+			p = at
+		}
+		c.Line, c.Col, c.Side = p.Line, p.Col, side
+		return c
+	}
+	var out []Change
+	done := map[string]bool{}
+	for _, g := range hs {
+		id := grantID(g)
+		if done[id] {
+			continue
+		}
+		done[id] = true
+		g = hBy[id]
+		old, had := bBy[id]
+		c := Change{Kind: grantKind(g.Kind), Target: target, After: grantText(name, g)}
+		switch {
+		case g.Kind == launch.GIsolation && !had:
+			if fresh {
+				continue
+			}
+			c.Severity, c.Why = Narrowed, "protection added: "+g.Why
+		case had && (g.Kind != launch.GFS || old.Write || !g.Write):
+			continue
+		case had:
+			c.Before, c.Severity, c.Why = grantText(name, old), Widened, "read-only made writable"
+		case g.Kind == launch.GFS && covered(g, bs):
+			continue
+		case g.Kind == launch.GNetwork && g.Key == "none":
+			c.Severity, c.Why = Narrowed, "no network"
+		default:
+			c.Severity, c.Why = Widened, g.Why
+			if c.Why == "" {
+				c.Why = "new grant"
+			}
+		}
+		if loud := grantLoud(g); loud != "" && c.Severity == Widened {
+			c.Loud, c.Why = true, loud
+		}
+		out = append(out, place(c, g.Pos, "head"))
+	}
+	for _, g := range bs {
+		id := grantID(g)
+		if _, ok := hBy[id]; ok || done[id] {
+			continue
+		}
+		done[id] = true
+		c := Change{Kind: grantKind(g.Kind), Target: target, Before: grantText(name, g)}
+		switch {
+		case fresh:
+			continue
+		case g.Kind == launch.GIsolation:
+			c.Severity, c.Why = Widened, "protection dropped: "+g.Why
+			out = append(out, place(c, at, "head"))
+			continue
+		case g.Kind == launch.GRaw:
+			c.Severity, c.Why = Widened, "an option the reader does not know was removed: cannot be judged (fail closed)"
+			out = append(out, place(c, at, "head"))
+			continue
+		case g.Kind == launch.GNetwork && hasKind(hs, launch.GNetwork):
+			continue
+		case g.Kind == launch.GFS && !g.Write && shadowedByWritable(g, hs, target):
+			c.Severity, c.Why = Widened, "a read-only mount dropped: the writable mount above it now shows it writable"
+			out = append(out, place(c, at, "head"))
+			continue
+		}
+		c.Severity, c.Why = Narrowed, "no longer granted"
+		out = append(out, place(c, g.Pos, "base"))
+	}
+	return out
+}
+
+// covered reports whether a path grant g is within a base grant of the
+// same or a wider mode (a path at or above it).
+func covered(g launch.Grant, bs []launch.Grant) bool {
+	for _, b := range bs {
+		if b.Kind != launch.GFS || (g.Write && !b.Write) {
+			continue
+		}
+		if b.Key == "/" && strings.HasPrefix(g.Key, "/") || g.Key == b.Key || strings.HasPrefix(g.Key, strings.TrimSuffix(b.Key, "/")+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// shadowedByWritable reports whether the read-only mount g lies under a
+// writable mount of hs, for the mount-based sandboxes (docker, podman,
+// bwrap): without g, the path shows through the writable one.
+func shadowedByWritable(g launch.Grant, hs []launch.Grant, target string) bool {
+	switch launch.Kind(target) {
+	case launch.Docker, launch.Podman, launch.Bwrap:
+	default:
+		return false
+	}
+	for _, h := range hs {
+		if h.Kind == launch.GFS && h.Write && (h.Key == "/" || strings.HasPrefix(g.Key, strings.TrimSuffix(h.Key, "/")+"/")) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasKind(gs []launch.Grant, k launch.GrantKind) bool {
+	for _, g := range gs {
+		if g.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// addLaunch adds the launch config diffs to r, in path order with the
+// manifests, and counts them.
+func addLaunch(r *Result, ls []ManifestDiff) {
+	if len(ls) == 0 {
+		return
+	}
+	r.Manifests = append(r.Manifests, ls...)
+	sort.SliceStable(r.Manifests, func(i, j int) bool { return r.Manifests[i].Path < r.Manifests[j].Path })
+	r.Counts, _ = Tally(r.Manifests)
+}
