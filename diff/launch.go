@@ -548,10 +548,33 @@ func hasKind(gs []launch.Grant, k launch.GrantKind) bool {
 // addLaunch adds the launch config diffs to r, in path order with the
 // manifests, and counts them.
 func addLaunch(r *Result, ls []ManifestDiff) {
-	if len(ls) == 0 {
-		return
+	have := map[string]bool{}
+	for _, m := range r.Manifests {
+		have[m.Path] = true
 	}
-	r.Manifests = append(r.Manifests, ls...)
+	for _, m := range ls {
+		// A submodule that may hold both is reported once.
+		if !have[m.Path] {
+			r.Manifests = append(r.Manifests, m)
+		}
+	}
 	sort.SliceStable(r.Manifests, func(i, j int) bool { return r.Manifests[i].Path < r.Manifests[j].Path })
 	r.Counts, _ = Tally(r.Manifests)
+}
+
+// LaunchWidened counts the widened changes of launch configs (they are in
+// Counts.Widened too).
+func (r *Result) LaunchWidened() int {
+	n := 0
+	for _, m := range r.Manifests {
+		if m.Launch == "" {
+			continue
+		}
+		for _, c := range m.Changes {
+			if c.Severity == Widened {
+				n++
+			}
+		}
+	}
+	return n
 }

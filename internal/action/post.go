@@ -58,7 +58,11 @@ func readReport(path string) (*report.JSONReport, error) {
 }
 
 var (
-	kindRE   = regexp.MustCompile(`^(fs|net|env|exec|ipc|clock|nestedSandbox|assert)$`)
+	kindRE   = regexp.MustCompile(`^(fs|net|env|exec|ipc|clock|nestedSandbox|assert|network|isolation|cap|device|namespace|security-opt|argv|tmpfs|dev|proc|launch|user)$`)
+	// launchRE and launchTgt are the clients and launch kinds of a launch
+	// config's rows (package launch).
+	launchRE  = regexp.MustCompile(`^(claude-code|vscode|cursor|gemini|codex)$`)
+	launchTgt = regexp.MustCompile(`^(bare|docker|podman|srt|vscode-sandbox|bwrap|shell|remote|disabled)$`)
 	targetRE = regexp.MustCompile(`^(all|(bwrap|docker|squid|nftables)(,(bwrap|docker|squid|nftables))*)$`)
 	textTgt  = regexp.MustCompile(`^(bwrap|docker|squid|nftables)$`)
 )
@@ -83,7 +87,11 @@ func checkFields(ms []diff.ManifestDiff) error {
 				return fmt.Errorf("manifests[%d].changes[%d].side: %q is not head or base", i, j, c.Side)
 			case !kindRE.MatchString(c.Kind):
 				return fmt.Errorf("manifests[%d].changes[%d].kind: %q is not a capability kind", i, j, c.Kind)
-			case !targetRE.MatchString(c.Target):
+			case m.Launch != "" && !launchRE.MatchString(m.Launch):
+				return fmt.Errorf("manifests[%d].launch: %q is not a client", i, m.Launch)
+			case m.Launch != "" && !launchTgt.MatchString(c.Target):
+				return fmt.Errorf("manifests[%d].changes[%d].target: %q is not a launch kind", i, j, c.Target)
+			case m.Launch == "" && !targetRE.MatchString(c.Target):
 				return fmt.Errorf("manifests[%d].changes[%d].target: %q is not a target list", i, j, c.Target)
 			case c.Line < 0 || c.Col < 0:
 				return fmt.Errorf("manifests[%d].changes[%d]: negative position", i, j)

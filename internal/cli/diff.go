@@ -26,8 +26,10 @@ func (c *Command) diff(args []string) int {
 	allowEmpty := fs.Bool("allow-empty", false, "succeed when no manifest matches on either side (otherwise exit 2)")
 	targetList := fs.String("targets", strings.Join(compiler.Targets(), ","), "comma-separated `targets` to compare: any of "+strings.Join(compiler.AllTargets(), ", "))
 	lockPath := fs.String("lock", "", "approval lock `file` (e.g. capgate.lock), read from the head side; widening it approves does not fail")
-	var patterns multiFlag
+	var patterns, launchPats multiFlag
 	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths (repeatable; !pattern excludes)")
+	fs.Var(&launchPats, "launch", "doublestar `pattern` of launch config paths (repeatable; !pattern excludes; default .mcp.json, .vscode/mcp.json, .cursor/mcp.json, .gemini/settings.json, .codex/config.toml at any depth)")
+	noLaunch := fs.Bool("no-launch", false, "read no launch configs (docs/launch/README.md)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return c.flagError(fs, err)
@@ -61,7 +63,8 @@ func (c *Command) diff(args []string) int {
 		fmt.Fprintf(c.Stderr, "capgate: unknown --format %q (want markdown, json, sarif or text)\n", *format)
 		return ExitUsage
 	}
-	r, err := diff.Run(context.Background(), diff.Options{Dir: c.Dir, Base: *base, Head: *head, Patterns: patterns, AllowEmpty: *allowEmpty, Targets: targets})
+	r, err := diff.Run(context.Background(), diff.Options{Dir: c.Dir, Base: *base, Head: *head, Patterns: patterns, AllowEmpty: *allowEmpty, Targets: targets,
+		Launch: launchPats, NoLaunch: *noLaunch})
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
