@@ -58,13 +58,13 @@ func readReport(path string) (*report.JSONReport, error) {
 }
 
 var (
-	kindRE   = regexp.MustCompile(`^(fs|net|env|exec|ipc|clock|nestedSandbox|assert|network|isolation|cap|device|namespace|security-opt|argv|tmpfs|dev|proc|launch|user)$`)
+	kindRE = regexp.MustCompile(`^(fs|net|env|exec|ipc|clock|nestedSandbox|assert|network|isolation|cap|device|namespace|security-opt|argv|tmpfs|dev|proc|launch|user)$`)
 	// launchRE and launchTgt are the clients and launch kinds of a launch
 	// config's rows (package launch).
 	launchRE  = regexp.MustCompile(`^(claude-code|vscode|cursor|gemini|codex)$`)
 	launchTgt = regexp.MustCompile(`^(bare|docker|podman|srt|vscode-sandbox|bwrap|shell|remote|disabled)$`)
-	targetRE = regexp.MustCompile(`^(all|(bwrap|docker|squid|nftables)(,(bwrap|docker|squid|nftables))*)$`)
-	textTgt  = regexp.MustCompile(`^(bwrap|docker|squid|nftables)$`)
+	targetRE  = regexp.MustCompile(`^(all|(bwrap|docker|squid|nftables)(,(bwrap|docker|squid|nftables))*)$`)
+	textTgt   = regexp.MustCompile(`^(bwrap|docker|squid|nftables)$`)
 )
 
 // checkFields checks every field of a downloaded report that is not free
