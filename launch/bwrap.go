@@ -82,7 +82,7 @@ func bwrapOption(c Client, st *bwrapState, a arg, vals []string) []Grant {
 	switch a.s {
 	case "--bind", "--bind-try", "--ro-bind", "--ro-bind-try":
 		key, loud := judgePath(c, vals[0])
-		g.Kind, g.Key, g.Write = GFS, key, !strings.HasPrefix(a.s, "--ro-")
+		g.Kind, g.Key, g.Write, g.Dest = GFS, key, !strings.HasPrefix(a.s, "--ro-"), vals[1]
 		g.Loud, g.Why = loud != "", loud
 	case "--dev-bind", "--dev-bind-try":
 		key, _ := judgePath(c, vals[0])

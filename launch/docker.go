@@ -412,14 +412,14 @@ func dockerVolume(c Client, o dockerOpt) Grant {
 	}
 	key, loud := judgePath(c, src)
 	if !strings.HasPrefix(key, "/") && !strings.HasPrefix(key, "~") && !strings.HasPrefix(key, ".") && !strings.HasPrefix(key, "${") && loud == "" {
-		return Grant{Kind: GFS, Key: "volume " + src, Write: write, Pos: o.pos, Why: "a named volume"}
+		return Grant{Kind: GFS, Key: "volume " + src, Write: write, Pos: o.pos, Why: "a named volume", Dest: parts[1]}
 	}
-	return Grant{Kind: GFS, Key: key, Write: write, Pos: o.pos, Loud: loud != "", Why: loud}
+	return Grant{Kind: GFS, Key: key, Write: write, Pos: o.pos, Loud: loud != "", Why: loud, Dest: parts[1]}
 }
 
 // dockerMount reads "type=bind,source=/x,target=/y[,readonly]".
 func dockerMount(c Client, o dockerOpt) Grant {
-	typ, src := "volume", ""
+	typ, src, dst := "volume", "", ""
 	write := true
 	for _, kv := range strings.Split(o.val, ",") {
 		k, v, _ := strings.Cut(kv, "=")
@@ -428,6 +428,8 @@ func dockerMount(c Client, o dockerOpt) Grant {
 			typ = v
 		case "source", "src":
 			src = v
+		case "target", "dst", "destination":
+			dst = v
 		case "readonly", "ro":
 			write = !(v == "" || v == "true" || v == "1")
 		}
@@ -437,9 +439,9 @@ func dockerMount(c Client, o dockerOpt) Grant {
 		return Grant{Kind: GIsolation, Key: "--mount " + o.val, Pos: o.pos, Why: "a private tmpfs"}
 	case "bind":
 		key, loud := judgePath(c, src)
-		return Grant{Kind: GFS, Key: key, Write: write, Pos: o.pos, Loud: loud != "", Why: loud}
+		return Grant{Kind: GFS, Key: key, Write: write, Pos: o.pos, Loud: loud != "", Why: loud, Dest: dst}
 	case "volume":
-		return Grant{Kind: GFS, Key: "volume " + src, Write: write, Pos: o.pos, Why: "a named volume"}
+		return Grant{Kind: GFS, Key: "volume " + src, Write: write, Pos: o.pos, Why: "a named volume", Dest: dst}
 	}
 	return Grant{Kind: GRaw, Key: "--mount " + o.val, Pos: o.pos, Why: "a mount type the reader does not know (judged widened)"}
 }
@@ -462,4 +464,31 @@ func splitColons(s string) []string {
 		}
 	}
 	return append(out, s[start:])
+}
+
+// DockerRunGrants reads the options of a `docker run` argv (without
+// "docker run"; an image and its arguments may follow) into grants, as
+// an entry's are read: for comparing a launch entry with the flags a
+// manifest compiles to.
+func DockerRunGrants(argv []string) []Grant {
+	gs, _, _ := dockerGrants(Codex, plain(argv))
+	return gs
+}
+
+// BwrapGrants reads a bubblewrap argv (options, then the command) into
+// grants, as an entry's are read.
+func BwrapGrants(argv []string) []Grant {
+	gs, _ := bwrapGrants(Codex, plain(argv))
+	return gs
+}
+
+// SrtDefaults is what srt grants whatever its settings say.
+func SrtDefaults() []Grant { return srtDefaults() }
+
+func plain(argv []string) []arg {
+	out := make([]arg, len(argv))
+	for i, s := range argv {
+		out[i] = arg{s: s}
+	}
+	return out
 }

@@ -224,4 +224,7 @@ type Grant struct {
 	// directory, an unknown variable in a mount source).
 	Loud bool
 	Pos  Pos
+	// Dest is where a mount shows the path inside the sandbox (docker
+	// and bwrap mounts); "" when the same or not a mount.
+	Dest string
 }

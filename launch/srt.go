@@ -151,6 +151,11 @@ func sandboxRules(c Client, v *jsonx.Value, vscode bool) []Grant {
 			gs = append(gs, fsRules(c, sub, vscode)...)
 		case "network":
 			gs = append(gs, netRules(c, sub, vscode)...)
+		case "allowNestedUserNamespaces":
+			if sub.Kind == jsonx.Bool && sub.Str == "false" {
+				continue
+			}
+			gs = append(gs, rawKey(k, sub))
 		case "ignoreViolations", "ripgrep", "mandatoryDenySearchDepth", "bwrapPath", "socatPath":
 			if vscode {
 				gs = append(gs, rawKey(k, sub))
@@ -237,6 +242,17 @@ func netRules(_ Client, v *jsonx.Value, vscode bool) []Grant {
 			ok = !vscode && strList(sub, func(s string, p Pos) {
 				gs = append(gs, Grant{Kind: GFS, Key: s, Write: true, Pos: p, Why: "a unix socket the server may connect to"})
 			})
+		case "deniedResolvedAddresses":
+			ok = !vscode && strList(sub, func(s string, p Pos) {
+				gs = append(gs, Grant{Kind: GIsolation, Key: "deniedResolvedAddress " + s, Pos: p, Why: "addresses the sandbox refuses whatever name resolves to them"})
+			})
+		case "strictAllowlist":
+			if !vscode && sub.Kind == jsonx.Bool {
+				ok = true
+				if sub.Str == "true" {
+					gs = append(gs, Grant{Kind: GIsolation, Key: "strictAllowlist", Pos: pos(sub.Pos), Why: "only allowedDomains are reached"})
+				}
+			}
 		case "allowAllUnixSockets", "allowLocalBinding":
 			if !vscode && sub.Kind == jsonx.Bool {
 				ok = true

@@ -55,8 +55,10 @@ func (f finding) text() string {
 func (c *Command) lint(args []string) int {
 	fs := c.newFlags("lint")
 	format := fs.String("format", "text", "output `format`: text, json or sarif")
-	var patterns multiFlag
+	var patterns, launchPats multiFlag
 	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths searched for in directories (repeatable; !pattern excludes)")
+	fs.Var(&launchPats, "launch", "doublestar `pattern` of launch config paths searched for in directories (repeatable; !pattern excludes; default every client's project file)")
+	noLaunch := fs.Bool("no-launch", false, "hold no launch configs against the manifests")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return c.flagError(fs, err)
@@ -83,6 +85,9 @@ func (c *Command) lint(args []string) int {
 			continue
 		}
 		all = append(all, lintManifest(in.name, in.data)...)
+	}
+	if !*noLaunch {
+		all = append(all, c.lintLaunch(pos, launchPats, inputs)...)
 	}
 	code := ExitOK
 	for _, f := range all {
@@ -241,7 +246,7 @@ func lintSARIF(all []finding) []byte {
 		Message   text       `json:"message"`
 		Locations []location `json:"locations"`
 	}
-	summaries := map[string]string{ruleUnreadable: "a path that cannot be read"}
+	summaries := map[string]string{ruleUnreadable: "a path that cannot be read", lint.RuleLaunchExceedsManifest: lint.LaunchSummary}
 	for _, r := range lint.Rules {
 		summaries[r.ID] = r.Summary
 	}

@@ -1,0 +1,170 @@
+package diff
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/launch"
+)
+
+// A launch entry is held against the manifest of the server it runs: the
+// manifest is compiled to the entry's sandbox kind and the entry's grants
+// are compared with what that policy grants. Whatever the entry grants
+// beyond it is excess (capgate lint's launch-exceeds-manifest).
+
+// ManifestRef is a manifest a launch entry may be matched with.
+type ManifestRef struct {
+	Path string
+	Name string
+	Data []byte
+}
+
+// MatchManifest finds the manifests of entry e: those whose name equals
+// what e runs (the image without tag or digest, the package without
+// version) or e's server key. More than one is ambiguous: the first by
+// path is used and the others are returned too.
+func MatchManifest(e *launch.Entry, ms []ManifestRef) []ManifestRef {
+	runs := imageName(e.Runs)
+	var out []ManifestRef
+	for _, m := range ms {
+		if m.Name != "" && (m.Name == e.Runs || m.Name == runs || m.Name == e.Name) {
+			out = append(out, m)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// imageName strips a tag or digest from an image reference, and docker
+// hub's implied prefixes: "docker.io/library/x:1" is "x".
+func imageName(ref string) string {
+	if i := strings.IndexByte(ref, '@'); i > 0 {
+		ref = ref[:i]
+	}
+	if i := strings.LastIndexByte(ref, ':'); i > strings.LastIndexByte(ref, '/') {
+		ref = ref[:i]
+	}
+	ref = strings.TrimPrefix(ref, "docker.io/")
+	return strings.TrimPrefix(ref, "library/")
+}
+
+// Excess is what a launch entry grants beyond its manifest's policy.
+type Excess struct {
+	// Changes are the grants beyond the policy, as widened changes at
+	// the entry's lines.
+	Changes []Change
+	// Paste is the manifest-derived policy for the entry's sandbox kind,
+	// ready to paste: docker run flags, bwrap argv, or an srt settings
+	// file; "" when the kind has none.
+	Paste string
+	// PasteKind says what Paste is: "docker run flags", "bwrap argv",
+	// "srt settings (FILE)".
+	PasteKind string
+}
+
+// LaunchExcess compiles manifest src to e's sandbox kind and lists what e
+// grants beyond it. A bare or shell entry is all excess: nothing confines
+// it. Remote and disabled entries have none.
+func LaunchExcess(e *launch.Entry, src []byte) (*Excess, error) {
+	target := map[launch.Kind]string{launch.Docker: compiler.TargetDocker, launch.Podman: compiler.TargetDocker,
+		launch.Bwrap: compiler.TargetBwrap, launch.Srt: compiler.TargetSrt, launch.VSCodeSandbox: compiler.TargetSrt,
+		launch.Bare: compiler.TargetDocker, launch.Shell: compiler.TargetDocker}[e.Kind]
+	if target == "" {
+		return &Excess{}, nil
+	}
+	r, err := compiler.CompileTargets(src, []string{target})
+	if err != nil {
+		return nil, err
+	}
+	a := r.Artifacts.Get(target)
+	x := &Excess{}
+	var policy []launch.Grant
+	switch target {
+	case compiler.TargetDocker:
+		policy = launch.DockerRunGrants(a.Argv)
+		x.PasteKind, x.Paste = "docker run flags", "docker run -i "+shellJoin(a.Argv)+" "+shellQuote(orImage(e))
+	case compiler.TargetBwrap:
+		policy = launch.BwrapGrants(a.Argv)
+		x.PasteKind, x.Paste = "bwrap argv", "bwrap "+shellJoin(a.Argv)+" -- "+shellQuote(orImage(e))
+	case compiler.TargetSrt:
+		gs, err := launch.SrtSettings(launch.Codex, a.Filename, []byte(a.Config))
+		if err != nil {
+			return nil, fmt.Errorf("compiled srt settings: %w", err)
+		}
+		policy = append(launch.SrtDefaults(), gs...)
+		x.PasteKind, x.Paste = "srt settings ("+a.Filename+")", a.Config
+	}
+	switch e.Kind {
+	case launch.Bare, launch.Shell:
+		why := "runs bare: nothing confines it, while its manifest compiles to a sandbox"
+		if e.Kind == launch.Shell {
+			why = "runs through a shell string: its sandbox cannot be judged against the manifest"
+		}
+		x.Changes = []Change{{Severity: Widened, Kind: "launch", Target: string(e.Kind), After: e.Name + ": " + runs(e),
+			Why: why, Loud: e.Kind == launch.Bare, Line: e.Pos.Line, Col: e.Pos.Col, Side: "head"}}
+		return x, nil
+	}
+	base, head := excessKeys(policy), excessKeys(e.Grants)
+	for _, c := range compareGrants(e.Name, string(e.Kind), e.Pos, base, head, false) {
+		if c.Severity == Widened {
+			c.Why = "beyond the manifest: " + c.Why
+			x.Changes = append(x.Changes, c)
+		}
+	}
+	for _, n := range e.Unjudged {
+		p := n.Pos
+		if p.Line == 0 {
+			p = e.Pos
+		}
+		x.Changes = append(x.Changes, Change{Severity: Widened, Kind: "launch", Target: string(e.Kind), After: e.Name,
+			Why: "cannot be judged against the manifest: " + n.Text, Line: p.Line, Col: p.Col, Side: "head"})
+	}
+	sortChanges(x.Changes)
+	return x, nil
+}
+
+func orImage(e *launch.Entry) string {
+	if e.Runs != "" {
+		return e.Runs
+	}
+	return "IMAGE"
+}
+
+// excessKeys rewrites grants for comparison with a manifest's policy: a
+// mount is what the server sees at its destination (the manifest names
+// paths as the server sees them), unless its host side is loud; domains
+// lose their port (srt's settings carry host:port).
+func excessKeys(gs []launch.Grant) []launch.Grant {
+	out := make([]launch.Grant, 0, len(gs))
+	for _, g := range gs {
+		switch {
+		case g.Kind == launch.GFS && g.Dest != "" && grantLoud(g) == "":
+			g.Key = path.Clean(g.Dest)
+		case g.Kind == launch.GNet:
+			if i := strings.LastIndexByte(g.Key, ':'); i > 0 && !strings.Contains(g.Key[i:], "]") {
+				g.Key = g.Key[:i]
+			}
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func shellJoin(argv []string) string {
+	q := make([]string, len(argv))
+	for i, a := range argv {
+		q[i] = shellQuote(a)
+	}
+	return strings.Join(q, " ")
+}
