@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"net/netip"
 	"sort"
 	"strings"
 
@@ -33,7 +34,7 @@ func Compare(base, head *compiler.Result) []Change {
 			m.add(t, c)
 		}
 	}
-	cs := m.list()
+	cs := noteMaskedEnv(m.list(), base, head)
 	if !fsChanged {
 		cs = append(cs, compareDeclaredFS(base.Policy, head.Policy)...)
 	}
@@ -145,7 +146,7 @@ func lowerASCII(s string) string {
 	return s
 }
 
-func netKey(host string, port int) string { return lowerASCII(host) + "\x00" + fmt.Sprint(port) }
+func netKey(host string, port int) string { return hostKey(host) + "\x00" + fmt.Sprint(port) }
 
 func sourcesOf(p *compiler.Policy) *sources {
 	s := &sources{fs: map[string]src{}, net: map[string][]compiler.CapString{}, hosts: map[string][]compiler.CapString{}, ports: map[string][]compiler.CapString{}, env: map[string][]compiler.CapString{}, nested: p.NestedSrcs}
@@ -175,7 +176,7 @@ func sourcesOf(p *compiler.Policy) *sources {
 		if _, ok := s.net[k]; !ok {
 			s.net[k] = n.Srcs
 		}
-		if h := lowerASCII(n.Host); s.hosts[h] == nil {
+		if h := hostKey(n.Host); s.hosts[h] == nil {
 			s.hosts[h] = n.Srcs
 		}
 		if pt := fmt.Sprint(n.Port); s.ports[pt] == nil {
@@ -347,23 +348,50 @@ func compareMounts(bi, hi []item, bs, hs *sources) []Change {
 }
 
 // ruleIndex answers "does some rule cover this one" in time linear in the
-// host's labels: rules by lower-cased host, each host's best level for any
-// port and per port.
-type ruleIndex map[string]*hostRules
+// host's length: rules by host key (see hostKey), each host's best level for
+// any port and per port, and the squid ".domain" rules again as a tree of
+// labels from the right, so that a host's suffixes are found one label at a
+// time instead of as a string built and hashed per label.
+type ruleIndex struct {
+	hosts map[string]*hostRules
+	dom   *domNode
+}
 
 type hostRules struct {
 	any   int
 	ports map[int]int
 }
 
+// domNode is one label of the ".domain" tree; rules is set where a rule
+// ends.
+type domNode struct {
+	rules *hostRules
+	kids  map[string]*domNode
+}
+
+// hostKey is what hosts are compared by: an IP literal in its canonical
+// form (2001:db8:0:0:0:0:0:1 is 2001:db8::1), a name with its ASCII letters
+// folded (see lowerASCII).
+func hostKey(h string) string {
+	if strings.IndexByte(h, ':') >= 0 {
+		if a, err := netip.ParseAddr(h); err == nil {
+			return a.String()
+		}
+	}
+	return lowerASCII(h)
+}
+
 func indexRules(rules []compiler.EgressRule) ruleIndex {
-	x := ruleIndex{}
+	x := ruleIndex{hosts: map[string]*hostRules{}}
 	for _, r := range rules {
-		k := lowerASCII(r.Host)
-		h := x[k]
+		k := hostKey(r.Host)
+		h := x.hosts[k]
 		if h == nil {
 			h = &hostRules{ports: map[int]int{}}
-			x[k] = h
+			x.hosts[k] = h
+			if strings.HasPrefix(k, ".") {
+				x.addDomain(k[1:], h)
+			}
 		}
 		lv := level(!r.BlockPrivate)
 		if r.Port == 0 {
@@ -375,32 +403,62 @@ func indexRules(rules []compiler.EgressRule) ruleIndex {
 	return x
 }
 
+// addDomain files the rules of ".d" under d's labels, last label first.
+func (x *ruleIndex) addDomain(d string, h *hostRules) {
+	if x.dom == nil {
+		x.dom = &domNode{}
+	}
+	n := x.dom
+	for {
+		i := strings.LastIndexByte(d, '.')
+		if n.kids == nil {
+			n.kids = map[string]*domNode{}
+		}
+		k := n.kids[d[i+1:]]
+		if k == nil {
+			k = &domNode{}
+			n.kids[d[i+1:]] = k
+		}
+		n = k
+		if i < 0 {
+			break
+		}
+		d = d[:i]
+	}
+	n.rules = h
+}
+
 // covers reports whether some rule allows everything r does: its host is
-// "*", equal ignoring case, or a squid ".domain" above it; its port any or
-// equal; and it does not block private ranges where r does not.
+// "*", the same (see hostKey), or a squid ".domain" above it; its port any
+// or equal; and it does not block private ranges where r does not.
 func (x ruleIndex) covers(r compiler.EgressRule) bool {
 	need := level(!r.BlockPrivate)
-	ok := func(k string) bool {
-		h := x[k]
+	ok := func(h *hostRules) bool {
 		return h != nil && (h.any >= need || (r.Port != 0 && h.ports[r.Port] >= need))
 	}
-	host := lowerASCII(r.Host)
-	if ok("*") || ok(host) {
+	host := hostKey(r.Host)
+	if ok(x.hosts["*"]) || ok(x.hosts[host]) {
 		return true
 	}
 	if host == "*" || strings.HasPrefix(host, ".") {
 		return false
 	}
-	for d := host; ; {
-		if ok("." + d) {
+	// ".d" covers d and everything below it: walk host's labels from the
+	// right, each step one map lookup of one label.
+	for n, d := x.dom, host; n != nil; {
+		i := strings.LastIndexByte(d, '.')
+		if n = n.kids[d[i+1:]]; n == nil {
+			return false
+		}
+		if ok(n.rules) {
 			return true
 		}
-		i := strings.IndexByte(d, '.')
 		if i < 0 {
 			return false
 		}
-		d = d[i+1:]
+		d = d[:i]
 	}
+	return false
 }
 
 // RuleString formats an egress rule as host:port with its private flag.

@@ -100,7 +100,11 @@ func (squidReader) boundary(a *compiler.Artifact) []item {
 			continue
 		}
 		for _, h := range hosts {
-			if h == "." || h == "all" || h == "0.0.0.0/0" {
+			if h == "." {
+				// What the compiler emits for host "*" (squid itself
+				// matches no ordinary name with it; judged as any host).
+				// "all" and "0.0.0.0/0" in a dstdomain or dst acl are
+				// the host and the address range they name, not "*".
 				h = "*"
 			}
 			for _, p := range ports {

@@ -143,7 +143,7 @@ func compareProduct(bi, hi []item, bs, hs *sources) []Change {
 	var out []Change
 	for _, x := range minus(h.hosts, nil) {
 		if !hostCovered(b, x) {
-			out = append(out, at(Change{Severity: Widened, Kind: kNet, After: hostText(x), Why: "new egress host"}, "head", hs.hosts[lowerASCII(x)]))
+			out = append(out, at(Change{Severity: Widened, Kind: kNet, After: hostText(x), Why: "new egress host"}, "head", hs.hosts[hostKey(x)]))
 		}
 	}
 	for _, x := range minus(h.ports, nil) {
@@ -153,7 +153,7 @@ func compareProduct(bi, hi []item, bs, hs *sources) []Change {
 	}
 	for _, x := range minus(b.hosts, nil) {
 		if !hostCovered(h, x) {
-			out = append(out, at(Change{Severity: Narrowed, Kind: kNet, Before: hostText(x), Why: "egress host removed"}, "base", bs.hosts[lowerASCII(x)]))
+			out = append(out, at(Change{Severity: Narrowed, Kind: kNet, Before: hostText(x), Why: "egress host removed"}, "base", bs.hosts[hostKey(x)]))
 		}
 	}
 	for _, x := range minus(b.ports, nil) {

@@ -1,0 +1,47 @@
+package diff
+
+import (
+	"strings"
+
+	"github.com/razukc/capgate-action/compiler"
+)
+
+// noteMaskedEnv marks the injected variables that the bwrap argv also sets
+// itself (PATH and HOME, after --clearenv). The bwrap read-back sees the
+// name either way, so the injection would show under docker only, as a
+// plain injection. Under bwrap the outcome depends on the launcher: a
+// --setenv passed after the argv (as docs/enforcement.md describes)
+// replaces the sandbox's own value with the host's, one passed before it is
+// dropped by --clearenv. The change is listed for bwrap too, with a note
+// saying so.
+func noteMaskedEnv(cs []Change, base, head *compiler.Result) []Change {
+	ba, ha := base.Artifacts.Get(compiler.TargetBwrap), head.Artifacts.Get(compiler.TargetBwrap)
+	if ba == nil || ha == nil {
+		return cs
+	}
+	set := setenvs(ha.Argv)
+	for i := range cs {
+		c := &cs[i]
+		v, ok := set[c.After]
+		if c.Kind != kEnv || c.Severity != Widened || !ok || !contains(ha.EnvInjections, c.After) || contains(ba.EnvInjections, c.After) {
+			continue
+		}
+		if c.Target != "all" && !contains(strings.Split(c.Target, ","), compiler.TargetBwrap) {
+			c.Target = compiler.TargetBwrap + "," + c.Target
+		}
+		c.Why += "; under bwrap the emitted argv sets " + c.After + "=" + v + " itself: the injected value reaches the process only when the launcher passes its --setenv after the argv, where it replaces " + v + ", and --clearenv drops it when passed before"
+	}
+	return cs
+}
+
+// setenvs maps each name a bwrap argv sets with --setenv to its last value.
+func setenvs(argv []string) map[string]string {
+	m := map[string]string{}
+	for i := 0; i+2 < len(argv); i++ {
+		if argv[i] == "--setenv" {
+			m[argv[i+1]] = argv[i+2]
+			i += 2
+		}
+	}
+	return m
+}
