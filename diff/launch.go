@@ -279,7 +279,7 @@ func sameSandbox(a, b launch.Kind) bool {
 }
 
 // compareEntry compares one server across the sides; either may be nil.
-func compareEntry(b, h *launch.Entry) []Change {
+func compareEntry(b, h *launch.Entry) (out []Change) {
 	switch {
 	case h == nil && b == nil:
 		return nil
@@ -295,7 +295,6 @@ func compareEntry(b, h *launch.Entry) []Change {
 	case h.Kind == launch.Remote:
 		return compareRemote(b, h)
 	}
-	var out []Change
 	var base []launch.Grant
 	switch {
 	case b == nil || b.Kind == launch.Disabled || b.Kind == launch.Remote:
@@ -303,6 +302,16 @@ func compareEntry(b, h *launch.Entry) []Change {
 		out = append(out, Change{Severity: Narrowed, Kind: "launch", Target: string(h.Kind), Before: h.Name + ": bare", After: h.Name + ": " + string(h.Kind),
 			Why: "the server now runs in a sandbox (" + string(h.Kind) + ")", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"})
 		return out
+	case h.Kind == launch.Bare && b.Kind != launch.Bare:
+		// The no-sandbox row says it, loudly; it shows what ran before.
+		defer func() {
+			for i := range out {
+				if out[i].Kind == "launch" && out[i].Before == "" && out[i].Loud {
+					out[i].Before = h.Name + ": " + string(b.Kind) + " (" + runs(b) + ")"
+					out[i].Why = "now r" + strings.TrimPrefix(out[i].Why, "r")
+				}
+			}
+		}()
 	case !sameSandbox(b.Kind, h.Kind):
 		out = append(out, Change{Severity: Widened, Kind: "launch", Target: string(h.Kind), Before: h.Name + ": " + string(b.Kind), After: h.Name + ": " + string(h.Kind),
 			Why: "the sandbox changed kind: the head's grants are judged as new", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"})
