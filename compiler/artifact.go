@@ -26,10 +26,38 @@ type Provenance struct {
 	Canonicalization string
 }
 
-// Unenforceable is an egress rule a target cannot express, with the reason.
+// Unenforceable is a declared rule a target's file grants more widely than
+// declared or cannot hold, with the reason. An egress rule (KindNet) is in
+// Rule; any other is named by Grant, its capability as capgate normalises
+// it ("fs:read:/srv/cfg/app.json", "env:inject:TOKEN"); an empty Kind
+// is KindNet, as in capgate's squid and nftables entries. Excess lists what
+// the file grants beyond the rule (host:port pairs, a directory, a
+// pattern's real match); it is empty when the rule is left out (denied)
+// or held only in part.
 type Unenforceable struct {
+	Kind   CapKind
 	Rule   EgressRule
+	Grant  string
+	Excess []string
 	Reason string
+	// Srcs are the capability strings behind the rule (not written out).
+	Srcs []CapString
+}
+
+// IsNet reports whether the entry names an egress rule (Kind KindNet or
+// empty).
+func (u *Unenforceable) IsNet() bool { return u.Kind == KindNet || u.Kind == "" }
+
+// Text returns the rule an entry names: the egress rule as host:port
+// (host alone for any port), or Grant.
+func (u *Unenforceable) Text() string {
+	if !u.IsNet() {
+		return u.Grant
+	}
+	if u.Rule.Port == 0 {
+		return u.Rule.Host
+	}
+	return u.Rule.Host + ":" + strconv.Itoa(u.Rule.Port)
 }
 
 // Artifact is the output of one target. Targets of ShapeSandbox fill Argv,
@@ -136,6 +164,29 @@ func (w *jsonw) rule(r EgressRule) {
 	w.close('}')
 }
 
+// unenforceable writes one entry: {"rule", "reason"} for an egress rule
+// (capgate's shape), {"kind", "grant", "reason"} for any other; "excess"
+// before "reason" when the file grants more than the rule.
+func (w *jsonw) unenforceable(u *Unenforceable) {
+	w.open('{')
+	if u.IsNet() {
+		w.key("rule")
+		w.rule(u.Rule)
+	} else {
+		w.key("kind")
+		w.str(string(u.Kind))
+		w.key("grant")
+		w.str(u.Grant)
+	}
+	if len(u.Excess) > 0 {
+		w.key("excess")
+		w.strs(u.Excess)
+	}
+	w.key("reason")
+	w.str(u.Reason)
+	w.close('}')
+}
+
 func (w *jsonw) artifact(a *Artifact) {
 	w.open('{')
 	if a.Shape() == ShapeConfig {
@@ -149,12 +200,7 @@ func (w *jsonw) artifact(a *Artifact) {
 		w.open('[')
 		for _, u := range a.Unenforceable {
 			w.sep()
-			w.open('{')
-			w.key("rule")
-			w.rule(u.Rule)
-			w.key("reason")
-			w.str(u.Reason)
-			w.close('}')
+			w.unenforceable(&u)
 		}
 		w.close(']')
 	} else {

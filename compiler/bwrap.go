@@ -37,16 +37,20 @@ func (l *lowering) bwrap(a *Artifact, ms []Mount) {
 		ar.add("--dev", "/dev")
 		notes = append(notes, "nestedSandbox: keeping user/pid/ipc namespaces for inner sandbox compatibility")
 	}
+	// The binds of declared grants, in capgate's order, emitted parents
+	// first once all are known (see parentFirst).
+	var bindBuf [16]bind
+	bs := bindBuf[:0]
 	if p.Clock == "tzdata" {
-		ar.add("--ro-bind-try", "/usr/share/zoneinfo", "/usr/share/zoneinfo",
-			"--ro-bind-try", "/etc/localtime", "/etc/localtime")
+		bs = append(bs, mkBind("/usr/share/zoneinfo", "--ro-bind-try", "/usr/share/zoneinfo", "/usr/share/zoneinfo"),
+			mkBind("/etc/localtime", "--ro-bind-try", "/etc/localtime", "/etc/localtime"))
 	}
 	for _, m := range ms {
 		flag := "--ro-bind"
 		if m.Writable {
 			flag = "--bind"
 		}
-		ar.add(flag, m.Path, m.Path)
+		bs = append(bs, mkBind(m.Path, flag, m.Path, m.Path))
 		if m.Glob {
 			notes = append(notes, l.globNote(m, " lowered to directory bind ",
 				" — bwrap binds directories, not globs. Fine-grained glob enforcement is the server's job."))
@@ -62,13 +66,14 @@ func (l *lowering) bwrap(a *Artifact, ms []Mount) {
 		src, session := ipcSocket(g.Name)
 		switch {
 		case src != "":
-			ar.add("--bind-try", src, src)
+			bs = append(bs, mkBind(src, "--bind-try", src, src))
 		case session:
 			notes = append(notes, "ipc: dbus:session declared — host must bind DBUS_SESSION_BUS_ADDRESS socket")
 		default:
 			notes = append(notes, l.unknownIPC(g.Name))
 		}
 	}
+	emitBinds(ar, bs)
 	if len(p.Net) > 0 {
 		notes = append(notes, netNote(bwrapNetNotes[:], len(p.Net), ar, bwrapNetNote))
 	}

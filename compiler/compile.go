@@ -12,6 +12,11 @@ type Options struct {
 	// that holds any kind but net and assert, with ADAPTER_UNSUPPORTED,
 	// as capgate's CLI does for --target egress without --permissive.
 	Strict bool
+	// Image is the image reference the mcp-gateway entry runs (see
+	// ValidImage). Empty, the entry's image is empty too: the policy can
+	// be compared, but the gateway will not load the entry, so a file
+	// meant for the gateway needs one (capgate compile --image).
+	Image string
 }
 
 // Result is a manifest compiled to every target. A Result and what it
@@ -33,6 +38,9 @@ type prepared struct {
 	// limit is the largest manifest accepted, MaxManifestBytes when 0
 	// (the large-manifest benchmarks go beyond it).
 	limit int
+	// checkOnly stops prepare once every capability has passed its
+	// checks, before the policy is built (Check).
+	checkOnly bool
 }
 
 // compiled adds capgate's four artifacts to prepared, again in one
@@ -58,6 +66,15 @@ func Prepare(src []byte) (*Result, error) {
 	return &pr.r, nil
 }
 
+// Check reports the error Compile and CompileTargets would return for src,
+// or nil, without building the policy or the artifacts: lowering cannot
+// fail, so a manifest that passes Check compiles to every target. It is
+// what diff does with a manifest whose bytes are the same on both sides.
+func Check(src []byte) error {
+	pr := prepared{checkOnly: true}
+	return pr.prepare(src, nil)
+}
+
 // prepare fills pr from src. When lower is not nil, it runs after
 // normalising, with the parser's scratch memory, to lower the policy.
 func (pr *prepared) prepare(src []byte, lower func(*scratch)) error {
@@ -81,6 +98,9 @@ func (pr *prepared) prepare(src []byte, lower func(*scratch)) error {
 			if err := CheckSafe(&caps[i]); err != nil {
 				return err
 			}
+		}
+		if pr.checkOnly {
+			return nil
 		}
 		normalize(caps, all, &pr.p, smallIndex)
 		pr.r.Hash = ManifestHash(m)
@@ -170,7 +190,10 @@ func Lower(r *Result, target string, opts Options) (*Artifact, error) {
 			return nil, err
 		}
 	}
-	l := lowering{p: r.Policy, name: r.Manifest.Name, prov: r.provenance(), a: new(arena)}
+	if opts.Image != "" && !ValidImage(opts.Image) {
+		return nil, fmt.Errorf("image %q is not an image reference (name[:tag][@sha256:digest], lower case)", opts.Image)
+	}
+	l := lowering{p: r.Policy, name: r.Manifest.Name, prov: r.provenance(), a: new(arena), image: opts.Image}
 	a := new(Artifact)
 	t.lower(&l, a)
 	return a, nil
@@ -184,6 +207,8 @@ type lowering struct {
 	name string // the manifest's name, for formats that name the server
 	prov Provenance
 	a    *arena
+	// image is Options.Image.
+	image string
 	// ms are the policy's mounts, worked out when first needed.
 	ms    []Mount
 	msSet bool

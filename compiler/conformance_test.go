@@ -22,6 +22,7 @@ type vector struct {
 	ManifestText *string         `json:"manifest_text"`
 	Expect       json.RawMessage `json:"expect"`
 	Divergence   string          `json:"divergence"`
+	file         string          // the file it was read from, e.g. "edge.jsonl"
 }
 
 func loadVectors(t testing.TB, name string) []vector {
@@ -39,6 +40,7 @@ func loadVectors(t testing.TB, name string) []vector {
 		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
+		v.file = name
 		out = append(out, v)
 	}
 	if err := sc.Err(); err != nil {
@@ -136,6 +138,9 @@ func checkVector(t *testing.T, v vector) {
 	}
 	wm := want.(map[string]any)
 	if we, ok := wm["error"].(map[string]any); ok {
+		if bindOrderDivergent(v.file + ":" + v.ID) {
+			t.Fatalf("%s is listed in %s but capgate refuses it", v.ID, bindOrderFile)
+		}
 		gm, _ := got.(map[string]any)
 		ge, ok := gm["error"].(map[string]any)
 		if !ok {
@@ -145,6 +150,12 @@ func checkVector(t *testing.T, v vector) {
 			t.Fatalf("%s: error %v, want %v\n  manifest: %s", v.ID, ge, we, v.source())
 		}
 		return
+	}
+	if bindOrderDivergent(v.file + ":" + v.ID) {
+		parentFirstExpect(wm)
+		if firstDiff("", got, wantAsCapgate(t, v)) == "" {
+			t.Fatalf("%s is listed in %s but does not diverge from capgate", v.ID, bindOrderFile)
+		}
 	}
 	if d := firstDiff("", got, want); d != "" {
 		t.Fatalf("%s: %s\n  manifest: %s", v.ID, d, v.source())

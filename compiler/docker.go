@@ -20,12 +20,16 @@ func (l *lowering) docker(a *Artifact, ms []Mount) {
 	} else {
 		notes = append(notes, netNote(dockerNetNotes[:], len(p.Net), ar, dockerNetNote))
 	}
+	// The volumes of declared grants, emitted parents first (see
+	// parentFirst; the engine itself mounts shallower destinations first).
+	var bindBuf [16]bind
+	bs := bindBuf[:0]
 	for _, m := range ms {
 		mode := ":ro"
 		if m.Writable {
 			mode = ":rw"
 		}
-		ar.add("--volume", ar.str(m.Path, ":", m.Path, mode))
+		bs = append(bs, mkBind(m.Path, "--volume", ar.str(m.Path, ":", m.Path, mode)))
 		if m.Glob {
 			notes = append(notes, l.globNote(m, " lowered to volume mount ",
 				" — Docker mounts directories, not globs. Fine-grained glob enforcement is the server's job."))
@@ -35,8 +39,8 @@ func (l *lowering) docker(a *Artifact, ms []Mount) {
 		}
 	}
 	if p.Clock == "tzdata" {
-		ar.add("--volume", "/usr/share/zoneinfo:/usr/share/zoneinfo:ro",
-			"--volume", "/etc/localtime:/etc/localtime:ro")
+		bs = append(bs, mkBind("/usr/share/zoneinfo", "--volume", "/usr/share/zoneinfo:/usr/share/zoneinfo:ro"),
+			mkBind("/etc/localtime", "--volume", "/etc/localtime:/etc/localtime:ro"))
 	}
 	for _, e := range p.Exec {
 		notes = append(notes, ar.str("exec: ", e.Name, " (must be present in the chosen image)"))
@@ -45,15 +49,16 @@ func (l *lowering) docker(a *Artifact, ms []Mount) {
 		src, session := ipcSocket(g.Name)
 		switch {
 		case g.Name == "x11":
-			ar.add("--volume", "/tmp/.X11-unix:/tmp/.X11-unix:ro")
+			bs = append(bs, mkBind(src, "--volume", "/tmp/.X11-unix:/tmp/.X11-unix:ro"))
 		case src != "":
-			ar.add("--volume", ar.str(src, ":", src))
+			bs = append(bs, mkBind(src, "--volume", ar.str(src, ":", src)))
 		case session:
 			notes = append(notes, "ipc: dbus:session declared — host must mount DBUS_SESSION_BUS_ADDRESS socket")
 		default:
 			notes = append(notes, l.unknownIPC(g.Name))
 		}
 	}
+	emitBinds(ar, bs)
 	for _, e := range a.EnvInjections {
 		ar.add("--env", e)
 	}

@@ -7,8 +7,9 @@ import (
 )
 
 // The error codes. They are capgate's CompilationError codes, plus
-// CodeUnsafe (this port's deliberate divergence) and CodeParse (capgate's
-// CLI exit 3: the text is not one JSON value).
+// CodeUnsafe and CodeTooLarge (this port's deliberate divergences: capgate
+// compiles unsafe values and manifests of any size) and CodeParse
+// (capgate's CLI exit 3: the text is not one JSON value).
 const (
 	CodeParse              = "PARSE"
 	CodeManifestShape      = "MANIFEST_SHAPE"
@@ -31,6 +32,7 @@ const (
 	CodeAssertShape        = "CAP_ASSERT_SHAPE"
 	CodeUnsafe             = "CAP_UNSAFE_VALUE"
 	CodeAdapterUnsupported = "ADAPTER_UNSUPPORTED"
+	CodeTooLarge           = "MANIFEST_TOO_LARGE"
 )
 
 // Error is a compilation error: a capgate error code, capgate's message for

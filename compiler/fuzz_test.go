@@ -28,6 +28,9 @@ func FuzzCompile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, input []byte) {
 		src := bytes.Clone(input)
 		r, err := Compile(src)
+		if cerr := Check(input); !sameError(err, cerr) {
+			t.Fatalf("Check says %v where Compile says %v", cerr, err)
+		}
 		if err != nil {
 			var ce *Error
 			if !errors.As(err, &ce) || ce.Code == "" {

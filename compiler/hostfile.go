@@ -2,7 +2,6 @@ package compiler
 
 import (
 	"strconv"
-	"strings"
 )
 
 // What the host-format targets (toolhive, mcp-gateway, srt) share: each
@@ -19,23 +18,6 @@ func jsonFile(f func(w *jsonw)) string {
 	w := &jsonw{indent: "  "}
 	f(w)
 	return string(w.b)
-}
-
-// hostNotes are the notes every host-format target adds for what its
-// file cannot hold: variables, binaries and assertions. host names the
-// consumer; env says how the host passes variables in.
-func hostNotes(p *Policy, env []string, host, envHow, execWhere string) []string {
-	var notes []string
-	if len(env) > 0 {
-		notes = append(notes, "env: "+host+" cannot take an environment allow-list in this file; "+envHow+": "+strings.Join(env, ", "))
-	}
-	for _, e := range p.Exec {
-		notes = append(notes, "exec: "+e.Name+" ("+execWhere+")")
-	}
-	for _, as := range p.Assert {
-		notes = append(notes, "assert: "+as.ID+" — not enforced by "+host+" (a declared guarantee, for review)")
-	}
-	return notes
 }
 
 // envNames are the variables a sandbox passes in: every env grant, and
@@ -76,9 +58,4 @@ func hostPort(n *NetGrant) string {
 		return h
 	}
 	return h + ":" + strconv.Itoa(n.Port)
-}
-
-// globNotePlain is globNote for targets that do not use the arena.
-func globNotePlain(m Mount, lowered, why string) string {
-	return "fs: \"" + m.Declared + "\"" + lowered + "\"" + m.Path + "\"" + why
 }

@@ -67,7 +67,7 @@ func ParseManifest(src []byte) (*Manifest, error) {
 // it runs after decoding, with the pooled scratch memory of the parse.
 func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower bool, then func(*scratch) error) error {
 	if len(src) > limit {
-		return &Error{Code: CodeParse, Message: fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes)}
+		return &Error{Code: CodeTooLarge, Message: fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes), Pos: Pos{Line: 1, Col: 1}}
 	}
 	err := withManifestTree(src, func(p *parser, root *jsonx.Value) error {
 		if err := decodeManifest(root, m, a, &p.scratch, lower); err != nil {

@@ -3,6 +3,8 @@ package compiler
 import (
 	"net"
 	"path"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -16,13 +18,19 @@ const MCPGatewayFilename = "capgate-mcp-gateway-server.json"
 
 var _ = register(target{name: TargetMCPGateway, shape: ShapeConfig, order: 60, lower: (*lowering).mcpGateway})
 
-// gatewayRefused are the host path prefixes the gateway refuses to bind
-// (docker_binds.go disallowedDockerHostPath).
-var gatewayRefused = [...]string{"/dev", "/etc", "/proc", "/root", "/run", "/sys", "/var/run", "/var/lib/docker"}
+// gatewayRefused are the host path prefixes the gateway refuses to bind,
+// compared in lower case after it resolves symlinks (docker_binds.go
+// disallowedDockerHostPath).
+var gatewayRefused = [...]string{"/dev", "/etc", "/library", "/proc", "/private/etc", "/private/var/run", "/root", "/run", "/sys", "/system", "/var/lib/containerd", "/var/lib/docker", "/var/root", "/var/run", "c:/windows"}
+
+// gatewayCredentialSegments are the path segments the gateway refuses
+// anywhere in a bound host path, in lower case (same function).
+var gatewayCredentialSegments = [...]string{".aws", ".azure", ".config", ".docker", ".gnupg", ".kube", ".ssh", ".netrc", ".npmrc", "id_dsa", "id_ecdsa", "id_ed25519", "id_rsa"}
 
 // gatewayRoots are the roots the gateway binds under without
-// MCP_GATEWAY_DOCKER_BIND_ALLOWED_PATHS.
-var gatewayRoots = [...]string{"/tmp", "/var/tmp"}
+// MCP_GATEWAY_DOCKER_BIND_ALLOWED_PATHS (dockerBindAllowedRoots; the OS
+// temp directory too, /tmp on Linux).
+var gatewayRoots = [...]string{"/tmp", "/private/tmp", "/var/tmp"}
 
 func under(p string, roots []string) bool {
 	for _, r := range roots {
@@ -33,140 +41,233 @@ func under(p string, roots []string) bool {
 	return false
 }
 
+// gatewayRefusal returns why the gateway refuses to bind host path p (one
+// refused volume fails the whole server), or "".
+func gatewayRefusal(p string) string {
+	lower := strings.ToLower(p)
+	for _, r := range gatewayRefused {
+		if under(lower, []string{r}) {
+			return "the gateway refuses to bind a sensitive system path (under " + r + ", compared in lower case)"
+		}
+	}
+	for _, seg := range strings.Split(lower, "/") {
+		if slices.Contains(gatewayCredentialSegments[:], seg) {
+			return "the gateway refuses to bind a credential path (a segment " + jsQuote(seg) + ")"
+		}
+	}
+	if strings.ContainsRune(p, ':') || strings.Contains(p, "{{") {
+		return "the gateway splits a volume on ':' and evaluates {{…}} in it"
+	}
+	return ""
+}
+
+// gatewayServer is what the server entry says, and what it cannot hold.
+type gatewayServer struct {
+	volumes, hosts        []string
+	rwPaths, outsidePaths []string
+	unenf                 []Unenforceable
+	notes                 []string
+}
+
 // mcpGateway lowers the policy to a server entry: volumes with :ro/:rw,
 // secrets for the variables, and allowHosts, which the gateway enforces
 // only when it runs with --block-network.
 func (l *lowering) mcpGateway(a *Artifact) {
 	p := l.p
 	a.Target, a.Filename, a.Provenance = TargetMCPGateway, MCPGatewayFilename, l.prov
-	a.Unenforceable = []Unenforceable{}
-	var notes []string
-	volumes := []string{}
-	rw, outside := false, false
-	bind := func(p string, writable bool) {
-		// Cleaned first: "//etc/shadow" and "/var//run/x" are /etc/shadow
-		// and /var/run/x to the kernel; the prefix check and the volume
-		// must see that path (TestGatewayCleansPaths).
-		path := path.Clean(p)
-		if under(path, gatewayRefused[:]) {
-			notes = append(notes, "fs: "+jsQuote(path)+" left out — the gateway refuses to bind host paths under /dev, /etc, /proc, /root, /run, /sys, /var/run and /var/lib/docker.")
-			return
-		}
-		mode := ":ro"
-		if writable {
-			mode, rw = ":rw", true
-		}
-		outside = outside || !under(path, gatewayRoots[:])
-		volumes = append(volumes, path+":"+path+mode)
-	}
-	for _, m := range l.mounts() {
-		bind(m.Path, m.Writable)
-		if m.Glob {
-			notes = append(notes, globNotePlain(m, " lowered to volume ", " — the gateway mounts paths, not globs. Fine-grained glob enforcement is the server's job."))
-		}
-	}
-	if p.Clock == "tzdata" {
-		bind("/usr/share/zoneinfo", false)
-		bind("/etc/localtime", false)
-	}
-	for _, g := range p.IPC {
-		src, _ := ipcSocket(g.Name)
-		switch {
-		case g.Name == "x11":
-			bind(src, false)
-		case src != "":
-			bind(src, true)
-		default:
-			notes = append(notes, "ipc: "+jsQuote(g.Name)+" — no mount emitted")
-		}
-	}
-	if rw {
-		notes = append(notes, "fs: the gateway refuses writable host binds unless the exact path is in MCP_GATEWAY_DOCKER_BIND_ALLOW_WRITABLE_PATHS.")
-	}
-	if outside {
-		notes = append(notes, "fs: the gateway binds host paths outside /tmp and /var/tmp only when they are under MCP_GATEWAY_DOCKER_BIND_ALLOWED_PATHS.")
+	g := &gatewayServer{volumes: []string{}, unenf: []Unenforceable{}}
+	g.fs(p, l.mounts())
+	g.ipc(p)
+	g.bindNotes()
+	g.net(p)
+	if p.NestedSandbox {
+		g.notes = append(g.notes, "nestedSandbox: declared — the gateway keeps Docker's default seccomp and capabilities, which may break inner sandboxes; capgate refuses to choose for you.")
 	}
 	env := envNames(p)
-	var hosts []string
-	for i := range p.Net {
-		n := &p.Net[i]
-		v6, ip := n.literal()
-		var why string
-		switch {
-		case n.Host == "*" || strings.Contains(n.Host, "*"):
-			why = "the gateway's allowHosts has no wildcard; the rule is left out (denied)."
-		case n.Port == 0:
-			why = "the gateway's allowHosts needs a port; the any-port rule is left out (denied)."
-		case isLocalhost(n.Host) || gatewayLoopback(n.Host):
-			why = "the gateway refuses loopback in allowHosts (and localhost names the container's own); the rule is left out (denied)."
-		case gatewayMulticast(n.Host):
-			why = "the gateway refuses a multicast literal in allowHosts; the rule is left out (denied)."
-		case n.Host == "" || unsafeGatewayHost(n.Host):
-			why = "not a host the gateway's allowHosts parser takes; the rule is left out (denied)."
+	if len(env) > 0 {
+		g.notes = append(g.notes, "env: secret names are placeholders (<server>.<name>); the host maps them in its secret store.")
+	}
+	if l.image == "" {
+		g.notes = append(g.notes, "image: empty — the gateway loads no entry without one; capgate compile --target mcp-gateway --image REF fills it in.")
+	}
+	g.unenf = append(g.unenf, hostEntries(p, "the gateway's server entry", "", "", "every binary in the image")...)
+	g.notes = append(g.notes, assertNotes(p, "the gateway")...)
+	a.Unenforceable, a.Notes = g.unenf, g.notes
+	a.Config = jsonFile(g.writer(l.name, l.image, env))
+}
+
+// fs binds each grant's path as declared (a file stays a file); a pattern
+// binds the directory it needs, whose excess is listed, unless it is
+// "DIR/**", which DIR holds exactly.
+func (g *gatewayServer) fs(p *Policy, ms []Mount) {
+	for i, m := range ms {
+		fg := &p.FS[i]
+		src := exactPath(m)
+		var excess []string
+		if m.Glob {
+			dir, exact := patternBase(m.Declared)
+			if dir == "/" {
+				g.unenf = append(g.unenf, fsEntry(fg, nil, "the gateway binds paths, not patterns, and this pattern needs the whole root; it is left out (denied)."))
+				continue
+			}
+			if !exact {
+				excess = []string{dir}
+			}
+			src = dir
 		}
-		if why != "" {
-			a.Unenforceable = append(a.Unenforceable, Unenforceable{Rule: n.rule(), Reason: why})
+		if why := gatewayRefusal(src); why != "" {
+			g.unenf = append(g.unenf, fsEntry(fg, nil, why+"; one refused volume fails the whole server, so "+jsQuote(src)+" is left out (denied)."))
 			continue
 		}
-		h := n.Host
-		if v6 {
-			h = "[" + h + "]"
+		if excess != nil {
+			g.unenf = append(g.unenf, fsEntry(fg, excess, "the gateway binds paths, not patterns: "+jsQuote(src)+" is bound whole, every path under it, not only those matching "+jsQuote(m.Declared)+"."))
 		}
-		e := h + ":" + strconv.Itoa(n.Port)
+		g.bind(src, m.Writable)
+	}
+	if p.Clock == "tzdata" {
+		g.bindClock(p)
+	}
+}
+
+// bindClock binds the time zone files; /etc/localtime is refused by the
+// gateway, so only the database is bound and the rest listed.
+func (g *gatewayServer) bindClock(p *Policy) {
+	g.bind("/usr/share/zoneinfo", false)
+	g.unenf = append(g.unenf, Unenforceable{Kind: KindClock, Grant: "clock:tzdata", Srcs: p.ClockSrcs,
+		Reason: "the gateway refuses to bind /etc/localtime (under /etc); only /usr/share/zoneinfo is bound, so the server sees UTC unless TZ is set."})
+}
+
+func (g *gatewayServer) bind(src string, writable bool) {
+	mode := ":ro"
+	if writable {
+		mode = ":rw"
+		g.rwPaths = append(g.rwPaths, src)
+	}
+	if !under(src, gatewayRoots[:]) {
+		g.outsidePaths = append(g.outsidePaths, src)
+	}
+	g.volumes = append(g.volumes, src+":"+src+mode)
+}
+
+// ipc binds the endpoints that are host sockets the gateway would take.
+func (g *gatewayServer) ipc(p *Policy) {
+	for i := range p.IPC {
+		n := &p.IPC[i]
+		src, _ := ipcSocket(n.Name)
+		switch {
+		case src == "":
+			g.unenf = append(g.unenf, ipcEntry(n, "the gateway's entry can bind only a host socket path; no volume is emitted, so the endpoint is not reachable."))
+		case gatewayRefusal(path.Clean(src)) != "":
+			g.unenf = append(g.unenf, ipcEntry(n, gatewayRefusal(path.Clean(src))+"; one refused volume fails the whole server, so the socket is left out (denied)."))
+		default:
+			g.bind(path.Clean(src), n.Name != "x11")
+		}
+	}
+}
+
+// bindNotes names the exact host settings the volumes need: the gateway
+// refuses a writable bind, or one outside its temp roots, unless the host
+// allows that path.
+func (g *gatewayServer) bindNotes() {
+	if len(g.rwPaths) > 0 {
+		g.notes = append(g.notes, "fs: the gateway refuses writable host binds unless the exact path is in MCP_GATEWAY_DOCKER_BIND_ALLOW_WRITABLE_PATHS: "+strings.Join(g.rwPaths, ":"))
+	}
+	if len(g.outsidePaths) > 0 {
+		g.notes = append(g.notes, "fs: the gateway binds host paths outside /tmp and /var/tmp only when they are under MCP_GATEWAY_DOCKER_BIND_ALLOWED_PATHS: "+strings.Join(g.outsidePaths, ":"))
+	}
+	if len(g.volumes) > 0 {
+		g.notes = append(g.notes, "fs: the gateway resolves symlinks before it checks a volume: a path that resolves under a refused one fails the whole server.")
+	}
+}
+
+// gatewayDrop returns why the gateway's allowHosts cannot hold rule n as
+// declared, or "".
+func gatewayDrop(n *NetGrant) string {
+	v6, ip := n.literal()
+	switch {
+	case strings.Contains(n.Host, "*"):
+		return "the gateway's allowHosts has no wildcard; the rule is left out (denied)."
+	case n.Port == 0:
+		return "the gateway's allowHosts needs a port; the any-port rule is left out (denied)."
+	case isLocalhost(n.Host) || gatewayLoopback(n.Host):
+		return "the gateway refuses loopback in allowHosts (and localhost names the container's own); the rule is left out (denied)."
+	case gatewayMulticast(n.Host):
+		return "the gateway refuses a multicast literal in allowHosts; the rule is left out (denied)."
+	case v6:
+		return "the gateway's proxy turns an IPv6 entry into a docker --link alias, which docker refuses; the rule is left out (denied)."
+	case ip && n.Port != 80 && n.Port != 443:
+		return "the gateway reaches a /tcp entry only through a DNS alias on its proxy network, and an IP literal is never looked up; the rule is left out (denied)."
+	case n.Host == "" || unsafeGatewayHost(n.Host):
+		return "not a host the gateway's allowHosts parser takes; the rule is left out (denied)."
+	}
+	return ""
+}
+
+// net fills allowHosts: host:port for the L7 proxy (80, 443), host:port/tcp
+// for an L4 proxy otherwise.
+func (g *gatewayServer) net(p *Policy) {
+	g.hosts = []string{}
+	for i := range p.Net {
+		n := &p.Net[i]
+		if why := gatewayDrop(n); why != "" {
+			g.unenf = append(g.unenf, netEntry(n, nil, why))
+			continue
+		}
+		e := n.Host + ":" + strconv.Itoa(n.Port)
 		if n.Port != 80 && n.Port != 443 {
 			e += "/tcp" // the L7 proxy carries HTTP(S) only
 		}
-		hosts = append(hosts, e)
-		if n.BlockPrivate && !ip {
-			a.Unenforceable = append(a.Unenforceable, Unenforceable{Rule: n.rule(),
-				Reason: "the gateway's proxies do not block private ranges; the host is allowed but its blockPrivate is not held."})
+		g.hosts = append(g.hosts, e)
+		if _, ip := n.literal(); n.BlockPrivate && !ip {
+			g.unenf = append(g.unenf, netEntry(n, nil, "the gateway's proxies do not block private ranges; the host is allowed but its blockPrivate is not held."))
 		}
 	}
-	disable := len(hosts) == 0 // fail closed: an empty allowHosts is unrestricted
-	if disable {
-		notes = append(notes, "net: no egress the gateway can hold — disableNetwork (--network none).")
-		hosts = []string{}
-	} else {
-		notes = append(notes, "net: allowHosts is enforced only when the gateway runs with --block-network; without it the server has unrestricted egress.")
+	if len(g.hosts) == 0 { // fail closed: an empty allowHosts is unrestricted
+		g.notes = append(g.notes, "net: no egress the gateway can hold — disableNetwork (--network none).")
+		return
 	}
-	if p.NestedSandbox {
-		notes = append(notes, "nestedSandbox: declared — the gateway keeps Docker's default seccomp and capabilities, which may break inner sandboxes; capgate refuses to choose for you.")
-	}
-	if len(env) > 0 {
-		notes = append(notes, "env: secret names are placeholders (<server>.<name>); the host maps them in its secret store.")
-	}
-	notes = append(notes, "image: left empty — the host fills in the server's image.")
-	notes = append(notes, hostNotes(p, nil, "the gateway", "", "must be present in the chosen image")...)
-	a.Config = jsonFile(func(w *jsonw) {
+	g.notes = append(g.notes, "net: allowHosts is enforced only when the gateway runs with --block-network, and not when it runs in a container (DOCKER_MCP_IN_CONTAINER=1), which attaches the server to the gateway's own networks too; without it the server has unrestricted egress.")
+}
+
+// writer returns the writer of the entry's JSON.
+func (g *gatewayServer) writer(name, image string, env []string) func(w *jsonw) {
+	return func(w *jsonw) {
 		w.open('{')
 		w.key("name")
-		w.str(l.name)
+		w.str(name)
 		w.key("type")
 		w.str("server")
 		w.key("image")
-		w.str("")
+		w.str(image)
 		w.key("volumes")
-		w.strs(volumes)
+		w.strs(g.volumes)
 		w.key("secrets")
 		w.open('[')
 		for _, e := range env {
 			w.sep()
 			w.open('{')
 			w.key("name")
-			w.str(l.name + "." + strings.ToLower(e))
+			w.str(name + "." + strings.ToLower(e))
 			w.key("env")
 			w.str(e)
 			w.close('}')
 		}
 		w.close(']')
 		w.key("disableNetwork")
-		w.boolean(disable)
+		w.boolean(len(g.hosts) == 0)
 		w.key("allowHosts")
-		w.strs(hosts)
+		w.strs(g.hosts)
 		w.close('}')
-	})
-	a.Notes = notes
+	}
 }
+
+// ValidImage reports whether ref is an image reference the gateway can
+// hand to docker run: name components of lower-case letters and digits
+// joined by '.', '_', "__" or '-', an optional registry port, an optional
+// tag and an optional sha256 digest, and never starting with '-'.
+func ValidImage(ref string) bool { return len(ref) <= 512 && imageRef.MatchString(ref) }
+
+var imageRef = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$`)
 
 // unsafeGatewayHost reports whether h holds a character the gateway's
 // host:port parsing or its proxies would take otherwise ('/', ',', '@').

@@ -39,8 +39,8 @@ func TestGatewayCleansPaths(t *testing.T) {
 		if len(e.Volumes) != 0 {
 			t.Errorf("%s: bound %q", c, e.Volumes)
 		}
-		if !strings.Contains(strings.Join(a.Notes, "\n"), "left out — the gateway refuses") {
-			t.Errorf("%s: no refusal note in %q", c, a.Notes)
+		if len(a.Unenforceable) != 1 || a.Unenforceable[0].IsNet() || !strings.Contains(a.Unenforceable[0].Reason, "is left out (denied)") {
+			t.Errorf("%s: no refusal listed in %q", c, entries(a))
 		}
 	}
 	if _, e := gatewayEntry(t, "fs:read:/tmp//x/"); strings.Join(e.Volumes, ",") != "/tmp/x:/tmp/x:ro" {

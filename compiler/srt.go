@@ -1,6 +1,9 @@
 package compiler
 
-import "strings"
+import (
+	"path"
+	"strings"
+)
 
 // TargetSrt is Anthropic's sandbox runtime (npm @anthropic-ai/sandbox-runtime,
 // the srt command): a settings file for srt --settings. See docs/targets/srt.md.
@@ -22,15 +25,14 @@ func (l *lowering) srt(a *Artifact) {
 	var notes []string
 	read := append([]string(nil), bwrapSystemDirs...)
 	var write []string
-	for _, m := range l.mounts() {
-		read = append(read, m.Path)
-		if m.Writable {
-			write = append(write, m.Path)
+	for i, m := range l.mounts() {
+		r, w, u, note := srtPath(&p.FS[i], m)
+		read, write = append(read, r...), append(write, w...)
+		a.Unenforceable = append(a.Unenforceable, u...)
+		if note != "" {
+			notes = append(notes, note)
 		}
-		if m.Glob {
-			notes = append(notes, srtGlobNote(m))
-		}
-		if m.Path == "/tmp" {
+		if exactPath(m) == "/tmp" {
 			notes = append(notes, "fs: allowing host /tmp exposes all user tmpfiles to the sandbox; prefer a scoped subdirectory like /tmp/<server-name>.")
 		}
 	}
@@ -38,14 +40,15 @@ func (l *lowering) srt(a *Artifact) {
 		read = append(read, "/usr/share/zoneinfo", "/etc/localtime")
 	}
 	var domains []string
-	private := false
+	private, ports := false, false
 	for i := range p.Net {
 		n := &p.Net[i]
 		if why := srtRefuses(n); why != "" {
-			a.Unenforceable = append(a.Unenforceable, Unenforceable{Rule: n.rule(), Reason: why})
+			a.Unenforceable = append(a.Unenforceable, netEntry(n, nil, why))
 			continue
 		}
 		domains = append(domains, hostPort(n))
+		ports = ports || n.Port != 0
 		if n.Host == "localhost" {
 			// srt checks the address a name resolves to and drops
 			// loopback: only the literal reaches the host's loopback.
@@ -90,6 +93,26 @@ func (l *lowering) srt(a *Artifact) {
 		w.boolean(p.NestedSandbox)
 		w.close('}')
 	})
+	a.Notes = append(notes, srtNotes(p, ports, len(denyAddrs) > 0)...)
+	for i := range p.IPC {
+		a.Unenforceable = append(a.Unenforceable, ipcEntry(&p.IPC[i], "srt on Linux blocks creating Unix sockets and cannot allow one endpoint; it is unusable unless the host sets allowAllUnixSockets (every socket)."))
+	}
+	a.Unenforceable = append(a.Unenforceable, hostEntries(p, "srt", "it passes the caller's environment through, so start it with only the declared variables set (env -i NAME=… srt …)", "every variable of the caller's environment", "every binary readable in the sandbox")...)
+}
+
+// srtNotes are the notes of an srt settings file: the oldest srt that
+// holds it first (ports: some allowedDomains entry holds a port; denied:
+// deniedResolvedAddresses is set), then what the host must provide.
+func srtNotes(p *Policy, ports, denied bool) []string {
+	var notes []string
+	switch {
+	case denied:
+		notes = append(notes, "srt: needs @anthropic-ai/sandbox-runtime 0.0.76 or newer — 0.0.68 to 0.0.75 drop deniedResolvedAddresses without a word, 0.0.67 and older refuse host:port entries.")
+	case ports:
+		notes = append(notes, "srt: needs @anthropic-ai/sandbox-runtime 0.0.68 or newer — 0.0.67 and older refuse a host:port entry, and with it the whole file.")
+	default:
+		notes = append(notes, "srt: checked with @anthropic-ai/sandbox-runtime 0.0.68 to 0.0.83; older releases are not known to hold it.")
+	}
 	if len(p.Net) == 0 {
 		notes = append(notes, "net: no egress declared — all outbound denied (allowedDomains empty).")
 	} else {
@@ -99,14 +122,10 @@ func (l *lowering) srt(a *Artifact) {
 	notes = append(notes,
 		"fs: srt also makes its own scratch directory writable and write-denies shell rc files, .git/hooks, .git/config and editor settings inside allowWrite.",
 		"fs: srt's own install must be readable inside the sandbox (its seccomp helper runs there); a global npm install under /usr is.")
-	for _, g := range p.IPC {
-		notes = append(notes, "ipc: "+g.Name+" — srt on Linux blocks creating Unix sockets and cannot allow one endpoint; the endpoint is unusable unless the host sets allowAllUnixSockets (every socket).")
-	}
 	if p.NestedSandbox {
 		notes = append(notes, "nestedSandbox: allowNestedUserNamespaces set — srt's denyWrite and mandatory write denies do not hold against a command that creates user namespaces.")
 	}
-	notes = append(notes, hostNotes(p, envNames(p), "srt", "srt passes the caller's environment through, so start it with only these set (env -i NAME=… srt …)", "resolved from PATH; srt does not restrict exec beyond read access")...)
-	a.Notes = notes
+	return append(notes, assertNotes(p, "srt")...)
 }
 
 // srtRefuses returns why srt's settings schema refuses the rule's host, or
@@ -145,21 +164,41 @@ func srtRefuses(n *NetGrant) string {
 	return ""
 }
 
-// srtGlobNote says what srt makes of a glob mount: a trailing /** is
-// lowered to its directory, which srt allows whole; a glob left in the path
-// is a pattern srt expands in allowRead at wrap time (to what exists then)
-// and skips in allowWrite. The diff reads such an entry back as its text.
-func srtGlobNote(m Mount) string {
-	if !strings.ContainsAny(m.Path, "*?[]") {
-		return globNotePlain(m, " lowered to path ", " — srt allows the whole directory. Fine-grained glob enforcement is the server's job.")
+// srtPath returns what srt's lists hold for fs grant g (mount m): the
+// path itself, file or directory; a pattern as written in allowRead, which
+// srt expands when it starts (to the paths that exist then) and binds
+// match by match. allowWrite skips a pattern (bwrap needs real paths), so a
+// writable pattern is listed unenforceable, and so is one whose first
+// component holds a wildcard (srt starts no walk at the root) and one
+// ending in "/*", whose matching directories srt binds whole.
+func srtPath(g *FSGrant, m Mount) (read, write []string, u []Unenforceable, note string) {
+	if !m.Glob {
+		p := exactPath(m)
+		read = []string{p}
+		if m.Writable {
+			write = read
+		}
+		return read, write, nil, ""
 	}
-	first, _, _ := strings.Cut(strings.TrimPrefix(m.Path, "/"), "/")
-	why := " — srt expands an allowRead glob when it starts the sandbox, to the paths that exist then (one created later is not covered)"
-	if strings.ContainsAny(first, "*?[]") {
-		why = " — srt skips a glob whose first component holds a wildcard, so this entry allows nothing"
+	pat := path.Clean(m.Declared)
+	dir, exact := patternBase(pat)
+	switch {
+	case exact:
+		read = []string{dir}
+		if m.Writable {
+			write = read
+		}
+		return read, write, nil, ""
+	case dir == "/":
+		return nil, nil, []Unenforceable{fsEntry(g, nil, "srt skips a pattern with a wildcard in its first component (it starts no walk at the root); the grant is left out (denied).")}, ""
+	}
+	read = []string{pat}
+	note = "fs: " + jsQuote(pat) + " kept as pattern — srt expands it when it starts the sandbox, to the paths that exist then (one created later is not covered). capgate diff reads the entry back as literal text, not as the paths it matches."
+	if strings.HasSuffix(pat, "/*") {
+		u = append(u, fsEntry(g, []string{pat + "/**"}, "srt binds each path the pattern matches, and a matching directory whole, with everything under it."))
 	}
 	if m.Writable {
-		why += "; allowWrite skips a glob, so no write is granted there"
+		u = append(u, fsEntry(g, nil, "srt's allowWrite skips a pattern on Linux (bubblewrap binds real paths only); the write is denied, the read kept as the pattern."))
 	}
-	return globNotePlain(m, " kept as pattern ", why+". capgate diff reads the entry back as literal text, not as the paths it matches.")
+	return read, nil, u, note
 }

@@ -725,6 +725,9 @@ func compareNamed(kind string, b, h []compiler.NamedGrant) []Change {
 		c := Change{Severity: Widened, Kind: kind, Target: "bwrap,docker", After: g.Name, Why: "new program the server may run"}
 		if kind == "ipc" {
 			c.Why = "new IPC endpoint the host is asked to provide"
+			if why := loudIPC(g.Name); why != "" {
+				c.Loud, c.Why = true, "HOST CONTROL: "+why+" — "+c.Why
+			}
 		}
 		out = append(out, at(c, "head", g.Srcs))
 	}
@@ -814,18 +817,59 @@ func compareUnenforceable(base, head *compiler.Result) []Change {
 			continue
 		}
 		var brs []compiler.EgressRule
+		other := map[string]bool{}  // kind, grant and excess of the base's other entries
+		excess := map[string]bool{} // what the base's egress entries grant beyond their rules
 		for _, b := range ba.Unenforceable {
-			brs = append(brs, b.Rule)
+			if b.IsNet() {
+				brs = append(brs, b.Rule)
+				for _, x := range b.Excess {
+					excess[x] = true
+				}
+			} else {
+				other[unenforceableKey(&b)] = true
+			}
 		}
 		bx := indexRules(brs)
-		for _, u := range ha.Unenforceable {
-			if bx.covers(u.Rule) {
+		for i := range ha.Unenforceable {
+			u := &ha.Unenforceable[i]
+			if !u.IsNet() {
+				if !other[unenforceableKey(u)] {
+					out = append(out, at(Change{Severity: UnenforceableAdded, Kind: string(u.Kind), Target: t, After: u.Grant, Why: unenforceableWhy(u)}, "head", u.Srcs))
+				}
 				continue
 			}
-			out = append(out, at(Change{Severity: UnenforceableAdded, Kind: kNet, Target: t, After: RuleString(u.Rule), Why: u.Reason}, "head", bs.net[netKey(u.Rule.Host, u.Rule.Port)]))
+			if bx.covers(u.Rule) && allIn(u.Excess, excess) {
+				continue
+			}
+			out = append(out, at(Change{Severity: UnenforceableAdded, Kind: kNet, Target: t, After: RuleString(u.Rule), Why: unenforceableWhy(u)}, "head", bs.net[netKey(u.Rule.Host, u.Rule.Port)]))
 		}
 	}
 	return out
+}
+
+// allIn reports whether every x is in set.
+func allIn(xs []string, set map[string]bool) bool {
+	for _, x := range xs {
+		if !set[x] {
+			return false
+		}
+	}
+	return true
+}
+
+// unenforceableKey identifies an entry that names no egress rule: a base
+// entry covers a head entry with the same kind, grant and excess.
+func unenforceableKey(u *compiler.Unenforceable) string {
+	return string(u.Kind) + "\x00" + u.Grant + "\x00" + strings.Join(u.Excess, "\x00")
+}
+
+// unenforceableWhy is an entry's reason, led by the excess when the file
+// grants more than the rule.
+func unenforceableWhy(u *compiler.Unenforceable) string {
+	if len(u.Excess) == 0 {
+		return u.Reason
+	}
+	return "also grants " + strings.Join(u.Excess, ", ") + " — " + u.Reason
 }
 
 // Kinds lists every change kind Compare reports.

@@ -84,7 +84,8 @@ type ManifestDiff struct {
 	// fail a check.
 	Approved bool `json:"approved,omitempty"`
 	// Hash is the head's capgate manifestHash (compiler.ManifestHash), ""
-	// when the head is absent or broken.
+	// when the head is absent or broken, or holds the base's bytes (an
+	// unchanged manifest has nothing for a lock to approve).
 	Hash string `json:"-"`
 	// Launch is set when Path is a launch config, not a manifest: the
 	// client that reads it (launch.Client: claude-code, vscode, cursor,
@@ -375,33 +376,100 @@ func compareSides(baseName, headName string, bf, hf []source.File, gitRenames ma
 			pairs = append(pairs, pair{&bf[i], nil})
 		}
 	}
+	// A manifest whose bytes are the same on both sides is only checked
+	// (compiler.Check), once for all files holding the same blob.
+	checks := map[string]*check{}
+	var unchanged []*check
+	for _, p := range pairs {
+		if same(p.b, p.h) {
+			k := contentKey(p.h)
+			if checks[k] == nil {
+				checks[k] = &check{data: p.h.Data}
+				unchanged = append(unchanged, checks[k])
+			}
+		}
+	}
+	forEach(len(unchanged), func(i int) { unchanged[i].run() })
 	r := &Result{Base: baseName, Head: headName, Manifests: make([]ManifestDiff, len(pairs))}
 	// Manifests are independent: compare them on every core. Each result
 	// goes to its own slot, so the output order does not depend on timing.
+	forEach(len(pairs), func(i int) {
+		p := pairs[i]
+		var md ManifestDiff
+		if same(p.b, p.h) {
+			md = unchangedFile(p.h, checks[contentKey(p.h)].p)
+		} else {
+			md = compareFiles(p.b, p.h, targets)
+		}
+		if p.b != nil && p.h != nil && p.b.Path != p.h.Path {
+			md.BasePath = p.b.Path
+		}
+		r.Manifests[i] = md
+	})
+	sort.SliceStable(r.Manifests, func(i, j int) bool { return r.Manifests[i].Path < r.Manifests[j].Path })
+	r.Counts, _ = Tally(r.Manifests)
+	return r
+}
+
+// forEach calls f(0) … f(n-1) on every core.
+func forEach(n int, f func(int)) {
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+	for w := 0; w < min(n, runtime.GOMAXPROCS(0)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				p := pairs[i]
-				md := compareFiles(p.b, p.h, targets)
-				if p.b != nil && p.h != nil && p.b.Path != p.h.Path {
-					md.BasePath = p.b.Path
-				}
-				r.Manifests[i] = md
+				f(i)
 			}
 		}()
 	}
-	for i := range pairs {
+	for i := 0; i < n; i++ {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	sort.SliceStable(r.Manifests, func(i, j int) bool { return r.Manifests[i].Path < r.Manifests[j].Path })
-	r.Counts, _ = Tally(r.Manifests)
-	return r
+}
+
+// same reports whether b and h are read and hold the same bytes.
+func same(b, h *source.File) bool {
+	if b == nil || h == nil || b.Err != nil || h.Err != nil {
+		return false
+	}
+	if b.Blob != "" && b.Blob == h.Blob {
+		return true
+	}
+	return bytes.Equal(b.Data, h.Data)
+}
+
+// contentKey names the bytes of f: its blob id, or the bytes themselves.
+func contentKey(f *source.File) string {
+	if f.Blob != "" {
+		return "blob " + f.Blob
+	}
+	return "data " + string(f.Data)
+}
+
+// check is the verdict of compiler.Check on one content.
+type check struct {
+	data []byte
+	p    *Problem
+}
+
+func (c *check) run() {
+	if err := compiler.Check(c.data); err != nil {
+		c.p = problem(err)
+	}
+}
+
+// unchangedFile is the comparison of a manifest whose bytes are the same on
+// both sides, whose check found p: same bytes, same policy, so nothing to
+// compare, but a head that does not compile is still an error.
+func unchangedFile(h *source.File, p *Problem) ManifestDiff {
+	if p != nil {
+		return ManifestDiff{Path: h.Path, Status: StatusError, Error: p, Changes: []Change{}}
+	}
+	return ManifestDiff{Path: h.Path, Status: StatusUnchanged, Changes: []Change{}}
 }
 
 // FailOn is the set of outcomes that make a diff fail (exit 1 in the CLI,
@@ -575,10 +643,6 @@ func compareFiles(b, h *source.File, targets []string) ManifestDiff {
 		if b == nil {
 			md.Status = StatusAdded
 			base = compiler.Empty()
-		} else if b.Err == nil && bytes.Equal(b.Data, h.Data) {
-			// Same bytes, same policy: nothing to compare.
-			md.Status, md.Changes = StatusUnchanged, []Change{}
-			return md
 		} else if base, p = compileFile(b, targets); p != nil {
 			md.BaseError = p
 			md.Status = StatusModified

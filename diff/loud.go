@@ -16,6 +16,29 @@ var engineSockets = []string{
 	"/run/buildkit/buildkitd.sock", "/var/run/buildkit/buildkitd.sock", "/run/user/*/buildkit/buildkitd.sock",
 	// /var/run is a link to /run on current systems: rootless engines too.
 	"/var/run/user/*/docker.sock", "/var/run/user/*/podman/podman.sock", "/var/run/user/*/buildkit/buildkitd.sock",
+	// k3s and MicroK8s run a containerd of their own.
+	"/run/k3s/containerd/containerd.sock", "/var/run/k3s/containerd/containerd.sock",
+	"/var/snap/microk8s/common/run/containerd.sock",
+}
+
+// sessionSockets are the user's session bus and systemd user manager: with
+// either the sandbox starts commands outside itself as the user
+// (systemd-run --user, org.freedesktop.systemd1). A mount at, under or
+// above one is loud whatever its mode; "*" is the user id.
+var sessionSockets = []string{
+	"/run/user/*/bus", "/run/user/*/systemd", "/var/run/user/*/bus", "/var/run/user/*/systemd",
+}
+
+// credentialDirs hold the host's credentials: the Kubernetes service-account
+// token, the host's TLS private keys, the kubelet's certificates and every
+// pod's secrets, cloud-init's user data and instance secrets, and systemd's
+// service credentials. With them the sandbox acts as the host, its cluster
+// or its cloud identity, so a mount at, under or above one is loud whatever
+// its mode, /etc/ssl included (its CA allowance below covers the
+// certificates, not /etc/ssl/private).
+var credentialDirs = []string{
+	"/var/run/secrets/kubernetes.io", "/run/secrets/kubernetes.io", "/etc/ssl/private",
+	"/var/lib/kubelet", "/var/lib/cloud", "/run/credentials", "/var/run/credentials",
 }
 
 // engineSocketNames are the file names of those sockets, wherever they are.
@@ -65,6 +88,11 @@ func loudPath(p string, write bool) string {
 			return "contains a container-engine socket (" + s + "): control of the host's container engine, which is root on the host"
 		}
 	}
+	for _, d := range sessionSockets {
+		if underPattern(p, d) || holds(p, d) {
+			return "holds the user's session bus or systemd user manager (" + d + "): it runs commands outside the sandbox as the user (systemd-run --user)"
+		}
+	}
 	for _, d := range hostSocketDirs {
 		if under(p, d) || holds(p, d) {
 			return "holds a host service socket (" + d + ": system D-Bus, systemd, libvirt, LXD/Incus or Docker's containerd), which is root on the host"
@@ -86,7 +114,7 @@ func loudPath(p string, write bool) string {
 	case "etc":
 		for _, q := range quietEtc {
 			if under(p, q) {
-				return ""
+				return credentials(p)
 			}
 		}
 		return "host /etc: users, passwords, sudoers, service configuration"
@@ -103,6 +131,17 @@ func loudPath(p string, write bool) string {
 		return "host /sys: kernel and device settings"
 	case "dev":
 		return "host /dev: raw devices and disks"
+	}
+	return credentials(p)
+}
+
+// credentials says why a mount of p hands over the host's credentials (see
+// credentialDirs), or "".
+func credentials(p string) string {
+	for _, d := range credentialDirs {
+		if under(p, d) || holds(p, d) {
+			return "holds host credentials (" + d + ": Kubernetes service-account token, TLS private keys, kubelet and pod secrets, cloud-init data or systemd credentials): with them the sandbox acts as the host, its cluster or its cloud account"
+		}
 	}
 	return ""
 }
@@ -124,6 +163,32 @@ func holds(d, sock string) bool {
 		}
 	}
 	return true
+}
+
+// underPattern reports whether path p lies at or below pattern pat, "*" in
+// pat matching any one segment.
+func underPattern(p, pat string) bool {
+	ps := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	ss := strings.Split(strings.TrimPrefix(pat, "/"), "/")
+	if len(ps) < len(ss) {
+		return false
+	}
+	for i, seg := range ss {
+		if seg != "*" && seg != ps[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// loudIPC says why an ipc endpoint that no target mounts hands over host
+// control, or "": the host is asked to bind the user's session bus for
+// dbus:session.
+func loudIPC(ep string) string {
+	if ep == "dbus:session" {
+		return "the user's session bus: through it the user's systemd manager runs commands outside the sandbox as the user (systemd-run --user)"
+	}
+	return ""
 }
 
 // under reports whether path p lies at or below directory d.

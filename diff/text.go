@@ -22,7 +22,11 @@ func artifactText(a *compiler.Artifact) []byte {
 	b.WriteString(a.Config)
 	b.WriteString("\n")
 	for _, u := range a.Unenforceable {
-		fmt.Fprintf(&b, "# unenforceable: %s: %s\n", RuleString(u.Rule), u.Reason)
+		r := u.Grant
+		if u.IsNet() {
+			r = RuleString(u.Rule)
+		}
+		fmt.Fprintf(&b, "# unenforceable: %s: %s\n", r, unenforceableWhy(&u))
 	}
 	for _, n := range a.Notes {
 		fmt.Fprintf(&b, "# note: %s\n", n)

@@ -201,3 +201,45 @@ func TestCoversMatchesNaive(t *testing.T) {
 		}
 	}
 }
+
+// TestLoudSessionAndCredentials: k3s's and MicroK8s's containerd, the
+// user's session bus and systemd manager, and the host's credentials are
+// loud widened changes with the reason a reviewer reads; CA certificates
+// and an ordinary /var/lib directory stay quiet.
+func TestLoudSessionAndCredentials(t *testing.T) {
+	t.Parallel()
+	const engine, session, creds = "container-engine socket", "runs commands outside the sandbox", "holds host credentials"
+	for _, tc := range []struct{ cap, why string }{
+		{"fs:read:/run/k3s/containerd/**", engine},
+		{`ipc:connect:"unix:/run/k3s/containerd/containerd.sock"`, "CONTAINER ENGINE SOCKET (containerd)"},
+		{"fs:read:/var/snap/microk8s/common/run/**", engine},
+		{"fs:read:/var/snap/microk8s/common/", engine},
+		{`ipc:connect:"dbus:session"`, "the user's session bus"},
+		{`ipc:connect:"unix:/run/user/1000/bus"`, session},
+		{`ipc:connect:"unix:/run/user/1000/systemd/private"`, session},
+		{"fs:read:/run/user/1000/systemd/**", session},
+		{"fs:read:/var/run/secrets/kubernetes.io/serviceaccount/**", creds},
+		{"fs:read:/run/secrets/kubernetes.io/serviceaccount/token", creds},
+		{"fs:read:/run/secrets/**", creds},
+		{"fs:read:/etc/ssl/private/**", creds},
+		{"fs:read:/etc/ssl/private/host.key", creds},
+		{"fs:read:/etc/ssl/**", creds},
+		{"fs:read:/var/lib/kubelet/pods/**", creds},
+		{"fs:read:/var/lib/cloud/instance/**", creds},
+		{"fs:read:/var/lib/kubelet/", creds},
+		{"fs:read:/run/credentials/app.service/**", creds},
+		{"fs:read:/var/run/credentials/**", creds},
+	} {
+		cs := Compare(compile(t), compile(t, tc.cap))
+		if len(cs) == 0 || !cs[0].Loud || cs[0].Severity != Widened || !strings.HasPrefix(cs[0].Why, "HOST CONTROL: ") || !strings.Contains(cs[0].Why, tc.why) {
+			t.Errorf("%s: want a loud widened change saying %q first, got %+v", tc.cap, tc.why, cs)
+		}
+	}
+	for _, c := range []string{"fs:read:/etc/ssl/certs/**", "fs:read:/etc/ca-certificates/**", "fs:read:/var/lib/app/**", "fs:read:/run/app/**", "ipc:connect:x11"} {
+		for _, ch := range Compare(compile(t), compile(t, c)) {
+			if ch.Loud {
+				t.Errorf("%s: loud %+v", c, ch)
+			}
+		}
+	}
+}

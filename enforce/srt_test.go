@@ -20,7 +20,9 @@ import (
 // TestSrtEnforces runs the settings file the srt target emits with the real
 // srt (npm @anthropic-ai/sandbox-runtime, .ci/run installs it) and checks
 // the three boundaries the file is for, each next to a control that must
-// pass in the same run: a read outside the declared paths fails, a write
+// pass in the same run: a read outside the declared paths fails (a file
+// grant's sibling, and a file beside a narrow pattern's match that the
+// pattern does not match, too), a write
 // outside allowWrite fails, an undeclared destination is refused by srt's
 // proxy (HTTP 403) while the declared loopback port answers. All traffic is
 // loopback; every path is under a per-run temp dir.
@@ -36,13 +38,21 @@ func TestSrtEnforces(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	for _, d := range []string{"ws", "secret", "out", "run"} {
-		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+	for _, d := range []string{"ws", "secret", "out", "run", "cfg", "src/a", "data/b"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	must(t, os.WriteFile(filepath.Join(dir, "ws", "in.txt"), []byte("hello\n"), 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "secret", "key"), []byte("topsecret\n"), 0o644))
+	for name, text := range map[string]string{
+		"ws/in.txt": "hello\n", "secret/key": "topsecret\n",
+		// A file grant and its sibling; a narrow pattern's match and a
+		// file beside it that the pattern does not match.
+		"cfg/app.json": "app-ok\n", "cfg/secret.txt": "sibling-secret\n",
+		"src/a/x.go": "go-ok\n", "src/a/x.txt": "txt-secret\n",
+		"data/b/x.txt": "x-ok\n", "data/b/y.txt": "y-secret\n",
+	} {
+		must(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
+	}
 
 	allowed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "declared-ok") }))
 	defer allowed.Close()
@@ -57,7 +67,8 @@ func TestSrtEnforces(t *testing.T) {
 
 	ws := filepath.Join(dir, "ws")
 	src := fmt.Sprintf(`{"name":"srt-test","version":"1","tools":[{"name":"t","capabilities":[
-		"fs:read,write:%s/**","fs:read:%s/run/**","net:connect:127.0.0.1:%s"]}]}`, ws, dir, port)
+		"fs:read,write:%s/**","fs:read:%s/run/**","net:connect:127.0.0.1:%s",
+		"fs:read:%[4]s/cfg/app.json","fs:read:%[4]s/src/**/*.go","fs:read:%[4]s/data/*/x.txt"]}]}`, ws, dir, port, dir)
 	r, err := compiler.Prepare([]byte(src))
 	if err != nil {
 		t.Fatal(err)
@@ -93,6 +104,18 @@ func TestSrtEnforces(t *testing.T) {
 	}
 	if code, out := run("cat " + dir + "/secret/key"); code == 0 || strings.Contains(out, "topsecret") {
 		t.Errorf("undeclared read succeeded: exit %d, %q", code, out)
+	}
+	// What srt's allowRead holds beyond directories: the file itself,
+	// not its directory; a pattern's matches, not its base directory.
+	for _, p := range []struct{ path, text string }{{"cfg/app.json", "app-ok"}, {"src/a/x.go", "go-ok"}, {"data/b/x.txt", "x-ok"}} {
+		if code, out := run("cat " + filepath.Join(dir, p.path)); code != 0 || !strings.Contains(out, p.text) {
+			t.Errorf("control: declared read of %s: exit %d, %q", p.path, code, out)
+		}
+	}
+	for _, p := range []struct{ path, text string }{{"cfg/secret.txt", "sibling-secret"}, {"src/a/x.txt", "txt-secret"}, {"data/b/y.txt", "y-secret"}} {
+		if code, out := run("cat " + filepath.Join(dir, p.path)); code == 0 || strings.Contains(out, p.text) {
+			t.Errorf("read of %s, which no grant names, succeeded: exit %d, %q", p.path, code, out)
+		}
 	}
 	if code, out := run("echo x > " + ws + "/new"); code != 0 {
 		t.Fatalf("control: declared write: exit %d, %q", code, out)

@@ -8,29 +8,57 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/rangetable"
 )
 
-// Invisible reports whether r is a bidirectional control or a zero-width
-// character: text that reorders or hides what a reader sees (Trojan Source).
-// Every format shows these escaped, as \u202e.
+// Invisible reports whether r is a character that shows as nothing or
+// changes how the text around it shows: a format character (general
+// category Cf: bidirectional controls, zero-width characters, U+FFF9–U+FFFB,
+// the tag characters U+E0001 and U+E0020–U+E007F, which can spell hidden
+// instructions to an LLM reviewer), a Default_Ignorable_Code_Point (the
+// Hangul fillers, U+034F, unassigned U+E0000–U+E0FFF), or a variation
+// selector. Every format shows these escaped, as \u202e or, beyond the
+// Basic Multilingual Plane, \u{e0041} (JSON: a surrogate pair, \udb40\udc41).
+// The set is invisibleTable, built from Go's Unicode tables.
 func Invisible(r rune) bool {
-	switch {
-	case r == '\u061c', r == '\u180e', r == '\u00ad', r == '\ufeff',
-		r >= '\u200b' && r <= '\u200f',
-		r >= '\u202a' && r <= '\u202e',
-		r >= '\u2060' && r <= '\u2064',
-		r >= '\u2066' && r <= '\u2069':
-		return true
-	}
-	return false
+	return r >= 0xad && unicode.Is(invisibleTable, r)
 }
 
-func uEscape(r rune) string { return fmt.Sprintf(`\u%04x`, r) }
+// invisibleTable is Invisible's set, derived from the Unicode properties in
+// Go's unicode package (Unicode unicode.Version): Cf, Variation_Selector,
+// Other_Default_Ignorable_Code_Point (which with the first two holds every
+// Default_Ignorable_Code_Point) and the whole tag block U+E0000–U+E007F.
+// TestInvisibleTable checks it code point by code point against the
+// properties.
+var invisibleTable = rangetable.Merge(unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point,
+	&unicode.RangeTable{R32: []unicode.Range32{{Lo: 0xe0000, Hi: 0xe007f, Stride: 1}}})
+
+// uEscape is the visible form of an invisible character: \u202e, or
+// \u{e0041} beyond U+FFFF, where four hex digits would read as another
+// character followed by a digit.
+func uEscape(r rune) string {
+	if r > 0xffff {
+		return fmt.Sprintf(`\u{%x}`, r)
+	}
+	return fmt.Sprintf(`\u%04x`, r)
+}
+
+// jsonEscape is the JSON escape of r: \u202e, or a surrogate pair beyond
+// U+FFFF (\udb40\udc41), so that the decoded text is unchanged.
+func jsonEscape(r rune) string {
+	if r > 0xffff {
+		hi, lo := utf16.EncodeRune(r)
+		return fmt.Sprintf(`\u%04x\u%04x`, hi, lo)
+	}
+	return fmt.Sprintf(`\u%04x`, r)
+}
 
 // Term renders untrusted text for a terminal, on one line: control
 // characters (C0, DEL, C1, so escape sequences too) as \x1b, invalid UTF-8
-// bytes as \xff, bidi and zero-width characters as \u202e, and a backslash
+// bytes as \xff, invisible characters (see Invisible) as \u202e, and a backslash
 // as \\, so that nothing in it can move the cursor, set the clipboard,
 // start a new line or hide itself.
 func Term(s string) string {
@@ -64,9 +92,9 @@ func Term(s string) string {
 	return b.String()
 }
 
-// visibleBody makes a fenced block's body safe to show literally: bidi and
-// zero-width characters as \u202e, control characters but newline and tab
-// as \x1b.
+// visibleBody makes a fenced block's body safe to show literally:
+// invisible characters (see Invisible) as \u202e, control characters but
+// newline and tab as \x1b.
 func visibleBody(s string) string {
 	if !strings.ContainsFunc(s, func(r rune) bool {
 		return (unicode.IsControl(r) && r != '\n' && r != '\t') || Invisible(r)
@@ -89,12 +117,12 @@ func visibleBody(s string) string {
 	return b.String()
 }
 
-// JSONVisible is jsonVisible for other JSON outputs (capgate lint): bidi
-// and zero-width characters in encoded JSON become \u escapes.
+// JSONVisible is jsonVisible for other JSON outputs (capgate lint):
+// invisible characters (see Invisible) in encoded JSON become \u escapes.
 func JSONVisible(b []byte) []byte { return jsonVisible(b) }
 
-// jsonVisible rewrites bidi and zero-width characters in encoded JSON as
-// \u escapes: the data is the same, but a reader of the file sees them.
+// jsonVisible rewrites invisible characters (see Invisible) in encoded JSON
+// as \u escapes: the data is the same, but a reader of the file sees them.
 // They can only occur inside JSON strings, where the escape is valid.
 func jsonVisible(b []byte) []byte {
 	if !bytes.ContainsFunc(b, Invisible) {
@@ -104,7 +132,7 @@ func jsonVisible(b []byte) []byte {
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
 		if Invisible(r) {
-			out = append(out, uEscape(r)...)
+			out = append(out, jsonEscape(r)...)
 		} else {
 			out = append(out, b[i:i+n]...)
 		}

@@ -61,7 +61,7 @@ var sarifRules = []sarifRule{
 		DefaultConfig:    map[string]string{"level": "warning"}},
 	{ID: RuleUnenforceable, Name: "NewUnenforceableEntry",
 		ShortDescription: sarifText{"A new egress rule that a target cannot enforce"},
-		FullDescription:  sarifText{"An egress target (squid or nftables) lists a new entry in unenforceable[]: the rule is declared but that sandbox will not hold it."},
+		FullDescription:  sarifText{"A target lists a new entry in unenforceable[]: a declared rule that its sandbox grants more widely than declared (the excess named) or will not hold."},
 		Help:             sarifText{"Compile the rule for a target that can enforce it, or pin it to addresses."},
 		DefaultConfig:    map[string]string{"level": "warning"}},
 	{ID: RuleError, Name: "ManifestDoesNotCompile",

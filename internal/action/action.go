@@ -57,12 +57,15 @@ type Config struct {
 	Comment     string // update, new, hide-and-new, off
 	CommentWhen string // changes, always
 	AllowLabel  string
-	BaseRef     string
-	HeadRef     string
-	WorkDir     string
-	Key         string
-	Mode        string // full, analyze, post
-	Report      string // post mode: the report file to post
+	// LabelPermission is the least permission (triage, write, maintain,
+	// admin) of whoever applies the label for it to count.
+	LabelPermission string
+	BaseRef         string
+	HeadRef         string
+	WorkDir         string
+	Key             string
+	Mode            string // full, analyze, post
+	Report          string // post mode: the report file to post
 	// Lock is the approval lock's path on the head side ("" for none).
 	Lock string
 	// ReviewComments asks for inline review comments on manifest lines.
@@ -110,6 +113,11 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 	}
 	if c.AllowLabel == "none" {
 		c.AllowLabel = ""
+	}
+	switch c.LabelPermission = in("allow-label-permission", "write"); c.LabelPermission {
+	case "triage", "write", "maintain", "admin":
+	default:
+		return c, fmt.Errorf("input allow-label-permission: %q is not triage, write, maintain or admin", c.LabelPermission)
 	}
 	switch rc := in("review-comments", "false"); rc {
 	case "true", "false":

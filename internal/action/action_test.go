@@ -133,11 +133,12 @@ func setup(t *testing.T, headFiles map[string]string) *fixture {
 	return f
 }
 
-// prFiles is what GET /pulls/N/files answers for base...head: each changed
+// prFiles is what GET /pulls/N/files answers, the three-dot diff
+// base...head (from their merge base, as GitHub shows a pull request): each changed
 // file with its unified diff from the first hunk on.
 func prFiles(t *testing.T, dir, base, head string) []fakeFile {
 	var out []fakeFile
-	for _, chunk := range strings.Split(git(t, dir, "diff", "--no-color", "--no-renames", "-U3", base, head), "diff --git ")[1:] {
+	for _, chunk := range strings.Split(git(t, dir, "diff", "--no-color", "--no-renames", "-U3", base+"..."+head), "diff --git ")[1:] {
 		name := ""
 		var patch []string
 		for _, l := range strings.Split(chunk, "\n") {

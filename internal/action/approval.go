@@ -6,11 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 
-	"github.com/bmatcuk/doublestar/v4"
 	"github.com/google/go-github/v62/github"
 
 	"github.com/razukc/capgate-action/diff"
@@ -144,6 +144,8 @@ type approval struct {
 	login    string
 	existing []*github.IssueComment
 	checked  bool // the label check ran (and existing is valid)
+	// tampered maps our comments that someone else edited to who did.
+	tampered map[int64][]string
 }
 
 // approved reports whether every widening is approved, by the lock or the
@@ -162,6 +164,13 @@ func (a *approval) approved(res *diff.Result) bool {
 // the base keep counting, with the base's expiry.
 func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head string, ap *approval) {
 	if r.cfg.Lock == "" {
+		return
+	}
+	// The lock must be a regular file on both sides: read through a
+	// symbolic link, the approvals would live in a file CODEOWNERS may not
+	// cover, and the pull request could edit that file instead.
+	if err := lockIsFile(ctx, dir, base, head, r.cfg.Lock); err != nil {
+		ap.lockErr = err
 		return
 	}
 	hl, err := cli.ReadLock(ctx, dir, head, r.cfg.Lock, true)
@@ -211,6 +220,25 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 	}
 }
 
+// lockIsFile returns an error when the lock on the base or head side is
+// anything but a regular file (or absent).
+func lockIsFile(ctx context.Context, dir, base, head, lockPath string) error {
+	p := strings.TrimPrefix(filepath.ToSlash(filepath.Clean(lockPath)), "./")
+	for _, side := range []struct{ name, rev string }{{"base", base}, {"head", head}} {
+		if side.rev == "" {
+			continue
+		}
+		modes, err := treeModes(ctx, dir, side.rev, p)
+		if err != nil {
+			return err
+		}
+		if why := regularFile(p, modes[p]); why != "" {
+			return fmt.Errorf("on the %s side %s; the lock must be a regular file on both sides, so its approvals are refused", side.name, why)
+		}
+	}
+	return nil
+}
+
 // selfApprovalNote says why the lock's approvals added by the pull request
 // do not count and how to fix it; "" when there are none.
 func (r *run) selfApprovalNote(ap *approval, markdown bool) string {
@@ -241,14 +269,29 @@ func (r *run) selfApprovalNote(ap *approval, markdown bool) string {
 
 // codeOwner reads CODEOWNERS from the base side (the rules in force for the
 // pull request; the pull request cannot add its own) and returns the owners
-// of the last rule that matches path.
+// of the last rule that matches path. GitHub uses the first of
+// codeownersLocations it finds; one that is not a regular file (a symbolic
+// link GitHub may not follow) owns nothing.
 func codeOwner(ctx context.Context, dir, base, path string) (string, bool) {
+	modes, err := treeModes(ctx, dir, base, codeownersLocations...)
+	if err != nil {
+		return "", false
+	}
+	first := ""
+	for _, l := range codeownersLocations {
+		if modes[l] != "" {
+			first = l
+			break
+		}
+	}
+	if first == "" || regularFile(first, modes[first]) != "" {
+		return "", false
+	}
 	side, err := source.Open(ctx, dir, base, true)
 	if err != nil {
 		return "", false
 	}
-	locs := []string{".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"}
-	m, err := source.NewMatcher(locs)
+	m, err := source.NewMatcher([]string{first})
 	if err != nil {
 		return "", false
 	}
@@ -256,88 +299,38 @@ func codeOwner(ctx context.Context, dir, base, path string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	byPath := map[string][]byte{}
 	for _, f := range files {
-		if f.Err == nil {
-			byPath[f.Path] = f.Data
-		}
-	}
-	for _, l := range locs {
-		if data, ok := byPath[l]; ok {
-			return ownersOf(string(data), path)
+		if f.Path == first && f.Err == nil {
+			return ownersOf(string(f.Data), path)
 		}
 	}
 	return "", false
 }
 
-// ownersOf applies CODEOWNERS rules (gitignore-style patterns; the last
-// match wins; a rule without owners removes ownership).
-func ownersOf(codeowners, path string) (string, bool) {
-	owners, ok := "", false
-	for _, line := range strings.Split(codeowners, "\n") {
-		line = strings.TrimSpace(line)
-		if i := strings.Index(line, " #"); i >= 0 {
-			line = line[:i]
-		}
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		fields := strings.Fields(line)
-		if matchOwners(fields[0], path) {
-			owners, ok = strings.Join(fields[1:], " "), len(fields) > 1
-		}
-	}
-	return owners, ok
-}
-
-func matchOwners(pat, path string) bool {
-	anchored := strings.HasPrefix(pat, "/")
-	pat = strings.TrimPrefix(pat, "/")
-	if strings.HasSuffix(pat, "/") {
-		pat += "**"
-	}
-	if !anchored && !strings.Contains(strings.TrimSuffix(pat, "/**"), "/") {
-		pat = "**/" + pat
-	}
-	if ok, _ := doublestar.Match(pat, path); ok {
-		return true
-	}
-	ok, _ := doublestar.Match(pat+"/**", path) // a directory pattern
-	return ok
-}
-
 // checkLabel decides whether the allow label approves the pending rows.
 //
 // The label is read from the API (a re-run replays the old event payload).
-// It approves only the widened rows that existed when it was applied: the
+// It counts only when its latest "labeled" event names someone other than
+// the pull request's author, and other than the action's own identity,
+// with at least the permission of input allow-label-permission. It
+// approves only the widened rows that existed when it was applied: the
 // action's own comment records the rows it showed, and the label's
 // "labeled" event (issue events API) has GitHub's time of labelling. When
 // the comment was last written before the label was applied, the rows it
 // recorded are what the label approved; the first run that sees the label
 // stores that set in the comment, tied to the event, and later runs
 // compare with it. A push that adds a widened row adds a key outside the
-// set, and the label no longer approves. The state lives in a comment only
-// the action's token writes (comments by anyone else are ignored), so the
-// pull request's author cannot forge it.
+// set, and the label no longer approves. The state is read only from a
+// comment the action's identity wrote and no one else ever edited
+// (GraphQL userContentEdits): anyone with write access may edit others'
+// comments, so an edited comment's state is not trusted.
 func (r *run) checkLabel(ctx context.Context, res *diff.Result, number int, ap *approval) error {
-	rows := pendingRows(res)
 	g, err := r.api()
 	if err != nil {
 		return err
 	}
-	if ap.login, err = g.identity(ctx); err != nil {
+	if err := r.readOurComments(ctx, g, number, ap); err != nil {
 		return err
-	}
-	if ap.existing, err = g.ourComments(ctx, number, ap.login, marker(r.cfg.Key)); err != nil {
-		return err
-	}
-	ap.checked = true
-	var prev *state
-	var prevComment *github.IssueComment
-	for i := len(ap.existing) - 1; i >= 0 && prev == nil; i-- {
-		if prev = parseState(ap.existing[i].GetBody()); prev != nil {
-			prevComment = ap.existing[i]
-		}
 	}
 	if r.cfg.AllowLabel == "" {
 		return nil
@@ -347,16 +340,19 @@ func (r *run) checkLabel(ctx context.Context, res *diff.Result, number int, ap *
 		return err
 	}
 	ap.labelPresent = true
-	var approvedRows []string
-	switch {
-	case prev != nil && prev.Label != nil && prev.Label.Event == ev.GetID():
-		approvedRows = prev.Label.Rows
-	case prev != nil && prevComment.GetUpdatedAt().Before(ev.GetCreatedAt().Time):
-		approvedRows = prev.Rows
-	default:
-		ap.labelNote = fmt.Sprintf("The %s label was applied before capgate's comment showed the current widening, so it approves nothing yet: remove the label and apply it again.", report.Code(r.cfg.AllowLabel))
+	if ap.labelNote, err = r.applierRefused(ctx, g, number, ev, ap.login); err != nil || ap.labelNote != "" {
+		return err
+	}
+	prev, prevComment := latestState(ap.existing, ap.tampered)
+	approvedRows, note := labelledRows(prev, prevComment, ev, r.cfg.AllowLabel)
+	if prev == nil && len(ap.tampered) > 0 {
+		note = tamperedNote(r.cfg.AllowLabel, ap.tampered)
+	}
+	ap.labelNote = note
+	if note != "" {
 		return nil
 	}
+	rows := pendingRows(res)
 	if len(rows) > maxStateRows {
 		ap.labelNote = fmt.Sprintf("More than %d widened rows are too many to approve with a label; approve with `capgate approve` and the lock.", maxStateRows)
 		return nil
@@ -366,21 +362,139 @@ func (r *run) checkLabel(ctx context.Context, res *diff.Result, number int, ap *
 		return nil
 	}
 	ap.label = &labelState{Event: ev.GetID(), Rows: approvedRows}
-	covered := map[string]bool{}
-	for _, k := range approvedRows {
-		covered[k] = true
-	}
-	for _, k := range rows {
-		if !covered[k] {
-			ap.newRows = append(ap.newRows, k)
-		}
-	}
+	ap.newRows = uncovered(rows, approvedRows)
 	ap.byLabel = len(ap.newRows) == 0
 	if !ap.byLabel {
 		ap.labelNote = fmt.Sprintf("The %s label approved the widening shown when it was applied; %d widened row(s) came later and need approval again (remove the label and apply it again, or approve with the lock):%s",
 			report.Code(r.cfg.AllowLabel), len(ap.newRows), describeRows(res, ap.newRows))
 	}
 	return nil
+}
+
+// readOurComments finds the action's identity and its comments, and which
+// of them someone else has edited (ap.tampered).
+func (r *run) readOurComments(ctx context.Context, g *gh, number int, ap *approval) error {
+	var err error
+	if ap.login, err = g.identity(ctx); err != nil {
+		return err
+	}
+	if ap.existing, err = g.ourComments(ctx, number, ap.login, marker(r.cfg.Key)); err != nil {
+		return err
+	}
+	ids := make([]string, len(ap.existing))
+	for i, c := range ap.existing {
+		ids[i] = c.GetNodeID()
+	}
+	eds, err := g.editors(ctx, ids, ap.login)
+	if err != nil {
+		return fmt.Errorf("checking who edited capgate's comment: %w", err)
+	}
+	ap.tampered = map[int64][]string{}
+	for _, c := range ap.existing {
+		if others := eds[c.GetNodeID()]; len(others) > 0 {
+			ap.tampered[c.GetID()] = others
+		}
+	}
+	ap.checked = true
+	return nil
+}
+
+// latestState returns the state of the newest comment that carries one and
+// that no one else edited.
+func latestState(existing []*github.IssueComment, tampered map[int64][]string) (*state, *github.IssueComment) {
+	for i := len(existing) - 1; i >= 0; i-- {
+		if _, bad := tampered[existing[i].GetID()]; bad {
+			continue
+		}
+		if st := parseState(existing[i].GetBody()); st != nil {
+			return st, existing[i]
+		}
+	}
+	return nil, nil
+}
+
+// labelledRows returns the rows the label event ev approved according to
+// the recorded state, or a note saying why it approves none.
+func labelledRows(prev *state, prevComment *github.IssueComment, ev *github.IssueEvent, label string) ([]string, string) {
+	switch {
+	case prev != nil && prev.Label != nil && prev.Label.Event == ev.GetID():
+		return prev.Label.Rows, ""
+	case prev != nil && prevComment.GetUpdatedAt().Before(ev.GetCreatedAt().Time):
+		return prev.Rows, ""
+	}
+	return nil, fmt.Sprintf("The %s label was applied before capgate's comment showed the current widening, so it approves nothing yet: remove the label and apply it again.", report.Code(label))
+}
+
+// uncovered returns the keys of rows not in approved.
+func uncovered(rows, approved []string) []string {
+	covered := map[string]bool{}
+	for _, k := range approved {
+		covered[k] = true
+	}
+	var out []string
+	for _, k := range rows {
+		if !covered[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// tamperedNote says why the label approves nothing when capgate's comment
+// was edited by someone else.
+func tamperedNote(label string, tampered map[int64][]string) string {
+	seen := map[string]bool{}
+	var who []string
+	for _, id := range sortedIDs(tampered) {
+		for _, e := range tampered[id] {
+			if !seen[e] {
+				seen[e] = true
+				who = append(who, report.Text(e))
+			}
+		}
+	}
+	return fmt.Sprintf("capgate's comment was edited by %s, so the approval state it recorded is not trusted and the %s label approves nothing. capgate replaces the edited comment; to approve the widening it shows now, remove the label and apply it again.",
+		strings.Join(who, ", "), report.Code(label))
+}
+
+func sortedIDs(m map[int64][]string) []int64 {
+	ids := make([]int64, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// applierRefused returns why the label event ev does not count, or "": it
+// was applied by the pull request's author, by the action's own identity,
+// or by someone with less than the permission the workflow names.
+func (r *run) applierRefused(ctx context.Context, g *gh, number int, ev *github.IssueEvent, login string) (string, error) {
+	who := ev.GetActor().GetLogin()
+	label := report.Code(r.cfg.AllowLabel)
+	if who == "" {
+		return fmt.Sprintf("GitHub does not say who applied the %s label, so it approves nothing.", label), nil
+	}
+	pr, _, err := g.c.PullRequests.Get(ctx, g.owner, g.repo, number)
+	if err != nil {
+		return "", err
+	}
+	need := r.cfg.LabelPermission
+	switch {
+	case strings.EqualFold(who, pr.GetUser().GetLogin()):
+		return fmt.Sprintf("The %s label was applied by the pull request's author (%s), who cannot approve their own widening, so it approves nothing: someone else with %s permission must apply it.", label, report.Text("@"+who), need), nil
+	case strings.EqualFold(who, login):
+		return fmt.Sprintf("The %s label was applied by capgate's own identity (%s), so it approves nothing: a person with %s permission must apply it.", label, report.Text("@"+who), need), nil
+	}
+	perm, err := g.permission(ctx, who)
+	if err != nil {
+		return "", err
+	}
+	if permissionRank[perm] < permissionRank[need] {
+		return fmt.Sprintf("The %s label was applied by %s, whose permission on this repository is %s; it counts only when applied by someone with at least %s permission (input %s), so it approves nothing.",
+			label, report.Text("@"+who), perm, need, report.Code("allow-label-permission")), nil
+	}
+	return "", nil
 }
 
 // describeRows lists the rows with the given keys as Markdown list items

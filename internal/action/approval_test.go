@@ -209,26 +209,6 @@ func TestLockChangeCoveredByCodeowners(t *testing.T) {
 	}
 }
 
-func TestOwnersOf(t *testing.T) {
-	for _, tc := range []struct {
-		rules, path string
-		want        bool
-	}{
-		{"* @a", "capgate.lock", true},
-		{"*.lock @a", "capgate.lock", true},
-		{"/capgate.lock @a", "capgate.lock", true},
-		{"/capgate.lock @a", "sub/capgate.lock", false},
-		{"capgate.lock @a", "sub/capgate.lock", true},
-		{"/docs/ @a", "capgate.lock", false},
-		{"* @a\n/capgate.lock", "capgate.lock", false}, // the last match has no owners
-		{"# * @a", "capgate.lock", false},
-	} {
-		if _, ok := ownersOf(tc.rules, tc.path); ok != tc.want {
-			t.Errorf("ownersOf(%q, %q) = %v", tc.rules, tc.path, ok)
-		}
-	}
-}
-
 // headHash is the head manifest's manifestHash as the action computes it.
 func headHash(t *testing.T, f *fixture) string {
 	t.Helper()

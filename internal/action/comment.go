@@ -154,7 +154,7 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, t target, ap *ap
 		}
 		url = c.GetHTMLURL()
 	default: // update
-		url, err = r.upsert(ctx, g, number, login, mk, body, existing)
+		url, err = r.upsert(ctx, g, number, login, mk, body, existing, ap.tampered)
 		if err != nil {
 			return err
 		}
@@ -167,8 +167,13 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, t target, ap *ap
 // body differs), or creates one; then, because another run may have created
 // one at the same time, it lists again, keeps the oldest and deletes the
 // rest.
-func (r *run) upsert(ctx context.Context, g *gh, number int, login, mk, body string, existing []*github.IssueComment) (string, error) {
+//
+// A comment someone else has edited (tampered) is never kept: its edit
+// history stays, so the state in it could never be trusted again. It is
+// deleted once a fresh one exists.
+func (r *run) upsert(ctx context.Context, g *gh, number int, login, mk, body string, existing []*github.IssueComment, tampered map[int64][]string) (string, error) {
 	var keep *github.IssueComment
+	existing, edited := splitTampered(existing, tampered)
 	if len(existing) == 0 {
 		c, err := r.createComment(ctx, g, number, login, mk, body)
 		if err != nil {
@@ -177,12 +182,12 @@ func (r *run) upsert(ctx context.Context, g *gh, number int, login, mk, body str
 		if existing, err = g.ourComments(ctx, number, login, mk); err != nil {
 			return "", err
 		}
-		if len(existing) == 0 {
+		if existing, _ = splitTampered(existing, tampered); len(existing) == 0 {
 			return c.GetHTMLURL(), nil
 		}
 	}
 	keep = existing[0]
-	for _, c := range existing[1:] {
+	for _, c := range append(existing[1:], edited...) {
 		if _, err := g.c.Issues.DeleteComment(ctx, g.owner, g.repo, c.GetID()); err != nil && !isNotFound(err) {
 			return "", err
 		}
@@ -195,6 +200,18 @@ func (r *run) upsert(ctx context.Context, g *gh, number int, login, mk, body str
 		keep = c
 	}
 	return keep.GetHTMLURL(), nil
+}
+
+// splitTampered separates the comments someone else edited from the rest.
+func splitTampered(cs []*github.IssueComment, tampered map[int64][]string) (clean, edited []*github.IssueComment) {
+	for _, c := range cs {
+		if _, bad := tampered[c.GetID()]; bad {
+			edited = append(edited, c)
+		} else {
+			clean = append(clean, c)
+		}
+	}
+	return clean, edited
 }
 
 // nonceRE matches the line createComment appends.

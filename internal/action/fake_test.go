@@ -1,8 +1,10 @@
 package action
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -16,24 +18,44 @@ import (
 // fakeGitHub is an in-process stand-in for the parts of GitHub's REST and
 // GraphQL APIs the action uses, behaving as GitHub documents them: bearer
 // authentication, pagination with Link headers, 422 for a comment body over
-// 65,536 characters, 403 for tokens without write access, secondary rate
-// limits with Retry-After, and injected 5xx answers.
+// 65,536 characters and for a review comment off the diff's right side,
+// 403 for tokens without write access, a second user with write access who
+// may edit anyone's comment (the edit shows in the comment's
+// userContentEdits), issue events with times and actors, collaborator
+// permissions, secondary rate limits with Retry-After, injected 5xx
+// answers, latency, and comment lists that lag behind writes.
+//
+// Each route is one method (routes); a test replaces or adds one with
+// handle, and faults are middleware in front of every route (serve).
 type fakeGitHub struct {
 	t   *testing.T
 	srv *httptest.Server
+	mux *http.ServeMux
+	// overrides are the test's own handlers, tried before the routes.
+	overrides *http.ServeMux
 
 	mu       sync.Mutex
 	tokens   map[string]fakeToken
 	comments []*fakeComment
 	nextID   int64
 	prHead   string
-	labels   []string
+	// author is the pull request's author; perms the collaborators'
+	// role_name (read, triage, write, maintain, admin) by login.
+	author string
+	perms  map[string]string
+	labels []string
 	// fail5xx answers the next n API calls with 502; rateLimit the next n
 	// with a secondary rate limit (403 and Retry-After: retryAfter, or no
 	// Retry-After at all when retryAfter is ""); hang the next n by not
 	// answering until the client gives up.
 	fail5xx, rateLimit, hang int
 	retryAfter               string
+	// latency is the longest a request waits before it is served (a random
+	// share of it, so that concurrent runs interleave differently).
+	latency time.Duration
+	// listLag hides from comment lists the comments created by the last
+	// listLag writes, as GitHub's replicas lag behind the primary.
+	listLag int
 	// failPost5xxAfterStore stores the next n comment POSTs and then
 	// answers 502, as a proxy that loses the answer does.
 	failPost5xxAfterStore int
@@ -44,19 +66,26 @@ type fakeGitHub struct {
 	// deleted one or a repository the token cannot see.
 	missingPR bool
 	// events is the issue's event list (labeled, unlabeled); files the
-	// pull request's changed files with their patches; reviews the
-	// reviews posted and reviewComments their inline comments.
+	// pull request's changed files with their patches; reviews counts the
+	// review comments posted (each its own review) and reviewComments are
+	// the inline comments.
 	events         []fakeEvent
 	files          []fakeFile
 	reviews        int
 	reviewComments []*fakeReviewComment
 	requests       []string // "METHOD path"
 	clock          int64    // seconds; every write advances it
+	writes         int      // writes so far (for listLag)
+}
+
+type fakeActor struct {
+	Login string `json:"login"`
 }
 
 type fakeEvent struct {
-	ID    int64  `json:"id"`
-	Event string `json:"event"`
+	ID    int64     `json:"id"`
+	Event string    `json:"event"`
+	Actor fakeActor `json:"actor"`
 	Label struct {
 		Name string `json:"name"`
 	} `json:"label"`
@@ -68,95 +97,37 @@ type fakeFile struct {
 	Patch    string `json:"patch"`
 }
 
+// fakeEdit is one entry of a comment's edit history (GraphQL
+// userContentEdits), newest last.
+type fakeEdit struct {
+	login string
+}
+
 type fakeReviewComment struct {
-	ID     int64  `json:"id"`
-	NodeID string `json:"node_id"`
-	Path   string `json:"path"`
-	Line   int    `json:"line"`
-	Side   string `json:"side"`
-	Body   string `json:"body"`
-	User   struct {
-		Login string `json:"login"`
-	} `json:"user"`
+	ID        int64     `json:"id"`
+	NodeID    string    `json:"node_id"`
+	Path      string    `json:"path"`
+	Line      int       `json:"line"`
+	Side      string    `json:"side"`
+	CommitID  string    `json:"commit_id"`
+	Body      string    `json:"body"`
+	User      fakeActor `json:"user"`
 	minimized bool
+	edits     []fakeEdit
+	written   int // the write that created it (for listLag)
 }
 
-// label applies a label now, as a maintainer would.
-func (f *fakeGitHub) label(name string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.labels = append(f.labels, name)
-	f.nextID++
-	e := fakeEvent{ID: f.nextID, Event: "labeled", CreatedAt: f.tick()}
-	e.Label.Name = name
-	f.events = append(f.events, e)
-}
-
-// unlabel removes a label.
-func (f *fakeGitHub) unlabel(name string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var ls []string
-	for _, l := range f.labels {
-		if l != name {
-			ls = append(ls, l)
-		}
-	}
-	f.labels = ls
-	f.nextID++
-	e := fakeEvent{ID: f.nextID, Event: "unlabeled", CreatedAt: f.tick()}
-	e.Label.Name = name
-	f.events = append(f.events, e)
-}
-
-// page answers a list request with GitHub's pagination: per_page (default
-// 30, at most 100), page, and a Link header naming the next page.
-func page[T any](f *fakeGitHub, w http.ResponseWriter, r *http.Request, all []T) {
-	per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
-	if per <= 0 || per > 100 {
-		per = 30
-	}
-	pg, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	pg = max(pg, 1)
-	start := min((pg-1)*per, len(all))
-	end := min(start+per, len(all))
-	if end < len(all) {
-		next := *r.URL
-		q := next.Query()
-		q.Set("page", strconv.Itoa(pg+1))
-		next.RawQuery = q.Encode()
-		w.Header().Set("Link", fmt.Sprintf(`<%s%s>; rel="next"`, f.srv.URL, next.RequestURI()))
-	}
-	out := all[start:end]
-	if out == nil {
-		out = []T{}
-	}
-	writeJSON(w, 200, out)
-}
-
-// rightSide reports whether line of path is on the head side of the pull
-// request's diff (GitHub refuses review comments elsewhere).
-func (f *fakeGitHub) rightSide(path string, line int) bool {
-	for _, fl := range f.files {
-		if fl.Filename == path {
-			return rightLines(fl.Patch)[line]
-		}
-	}
-	return false
-}
-
-// set changes the fake's state under its lock (the server may be serving
-// a request of an earlier run).
-func (f *fakeGitHub) set(fn func(g *fakeGitHub)) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	fn(f)
-}
-
-// tick returns the fake's clock as GitHub's timestamp format, advancing it.
-func (f *fakeGitHub) tick() string {
-	f.clock++
-	return time.Unix(1_800_000_000+f.clock, 0).UTC().Format(time.RFC3339)
+type fakeComment struct {
+	ID        int64     `json:"id"`
+	NodeID    string    `json:"node_id"`
+	Body      string    `json:"body"`
+	User      fakeActor `json:"user"`
+	HTMLURL   string    `json:"html_url"`
+	CreatedAt string    `json:"created_at"`
+	UpdatedAt string    `json:"updated_at"`
+	minimized bool
+	edits     []fakeEdit
+	written   int
 }
 
 type fakeToken struct {
@@ -165,33 +136,71 @@ type fakeToken struct {
 	readOnly bool
 }
 
-type fakeComment struct {
-	ID     int64  `json:"id"`
-	NodeID string `json:"node_id"`
-	Body   string `json:"body"`
-	User   struct {
-		Login string `json:"login"`
-	} `json:"user"`
-	HTMLURL   string `json:"html_url"`
-	CreatedAt string `json:"created_at"`
-	UpdatedAt string `json:"updated_at"`
-	minimized bool
-}
-
 const (
 	repoPath = "/api/v3/repos/octo/servers"
 	prNumber = 7
 )
 
 func newFakeGitHub(t *testing.T) *fakeGitHub {
-	f := &fakeGitHub{t: t, nextID: 1000, tokens: map[string]fakeToken{
+	f := &fakeGitHub{t: t, nextID: 1000, author: "contributor", tokens: map[string]fakeToken{
 		"ghs_workflowtoken": {login: "github-actions[bot]", app: true},
 		"ghs_forktoken":     {login: "github-actions[bot]", app: true, readOnly: true},
 		"ghp_maintainer":    {login: "maintainer"},
-	}}
+		"ghp_mallory":       {login: "mallory"},
+		"ghp_contributor":   {login: "contributor"},
+	}, perms: map[string]string{"maintainer": "admin", "mallory": "write", "contributor": "write", "triager": "triage"}}
+	f.mux, f.overrides = http.NewServeMux(), http.NewServeMux()
+	f.routes()
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
+}
+
+// fakeHandler serves one request with the fake's lock held; tok is the
+// caller's token.
+type fakeHandler func(w http.ResponseWriter, r *http.Request, tok fakeToken)
+
+// handle adds or replaces the route for pattern (http.ServeMux syntax,
+// such as "GET /api/v3/user") for this test.
+func (f *fakeGitHub) handle(pattern string, h fakeHandler) {
+	f.overrides.Handle(pattern, f.wrap(h))
+}
+
+type tokenKey struct{}
+
+func contextWith(r *http.Request, tok fakeToken) context.Context {
+	return context.WithValue(r.Context(), tokenKey{}, tok)
+}
+
+func (f *fakeGitHub) wrap(h fakeHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h(w, r, r.Context().Value(tokenKey{}).(fakeToken))
+	})
+}
+
+func (f *fakeGitHub) routes() {
+	pr := fmt.Sprintf("%s/pulls/%d", repoPath, prNumber)
+	issue := fmt.Sprintf("%s/issues/%d", repoPath, prNumber)
+	for pattern, h := range map[string]fakeHandler{
+		"GET /api/v3/user":                                     f.getUser,
+		"POST /api/graphql":                                    f.graphql,
+		"GET " + pr:                                            f.getPR,
+		"GET " + pr + "/files":                                 func(w http.ResponseWriter, r *http.Request, _ fakeToken) { page(f, w, r, f.files) },
+		"GET " + pr + "/comments":                              f.listReviewComments,
+		"POST " + pr + "/comments":                             f.postReviewComment,
+		"POST " + pr + "/reviews":                              f.postReview,
+		"PATCH " + repoPath + "/pulls/comments/{id}":           f.editReviewComment,
+		"DELETE " + repoPath + "/pulls/comments/{id}":          f.deleteReviewComment,
+		"GET " + issue + "/comments":                           f.listComments,
+		"POST " + issue + "/comments":                          f.postComment,
+		"GET " + issue + "/labels":                             f.listLabels,
+		"GET " + issue + "/events":                             func(w http.ResponseWriter, r *http.Request, _ fakeToken) { page(f, w, r, f.events) },
+		"PATCH " + repoPath + "/issues/comments/{id}":          f.editComment,
+		"DELETE " + repoPath + "/issues/comments/{id}":         f.deleteComment,
+		"GET " + repoPath + "/collaborators/{user}/permission": f.getPermission,
+	} {
+		f.mux.Handle(pattern, f.wrap(h))
+	}
 }
 
 func (f *fakeGitHub) apiURL() string     { return f.srv.URL + "/api/v3" }
@@ -203,7 +212,21 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+var (
+	notAccessible = map[string]string{"message": "Resource not accessible by integration"}
+	notFound      = map[string]string{"message": "Not Found"}
+)
+
+// serve is the fault middleware in front of every route: latency, hangs,
+// 5xx answers, secondary rate limits, authentication, a missing pull
+// request; then the test's handlers, then the routes.
 func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	lat := f.latency
+	f.mu.Unlock()
+	if lat > 0 {
+		time.Sleep(rand.N(lat)) // injected latency, so that runs interleave
+	}
 	f.mu.Lock()
 	if f.hang > 0 {
 		f.hang--
@@ -233,174 +256,473 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
 		return
 	}
-	notAccessible := map[string]string{"message": "Resource not accessible by integration"}
 	p := r.URL.Path
 	if f.missingPR && (strings.HasPrefix(p, fmt.Sprintf("%s/pulls/%d", repoPath, prNumber)) || strings.HasPrefix(p, fmt.Sprintf("%s/issues/%d/", repoPath, prNumber))) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		writeJSON(w, http.StatusNotFound, notFound)
 		return
 	}
-	switch {
-	case r.Method == "GET" && p == "/api/v3/user":
-		if tok.app {
-			writeJSON(w, http.StatusForbidden, notAccessible)
-			return
-		}
-		writeJSON(w, 200, map[string]any{"login": tok.login})
-	case r.Method == "POST" && p == "/api/graphql":
-		var q struct {
-			Query     string            `json:"query"`
-			Variables map[string]string `json:"variables"`
-		}
-		_ = json.NewDecoder(r.Body).Decode(&q)
-		switch {
-		case strings.Contains(q.Query, "viewer"):
-			writeJSON(w, 200, map[string]any{"data": map[string]any{"viewer": map[string]string{"login": tok.login}}})
-		case strings.Contains(q.Query, "minimizeComment"):
-			for _, c := range f.comments {
-				if c.NodeID == q.Variables["id"] {
-					c.minimized = true
-				}
-			}
-			for _, c := range f.reviewComments {
-				if c.NodeID == q.Variables["id"] {
-					c.minimized = true
-				}
-			}
-			writeJSON(w, 200, map[string]any{"data": map[string]any{"minimizeComment": map[string]any{}}})
-		default:
-			writeJSON(w, 400, map[string]string{"message": "unknown query"})
-		}
-	case r.Method == "GET" && p == fmt.Sprintf("%s/pulls/%d", repoPath, prNumber):
-		labels := []map[string]string{}
-		for _, l := range f.labels {
-			labels = append(labels, map[string]string{"name": l})
-		}
-		writeJSON(w, 200, map[string]any{"number": prNumber, "head": map[string]string{"sha": f.prHead}, "labels": labels})
-	case r.Method == "GET" && p == fmt.Sprintf("%s/issues/%d/comments", repoPath, prNumber):
-		page(f, w, r, f.comments)
-	case r.Method == "GET" && p == fmt.Sprintf("%s/issues/%d/labels", repoPath, prNumber):
-		var ls []map[string]string
-		for _, l := range f.labels {
-			ls = append(ls, map[string]string{"name": l})
-		}
-		page(f, w, r, ls)
-	case r.Method == "GET" && p == fmt.Sprintf("%s/issues/%d/events", repoPath, prNumber):
-		page(f, w, r, f.events)
-	case r.Method == "GET" && p == fmt.Sprintf("%s/pulls/%d/files", repoPath, prNumber):
-		page(f, w, r, f.files)
-	case r.Method == "GET" && p == fmt.Sprintf("%s/pulls/%d/comments", repoPath, prNumber):
-		page(f, w, r, f.reviewComments)
-	case r.Method == "POST" && p == fmt.Sprintf("%s/pulls/%d/reviews", repoPath, prNumber):
-		if tok.readOnly {
-			writeJSON(w, http.StatusForbidden, notAccessible)
-			return
-		}
-		var in struct {
-			CommitID string `json:"commit_id"`
-			Event    string `json:"event"`
-			Comments []struct {
-				Path string `json:"path"`
-				Line int    `json:"line"`
-				Side string `json:"side"`
-				Body string `json:"body"`
-			} `json:"comments"`
-		}
-		_ = json.NewDecoder(r.Body).Decode(&in)
-		if in.CommitID != "" && in.CommitID != f.prHead {
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Unprocessable Entity", "errors": []string{"commit_id is not part of the pull request"}})
-			return
-		}
-		for _, c := range in.Comments {
-			if c.Side != "RIGHT" || !f.rightSide(c.Path, c.Line) {
-				writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Unprocessable Entity", "errors": []string{"Line could not be resolved"}})
-				return
-			}
-		}
-		f.reviews++
-		for _, c := range in.Comments {
-			f.nextID++
-			rc := &fakeReviewComment{ID: f.nextID, NodeID: fmt.Sprintf("PRRC_%d", f.nextID), Path: c.Path, Line: c.Line, Side: c.Side, Body: c.Body}
-			rc.User.Login = tok.login
-			f.reviewComments = append(f.reviewComments, rc)
-		}
-		writeJSON(w, 200, map[string]any{"id": f.nextID, "state": "COMMENTED"})
-	case r.Method == "PATCH" && strings.HasPrefix(p, repoPath+"/pulls/comments/"):
-		id, _ := strconv.ParseInt(strings.TrimPrefix(p, repoPath+"/pulls/comments/"), 10, 64)
-		for _, c := range f.reviewComments {
-			if c.ID == id {
-				if c.User.Login != tok.login {
-					writeJSON(w, http.StatusForbidden, notAccessible)
-					return
-				}
-				var in struct{ Body string }
-				_ = json.NewDecoder(r.Body).Decode(&in)
-				c.Body = in.Body
-				writeJSON(w, 200, c)
-				return
-			}
-		}
-		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
-	case r.Method == "POST" && p == fmt.Sprintf("%s/issues/%d/comments", repoPath, prNumber):
-		if tok.readOnly {
-			writeJSON(w, http.StatusForbidden, notAccessible)
-			return
-		}
-		var in struct{ Body string }
-		_ = json.NewDecoder(r.Body).Decode(&in)
-		if utf8.RuneCountInString(in.Body) > 65536 {
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Validation Failed",
-				"errors": []map[string]string{{"resource": "IssueComment", "code": "custom", "field": "body", "message": "body is too long (maximum is 65536 characters)"}}})
-			return
-		}
-		f.nextID++
-		c := &fakeComment{ID: f.nextID, NodeID: fmt.Sprintf("IC_%d", f.nextID), Body: f.lineEnds(in.Body),
-			HTMLURL: fmt.Sprintf("https://github.example/octo/servers/pull/%d#issuecomment-%d", prNumber, f.nextID)}
-		c.CreatedAt = f.tick()
-		c.UpdatedAt = c.CreatedAt
-		c.User.Login = tok.login
-		f.comments = append(f.comments, c)
-		if f.failPost5xxAfterStore > 0 {
-			f.failPost5xxAfterStore--
-			writeJSON(w, http.StatusBadGateway, map[string]string{"message": "Server Error"})
-			return
-		}
-		writeJSON(w, http.StatusCreated, c)
-	case strings.HasPrefix(p, repoPath+"/issues/comments/"):
-		id, _ := strconv.ParseInt(strings.TrimPrefix(p, repoPath+"/issues/comments/"), 10, 64)
-		i := -1
-		for k, c := range f.comments {
-			if c.ID == id {
-				i = k
-			}
-		}
-		if i < 0 {
-			writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
-			return
-		}
-		if tok.readOnly || f.comments[i].User.Login != tok.login {
-			writeJSON(w, http.StatusForbidden, notAccessible)
-			return
-		}
-		switch r.Method {
-		case "PATCH":
-			var in struct{ Body string }
-			_ = json.NewDecoder(r.Body).Decode(&in)
-			if utf8.RuneCountInString(in.Body) > 65536 {
-				writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Validation Failed"})
-				return
-			}
-			f.comments[i].Body = f.lineEnds(in.Body)
-			f.comments[i].UpdatedAt = f.tick()
-			writeJSON(w, 200, f.comments[i])
-		case "DELETE":
-			f.comments = append(f.comments[:i], f.comments[i+1:]...)
-			w.WriteHeader(http.StatusNoContent)
-		default:
-			writeJSON(w, 405, map[string]string{"message": "Method Not Allowed"})
-		}
-	default:
-		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+	r = r.WithContext(contextWith(r, tok))
+	// ServeHTTP (not the handler Handler returns) sets the path values.
+	if _, pattern := f.overrides.Handler(r); pattern != "" {
+		f.overrides.ServeHTTP(w, r)
+		return
 	}
+	if _, pattern := f.mux.Handler(r); pattern != "" {
+		f.mux.ServeHTTP(w, r)
+		return
+	}
+	writeJSON(w, http.StatusNotFound, notFound)
+}
+
+// page answers a list request with GitHub's pagination: per_page (default
+// 30, at most 100), page, and a Link header naming the next page.
+func page[T any](f *fakeGitHub, w http.ResponseWriter, r *http.Request, all []T) {
+	per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
+	if per <= 0 || per > 100 {
+		per = 30
+	}
+	pg, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	pg = max(pg, 1)
+	start := min((pg-1)*per, len(all))
+	end := min(start+per, len(all))
+	if end < len(all) {
+		next := *r.URL
+		q := next.Query()
+		q.Set("page", strconv.Itoa(pg+1))
+		next.RawQuery = q.Encode()
+		w.Header().Set("Link", fmt.Sprintf(`<%s%s>; rel="next"`, f.srv.URL, next.RequestURI()))
+	}
+	out := all[start:end]
+	if out == nil {
+		out = []T{}
+	}
+	writeJSON(w, 200, out)
+}
+
+// write counts one write and advances the clock, returning its timestamp.
+func (f *fakeGitHub) write() string {
+	f.writes++
+	return f.tick()
+}
+
+// visible reports whether something created by write number n shows in a
+// list yet (listLag).
+func (f *fakeGitHub) visible(n int) bool { return n <= f.writes-f.listLag }
+
+func (f *fakeGitHub) getUser(w http.ResponseWriter, _ *http.Request, tok fakeToken) {
+	if tok.app {
+		writeJSON(w, http.StatusForbidden, notAccessible)
+		return
+	}
+	writeJSON(w, 200, map[string]any{"login": tok.login})
+}
+
+func (f *fakeGitHub) getPR(w http.ResponseWriter, _ *http.Request, _ fakeToken) {
+	labels := []map[string]string{}
+	for _, l := range f.labels {
+		labels = append(labels, map[string]string{"name": l})
+	}
+	writeJSON(w, 200, map[string]any{"number": prNumber, "head": map[string]string{"sha": f.prHead},
+		"user": map[string]string{"login": f.author}, "labels": labels})
+}
+
+func (f *fakeGitHub) getPermission(w http.ResponseWriter, r *http.Request, _ fakeToken) {
+	role, ok := f.perms[r.PathValue("user")]
+	if !ok {
+		writeJSON(w, http.StatusNotFound, notFound)
+		return
+	}
+	// permission is the older, coarser field: maintain reads as write,
+	// triage as read.
+	perm := map[string]string{"admin": "admin", "maintain": "write", "write": "write", "triage": "read", "read": "read"}[role]
+	writeJSON(w, 200, map[string]any{"permission": perm, "role_name": role, "user": map[string]string{"login": r.PathValue("user")}})
+}
+
+func (f *fakeGitHub) listLabels(w http.ResponseWriter, r *http.Request, _ fakeToken) {
+	var ls []map[string]string
+	for _, l := range f.labels {
+		ls = append(ls, map[string]string{"name": l})
+	}
+	page(f, w, r, ls)
+}
+
+func (f *fakeGitHub) listComments(w http.ResponseWriter, r *http.Request, _ fakeToken) {
+	var shown []*fakeComment
+	for _, c := range f.comments {
+		if f.visible(c.written) {
+			shown = append(shown, c)
+		}
+	}
+	page(f, w, r, shown)
+}
+
+func (f *fakeGitHub) postComment(w http.ResponseWriter, r *http.Request, tok fakeToken) {
+	if tok.readOnly {
+		writeJSON(w, http.StatusForbidden, notAccessible)
+		return
+	}
+	var in struct{ Body string }
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	if utf8.RuneCountInString(in.Body) > 65536 {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Validation Failed",
+			"errors": []map[string]string{{"resource": "IssueComment", "code": "custom", "field": "body", "message": "body is too long (maximum is 65536 characters)"}}})
+		return
+	}
+	c := f.newComment(tok.login, f.lineEnds(in.Body))
+	if f.failPost5xxAfterStore > 0 {
+		f.failPost5xxAfterStore--
+		writeJSON(w, http.StatusBadGateway, map[string]string{"message": "Server Error"})
+		return
+	}
+	writeJSON(w, http.StatusCreated, c)
+}
+
+func (f *fakeGitHub) newComment(login, body string) *fakeComment {
+	f.nextID++
+	c := &fakeComment{ID: f.nextID, NodeID: fmt.Sprintf("IC_%d", f.nextID), Body: body,
+		HTMLURL: fmt.Sprintf("https://github.example/octo/servers/pull/%d#issuecomment-%d", prNumber, f.nextID)}
+	c.CreatedAt = f.write()
+	c.UpdatedAt, c.written = c.CreatedAt, f.writes
+	c.User.Login = login
+	f.comments = append(f.comments, c)
+	return c
+}
+
+func (f *fakeGitHub) findComment(w http.ResponseWriter, r *http.Request, tok fakeToken) int {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	for k, c := range f.comments {
+		if c.ID == id {
+			// GitHub lets anyone with write access edit or delete anyone's
+			// comment.
+			if tok.readOnly || (c.User.Login != tok.login && f.perms[tok.login] != "write" && f.perms[tok.login] != "admin" && f.perms[tok.login] != "maintain") {
+				writeJSON(w, http.StatusForbidden, notAccessible)
+				return -1
+			}
+			return k
+		}
+	}
+	writeJSON(w, http.StatusNotFound, notFound)
+	return -1
+}
+
+func (f *fakeGitHub) editComment(w http.ResponseWriter, r *http.Request, tok fakeToken) {
+	i := f.findComment(w, r, tok)
+	if i < 0 {
+		return
+	}
+	var in struct{ Body string }
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	if utf8.RuneCountInString(in.Body) > 65536 {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Validation Failed"})
+		return
+	}
+	c := f.comments[i]
+	if len(c.edits) == 0 { // the history starts with the original
+		c.edits = append(c.edits, fakeEdit{c.User.Login})
+	}
+	c.edits = append(c.edits, fakeEdit{tok.login})
+	c.Body = f.lineEnds(in.Body)
+	c.UpdatedAt = f.write()
+	writeJSON(w, 200, c)
+}
+
+func (f *fakeGitHub) deleteComment(w http.ResponseWriter, r *http.Request, tok fakeToken) {
+	i := f.findComment(w, r, tok)
+	if i < 0 {
+		return
+	}
+	f.comments = append(f.comments[:i], f.comments[i+1:]...)
+	f.write()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (f *fakeGitHub) listReviewComments(w http.ResponseWriter, r *http.Request, _ fakeToken) {
+	var shown []*fakeReviewComment
+	for _, c := range f.reviewComments {
+		if f.visible(c.written) {
+			shown = append(shown, c)
+		}
+	}
+	page(f, w, r, shown)
+}
+
+type reviewCommentIn struct {
+	CommitID string `json:"commit_id"`
+	Path     string `json:"path"`
+	Line     int    `json:"line"`
+	Side     string `json:"side"`
+	Body     string `json:"body"`
+}
+
+// acceptable answers 422 as GitHub does for a review comment it cannot
+// place: another commit than the head, or a line that is not on the
+// right side of the pull request's diff (inside a hunk).
+func (f *fakeGitHub) acceptable(w http.ResponseWriter, c reviewCommentIn) bool {
+	if c.CommitID != "" && c.CommitID != f.prHead {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Unprocessable Entity", "errors": []string{"commit_id is not part of the pull request"}})
+		return false
+	}
+	if c.Side != "RIGHT" || !f.rightSide(c.Path, c.Line) {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Unprocessable Entity", "errors": []string{"Line could not be resolved"}})
+		return false
+	}
+	return true
+}
+
+func (f *fakeGitHub) addReviewComment(login string, c reviewCommentIn) *fakeReviewComment {
+	f.nextID++
+	rc := &fakeReviewComment{ID: f.nextID, NodeID: fmt.Sprintf("PRRC_%d", f.nextID), Path: c.Path, Line: c.Line, Side: c.Side, CommitID: c.CommitID, Body: c.Body}
+	rc.User.Login = login
+	f.write()
+	rc.written = f.writes
+	f.reviewComments = append(f.reviewComments, rc)
+	return rc
+}
+
+func (f *fakeGitHub) postReviewComment(w http.ResponseWriter, r *http.Request, tok fakeToken) {
+	if tok.readOnly {
+		writeJSON(w, http.StatusForbidden, notAccessible)
+		return
+	}
+	var in reviewCommentIn
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	if in.CommitID == "" {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Validation Failed", "errors": []string{"commit_id is missing"}})
+		return
+	}
+	if !f.acceptable(w, in) {
+		return
+	}
+	f.reviews++
+	writeJSON(w, http.StatusCreated, f.addReviewComment(tok.login, in))
+}
+
+func (f *fakeGitHub) postReview(w http.ResponseWriter, r *http.Request, tok fakeToken) {
+	if tok.readOnly {
+		writeJSON(w, http.StatusForbidden, notAccessible)
+		return
+	}
+	var in struct {
+		CommitID string            `json:"commit_id"`
+		Event    string            `json:"event"`
+		Comments []reviewCommentIn `json:"comments"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	for _, c := range in.Comments {
+		c.CommitID = in.CommitID
+		if !f.acceptable(w, c) {
+			return
+		}
+	}
+	f.reviews++
+	for _, c := range in.Comments {
+		c.CommitID = in.CommitID
+		f.addReviewComment(tok.login, c)
+	}
+	writeJSON(w, 200, map[string]any{"id": f.nextID, "state": "COMMENTED"})
+}
+
+func (f *fakeGitHub) findReviewComment(w http.ResponseWriter, r *http.Request, tok fakeToken) int {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	for k, c := range f.reviewComments {
+		if c.ID == id {
+			if tok.readOnly || (c.User.Login != tok.login && f.perms[tok.login] == "") {
+				writeJSON(w, http.StatusForbidden, notAccessible)
+				return -1
+			}
+			return k
+		}
+	}
+	writeJSON(w, http.StatusNotFound, notFound)
+	return -1
+}
+
+func (f *fakeGitHub) editReviewComment(w http.ResponseWriter, r *http.Request, tok fakeToken) {
+	i := f.findReviewComment(w, r, tok)
+	if i < 0 {
+		return
+	}
+	c := f.reviewComments[i]
+	var in struct{ Body string }
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	if len(c.edits) == 0 {
+		c.edits = append(c.edits, fakeEdit{c.User.Login})
+	}
+	c.edits = append(c.edits, fakeEdit{tok.login})
+	c.Body = in.Body
+	f.write()
+	writeJSON(w, 200, c)
+}
+
+func (f *fakeGitHub) deleteReviewComment(w http.ResponseWriter, r *http.Request, tok fakeToken) {
+	i := f.findReviewComment(w, r, tok)
+	if i < 0 {
+		return
+	}
+	f.reviewComments = append(f.reviewComments[:i], f.reviewComments[i+1:]...)
+	f.write()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// graphqlActor renders a login as a GraphQL Actor: an app's "NAME[bot]"
+// is the Bot "NAME".
+func graphqlActor(login string) map[string]string {
+	if name, ok := strings.CutSuffix(login, "[bot]"); ok {
+		return map[string]string{"__typename": "Bot", "login": name}
+	}
+	return map[string]string{"__typename": "User", "login": login}
+}
+
+func (f *fakeGitHub) graphql(w http.ResponseWriter, r *http.Request, tok fakeToken) {
+	var q struct {
+		Query     string         `json:"query"`
+		Variables map[string]any `json:"variables"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&q)
+	str := func(k string) string { s, _ := q.Variables[k].(string); return s }
+	switch {
+	case strings.Contains(q.Query, "viewer"):
+		writeJSON(w, 200, map[string]any{"data": map[string]any{"viewer": map[string]string{"login": tok.login}}})
+	case strings.Contains(q.Query, "minimizeComment"):
+		for _, c := range f.comments {
+			c.minimized = c.minimized || c.NodeID == str("id")
+		}
+		for _, c := range f.reviewComments {
+			c.minimized = c.minimized || c.NodeID == str("id")
+		}
+		writeJSON(w, 200, map[string]any{"data": map[string]any{"minimizeComment": map[string]any{}}})
+	case strings.Contains(q.Query, "nodes(ids:"):
+		ids, _ := q.Variables["ids"].([]any)
+		nodes := []any{}
+		for _, id := range ids {
+			s, _ := id.(string)
+			nodes = append(nodes, f.editsNode(s, ""))
+		}
+		writeJSON(w, 200, map[string]any{"data": map[string]any{"nodes": nodes}})
+	case strings.Contains(q.Query, "node(id:"):
+		writeJSON(w, 200, map[string]any{"data": map[string]any{"node": f.editsNode(str("id"), str("after"))}})
+	default:
+		writeJSON(w, 400, map[string]string{"message": "unknown query"})
+	}
+}
+
+// editsPage is how many edits one page of userContentEdits holds.
+const editsPage = 100
+
+// editsNode renders a comment with its edit history as GraphQL does, one
+// page of userContentEdits from the cursor after (an index); nil when
+// there is no such comment.
+func (f *fakeGitHub) editsNode(id, after string) any {
+	var edits []fakeEdit
+	found := false
+	for _, c := range f.comments {
+		if c.NodeID == id {
+			edits, found = c.edits, true
+		}
+	}
+	for _, c := range f.reviewComments {
+		if c.NodeID == id {
+			edits, found = c.edits, true
+		}
+	}
+	if !found {
+		return nil
+	}
+	// GitHub lists the newest edit first.
+	newest := make([]fakeEdit, len(edits))
+	for i, e := range edits {
+		newest[len(edits)-1-i] = e
+	}
+	start, _ := strconv.Atoi(after)
+	start = min(start, len(newest))
+	end := min(start+editsPage, len(newest))
+	nodes := []any{}
+	for _, e := range newest[start:end] {
+		nodes = append(nodes, map[string]any{"editor": graphqlActor(e.login)})
+	}
+	n := map[string]any{"id": id, "editor": nil, "lastEditedAt": nil,
+		"userContentEdits": map[string]any{"pageInfo": map[string]any{"hasNextPage": end < len(newest), "endCursor": strconv.Itoa(end)}, "nodes": nodes}}
+	if len(edits) > 0 {
+		n["editor"], n["lastEditedAt"] = graphqlActor(edits[len(edits)-1].login), "2027-01-01T00:00:00Z"
+	}
+	return n
+}
+
+// label applies a label now, as the maintainer would.
+func (f *fakeGitHub) label(name string) { f.labelBy("maintainer", name) }
+
+// labelBy applies a label now, as login would.
+func (f *fakeGitHub) labelBy(login, name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.labels = append(f.labels, name)
+	f.event(login, "labeled", name)
+}
+
+func (f *fakeGitHub) event(login, what, label string) {
+	f.nextID++
+	e := fakeEvent{ID: f.nextID, Event: what, CreatedAt: f.write()}
+	e.Actor.Login = login
+	e.Label.Name = label
+	f.events = append(f.events, e)
+}
+
+// unlabel removes a label.
+func (f *fakeGitHub) unlabel(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var ls []string
+	for _, l := range f.labels {
+		if l != name {
+			ls = append(ls, l)
+		}
+	}
+	f.labels = ls
+	f.event("maintainer", "unlabeled", name)
+}
+
+// edit changes a comment as login would through the API (anyone with
+// write access may edit anyone's comment).
+func (f *fakeGitHub) edit(login string, id int64, body string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, c := range f.comments {
+		if c.ID == id {
+			if len(c.edits) == 0 {
+				c.edits = append(c.edits, fakeEdit{c.User.Login})
+			}
+			c.edits = append(c.edits, fakeEdit{login})
+			c.Body = body
+			c.UpdatedAt = f.write()
+			return
+		}
+	}
+	f.t.Fatalf("no comment %d to edit", id)
+}
+
+// rightSide reports whether line of path is on the head side of the pull
+// request's diff (GitHub refuses review comments elsewhere).
+func (f *fakeGitHub) rightSide(path string, line int) bool {
+	for _, fl := range f.files {
+		if fl.Filename == path {
+			return rightLines(fl.Patch)[line]
+		}
+	}
+	return false
+}
+
+// set changes the fake's state under its lock (the server may be serving
+// a request of an earlier run).
+func (f *fakeGitHub) set(fn func(g *fakeGitHub)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(f)
+}
+
+// tick returns the fake's clock as GitHub's timestamp format, advancing it.
+func (f *fakeGitHub) tick() string {
+	f.clock++
+	return time.Unix(1_800_000_000+f.clock, 0).UTC().Format(time.RFC3339)
 }
 
 // lineEnds stores a body as GitHub would after a browser edit when crlf
@@ -416,13 +738,7 @@ func (f *fakeGitHub) lineEnds(s string) string {
 func (f *fakeGitHub) addComment(login, body string) *fakeComment {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.nextID++
-	c := &fakeComment{ID: f.nextID, NodeID: fmt.Sprintf("IC_%d", f.nextID), Body: body}
-	c.CreatedAt = f.tick()
-	c.UpdatedAt = c.CreatedAt
-	c.User.Login = login
-	f.comments = append(f.comments, c)
-	return c
+	return f.newComment(login, body)
 }
 
 func (f *fakeGitHub) snapshot() ([]fakeComment, []string) {
@@ -444,4 +760,15 @@ func (f *fakeGitHub) byLogin(login string) []fakeComment {
 		}
 	}
 	return out
+}
+
+// inline returns a copy of the review comments and how many were posted.
+func (f *fakeGitHub) inline() (int, []fakeReviewComment) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]fakeReviewComment, len(f.reviewComments))
+	for i, c := range f.reviewComments {
+		out[i] = *c
+	}
+	return f.reviews, out
 }

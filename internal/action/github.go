@@ -81,6 +81,15 @@ func (g *gh) identity(ctx context.Context) (string, error) {
 
 // graphql posts one GraphQL request and decodes the answer into out.
 func (g *gh) graphql(ctx context.Context, query string, vars map[string]string, out any) error {
+	m := map[string]any{}
+	for k, v := range vars {
+		m[k] = v
+	}
+	return g.graphqlAny(ctx, query, m, out)
+}
+
+// graphqlAny is graphql with variables of any JSON type.
+func (g *gh) graphqlAny(ctx context.Context, query string, vars map[string]any, out any) error {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.graphqlURL, bytes.NewReader(body))
 	if err != nil {
@@ -200,4 +209,176 @@ func (g *gh) minimize(ctx context.Context, nodeID string) error {
 		err = fmt.Errorf("minimizeComment: %s", out.Errors[0].Message)
 	}
 	return err
+}
+
+// Permission levels of a repository collaborator, lowest first, as the
+// collaborator-permission API names them (role_name).
+var permissionRank = map[string]int{"none": 0, "read": 1, "triage": 2, "write": 3, "maintain": 4, "admin": 5}
+
+// permission returns the role of login on the repository (read, triage,
+// write, maintain, admin, or none), from GET
+// /repos/{owner}/{repo}/collaborators/{username}/permission. Someone who is
+// not a collaborator (404) has none.
+func (g *gh) permission(ctx context.Context, login string) (string, error) {
+	req, err := g.c.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/collaborators/%s/permission",
+		url.PathEscape(g.owner), url.PathEscape(g.repo), url.PathEscape(login)), nil)
+	if err != nil {
+		return "", err
+	}
+	var out struct {
+		Permission string `json:"permission"`
+		RoleName   string `json:"role_name"`
+	}
+	if _, err := g.c.Do(ctx, req, &out); err != nil {
+		if statusOf(err) == http.StatusNotFound {
+			return "none", nil
+		}
+		return "", err
+	}
+	// role_name tells triage from read and maintain from write; older
+	// servers send only permission (admin, write, read, none).
+	for _, p := range []string{out.RoleName, out.Permission} {
+		if _, ok := permissionRank[p]; ok {
+			return p, nil
+		}
+	}
+	return "none", nil
+}
+
+// editors lists, for each node ID (issue or review comments), the actors
+// other than login that ever edited it, from GraphQL's userContentEdits
+// and editor: a comment anyone else has edited carries nothing the action
+// may trust. An edit history longer than the pages read counts as edited
+// by someone else (fail closed).
+func (g *gh) editors(ctx context.Context, ids []string, login string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for start := 0; start < len(ids); start += 100 {
+		batch := ids[start:min(start+100, len(ids))]
+		var resp struct {
+			Data struct {
+				Nodes []*commentEdits `json:"nodes"`
+			} `json:"data"`
+			Errors []struct {
+				Message string `json:"message"`
+			} `json:"errors"`
+		}
+		const q = `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Comment {
+  editor { __typename login } lastEditedAt
+  userContentEdits(first: 100) { pageInfo { hasNextPage endCursor } nodes { editor { __typename login } } } } } }`
+		if err := g.graphqlAny(ctx, q, map[string]any{"ids": batch}, &resp); err != nil {
+			return nil, err
+		}
+		if len(resp.Errors) > 0 {
+			return nil, fmt.Errorf("GraphQL: %s", resp.Errors[0].Message)
+		}
+		if len(resp.Data.Nodes) != len(batch) {
+			return nil, fmt.Errorf("GraphQL: %d of %d comments answered", len(resp.Data.Nodes), len(batch))
+		}
+		for i, n := range resp.Data.Nodes {
+			if n == nil || n.ID != batch[i] {
+				return nil, fmt.Errorf("GraphQL: comment %s not found", batch[i])
+			}
+			if err := g.moreEdits(ctx, n); err != nil {
+				return nil, err
+			}
+			if others := n.others(login); len(others) > 0 {
+				out[n.ID] = others
+			}
+		}
+	}
+	return out, nil
+}
+
+// actor is a GraphQL Actor: a User, a Bot (whose REST login ends in
+// "[bot]"), a Mannequin, or null for a deleted account.
+type actor struct {
+	Typename string `json:"__typename"`
+	Login    string `json:"login"`
+}
+
+// is reports whether a is the REST identity login.
+func (a *actor) is(login string) bool {
+	if a == nil {
+		return false
+	}
+	if name, ok := strings.CutSuffix(login, "[bot]"); ok {
+		return a.Typename == "Bot" && (strings.EqualFold(a.Login, name) || strings.EqualFold(a.Login, login))
+	}
+	return a.Typename == "User" && strings.EqualFold(a.Login, login)
+}
+
+func (a *actor) String() string {
+	if a == nil || a.Login == "" {
+		return "a deleted account"
+	}
+	return "@" + a.Login
+}
+
+type commentEdits struct {
+	ID           string `json:"id"`
+	Editor       *actor `json:"editor"`
+	LastEditedAt string `json:"lastEditedAt"`
+	Edits        struct {
+		PageInfo struct {
+			HasNextPage bool   `json:"hasNextPage"`
+			EndCursor   string `json:"endCursor"`
+		} `json:"pageInfo"`
+		Nodes []struct {
+			Editor *actor `json:"editor"`
+		} `json:"nodes"`
+	} `json:"userContentEdits"`
+}
+
+// others lists the editors of c that are not login, in order, each once.
+func (c *commentEdits) others(login string) []string {
+	var out []string
+	add := func(a *actor) {
+		s := a.String()
+		for _, o := range out {
+			if o == s {
+				return
+			}
+		}
+		out = append(out, s)
+	}
+	if c.LastEditedAt != "" && !c.Editor.is(login) {
+		add(c.Editor)
+	}
+	for _, e := range c.Edits.Nodes {
+		if !e.Editor.is(login) {
+			add(e.Editor)
+		}
+	}
+	if c.Edits.PageInfo.HasNextPage {
+		out = append(out, fmt.Sprintf("more edits than capgate reads (%d)", maxEditPages*100))
+	}
+	return out
+}
+
+// maxEditPages bounds the pages of one comment's edit history read.
+const maxEditPages = 50
+
+// moreEdits reads the rest of c's edit history into c, a page at a time.
+func (g *gh) moreEdits(ctx context.Context, c *commentEdits) error {
+	for page := 1; c.Edits.PageInfo.HasNextPage && page < maxEditPages; page++ {
+		var resp struct {
+			Data struct {
+				Node *commentEdits `json:"node"`
+			} `json:"data"`
+			Errors []struct {
+				Message string `json:"message"`
+			} `json:"errors"`
+		}
+		const q = `query($id: ID!, $after: String) { node(id: $id) { id ... on Comment {
+  userContentEdits(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { editor { __typename login } } } } } }`
+		if err := g.graphqlAny(ctx, q, map[string]any{"id": c.ID, "after": c.Edits.PageInfo.EndCursor}, &resp); err != nil {
+			return err
+		}
+		if len(resp.Errors) > 0 || resp.Data.Node == nil {
+			return fmt.Errorf("GraphQL: the edit history of comment %s could not be read", c.ID)
+		}
+		c.Edits.Nodes = append(c.Edits.Nodes, resp.Data.Node.Edits.Nodes...)
+		c.Edits.PageInfo = resp.Data.Node.Edits.PageInfo
+	}
+	return nil
 }

@@ -8,13 +8,17 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strings"
 
+	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/report"
 )
 
-// maxReportBytes caps the report read in post mode.
-const maxReportBytes = 8 << 20
+// maxReportBytes caps the report read in post mode: far above what
+// analyze writes for a pull request that changes a thousand manifests on
+// every target (about 10 MB), and small enough to read into memory.
+const maxReportBytes = 64 << 20
 
 // readReport reads a JSON report from an artifact, treating it as untrusted:
 // size-capped, schema-checked, every status and severity one of the known
@@ -57,21 +61,47 @@ func readReport(path string) (*report.JSONReport, error) {
 	return &jr, nil
 }
 
-var (
-	kindRE = regexp.MustCompile(`^(fs|net|env|exec|ipc|clock|nestedSandbox|assert|network|isolation|cap|device|namespace|security-opt|argv|tmpfs|dev|proc|launch|user)$`)
-	// launchRE and launchTgt are the clients and launch kinds of a launch
-	// config's rows (package launch).
-	launchRE  = regexp.MustCompile(`^(claude-code|vscode|cursor|gemini|codex)$`)
-	launchTgt = regexp.MustCompile(`^(bare|docker|podman|srt|vscode-sandbox|bwrap|shell|remote|disabled)$`)
-	targetRE  = regexp.MustCompile(`^(all|(bwrap|docker|squid|nftables)(,(bwrap|docker|squid|nftables))*)$`)
-	textTgt   = regexp.MustCompile(`^(bwrap|docker|squid|nftables)$`)
-)
+// knownKinds and knownTargets are the values a report's kind and target
+// fields may hold: every change kind diff reports and every target the
+// compiler has, so that post accepts whatever analyze writes.
+func knownKinds() map[string]bool {
+	m := map[string]bool{}
+	for _, k := range diff.Kinds() {
+		m[k] = true
+	}
+	return m
+}
+
+func knownTargets() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range compiler.AllTargets() {
+		m[t] = true
+	}
+	return m
+}
+
+// targetList reports whether s is "all" or a comma-separated list of
+// distinct known targets.
+func targetList(s string, known map[string]bool) bool {
+	if s == "all" {
+		return true
+	}
+	seen := map[string]bool{}
+	for _, t := range strings.Split(s, ",") {
+		if !known[t] || seen[t] {
+			return false
+		}
+		seen[t] = true
+	}
+	return true
+}
 
 // checkFields checks every field of a downloaded report that is not free
 // text against the values capgate writes: free text (paths, grants, why,
 // messages) is escaped when rendered; the rest must be one of the known
 // values, so nothing unexpected reaches the comment.
 func checkFields(ms []diff.ManifestDiff) error {
+	kinds, targets := knownKinds(), knownTargets()
 	for i, m := range ms {
 		if m.Path == "" || len(m.Path) > 4096 || len(m.BasePath) > 4096 {
 			return fmt.Errorf("manifests[%d]: bad path", i)
@@ -81,27 +111,60 @@ func checkFields(ms []diff.ManifestDiff) error {
 				return fmt.Errorf("manifests[%d]: bad error position or code", i)
 			}
 		}
+		if m.Launch != "" && !launchRE.MatchString(m.Launch) {
+			return fmt.Errorf("manifests[%d].launch: %q is not a client", i, m.Launch)
+		}
 		for j, c := range m.Changes {
-			switch {
-			case c.Side != "head" && c.Side != "base":
-				return fmt.Errorf("manifests[%d].changes[%d].side: %q is not head or base", i, j, c.Side)
-			case !kindRE.MatchString(c.Kind):
-				return fmt.Errorf("manifests[%d].changes[%d].kind: %q is not a capability kind", i, j, c.Kind)
-			case m.Launch != "" && !launchRE.MatchString(m.Launch):
-				return fmt.Errorf("manifests[%d].launch: %q is not a client", i, m.Launch)
-			case m.Launch != "" && !launchTgt.MatchString(c.Target):
-				return fmt.Errorf("manifests[%d].changes[%d].target: %q is not a launch kind", i, j, c.Target)
-			case m.Launch == "" && !targetRE.MatchString(c.Target):
-				return fmt.Errorf("manifests[%d].changes[%d].target: %q is not a target list", i, j, c.Target)
-			case c.Line < 0 || c.Col < 0:
-				return fmt.Errorf("manifests[%d].changes[%d]: negative position", i, j)
+			check := checkChange
+			if m.Launch != "" {
+				check = checkLaunchChange
+			}
+			if err := check(c, kinds, targets); err != nil {
+				return fmt.Errorf("manifests[%d].changes[%d].%w", i, j, err)
 			}
 		}
 		for j, td := range m.TextDiffs {
-			if !textTgt.MatchString(td.Target) {
+			if !targets[td.Target] {
 				return fmt.Errorf("manifests[%d].text_diffs[%d].target: %q is not a target", i, j, td.Target)
 			}
 		}
+	}
+	return nil
+}
+
+func checkChange(c diff.Change, kinds, targets map[string]bool) error {
+	switch {
+	case c.Side != "head" && c.Side != "base":
+		return fmt.Errorf("side: %q is not head or base", c.Side)
+	case !kinds[c.Kind]:
+		return fmt.Errorf("kind: %q is not a capability kind", c.Kind)
+	case !targetList(c.Target, targets):
+		return fmt.Errorf("target: %q is not a target list", c.Target)
+	case c.Line < 0 || c.Col < 0:
+		return fmt.Errorf("line: negative position")
+	}
+	return nil
+}
+
+// launchRE and launchTgt are the clients and launch kinds of a launch
+// config's rows (package launch).
+var (
+	launchRE  = regexp.MustCompile(`^(claude-code|vscode|cursor|gemini|codex)$`)
+	launchTgt = regexp.MustCompile(`^(bare|docker|podman|srt|vscode-sandbox|bwrap|shell|remote|disabled)$`)
+)
+
+// checkLaunchChange checks a change of a launch config: its target is a
+// launch kind, its kind a change kind or one of launch's own.
+func checkLaunchChange(c diff.Change, kinds, _ map[string]bool) error {
+	switch {
+	case c.Side != "head" && c.Side != "base":
+		return fmt.Errorf("side: %q is not head or base", c.Side)
+	case !kinds[c.Kind] && c.Kind != "launch" && c.Kind != "user":
+		return fmt.Errorf("kind: %q is not a capability kind", c.Kind)
+	case !launchTgt.MatchString(c.Target):
+		return fmt.Errorf("target: %q is not a launch kind", c.Target)
+	case c.Line < 0 || c.Col < 0:
+		return fmt.Errorf("line: negative position")
 	}
 	return nil
 }

@@ -12,9 +12,9 @@ import (
 )
 
 // benchRepo builds a git repository with n manifests in a base commit and a
-// head commit that changes a tenth of them, and returns its path and the
-// blob ids of both commits' manifests.
-func benchRepo(b *testing.B, n int) (dir string, blobs []string) {
+// head commit that changes every step-th of them, and returns its path and
+// the blob ids of both commits' manifests.
+func benchRepo(b *testing.B, n, step int) (dir string, blobs []string) {
 	b.Helper()
 	dir = b.TempDir()
 	git := func(args ...string) string {
@@ -29,8 +29,9 @@ func benchRepo(b *testing.B, n int) (dir string, blobs []string) {
 		return string(out)
 	}
 	git("init", "-q", "-b", "main")
+	git("config", "gc.auto", "0") // no gc left running when the directory is removed
 	write := func(i int, extra string) {
-		p := filepath.Join(dir, "servers", fmt.Sprintf("s%04d", i), "capgate.json")
+		p := filepath.Join(dir, "servers", fmt.Sprintf("s%05d", i), "capgate.json")
 		_ = os.MkdirAll(filepath.Dir(p), 0o755)
 		m := fmt.Sprintf(`{"name": "server-%d", "version": "1.0.0", "tools": [
   {"name": "read", "capabilities": ["fs:read:/srv/data/%d/**", "net:connect:api%d.example.com:443"%s]},
@@ -44,7 +45,7 @@ func benchRepo(b *testing.B, n int) (dir string, blobs []string) {
 	}
 	git("add", "-A")
 	git("commit", "-q", "-m", "base")
-	for i := 0; i < n; i += 10 {
+	for i := 0; i < n; i += step {
 		write(i, `, "net:connect:uploads.example.com:443", "exec:spawn:curl"`)
 	}
 	git("commit", "-q", "-a", "-m", "head")
@@ -63,48 +64,82 @@ func maxRSS(ps *os.ProcessState) float64 {
 	return 0
 }
 
-// BenchmarkDiffGit2000 times `capgate diff` between two commits of a 2,000
-// manifest repository (a tenth changed), run as a process the way the action
-// runs it, beside `git cat-file --batch` reading the same blobs. Aim: within
-// 3 times the raw read, under 200 MB.
-func BenchmarkDiffGit2000(b *testing.B) {
-	dir, blobs := benchRepo(b, 2000)
+// buildCapgate builds the capgate command into a temporary directory.
+func buildCapgate(b *testing.B) string {
+	b.Helper()
 	bin := filepath.Join(b.TempDir(), "capgate")
 	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/capgate").CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
-	input := []byte(strings.Join(blobs, "\n") + "\n")
+	return bin
+}
 
-	b.Run("capgate-diff", func(b *testing.B) {
-		var rss float64
-		for i := 0; i < b.N; i++ {
-			cmd := exec.Command(bin, "diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "json", "--fail-on", "never")
-			cmd.Dir = dir
-			var out bytes.Buffer
-			cmd.Stdout = &out
-			if err := cmd.Run(); err != nil {
-				b.Fatal(err)
-			}
-			if !bytes.Contains(out.Bytes(), []byte(`"widened": 400`)) {
-				b.Fatalf("unexpected report: %.300s", out.String())
-			}
-			rss = max(rss, maxRSS(cmd.ProcessState))
+// runDiff runs `capgate diff` between the two commits of dir as the action
+// runs it, a process, and checks that the report counts widened changes.
+func runDiff(b *testing.B, bin, dir string, widened int) (rss float64) {
+	for i := 0; i < b.N; i++ {
+		cmd := exec.Command(bin, "diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "json", "--fail-on", "never")
+		cmd.Dir = dir
+		var out bytes.Buffer
+		cmd.Stdout = &out
+		if err := cmd.Run(); err != nil {
+			b.Fatal(err)
 		}
-		b.ReportMetric(rss, "peak-MiB")
-	})
-	b.Run("git-cat-file", func(b *testing.B) {
-		var rss float64
-		for i := 0; i < b.N; i++ {
-			cmd := exec.Command("git", "cat-file", "--batch")
+		if !bytes.Contains(out.Bytes(), []byte(fmt.Sprintf(`"widened": %d,`, widened))) {
+			b.Fatalf("unexpected report: %.300s", out.String())
+		}
+		rss = max(rss, maxRSS(cmd.ProcessState))
+	}
+	return rss
+}
+
+// runGit runs git with args and stdin in dir b.N times and returns its peak
+// memory.
+func runGit(b *testing.B, dir string, stdin []byte, argss ...[]string) (rss float64) {
+	for i := 0; i < b.N; i++ {
+		for _, args := range argss {
+			cmd := exec.Command("git", args...)
 			cmd.Dir = dir
-			cmd.Stdin = bytes.NewReader(input)
+			cmd.Stdin = bytes.NewReader(stdin)
 			cmd.Stdout = new(bytes.Buffer)
 			if err := cmd.Run(); err != nil {
 				b.Fatal(err)
 			}
 			rss = max(rss, maxRSS(cmd.ProcessState))
 		}
-		b.ReportMetric(rss, "peak-MiB")
+	}
+	return rss
+}
+
+// BenchmarkDiffGit2000 times `capgate diff` between two commits of a 2,000
+// manifest repository (a tenth changed), run as a process the way the action
+// runs it, beside `git cat-file --batch` reading the same blobs. Aim: within
+// 1.3 times the raw read.
+func BenchmarkDiffGit2000(b *testing.B) {
+	dir, blobs := benchRepo(b, 2000, 10)
+	bin := buildCapgate(b)
+	input := []byte(strings.Join(blobs, "\n") + "\n")
+	b.Run("capgate-diff", func(b *testing.B) {
+		b.ReportMetric(runDiff(b, bin, dir, 400), "peak-MiB")
+	})
+	b.Run("git-cat-file", func(b *testing.B) {
+		b.ReportMetric(runGit(b, dir, input, []string{"cat-file", "--batch"}), "peak-MiB")
 		b.ReportMetric(float64(len(blobs)), "blobs")
+	})
+}
+
+// BenchmarkDiffGit10000 times `capgate diff` on a pull request that changes
+// 3 manifests of 10,000, beside git listing both trees (`git ls-tree -r` of
+// each commit). Aim: within 3 times the listing, under 40 MB: the cost
+// follows the change (a manifest whose blob is the same on both sides is
+// only checked, once).
+func BenchmarkDiffGit10000(b *testing.B) {
+	dir, _ := benchRepo(b, 10000, 3334)
+	bin := buildCapgate(b)
+	b.Run("capgate-diff", func(b *testing.B) {
+		b.ReportMetric(runDiff(b, bin, dir, 6), "peak-MiB")
+	})
+	b.Run("git-ls-tree", func(b *testing.B) {
+		b.ReportMetric(runGit(b, dir, nil, []string{"ls-tree", "-r", "HEAD~1"}, []string{"ls-tree", "-r", "HEAD"}), "peak-MiB")
 	})
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/razukc/capgate-action/compiler"
@@ -14,6 +15,7 @@ func (c *Command) compile(args []string) int {
 	egressTarget := fs.String("egress-target", "squid", "`target` of --target egress: squid or nftables")
 	permissive := fs.Bool("permissive", false, "let --target egress compile a policy that holds non-net kinds")
 	pretty := fs.Bool("pretty", false, "indent the JSON")
+	image := fs.String("image", "", "image `reference` the server runs (required with --target mcp-gateway: the gateway loads no entry without one)")
 	outDir := fs.String("out-dir", "", "write every manifest's artifacts, one file per manifest and target, to `directory` (see capgate verify)")
 	var patterns multiFlag
 	fs.Var(&patterns, "manifests", "with --out-dir: doublestar `pattern` of manifest paths searched for in directories (repeatable; !pattern excludes)")
@@ -38,6 +40,10 @@ func (c *Command) compile(args []string) int {
 	}
 	if *egressTarget != "squid" && *egressTarget != "nftables" {
 		fmt.Fprintf(c.Stderr, "capgate: unknown --egress-target %q (want squid or nftables)\n", *egressTarget)
+		return ExitUsage
+	}
+	if msg := imageUsage(*target, *image); msg != "" {
+		fmt.Fprintln(c.Stderr, "capgate: "+msg)
 		return ExitUsage
 	}
 	name := pos[0]
@@ -70,7 +76,7 @@ func (c *Command) compile(args []string) int {
 		if t == "egress" {
 			t = *egressTarget
 		}
-		a, err := compiler.Lower(r, t, compiler.Options{Strict: !*permissive})
+		a, err := compiler.Lower(r, t, compiler.Options{Strict: !*permissive, Image: *image})
 		if err != nil {
 			return c.printCompileError(name, src, err)
 		}
@@ -82,6 +88,20 @@ func (c *Command) compile(args []string) int {
 		return ExitRead
 	}
 	return ExitOK
+}
+
+// imageUsage returns what is wrong with --image for target, or "": the
+// mcp-gateway entry needs an image reference, and no other target takes one.
+func imageUsage(target, image string) string {
+	switch {
+	case target == compiler.TargetMCPGateway && image == "":
+		return "--target mcp-gateway needs --image REF: the gateway loads no server entry without the image it runs"
+	case target != compiler.TargetMCPGateway && image != "":
+		return "--image works only with --target mcp-gateway"
+	case image != "" && !compiler.ValidImage(image):
+		return fmt.Sprintf("--image %s is not an image reference (name[:tag][@sha256:digest], lower case)", sanitize(strconv.Quote(image)))
+	}
+	return ""
 }
 
 // printCompileError prints err as capgate does ("capgate: CODE: message"),
@@ -107,7 +127,7 @@ func (c *Command) printCompileError(name string, src []byte, err error) int {
 	if hint != "" {
 		fmt.Fprintf(c.Stderr, "    hint: %s\n", sanitize(hint))
 	}
-	if ce.Code == compiler.CodeParse {
+	if ce.Code == compiler.CodeParse || ce.Code == compiler.CodeTooLarge {
 		return ExitRead
 	}
 	return ExitCompile

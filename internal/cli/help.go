@@ -34,11 +34,12 @@ type command struct {
 var commands = []command{
 	{
 		name:     "compile",
-		synopsis: "compile [--target " + targetChoices() + "] [--egress-target squid|nftables] [--permissive] [--pretty] <manifest.json|->\n  capgate compile --out-dir DIR [--manifests PATTERN]... [PATH...]",
+		synopsis: "compile [--target " + targetChoices() + "] [--egress-target squid|nftables] [--permissive] [--image REF] [--pretty] <manifest.json|->\n  capgate compile --out-dir DIR [--manifests PATTERN]... [PATH...]",
 		summary:  "compile a manifest to a sandbox policy, or every manifest to files",
 		about: `With one manifest (or - for stdin), print its policy for one target as JSON,
 compatible with capgate's own CLI. --target egress is strict: a manifest with
 any kind but net and assert fails with ADAPTER_UNSUPPORTED unless --permissive.
+--target mcp-gateway needs --image REF, the image the gateway runs.
 
 With --out-dir, compile every manifest found under the PATHs (files or
 directories, default .) and write one file per manifest and target to DIR,
@@ -49,12 +50,13 @@ written when a manifest does not compile. capgate verify checks DIR.`,
 		examples: []string{
 			"capgate compile servers/github/capgate.json --pretty",
 			"capgate compile --target egress --egress-target nftables net.capgate.json",
+			"capgate compile --target mcp-gateway --image mcp/fetch:1.0 servers/fetch/capgate.json",
 			"capgate compile --out-dir policies .",
 		},
 		exits: []exitCode{
 			{ExitOK, "compiled"},
 			{ExitUsage, "usage error"},
-			{ExitRead, "a manifest could not be read or is not one JSON value (PARSE)"},
+			{ExitRead, "a manifest could not be read, is over 1 MiB (MANIFEST_TOO_LARGE) or is not one JSON value (PARSE)"},
 			{ExitCompile, "a compilation error (MANIFEST_SHAPE, GRAMMAR_VERSION_MISMATCH, CAP_*, ADAPTER_UNSUPPORTED)"},
 		},
 	},

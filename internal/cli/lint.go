@@ -92,7 +92,7 @@ func (c *Command) lint(args []string) int {
 	code := ExitOK
 	for _, f := range all {
 		switch {
-		case f.Rule == ruleUnreadable:
+		case f.Rule == ruleUnreadable, f.Rule == compiler.CodeTooLarge:
 			code = max(code, ExitRead)
 		case f.Severity == severityError:
 			code = max(code, ExitUsage)

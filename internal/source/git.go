@@ -8,9 +8,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Git is a side read from a commit, without a checkout: the tree is listed
@@ -27,7 +28,7 @@ func (g *Git) Name() string { return g.name }
 
 type treeEntry struct {
 	mode, oid, path string
-	size            int64
+	size            int64 // known once the blob is read
 }
 
 // Read implements Side.
@@ -39,43 +40,58 @@ func (g *Git) Read(ctx context.Context, m *Matcher) ([]File, error) {
 	return fs[0], nil
 }
 
+// wanted is a file waiting for the blob oid.
+type wanted struct {
+	oid string
+	f   *File
+}
+
+// link is a file that is a symbolic link, e the entry it has reached.
+type link struct {
+	f       *File
+	e       treeEntry
+	listing *listing
+}
+
 // ReadGit reads several revisions of one repository with a single git
 // cat-file process, reading each distinct blob once: between a base and a
 // head commit most manifests are the same object. Symbolic links are
 // resolved in the same process, one round of reads a hop for all links at
 // once (2,000 links used to start a process a hop each).
 func ReadGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, error) {
+	// List the sides at once: each is a git process of its own.
+	trees := make([]*listing, len(sides))
+	errs := make([]error, len(sides))
+	var wg sync.WaitGroup
+	for i, g := range sides {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			trees[i], errs[i] = g.list(ctx, m)
+		}()
+	}
+	wg.Wait()
 	out := make([][]File, len(sides))
-	need := map[string][]*File{}
-	var order []string
-	want := func(oid string, f *File) {
-		if _, ok := need[oid]; !ok {
-			order = append(order, oid)
-		}
-		need[oid] = append(need[oid], f)
-	}
-	type link struct {
-		f   *File
-		e   treeEntry
-		all map[string]treeEntry
-	}
+	var want []wanted
 	var links []link
-	for si, g := range sides {
-		files, pending, ls, all, err := g.list(ctx, m)
-		if err != nil {
-			return nil, err
+	for i, t := range trees {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		out[si] = files
-		for _, oid := range sortedKeys(pending) {
-			for _, i := range pending[oid] {
-				want(oid, &out[si][i])
+		out[i] = t.files
+		for j, e := range t.picked {
+			f := &out[i][j]
+			switch {
+			case e.mode == "120000":
+				links = append(links, link{f: f, e: e, listing: t})
+			case readable(e) != nil:
+				f.Err = readable(e)
+			default:
+				want = append(want, wanted{e.oid, f})
 			}
 		}
-		for _, l := range ls {
-			links = append(links, link{f: &out[si][l.i], e: l.e, all: all})
-		}
 	}
-	if len(order) == 0 && len(links) == 0 {
+	if len(want) == 0 && len(links) == 0 {
 		return out, nil
 	}
 	cf, err := startCatFile(ctx, sides[0].Dir)
@@ -83,50 +99,11 @@ func ReadGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, error) {
 		return nil, err
 	}
 	defer cf.kill()
-	for hop := 0; len(links) > 0; hop++ {
-		var oids []string
-		seen := map[string]bool{}
-		for _, l := range links {
-			if !seen[l.e.oid] {
-				seen[l.e.oid] = true
-				oids = append(oids, l.e.oid)
-			}
-		}
-		sort.Strings(oids)
-		targets, err := cf.read(oids)
-		if err != nil {
-			return nil, err
-		}
-		next := links[:0]
-		for _, l := range links {
-			t, more, err := resolveHop(l.e, targets[l.e.oid], l.all, hop)
-			switch {
-			case err != nil:
-				l.f.Err = err
-			case more:
-				l.e = t
-				next = append(next, l)
-			default:
-				if err := readable(t); err != nil {
-					l.f.Err = err
-				} else {
-					want(t.oid, l.f)
-				}
-			}
-		}
-		links = next
+	if want, err = resolveLinks(cf, links, want); err != nil {
+		return nil, err
 	}
-	if len(order) > 0 {
-		sort.Strings(order)
-		blobs, err := cf.read(order)
-		if err != nil {
-			return nil, err
-		}
-		for oid, fs := range need {
-			for _, f := range fs {
-				f.Data = blobs[oid]
-			}
-		}
+	if err := readWanted(ctx, sides[0].Dir, cf, want); err != nil {
+		return nil, err
 	}
 	if err := cf.close(); err != nil {
 		return nil, err
@@ -134,84 +111,190 @@ func ReadGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, error) {
 	return out, nil
 }
 
-func sortedKeys(m map[string][]int) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
+// splitBlobs is the number of distinct blobs from which readWanted reads
+// through a second git cat-file process, half the blobs each: git then
+// uses two cores.
+const splitBlobs = 512
+
+// resolveLinks follows links, a round of reads a hop, and returns want with
+// the files whose links end at a regular file added.
+func resolveLinks(cf *catFile, links []link, want []wanted) ([]wanted, error) {
+	for hop := 0; len(links) > 0; hop++ {
+		oids := make([]string, 0, len(links))
+		for _, l := range links {
+			oids = append(oids, l.e.oid)
+		}
+		slices.Sort(oids)
+		oids = slices.Compact(oids)
+		blobs, err := cf.read(oids)
+		if err != nil {
+			return nil, err
+		}
+		next := links[:0]
+		for _, l := range links {
+			i, _ := slices.BinarySearch(oids, l.e.oid)
+			l.e.size = blobs[i].size
+			t, more, err := resolveHop(l.e, blobs[i].data, l.listing.index(), hop)
+			switch {
+			case err != nil:
+				l.f.Err = err
+			case more:
+				l.e = t
+				next = append(next, l)
+			case readable(t) != nil:
+				l.f.Err = readable(t)
+			default:
+				want = append(want, wanted{t.oid, l.f})
+			}
+		}
+		links = next
 	}
-	sort.Strings(ks)
-	return ks
+	return want, nil
 }
 
-type linkAt struct {
-	i int
-	e treeEntry
-}
-
-// list lists the matching files of g; pending maps each blob still to be
-// read to the indexes of the files that hold it, and links lists the files
-// that are symbolic links, still to be resolved in all.
-func (g *Git) list(ctx context.Context, m *Matcher) (files []File, pending map[string][]int, links []linkAt, all map[string]treeEntry, err error) {
-	out, err := git(ctx, g.Dir, nil, "ls-tree", "-r", "-l", "-z", "--full-tree", g.Rev)
+// readWanted reads each distinct blob of want once, in object id order,
+// and hands it to the files waiting for it.
+func readWanted(ctx context.Context, dir string, cf *catFile, want []wanted) error {
+	if len(want) == 0 {
+		return nil
+	}
+	slices.SortFunc(want, func(a, b wanted) int { return strings.Compare(a.oid, b.oid) })
+	oids := make([]string, 0, len(want))
+	for i, w := range want {
+		if i == 0 || w.oid != want[i-1].oid {
+			oids = append(oids, w.oid)
+		}
+	}
+	blobs, err := readSplit(ctx, dir, cf, oids)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return err
 	}
-	all = map[string]treeEntry{}
-	var picked []treeEntry
-	var gitlinks []string
-	for _, rec := range bytes.Split(out, []byte{0}) {
-		if len(rec) == 0 {
-			continue
+	k := -1
+	for i, w := range want {
+		if i == 0 || w.oid != want[i-1].oid {
+			k++
 		}
-		// "<mode> SP <type> SP <oid> SP+ <size> TAB <path>"
-		meta, p, ok := bytes.Cut(rec, []byte{'\t'})
-		if !ok {
-			continue
-		}
-		f := strings.Fields(string(meta))
-		if len(f) == 4 && f[1] == "commit" && m.MayHold(string(p)) {
-			// A submodule where a manifest is, or could be: its content is
-			// not in this repository, so it cannot be judged. Fail closed.
-			gitlinks = append(gitlinks, string(p))
-			continue
-		}
-		if len(f) != 4 || f[1] != "blob" {
-			continue
-		}
-		size, _ := strconv.ParseInt(f[3], 10, 64)
-		e := treeEntry{mode: f[0], oid: f[2], path: string(p), size: size}
-		all[e.path] = e
-		if m.Match(e.path) {
-			picked = append(picked, e)
+		w.f.Blob = w.oid
+		if b := blobs[k]; b.size > MaxFileBytes {
+			w.f.Err = fmt.Errorf("file is %d bytes, over the %d-byte limit; not read", b.size, MaxFileBytes)
+		} else {
+			w.f.Data = b.data
 		}
 	}
-	files = make([]File, len(picked), len(picked)+len(gitlinks))
-	for _, p := range gitlinks {
-		files = append(files, File{Path: p, Err: fmt.Errorf("a git submodule (gitlink) is at a manifest path; its manifests cannot be read from this repository")})
-	}
-	pending = map[string][]int{}
-	for i, e := range picked {
-		files[i].Path = e.path
-		if e.mode == "120000" {
-			links = append(links, linkAt{i, e})
-			continue
-		}
-		if err := readable(e); err != nil {
-			files[i].Err = err
-			continue
-		}
-		pending[e.oid] = append(pending[e.oid], i)
-	}
-	return files, pending, links, all, nil
+	return nil
 }
 
-// readable says why the blob of e is not read as a manifest, or nil.
+// readSplit reads oids through cf, and through a second process when they
+// are many (splitBlobs).
+func readSplit(ctx context.Context, dir string, cf *catFile, oids []string) ([]blob, error) {
+	if len(oids) < splitBlobs {
+		return cf.read(oids)
+	}
+	half := len(oids) / 2
+	cf2, err := startCatFile(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer cf2.kill()
+	var second []blob
+	var err2 error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if second, err2 = cf2.read(oids[half:]); err2 == nil {
+			err2 = cf2.close()
+		}
+	}()
+	first, err := cf.read(oids[:half])
+	<-done
+	if err != nil {
+		return nil, err
+	}
+	if err2 != nil {
+		return nil, err2
+	}
+	return append(first, second...), nil
+}
+
+// listing is one listed revision: the files matching the patterns (picked
+// holds their entries, in the same order, the gitlinks coming after), and
+// the listing itself, indexed by path only when a symbolic link must be
+// followed.
+type listing struct {
+	files  []File
+	picked []treeEntry
+	raw    []byte
+	byPath map[string]treeEntry
+}
+
+// entries calls f for every blob and gitlink of a "ls-tree -r -z" listing.
+func entries(raw []byte, f func(mode, typ, oid, path string)) {
+	for len(raw) > 0 {
+		rec := raw
+		if i := bytes.IndexByte(raw, 0); i >= 0 {
+			rec, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		// "<mode> SP <type> SP <oid> TAB <path>"
+		meta, p, ok := bytes.Cut(rec, []byte{'\t'})
+		mode, rest, ok1 := bytes.Cut(meta, []byte{' '})
+		typ, oid, ok2 := bytes.Cut(rest, []byte{' '})
+		if ok && ok1 && ok2 {
+			f(string(mode), string(typ), string(oid), string(p))
+		}
+	}
+}
+
+// index returns the blobs of t by path.
+func (t *listing) index() map[string]treeEntry {
+	if t.byPath == nil {
+		t.byPath = map[string]treeEntry{}
+		entries(t.raw, func(mode, typ, oid, p string) {
+			if typ == "blob" {
+				t.byPath[p] = treeEntry{mode: mode, oid: oid, path: p}
+			}
+		})
+	}
+	return t.byPath
+}
+
+// list lists the files of g that match m.
+func (g *Git) list(ctx context.Context, m *Matcher) (*listing, error) {
+	// Without -l: sizes would cost git a look at every object, and
+	// cat-file tells the size of each blob it reads.
+	out, err := git(ctx, g.Dir, nil, "ls-tree", "-r", "-z", "--full-tree", g.Rev)
+	if err != nil {
+		return nil, err
+	}
+	t := &listing{raw: out}
+	var gitlinks []string
+	entries(out, func(mode, typ, oid, p string) {
+		switch {
+		case typ == "commit" && m.MayHold(p):
+			// A submodule where a manifest is, or could be: its content
+			// is not in this repository, so it cannot be judged. Fail
+			// closed.
+			gitlinks = append(gitlinks, p)
+		case typ == "blob" && m.Match(p):
+			t.picked = append(t.picked, treeEntry{mode: mode, oid: oid, path: p})
+		}
+	})
+	t.files = make([]File, len(t.picked), len(t.picked)+len(gitlinks))
+	for i, e := range t.picked {
+		t.files[i].Path = e.path
+	}
+	for _, p := range gitlinks {
+		t.files = append(t.files, File{Path: p, Err: fmt.Errorf("a git submodule (gitlink) is at a manifest path; its manifests cannot be read from this repository")})
+	}
+	return t, nil
+}
+
+// readable says why the blob of e is not read as a manifest, or nil. Its
+// size is checked when it is read (readWanted).
 func readable(e treeEntry) error {
 	if e.mode != "100644" && e.mode != "100755" {
 		return fmt.Errorf("not a regular file; not read")
-	}
-	if e.size > MaxFileBytes {
-		return fmt.Errorf("file is %d bytes, over the %d-byte limit; not read", e.size, MaxFileBytes)
 	}
 	return nil
 }
@@ -266,8 +349,15 @@ func startCatFile(ctx context.Context, dir string) (*catFile, error) {
 	return c, nil
 }
 
-// read asks for oids and returns their contents.
-func (c *catFile) read(oids []string) (map[string][]byte, error) {
+// blob is one object read by catFile: its size, and its bytes unless it is
+// over MaxFileBytes (then they were read past, not kept).
+type blob struct {
+	data []byte
+	size int64
+}
+
+// read asks for oids and returns their contents, in the same order.
+func (c *catFile) read(oids []string) ([]blob, error) {
 	werr := make(chan error, 1)
 	go func() {
 		w := bufio.NewWriterSize(c.in, 1<<16)
@@ -277,9 +367,9 @@ func (c *catFile) read(oids []string) (map[string][]byte, error) {
 		}
 		werr <- w.Flush()
 	}()
-	out := make(map[string][]byte, len(oids))
+	out := make([]blob, len(oids))
 	var readErr error
-	for range oids {
+	for i, oid := range oids {
 		hdr, err := c.out.ReadString('\n')
 		if err != nil {
 			readErr = fmt.Errorf("git cat-file: %w", err)
@@ -290,21 +380,30 @@ func (c *catFile) read(oids []string) (map[string][]byte, error) {
 			readErr = fmt.Errorf("git cat-file: object %s missing", f[0])
 			break
 		}
-		if len(f) != 3 {
+		if len(f) != 3 || f[0] != oid {
 			readErr = fmt.Errorf("git cat-file: unexpected header %q", hdr)
 			break
 		}
-		n, err := strconv.Atoi(f[2])
+		n, err := strconv.ParseInt(f[2], 10, 64)
 		if err != nil || n < 0 {
 			readErr = fmt.Errorf("git cat-file: bad size in %q", hdr)
 			break
+		}
+		if n > MaxFileBytes {
+			// Too large to be judged: read past it, keep nothing.
+			if _, err := io.CopyN(io.Discard, c.out, n+1); err != nil {
+				readErr = fmt.Errorf("git cat-file: %w", err)
+				break
+			}
+			out[i] = blob{size: n}
+			continue
 		}
 		buf := make([]byte, n+1) // content and the trailing LF
 		if _, err := io.ReadFull(c.out, buf); err != nil {
 			readErr = fmt.Errorf("git cat-file: %w", err)
 			break
 		}
-		out[f[0]] = buf[:n]
+		out[i] = blob{data: buf[:n], size: n}
 	}
 	if readErr != nil {
 		c.kill() // unblocks the writer

@@ -25,6 +25,9 @@ var DefaultPatterns = []string{"**/capgate.json", "**/*.capgate.json"}
 // File is one manifest found on a side. Exactly one of Data and Err is set.
 type File struct {
 	Path string // slash-separated, relative to the tree root
+	// Blob is the git object id of the bytes on a git side, "" on a
+	// directory side: files with the same Blob hold the same bytes.
+	Blob string
 	Data []byte
 	Err  error
 }

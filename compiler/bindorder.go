@@ -1,0 +1,159 @@
+package compiler
+
+import (
+	"path"
+	"sort"
+	"strings"
+)
+
+// A bind is one mount the bwrap or docker argv emits for a declared grant
+// (fs, clock:tzdata, ipc): its destination and the words that emit it.
+type bind struct {
+	dst  string
+	args [3]string
+	n    int
+}
+
+func (b bind) emit(ar *arena) {
+	for _, s := range b.args[:b.n] {
+		ar.add(s)
+	}
+}
+
+// mkBind is a bind to dst emitted as args (at most three words).
+func mkBind(dst string, args ...string) bind {
+	b := bind{dst: dst, n: len(args)}
+	copy(b.args[:], args)
+	return b
+}
+
+// emitBinds writes bs, parents first (see parentFirst).
+func emitBinds(ar *arena, bs []bind) {
+	parentFirst(bs)
+	for _, b := range bs {
+		b.emit(ar)
+	}
+}
+
+// parentFirst reorders bs so that every bind comes before each bind strictly
+// below its destination, and otherwise keeps their order: bwrap applies
+// binds in argv order, a later bind at or above a path replacing what the
+// sandbox sees there, so a parent emitted after its child (as capgate 0.0.4
+// does when the names sort so: fs:read,write:/home/x.txt, lowered to /home,
+// after fs:read:/home/u/.ssh/**) would hide the child and the grant it
+// makes. Binds of one destination keep their order. It is a deliberate
+// divergence from capgate (docs/unsafe-values.md, "Bind order").
+//
+// Each bind goes where the first bind of its subtree (itself, the later
+// binds of its destination and the binds below it) stood; among binds that share that
+// place, shallower first. A manifest with no parent after its child, the
+// usual case, is left as it is after one pass with no allocation for up to
+// 32 binds; otherwise it takes n log n comparisons.
+func parentFirst(bs []bind) {
+	if len(bs) < 2 || (len(bs) <= 32 && !inverted(bs)) {
+		return
+	}
+	n := len(bs)
+	clean := make([]string, n)
+	for i := range bs {
+		clean[i] = path.Clean(bs[i].dst)
+	}
+	byPath := make([]int, n)
+	for i := range byPath {
+		byPath[i] = i
+	}
+	sort.SliceStable(byPath, func(a, b int) bool { return comparePaths(clean[byPath[a]], clean[byPath[b]]) < 0 })
+	// In that order every subtree is a run that starts at its root: the
+	// first index of each subtree is found with a stack of the open ones.
+	first := make([]int, n)
+	var stack []int
+	pop := func() {
+		t := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if len(stack) > 0 {
+			p := stack[len(stack)-1]
+			first[p] = min(first[p], first[t])
+		}
+	}
+	for _, i := range byPath {
+		for len(stack) > 0 && !atOrBelow(clean[i], clean[stack[len(stack)-1]]) {
+			pop()
+		}
+		first[i] = i
+		stack = append(stack, i)
+	}
+	for len(stack) > 0 {
+		pop()
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool {
+		x, y := order[a], order[b]
+		if first[x] != first[y] {
+			return first[x] < first[y]
+		}
+		if dx, dy := depth(clean[x]), depth(clean[y]); dx != dy {
+			return dx < dy
+		}
+		return x < y
+	})
+	out := make([]bind, n)
+	for i, j := range order {
+		out[i] = bs[j]
+	}
+	copy(bs, out)
+}
+
+// inverted reports whether some bind comes after a bind strictly below its
+// destination.
+func inverted(bs []bind) bool {
+	for j := 1; j < len(bs); j++ {
+		pj := path.Clean(bs[j].dst)
+		for i := 0; i < j; i++ {
+			if pi := path.Clean(bs[i].dst); pi != pj && atOrBelow(pi, pj) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// atOrBelow reports whether the clean path p is dir or lies below it.
+func atOrBelow(p, dir string) bool {
+	if dir == "/" {
+		return strings.HasPrefix(p, "/")
+	}
+	return p == dir || (len(p) > len(dir) && p[len(dir)] == '/' && p[:len(dir)] == dir)
+}
+
+// comparePaths orders paths byte by byte with '/' before every other byte,
+// so that a directory is followed by everything below it.
+func comparePaths(a, b string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		x, y := a[i], b[i]
+		if x == y {
+			continue
+		}
+		if x == '/' {
+			return -1
+		}
+		if y == '/' {
+			return 1
+		}
+		if x < y {
+			return -1
+		}
+		return 1
+	}
+	return len(a) - len(b)
+}
+
+// depth is how many names a clean absolute path has: 0 for "/".
+func depth(p string) int {
+	if p == "/" {
+		return 0
+	}
+	return strings.Count(p, "/")
+}

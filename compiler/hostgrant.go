@@ -1,0 +1,124 @@
+package compiler
+
+import (
+	"path"
+	"strconv"
+	"strings"
+)
+
+// What the host-format targets share about holding a declared rule: the
+// path a grant names, the directory a pattern needs when a host mounts
+// paths only, and the unenforceable entries for rules held more widely
+// than declared or not at all.
+
+// globChars are the characters that make a declared fs path a pattern
+// for capgate (Mount.Glob) and for srt (containsGlobChars, which adds '?',
+// a character no capgate path holds).
+const globChars = "*?[]"
+
+// exactPath is a declared path without a pattern, cleaned as the hosts
+// clean it (path.Clean: no trailing slash, no "//", no "..").
+func exactPath(m Mount) string { return path.Clean(m.Declared) }
+
+// patternBase returns the directory a host that mounts only paths needs
+// for pattern p: the leading segments that hold no glob character
+// ("/data/src/**/*.go" needs "/data/src"), and whether that directory is
+// exactly what p matches: p is the directory followed by "/**" alone.
+func patternBase(p string) (dir string, exact bool) {
+	p = path.Clean(p)
+	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	n := 0
+	for n < len(segs) && !strings.ContainsAny(segs[n], globChars) {
+		n++
+	}
+	dir = "/" + strings.Join(segs[:n], "/")
+	return dir, n == len(segs)-1 && segs[n] == "**"
+}
+
+// fsGrantText is the capability an fs grant amounts to: the capability as
+// written when one made it, else the actions capgate merged into it
+// ("fs:read,write:/p"), a path holding ':' quoted.
+func fsGrantText(g *FSGrant) string {
+	if len(g.Srcs) == 1 {
+		return g.Srcs[0].Text
+	}
+	var acts []string
+	for _, a := range [...]struct {
+		on   bool
+		name string
+	}{{g.Read, "read"}, {g.Write, "write"}, {g.Create, "create"}, {g.Delete, "delete"}} {
+		if a.on {
+			acts = append(acts, a.name)
+		}
+	}
+	p := g.Path
+	if strings.ContainsRune(p, ':') {
+		p = strconv.Quote(p)
+	}
+	return "fs:" + strings.Join(acts, ",") + ":" + p
+}
+
+// fsEntry is the unenforceable entry of fs grant g: its file holds it only
+// as excess says (nil: not at all, the grant is left out).
+func fsEntry(g *FSGrant, excess []string, why string) Unenforceable {
+	return Unenforceable{Kind: KindFS, Grant: fsGrantText(g), Excess: excess, Reason: why, Srcs: g.Srcs}
+}
+
+// netEntry is the unenforceable entry of egress rule n.
+func netEntry(n *NetGrant, excess []string, why string) Unenforceable {
+	return Unenforceable{Kind: KindNet, Rule: n.rule(), Excess: excess, Reason: why, Srcs: n.Srcs}
+}
+
+// namedEntry is the unenforceable entry of an env, exec or ipc grant.
+func namedEntry(kind CapKind, action, name string, srcs []CapString, excess []string, why string) Unenforceable {
+	return Unenforceable{Kind: kind, Grant: string(kind) + ":" + action + ":" + name, Excess: excess, Reason: why, Srcs: srcs}
+}
+
+// ipcEntry is the unenforceable entry of ipc endpoint g.
+func ipcEntry(g *NamedGrant, why string) Unenforceable {
+	return namedEntry(KindIPC, "connect", g.Name, g.Srcs, nil, why)
+}
+
+// hostEntries lists what no host-format file can hold: an exec allow-list
+// (every binary the sandbox can read runs, which execExcess names) and,
+// when envExcess is set, an environment allow-list (the host passes in
+// envExcess as well: srt passes the caller's whole environment). host
+// names the consumer; envHow says how its variables are passed.
+func hostEntries(p *Policy, host, envHow, envExcess, execExcess string) []Unenforceable {
+	var out []Unenforceable
+	for i := range p.Env {
+		e := &p.Env[i]
+		if envExcess == "" {
+			continue
+		}
+		out = append(out, namedEntry(KindEnv, envAction(e), e.Name, e.Srcs, []string{envExcess},
+			host+" cannot hold an environment allow-list: "+envHow+"."))
+	}
+	for i := range p.Exec {
+		e := &p.Exec[i]
+		out = append(out, namedEntry(KindExec, "spawn", e.Name, e.Srcs, []string{execExcess},
+			host+" cannot restrict which binaries run; "+e.Name+" is resolved from PATH and must be present."))
+	}
+	return out
+}
+
+// envAction is the action an env grant holds ("inject", "read" or both).
+func envAction(e *EnvGrant) string {
+	switch {
+	case e.Read && e.Inject:
+		return "read,inject"
+	case e.Read:
+		return "read"
+	}
+	return "inject"
+}
+
+// assertNotes are the notes for the declared guarantees, which no file
+// holds (they are for review).
+func assertNotes(p *Policy, host string) []string {
+	var notes []string
+	for _, as := range p.Assert {
+		notes = append(notes, "assert: "+as.ID+" — not enforced by "+host+" (a declared guarantee, for review)")
+	}
+	return notes
+}

@@ -1,0 +1,56 @@
+package enforce
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/razukc/capgate-action/compiler"
+)
+
+// fs:read,write:<d>/home/x.txt is lowered to a writable <d>/home, whose
+// declared path sorts after fs:read:<d>/home/u/.ssh/**: capgate emits its
+// bind last, which hides the read-only .ssh. The emitted sandbox keeps .ssh
+// read-only and /home writable. As a control, the same argv with the two
+// binds in capgate's order lets the write into .ssh through, so the probe
+// can tell the two apart.
+func TestBwrapParentBeforeChild(t *testing.T) {
+	requireTool(t, "bwrap")
+	d := t.TempDir()
+	home, ssh := filepath.Join(d, "home"), filepath.Join(d, "home", "u", ".ssh")
+	makeTree(t, map[string]string{filepath.Join(ssh, "id"): "key\n", filepath.Join(home, "x.txt"): "x\n"})
+	r := compileText(t, fmt.Sprintf(`{"name": "o", "version": "1", "tools": [{"name": "t", "capabilities": ["fs:read:%s/**", "fs:read,write:%s/x.txt"]}]}`, ssh, home))
+	argv := r.Artifacts.Get(compiler.TargetBwrap).Argv
+	hi := slices.Index(argv, home)
+	si := slices.Index(argv, ssh)
+	if hi < 0 || si < 0 || argv[hi-1] != "--bind" || argv[si-1] != "--ro-bind" || hi > si {
+		t.Fatalf("want --bind %s before --ro-bind %s in %q", home, ssh, argv)
+	}
+	probe := fmt.Sprintf("echo new > %s/new && echo ok-home; echo x > %s/id && echo ok-ssh; exit 0", home, ssh)
+	out, err := runBwrap(t, r, nil, "/bin/sh", "-c", probe)
+	if err != nil {
+		t.Fatalf("bwrap: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "ok-home") || strings.Contains(out, "ok-ssh") {
+		t.Errorf("emitted order: want /home writable and .ssh read-only, got:\n%s", out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(ssh, "id")); string(b) != "key\n" {
+		t.Errorf("the host's %s/id was changed: %q", ssh, b)
+	}
+
+	// Control: capgate's order, the ro .ssh bind first, then /home.
+	capgate := slices.Clone(argv)
+	copy(capgate[si-1:si+2], []string{"--bind", home, home})
+	copy(capgate[hi-1:hi+2], []string{"--ro-bind", ssh, ssh})
+	b, err := exec.Command("bwrap", append(capgate, "--", "/bin/sh", "-c", probe)...).CombinedOutput()
+	if out = string(b); err != nil {
+		t.Fatalf("bwrap (control): %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "ok-ssh") {
+		t.Errorf("control, capgate's order: want .ssh writable (hidden by /home), got:\n%s", out)
+	}
+}
