@@ -91,6 +91,11 @@ type ManifestDiff struct {
 	// client that reads it (launch.Client: claude-code, vscode, cursor,
 	// gemini, codex). Its changes are per server entry (see launch.go).
 	Launch string `json:"launch,omitempty"`
+	// Exceeds lists, for a launch config, the head entries that grant more
+	// than the head manifest of the server they run (see LaunchExcess).
+	// Their changes are not counted: they are not a change of this pull
+	// request, and capgate lint reports them.
+	Exceeds []Exceeding `json:"exceeds,omitempty"`
 }
 
 // Widens reports whether m has a widened change.
@@ -245,7 +250,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	if lb != nil {
-		addLaunch(r, compareLaunch(lb, lh))
+		addLaunch(r, withExcess(compareLaunch(lb, lh), lh, hf))
 	}
 	return r, nil
 }

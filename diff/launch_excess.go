@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/internal/source"
 	"github.com/razukc/capgate-action/launch"
 )
 
@@ -86,6 +87,9 @@ func LaunchExcess(e *launch.Entry, src []byte) (*Excess, error) {
 	case compiler.TargetDocker:
 		policy = launch.DockerRunGrants(a.Argv)
 		x.PasteKind, x.Paste = "docker run flags", "docker run -i "+shellJoin(a.Argv)+" "+shellQuote(orImage(e))
+		if e.Kind != launch.Docker && e.Kind != launch.Podman {
+			x.PasteKind = "docker run flags (IMAGE: a container image of the server)"
+		}
 	case compiler.TargetBwrap:
 		policy = launch.BwrapGrants(a.Argv)
 		x.PasteKind, x.Paste = "bwrap argv", "bwrap "+shellJoin(a.Argv)+" -- "+shellQuote(orImage(e))
@@ -127,7 +131,7 @@ func LaunchExcess(e *launch.Entry, src []byte) (*Excess, error) {
 }
 
 func orImage(e *launch.Entry) string {
-	if e.Runs != "" {
+	if e.Runs != "" && (e.Kind == launch.Docker || e.Kind == launch.Podman || e.Kind == launch.Bwrap) {
 		return e.Runs
 	}
 	return "IMAGE"
@@ -167,4 +171,69 @@ func shellJoin(argv []string) string {
 		q[i] = shellQuote(a)
 	}
 	return strings.Join(q, " ")
+}
+
+// Exceeding is one launch entry that grants more than its manifest.
+type Exceeding struct {
+	// Server is the entry's key, Kind its launch kind, Line its line.
+	Server string `json:"server"`
+	Kind   string `json:"kind"`
+	Line   int    `json:"line"`
+	// Manifest is the matched manifest's path, Name its name; Ambiguous
+	// lists other manifests that match too.
+	Manifest  string   `json:"manifest"`
+	Name      string   `json:"name"`
+	Ambiguous []string `json:"ambiguous,omitempty"`
+	// Changes are the grants beyond the manifest's policy.
+	Changes []Change `json:"changes"`
+	// Paste and PasteKind are the manifest-derived policy (see Excess).
+	Paste     string `json:"paste,omitempty"`
+	PasteKind string `json:"paste_kind,omitempty"`
+}
+
+// withExcess holds each head entry of the launch configs ls against the
+// head manifest it matches (MatchManifest) and records what it grants
+// beyond it in its config's Exceeds.
+func withExcess(ls []ManifestDiff, h *launchSide, hf []source.File) []ManifestDiff {
+	var refs []ManifestRef
+	for _, f := range hf {
+		if f.Err != nil {
+			continue
+		}
+		if m, err := compiler.ParseManifest(f.Data); err == nil {
+			refs = append(refs, ManifestRef{Path: f.Path, Name: m.Name, Data: f.Data})
+		}
+	}
+	if len(refs) == 0 {
+		return ls
+	}
+	for i := range ls {
+		cfg := h.cfgs[ls[i].Path]
+		if cfg == nil {
+			continue
+		}
+		for j := range cfg.Entries {
+			if x := exceeding(&cfg.Entries[j], refs); x != nil {
+				ls[i].Exceeds = append(ls[i].Exceeds, *x)
+			}
+		}
+	}
+	return ls
+}
+
+func exceeding(e *launch.Entry, refs []ManifestRef) *Exceeding {
+	ms := MatchManifest(e, refs)
+	if len(ms) == 0 {
+		return nil
+	}
+	x, err := LaunchExcess(e, ms[0].Data)
+	if err != nil || len(x.Changes) == 0 {
+		return nil
+	}
+	out := &Exceeding{Server: e.Name, Kind: string(e.Kind), Line: e.Pos.Line, Manifest: ms[0].Path, Name: ms[0].Name,
+		Changes: x.Changes, Paste: x.Paste, PasteKind: x.PasteKind}
+	for _, o := range ms[1:] {
+		out.Ambiguous = append(out.Ambiguous, o.Path)
+	}
+	return out
 }

@@ -123,6 +123,16 @@ func checkFields(ms []diff.ManifestDiff) error {
 				return fmt.Errorf("manifests[%d].changes[%d].%w", i, j, err)
 			}
 		}
+		for j, x := range m.Exceeds {
+			if m.Launch == "" || x.Line < 0 || !launchTgt.MatchString(x.Kind) {
+				return fmt.Errorf("manifests[%d].exceeds[%d]: not a launch entry", i, j)
+			}
+			for k, c := range x.Changes {
+				if err := checkLaunchChange(c, kinds, targets); err != nil {
+					return fmt.Errorf("manifests[%d].exceeds[%d].changes[%d].%w", i, j, k, err)
+				}
+			}
+		}
 		for j, td := range m.TextDiffs {
 			if !targets[td.Target] {
 				return fmt.Errorf("manifests[%d].text_diffs[%d].target: %q is not a target", i, j, td.Target)
