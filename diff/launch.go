@@ -279,7 +279,7 @@ func sameSandbox(a, b launch.Kind) bool {
 }
 
 // compareEntry compares one server across the sides; either may be nil.
-func compareEntry(b, h *launch.Entry) (out []Change) {
+func compareEntry(b, h *launch.Entry) []Change {
 	switch {
 	case h == nil && b == nil:
 		return nil
@@ -295,34 +295,43 @@ func compareEntry(b, h *launch.Entry) (out []Change) {
 	case h.Kind == launch.Remote:
 		return compareRemote(b, h)
 	}
+	return compareLaunched(b, h)
+}
+
+// compareLaunched compares a server the head launches locally with the
+// base's (nil when new).
+func compareLaunched(b, h *launch.Entry) []Change {
+	row := func(sev, before, after, why string) Change {
+		return Change{Severity: sev, Kind: "launch", Target: string(h.Kind), Before: before, After: after, Why: why, Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}
+	}
+	var out []Change
 	var base []launch.Grant
+	nowBare := false
 	switch {
 	case b == nil || b.Kind == launch.Disabled || b.Kind == launch.Remote:
 	case b.Kind == launch.Bare && h.Kind != launch.Bare && h.Kind != launch.Shell:
-		out = append(out, Change{Severity: Narrowed, Kind: "launch", Target: string(h.Kind), Before: h.Name + ": bare", After: h.Name + ": " + string(h.Kind),
-			Why: "the server now runs in a sandbox (" + string(h.Kind) + ")", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"})
-		return out
+		return []Change{row(Narrowed, h.Name+": bare", h.Name+": "+string(h.Kind), "the server now runs in a sandbox ("+string(h.Kind)+")")}
 	case h.Kind == launch.Bare && b.Kind != launch.Bare:
-		// The no-sandbox row says it, loudly; it shows what ran before.
-		defer func() {
-			for i := range out {
-				if out[i].Kind == "launch" && out[i].Before == "" && out[i].Loud {
-					out[i].Before = h.Name + ": " + string(b.Kind) + " (" + runs(b) + ")"
-					out[i].Why = "now r" + strings.TrimPrefix(out[i].Why, "r")
-				}
-			}
-		}()
+		nowBare = true
 	case !sameSandbox(b.Kind, h.Kind):
-		out = append(out, Change{Severity: Widened, Kind: "launch", Target: string(h.Kind), Before: h.Name + ": " + string(b.Kind), After: h.Name + ": " + string(h.Kind),
-			Why: "the sandbox changed kind: the head's grants are judged as new", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"})
+		out = append(out, row(Widened, h.Name+": "+string(b.Kind), h.Name+": "+string(h.Kind), "the sandbox changed kind: the head's grants are judged as new"))
 	default:
 		base = b.Grants
 	}
-	out = append(out, compareGrants(h.Name, string(h.Kind), h.Pos, base, h.Grants, b == nil || !sameSandbox(b.Kind, h.Kind))...)
+	fresh := b == nil || !sameSandbox(b.Kind, h.Kind)
+	out = append(out, compareGrants(h.Name, string(h.Kind), h.Pos, base, h.Grants, fresh)...)
 	out = append(out, compareNotes(b, h)...)
-	if b != nil && sameSandbox(b.Kind, h.Kind) && b.Runs != h.Runs {
-		out = append(out, Change{Severity: Changed, Kind: "launch", Target: string(h.Kind), Before: h.Name + ": " + b.Runs, After: h.Name + ": " + h.Runs,
-			Why: "runs other code (image or package changed)", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"})
+	if nowBare {
+		// The no-sandbox row says it, loudly; it shows what ran before.
+		for i := range out {
+			if out[i].Kind == "launch" && out[i].Before == "" && out[i].Loud {
+				out[i].Before = h.Name + ": " + string(b.Kind) + " (" + runs(b) + ")"
+				out[i].Why = "now r" + strings.TrimPrefix(out[i].Why, "r")
+			}
+		}
+	}
+	if !fresh && b.Runs != h.Runs {
+		out = append(out, row(Changed, h.Name+": "+b.Runs, h.Name+": "+h.Runs, "runs other code (image or package changed)"))
 	}
 	return out
 }
@@ -425,93 +434,113 @@ func grantLoud(g launch.Grant) string {
 
 func grantID(g launch.Grant) string { return string(g.Kind) + "\x00" + g.Key }
 
-// compareGrants compares the grants of one server; fresh says the base is
-// nothing to compare with (an added server, a changed sandbox kind).
+// grantCmp compares the grants of one server.
+type grantCmp struct {
+	name, target string
+	at           launch.Pos
+	bs, hs       []launch.Grant
+	bBy, hBy     map[string]launch.Grant
+	// fresh says the base is nothing to compare with (an added server,
+	// a changed sandbox kind).
+	fresh bool
+}
+
+// byID indexes grants by kind and key, the writable one when both are.
+func byID(gs []launch.Grant) map[string]launch.Grant {
+	m := make(map[string]launch.Grant, len(gs))
+	for _, g := range gs {
+		if old, ok := m[grantID(g)]; !ok || (g.Write && !old.Write) {
+			m[grantID(g)] = g
+		}
+	}
+	return m
+}
+
+func (gc *grantCmp) place(c Change, p launch.Pos, side string) Change {
+	if p.Line == 0 {
+		p = gc.at
+	}
+	c.Line, c.Col, c.Side = p.Line, p.Col, side
+	return c
+}
+
+// compareGrants compares the grants of one server, head grants first,
+// then those only the base has.
 func compareGrants(name, target string, at launch.Pos, bs, hs []launch.Grant, fresh bool) []Change {
-	bBy := map[string]launch.Grant{}
-	for _, g := range bs {
-		if old, ok := bBy[grantID(g)]; !ok || (g.Write && !old.Write) {
-			bBy[grantID(g)] = g
-		}
-	}
-	hBy := map[string]launch.Grant{}
-	for _, g := range hs {
-		if old, ok := hBy[grantID(g)]; !ok || (g.Write && !old.Write) {
-			hBy[grantID(g)] = g
-		}
-	}
-	place := func(c Change, p launch.Pos, side string) Change {
-		if p.Line == 0 {
-			p = at
-		}
-		c.Line, c.Col, c.Side = p.Line, p.Col, side
-		return c
-	}
+	gc := &grantCmp{name: name, target: target, at: at, bs: bs, hs: hs, bBy: byID(bs), hBy: byID(hs), fresh: fresh}
 	var out []Change
 	done := map[string]bool{}
 	for _, g := range hs {
-		id := grantID(g)
-		if done[id] {
-			continue
-		}
-		done[id] = true
-		g = hBy[id]
-		old, had := bBy[id]
-		c := Change{Kind: grantKind(g.Kind), Target: target, After: grantText(name, g)}
-		switch {
-		case g.Kind == launch.GIsolation && !had:
-			if fresh {
-				continue
-			}
-			c.Severity, c.Why = Narrowed, "protection added: "+g.Why
-		case had && (g.Kind != launch.GFS || old.Write || !g.Write):
-			continue
-		case had:
-			c.Before, c.Severity, c.Why = grantText(name, old), Widened, "read-only made writable"
-		case g.Kind == launch.GFS && covered(g, bs):
-			continue
-		case g.Kind == launch.GNetwork && g.Key == "none":
-			c.Severity, c.Why = Narrowed, "no network"
-		default:
-			c.Severity, c.Why = Widened, g.Why
-			if c.Why == "" {
-				c.Why = "new grant"
+		if id := grantID(g); !done[id] {
+			done[id] = true
+			if c, ok := gc.headRow(gc.hBy[id]); ok {
+				out = append(out, c)
 			}
 		}
-		if loud := grantLoud(g); loud != "" && c.Severity == Widened {
-			c.Loud, c.Why = true, loud
-		}
-		out = append(out, place(c, g.Pos, "head"))
 	}
 	for _, g := range bs {
-		id := grantID(g)
-		if _, ok := hBy[id]; ok || done[id] {
-			continue
+		if id := grantID(g); !done[id] {
+			done[id] = true
+			if c, ok := gc.baseRow(g); ok {
+				out = append(out, c)
+			}
 		}
-		done[id] = true
-		c := Change{Kind: grantKind(g.Kind), Target: target, Before: grantText(name, g)}
-		switch {
-		case fresh:
-			continue
-		case g.Kind == launch.GIsolation:
-			c.Severity, c.Why = Widened, "protection dropped: "+g.Why
-			out = append(out, place(c, at, "head"))
-			continue
-		case g.Kind == launch.GRaw:
-			c.Severity, c.Why = Widened, "an option the reader does not know was removed: cannot be judged (fail closed)"
-			out = append(out, place(c, at, "head"))
-			continue
-		case g.Kind == launch.GNetwork && hasKind(hs, launch.GNetwork):
-			continue
-		case g.Kind == launch.GFS && !g.Write && shadowedByWritable(g, hs, target):
-			c.Severity, c.Why = Widened, "a read-only mount dropped: the writable mount above it now shows it writable"
-			out = append(out, place(c, at, "head"))
-			continue
-		}
-		c.Severity, c.Why = Narrowed, "no longer granted"
-		out = append(out, place(c, g.Pos, "base"))
 	}
 	return out
+}
+
+// headRow judges a head grant against the base.
+func (gc *grantCmp) headRow(g launch.Grant) (Change, bool) {
+	old, had := gc.bBy[grantID(g)]
+	c := Change{Kind: grantKind(g.Kind), Target: gc.target, After: grantText(gc.name, g)}
+	switch {
+	case g.Kind == launch.GIsolation && !had:
+		if gc.fresh {
+			return c, false
+		}
+		c.Severity, c.Why = Narrowed, "protection added: "+g.Why
+	case had && (g.Kind != launch.GFS || old.Write || !g.Write):
+		return c, false
+	case had:
+		c.Before, c.Severity, c.Why = grantText(gc.name, old), Widened, "read-only made writable"
+	case g.Kind == launch.GFS && covered(g, gc.bs):
+		return c, false
+	case g.Kind == launch.GNetwork && g.Key == "none":
+		c.Severity, c.Why = Narrowed, "no network"
+	default:
+		c.Severity, c.Why = Widened, g.Why
+		if c.Why == "" {
+			c.Why = "new grant"
+		}
+	}
+	if loud := grantLoud(g); loud != "" && c.Severity == Widened {
+		c.Loud, c.Why = true, loud
+	}
+	return gc.place(c, g.Pos, "head"), true
+}
+
+// baseRow judges a grant only the base has: a lost protection or an
+// unknown option is widened, a read-only mount that leaves a writable one
+// above it too; the rest is narrowed.
+func (gc *grantCmp) baseRow(g launch.Grant) (Change, bool) {
+	if _, ok := gc.hBy[grantID(g)]; ok || gc.fresh {
+		return Change{}, false
+	}
+	c := Change{Kind: grantKind(g.Kind), Target: gc.target, Before: grantText(gc.name, g), Severity: Widened}
+	switch {
+	case g.Kind == launch.GIsolation:
+		c.Why = "protection dropped: " + g.Why
+	case g.Kind == launch.GRaw:
+		c.Why = "an option the reader does not know was removed: cannot be judged (fail closed)"
+	case g.Kind == launch.GNetwork && hasKind(gc.hs, launch.GNetwork):
+		return c, false
+	case g.Kind == launch.GFS && !g.Write && shadowedByWritable(g, gc.hs, gc.target):
+		c.Why = "a read-only mount dropped: the writable mount above it now shows it writable"
+	default:
+		c.Severity, c.Why = Narrowed, "no longer granted"
+		return gc.place(c, g.Pos, "base"), true
+	}
+	return gc.place(c, gc.at, "head"), true
 }
 
 // covered reports whether a path grant g is within a base grant of the

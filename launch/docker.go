@@ -164,11 +164,7 @@ func splitDocker(argv []arg) (opts []dockerOpt, image int) {
 			}
 			opts = append(opts, o)
 		case len(a.s) > 1 && a.s[0] == '-':
-			var more bool
-			opts, more = splitShort(opts, argv, &i)
-			if !more {
-				continue
-			}
+			opts = splitShort(opts, argv, &i)
 		default:
 			return opts, i
 		}
@@ -177,14 +173,14 @@ func splitDocker(argv []arg) (opts []dockerOpt, image int) {
 }
 
 // splitShort reads the cluster of short flags at argv[*i].
-func splitShort(opts []dockerOpt, argv []arg, i *int) ([]dockerOpt, bool) {
+func splitShort(opts []dockerOpt, argv []arg, i *int) []dockerOpt {
 	a := argv[*i]
 	s := a.s[1:]
 	for j := 0; j < len(s); j++ {
 		name := "-" + s[j:j+1]
 		f, ok := dockerFlags[name]
 		if !ok {
-			return append(opts, dockerOpt{raw: a.s, pos: a.pos}), true
+			return append(opts, dockerOpt{raw: a.s, pos: a.pos})
 		}
 		if f.n == 0 {
 			opts = append(opts, dockerOpt{name: name, pos: a.pos, raw: name})
@@ -192,15 +188,15 @@ func splitShort(opts []dockerOpt, argv []arg, i *int) ([]dockerOpt, bool) {
 		}
 		val := strings.TrimPrefix(s[j+1:], "=")
 		if j+1 < len(s) {
-			return append(opts, dockerOpt{name: name, val: val, has: true, pos: a.pos, raw: a.s}), true
+			return append(opts, dockerOpt{name: name, val: val, has: true, pos: a.pos, raw: a.s})
 		}
 		if *i+1 >= len(argv) {
-			return append(opts, dockerOpt{raw: a.s + " (no value)", pos: a.pos}), true
+			return append(opts, dockerOpt{raw: a.s + " (no value)", pos: a.pos})
 		}
 		*i++
-		return append(opts, dockerOpt{name: name, val: argv[*i].s, has: true, pos: a.pos, raw: a.s + " " + argv[*i].s}), true
+		return append(opts, dockerOpt{name: name, val: argv[*i].s, has: true, pos: a.pos, raw: a.s + " " + argv[*i].s})
 	}
-	return opts, true
+	return opts
 }
 
 // boolOn reads a boolean option's value: on unless written =false.
@@ -294,7 +290,6 @@ func networkWhy(n string) string {
 
 // dockerGrant reads one known option that grants or protects something.
 func dockerGrant(c Client, fam family, o dockerOpt) []Grant {
-	g := Grant{Pos: o.pos}
 	switch fam {
 	case fNeutral, fTmpfs, fExec:
 		return nil
@@ -302,6 +297,15 @@ func dockerGrant(c Client, fam family, o dockerOpt) []Grant {
 		return []Grant{dockerVolume(c, o)}
 	case fMount:
 		return []Grant{dockerMount(c, o)}
+	case fSecOpt:
+		return []Grant{securityOpt(o)}
+	case fNS:
+		return []Grant{namespace(o)}
+	case fEnv, fEnvFile, fEnvHost, fHostFile:
+		return []Grant{dockerHostGrant(c, fam, o)}
+	}
+	g := Grant{Pos: o.pos}
+	switch fam {
 	case fVolFrom:
 		g.Kind, g.Key, g.Why = GFS, "volumes of container "+o.val, "every mount of another container"
 		g.Write = !strings.HasSuffix(o.val, ":ro")
@@ -311,53 +315,52 @@ func dockerGrant(c Client, fam family, o dockerOpt) []Grant {
 		g.Kind, g.Key, g.Loud = GHost, "--use-api-socket", true
 		g.Why = "CONTAINER ENGINE SOCKET: the engine's API socket is mounted in, which is root on the host"
 	case fDevice:
-		g.Kind, g.Key, g.Loud = GDevice, strings.TrimPrefix(o.name, "--")+" "+o.val, true
-		g.Why = "a host device"
+		g.Kind, g.Key, g.Loud, g.Why = GDevice, strings.TrimPrefix(o.name, "--")+" "+o.val, true, "a host device"
 	case fPriv:
 		g.Kind, g.Key, g.Loud, g.Why = GCap, "--privileged", true, "every capability and every host device"
 	case fCapAdd:
-		g.Kind, g.Key, g.Loud = GCap, capName(o.val), true
-		g.Why = "capability added"
+		g.Kind, g.Key, g.Loud, g.Why = GCap, capName(o.val), true, "capability added"
 	case fCapDrop:
 		g.Kind, g.Key, g.Why = GIsolation, "--cap-drop "+capName(o.val), "capabilities dropped"
-	case fSecOpt:
-		return []Grant{securityOpt(o)}
 	case fLoosen:
 		g.Kind, g.Key, g.Why = GSecurity, o.raw, "changes how the container is confined"
-	case fNS:
-		return []Grant{namespace(o)}
 	case fPublish:
 		g.Kind, g.Key, g.Why = GNetwork, o.raw, "a new network path into or out of the container"
 	case fDNS:
 		g.Kind, g.Key, g.Why = GNetwork, o.raw, "changes name resolution"
-	case fEnv:
-		name, val, has := strings.Cut(o.val, "=")
-		g.Kind, g.Key = GEnv, name
-		if !has {
-			g.Why = "the host's value of " + name + " is copied in"
-		} else {
-			g.Why = "set to " + val
-		}
-	case fEnvFile:
-		key, loud := judgePath(c, o.val)
-		g.Kind, g.Key, g.Why = GEnvFile, key, "every variable in a host file"
-		if loud != "" {
-			g.Loud, g.Why = true, g.Why+"; "+loud
-		}
-	case fEnvHost:
-		g.Kind, g.Key, g.Why = GEnv, "*", "every host variable is copied in"
 	case fGroup:
 		g.Kind, g.Key, g.Why = GCap, "group "+o.val, "a supplementary group (the docker group's id is the engine's socket)"
-	case fHostFile:
-		key, loud := judgePath(c, o.val)
-		g.Kind, g.Key, g.Write, g.Why = GFS, key, true, "a host file the engine writes"
-		if loud != "" {
-			g.Loud, g.Why = true, g.Why+"; "+loud
-		}
 	default:
 		return nil
 	}
 	return []Grant{g}
+}
+
+// dockerHostGrant reads the options that hand the container something of
+// the host's: variables, a host file read or written.
+func dockerHostGrant(c Client, fam family, o dockerOpt) Grant {
+	g := Grant{Pos: o.pos}
+	switch fam {
+	case fEnv:
+		name, val, has := strings.Cut(o.val, "=")
+		g.Kind, g.Key = GEnv, name
+		g.Why = "the host's value of " + name + " is copied in"
+		if has {
+			g.Why = "set to " + val
+		}
+	case fEnvHost:
+		g.Kind, g.Key, g.Why = GEnv, "*", "every host variable is copied in"
+	case fEnvFile, fHostFile:
+		key, loud := judgePath(c, o.val)
+		g.Kind, g.Key, g.Why = GEnvFile, key, "every variable in a host file"
+		if fam == fHostFile {
+			g.Kind, g.Write, g.Why = GFS, true, "a host file the engine writes"
+		}
+		if loud != "" {
+			g.Loud, g.Why = true, g.Why+"; "+loud
+		}
+	}
+	return g
 }
 
 func capName(v string) string {

@@ -16,24 +16,9 @@ func jsonc(src []byte, trailing bool) ([]byte, *Pos) {
 	inStr, esc := false, false
 	for i := 0; i < len(src); {
 		c := src[i]
-		if inStr {
-			switch {
-			case esc:
-				esc = false
-			case c == '\\':
-				esc = true
-			case c == '"':
-				inStr = false
-			}
-			out = append(out, c)
-			i++
-			col++
-			if c == '\n' {
-				line, col = line+1, 1
-			}
-			continue
-		}
 		switch {
+		case inStr:
+			inStr, esc = stringByte(c, esc)
 		case c == '"':
 			inStr = true
 		case c == '/' && i+1 < len(src) && src[i+1] == '/':
@@ -41,43 +26,65 @@ func jsonc(src []byte, trailing bool) ([]byte, *Pos) {
 				_, n := utf8.DecodeRune(src[i:])
 				out = append(out, ' ')
 				i += n
+				col++
 			}
 			continue
 		case c == '/' && i+1 < len(src) && src[i+1] == '*':
 			start := Pos{Line: line, Col: col}
-			out = append(out, ' ', ' ')
-			i += 2
-			for {
-				if i >= len(src) {
-					return nil, &start
-				}
-				if src[i] == '*' && i+1 < len(src) && src[i+1] == '/' {
-					out = append(out, ' ', ' ')
-					i += 2
-					break
-				}
-				if src[i] == '\n' {
-					out = append(out, '\n')
-					line++
-					i++
-					continue
-				}
-				_, n := utf8.DecodeRune(src[i:])
-				out = append(out, ' ')
-				i += n
+			var ok bool
+			if out, i, line, col, ok = blockComment(src, out, i, line, col); !ok {
+				return nil, &start
 			}
 			continue
-		case c == '\n':
-			line, col = line+1, 0
 		}
 		out = append(out, c)
 		i++
-		col++
+		if c == '\n' {
+			line, col = line+1, 1
+		} else if c&0xC0 != 0x80 {
+			col++
+		}
 	}
 	if trailing {
 		dropTrailingCommas(out)
 	}
 	return out, nil
+}
+
+// stringByte steps through a JSON string: it reports whether the string
+// goes on after c, and whether the next byte is escaped.
+func stringByte(c byte, esc bool) (inStr, nextEsc bool) {
+	switch {
+	case esc:
+		return true, false
+	case c == '\\':
+		return true, true
+	}
+	return c != '"', false
+}
+
+// blockComment blanks the /* */ comment at src[i], keeping line breaks;
+// ok is false when it does not end.
+func blockComment(src, out []byte, i, line, col int) ([]byte, int, int, int, bool) {
+	out = append(out, ' ', ' ')
+	i += 2
+	col += 2
+	for i < len(src) {
+		switch {
+		case src[i] == '*' && i+1 < len(src) && src[i+1] == '/':
+			return append(out, ' ', ' '), i + 2, line, col + 2, true
+		case src[i] == '\n':
+			out = append(out, '\n')
+			line, col = line+1, 1
+			i++
+		default:
+			_, n := utf8.DecodeRune(src[i:])
+			out = append(out, ' ')
+			i += n
+			col++
+		}
+	}
+	return out, i, line, col, false
 }
 
 // dropTrailingCommas blanks each comma outside strings that only
@@ -87,21 +94,12 @@ func dropTrailingCommas(b []byte) {
 	inStr, esc := false, false
 	for i := 0; i < len(b); i++ {
 		c := b[i]
-		if inStr {
-			switch {
-			case esc:
-				esc = false
-			case c == '\\':
-				esc = true
-			case c == '"':
-				inStr = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
+		switch {
+		case inStr:
+			inStr, esc = stringByte(c, esc)
+		case c == '"':
 			inStr = true
-		case ',':
+		case c == ',':
 			j := i + 1
 			for j < len(b) && (b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r') {
 				j++

@@ -137,71 +137,34 @@ func geminiExcluded(c Client, root *jsonx.Value) map[string]bool {
 // jsonEntry reads one server object.
 func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value) (Entry, error) {
 	e := Entry{Name: name, Pos: pos(v.Pos)}
-	shapeErr := func(at *jsonx.Value, msg string) error {
-		return &Error{Path: p, Pos: pos(at.Pos), Code: CodeShape, Message: fmt.Sprintf("server %q: %s", name, msg)}
-	}
-	str := func(k string) (string, *jsonx.Value, error) {
-		x := v.Get(k)
-		if x == nil {
-			return "", nil, nil
-		}
-		if x.Kind != jsonx.String {
-			return "", x, shapeErr(x, k+" is not a string")
-		}
-		return x.Str, x, nil
-	}
-	typ, _, err := str("type")
-	if err != nil {
-		return e, err
-	}
-	cmd, cmdV, err := str("command")
-	if err != nil {
-		return e, err
-	}
+	r := fields{p: p, name: name, v: v}
+	typ, _ := r.str("type")
+	cmd, cmdV := r.str("command")
 	url := ""
 	for _, k := range []string{"url", "httpUrl", "serverUrl", "tcp"} {
-		if u, _, err := str(k); err != nil {
-			return e, err
-		} else if u != "" && url == "" {
+		if u, _ := r.str(k); u != "" && url == "" {
 			url = u
 		}
 	}
-	if cmd == "" || (c == Gemini && url != "") || typ == "http" || typ == "sse" || typ == "ws" || typ == "streamable-http" {
-		if url == "" && cmd == "" {
-			return e, shapeErr(v, "neither command nor url")
-		}
-		if url != "" {
-			e.Kind, e.URL, e.Runs = Remote, symbolic(c, url).Text, url
-			return e, nil
-		}
+	cwd, _ := r.str("cwd")
+	envFile, envFileV := r.str("envFile")
+	if r.err != nil {
+		return e, r.err
 	}
-	argv := []arg{{s: cmd, pos: pos(cmdV.Pos)}}
-	if a := v.Get("args"); a != nil {
-		if a.Kind != jsonx.Array {
-			return e, shapeErr(a, "args is not an array")
-		}
-		for _, it := range a.Items {
-			if it.Kind != jsonx.String {
-				return e, shapeErr(it, "an argument is not a string")
-			}
-			argv = append(argv, arg{s: it.Str, pos: pos(it.Pos)})
-		}
+	remoteType := typ == "http" || typ == "sse" || typ == "ws" || typ == "streamable-http"
+	switch {
+	case url != "" && (cmd == "" || c == Gemini || remoteType):
+		// Gemini: httpUrl and url win over command.
+		e.Kind, e.URL, e.Runs = Remote, symbolic(c, url).Text, url
+		return e, nil
+	case cmd == "":
+		return e, r.shape(v, "neither command nor url")
 	}
-	// Claude Code and Gemini split nothing: command is one program. A
-	// command holding spaces is run by some clients through a shell.
-	if strings.ContainsAny(cmd, " \t") && len(argv) == 1 {
-		fields := strings.Fields(cmd)
-		argv = argv[:0]
-		for _, f := range fields {
-			argv = append(argv, arg{s: f, pos: pos(cmdV.Pos)})
-		}
-	}
-	e.Command = cmd
-	e.Args = texts(argv[1:])
-	cwd, _, err := str("cwd")
+	argv, err := r.argv(cmd, cmdV)
 	if err != nil {
 		return e, err
 	}
+	e.Command, e.Args = cmd, texts(argv[1:])
 	if c == VSCode {
 		if sb := v.Get("sandboxEnabled"); sb != nil && sb.Kind == jsonx.Bool && sb.Str == "true" {
 			return vscodeEntry(c, e, argv, cwd, v.Get("sandbox"), topSandbox, pos(sb.Pos)), nil
@@ -209,12 +172,64 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 	}
 	classify(c, &e, argv)
 	envGrants(c, &e, v.Get("env"))
-	if f, fv, _ := str("envFile"); f != "" {
-		key, loud := judgePath(c, f)
-		e.Grants = append(e.Grants, Grant{Kind: GEnvFile, Key: key, Pos: pos(fv.Pos), Loud: loud != "", Why: "every variable in a file, given to the client's process"})
+	if envFile != "" {
+		key, loud := judgePath(c, envFile)
+		e.Grants = append(e.Grants, Grant{Kind: GEnvFile, Key: key, Pos: pos(envFileV.Pos), Loud: loud != "", Why: "every variable in a file, given to the client's process"})
 	}
 	resolveSettings(c, p, &e, cwd)
 	return e, nil
+}
+
+// fields reads the fields of one server object, keeping the first shape
+// error.
+type fields struct {
+	p, name string
+	v       *jsonx.Value
+	err     error
+}
+
+func (r *fields) shape(at *jsonx.Value, msg string) error {
+	return &Error{Path: r.p, Pos: pos(at.Pos), Code: CodeShape, Message: fmt.Sprintf("server %q: %s", r.name, msg)}
+}
+
+// str returns the string field k ("" when absent); a field of another
+// type is a shape error.
+func (r *fields) str(k string) (string, *jsonx.Value) {
+	x := r.v.Get(k)
+	if x == nil {
+		return "", nil
+	}
+	if x.Kind != jsonx.String {
+		if r.err == nil {
+			r.err = r.shape(x, k+" is not a string")
+		}
+		return "", x
+	}
+	return x.Str, x
+}
+
+// argv is the command and the args array. A command holding spaces with
+// no args is split at spaces, as some clients run it through a shell.
+func (r *fields) argv(cmd string, cmdV *jsonx.Value) ([]arg, error) {
+	argv := []arg{{s: cmd, pos: pos(cmdV.Pos)}}
+	if a := r.v.Get("args"); a != nil {
+		if a.Kind != jsonx.Array {
+			return nil, r.shape(a, "args is not an array")
+		}
+		for _, it := range a.Items {
+			if it.Kind != jsonx.String {
+				return nil, r.shape(it, "an argument is not a string")
+			}
+			argv = append(argv, arg{s: it.Str, pos: pos(it.Pos)})
+		}
+	}
+	if strings.ContainsAny(cmd, " \t") && len(argv) == 1 {
+		argv = argv[:0]
+		for _, f := range strings.Fields(cmd) {
+			argv = append(argv, arg{s: f, pos: pos(cmdV.Pos)})
+		}
+	}
+	return argv, nil
 }
 
 // envGrants records the variables an entry's env block sets for the

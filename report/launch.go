@@ -54,3 +54,17 @@ func exceedingPart(m diff.ManifestDiff, x diff.Exceeding) string {
 	b.WriteString("\n</details>\n\n")
 	return b.String()
 }
+
+// addLaunchExcess adds the launch excess section: its heading kept while
+// any entry of it is.
+func (b *builder) addLaunchExcess(r *diff.Result) {
+	xs := launchExcess(r)
+	if len(xs) == 0 {
+		return
+	}
+	g := b.group()
+	b.add(impKeep, g, true, xs[0])
+	for _, p := range xs[1:] {
+		b.add(impDetails, g, false, p)
+	}
+}

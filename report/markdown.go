@@ -97,13 +97,7 @@ func Markdown(r *diff.Result, opts MarkdownOptions) []byte {
 	b.table(impUnenforceable, fmt.Sprintf("New unenforceable entries (%d)", r.Counts.UnenforceableAdded), hdr,
 		rows(r, func(c diff.Change) bool { return c.Severity == diff.UnenforceableAdded }, opts.Link))
 
-	if xs := launchExcess(r); len(xs) > 0 {
-		g := b.group()
-		b.add(impKeep, g, true, xs[0])
-		for _, p := range xs[1:] {
-			b.add(impDetails, g, false, p)
-		}
-	}
+	b.addLaunchExcess(r)
 
 	var changed, unchanged []diff.ManifestDiff
 	for _, m := range r.Manifests {

@@ -123,15 +123,8 @@ func checkFields(ms []diff.ManifestDiff) error {
 				return fmt.Errorf("manifests[%d].changes[%d].%w", i, j, err)
 			}
 		}
-		for j, x := range m.Exceeds {
-			if m.Launch == "" || x.Line < 0 || !launchTgt.MatchString(x.Kind) {
-				return fmt.Errorf("manifests[%d].exceeds[%d]: not a launch entry", i, j)
-			}
-			for k, c := range x.Changes {
-				if err := checkLaunchChange(c, kinds, targets); err != nil {
-					return fmt.Errorf("manifests[%d].exceeds[%d].changes[%d].%w", i, j, k, err)
-				}
-			}
+		if err := checkExceeds(m, kinds, targets); err != nil {
+			return fmt.Errorf("manifests[%d].%w", i, err)
 		}
 		for j, td := range m.TextDiffs {
 			if !targets[td.Target] {
@@ -162,6 +155,22 @@ var (
 	launchRE  = regexp.MustCompile(`^(claude-code|vscode|cursor|gemini|codex)$`)
 	launchTgt = regexp.MustCompile(`^(bare|docker|podman|srt|vscode-sandbox|bwrap|shell|remote|disabled)$`)
 )
+
+// checkExceeds checks the entries of a launch config beyond their
+// manifests.
+func checkExceeds(m diff.ManifestDiff, kinds, targets map[string]bool) error {
+	for j, x := range m.Exceeds {
+		if m.Launch == "" || x.Line < 0 || !launchTgt.MatchString(x.Kind) {
+			return fmt.Errorf("exceeds[%d]: not a launch entry", j)
+		}
+		for k, c := range x.Changes {
+			if err := checkLaunchChange(c, kinds, targets); err != nil {
+				return fmt.Errorf("exceeds[%d].changes[%d].%w", j, k, err)
+			}
+		}
+	}
+	return nil
+}
 
 // checkLaunchChange checks a change of a launch config: its target is a
 // launch kind, its kind a change kind or one of launch's own.
