@@ -104,28 +104,19 @@ func codexEntry(p, name string, v any, where tomlPos) (Entry, error) {
 	return e, nil
 }
 
-// codexEnv records the variables a bare server gets: env sets them,
-// env_vars passes host variables by name.
+// codexEnv records the host variables a bare server is passed by name
+// (env_vars); Codex documents a restricted default environment, so these
+// are what reaches the server of the host's secrets. Literal env values
+// are the config's own and grant nothing.
 func codexEnv(e *Entry, m map[string]any, key string, where tomlPos) {
-	if env, ok := m["env"].(map[string]any); ok {
-		names := make([]string, 0, len(env))
-		for k := range env {
-			names = append(names, k)
+	vars, _ := m["env_vars"].([]any)
+	for i, it := range vars {
+		name, _ := it.(string)
+		if t, ok := it.(map[string]any); ok {
+			name, _ = t["name"].(string)
 		}
-		sort.Strings(names)
-		for _, k := range names {
-			e.Grants = append(e.Grants, Grant{Kind: GEnv, Key: k, Pos: where.at(key + "\x00env\x00" + k), Why: "set in env"})
-		}
-	}
-	if vars, ok := m["env_vars"].([]any); ok {
-		for i, it := range vars {
-			name, _ := it.(string)
-			if t, ok := it.(map[string]any); ok {
-				name, _ = t["name"].(string)
-			}
-			if name != "" {
-				e.Grants = append(e.Grants, Grant{Kind: GEnv, Key: name, Pos: where.at(fmt.Sprintf("%s\x00env_vars\x00%d", key, i)), Why: "the host's value is passed through (env_vars)"})
-			}
+		if name != "" {
+			e.Grants = append(e.Grants, Grant{Kind: GEnv, Key: name, Pos: where.at(fmt.Sprintf("%s\x00env_vars\x00%d", key, i)), Why: "the host's value is passed through (env_vars)"})
 		}
 	}
 }

@@ -121,10 +121,10 @@ func TestKinds(t *testing.T) {
 		{"podman", `["run", "-i", "--network=none", "quay.io/o/s"]`, Podman, "quay.io/o/s", "network none", 0},
 		{"docker", `["exec", "-i", "c", "server"]`, Shell, "", "", 1},
 		{"docker", `["-H", "tcp://x:2375", "run", "img"]`, Docker, "img", "raw -H", 0},
-		{"srt", `["--settings", "srt.json", "npx", "-y", "pkg"]`, Srt, "pkg", "fs /", 0},
-		{"srt", `["npx", "-y", "pkg"]`, Srt, "pkg", "fs /", 1},
-		{"srt", `["-s", "/etc/srt.json", "pkg"]`, Srt, "pkg", "fs /", 1},
-		{"npx", `["-y", "@anthropic-ai/sandbox-runtime", "-s", "srt.json", "uvx", "x-server"]`, Srt, "x-server", "fs /", 0},
+		{"srt", `["--settings", "srt.json", "npx", "-y", "pkg"]`, Srt, "pkg", "fs / loud", 0},
+		{"srt", `["npx", "-y", "pkg"]`, Srt, "pkg", "fs / loud", 1},
+		{"srt", `["-s", "/etc/srt.json", "pkg"]`, Srt, "pkg", "fs / loud", 1},
+		{"npx", `["-y", "@anthropic-ai/sandbox-runtime", "-s", "srt.json", "uvx", "x-server"]`, Srt, "x-server", "fs / loud", 0},
 		{"bwrap", `["--ro-bind", "/usr", "/usr", "--unshare-all", "--die-with-parent", "node", "s.js"]`, Bwrap, "node", "fs /usr", 0},
 		{"sh", `["-c", "npx -y pkg"]`, Shell, "sh -c npx -y pkg", "", 1},
 		{"bash", `["-lc", "docker run img"]`, Shell, "bash -lc docker run img", "", 1},
@@ -183,7 +183,7 @@ func TestVSCodeSandbox(t *testing.T) {
 	} {
 		e := only(t, ".vscode/mcp.json", src)
 		gs := grantSet(e)
-		for _, want := range []string{"fs /", "net registry.npmjs.org", "fs ~/.npm rw", "fs ${workspaceFolder} rw",
+		for _, want := range []string{"fs / loud", "net registry.npmjs.org", "fs ~/.npm rw", "fs ${workspaceFolder} rw",
 			"fs ${workspaceFolder}/out rw", "isolation denyRead ~/.ssh", "net api.github.com"} {
 			if !gs[want] {
 				t.Errorf("%s lacks %q: %v", e.Kind, want, gs)

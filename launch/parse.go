@@ -171,7 +171,6 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 		}
 	}
 	classify(c, &e, argv)
-	envGrants(c, &e, v.Get("env"))
 	if envFile != "" {
 		key, loud := judgePath(c, envFile)
 		e.Grants = append(e.Grants, Grant{Kind: GEnvFile, Key: key, Pos: pos(envFileV.Pos), Loud: loud != "", Why: "every variable in a file, given to the client's process"})
@@ -230,25 +229,6 @@ func (r *fields) argv(cmd string, cmdV *jsonx.Value) ([]arg, error) {
 		}
 	}
 	return argv, nil
-}
-
-// envGrants records the variables an entry's env block sets for the
-// launched process (for a bare server they are the server's; for docker
-// they reach the docker CLI, not the container).
-func envGrants(c Client, e *Entry, env *jsonx.Value) {
-	if env == nil || env.Kind != jsonx.Object || e.Kind != Bare {
-		return
-	}
-	for i, k := range env.Keys {
-		val := env.Items[i]
-		why := "set in env"
-		if val.Kind == jsonx.String {
-			if s := symbolic(c, val.Str); len(s.Unknown) > 0 {
-				why = "the host's " + strings.Join(s.Unknown, ", ")
-			}
-		}
-		e.Grants = append(e.Grants, Grant{Kind: GEnv, Key: k, Pos: pos(val.Pos), Why: why})
-	}
 }
 
 // vscodeEntry is a stdio server VS Code runs in its own sandbox: srt with

@@ -69,7 +69,8 @@ done:
 // srtDefaults is what srt grants whatever its settings say: reading
 // every path that no denyRead rule names.
 func srtDefaults() []Grant {
-	return []Grant{{Kind: GFS, Key: "/", Why: "srt lets the server read every host path that no denyRead rule names"}}
+	return []Grant{{Kind: GFS, Key: "/", Loud: true,
+		Why: "srt lets the server read every host path that no denyRead rule names: ~/.ssh, ~/.aws and every other credential file of the user"}}
 }
 
 // resolveSettings finds the tree path of e's srt settings file, read
