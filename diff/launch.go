@@ -2,6 +2,8 @@ package diff
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sort"
@@ -192,6 +194,9 @@ func compareConfig(p string, b, h *launchSide) ManifestDiff {
 		md.BaseError = e
 	}
 	bc, hc = b.cfgs[p], h.cfgs[p]
+	if hc != nil {
+		md.Hash = launchHash(hc)
+	}
 	md.Changes = compareEntries(entriesOf(bc), entriesOf(hc))
 	if md.Status == StatusModified && len(md.Changes) == 0 && md.BaseError == nil {
 		md.Status = StatusUnchanged
@@ -204,6 +209,21 @@ func entriesOf(c *launch.Config) []launch.Entry {
 		return nil
 	}
 	return c.Entries
+}
+
+// launchHash is what an approval lock approves of a launch config: a
+// SHA-256 over every entry's name and launch (kind, argv, URL, settings
+// file and every grant, the settings file's included), so that any change
+// to what a server is launched with needs a new approval.
+func launchHash(c *launch.Config) string {
+	h := sha256.New()
+	for i := range c.Entries {
+		fmt.Fprintf(h, "%q\x00%s\x01", c.Entries[i].Name, fingerprint(&c.Entries[i]))
+		for _, n := range c.Entries[i].Unjudged {
+			fmt.Fprintf(h, "%q\x02", n.Text)
+		}
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
 // fingerprint is an entry's launch without its name: what a renamed key
