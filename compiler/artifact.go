@@ -48,18 +48,6 @@ type Unenforceable struct {
 // empty).
 func (u *Unenforceable) IsNet() bool { return u.Kind == KindNet || u.Kind == "" }
 
-// Text returns the rule an entry names: the egress rule as host:port
-// (host alone for any port), or Grant.
-func (u *Unenforceable) Text() string {
-	if !u.IsNet() {
-		return u.Grant
-	}
-	if u.Rule.Port == 0 {
-		return u.Rule.Host
-	}
-	return u.Rule.Host + ":" + strconv.Itoa(u.Rule.Port)
-}
-
 // Artifact is the output of one target. Targets of ShapeSandbox fill Argv,
 // Egress, EnvInjections and Assertions; targets of ShapeConfig fill Config,
 // Filename and Unenforceable.

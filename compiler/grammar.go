@@ -297,6 +297,31 @@ func CheckSafe(c *Capability) error {
 	return nil
 }
 
+// Kinds returns the capability kinds of grammar 0.0, in the grammar's
+// order.
+func Kinds() []CapKind {
+	return []CapKind{KindFS, KindNet, KindEnv, KindExec, KindIPC, KindClock, KindAssert}
+}
+
+// Actions returns the actions kind k allows, in the grammar's order; nil
+// for a kind without actions (clock, assert) or an unknown kind.
+func Actions(k CapKind) []string {
+	var a []string
+	switch k {
+	case KindFS:
+		a = fsActions
+	case KindNet:
+		a = netActions
+	case KindExec:
+		a = execActions
+	case KindEnv:
+		a = envActions
+	case KindIPC:
+		a = ipcActions
+	}
+	return slices.Clone(a)
+}
+
 var (
 	fsActions   = []string{"read", "write", "create", "delete"}
 	netActions  = []string{"connect"}

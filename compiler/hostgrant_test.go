@@ -2,6 +2,8 @@ package compiler
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -143,5 +145,47 @@ func TestValidImage(t *testing.T) {
 	r, _ := Compile([]byte(`{"name":"g","version":"1","tools":[]}`))
 	if _, err := Lower(r, TargetMCPGateway, Options{Image: "-x"}); err == nil {
 		t.Error("Lower took image -x")
+	}
+}
+
+// TestGatewayDocListsRefused keeps docs/targets/mcp-gateway.md true: every
+// refused prefix and credential segment the lowering checks is listed.
+func TestGatewayDocListsRefused(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../docs/targets/mcp-gateway.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range append(gatewayRefused[:], gatewayCredentialSegments[:]...) {
+		if !strings.Contains(string(b), "`"+p+"`") {
+			t.Errorf("docs/targets/mcp-gateway.md does not list `%s`", p)
+		}
+	}
+}
+
+// TestToolhiveCrossLinear: with many hosts on many ports the excess stays
+// linear in the rules — each host's entry names its added pairs at once
+// past maxPairs — and still says which ports were declared.
+func TestToolhiveCrossLinear(t *testing.T) {
+	t.Parallel()
+	var caps []string
+	const n = 2000
+	for i := range n {
+		caps = append(caps, fmt.Sprintf("net:connect:h%d.example.com:%d", i, 1000+i))
+	}
+	a := lowerCaps(t, TargetToolhive, Options{}, caps...)
+	total := 0
+	for _, u := range a.Unenforceable {
+		total += len(u.Excess)
+	}
+	if total > 2*n {
+		t.Fatalf("%d excess items for %d rules", total, n)
+	}
+	if got := a.Unenforceable[0].Excess; len(got) != 1 || got[0] != "h0.example.com on every allow_port except 1000" {
+		t.Errorf("first excess %q", got)
+	}
+	few := lowerCaps(t, TargetToolhive, Options{}, "net:connect:a.example.com:443", "net:connect:b.example.com:8443", "net:connect:b.example.com:9000")
+	if got := few.Unenforceable[0].Excess; !slices.Equal(got, []string{"a.example.com:8443", "a.example.com:9000"}) {
+		t.Errorf("few: %q", got)
 	}
 }

@@ -211,8 +211,24 @@ func (t *toolhiveProfile) narrowed(kept []*NetGrant) {
 	}
 }
 
-// crossExcess lists host:port for each listed port not declared for host.
+// maxPairs is how many added host:port pairs one host's entry spells out;
+// past it the entry names them at once, so the entries stay linear in the
+// rules however many hosts and ports the lists hold.
+const maxPairs = 16
+
+// crossExcess lists host:port for each listed port not declared for host,
+// or, past maxPairs of them, one "HOST:* except …" naming every listed
+// port but the declared ones.
 func crossExcess(host string, declared map[int]bool, ports []int) []string {
+	if len(ports)-len(declared) > maxPairs {
+		var own []int
+		for _, pt := range ports {
+			if declared[pt] {
+				own = append(own, pt)
+			}
+		}
+		return []string{hostPort(&NetGrant{Host: host}) + " on every allow_port except " + joinInts(own)}
+	}
 	var out []string
 	for _, pt := range ports {
 		if !declared[pt] {

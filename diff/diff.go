@@ -19,6 +19,7 @@ import (
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/internal/source"
+	"github.com/razukc/capgate-action/lint"
 )
 
 // Severities of a change, most important first.
@@ -65,6 +66,9 @@ type Change struct {
 type TextDiff struct {
 	Target string `json:"target"`
 	Diff   string `json:"diff"`
+	// NotesOnly is set when the artifacts differ only in their notes:
+	// the enforced part is the same.
+	NotesOnly bool `json:"notes_only,omitempty"`
 }
 
 // ManifestDiff is the comparison of one manifest across the two sides.
@@ -125,12 +129,31 @@ func (r *Result) UnapprovedWidened() int {
 	return n
 }
 
+// UnapprovedLoud counts the loud changes of manifests no lock approves.
+func (r *Result) UnapprovedLoud() int {
+	n := 0
+	for _, m := range r.Manifests {
+		if m.Approved {
+			continue
+		}
+		for _, c := range m.Changes {
+			if c.Loud {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // Problem is an error with a place.
 type Problem struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
-	Line    int    `json:"line"`
-	Col     int    `json:"col"`
+	// Hint says what to change, as capgate lint does; "" when it has
+	// nothing to add.
+	Hint string `json:"hint,omitempty"`
+	Line int    `json:"line"`
+	Col  int    `json:"col"`
 }
 
 // Counts tallies changes and errors.
@@ -463,7 +486,7 @@ type check struct {
 
 func (c *check) run() {
 	if err := compiler.Check(c.data); err != nil {
-		c.p = problem(err)
+		c.p = problem(err, c.data)
 	}
 }
 
@@ -478,8 +501,9 @@ func unchangedFile(h *source.File, p *Problem) ManifestDiff {
 }
 
 // FailOn is the set of outcomes that make a diff fail (exit 1 in the CLI,
-// a failed check in the action).
-type FailOn struct{ Widened, Unenforceable, Error bool }
+// a failed check in the action). Loud fails on unapproved host control
+// only; Widened covers it.
+type FailOn struct{ Loud, Widened, Unenforceable, Error bool }
 
 // DefaultFailOn is what the CLI and the action fail on when not told.
 const DefaultFailOn = "widened,error"
@@ -521,18 +545,21 @@ func ParseTargets(s string) ([]string, error) {
 	return out, nil
 }
 
-// ParseFailOn reads "widened,unenforceable,error" (any non-empty subset,
-// comma-separated) or "never" alone. An empty or blank value, an empty
+// ParseFailOn reads "loud,widened,unenforceable,error" (any non-empty
+// subset, comma-separated) or "never" alone; loud fails on host control
+// only (widened includes it). An empty or blank value, an empty
 // item ("widened,,error"), and "never" next to anything else are errors:
 // a typo must not turn the gate off.
 func ParseFailOn(s string) (FailOn, error) {
 	var f FailOn
 	if strings.TrimSpace(s) == "" {
-		return f, fmt.Errorf("empty fail-on value %q (want widened, unenforceable, error, comma-separated, or never)", s)
+		return f, fmt.Errorf("empty fail-on value %q (want loud, widened, unenforceable, error, comma-separated, or never)", s)
 	}
 	parts := strings.Split(s, ",")
 	for _, p := range parts {
 		switch strings.TrimSpace(p) {
+		case "loud":
+			f.Loud = true
 		case "widened":
 			f.Widened = true
 		case "unenforceable":
@@ -544,9 +571,9 @@ func ParseFailOn(s string) (FailOn, error) {
 				return FailOn{}, fmt.Errorf("fail-on value %q mixes never with other outcomes (never stands alone)", s)
 			}
 		case "":
-			return FailOn{}, fmt.Errorf("fail-on value %q has an empty item (want widened, unenforceable, error, comma-separated, or never)", s)
+			return FailOn{}, fmt.Errorf("fail-on value %q has an empty item (want loud, widened, unenforceable, error, comma-separated, or never)", s)
 		default:
-			return FailOn{}, fmt.Errorf("unknown fail-on value %q (want widened, unenforceable, error or never)", p)
+			return FailOn{}, fmt.Errorf("unknown fail-on value %q (want loud, widened, unenforceable, error or never)", p)
 		}
 	}
 	return f, nil
@@ -556,6 +583,7 @@ func ParseFailOn(s string) (FailOn, error) {
 // manifest an approval lock approves (ManifestDiff.Approved) does not count.
 func (f FailOn) Fails(r *Result) bool {
 	return (f.Widened && r.UnapprovedWidened() > 0) ||
+		(f.Loud && r.UnapprovedLoud() > 0) ||
 		(f.Unenforceable && r.Counts.UnenforceableAdded > 0) ||
 		(f.Error && r.Counts.Errors > 0)
 }
@@ -599,10 +627,10 @@ func Tally(ms []ManifestDiff) (c Counts, ok bool) {
 	return c, ok
 }
 
-func problem(err error) *Problem {
+func problem(err error, src []byte) *Problem {
 	var ce *compiler.Error
 	if errors.As(err, &ce) {
-		return &Problem{Code: ce.Code, Message: ce.Detail(), Line: ce.Pos.Line, Col: ce.Pos.Col}
+		return &Problem{Code: ce.Code, Message: ce.Detail(), Hint: lint.ExplainError(src, err), Line: ce.Pos.Line, Col: ce.Pos.Col}
 	}
 	return &Problem{Code: "READ", Message: err.Error()}
 }
@@ -610,7 +638,7 @@ func problem(err error) *Problem {
 // compileFile compiles f to targets, capgate's four when empty.
 func compileFile(f *source.File, targets []string) (*compiler.Result, *Problem) {
 	if f.Err != nil {
-		return nil, problem(f.Err)
+		return nil, problem(f.Err, nil)
 	}
 	compile := compiler.Compile
 	if len(targets) > 0 {
@@ -618,7 +646,7 @@ func compileFile(f *source.File, targets []string) (*compiler.Result, *Problem) 
 	}
 	r, err := compile(f.Data)
 	if err != nil {
-		return nil, problem(err)
+		return nil, problem(err, f.Data)
 	}
 	return r, nil
 }

@@ -34,6 +34,13 @@ func artifactText(a *compiler.Artifact) []byte {
 	return []byte(b.String())
 }
 
+// sameButNotes reports whether a and b differ in their notes only.
+func sameButNotes(a, b *compiler.Artifact) bool {
+	x, y := *a, *b
+	x.Notes, y.Notes = nil, nil
+	return string(artifactText(&x)) == string(artifactText(&y))
+}
+
 func textDiffs(base, head *compiler.Result) []TextDiff {
 	var out []TextDiff
 	for _, p := range compared(base, head) {
@@ -42,7 +49,7 @@ func textDiffs(base, head *compiler.Result) []TextDiff {
 		if a == b {
 			continue
 		}
-		out = append(out, TextDiff{Target: t, Diff: Unified(a, b, 3)})
+		out = append(out, TextDiff{Target: t, Diff: Unified(a, b, 3), NotesOnly: sameButNotes(p[0], p[1])})
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package enforce
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -151,5 +152,50 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSrtLoadsProbe: srt loads the settings file of a manifest holding
+// everything the host formats hold differently — a file grant, narrow
+// patterns (one writable, one srt skips), several hosts on different
+// ports, a wildcard, IPv6, loopback, "*" (left out), blockPrivate
+// (deniedResolvedAddresses) and credential paths — and runs a command
+// under it (exit 0): srt refuses a whole file for one entry it does not
+// take, so a file it refuses would deny everything.
+func TestSrtLoadsProbe(t *testing.T) {
+	requireTool(t, "srt", "bwrap", "socat", "rg")
+	srt, _ := exec.LookPath("srt")
+	dir, err := os.MkdirTemp("", "capgate-srt-probe-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	must(t, os.Mkdir(filepath.Join(dir, "run"), 0o755))
+	caps := []string{
+		"fs:read:/srv/cfg/app.json", "fs:read:/data/src/**/*.go", "fs:read:/data/*/x.txt", "fs:write:/tmp/w/a*/b",
+		"fs:read:/d*/y", "fs:read:/home/u/.ssh/config", "fs:read:" + dir + "/run/**",
+		"net:connect:a.example.com:443", "net:connect:b.example.com:8443", "net:connect:*.cdn.example.com:443",
+		`net:connect:"2001:db8::1":443`, "net:connect:localhost:8080", "net:connect:127.0.0.1:9000", "net:connect:*",
+		"net:connect:10.0.0.5:5432", "env:inject:TOKEN", "exec:spawn:git", "ipc:connect:x11",
+	}
+	b, _ := json.Marshal(caps)
+	r, err := compiler.Prepare([]byte(`{"name":"probe","version":"1","tools":[{"name":"t","capabilities":` + string(b) + `}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := compiler.Lower(r, compiler.TargetSrt, compiler.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := filepath.Join(dir, a.Filename)
+	must(t, os.WriteFile(settings, []byte(a.Config), 0o644))
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, srt, "--settings", settings, "-c", "echo loaded")
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + dir, "TMPDIR=" + filepath.Join(dir, "run")}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "loaded") {
+		t.Fatalf("srt refused the probe's settings: %v\n%s\n%s", err, out, a.Config)
 	}
 }

@@ -37,7 +37,7 @@ func TestDocs(t *testing.T) {
 			continue
 		}
 		delete(documented, r.ID)
-		var ids []string
+		var ids, msgs []string
 		var caps []string
 		for _, c := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(ex, -1) {
 			caps = append(caps, c[1])
@@ -45,7 +45,7 @@ func TestDocs(t *testing.T) {
 		if len(caps) == 1 && strings.HasPrefix(caps[0], "{") {
 			// A manifest-key rule: the example is a whole manifest.
 			for _, f := range Keys([]byte(caps[0])) {
-				ids = append(ids, f.Rule)
+				ids, msgs = append(ids, f.Rule), append(msgs, f.Message)
 			}
 		} else {
 			for i := range caps {
@@ -57,12 +57,16 @@ func TestDocs(t *testing.T) {
 				t.Fatalf("%s example: %v", r.ID, err)
 			}
 			for _, f := range Manifest(m) {
-				ids = append(ids, f.Rule)
+				ids, msgs = append(ids, f.Rule), append(msgs, f.Message)
 			}
 		}
 		found := false
-		for _, id := range ids {
+		for i, id := range ids {
 			found = found || id == r.ID
+			// The message says what to change, in so many words.
+			if id == r.ID && !fixWords.MatchString(msgs[i]) {
+				t.Errorf("%s: the message does not say what to change: %q", r.ID, msgs[i])
+			}
 		}
 		if !found {
 			t.Errorf("%s: example %q gives %v, not this rule", r.ID, ex, ids)
@@ -71,6 +75,15 @@ func TestDocs(t *testing.T) {
 	for id := range documented {
 		t.Errorf("docs/lint.md documents %s, which is not a rule", id)
 	}
+	// Every section says what to change.
+	for _, sec := range regexp.MustCompile("(?m)^## ").Split(string(b), -1)[1:] {
+		if !regexp.MustCompile("(?m)^Fix: .+").MatchString(sec) {
+			t.Errorf("docs/lint.md section %q has no Fix: line", strings.SplitN(sec, "\n", 2)[0])
+		}
+	}
 }
+
+// fixWords are the words a message uses to say what to change.
+var fixWords = regexp.MustCompile(`\b(write|use|declare|list|quote|keep|grant|did you mean|add|end the path)\b`)
 
 func jsonString(s string) string { return string(jsonx.AppendString(nil, s)) }

@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/razukc/capgate-action/compiler"
-	"github.com/razukc/capgate-action/report"
 )
 
 var hostMixedScriptRule = Rule{
@@ -17,7 +16,7 @@ var hostMixedScriptRule = Rule{
 		if c == nil || c.Kind != compiler.KindNet {
 			return nil
 		}
-		if i := strings.IndexFunc(c.Host, report.Invisible); i >= 0 {
+		if i := strings.IndexFunc(c.Host, hidden); i >= 0 {
 			r, _ := utf8.DecodeRuneInString(c.Host[i:])
 			return finding("net-host-mixed-script", cs, "host %q holds the invisible character U+%04X (bidi control or zero-width): it reads as another host in a review; write the host without it", c.Host, r)
 		}

@@ -30,6 +30,10 @@ type Rule struct {
 	ID string
 	// Summary is one line for the rule list.
 	Summary string
+	// Note marks a rule whose findings are notes: worth knowing, but not
+	// something every manifest can or should change, so they do not make
+	// capgate lint exit 1.
+	Note bool
 	// Check inspects one raw capability string; c is its parse, or nil when
 	// it does not parse. nested reports whether the manifest turns on
 	// nestedSandbox anywhere. It is nil for manifest-key-typo and
@@ -57,6 +61,16 @@ var Rules = []Rule{
 	privateNameRule,
 	publicAddressRule,
 	readMadeWritableRule,
+}
+
+// Lookup returns the rule with id, or nil.
+func Lookup(id string) *Rule {
+	for i := range Rules {
+		if Rules[i].ID == id {
+			return &Rules[i]
+		}
+	}
+	return nil
 }
 
 // Manifest lints a parsed manifest. Capability strings that fail to parse

@@ -25,6 +25,9 @@ type MarkdownOptions struct {
 	// Link, when set, returns the URL of a line of a head manifest (the
 	// action links each row to it); the URL must already be escaped.
 	Link func(path string, line int) string
+	// Gate judges the diff for the verdict and the next steps at the top;
+	// nil means DefaultGate.
+	Gate *Gate
 }
 
 // Importance of the parts of a comment, most important first: when the
@@ -48,11 +51,15 @@ var impNames = [...]string{impLoud: "loud rows", impError: "error rows", impWide
 	impTextDiff: "policy diffs", impUnchanged: "unchanged manifest list"}
 
 // part is one piece of the comment. group ties table rows to their header:
-// a header (imp 0) is written only when a row of its group is.
+// a header (imp 0) is written only when a row of its group is. A tail
+// (closing what a part opened) is written only when a part of its own
+// group is; it does not keep the group's header.
 type part struct {
 	imp   int
 	group int
 	head  bool
+	tail  bool
+	open  int // a tail's opening part
 	text  string
 	size  int
 }
@@ -76,29 +83,29 @@ func Markdown(r *diff.Result, opts MarkdownOptions) []byte {
 	if limit <= 0 {
 		limit = GitHubCommentLimit
 	}
-	var b builder
-	icon := "✅"
-	switch {
-	case r.Counts.Loud > 0:
-		icon = "🚨"
-	case r.Counts.Errors > 0:
-		icon = "⛔"
-	case r.Counts.Widened > 0 || r.Counts.UnenforceableAdded > 0 || r.Counts.BaseErrors > 0:
-		icon = "⚠️"
+	g := DefaultGate()
+	if opts.Gate != nil {
+		g = *opts.Gate
 	}
-	b.add(impKeep, 0, false, fmt.Sprintf("### %s capgate: %s\n\n", icon, Verdict(r)))
+	var b builder
+	b.add(impKeep, 0, false, Judge(r, g).Alert())
 	b.add(impKeep, 0, false, summaryLine(r))
 
 	hdr := []string{"Manifest", "What", "Change", "Why"}
 	b.table(impLoud, fmt.Sprintf("🚨 Host control (%d)", r.Counts.Loud), hdr, rows(r, func(c diff.Change) bool { return c.Loud }, opts.Link))
-	b.table(impError, "Errors (head does not compile, or moved out of the patterns; fails closed)", []string{"Manifest", "Code", "Message"}, errorRows(r))
+	b.errors(r, opts.Link)
 	b.table(impWidened, fmt.Sprintf("Widened (%d)", r.Counts.Widened-r.Counts.Loud), hdr,
 		rows(r, func(c diff.Change) bool { return c.Severity == diff.Widened && !c.Loud }, opts.Link))
 	b.table(impUnenforceable, fmt.Sprintf("New unenforceable entries (%d)", r.Counts.UnenforceableAdded), hdr,
 		rows(r, func(c diff.Change) bool { return c.Severity == diff.UnenforceableAdded }, opts.Link))
-
 	b.addLaunchExcess(r)
+	b.manifests(r)
+	return []byte(opts.Header + b.fit(limit-size(opts.Header)-size(opts.Footer)) + opts.Footer)
+}
 
+// manifests adds one collapsed section a changed manifest, holding its
+// changes and its policy diffs, and one line an unchanged manifest.
+func (b *builder) manifests(r *diff.Result) {
 	var changed, unchanged []diff.ManifestDiff
 	for _, m := range r.Manifests {
 		if m.Status == diff.StatusUnchanged {
@@ -111,21 +118,25 @@ func Markdown(r *diff.Result, opts MarkdownOptions) []byte {
 	b.add(impKeep, g, true, "#### Manifests\n\n")
 	for _, m := range changed {
 		imp := impDetails
-		for _, c := range m.Changes {
-			if c.Severity == diff.Widened {
-				imp = impWidenedDetails
-			}
+		if m.Widens() {
+			imp = impWidenedDetails
 		}
+		open := len(b.parts)
 		b.add(imp, g, false, manifestDetails(m))
-	}
-	for _, m := range changed {
+		// The policy diffs inside the manifest's section: dropped first
+		// when the comment is too long, the section's end kept with it.
 		for _, td := range m.TextDiffs {
 			body := visibleBody(td.Diff)
 			fence := Fence(body)
-			b.add(impTextDiff, 0, false, fmt.Sprintf(
-				"<details><summary>Policy diff: %s — %s</summary>\n\n%sdiff\n%s%s\n\n</details>\n\n",
-				name(m), HTMLCode(td.Target), fence, body, fence))
+			note := ""
+			if td.NotesOnly {
+				note = " (notes only)"
+			}
+			b.add(impTextDiff, g, false, fmt.Sprintf(
+				"<details><summary>Policy diff: %s%s</summary>\n\n%sdiff\n%s%s\n\n</details>\n\n",
+				HTMLCode(td.Target), note, fence, body, fence))
 		}
+		b.parts = append(b.parts, part{imp: impKeep, group: g, tail: true, open: open, text: "</details>\n\n", size: size("</details>\n\n")})
 	}
 	if len(unchanged) > 0 {
 		var sb strings.Builder
@@ -140,7 +151,53 @@ func Markdown(r *diff.Result, opts MarkdownOptions) []byte {
 		sb.WriteString("\n</details>\n\n")
 		b.add(impUnchanged, 0, false, sb.String())
 	}
-	return []byte(opts.Header + b.fit(limit-size(opts.Header)-size(opts.Footer)) + opts.Footer)
+}
+
+// maxMessage is the most characters of an error message shown.
+const maxMessage = 2000
+
+// errors adds a list item a manifest that does not compile: where (linked
+// to the line), the code, lint's hint, and the compiler's message as it is,
+// in a code block.
+func (b *builder) errors(r *diff.Result, link func(string, int) string) {
+	var items []string
+	for _, m := range r.Manifests {
+		e := m.Error
+		if e == nil {
+			continue
+		}
+		loc := Code(cut(m.Path))
+		if e.Line > 0 {
+			loc = fmt.Sprintf("%s:%d:%d", loc, e.Line, e.Col)
+			if link != nil {
+				loc = "[" + loc + "](" + link(m.Path, e.Line) + ")"
+			}
+		}
+		var sb strings.Builder
+		fmt.Fprintf(&sb, "- %s · %s", loc, Code(cut(e.Code)))
+		if e.Hint != "" {
+			fmt.Fprintf(&sb, " · **hint:** %s", Text(cut(e.Hint)))
+		}
+		msg := visibleBody(cutN(e.Message, maxMessage))
+		fence := Fence(msg)
+		sb.WriteString("\n\n  " + fence + "text\n")
+		for _, l := range strings.Split(msg, "\n") {
+			sb.WriteString("  " + l + "\n")
+		}
+		sb.WriteString("  " + fence + "\n")
+		items = append(items, sb.String())
+	}
+	if len(items) == 0 {
+		return
+	}
+	g := b.group()
+	b.add(impKeep, g, true, fmt.Sprintf("#### ⛔ Errors (%d): the head does not compile or cannot be judged; the check fails closed\n\n", len(items)))
+	for i, it := range items {
+		if i == len(items)-1 {
+			it += "\n"
+		}
+		b.add(impError, g, false, it)
+	}
 }
 
 // size counts s as GitHub may: in UTF-16 code units.
@@ -220,7 +277,7 @@ func (b *builder) fit(limit int) string {
 	}
 	kept := map[int]bool{}
 	for i, p := range b.parts {
-		if !drop[i] && !p.head && p.group != 0 {
+		if !drop[i] && !p.head && !p.tail && p.group != 0 {
 			kept[p.group] = true
 		}
 	}
@@ -228,6 +285,14 @@ func (b *builder) fit(limit int) string {
 	out.Grow(total + noteRoom)
 	for i, p := range b.parts {
 		if drop[i] || (p.head && !kept[p.group]) {
+			continue
+		}
+		if p.tail {
+			// A manifest's section ends after its last kept part: written
+			// when the section's opening is (tails follow their opening).
+			if !drop[p.open] {
+				out.WriteString(p.text)
+			}
 			continue
 		}
 		if p.group != 0 && !p.head && i+1 < len(b.parts) && drop[i+1] && b.parts[i+1].group == p.group &&
@@ -251,13 +316,16 @@ func (b *builder) fit(limit int) string {
 }
 
 // cut shortens untrusted text to maxCell characters, before escaping.
-func cut(s string) string {
-	if utf8.RuneCountInString(s) <= maxCell {
+func cut(s string) string { return cutN(s, maxCell) }
+
+// cutN shortens untrusted text to n characters, before escaping.
+func cutN(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
 	n := 0
 	for i := range s {
-		if n == maxCell {
+		if n == max {
 			return s[:i] + "…"
 		}
 		n++
@@ -377,18 +445,43 @@ func name(m diff.ManifestDiff) string {
 	return HTMLCode(cut(m.Path))
 }
 
-func errorRows(r *diff.Result) [][]string {
-	var rows [][]string
-	for _, m := range r.Manifests {
-		if m.Error != nil {
-			loc := Code(cut(m.Path))
-			if m.Error.Line > 0 {
-				loc = fmt.Sprintf("%s:%d:%d", loc, m.Error.Line, m.Error.Col)
-			}
-			rows = append(rows, []string{loc, Text(cut(m.Error.Code)), Text(cut(m.Error.Message))})
+// Boundary says in a few words how a manifest's enforced boundary changed:
+// "widened", "new unenforceable entries", "narrowed", "changed", or, with
+// no change to the boundary, "changed but covered" (the policy changed,
+// but everything new is covered by what the base grants, such as a new
+// egress entry under an existing *:443), "notes only" (only the
+// compiler's notes differ), or "no boundary change".
+func Boundary(m diff.ManifestDiff) string {
+	sev := map[string]bool{}
+	for _, c := range m.Changes {
+		sev[c.Severity] = true
+	}
+	switch {
+	case sev[diff.Widened]:
+		return "widened"
+	case sev[diff.UnenforceableAdded]:
+		return "new unenforceable entries"
+	case sev[diff.Narrowed] && !sev[diff.Changed]:
+		return "narrowed"
+	case len(m.Changes) > 0:
+		return "changed"
+	}
+	if len(m.TextDiffs) == 0 {
+		return "no boundary change"
+	}
+	for _, td := range m.TextDiffs {
+		if !td.NotesOnly {
+			return "changed but covered"
 		}
 	}
-	return rows
+	return "notes only"
+}
+
+// boundaryWords explains the boundaries without a change row.
+var boundaryWords = map[string]string{
+	"changed but covered": "The policy changed, but the enforced boundary is no wider: everything it adds is covered by what the base already grants (for example a new egress entry under an existing `*:443`).",
+	"notes only":          "Only the compiler's notes differ; the enforced boundary is the same.",
+	"no boundary change":  "No change to the enforced boundary; only provenance differs.",
 }
 
 func manifestDetails(m diff.ManifestDiff) string {
@@ -413,8 +506,14 @@ func manifestDetails(m diff.ManifestDiff) string {
 	if m.BasePath != "" {
 		summary = "renamed, " + summary
 	}
+	bd := Boundary(m)
 	if len(parts) > 0 {
 		summary += ": " + strings.Join(parts, ", ")
+	} else {
+		summary += ", " + bd
+	}
+	if m.Approved && m.Widens() {
+		summary += " ✅ approved by the lock"
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "<details><summary>%s — %s</summary>\n\n", name(m), summary)
@@ -422,7 +521,7 @@ func manifestDetails(m diff.ManifestDiff) string {
 		fmt.Fprintf(&b, "The base version did not compile (%s: %s), so the head is compared with an empty manifest.\n\n", Text(cut(m.BaseError.Code)), Text(cut(m.BaseError.Message)))
 	}
 	if len(m.Changes) == 0 {
-		b.WriteString("No change to the enforced boundary; only notes or provenance differ.\n\n")
+		b.WriteString(boundaryWords[bd] + "\n\n")
 	} else {
 		b.WriteString("| Severity | Line | What | Change | Why |\n|---|---|---|---|---|\n")
 		for _, c := range m.Changes {
@@ -434,6 +533,5 @@ func manifestDetails(m diff.ManifestDiff) string {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("</details>\n\n")
 	return b.String()
 }

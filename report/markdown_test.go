@@ -85,7 +85,7 @@ func TestMarkdownTrimsToLimit(t *testing.T) {
 	if n := len([]rune(md)); n > GitHubCommentLimit {
 		t.Fatalf("%d characters, over the limit", n)
 	}
-	if !strings.HasPrefix(md, "<!-- marker -->\n### ") || !strings.Contains(md, "Trimmed to fit GitHub's comment limit") {
+	if !strings.HasPrefix(md, "<!-- marker -->\n> [!WARNING]\n> **capgate: blocked.** 400 widened capabilities are not approved.\n") || !strings.Contains(md, "Trimmed to fit GitHub's comment limit") {
 		t.Errorf("trimmed comment lacks its header or its note:\n%.300s", md)
 	}
 	if !strings.Contains(md, "#### Widened (400)") {
@@ -132,7 +132,7 @@ func TestMarkdownKeepsLoudWhenTrimming(t *testing.T) {
 		if first := strings.Index(md, "SECRET_"); first >= 0 && first < loud {
 			t.Errorf("limit %d: an env row comes before the loud one", limit)
 		}
-		if !strings.HasPrefix(strings.TrimPrefix(md, opts.Header), "### 🚨 capgate: this change hands servers control of the host: 1 loud change") {
+		if !strings.HasPrefix(strings.TrimPrefix(md, opts.Header), "> [!CAUTION]\n> **capgate: blocked.** 1 host-control change and 900 other widened capabilities are not approved.\n") {
 			t.Errorf("limit %d: heading does not count the loud change: %.200s", limit, md)
 		}
 		if !strings.HasSuffix(md, opts.Footer) {
@@ -155,7 +155,7 @@ func TestInvisibleCharactersShown(t *testing.T) {
 		Changes:   []diff.Change{{Severity: diff.Widened, Kind: "net", Target: "all", After: "x\u2066y", Why: "w\u200dz", Line: 1, Side: "head"}},
 		TextDiffs: []diff.TextDiff{{Target: "squid", Diff: "+acl \u202e x\n"}}}}}
 	r.Counts, _ = diff.Tally(r.Manifests)
-	for name, out := range map[string][]byte{"markdown": Markdown(r, MarkdownOptions{}), "text": PlainText(r), "json": JSON(r), "sarif": SARIF(r, "t")} {
+	for name, out := range map[string][]byte{"markdown": Markdown(r, MarkdownOptions{}), "text": PlainText(r, DefaultGate()), "json": JSON(r), "sarif": SARIF(r, "t")} {
 		for _, bad := range []rune{'\u202e', '\u2066', '\u200d'} {
 			if strings.ContainsRune(string(out), bad) {
 				t.Errorf("%s output holds a raw U+%04X", name, bad)

@@ -1,24 +1,34 @@
 #!/usr/bin/env bash
 # Renders the PR comment of the bundled example as GitHub does (cmark-gfm
-# with its table, strikethrough and autolink extensions; --unsafe keeps
-# <details>) and screenshots it with headless Chromium into docs/comment.png.
+# with its table, strikethrough and autolink extensions; --hardbreaks as in
+# comments, where a newline is a line break; --unsafe keeps
+# <details>; GitHub's alerts, "> [!CAUTION]", styled as GitHub styles them)
+# and screenshots the first screen, 1000 x 1200 px, with headless Chromium
+# into docs/comment.png: the verdict, the next step and the host-control
+# rows must be on it.
 # Needs: apt-get install -y cmark-gfm chromium fonts-dejavu-core fonts-noto-color-emoji
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-go run ./cmd/capgate diff --base examples/base --head examples/head --format markdown >"$tmp/c.md" || [ $? -eq 1 ]
+go run ./cmd/capgate diff --base examples/base --head examples/head --format comment >"$tmp/c.md" || [ $? -eq 1 ]
 {
   cat <<'HTML'
 <!doctype html><meta charset="utf-8"><style>
-body{font:14px/1.5 -apple-system,"Segoe UI","DejaVu Sans",sans-serif;color:#1f2328;max-width:980px;margin:16px}
+body{font:14px/1.5 -apple-system,"Segoe UI","DejaVu Sans",sans-serif;color:#1f2328;max-width:960px;margin:16px}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #d1d9e0;padding:4px 10px;vertical-align:top}
 th{background:#f6f8fa}code{background:#eff1f3;border-radius:4px;padding:.1em .3em;font:12px monospace}
 pre{background:#f6f8fa;padding:8px;overflow:auto}h3{border-bottom:1px solid #d1d9e0;padding-bottom:4px}
+blockquote{margin:0 0 16px;padding:0 1em;border-left:.25em solid #d1d9e0;color:#59636e}
+.alert{color:#1f2328}.alert .title{font-weight:600;margin:8px 0 0}
+.CAUTION{border-color:#cf222e}.CAUTION .title{color:#cf222e}.WARNING{border-color:#9a6700}.WARNING .title{color:#9a6700}
+.IMPORTANT{border-color:#8250df}.IMPORTANT .title{color:#8250df}.TIP{border-color:#1a7f37}.TIP .title{color:#1a7f37}
+.NOTE{border-color:#0969da}.NOTE .title{color:#0969da}
 </style>
 HTML
-  cmark-gfm --unsafe -e table -e strikethrough -e autolink -e tagfilter "$tmp/c.md"
+  cmark-gfm --unsafe --hardbreaks -e table -e strikethrough -e autolink -e tagfilter "$tmp/c.md" |
+    sed -E 'N;s#<blockquote>\n<p>\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]#<blockquote class="alert \1"><p class="title">\1</p><p>#;P;D'
 } >"$tmp/c.html"
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
-  --hide-scrollbars --window-size=1100,1500 --screenshot="$PWD/docs/comment.png" "file://$tmp/c.html" 2>/dev/null
+  --hide-scrollbars --window-size=1000,1200 --screenshot="$PWD/docs/comment.png" "file://$tmp/c.html" 2>/dev/null
 echo "wrote docs/comment.png"

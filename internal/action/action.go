@@ -305,6 +305,9 @@ type run struct {
 	gh  *gh
 	// drift is the drift check's Markdown, for the summary and comment.
 	drift string
+	// gate is what the verdict and next steps of the summary and the
+	// comment are judged by, as decide last set it.
+	gate *report.Gate
 }
 
 func (r *run) api() (*gh, error) {
@@ -427,11 +430,7 @@ func (r *run) main(ctx context.Context) int {
 		v = v2
 	}
 	if v.code == ExitFailed {
-		msg := "capgate: " + report.Verdict(res)
-		if n := r.nextSteps(res, v.apBase, v.apHead, ap, false); n != "" && v.needsApproval {
-			msg += "; " + n
-		}
-		r.a.Errorf("%s", msg)
+		r.a.Errorf("%s", strings.TrimSpace(report.Judge(res, *r.gate).PlainVerdict()))
 	}
 	if !commenting {
 		if t.prNumber > 0 && r.cfg.Mode == "full" && r.cfg.Comment != "off" {
@@ -478,9 +477,9 @@ func (r *run) decide(res *diff.Result, t target, ap *approval, driftOK, commenti
 		v.approved = ap.approved(res)
 		v.needsApproval = v.code == ExitFailed && fo.Widened && res.UnapprovedWidened() > 0
 		v.footer = r.approvalNotes(res, ap) + r.drift
-		if v.needsApproval {
-			v.footer += r.nextSteps(res, v.apBase, v.apHead, ap, true)
-		}
+		r.gate = &report.Gate{FailOn: r.cfg.FailOn, Base: v.apBase, Head: v.apHead, Lock: r.cfg.Lock,
+			LockOwned: ap.lockOwned, SelfApproved: ap.selfApproved, Label: r.cfg.AllowLabel, ByLabel: ap.byLabel,
+			LabelBlocked: ap.hidden > 0 || res.UnapprovedWidened() > maxStateRows, DriftFailed: !driftOK}
 		if !commenting {
 			return v
 		}
@@ -598,7 +597,7 @@ func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, 
 
 // summary renders the step summary.
 func (r *run) summary(res *diff.Result, footer, headSHA string) string {
-	return string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: footer, Link: r.linker(headSHA)}))
+	return string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: footer, Link: r.linker(headSHA), Gate: r.gate}))
 }
 
 // linker returns a function giving the URL of a line of a head manifest at

@@ -267,7 +267,7 @@ func TestFirstRunCreatesOneComment(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(f.ws, "capgate.sarif")); err != nil {
 		t.Errorf("no SARIF file: %v", err)
 	}
-	if !strings.Contains(res.summary, "capgate: this change widens what servers may reach") {
+	if !strings.Contains(res.summary, "**capgate: blocked.** 2 widened capabilities are not approved") {
 		t.Errorf("step summary:\n%s", res.summary)
 	}
 	if !strings.Contains(res.stdout, "::warning col=39,file=servers/gh/capgate.json,line=3,") {
@@ -435,7 +435,7 @@ func TestNoChangeIsQuietThenUpdatesStaleComment(t *testing.T) {
 	old := f.gh.addComment("github-actions[bot]", "<!-- capgate-action:default -->\n### ⚠️ capgate: this change widens …")
 	f.run()
 	ours := f.gh.byLogin("github-actions[bot]")
-	if len(ours) != 1 || ours[0].ID != old.ID || !strings.Contains(ours[0].Body, "no manifest changes") {
+	if len(ours) != 1 || ours[0].ID != old.ID || !strings.Contains(ours[0].Body, "No manifest changes") {
 		t.Fatalf("the earlier comment was not updated: %+v", ours)
 	}
 }

@@ -570,66 +570,6 @@ func (g *gh) lastLabeled(ctx context.Context, number int, label string) (*github
 	return last, nil
 }
 
-// nextSteps says how to get the widening approved and what an approval
-// covers, for the comment, the summary and the failing check's annotation.
-func (r *run) nextSteps(res *diff.Result, base, head string, ap *approval, markdown bool) string {
-	var paths []string
-	for _, m := range res.Manifests {
-		if !m.Approved && m.Widens() {
-			paths = append(paths, m.Path)
-		}
-	}
-	if len(paths) == 0 || ap.byLabel {
-		return ""
-	}
-	n := res.UnapprovedWidened()
-	code := func(s string) string {
-		if markdown {
-			return report.Code(s)
-		}
-		return s
-	}
-	lockName := r.cfg.Lock
-	if lockName == "" {
-		lockName = lock.DefaultPath
-	}
-	shown := strings.Join(paths[:min(len(paths), 5)], ", ")
-	if markdown {
-		var cs []string
-		for _, p := range paths[:min(len(paths), 5)] {
-			cs = append(cs, report.Code(p))
-		}
-		shown = strings.Join(cs, ", ")
-	}
-	if len(paths) > 5 {
-		shown += fmt.Sprintf(" and %d more", len(paths)-5)
-	}
-	var steps []string
-	switch {
-	case r.cfg.AllowLabel == "":
-	case ap.hidden > 0 || n > maxStateRows:
-		// Never claim the label approves rows the comment does not show.
-		steps = append(steps, fmt.Sprintf("the %s label cannot approve it, because not every widened row fits in the pull request comment", code(r.cfg.AllowLabel)))
-	default:
-		steps = append(steps, fmt.Sprintf("a maintainer applies the %s label: it approves exactly the %d widened row(s) shown now; a later push that widens more voids it", code(r.cfg.AllowLabel), n))
-	}
-	if r.cfg.Lock != "" {
-		owned := ""
-		if !ap.lockOwned {
-			owned = fmt.Sprintf("; it counts only once a CODEOWNERS rule on the base branch covers %s, otherwise a pull request could approve itself", code(lockName))
-		}
-		steps = append(steps, fmt.Sprintf("or run %s and commit %s: it approves the exact capability set of %s (a description edit keeps the approval, any capability edit voids it)%s",
-			code(fmt.Sprintf("capgate approve --base %s --head %s --lock %s --reason '…'", short(base, "BASE"), short(head, "HEAD"), lockName)), code(lockName), shown, owned))
-	}
-	if len(steps) == 0 {
-		return ""
-	}
-	if markdown {
-		return "\n> [!IMPORTANT]\n> **To approve this widening:** " + strings.Join(steps, "; ") + ".\n"
-	}
-	return "to approve this widening: " + strings.Join(steps, "; ")
-}
-
 // approvalNotes renders what the comment and summary say about approval.
 func (r *run) approvalNotes(res *diff.Result, ap *approval) string {
 	var b strings.Builder
@@ -638,9 +578,6 @@ func (r *run) approvalNotes(res *diff.Result, ap *approval) string {
 	}
 	if ap.lockErr != nil {
 		fmt.Fprintf(&b, "\n> [!WARNING]\n> The approval lock could not be read, so it approves nothing: %s\n", report.Text(ap.lockErr.Error()))
-	}
-	if n := r.selfApprovalNote(ap, true); n != "" {
-		fmt.Fprintf(&b, "\n> [!CAUTION]\n> **Not approved:** %s.\n", n)
 	}
 	if len(ap.lockChanged) > 0 {
 		var ps []string
@@ -686,7 +623,7 @@ func (r *run) fitBody(res *diff.Result, t target, ap *approval, footer string) i
 		room.Rows = nil
 	}
 	link := r.linker(t.head)
-	body := commentBody(res, r.cfg.Key, room, footer, t.prHead, link)
+	body := commentBody(res, r.cfg.Key, room, r.gate, footer, t.prHead, link)
 	shown := shownRows(res, body, link)
 	st := &state{Label: ap.label}
 	hidden := 0

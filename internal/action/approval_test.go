@@ -79,7 +79,7 @@ func TestLabelThenWiderPushFails(t *testing.T) {
 		t.Fatalf("a push that widens more after the label: exit %d outputs %v\n%s", res.code, res.outputs, res.stdout)
 	}
 	body := ours(f).Body
-	if !strings.Contains(body, "1 widened row(s) came later") || !strings.Contains(body, "`NPM_TOKEN`") || !strings.Contains(body, "To approve this widening") {
+	if !strings.Contains(body, "1 widened row(s) came later") || !strings.Contains(body, "`NPM_TOKEN`") || !strings.Contains(body, "**Next step:** a maintainer applies the `capgate:approve-widening` label") {
 		t.Errorf("the comment does not list the new row and ask again:\n%s", body)
 	}
 	// Still failing on a re-run: the approved set is kept in the comment.
@@ -146,13 +146,19 @@ func TestLockSelfApprovalWithoutCodeownersFails(t *testing.T) {
 		t.Errorf("no warning annotation:\n%s", res.stdout)
 	}
 	for where, s := range map[string]string{"comment": ours(f).Body, "summary": res.summary} {
-		if !strings.Contains(s, "approves its own widening") || !strings.Contains(s, "add a CODEOWNERS rule for `capgate.lock`") || strings.Contains(s, "approved by the lock") {
+		if !strings.Contains(s, "`capgate.lock` in this pull request approves the widening, but no CODEOWNERS rule on the base branch covers") ||
+			!strings.Contains(s, "> /capgate.lock @your-org/security\n") || strings.Contains(s, "approved by the lock") || strings.Contains(s, "capgate approve --base") {
 			t.Errorf("the %s does not say why and how to fix:\n%s", where, s)
 		}
 	}
 	b, _ := os.ReadFile(filepath.Join(f.ws, "capgate-report.json"))
 	if strings.Contains(string(b), `"approved": true`) {
 		t.Errorf("report marks a self-approval approved: %s", b)
+	}
+	for _, l := range strings.Split(res.stdout, "\n") {
+		if strings.HasPrefix(l, "::error::") && (strings.Contains(l, "capgate approve") || !strings.Contains(l, "/capgate.lock @your-org/security")) {
+			t.Errorf("the error annotation must name the CODEOWNERS rule, not the approve command already run: %s", l)
+		}
 	}
 }
 
@@ -227,13 +233,13 @@ func TestFailingCheckSaysHowToApprove(t *testing.T) {
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	res := f.inProcess(context.Background(), nil)
 	for where, s := range map[string]string{"comment": ours(f).Body, "summary": res.summary} {
-		if !strings.Contains(s, "To approve this widening") || !strings.Contains(s, "capgate approve --base") || !strings.Contains(s, "`capgate:approve-widening`") {
+		if !strings.Contains(s, "**Next step:**") || !strings.Contains(s, "capgate approve --base") || !strings.Contains(s, "`capgate:approve-widening`") {
 			t.Errorf("the %s does not say how to approve:\n%s", where, s)
 		}
 	}
 	var annot string
 	for _, l := range strings.Split(res.stdout, "\n") {
-		if strings.HasPrefix(l, "::error::capgate: this change widens") {
+		if strings.HasPrefix(l, "::error::capgate: blocked.") {
 			annot = l
 		}
 	}
@@ -414,7 +420,7 @@ func TestResultIsWrittenBeforeTheLabelCheck(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	res := <-done
-	if seen["approved"] != "false" || seen["widened"] != "true" || !strings.Contains(string(sum), "To approve this widening") {
+	if seen["approved"] != "false" || seen["widened"] != "true" || !strings.Contains(string(sum), "capgate approve --base") {
 		t.Errorf("at the first API call: outputs %v, summary %q", seen, sum)
 	}
 	if res.code != ExitFailed || !strings.Contains(res.stdout, "the label check's share of the time limit") {

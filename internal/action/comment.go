@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -16,7 +15,7 @@ import (
 	"github.com/razukc/capgate-action/report"
 )
 
-func marker(key string) string { return "<!-- capgate-action:" + key + " -->\n" }
+func marker(key string) string { return report.Marker(key) }
 
 func anyChange(res *diff.Result) bool {
 	for _, m := range res.Manifests {
@@ -27,47 +26,21 @@ func anyChange(res *diff.Result) bool {
 	return false
 }
 
-// commentBody renders the PR comment, always under GitHub's size limit:
-// the marker, the state line (see state), the report, and footer.
-func commentBody(res *diff.Result, key string, st *state, footer, headSHA string, link func(string, int) string) string {
-	if headSHA != "" {
-		footer += fmt.Sprintf("\n<sub>capgate-action · head %s</sub>\n", report.Code(short(headSHA, "")))
-	}
-	header := marker(key) + st.line()
-	if !anyChange(res) {
-		return fitComment(header+"### ✅ capgate: no manifest changes\n\nAn earlier commit of this pull request changed capgate manifests; the current head changes none."+footer, report.GitHubCommentLimit-nonceRoom)
-	}
-	return fitComment(string(report.Markdown(res, report.MarkdownOptions{Header: header, Footer: footer, Link: link})), report.GitHubCommentLimit-nonceRoom)
+// commentBody renders the PR comment (report.Comment), always under
+// GitHub's size limit: the marker, the state line (see state), the verdict
+// and next steps (g), the report, and footer.
+func commentBody(res *diff.Result, key string, st *state, g *report.Gate, footer, headSHA string, link func(string, int) string) string {
+	return report.Comment(res, report.CommentOptions{Key: key, State: st.line(), Footer: footer, HeadSHA: headSHA, Link: link, Gate: g})
 }
 
 // nonceRoom is kept free in every comment for the posting nonce.
-const nonceRoom = 100
+const nonceRoom = report.NonceRoom
 
 // cutNote ends a comment that fitComment had to cut.
-const cutNote = "\n\n> [!NOTE]\n> Cut to fit GitHub's comment limit; the step summary and the JSON report have everything.\n"
+const cutNote = report.CutNote
 
-// fitComment guarantees GitHub's limit whatever the renderer did: a body
-// longer than limit characters is cut at a line end and ends with a note,
-// the whole staying within limit.
-func fitComment(body string, limit int) string {
-	rs := []rune(body)
-	if len(rs) <= limit {
-		return body
-	}
-	// Room for the note and for closing what the cut leaves open.
-	const closeRoom = 200
-	cut := string(rs[:limit-len([]rune(cutNote))-closeRoom])
-	if i := strings.LastIndexByte(cut, '\n'); i > 0 {
-		cut = cut[:i]
-	}
-	if strings.Count(cut, "\n```")%2 == 1 {
-		cut += "\n```"
-	}
-	if n := strings.Count(cut, "<details>") - strings.Count(cut, "</details>"); n > 0 {
-		cut += strings.Repeat("\n</details>", min(n, 10))
-	}
-	return cut + cutNote
-}
+// fitComment is report.FitComment.
+func fitComment(body string, limit int) string { return report.FitComment(body, limit) }
 
 // comment posts or updates the PR comment (and the review comments).
 // Failures become warnings: the result is already in the summary and

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/sethvargo/go-githubactions"
+
+	"github.com/razukc/capgate-action/diff"
 )
 
 // TestFailOnInput: the fail-on input goes through diff.ParseFailOn, so an
@@ -33,5 +35,26 @@ func TestFailOnInput(t *testing.T) {
 		if err != nil || !cfg.FailOn.Widened || !cfg.FailOn.Error {
 			t.Errorf("fail-on %q: %+v, %v; want the default widened,error", tc.in, cfg.FailOn, err)
 		}
+	}
+}
+
+// TestFailOnLoudInput: fail-on loud fails on unapproved host control only,
+// so a plain widening passes the check (and the comment still says it is
+// not approved).
+func TestFailOnLoudInput(t *testing.T) {
+	env := map[string]string{"INPUT_FAIL-ON": "loud"}
+	getenv := func(k string) string { return env[k] }
+	cfg, err := readConfig(githubactions.New(githubactions.WithGetenv(getenv)), getenv)
+	if err != nil || cfg.FailOn != (diff.FailOn{Loud: true}) {
+		t.Fatalf("fail-on loud: %+v, %v", cfg.FailOn, err)
+	}
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	f.env["INPUT_FAIL-ON"] = "loud"
+	res := f.run()
+	if res.code != ExitOK {
+		t.Fatalf("fail-on loud with a widening that is not host control: exit %d\n%s", res.code, res.stdout)
+	}
+	if !strings.Contains(res.summary, "> **capgate passes.** 2 widened capabilities are not approved (fail-on loud fails on host control only)") {
+		t.Errorf("summary:\n%.600s", res.summary)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/lint"
 )
 
 func (c *Command) compile(args []string) int {
@@ -117,7 +118,7 @@ func (c *Command) printCompileError(name string, src []byte, err error) int {
 	}
 	capText := ""
 	if m, err := compiler.ParseManifest(src); err == nil {
-		capText = capAt(m, ce.Pos)
+		capText = lint.CapAt(m, ce.Pos)
 	}
 	pos, hint := explain(src, ce, capText)
 	fmt.Fprintf(c.Stderr, "capgate: %s: %s\n", ce.Code, sanitize(ce.Detail()))

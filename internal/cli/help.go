@@ -62,29 +62,32 @@ written when a manifest does not compile. capgate verify checks DIR.`,
 	},
 	{
 		name:     "lint",
-		synopsis: "lint [--format text|json|sarif] [--manifests PATTERN]... PATH...",
+		synopsis: "lint [--format text|json|sarif] [--manifests PATTERN]... [--ignore RULE]... PATH...",
 		summary:  "report every compile error and lint warning in manifests",
 		about: `Each PATH is a manifest file (- for stdin) or a directory, searched for
 manifests with the --manifests patterns (default **/capgate.json and
 **/*.capgate.json). Every capability that does not compile is an error
 finding, with the compiler's code as its rule and a hint how to fix it; every
-lint rule (docs/lint.md) is a warning. Text findings read
-path:line:col: message [rule]. Error codes are listed in docs/errors.md.`,
+lint rule (docs/lint.md) is a warning that says what to change, but
+exec-no-dev, a note that does not change the exit code. --ignore RULE
+(repeatable) leaves a rule out; compile errors cannot be left out. Text
+findings read path:line:col: message [rule]. Error codes are listed in
+docs/errors.md.`,
 		examples: []string{
 			"capgate lint .",
 			"capgate lint servers/github/capgate.json",
 			"capgate lint --format sarif . > lint.sarif",
 		},
 		exits: []exitCode{
-			{ExitOK, "no findings"},
-			{ExitFail, "warnings only"},
+			{ExitOK, "no findings, or notes only"},
+			{ExitFail, "warnings (and notes) only"},
 			{ExitUsage, "a manifest does not compile, or usage error"},
 			{ExitRead, "a path could not be read"},
 		},
 	},
 	{
 		name:     "diff",
-		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|json|sarif|text] [--fail-on widened,unenforceable,error|never] [--allow-empty] [--lock FILE] [--targets T,T...]",
+		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|comment|json|sarif|text] [--fail-on loud,widened,unenforceable,error|never] [--allow-empty] [--lock FILE|none] [--allow-label LABEL|none] [--targets T,T...]",
 		summary:  "compare what two versions of the manifests grant",
 		about: `--base and --head are each a directory or a git revision of the repository
 in the working directory. Manifests are found with --manifests patterns
@@ -92,11 +95,13 @@ in the working directory. Manifests are found with --manifests patterns
 path, following git's renames. --fail-on has the action's default
 (widened,error), so a local run fails where CI fails. When no manifest
 matches on either side, diff exits 2 unless --allow-empty. --lock reads an
-approval lock (docs/lock.md) from the head side: widening it approves is
-marked approved and does not fail.`,
+approval lock (docs/lock.md) from the head side, capgate.lock by default as
+in the action (none: no lock): widening it approves is marked approved and
+does not fail. Every format but json starts with the verdict and the next
+step; --format comment prints the pull request comment the action posts.`,
 		examples: []string{
 			"capgate diff --base origin/main --head HEAD",
-			"capgate diff --base examples/base --head examples/head --format markdown",
+			"capgate diff --base examples/base --head examples/head --format comment",
 			"capgate diff --base main --head HEAD --fail-on never --format json",
 		},
 		exits: []exitCode{

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -18,6 +19,7 @@ import (
 const (
 	severityError   = "error"
 	severityWarning = "warning"
+	severityNote    = "note"
 )
 
 // ruleUnreadable is the rule of a finding for a path that cannot be read.
@@ -45,7 +47,11 @@ func (f finding) text() string {
 	if f.Line > 0 {
 		fmt.Fprintf(&b, ":%d:%d", f.Line, f.Column)
 	}
-	fmt.Fprintf(&b, ": %s [%s]\n", sanitize(f.Message), f.Rule)
+	note := ""
+	if f.Severity == severityNote {
+		note = "note: "
+	}
+	fmt.Fprintf(&b, ": %s%s [%s]\n", note, sanitize(f.Message), f.Rule)
 	if f.Hint != "" {
 		fmt.Fprintf(&b, "    hint: %s\n", sanitize(f.Hint))
 	}
@@ -55,13 +61,18 @@ func (f finding) text() string {
 func (c *Command) lint(args []string) int {
 	fs := c.newFlags("lint")
 	format := fs.String("format", "text", "output `format`: text, json or sarif")
-	var patterns, launchPats multiFlag
+	var patterns, launchPats, ignore multiFlag
 	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths searched for in directories (repeatable; !pattern excludes)")
+	fs.Var(&ignore, "ignore", "lint `rule` to leave out (repeatable; compile errors cannot be left out)")
 	fs.Var(&launchPats, "launch", "doublestar `pattern` of launch config paths searched for in directories (repeatable; !pattern excludes; default every client's project file)")
 	noLaunch := fs.Bool("no-launch", false, "hold no launch configs against the manifests")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return c.flagError(fs, err)
+	}
+	if err := checkIgnore(ignore); err != nil {
+		fmt.Fprintf(c.Stderr, "capgate: --ignore: %v\n", err)
+		return ExitUsage
 	}
 	if len(pos) == 0 {
 		fmt.Fprintln(c.Stderr, "capgate: lint takes one or more paths (files or directories; . for this one)")
@@ -84,9 +95,13 @@ func (c *Command) lint(args []string) int {
 			all = append(all, finding{Path: in.name, Severity: severityError, Rule: ruleUnreadable, Message: in.err.Error()})
 			continue
 		}
-		all = append(all, lintManifest(in.name, in.data)...)
+		for _, f := range lintManifest(in.name, in.data) {
+			if !slices.Contains(ignore, f.Rule) {
+				all = append(all, f)
+			}
+		}
 	}
-	if !*noLaunch {
+	if !*noLaunch && !slices.Contains(ignore, lint.RuleLaunchExceedsManifest) {
 		all = append(all, c.lintLaunch(pos, launchPats, inputs)...)
 	}
 	code := ExitOK
@@ -96,7 +111,7 @@ func (c *Command) lint(args []string) int {
 			code = max(code, ExitRead)
 		case f.Severity == severityError:
 			code = max(code, ExitUsage)
-		default:
+		case f.Severity == severityWarning:
 			code = max(code, ExitFail)
 		}
 	}
@@ -160,33 +175,51 @@ func lintManifest(name string, src []byte) []finding {
 		if _, err := compiler.Prepare(src); err != nil {
 			var ce *compiler.Error
 			if errors.As(err, &ce) {
-				out = append(out, errFinding(ce, capAt(m, ce.Pos)))
+				out = append(out, errFinding(ce, lint.CapAt(m, ce.Pos)))
 			} else {
 				out = append(out, finding{Path: name, Line: 1, Column: 1, Severity: severityError, Rule: compiler.CodeParse, Message: err.Error()})
 			}
 		}
 	}
 	for _, f := range append(lint.Manifest(m), lint.Keys(src)...) {
+		sev := severityWarning
+		if r := lint.Lookup(f.Rule); r != nil && r.Note {
+			sev = severityNote
+		}
 		out = append(out, finding{Path: name, Line: f.Pos.Line, Column: f.Pos.Col, offset: f.Pos.Offset,
-			Severity: severityWarning, Rule: f.Rule, Message: f.Message})
+			Severity: sev, Rule: f.Rule, Message: f.Message})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].offset < out[j].offset })
 	return out
 }
 
-// capAt returns the text of the capability string at pos, or "".
-func capAt(m *compiler.Manifest, pos compiler.Pos) string {
-	for _, cs := range m.AllCaps() {
-		if cs.Pos.Offset == pos.Offset {
-			return cs.Text
-		}
+// checkIgnore refuses --ignore values that name no lint rule (a typo
+// must not look like a clean run) or a compile error's code (a manifest
+// that does not compile is never left out).
+func checkIgnore(ids []string) error {
+	var names []string
+	for _, r := range lint.Rules {
+		names = append(names, r.ID)
 	}
-	return ""
+	for _, id := range ids {
+		if lint.Lookup(id) != nil || id == lint.RuleLaunchExceedsManifest {
+			continue
+		}
+		if strings.ToUpper(id) == id && id != "" {
+			return fmt.Errorf("%q is a compile error's code; compile errors cannot be left out", id)
+		}
+		if s := lint.Suggest(id, names); s != "" {
+			return fmt.Errorf("unknown lint rule %q; did you mean %q?", id, s)
+		}
+		return fmt.Errorf("unknown lint rule %q (the rules are in docs/lint.md)", id)
+	}
+	return nil
 }
 
 type lintCounts struct {
 	Errors     int `json:"errors"`
 	Warnings   int `json:"warnings"`
+	Notes      int `json:"notes"`
 	Unreadable int `json:"unreadable"`
 }
 
@@ -198,6 +231,8 @@ func count(all []finding) lintCounts {
 			n.Unreadable++
 		case f.Severity == severityError:
 			n.Errors++
+		case f.Severity == severityNote:
+			n.Notes++
 		default:
 			n.Warnings++
 		}
