@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/sandbox"
 )
 
 func compile(t testing.TB, caps ...string) *compiler.Result {
@@ -150,8 +151,10 @@ func TestLoudDockerFlags(t *testing.T) {
 		{[]string{"--rm", "--cap-drop", "ALL", "--network", "none", "--frobnicate"}, kRaw, false},
 	} {
 		head := &compiler.Artifact{Target: compiler.TargetDocker, Argv: tc.argv}
-		r := dockerReader{}
-		cs := compareItems(r.boundary(base), r.boundary(head), sourcesOf(&compiler.Policy{}), sourcesOf(&compiler.Policy{}))
+		var cs []Change
+		for _, d := range sandbox.Compare(sandbox.FromArtifact(base), sandbox.FromArtifact(head)) {
+			cs = append(cs, change(d, sourcesOf(&compiler.Policy{}), sourcesOf(&compiler.Policy{})))
+		}
 		found := false
 		for _, c := range cs {
 			if c.Kind == tc.kind && c.Severity == Widened {
