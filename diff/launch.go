@@ -340,6 +340,9 @@ func compareLaunched(b, h *launch.Entry) []Change {
 	}
 	fresh := b == nil || !sameSandbox(b.Kind, h.Kind)
 	out = append(out, compareGrants(h.Name, string(h.Kind), h.Pos, base, h.Grants, fresh)...)
+	if !fresh {
+		out = append(out, viewRows(b, h, out)...)
+	}
 	out = append(out, compareNotes(b, h)...)
 	if nowBare {
 		// The no-sandbox row says it, loudly; it shows what ran before.

@@ -87,6 +87,11 @@ func TestLaunchCompare(t *testing.T) {
 		{"remote added", mcp(``), mcp(`"r": {"type": "http", "url": "https://mcp.example.com"}`), []string{"changed net:  -> r: https://mcp.example.com"}, 0, 0},
 		{"home mounted", mcp(dockerServer("s", img)), mcp(dockerServer("s", "-v", "${HOME}:/h:ro", img)), []string{"widened fs!:  -> s: ~ (ro)"}, 1, 1},
 		{"unknown variable", mcp(dockerServer("s", img)), mcp(dockerServer("s", "-v", "${DATA}:/d", img)), []string{"widened fs!:  -> s: ${DATA} (rw)"}, 1, 1},
+		{"bwrap binds reordered", mcp(`"s": {"command": "bwrap", "args": ["--bind", "/srv", "/srv", "--ro-bind", "/srv/secret", "/srv/secret", "node"]}`),
+			mcp(`"s": {"command": "bwrap", "args": ["--ro-bind", "/srv/secret", "/srv/secret", "--bind", "/srv", "/srv", "node"]}`),
+			[]string{"widened fs: s: "}, 1, 0},
+		{"docker mounts reordered", mcp(dockerServer("s", "-v", "/srv:/srv", "-v", "/srv/secret:/srv/secret:ro", img)),
+			mcp(dockerServer("s", "-v", "/srv/secret:/srv/secret:ro", "-v", "/srv:/srv", img)), nil, 0, 0},
 		{"srt without settings", mcp(``), mcp(`"s": {"command": "srt", "args": ["npx", "pkg"]}`), []string{"widened launch:  -> s"}, 2, 1},
 	}
 	for _, c := range cases {

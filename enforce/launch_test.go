@@ -91,6 +91,10 @@ func TestLaunchDockerLive(t *testing.T) {
 			"echo x > /data/f && echo OK", [2]bool{false, true}},
 		{"same mount in another spelling", []string{"run", "-i", "--rm", "-v", "{H}:/data", "{IMG}"}, []string{"run", "-i", "--rm", "--mount=type=bind,source={H},target=/data", "{IMG}"},
 			"echo x > /data/f && echo OK", [2]bool{true, true}},
+		// docker applies mounts by destination depth, whatever the
+		// order: reordering changes nothing.
+		{"reordered mounts", []string{"run", "-i", "--rm", "-v", "{H}:/data", "-v", "{H}/secret:/data/secret:ro", "{IMG}"},
+			[]string{"run", "-i", "--rm", "-v", "{H}/secret:/data/secret:ro", "-v", "{H}:/data", "{IMG}"}, "echo x > /data/secret/f && echo OK", [2]bool{false, false}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -127,6 +131,11 @@ func TestLaunchBwrapLive(t *testing.T) {
 		{"clearenv dropped", with("--clearenv"), with(), `[ "$CAPGATE_TEST_SECRET" = s3cret ] && echo OK`, [2]bool{false, true}},
 		{"setenv added", with("--clearenv"), with("--clearenv", "--setenv", "CAPGATE_TEST_SECRET", "s3cret"), `[ "$CAPGATE_TEST_SECRET" = s3cret ] && echo OK`, [2]bool{false, true}},
 		{"new bind", with(), with("--bind", "{H}", "/data"), "echo x > /data/f && echo OK", [2]bool{false, true}},
+		// The same binds in another order: bwrap applies them in argv
+		// order, so the writable parent bound last hides the read-only
+		// child.
+		{"read-only child hidden by reordering", with("--bind", "{H}", "/data", "--ro-bind", "{H}/secret", "/data/secret"),
+			with("--ro-bind", "{H}/secret", "/data/secret", "--bind", "{H}", "/data"), "echo x > /data/secret/f && echo OK", [2]bool{false, true}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
