@@ -463,6 +463,9 @@ type grantCmp struct {
 	at           launch.Pos
 	bs, hs       []launch.Grant
 	bBy, hBy     map[string]launch.Grant
+	bPaths       pathIndex
+	hPaths       pathIndex
+	hNetwork     bool
 	// fresh says the base is nothing to compare with (an added server,
 	// a changed sandbox kind).
 	fresh bool
@@ -490,7 +493,8 @@ func (gc *grantCmp) place(c Change, p launch.Pos, side string) Change {
 // compareGrants compares the grants of one server, head grants first,
 // then those only the base has.
 func compareGrants(name, target string, at launch.Pos, bs, hs []launch.Grant, fresh bool) []Change {
-	gc := &grantCmp{name: name, target: target, at: at, bs: bs, hs: hs, bBy: byID(bs), hBy: byID(hs), fresh: fresh}
+	gc := &grantCmp{name: name, target: target, at: at, bs: bs, hs: hs, bBy: byID(bs), hBy: byID(hs), fresh: fresh,
+		bPaths: newPathIndex(bs), hPaths: newPathIndex(hs), hNetwork: hasKind(hs, launch.GNetwork)}
 	var out []Change
 	done := map[string]bool{}
 	for _, g := range hs {
@@ -526,7 +530,7 @@ func (gc *grantCmp) headRow(g launch.Grant) (Change, bool) {
 		return c, false
 	case had:
 		c.Before, c.Severity, c.Why = grantText(gc.name, old), Widened, "read-only made writable"
-	case g.Kind == launch.GFS && covered(g, gc.bs):
+	case g.Kind == launch.GFS && gc.covered(g):
 		return c, false
 	case g.Kind == launch.GNetwork && g.Key == "none":
 		c.Severity, c.Why = Narrowed, "no network"
@@ -555,9 +559,9 @@ func (gc *grantCmp) baseRow(g launch.Grant) (Change, bool) {
 		c.Why = "protection dropped: " + g.Why
 	case g.Kind == launch.GRaw:
 		c.Why = "an option the reader does not know was removed: cannot be judged (fail closed)"
-	case g.Kind == launch.GNetwork && hasKind(gc.hs, launch.GNetwork):
+	case g.Kind == launch.GNetwork && gc.hNetwork:
 		return c, false
-	case g.Kind == launch.GFS && !g.Write && shadowedByWritable(g, gc.hs, gc.target):
+	case g.Kind == launch.GFS && !g.Write && gc.shadowedByWritable(g):
 		c.Why = "a read-only mount dropped: the writable mount above it now shows it writable"
 	default:
 		c.Severity, c.Why = Narrowed, "no longer granted"
@@ -566,33 +570,59 @@ func (gc *grantCmp) baseRow(g launch.Grant) (Change, bool) {
 	return gc.place(c, gc.at, "head"), true
 }
 
-// covered reports whether a path grant g is within a base grant of the
-// same or a wider mode (a path at or above it).
-func covered(g launch.Grant, bs []launch.Grant) bool {
-	for _, b := range bs {
-		if b.Kind != launch.GFS || (g.Write && !b.Write) {
-			continue
-		}
-		if b.Key == "/" && strings.HasPrefix(g.Key, "/") || g.Key == b.Key || strings.HasPrefix(g.Key, strings.TrimSuffix(b.Key, "/")+"/") {
-			return true
+// pathIndex holds the path grants of one side by key, the writable one
+// when both are, for looking up a path's ancestors in O(len(path)).
+type pathIndex map[string]bool
+
+func newPathIndex(gs []launch.Grant) pathIndex {
+	ix := pathIndex{}
+	for _, g := range gs {
+		if g.Kind == launch.GFS {
+			ix[strings.TrimSuffix(g.Key, "/")] = ix[strings.TrimSuffix(g.Key, "/")] || g.Write
+			if g.Key == "/" {
+				ix["/"] = ix["/"] || g.Write
+			}
 		}
 	}
-	return false
+	return ix
+}
+
+// above reports whether ix holds p or a directory above it, writable when
+// write is set; strict leaves p itself out.
+func (ix pathIndex) above(p string, write, strict bool) bool {
+	p = strings.TrimSuffix(p, "/")
+	if p == "" {
+		p = "/"
+	}
+	for a, self := p, true; ; self = false {
+		if w, ok := ix[a]; ok && (w || !write) && !(strict && self) {
+			return true
+		}
+		i := strings.LastIndexByte(a, '/')
+		switch {
+		case a == "/" || i < 0:
+			return false
+		case i == 0:
+			a = "/"
+		default:
+			a = a[:i]
+		}
+	}
+}
+
+// covered reports whether a path grant g is within a base grant of the
+// same or a wider mode (a path at or above it).
+func (gc *grantCmp) covered(g launch.Grant) bool {
+	return gc.bPaths.above(g.Key, g.Write, false)
 }
 
 // shadowedByWritable reports whether the read-only mount g lies under a
-// writable mount of hs, for the mount-based sandboxes (docker, podman,
-// bwrap): without g, the path shows through the writable one.
-func shadowedByWritable(g launch.Grant, hs []launch.Grant, target string) bool {
-	switch launch.Kind(target) {
+// writable mount of the head, for the mount-based sandboxes (docker,
+// podman, bwrap): without g, the path shows through the writable one.
+func (gc *grantCmp) shadowedByWritable(g launch.Grant) bool {
+	switch launch.Kind(gc.target) {
 	case launch.Docker, launch.Podman, launch.Bwrap:
-	default:
-		return false
-	}
-	for _, h := range hs {
-		if h.Kind == launch.GFS && h.Write && (h.Key == "/" || strings.HasPrefix(g.Key, strings.TrimSuffix(h.Key, "/")+"/")) {
-			return true
-		}
+		return gc.hPaths.above(g.Key, true, true)
 	}
 	return false
 }

@@ -23,16 +23,36 @@ type ManifestRef struct {
 	Data []byte
 }
 
-// MatchManifest finds the manifests of entry e: those whose name equals
-// what e runs (the image without tag or digest, the package without
-// version) or e's server key. More than one is ambiguous: the first by
-// path is used and the others are returned too.
-func MatchManifest(e *launch.Entry, ms []ManifestRef) []ManifestRef {
-	runs := imageName(e.Runs)
-	var out []ManifestRef
+// ManifestIndex finds manifests by name; see Match.
+type ManifestIndex map[string][]ManifestRef
+
+// NewManifestIndex indexes ms by name, each name's manifests by path.
+func NewManifestIndex(ms []ManifestRef) ManifestIndex {
+	ix := ManifestIndex{}
 	for _, m := range ms {
-		if m.Name != "" && (m.Name == e.Runs || m.Name == runs || m.Name == e.Name) {
-			out = append(out, m)
+		if m.Name != "" {
+			ix[m.Name] = append(ix[m.Name], m)
+		}
+	}
+	for _, l := range ix {
+		sort.SliceStable(l, func(i, j int) bool { return l[i].Path < l[j].Path })
+	}
+	return ix
+}
+
+// Match finds the manifests of entry e: those whose name equals what e
+// runs (the image without tag or digest, the package without version) or
+// e's server key, by path. More than one is ambiguous: the caller uses the
+// first and names the others.
+func (ix ManifestIndex) Match(e *launch.Entry) []ManifestRef {
+	var out []ManifestRef
+	seen := map[string]bool{}
+	for _, n := range []string{e.Runs, imageName(e.Runs), e.Name} {
+		for _, m := range ix[n] {
+			if !seen[m.Path] {
+				seen[m.Path] = true
+				out = append(out, m)
+			}
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
@@ -192,7 +212,7 @@ type Exceeding struct {
 }
 
 // withExcess holds each head entry of the launch configs ls against the
-// head manifest it matches (MatchManifest) and records what it grants
+// head manifest it matches (ManifestIndex.Match) and records what it grants
 // beyond it in its config's Exceeds.
 func withExcess(ls []ManifestDiff, h *launchSide, hf []source.File) []ManifestDiff {
 	var refs []ManifestRef
@@ -207,13 +227,14 @@ func withExcess(ls []ManifestDiff, h *launchSide, hf []source.File) []ManifestDi
 	if len(refs) == 0 {
 		return ls
 	}
+	ix := NewManifestIndex(refs)
 	for i := range ls {
 		cfg := h.cfgs[ls[i].Path]
 		if cfg == nil {
 			continue
 		}
 		for j := range cfg.Entries {
-			if x := exceeding(&cfg.Entries[j], refs); x != nil {
+			if x := exceeding(&cfg.Entries[j], ix); x != nil {
 				ls[i].Exceeds = append(ls[i].Exceeds, *x)
 			}
 		}
@@ -221,8 +242,8 @@ func withExcess(ls []ManifestDiff, h *launchSide, hf []source.File) []ManifestDi
 	return ls
 }
 
-func exceeding(e *launch.Entry, refs []ManifestRef) *Exceeding {
-	ms := MatchManifest(e, refs)
+func exceeding(e *launch.Entry, ix ManifestIndex) *Exceeding {
+	ms := ix.Match(e)
 	if len(ms) == 0 {
 		return nil
 	}

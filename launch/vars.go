@@ -61,7 +61,7 @@ func refs(c Client, s string) []varRef {
 		if s[i+1] == '{' {
 			j := strings.IndexByte(s[i+2:], '}')
 			if j < 0 {
-				continue
+				break // no brace closes this one, nor any later one
 			}
 			body := s[i+2 : i+2+j]
 			name, def, _ := strings.Cut(body, ":-")

@@ -18,7 +18,7 @@ import (
 
 // lintLaunch holds the launch configs found in the directories of paths
 // against the manifests found with them: each entry matched with a
-// manifest (diff.MatchManifest) that grants more than the manifest's
+// manifest (diff.ManifestIndex.Match) that grants more than the manifest's
 // policy is a launch-exceeds-manifest finding per excess grant, the
 // manifest-derived policy as the hint. A config that does not parse is an
 // error.
@@ -39,6 +39,7 @@ func (c *Command) lintLaunch(paths []string, patterns []string, manifests []inpu
 	if err != nil {
 		return []finding{{Path: "--launch", Severity: severityError, Rule: ruleUnreadable, Message: err.Error()}}
 	}
+	ix := diff.NewManifestIndex(refs)
 	var out []finding
 	for _, p := range paths {
 		st, err := os.Stat(c.path(p))
@@ -52,13 +53,13 @@ func (c *Command) lintLaunch(paths []string, patterns []string, manifests []inpu
 			continue
 		}
 		for _, f := range files {
-			out = append(out, c.lintConfig(root, path.Join(filepath.ToSlash(p), f.Path), f, refs)...)
+			out = append(out, c.lintConfig(root, path.Join(filepath.ToSlash(p), f.Path), f, ix)...)
 		}
 	}
 	return out
 }
 
-func (c *Command) lintConfig(root *source.Dir, name string, f source.File, refs []diff.ManifestRef) []finding {
+func (c *Command) lintConfig(root *source.Dir, name string, f source.File, ix diff.ManifestIndex) []finding {
 	if f.Err != nil {
 		return []finding{{Path: name, Severity: severityError, Rule: ruleUnreadable, Message: f.Err.Error()}}
 	}
@@ -73,7 +74,7 @@ func (c *Command) lintConfig(root *source.Dir, name string, f source.File, refs 
 	var out []finding
 	for i := range cfg.Entries {
 		e := &cfg.Entries[i]
-		ms := diff.MatchManifest(e, refs)
+		ms := ix.Match(e)
 		if len(ms) == 0 {
 			continue
 		}
