@@ -169,6 +169,10 @@ func TestRemoteAndDisabled(t *testing.T) {
 	if e.Kind != Disabled {
 		t.Errorf("gemini excluded: %s", e.Kind)
 	}
+	cfg, err := Parse(".gemini/settings.json", []byte(`{"mcp": {"allowed": ["a"]}, "mcpServers": {"a": {"command": "npx"}, "b": {"command": "npx"}}}`))
+	if err != nil || cfg.Entries[0].Kind != Bare || cfg.Entries[1].Kind != Disabled {
+		t.Errorf("gemini allowed: %v %+v", err, cfg)
+	}
 }
 
 // TestVSCodeSandbox reads sandboxEnabled with the sandbox object at either

@@ -82,7 +82,7 @@ func parseJSON(c Client, p string, data []byte) ([]Entry, error) {
 	if servers.Kind != jsonx.Object {
 		return nil, &Error{Path: p, Pos: pos(servers.Pos), Code: CodeShape, Message: key + " is not an object"}
 	}
-	excluded := geminiExcluded(c, root)
+	excluded := geminiExcluded(c, root, servers)
 	sandbox := root.Get("sandbox")
 	var out []Entry
 	for i, name := range servers.Keys {
@@ -125,12 +125,23 @@ func serversOf(c Client, root *jsonx.Value) (*jsonx.Value, string) {
 	return nil, ""
 }
 
-func geminiExcluded(c Client, root *jsonx.Value) map[string]bool {
+// geminiExcluded lists the servers Gemini CLI does not start: those in
+// mcp.excluded, and, when mcp.allowed is set, those not in it.
+func geminiExcluded(c Client, root *jsonx.Value, servers *jsonx.Value) map[string]bool {
 	out := map[string]bool{}
 	if c != Gemini {
 		return out
 	}
-	strList(root.Get("mcp").Get("excluded"), func(s string, _ Pos) { out[s] = true })
+	mcp := root.Get("mcp")
+	strList(mcp.Get("excluded"), func(s string, _ Pos) { out[s] = true })
+	allowed := map[string]bool{}
+	if strList(mcp.Get("allowed"), func(s string, _ Pos) { allowed[s] = true }) {
+		for _, k := range servers.Keys {
+			if !allowed[k] {
+				out[k] = true
+			}
+		}
+	}
 	return out
 }
 
