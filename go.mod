@@ -7,6 +7,7 @@ require (
 	github.com/google/go-github/v62 v62.0.0
 	github.com/rogpeppe/go-internal v1.14.1
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2
+	github.com/sergi/go-diff v1.4.5
 	github.com/sethvargo/go-githubactions v1.4.0
 	golang.org/x/text v0.21.0
 )

@@ -60,6 +60,11 @@ func change(d sandbox.Delta, bs, hs *sources) Change {
 	switch d.Aspect {
 	case sandbox.AspectFS:
 		srcs = fsChange(&c, d, s)
+		if sh := d.Ref.Shadow; sh != "" && hs.fs[sh].srcs == nil && bs.fs[sh].srcs != nil {
+			// The base's shadowing grant is gone from the head: that
+			// removal is what the reviewer looks for.
+			side, srcs = "base", bs.fs[sh].srcs
+		}
 	case sandbox.AspectNet:
 		switch {
 		case d.Ref.Key != "" && d.Ref.ProductPort:

@@ -8,7 +8,6 @@ package diff
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -18,7 +17,6 @@ import (
 	"sync"
 
 	"github.com/razukc/capgate-action/compiler"
-	"github.com/razukc/capgate-action/internal/source"
 	"github.com/razukc/capgate-action/lint"
 )
 
@@ -185,37 +183,66 @@ type Result struct {
 // Widened reports whether any manifest grants more on the head.
 func (r *Result) Widened() bool { return r.Counts.Widened > 0 }
 
-// Options says what Run compares.
-type Options struct {
-	// Dir is the repository (or the directory relative to which Base and
-	// Head name directories); "" means the working directory.
-	Dir string
-	// Base and Head each name a directory or a git revision (a name that
-	// is both is refused as ambiguous). An empty Base compares the head
-	// with nothing.
+// File is one manifest read from a side.
+type File struct {
+	// Path is slash-separated, relative to the tree root.
+	Path string
+	// Blob is the git blob id of Data (in the repository's object format;
+	// sha1 on a directory side), "" when unknown: files with the same
+	// Blob hold the same bytes.
+	Blob string
+	// Data is the manifest's bytes; nil when Err is set.
+	Data []byte
+	// Err says why the file was not read (a symbolic link out of the
+	// tree, a file over the size limit); it is reported as the file's
+	// error.
+	Err error
+}
+
+// TreeFile is one file of the head tree, manifest or not: what Run looks
+// at to tell a manifest that moved out of the patterns from one that went
+// away.
+type TreeFile struct {
+	Path string
+	// Blob is the git blob id of its bytes, "" when not known (a
+	// directory side hashes only the files as large as a base manifest).
+	Blob string
+	// Regular is false for a symbolic link.
+	Regular bool
+}
+
+// Input is what Run compares: both sides, already read.
+type Input struct {
+	// Base and Head name the sides in the report ("HEAD~1", "./base").
 	Base, Head string
-	// RevisionsOnly makes Base and Head git revisions, never directories:
-	// the action sets it, since a pull request controls the tree and could
-	// add a directory named like the base commit.
-	RevisionsOnly bool
-	// Patterns select manifest paths (doublestar; "!" excludes); empty
-	// means **/capgate.json and **/*.capgate.json.
-	Patterns []string
-	// AllowEmpty lets Run succeed when no manifest matches on either
-	// side; otherwise that is a *NoManifestsError (a typo in a pattern
-	// must not turn the gate off).
+	// BaseFiles and HeadFiles are the manifests of each side, sorted by
+	// path.
+	BaseFiles, HeadFiles []File
+	// HeadTree lists every file of the head side.
+	HeadTree []TreeFile
+	// Renames maps head paths to base paths (git's rename detection);
+	// nil when the sides are not two commits: then a removed and an
+	// added manifest with the same bytes are paired.
+	Renames map[string]string
+	// Patterns are the manifest patterns, as "a, b, !c", for
+	// NoManifestsError.
+	Patterns string
+	// AllowEmpty lets Run succeed when no manifest is on either side;
+	// otherwise that is a *NoManifestsError (a typo in a pattern must
+	// not turn the gate off).
 	AllowEmpty bool
 	// Targets are the targets compared (any of compiler.AllTargets);
 	// empty means capgate's four, compiler.Targets().
 	Targets []string
-	// Launch selects launch config paths (doublestar; "!" excludes);
-	// empty means launch.DefaultPatterns. NoLaunch turns reading them off.
-	Launch   []string
-	NoLaunch bool
+	// LaunchBase and LaunchHead are the launch configs of each side
+	// (package launch), sorted by path; SettingsBase and SettingsHead the
+	// srt settings files their entries name, read from the same side.
+	LaunchBase, LaunchHead     []File
+	SettingsBase, SettingsHead []File
 }
 
 // NoManifestsError is returned by Run when no manifest matched the
-// patterns on either side and Options.AllowEmpty is false.
+// patterns on either side and Input.AllowEmpty is false.
 type NoManifestsError struct {
 	// Patterns is the pattern list, as "a, b, !c".
 	Patterns string
@@ -225,86 +252,45 @@ func (e *NoManifestsError) Error() string {
 	return "no manifests matched " + e.Patterns
 }
 
-// Run reads both sides and compares every manifest found on either.
-func Run(ctx context.Context, opts Options) (*Result, error) {
-	dir := opts.Dir
-	if dir == "" {
-		dir = "."
-	}
-	m, err := source.NewMatcher(opts.Patterns)
-	if err != nil {
+// Run compares every manifest found on either side of in.
+func Run(in *Input) (*Result, error) {
+	if err := compiler.CheckTargets(in.Targets); err != nil {
 		return nil, err
 	}
-	if err := compiler.CheckTargets(opts.Targets); err != nil {
-		return nil, err
+	if len(in.BaseFiles) == 0 && len(in.HeadFiles) == 0 && len(in.LaunchBase) == 0 && len(in.LaunchHead) == 0 && !in.AllowEmpty {
+		return nil, &NoManifestsError{Patterns: in.Patterns}
 	}
-	base, err := source.Open(ctx, dir, opts.Base, opts.RevisionsOnly)
-	if err != nil {
-		return nil, fmt.Errorf("base: %w", err)
-	}
-	head, err := source.Open(ctx, dir, opts.Head, opts.RevisionsOnly)
-	if err != nil {
-		return nil, fmt.Errorf("head: %w", err)
-	}
-	var renames map[string]string
-	bf, hf, err := readSides(ctx, base, head, m)
-	if err != nil {
-		return nil, err
-	}
-	var lb, lh *launchSide
-	if !opts.NoLaunch {
-		if lb, lh, err = readLaunch(ctx, base, head, opts.Launch); err != nil {
-			return nil, err
-		}
-	}
-	if len(bf) == 0 && len(hf) == 0 && (lb == nil || len(lb.files)+len(lh.files) == 0) && !opts.AllowEmpty {
-		return nil, &NoManifestsError{Patterns: m.String()}
-	}
-	bg, ok1 := base.(*source.Git)
-	hg, ok2 := head.(*source.Git)
-	if ok1 && ok2 {
-		if renames, err = source.Renames(ctx, dir, bg.Rev, hg.Rev); err != nil {
-			return nil, err
-		}
-	}
-	r := compareSides(base.Name(), head.Name(), bf, hf, renames, opts.Targets)
-	r.Targets = comparedTargets(opts.Targets)
-	if err := markMoved(ctx, r, head, bf, hf, renames); err != nil {
-		return nil, err
-	}
-	if lb != nil {
-		addLaunch(r, withExcess(compareLaunch(lb, lh), lh, hf))
-	}
+	r := compareSides(in.Base, in.Head, in.BaseFiles, in.HeadFiles, in.Renames, in.Targets)
+	r.Targets = comparedTargets(in.Targets)
+	markMoved(r, in)
+	addLaunch(r, compareLaunchInput(in))
 	return r, nil
 }
 
 // markMoved turns each removed manifest that moved out of the patterns
 // (see movedOut) into an error: the file is still there, possibly wider,
 // only unjudged, so it must not count as a narrowing.
-func markMoved(ctx context.Context, r *Result, head source.Side, bf, hf []source.File, renames map[string]string) error {
-	baseBy := make(map[string]*source.File, len(bf))
-	for i := range bf {
-		baseBy[bf[i].Path] = &bf[i]
+func markMoved(r *Result, in *Input) {
+	baseBy := make(map[string]*File, len(in.BaseFiles))
+	for i := range in.BaseFiles {
+		baseBy[in.BaseFiles[i].Path] = &in.BaseFiles[i]
 	}
-	var removed []*source.File
+	var removed []*File
 	for _, md := range r.Manifests {
 		if md.Status == StatusRemoved {
 			removed = append(removed, baseBy[md.Path])
 		}
 	}
 	if len(removed) == 0 {
-		return nil
+		return
 	}
-	matched := make(map[string]bool, len(hf))
-	for _, f := range hf {
+	matched := make(map[string]bool, len(in.HeadFiles))
+	for _, f := range in.HeadFiles {
 		matched[f.Path] = true
 	}
-	moved, err := movedOut(ctx, head, removed, renames, matched)
-	if err != nil {
-		return err
-	}
+	moved := movedOut(in.HeadTree, removed, in.Renames, matched)
 	if len(moved) == 0 {
-		return nil
+		return
 	}
 	for i := range r.Manifests {
 		md := &r.Manifests[i]
@@ -314,42 +300,13 @@ func markMoved(ctx context.Context, r *Result, head source.Side, bf, hf []source
 		}
 	}
 	r.Counts, _ = Tally(r.Manifests)
-	return nil
-}
-
-func readSides(ctx context.Context, base, head source.Side, m *source.Matcher) (bf, hf []source.File, err error) {
-	bg, ok1 := base.(*source.Git)
-	hg, ok2 := head.(*source.Git)
-	if ok1 && ok2 && bg.Dir == hg.Dir {
-		fs, err := source.ReadGit(ctx, m, bg, hg)
-		if err != nil {
-			return nil, nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
-		}
-		return fs[0], fs[1], nil
-	}
-	// Read both sides at once: each is mostly waiting on git.
-	var berr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		bf, berr = base.Read(ctx, m)
-	}()
-	hf, err = head.Read(ctx, m)
-	<-done
-	if berr != nil {
-		return nil, nil, fmt.Errorf("reading base %s: %w", base.Name(), berr)
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading head %s: %w", head.Name(), err)
-	}
-	return bf, hf, nil
 }
 
 // compareSides compares two lists of manifest files. gitRenames maps head
 // paths to base paths (git's rename detection); without any, removed and
 // added files that are byte-identical are paired instead.
-func compareSides(baseName, headName string, bf, hf []source.File, gitRenames map[string]string, targets []string) *Result {
-	baseBy := make(map[string]*source.File, len(bf))
+func compareSides(baseName, headName string, bf, hf []File, gitRenames map[string]string, targets []string) *Result {
+	baseBy := make(map[string]*File, len(bf))
 	for i := range bf {
 		baseBy[bf[i].Path] = &bf[i]
 	}
@@ -384,7 +341,7 @@ func compareSides(baseName, headName string, bf, hf []source.File, gitRenames ma
 		}
 	}
 	taken := map[string]bool{}
-	type pair struct{ b, h *source.File }
+	type pair struct{ b, h *File }
 	var pairs []pair
 	for i := range hf {
 		f := &hf[i]
@@ -392,7 +349,7 @@ func compareSides(baseName, headName string, bf, hf []source.File, gitRenames ma
 		if old, ok := renames[f.Path]; ok {
 			bp = old
 		}
-		var b *source.File
+		var b *File
 		if baseBy[bp] != nil && !taken[bp] {
 			b = baseBy[bp]
 			taken[bp] = true
@@ -460,7 +417,7 @@ func forEach(n int, f func(int)) {
 }
 
 // same reports whether b and h are read and hold the same bytes.
-func same(b, h *source.File) bool {
+func same(b, h *File) bool {
 	if b == nil || h == nil || b.Err != nil || h.Err != nil {
 		return false
 	}
@@ -471,7 +428,7 @@ func same(b, h *source.File) bool {
 }
 
 // contentKey names the bytes of f: its blob id, or the bytes themselves.
-func contentKey(f *source.File) string {
+func contentKey(f *File) string {
 	if f.Blob != "" {
 		return "blob " + f.Blob
 	}
@@ -493,7 +450,7 @@ func (c *check) run() {
 // unchangedFile is the comparison of a manifest whose bytes are the same on
 // both sides, whose check found p: same bytes, same policy, so nothing to
 // compare, but a head that does not compile is still an error.
-func unchangedFile(h *source.File, p *Problem) ManifestDiff {
+func unchangedFile(h *File, p *Problem) ManifestDiff {
 	if p != nil {
 		return ManifestDiff{Path: h.Path, Status: StatusError, Error: p, Changes: []Change{}}
 	}
@@ -636,7 +593,7 @@ func problem(err error, src []byte) *Problem {
 }
 
 // compileFile compiles f to targets, capgate's four when empty.
-func compileFile(f *source.File, targets []string) (*compiler.Result, *Problem) {
+func compileFile(f *File, targets []string) (*compiler.Result, *Problem) {
 	if f.Err != nil {
 		return nil, problem(f.Err, nil)
 	}
@@ -652,7 +609,7 @@ func compileFile(f *source.File, targets []string) (*compiler.Result, *Problem) 
 }
 
 // compareFiles compares one manifest; either side may be nil (absent).
-func compareFiles(b, h *source.File, targets []string) ManifestDiff {
+func compareFiles(b, h *File, targets []string) ManifestDiff {
 	var md ManifestDiff
 	var base, head *compiler.Result
 	switch {

@@ -13,7 +13,7 @@ import (
 // plain injection. Under bwrap the outcome depends on the launcher: a
 // --setenv passed after the argv (as docs/enforcement.md describes)
 // replaces the sandbox's own value with the host's, one passed before it is
-// dropped by --clearenv. The change is listed for bwrap too, with a note
+// dropped by --clearenv (enforce/bwrap_order_test.go runs both). The change is listed for bwrap too, with a note
 // saying so.
 func noteMaskedEnv(cs []Change, base, head *compiler.Result) []Change {
 	ba, ha := base.Artifacts.Get(compiler.TargetBwrap), head.Artifacts.Get(compiler.TargetBwrap)

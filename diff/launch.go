@@ -1,7 +1,6 @@
 package diff
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/razukc/capgate-action/internal/source"
 	"github.com/razukc/capgate-action/launch"
 )
 
@@ -23,33 +21,25 @@ const CodeLaunchSettings = "LAUNCH_SETTINGS"
 
 // launchSide is one side's parsed launch configs.
 type launchSide struct {
-	files []source.File
+	files []File
 	cfgs  map[string]*launch.Config
 	errs  map[string]*Problem
 }
 
-// readLaunch reads and parses the launch configs of both sides, and the
-// srt settings files their entries name, from the same side.
-func readLaunch(ctx context.Context, base, head source.Side, patterns []string) (b, h *launchSide, err error) {
-	if len(patterns) == 0 {
-		patterns = launch.DefaultPatterns()
+// compareLaunchInput compares the launch configs of in, each entry's srt
+// settings read from its own side, and holds the head entries against the
+// head manifests.
+func compareLaunchInput(in *Input) []ManifestDiff {
+	if len(in.LaunchBase) == 0 && len(in.LaunchHead) == 0 {
+		return nil
 	}
-	m, err := source.NewMatcher(patterns)
-	if err != nil {
-		return nil, nil, fmt.Errorf("launch patterns: %w", err)
-	}
-	bf, hf, err := readSides(ctx, base, head, m)
-	if err != nil {
-		return nil, nil, err
-	}
-	b, h = parseLaunch(bf), parseLaunch(hf)
-	if err := readSettings(ctx, base, head, b, h); err != nil {
-		return nil, nil, err
-	}
-	return b, h, nil
+	b, h := parseLaunch(in.LaunchBase), parseLaunch(in.LaunchHead)
+	b.applySettings(in.SettingsBase)
+	h.applySettings(in.SettingsHead)
+	return withExcess(compareLaunch(b, h), h, in.HeadFiles)
 }
 
-func parseLaunch(fs []source.File) *launchSide {
+func parseLaunch(fs []File) *launchSide {
 	s := &launchSide{files: fs, cfgs: map[string]*launch.Config{}, errs: map[string]*Problem{}}
 	for _, f := range fs {
 		if f.Err != nil {
@@ -70,58 +60,8 @@ func parseLaunch(fs []source.File) *launchSide {
 	return s
 }
 
-// settingsPaths lists the srt settings files s's entries name.
-func (s *launchSide) settingsPaths() []string {
-	var out []string
-	for _, cfg := range s.cfgs {
-		for _, e := range cfg.Entries {
-			if e.Settings != "" {
-				out = append(out, e.Settings)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// escapeGlob makes a path a doublestar pattern matching itself only.
-func escapeGlob(p string) string {
-	var b strings.Builder
-	for _, r := range p {
-		if strings.ContainsRune(`*?[]{}\!`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// readSettings reads the settings files of both sides and adds their
-// grants to the entries that name them.
-func readSettings(ctx context.Context, base, head source.Side, b, h *launchSide) error {
-	paths := append(b.settingsPaths(), h.settingsPaths()...)
-	if len(paths) == 0 {
-		return nil
-	}
-	var pats []string
-	for _, p := range paths {
-		pats = append(pats, escapeGlob(p))
-	}
-	m, err := source.NewMatcher(pats)
-	if err != nil {
-		return err
-	}
-	bf, hf, err := readSides(ctx, base, head, m)
-	if err != nil {
-		return err
-	}
-	b.applySettings(bf)
-	h.applySettings(hf)
-	return nil
-}
-
-func (s *launchSide) applySettings(fs []source.File) {
-	byPath := map[string]source.File{}
+func (s *launchSide) applySettings(fs []File) {
+	byPath := map[string]File{}
 	for _, f := range fs {
 		byPath[f.Path] = f
 	}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/razukc/capgate-action/internal/source"
 )
 
 // bigConfig is a .mcp.json of one docker server with n volumes, in
@@ -32,8 +30,8 @@ func TestLaunchLargeConfig(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large input")
 	}
-	b := parseLaunch([]source.File{{Path: ".mcp.json", Data: bigConfig(10000, ":ro")}})
-	h := parseLaunch([]source.File{{Path: ".mcp.json", Data: bigConfig(10000, "")}})
+	b := parseLaunch([]File{{Path: ".mcp.json", Data: bigConfig(10000, ":ro")}})
+	h := parseLaunch([]File{{Path: ".mcp.json", Data: bigConfig(10000, "")}})
 	md := compareLaunch(b, h)[0]
 	if md.Error != nil || len(md.Changes) == 0 {
 		t.Fatalf("%+v", md.Error)
@@ -45,8 +43,8 @@ func BenchmarkLaunchCompare(b *testing.B) {
 		base, head := bigConfig(n, ":ro"), bigConfig(n, "")
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				bs := parseLaunch([]source.File{{Path: ".mcp.json", Data: base}})
-				hs := parseLaunch([]source.File{{Path: ".mcp.json", Data: head}})
+				bs := parseLaunch([]File{{Path: ".mcp.json", Data: base}})
+				hs := parseLaunch([]File{{Path: ".mcp.json", Data: head}})
 				_ = compareLaunch(bs, hs)
 			}
 		})

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/razukc/capgate-action/compiler"
-	"github.com/razukc/capgate-action/internal/source"
 	"github.com/razukc/capgate-action/launch"
 )
 
@@ -214,7 +213,7 @@ type Exceeding struct {
 // withExcess holds each head entry of the launch configs ls against the
 // head manifest it matches (ManifestIndex.Match) and records what it grants
 // beyond it in its config's Exceeds.
-func withExcess(ls []ManifestDiff, h *launchSide, hf []source.File) []ManifestDiff {
+func withExcess(ls []ManifestDiff, h *launchSide, hf []File) []ManifestDiff {
 	var refs []ManifestRef
 	for _, f := range hf {
 		if f.Err != nil {

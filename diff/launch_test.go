@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/razukc/capgate-action/internal/source"
 )
 
 func mcp(servers string) string { return `{"mcpServers": {` + servers + `}}` }
@@ -19,12 +17,12 @@ func dockerServer(name string, args ...string) string {
 }
 
 // launchDiff compares two .mcp.json texts ("" for absent).
-func launchDiff(t *testing.T, base, head string, extra ...source.File) ManifestDiff {
+func launchDiff(t *testing.T, base, head string, extra ...File) ManifestDiff {
 	t.Helper()
 	side := func(s string) *launchSide {
-		var fs []source.File
+		var fs []File
 		if s != "" {
-			fs = append(fs, source.File{Path: ".mcp.json", Data: []byte(s)})
+			fs = append(fs, File{Path: ".mcp.json", Data: []byte(s)})
 		}
 		ls := parseLaunch(fs)
 		ls.applySettings(extra)
@@ -129,22 +127,22 @@ func TestLaunchCompare(t *testing.T) {
 func TestLaunchSrtSettings(t *testing.T) {
 	t.Parallel()
 	cfg := mcp(`"s": {"command": "srt", "args": ["--settings", "srt.json", "npx", "pkg"]}`)
-	b := parseLaunch([]source.File{{Path: ".mcp.json", Data: []byte(cfg)}})
-	b.applySettings([]source.File{{Path: "srt.json", Data: []byte(`{"network": {"allowedDomains": ["api.github.com"]}}`)}})
-	h := parseLaunch([]source.File{{Path: ".mcp.json", Data: []byte(cfg)}})
-	h.applySettings([]source.File{{Path: "srt.json", Data: []byte(`{"network": {"allowedDomains": ["api.github.com", "evil.example"]}}`)}})
+	b := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+	b.applySettings([]File{{Path: "srt.json", Data: []byte(`{"network": {"allowedDomains": ["api.github.com"]}}`)}})
+	h := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+	h.applySettings([]File{{Path: "srt.json", Data: []byte(`{"network": {"allowedDomains": ["api.github.com", "evil.example"]}}`)}})
 	md := compareLaunch(b, h)[0]
 	rows := summary(md)
 	if len(rows) != 1 || !strings.HasPrefix(rows[0], "widened net:  -> s: evil.example") {
 		t.Errorf("rows %q", rows)
 	}
-	bad := parseLaunch([]source.File{{Path: ".mcp.json", Data: []byte(cfg)}})
-	bad.applySettings([]source.File{{Path: "srt.json", Data: []byte(`{`)}})
+	bad := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+	bad.applySettings([]File{{Path: "srt.json", Data: []byte(`{`)}})
 	md = compareLaunch(b, bad)[0]
 	if md.Status != StatusError || md.Error.Code != CodeLaunchSettings {
 		t.Errorf("bad settings: %+v", md)
 	}
-	gone := parseLaunch([]source.File{{Path: ".mcp.json", Data: []byte(cfg)}})
+	gone := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
 	gone.applySettings(nil)
 	md = compareLaunch(b, gone)[0]
 	if c, _ := Tally([]ManifestDiff{md}); c.Widened == 0 {

@@ -30,15 +30,17 @@ var sessionSockets = []string{
 }
 
 // credentialDirs hold the host's credentials: the Kubernetes service-account
-// token, the host's TLS private keys, the kubelet's certificates and every
-// pod's secrets, cloud-init's user data and instance secrets, and systemd's
-// service credentials. With them the sandbox acts as the host, its cluster
-// or its cloud identity, so a mount at, under or above one is loud whatever
-// its mode, /etc/ssl included (its CA allowance below covers the
-// certificates, not /etc/ssl/private).
+// token (/run/secrets/kubernetes.io; all of /run/secrets, which also holds
+// EKS and projected tokens and Docker's secrets), the host's TLS private
+// keys, the kubelet's certificates and every pod's secrets, k3s's server
+// token and cluster CA keys, cloud-init's user data and instance secrets,
+// and systemd's service credentials. With them the sandbox acts as the
+// host, its cluster or its cloud identity, so a mount at, under or above
+// one is loud whatever its mode, /etc/ssl included (its CA allowance below
+// covers the certificates, not /etc/ssl/private).
 var credentialDirs = []string{
-	"/var/run/secrets/kubernetes.io", "/run/secrets/kubernetes.io", "/etc/ssl/private",
-	"/var/lib/kubelet", "/var/lib/cloud", "/run/credentials", "/var/run/credentials",
+	"/var/run/secrets", "/run/secrets", "/etc/ssl/private",
+	"/var/lib/kubelet", "/var/lib/rancher/k3s/server", "/var/lib/cloud", "/run/credentials", "/var/run/credentials",
 }
 
 // engineSocketNames are the file names of those sockets, wherever they are.
@@ -80,6 +82,25 @@ func loudPath(p string, write bool) string {
 	if p == "/" {
 		return "the host root: every file, every socket of the host"
 	}
+	if why := sockets(p); why != "" {
+		return why
+	}
+	if write {
+		for _, d := range systemWritable {
+			if under(p, d) || holds(p, d) {
+				return "writable " + d + ": files the host executes or trusts (binaries, libraries, boot, cron, container storage, certificates, hosts)"
+			}
+		}
+	}
+	if why := topLevel(p); why != "" {
+		return why
+	}
+	return credentials(p)
+}
+
+// sockets says why a mount of p, in any mode, reaches a socket of a service
+// that is root on the host or runs commands for the user, or "".
+func sockets(p string) string {
 	if name, ok := engineSocketNames[path.Base(p)]; ok {
 		return "CONTAINER ENGINE SOCKET (" + name + "): control of the host's container engine, which is root on the host"
 	}
@@ -98,13 +119,13 @@ func loudPath(p string, write bool) string {
 			return "holds a host service socket (" + d + ": system D-Bus, systemd, libvirt, LXD/Incus or Docker's containerd), which is root on the host"
 		}
 	}
-	if write {
-		for _, d := range systemWritable {
-			if under(p, d) || holds(p, d) {
-				return "writable " + d + ": files the host executes or trusts (binaries, libraries, boot, cron, container storage, certificates, hosts)"
-			}
-		}
-	}
+	return ""
+}
+
+// topLevel says why a mount of p, in any mode, hands over a host directory
+// that is private by its place: /etc (but the quiet files), /root, home
+// directories and their dotfiles, /proc, /sys, /dev; or "".
+func topLevel(p string) string {
 	top, rest, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
 	// On ostree systems /home is a link to /var/home.
 	if top == "var" && (rest == "home" || strings.HasPrefix(rest, "home/")) {
@@ -114,7 +135,7 @@ func loudPath(p string, write bool) string {
 	case "etc":
 		for _, q := range quietEtc {
 			if under(p, q) {
-				return credentials(p)
+				return ""
 			}
 		}
 		return "host /etc: users, passwords, sudoers, service configuration"
@@ -132,7 +153,7 @@ func loudPath(p string, write bool) string {
 	case "dev":
 		return "host /dev: raw devices and disks"
 	}
-	return credentials(p)
+	return ""
 }
 
 // credentials says why a mount of p hands over the host's credentials (see
@@ -140,7 +161,7 @@ func loudPath(p string, write bool) string {
 func credentials(p string) string {
 	for _, d := range credentialDirs {
 		if under(p, d) || holds(p, d) {
-			return "holds host credentials (" + d + ": Kubernetes service-account token, TLS private keys, kubelet and pod secrets, cloud-init data or systemd credentials): with them the sandbox acts as the host, its cluster or its cloud account"
+			return "holds host credentials (" + d + ": service-account tokens and secrets, TLS private keys, kubelet, pod or cluster secrets, cloud-init data or systemd credentials): with them the sandbox acts as the host, its cluster or its cloud account"
 		}
 	}
 	return ""

@@ -1,14 +1,11 @@
 package diff
 
 import (
-	"context"
+	"crypto/sha1"
+	"crypto/sha256"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/razukc/capgate-action/internal/source"
 )
 
 func TestMoveKeys(t *testing.T) {
@@ -24,42 +21,56 @@ func TestMoveKeys(t *testing.T) {
 	}
 }
 
-// writeTree writes files (path -> content) under a new directory.
-func writeTree(t testing.TB, files map[string]string) string {
-	dir := t.TempDir()
-	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 // BenchmarkMovedOut10000: 10,000 manifests removed from the patterns of a
-// directory head of 20,000 files, half of them the same manifests under a
-// suffix: one walk, map look-ups, no pairwise compare.
+// head of 20,000 files, half of them the same manifests under a suffix:
+// map look-ups, no pairwise compare.
 func BenchmarkMovedOut10000(b *testing.B) {
 	const n = 10000
-	files := map[string]string{}
-	removed := make([]*source.File, n)
+	var tree []TreeFile
+	removed := make([]*File, n)
 	for i := range n {
 		p := fmt.Sprintf("servers/s%05d/capgate.json", i)
-		removed[i] = &source.File{Path: p, Data: smallManifest(i)}
-		files[fmt.Sprintf("other/f%05d.txt", i)] = "x"
+		removed[i] = &File{Path: p, Data: smallManifest(i)}
+		tree = append(tree, TreeFile{Path: fmt.Sprintf("other/f%05d.txt", i), Blob: BlobID(sha1.New(), []byte("x")), Regular: true})
 		if i%2 == 0 {
-			files[p+".orig"] = string(smallManifest(i + n))
+			tree = append(tree, TreeFile{Path: p + ".orig", Blob: BlobID(sha1.New(), smallManifest(i+n)), Regular: true})
 		}
 	}
-	head := &source.Dir{Root: writeTree(b, files)}
 	b.ResetTimer()
 	for b.Loop() {
-		moved, err := movedOut(context.Background(), head, removed, nil, map[string]bool{})
-		if err != nil || len(moved) != n/2 {
-			b.Fatalf("%d moved, %v", len(moved), err)
+		if moved := movedOut(tree, removed, nil, map[string]bool{}); len(moved) != n/2 {
+			b.Fatalf("%d moved", len(moved))
 		}
+	}
+}
+
+// TestMovedOut finds a manifest moved out of the patterns by each of the
+// ways movedOut knows, and leaves one that went away.
+func TestMovedOut(t *testing.T) {
+	t.Parallel()
+	m := []byte(`{"name": "a", "version": "1", "tools": []}`)
+	removed := []*File{
+		{Path: "a/capgate.json", Data: m},
+		{Path: "b/capgate.json", Data: []byte("b")},
+		{Path: "c/capgate.json", Data: []byte("c")},
+		{Path: "d/capgate.json", Data: []byte("d")},
+		{Path: "gone/capgate.json", Data: []byte("gone")},
+	}
+	tree := []TreeFile{
+		{Path: "elsewhere/x.txt", Blob: BlobID(sha256.New(), m), Regular: true},  // copied, sha256 repository
+		{Path: "b/CAPGATE.json", Regular: true},                                  // case
+		{Path: "c/capgate.json.orig", Regular: true},                             // suffix
+		{Path: "link", Blob: BlobID(sha1.New(), []byte("gone")), Regular: false}, // a link's blob is its target
+		{Path: "kept/capgate.json", Blob: BlobID(sha1.New(), []byte("d")), Regular: true},
+	}
+	got := movedOut(tree, removed, map[string]string{"renamed.txt": "d/capgate.json"}, map[string]bool{"kept/capgate.json": true})
+	want := map[string]string{
+		"a/capgate.json": "elsewhere/x.txt",
+		"b/capgate.json": "b/CAPGATE.json",
+		"c/capgate.json": "c/capgate.json.orig",
+		"d/capgate.json": "renamed.txt",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("movedOut = %v\nwant %v", got, want)
 	}
 }

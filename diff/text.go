@@ -2,8 +2,9 @@ package diff
 
 import (
 	"fmt"
-	"sort"
 	"strings"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
 
 	"github.com/razukc/capgate-action/compiler"
 )
@@ -57,35 +58,14 @@ func textDiffs(base, head *compiler.Result) []TextDiff {
 // Unified returns a line diff of a and b in unified format (without file
 // headers), with ctx lines of context around each change.
 //
-// The diff is patience-style and bounded by size, never by time, so the
-// same inputs give the same bytes under any load: lines unique to both
-// sides anchor the match (longest increasing run, n log n), the gaps
-// between anchors are split the same way a few levels deep, and a gap left
-// without anchors is matched exactly when small and otherwise shown as
-// removed then added.
+// The lines between the common prefix and suffix are matched by
+// sergi/go-diff in line mode (Myers' O(ND) diff) with no time limit, so the
+// same inputs give the same bytes under any load. Its worst case is
+// quadratic, so it is bounded by size instead: a middle of more than
+// maxDiffLines lines is shown as removed then added
+// (BenchmarkUnifiedWorst times the bound).
 func Unified(a, b string, ctx int) string {
-	ids := map[string]int{}
-	var lines []string
-	encode := func(s string) []int {
-		s = strings.TrimSuffix(s, "\n")
-		if s == "" {
-			return nil
-		}
-		var out []int
-		for _, l := range strings.Split(s, "\n") {
-			id, ok := ids[l]
-			if !ok {
-				id = len(lines)
-				ids[l] = id
-				lines = append(lines, l)
-			}
-			out = append(out, id)
-		}
-		return out
-	}
-	ra, rb := encode(a), encode(b)
-	var all []edit
-	diffRange(ra, rb, 0, &all)
+	all := lineEdits(lines(a), lines(b))
 	keep := make([]bool, len(all))
 	last := -1 // the last index marked, so marking is linear
 	for i, e := range all {
@@ -108,7 +88,7 @@ func Unified(a, b string, ctx int) string {
 		}
 		gap = false
 		out.WriteByte(e.op)
-		out.WriteString(lines[e.id])
+		out.WriteString(e.line)
 		out.WriteByte('\n')
 	}
 	return out.String()
@@ -116,23 +96,30 @@ func Unified(a, b string, ctx int) string {
 
 // edit is one line of a diff: ' ' kept, '-' removed, '+' added.
 type edit struct {
-	op byte
-	id int
+	op   byte
+	line string
 }
 
-// maxDepth bounds how often gaps are split again by their own unique
-// lines; maxExact bounds the cells of the exact match of a gap with no
-// anchors. Both are sizes, not times: output does not depend on load.
-const (
-	maxDepth = 8
-	maxExact = 1 << 20
-)
+// maxDiffLines bounds the lines, both sides together, that go-diff matches
+// once the common prefix and suffix are cut: a size, not a time, so output
+// does not depend on load.
+const maxDiffLines = 1 << 12
 
-func diffRange(a, b []int, depth int, out *[]edit) {
-	// Common prefix and suffix.
+// lines splits s into its lines, without their newlines.
+func lines(s string) []string {
+	s = strings.TrimSuffix(s, "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// lineEdits is the line diff of a and b.
+func lineEdits(a, b []string) []edit {
+	var out []edit
 	p := 0
 	for p < len(a) && p < len(b) && a[p] == b[p] {
-		*out = append(*out, edit{' ', a[p]})
+		out = append(out, edit{' ', a[p]})
 		p++
 	}
 	a, b = a[p:], b[p:]
@@ -142,132 +129,39 @@ func diffRange(a, b []int, depth int, out *[]edit) {
 	}
 	suffix := a[len(a)-s:]
 	a, b = a[:len(a)-s], b[:len(b)-s]
-	defer func() {
-		for _, id := range suffix {
-			*out = append(*out, edit{' ', id})
+	if len(a)+len(b) > maxDiffLines || len(a) == 0 || len(b) == 0 {
+		for _, l := range a {
+			out = append(out, edit{'-', l})
 		}
-	}()
-	switch {
-	case len(a) == 0:
-		for _, id := range b {
-			*out = append(*out, edit{'+', id})
+		for _, l := range b {
+			out = append(out, edit{'+', l})
 		}
-		return
-	case len(b) == 0:
-		for _, id := range a {
-			*out = append(*out, edit{'-', id})
-		}
-		return
+	} else {
+		out = myers(a, b, out)
 	}
-	if depth < maxDepth {
-		if anchors := uniqueAnchors(a, b); len(anchors) > 0 {
-			ia, ib := 0, 0
-			for _, an := range anchors {
-				diffRange(a[ia:an[0]], b[ib:an[1]], depth+1, out)
-				*out = append(*out, edit{' ', a[an[0]]})
-				ia, ib = an[0]+1, an[1]+1
-			}
-			diffRange(a[ia:], b[ib:], depth+1, out)
-			return
-		}
+	for _, l := range suffix {
+		out = append(out, edit{' ', l})
 	}
-	if len(a)*len(b) <= maxExact {
-		exact(a, b, out)
-		return
-	}
-	for _, id := range a {
-		*out = append(*out, edit{'-', id})
-	}
-	for _, id := range b {
-		*out = append(*out, edit{'+', id})
-	}
+	return out
 }
 
-// uniqueAnchors pairs the lines that occur once in a and once in b, and
-// keeps the longest run of pairs in order on both sides (patience sort).
-func uniqueAnchors(a, b []int) [][2]int {
-	type cnt struct{ na, nb, ia, ib int }
-	m := make(map[int]*cnt, len(a))
-	for i, id := range a {
-		c := m[id]
-		if c == nil {
-			c = &cnt{}
-			m[id] = c
+// myers appends go-diff's line diff of a and b to out.
+func myers(a, b []string, out []edit) []edit {
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 0 // no time limit: the same bytes under any load
+	ra, rb, table := dmp.DiffLinesToRunes(strings.Join(a, "\n")+"\n", strings.Join(b, "\n")+"\n")
+	for _, d := range dmp.DiffCharsToLines(dmp.DiffMainRunes(ra, rb, false), table) {
+		op := byte(' ')
+		switch d.Type {
+		case diffmatchpatch.DiffDelete:
+			op = '-'
+		case diffmatchpatch.DiffInsert:
+			op = '+'
 		}
-		c.na++
-		c.ia = i
-	}
-	for j, id := range b {
-		if c := m[id]; c != nil {
-			c.nb++
-			c.ib = j
+		// Each diff holds whole lines, each ending in a newline.
+		for _, l := range strings.Split(strings.TrimSuffix(d.Text, "\n"), "\n") {
+			out = append(out, edit{op, l})
 		}
 	}
-	var pairs [][2]int
-	for _, id := range a {
-		if c := m[id]; c.na == 1 && c.nb == 1 {
-			pairs = append(pairs, [2]int{c.ia, c.ib})
-		}
-	}
-	if len(pairs) == 0 {
-		return nil
-	}
-	// Longest increasing subsequence of the b indexes, in a order.
-	tails := []int{} // tails[k]: index in pairs of the smallest tail of a run of k+1
-	prev := make([]int, len(pairs))
-	for i, p := range pairs {
-		k := sort.Search(len(tails), func(k int) bool { return pairs[tails[k]][1] >= p[1] })
-		if k > 0 {
-			prev[i] = tails[k-1]
-		} else {
-			prev[i] = -1
-		}
-		if k == len(tails) {
-			tails = append(tails, i)
-		} else {
-			tails[k] = i
-		}
-	}
-	run := make([][2]int, len(tails))
-	for i, k := tails[len(tails)-1], len(tails)-1; k >= 0; i, k = prev[i], k-1 {
-		run[k] = pairs[i]
-	}
-	return run
-}
-
-// exact appends a minimal line diff of a and b (longest common
-// subsequence), for gaps of at most maxExact cells.
-func exact(a, b []int, out *[]edit) {
-	n, m := len(a), len(b)
-	// l[i*(m+1)+j] is the LCS length of a[i:] and b[j:].
-	l := make([]int32, (n+1)*(m+1))
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				l[i*(m+1)+j] = l[(i+1)*(m+1)+j+1] + 1
-			} else {
-				l[i*(m+1)+j] = max(l[(i+1)*(m+1)+j], l[i*(m+1)+j+1])
-			}
-		}
-	}
-	i, j := 0, 0
-	for i < n && j < m {
-		switch {
-		case a[i] == b[j]:
-			*out = append(*out, edit{' ', a[i]})
-			i, j = i+1, j+1
-		case l[(i+1)*(m+1)+j] >= l[i*(m+1)+j+1]:
-			*out = append(*out, edit{'-', a[i]})
-			i++
-		default:
-			*out = append(*out, edit{'+', b[j]})
-			j++
-		}
-	}
-	for ; i < n; i++ {
-		*out = append(*out, edit{'-', a[i]})
-	}
-	for ; j < m; j++ {
-		*out = append(*out, edit{'+', b[j]})
-	}
+	return out
 }

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/razukc/capgate-action/compiler"
 )
 
 func TestUnified(t *testing.T) {
@@ -74,5 +76,92 @@ func TestUnifiedRebuilds(t *testing.T) {
 		if again := Unified(a, b, 1<<30); again != d {
 			t.Errorf("case %d: not deterministic", i)
 		}
+	}
+}
+
+// TestSameButNotes: artifacts that differ only in their notes are notes
+// only; any other difference is not.
+func TestSameButNotes(t *testing.T) {
+	t.Parallel()
+	base, err := compiler.Compile([]byte(`{"name": "n", "version": "1", "tools": [{"name": "t", "capabilities": ["net:connect:*:443"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := compiler.Compile([]byte(`{"name": "n", "version": "1", "tools": [{"name": "t", "capabilities": ["net:connect:*:443", "net:connect:api.example.com:443"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := *base.Artifacts.Get("bwrap")
+	b := a
+	b.Notes = append([]string{"another note"}, a.Notes...)
+	if !sameButNotes(&a, &b) {
+		t.Errorf("a note added: want notes only")
+	}
+	if sameButNotes(&a, head.Artifacts.Get("bwrap")) {
+		t.Errorf("a new egress entry: want more than notes")
+	}
+	tds := textDiffs(base, head)
+	if len(tds) == 0 {
+		t.Fatal("no text diff for a new egress entry")
+	}
+	for _, td := range tds {
+		if td.NotesOnly {
+			t.Errorf("%s: a new egress entry is marked notes only", td.Target)
+		}
+	}
+}
+
+// TestUnifiedEmptyLines: empty lines inside a change are kept.
+func TestUnifiedEmptyLines(t *testing.T) {
+	t.Parallel()
+	a, b := "x\n\ny\nz\n", "x\ny\n\n\nz\n"
+	d := Unified(a, b, 9)
+	var ra, rb []string
+	changed := 0
+	for _, l := range strings.SplitAfter(d, "\n") {
+		if l == "" {
+			continue
+		}
+		l = strings.TrimSuffix(l, "\n")
+		switch l[0] {
+		case ' ':
+			ra, rb = append(ra, l[1:]), append(rb, l[1:])
+		case '-':
+			ra, changed = append(ra, l[1:]), changed+1
+		case '+':
+			rb, changed = append(rb, l[1:]), changed+1
+		}
+	}
+	if strings.Join(ra, "\n")+"\n" != a || strings.Join(rb, "\n")+"\n" != b || changed != 3 {
+		t.Errorf("Unified = %q: does not rebuild %q and %q in 3 changed lines", d, a, b)
+	}
+}
+
+// BenchmarkUnifiedWorst is go-diff's worst case at the size bound: no line
+// in common, maxDiffLines of them, all distinct.
+func BenchmarkUnifiedWorst(b *testing.B) {
+	var la, lb []string
+	for i := 0; i < maxDiffLines/2; i++ {
+		la, lb = append(la, fmt.Sprint("a", i)), append(lb, fmt.Sprint("b", i))
+	}
+	x, y := strings.Join(la, "\n"), strings.Join(lb, "\n")
+	for b.Loop() {
+		Unified(x, y, 3)
+	}
+}
+
+// BenchmarkUnifiedInterleaved: half the lines kept, half changed, in turn,
+// at the size bound (D is then half of N).
+func BenchmarkUnifiedInterleaved(b *testing.B) {
+	var la, lb []string
+	for i := 0; i < maxDiffLines/2; i++ {
+		la, lb = append(la, fmt.Sprint("k", i)), append(lb, fmt.Sprint("k", i))
+		if i%2 == 0 {
+			la[i], lb[i] = fmt.Sprint("a", i), fmt.Sprint("b", i)
+		}
+	}
+	x, y := strings.Join(la, "\n"), strings.Join(lb, "\n")
+	for b.Loop() {
+		Unified(x, y, 3)
 	}
 }

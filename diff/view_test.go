@@ -6,7 +6,8 @@ import (
 
 // TestShadowDropped is issue 19's report: the read-only child of a
 // writable mount is dropped, which the kernel turns into a writable child.
-// The diff says so, attributed to the head's writable grant.
+// The diff says so, attributed to the base's read-only grant that the
+// head dropped.
 func TestShadowDropped(t *testing.T) {
 	t.Parallel()
 	base := manifest19("fs:read,write:/srv/app", "fs:read:/srv/app/secret")
@@ -19,7 +20,7 @@ func TestShadowDropped(t *testing.T) {
 		}
 	}
 	want := Change{Severity: Widened, Kind: "fs", Target: "bwrap,docker", Before: "ro /srv/app/secret", After: "rw /srv/app/secret (via /srv/app)",
-		Why: "read-only /srv/app/secret no longer shadows the writable /srv/app", Line: 1, Col: 64, Side: "head"} // col 64: the opening quote of "fs:read,write:/srv/app"
+		Why: "read-only /srv/app/secret no longer shadows the writable /srv/app", Line: 1, Col: 89, Side: "base"} // col 89: the opening quote of "fs:read:/srv/app/secret"
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("widened rows %+v\nwant %+v", got, want)
 	}

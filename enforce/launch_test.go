@@ -11,6 +11,7 @@ import (
 
 	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/internal/podmantest"
+	"github.com/razukc/capgate-action/internal/source"
 )
 
 // Hand-written launch configs, run live: each case's base and head argv
@@ -43,7 +44,12 @@ func launchWidens(t *testing.T, cmd string, base, head []string) bool {
 			t.Fatal(err)
 		}
 	}
-	r, err := diff.Run(context.Background(), diff.Options{Dir: dir, Base: "b", Head: "h", AllowEmpty: true})
+	in, err := source.ReadSides(context.Background(), source.Options{Dir: dir, Base: "b", Head: "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.AllowEmpty = true
+	r, err := diff.Run(in)
 	if err != nil {
 		t.Fatal(err)
 	}

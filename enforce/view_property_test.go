@@ -9,6 +9,7 @@ import (
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/podmantest"
 	"github.com/razukc/capgate-action/sandbox"
 )
 
@@ -150,6 +151,92 @@ func TestBwrapViewProperty(t *testing.T) {
 				}
 			}
 			if widened {
+				return
+			}
+			for _, f := range propertyFiles {
+				if (ha[f].read && !ba[f].read) || (ha[f].write && !ba[f].write) {
+					t.Errorf("not widened, yet %s went from %+v to %+v\nbase %v\nhead %v\n%q\n%q", f, ba[f], ha[f], baseTools, headTools, bArgv, hArgv)
+				}
+			}
+		})
+	}
+}
+
+// podmanAccess is bwrapAccess for the docker target, run with podman;
+// refused is set when podman refuses the container (two mounts at one
+// destination).
+func podmanAccess(t *testing.T, image string, argv []string, root string) (got map[string]access, refused bool) {
+	t.Helper()
+	mark := randHex(8)
+	var script strings.Builder
+	for _, f := range propertyFiles {
+		fmt.Fprintf(&script, "if read -r x < '%s%s' 2>/dev/null; then echo 'R %s'; fi; echo %s >> '%s%s' 2>/dev/null\n", root, f, f, mark, root, f)
+	}
+	script.WriteString("echo ran\n")
+	args := append([]string{"run", "--rm", "--name", podmantest.UniqueName("capgate-prop")}, argv...)
+	args = append(args, image, "/bin/sh", "-c", script.String())
+	b, _ := podmantest.Command(args...).CombinedOutput()
+	out := string(b)
+	if strings.Contains(out, "duplicate mount destination") {
+		return nil, true
+	}
+	if !strings.Contains(out, "ran\n") {
+		t.Fatalf("podman did not run the probe:\n%s\n%q", out, argv)
+	}
+	got = map[string]access{}
+	for _, f := range propertyFiles {
+		got[f] = access{read: strings.Contains(out, "R "+f+"\n"), write: hostHas(t, root+f, mark)}
+	}
+	return got, false
+}
+
+// TestPodmanViewProperty is TestBwrapViewProperty for the docker target
+// under podman, on fewer cases (a container start costs seconds).
+func TestPodmanViewProperty(t *testing.T) {
+	image := probeImage(t)
+	const cases = 12
+	r := rand.New(rand.NewPCG(20, 2026))
+	for i := range cases {
+		baseTools := propertyTools(r)
+		headTools := mutate(r, baseTools)
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			root := t.TempDir()
+			files := map[string]string{}
+			for _, f := range propertyFiles {
+				files[root+f] = "x\n"
+			}
+			makeTree(t, files)
+			base := compileText(t, viewManifest(root, baseTools))
+			head := compileText(t, viewManifest(root, headTools))
+			bArgv, hArgv := base.Artifacts.Get(compiler.TargetDocker).Argv, head.Artifacts.Get(compiler.TargetDocker).Argv
+			ba, bRefused := podmanAccess(t, image, bArgv, root)
+			ha, hRefused := podmanAccess(t, image, hArgv, root)
+			for _, side := range []struct {
+				name    string
+				argv    []string
+				got     map[string]access
+				refused bool
+			}{{"base", bArgv, ba, bRefused}, {"head", hArgv, ha, hRefused}} {
+				s := sandbox.ReadDocker(side.argv)
+				if refusedIn(s) != side.refused {
+					t.Errorf("%s: podman refused=%v, the model says %v\n%q", side.name, side.refused, refusedIn(s), side.argv)
+				}
+				if side.refused {
+					continue
+				}
+				v := s.View()
+				for _, f := range propertyFiles {
+					a, _ := v.Host(root + f)
+					if want := side.got[f]; (a >= sandbox.Read) != want.read || (a >= sandbox.Write) != want.write {
+						t.Errorf("%s %s: the view says %s, podman read=%v write=%v\n%q", side.name, f, a, want.read, want.write, side.argv)
+					}
+				}
+			}
+			cs := diff.Compare(base, head)
+			if hRefused && !bRefused && !widenedKind(cs, compiler.TargetDocker, "argv") {
+				t.Errorf("podman refuses the head, and the diff does not say so: %+v", cs)
+			}
+			if bRefused || hRefused || widenedKind(cs, compiler.TargetDocker, "fs") {
 				return
 			}
 			for _, f := range propertyFiles {

@@ -180,7 +180,7 @@ func TestBwrapViewFamilies(t *testing.T) {
 			p := root + fam.probe
 			bArgv, hArgv := base.Artifacts.Get(compiler.TargetBwrap).Argv, head.Artifacts.Get(compiler.TargetBwrap).Argv
 			bw, hw := bwrapWrites(t, bArgv, p), bwrapWrites(t, hArgv, p)
-			t.Logf("bwrap write: base %v, head %v", bw, hw)
+			t.Logf("%s: bwrap write: base %v, head %v", fam.name, bw, hw)
 			if v := viewWrites(sandbox.ReadBwrap(bArgv), p); v != bw {
 				t.Errorf("base: the view says write=%v, bwrap %v\n%q", v, bw, bArgv)
 			}
@@ -322,7 +322,7 @@ func TestPodmanViewFamilies(t *testing.T) {
 			bArgv, hArgv := base.Artifacts.Get(compiler.TargetDocker).Argv, head.Artifacts.Get(compiler.TargetDocker).Argv
 			bw, bRefused := podmanWrites(t, image, root, bArgv, p)
 			hw, hRefused := podmanWrites(t, image, root, hArgv, p)
-			t.Logf("podman write: base %v (refused %v), head %v (refused %v)", bw, bRefused, hw, hRefused)
+			t.Logf("%s: podman write: base %v (refused %v), head %v (refused %v)", fam.name, bw, bRefused, hw, hRefused)
 			for _, side := range []struct {
 				name          string
 				argv          []string

@@ -1,36 +1,24 @@
 package report
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/razukc/capgate-action/diff"
 )
 
 // BenchmarkDiffMarkdown10000 runs diff and renders the PR comment for
-// 10,000 new small manifests (directory sides): 5,000 used to take 7
-// minutes when trimming recounted the comment for each dropped part.
+// 10,000 new small manifests: 5,000 used to take 7 minutes when trimming
+// recounted the comment for each dropped part.
 func BenchmarkDiffMarkdown10000(b *testing.B) {
-	dir := b.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "base"), 0o755); err != nil {
-		b.Fatal(err)
-	}
+	in := &diff.Input{Base: "base", Head: "head"}
 	for i := 0; i < 10000; i++ {
-		p := filepath.Join(dir, "head", fmt.Sprintf("s%05d", i), "capgate.json")
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			b.Fatal(err)
-		}
 		m := fmt.Sprintf(`{"name": "s%d", "version": "1", "tools": [{"name": "t", "capabilities": ["fs:read:/srv/data/%d/**", "net:connect:api%d.example.com:443", "env:inject:TOKEN_%d"]}]}`, i, i, i, i)
-		if err := os.WriteFile(p, []byte(m), 0o644); err != nil {
-			b.Fatal(err)
-		}
+		in.HeadFiles = append(in.HeadFiles, diff.File{Path: fmt.Sprintf("s%05d/capgate.json", i), Data: []byte(m)})
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		r, err := diff.Run(context.Background(), diff.Options{Dir: dir, Base: "base", Head: "head"})
+		r, err := diff.Run(in)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/source"
 )
 
 // sarifSchema compiles the vendored SARIF 2.1.0 schema
@@ -63,7 +64,11 @@ func mixed() *diff.Result {
 func TestSARIFValidatesAgainstSchema(t *testing.T) {
 	t.Parallel()
 	schema := sarifSchema(t)
-	ex, err := diff.Run(context.Background(), diff.Options{Dir: "..", Base: "examples/base", Head: "examples/head"})
+	in, err := source.ReadSides(context.Background(), source.Options{Dir: "..", Base: "examples/base", Head: "examples/head"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := diff.Run(in)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,6 +61,7 @@ func compareFS(head *Sandbox, bv, hv *View) []Delta {
 	}
 	var first map[key]int
 	var more map[int][]string
+	var hd map[string]bool
 	var out []Delta
 	for _, p := range pts {
 		la, ba := bv.host(p)
@@ -83,7 +84,7 @@ func compareFS(head *Sandbox, bv, hv *View) []Delta {
 			first = map[key]int{}
 		}
 		first[k] = len(out)
-		f := fsDelta{p: p, bv: bv, hv: hv, lb: la, lh: lh, bi: ba, hi: ha, head: head}
+		f := fsDelta{p: p, bv: bv, hv: hv, lb: la, lh: lh, bi: ba, hi: ha, head: head, headDests: &hd}
 		if k.widened {
 			out = append(out, f.widened())
 		} else {
@@ -118,6 +119,9 @@ type fsDelta struct {
 	lb, lh Access
 	bi, hi int
 	head   *Sandbox
+	// headDests is the set of the head's mount destinations, made on
+	// first use (shared by the deltas of one comparison).
+	headDests *map[string]bool
 }
 
 func (f fsDelta) entry(v *View, i int) Entry {
@@ -161,6 +165,7 @@ func (f fsDelta) widened() Delta {
 		d.Before = f.lb.String() + " " + b.Source
 		d.Why = fmt.Sprintf("%s is mounted %s inside %s %s", f.p, access(f.lh), access(f.lb), b.Source)
 	case Under(b.Dest, h.Dest):
+		d.Ref.Shadow = b.Source
 		d.Why = fmt.Sprintf("%s %s no longer shadows the %s %s", access(f.lb), b.Source, adjective(f.lh), h.Source)
 		if f.hidden(b) {
 			d.Why += fmt.Sprintf(": it is still bound, but the later bind of %s hides it", h.Dest)
@@ -174,12 +179,19 @@ func (f fsDelta) widened() Delta {
 // hidden reports whether the head still has a mount at b's destination
 // that a later one hides (bwrap order).
 func (f fsDelta) hidden(b Entry) bool {
-	for _, m := range f.head.Mounts {
-		if m.Dest == b.Dest {
-			return true
-		}
+	if *f.headDests == nil {
+		*f.headDests = dests(f.head.Mounts)
 	}
-	return false
+	return (*f.headDests)[b.Dest]
+}
+
+// dests is the set of the destinations of ms.
+func dests(ms []Mount) map[string]bool {
+	m := make(map[string]bool, len(ms))
+	for _, x := range ms {
+		m[x.Dest] = true
+	}
+	return m
 }
 
 func (f fsDelta) narrowed() Delta {

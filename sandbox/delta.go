@@ -103,4 +103,8 @@ type Ref struct {
 	Key string
 	// ProductPort is set when Key is a port of a host × port product.
 	ProductPort bool
+	// Shadow is, for a widened AspectFS delta, the source of the base's
+	// mount that no longer shadows Path (a read-only child dropped or
+	// hidden), "" otherwise: the caller may attribute the delta to it.
+	Shadow string
 }

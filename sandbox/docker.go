@@ -15,11 +15,13 @@ var dockerArgs = map[string]int{
 	"--name": 1,
 }
 
-// ParseDocker splits `docker run` (or `podman run`) options, without the
-// command and "run" themselves, into options ("--flag=v" and "--flag v"
-// alike), the image and its arguments (everything from the first
-// non-option on), and the parts it cannot read.
+// ParseDocker splits `docker run` (or `podman run`) options into options
+// ("--flag=v" and "--flag v" alike), the image and its arguments
+// (everything from the first non-option on), and the parts it cannot
+// read. A leading "docker" or "podman" (any path ending so) and "run" or
+// "container run" are skipped, so a launch line may be passed whole.
 func ParseDocker(argv []string) (opts []Option, command []string, unknown []Unknown) {
+	argv = skipEngine(argv)
 	for i := 0; i < len(argv); i++ {
 		if argv[i] == "--" {
 			return opts, argv[i+1:], unknown
@@ -46,6 +48,25 @@ func ParseDocker(argv []string) (opts []Option, command []string, unknown []Unkn
 	return opts, nil, unknown
 }
 
+// skipEngine drops a leading engine name and its run subcommand.
+func skipEngine(argv []string) []string {
+	if len(argv) > 0 {
+		for _, e := range []string{"docker", "podman"} {
+			if argv[0] == e || strings.HasSuffix(argv[0], "/"+e) {
+				argv = argv[1:]
+				break
+			}
+		}
+	}
+	if len(argv) > 1 && argv[0] == "container" && argv[1] == "run" {
+		return argv[2:]
+	}
+	if len(argv) > 0 && argv[0] == "run" {
+		return argv[1:]
+	}
+	return argv
+}
+
 // ReadDocker reads `docker run` options (see ParseDocker) into a Sandbox.
 // The mounts (volumes, --mount, --tmpfs) are sorted as the engine applies
 // them: by the depth of the destination, shallowest first, keeping the
@@ -64,18 +85,33 @@ func ReadDocker(argv []string) *Sandbox {
 	return s
 }
 
-// refuseDuplicates adds an Unknown part for each destination mounted
-// twice: docker ("Duplicate mount point") and podman ("duplicate mount
-// destination") refuse to start such a container, so what it would grant
-// depends on how the host repairs it.
+// refuseDuplicates handles mounts at one destination: podman drops a
+// mount written exactly as an earlier one, and refuses to start a
+// container with two that are written differently, even when they mean
+// the same ("a:a:rw" and "a:a"; "duplicate mount destination", docker:
+// "Duplicate mount point"), so what that container would grant depends on
+// how the host repairs it: an Unknown part.
 func refuseDuplicates(s *Sandbox) {
-	seen := make(map[string]bool, len(s.Mounts))
+	type seen struct {
+		m   Mount
+		bad bool
+	}
+	at := make(map[string]*seen, len(s.Mounts))
+	out := s.Mounts[:0]
 	for _, m := range s.Mounts {
-		if seen[m.Dest] {
+		x := at[m.Dest]
+		switch {
+		case x == nil:
+			at[m.Dest] = &seen{m: m}
+		case x.m.spec == m.spec:
+			continue // the same option again
+		case !x.bad:
+			x.bad = true
 			s.unknown("duplicate mount destination "+m.Dest+": docker and podman refuse to start the container", m.Arg)
 		}
-		seen[m.Dest] = true
+		out = append(out, m)
 	}
+	s.Mounts = out
 }
 
 // sortByDepth sorts ms by the depth of their destination, keeping the
@@ -100,7 +136,7 @@ func dockerApply(s *Sandbox, o Option) {
 		dockerMount(s, val, o.Arg)
 	case "--tmpfs":
 		dst, _, _ := strings.Cut(val, ":")
-		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: o.Arg})
+		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: o.Arg, spec: "--tmpfs " + val})
 	case "--network", "--net":
 		s.Network.Name = val
 		switch val {
@@ -167,7 +203,7 @@ func dockerVolume(s *Sandbox, spec string, arg int) {
 		return
 	}
 	m := bindMount(src, dst, arg)
-	m.Write = write
+	m.Write, m.spec = write, "-v "+spec
 	s.Mounts = append(s.Mounts, m)
 }
 
@@ -205,11 +241,11 @@ func dockerMount(s *Sandbox, spec string, arg int) {
 	case bad || !strings.HasPrefix(dst, "/"):
 	case typ == "bind" && strings.HasPrefix(src, "/"):
 		m := bindMount(src, dst, arg)
-		m.Write = !ro
+		m.Write, m.spec = !ro, "--mount "+spec
 		s.Mounts = append(s.Mounts, m)
 		return
 	case typ == "tmpfs":
-		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: arg})
+		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: arg, spec: "--mount " + spec})
 		return
 	}
 	s.Unknown = append(s.Unknown, Unknown{Text: "--mount " + spec, Arg: arg})

@@ -127,6 +127,9 @@ type Mount struct {
 	// Arg is the index of the argument (argv) or line (files) the mount
 	// was read from, for error positions and tie-breaking.
 	Arg int
+	// spec is the option as written, for engines that drop a repeated
+	// one (podman).
+	spec string
 }
 
 // NetMode is the kind of network a sandbox joins.

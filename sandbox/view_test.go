@@ -169,9 +169,15 @@ func TestParseCommand(t *testing.T) {
 	if len(s.Unknown) != 0 || strings.Join(s.Command, " ") != "node --bind server.js" || len(s.Mounts) != 1 {
 		t.Errorf("bwrap: %+v", s)
 	}
-	d := ReadDocker([]string{"--rm", "-v", "/srv:/srv:ro", "img:1", "--privileged"})
-	if len(d.Unknown) != 0 || d.Privileged || strings.Join(d.Command, " ") != "img:1 --privileged" {
-		t.Errorf("docker: %+v", d)
+	for _, argv := range [][]string{
+		{"--rm", "-v", "/srv:/srv:ro", "img:1", "--privileged"},
+		{"docker", "run", "--rm", "-v", "/srv:/srv:ro", "img:1", "--privileged"},
+		{"/usr/bin/podman", "container", "run", "--rm", "-v", "/srv:/srv:ro", "img:1", "--privileged"},
+	} {
+		d := ReadDocker(argv)
+		if len(d.Unknown) != 0 || d.Privileged || strings.Join(d.Command, " ") != "img:1 --privileged" || len(d.Mounts) != 1 {
+			t.Errorf("docker %q: %+v", argv, d)
+		}
 	}
 }
 
@@ -179,9 +185,18 @@ func TestParseCommand(t *testing.T) {
 // with two mounts at one destination; the model says so (fail closed).
 func TestDockerDuplicateDestination(t *testing.T) {
 	t.Parallel()
-	s := ReadDocker([]string{"--volume", "/srv:/srv:ro", "--volume", "/srv:/srv"})
+	s := ReadDocker([]string{"--volume", "/srv:/srv:ro", "--volume", "/srv:/srv", "--volume", "/srv:/srv:rw"})
 	if len(s.Unknown) != 1 || !strings.HasPrefix(s.Unknown[0].Text, "duplicate mount destination /srv") {
 		t.Errorf("%+v", s.Unknown)
+	}
+	// The same option twice is one mount (podman drops the second); the
+	// same mount written otherwise is refused.
+	s = ReadDocker([]string{"--volume", "/srv:/srv:rw", "-v", "/srv:/srv:rw", "--volume=/srv:/srv:rw"})
+	if len(s.Unknown) != 0 || len(s.Mounts) != 1 {
+		t.Errorf("%+v %+v", s.Unknown, s.Mounts)
+	}
+	if s = ReadDocker([]string{"--volume", "/srv:/srv:rw", "--volume", "/srv:/srv"}); len(s.Unknown) != 1 {
+		t.Errorf("%+v %+v", s.Unknown, s.Mounts)
 	}
 }
 

@@ -2,11 +2,14 @@ package action
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
-	"github.com/razukc/capgate-action/internal/cli"
+	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/internal/outdir"
 	"github.com/razukc/capgate-action/report"
 )
 
@@ -25,7 +28,21 @@ func (r *run) verifyOutDir(dir string) bool {
 		return false
 	}
 	var diag bytes.Buffer
-	drift, err := cli.VerifyOutDir(dir, out, r.cfg.Manifests, &diag)
+	drift, failed, err := outdir.Verify(dir, out, r.cfg.Manifests)
+	var kinds []error
+	for _, f := range failed {
+		fmt.Fprintf(&diag, "capgate: %s\n", failure(f))
+		k := errors.New("a manifest cannot be read")
+		if f.Compile {
+			k = errors.New("a manifest does not compile")
+		}
+		if !slices.ContainsFunc(kinds, func(e error) bool { return e.Error() == k.Error() }) {
+			kinds = append(kinds, k)
+		}
+	}
+	if err == nil && len(kinds) > 0 {
+		err = errors.Join(kinds...)
+	}
 	if err != nil {
 		r.drift = fmt.Sprintf("\n> [!CAUTION]\n> capgate could not check the compiled policies in %s: %s. Run %s locally.\n",
 			report.Code(out), report.Text(err.Error()), report.Code("capgate verify --out-dir "+out))
@@ -49,4 +66,14 @@ func (r *run) verifyOutDir(dir string) bool {
 	r.drift = b.String()
 	r.a.Errorf("capgate: %d file(s) in %s do not match the manifests; run capgate compile --out-dir %s .", len(drift), out, out)
 	return false
+}
+
+// failure is one line for a manifest the drift check could not compile:
+// "path:line:col: message [code]" when the error has a place.
+func failure(f outdir.Failure) string {
+	var ce *compiler.Error
+	if errors.As(f.Err, &ce) && ce.Pos.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s [%s]", f.Name, ce.Pos.Line, ce.Pos.Col, ce.Detail(), ce.Code)
+	}
+	return fmt.Sprintf("%s: %v", f.Name, f.Err)
 }

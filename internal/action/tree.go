@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"strings"
+
+	"github.com/razukc/capgate-action/internal/gitrun"
 )
 
 // Git tree entry modes (git ls-tree).
@@ -25,14 +26,12 @@ func treeModes(ctx context.Context, dir, rev string, paths ...string) (map[strin
 	if strings.HasPrefix(rev, "-") {
 		return nil, fmt.Errorf("revision %q may not start with '-'", rev)
 	}
-	args := append([]string{"-C", dir, "ls-tree", "--full-tree", "-z", rev, "--"}, paths...)
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	args := append([]string{"ls-tree", "--full-tree", "-z", rev, "--"}, paths...)
+	// Literal pathspecs: a path is itself, never a glob or magic.
+	literal := func(cmd *exec.Cmd) { cmd.Env = append(cmd.Env, "GIT_LITERAL_PATHSPECS=1") }
+	out, err := gitrun.Repo{Dir: dir, Setup: literal}.Output(ctx, nil, args...)
 	if err != nil {
-		return nil, fmt.Errorf("git ls-tree %s: %w: %s", short(rev, ""), err, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("reading the tree of %s: %w", short(rev, ""), err)
 	}
 	modes := map[string]string{}
 	for _, rec := range bytes.Split(out, []byte{0}) {

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	iofs "io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/gitrun"
 	"github.com/razukc/capgate-action/internal/source"
 	"github.com/razukc/capgate-action/lock"
 )
@@ -26,48 +26,6 @@ func (c *Command) now() time.Time {
 		}
 	}
 	return time.Now().UTC()
-}
-
-// ReadLock reads the approval lock at lockPath on the head side: the file
-// at that path in the head commit, or inside the head directory (unless
-// revOnly: then head must be a revision). A side without the file, and the
-// empty side "", have an empty lock (nothing approved).
-func ReadLock(ctx context.Context, dir, head, lockPath string, revOnly bool) (*lock.File, error) {
-	p := filepath.ToSlash(filepath.Clean(lockPath))
-	if filepath.IsAbs(lockPath) || p == ".." || strings.HasPrefix(p, "../") {
-		return nil, fmt.Errorf("--lock %s: must be a path inside the head side", lockPath)
-	}
-	side, err := source.Open(ctx, dir, head, revOnly)
-	if err != nil {
-		return nil, fmt.Errorf("--head: %w", err)
-	}
-	// The path is a literal: escape what doublestar (and the matcher's
-	// leading "!") would read as a pattern.
-	var pat strings.Builder
-	for _, r := range p {
-		if strings.ContainsRune(`*?[]{}\!`, r) {
-			pat.WriteByte('\\')
-		}
-		pat.WriteRune(r)
-	}
-	m, err := source.NewMatcher([]string{pat.String()})
-	if err != nil {
-		return nil, fmt.Errorf("--lock %s: %w", lockPath, err)
-	}
-	files, err := side.Read(ctx, m)
-	if err != nil {
-		return nil, fmt.Errorf("--lock %s: %w", lockPath, err)
-	}
-	for _, f := range files {
-		if f.Path != p {
-			continue
-		}
-		if f.Err != nil {
-			return nil, fmt.Errorf("%s: %w", p, f.Err)
-		}
-		return lock.Parse(p, f.Data)
-	}
-	return lock.New(), nil
 }
 
 // approve writes or updates the lock for every widened manifest of the
@@ -115,7 +73,13 @@ func (c *Command) approve(args []string) int {
 		return ExitUsage
 	}
 	ctx := context.Background()
-	r, err := diff.Run(ctx, diff.Options{Dir: dir, Base: *base, Head: *head, Patterns: patterns, AllowEmpty: true})
+	in, err := source.ReadSides(ctx, source.Options{Dir: dir, Base: *base, Head: *head, Patterns: patterns})
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+		return ExitUsage
+	}
+	in.AllowEmpty = true
+	r, err := diff.Run(in)
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
@@ -165,7 +129,7 @@ func (c *Command) approve(args []string) int {
 // gitIdentity is "Name <email>" from git's configuration, or "".
 func gitIdentity(dir string) string {
 	get := func(k string) string {
-		out, _ := exec.Command("git", "-C", dir, "config", "--get", k).Output()
+		out, _ := gitrun.Repo{Dir: dir}.Output(context.Background(), nil, "config", "--get", k)
 		return strings.TrimSpace(string(out))
 	}
 	name, email := get("user.name"), get("user.email")

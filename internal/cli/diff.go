@@ -3,10 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/gitrun"
+	"github.com/razukc/capgate-action/internal/source"
 	"github.com/razukc/capgate-action/lock"
 	"github.com/razukc/capgate-action/report"
 )
@@ -31,8 +34,14 @@ func (c *Command) diff(args []string) int {
 	if !ok {
 		return code
 	}
-	r, err := diff.Run(context.Background(), diff.Options{Dir: c.Dir, Base: d.base, Head: d.head, Patterns: d.patterns, AllowEmpty: d.allowEmpty, Targets: d.targets,
+	in, err := source.ReadSides(context.Background(), source.Options{Dir: c.Dir, Base: d.base, Head: d.head, Patterns: d.patterns,
 		Launch: d.launch, NoLaunch: d.noLaunch})
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+		return ExitUsage
+	}
+	in.AllowEmpty, in.Targets = d.allowEmpty, d.targets
+	r, err := diff.Run(in)
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
@@ -42,7 +51,7 @@ func (c *Command) diff(args []string) int {
 		if dir == "" {
 			dir = "."
 		}
-		lf, err := ReadLock(context.Background(), dir, d.head, d.lock, false)
+		lf, err := source.ReadLock(context.Background(), dir, d.head, d.lock, false)
 		if err != nil {
 			fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 			return ExitUsage
@@ -58,7 +67,7 @@ func (c *Command) diff(args []string) int {
 	case "markdown":
 		out = report.Markdown(r, report.MarkdownOptions{Gate: &g})
 	case "comment":
-		out = []byte(report.Comment(r, report.CommentOptions{Gate: &g}))
+		out = []byte(report.Comment(r, report.CommentOptions{Gate: &g, HeadSHA: c.headCommit(d.head)}))
 	case "json":
 		out = report.JSON(r)
 	case "sarif":
@@ -74,6 +83,24 @@ func (c *Command) diff(args []string) int {
 		return ExitFail
 	}
 	return ExitOK
+}
+
+// headCommit is the commit a head revision names, for the comment's last
+// line as the action writes it; "" for a directory or anything git does
+// not resolve.
+func (c *Command) headCommit(head string) string {
+	if st, err := os.Stat(c.path(head)); err == nil && st.IsDir() {
+		return ""
+	}
+	dir := c.Dir
+	if dir == "" {
+		dir = "."
+	}
+	out, err := gitrun.Repo{Dir: dir}.Output(context.Background(), nil, "rev-parse", "--verify", "--quiet", "--end-of-options", head+"^{commit}")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // diffFlags parses capgate diff's flags; when not ok, the command is done

@@ -6,12 +6,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/razukc/capgate-action/internal/gitrun"
 )
 
 // Git is a side read from a commit, without a checkout: the tree is listed
@@ -59,6 +60,12 @@ type link struct {
 // resolved in the same process, one round of reads a hop for all links at
 // once (2,000 links used to start a process a hop each).
 func ReadGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, error) {
+	out, _, err := readGit(ctx, m, sides...)
+	return out, err
+}
+
+// readGit is ReadGit that also returns the listing of each side.
+func readGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, []*listing, error) {
 	// List the sides at once: each is a git process of its own.
 	trees := make([]*listing, len(sides))
 	errs := make([]error, len(sides))
@@ -76,7 +83,7 @@ func ReadGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, error) {
 	var links []link
 	for i, t := range trees {
 		if errs[i] != nil {
-			return nil, errs[i]
+			return nil, nil, errs[i]
 		}
 		out[i] = t.files
 		for j, e := range t.picked {
@@ -92,23 +99,23 @@ func ReadGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, error) {
 		}
 	}
 	if len(want) == 0 && len(links) == 0 {
-		return out, nil
+		return out, trees, nil
 	}
 	cf, err := startCatFile(ctx, sides[0].Dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer cf.kill()
 	if want, err = resolveLinks(cf, links, want); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := readWanted(ctx, sides[0].Dir, cf, want); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := cf.close(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, nil
+	return out, trees, nil
 }
 
 // splitBlobs is the number of distinct blobs from which readWanted reads
@@ -330,9 +337,7 @@ type catFile struct {
 }
 
 func startCatFile(ctx context.Context, dir string) (*catFile, error) {
-	c := &catFile{cmd: exec.CommandContext(ctx, "git", "cat-file", "--batch")}
-	c.cmd.Dir = dir
-	c.cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
+	c := &catFile{cmd: gitrun.Repo{Dir: dir}.Command(ctx, "cat-file", "--batch")}
 	c.cmd.Stderr = &c.stderr
 	var err error
 	if c.in, err = c.cmd.StdinPipe(); err != nil {

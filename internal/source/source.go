@@ -1,19 +1,23 @@
-// Package source reads the manifests of one side of a diff: a directory on
-// disk or a git revision, read straight from git objects.
+// Package source reads the sides of a diff (ReadSides): a directory on disk
+// or a git revision, read straight from git objects, for diff.Run to
+// compare.
 package source
 
 import (
 	"context"
+	"crypto/sha1"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/gitrun"
 )
 
 // MaxFileBytes is the largest manifest read; a larger one is an error.
@@ -23,14 +27,7 @@ const MaxFileBytes = 1 << 20
 var DefaultPatterns = []string{"**/capgate.json", "**/*.capgate.json"}
 
 // File is one manifest found on a side. Exactly one of Data and Err is set.
-type File struct {
-	Path string // slash-separated, relative to the tree root
-	// Blob is the git object id of the bytes on a git side, "" on a
-	// directory side: files with the same Blob hold the same bytes.
-	Blob string
-	Data []byte
-	Err  error
-}
+type File = diff.File
 
 // Side is one side of a diff.
 type Side interface {
@@ -232,6 +229,9 @@ func readDirFile(root, p, rel string) File {
 		f.Err = fmt.Errorf("file is %d bytes, over the %d-byte limit; not read", st.Size(), MaxFileBytes)
 	default:
 		f.Data, f.Err = readLimited(real)
+		if f.Err == nil {
+			f.Blob = diff.BlobID(sha1.New(), f.Data)
+		}
 	}
 	return f
 }
@@ -267,18 +267,6 @@ func cleanJoin(linkPath, target string) (string, bool) {
 	return j, true
 }
 
-func git(ctx context.Context, dir string, stdin *strings.Reader, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0")
-	if stdin != nil {
-		cmd.Stdin = stdin
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return out, fmt.Errorf("git %s: %w: %s", args[0], err, strings.TrimSpace(stderr.String()))
-	}
-	return out, nil
+func git(ctx context.Context, dir string, stdin io.Reader, args ...string) ([]byte, error) {
+	return gitrun.Repo{Dir: dir}.Output(ctx, stdin, args...)
 }

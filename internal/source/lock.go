@@ -1,0 +1,52 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/razukc/capgate-action/lock"
+)
+
+// ReadLock reads the approval lock at lockPath on the head side: the file
+// at that path in the head commit, or inside the head directory (unless
+// revOnly: then head must be a revision). A side without the file, and the
+// empty side "", have an empty lock (nothing approved).
+func ReadLock(ctx context.Context, dir, head, lockPath string, revOnly bool) (*lock.File, error) {
+	p := filepath.ToSlash(filepath.Clean(lockPath))
+	if filepath.IsAbs(lockPath) || p == ".." || strings.HasPrefix(p, "../") {
+		return nil, fmt.Errorf("--lock %s: must be a path inside the head side", lockPath)
+	}
+	side, err := Open(ctx, dir, head, revOnly)
+	if err != nil {
+		return nil, fmt.Errorf("--head: %w", err)
+	}
+	// The path is a literal: escape what doublestar (and the matcher's
+	// leading "!") would read as a pattern.
+	var pat strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(`*?[]{}\!`, r) {
+			pat.WriteByte('\\')
+		}
+		pat.WriteRune(r)
+	}
+	m, err := NewMatcher([]string{pat.String()})
+	if err != nil {
+		return nil, fmt.Errorf("--lock %s: %w", lockPath, err)
+	}
+	files, err := side.Read(ctx, m)
+	if err != nil {
+		return nil, fmt.Errorf("--lock %s: %w", lockPath, err)
+	}
+	for _, f := range files {
+		if f.Path != p {
+			continue
+		}
+		if f.Err != nil {
+			return nil, fmt.Errorf("%s: %w", p, f.Err)
+		}
+		return lock.Parse(p, f.Data)
+	}
+	return lock.New(), nil
+}
