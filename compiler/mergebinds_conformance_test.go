@@ -3,7 +3,6 @@ package compiler
 import (
 	"bufio"
 	"os"
-	"path"
 	"strings"
 	"sync"
 	"testing"
@@ -158,14 +157,16 @@ func mergeExpect(t *testing.T, id string, want, got map[string]any) {
 	}
 }
 
-// cleanDsts is the cleaned destinations of an argv's binds of declared
-// grants.
-func cleanDsts(target string, argv []string) []string {
-	var ds []string
-	for _, b := range refBinds(target, argv) {
-		ds = append(ds, path.Clean(b.dst))
+// dupVolume is a destination a docker argv mounts twice (cleaned), or "".
+func dupVolume(argv []string) string {
+	seen := map[string]bool{}
+	for _, b := range refBinds(TargetDocker, argv) {
+		if seen[b.dst] {
+			return b.dst
+		}
+		seen[b.dst] = true
 	}
-	return ds
+	return ""
 }
 
 // TestMergeListExists: every vector the merge list names exists.
