@@ -98,7 +98,10 @@ func checkWiderNotes(t *testing.T, src, target string, r *Result, a *Artifact) {
 			continue
 		}
 		if slices.ContainsFunc(ms, func(o Mount) bool { return o.Writable && cleanForTest(o.Path) == cleanForTest(m.Path) }) ||
-			slices.ContainsFunc(r.Policy.IPC, func(g NamedGrant) bool { s, _ := ipcSocket(g.Name); return g.Name != "x11" && s == cleanForTest(m.Path) }) ||
+			slices.ContainsFunc(r.Policy.IPC, func(g NamedGrant) bool {
+				s, _ := ipcSocket(g.Name)
+				return g.Name != "x11" && s == cleanForTest(m.Path)
+			}) ||
 			(target == TargetBwrap && slices.ContainsFunc(r.Policy.IPC, func(g NamedGrant) bool { return g.Name == "x11" && cleanForTest(m.Path) == "/tmp/.X11-unix" })) {
 			want = append(want, mountGrant(&ms[i]))
 		}
