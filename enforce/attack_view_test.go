@@ -2,10 +2,14 @@ package enforce
 
 import (
 	"os"
+	"os/exec"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/launch"
 )
 
 // attackFamilies are pull requests written to break the verdict, beyond
@@ -92,5 +96,39 @@ func TestBwrapSymlinkInsideWritable(t *testing.T) {
 	}
 	if !widenedKind(diff.Compare(base, head), compiler.TargetBwrap, "fs") {
 		t.Errorf("bwrap writes the read-only child through the new bind of a symlink, and the diff finds no fs widening")
+	}
+}
+
+// TestBwrapProcWithoutPidNamespace: a launch config's `bwrap --proc /proc`
+// without --unshare-pid shows the host's processes (the probe counts more
+// than the sandbox's own), and the launch reader calls it the host's
+// /proc, loud; with --unshare-pid it shows only the sandbox's.
+func TestBwrapProcWithoutPidNamespace(t *testing.T) {
+	requireTool(t, "bwrap")
+	sys := []string{"--unshare-net", "--ro-bind", "/usr", "/usr", "--ro-bind", "/bin", "/bin", "--ro-bind", "/lib", "/lib", "--ro-bind-try", "/lib64", "/lib64"}
+	for _, tc := range []struct {
+		extra    []string
+		hostProc bool
+	}{
+		{[]string{"--proc", "/proc"}, true},
+		{[]string{"--unshare-pid", "--proc", "/proc"}, false},
+	} {
+		argv := append(append(append([]string{}, sys...), tc.extra...), "--", "/bin/sh", "-c", `ls /proc | grep -c '^[0-9]'`)
+		out, err := exec.Command("bwrap", argv...).Output()
+		if err != nil {
+			t.Fatalf("bwrap %q: %v", argv, err)
+		}
+		n, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+		// The sandbox's own: sh, ls, grep (and bwrap's init with --unshare-pid).
+		if sees := n > 4; sees != tc.hostProc {
+			t.Fatalf("%q: %d processes visible; premise hostProc=%v fails", tc.extra, n, tc.hostProc)
+		}
+		loud := false
+		for _, g := range launch.BwrapGrants(argv) {
+			loud = loud || (g.Kind == launch.GFS && g.Key == "/proc" && g.Loud)
+		}
+		if loud != tc.hostProc {
+			t.Errorf("%q: bwrap shows host processes=%v, the launch reader's loud /proc=%v", tc.extra, tc.hostProc, loud)
+		}
 	}
 }
