@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"sort"
 	"strings"
 
@@ -389,10 +390,20 @@ func grantLoud(g launch.Grant) string {
 		if g.Key == "host" {
 			return g.Why
 		}
+	case launch.GNet:
+		return loudHost(hostOf(g.Key))
 	case launch.GUser:
 		return ""
 	}
 	return ""
+}
+
+// hostOf is the host of an egress key: "h", "h:443", "[::1]:443".
+func hostOf(k string) string {
+	if h, _, err := net.SplitHostPort(k); err == nil {
+		return h
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(k, "["), "]")
 }
 
 func grantID(g launch.Grant) string { return string(g.Kind) + "\x00" + g.Key }
@@ -501,6 +512,17 @@ func (gc *grantCmp) baseRow(g launch.Grant) (Change, bool) {
 	switch {
 	case g.Kind == launch.GIsolation:
 		c.Why = "protection dropped: " + g.Why
+		if d, ok := strings.CutPrefix(g.Key, "denyRead "); ok {
+			// srt reads every path no denyRead names: the path is
+			// readable again, loud when it is.
+			loud := grantLoud(launch.Grant{Kind: launch.GFS, Key: d})
+			if loud == "" && (d == "~" || strings.HasPrefix(d, "~/.")) {
+				loud = "the user's credentials, ssh keys and shell start-up files"
+			}
+			if loud != "" {
+				c.Loud, c.Why = true, d+" is readable again (srt reads every path no denyRead names): "+loud+"; "+c.Why
+			}
+		}
 	case g.Kind == launch.GRaw:
 		c.Why = "an option the reader does not know was removed: cannot be judged (fail closed)"
 	case g.Kind == launch.GNetwork && gc.hNetwork:

@@ -44,3 +44,37 @@ func TestLaunchSrtAllowReadInsideDenyRead(t *testing.T) {
 		}
 	}
 }
+
+// TestLaunchSrtLoudDropsAndMetadata: dropping a denyRead of "/" or of a
+// home dotfile makes it readable again (srt reads every path no denyRead
+// names): loud; dropping one of an ordinary path is widened, quiet. A
+// cloud metadata address in allowedDomains is loud.
+func TestLaunchSrtLoudDropsAndMetadata(t *testing.T) {
+	t.Parallel()
+	cfg := mcp(`"s": {"command": "srt", "args": ["--settings", "srt.json", "npx", "pkg"]}`)
+	side := func(settings string) *launchSide {
+		ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+		ls.applySettings([]File{{Path: "srt.json", Data: []byte(settings)}})
+		return ls
+	}
+	for _, tc := range []struct {
+		name, base, head string
+		loud             bool
+	}{
+		{"denyRead / dropped", `{"filesystem": {"denyRead": ["/"]}}`, `{"filesystem": {"denyRead": []}}`, true},
+		{"denyRead ~/.ssh dropped", `{"filesystem": {"denyRead": ["~/.ssh"]}}`, `{"filesystem": {"denyRead": []}}`, true},
+		{"denyRead /srv/x dropped", `{"filesystem": {"denyRead": ["/srv/x"]}}`, `{"filesystem": {"denyRead": []}}`, false},
+		{"metadata service allowed", `{"network": {"allowedDomains": []}}`, `{"network": {"allowedDomains": ["169.254.169.254:80"]}}`, true},
+		{"another host allowed", `{"network": {"allowedDomains": []}}`, `{"network": {"allowedDomains": ["api.example.com:443"]}}`, false},
+	} {
+		widened, loud := false, false
+		for _, c := range compareLaunch(side(tc.base), side(tc.head))[0].Changes {
+			if c.Severity == Widened {
+				widened, loud = true, loud || c.Loud
+			}
+		}
+		if !widened || loud != tc.loud {
+			t.Errorf("%s: widened %v, loud %v; want widened, loud %v", tc.name, widened, loud, tc.loud)
+		}
+	}
+}
