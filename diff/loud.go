@@ -145,9 +145,13 @@ func sockets(p string) string {
 // directories and their dotfiles, /proc, /sys, /dev; or "".
 func topLevel(p string) string {
 	top, rest, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
-	// On ostree systems /home is a link to /var/home.
+	// On ostree systems /home is a link to /var/home; under WSL the
+	// Windows profiles are /mnt/<drive>/Users.
 	if top == "var" && (rest == "home" || strings.HasPrefix(rest, "home/")) {
 		top, rest, _ = strings.Cut(rest, "/")
+	}
+	if drive, r, _ := strings.Cut(rest, "/"); top == "mnt" && len(drive) == 1 && (r == "Users" || strings.HasPrefix(r, "Users/")) {
+		top, rest, _ = strings.Cut(r, "/")
 	}
 	switch top {
 	case "etc":

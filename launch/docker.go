@@ -402,6 +402,11 @@ func namespace(o dockerOpt) Grant {
 // volume (nothing of the host's files).
 func dockerVolume(c Client, o dockerOpt) Grant {
 	parts := splitColons(o.val)
+	if len(parts) >= 2 && driveLetter(parts[0]) && (parts[1] == "" || parts[1][0] == '\\' || parts[1][0] == '/') {
+		// C:\Users\me:/h (Docker Desktop on Windows): the drive is
+		// part of the path.
+		parts = append([]string{parts[0] + ":" + parts[1]}, parts[2:]...)
+	}
 	src := parts[0]
 	write := true
 	if len(parts) >= 3 {
@@ -416,7 +421,7 @@ func dockerVolume(c Client, o dockerOpt) Grant {
 		return Grant{Kind: GIsolation, Key: "anonymous volume " + src, Pos: o.pos, Why: "an anonymous volume (nothing of the host)"}
 	}
 	key, loud := judgePath(c, src)
-	if !strings.HasPrefix(key, "/") && !strings.HasPrefix(key, "~") && !strings.HasPrefix(key, ".") && !strings.HasPrefix(key, "${") && loud == "" {
+	if !strings.HasPrefix(key, "/") && !strings.HasPrefix(key, "~") && !strings.HasPrefix(key, ".") && !strings.HasPrefix(key, "${") && !windowsPath(key) && loud == "" {
 		return Grant{Kind: GFS, Key: "volume " + src, Write: write, Pos: o.pos, Why: "a named volume", Dest: parts[1]}
 	}
 	return Grant{Kind: GFS, Key: key, Write: write, Pos: o.pos, Loud: loud != "", Why: loud, Dest: parts[1]}

@@ -1,6 +1,9 @@
 package launch
 
-import "strings"
+import (
+	"path"
+	"strings"
+)
 
 // Variables are kept symbolic: a config is judged for every value they
 // may take. Each client expands its own syntaxes (docs/launch/*.md):
@@ -155,7 +158,40 @@ func judgePath(c Client, p string) (key, loud string) {
 	case homeLoud(key):
 		return key, "the home directory or a dot-directory in it (" + key + "): the user's credentials, ssh keys and shell start-up files"
 	}
-	return key, ""
+	return key, windowsLoud(key)
+}
+
+// driveLetter reports whether s is a Windows drive letter ("C").
+func driveLetter(s string) bool {
+	return len(s) == 1 && (s[0]|0x20 >= 'a' && s[0]|0x20 <= 'z')
+}
+
+// windowsPath reports whether p is a Windows path: a drive (C:\x, c:/x)
+// or a UNC or device path (\\.\pipe\x, //./pipe/x).
+func windowsPath(p string) bool {
+	q := strings.ReplaceAll(p, `\`, "/")
+	return (len(q) >= 2 && driveLetter(q[:1]) && q[1] == ':') || strings.HasPrefix(q, "//")
+}
+
+// windowsLoud says why a Windows host path is loud (Docker Desktop on
+// Windows binds drive paths, and its engine listens on a named pipe), or
+// "": the engine's pipe, a whole drive, a user profile or its dotfiles.
+func windowsLoud(p string) string {
+	q := strings.ReplaceAll(p, `\`, "/")
+	if strings.HasPrefix(strings.ToLower(q), "//./pipe/docker") {
+		return "the Docker engine's named pipe (" + p + "): control of the host's container engine"
+	}
+	if len(q) < 2 || !driveLetter(q[:1]) || q[1] != ':' {
+		return ""
+	}
+	segs := strings.Split(strings.Trim(path.Clean("/"+q[2:]), "/"), "/")
+	switch {
+	case segs[0] == "":
+		return "a whole Windows drive (" + p + "): every file of the host"
+	case strings.EqualFold(segs[0], "Users") && (len(segs) <= 2 || strings.HasPrefix(segs[2], ".")):
+		return "a Windows user profile or its dotfiles (" + p + "): the user's credentials, ssh keys and tokens"
+	}
+	return ""
 }
 
 // homeLoud reports whether the symbolic path p is the home directory, or
