@@ -64,7 +64,7 @@ func compared(base, head *compiler.Result) [][2]*compiler.Artifact {
 	return out
 }
 
-var severityRank = map[string]int{Widened: 0, UnenforceableAdded: 1, Narrowed: 2, Changed: 3}
+var severityRank = map[Severity]int{Widened: 0, UnenforceableAdded: 1, Narrowed: 2, Changed: 3}
 
 // sortChanges puts loud changes first, then the rest by severity (widened,
 // unenforceable_added, narrowed, changed), keeping the order within each.
@@ -223,7 +223,7 @@ func unmountedIPC(p *compiler.Policy) []compiler.NamedGrant {
 	return out
 }
 
-func at(c Change, side string, srcs []compiler.CapString) Change {
+func at(c Change, side Side, srcs []compiler.CapString) Change {
 	c.Side = side
 	if len(srcs) > 0 {
 		c.Line, c.Col = srcs[0].Pos.Line, srcs[0].Pos.Col

@@ -20,26 +20,9 @@ import (
 	"github.com/razukc/capgate-action/lint"
 )
 
-// Severities of a change, most important first.
-const (
-	Widened            = "widened"
-	UnenforceableAdded = "unenforceable_added"
-	Narrowed           = "narrowed"
-	Changed            = "changed"
-)
-
-// Manifest statuses.
-const (
-	StatusAdded     = "added"
-	StatusRemoved   = "removed"
-	StatusModified  = "modified"
-	StatusUnchanged = "unchanged"
-	StatusError     = "error"
-)
-
 // Change is one difference in what a manifest grants.
 type Change struct {
-	Severity string `json:"severity"`
+	Severity Severity `json:"severity"`
 	// Kind is fs, net, env, exec, ipc, clock, nestedSandbox or assert.
 	Kind string `json:"kind"`
 	// Target names the artifact(s) the change shows in: "bwrap,docker"
@@ -50,9 +33,9 @@ type Change struct {
 	Why    string `json:"why"`
 	// Line and Col locate the capability string that caused the change,
 	// in the head manifest (Side "head") or the base one (Side "base").
-	Line int    `json:"line"`
-	Col  int    `json:"col"`
-	Side string `json:"side"`
+	Line int  `json:"line"`
+	Col  int  `json:"col"`
+	Side Side `json:"side"`
 	// Loud marks a widened change that hands the sandbox control of the
 	// host: a container-engine socket or a directory holding one, the
 	// host root, /etc, /root, a home directory, /proc, /sys, /dev, an
@@ -73,7 +56,7 @@ type TextDiff struct {
 type ManifestDiff struct {
 	Path     string `json:"path"`
 	BasePath string `json:"base_path,omitempty"`
-	Status   string `json:"status"`
+	Status   Status `json:"status"`
 	// Error is set when the head cannot be read, parsed or compiled.
 	Error *Problem `json:"error,omitempty"`
 	// BaseError is set when only the base side is broken; the head is then
