@@ -1,9 +1,8 @@
 package diff
 
-import "fmt"
-
 // Severity is how a change moves a manifest's boundary. Its text (JSON) is
-// its name; decoding refuses any other.
+// its name. A decoded report may hold any text: Valid tells (Tally and the
+// action's post mode refuse an unknown one, saying where it is).
 type Severity string
 
 // Severities of a change, most important first.
@@ -26,18 +25,9 @@ func (s Severity) Valid() bool {
 // MarshalText implements encoding.TextMarshaler.
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s), nil }
 
-// UnmarshalText implements encoding.TextUnmarshaler: only a known severity
-// is read.
-func (s *Severity) UnmarshalText(b []byte) error {
-	if v := Severity(b); v.Valid() {
-		*s = v
-		return nil
-	}
-	return fmt.Errorf("severity: %q is not a severity", b)
-}
 
 // Status is what happened to a manifest between the sides. Its text (JSON)
-// is its name; decoding refuses any other.
+// is its name; Valid tells a known one.
 type Status string
 
 // Manifest statuses.
@@ -61,17 +51,9 @@ func (s Status) Valid() bool {
 // MarshalText implements encoding.TextMarshaler.
 func (s Status) MarshalText() ([]byte, error) { return []byte(s), nil }
 
-// UnmarshalText implements encoding.TextUnmarshaler: only a known status
-// is read.
-func (s *Status) UnmarshalText(b []byte) error {
-	if v := Status(b); v.Valid() {
-		*s = v
-		return nil
-	}
-	return fmt.Errorf("status: %q is not a manifest status", b)
-}
 
-// Side is the side of a diff a change's position is in.
+// Side is the side of a diff a change's position is in; Valid tells a
+// known one.
 type Side string
 
 // The sides.
@@ -86,12 +68,3 @@ func (s Side) Valid() bool { return s == SideBase || s == SideHead }
 // MarshalText implements encoding.TextMarshaler.
 func (s Side) MarshalText() ([]byte, error) { return []byte(s), nil }
 
-// UnmarshalText implements encoding.TextUnmarshaler: only head or base is
-// read.
-func (s *Side) UnmarshalText(b []byte) error {
-	if v := Side(b); v.Valid() {
-		*s = v
-		return nil
-	}
-	return fmt.Errorf("side: %q is not head or base", b)
-}
