@@ -25,7 +25,6 @@ func (s Severity) Valid() bool {
 // MarshalText implements encoding.TextMarshaler.
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s), nil }
 
-
 // Status is what happened to a manifest between the sides. Its text (JSON)
 // is its name; Valid tells a known one.
 type Status string
@@ -51,7 +50,6 @@ func (s Status) Valid() bool {
 // MarshalText implements encoding.TextMarshaler.
 func (s Status) MarshalText() ([]byte, error) { return []byte(s), nil }
 
-
 // Side is the side of a diff a change's position is in; Valid tells a
 // known one.
 type Side string
@@ -67,4 +65,3 @@ func (s Side) Valid() bool { return s == SideBase || s == SideHead }
 
 // MarshalText implements encoding.TextMarshaler.
 func (s Side) MarshalText() ([]byte, error) { return []byte(s), nil }
-
