@@ -403,22 +403,22 @@ func TestLabelDoesNotApproveRowsTheCommentDoesNotShow(t *testing.T) {
 // label check's first API call; a run stopped during it keeps them.
 func TestResultIsWrittenBeforeTheLabelCheck(t *testing.T) {
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
-	f.gh.set(func(g *fakeGitHub) { g.hang = 1 << 30 })
-	f.env["INPUT_TIMEOUT"] = "4s"
+	hung := make(chan string, 16) // held calls are heard in order, none dropped
+	f.gh.set(func(g *fakeGitHub) { g.hang, g.hung = 1<<30, hung })
 	os.Remove(f.outPath)
 	os.Remove(f.summary)
-	var seen map[string]string
-	var sum []byte
+	// The run's deadline is 200ms away, so the label check gets 100ms;
+	// the run itself ends only when the test says.
+	ctx := newDeadline()
+	ctx.at = time.Now().Add(200 * time.Millisecond)
+	t.Cleanup(ctx.expire)
 	done := make(chan result)
-	go func() { done <- f.inProcess(context.Background(), nil) }()
-	for {
-		if _, reqs := f.gh.snapshot(); len(reqs) > 0 {
-			seen = parseOutputs(t, f.outPath)
-			sum, _ = os.ReadFile(f.summary)
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	go func() { done <- f.inProcess(ctx, nil) }()
+	<-hung // the label check's first call, held
+	seen := parseOutputs(t, f.outPath)
+	sum, _ := os.ReadFile(f.summary)
+	<-hung // the next call, after the label check's share ran out
+	ctx.expire()
 	res := <-done
 	if seen["approved"] != "false" || seen["widened"] != "true" || !strings.Contains(string(sum), "capgate approve --base") {
 		t.Errorf("at the first API call: outputs %v, summary %q", seen, sum)
