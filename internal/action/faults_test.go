@@ -212,7 +212,7 @@ func newDeadline() *deadline {
 	return &deadline{Context: context.Background(), done: make(chan struct{})}
 }
 
-func (d *deadline) expire()                { d.once.Do(func() { close(d.done) }) }
+func (d *deadline) expire()               { d.once.Do(func() { close(d.done) }) }
 func (d *deadline) Done() <-chan struct{} { return d.done }
 
 func (d *deadline) Deadline() (time.Time, bool) { return d.at, !d.at.IsZero() }
