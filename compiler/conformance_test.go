@@ -164,6 +164,7 @@ func checkVector(t *testing.T, v vector) {
 }
 
 func TestConformanceVectors(t *testing.T) {
+	t.Parallel()
 	vs := loadVectors(t, "vectors.jsonl")
 	if len(vs) != 1500 {
 		t.Fatalf("read %d vectors, want 1500", len(vs))
@@ -174,6 +175,7 @@ func TestConformanceVectors(t *testing.T) {
 }
 
 func TestConformanceRaw(t *testing.T) {
+	t.Parallel()
 	vs := loadVectors(t, "raw.jsonl")
 	if len(vs) < 24 {
 		t.Fatalf("read %d raw vectors, want at least 24", len(vs))
@@ -184,6 +186,7 @@ func TestConformanceRaw(t *testing.T) {
 }
 
 func TestConformanceEdge(t *testing.T) {
+	t.Parallel()
 	vs := loadVectors(t, "edge.jsonl")
 	if len(vs) != 2000 {
 		t.Fatalf("read %d edge vectors, want 2000", len(vs))
@@ -194,6 +197,7 @@ func TestConformanceEdge(t *testing.T) {
 }
 
 func TestConformanceNamed(t *testing.T) {
+	t.Parallel()
 	names, err := filepath.Glob(filepath.Join(confDir, "manifests", "*.json"))
 	if err != nil || len(names) != 9 {
 		t.Fatalf("found %d named manifests (%v), want 9", len(names), err)

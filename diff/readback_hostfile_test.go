@@ -10,6 +10,7 @@ import (
 // TestEveryTargetHasReader: a target added to the compiler without its
 // diff-side read-back would be judged as one raw blob.
 func TestEveryTargetHasReader(t *testing.T) {
+	t.Parallel()
 	for _, tg := range compiler.AllTargets() {
 		if _, ok := readers[tg]; !ok {
 			t.Errorf("target %s has no reader (add diff/readback_%s.go)", tg, tg)
@@ -21,6 +22,7 @@ func TestEveryTargetHasReader(t *testing.T) {
 // capgate's four: a new egress rule widens each, a rule one cannot hold is
 // unenforceable_added for it, and a write grant shows as fs widened.
 func TestHostTargetsJudged(t *testing.T) {
+	t.Parallel()
 	all := compiler.AllTargets()
 	compile := func(caps ...string) *compiler.Result {
 		src := `{"name":"n","version":"1","tools":[{"name":"t","capabilities":["` + strings.Join(caps, `","`) + `"]}]}`
@@ -79,6 +81,7 @@ func TestHostTargetsJudged(t *testing.T) {
 // so that any change to it is still a row (widened, loud as argv is), never
 // a crash or silence.
 func TestRawReader(t *testing.T) {
+	t.Parallel()
 	r := readerFor("no-such-target")
 	a := &compiler.Artifact{Target: "no-such-target", Config: "allow all"}
 	b := &compiler.Artifact{Target: "no-such-target", Config: "allow some"}

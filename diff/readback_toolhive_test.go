@@ -53,6 +53,7 @@ func rowStrings(cs []Change) []string {
 // ports, which ToolHive allows as n*n pairs; the read-back and the rows stay
 // linear in n (one per host, one per port), not one per pair.
 func TestToolhiveProductLinear(t *testing.T) {
+	t.Parallel()
 	const n = 2000
 	base, head := compileAll(t, "net:connect:h0.co:1"), compileAll(t, manyRules(n)...)
 	items := readerFor(compiler.TargetToolhive).boundary(head.Artifacts.Get(compiler.TargetToolhive))
@@ -79,6 +80,7 @@ func TestToolhiveProductLinear(t *testing.T) {
 // no declared host:port pair is new to a per-pair reading, and a product
 // within the base is not.
 func TestToolhiveProduct(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name       string
 		base, head []string
