@@ -47,7 +47,7 @@ func emitBinds(ar *arena, bs []bind) {
 // Each bind goes where the first bind of its subtree (itself, the later
 // binds of its destination and the binds below it) stood; among binds that share that
 // place, shallower first. A manifest with no parent after its child, the
-// usual case, is left as it is after one pass with no allocation for up to
+// usual case, is left as it is after a check with no allocation for up to
 // 32 binds; otherwise it takes n log n comparisons.
 func parentFirst(bs []bind) {
 	if len(bs) < 2 || (len(bs) <= 32 && !inverted(bs)) {
@@ -107,17 +107,43 @@ func parentFirst(bs []bind) {
 }
 
 // inverted reports whether some bind comes after a bind strictly below its
-// destination.
+// destination, or a destination is not a clean path (then the sort, which
+// cleans them, decides).
 func inverted(bs []bind) bool {
-	for j := 1; j < len(bs); j++ {
-		pj := path.Clean(bs[j].dst)
-		for i := 0; i < j; i++ {
-			if pi := path.Clean(bs[i].dst); pi != pj && atOrBelow(pi, pj) {
+	for j := range bs {
+		pj := bs[j].dst
+		if !cleanPath(pj) {
+			return true
+		}
+		for _, b := range bs[:j] {
+			if pi := b.dst; len(pi) > len(pj) && (pj == "/" || (pi[len(pj)] == '/' && pi[:len(pj)] == pj)) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// cleanPath reports whether p is absolute and path.Clean leaves it as it
+// is: no empty, "." or ".." segment, no trailing slash.
+func cleanPath(p string) bool {
+	if p == "/" {
+		return true
+	}
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	start := 1
+	for i := 1; i <= len(p); i++ {
+		if i < len(p) && p[i] != '/' {
+			continue
+		}
+		if seg := p[start:i]; seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+		start = i + 1
+	}
+	return true
 }
 
 // atOrBelow reports whether the clean path p is dir or lies below it.

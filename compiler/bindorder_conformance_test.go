@@ -64,14 +64,11 @@ func parentFirstExpect(want map[string]any) {
 	}
 }
 
-// parentFirstRef reorders the binds of declared grants in a bwrap argv
-// (every bind after --proc) or a docker argv (every --volume), the simple
-// quadratic way: each bind takes the place of the first of the binds below
-// its destination and the later binds of its destination; among those
-// sharing a place, shallower first, then in capgate's order.
-func parentFirstRef(target string, argv []string) []string {
-	var bs []refBind
-	start, end := -1, -1
+// refBindsAt lists the binds of declared grants in a bwrap argv (every bind
+// after --proc) or a docker argv (every --volume), with their destinations
+// cleaned, and where the run of them starts and ends.
+func refBindsAt(target string, argv []string) (bs []refBind, start, end int) {
+	start, end = -1, -1
 	afterProc := target == TargetDocker
 	for i := 0; i < len(argv); i++ {
 		w := argv[i]
@@ -99,6 +96,22 @@ func parentFirstRef(target string, argv []string) []string {
 		i += n - 1
 		end = i + 1
 	}
+	return bs, start, end
+}
+
+// refBinds is refBindsAt without the positions.
+func refBinds(target string, argv []string) []refBind {
+	bs, _, _ := refBindsAt(target, argv)
+	return bs
+}
+
+// parentFirstRef reorders the binds of declared grants in a bwrap argv
+// (every bind after --proc) or a docker argv (every --volume), the simple
+// quadratic way: each bind takes the place of the first of the binds below
+// its destination and the later binds of its destination; among those
+// sharing a place, shallower first, then in capgate's order.
+func parentFirstRef(target string, argv []string) []string {
+	bs, start, end := refBindsAt(target, argv)
 	under := func(p, dir string) bool {
 		return dir == "/" || p == dir || strings.HasPrefix(p, dir+"/")
 	}

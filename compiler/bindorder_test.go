@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"math/rand/v2"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -79,4 +80,41 @@ func cleanForTest(p string) string {
 		p = strings.TrimSuffix(p, "/")
 	}
 	return p
+}
+
+// TestCleanPath: cleanPath agrees with path.Clean.
+func TestCleanPath(t *testing.T) {
+	t.Parallel()
+	for _, p := range []string{"/", "/a", "/a/b", "/a/", "//", "/a//b", "/./a", "/a/.", "/a/..", "/..", "/.a", "/a./b", "/a/...", "", "a", "a/b", "/a/b/"} {
+		if got, want := cleanPath(p), strings.HasPrefix(p, "/") && path.Clean(p) == p; got != want {
+			t.Errorf("cleanPath(%q) = %v, path.Clean says %v", p, got, want)
+		}
+	}
+}
+
+// TestEmittedParentsFirst: in the bwrap and docker argv of every
+// conformance manifest that compiles, no bind of a declared grant is
+// followed by a bind strictly above it, which would hide it.
+func TestEmittedParentsFirst(t *testing.T) {
+	t.Parallel()
+	for _, src := range benchCorpus(t) {
+		r, err := Compile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, target := range []string{TargetBwrap, TargetDocker} {
+			argv := r.Artifacts.Get(target).Argv
+			var dsts []string
+			for _, b := range refBinds(target, argv) {
+				dsts = append(dsts, b.dst)
+			}
+			for i, a := range dsts {
+				for _, b := range dsts[i+1:] {
+					if a != b && atOrBelow(a, b) {
+						t.Fatalf("%s: %s is bound after %s, below it: %q\n%s", target, b, a, argv, src)
+					}
+				}
+			}
+		}
+	}
 }

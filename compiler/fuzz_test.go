@@ -162,7 +162,47 @@ func FuzzCapability(f *testing.F) {
 				t.Fatalf("srt would refuse allowedDomains entry %q (from %q)", d, s)
 			}
 		}
+		hostFilesLoad(t, p, s)
 	})
+}
+
+// hostFilesLoad checks what the ToolHive profile and the gateway entry of
+// policy p (from capability s) hold: no mount ToolHive's parser would skip
+// or split; no volume the gateway refuses (one would fail
+// the whole server) and no allowHosts entry its proxies cannot take.
+func hostFilesLoad(t *testing.T, p *Policy, s string) {
+	th, err := Lower(&Result{Policy: p, Manifest: &Manifest{}}, TargetToolhive, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prof struct{ Read, Write []string }
+	if err := json.Unmarshal([]byte(th.Config), &prof); err != nil {
+		t.Fatalf("toolhive profile for %q: %v", s, err)
+	}
+	for _, m := range append(prof.Read, prof.Write...) {
+		if strings.ContainsAny(m, toolhiveRefused) || !strings.HasPrefix(m, "/") {
+			t.Fatalf("toolhive mount %q (from %q)", m, s)
+		}
+	}
+	gw, err := Lower(&Result{Policy: p, Manifest: &Manifest{}}, TargetMCPGateway, Options{Image: "mcp/x:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e struct{ Volumes, AllowHosts []string }
+	if err := json.Unmarshal([]byte(gw.Config), &e); err != nil {
+		t.Fatalf("gateway entry for %q: %v", s, err)
+	}
+	for _, v := range e.Volumes {
+		src, _, _ := strings.Cut(v, ":")
+		if gatewayRefusal(src) != "" || strings.Count(v, ":") != 2 {
+			t.Fatalf("gateway volume %q (from %q)", v, s)
+		}
+	}
+	for _, h := range e.AllowHosts {
+		if strings.ContainsAny(h, "[]*@,") || strings.Count(h, ":") != 1 {
+			t.Fatalf("gateway allowHosts %q (from %q)", h, s)
+		}
+	}
 }
 
 // srtValidDomain is srt 0.0.83's check of an allowedDomains entry

@@ -40,7 +40,7 @@ func patternBase(p string) (dir string, exact bool) {
 // ("fs:read,write:/p"), a path holding ':' quoted.
 func fsGrantText(g *FSGrant) string {
 	if len(g.Srcs) == 1 {
-		return g.Srcs[0].Text
+		return written(g.Srcs[0])
 	}
 	var acts []string
 	for _, a := range [...]struct {
@@ -58,6 +58,13 @@ func fsGrantText(g *FSGrant) string {
 	return "fs:" + strings.Join(acts, ",") + ":" + p
 }
 
+// written is capability c as written, without its refinements (from the
+// first '?', as capgate splits them).
+func written(c CapString) string {
+	t, _, _ := strings.Cut(c.Text, "?")
+	return t
+}
+
 // fsEntry is the unenforceable entry of fs grant g: its file holds it only
 // as excess says (nil: not at all, the grant is left out).
 func fsEntry(g *FSGrant, excess []string, why string) Unenforceable {
@@ -69,9 +76,18 @@ func netEntry(n *NetGrant, excess []string, why string) Unenforceable {
 	return Unenforceable{Kind: KindNet, Rule: n.rule(), Excess: excess, Reason: why, Srcs: n.Srcs}
 }
 
-// namedEntry is the unenforceable entry of an env, exec or ipc grant.
+// namedEntry is the unenforceable entry of an env, exec or ipc grant: its
+// capability as written when one made it, else kind:action:name (a name
+// holding ':' quoted).
 func namedEntry(kind CapKind, action, name string, srcs []CapString, excess []string, why string) Unenforceable {
-	return Unenforceable{Kind: kind, Grant: string(kind) + ":" + action + ":" + name, Excess: excess, Reason: why, Srcs: srcs}
+	grant := string(kind) + ":" + action + ":" + name
+	switch {
+	case len(srcs) == 1:
+		grant = written(srcs[0])
+	case strings.ContainsRune(name, ':'):
+		grant = string(kind) + ":" + action + ":" + strconv.Quote(name)
+	}
+	return Unenforceable{Kind: kind, Grant: grant, Excess: excess, Reason: why, Srcs: srcs}
 }
 
 // ipcEntry is the unenforceable entry of ipc endpoint g.

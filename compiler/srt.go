@@ -50,8 +50,9 @@ func (l *lowering) srt(a *Artifact) {
 		domains = append(domains, hostPort(n))
 		ports = ports || n.Port != 0
 		if n.Host == "localhost" {
-			// srt checks the address a name resolves to and drops
-			// loopback: only the literal reaches the host's loopback.
+			// srt matches the destination as the client sends it:
+			// one that sends the address needs the literal too
+			// (docs/targets/srt.md).
 			domains = append(domains, hostPort(&NetGrant{Host: "127.0.0.1", Port: n.Port, lit: litV4}))
 		}
 		if strings.HasPrefix(n.Host, "*.") {

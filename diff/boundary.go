@@ -1,98 +1,42 @@
 package diff
 
 import (
-	"encoding/json"
 	"path"
 	"strings"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/sandbox"
 )
 
-// A boundary is what one target's artifact grants, read back from the
-// artifact itself (argv, config text), not from the policy it was compiled
-// from: a compiler change that emits a wider bind shows up even when the
-// policy did not change.
-//
-// Each target's read-back is one reader, in its own readback_<target>.go,
-// which registers it with addReader; TestEveryTargetHasReader checks that
-// every compiler target has one.
-type reader interface {
-	// target is the compiler target name the reader reads.
-	target() string
-	// boundary lists the grants of a (never nil).
-	boundary(a *compiler.Artifact) []item
-}
-
-// readers maps a target name to its reader; complete once the package is
-// initialised.
-var readers = map[string]reader{}
-
-// addReader registers r; each readback file calls it in a package-level
-// variable declaration.
-func addReader(r reader) reader {
-	readers[r.target()] = r
-	return r
-}
-
-// readerFor returns the reader of target, or rawReader, which judges the
-// whole artifact as one grant, when there is none: a target diff cannot
-// read back still shows every change, loudly.
-func readerFor(target string) reader {
-	if r, ok := readers[target]; ok {
-		return r
-	}
-	return rawReader{t: target}
-}
-
-// rawReader reads an artifact diff has no reader for as one raw grant.
-type rawReader struct{ t string }
-
-func (r rawReader) target() string { return r.t }
-
-func (rawReader) boundary(a *compiler.Artifact) []item {
-	if a == nil {
-		return []item{}
-	}
-	// Every field, whatever the shape: AppendJSON would write only the
-	// fields of a known shape. Provenance changes with every edit.
-	c := *a
-	c.Provenance = compiler.Provenance{}
-	b, _ := json.Marshal(c) // a struct of strings, ints and bools: cannot fail
-	return []item{{kind: kRaw, key: string(b)}}
-}
-
-// Item kinds. A grant of kind iso is isolation the sandbox applies: losing
-// one is a widening, gaining one a narrowing.
+// Change kinds (the sandbox aspects, and the kinds only the policy has).
+// A change of kind isolation is isolation the sandbox applies: losing one
+// is a widening, gaining one a narrowing.
 const (
-	kFS      = "fs"        // a host path bound in: key cleaned path, write
-	kNet     = "net"       // an egress allow: rule
-	kEnv     = "env"       // a variable passed in: key name
-	kDev     = "dev"       // a fresh /dev (bwrap --dev)
-	kDevice  = "device"    // a host device (docker --device)
-	kNS      = "namespace" // a host namespace shared (docker --pid host)
-	kProc    = "proc"      // a procfs mount
-	kTmpfs   = "tmpfs"     // a private tmpfs (grants nothing of the host)
-	kNetwork = "network"   // the network the sandbox joins: key name
-	kCap     = "cap"       // an added capability or --privileged
-	kSec     = "security-opt"
-	kIso     = "isolation" // key: the flag that isolates
-	kRaw     = "argv"      // anything the reader does not recognise
+	kFS      = string(sandbox.AspectFS)
+	kNet     = string(sandbox.AspectNet)
+	kEnv     = string(sandbox.AspectEnv)
+	kDev     = string(sandbox.AspectDev)
+	kDevice  = string(sandbox.AspectDevice)
+	kNS      = string(sandbox.AspectNamespace)
+	kProc    = string(sandbox.AspectProc)
+	kTmpfs   = string(sandbox.AspectTmpfs)
+	kNetwork = string(sandbox.AspectNetwork)
+	kCap     = string(sandbox.AspectCap)
+	kSec     = string(sandbox.AspectSecurity)
+	kIso     = string(sandbox.AspectIsolation)
+	kRaw     = string(sandbox.AspectUnknown)
 )
 
-// item is one grant read back from an artifact.
+// item is a grant as loudItem judges it: its kind, key (a path, a
+// capability, a device) and whether it writes.
 type item struct {
-	kind string
-	key  string
-	// raw is the text as emitted when it differs from key (an uncleaned
-	// path, a config line).
-	raw   string
+	kind  string
+	key   string
 	write bool
-	rule  compiler.EgressRule
 }
 
 // cleanPath cleans an absolute host path the way the kernel resolves it
-// lexically: "/srv/ws/../secret" is "/srv/secret". A relative path stays
-// relative (cleaned) and is judged as written.
+// lexically: "/srv/ws/../secret" is "/srv/secret".
 func cleanPath(p string) string {
 	if p == "" {
 		return p
@@ -100,26 +44,106 @@ func cleanPath(p string) string {
 	return path.Clean(p)
 }
 
-// ancestors calls f with p and each directory above it, nearest first,
-// ending with "/" for an absolute path; it stops when f returns true.
-// It is O(len(p)): fs comparison looks mounts up by path this way rather
-// than comparing every mount with every other.
-func ancestors(p string, f func(string) bool) {
-	for {
-		if f(p) {
-			return
+var severities = map[sandbox.Severity]Severity{sandbox.Widened: Widened, sandbox.Narrowed: Narrowed, sandbox.Changed: Changed}
+
+// change turns a delta between two sandboxes into a Change: the
+// capability string behind it (bs for the base side, hs for the head),
+// and, for a widening, whether it is loud.
+func change(d sandbox.Delta, bs, hs *sources) Change {
+	c := Change{Severity: severities[d.Severity], Kind: string(d.Aspect), Before: d.Before, After: d.After, Why: d.Why}
+	side, s := SideHead, hs
+	if d.Ref.Side == sandbox.Base {
+		side, s = SideBase, bs
+	}
+	var srcs []compiler.CapString
+	key := d.Ref.Key
+	switch d.Aspect {
+	case sandbox.AspectFS:
+		srcs = fsChange(&c, d, s)
+		if sh := d.Ref.Shadow; sh != "" && hs.fs[sh].srcs == nil && bs.fs[sh].srcs != nil {
+			// The base's shadowing grant is gone from the head: that
+			// removal is what the reviewer looks for.
+			side, srcs = "base", bs.fs[sh].srcs
 		}
-		if p == "/" || p == "" || p == "." {
-			return
-		}
-		i := strings.LastIndexByte(p, '/')
+	case sandbox.AspectNet:
 		switch {
-		case i < 0:
-			return
-		case i == 0:
-			p = "/"
+		case d.Ref.Key != "" && d.Ref.ProductPort:
+			srcs = s.ports[d.Ref.Key]
+		case d.Ref.Key != "":
+			srcs = s.hosts[sandbox.HostKey(d.Ref.Key)]
 		default:
-			p = p[:i]
+			srcs = s.net[netKey(d.Ref.Rule.Host, d.Ref.Rule.Port)]
+			key = d.Ref.Rule.Host // judged by loudHost
+		}
+	case sandbox.AspectIsolation:
+		srcs = hs.nested
+	case sandbox.AspectNetwork:
+		srcs = firstNet(hs)
+	case sandbox.AspectDev, sandbox.AspectProc:
+		if side == "head" {
+			srcs = hs.nested
+		}
+	default:
+		if side == "head" {
+			srcs = hs.env[key]
 		}
 	}
+	if c.Severity == Widened && d.Aspect != sandbox.AspectFS {
+		if why := loudItem(item{kind: c.Kind, key: key}); why != "" {
+			c.Loud, c.Why = true, "HOST CONTROL: "+why+" — "+c.Why
+		}
+	}
+	return at(c, side, srcs)
+}
+
+// fsChange adds to a fs change how the mount behind it was emitted and
+// declared, marks it loud when the declaration holds a socket the mount
+// hands over, and returns the capability strings behind the mount.
+func fsChange(c *Change, d sandbox.Delta, s *sources) []compiler.CapString {
+	x := s.fs[d.Ref.Source]
+	if c.Severity != Widened {
+		return x.srcs
+	}
+	var extra []string
+	if d.Ref.Raw != "" {
+		extra = append(extra, "emitted as "+d.Ref.Raw)
+	}
+	if x.declared != "" {
+		extra = append(extra, x.declared)
+	}
+	if len(extra) > 0 {
+		c.Why += " (" + strings.Join(extra, "; ") + ")"
+	}
+	write := d.Ref.Access >= sandbox.Write
+	why := loudItem(item{kind: kFS, key: d.Ref.Path, write: write})
+	if why == "" && d.Ref.Source != d.Ref.Path {
+		why = loudItem(item{kind: kFS, key: d.Ref.Source, write: write})
+	}
+	if why == "" && x.path != "" && under(x.path, d.Ref.Source) {
+		// fs:read:/srv/s/docker.sock mounts /srv/s, socket and all.
+		why = loudPath(x.path, write)
+	}
+	if why != "" {
+		c.Loud, c.Why = true, "HOST CONTROL: "+why+" — "+c.Why
+	}
+	return x.srcs
+}
+
+// firstNet is the first net capability of the head, by position.
+func firstNet(hs *sources) []compiler.CapString {
+	var first []compiler.CapString
+	for _, n := range hs.net {
+		if len(n) > 0 && (first == nil || n[0].Pos.Offset < first[0].Pos.Offset) {
+			first = n
+		}
+	}
+	return first
+}
+
+func at(c Change, side Side, srcs []compiler.CapString) Change {
+	c.Side = side
+	if len(srcs) > 0 {
+		c.Line, c.Col = srcs[0].Pos.Line, srcs[0].Pos.Col
+	}
+	return c
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/sandbox"
 )
 
 // noteMaskedEnv marks the injected variables that the bwrap argv also sets
@@ -12,15 +13,18 @@ import (
 // plain injection. Under bwrap the outcome depends on the launcher: a
 // --setenv passed after the argv (as docs/enforcement.md describes)
 // replaces the sandbox's own value with the host's, one passed before it is
-// dropped by --clearenv. The change is listed for bwrap too, with a note
+// dropped by --clearenv (enforce/bwrap_order_test.go runs both). The change is listed for bwrap too, with a note
 // saying so.
 func noteMaskedEnv(cs []Change, base, head *compiler.Result) []Change {
 	ba, ha := base.Artifacts.Get(compiler.TargetBwrap), head.Artifacts.Get(compiler.TargetBwrap)
 	if ba == nil || ha == nil {
 		return cs
 	}
-	set := setenvs(ha.Argv)
+	var set map[string]string
 	for i := range cs {
+		if cs[i].Kind == kEnv && cs[i].Severity == Widened && set == nil {
+			set = sandboxSets(sandbox.ReadBwrap(ha.Argv))
+		}
 		c := &cs[i]
 		v, ok := set[c.After]
 		if c.Kind != kEnv || c.Severity != Widened || !ok || !contains(ha.EnvInjections, c.After) || contains(ba.EnvInjections, c.After) {
@@ -34,13 +38,13 @@ func noteMaskedEnv(cs []Change, base, head *compiler.Result) []Change {
 	return cs
 }
 
-// setenvs maps each name a bwrap argv sets with --setenv to its last value.
-func setenvs(argv []string) map[string]string {
+// sandboxSets maps each variable the sandbox sets itself (not passed from
+// the host) to its value.
+func sandboxSets(s *sandbox.Sandbox) map[string]string {
 	m := map[string]string{}
-	for i := 0; i+2 < len(argv); i++ {
-		if argv[i] == "--setenv" {
-			m[argv[i+1]] = argv[i+2]
-			i += 2
+	for _, e := range s.Env {
+		if !e.Passed {
+			m[e.Name] = e.Value
 		}
 	}
 	return m

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/sandbox"
 )
 
 func compile(t testing.TB, caps ...string) *compiler.Result {
@@ -102,7 +103,36 @@ func TestLoudClasses(t *testing.T) {
 		{"a data directory", "fs:read,write:/srv/data/**", false},
 		{"/var/run itself not, /var/lib/app yes", "fs:read:/var/lib/app/", false},
 		{"time zone file", "clock:tzdata", false},
-		{"x11", "ipc:connect:x11", false},
+		{"x11: the display takes synthetic keystrokes into the user's terminals", "ipc:connect:x11", true},
+		{"host /tmp holds the X11 sockets and ssh-agent sockets", "fs:read:/tmp/**", true},
+		{"the X11 socket directory", "fs:read:/tmp/.X11-unix/", true},
+		{"an OpenSSH agent socket directory", "fs:read:/tmp/ssh-XXXXabcd/", true},
+		{"a Kerberos ticket cache", "fs:read:/tmp/krb5cc_1000", true},
+		{"a /tmp subdirectory of the server's own", "fs:read,write:/tmp/myserver/**", false},
+		{"gnome-keyring (secrets and ssh agent)", "fs:read:/run/user/1000/keyring/**", true},
+		{"gpg-agent sockets", `ipc:connect:"unix:/run/user/1000/gnupg/S.gpg-agent.ssh"`, true},
+		{"gcr ssh agent", "fs:read:/run/user/1000/gcr/", true},
+		{"etcd data: every cluster secret", "fs:read:/var/lib/etcd/**", true},
+		{"MicroK8s credentials", "fs:read:/var/snap/microk8s/current/credentials/**", true},
+		{"k3s agent client keys", "fs:read:/var/lib/rancher/k3s/agent/**", true},
+		{"Azure agent provisioning secrets", "fs:read:/var/lib/waagent/", true},
+		{"minikube certificates", "fs:read:/var/lib/minikube/**", true},
+		{"writable Nix store", "fs:read,write:/nix/**", true},
+		{"read-only Nix store stays quiet", "fs:read:/nix/store/**", false},
+		{"writable Guix store", "fs:read,write:/gnu/store/", true},
+		{"writable snaps", "fs:read,write:/snap/**", true},
+		{"writable snapd state", "fs:read,write:/var/lib/snapd/**", true},
+		{"writable flatpak installation", "fs:read,write:/var/lib/flatpak/**", true},
+		{"writable at spool", "fs:read,write:/var/spool/at/**", true},
+		{"cloud metadata service (AWS, Azure, GCP, OpenStack)", "net:connect:169.254.169.254:80", true},
+		{"cloud metadata service, any port", "net:connect:169.254.169.254", true},
+		{"AWS metadata over IPv6", `net:connect:"fd00:ec2::254":80`, true},
+		{"ECS task credentials", "net:connect:169.254.170.2:80", true},
+		{"Alibaba Cloud metadata", "net:connect:100.100.100.200:80", true},
+		{"GCP metadata by name", "net:connect:metadata.google.internal:80", true},
+		{"GCP metadata by name, any case, trailing dot", "net:connect:Metadata.Google.Internal.:80", true},
+		{"the link-local range holds the metadata service", "net:connect:169.254.0.0/16:80", true},
+		{"another link-local address", "net:connect:169.254.1.1:80", false},
 		{"network", "net:connect:api.example.com:443", false},
 		{"a variable", "env:inject:TOKEN", false},
 	} {
@@ -152,8 +182,10 @@ func TestLoudDockerFlags(t *testing.T) {
 		{[]string{"--rm", "--cap-drop", "ALL", "--network", "none", "--frobnicate"}, kRaw, false},
 	} {
 		head := &compiler.Artifact{Target: compiler.TargetDocker, Argv: tc.argv}
-		r := dockerReader{}
-		cs := compareItems(r.boundary(base), r.boundary(head), sourcesOf(&compiler.Policy{}), sourcesOf(&compiler.Policy{}))
+		var cs []Change
+		for _, d := range sandbox.Compare(sandbox.FromArtifact(base), sandbox.FromArtifact(head)) {
+			cs = append(cs, change(d, sourcesOf(&compiler.Policy{}), sourcesOf(&compiler.Policy{})))
+		}
 		found := false
 		for _, c := range cs {
 			if c.Kind == tc.kind && c.Severity == Widened {

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/razukc/capgate-action/compiler"
 )
 
 func TestUnified(t *testing.T) {
@@ -75,6 +77,38 @@ func TestUnifiedRebuilds(t *testing.T) {
 		}
 		if again := Unified(a, b, 1<<30); again != d {
 			t.Errorf("case %d: not deterministic", i)
+		}
+	}
+}
+
+// TestSameButNotes: artifacts that differ only in their notes are notes
+// only; any other difference is not.
+func TestSameButNotes(t *testing.T) {
+	t.Parallel()
+	base, err := compiler.Compile([]byte(`{"name": "n", "version": "1", "tools": [{"name": "t", "capabilities": ["net:connect:*:443"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := compiler.Compile([]byte(`{"name": "n", "version": "1", "tools": [{"name": "t", "capabilities": ["net:connect:*:443", "net:connect:api.example.com:443"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := *base.Artifacts.Get("bwrap")
+	b := a
+	b.Notes = append([]string{"another note"}, a.Notes...)
+	if !sameButNotes(&a, &b) {
+		t.Errorf("a note added: want notes only")
+	}
+	if sameButNotes(&a, head.Artifacts.Get("bwrap")) {
+		t.Errorf("a new egress entry: want more than notes")
+	}
+	tds := textDiffs(base, head)
+	if len(tds) == 0 {
+		t.Fatal("no text diff for a new egress entry")
+	}
+	for _, td := range tds {
+		if td.NotesOnly {
+			t.Errorf("%s: a new egress entry is marked notes only", td.Target)
 		}
 	}
 }

@@ -54,3 +54,21 @@ func TestBwrapParentBeforeChild(t *testing.T) {
 		t.Errorf("control, capgate's order: want .ssh writable (hidden by /home), got:\n%s", out)
 	}
 }
+
+// The bwrap argv sets PATH and HOME itself after --clearenv, so what an
+// env:inject of either does depends on the launcher, as capgate diff's note
+// on such a change says: a --setenv after the argv (runBwrap's order)
+// replaces the sandbox's value, one before the argv is cleared.
+func TestBwrapInjectedHomeOrder(t *testing.T) {
+	requireTool(t, "bwrap")
+	r := compileText(t, `{"name": "e", "version": "1", "tools": [{"name": "t", "capabilities": ["env:inject:HOME"]}]}`)
+	after, err := runBwrap(t, r, map[string]string{"HOME": "/injected"}, "/bin/sh", "-c", `echo "$HOME"`)
+	if err != nil || strings.TrimSpace(after) != "/injected" {
+		t.Errorf("--setenv HOME after the argv: HOME=%q (%v), want /injected", after, err)
+	}
+	argv := append([]string{"--setenv", "HOME", "/injected"}, r.Artifacts.Get(compiler.TargetBwrap).Argv...)
+	b, err := exec.Command("bwrap", append(argv, "--", "/bin/sh", "-c", `echo "$HOME"`)...).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(b)) != "/tmp" {
+		t.Errorf("--setenv HOME before the argv: HOME=%q (%v), want the sandbox's /tmp", b, err)
+	}
+}

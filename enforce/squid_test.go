@@ -39,7 +39,7 @@ shutdown_lifetime 0 seconds
 
 func writeSquidConf(t *testing.T, dir, config string, port int) string {
 	t.Helper()
-	hosts := "127.0.0.1 localhost\n127.0.0.1 private-db.test\n"
+	hosts := "127.0.0.1 localhost\n127.0.0.1 private-db.test\n127.0.0.1 a.toolhive.test b.toolhive.test c.toolhive.test x.cdn.toolhive.test\n"
 	if err := os.WriteFile(filepath.Join(dir, "hosts"), []byte(hosts), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -101,7 +101,7 @@ func scenarios() map[string]scenario {
 			want: []string{"**capgate passes.** 1 widened capability, all approved by the `capgate:approve-widening` label", "**Next step:** none"},
 			not:  []string{"capgate approve --base", "applies the", "not approved"}},
 		"errors-only": {r: result(brokenManifest()), g: gate(), alert: "WARNING", exitFailed: true,
-			want: []string{"**capgate: blocked.** 1 manifest does not compile.", "**Next step:** fix the error in `servers/db/capgate.json` line 7."},
+			want: []string{"**capgate: blocked.** 1 manifest does not compile.", "**Next step:** fix the error in `servers/db/capgate.json` line 7: manifests are strict JSON: no comments, no trailing commas, keys in double quotes."},
 			not:  []string{"capgate approve", "label", "CODEOWNERS"}},
 		"self-approved-with-error": {r: result(wideManifest(false), brokenManifest()), g: selfApproved, alert: "WARNING", exitFailed: true,
 			want: []string{"`capgate.lock` in this pull request approves the widening, but no CODEOWNERS rule", "> /capgate.lock @your-org/security\n"},

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/lock"
@@ -80,23 +81,8 @@ func Judge(r *diff.Result, g Gate) Judgement {
 				j.Moved++
 			}
 		}
-		for _, c := range m.Changes {
-			if c.Severity != diff.Widened {
-				continue
-			}
-			approved := m.Approved || g.ByLabel
-			lockApproves = lockApproves || m.Approved
-			switch {
-			case c.Loud && approved:
-				j.ApprovedLoud++
-			case c.Loud:
-				j.Loud++
-			case approved:
-				j.ApprovedWidened++
-			default:
-				j.Widened++
-			}
-		}
+		lockApproves = lockApproves || (m.Approved && m.Widens())
+		j.countWidened(m, m.Approved || g.ByLabel)
 	}
 	switch {
 	case lockApproves && g.ByLabel:
@@ -107,9 +93,27 @@ func Judge(r *diff.Result, g Gate) Judgement {
 		j.ApprovedBy = code(lockName(g)) + " (the approval lock)"
 	}
 	fo := g.FailOn
-	j.Fails = (fo.Widened && j.Loud+j.Widened > 0) || (fo.Loud && j.Loud > 0) ||
-		(fo.Error && j.Errors > 0) || (fo.Unenforceable && j.Unenforceable > 0) || g.DriftFailed
+	j.Fails = j.blocksWidening() || (fo.Error && j.Errors > 0) || (fo.Unenforceable && j.Unenforceable > 0) || g.DriftFailed
 	return j
+}
+
+// countWidened counts m's widened changes, approved or not.
+func (j *Judgement) countWidened(m diff.ManifestDiff, approved bool) {
+	for _, c := range m.Changes {
+		if c.Severity != diff.Widened {
+			continue
+		}
+		switch {
+		case c.Loud && approved:
+			j.ApprovedLoud++
+		case c.Loud:
+			j.Loud++
+		case approved:
+			j.ApprovedWidened++
+		default:
+			j.Widened++
+		}
+	}
 }
 
 func lockName(g Gate) string {
@@ -227,7 +231,7 @@ func (j Judgement) Headline() string {
 	switch {
 	case len(fail) == 0 && len(also) == 0:
 		return head + " No change to what any server may reach."
-	case len(fail) == 0 && j.r.Counts.Widened == 0:
+	case len(fail) == 0 && j.r.Counts.Widened == 0 && j.Errors == 0:
 		return head + " No change widens what a server may reach (" + strings.Join(also, ", ") + ")."
 	case len(fail) == 0:
 		return head + " " + capital(strings.Join(also, "; ")) + "."
@@ -246,25 +250,35 @@ func capital(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// Step is one thing to do next: a sentence of Markdown, and optionally
-// text to copy (a command, a CODEOWNERS line), shown in a code block. Text
-// names the text to copy as "{copy}": "the command below" in Markdown,
-// the text itself in plain text.
+// Step is one thing to do next: a sentence of trusted Markdown, and
+// optionally text to copy (a command, a CODEOWNERS line), shown in a code
+// block, and an untrusted manifest path. Text names the text to copy as
+// "{copy}" ("the command below" in Markdown, the text itself in plain
+// text) and the path as "{path}".
 type Step struct {
 	Text string
 	// Copy is the text to copy, and Name what it is ("command", "rule").
 	Copy, Name string
+	// Path is a manifest path and Hint what to change in it ("{hint}"),
+	// escaped for the format they land in.
+	Path, Hint string
+	// Then joins the step to an approval step before it with "then", not
+	// "or": it is needed as well.
+	Then bool
 }
 
-// words renders s's text, its text to copy named or, with inline, quoted.
-func (s Step) words(inline bool) string {
-	if s.Copy == "" {
-		return s.Text
+// words renders s as Markdown, or with plain as plain text for a terminal
+// (the text to copy in the line).
+func (s Step) words(plain bool) string {
+	if !plain {
+		t := strings.ReplaceAll(s.Text, "{path}", Code(cut(s.Path)))
+		t = strings.ReplaceAll(t, "{hint}", Text(cut(s.Hint)))
+		return strings.ReplaceAll(t, "{copy}", "the "+s.Name+" below")
 	}
-	if inline {
-		return strings.ReplaceAll(s.Text, "{copy}", `"`+s.Copy+`"`)
-	}
-	return strings.ReplaceAll(s.Text, "{copy}", "the "+s.Name+" below")
+	t := plainMD(s.Text)
+	t = strings.ReplaceAll(t, "{path}", Term(s.Path))
+	t = strings.ReplaceAll(t, "{hint}", Term(s.Hint))
+	return strings.ReplaceAll(t, "{copy}", `"`+Term(s.Copy)+`"`)
 }
 
 // Steps returns what unblocks the check, in order; nil when nothing does
@@ -286,6 +300,11 @@ func (j Judgement) Steps() []Step {
 	return out
 }
 
+// maxStepHint is the longest hint the next step repeats; a longer one is
+// only in the error row.
+const maxStepHint = 120
+
+// errorStep names the (first) error to fix, with lint's hint when short.
 func (j Judgement) errorStep() Step {
 	var first *diff.ManifestDiff
 	for i := range j.r.Manifests {
@@ -294,53 +313,95 @@ func (j Judgement) errorStep() Step {
 			break
 		}
 	}
-	where := Code(cut(first.Path))
+	where := "{path}"
 	if first.Error.Line > 0 {
 		where += fmt.Sprintf(" line %d", first.Error.Line)
 	}
 	if first.Error.Code == diff.CodeMoved {
-		where = Code(cut(first.Path)) + " (moved out of the patterns: restore it or widen the `manifests` patterns)"
+		where = "{path} (moved out of the patterns: restore it or widen the `manifests` patterns)"
+	}
+	hint := ""
+	if h := first.Error.Hint; h != "" && utf8.RuneCountInString(h) <= maxStepHint {
+		hint = ": {hint}"
 	}
 	if j.Errors == 1 {
-		return Step{Text: "fix the error in " + where}
+		return Step{Text: "fix the error in " + where + hint, Path: first.Path, Hint: first.Error.Hint}
 	}
-	return Step{Text: fmt.Sprintf("fix the %d errors below (the first in %s)", j.Errors, where)}
+	return Step{Text: fmt.Sprintf("fix the %d errors below (the first in %s%s)", j.Errors, where, hint), Path: first.Path, Hint: first.Error.Hint}
 }
 
-// approvalSteps say how to get the unapproved widening approved.
+// approvalSteps say how to get the unapproved widening approved: the
+// label or the lock; when the pull request's own lock approves already,
+// the CODEOWNERS rule that lets it count (and the lock for the rest) first.
 func (j Judgement) approvalSteps() []Step {
+	g := j.g
+	lockSteps := j.lockSteps()
+	var label []Step
+	switch {
+	case g.Label != "" && !g.LabelBlocked:
+		who := g.LabelWho
+		if who == "" {
+			who = "a maintainer"
+		}
+		label = []Step{{Text: fmt.Sprintf("%s applies the %s label (it approves exactly the rows shown now)", who, code(g.Label))}}
+	case g.Label != "":
+		label = []Step{{Text: fmt.Sprintf("the %s label cannot approve this widening: not every widened row fits in the comment", code(g.Label))}}
+	}
+	var out []Step
+	if len(g.SelfApproved) > 0 && !g.LockOwned {
+		out = append(append(out, lockSteps...), label...)
+	} else {
+		out = append(append(out, label...), lockSteps...)
+	}
+	if len(out) == 0 {
+		out = append(out, Step{Text: "narrow the widened capabilities, or set up approval: a `capgate.lock` (`capgate approve`) or the `allow-label` input"})
+	}
+	return out
+}
+
+// lockSteps say how the lock approves: the CODEOWNERS rule its own
+// approvals need, and the capgate approve command.
+func (j Judgement) lockSteps() []Step {
 	g := j.g
 	var out []Step
 	ln := lockName(g)
-	if len(g.SelfApproved) > 0 && !g.LockOwned {
+	selfOnly := len(g.SelfApproved) > 0 && !g.LockOwned
+	if selfOnly {
 		// The approval is committed already; what is missing is the
 		// rule that lets it count.
 		out = append(out, Step{
 			Text: fmt.Sprintf("%s in this pull request approves the widening, but no CODEOWNERS rule on the base branch covers %s, so the approval does not count: add {copy} to the base branch's CODEOWNERS, require code-owner review in branch protection, and run the check again", code(ln), code(ln)),
 			Copy: codeownersLine(ln), Name: "rule"})
 	}
-	if g.Label != "" && !g.LabelBlocked {
-		who := g.LabelWho
-		if who == "" {
-			who = "a maintainer"
+	if g.Lock == "" || (selfOnly && !j.unlisted()) {
+		return out
+	}
+	forRest, owned := "", ""
+	if selfOnly {
+		forRest = " for the widened manifests the lock does not list yet"
+	}
+	if !g.LockOwned {
+		owned = fmt.Sprintf(" (it counts once a CODEOWNERS rule on the base branch covers it, e.g. `%s`)", codeownersLine(ln))
+	}
+	return append(out, Step{
+		Text: fmt.Sprintf("run {copy}%s and commit %s%s", forRest, code(ln), owned),
+		Copy: approveCommand(g), Name: "command", Then: selfOnly})
+}
+
+// unlisted reports whether some unapproved widened manifest is not among
+// those the pull request's own lock approves (it still needs capgate
+// approve).
+func (j Judgement) unlisted() bool {
+	self := map[string]bool{}
+	for _, p := range j.g.SelfApproved {
+		self[p] = true
+	}
+	for _, m := range j.r.Manifests {
+		if !m.Approved && m.Widens() && !self[m.Path] {
+			return true
 		}
-		out = append(out, Step{Text: fmt.Sprintf("%s applies the %s label (it approves exactly the rows shown now)", who, code(g.Label))})
-	} else if g.Label != "" {
-		out = append(out, Step{Text: fmt.Sprintf("the %s label cannot approve this widening: not every widened row fits in the comment", code(g.Label))})
 	}
-	if g.Lock != "" && (len(g.SelfApproved) == 0 || g.LockOwned) {
-		owned := ""
-		if !g.LockOwned {
-			owned = fmt.Sprintf(" (it counts once a CODEOWNERS rule on the base branch covers it, e.g. `%s`)", codeownersLine(ln))
-		}
-		out = append(out, Step{
-			Text: fmt.Sprintf("run {copy} and commit %s%s", code(ln), owned),
-			Copy: approveCommand(g), Name: "command"})
-	}
-	if len(out) == 0 {
-		out = append(out, Step{Text: "narrow the widened capabilities, or set up approval: a `capgate.lock` (`capgate approve`) or the `allow-label` input"})
-	}
-	return out
+	return false
 }
 
 // approveCommand is the capgate approve command for this pull request.
@@ -392,8 +453,8 @@ func (j Judgement) NextStep() string {
 }
 
 // join joins the steps: approval choices with "or", the rest with "then";
-// inline puts the text to copy in the line.
-func (j Judgement) join(steps []Step, inline bool) string {
+// plain renders them as plain text.
+func (j Judgement) join(steps []Step, plain bool) string {
 	approval := map[Step]bool{}
 	if j.blocksWidening() {
 		for _, a := range j.approvalSteps() {
@@ -403,13 +464,13 @@ func (j Judgement) join(steps []Step, inline bool) string {
 	var b strings.Builder
 	for i, s := range steps {
 		if i > 0 {
-			if approval[s] && approval[steps[i-1]] {
+			if approval[s] && approval[steps[i-1]] && !s.Then {
 				b.WriteString("; or ")
 			} else {
 				b.WriteString("; then ")
 			}
 		}
-		b.WriteString(s.words(inline))
+		b.WriteString(s.words(plain))
 	}
 	return b.String()
 }
@@ -454,12 +515,12 @@ func (j Judgement) PlainVerdict() string {
 	if len(steps) == 0 {
 		return out + "\n"
 	}
-	return out + "\nnext step: " + plainMD(j.join(steps, true)) + ".\n"
+	return out + "\nnext step: " + j.join(steps, true) + ".\n"
 }
 
-// plainMD turns the verdict's Markdown into plain text: bold and code
-// span marks dropped, Text's escapes undone and the result escaped for a
-// terminal (Term).
+// plainMD turns the verdict's trusted Markdown into plain text: bold and
+// code span marks dropped, Text's escapes undone and the result escaped
+// for a terminal (Term).
 func plainMD(s string) string {
 	s = strings.ReplaceAll(s, "**", "")
 	var b strings.Builder

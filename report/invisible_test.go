@@ -67,7 +67,7 @@ func TestInvisibleEscapedEverywhere(t *testing.T) {
 		return r
 	}
 	outputs := func(r *diff.Result) map[string][]byte {
-		return map[string][]byte{"markdown": Markdown(r, MarkdownOptions{}), "text": PlainText(r, Gate{}), "json": JSON(r), "sarif": SARIF(r, "t")}
+		return map[string][]byte{"markdown": Markdown(r, MarkdownOptions{}), "text": PlainText(r, DefaultGate()), "json": JSON(r), "sarif": SARIF(r, "t")}
 	}
 	// The report with nothing hidden holds the characters the templates
 	// hold themselves (the U+FE0F of a heading's emoji).

@@ -282,26 +282,7 @@ func (b *builder) fit(limit int) string {
 	}
 	var out strings.Builder
 	out.Grow(total + noteRoom)
-	for i, p := range b.parts {
-		if drop[i] || (p.head && !kept[p.group]) {
-			continue
-		}
-		if p.tail {
-			// A manifest's section ends after its last kept part: written
-			// when the section's opening is (tails follow their opening).
-			if !drop[p.open] {
-				out.WriteString(p.text)
-			}
-			continue
-		}
-		if p.group != 0 && !p.head && i+1 < len(b.parts) && drop[i+1] && b.parts[i+1].group == p.group &&
-			!strings.HasSuffix(p.text, "\n\n") {
-			// The table's last rows were dropped: end it here.
-			out.WriteString(p.text + "\n")
-			continue
-		}
-		out.WriteString(p.text)
-	}
+	b.write(&out, drop, kept)
 	var what []string
 	for imp, n := range dropped {
 		if n > 0 {
@@ -312,6 +293,26 @@ func (b *builder) fit(limit int) string {
 		fmt.Fprintf(&out, "> [!NOTE]\n> Trimmed to fit GitHub's comment limit. Left out: %s. Run `capgate diff` locally or see the JSON report for everything.\n", strings.Join(what, ", "))
 	}
 	return out.String()
+}
+
+// write writes the parts fit keeps: a header only when a row of its group
+// is kept, a tail only when its opening is.
+func (b *builder) write(out *strings.Builder, drop []bool, kept map[int]bool) {
+	for i, p := range b.parts {
+		switch {
+		case drop[i] || (p.head && !kept[p.group]):
+		case p.tail:
+			if !drop[p.open] {
+				out.WriteString(p.text)
+			}
+		case p.group != 0 && !p.head && i+1 < len(b.parts) && drop[i+1] && b.parts[i+1].group == p.group &&
+			!strings.HasSuffix(p.text, "\n\n"):
+			// The table's last rows were dropped: end it here.
+			out.WriteString(p.text + "\n")
+		default:
+			out.WriteString(p.text)
+		}
+	}
 }
 
 // cut shortens untrusted text to maxCell characters, before escaping.

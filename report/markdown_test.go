@@ -22,6 +22,9 @@ func hostile() *diff.Result {
 			TextDiffs: []diff.TextDiff{{Target: "squid", Diff: "+" + e + "\n+```\n+</details>\n"}}}
 		r.Manifests = append(r.Manifests, m)
 		r.Counts.Widened++
+		r.Manifests = append(r.Manifests, diff.ManifestDiff{Path: fmt.Sprintf("servers/%d/broken/%s.json", i, e), Status: diff.StatusError, Changes: []diff.Change{},
+			Error: &diff.Problem{Code: "PARSE" + e, Message: e + "\n```\n" + e, Hint: e, Line: 1, Col: 1}})
+		r.Counts.Errors++
 	}
 	return r
 }
@@ -36,10 +39,12 @@ func TestMarkdownEscapesManifestText(t *testing.T) {
 	var outside []string
 	fence := ""
 	for _, line := range strings.Split(md, "\n") {
+		// A fence may be indented (an error's message in a list item).
+		bare := strings.TrimLeft(line, " ")
 		switch {
-		case fence == "" && strings.HasPrefix(line, "```"):
-			fence = strings.TrimRight(line, "abcdefghijklmnopqrstuvwxyz")
-		case fence != "" && line == fence:
+		case fence == "" && strings.HasPrefix(bare, "```"):
+			fence = strings.TrimRight(bare, "abcdefghijklmnopqrstuvwxyz")
+		case fence != "" && bare == fence:
 			fence = ""
 		case fence == "":
 			outside = append(outside, line)
@@ -89,6 +94,9 @@ func TestMarkdownTrimsToLimit(t *testing.T) {
 	}
 	if !strings.HasPrefix(md, "<!-- marker -->\n> [!WARNING]\n> **capgate: blocked.** 400 widened capabilities are not approved.\n") || !strings.Contains(md, "Trimmed to fit GitHub's comment limit") {
 		t.Errorf("trimmed comment lacks its header or its note:\n%.300s", md)
+	}
+	if o, c := strings.Count(md, "<details>"), strings.Count(md, "</details>"); o != c {
+		t.Errorf("trimmed: %d <details> opened, %d closed", o, c)
 	}
 	if !strings.Contains(md, "#### Widened (400)") {
 		t.Errorf("the widened table must stay first")
@@ -140,6 +148,9 @@ func TestMarkdownKeepsLoudWhenTrimming(t *testing.T) {
 		}
 		if !strings.HasSuffix(md, opts.Footer) {
 			t.Errorf("limit %d: footer lost", limit)
+		}
+		if o, c := strings.Count(md, "<details>"), strings.Count(md, "</details>"); o != c {
+			t.Errorf("limit %d: %d <details> opened, %d closed", limit, o, c)
 		}
 	}
 	// The widened rows go after the less important parts: with room for

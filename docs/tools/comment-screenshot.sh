@@ -29,6 +29,26 @@ HTML
   cmark-gfm --unsafe --hardbreaks -e table -e strikethrough -e autolink -e tagfilter "$tmp/c.md" |
     sed -E 'N;s#<blockquote>\n<p>\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]#<blockquote class="alert \1"><p class="title">\1</p><p>#;P;D'
 } >"$tmp/c.html"
+# The first screen must hold the verdict, the next step and every
+# host-control row: measure where the host-control table ends.
+cat >"$tmp/measure.html" <<'HTML'
+<script>
+addEventListener("load", () => {
+  const h = [...document.querySelectorAll("h4")].find(e => e.textContent.includes("Host control"));
+  const t = h && h.nextElementSibling;
+  document.body.setAttribute("data-host-control-bottom", t ? Math.ceil(t.getBoundingClientRect().bottom) : -1);
+});
+</script>
+HTML
+cat "$tmp/c.html" "$tmp/measure.html" >"$tmp/m.html"
+bottom=$(chromium --headless --no-sandbox --disable-gpu --disable-background-networking --hide-scrollbars \
+  --window-size=1000,1200 --virtual-time-budget=2000 --dump-dom "file://$tmp/m.html" 2>/dev/null |
+  sed -n 's/.*data-host-control-bottom="\(-\{0,1\}[0-9]*\)".*/\1/p')
+if [ -z "$bottom" ] || [ "$bottom" -lt 0 ] || [ "$bottom" -gt 1200 ]; then
+  echo "the host-control rows end at ${bottom:-?} px, not on the first screen (1200 px)" >&2
+  exit 1
+fi
+echo "host-control rows end at $bottom px of 1200"
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
   --hide-scrollbars --window-size=1000,1200 --screenshot="$PWD/docs/comment.png" "file://$tmp/c.html" 2>/dev/null
 echo "wrote docs/comment.png"

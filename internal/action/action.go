@@ -302,6 +302,8 @@ type run struct {
 	gh  *gh
 	// drift is the drift check's Markdown, for the summary and comment.
 	drift string
+	// dir is the repository directory (working-directory in the workspace).
+	dir string
 	// gate is what the verdict and next steps of the summary and the
 	// comment are judged by, as decide last set it.
 	gate *report.Gate
@@ -327,38 +329,19 @@ func (r *run) api() (*gh, error) {
 func (r *run) main(ctx context.Context) int {
 	name := r.env.Getenv("GITHUB_EVENT_NAME")
 	var ev event
-	if p := r.env.Getenv("GITHUB_EVENT_PATH"); p != "" {
-		b, err := os.ReadFile(p)
-		if err != nil || json.Unmarshal(b, &ev) != nil {
-			r.a.Errorf("capgate: cannot read the event payload at GITHUB_EVENT_PATH")
-			return ExitError
-		}
+	if p := r.env.Getenv("GITHUB_EVENT_PATH"); p != "" && readEvent(p, &ev) != nil {
+		r.a.Errorf("capgate: cannot read the event payload at GITHUB_EVENT_PATH")
+		return ExitError
 	}
 	if r.cfg.Mode == "post" {
 		return r.post(ctx, name, &ev)
 	}
-	t, err := resolveTarget(r.cfg, name, &ev, r.env.Getenv("GITHUB_SHA"))
+	t, base, err := r.prepare(ctx, name, &ev)
 	if err != nil {
 		r.a.Errorf("capgate: %v", err)
 		return ExitError
 	}
-	dir := r.cfg.WorkDir
-	if ws := r.env.Getenv("GITHUB_WORKSPACE"); ws != "" && !filepath.IsAbs(dir) {
-		dir = filepath.Join(ws, dir)
-	}
-	base := t.base // "" for a push that creates a branch: compared with nothing
-	var err2 error
-	if base != "" {
-		base, err2 = ensureCommit(ctx, dir, base)
-	}
-	if err2 == nil {
-		t.head, err2 = ensureCommit(ctx, dir, t.head)
-	}
-	if err2 != nil {
-		r.a.Errorf("capgate: %v", err2)
-		return ExitError
-	}
-	in, err := source.ReadSides(ctx, source.Options{Dir: dir, Base: base, Head: t.head, RevisionsOnly: true, Patterns: r.cfg.Manifests})
+	in, err := source.ReadSides(ctx, source.Options{Dir: r.dir, Base: base, Head: t.head, RevisionsOnly: true, Patterns: r.cfg.Manifests})
 	if err != nil {
 		r.a.Errorf("capgate: %v", err)
 		return ExitError
@@ -375,14 +358,7 @@ func (r *run) main(ctx context.Context) int {
 	// API. The label check is the only API work before the verdict, runs
 	// only while some widening is unapproved, is bounded by the run's
 	// deadline, and fails closed.
-	ap := &approval{}
-	r.readLocks(ctx, res, dir, base, t.head, ap)
-	if ap.lockErr != nil {
-		r.a.Errorf("capgate: the approval lock approves nothing: %v", ap.lockErr)
-	}
-	if n := r.selfApprovalNote(ap, false); n != "" {
-		r.a.Warningf("capgate: %s", n)
-	}
+	ap := r.approveByLock(ctx, res, base, t.head)
 
 	// The result first, as it stands without the label (unapproved widening
 	// fails): reports, outputs, summary and annotations, before any API
@@ -393,59 +369,104 @@ func (r *run) main(ctx context.Context) int {
 	if t.prNumber > 0 {
 		jr.PullRequest = &report.PullRequestRef{Number: t.prNumber, HeadSHA: t.prHead}
 	}
-	driftOK := r.cfg.VerifyOutDir == "" || r.verifyOutDir(dir)
+	driftOK := r.cfg.VerifyOutDir == "" || r.verifyOutDir(r.dir)
 	v := r.decide(res, t, ap, driftOK, commenting)
-	r.writeOutputs(res, jr, dir, ap.approved(res), v.footer, t.head)
-	r.annotate(res, dir)
+	r.writeOutputs(res, jr, r.dir, ap.approved(res), v.footer, t.head)
+	r.annotate(res)
 
 	// Then the label, read from the API: only while some widening is
-	// unapproved, within half the time left, failing closed. When it
-	// changes the verdict or what the summary says, the summary is
-	// rewritten and the changed outputs appended (later lines win).
+	// unapproved, within half the time left, failing closed.
 	if commenting && res.UnapprovedWidened() > 0 && ap.hidden == 0 {
-		lctx, cancel := ctx, context.CancelFunc(func() {})
-		budget := time.Duration(0)
-		if dl, ok := ctx.Deadline(); ok {
-			budget = time.Until(dl) / 2
-			lctx, cancel = context.WithTimeout(ctx, budget)
-		}
-		err := r.checkLabelSafe(lctx, res, t.prNumber, ap)
-		labelTimedOut := lctx.Err() != nil && ctx.Err() == nil
-		cancel()
-		if err != nil {
-			ap.byLabel = false
-			msg := explain(err, "could not check the approval label, so it approves nothing")
-			if labelTimedOut {
-				msg = fmt.Sprintf("could not check the approval label, so it approves nothing: the label check's share of the time limit (%s, half of what was left of input timeout) ran out before GitHub answered", budget.Round(time.Second))
-			}
-			r.a.Warningf("capgate: %s", msg)
-			ap.labelNote = "capgate " + report.Text(msg) + "."
-		}
-		wasApproved := v.approved
-		v2 := r.decide(res, t, ap, driftOK, commenting)
-		if v2.footer != v.footer {
-			r.out.ReplaceStepSummary(r.summary(res, v2.footer, t.head))
-		}
-		if v2.approved != wasApproved {
-			r.out.SetOutput("approved", strconv.FormatBool(v2.approved))
-		}
-		v = v2
+		v = r.labelPhase(ctx, res, t, ap, driftOK, v)
 	}
 	if v.code == ExitFailed {
 		r.a.Errorf("%s", strings.TrimSpace(report.Judge(res, *r.gate).PlainVerdict()))
 	}
-	if !commenting {
-		if t.prNumber > 0 && r.cfg.Mode == "full" && r.cfg.Comment != "off" {
-			r.comment(ctx, res, t, ap, v.footer) // says there is no token
-		}
-		return v.code
+	if t.prNumber > 0 && r.cfg.Mode == "full" && r.cfg.Comment != "off" {
+		r.comment(ctx, res, t, ap, v.footer) // without a token, it says there is none
 	}
-	r.comment(ctx, res, t, ap, v.footer)
 	return v.code
 }
 
-// verdict is the outcome of one run as far as it is known.
-type verdict struct {
+func readEvent(p string, ev *event) error {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, ev)
+}
+
+// prepare resolves what the run compares and makes both commits available
+// in the clone: the target, and the base revision to read ("" for a push
+// that creates a branch, compared with nothing). It sets r.dir.
+func (r *run) prepare(ctx context.Context, name string, ev *event) (target, string, error) {
+	t, err := resolveTarget(r.cfg, name, ev, r.env.Getenv("GITHUB_SHA"))
+	if err != nil {
+		return t, "", err
+	}
+	r.dir = r.cfg.WorkDir
+	if ws := r.env.Getenv("GITHUB_WORKSPACE"); ws != "" && !filepath.IsAbs(r.dir) {
+		r.dir = filepath.Join(ws, r.dir)
+	}
+	base := t.base
+	if base != "" {
+		if base, err = ensureCommit(ctx, r.dir, base); err != nil {
+			return t, "", err
+		}
+	}
+	t.head, err = ensureCommit(ctx, r.dir, t.head)
+	return t, base, err
+}
+
+// approveByLock applies the lock and says, in the log, when it approves
+// nothing or refuses the pull request's own approvals.
+func (r *run) approveByLock(ctx context.Context, res *diff.Result, base, head string) *approval {
+	ap := &approval{}
+	r.readLocks(ctx, res, r.dir, base, head, ap)
+	if ap.lockErr != nil {
+		r.a.Errorf("capgate: the approval lock approves nothing: %v", ap.lockErr)
+	}
+	if n := r.selfApprovalNote(ap, false); n != "" {
+		r.a.Warningf("capgate: %s", n)
+	}
+	return ap
+}
+
+// labelPhase checks the label (within half the time left, failing closed)
+// and decides again. When that changes the verdict or what the summary
+// says, the summary is rewritten and the changed outputs appended (later
+// lines win).
+func (r *run) labelPhase(ctx context.Context, res *diff.Result, t target, ap *approval, driftOK bool, v outcome) outcome {
+	lctx, cancel := ctx, context.CancelFunc(func() {})
+	budget := time.Duration(0)
+	if dl, ok := ctx.Deadline(); ok {
+		budget = time.Until(dl) / 2
+		lctx, cancel = context.WithTimeout(ctx, budget)
+	}
+	err := r.checkLabelSafe(lctx, res, t.prNumber, ap)
+	labelTimedOut := lctx.Err() != nil && ctx.Err() == nil
+	cancel()
+	if err != nil {
+		ap.byLabel = false
+		msg := explain(err, "could not check the approval label, so it approves nothing")
+		if labelTimedOut {
+			msg = fmt.Sprintf("could not check the approval label, so it approves nothing: the label check's share of the time limit (%s, half of what was left of input timeout) ran out before GitHub answered", budget.Round(time.Second))
+		}
+		r.a.Warningf("capgate: %s", msg)
+		ap.labelNote = "capgate " + report.Text(msg) + "."
+	}
+	v2 := r.decide(res, t, ap, driftOK, true)
+	if v2.footer != v.footer {
+		r.out.ReplaceStepSummary(r.summary(res, v2.footer, t.head))
+	}
+	if v2.approved != v.approved {
+		r.out.SetOutput("approved", strconv.FormatBool(v2.approved))
+	}
+	return v2
+}
+
+// outcome is the outcome of one run as far as it is known.
+type outcome struct {
 	code           int
 	approved       bool
 	needsApproval  bool
@@ -453,50 +474,64 @@ type verdict struct {
 	apBase, apHead string
 }
 
-// decide computes the exit status and the footer of the summary and the
+// verdict is the run's decision from the result and the approvals alone:
+// the exit code, whether the widening is approved, and whether approval is
+// what would make the check pass. The label, when it approves (byLabel),
+// lifts fail-on widened; a failed drift check fails the run. It is pure.
+func verdict(res *diff.Result, failOn diff.FailOn, byLabel, driftOK bool) (code int, approved, needsApproval bool) {
+	if byLabel {
+		failOn.Widened, failOn.Loud = false, false
+	}
+	code = ExitOK
+	if failOn.Fails(res) || !driftOK {
+		code = ExitFailed
+	}
+	approved = res.Widened() && (res.UnapprovedWidened() == 0 || byLabel)
+	needsApproval = code == ExitFailed && failOn.Widened && res.UnapprovedWidened() > 0
+	return code, approved, needsApproval
+}
+
+// decide computes the outcome and the footer of the summary and the
 // comment from what ap knows now. When the run comments, it also fits the
 // comment (ap.body) and counts the widened rows it cannot show
 // (ap.hidden): the label approves only rows the comment shows, so a
-// trimmed comment refuses the label, and decide fits again with the
-// footer that says so.
-func (r *run) decide(res *diff.Result, t target, ap *approval, driftOK, commenting bool) verdict {
-	v := verdict{apBase: t.base, apHead: t.head}
+// trimmed comment refuses the label, and decide judges and fits once more
+// with the footer that says so (the note does not depend on the count, so
+// that settles it).
+func (r *run) decide(res *diff.Result, t target, ap *approval, driftOK, commenting bool) outcome {
+	v := r.judge(res, t, ap, driftOK)
+	if !commenting {
+		return v
+	}
+	hidden := r.fitBody(res, t, ap, v.footer)
+	if hidden == ap.hidden {
+		return v
+	}
+	ap.hidden = hidden
+	if r.cfg.AllowLabel != "" {
+		ap.byLabel = false
+		ap.labelNote = hiddenNote(r.cfg.AllowLabel)
+	}
+	v = r.judge(res, t, ap, driftOK)
+	r.fitBody(res, t, ap, v.footer)
+	return v
+}
+
+// judge is the verdict with the footer that explains it.
+func (r *run) judge(res *diff.Result, t target, ap *approval, driftOK bool) outcome {
+	v := outcome{apBase: t.base, apHead: t.head}
 	if t.prHead != "" {
 		// The command names the pull request's own commits, which a
 		// developer has (the merge commit a pull_request run compares is
 		// GitHub's).
 		v.apHead = t.prHead
 	}
-	for pass := 0; pass < 3; pass++ {
-		fo := r.cfg.FailOn
-		if ap.byLabel {
-			fo.Widened = false
-		}
-		v.code = ExitOK
-		if fo.Fails(res) || !driftOK {
-			v.code = ExitFailed
-		}
-		v.approved = ap.approved(res)
-		v.needsApproval = v.code == ExitFailed && fo.Widened && res.UnapprovedWidened() > 0
-		v.footer = r.approvalNotes(res, ap) + r.drift
-		r.gate = &report.Gate{FailOn: r.cfg.FailOn, Base: v.apBase, Head: v.apHead, Lock: r.cfg.Lock,
-			LockOwned: ap.lockOwned, SelfApproved: ap.selfApproved, Label: r.cfg.AllowLabel, ByLabel: ap.byLabel,
-			LabelBlocked: ap.hidden > 0 || res.UnapprovedWidened() > maxStateRows, DriftFailed: !driftOK}
-		if !commenting {
-			return v
-		}
-		hidden := r.fitBody(res, t, ap, v.footer)
-		if hidden == ap.hidden {
-			return v
-		}
-		// Rows do not fit: the label cannot approve them. Say so (the
-		// note does not depend on the count, so one more fit settles it).
-		ap.hidden = hidden
-		if r.cfg.AllowLabel != "" {
-			ap.byLabel = false
-			ap.labelNote = hiddenNote(r.cfg.AllowLabel)
-		}
-	}
+	v.code, v.approved, v.needsApproval = verdict(res, r.cfg.FailOn, ap.byLabel, driftOK)
+	v.footer = r.approvalNotes(res, ap) + r.drift
+	r.gate = &report.Gate{FailOn: r.cfg.FailOn, Base: v.apBase, Head: v.apHead, Lock: r.cfg.Lock,
+		LockOwned: ap.lockOwned, SelfApproved: ap.selfApproved, Label: r.cfg.AllowLabel, ByLabel: ap.byLabel,
+		LabelWho:     "someone with " + r.cfg.LabelPermission + " permission other than the author",
+		LabelBlocked: ap.hidden > 0 || res.UnapprovedWidened() > maxStateRows, DriftFailed: !driftOK}
 	return v
 }
 
@@ -612,12 +647,10 @@ func (r *run) linker(sha string) func(string, int) string {
 	if server == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || !repoRE.MatchString(repo) || !shaRE.MatchString(sha) {
 		return nil
 	}
-	wd := strings.Trim(filepath.ToSlash(filepath.Clean(r.cfg.WorkDir)), "/")
+	// Manifest paths are from the repository root (the sides are git
+	// trees), whatever working-directory is.
 	return func(p string, line int) string {
 		full := p
-		if wd != "" && wd != "." {
-			full = wd + "/" + p
-		}
 		segs := strings.Split(full, "/")
 		for i, s := range segs {
 			segs[i] = url.PathEscape(s)
@@ -635,25 +668,23 @@ var (
 // dropped silently, so the most important go first.
 const maxAnnotations = 10
 
-func (r *run) annotate(res *diff.Result, dir string) {
-	ws := r.env.Getenv("GITHUB_WORKSPACE")
-	rel := func(p string) string {
-		if ws == "" {
-			return p
-		}
-		if x, err := filepath.Rel(ws, filepath.Join(dir, p)); err == nil {
-			return filepath.ToSlash(x)
-		}
-		return p
-	}
+// annotate writes the error and warning annotations on the manifest lines.
+// Their file is the manifest's path from the repository root (the sides
+// are git trees), which is what a check run's annotations name, whatever
+// working-directory is.
+func (r *run) annotate(res *diff.Result) {
 	field := func(p string, line, col int) map[string]string {
-		return map[string]string{"file": rel(p), "line": strconv.Itoa(max(line, 1)), "col": strconv.Itoa(max(col, 1)), "title": "capgate"}
+		return map[string]string{"file": p, "line": strconv.Itoa(max(line, 1)), "col": strconv.Itoa(max(col, 1)), "title": "capgate"}
 	}
 	var errs, warns int
 	for _, m := range res.Manifests {
 		if m.Error != nil {
 			if errs++; errs <= maxAnnotations {
-				r.a.WithFieldsMap(field(m.Path, m.Error.Line, m.Error.Col)).Errorf("%s [%s]", m.Error.Message, m.Error.Code)
+				msg := fmt.Sprintf("%s [%s]", m.Error.Message, m.Error.Code)
+				if m.Error.Hint != "" {
+					msg += "\nhint: " + m.Error.Hint
+				}
+				r.a.WithFieldsMap(field(m.Path, m.Error.Line, m.Error.Col)).Errorf("%s", msg)
 			}
 		}
 	}

@@ -253,6 +253,7 @@ func (f *fixture) noToken(res result) {
 }
 
 func TestFirstRunCreatesOneComment(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	res := f.run()
 	if res.code != ExitFailed {
@@ -287,6 +288,7 @@ func TestFirstRunCreatesOneComment(t *testing.T) {
 }
 
 func TestRerunUpdatesInPlace(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.run()
 	first := f.gh.byLogin("github-actions[bot]")
@@ -317,6 +319,7 @@ func TestRerunUpdatesInPlace(t *testing.T) {
 }
 
 func TestConcurrentRunsLeaveOneComment(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	var wg sync.WaitGroup
 	for i := 0; i < 3; i++ {
@@ -342,6 +345,7 @@ func TestConcurrentRunsLeaveOneComment(t *testing.T) {
 }
 
 func TestSpoofedMarkerIsIgnored(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	spoof := f.gh.addComment("mallory", "<!-- capgate-action:default -->\n### ✅ capgate: nothing to see")
 	f.run()
@@ -360,6 +364,7 @@ func TestSpoofedMarkerIsIgnored(t *testing.T) {
 }
 
 func TestForkTokenDegradesToWarning(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.env["INPUT_GITHUB-TOKEN"] = "ghs_forktoken"
 	f.env["INPUT_FAIL-ON"] = "error"
@@ -377,6 +382,7 @@ func TestForkTokenDegradesToWarning(t *testing.T) {
 }
 
 func TestTooLargeCommentIsTrimmed(t *testing.T) {
+	t.Parallel()
 	files := map[string]string{}
 	for i := 0; i < 150; i++ {
 		var caps []string
@@ -400,6 +406,7 @@ func TestTooLargeCommentIsTrimmed(t *testing.T) {
 }
 
 func TestStaleRunDoesNotOverwrite(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.gh.set(func(g *fakeGitHub) { g.prHead = "1111111111111111111111111111111111111111" }) // a newer push
 	newer := f.gh.addComment("github-actions[bot]", "<!-- capgate-action:default -->\nthe newer run's comment")
@@ -417,6 +424,7 @@ func TestStaleRunDoesNotOverwrite(t *testing.T) {
 }
 
 func TestRetriesServerErrorsAndRateLimits(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.gh.set(func(g *fakeGitHub) { g.fail5xx, g.rateLimit, g.retryAfter = 2, 1, "1" })
 	f.run()
@@ -427,6 +435,7 @@ func TestRetriesServerErrorsAndRateLimits(t *testing.T) {
 }
 
 func TestNoChangeIsQuietThenUpdatesStaleComment(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"README.md": "docs only\n"})
 	res := f.run()
 	if res.code != ExitOK || len(f.gh.byLogin("github-actions[bot]")) != 0 {
@@ -441,6 +450,7 @@ func TestNoChangeIsQuietThenUpdatesStaleComment(t *testing.T) {
 }
 
 func TestKeysKeepSeparateComments(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.run()
 	f.env["INPUT_KEY"] = "second"
@@ -451,6 +461,7 @@ func TestKeysKeepSeparateComments(t *testing.T) {
 }
 
 func TestOtherEvents(t *testing.T) {
+	t.Parallel()
 	for _, ev := range []string{"push", "merge_group"} {
 		t.Run(ev, func(t *testing.T) {
 			f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
@@ -479,12 +490,21 @@ func TestOtherEvents(t *testing.T) {
 		if res.code != ExitFailed || !strings.Contains(res.stdout, "::error col=73,file=servers/gh/capgate.json,line=1,") {
 			t.Fatalf("exit %d\n%s", res.code, res.stdout)
 		}
+		// The annotation carries lint's hint; the summary opens with the
+		// verdict and the error to fix, and no approval step.
+		if !strings.Contains(res.stdout, "[CAP_NET_PORT]%0Ahint: a port is a whole number from 1 to 65535") {
+			t.Errorf("the error annotation has no hint:\n%s", res.stdout)
+		}
+		if !strings.HasPrefix(res.summary, "> [!WARNING]\n> **capgate: blocked.** 1 manifest does not compile.\n> **Next step:** fix the error in `servers/gh/capgate.json` line 1: a port is a whole number from 1 to 65535; leave it out to allow any port.\n") {
+			t.Errorf("summary:\n%.400s", res.summary)
+		}
 	})
 }
 
 // The fork-safe two-step mode: analyze writes the report, post comments it
 // from a workflow_run job after checking it.
 func TestTwoStepMode(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.env["INPUT_MODE"] = "analyze"
 	f.env["INPUT_GITHUB-TOKEN"] = "ghs_forktoken"
@@ -526,6 +546,7 @@ func TestTwoStepMode(t *testing.T) {
 }
 
 func TestHideAndNew(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	old := f.gh.addComment("github-actions[bot]", "<!-- capgate-action:default -->\nan earlier run")
 	f.env["INPUT_COMMENT"] = "hide-and-new"
@@ -541,6 +562,7 @@ func TestHideAndNew(t *testing.T) {
 // action reads its sides as git revisions only, so that entry cannot stand
 // in for the base (it did: the head was compared with itself, "no change").
 func TestBaseNamedInTheTreeIsNotRead(t *testing.T) {
+	t.Parallel()
 	widening := `{"name": "gh", "version": "1.0.0", "tools": [
   {"name": "search", "capabilities": ["fs:read:/workspace/**", "ipc:connect:\"unix:/var/run/docker.sock\""]}]}
 `

@@ -165,15 +165,15 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 	if r.cfg.Lock == "" {
 		return
 	}
+	hl, err := source.ReadLock(ctx, dir, head, r.cfg.Lock, true)
+	if err != nil {
+		ap.lockErr = err
+		return
+	}
 	// The lock must be a regular file on both sides: read through a
 	// symbolic link, the approvals would live in a file CODEOWNERS may not
 	// cover, and the pull request could edit that file instead.
 	if err := lockIsFile(ctx, dir, base, head, r.cfg.Lock); err != nil {
-		ap.lockErr = err
-		return
-	}
-	hl, err := source.ReadLock(ctx, dir, head, r.cfg.Lock, true)
-	if err != nil {
 		ap.lockErr = err
 		return
 	}
@@ -526,42 +526,32 @@ func describeRows(res *diff.Result, keys []string) string {
 // lastLabeled returns the latest "labeled" event of label on the issue
 // when the label is on it now, or nil.
 func (g *gh) lastLabeled(ctx context.Context, number int, label string) (*github.IssueEvent, error) {
-	opts := &github.ListOptions{PerPage: 100}
 	on := false
-	for {
-		ls, resp, err := g.c.Issues.ListLabelsByIssue(ctx, g.owner, g.repo, number, opts)
+	labels := func(ctx context.Context, o *github.ListOptions) ([]*github.Label, *github.Response, error) {
+		return g.c.Issues.ListLabelsByIssue(ctx, g.owner, g.repo, number, o)
+	}
+	for l, err := range all(ctx, labels) {
 		if err != nil {
 			return nil, err
 		}
-		for _, l := range ls {
-			on = on || l.GetName() == label
-		}
-		if resp.NextPage == 0 {
-			break
-		}
-		opts.Page = resp.NextPage
+		on = on || l.GetName() == label
 	}
 	if !on {
 		return nil, nil
 	}
 	var last *github.IssueEvent
-	opts = &github.ListOptions{PerPage: 100}
-	for {
-		evs, resp, err := g.c.Issues.ListIssueEvents(ctx, g.owner, g.repo, number, opts)
+	events := func(ctx context.Context, o *github.ListOptions) ([]*github.IssueEvent, *github.Response, error) {
+		return g.c.Issues.ListIssueEvents(ctx, g.owner, g.repo, number, o)
+	}
+	for e, err := range all(ctx, events) {
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range evs {
-			if e.GetEvent() == "labeled" && e.GetLabel().GetName() == label {
-				if last == nil || !e.GetCreatedAt().Before(last.GetCreatedAt().Time) {
-					last = e
-				}
+		if e.GetEvent() == "labeled" && e.GetLabel().GetName() == label {
+			if last == nil || !e.GetCreatedAt().Before(last.GetCreatedAt().Time) {
+				last = e
 			}
 		}
-		if resp.NextPage == 0 {
-			break
-		}
-		opts.Page = resp.NextPage
 	}
 	if last == nil {
 		return nil, fmt.Errorf("the %s label is on the pull request but no event says when it was applied", label)

@@ -51,6 +51,7 @@ func ours(f *fixture) fakeComment {
 }
 
 func TestRerunAfterLabellingApproves(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed {
 		t.Fatalf("unapproved widening: exit %d", res.code)
@@ -70,6 +71,7 @@ func TestRerunAfterLabellingApproves(t *testing.T) {
 }
 
 func TestLabelThenWiderPushFails(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.inProcess(context.Background(), nil)
 	f.gh.label("capgate:approve-widening")
@@ -79,7 +81,7 @@ func TestLabelThenWiderPushFails(t *testing.T) {
 		t.Fatalf("a push that widens more after the label: exit %d outputs %v\n%s", res.code, res.outputs, res.stdout)
 	}
 	body := ours(f).Body
-	if !strings.Contains(body, "1 widened row(s) came later") || !strings.Contains(body, "`NPM_TOKEN`") || !strings.Contains(body, "**Next step:** a maintainer applies the `capgate:approve-widening` label") {
+	if !strings.Contains(body, "1 widened row(s) came later") || !strings.Contains(body, "`NPM_TOKEN`") || !strings.Contains(body, "**Next step:** someone with write permission other than the author applies the `capgate:approve-widening` label") {
 		t.Errorf("the comment does not list the new row and ask again:\n%s", body)
 	}
 	// Still failing on a re-run: the approved set is kept in the comment.
@@ -95,6 +97,7 @@ func TestLabelThenWiderPushFails(t *testing.T) {
 }
 
 func TestLabelBeforeAnyCommentApprovesNothing(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.gh.label("capgate:approve-widening")
 	res := f.inProcess(context.Background(), nil)
@@ -104,6 +107,7 @@ func TestLabelBeforeAnyCommentApprovesNothing(t *testing.T) {
 }
 
 func TestForgedStateIsIgnored(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.inProcess(context.Background(), nil)
 	// Mallory copies our comment (with its state) and adds the label
@@ -136,6 +140,7 @@ func hashOf(t *testing.T, manifest string) string {
 // with no CODEOWNERS rule for the lock on the base: the approval does not
 // count, and the check, an annotation, the comment and the summary say so.
 func TestLockSelfApprovalWithoutCodeownersFails(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.push(map[string]string{"capgate.lock": lockFor(headHash(t, f))})
 	res := f.inProcess(context.Background(), nil)
@@ -165,6 +170,7 @@ func TestLockSelfApprovalWithoutCodeownersFails(t *testing.T) {
 // An approval already on the base's lock keeps counting without CODEOWNERS
 // (the pull request did not write it), and a capability edit voids it.
 func TestLockApprovalOnTheBaseCounts(t *testing.T) {
+	t.Parallel()
 	f := setup(t, nil)
 	writeFile(t, filepath.Join(f.origin, "capgate.lock"), lockFor(hashOf(t, headManifest)))
 	git(t, f.origin, "add", "-A")
@@ -195,6 +201,7 @@ func TestLockApprovalOnTheBaseCounts(t *testing.T) {
 }
 
 func TestLockChangeCoveredByCodeowners(t *testing.T) {
+	t.Parallel()
 	f := setup(t, nil)
 	// CODEOWNERS on the base branch covers the lock.
 	writeFile(t, filepath.Join(f.origin, ".github/CODEOWNERS"), "* @octo/devs\n/capgate.lock @octo/security\n")
@@ -230,6 +237,7 @@ func headHash(t *testing.T, f *fixture) string {
 }
 
 func TestFailingCheckSaysHowToApprove(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	res := f.inProcess(context.Background(), nil)
 	for where, s := range map[string]string{"comment": ours(f).Body, "summary": res.summary} {
@@ -249,6 +257,7 @@ func TestFailingCheckSaysHowToApprove(t *testing.T) {
 }
 
 func TestRowsLinkToHeadLines(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.env["GITHUB_SERVER_URL"] = "https://ghes.example"
 	f.inProcess(context.Background(), nil)
@@ -259,46 +268,38 @@ func TestRowsLinkToHeadLines(t *testing.T) {
 }
 
 func TestReviewComments(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.env["INPUT_REVIEW-COMMENTS"] = "true"
 	f.inProcess(context.Background(), nil)
-	snap := func() (int, []fakeReviewComment) {
-		f.gh.mu.Lock()
-		defer f.gh.mu.Unlock()
-		var out []fakeReviewComment
-		for _, c := range f.gh.reviewComments {
-			out = append(out, *c)
-		}
-		return f.gh.reviews, out
-	}
-	n, rcs := snap()
-	if n != 1 || len(rcs) != 2 {
-		t.Fatalf("%d reviews, %d inline comments; want 1 and 2 (the two widened rows on line 3)", n, len(rcs))
+	n, rcs := f.gh.inline()
+	if n != 2 || len(rcs) != 2 {
+		t.Fatalf("%d posted, %d inline comments; want 2 and 2 (the two widened rows on line 3)", n, len(rcs))
 	}
 	for _, c := range rcs {
-		if c.Path != "servers/gh/capgate.json" || c.Line != 3 || !strings.Contains(c.Body, "capgate: Widened") {
+		if c.Path != "servers/gh/capgate.json" || c.Line != 3 || c.CommitID != f.head || !strings.Contains(c.Body, "capgate: Widened") {
 			t.Errorf("inline comment %+v", c)
 		}
 	}
 	// A re-run adds nothing.
 	f.inProcess(context.Background(), nil)
-	if n, rcs := snap(); n != 1 || len(rcs) != 2 {
-		t.Fatalf("re-run: %d reviews, %d comments", n, len(rcs))
+	if n, rcs := f.gh.inline(); n != 2 || len(rcs) != 2 {
+		t.Fatalf("re-run: %d posted, %d comments", n, len(rcs))
 	}
-	// A push that adds a row: one more review with just that row.
+	// A push that adds a row: one more comment, on that row.
 	f.push(map[string]string{"servers/gh/capgate.json": wider})
 	f.inProcess(context.Background(), nil)
-	n, rcs = snap()
-	if n != 2 || len(rcs) != 3 || rcs[2].Line != 4 || !strings.Contains(rcs[2].Body, "`NPM_TOKEN`") {
-		t.Fatalf("after a wider push: %d reviews, comments %+v", n, rcs)
+	n, rcs = f.gh.inline()
+	if n != 3 || len(rcs) != 3 || rcs[2].Line != 4 || !strings.Contains(rcs[2].Body, "`NPM_TOKEN`") {
+		t.Fatalf("after a wider push: %d posted, comments %+v", n, rcs)
 	}
 	// The fix: back to the base manifest. Every inline comment is hidden
 	// and marked fixed.
 	f.push(map[string]string{"servers/gh/capgate.json": baseManifest})
 	f.inProcess(context.Background(), nil)
-	n, rcs = snap()
-	if n != 2 {
-		t.Errorf("%d reviews after the fix", n)
+	n, rcs = f.gh.inline()
+	if n != 3 {
+		t.Errorf("%d posted after the fix", n)
 	}
 	for _, c := range rcs {
 		if !c.minimized || !strings.Contains(c.Body, "No longer in the change") {
@@ -308,15 +309,13 @@ func TestReviewComments(t *testing.T) {
 }
 
 func TestReviewCommentsOutsideTheDiffStayInTheStickyComment(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.env["INPUT_REVIEW-COMMENTS"] = "true"
 	f.gh.set(func(g *fakeGitHub) { g.files = nil }) // GitHub shows no patch (too large)
 	res := f.inProcess(context.Background(), nil)
-	f.gh.mu.Lock()
-	n, k := f.gh.reviews, len(f.gh.reviewComments)
-	f.gh.mu.Unlock()
-	if n != 0 || k != 0 || strings.Contains(res.stdout, "::warning::capgate: could not write the review") {
-		t.Errorf("%d reviews, %d comments outside the diff\n%s", n, k, res.stdout)
+	if n, rcs := f.gh.inline(); n != 0 || len(rcs) != 0 || strings.Contains(res.stdout, "::warning::capgate: could not write the review") {
+		t.Errorf("%d posted, %d comments outside the diff\n%s", n, len(rcs), res.stdout)
 	}
 	if !strings.Contains(ours(f).Body, "`GITHUB_TOKEN`") {
 		t.Errorf("the sticky comment lost the rows")
@@ -324,6 +323,7 @@ func TestReviewCommentsOutsideTheDiffStayInTheStickyComment(t *testing.T) {
 }
 
 func TestPaginationOfCommentsLabelsAndEvents(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	for i := 0; i < 130; i++ {
 		f.gh.addComment("someone", "lgtm")
@@ -350,6 +350,7 @@ func TestPaginationOfCommentsLabelsAndEvents(t *testing.T) {
 }
 
 func TestStateRoundTrip(t *testing.T) {
+	t.Parallel()
 	s := &state{Rows: []string{"0123456789abcdef", "fedcba9876543210"}, Label: &labelState{Event: 42, Rows: []string{"0123456789abcdef"}}}
 	line := s.line()
 	if strings.Count(line, "-->") != 1 || !strings.HasSuffix(line, " -->\n") {
@@ -373,6 +374,7 @@ func TestStateRoundTrip(t *testing.T) {
 // 240 widened rows (two per manifest) do not fit in one comment: the hidden state records
 // only the rows the comment shows, and the label approves nothing.
 func TestLabelDoesNotApproveRowsTheCommentDoesNotShow(t *testing.T) {
+	t.Parallel()
 	files := map[string]string{}
 	for i := 0; i < 120; i++ {
 		files[fmt.Sprintf("servers/s%03d/capgate.json", i)] = fmt.Sprintf(`{"name": "s%d", "version": "1", "tools": [{"name": "t", "capabilities": ["net:connect:host-%03d.%s.example.com:443"]}]}`, i, i, strings.Repeat("long-domain-label-", 14))
@@ -402,6 +404,7 @@ func TestLabelDoesNotApproveRowsTheCommentDoesNotShow(t *testing.T) {
 // The outputs and the summary are written, failing closed, before the
 // label check's first API call; a run stopped during it keeps them.
 func TestResultIsWrittenBeforeTheLabelCheck(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	hung := make(chan string, 16) // held calls are heard in order, none dropped
 	f.gh.set(func(g *fakeGitHub) { g.hang, g.hung = 1<<30, hung })

@@ -145,47 +145,50 @@ func ruleMatches(pattern, p string) bool {
 		// a final lone * matches one level, not what is inside it.
 		first = n
 	}
+	ends := matchPrefixes(pat, segs)
 	for k := first; k <= n; k++ {
-		if matchSegments(pat, segs[:k]) {
+		if ends[k] {
 			return true
 		}
 	}
 	return false
 }
 
-// matchSegments matches path segments against pattern segments, where a
-// "**" segment matches zero or more segments and any other segment is a
-// glob ("*" and "?" within one segment; other runs of asterisks are
+// matchPrefixes matches pattern segments against every prefix of the path
+// segments at once: ends[k] reports whether the pattern matches segs[:k].
+// A "**" segment matches zero or more segments (one or more when it is the
+// last: "a trailing /** matches everything inside"); any other segment is
+// a glob ("*" and "?" within one segment; other runs of asterisks are
 // ordinary ones). It runs in time proportional to the product of the two
 // lengths.
-func matchSegments(pat, segs []string) bool {
-	// can[j] reports whether pat[i:] matches segs[j:], computed from the
-	// end of the pattern.
-	can := make([]bool, len(segs)+1)
-	can[len(segs)] = true
-	for i := len(pat) - 1; i >= 0; i-- {
-		next := can
-		can = make([]bool, len(segs)+1)
-		if pat[i] == "**" && i == len(pat)-1 {
-			// A trailing "/**" matches everything inside: one segment or more.
+func matchPrefixes(pat, segs []string) []bool {
+	reach := make([]bool, len(segs)+1) // reach[j]: pat[:i] matches segs[:j]
+	reach[0] = true
+	for i, ps := range pat {
+		next := make([]bool, len(segs)+1)
+		switch {
+		case ps == "**":
+			// next[j] = some reach[j'] with j' ≤ j (j' < j when last).
+			seen := false
+			for j := 0; j <= len(segs); j++ {
+				if i == len(pat)-1 {
+					next[j] = seen
+					seen = seen || reach[j]
+				} else {
+					seen = seen || reach[j]
+					next[j] = seen
+				}
+			}
+		default:
+			glob := globSegment(ps)
 			for j := 0; j < len(segs); j++ {
-				can[j] = true
-			}
-			continue
-		}
-		if pat[i] == "**" {
-			// Any other ** matches segs[j:k] for any k ≥ j.
-			for j := len(segs); j >= 0; j-- {
-				can[j] = next[j] || (j < len(segs) && can[j+1])
-			}
-			continue
-		}
-		for j := 0; j < len(segs); j++ {
-			if next[j+1] {
-				ok, _ := path.Match(globSegment(pat[i]), segs[j])
-				can[j] = ok
+				if reach[j] {
+					ok, _ := path.Match(glob, segs[j])
+					next[j+1] = ok
+				}
 			}
 		}
+		reach = next
 	}
-	return can[0]
+	return reach
 }

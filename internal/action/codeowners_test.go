@@ -2,6 +2,7 @@ package action
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -150,6 +151,47 @@ func TestCodeownersMisreadDoesNotOwnTheLock(t *testing.T) {
 			}
 			if res.code != ExitFailed || res.outputs["approved"] != "false" || !strings.Contains(res.stdout, "approves its own widening") {
 				t.Fatalf("CODEOWNERS %q was taken as owning the lock: exit %d outputs %v\n%s", rule, res.code, res.outputs, res.stdout)
+			}
+		})
+	}
+}
+
+// TestCodeOwnerReadsTheFirstFile: "If CODEOWNERS files exist in more than
+// one [location], GitHub will search for them in that order and use the
+// first one it finds" (.github/, the root, docs/). One that is a symbolic
+// link owns nothing.
+func TestCodeOwnerReadsTheFirstFile(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		link  [2]string // a symbolic link (name, target), if any
+		owned bool
+	}{
+		{"root", map[string]string{"CODEOWNERS": "/capgate.lock @sec\n"}, [2]string{}, true},
+		{"docs", map[string]string{"docs/CODEOWNERS": "/capgate.lock @sec\n"}, [2]string{}, true},
+		{".github first", map[string]string{".github/CODEOWNERS": "* @a\n/capgate.lock\n", "CODEOWNERS": "/capgate.lock @sec\n"}, [2]string{}, false},
+		{"root before docs", map[string]string{"CODEOWNERS": "/x @a\n", "docs/CODEOWNERS": "/capgate.lock @sec\n"}, [2]string{}, false},
+		{"a symbolic link owns nothing", map[string]string{"owners.txt": "/capgate.lock @sec\n"}, [2]string{".github/CODEOWNERS", "../owners.txt"}, false},
+		{"none", map[string]string{"README": "x"}, [2]string{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			git(t, dir, "init", "-q", "-b", "main")
+			for p, s := range tc.files {
+				writeFile(t, filepath.Join(dir, p), s)
+			}
+			if tc.link[0] != "" {
+				writeFile(t, filepath.Join(dir, ".github/.keep"), "")
+				if err := os.Symlink(tc.link[1], filepath.Join(dir, tc.link[0])); err != nil {
+					t.Fatal(err)
+				}
+			}
+			git(t, dir, "add", "-A")
+			git(t, dir, "commit", "-q", "-m", "x")
+			if _, ok := codeOwner(context.Background(), dir, "HEAD", "capgate.lock"); ok != tc.owned {
+				t.Errorf("owned = %v, want %v (%s)", ok, tc.owned, aboutCodeOwners)
 			}
 		})
 	}

@@ -152,7 +152,7 @@ func (r *run) upsert(ctx context.Context, g *gh, number int, login, mk, body str
 		if err != nil {
 			return "", err
 		}
-		if existing, err = g.ourComments(ctx, number, login, mk); err != nil {
+		if existing, err = r.ourCommentsWith(ctx, g, number, login, mk, c.GetID()); err != nil {
 			return "", err
 		}
 		if existing, _ = splitTampered(existing, tampered); len(existing) == 0 {

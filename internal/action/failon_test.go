@@ -7,6 +7,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/report"
 )
 
 // TestFailOnInput: the fail-on input goes through diff.ParseFailOn, so an
@@ -56,5 +57,36 @@ func TestFailOnLoudInput(t *testing.T) {
 	}
 	if !strings.Contains(res.summary, "> **capgate passes.** 2 widened capabilities are not approved (fail-on loud fails on host control only)") {
 		t.Errorf("summary:\n%.600s", res.summary)
+	}
+}
+
+// TestVerdictAgreesWithTheComment: the exit status (verdict) and the
+// comment's verdict (report.Judge) agree for every fail-on, with and
+// without the label, for host control, widening and errors.
+func TestVerdictAgreesWithTheComment(t *testing.T) {
+	t.Parallel()
+	loud := diff.ManifestDiff{Path: "l", Status: diff.StatusModified, Changes: []diff.Change{{Severity: diff.Widened, Loud: true}}}
+	wide := diff.ManifestDiff{Path: "w", Status: diff.StatusModified, Changes: []diff.Change{{Severity: diff.Widened}}}
+	broken := diff.ManifestDiff{Path: "b", Status: diff.StatusError, Changes: []diff.Change{}, Error: &diff.Problem{Code: "PARSE"}}
+	approvedLoud := loud
+	approvedLoud.Approved = true
+	for _, fo := range []string{"loud", "widened", "error", "loud,error", "widened,error", "never"} {
+		failOn, err := diff.ParseFailOn(fo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ms := range [][]diff.ManifestDiff{{loud}, {wide}, {broken}, {approvedLoud, wide}, {loud, broken}} {
+			for _, byLabel := range []bool{false, true} {
+				for _, driftOK := range []bool{true, false} {
+					r := &diff.Result{Manifests: ms}
+					r.Counts, _ = diff.Tally(ms)
+					code, _, _ := verdict(r, failOn, byLabel, driftOK)
+					j := report.Judge(r, report.Gate{FailOn: failOn, ByLabel: byLabel, DriftFailed: !driftOK})
+					if (code == ExitFailed) != j.Fails {
+						t.Errorf("fail-on %s, label %v, drift ok %v, %d manifests: exit %d but the comment says fails=%v", fo, byLabel, driftOK, len(ms), code, j.Fails)
+					}
+				}
+			}
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,13 +27,16 @@ import (
 // answers, latency, and comment lists that lag behind writes.
 //
 // Each route is one method (routes); a test replaces or adds one with
-// handle, and faults are middleware in front of every route (serve).
+// handle, and faults are middleware in front of every route (faults; a
+// test adds its own with addFault).
 type fakeGitHub struct {
 	t   *testing.T
 	srv *httptest.Server
 	mux *http.ServeMux
-	// overrides are the test's own handlers, tried before the routes.
+	// overrides are the test's own handlers, tried before the routes;
+	// extra the test's own faults (addFault).
 	overrides *http.ServeMux
+	extra     []fault
 
 	mu       sync.Mutex
 	tokens   map[string]fakeToken
@@ -54,11 +58,13 @@ type fakeGitHub struct {
 	// request is held all the same), so that a test acts on it instead of
 	// waiting on the wall clock.
 	hung chan string
-	// latency is the longest a request waits before it is served (a random
-	// share of it, so that concurrent runs interleave differently).
-	latency time.Duration
-	// listLag hides from comment lists the comments created by the last
-	// listLag writes, as GitHub's replicas lag behind the primary.
+	// latency is how many times, at most, a request yields the processor
+	// before it is served (a random share of it, so that concurrent runs
+	// interleave differently; yields, not sleeps, so no test waits on the
+	// wall clock).
+	latency int
+	// listLag hides from comment lists the comments created within the
+	// last listLag requests, as GitHub's replicas lag behind the primary.
 	listLag int
 	// failPost5xxAfterStore stores the next n comment POSTs and then
 	// answers 502, as a proxy that loses the answer does.
@@ -79,7 +85,7 @@ type fakeGitHub struct {
 	reviewComments []*fakeReviewComment
 	requests       []string // "METHOD path"
 	clock          int64    // seconds; every write advances it
-	writes         int      // writes so far (for listLag)
+	served         int      // requests so far (for listLag)
 }
 
 type fakeActor struct {
@@ -118,7 +124,7 @@ type fakeReviewComment struct {
 	User      fakeActor `json:"user"`
 	minimized bool
 	edits     []fakeEdit
-	written   int // the write that created it (for listLag)
+	written   int // the request that created it (for listLag)
 }
 
 type fakeComment struct {
@@ -221,15 +227,33 @@ var (
 	notFound      = map[string]string{"message": "Not Found"}
 )
 
-// serve is the fault middleware in front of every route: latency, hangs,
-// 5xx answers, secondary rate limits, authentication, a missing pull
-// request; then the test's handlers, then the routes.
+// fault is one middleware in front of the routes: called with the fake's
+// lock held, it answers the request itself (and returns true) or lets it
+// through.
+type fault func(w http.ResponseWriter, r *http.Request) bool
+
+// faults are the fake's middleware, in order: 5xx answers, secondary rate
+// limits, authentication, a missing pull request, then the test's own
+// (addFault).
+func (f *fakeGitHub) faults() []fault {
+	return append([]fault{f.serverError, f.secondaryLimit, f.authenticate, f.pullRequestGone}, f.extra...)
+}
+
+// addFault adds a test's own middleware after the built-in ones.
+func (f *fakeGitHub) addFault(fl fault) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.extra = append(f.extra, fl)
+}
+
+// serve puts latency and hangs (which must not hold the lock), then the
+// faults, in front of the test's handlers and the routes.
 func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	lat := f.latency
 	f.mu.Unlock()
-	if lat > 0 {
-		time.Sleep(rand.N(lat)) // injected latency, so that runs interleave
+	for range rand.N(lat + 1) {
+		runtime.Gosched() // injected latency, so that runs interleave
 	}
 	f.mu.Lock()
 	if f.hang > 0 {
@@ -245,31 +269,14 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.mu.Unlock()
+	f.served++
 	f.requests = append(f.requests, r.Method+" "+r.URL.Path)
-	if f.fail5xx > 0 {
-		f.fail5xx--
-		writeJSON(w, http.StatusBadGateway, map[string]string{"message": "Server Error"})
-		return
-	}
-	if f.rateLimit > 0 {
-		f.rateLimit--
-		if f.retryAfter != "" {
-			w.Header().Set("Retry-After", f.retryAfter)
+	for _, fl := range f.faults() {
+		if fl(w, r) {
+			return
 		}
-		writeJSON(w, http.StatusForbidden, map[string]string{"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."})
-		return
 	}
-	auth := r.Header.Get("Authorization")
-	tok, ok := f.tokens[strings.TrimPrefix(auth, "Bearer ")]
-	if !ok || !strings.HasPrefix(auth, "Bearer ") {
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
-		return
-	}
-	p := r.URL.Path
-	if f.missingPR && (strings.HasPrefix(p, fmt.Sprintf("%s/pulls/%d", repoPath, prNumber)) || strings.HasPrefix(p, fmt.Sprintf("%s/issues/%d/", repoPath, prNumber))) {
-		writeJSON(w, http.StatusNotFound, notFound)
-		return
-	}
+	tok := f.tokens[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
 	r = r.WithContext(contextWith(r, tok))
 	// ServeHTTP (not the handler Handler returns) sets the path values.
 	if _, pattern := f.overrides.Handler(r); pattern != "" {
@@ -281,6 +288,45 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusNotFound, notFound)
+}
+
+func (f *fakeGitHub) serverError(w http.ResponseWriter, _ *http.Request) bool {
+	if f.fail5xx <= 0 {
+		return false
+	}
+	f.fail5xx--
+	writeJSON(w, http.StatusBadGateway, map[string]string{"message": "Server Error"})
+	return true
+}
+
+func (f *fakeGitHub) secondaryLimit(w http.ResponseWriter, _ *http.Request) bool {
+	if f.rateLimit <= 0 {
+		return false
+	}
+	f.rateLimit--
+	if f.retryAfter != "" {
+		w.Header().Set("Retry-After", f.retryAfter)
+	}
+	writeJSON(w, http.StatusForbidden, map[string]string{"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."})
+	return true
+}
+
+func (f *fakeGitHub) authenticate(w http.ResponseWriter, r *http.Request) bool {
+	auth := r.Header.Get("Authorization")
+	if _, ok := f.tokens[strings.TrimPrefix(auth, "Bearer ")]; ok && strings.HasPrefix(auth, "Bearer ") {
+		return false
+	}
+	writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
+	return true
+}
+
+func (f *fakeGitHub) pullRequestGone(w http.ResponseWriter, r *http.Request) bool {
+	p := r.URL.Path
+	if f.missingPR && (strings.HasPrefix(p, fmt.Sprintf("%s/pulls/%d", repoPath, prNumber)) || strings.HasPrefix(p, fmt.Sprintf("%s/issues/%d/", repoPath, prNumber))) {
+		writeJSON(w, http.StatusNotFound, notFound)
+		return true
+	}
+	return false
 }
 
 // page answers a list request with GitHub's pagination: per_page (default
@@ -308,15 +354,12 @@ func page[T any](f *fakeGitHub, w http.ResponseWriter, r *http.Request, all []T)
 	writeJSON(w, 200, out)
 }
 
-// write counts one write and advances the clock, returning its timestamp.
-func (f *fakeGitHub) write() string {
-	f.writes++
-	return f.tick()
-}
+// write advances the clock for a write, returning its timestamp.
+func (f *fakeGitHub) write() string { return f.tick() }
 
-// visible reports whether something created by write number n shows in a
+// visible reports whether something created during request n shows in a
 // list yet (listLag).
-func (f *fakeGitHub) visible(n int) bool { return n <= f.writes-f.listLag }
+func (f *fakeGitHub) visible(n int) bool { return n <= f.served-f.listLag }
 
 func (f *fakeGitHub) getUser(w http.ResponseWriter, _ *http.Request, tok fakeToken) {
 	if tok.app {
@@ -391,7 +434,7 @@ func (f *fakeGitHub) newComment(login, body string) *fakeComment {
 	c := &fakeComment{ID: f.nextID, NodeID: fmt.Sprintf("IC_%d", f.nextID), Body: body,
 		HTMLURL: fmt.Sprintf("https://github.example/octo/servers/pull/%d#issuecomment-%d", prNumber, f.nextID)}
 	c.CreatedAt = f.write()
-	c.UpdatedAt, c.written = c.CreatedAt, f.writes
+	c.UpdatedAt, c.written = c.CreatedAt, f.served
 	c.User.Login = login
 	f.comments = append(f.comments, c)
 	return c
@@ -483,7 +526,7 @@ func (f *fakeGitHub) addReviewComment(login string, c reviewCommentIn) *fakeRevi
 	rc := &fakeReviewComment{ID: f.nextID, NodeID: fmt.Sprintf("PRRC_%d", f.nextID), Path: c.Path, Line: c.Line, Side: c.Side, CommitID: c.CommitID, Body: c.Body}
 	rc.User.Login = login
 	f.write()
-	rc.written = f.writes
+	rc.written = f.served
 	f.reviewComments = append(f.reviewComments, rc)
 	return rc
 }

@@ -69,6 +69,7 @@ func get(t *testing.T, ctx context.Context, c *http.Client, url string) (*http.R
 }
 
 func TestRetryAfterIsHonoured(t *testing.T) {
+	t.Parallel()
 	f, c, clk := transportSetup(t)
 	f.set(func(g *fakeGitHub) { g.rateLimit, g.retryAfter = 1, "60" })
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -83,6 +84,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 }
 
 func TestRetryAfterPastDeadlineIsNotWaited(t *testing.T) {
+	t.Parallel()
 	f, c, clk := transportSetup(t)
 	f.set(func(g *fakeGitHub) { g.rateLimit, g.retryAfter = 1, "60" })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -97,6 +99,7 @@ func TestRetryAfterPastDeadlineIsNotWaited(t *testing.T) {
 }
 
 func TestSecondaryLimitWithoutRetryAfterIsRetried(t *testing.T) {
+	t.Parallel()
 	f, c, clk := transportSetup(t)
 	f.set(func(g *fakeGitHub) { g.rateLimit, g.retryAfter = 1, "" })
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -111,6 +114,7 @@ func TestSecondaryLimitWithoutRetryAfterIsRetried(t *testing.T) {
 }
 
 func TestPersistent5xxEndsWithItsStatus(t *testing.T) {
+	t.Parallel()
 	f, c, clk := transportSetup(t)
 	f.set(func(g *fakeGitHub) { g.fail5xx = 1 << 30 })
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -129,6 +133,7 @@ func TestPersistent5xxEndsWithItsStatus(t *testing.T) {
 }
 
 func TestAttemptTimeoutIsRetried(t *testing.T) {
+	t.Parallel()
 	f := newFakeGitHub(t)
 	clk := newFakeClock()
 	c := &http.Client{Transport: &retryTransport{base: http.DefaultTransport, attempt: 200 * time.Millisecond,
@@ -144,6 +149,7 @@ func TestAttemptTimeoutIsRetried(t *testing.T) {
 }
 
 func TestWaitEndsWithTheContext(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	go cancel()
 	if err := sleepCtx(ctx, time.Hour); err != context.Canceled {
@@ -152,6 +158,7 @@ func TestWaitEndsWithTheContext(t *testing.T) {
 }
 
 func TestPostIsNotRepeatedAfter5xx(t *testing.T) {
+	t.Parallel()
 	f, c, _ := transportSetup(t)
 	f.set(func(g *fakeGitHub) { g.fail5xx = 1 })
 	req, _ := http.NewRequest("POST", f.apiURL()+"/repos/octo/servers/issues/7/comments", strings.NewReader(`{"body":"x"}`))
@@ -167,6 +174,7 @@ func TestPostIsNotRepeatedAfter5xx(t *testing.T) {
 }
 
 func TestGraphQLURL(t *testing.T) {
+	t.Parallel()
 	for api, want := range map[string]string{
 		"https://api.github.com":         "https://api.github.com/graphql",
 		"https://ghes.example/api/v3":    "https://ghes.example/api/graphql",
@@ -238,6 +246,7 @@ func expireOnHang(t *testing.T, g *fakeGitHub, ctx *deadline) {
 }
 
 func TestHangingAPIKeepsTheResult(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.gh.set(func(g *fakeGitHub) { g.hang = 1 << 30 })
 	f.env["INPUT_COMMENT"] = "hide-and-new"
@@ -256,6 +265,7 @@ func TestHangingAPIKeepsTheResult(t *testing.T) {
 }
 
 func TestNoTokenSkipsTheCommentAtOnce(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.env["INPUT_GITHUB-TOKEN"] = ""
 	res := f.inProcess(context.Background(), nil)
@@ -268,6 +278,7 @@ func TestNoTokenSkipsTheCommentAtOnce(t *testing.T) {
 }
 
 func TestStatusMessages(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, token string
 		setup       func(g *fakeGitHub)
@@ -296,6 +307,7 @@ func TestStatusMessages(t *testing.T) {
 }
 
 func TestCRLFMarkerIsFound(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.gh.set(func(g *fakeGitHub) { g.crlf = true })
 	f.inProcess(context.Background(), nil)
@@ -308,6 +320,7 @@ func TestCRLFMarkerIsFound(t *testing.T) {
 }
 
 func TestRetriedNewCommentPostsOnce(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.env["INPUT_COMMENT"] = "new"
 	f.gh.set(func(g *fakeGitHub) { g.failPost5xxAfterStore = 1 })
@@ -319,6 +332,7 @@ func TestRetriedNewCommentPostsOnce(t *testing.T) {
 }
 
 func TestBaseRefWithAncestry(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	// Two more commits on main; base-ref main~2 is the head commit above.
 	writeFile(t, f.origin+"/README.md", "one\n")
@@ -340,6 +354,7 @@ func TestBaseRefWithAncestry(t *testing.T) {
 }
 
 func TestPostModeRefusesUnknownFields(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ field, from, to, want string }{
 		{"side", `"side": "head"`, `"side": "@octo/team [x](https://evil.example) ![i](https://evil.example/i.png)"`, "].side"},
 		{"text_diffs[].target", `"target": "docker",`, `"target": "@octo/team",`, "].text_diffs["},
@@ -366,6 +381,7 @@ func TestPostModeRefusesUnknownFields(t *testing.T) {
 }
 
 func TestPostModeSetsEveryOutput(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.env["INPUT_MODE"] = "analyze"
 	f.inProcess(context.Background(), nil)
@@ -386,6 +402,7 @@ func TestPostModeSetsEveryOutput(t *testing.T) {
 }
 
 func TestCommentWithLongPathsFitsTheLimit(t *testing.T) {
+	t.Parallel()
 	files := map[string]string{}
 	long := strings.Repeat("a-rather-long-directory-name/", 8)
 	for i := 0; i < 120; i++ {
@@ -409,6 +426,7 @@ func TestCommentWithLongPathsFitsTheLimit(t *testing.T) {
 func itoa(i int) string { return strconv.Itoa(i) }
 
 func TestGHESGraphQLURLWithoutEnv(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	delete(f.env, "GITHUB_GRAPHQL_URL") // GITHUB_API_URL is .../api/v3
 	old := f.gh.addComment("github-actions[bot]", "<!-- capgate-action:default -->\nan earlier run")
@@ -425,6 +443,7 @@ func TestGHESGraphQLURLWithoutEnv(t *testing.T) {
 }
 
 func TestFitComment(t *testing.T) {
+	t.Parallel()
 	long := "<!-- m -->\n<details><summary>x</summary>\n\n```diff\n" + strings.Repeat("+ a line of a long diff, ñ\n", 4000)
 	for _, limit := range []int{65536 - nonceRoom, 1000} {
 		got := fitComment(long, limit)
@@ -441,6 +460,7 @@ func TestFitComment(t *testing.T) {
 }
 
 func TestGitFetchIsBounded(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	// An origin that accepts the connection and never answers.
 	ctx := newDeadline()
@@ -458,6 +478,7 @@ func TestGitFetchIsBounded(t *testing.T) {
 }
 
 func TestParseTimeout(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]time.Duration{"": DefaultTimeout, "90s": 90 * time.Second, "5m": 5 * time.Minute, "45": 45 * time.Second} {
 		if got, err := parseTimeout(in); err != nil || got != want {
 			t.Errorf("parseTimeout(%q) = %v, %v; want %v", in, got, err, want)

@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v62/github"
 )
@@ -112,25 +115,40 @@ func (g *gh) graphqlAny(ctx context.Context, query string, vars map[string]any, 
 // were written by login, oldest first. A marker copied into someone else's
 // comment is ignored.
 func (g *gh) ourComments(ctx context.Context, number int, login, marker string) ([]*github.IssueComment, error) {
-	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
 	var out []*github.IssueComment
-	for {
-		cs, resp, err := g.c.Issues.ListComments(ctx, g.owner, g.repo, number, opts)
+	list := func(ctx context.Context, o *github.ListOptions) ([]*github.IssueComment, *github.Response, error) {
+		return g.c.Issues.ListComments(ctx, g.owner, g.repo, number, &github.IssueListCommentsOptions{ListOptions: *o})
+	}
+	for c, err := range all(ctx, list) {
 		if err != nil {
 			return nil, err
 		}
-		for _, c := range cs {
-			if strings.EqualFold(c.GetUser().GetLogin(), login) && hasMarker(c.GetBody(), marker) {
-				out = append(out, c)
-			}
+		if strings.EqualFold(c.GetUser().GetLogin(), login) && hasMarker(c.GetBody(), marker) {
+			out = append(out, c)
 		}
-		if resp.NextPage == 0 {
-			break
-		}
-		opts.Page = resp.NextPage
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].GetID() < out[j].GetID() })
 	return out, nil
+}
+
+// ourCommentsWith is ourComments read again until the comment id shows
+// (GitHub's lists may lag behind writes; everything written before it shows
+// then too), at most maxRereads times.
+func (r *run) ourCommentsWith(ctx context.Context, g *gh, number int, login, marker string, id int64) ([]*github.IssueComment, error) {
+	wait := 100 * time.Millisecond
+	for n := 1; ; n++ {
+		cs, err := g.ourComments(ctx, number, login, marker)
+		if err != nil {
+			return nil, err
+		}
+		if n == maxRereads || slices.ContainsFunc(cs, func(c *github.IssueComment) bool { return c.GetID() == id }) {
+			return cs, nil
+		}
+		if err := r.env.Wait(ctx, wait); err != nil {
+			return nil, err
+		}
+		wait *= 2
+	}
 }
 
 // hasMarker reports whether body starts with marker (which ends in "\n"),
@@ -264,7 +282,7 @@ func (g *gh) editors(ctx context.Context, ids []string, login string) (map[strin
 		}
 		const q = `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Comment {
   editor { __typename login } lastEditedAt
-  userContentEdits(first: 100) { pageInfo { hasNextPage endCursor } nodes { editor { __typename login } } } } } }`
+  userContentEdits(first: 100) { pageInfo { hasNextPage endCursor } nodes { editor { __typename login } deletedBy { __typename login } } } } } }`
 		if err := g.graphqlAny(ctx, q, map[string]any{"ids": batch}, &resp); err != nil {
 			return nil, err
 		}
@@ -296,15 +314,24 @@ type actor struct {
 	Login    string `json:"login"`
 }
 
-// is reports whether a is the REST identity login.
+// is reports whether a is the identity login (as identity returns it): a
+// REST "NAME[bot]" is the GraphQL Bot "NAME"; a login without the suffix
+// (as GraphQL's viewer may name an app) matches a User or a Bot of that
+// name.
 func (a *actor) is(login string) bool {
 	if a == nil {
 		return false
 	}
-	if name, ok := strings.CutSuffix(login, "[bot]"); ok {
-		return a.Typename == "Bot" && (strings.EqualFold(a.Login, name) || strings.EqualFold(a.Login, login))
+	name, bot := strings.CutSuffix(login, "[bot]")
+	aname := strings.TrimSuffix(a.Login, "[bot]")
+	switch {
+	case !strings.EqualFold(aname, name):
+		return false
+	case bot:
+		return a.Typename == "Bot"
+	default:
+		return a.Typename == "User" || a.Typename == "Bot"
 	}
-	return a.Typename == "User" && strings.EqualFold(a.Login, login)
 }
 
 func (a *actor) String() string {
@@ -325,6 +352,9 @@ type commentEdits struct {
 		} `json:"pageInfo"`
 		Nodes []struct {
 			Editor *actor `json:"editor"`
+			// DeletedBy is set when someone deleted this revision from the
+			// history (which write access allows); that hides nothing here.
+			DeletedBy *actor `json:"deletedBy"`
 		} `json:"nodes"`
 	} `json:"userContentEdits"`
 }
@@ -348,6 +378,9 @@ func (c *commentEdits) others(login string) []string {
 		if !e.Editor.is(login) {
 			add(e.Editor)
 		}
+		if e.DeletedBy != nil && !e.DeletedBy.is(login) {
+			add(e.DeletedBy)
+		}
 	}
 	if c.Edits.PageInfo.HasNextPage {
 		out = append(out, fmt.Sprintf("more edits than capgate reads (%d)", maxEditPages*100))
@@ -370,7 +403,7 @@ func (g *gh) moreEdits(ctx context.Context, c *commentEdits) error {
 			} `json:"errors"`
 		}
 		const q = `query($id: ID!, $after: String) { node(id: $id) { id ... on Comment {
-  userContentEdits(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { editor { __typename login } } } } } }`
+  userContentEdits(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { editor { __typename login } deletedBy { __typename login } } } } } }`
 		if err := g.graphqlAny(ctx, q, map[string]any{"id": c.ID, "after": c.Edits.PageInfo.EndCursor}, &resp); err != nil {
 			return err
 		}
@@ -381,4 +414,35 @@ func (g *gh) moreEdits(ctx context.Context, c *commentEdits) error {
 		c.Edits.PageInfo = resp.Data.Node.Edits.PageInfo
 	}
 	return nil
+}
+
+// pageFunc fetches one page of a list: go-github's List* calls, closed
+// over their arguments.
+type pageFunc[T any] func(ctx context.Context, opts *github.ListOptions) ([]T, *github.Response, error)
+
+// all returns an iterator over every item of a paginated list, following
+// GitHub's Link headers 100 at a time, in the shape of go-github's
+// iterators: `for item, err := range all(ctx, list)`. An error is yielded
+// once, last.
+func all[T any](ctx context.Context, list pageFunc[T]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		opts := &github.ListOptions{PerPage: 100}
+		for {
+			items, resp, err := list(ctx, opts)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if resp == nil || resp.NextPage == 0 {
+				return
+			}
+			opts.Page = resp.NextPage
+		}
+	}
 }

@@ -1,8 +1,11 @@
 package action
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -142,4 +145,82 @@ func TestWhoMayApprove(t *testing.T) {
 			t.Errorf("exit %d\n%s", res.code, res.stdout)
 		}
 	})
+}
+
+// TestAuthorReapplyingTheLabelApprovesNothing: the latest labeled event
+// decides; the author re-applying a maintainer's label does not carry the
+// maintainer's approval over to what the author pushed since.
+func TestAuthorReapplyingTheLabelApprovesNothing(t *testing.T) {
+	t.Parallel()
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	f.inProcess(context.Background(), nil)
+	f.gh.label("capgate:approve-widening")
+	if res := f.inProcess(context.Background(), nil); res.code != ExitOK {
+		t.Fatalf("labelled by the maintainer: exit %d", res.code)
+	}
+	f.push(map[string]string{"servers/gh/capgate.json": wider})
+	f.inProcess(context.Background(), nil)
+	f.gh.set(func(g *fakeGitHub) {
+		g.labels = nil
+		g.event("contributor", "unlabeled", "capgate:approve-widening")
+	})
+	f.gh.labelBy("contributor", "capgate:approve-widening")
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitFailed || !strings.Contains(ours(f).Body, "applied by the pull request's author") {
+		t.Fatalf("the author's label approved: exit %d\n%s", res.code, ours(f).Body)
+	}
+}
+
+// TestEditHistoryUnreadableApprovesNothing: when GraphQL cannot say who
+// edited capgate's comment, the label approves nothing (fail closed) and
+// the result says why.
+func TestEditHistoryUnreadableApprovesNothing(t *testing.T) {
+	t.Parallel()
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	f.inProcess(context.Background(), nil)
+	f.gh.label("capgate:approve-widening")
+	f.gh.handle("POST /api/graphql", func(w http.ResponseWriter, r *http.Request, tok fakeToken) {
+		b, _ := io.ReadAll(r.Body)
+		if strings.Contains(string(b), "userContentEdits") {
+			writeJSON(w, http.StatusOK, map[string]any{"data": nil, "errors": []map[string]string{{"message": "Something went wrong while executing your query."}}})
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		f.gh.graphql(w, r, tok)
+	})
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitFailed || res.outputs["approved"] != "false" {
+		t.Fatalf("approved without knowing who edited the comment: exit %d\n%s", res.code, res.stdout)
+	}
+	if !strings.Contains(res.summary, "could not check the approval label") || !strings.Contains(res.summary, "who edited") {
+		t.Errorf("the summary does not say why:\n%s", res.summary)
+	}
+}
+
+// TestEditedInlineCommentIsNotOurs: an inline comment of ours that someone
+// else edited (here: its row key swapped for another row's) no longer
+// counts as that row's comment; the row gets a fresh one.
+func TestEditedInlineCommentIsNotOurs(t *testing.T) {
+	t.Parallel()
+	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
+	f.env["INPUT_REVIEW-COMMENTS"] = "true"
+	f.inProcess(context.Background(), nil)
+	_, rcs := f.gh.inline()
+	if len(rcs) != 2 {
+		t.Fatalf("%d inline comments", len(rcs))
+	}
+	f.gh.set(func(g *fakeGitHub) {
+		c := g.reviewComments[0]
+		other := reviewMarkerRE.FindStringSubmatch(g.reviewComments[1].Body)[2]
+		c.edits = []fakeEdit{{c.User.Login}, {"mallory"}}
+		c.Body = reviewMarkerRE.ReplaceAllString(c.Body, "<!-- capgate-review:default:"+other+" -->\n")
+	})
+	f.inProcess(context.Background(), nil)
+	_, rcs = f.gh.inline()
+	if len(rcs) != 3 {
+		t.Fatalf("%d inline comments, want the two of ours and mallory's edited one", len(rcs))
+	}
+	if !strings.Contains(rcs[2].Body, "uploads.github.com") {
+		t.Errorf("the row whose comment mallory changed got no fresh one: %+v", rcs[2])
+	}
 }

@@ -158,6 +158,13 @@ func (r *run) post(ctx context.Context, name string, ev *event) int {
 		dir = "."
 	}
 	ap := &approval{}
+	// The verdict and next steps of the summary and the comment, from this
+	// job's inputs (the report carries the lock's approvals).
+	head := ""
+	if jr.PullRequest != nil {
+		head = jr.PullRequest.HeadSHA
+	}
+	r.gate = &report.Gate{FailOn: r.cfg.FailOn, Base: res.Base, Head: head, Lock: r.cfg.Lock, Label: r.cfg.AllowLabel}
 	r.writeOutputs(res, jr, dir, ap.approved(res), "", "")
 	if jr.PullRequest == nil || jr.PullRequest.Number <= 0 {
 		r.a.Noticef("capgate: the report is not for a pull request; nothing to comment on")
@@ -176,6 +183,9 @@ func (r *run) post(ctx context.Context, name string, ev *event) int {
 	}
 	// commentErr checks with the API that the PR's head is runHead.
 	t := target{prNumber: jr.PullRequest.Number, prHead: runHead}
+	if jr.Head == short(runHead, "") {
+		t.head = runHead // the report's lines are the head's: inline comments can be placed
+	}
 	r.comment(ctx, res, t, ap, "")
 	return ExitOK
 }

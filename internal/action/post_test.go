@@ -30,8 +30,8 @@ func roundTrip(t *testing.T, dir, base, head string) (*report.JSONReport, error)
 	return readReport(p)
 }
 
-// conformanceTree writes every manifest of the conformance vectors (and
-// the named manifests) as servers/ID/capgate.json under dir/name.
+// conformanceTree writes the manifests of the conformance vectors that pick
+// selects as servers/vNNNN/capgate.json under dir/name.
 func conformanceTree(t *testing.T, dir, name string, pick func(i int) bool) {
 	t.Helper()
 	root := "../../testdata/conformance/capgate-0.0.4"
@@ -58,7 +58,16 @@ func conformanceTree(t *testing.T, dir, name string, pick func(i int) bool) {
 		}
 		fh.Close()
 	}
-	ms, _ := filepath.Glob(filepath.Join(root, "manifests", "*.json"))
+}
+
+// namedTree writes the conformance suite's named manifests as
+// servers/NAME/capgate.json under dir/name.
+func namedTree(t *testing.T, dir, name string) {
+	t.Helper()
+	ms, _ := filepath.Glob("../../testdata/conformance/capgate-0.0.4/manifests/*.json")
+	if len(ms) == 0 {
+		t.Fatal("no conformance manifests")
+	}
 	for _, m := range ms {
 		b, err := os.ReadFile(m)
 		if err != nil {
@@ -99,10 +108,13 @@ func TestPostAcceptsEveryAnalyzeReport(t *testing.T) {
 		// paths: every manifest is compared with another one.
 		conformanceTree(t, dir, "a", func(i int) bool { return i%2 == 0 })
 		conformanceTree(t, dir, "b", func(i int) bool { return i%2 == 1 })
+		namedTree(t, dir, "named")
 		if err := os.MkdirAll(filepath.Join(dir, "empty"), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		for _, p := range [][2]string{{"a", "b"}, {"b", "a"}, {"empty", "a"}} {
+		// Both ways: every vector is once the base and once the head; the
+		// named manifests are added.
+		for _, p := range [][2]string{{"a", "b"}, {"b", "a"}, {"empty", "named"}} {
 			check(t, dir, p[0], p[1])
 		}
 	})
@@ -156,5 +168,59 @@ func TestPostRefusesTamperedFields(t *testing.T) {
 				t.Errorf("readReport: %v, want an error with %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestTwoStepModeWithTheBundledExamples is issue 21, case 7, end to end:
+// analyze writes the report of the bundled examples' change on every
+// target, and post (a workflow_run job with another token) comments it.
+func TestTwoStepModeWithTheBundledExamples(t *testing.T) {
+	t.Parallel()
+	tree := func(side string) map[string]string {
+		out := map[string]string{}
+		ms, _ := filepath.Glob("../../examples/" + side + "/servers/*/capgate.json")
+		for _, m := range ms {
+			b, err := os.ReadFile(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[strings.TrimPrefix(m, "../../examples/"+side+"/")] = string(b)
+		}
+		return out
+	}
+	base, head := tree("base"), tree("head")
+	f := setup(t, nil)
+	// The base commit is examples/base (the fixture's own manifest goes).
+	os.Remove(filepath.Join(f.origin, "servers/gh/capgate.json"))
+	for p, s := range base {
+		writeFile(t, filepath.Join(f.origin, p), s)
+	}
+	git(t, f.origin, "add", "-A")
+	git(t, f.origin, "commit", "-q", "-m", "examples/base")
+	f.base = git(t, f.origin, "rev-parse", "HEAD")
+	for p := range base {
+		if _, ok := head[p]; !ok {
+			head[p] = "" // removed
+		}
+	}
+	f.push(head)
+	f.env["INPUT_MODE"] = "analyze"
+	f.env["INPUT_GITHUB-TOKEN"] = "ghs_forktoken"
+	f.env["INPUT_TARGETS"] = strings.Join(compiler.AllTargets(), ",")
+	f.env["INPUT_FAIL-ON"] = "never"
+	res := f.run()
+	b, err := os.ReadFile(filepath.Join(f.ws, "capgate-report.json"))
+	if err != nil || !strings.Contains(string(b), `"kind": "network"`) {
+		t.Fatalf("analyze: exit %d, report without a network change (%v)\n%s", res.code, err, res.stdout)
+	}
+	reportPath := filepath.Join(t.TempDir(), "artifact.json")
+	writeFile(t, reportPath, string(b))
+	f.env["INPUT_MODE"] = "post"
+	f.env["INPUT_GITHUB-TOKEN"] = "ghs_workflowtoken"
+	f.env["INPUT_REPORT"] = reportPath
+	f.setEvent("workflow_run", nil)
+	res = f.run()
+	if res.code != ExitOK || len(f.gh.byLogin("github-actions[bot]")) != 1 || res.outputs["widened"] != "true" {
+		t.Fatalf("post refused analyze's report: exit %d outputs %v\n%s", res.code, res.outputs, res.stdout)
 	}
 }

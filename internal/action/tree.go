@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os/exec"
 	"strings"
 
 	"github.com/razukc/capgate-action/internal/gitrun"
@@ -26,7 +27,9 @@ func treeModes(ctx context.Context, dir, rev string, paths ...string) (map[strin
 		return nil, fmt.Errorf("revision %q may not start with '-'", rev)
 	}
 	args := append([]string{"ls-tree", "--full-tree", "-z", rev, "--"}, paths...)
-	out, err := gitrun.Repo{Dir: dir}.Output(ctx, nil, args...)
+	// Literal pathspecs: a path is itself, never a glob or magic.
+	literal := func(cmd *exec.Cmd) { cmd.Env = append(cmd.Env, "GIT_LITERAL_PATHSPECS=1") }
+	out, err := gitrun.Repo{Dir: dir, Setup: literal}.Output(ctx, nil, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading the tree of %s: %w", short(rev, ""), err)
 	}

@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/gitrun"
 	"github.com/razukc/capgate-action/internal/source"
 	"github.com/razukc/capgate-action/lock"
 	"github.com/razukc/capgate-action/report"
@@ -64,7 +66,7 @@ func (c *Command) diff(args []string) int {
 	case "markdown":
 		out = report.Markdown(r, report.MarkdownOptions{Gate: &g})
 	case "comment":
-		out = []byte(report.Comment(r, report.CommentOptions{Gate: &g}))
+		out = []byte(report.Comment(r, report.CommentOptions{Gate: &g, HeadSHA: c.headCommit(d.head)}))
 	case "json":
 		out = report.JSON(r)
 	case "sarif":
@@ -80,6 +82,24 @@ func (c *Command) diff(args []string) int {
 		return ExitFail
 	}
 	return ExitOK
+}
+
+// headCommit is the commit a head revision names, for the comment's last
+// line as the action writes it; "" for a directory or anything git does
+// not resolve.
+func (c *Command) headCommit(head string) string {
+	if st, err := os.Stat(c.path(head)); err == nil && st.IsDir() {
+		return ""
+	}
+	dir := c.Dir
+	if dir == "" {
+		dir = "."
+	}
+	out, err := gitrun.Repo{Dir: dir}.Output(context.Background(), nil, "rev-parse", "--verify", "--quiet", "--end-of-options", head+"^{commit}")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // diffFlags parses capgate diff's flags; when not ok, the command is done

@@ -46,13 +46,22 @@ func sanitize(s string) string {
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
 		case (r >= 0x80 && r < 0xa0) || isBidiOrSep(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
+			b.WriteString(uEscape(r))
 		default:
 			b.WriteString(s[i : i+n])
 		}
 		i += n
 	}
 	return b.String()
+}
+
+// uEscape is r as \u202e, or as \u{e0041} beyond U+FFFF, where
+// \ue0041 would read as U+E004 and a 1.
+func uEscape(r rune) string {
+	if r > 0xffff {
+		return fmt.Sprintf(`\u{%x}`, r)
+	}
+	return fmt.Sprintf(`\u%04x`, r)
 }
 
 func isBidiOrSep(r rune) bool {

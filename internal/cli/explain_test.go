@@ -17,6 +17,7 @@ func TestSanitize(t *testing.T) {
 		{"\u0085 \u2028 \u2029", `\u0085 \u2028 \u2029`},
 		{"evil\u202etxt.exe \u2066x\u2069", `evil\u202etxt.exe \u2066x\u2069`},
 		{"bad \xff utf8", `bad \xff utf8`},
+		{"tag \U000e0041\U000e0001 filler \u3164 vs \ufe0f", `tag \u{e0041}\u{e0001} filler \u3164 vs \ufe0f`},
 	} {
 		if got := sanitize(tc.in); got != tc.want {
 			t.Errorf("sanitize(%q) = %q, want %q", tc.in, got, tc.want)

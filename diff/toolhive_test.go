@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/sandbox"
 )
 
 // manyRules is one rule per i: host h{i}.co on port 1+i, all distinct.
@@ -35,9 +36,12 @@ func compileAll(t testing.TB, caps ...string) *compiler.Result {
 
 // toolhiveChanges compares base and head as ToolHive enforces them.
 func toolhiveChanges(base, head *compiler.Result) []Change {
-	r := readerFor(compiler.TargetToolhive)
-	return compareItems(r.boundary(base.Artifacts.Get(compiler.TargetToolhive)), r.boundary(head.Artifacts.Get(compiler.TargetToolhive)),
-		sourcesOf(base.Policy), sourcesOf(head.Policy))
+	bs, hs := sourcesOf(base.Policy), sourcesOf(head.Policy)
+	var out []Change
+	for _, d := range sandbox.Compare(sandbox.FromArtifact(base.Artifacts.Get(compiler.TargetToolhive)), sandbox.FromArtifact(head.Artifacts.Get(compiler.TargetToolhive))) {
+		out = append(out, change(d, bs, hs))
+	}
+	return out
 }
 
 func rowStrings(cs []Change) []string {
@@ -56,9 +60,9 @@ func TestToolhiveProductLinear(t *testing.T) {
 	t.Parallel()
 	const n = 2000
 	base, head := compileAll(t, "net:connect:h0.co:1"), compileAll(t, manyRules(n)...)
-	items := readerFor(compiler.TargetToolhive).boundary(head.Artifacts.Get(compiler.TargetToolhive))
-	if len(items) > 2*n+10 {
-		t.Fatalf("%d read-back items for %d hosts and %d ports", len(items), n, n)
+	s := sandbox.FromArtifact(head.Artifacts.Get(compiler.TargetToolhive))
+	if items := len(s.Network.Hosts) + len(s.Network.Ports) + len(s.Network.Allow); items > 2*n+10 {
+		t.Fatalf("%d read-back items for %d hosts and %d ports", items, n, n)
 	}
 	cs := toolhiveChanges(base, head)
 	// h1..h{n-1} and ports 2..n are new: 2(n-1) widened rows, nothing else.

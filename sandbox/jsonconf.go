@@ -1,24 +1,24 @@
-package diff
+package sandbox
 
 import (
+	"bytes"
 	"encoding/json"
 	"net"
 	"strconv"
 	"strings"
-
-	"github.com/razukc/capgate-action/compiler"
 )
 
-// decodeStrict decodes the JSON config text into v, refusing unknown
-// fields and trailing data. A config that does not decode is judged as one
-// raw grant (the whole text), so any change to it shows, loudly.
-func decodeStrict(a *compiler.Artifact, v any) []item {
-	d := json.NewDecoder(strings.NewReader(a.Config))
+// decodeStrict decodes the JSON config conf into v, refusing unknown
+// fields and trailing data. A config that does not decode is one Unknown
+// part, the whole text, so that any change to it is judged a widening.
+func decodeStrict(s *Sandbox, conf []byte, v any) bool {
+	d := json.NewDecoder(bytes.NewReader(conf))
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil || d.More() {
-		return []item{{kind: kRaw, key: a.Config}}
+		s.unknown(string(conf), 0)
+		return false
 	}
-	return nil
+	return true
 }
 
 // splitHostPort splits "host[:port]" and "[v6][:port]"; port 0 is any.

@@ -1,0 +1,208 @@
+package sandbox
+
+import (
+	"slices"
+	"strings"
+)
+
+// bwrapArgs is how many arguments each bwrap option takes.
+var bwrapArgs = map[string]int{
+	"--unshare-all": 0, "--share-net": 0, "--unshare-user": 0, "--unshare-user-try": 0, "--unshare-ipc": 0,
+	"--unshare-pid": 0, "--unshare-net": 0, "--unshare-uts": 0, "--unshare-cgroup": 0, "--unshare-cgroup-try": 0,
+	"--die-with-parent": 0, "--new-session": 0, "--clearenv": 0, "--as-pid-1": 0,
+	"--proc": 1, "--dev": 1, "--tmpfs": 1, "--mqueue": 1, "--dir": 1, "--chdir": 1, "--unsetenv": 1,
+	"--hostname": 1, "--remount-ro": 1, "--cap-add": 1, "--cap-drop": 1, "--uid": 1, "--gid": 1,
+	"--bind": 2, "--bind-try": 2, "--ro-bind": 2, "--ro-bind-try": 2, "--dev-bind": 2, "--dev-bind-try": 2,
+	"--setenv": 2, "--symlink": 2, "--chmod": 2,
+}
+
+// Option is one parsed command-line option: the flag, its arguments, and
+// the index of the flag in argv.
+type Option struct {
+	Flag string
+	Args []string
+	Arg  int
+}
+
+// ParseBwrap splits a bubblewrap argv (options only, or options, "--" and
+// the command; a leading "bwrap" is skipped) into options, the command, and the
+// parts it cannot read: an option it does not know, or one cut short.
+func ParseBwrap(argv []string) (opts []Option, command []string, unknown []Unknown) {
+	opts = make([]Option, 0, len(argv)/2)
+	start := 0
+	if len(argv) > 0 && (argv[0] == "bwrap" || strings.HasSuffix(argv[0], "/bwrap")) {
+		start = 1
+	}
+	for i := start; i < len(argv); i++ {
+		flag := argv[i]
+		if flag == "--" || !strings.HasPrefix(flag, "-") {
+			if flag == "--" {
+				i++
+			}
+			return opts, argv[i:], unknown
+		}
+		n, known := bwrapArgs[flag]
+		if !known || i+n >= len(argv) {
+			unknown = append(unknown, Unknown{Text: strings.Join(argv[i:min(i+3, len(argv))], " "), Arg: i})
+			if known {
+				break
+			}
+			continue
+		}
+		opts = append(opts, Option{Flag: flag, Args: argv[i+1 : i+1+n], Arg: i})
+		i += n
+	}
+	return opts, nil, unknown
+}
+
+// ReadBwrap reads a bubblewrap argv (see ParseBwrap) into a Sandbox. The
+// mounts keep argv order, which is the order bubblewrap applies its
+// filesystem options in (bwrap(1); enforce/view_test.go runs it). The
+// network is the host's unless --unshare-net or --unshare-all (without a
+// later --share-net) unshares it; the environment is the host's until
+// --clearenv.
+func ReadBwrap(argv []string) *Sandbox {
+	opts, cmd, unknown := ParseBwrap(argv)
+	s := &Sandbox{Kind: "bwrap", Confined: true, Unknown: unknown, Command: cmd}
+	binds := 0
+	for _, o := range opts {
+		if len(o.Args) == 2 || o.Flag == "--tmpfs" || o.Flag == "--proc" || o.Flag == "--dev" {
+			binds++
+		}
+	}
+	s.Mounts = make([]Mount, 0, binds)
+	s.Isolation = make([]string, 0, 8)
+	b := bwrapState{s: s}
+	for _, o := range opts {
+		b.apply(o)
+	}
+	if !b.netUnshared {
+		s.Network.Mode = NetHost
+	} else {
+		s.Network.Mode = NetNone
+	}
+	if b.shareNet {
+		s.Network.Mode, s.Network.Name = NetHost, "host"
+	}
+	s.Env = resolveEnv(b.env)
+	if !b.clearenv {
+		// Without --clearenv every variable of the host reaches the
+		// process.
+		s.Env = append([]Env{{Name: "*", Passed: true}}, s.Env...)
+	}
+	return s
+}
+
+type bwrapState struct {
+	s                               *Sandbox
+	netUnshared, shareNet, clearenv bool
+	env                             []envOp
+}
+
+func (b *bwrapState) apply(o Option) {
+	s, a := b.s, o.Args
+	switch o.Flag {
+	case "--bind", "--bind-try", "--dev-bind", "--dev-bind-try", "--ro-bind", "--ro-bind-try":
+		m := bindMount(a[0], a[1], o.Arg)
+		m.Write = !strings.HasPrefix(o.Flag, "--ro-")
+		m.Devices = strings.HasPrefix(o.Flag, "--dev-")
+		m.Try = strings.HasSuffix(o.Flag, "-try")
+		s.Mounts = append(s.Mounts, m)
+	case "--proc":
+		s.Mounts = append(s.Mounts, Mount{Type: Proc, Dest: cleanPath(a[0]), Arg: o.Arg})
+	case "--dev":
+		s.Mounts = append(s.Mounts, Mount{Type: Dev, Dest: cleanPath(a[0]), Arg: o.Arg})
+	case "--tmpfs":
+		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(a[0]), Arg: o.Arg})
+	case "--mqueue":
+		s.Mounts = append(s.Mounts, Mount{Type: Mqueue, Dest: cleanPath(a[0]), Arg: o.Arg})
+	case "--setenv":
+		b.env = append(b.env, envOp{env: Env{Name: a[0], Value: a[1]}})
+	case "--unsetenv":
+		b.env = append(b.env, envOp{env: Env{Name: a[0]}, unset: true})
+	case "--cap-add":
+		s.Caps = append(s.Caps, capName(a[0]))
+	case "--uid", "--gid":
+		s.User = strings.TrimSpace(s.User + " " + strings.TrimPrefix(o.Flag, "--") + "=" + a[0])
+	case "--remount-ro":
+		// Only narrows (losing one widens), and makes the mount point
+		// at the path read-only from here on, not the mounts below it.
+		s.Isolation = append(s.Isolation, o.Flag+" "+a[0])
+		remountRO(s.Mounts, cleanPath(a[0]))
+	case "--cap-drop":
+		s.Isolation = append(s.Isolation, o.Flag+" "+a[0])
+	case "--share-net":
+		b.shareNet = true
+	case "--unshare-all", "--unshare-net":
+		b.netUnshared = true
+		s.Isolation = append(s.Isolation, o.Flag)
+	case "--clearenv":
+		b.clearenv = true
+		b.env = append(b.env, envOp{clear: true})
+		s.Isolation = append(s.Isolation, o.Flag)
+	case "--unshare-user", "--unshare-user-try", "--unshare-ipc", "--unshare-pid",
+		"--unshare-uts", "--unshare-cgroup", "--unshare-cgroup-try", "--die-with-parent", "--new-session":
+		s.Isolation = append(s.Isolation, strings.TrimSuffix(o.Flag, "-try"))
+	}
+}
+
+// remountRO makes the mount point at dest read-only: the latest mount at
+// exactly dest, when no later one sits above it (then dest is not that
+// mount's mount point any more, and bwrap remounts what is visible).
+func remountRO(ms []Mount, dest string) {
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].Dest == dest {
+			ms[i].Write, ms[i].Devices = false, false
+			return
+		}
+		if Under(dest, ms[i].Dest) {
+			return // a parent mounted later: the remount hits it, not a mount point at dest
+		}
+	}
+}
+
+// envOp is one --setenv (set), --unsetenv or --clearenv (clear).
+type envOp struct {
+	env          Env
+	unset, clear bool
+}
+
+// resolveEnv applies ops in order, in linear time: walking back, the
+// last operation on a name decides it, and a --clearenv ends the walk
+// (nothing before it reaches the process).
+func resolveEnv(ops []envOp) []Env {
+	seen := map[string]bool{}
+	var out []Env
+	for i := len(ops) - 1; i >= 0; i-- {
+		o := ops[i]
+		if o.clear {
+			break
+		}
+		if seen[o.env.Name] {
+			continue
+		}
+		seen[o.env.Name] = true
+		if !o.unset {
+			out = append(out, o.env)
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// bindMount is a bind of the host path src at dest.
+func bindMount(src, dest string, arg int) Mount {
+	m := Mount{Type: Bind, Source: cleanPath(src), Dest: cleanPath(dest), Arg: arg}
+	if m.Source != src || m.Dest != dest || src != dest {
+		m.Raw = src
+		if src != dest {
+			m.Raw = src + " → " + dest
+		}
+	}
+	return m
+}
+
+// capName is a capability name upper-cased without CAP_.
+func capName(c string) string {
+	return strings.TrimPrefix(strings.ToUpper(c), "CAP_")
+}

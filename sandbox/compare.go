@@ -1,0 +1,407 @@
+package sandbox
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Compare lists what head lets the process do beyond base (Widened),
+// what it no longer lets it do (Narrowed), and neutral changes (Changed).
+//
+// Files are judged on the two effective views, host path by host path
+// (see compareFS); egress on the rules (one covers another when its host
+// is "*", the same name ignoring ASCII case, or a ".domain" above it, its
+// port any or the same, and it blocks private ranges only where the other
+// does); everything else as sets. An unconfined head (Confined false) is
+// one widening whatever the base. Every step is linear or n log n in the
+// size of the sandboxes, times the depth of their paths.
+func Compare(base, head *Sandbox) []Delta {
+	switch {
+	case !head.Confined && !base.Confined:
+		return nil
+	case !head.Confined:
+		return []Delta{{Severity: Widened, Aspect: AspectConfined, Before: "sandboxed", After: "no sandbox",
+			Why: "the process runs with every right of the user: every file, the network, the environment", Ref: Ref{Side: Head}}}
+	case !base.Confined:
+		return []Delta{{Severity: Narrowed, Aspect: AspectConfined, Before: "no sandbox", After: "sandboxed",
+			Why: "the process now runs in a sandbox", Ref: Ref{Side: Base}}}
+	}
+	bv, hv := base.View(), head.View()
+	var out []Delta
+	out = append(out, compareFS(head, bv, hv)...)
+	out = append(out, compareRules(base.Network.Allow, head.Network.Allow)...)
+	out = append(out, compareProduct(base.Network, head.Network)...)
+	out = append(out, compareNetwork(base.Network, head.Network)...)
+	out = append(out, compareIso(base.Isolation, head.Isolation)...)
+	out = append(out, compareSets(base, head, bv, hv)...)
+	out = append(out, compareUser(base.User, head.User)...)
+	return out
+}
+
+// compareFS compares what the two views show of the host. What a view
+// shows can change only at a bind's source or at a hole in it (a deeper
+// visible mount), so the host paths of both views' binds and holes are
+// the points compared: at each, the best access through any visible bind
+// on either side. Points where the head grants more are widened, less
+// narrowed; points of one (head mount, base mount) pair are one delta, at
+// the first such point in path order.
+func compareFS(head *Sandbox, bv, hv *View) []Delta {
+	var pts []string
+	add := func(p string) { pts = append(pts, p) }
+	bv.points(add)
+	hv.points(add)
+	slices.Sort(pts)
+	pts = slices.Compact(pts)
+	// One delta per (severity, responsible entry): the first point in
+	// path order; later points of the same entry are named in it.
+	type key struct {
+		widened bool
+		entry   int
+	}
+	var first map[key]int
+	var more map[int][]string
+	var hd map[string]bool
+	var out []Delta
+	for _, p := range pts {
+		la, ba := bv.host(p)
+		lh, ha := hv.host(p)
+		if la == lh {
+			continue
+		}
+		k := key{lh > la, ba}
+		if k.widened {
+			k.entry = ha
+		}
+		if i, ok := first[k]; ok {
+			if more == nil {
+				more = map[int][]string{}
+			}
+			more[i] = append(more[i], p)
+			continue
+		}
+		if first == nil {
+			first = map[key]int{}
+		}
+		first[k] = len(out)
+		f := fsDelta{p: p, bv: bv, hv: hv, lb: la, lh: lh, bi: ba, hi: ha, head: head, headDests: &hd}
+		if k.widened {
+			out = append(out, f.widened())
+		} else {
+			out = append(out, f.narrowed())
+		}
+	}
+	for i, ps := range more {
+		// A delta at the mount's own source covers everything below
+		// it; one at a shadow names the others.
+		if out[i].Ref.Source != out[i].Ref.Path {
+			out[i].Why += alsoAt(ps)
+		}
+	}
+	return out
+}
+
+// alsoAt names the other paths a delta holds at: up to three, and how
+// many more.
+func alsoAt(ps []string) string {
+	s := "; also at " + strings.Join(ps[:min(len(ps), 3)], ", ")
+	if len(ps) > 3 {
+		s += fmt.Sprintf(" and %d more", len(ps)-3)
+	}
+	return s
+}
+
+// fsDelta is one point where the views differ: the access and the entry
+// (index, -1 for none) on each side.
+type fsDelta struct {
+	p      string
+	bv, hv *View
+	lb, lh Access
+	bi, hi int
+	head   *Sandbox
+	// headDests is the set of the head's mount destinations, made on
+	// first use (shared by the deltas of one comparison).
+	headDests *map[string]bool
+}
+
+func (f fsDelta) entry(v *View, i int) Entry {
+	if i < 0 {
+		return Entry{}
+	}
+	return v.entries[i]
+}
+
+// shows formats what a side shows at p: "rw /srv/app" or
+// "rw /srv/app/secret (via /srv/app)".
+func shows(a Access, p string, e Entry) string {
+	if a == NoAccess {
+		return ""
+	}
+	s := a.String() + " " + p
+	if e.Source != p {
+		s += " (via " + e.Source + ")"
+	}
+	return s
+}
+
+func (f fsDelta) widened() Delta {
+	b, h := f.entry(f.bv, f.bi), f.entry(f.hv, f.hi)
+	d := Delta{Severity: Widened, Aspect: AspectFS, Before: shows(f.lb, f.p, b), After: shows(f.lh, f.p, h),
+		Ref: Ref{Side: Head, Source: h.Source, Raw: h.Raw, Path: f.p, Access: f.lh}}
+	switch {
+	case f.lb == NoAccess && h.Source == f.p:
+		d.Why = fmt.Sprintf("new %s mount of %s", f.lh, f.p)
+		if hid, ok := f.bv.At(f.p); ok && hid.Type != Bind {
+			d.Why += fmt.Sprintf(" (the %s at %s hid it)", hid.Type, hid.Dest)
+		}
+	case f.lb == NoAccess:
+		d.Why = fmt.Sprintf("%s is now %s through %s", f.p, access(f.lh), h.Source)
+		if hid, ok := f.bv.At(f.p); ok && hid.Type != Bind {
+			d.Why += fmt.Sprintf("; the %s at %s hid it", hid.Type, hid.Dest)
+		}
+	case b.Source == h.Source && b.Dest == h.Dest:
+		d.Why = fmt.Sprintf("%s becomes %s", f.p, verb(f.lh))
+	case h.Source == f.p && Under(f.p, b.Source):
+		d.Before = f.lb.String() + " " + b.Source
+		d.Why = fmt.Sprintf("%s is mounted %s inside %s %s", f.p, access(f.lh), access(f.lb), b.Source)
+	case Under(b.Dest, h.Dest):
+		d.Ref.Shadow = b.Source
+		d.Why = fmt.Sprintf("%s %s no longer shadows the %s %s", access(f.lb), b.Source, adjective(f.lh), h.Source)
+		if f.hidden(b) {
+			d.Why += fmt.Sprintf(": it is still bound, but the later bind of %s hides it", h.Dest)
+		}
+	default:
+		d.Why = fmt.Sprintf("%s is now %s through %s (was %s through %s)", f.p, access(f.lh), h.Source, access(f.lb), b.Source)
+	}
+	return d
+}
+
+// hidden reports whether the head still has a mount at b's destination
+// that a later one hides (bwrap order).
+func (f fsDelta) hidden(b Entry) bool {
+	if *f.headDests == nil {
+		*f.headDests = dests(f.head.Mounts)
+	}
+	return (*f.headDests)[b.Dest]
+}
+
+// dests is the set of the destinations of ms.
+func dests(ms []Mount) map[string]bool {
+	m := make(map[string]bool, len(ms))
+	for _, x := range ms {
+		m[x.Dest] = true
+	}
+	return m
+}
+
+func (f fsDelta) narrowed() Delta {
+	b, h := f.entry(f.bv, f.bi), f.entry(f.hv, f.hi)
+	d := Delta{Severity: Narrowed, Aspect: AspectFS, Before: shows(f.lb, f.p, b), After: shows(f.lh, f.p, h),
+		Ref: Ref{Side: Base, Source: b.Source, Raw: b.Raw, Path: f.p, Access: f.lb}}
+	switch {
+	case b.Source == f.p:
+		d.Before = f.lb.String() + " " + f.p
+		d.Why = fmt.Sprintf("%s mount of %s removed or reduced", f.lb, f.p)
+	case f.lh == NoAccess:
+		d.Why = fmt.Sprintf("%s is no longer visible through %s", f.p, b.Source)
+		if hid, ok := f.hv.At(f.p); ok && hid.Type != Bind {
+			d.Why += fmt.Sprintf(": the %s at %s hides it", hid.Type, hid.Dest)
+		}
+	case Under(h.Dest, b.Dest):
+		d.Why = fmt.Sprintf("%s %s now shadows the %s %s", access(f.lh), h.Source, adjective(f.lb), b.Source)
+	default:
+		d.Why = fmt.Sprintf("%s is now %s through %s (was %s through %s)", f.p, access(f.lh), h.Source, access(f.lb), b.Source)
+	}
+	return d
+}
+
+// access names an access in prose.
+func access(a Access) string {
+	switch a {
+	case Read:
+		return "read-only"
+	case Write:
+		return "read-write"
+	case Devices:
+		return "read-write with devices"
+	}
+	return "hidden"
+}
+
+// adjective names what a mount lets through, for the mount a shadow sits
+// in: "readable", "writable".
+func adjective(a Access) string {
+	switch a {
+	case Read:
+		return "readable"
+	case Devices:
+		return "writable (device nodes usable)"
+	}
+	return "writable"
+}
+
+func verb(a Access) string {
+	if a == Devices {
+		return "writable with device nodes usable"
+	}
+	if a == Write {
+		return "writable"
+	}
+	return "readable"
+}
+
+// compareUser reports a change of the user the process runs as.
+func compareUser(b, h string) []Delta {
+	if b == h {
+		return nil
+	}
+	return []Delta{{Severity: Widened, Aspect: AspectUser, Before: b, After: h,
+		Why: "the process runs as another user", Ref: Ref{Side: Head, Key: h}}}
+}
+
+// compareIso reports isolation the sandbox stops (or starts) applying, as
+// one delta each way.
+func compareIso(b, h []string) []Delta {
+	lost, gained := minus(b, h), minus(h, b)
+	var out []Delta
+	if len(lost) > 0 {
+		out = append(out, Delta{Severity: Widened, Aspect: AspectIsolation, Before: strings.Join(lost, " "),
+			Why: "the sandbox no longer applies " + strings.Join(lost, ", "), Ref: Ref{Side: Head}})
+	}
+	if len(gained) > 0 {
+		out = append(out, Delta{Severity: Narrowed, Aspect: AspectIsolation, After: strings.Join(gained, " "),
+			Why: "the sandbox now applies " + strings.Join(gained, ", "), Ref: Ref{Side: Head}})
+	}
+	return out
+}
+
+// compareNetwork compares the network the sandbox joins, by name: one
+// delta, the base network to the head's.
+func compareNetwork(b, h Network) []Delta {
+	if b.Name == h.Name {
+		return nil
+	}
+	d := Delta{Aspect: AspectNetwork, Before: b.Name, After: h.Name, Ref: Ref{Side: Head}}
+	switch {
+	case h.Name == "" || h.Name == "none":
+		d.Severity, d.Why = Narrowed, "the sandbox no longer joins a network"
+	case h.Name == "host":
+		d.Severity, d.Why = Widened, "the sandbox shares the host's network namespace: every host port and interface"
+	case b.Name == "none":
+		d.Severity, d.Why = Widened, "the container loses --network none and gets whatever network the host attaches"
+	default:
+		d.Severity, d.Why = Widened, "the sandbox joins another network"
+	}
+	return []Delta{d}
+}
+
+// minus lists the values of a not in b, in a's order, once each.
+func minus(a, b []string) []string {
+	if len(a)+len(b) <= 16 {
+		return minusSmall(a, b)
+	}
+	in := make(map[string]bool, len(b))
+	for _, x := range b {
+		in[x] = true
+	}
+	var out []string
+	for _, x := range a {
+		if !in[x] {
+			in[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// minusSmall is minus without a map, for short lists.
+func minusSmall(a, b []string) []string {
+	var out []string
+	for i, x := range a {
+		if !slices.Contains(b, x) && !slices.Contains(a[:i], x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// setAspects are compared as plain sets: a head value not in the base is
+// widened (changed for a tmpfs, which holds nothing of the host), a base
+// value not in the head narrowed.
+var setAspects = []struct {
+	a    Aspect
+	what string
+	get  func(s *Sandbox, v *View) []string
+}{
+	{AspectEnv, "environment variable passed into the sandbox", envNames},
+	{AspectCap, "capability granted", caps},
+	{AspectDevice, "host device passed in", func(s *Sandbox, _ *View) []string { return s.Devices }},
+	{AspectNamespace, "host namespace shared", func(s *Sandbox, _ *View) []string { return s.HostNamespaces }},
+	{AspectSecurity, "security option weakened", func(s *Sandbox, _ *View) []string { return s.Security }},
+	{AspectDev, "/dev mounted in the sandbox", listed(Dev)},
+	{AspectProc, "procfs mounted", listed(Proc)},
+	{AspectTmpfs, "private tmpfs", listed(Tmpfs, Mqueue)},
+	{AspectUnknown, "emitted option capgate diff does not recognise, judged as a grant (fail closed)", unknownTexts},
+}
+
+// Privileged is how a privileged sandbox shows among the capabilities.
+const Privileged = "--privileged (every capability, every device)"
+
+func caps(s *Sandbox, _ *View) []string {
+	if s.Privileged {
+		return append(slices.Clip(s.Caps), Privileged)
+	}
+	return s.Caps
+}
+
+func envNames(s *Sandbox, _ *View) []string {
+	out := make([]string, len(s.Env))
+	for i, e := range s.Env {
+		out[i] = e.Name
+	}
+	return out
+}
+
+func unknownTexts(s *Sandbox, _ *View) []string {
+	out := make([]string, len(s.Unknown))
+	for i, u := range s.Unknown {
+		out[i] = u.Text
+	}
+	return out
+}
+
+// listed lists the destinations of the mounts of the types ts, visible
+// or not: hiding one is judged where it matters, on the files the views
+// show (compareFS).
+func listed(ts ...MountType) func(*Sandbox, *View) []string {
+	return func(s *Sandbox, _ *View) []string {
+		var out []string
+		for _, m := range s.Mounts {
+			if slices.Contains(ts, m.Type) {
+				out = append(out, m.Dest)
+			}
+		}
+		return out
+	}
+}
+
+func compareSets(base, head *Sandbox, bv, hv *View) []Delta {
+	var out []Delta
+	for _, k := range setAspects {
+		b, h := k.get(base, bv), k.get(head, hv)
+		if len(b) == 0 && len(h) == 0 {
+			continue
+		}
+		sev, nsev := Widened, Narrowed
+		if k.a == AspectTmpfs {
+			sev, nsev = Changed, Changed
+		}
+		for _, v := range minus(h, b) {
+			out = append(out, Delta{Severity: sev, Aspect: k.a, After: v, Why: "new " + k.what, Ref: Ref{Side: Head, Key: v}})
+		}
+		for _, v := range minus(b, h) {
+			out = append(out, Delta{Severity: nsev, Aspect: k.a, Before: v, Why: "no longer: " + k.what, Ref: Ref{Side: Base, Key: v}})
+		}
+	}
+	return out
+}

@@ -1,0 +1,252 @@
+package sandbox
+
+import (
+	"slices"
+	"strings"
+)
+
+// dockerArgs is how many arguments each docker run option takes.
+var dockerArgs = map[string]int{
+	"--rm": 0, "--read-only": 0, "--privileged": 0, "--init": 0, "-d": 0, "--detach": 0, "-i": 0, "-t": 0,
+	"--interactive": 0, "--tty": 0,
+	"--volume": 1, "-v": 1, "--mount": 1, "--tmpfs": 1, "--network": 1, "--net": 1, "--env": 1, "-e": 1,
+	"--cap-add": 1, "--cap-drop": 1, "--device": 1, "--security-opt": 1, "--pid": 1, "--ipc": 1,
+	"--uts": 1, "--userns": 1, "--cgroupns": 1, "--user": 1, "-u": 1, "--workdir": 1, "-w": 1,
+	"--name": 1,
+}
+
+// ParseDocker splits `docker run` (or `podman run`) options into options
+// ("--flag=v" and "--flag v" alike), the image and its arguments
+// (everything from the first non-option on), and the parts it cannot
+// read. A leading "docker" or "podman" (any path ending so) and "run" or
+// "container run" are skipped, so a launch line may be passed whole.
+func ParseDocker(argv []string) (opts []Option, command []string, unknown []Unknown) {
+	argv = skipEngine(argv)
+	for i := 0; i < len(argv); i++ {
+		if argv[i] == "--" {
+			return opts, argv[i+1:], unknown
+		}
+		flag, val, inline := strings.Cut(argv[i], "=")
+		if !strings.HasPrefix(flag, "-") {
+			return opts, argv[i:], unknown // the image: options end here
+		}
+		n, known := dockerArgs[flag]
+		if !known || (n == 0 && inline) || (n == 1 && !inline && i+1 >= len(argv)) {
+			unknown = append(unknown, Unknown{Text: strings.Join(argv[i:min(i+2, len(argv))], " "), Arg: i})
+			continue
+		}
+		o := Option{Flag: flag, Arg: i}
+		if n == 1 {
+			if !inline {
+				i++
+				val = argv[i]
+			}
+			o.Args = []string{val}
+		}
+		opts = append(opts, o)
+	}
+	return opts, nil, unknown
+}
+
+// skipEngine drops a leading engine name and its run subcommand.
+func skipEngine(argv []string) []string {
+	if len(argv) > 0 {
+		for _, e := range []string{"docker", "podman"} {
+			if argv[0] == e || strings.HasSuffix(argv[0], "/"+e) {
+				argv = argv[1:]
+				break
+			}
+		}
+	}
+	if len(argv) > 1 && argv[0] == "container" && argv[1] == "run" {
+		return argv[2:]
+	}
+	if len(argv) > 0 && argv[0] == "run" {
+		return argv[1:]
+	}
+	return argv
+}
+
+// ReadDocker reads `docker run` options (see ParseDocker) into a Sandbox.
+// The mounts (volumes, --mount, --tmpfs) are sorted as the engine applies
+// them: by the depth of the destination, shallowest first, keeping the
+// order of equal depths (moby's sortMounts in daemon/volumes_unix.go;
+// podman does the same, as enforce/view_test.go shows), so a deeper mount
+// is on top whatever the argv order.
+func ReadDocker(argv []string) *Sandbox {
+	opts, cmd, unknown := ParseDocker(argv)
+	s := &Sandbox{Kind: "docker", Confined: true, Unknown: unknown, Command: cmd,
+		Network: Network{Mode: NetPrivate, Name: "default bridge"}}
+	for _, o := range opts {
+		dockerApply(s, o)
+	}
+	sortByDepth(s.Mounts)
+	refuseDuplicates(s)
+	return s
+}
+
+// refuseDuplicates handles mounts at one destination: podman drops a
+// mount written exactly as an earlier one, and refuses to start a
+// container with two that are written differently, even when they mean
+// the same ("a:a:rw" and "a:a"; "duplicate mount destination", docker:
+// "Duplicate mount point"), so what that container would grant depends on
+// how the host repairs it: an Unknown part.
+func refuseDuplicates(s *Sandbox) {
+	type seen struct {
+		m   Mount
+		bad bool
+	}
+	at := make(map[string]*seen, len(s.Mounts))
+	out := s.Mounts[:0]
+	for _, m := range s.Mounts {
+		x := at[m.Dest]
+		switch {
+		case x == nil:
+			at[m.Dest] = &seen{m: m}
+		case x.m.spec == m.spec:
+			continue // the same option again
+		case !x.bad:
+			x.bad = true
+			s.unknown("duplicate mount destination "+m.Dest+": docker and podman refuse to start the container", m.Arg)
+		}
+		out = append(out, m)
+	}
+	s.Mounts = out
+}
+
+// sortByDepth sorts ms by the depth of their destination, keeping the
+// order of equal depths.
+func sortByDepth(ms []Mount) {
+	slices.SortStableFunc(ms, func(a, b Mount) int { return depth(a.Dest) - depth(b.Dest) })
+}
+
+// depth is moby's mount depth: the number of separators in the cleaned
+// path ("/" and "/tmp" are both 1).
+func depth(p string) int { return strings.Count(p, "/") }
+
+func dockerApply(s *Sandbox, o Option) {
+	var val string
+	if len(o.Args) > 0 {
+		val = o.Args[0]
+	}
+	switch o.Flag {
+	case "--volume", "-v":
+		dockerVolume(s, val, o.Arg)
+	case "--mount":
+		dockerMount(s, val, o.Arg)
+	case "--tmpfs":
+		dst, _, _ := strings.Cut(val, ":")
+		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: o.Arg, spec: "--tmpfs " + val})
+	case "--network", "--net":
+		s.Network.Name = val
+		switch val {
+		case "none":
+			s.Network.Mode = NetNone
+		case "host":
+			s.Network.Mode = NetHost
+		default:
+			s.Network.Mode = NetPrivate
+		}
+	case "--env", "-e":
+		name, v, set := strings.Cut(val, "=")
+		s.Env = append(s.Env, Env{Name: name, Value: v, Passed: !set})
+	case "--cap-add":
+		s.Caps = append(s.Caps, capName(val))
+	case "--privileged":
+		s.Privileged = true
+	case "--device":
+		src, _, _ := strings.Cut(val, ":")
+		s.Devices = append(s.Devices, cleanPath(src))
+	case "--cap-drop":
+		s.Isolation = append(s.Isolation, "--cap-drop "+strings.ToUpper(val))
+	case "--read-only":
+		s.Isolation = append(s.Isolation, "--read-only")
+	case "--security-opt":
+		if v := strings.ReplaceAll(val, "=", ":"); v == "no-new-privileges" || v == "no-new-privileges:true" {
+			s.Isolation = append(s.Isolation, "--security-opt no-new-privileges")
+		} else {
+			s.Security = append(s.Security, val)
+		}
+	case "--pid", "--ipc", "--uts", "--userns", "--cgroupns":
+		s.HostNamespaces = append(s.HostNamespaces, strings.TrimPrefix(o.Flag, "--")+"="+val)
+	case "--user", "-u":
+		s.User = val
+	}
+}
+
+// volumeOpts are the options a -v spec may end with.
+var volumeOpts = map[string]bool{"ro": true, "rw": true, "z": true, "Z": true, "shared": true, "slave": true,
+	"private": true, "rshared": true, "rslave": true, "rprivate": true, "nocopy": true, "delegated": true,
+	"cached": true, "consistent": true}
+
+// dockerVolume reads "src:dst[:opts]". A spec whose halves match is split
+// there even when the path holds a colon (capgate mounts every path at the
+// same place); otherwise it is split as docker does, at the first colon.
+// Without ro, a bind is read-write. A named volume or anything else that
+// is not a host path is Unknown.
+func dockerVolume(s *Sandbox, spec string, arg int) {
+	body, write := spec, true
+	if i := strings.LastIndexByte(body, ':'); i > 0 {
+		if opts := strings.Split(body[i+1:], ","); allOpts(opts) {
+			body = body[:i]
+			write = !slices.Contains(opts, "ro")
+		}
+	}
+	src, dst := body, body
+	if n := len(body); n%2 == 1 && body[n/2] == ':' && body[:n/2] == body[n/2+1:] {
+		src, dst = body[:n/2], body[n/2+1:]
+	} else if i := strings.IndexByte(body, ':'); i > 0 {
+		src, dst = body[:i], body[i+1:]
+	}
+	if !strings.HasPrefix(src, "/") || !strings.HasPrefix(dst, "/") {
+		s.Unknown = append(s.Unknown, Unknown{Text: "--volume " + spec, Arg: arg})
+		return
+	}
+	m := bindMount(src, dst, arg)
+	m.Write, m.spec = write, "-v "+spec
+	s.Mounts = append(s.Mounts, m)
+}
+
+func allOpts(opts []string) bool {
+	for _, o := range opts {
+		if !volumeOpts[o] {
+			return false
+		}
+	}
+	return len(opts) > 0
+}
+
+// dockerMount reads "type=bind,source=/x,target=/x[,readonly]" and
+// "type=tmpfs,target=/x"; anything else is Unknown.
+func dockerMount(s *Sandbox, spec string, arg int) {
+	var typ, src, dst string
+	ro, bad := false, false
+	for _, kv := range strings.Split(spec, ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "type":
+			typ = v
+		case "source", "src":
+			src = v
+		case "target", "destination", "dst":
+			dst = v
+		case "readonly", "ro":
+			ro = v == "" || v == "true" || v == "1"
+		case "bind-propagation", "consistency", "tmpfs-size", "tmpfs-mode":
+		default:
+			bad = true
+		}
+	}
+	switch {
+	case bad || !strings.HasPrefix(dst, "/"):
+	case typ == "bind" && strings.HasPrefix(src, "/"):
+		m := bindMount(src, dst, arg)
+		m.Write, m.spec = !ro, "--mount "+spec
+		s.Mounts = append(s.Mounts, m)
+		return
+	case typ == "tmpfs":
+		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: arg, spec: "--mount " + spec})
+		return
+	}
+	s.Unknown = append(s.Unknown, Unknown{Text: "--mount " + spec, Arg: arg})
+}

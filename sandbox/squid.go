@@ -1,0 +1,164 @@
+package sandbox
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/razukc/capgate-action/compiler"
+)
+
+// squidLine is one parsed line of a squid config: its fields and line
+// index.
+type squidLine struct {
+	f    []string
+	text string
+	line int
+}
+
+// parseSquid splits a squid config into its non-blank, non-comment lines.
+func parseSquid(conf []byte) []squidLine {
+	var out []squidLine
+	for i, line := range strings.Split(string(conf), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		out = append(out, squidLine{f: strings.Fields(line), text: line, line: i})
+	}
+	return out
+}
+
+type squidACL struct {
+	typ    string
+	values []string
+}
+
+// ReadSquid reads a squid config: the destinations each `http_access
+// allow` lets through (dstdomain and dst acls, with their port acl),
+// whether a `deny` of every private range comes before it, and any line it
+// does not recognise (Unknown). A config without a final `http_access
+// deny all` lets through what no rule denies, which is Unknown too. The
+// host "all", "." and 0.0.0.0/0 are any host ("*").
+func ReadSquid(conf []byte) *Sandbox {
+	s := &Sandbox{Kind: compiler.TargetSquid, Confined: true}
+	q := squidState{s: s, acls: map[string]*squidACL{}}
+	for _, l := range parseSquid(conf) {
+		q.line(l)
+	}
+	if !q.lastDenyAll {
+		s.unknown("no final http_access deny all: squid then allows what no rule denies", -1)
+	}
+	return s
+}
+
+// squidState is what ReadSquid knows after the lines read so far.
+type squidState struct {
+	s                        *Sandbox
+	acls                     map[string]*squidACL
+	denyPrivate, lastDenyAll bool
+}
+
+func (q *squidState) line(l squidLine) {
+	f := l.f
+	switch {
+	case f[0] == "acl" && len(f) >= 4:
+		x := q.acls[f[1]]
+		if x == nil {
+			x = &squidACL{typ: f[2]}
+			q.acls[f[1]] = x
+		}
+		if x.typ != f[2] {
+			q.s.unknown(l.text, l.line)
+			return
+		}
+		x.values = append(x.values, f[3:]...)
+	case f[0] == "http_access" && len(f) >= 3 && f[1] == "deny":
+		q.deny(f[2:])
+	case f[0] == "http_access" && len(f) >= 3 && f[1] == "allow":
+		q.lastDenyAll = false
+		hosts, ports, ok := squidAllow(f[2:], q.acls)
+		if !ok || hosts == nil {
+			q.s.unknown(l.text, l.line)
+			return
+		}
+		for _, h := range hosts {
+			if h == "." {
+				// What the compiler emits for host "*" (squid itself
+				// matches no ordinary name with it; judged as any host).
+				// "all" and "0.0.0.0/0" in a dstdomain or dst acl are
+				// the host and the address range they name, not "*".
+				h = "*"
+			}
+			for _, p := range ports {
+				q.s.Network.Allow = append(q.s.Network.Allow, Rule{Host: h, Port: p, BlockPrivate: q.denyPrivate})
+			}
+		}
+	default:
+		q.lastDenyAll = q.lastDenyAll && f[0] != "http_access"
+		q.s.unknown(l.text, l.line)
+	}
+}
+
+// deny reads the acl names of an `http_access deny` line: a final deny
+// all, or a deny of every private range. Any other deny is narrower: it
+// cannot widen anything.
+func (q *squidState) deny(names []string) {
+	q.lastDenyAll = len(names) == 1 && names[0] == "all"
+	if x := q.acls[names[0]]; len(names) == 1 && x != nil && x.typ == "dst" && coversPrivate(x.values) {
+		q.denyPrivate = true
+	}
+}
+
+// squidAllow reads the acl names of an allow line into hosts and ports;
+// ok is false when one is not a destination, port or CONNECT acl.
+func squidAllow(names []string, acls map[string]*squidACL) (hosts []string, ports []int, ok bool) {
+	ports = []int{0}
+	ok = true
+	for _, n := range names {
+		x := acls[n]
+		switch {
+		case n == "CONNECT":
+			// Squid's predefined method acl: only narrows.
+		case x == nil:
+			ok = false
+		case x.typ == "dstdomain" || x.typ == "dst":
+			hosts = append(hosts, x.values...)
+		case x.typ == "port":
+			ports = ports[:0]
+			for _, v := range x.values {
+				p, err := strconv.Atoi(v)
+				if err != nil {
+					ok = false
+				}
+				ports = append(ports, p)
+			}
+		default:
+			ok = false
+		}
+	}
+	return hosts, ports, ok
+}
+
+func (s *Sandbox) unknown(text string, at int) {
+	s.Unknown = append(s.Unknown, Unknown{Text: text, Arg: at})
+}
+
+// coversPrivate reports whether a dst acl lists every range blockPrivate
+// blocks.
+func coversPrivate(values []string) bool {
+	v4, v6 := compiler.PrivateRanges()
+	return containsAll(values, v4) && containsAll(values, v6)
+}
+
+func containsAll(set, want []string) bool {
+	have := make(map[string]bool, len(set))
+	for _, v := range set {
+		have[v] = true
+	}
+	for _, w := range want {
+		if !have[w] {
+			return false
+		}
+	}
+	return true
+}
