@@ -410,19 +410,27 @@ func TestResultIsWrittenBeforeTheLabelCheck(t *testing.T) {
 	f.gh.set(func(g *fakeGitHub) { g.hang, g.hung = 1<<30, hung })
 	os.Remove(f.outPath)
 	os.Remove(f.summary)
-	// The run's deadline is 200ms away, so the label check gets 100ms;
-	// the run itself ends only when the test says.
+	// The run's deadline is always 200ms away, so the label check gets
+	// 100ms; the run itself ends only when the test says.
 	ctx := newDeadline()
-	ctx.at = time.Now().Add(200 * time.Millisecond)
+	ctx.in = 200 * time.Millisecond
 	t.Cleanup(ctx.expire)
 	done := make(chan result)
 	go func() { done <- f.inProcess(ctx, nil) }()
-	<-hung // the label check's first call, held
+	var res result
+	select {
+	case <-hung: // the label check's first call, held
+	case res = <-done:
+		t.Fatalf("the run ended without an API call: exit %d\n%s", res.code, res.stdout)
+	}
 	seen := parseOutputs(t, f.outPath)
 	sum, _ := os.ReadFile(f.summary)
-	<-hung // the next call, after the label check's share ran out
-	ctx.expire()
-	res := <-done
+	select {
+	case <-hung: // the next call, after the label check's share ran out
+		ctx.expire()
+		res = <-done
+	case res = <-done:
+	}
 	if seen["approved"] != "false" || seen["widened"] != "true" || !strings.Contains(string(sum), "capgate approve --base") {
 		t.Errorf("at the first API call: outputs %v, summary %q", seen, sum)
 	}

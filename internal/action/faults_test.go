@@ -207,13 +207,14 @@ func (f *fixture) inProcess(ctx context.Context, clk *fakeClock) result {
 // deadline is a context whose deadline the test decides: expire ends it
 // with context.DeadlineExceeded, as the run's input timeout running out
 // would, without a wait on the wall clock.
-// When at is set, Deadline reports it (what the run budgets from), but
-// only expire ends the context.
+// When in is set, Deadline reports a deadline that far from whenever it is
+// asked (what the run budgets from, whatever the machine's load), but only
+// expire ends the context.
 type deadline struct {
 	context.Context
 	done chan struct{}
 	once sync.Once
-	at   time.Time
+	in   time.Duration
 }
 
 func newDeadline() *deadline {
@@ -223,7 +224,7 @@ func newDeadline() *deadline {
 func (d *deadline) expire()               { d.once.Do(func() { close(d.done) }) }
 func (d *deadline) Done() <-chan struct{} { return d.done }
 
-func (d *deadline) Deadline() (time.Time, bool) { return d.at, !d.at.IsZero() }
+func (d *deadline) Deadline() (time.Time, bool) { return time.Now().Add(d.in), d.in > 0 }
 
 func (d *deadline) Err() error {
 	select {
