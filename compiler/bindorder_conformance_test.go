@@ -48,8 +48,10 @@ func wantAsCapgate(t *testing.T, v vector) any {
 }
 
 // parentFirstExpect rewrites capgate's expected bwrap and docker argv in
-// place to the order this compiler emits.
-func parentFirstExpect(want map[string]any) {
+// place to the order this compiler emits, and reports whether that moved a
+// bind.
+func parentFirstExpect(want map[string]any) bool {
+	moved := false
 	for _, target := range []string{TargetBwrap, TargetDocker} {
 		a, _ := want[target].(map[string]any)
 		argv, _ := a["argv"].([]any)
@@ -59,9 +61,11 @@ func parentFirstExpect(want map[string]any) {
 		}
 		words = parentFirstRef(target, words)
 		for i, w := range words {
+			moved = moved || argv[i] != w
 			argv[i] = w
 		}
 	}
+	return moved
 }
 
 // refBindsAt lists the binds of declared grants in a bwrap argv (every bind

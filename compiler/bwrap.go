@@ -42,15 +42,11 @@ func (l *lowering) bwrap(a *Artifact, ms []Mount) {
 	var bindBuf [16]bind
 	bs := bindBuf[:0]
 	if p.Clock == "tzdata" {
-		bs = append(bs, mkBind("/usr/share/zoneinfo", "--ro-bind-try", "/usr/share/zoneinfo", "/usr/share/zoneinfo"),
-			mkBind("/etc/localtime", "--ro-bind-try", "/etc/localtime", "/etc/localtime"))
+		bs = append(bs, grantBind(mkBind("/usr/share/zoneinfo", "--ro-bind-try", "/usr/share/zoneinfo", "/usr/share/zoneinfo"), bindMode{try: true}, "clock:tzdata"),
+			grantBind(mkBind("/etc/localtime", "--ro-bind-try", "/etc/localtime", "/etc/localtime"), bindMode{try: true}, "clock:tzdata"))
 	}
 	for _, m := range ms {
-		flag := "--ro-bind"
-		if m.Writable {
-			flag = "--bind"
-		}
-		bs = append(bs, mkBind(m.Path, flag, m.Path, m.Path))
+		bs = append(bs, grantBind(bwrapBind(m.Path, bindMode{rw: m.Writable}), bindMode{rw: m.Writable}, mountGrant(&m)))
 		if m.Glob {
 			notes = append(notes, l.globNote(m, " lowered to directory bind ",
 				" — bwrap binds directories, not globs. Fine-grained glob enforcement is the server's job."))
@@ -69,15 +65,17 @@ func (l *lowering) bwrap(a *Artifact, ms []Mount) {
 			// Read-only, as docker, toolhive and mcp-gateway mount it:
 			// connecting to a socket needs no write access to its
 			// mount, creating or removing one does (IPCSocket).
-			bs = append(bs, mkBind(src, "--ro-bind-try", src, src))
+			bs = append(bs, grantBind(mkBind(src, "--ro-bind-try", src, src), bindMode{try: true}, namedGrant(&g)))
 		case src != "":
-			bs = append(bs, mkBind(src, "--bind-try", src, src))
+			bs = append(bs, grantBind(mkBind(src, "--bind-try", src, src), bindMode{rw: true, try: true}, namedGrant(&g)))
 		case session:
 			notes = append(notes, "ipc: dbus:session declared — host must bind DBUS_SESSION_BUS_ADDRESS socket")
 		default:
 			notes = append(notes, l.unknownIPC(g.Name))
 		}
 	}
+	// One bind per path: of two, the later wins (see mergeBinds).
+	bs = mergeBinds(bs, false, bwrapBind, func(ro, dst, rw string) { notes = append(notes, l.widerNote(ro, dst, rw)) })
 	emitBinds(ar, bs)
 	if len(p.Net) > 0 {
 		notes = append(notes, netNote(bwrapNetNotes[:], len(p.Net), ar, bwrapNetNote))
@@ -175,4 +173,15 @@ func ipcSocket(ep string) (src string, session bool) {
 		return ep[len("unix:"):], false
 	}
 	return "", false
+}
+
+// bwrapBind is the bind of host path p at p in mode m.
+func bwrapBind(p string, m bindMode) bind { return mkBind(p, m.bwrapFlag(), p, p) }
+
+// widerNote is the note for a read-only grant ro whose bind at dst is
+// merged into the writable one that grant rw needs: "<kind>: <ro> is
+// writable in the sandbox, wider than declared: …".
+func (l *lowering) widerNote(ro, dst, rw string) string {
+	kind, _, _ := strings.Cut(ro, ":")
+	return l.a.str(kind, ": ", ro, " is writable in the sandbox, wider than declared: one mount serves \"", dst, "\", which ", rw, " needs writable")
 }

@@ -138,8 +138,8 @@ func checkVector(t *testing.T, v vector) {
 	}
 	wm := want.(map[string]any)
 	if we, ok := wm["error"].(map[string]any); ok {
-		if bindOrderDivergent(v.file + ":" + v.ID) {
-			t.Fatalf("%s is listed in %s but capgate refuses it", v.ID, bindOrderFile)
+		if bindOrderDivergent(v.file+":"+v.ID) || mergeDivergent(v.file+":"+v.ID) {
+			t.Fatalf("%s is listed as divergent but capgate refuses it", v.ID)
 		}
 		gm, _ := got.(map[string]any)
 		ge, ok := gm["error"].(map[string]any)
@@ -151,9 +151,19 @@ func checkVector(t *testing.T, v vector) {
 		}
 		return
 	}
-	x11ReadOnlyExpect(wm)
+	x11ReadOnlyExpect(wm) // before mergeExpect, which reads the modes from capgate's words
+	noDestinationTwice(t, v.ID, got)
+	if mergeDivergent(v.file + ":" + v.ID) {
+		if firstDiff("", got, wantAsCapgate(t, v)) == "" {
+			t.Fatalf("%s is listed in %s but does not diverge from capgate", v.ID, mergeFile)
+		}
+		gm, _ := got.(map[string]any)
+		mergeExpect(t, v.ID, wm, gm)
+	}
 	if bindOrderDivergent(v.file + ":" + v.ID) {
-		parentFirstExpect(wm)
+		if !parentFirstExpect(wm) {
+			t.Fatalf("%s is listed in %s but its binds are in order", v.ID, bindOrderFile)
+		}
 		if firstDiff("", got, wantAsCapgate(t, v)) == "" {
 			t.Fatalf("%s is listed in %s but does not diverge from capgate", v.ID, bindOrderFile)
 		}
@@ -244,5 +254,21 @@ func x11ReadOnlyExpect(want map[string]any) {
 		if argv[i] == "--bind-try" && argv[i+1] == "/tmp/.X11-unix" && argv[i+2] == "/tmp/.X11-unix" {
 			argv[i] = "--ro-bind-try"
 		}
+	}
+}
+
+// noDestinationTwice fails when a compiled docker argv mounts two volumes
+// at one destination, which docker and podman refuse to start.
+func noDestinationTwice(t *testing.T, id string, got any) {
+	t.Helper()
+	gm, _ := got.(map[string]any)
+	a, _ := gm[TargetDocker].(map[string]any)
+	argv, _ := a["argv"].([]any)
+	words := make([]string, len(argv))
+	for i, w := range argv {
+		words[i], _ = w.(string)
+	}
+	if d := dupVolume(words); d != "" {
+		t.Errorf("%s: docker argv mounts %s twice: %q", id, d, words)
 	}
 }

@@ -25,11 +25,7 @@ func (l *lowering) docker(a *Artifact, ms []Mount) {
 	var bindBuf [16]bind
 	bs := bindBuf[:0]
 	for _, m := range ms {
-		mode := ":ro"
-		if m.Writable {
-			mode = ":rw"
-		}
-		bs = append(bs, mkBind(m.Path, "--volume", ar.str(m.Path, ":", m.Path, mode)))
+		bs = append(bs, grantBind(l.dockerVolume(m.Path, bindMode{rw: m.Writable}), bindMode{rw: m.Writable}, mountGrant(&m)))
 		if m.Glob {
 			notes = append(notes, l.globNote(m, " lowered to volume mount ",
 				" — Docker mounts directories, not globs. Fine-grained glob enforcement is the server's job."))
@@ -39,8 +35,8 @@ func (l *lowering) docker(a *Artifact, ms []Mount) {
 		}
 	}
 	if p.Clock == "tzdata" {
-		bs = append(bs, mkBind("/usr/share/zoneinfo", "--volume", "/usr/share/zoneinfo:/usr/share/zoneinfo:ro"),
-			mkBind("/etc/localtime", "--volume", "/etc/localtime:/etc/localtime:ro"))
+		bs = append(bs, grantBind(mkBind("/usr/share/zoneinfo", "--volume", "/usr/share/zoneinfo:/usr/share/zoneinfo:ro"), bindMode{}, "clock:tzdata"),
+			grantBind(mkBind("/etc/localtime", "--volume", "/etc/localtime:/etc/localtime:ro"), bindMode{}, "clock:tzdata"))
 	}
 	for _, e := range p.Exec {
 		notes = append(notes, ar.str("exec: ", e.Name, " (must be present in the chosen image)"))
@@ -49,15 +45,17 @@ func (l *lowering) docker(a *Artifact, ms []Mount) {
 		src, session := ipcSocket(g.Name)
 		switch {
 		case g.Name == "x11":
-			bs = append(bs, mkBind(src, "--volume", "/tmp/.X11-unix:/tmp/.X11-unix:ro"))
+			bs = append(bs, grantBind(mkBind(src, "--volume", "/tmp/.X11-unix:/tmp/.X11-unix:ro"), bindMode{}, namedGrant(&g)))
 		case src != "":
-			bs = append(bs, mkBind(src, "--volume", ar.str(src, ":", src)))
+			bs = append(bs, grantBind(mkBind(src, "--volume", ar.str(src, ":", src)), bindMode{rw: true}, namedGrant(&g)))
 		case session:
 			notes = append(notes, "ipc: dbus:session declared — host must mount DBUS_SESSION_BUS_ADDRESS socket")
 		default:
 			notes = append(notes, l.unknownIPC(g.Name))
 		}
 	}
+	// One volume per destination: the engine refuses two (see mergeBinds).
+	bs = mergeBinds(bs, true, l.dockerVolume, func(ro, dst, rw string) { notes = append(notes, l.widerNote(ro, dst, rw)) })
 	emitBinds(ar, bs)
 	for _, e := range a.EnvInjections {
 		ar.add("--env", e)
@@ -68,4 +66,13 @@ func (l *lowering) docker(a *Artifact, ms []Mount) {
 	a.Argv = ar.list()
 	ar.add(notes...)
 	a.Notes = ar.list()
+}
+
+// dockerVolume is the volume that mounts host path p at p in mode m.
+func (l *lowering) dockerVolume(p string, m bindMode) bind {
+	mode := ":ro"
+	if m.rw {
+		mode = ":rw"
+	}
+	return mkBind(p, "--volume", l.a.str(p, ":", p, mode))
 }

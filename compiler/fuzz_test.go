@@ -45,6 +45,9 @@ func FuzzCompile(f *testing.F) {
 		if !json.Valid(out) {
 			t.Fatalf("invalid JSON output: %s", out)
 		}
+		if d := dupVolume(r.Artifacts.Get(TargetDocker).Argv); d != "" {
+			t.Fatalf("docker argv mounts %s twice: %q", d, r.Artifacts.Get(TargetDocker).Argv)
+		}
 		r2, err := Compile(input)
 		if err != nil || !bytes.Equal(out, AppendAllJSON(nil, r2.Artifacts, false)) {
 			t.Fatalf("not deterministic")
