@@ -1,6 +1,8 @@
 package launch
 
 import (
+	"encoding/csv"
+	"strconv"
 	"strings"
 )
 
@@ -420,21 +422,29 @@ func dockerVolume(c Client, o dockerOpt) Grant {
 	return Grant{Kind: GFS, Key: key, Write: write, Pos: o.pos, Loud: loud != "", Why: loud, Dest: parts[1]}
 }
 
-// dockerMount reads "type=bind,source=/x,target=/y[,readonly]".
+// dockerMount reads "type=bind,source=/x,target=/y[,readonly]" as docker
+// does (docker/cli opts/mount.go): one CSV record, keys and the type in
+// any case, readonly as strconv.ParseBool (a value it refuses is read as
+// writable). A value docker cannot split is judged widened.
 func dockerMount(c Client, o dockerOpt) Grant {
 	typ, src, dst := "volume", "", ""
 	write := true
-	for _, kv := range strings.Split(o.val, ",") {
-		k, v, _ := strings.Cut(kv, "=")
+	fields, err := csv.NewReader(strings.NewReader(o.val)).Read()
+	if err != nil {
+		return Grant{Kind: GRaw, Key: "--mount " + o.val, Pos: o.pos, Why: "a mount docker cannot read (judged widened)"}
+	}
+	for _, kv := range fields {
+		k, v, hasValue := strings.Cut(kv, "=")
 		switch strings.ToLower(k) {
 		case "type":
-			typ = v
+			typ = strings.ToLower(v)
 		case "source", "src":
 			src = v
 		case "target", "dst", "destination":
 			dst = v
 		case "readonly", "ro":
-			write = !(v == "" || v == "true" || v == "1")
+			ro, err := strconv.ParseBool(v)
+			write = hasValue && (err != nil || !ro)
 		}
 	}
 	switch typ {
