@@ -61,6 +61,11 @@ func (l *lowering) bwrap(a *Artifact, ms []Mount) {
 	for _, g := range p.IPC {
 		src, session := ipcSocket(g.Name)
 		switch {
+		case g.Name == "x11":
+			// Read-only, as docker, toolhive and mcp-gateway mount it:
+			// connecting to a socket needs no write access to its
+			// mount, creating or removing one does (IPCSocket).
+			bs = append(bs, grantBind(mkBind(src, "--ro-bind-try", src, src), bindMode{try: true}, namedGrant(&g)))
 		case src != "":
 			bs = append(bs, grantBind(mkBind(src, "--bind-try", src, src), bindMode{rw: true, try: true}, namedGrant(&g)))
 		case session:
@@ -141,6 +146,17 @@ func (l *lowering) unknownIPC(ep string) string {
 	l.a.quoted(ep)
 	l.a.text(" — no mount emitted")
 	return l.a.done()
+}
+
+// IPCSocket is the host socket path the targets mount for an ipc
+// endpoint, "" for one they do not mount (dbus:session, which has no fixed
+// path, and unknown endpoints), and whether the mount is writable: x11's
+// /tmp/.X11-unix is mounted read-only by every target (a client connects
+// through a read-only mount; only creating or removing a socket needs
+// write access), the others read-write. Diff reads mounts back with it.
+func IPCSocket(ep string) (path string, writable bool) {
+	src, _ := ipcSocket(ep)
+	return src, src != "" && ep != "x11"
 }
 
 // ipcSocket maps an ipc endpoint to the host socket path mounted for it.

@@ -34,6 +34,7 @@ func gatewayEntry(t *testing.T, caps ...string) (*Artifact, struct {
 // TestGatewayCleansPaths: a refused path spelled with doubled slashes is
 // still refused, and what is bound is the cleaned path.
 func TestGatewayCleansPaths(t *testing.T) {
+	t.Parallel()
 	for _, c := range []string{`ipc:connect:"unix://run/docker.sock"`, "fs:read://etc/shadow", "fs:read:/var//run/secrets/**"} {
 		a, e := gatewayEntry(t, c)
 		if len(e.Volumes) != 0 {
@@ -52,6 +53,7 @@ func TestGatewayCleansPaths(t *testing.T) {
 // multicast literals) or that resolve to loopback are left out of
 // allowHosts and listed as unenforceable; ordinary hosts are kept.
 func TestGatewayRefusedHosts(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		host string
 		out  bool
@@ -79,6 +81,7 @@ func TestGatewayRefusedHosts(t *testing.T) {
 }
 
 func TestInetAton(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		s  string
 		v  uint32

@@ -262,7 +262,7 @@ func compareEntry(b, h *launch.Entry) []Change {
 // compareLaunched compares a server the head launches locally with the
 // base's (nil when new).
 func compareLaunched(b, h *launch.Entry) []Change {
-	row := func(sev, before, after, why string) Change {
+	row := func(sev Severity, before, after, why string) Change {
 		return Change{Severity: sev, Kind: "launch", Target: string(h.Kind), Before: before, After: after, Why: why, Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}
 	}
 	var out []Change
@@ -436,7 +436,7 @@ func byID(gs []launch.Grant) map[string]launch.Grant {
 	return m
 }
 
-func (gc *grantCmp) place(c Change, p launch.Pos, side string) Change {
+func (gc *grantCmp) place(c Change, p launch.Pos, side Side) Change {
 	if p.Line == 0 {
 		p = gc.at
 	}
