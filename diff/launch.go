@@ -582,6 +582,11 @@ func (ix pathIndex) above(p string, write, strict bool) bool {
 // inside a base denyRead is covered only by an explicit base grant, never
 // by the default read of every path.
 func (gc *grantCmp) covered(g launch.Grant) bool {
+	if strings.Contains("/"+g.Key+"/", "/../") {
+		// ${workspaceFolder}/../..: above what it starts from, so no
+		// grant of a path it starts with covers it.
+		return false
+	}
 	if !gc.bPaths.above(g.Key, g.Write, false) {
 		return false
 	}

@@ -45,6 +45,38 @@ func TestLaunchSrtAllowReadInsideDenyRead(t *testing.T) {
 	}
 }
 
+// TestLaunchDotDotNotCovered: VS Code makes the server's cwd writable;
+// an allowWrite of ${workspaceFolder}/../.. climbs above it (the home
+// directory, say), so it is a loud widened row, not covered by the cwd.
+func TestLaunchDotDotNotCovered(t *testing.T) {
+	t.Parallel()
+	cfg := func(extra string) string {
+		return `{"servers": {"s": {"type": "stdio", "command": "node", "args": ["s.js"], "sandboxEnabled": true, "sandbox": {"filesystem": {"allowWrite": ["${workspaceFolder}/out"` + extra + `]}}}}}`
+	}
+	side := func(s string) *launchSide { return parseLaunch([]File{{Path: ".vscode/mcp.json", Data: []byte(s)}}) }
+	for _, tc := range []struct {
+		extra string
+		loud  bool
+	}{
+		{`, "${workspaceFolder}/../.."`, true},
+		{`, "${workspaceFolder}/out/../../.."`, true},
+	} {
+		loud := false
+		for _, c := range compareLaunch(side(cfg("")), side(cfg(tc.extra)))[0].Changes {
+			loud = loud || (c.Severity == Widened && c.Loud)
+		}
+		if loud != tc.loud {
+			t.Errorf("%s: loud %v, want %v", tc.extra, loud, tc.loud)
+		}
+	}
+	// Inside the workspace: covered by the writable cwd.
+	for _, c := range compareLaunch(side(cfg("")), side(cfg(`, "${workspaceFolder}/out/x"`)))[0].Changes {
+		if c.Severity == Widened {
+			t.Errorf("a path inside the writable cwd widened: %+v", c)
+		}
+	}
+}
+
 // TestLaunchSrtLoudDropsAndMetadata: dropping a denyRead of "/" or of a
 // home dotfile makes it readable again (srt reads every path no denyRead
 // names): loud; dropping one of an ordinary path is widened, quiet. A

@@ -152,13 +152,41 @@ func symbolic(c Client, s string) Symbolic {
 func judgePath(c Client, p string) (key, loud string) {
 	s := symbolic(c, p)
 	key = s.Text
+	key, climbs := cleanSymbolic(key)
 	switch {
+	case climbs:
+		return key, "climbs with \"..\" above where it starts: any directory above it, the home directory included (fail closed)"
 	case len(s.Unknown) > 0:
 		return key, "holds " + strings.Join(s.Unknown, ", ") + ", which the client fills in at launch: any path (fail closed)"
 	case homeLoud(key):
 		return key, "the home directory or a dot-directory in it (" + key + "): the user's credentials, ssh keys and shell start-up files"
 	}
 	return key, windowsLoud(key)
+}
+
+// cleanSymbolic cleans the ".." and "." segments of a relative or
+// symbolic path (./x, ~/x, ${workspaceFolder}/x) and reports whether it
+// climbs above its first segment, where nothing says what it names. An
+// absolute path is left as it is (the diff cleans it).
+func cleanSymbolic(p string) (string, bool) {
+	root, _, _ := strings.Cut(p, "/")
+	if root == "" || !strings.Contains("/"+p+"/", "/../") && !strings.Contains("/"+p+"/", "/./") {
+		return p, root == ".."
+	}
+	c := path.Clean(p)
+	if root == "." || root == ".." {
+		switch {
+		case c == ".." || strings.HasPrefix(c, "../"):
+			return p, true
+		case c == ".":
+			return p, false
+		}
+		return "./" + c, false
+	}
+	if c != root && !strings.HasPrefix(c, root+"/") {
+		return p, true
+	}
+	return c, false
 }
 
 // driveLetter reports whether s is a Windows drive letter ("C").
