@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -184,5 +185,27 @@ func TestMergeListExists(t *testing.T) {
 	}
 	if len(mergeList()) == 0 {
 		t.Error("the merge list is empty")
+	}
+	// The docs give the count, all of them edge vectors.
+	n := 0
+	for id := range mergeList() {
+		if strings.HasPrefix(id, "edge.jsonl:") {
+			n++
+		}
+	}
+	if n != len(mergeList()) {
+		t.Errorf("%d of %d listed vectors are edge vectors; docs/unsafe-values.md says all", n, len(mergeList()))
+	}
+	for doc, want := range map[string]string{
+		"../docs/unsafe-values.md": fmt.Sprintf("(%d of the 2,000 edge vectors;", n),
+		"../README.md":             fmt.Sprintf("(%d vectors, listed in\n[testdata/conformance/mount-merge-divergence.txt]", n),
+	} {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), want) {
+			t.Errorf("%s does not say %q", doc, want)
+		}
 	}
 }
