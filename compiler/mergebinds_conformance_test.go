@@ -74,13 +74,7 @@ func mergeRef(target string, argv []string) ([]string, []string) {
 				g = append(g, j)
 			}
 		}
-		rw, try, mixed := false, true, false
-		for _, j := range g {
-			r, t := refMode(target, bs[j].words)
-			r0, t0 := refMode(target, bs[i].words)
-			mixed = mixed || r != r0 || t != t0
-			rw, try = rw || r, try && t
-		}
+		rw, try, mixed := refGroupMode(target, bs, g)
 		if len(g) == 1 || (target == TargetBwrap && !mixed) {
 			out = append(out, bs[i].words)
 			continue
@@ -105,6 +99,19 @@ func mergeRef(target string, argv []string) ([]string, []string) {
 		res = append(res, w...)
 	}
 	return append(res, argv[end:]...), dsts
+}
+
+// refGroupMode is the mode of the binds bs[g...] merged, and whether
+// their modes differ.
+func refGroupMode(target string, bs []refBind, g []int) (rw, try, mixed bool) {
+	try = true
+	r0, t0 := refMode(target, bs[g[0]].words)
+	for _, j := range g {
+		r, t := refMode(target, bs[j].words)
+		mixed = mixed || r != r0 || t != t0
+		rw, try = rw || r, try && t
+	}
+	return rw, try, mixed
 }
 
 // firstDst is the destination as a bind's words write it.
