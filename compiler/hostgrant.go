@@ -71,6 +71,22 @@ func fsEntry(g *FSGrant, excess []string, why string) Unenforceable {
 	return Unenforceable{Kind: KindFS, Grant: fsGrantText(g), Excess: excess, Reason: why, Srcs: g.Srcs}
 }
 
+// createExcess lists fs grant g when it creates without writing: host
+// mounts the path read-write (a mount cannot allow new files only), so
+// the server can also overwrite and delete the files already there, and
+// read them when g does not read. (capgate's delete implies write, and
+// write implies read, so only create stands alone.)
+func createExcess(u []Unenforceable, g *FSGrant, host string) []Unenforceable {
+	if !g.Create || g.Write {
+		return u
+	}
+	excess := []string{"write", "delete"}
+	if !g.Read {
+		excess = []string{"read", "write", "delete"}
+	}
+	return append(u, fsEntry(g, excess, host+" mounts the path read-write (a mount cannot allow creating files only): the server can also overwrite, delete and read the files already there."))
+}
+
 // netEntry is the unenforceable entry of egress rule n.
 func netEntry(n *NetGrant, excess []string, why string) Unenforceable {
 	return Unenforceable{Kind: KindNet, Rule: n.rule(), Excess: excess, Reason: why, Srcs: n.Srcs}

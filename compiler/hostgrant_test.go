@@ -189,3 +189,49 @@ func TestToolhiveCrossLinear(t *testing.T) {
 		t.Errorf("few: %q", got)
 	}
 }
+
+// TestCreateAloneListed: a grant that creates without writing is mounted
+// read-write by every host format (a mount cannot allow new files only),
+// so each lists it with the excess: writing and deleting the files already
+// there, and reading them unless the grant reads. capgate's write implies
+// read and delete implies write, so those are held as declared; a grant
+// the host leaves out is not listed for it.
+func TestCreateAloneListed(t *testing.T) {
+	t.Parallel()
+	all := []string{"read", "write", "delete"}
+	for _, target := range []string{TargetSrt, TargetToolhive, TargetMCPGateway} {
+		for _, tc := range []struct {
+			cap    string
+			excess []string
+		}{
+			{"fs:create:/srv/out/", all},
+			{"fs:read,create:/srv/out/", []string{"write", "delete"}},
+			{"fs:create:/srv/out/x.log", all},
+			{"fs:write:/srv/out/", nil},
+			{"fs:delete:/srv/out/", nil},
+			{"fs:create,write:/srv/out/", nil},
+			{"fs:read:/srv/out/", nil},
+		} {
+			a := lowerCaps(t, target, Options{Image: "ghcr.io/x/y:1"}, tc.cap)
+			var got []string
+			for _, u := range a.Unenforceable {
+				if u.Kind == KindFS && strings.Contains(u.Reason, "cannot allow creating files only") {
+					got = u.Excess
+					if u.Grant != tc.cap {
+						t.Errorf("%s %s: entry names %q", target, tc.cap, u.Grant)
+					}
+				}
+			}
+			if !slices.Equal(got, tc.excess) {
+				t.Errorf("%s %s: excess %q, want %q: %+v", target, tc.cap, got, tc.excess, a.Unenforceable)
+			}
+		}
+	}
+	// The gateway refuses a credential path: left out, so nothing is in excess.
+	a := lowerCaps(t, TargetMCPGateway, Options{Image: "ghcr.io/x/y:1"}, "fs:create:/tmp/home/.ssh/")
+	for _, u := range a.Unenforceable {
+		if u.Excess != nil {
+			t.Errorf("left-out grant listed with excess: %+v", u)
+		}
+	}
+}

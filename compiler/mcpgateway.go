@@ -122,6 +122,7 @@ func (g *gatewayServer) fs(p *Policy, ms []Mount) {
 		if excess != nil {
 			g.unenf = append(g.unenf, fsEntry(fg, excess, "the gateway binds paths, not patterns: "+jsQuote(src)+" is bound whole, every path under it, not only those matching "+jsQuote(m.Declared)+"."))
 		}
+		g.unenf = createExcess(g.unenf, fg, "the gateway")
 		g.bind(src, m.Writable)
 	}
 	if p.Clock == "tzdata" {

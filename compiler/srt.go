@@ -29,6 +29,9 @@ func (l *lowering) srt(a *Artifact) {
 		r, w, u, note := srtPath(&p.FS[i], m)
 		read, write = append(read, r...), append(write, w...)
 		a.Unenforceable = append(a.Unenforceable, u...)
+		if len(w) > 0 {
+			a.Unenforceable = createExcess(a.Unenforceable, &p.FS[i], "srt")
+		}
 		if note != "" {
 			notes = append(notes, note)
 		}

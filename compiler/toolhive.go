@@ -78,6 +78,7 @@ func (t *toolhiveProfile) fs(p *Policy, ms []Mount) {
 			t.unenf = append(t.unenf, fsEntry(g, nil, "toolhive's mount declaration splits on ':' and refuses $ & ; | and ` (thv skips such a mount); the path is left out (denied)."))
 			continue
 		}
+		t.unenf = createExcess(t.unenf, g, "toolhive")
 		t.mount(src, m.Writable)
 		if src == "/tmp" {
 			t.notes = append(t.notes, "fs: mounting host /tmp exposes all user tmpfiles to the container; prefer a scoped subdirectory like /tmp/<server-name>.")

@@ -73,6 +73,7 @@ func change(d sandbox.Delta, bs, hs *sources) Change {
 			srcs = s.hosts[sandbox.HostKey(d.Ref.Key)]
 		default:
 			srcs = s.net[netKey(d.Ref.Rule.Host, d.Ref.Rule.Port)]
+			key = d.Ref.Rule.Host // judged by loudHost
 		}
 	case sandbox.AspectIsolation:
 		srcs = hs.nested

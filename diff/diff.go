@@ -89,6 +89,15 @@ type ManifestDiff struct {
 	// when the head is absent or broken, or holds the base's bytes (an
 	// unchanged manifest has nothing for a lock to approve).
 	Hash string `json:"-"`
+	// Launch is set when Path is a launch config, not a manifest: the
+	// client that reads it (launch.Client: claude-code, vscode, cursor,
+	// gemini, codex). Its changes are per server entry (see launch.go).
+	Launch string `json:"launch,omitempty"`
+	// Exceeds lists, for a launch config, the head entries that grant more
+	// than the head manifest of the server they run (see LaunchExcess).
+	// Their changes are not counted: they are not a change of this pull
+	// request, and capgate lint reports them.
+	Exceeds []Exceeding `json:"exceeds,omitempty"`
 }
 
 // Widens reports whether m has a widened change.
@@ -225,6 +234,11 @@ type Input struct {
 	// Targets are the targets compared (any of compiler.AllTargets);
 	// empty means capgate's four, compiler.Targets().
 	Targets []string
+	// LaunchBase and LaunchHead are the launch configs of each side
+	// (package launch), sorted by path; SettingsBase and SettingsHead the
+	// srt settings files their entries name, read from the same side.
+	LaunchBase, LaunchHead     []File
+	SettingsBase, SettingsHead []File
 }
 
 // NoManifestsError is returned by Run when no manifest matched the
@@ -243,12 +257,13 @@ func Run(in *Input) (*Result, error) {
 	if err := compiler.CheckTargets(in.Targets); err != nil {
 		return nil, err
 	}
-	if len(in.BaseFiles) == 0 && len(in.HeadFiles) == 0 && !in.AllowEmpty {
+	if len(in.BaseFiles) == 0 && len(in.HeadFiles) == 0 && len(in.LaunchBase) == 0 && len(in.LaunchHead) == 0 && !in.AllowEmpty {
 		return nil, &NoManifestsError{Patterns: in.Patterns}
 	}
 	r := compareSides(in.Base, in.Head, in.BaseFiles, in.HeadFiles, in.Renames, in.Targets)
 	r.Targets = comparedTargets(in.Targets)
 	markMoved(r, in)
+	addLaunch(r, compareLaunchInput(in))
 	return r, nil
 }
 

@@ -1,8 +1,11 @@
 package diff
 
 import (
+	"net/netip"
 	"path"
 	"strings"
+
+	"github.com/razukc/capgate-action/sandbox"
 )
 
 // engineSockets are where container engines listen. A mount of one, or of
@@ -21,12 +24,14 @@ var engineSockets = []string{
 	"/var/snap/microk8s/common/run/containerd.sock",
 }
 
-// sessionSockets are the user's session bus and systemd user manager: with
-// either the sandbox starts commands outside itself as the user
-// (systemd-run --user, org.freedesktop.systemd1). A mount at, under or
-// above one is loud whatever its mode; "*" is the user id.
+// sessionSockets are the user's session bus and systemd user manager, and
+// the X11 display sockets: with any of them the sandbox starts commands
+// outside itself as the user (systemd-run --user, org.freedesktop.systemd1;
+// XTEST keystrokes into the user's terminals). A mount at, under or above
+// one is loud whatever its mode; "*" is the user id.
 var sessionSockets = []string{
 	"/run/user/*/bus", "/run/user/*/systemd", "/var/run/user/*/bus", "/var/run/user/*/systemd",
+	"/tmp/.X11-unix",
 }
 
 // credentialDirs hold the host's credentials: the Kubernetes service-account
@@ -38,9 +43,20 @@ var sessionSockets = []string{
 // host, its cluster or its cloud identity, so a mount at, under or above
 // one is loud whatever its mode, /etc/ssl included (its CA allowance below
 // covers the certificates, not /etc/ssl/private).
+//
+// The user's agents count too: ssh-agent (/tmp/ssh-*), gpg-agent, GNOME
+// Keyring and gcr sign and decrypt with the user's keys for whoever
+// connects, and a Kerberos ticket cache is the user's identity. So do the
+// stores of a cluster's secrets: etcd's data, MicroK8s's credentials,
+// k3s's agent keys, minikube's certificates, the Azure agent's
+// provisioning secrets. A "*" matches one path segment as path.Match does.
 var credentialDirs = []string{
 	"/var/run/secrets", "/run/secrets", "/etc/ssl/private",
 	"/var/lib/kubelet", "/var/lib/rancher/k3s/server", "/var/lib/cloud", "/run/credentials", "/var/run/credentials",
+	"/tmp/ssh-*", "/tmp/krb5cc_*", "/run/user/*/gnupg", "/run/user/*/keyring", "/run/user/*/gcr",
+	"/var/run/user/*/gnupg", "/var/run/user/*/keyring", "/var/run/user/*/gcr",
+	"/var/lib/etcd", "/var/snap/microk8s/*/credentials", "/var/lib/rancher/k3s/agent", "/var/lib/minikube",
+	"/var/lib/waagent",
 }
 
 // engineSocketNames are the file names of those sockets, wherever they are.
@@ -62,13 +78,15 @@ var hostSocketDirs = []string{
 }
 
 // systemWritable are host directories whose files the host executes or
-// trusts: binaries and libraries, the boot loader, cron tables, container
+// trusts: binaries and libraries (the Nix and Guix stores, snaps, flatpak
+// and snapd state included), the boot loader, cron and at tables, container
 // engine storage, trust anchors and name resolution. Reading them hands
 // over nothing; a writable mount at, under or above one is host control.
 var systemWritable = []string{
 	"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot",
 	"/var/spool/cron", "/var/lib/docker", "/var/lib/containerd", "/var/lib/containers",
 	"/var/lib/dpkg", "/opt", "/etc",
+	"/nix", "/gnu", "/snap", "/var/lib/snapd", "/var/lib/flatpak", "/var/spool/at",
 }
 
 // quietEtc are the files under /etc a sandbox may read without being
@@ -111,7 +129,7 @@ func sockets(p string) string {
 	}
 	for _, d := range sessionSockets {
 		if underPattern(p, d) || holds(p, d) {
-			return "holds the user's session bus or systemd user manager (" + d + "): it runs commands outside the sandbox as the user (systemd-run --user)"
+			return "holds the user's session bus, systemd user manager or X11 display (" + d + "): it runs commands outside the sandbox as the user (systemd-run --user, keystrokes into a terminal)"
 		}
 	}
 	for _, d := range hostSocketDirs {
@@ -160,42 +178,68 @@ func topLevel(p string) string {
 // credentialDirs), or "".
 func credentials(p string) string {
 	for _, d := range credentialDirs {
-		if under(p, d) || holds(p, d) {
-			return "holds host credentials (" + d + ": service-account tokens and secrets, TLS private keys, kubelet, pod or cluster secrets, cloud-init data or systemd credentials): with them the sandbox acts as the host, its cluster or its cloud account"
+		if underPattern(p, d) || holds(p, d) {
+			return "holds host credentials (" + d + ": service-account tokens and secrets, TLS private keys, kubelet, pod or cluster secrets, cloud-init data, systemd credentials, or the user's ssh/gpg agent, keyring or Kerberos tickets): with them the sandbox acts as the host, its user, its cluster or its cloud account"
 		}
 	}
 	return ""
 }
 
 // holds reports whether directory d is sock or lies above it, "*" in sock
-// matching any one segment.
+// matching any one segment. It looks at no more of d than sock has
+// segments, so a long path costs no more than a short one.
 func holds(d, sock string) bool {
 	if d == "/" {
 		return true
 	}
-	ds := strings.Split(strings.TrimPrefix(d, "/"), "/")
 	ss := strings.Split(strings.TrimPrefix(sock, "/"), "/")
-	if len(ds) > len(ss) {
+	ds, more := firstSegs(d, len(ss))
+	if more {
 		return false
 	}
 	for i, seg := range ds {
-		if ss[i] != "*" && ss[i] != seg {
+		if !segMatch(ss[i], seg) {
 			return false
 		}
 	}
 	return true
 }
 
+// firstSegs returns up to n first segments of absolute path p, and
+// whether p has more.
+func firstSegs(p string, n int) (segs []string, more bool) {
+	rest := strings.TrimPrefix(p, "/")
+	for len(segs) < n {
+		seg, r, ok := strings.Cut(rest, "/")
+		segs = append(segs, seg)
+		if !ok {
+			return segs, false
+		}
+		rest = r
+	}
+	return segs, true
+}
+
+// segMatch reports whether path segment seg matches pattern segment pat
+// ("*" any segment, "ssh-*" one that starts with "ssh-").
+func segMatch(pat, seg string) bool {
+	if strings.IndexByte(pat, '*') < 0 {
+		return pat == seg
+	}
+	ok, err := path.Match(pat, seg)
+	return ok && err == nil
+}
+
 // underPattern reports whether path p lies at or below pattern pat, "*" in
 // pat matching any one segment.
 func underPattern(p, pat string) bool {
-	ps := strings.Split(strings.TrimPrefix(p, "/"), "/")
 	ss := strings.Split(strings.TrimPrefix(pat, "/"), "/")
+	ps, _ := firstSegs(p, len(ss))
 	if len(ps) < len(ss) {
 		return false
 	}
 	for i, seg := range ss {
-		if seg != "*" && seg != ps[i] {
+		if !segMatch(seg, ps[i]) {
 			return false
 		}
 	}
@@ -229,6 +273,51 @@ func loudItem(it item) string {
 		return "added capability " + it.key + ": the sandbox keeps a root power over the host kernel"
 	case kDevice:
 		return "host device " + it.key + " passed in"
+	case kNet:
+		return loudHost(it.key)
+	}
+	return ""
+}
+
+// metadataAddrs are the cloud instance-metadata services: AWS, Azure, GCP,
+// OpenStack and Oracle (169.254.169.254, AWS's fd00:ec2::254 over IPv6),
+// the ECS and EKS task credential endpoints, Alibaba Cloud's. They answer
+// any process on the instance with its cloud identity's credentials.
+var metadataAddrs = []netip.Addr{
+	netip.MustParseAddr("169.254.169.254"), netip.MustParseAddr("fd00:ec2::254"),
+	netip.MustParseAddr("169.254.170.2"), netip.MustParseAddr("169.254.170.23"), netip.MustParseAddr("fd00:ec2::23"),
+	netip.MustParseAddr("100.100.100.200"),
+}
+
+// metadataNames are the metadata services' DNS names (GCP's).
+var metadataNames = []string{"metadata.google.internal", "metadata.goog"}
+
+// loudHost says why an egress destination hands over the host's cloud
+// credentials, or "": host h (an address, a range or a name) is or holds a
+// cloud metadata service.
+func loudHost(h string) string {
+	const why = "cloud instance metadata service: it hands any caller the host's cloud credentials (instance role, managed identity, service account)"
+	if a, err := netip.ParseAddr(h); err == nil {
+		for _, m := range metadataAddrs {
+			if a.Unmap() == m {
+				return why
+			}
+		}
+		return ""
+	}
+	if pr, err := netip.ParsePrefix(h); err == nil {
+		for _, m := range metadataAddrs {
+			if pr.Contains(m) {
+				return why
+			}
+		}
+		return ""
+	}
+	name := strings.TrimSuffix(sandbox.LowerASCII(h), ".")
+	for _, m := range metadataNames {
+		if name == m {
+			return why
+		}
 	}
 	return ""
 }

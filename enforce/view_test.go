@@ -88,7 +88,8 @@ func viewTree(t *testing.T, root string) {
 	t.Helper()
 	files := map[string]string{}
 	for _, f := range []string{"/srv/app/f", "/srv/app/a.txt", "/srv/app/zz.conf", "/srv/app/secret/f", "/srv/app/secret/key.pem",
-		"/srv/app/secret/sock", "/srv/app/cache/f", "/srv/app/zz.d/f", "/srv/other/f"} {
+		"/srv/app/secret/sock", "/srv/app/cache/f", "/srv/app/zz.d/f", "/srv/other/f",
+		"/srv/app/cache/keep/f", "/srv/app/secret/sub/f", "/srv/app/secret/a/b/c/d/f"} {
 		files[root+f] = "x\n"
 	}
 	makeTree(t, files)
@@ -173,25 +174,32 @@ func TestBwrapViewFamilies(t *testing.T) {
 	for _, fam := range viewFamilies {
 		t.Run(fam.name, func(t *testing.T) {
 			t.Parallel()
-			root := t.TempDir()
-			viewTree(t, root)
-			base := compileText(t, viewManifest(root, fam.base))
-			head := compileText(t, viewManifest(root, fam.head))
-			p := root + fam.probe
-			bArgv, hArgv := base.Artifacts.Get(compiler.TargetBwrap).Argv, head.Artifacts.Get(compiler.TargetBwrap).Argv
-			bw, hw := bwrapWrites(t, bArgv, p), bwrapWrites(t, hArgv, p)
-			t.Logf("%s: bwrap write: base %v, head %v", fam.name, bw, hw)
-			if v := viewWrites(sandbox.ReadBwrap(bArgv), p); v != bw {
-				t.Errorf("base: the view says write=%v, bwrap %v\n%q", v, bw, bArgv)
-			}
-			if v := viewWrites(sandbox.ReadBwrap(hArgv), p); v != hw {
-				t.Errorf("head: the view says write=%v, bwrap %v\n%q", v, hw, hArgv)
-			}
-			cs := diff.Compare(base, head)
-			if got, want := widenedAt(cs, compiler.TargetBwrap, p), hw && !bw; got != want {
-				t.Errorf("diff says widened=%v at %s, bwrap: base write=%v, head write=%v\nbase %q\nhead %q\n%+v", got, fam.probe, bw, hw, bArgv, hArgv, cs)
-			}
+			bwrapFamily(t, fam)
 		})
+	}
+}
+
+// bwrapFamily runs the bwrap target of one family's base and head with a
+// write probe and checks the view and the diff against what bwrap did.
+func bwrapFamily(t *testing.T, fam viewFamily) {
+	t.Helper()
+	root := t.TempDir()
+	viewTree(t, root)
+	base := compileText(t, viewManifest(root, fam.base))
+	head := compileText(t, viewManifest(root, fam.head))
+	p := root + fam.probe
+	bArgv, hArgv := base.Artifacts.Get(compiler.TargetBwrap).Argv, head.Artifacts.Get(compiler.TargetBwrap).Argv
+	bw, hw := bwrapWrites(t, bArgv, p), bwrapWrites(t, hArgv, p)
+	t.Logf("%s: bwrap write: base %v, head %v", fam.name, bw, hw)
+	if v := viewWrites(sandbox.ReadBwrap(bArgv), p); v != bw {
+		t.Errorf("base: the view says write=%v, bwrap %v\n%q", v, bw, bArgv)
+	}
+	if v := viewWrites(sandbox.ReadBwrap(hArgv), p); v != hw {
+		t.Errorf("head: the view says write=%v, bwrap %v\n%q", v, hw, hArgv)
+	}
+	cs := diff.Compare(base, head)
+	if got, want := widenedAt(cs, compiler.TargetBwrap, p), hw && !bw; got != want {
+		t.Errorf("diff says widened=%v at %s, bwrap: base write=%v, head write=%v\nbase %q\nhead %q\n%+v", got, fam.probe, bw, hw, bArgv, hArgv, cs)
 	}
 }
 
@@ -309,48 +317,54 @@ func TestPodmanViewFamilies(t *testing.T) {
 		[][]string{{"fs:read,write:/tmp", "ipc:connect:x11"}},
 		[][]string{{"fs:read,write:/tmp"}}, "/tmp/.X11-unix/f"}}, viewFamilies...)
 	for _, fam := range fams {
-		t.Run(fam.name, func(t *testing.T) {
-			root := t.TempDir()
-			viewTree(t, root)
-			makeTree(t, map[string]string{root + "/host/tmp/.X11-unix/f": "x\n"})
-			base := compileText(t, viewManifest(root, fam.base))
-			head := compileText(t, viewManifest(root, fam.head))
-			p := fam.probe
-			if !strings.HasPrefix(p, "/tmp/") {
-				p = root + p
-			}
-			bArgv, hArgv := base.Artifacts.Get(compiler.TargetDocker).Argv, head.Artifacts.Get(compiler.TargetDocker).Argv
-			bw, bRefused := podmanWrites(t, image, root, bArgv, p)
-			hw, hRefused := podmanWrites(t, image, root, hArgv, p)
-			t.Logf("%s: podman write: base %v (refused %v), head %v (refused %v)", fam.name, bw, bRefused, hw, hRefused)
-			for _, side := range []struct {
-				name          string
-				argv          []string
-				wrote, refuse bool
-			}{{"base", bArgv, bw, bRefused}, {"head", hArgv, hw, hRefused}} {
-				s := sandbox.ReadDocker(side.argv)
-				if side.refuse != refusedIn(s) {
-					t.Errorf("%s: podman refused=%v, the model says refused=%v\n%q", side.name, side.refuse, refusedIn(s), side.argv)
-				}
-				if v := viewWrites(s, p); !side.refuse && v != side.wrote {
-					t.Errorf("%s: the view says write=%v, podman %v\n%q", side.name, v, side.wrote, side.argv)
-				}
-			}
-			cs := diff.Compare(base, head)
-			if hRefused && !bRefused {
-				// The head cannot be judged by what it runs: the diff
-				// must fail closed.
-				if !widenedKind(cs, compiler.TargetDocker, "argv") {
-					t.Errorf("podman refuses the head, and the diff does not say so: %+v", cs)
-				}
-				return
-			}
-			if bRefused || hRefused {
-				return
-			}
-			if got, want := widenedAt(cs, compiler.TargetDocker, p), hw && !bw; got != want {
-				t.Errorf("diff says widened=%v at %s, podman: base write=%v, head write=%v\nbase %q\nhead %q\n%+v", got, p, bw, hw, bArgv, hArgv, cs)
-			}
-		})
+		t.Run(fam.name, func(t *testing.T) { podmanFamily(t, image, fam) })
+	}
+}
+
+// podmanFamily runs the docker target of one family's base and head under
+// podman with a write probe and checks the view and the diff against what
+// podman did (or that the diff fails closed when podman refuses the head).
+func podmanFamily(t *testing.T, image string, fam viewFamily) {
+	t.Helper()
+	root := t.TempDir()
+	viewTree(t, root)
+	makeTree(t, map[string]string{root + "/host/tmp/.X11-unix/f": "x\n"})
+	base := compileText(t, viewManifest(root, fam.base))
+	head := compileText(t, viewManifest(root, fam.head))
+	p := fam.probe
+	if !strings.HasPrefix(p, "/tmp/") {
+		p = root + p
+	}
+	bArgv, hArgv := base.Artifacts.Get(compiler.TargetDocker).Argv, head.Artifacts.Get(compiler.TargetDocker).Argv
+	bw, bRefused := podmanWrites(t, image, root, bArgv, p)
+	hw, hRefused := podmanWrites(t, image, root, hArgv, p)
+	t.Logf("%s: podman write: base %v (refused %v), head %v (refused %v)", fam.name, bw, bRefused, hw, hRefused)
+	for _, side := range []struct {
+		name          string
+		argv          []string
+		wrote, refuse bool
+	}{{"base", bArgv, bw, bRefused}, {"head", hArgv, hw, hRefused}} {
+		s := sandbox.ReadDocker(side.argv)
+		if side.refuse != refusedIn(s) {
+			t.Errorf("%s: podman refused=%v, the model says refused=%v\n%q", side.name, side.refuse, refusedIn(s), side.argv)
+		}
+		if v := viewWrites(s, p); !side.refuse && v != side.wrote {
+			t.Errorf("%s: the view says write=%v, podman %v\n%q", side.name, v, side.wrote, side.argv)
+		}
+	}
+	cs := diff.Compare(base, head)
+	if hRefused && !bRefused {
+		// The head cannot be judged by what it runs: the diff
+		// must fail closed.
+		if !widenedKind(cs, compiler.TargetDocker, "argv") {
+			t.Errorf("podman refuses the head, and the diff does not say so: %+v", cs)
+		}
+		return
+	}
+	if bRefused || hRefused {
+		return
+	}
+	if got, want := widenedAt(cs, compiler.TargetDocker, p), hw && !bw; got != want {
+		t.Errorf("diff says widened=%v at %s, podman: base write=%v, head write=%v\nbase %q\nhead %q\n%+v", got, p, bw, hw, bArgv, hArgv, cs)
 	}
 }

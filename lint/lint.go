@@ -103,3 +103,11 @@ func Manifest(m *compiler.Manifest) []Finding {
 func finding(rule string, cs compiler.CapString, format string, args ...any) []Finding {
 	return []Finding{{Rule: rule, Message: fmt.Sprintf(format, args...), Pos: cs.Pos, Cap: cs.Text}}
 }
+
+// RuleLaunchExceedsManifest is the rule of a launch config entry (package
+// launch) that grants more than the manifest of the server it runs
+// (capgate lint on a directory; see docs/lint.md).
+const RuleLaunchExceedsManifest = "launch-exceeds-manifest"
+
+// LaunchSummary is the rule list's line for RuleLaunchExceedsManifest.
+const LaunchSummary = "a launch config entry grants more than the manifest of the server it runs"

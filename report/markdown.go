@@ -98,6 +98,7 @@ func Markdown(r *diff.Result, opts MarkdownOptions) []byte {
 		rows(r, func(c diff.Change) bool { return c.Severity == diff.Widened && !c.Loud }, opts.Link))
 	b.table(impUnenforceable, fmt.Sprintf("New unenforceable entries (%d)", r.Counts.UnenforceableAdded), hdr,
 		rows(r, func(c diff.Change) bool { return c.Severity == diff.UnenforceableAdded }, opts.Link))
+	b.addLaunchExcess(r)
 	b.manifests(r)
 	return []byte(opts.Header + b.fit(limit-size(opts.Header)-size(opts.Footer)) + opts.Footer)
 }
@@ -357,7 +358,23 @@ func summaryLine(r *diff.Result) string {
 		}
 		targets = "; targets " + strings.Join(ts, ", ")
 	}
-	return fmt.Sprintf("Compared %s → %s, %s%s%s.\n\n", Code(cut(r.Base)), Code(cut(r.Head)), plural(len(r.Manifests), "manifest", "manifests"), detail, targets)
+	what := plural(len(r.Manifests), "manifest", "manifests")
+	if nl := launchConfigs(r); nl > 0 {
+		// Launch configs (package launch) are listed with the manifests.
+		what = plural(len(r.Manifests)-nl, "manifest", "manifests") + " and " + plural(nl, "launch config", "launch configs")
+	}
+	return fmt.Sprintf("Compared %s → %s, %s%s%s.\n\n", Code(cut(r.Base)), Code(cut(r.Head)), what, detail, targets)
+}
+
+// launchConfigs counts the launch configs among r's entries.
+func launchConfigs(r *diff.Result) int {
+	n := 0
+	for _, m := range r.Manifests {
+		if m.Launch != "" {
+			n++
+		}
+	}
+	return n
 }
 
 func rows(r *diff.Result, keep func(diff.Change) bool, link func(string, int) string) [][]string {

@@ -79,6 +79,10 @@ type Config struct {
 	VerifyOutDir string
 	// Targets are the targets the diff compares; nil means capgate's four.
 	Targets []string
+	// Launch are the launch config patterns (launch-configs input; nil
+	// means launch.DefaultPatterns); NoLaunch is the input's "off".
+	Launch   []string
+	NoLaunch bool
 }
 
 // DefaultTimeout is the default of the timeout input.
@@ -129,6 +133,7 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 			c.Manifests = append(c.Manifests, l)
 		}
 	}
+	c.Launch, c.NoLaunch = launchInput(a.GetInput("launch-configs"))
 	var err error
 	if c.FailOn, err = diff.ParseFailOn(in("fail-on", diff.DefaultFailOn)); err != nil {
 		return c, err
@@ -341,7 +346,8 @@ func (r *run) main(ctx context.Context) int {
 		r.a.Errorf("capgate: %v", err)
 		return ExitError
 	}
-	in, err := source.ReadSides(ctx, source.Options{Dir: r.dir, Base: base, Head: t.head, RevisionsOnly: true, Patterns: r.cfg.Manifests})
+	in, err := source.ReadSides(ctx, source.Options{Dir: r.dir, Base: base, Head: t.head, RevisionsOnly: true, Patterns: r.cfg.Manifests,
+		Launch: r.cfg.Launch, NoLaunch: r.cfg.NoLaunch})
 	if err != nil {
 		r.a.Errorf("capgate: %v", err)
 		return ExitError
@@ -625,6 +631,7 @@ func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, 
 	r.out.SetOutput("widened-count", strconv.Itoa(res.Counts.Widened))
 	r.out.SetOutput("unenforceable-added", strconv.Itoa(res.Counts.UnenforceableAdded))
 	r.out.SetOutput("errors", strconv.Itoa(res.Counts.Errors))
+	r.out.SetOutput("launch-widened-count", strconv.Itoa(res.LaunchWidened()))
 	r.out.SetOutput("approved", strconv.FormatBool(approved))
 	r.out.SetOutput("report-json", jsonPath)
 	r.out.SetOutput("sarif", sarifPath)
@@ -716,3 +723,17 @@ func orNone(s string) string {
 
 // errStale says a newer commit is now the PR head.
 var errStale = errors.New("stale run")
+
+// launchInput reads the launch-configs input: patterns one per line, or
+// "off" alone to read no launch configs; empty means the defaults.
+func launchInput(v string) (patterns []string, off bool) {
+	if strings.TrimSpace(v) == "off" {
+		return nil, true
+	}
+	for _, l := range strings.Split(v, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			patterns = append(patterns, l)
+		}
+	}
+	return patterns, false
+}

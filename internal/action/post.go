@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/razukc/capgate-action/compiler"
@@ -110,10 +111,20 @@ func checkFields(ms []diff.ManifestDiff) error {
 				return fmt.Errorf("manifests[%d]: bad error position or code", i)
 			}
 		}
+		if m.Launch != "" && !launchRE.MatchString(m.Launch) {
+			return fmt.Errorf("manifests[%d].launch: %q is not a client", i, m.Launch)
+		}
 		for j, c := range m.Changes {
-			if err := checkChange(c, kinds, targets); err != nil {
+			check := checkChange
+			if m.Launch != "" {
+				check = checkLaunchChange
+			}
+			if err := check(c, kinds, targets); err != nil {
 				return fmt.Errorf("manifests[%d].changes[%d].%w", i, j, err)
 			}
+		}
+		if err := checkExceeds(m, kinds, targets); err != nil {
+			return fmt.Errorf("manifests[%d].%w", i, err)
 		}
 		for j, td := range m.TextDiffs {
 			if !targets[td.Target] {
@@ -132,6 +143,45 @@ func checkChange(c diff.Change, kinds, targets map[string]bool) error {
 		return fmt.Errorf("kind: %q is not a capability kind", c.Kind)
 	case !targetList(c.Target, targets):
 		return fmt.Errorf("target: %q is not a target list", c.Target)
+	case c.Line < 0 || c.Col < 0:
+		return fmt.Errorf("line: negative position")
+	}
+	return nil
+}
+
+// launchRE and launchTgt are the clients and launch kinds of a launch
+// config's rows (package launch).
+var (
+	launchRE  = regexp.MustCompile(`^(claude-code|vscode|cursor|gemini|codex)$`)
+	launchTgt = regexp.MustCompile(`^(bare|docker|podman|srt|vscode-sandbox|bwrap|shell|remote|disabled)$`)
+)
+
+// checkExceeds checks the entries of a launch config beyond their
+// manifests.
+func checkExceeds(m diff.ManifestDiff, kinds, targets map[string]bool) error {
+	for j, x := range m.Exceeds {
+		if m.Launch == "" || x.Line < 0 || !launchTgt.MatchString(x.Kind) {
+			return fmt.Errorf("exceeds[%d]: not a launch entry", j)
+		}
+		for k, c := range x.Changes {
+			if err := checkLaunchChange(c, kinds, targets); err != nil {
+				return fmt.Errorf("exceeds[%d].changes[%d].%w", j, k, err)
+			}
+		}
+	}
+	return nil
+}
+
+// checkLaunchChange checks a change of a launch config: its target is a
+// launch kind, its kind a change kind or one of launch's own.
+func checkLaunchChange(c diff.Change, kinds, _ map[string]bool) error {
+	switch {
+	case c.Side != "head" && c.Side != "base":
+		return fmt.Errorf("side: %q is not head or base", c.Side)
+	case !kinds[c.Kind] && c.Kind != "launch" && c.Kind != "user":
+		return fmt.Errorf("kind: %q is not a capability kind", c.Kind)
+	case !launchTgt.MatchString(c.Target):
+		return fmt.Errorf("target: %q is not a launch kind", c.Target)
 	case c.Line < 0 || c.Col < 0:
 		return fmt.Errorf("line: negative position")
 	}

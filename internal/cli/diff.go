@@ -25,8 +25,8 @@ type diffArgs struct {
 	base, head, format, lock, label string
 	failOn                          diff.FailOn
 	targets                         []string
-	patterns                        []string
-	allowEmpty                      bool
+	patterns, launch                []string
+	allowEmpty, noLaunch            bool
 }
 
 func (c *Command) diff(args []string) int {
@@ -34,7 +34,8 @@ func (c *Command) diff(args []string) int {
 	if !ok {
 		return code
 	}
-	in, err := source.ReadSides(context.Background(), source.Options{Dir: c.Dir, Base: d.base, Head: d.head, Patterns: d.patterns})
+	in, err := source.ReadSides(context.Background(), source.Options{Dir: c.Dir, Base: d.base, Head: d.head, Patterns: d.patterns,
+		Launch: d.launch, NoLaunch: d.noLaunch})
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
@@ -115,8 +116,10 @@ func (c *Command) diffFlags(args []string) (diffArgs, int, bool) {
 	targetList := fs.String("targets", strings.Join(compiler.Targets(), ","), "comma-separated `targets` to compare: any of "+strings.Join(compiler.AllTargets(), ", "))
 	lockPath := fs.String("lock", lock.DefaultPath, "approval lock `file`, read from the head side when it is there (none: no lock); widening it approves does not fail")
 	label := fs.String("allow-label", "capgate:approve-widening", "the action's approval `label`, named in the next steps (none: no label)")
-	var patterns multiFlag
+	var patterns, launchPats multiFlag
 	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths (repeatable; !pattern excludes)")
+	fs.Var(&launchPats, "launch", "doublestar `pattern` of launch config paths (repeatable; !pattern excludes; default .mcp.json, .vscode/mcp.json, .cursor/mcp.json, .gemini/settings.json, .codex/config.toml at any depth)")
+	noLaunch := fs.Bool("no-launch", false, "read no launch configs (docs/launch/README.md)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return d, c.flagError(fs, err), false
@@ -125,7 +128,8 @@ func (c *Command) diffFlags(args []string) (diffArgs, int, bool) {
 		fmt.Fprintln(c.Stderr, "capgate: diff needs --base and --head, and no other arguments")
 		return d, ExitUsage, false
 	}
-	d = diffArgs{base: *base, head: *head, format: *format, lock: *lockPath, label: *label, patterns: patterns, allowEmpty: *allowEmpty}
+	d = diffArgs{base: *base, head: *head, format: *format, lock: *lockPath, label: *label, patterns: patterns, allowEmpty: *allowEmpty,
+		launch: launchPats, noLaunch: *noLaunch}
 	if d.lock == "none" {
 		d.lock = ""
 	}

@@ -61,9 +61,11 @@ func (f finding) text() string {
 func (c *Command) lint(args []string) int {
 	fs := c.newFlags("lint")
 	format := fs.String("format", "text", "output `format`: text, json or sarif")
-	var patterns, ignore multiFlag
+	var patterns, launchPats, ignore multiFlag
 	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths searched for in directories (repeatable; !pattern excludes)")
 	fs.Var(&ignore, "ignore", "lint `rule` to leave out (repeatable; compile errors cannot be left out)")
+	fs.Var(&launchPats, "launch", "doublestar `pattern` of launch config paths searched for in directories (repeatable; !pattern excludes; default every client's project file)")
+	noLaunch := fs.Bool("no-launch", false, "hold no launch configs against the manifests")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return c.flagError(fs, err)
@@ -98,6 +100,9 @@ func (c *Command) lint(args []string) int {
 				all = append(all, f)
 			}
 		}
+	}
+	if !*noLaunch && !slices.Contains(ignore, lint.RuleLaunchExceedsManifest) {
+		all = append(all, c.lintLaunch(pos, launchPats, inputs)...)
 	}
 	code := ExitOK
 	for _, f := range all {
@@ -197,7 +202,7 @@ func checkIgnore(ids []string) error {
 		names = append(names, r.ID)
 	}
 	for _, id := range ids {
-		if lint.Lookup(id) != nil {
+		if lint.Lookup(id) != nil || id == lint.RuleLaunchExceedsManifest {
 			continue
 		}
 		if strings.ToUpper(id) == id && id != "" {
@@ -276,7 +281,7 @@ func lintSARIF(all []finding) []byte {
 		Message   text       `json:"message"`
 		Locations []location `json:"locations"`
 	}
-	summaries := map[string]string{ruleUnreadable: "a path that cannot be read"}
+	summaries := map[string]string{ruleUnreadable: "a path that cannot be read", lint.RuleLaunchExceedsManifest: lint.LaunchSummary}
 	for _, r := range lint.Rules {
 		summaries[r.ID] = r.Summary
 	}

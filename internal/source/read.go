@@ -25,6 +25,10 @@ type Options struct {
 	RevisionsOnly bool
 	// Patterns select manifest paths (see NewMatcher).
 	Patterns []string
+	// Launch selects launch config paths (doublestar; "!" excludes);
+	// empty means launch.DefaultPatterns. NoLaunch reads none.
+	Launch   []string
+	NoLaunch bool
 }
 
 // ReadSides opens and reads both sides for diff.Run: the manifests of each
@@ -54,6 +58,9 @@ func ReadSides(ctx context.Context, opts Options) (*diff.Input, error) {
 	in.BaseFiles, in.HeadFiles, headList, err = readSides(ctx, base, head, m)
 	if err != nil {
 		return nil, err
+	}
+	if err := readLaunch(ctx, base, head, opts, in); err != nil {
+		return nil, fmt.Errorf("launch configs: %w", err)
 	}
 	bg, ok1 := base.(*Git)
 	hg, ok2 := head.(*Git)

@@ -342,7 +342,7 @@ func TestActionImageAsTheRunnerRunsIt(t *testing.T) {
 			if sarif, err := os.ReadFile(filepath.Join(rn.ws, "capgate.sarif")); err != nil || !strings.Contains(string(sarif), `"version": "2.1.0"`) || !strings.Contains(string(sarif), version) {
 				t.Errorf("capgate.sarif: %v\n%.300s", err, sarif)
 			}
-			if !strings.Contains(res.summary, "capgate: this change hands servers control of the host") || !strings.Contains(res.summary, "docker.sock") {
+			if !strings.Contains(res.summary, "**capgate: blocked.**") || !strings.Contains(res.summary, "host-control change") || !strings.Contains(res.summary, "docker.sock") {
 				t.Errorf("step summary:\n%s", res.summary)
 			}
 			// What the action leaves in the workspace (reports, FETCH_HEAD,

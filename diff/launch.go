@@ -1,0 +1,611 @@
+package diff
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/razukc/capgate-action/launch"
+)
+
+// Launch configs (package launch) are compared like manifests: one
+// ManifestDiff per config file, with Launch naming its client, and one
+// change per grant that differs, at the entry's line in the config file.
+
+// CodeLaunchSettings is the error code of an srt settings file a launch
+// config names that cannot be read or parsed.
+const CodeLaunchSettings = "LAUNCH_SETTINGS"
+
+// launchSide is one side's parsed launch configs.
+type launchSide struct {
+	files []File
+	cfgs  map[string]*launch.Config
+	errs  map[string]*Problem
+}
+
+// compareLaunchInput compares the launch configs of in, each entry's srt
+// settings read from its own side, and holds the head entries against the
+// head manifests.
+func compareLaunchInput(in *Input) []ManifestDiff {
+	if len(in.LaunchBase) == 0 && len(in.LaunchHead) == 0 {
+		return nil
+	}
+	b, h := parseLaunch(in.LaunchBase), parseLaunch(in.LaunchHead)
+	b.applySettings(in.SettingsBase)
+	h.applySettings(in.SettingsHead)
+	return withExcess(compareLaunch(b, h), h, in.HeadFiles)
+}
+
+func parseLaunch(fs []File) *launchSide {
+	s := &launchSide{files: fs, cfgs: map[string]*launch.Config{}, errs: map[string]*Problem{}}
+	for _, f := range fs {
+		if f.Err != nil {
+			s.errs[f.Path] = &Problem{Code: "READ", Message: f.Err.Error()}
+			continue
+		}
+		cfg, err := launch.Parse(f.Path, f.Data)
+		var le *launch.Error
+		switch {
+		case errors.As(err, &le):
+			s.errs[f.Path] = &Problem{Code: le.Code, Message: le.Message, Line: le.Pos.Line, Col: le.Pos.Col}
+		case err != nil:
+			s.errs[f.Path] = &Problem{Code: launch.CodeParse, Message: err.Error()}
+		default:
+			s.cfgs[f.Path] = cfg
+		}
+	}
+	return s
+}
+
+func (s *launchSide) applySettings(fs []File) {
+	byPath := map[string]File{}
+	for _, f := range fs {
+		byPath[f.Path] = f
+	}
+	for path, cfg := range s.cfgs {
+		for i := range cfg.Entries {
+			e := &cfg.Entries[i]
+			if e.Settings == "" {
+				continue
+			}
+			f, ok := byPath[e.Settings]
+			if !ok || f.Err != nil {
+				// srt refuses to start without the file it was given.
+				e.Unjudged = append(e.Unjudged, launch.Note{Text: "srt settings " + e.Settings + " are not in the tree (srt refuses to start, or reads another file): fail closed", Pos: e.SettingsPos})
+				continue
+			}
+			gs, err := launch.SrtSettings(cfg.Client, f.Path, f.Data)
+			if err != nil {
+				s.errs[path] = &Problem{Code: CodeLaunchSettings, Message: "srt settings " + err.Error(), Line: e.SettingsPos.Line, Col: e.SettingsPos.Col}
+				continue
+			}
+			for _, g := range gs {
+				g.Why = strings.TrimPrefix(g.Why+"; ", "; ") + fmt.Sprintf("%s:%d", f.Path, g.Pos.Line)
+				g.Pos = e.SettingsPos
+				e.Grants = append(e.Grants, g)
+			}
+		}
+	}
+}
+
+// compareLaunch compares the launch configs of both sides, one
+// ManifestDiff per path on either side.
+func compareLaunch(b, h *launchSide) []ManifestDiff {
+	paths := map[string]bool{}
+	for _, s := range []*launchSide{b, h} {
+		for _, f := range s.files {
+			paths[f.Path] = true
+		}
+	}
+	var out []ManifestDiff
+	for p := range paths {
+		out = append(out, compareConfig(p, b, h))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+func inSide(s *launchSide, p string) bool {
+	_, ok := s.cfgs[p]
+	_, bad := s.errs[p]
+	return ok || bad
+}
+
+func compareConfig(p string, b, h *launchSide) ManifestDiff {
+	md := ManifestDiff{Path: p, Launch: string(launch.ClientOf(p)), Changes: []Change{}}
+	inB, inH := inSide(b, p), inSide(h, p)
+	if e := h.errs[p]; e != nil {
+		md.Status, md.Error = StatusError, e
+		return md
+	}
+	var bc, hc *launch.Config
+	switch {
+	case !inH:
+		md.Status = StatusRemoved
+	case !inB:
+		md.Status = StatusAdded
+	default:
+		md.Status = StatusModified
+	}
+	if e := b.errs[p]; e != nil {
+		md.BaseError = e
+	}
+	bc, hc = b.cfgs[p], h.cfgs[p]
+	if hc != nil {
+		md.Hash = launchHash(hc)
+	}
+	md.Changes = compareEntries(entriesOf(bc), entriesOf(hc))
+	if md.Status == StatusModified && len(md.Changes) == 0 && md.BaseError == nil {
+		md.Status = StatusUnchanged
+	}
+	return md
+}
+
+func entriesOf(c *launch.Config) []launch.Entry {
+	if c == nil {
+		return nil
+	}
+	return c.Entries
+}
+
+// launchHash is what an approval lock approves of a launch config: a
+// SHA-256 over every entry's name and launch (kind, argv, URL, settings
+// file and every grant, the settings file's included), so that any change
+// to what a server is launched with needs a new approval.
+func launchHash(c *launch.Config) string {
+	h := sha256.New()
+	for i := range c.Entries {
+		fmt.Fprintf(h, "%q\x00%s\x01", c.Entries[i].Name, fingerprint(&c.Entries[i]))
+		for _, n := range c.Entries[i].Unjudged {
+			fmt.Fprintf(h, "%q\x02", n.Text)
+		}
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// fingerprint is an entry's launch without its name: what a renamed key
+// must keep to be moved, not changed.
+func fingerprint(e *launch.Entry) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%q", e.Kind, e.Command, e.URL, e.Settings, e.Args)
+	for _, g := range e.Grants {
+		fmt.Fprintf(&b, "\x00%s\x00%s\x00%t", g.Kind, g.Key, g.Write)
+	}
+	return b.String()
+}
+
+// compareEntries pairs entries by name, then renamed keys with the same
+// launch, and compares each pair.
+func compareEntries(bs, hs []launch.Entry) []Change {
+	bBy := map[string]*launch.Entry{}
+	for i := range bs {
+		bBy[bs[i].Name] = &bs[i]
+	}
+	hBy := map[string]bool{}
+	for _, e := range hs {
+		hBy[e.Name] = true
+	}
+	removed := map[string][]*launch.Entry{}
+	for i := range bs {
+		if !hBy[bs[i].Name] {
+			fp := fingerprint(&bs[i])
+			removed[fp] = append(removed[fp], &bs[i])
+		}
+	}
+	var out []Change
+	taken := map[string]bool{}
+	for i := range hs {
+		e := &hs[i]
+		if old := bBy[e.Name]; old != nil {
+			out = append(out, compareEntry(old, e)...)
+			continue
+		}
+		fp := fingerprint(e)
+		if rs := removed[fp]; len(rs) > 0 {
+			old := rs[0]
+			removed[fp] = rs[1:]
+			taken[old.Name] = true
+			out = append(out, Change{Severity: Changed, Kind: "launch", Target: string(e.Kind), Before: old.Name, After: e.Name,
+				Why: "server key renamed, same launch (moved)", Line: e.Pos.Line, Col: e.Pos.Col, Side: "head"})
+			continue
+		}
+		out = append(out, compareEntry(nil, e)...)
+	}
+	for i := range bs {
+		if !hBy[bs[i].Name] && !taken[bs[i].Name] {
+			out = append(out, compareEntry(&bs[i], nil)...)
+		}
+	}
+	sortChanges(out)
+	return out
+}
+
+// sameSandbox reports whether kinds a and b read grants the same way
+// (docker and podman run flags, srt and VS Code's sandbox).
+func sameSandbox(a, b launch.Kind) bool {
+	fam := func(k launch.Kind) launch.Kind {
+		switch k {
+		case launch.Podman:
+			return launch.Docker
+		case launch.VSCodeSandbox:
+			return launch.Srt
+		}
+		return k
+	}
+	return fam(a) == fam(b)
+}
+
+// compareEntry compares one server across the sides; either may be nil.
+func compareEntry(b, h *launch.Entry) []Change {
+	switch {
+	case h == nil && b == nil:
+		return nil
+	case h == nil:
+		return []Change{{Severity: Narrowed, Kind: "launch", Target: string(b.Kind), Before: b.Name + ": " + runs(b),
+			Why: "server removed", Line: b.Pos.Line, Col: b.Pos.Col, Side: "base"}}
+	case h.Kind == launch.Disabled:
+		if b == nil || b.Kind == launch.Disabled {
+			return nil
+		}
+		return []Change{{Severity: Narrowed, Kind: "launch", Target: string(h.Kind), Before: h.Name + ": " + runs(b),
+			Why: "server disabled", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}}
+	case h.Kind == launch.Remote:
+		return compareRemote(b, h)
+	}
+	return compareLaunched(b, h)
+}
+
+// compareLaunched compares a server the head launches locally with the
+// base's (nil when new).
+func compareLaunched(b, h *launch.Entry) []Change {
+	row := func(sev, before, after, why string) Change {
+		return Change{Severity: sev, Kind: "launch", Target: string(h.Kind), Before: before, After: after, Why: why, Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}
+	}
+	var out []Change
+	var base []launch.Grant
+	nowBare := false
+	switch {
+	case b == nil || b.Kind == launch.Disabled || b.Kind == launch.Remote:
+	case b.Kind == launch.Bare && h.Kind != launch.Bare && h.Kind != launch.Shell:
+		return []Change{row(Narrowed, h.Name+": bare", h.Name+": "+string(h.Kind), "the server now runs in a sandbox ("+string(h.Kind)+")")}
+	case h.Kind == launch.Bare && b.Kind != launch.Bare:
+		nowBare = true
+	case !sameSandbox(b.Kind, h.Kind):
+		out = append(out, row(Widened, h.Name+": "+string(b.Kind), h.Name+": "+string(h.Kind), "the sandbox changed kind: the head's grants are judged as new"))
+	default:
+		base = b.Grants
+	}
+	fresh := b == nil || !sameSandbox(b.Kind, h.Kind)
+	out = append(out, compareGrants(h.Name, string(h.Kind), h.Pos, base, h.Grants, fresh)...)
+	if !fresh {
+		out = append(out, viewRows(b, h, out)...)
+	}
+	out = append(out, compareNotes(b, h)...)
+	if nowBare {
+		// The no-sandbox row says it, loudly; it shows what ran before.
+		for i := range out {
+			if out[i].Kind == "launch" && out[i].Before == "" && out[i].Loud {
+				out[i].Before = h.Name + ": " + string(b.Kind) + " (" + runs(b) + ")"
+				out[i].Why = "now r" + strings.TrimPrefix(out[i].Why, "r")
+			}
+		}
+	}
+	if !fresh && b.Runs != h.Runs {
+		out = append(out, row(Changed, h.Name+": "+b.Runs, h.Name+": "+h.Runs, "runs other code (image or package changed)"))
+	}
+	return out
+}
+
+func runs(e *launch.Entry) string {
+	if e.Runs != "" {
+		return e.Runs
+	}
+	return string(e.Kind)
+}
+
+func compareRemote(b, h *launch.Entry) []Change {
+	if b != nil && b.Kind == launch.Remote && b.URL == h.URL {
+		return nil
+	}
+	c := Change{Severity: Changed, Kind: "net", Target: string(launch.Remote), After: h.Name + ": " + h.URL,
+		Why: "a new remote endpoint (the server runs elsewhere: not a sandbox grant)", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}
+	if b != nil && b.Kind != launch.Disabled {
+		c.Before = b.Name + ": " + runs(b)
+	}
+	return []Change{c}
+}
+
+// compareNotes reports what cannot be judged: a reason new on the head,
+// or any reason of an entry that changed.
+func compareNotes(b, h *launch.Entry) []Change {
+	seen := map[string]bool{}
+	if b != nil && fingerprint(b) == fingerprint(h) {
+		for _, n := range b.Unjudged {
+			seen[n.Text] = true
+		}
+	}
+	var out []Change
+	for _, n := range h.Unjudged {
+		if seen[n.Text] {
+			continue
+		}
+		p := n.Pos
+		if p.Line == 0 {
+			p = h.Pos
+		}
+		out = append(out, Change{Severity: Widened, Kind: "launch", Target: string(h.Kind), After: h.Name,
+			Why: "cannot be judged: " + n.Text, Line: p.Line, Col: p.Col, Side: "head"})
+	}
+	return out
+}
+
+// grantKind is the Change kind a grant is reported as.
+func grantKind(k launch.GrantKind) string {
+	switch k {
+	case launch.GEnvFile:
+		return kEnv
+	case launch.GHost:
+		return "launch"
+	case launch.GRaw:
+		return kRaw
+	case launch.GDevice:
+		return kDevice
+	case launch.GNamespace:
+		return kNS
+	case launch.GSecurity:
+		return kSec
+	}
+	return string(k)
+}
+
+func grantText(name string, g launch.Grant) string {
+	s := name + ": " + g.Key
+	switch g.Kind {
+	case launch.GFS:
+		if g.Write {
+			return s + " (rw)"
+		}
+		return s + " (ro)"
+	case launch.GEnvFile:
+		return name + ": --env-file " + g.Key
+	}
+	return s
+}
+
+// grantLoud says why g is host control, or "".
+func grantLoud(g launch.Grant) string {
+	if g.Loud {
+		return g.Why
+	}
+	switch g.Kind {
+	case launch.GFS:
+		if strings.HasPrefix(g.Key, "/") {
+			return loudPath(cleanPath(g.Key), g.Write)
+		}
+	case launch.GNetwork:
+		if g.Key == "host" {
+			return g.Why
+		}
+	case launch.GUser:
+		return ""
+	}
+	return ""
+}
+
+func grantID(g launch.Grant) string { return string(g.Kind) + "\x00" + g.Key }
+
+// grantCmp compares the grants of one server.
+type grantCmp struct {
+	name, target string
+	at           launch.Pos
+	bs, hs       []launch.Grant
+	bBy, hBy     map[string]launch.Grant
+	bPaths       pathIndex
+	hPaths       pathIndex
+	hNetwork     bool
+	// fresh says the base is nothing to compare with (an added server,
+	// a changed sandbox kind).
+	fresh bool
+}
+
+// byID indexes grants by kind and key, the writable one when both are.
+func byID(gs []launch.Grant) map[string]launch.Grant {
+	m := make(map[string]launch.Grant, len(gs))
+	for _, g := range gs {
+		if old, ok := m[grantID(g)]; !ok || (g.Write && !old.Write) {
+			m[grantID(g)] = g
+		}
+	}
+	return m
+}
+
+func (gc *grantCmp) place(c Change, p launch.Pos, side string) Change {
+	if p.Line == 0 {
+		p = gc.at
+	}
+	c.Line, c.Col, c.Side = p.Line, p.Col, side
+	return c
+}
+
+// compareGrants compares the grants of one server, head grants first,
+// then those only the base has.
+func compareGrants(name, target string, at launch.Pos, bs, hs []launch.Grant, fresh bool) []Change {
+	gc := &grantCmp{name: name, target: target, at: at, bs: bs, hs: hs, bBy: byID(bs), hBy: byID(hs), fresh: fresh,
+		bPaths: newPathIndex(bs), hPaths: newPathIndex(hs), hNetwork: hasKind(hs, launch.GNetwork)}
+	var out []Change
+	done := map[string]bool{}
+	for _, g := range hs {
+		if id := grantID(g); !done[id] {
+			done[id] = true
+			if c, ok := gc.headRow(gc.hBy[id]); ok {
+				out = append(out, c)
+			}
+		}
+	}
+	for _, g := range bs {
+		if id := grantID(g); !done[id] {
+			done[id] = true
+			if c, ok := gc.baseRow(g); ok {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// headRow judges a head grant against the base.
+func (gc *grantCmp) headRow(g launch.Grant) (Change, bool) {
+	old, had := gc.bBy[grantID(g)]
+	c := Change{Kind: grantKind(g.Kind), Target: gc.target, After: grantText(gc.name, g)}
+	switch {
+	case g.Kind == launch.GIsolation && !had:
+		if gc.fresh {
+			return c, false
+		}
+		c.Severity, c.Why = Narrowed, "protection added: "+g.Why
+	case had && (g.Kind != launch.GFS || old.Write || !g.Write):
+		return c, false
+	case had:
+		c.Before, c.Severity, c.Why = grantText(gc.name, old), Widened, "read-only made writable"
+	case g.Kind == launch.GFS && gc.covered(g):
+		return c, false
+	case g.Kind == launch.GNetwork && g.Key == "none":
+		c.Severity, c.Why = Narrowed, "no network"
+	default:
+		c.Severity, c.Why = Widened, g.Why
+		if c.Why == "" {
+			c.Why = "new grant"
+		}
+	}
+	if loud := grantLoud(g); loud != "" && c.Severity == Widened {
+		c.Loud, c.Why = true, loud
+	}
+	return gc.place(c, g.Pos, "head"), true
+}
+
+// baseRow judges a grant only the base has: a lost protection or an
+// unknown option is widened, a read-only mount that leaves a writable one
+// above it too; the rest is narrowed.
+func (gc *grantCmp) baseRow(g launch.Grant) (Change, bool) {
+	if _, ok := gc.hBy[grantID(g)]; ok || gc.fresh {
+		return Change{}, false
+	}
+	c := Change{Kind: grantKind(g.Kind), Target: gc.target, Before: grantText(gc.name, g), Severity: Widened}
+	switch {
+	case g.Kind == launch.GIsolation:
+		c.Why = "protection dropped: " + g.Why
+	case g.Kind == launch.GRaw:
+		c.Why = "an option the reader does not know was removed: cannot be judged (fail closed)"
+	case g.Kind == launch.GNetwork && gc.hNetwork:
+		return c, false
+	case g.Kind == launch.GFS && !g.Write && gc.shadowedByWritable(g):
+		c.Why = "a read-only mount dropped: the writable mount above it now shows it writable"
+	default:
+		c.Severity, c.Why = Narrowed, "no longer granted"
+		return gc.place(c, g.Pos, "base"), true
+	}
+	return gc.place(c, gc.at, "head"), true
+}
+
+// pathIndex holds the path grants of one side by key, the writable one
+// when both are, for looking up a path's ancestors in O(len(path)).
+type pathIndex map[string]bool
+
+func newPathIndex(gs []launch.Grant) pathIndex {
+	ix := pathIndex{}
+	for _, g := range gs {
+		if g.Kind == launch.GFS {
+			ix[strings.TrimSuffix(g.Key, "/")] = ix[strings.TrimSuffix(g.Key, "/")] || g.Write
+			if g.Key == "/" {
+				ix["/"] = ix["/"] || g.Write
+			}
+		}
+	}
+	return ix
+}
+
+// above reports whether ix holds p or a directory above it, writable when
+// write is set; strict leaves p itself out.
+func (ix pathIndex) above(p string, write, strict bool) bool {
+	p = strings.TrimSuffix(p, "/")
+	if p == "" {
+		p = "/"
+	}
+	for a, self := p, true; ; self = false {
+		if w, ok := ix[a]; ok && (w || !write) && !(strict && self) {
+			return true
+		}
+		i := strings.LastIndexByte(a, '/')
+		switch {
+		case a == "/" || i < 0:
+			return false
+		case i == 0:
+			a = "/"
+		default:
+			a = a[:i]
+		}
+	}
+}
+
+// covered reports whether a path grant g is within a base grant of the
+// same or a wider mode (a path at or above it).
+func (gc *grantCmp) covered(g launch.Grant) bool {
+	return gc.bPaths.above(g.Key, g.Write, false)
+}
+
+// shadowedByWritable reports whether the read-only mount g lies under a
+// writable mount of the head, for the mount-based sandboxes (docker,
+// podman, bwrap): without g, the path shows through the writable one.
+func (gc *grantCmp) shadowedByWritable(g launch.Grant) bool {
+	switch launch.Kind(gc.target) {
+	case launch.Docker, launch.Podman, launch.Bwrap:
+		return gc.hPaths.above(g.Key, true, true)
+	}
+	return false
+}
+
+func hasKind(gs []launch.Grant, k launch.GrantKind) bool {
+	for _, g := range gs {
+		if g.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// addLaunch adds the launch config diffs to r, in path order with the
+// manifests, and counts them.
+func addLaunch(r *Result, ls []ManifestDiff) {
+	have := map[string]bool{}
+	for _, m := range r.Manifests {
+		have[m.Path] = true
+	}
+	for _, m := range ls {
+		// A submodule that may hold both is reported once.
+		if !have[m.Path] {
+			r.Manifests = append(r.Manifests, m)
+		}
+	}
+	sort.SliceStable(r.Manifests, func(i, j int) bool { return r.Manifests[i].Path < r.Manifests[j].Path })
+	r.Counts, _ = Tally(r.Manifests)
+}
+
+// LaunchWidened counts the widened changes of launch configs (they are in
+// Counts.Widened too).
+func (r *Result) LaunchWidened() int {
+	n := 0
+	for _, m := range r.Manifests {
+		if m.Launch == "" {
+			continue
+		}
+		for _, c := range m.Changes {
+			if c.Severity == Widened {
+				n++
+			}
+		}
+	}
+	return n
+}

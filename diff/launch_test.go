@@ -1,0 +1,161 @@
+package diff
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func mcp(servers string) string { return `{"mcpServers": {` + servers + `}}` }
+
+func dockerServer(name string, args ...string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = fmt.Sprintf("%q", a)
+	}
+	return fmt.Sprintf(`%q: {"command": "docker", "args": ["run", "-i", "--rm", %s]}`, name, strings.Join(q, ", "))
+}
+
+// launchDiff compares two .mcp.json texts ("" for absent).
+func launchDiff(t *testing.T, base, head string, extra ...File) ManifestDiff {
+	t.Helper()
+	side := func(s string) *launchSide {
+		var fs []File
+		if s != "" {
+			fs = append(fs, File{Path: ".mcp.json", Data: []byte(s)})
+		}
+		ls := parseLaunch(fs)
+		ls.applySettings(extra)
+		return ls
+	}
+	out := compareLaunch(side(base), side(head))
+	if len(out) != 1 {
+		t.Fatalf("%d diffs", len(out))
+	}
+	return out[0]
+}
+
+// summary is the changes as "severity kind[!]: before -> after".
+func summary(md ManifestDiff) []string {
+	var out []string
+	for _, c := range md.Changes {
+		s := c.Severity + " " + c.Kind
+		if c.Loud {
+			s += "!"
+		}
+		out = append(out, s+": "+c.Before+" -> "+c.After)
+	}
+	return out
+}
+
+func TestLaunchCompare(t *testing.T) {
+	t.Parallel()
+	img := "ghcr.io/o/s:1"
+	cases := []struct {
+		name       string
+		base, head string
+		want       []string // each must be a prefix of some row
+		widened    int
+		loud       int
+	}{
+		{"unchanged", mcp(dockerServer("s", "-v", "/srv:/srv:ro", img)), mcp(dockerServer("s", "-v", "/srv:/srv:ro", img)), nil, 0, 0},
+		{"docker socket mounted", mcp(dockerServer("s", img)), mcp(dockerServer("s", "-v", "/var/run/docker.sock:/var/run/docker.sock", img)),
+			[]string{"widened fs!:  -> s: /var/run/docker.sock (rw)"}, 1, 1},
+		{"privileged", mcp(dockerServer("s", img)), mcp(dockerServer("s", "--privileged", img)), []string{"widened cap!"}, 1, 1},
+		{"network host", mcp(dockerServer("s", img)), mcp(dockerServer("s", "--network", "host", img)), []string{"widened network!:  -> s: host"}, 1, 1},
+		{"network none dropped", mcp(dockerServer("s", "--network=none", img)), mcp(dockerServer("s", img)), []string{"widened network:  -> s: bridge"}, 1, 0},
+		{":ro dropped", mcp(dockerServer("s", "-v", "/srv:/srv:ro", img)), mcp(dockerServer("s", "-v", "/srv:/srv", img)),
+			[]string{"widened fs: s: /srv (ro) -> s: /srv (rw)"}, 1, 0},
+		{"ro child dropped under rw parent", mcp(dockerServer("s", "-v", "/srv:/srv", "-v", "/srv/secret:/srv/secret:ro", img)),
+			mcp(dockerServer("s", "-v", "/srv:/srv", img)), []string{"widened fs: s: /srv/secret (ro) -> "}, 1, 0},
+		{"cap-drop dropped", mcp(dockerServer("s", "--cap-drop", "ALL", img)), mcp(dockerServer("s", img)), []string{"widened isolation: s: --cap-drop ALL -> "}, 1, 0},
+		{"read-only added", mcp(dockerServer("s", img)), mcp(dockerServer("s", "--read-only", img)), []string{"narrowed isolation:  -> s: --read-only"}, 0, 0},
+		{"env added", mcp(dockerServer("s", img)), mcp(dockerServer("s", "-e", "AWS_SECRET_ACCESS_KEY", img)), []string{"widened env:  -> s: AWS_SECRET_ACCESS_KEY"}, 1, 0},
+		{"unknown flag", mcp(dockerServer("s", img)), mcp(dockerServer("s", "--frob", img)), []string{"widened argv:  -> s: --frob"}, 1, 0},
+		{"unknown flag removed", mcp(dockerServer("s", "--frob", img)), mcp(dockerServer("s", img)), []string{"widened argv: s: --frob -> "}, 1, 0},
+		{"mount removed", mcp(dockerServer("s", "-v", "/srv:/srv", img)), mcp(dockerServer("s", img)), []string{"narrowed fs: s: /srv (rw) -> "}, 0, 0},
+		{"now bare", mcp(dockerServer("s", img)), mcp(`"s": {"command": "npx", "args": ["-y", "pkg"]}`), []string{"widened launch!: s: docker (ghcr.io/o/s:1) -> s: no sandbox"}, 1, 1},
+		{"now sandboxed", mcp(`"s": {"command": "npx", "args": ["-y", "pkg"]}`), mcp(dockerServer("s", img)), []string{"narrowed launch: s: bare -> s: docker"}, 0, 0},
+		{"added bare", mcp(``), mcp(`"s": {"command": "uvx", "args": ["pkg"]}`), []string{"widened launch!:  -> s: no sandbox"}, 1, 1},
+		{"removed", mcp(`"s": {"command": "uvx", "args": ["pkg"]}`), mcp(``), []string{"narrowed launch: s: pkg -> "}, 0, 0},
+		{"moved", mcp(`"a": {"command": "uvx", "args": ["pkg"]}`), mcp(`"b": {"command": "uvx", "args": ["pkg"]}`), []string{"changed launch: a -> b"}, 0, 0},
+		{"renamed and widened", mcp(dockerServer("a", img)), mcp(dockerServer("b", "--privileged", img)), []string{"narrowed launch: a: ", "widened cap!"}, 3, 1},
+		{"image changed", mcp(dockerServer("s", img)), mcp(dockerServer("s", "ghcr.io/o/s:2")), []string{"changed launch: s: ghcr.io/o/s:1 -> s: ghcr.io/o/s:2"}, 0, 0},
+		{"shell", mcp(dockerServer("s", img)), mcp(`"s": {"command": "sh", "args": ["-c", "docker run img"]}`), []string{"widened launch: s: docker -> s: shell", "widened launch:  -> s"}, 2, 0},
+		{"remote added", mcp(``), mcp(`"r": {"type": "http", "url": "https://mcp.example.com"}`), []string{"changed net:  -> r: https://mcp.example.com"}, 0, 0},
+		{"home mounted", mcp(dockerServer("s", img)), mcp(dockerServer("s", "-v", "${HOME}:/h:ro", img)), []string{"widened fs!:  -> s: ~ (ro)"}, 1, 1},
+		{"unknown variable", mcp(dockerServer("s", img)), mcp(dockerServer("s", "-v", "${DATA}:/d", img)), []string{"widened fs!:  -> s: ${DATA} (rw)"}, 1, 1},
+		{"bwrap binds reordered", mcp(`"s": {"command": "bwrap", "args": ["--bind", "/srv", "/srv", "--ro-bind", "/srv/secret", "/srv/secret", "node"]}`),
+			mcp(`"s": {"command": "bwrap", "args": ["--ro-bind", "/srv/secret", "/srv/secret", "--bind", "/srv", "/srv", "node"]}`),
+			[]string{"widened fs: s: "}, 1, 0},
+		{"docker mounts reordered", mcp(dockerServer("s", "-v", "/srv:/srv", "-v", "/srv/secret:/srv/secret:ro", img)),
+			mcp(dockerServer("s", "-v", "/srv/secret:/srv/secret:ro", "-v", "/srv:/srv", img)), nil, 0, 0},
+		{"srt without settings", mcp(``), mcp(`"s": {"command": "srt", "args": ["npx", "pkg"]}`), []string{"widened launch:  -> s"}, 2, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			md := launchDiff(t, c.base, c.head)
+			rows := summary(md)
+			for _, w := range c.want {
+				found := false
+				for _, r := range rows {
+					found = found || strings.HasPrefix(r, w)
+				}
+				if !found {
+					t.Errorf("no row %q in\n%s", w, strings.Join(rows, "\n"))
+				}
+			}
+			counts, _ := Tally([]ManifestDiff{md})
+			if counts.Widened != c.widened || counts.Loud != c.loud {
+				t.Errorf("widened %d loud %d, want %d %d:\n%s", counts.Widened, counts.Loud, c.widened, c.loud, strings.Join(rows, "\n"))
+			}
+			if c.widened == 0 && len(rows) == 0 && md.Status != StatusUnchanged {
+				t.Errorf("status %s with no change", md.Status)
+			}
+			for _, ch := range md.Changes {
+				if ch.Line <= 0 {
+					t.Errorf("row without a line: %+v", ch)
+				}
+			}
+		})
+	}
+}
+
+// TestLaunchSrtSettings: a domain added to the settings file the entry
+// names is widened, though .mcp.json did not change; a settings file that
+// does not parse is an error of the config.
+func TestLaunchSrtSettings(t *testing.T) {
+	t.Parallel()
+	cfg := mcp(`"s": {"command": "srt", "args": ["--settings", "srt.json", "npx", "pkg"]}`)
+	b := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+	b.applySettings([]File{{Path: "srt.json", Data: []byte(`{"network": {"allowedDomains": ["api.github.com"]}}`)}})
+	h := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+	h.applySettings([]File{{Path: "srt.json", Data: []byte(`{"network": {"allowedDomains": ["api.github.com", "evil.example"]}}`)}})
+	md := compareLaunch(b, h)[0]
+	rows := summary(md)
+	if len(rows) != 1 || !strings.HasPrefix(rows[0], "widened net:  -> s: evil.example") {
+		t.Errorf("rows %q", rows)
+	}
+	bad := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+	bad.applySettings([]File{{Path: "srt.json", Data: []byte(`{`)}})
+	md = compareLaunch(b, bad)[0]
+	if md.Status != StatusError || md.Error.Code != CodeLaunchSettings {
+		t.Errorf("bad settings: %+v", md)
+	}
+	gone := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+	gone.applySettings(nil)
+	md = compareLaunch(b, gone)[0]
+	if c, _ := Tally([]ManifestDiff{md}); c.Widened == 0 {
+		t.Errorf("missing settings file not widened: %q", summary(md))
+	}
+}
+
+// TestLaunchParseError: a head that does not parse is an error (fail
+// closed) at its position.
+func TestLaunchParseError(t *testing.T) {
+	t.Parallel()
+	md := launchDiff(t, mcp(``), "{\n  \"mcpServers\": {\n    \"s\": {\"command\": \"x\",}\n  ")
+	if md.Status != StatusError || md.Error == nil || md.Error.Line == 0 || md.Launch != "claude-code" {
+		t.Errorf("%+v", md)
+	}
+}

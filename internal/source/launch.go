@@ -1,0 +1,77 @@
+package source
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/launch"
+)
+
+// readLaunch reads into in the launch configs of both sides (package
+// launch; opts.Launch patterns, launch.DefaultPatterns when empty) and the
+// srt settings files their entries name, each from its own side.
+func readLaunch(ctx context.Context, base, head Side, opts Options, in *diff.Input) error {
+	if opts.NoLaunch {
+		return nil
+	}
+	patterns := opts.Launch
+	if len(patterns) == 0 {
+		patterns = launch.DefaultPatterns()
+	}
+	m, err := NewMatcher(patterns)
+	if err != nil {
+		return err
+	}
+	if in.LaunchBase, in.LaunchHead, _, err = readSides(ctx, base, head, m); err != nil {
+		return err
+	}
+	paths := append(settingsPaths(in.LaunchBase), settingsPaths(in.LaunchHead)...)
+	if len(paths) == 0 {
+		return nil
+	}
+	pats := make([]string, len(paths))
+	for i, p := range paths {
+		pats[i] = escapeGlob(p)
+	}
+	if m, err = NewMatcher(pats); err != nil {
+		return err
+	}
+	in.SettingsBase, in.SettingsHead, _, err = readSides(ctx, base, head, m)
+	return err
+}
+
+// settingsPaths lists the srt settings files the entries of configs name
+// (a config that does not parse names none: diff reports its error).
+func settingsPaths(configs []File) []string {
+	var out []string
+	for _, f := range configs {
+		if f.Err != nil {
+			continue
+		}
+		cfg, err := launch.Parse(f.Path, f.Data)
+		if err != nil {
+			continue
+		}
+		for _, e := range cfg.Entries {
+			if e.Settings != "" {
+				out = append(out, e.Settings)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// escapeGlob makes a path a doublestar pattern matching itself only.
+func escapeGlob(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(`*?[]{}\!`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,150 @@
+package launch
+
+import "strings"
+
+// bwrapFlags lists bubblewrap's options (bwrap --help, 0.8–0.11) and how
+// many values each takes. An option not listed is a raw change.
+var bwrapFlags = map[string]int{
+	"--bind": 2, "--bind-try": 2, "--ro-bind": 2, "--ro-bind-try": 2, "--dev-bind": 2, "--dev-bind-try": 2,
+	"--remount-ro": 1, "--proc": 1, "--dev": 1, "--tmpfs": 1, "--mqueue": 1, "--dir": 1, "--symlink": 2,
+	"--chdir": 1, "--setenv": 2, "--unsetenv": 1, "--clearenv": 0,
+	"--unshare-all": 0, "--share-net": 0, "--unshare-user": 0, "--unshare-user-try": 0, "--unshare-ipc": 0,
+	"--unshare-pid": 0, "--unshare-net": 0, "--unshare-uts": 0, "--unshare-cgroup": 0, "--unshare-cgroup-try": 0,
+	"--uid": 1, "--gid": 1, "--hostname": 1, "--die-with-parent": 0, "--new-session": 0, "--as-pid-1": 0,
+	"--cap-add": 1, "--cap-drop": 1, "--perms": 1, "--size": 1, "--chmod": 2,
+	"--file": 2, "--bind-data": 2, "--ro-bind-data": 2, "--args": 1, "--argv0": 1,
+	"--seccomp": 1, "--add-seccomp-fd": 1, "--exec-label": 1, "--file-label": 1, "--block-fd": 1,
+	"--userns-block-fd": 1, "--info-fd": 1, "--json-status-fd": 1, "--sync-fd": 1, "--lock-file": 1,
+	"--userns": 1, "--userns2": 1, "--pidns": 1, "--disable-userns": 0, "--assert-userns-disabled": 0,
+	"--level-prefix": 0, "--overlay-src": 1, "--overlay": 3, "--tmp-overlay": 1, "--ro-overlay": 1,
+}
+
+// BwrapFlags lists the bubblewrap options the reader knows, sorted.
+func BwrapFlags() []string {
+	out := make([]string, 0, len(bwrapFlags))
+	for k := range bwrapFlags {
+		out = append(out, k)
+	}
+	sortStrings(out)
+	return out
+}
+
+// bwrapEntry reads `bwrap [options] command…`.
+func bwrapEntry(c Client, e *Entry, argv []arg) {
+	e.Kind = Bwrap
+	gs, at := bwrapGrants(c, argv)
+	e.Grants = append(e.Grants, gs...)
+	if at < len(argv) {
+		e.Runs = runsOf(program(argv[at].s), argv[at+1:])
+		if e.Runs == "" {
+			e.Runs = argv[at].s
+		}
+	}
+}
+
+// bwrapState is what the options say about namespaces and environment.
+type bwrapState struct {
+	all, shareNet, clearenv, newSession bool
+	unshared                            map[string]bool
+}
+
+// bwrapGrants reads bubblewrap options into grants, in argv order, and
+// returns where the command starts.
+func bwrapGrants(c Client, argv []arg) ([]Grant, int) {
+	var gs []Grant
+	st := bwrapState{unshared: map[string]bool{}}
+	i := 0
+	for ; i < len(argv); i++ {
+		a := argv[i]
+		if a.s == "--" {
+			i++
+			break
+		}
+		if !strings.HasPrefix(a.s, "--") {
+			break
+		}
+		n, ok := bwrapFlags[a.s]
+		if !ok || i+n >= len(argv) {
+			gs = append(gs, Grant{Kind: GRaw, Key: a.s, Pos: a.pos, Why: "a bwrap option the reader does not know, or one missing its values (judged widened)"})
+			continue
+		}
+		vals := texts(argv[i+1 : i+1+n])
+		gs = append(gs, bwrapOption(c, &st, a, vals)...)
+		i += n
+	}
+	gs = append(gs, bwrapNamespaces(st)...)
+	return gs, i
+}
+
+// bwrapOption reads one option with its values.
+func bwrapOption(c Client, st *bwrapState, a arg, vals []string) []Grant {
+	g := Grant{Pos: a.pos}
+	switch a.s {
+	case "--bind", "--bind-try", "--ro-bind", "--ro-bind-try":
+		key, loud := judgePath(c, vals[0])
+		g.Kind, g.Key, g.Write, g.Dest = GFS, key, !strings.HasPrefix(a.s, "--ro-"), vals[1]
+		g.Loud, g.Why = loud != "", loud
+	case "--dev-bind", "--dev-bind-try":
+		key, _ := judgePath(c, vals[0])
+		g.Kind, g.Key, g.Loud, g.Why = GDevice, key, true, "a host path bound with its devices usable"
+	case "--setenv":
+		g.Kind, g.Key, g.Why = GEnv, vals[0], "set to "+vals[1]
+	case "--clearenv":
+		st.clearenv = true
+		return nil
+	case "--new-session":
+		st.newSession = true
+		return nil
+	case "--unshare-all":
+		st.all = true
+		return nil
+	case "--share-net":
+		st.shareNet = true
+		return nil
+	case "--cap-add":
+		g.Kind, g.Key, g.Loud, g.Why = GCap, capName(vals[0]), true, "capability added"
+	case "--cap-drop":
+		g.Kind, g.Key, g.Why = GIsolation, "--cap-drop "+capName(vals[0]), "capabilities dropped"
+	case "--remount-ro":
+		g.Kind, g.Key, g.Why = GIsolation, "--remount-ro "+vals[0], "remounted read-only"
+	case "--args", "--seccomp", "--add-seccomp-fd", "--userns", "--userns2", "--pidns", "--overlay-src", "--overlay", "--ro-overlay", "--tmp-overlay":
+		g.Kind, g.Key, g.Why = GRaw, a.s+" "+strings.Join(vals, " "), "options or rules read from elsewhere at run time (judged widened)"
+	case "--file", "--bind-data", "--ro-bind-data", "--exec-label", "--file-label":
+		g.Kind, g.Key, g.Why = GSecurity, a.s+" "+strings.Join(vals, " "), "content or labels supplied at run time"
+	default:
+		if strings.HasPrefix(a.s, "--unshare-") {
+			st.unshared[strings.TrimSuffix(strings.TrimPrefix(a.s, "--unshare-"), "-try")] = true
+		}
+		return nil
+	}
+	return []Grant{g}
+}
+
+// bwrapNamespaces turns the namespace options into grants: a namespace
+// not unshared is the host's.
+func bwrapNamespaces(st bwrapState) []Grant {
+	var gs []Grant
+	for _, ns := range []string{"net", "pid", "ipc", "uts", "user", "cgroup"} {
+		un := st.all || st.unshared[ns]
+		if ns == "net" && st.shareNet {
+			un = false
+		}
+		switch {
+		case un:
+			gs = append(gs, Grant{Kind: GIsolation, Key: "--unshare-" + ns, Why: "a private " + ns + " namespace"})
+		case ns == "net":
+			gs = append(gs, Grant{Kind: GNetwork, Key: "host", Why: "the host's network namespace: every host interface and loopback service"})
+		default:
+			gs = append(gs, Grant{Kind: GNamespace, Key: ns + "=host", Why: "the host's " + ns + " namespace"})
+		}
+	}
+	if st.clearenv {
+		gs = append(gs, Grant{Kind: GIsolation, Key: "--clearenv", Why: "the host's environment is cleared"})
+	} else {
+		gs = append(gs, Grant{Kind: GEnv, Key: "*", Why: "every host variable is inherited (no --clearenv)"})
+	}
+	if st.newSession {
+		gs = append(gs, Grant{Kind: GIsolation, Key: "--new-session", Why: "a new terminal session (no TIOCSTI into the user's terminal)"})
+	}
+	return gs
+}

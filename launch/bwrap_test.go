@@ -1,0 +1,46 @@
+package launch
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestBwrapGrants(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		argv string
+		want []string
+		not  []string
+	}{
+		{"--ro-bind /usr /usr --bind /srv/ws /srv/ws --unshare-all --clearenv --new-session node s.js",
+			[]string{"fs /usr", "fs /srv/ws rw", "isolation --unshare-net", "isolation --unshare-pid", "isolation --clearenv", "isolation --new-session"},
+			[]string{"network host", "env *"}},
+		{"--ro-bind / / --unshare-all --share-net node",
+			[]string{"fs /", "network host", "env *"}, []string{"isolation --unshare-net"}},
+		{"--dev-bind /dev /dev node", []string{"device /dev loud", "network host", "namespace pid=host"}, nil},
+		{"--bind ${HOME} ${HOME} node", []string{"fs ~ rw loud"}, nil},
+		{"--cap-add CAP_SYS_ADMIN --setenv TOKEN x node", []string{"cap SYS_ADMIN loud", "env TOKEN"}, nil},
+		{"--args 3 node", []string{"raw --args 3"}, nil},
+		{"--frob node", []string{"raw --frob"}, nil},
+		{"--bind /a", []string{"raw --bind"}, nil},
+		{"--unshare-net --unshare-pid-typo node", []string{"isolation --unshare-net", "raw --unshare-pid-typo"}, nil},
+	}
+	for _, c := range cases {
+		var argv []arg
+		for _, f := range strings.Fields(c.argv) {
+			argv = append(argv, arg{s: f})
+		}
+		gs, _ := bwrapGrants(Gemini, argv)
+		set := grantSet(Entry{Grants: gs})
+		for _, w := range c.want {
+			if !set[w] {
+				t.Errorf("%s: lacks %q: %v", c.argv, w, set)
+			}
+		}
+		for _, w := range c.not {
+			if set[w] {
+				t.Errorf("%s: has %q", c.argv, w)
+			}
+		}
+	}
+}

@@ -1,0 +1,217 @@
+package launch
+
+import (
+	"path"
+	"sort"
+	"strings"
+)
+
+func sortStrings(s []string) { sort.Strings(s) }
+
+// program is the name a command runs as: its base name, without a
+// Windows .exe or .cmd suffix.
+func program(cmd string) string {
+	b := path.Base(strings.ReplaceAll(cmd, `\`, "/"))
+	for _, s := range []string{".exe", ".cmd", ".bat"} {
+		b = strings.TrimSuffix(b, s)
+	}
+	return b
+}
+
+var shells = map[string]bool{"sh": true, "bash": true, "zsh": true, "dash": true, "ash": true, "ksh": true,
+	"fish": true, "cmd": true, "powershell": true, "pwsh": true}
+
+// srtPackages are the npm names of srt.
+var srtPackages = map[string]bool{"@anthropic-ai/sandbox-runtime": true}
+
+// classify reads argv (the command first) into e's kind, grants and what
+// it runs.
+func classify(c Client, e *Entry, argv []arg) {
+	for hops := 0; len(argv) > 0 && hops < 8; hops++ {
+		prog := program(argv[0].s)
+		rest := argv[1:]
+		switch {
+		case prog == "docker" || prog == "podman" || prog == "nerdctl":
+			dockerEntry(c, e, prog, argv[0].pos, rest)
+			return
+		case prog == "srt":
+			srtEntry(c, e, rest)
+			return
+		case prog == "bwrap":
+			bwrapEntry(c, e, rest)
+			return
+		case shells[prog]:
+			e.Kind = Shell
+			e.Unjudged = append(e.Unjudged, Note{Text: "runs through the shell " + prog + ": what the shell string starts cannot be judged (fail closed)", Pos: argv[0].pos})
+			e.Runs = strings.Join(texts(argv), " ")
+			return
+		case prog == "env":
+			// env [-i] [NAME=VALUE…] CMD: the command runs with those
+			// variables; -i clears the rest.
+			argv = skipEnv(e, rest)
+			continue
+		case prog == "sudo" || prog == "doas":
+			e.Grants = append(e.Grants, Grant{Kind: GHost, Key: prog, Loud: true, Pos: argv[0].pos, Why: "runs as root on the host"})
+			argv = skipFlags(rest)
+			continue
+		case (prog == "npx" || prog == "bunx" || prog == "pnpm" || prog == "yarn") && srtPackage(rest):
+			srtEntry(c, e, afterPackage(rest))
+			return
+		}
+		bareEntry(e, prog, argv)
+		return
+	}
+	if e.Kind == "" {
+		e.Kind = Shell
+		e.Unjudged = append(e.Unjudged, Note{Text: "the command could not be read (empty, or too many wrappers)", Pos: e.Pos})
+	}
+}
+
+func texts(argv []arg) []string {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		out[i] = a.s
+	}
+	return out
+}
+
+func skipEnv(e *Entry, argv []arg) []arg {
+	for len(argv) > 0 {
+		s := argv[0].s
+		switch {
+		case s == "-i" || s == "--ignore-environment" || s == "-":
+		case strings.HasPrefix(s, "-"):
+			e.Unjudged = append(e.Unjudged, Note{Text: "env option " + s + " is not read (fail closed)", Pos: argv[0].pos})
+		case strings.Contains(s, "="):
+			name, _, _ := strings.Cut(s, "=")
+			e.Grants = append(e.Grants, Grant{Kind: GEnv, Key: name, Pos: argv[0].pos, Why: "set by env"})
+		default:
+			return argv
+		}
+		argv = argv[1:]
+	}
+	return argv
+}
+
+func skipFlags(argv []arg) []arg {
+	for len(argv) > 0 && strings.HasPrefix(argv[0].s, "-") {
+		argv = argv[1:]
+	}
+	return argv
+}
+
+func srtPackage(argv []arg) bool {
+	for _, a := range argv {
+		if strings.HasPrefix(a.s, "-") || a.s == "exec" || a.s == "dlx" {
+			continue
+		}
+		return srtPackages[packageName(a.s)]
+	}
+	return false
+}
+
+func afterPackage(argv []arg) []arg {
+	for i, a := range argv {
+		if srtPackages[packageName(a.s)] {
+			return argv[i+1:]
+		}
+	}
+	return nil
+}
+
+// packageName strips a version from an npm or PyPI spec:
+// "@scope/name@1.2" is "@scope/name", "pkg==1.0" is "pkg".
+func packageName(s string) string {
+	if strings.HasPrefix(s, "@") {
+		if i := strings.IndexByte(s[1:], '@'); i >= 0 {
+			return s[:i+1]
+		}
+		return s
+	}
+	for _, sep := range []string{"@", "==", ">=", "<=", "~=", "["} {
+		if i := strings.Index(s, sep); i > 0 {
+			s = s[:i]
+		}
+	}
+	return s
+}
+
+// bareEntry is a command with no sandbox: every right of the user who
+// starts the client.
+func bareEntry(e *Entry, prog string, argv []arg) {
+	e.Kind = Bare
+	e.Runs = runsOf(prog, argv[1:])
+	if e.Runs == "" {
+		e.Runs = argv[0].s
+	}
+	e.Grants = append(e.Grants, Grant{Kind: GHost, Key: "no sandbox", Loud: true, Pos: argv[0].pos,
+		Why: "runs bare (" + prog + "): no sandbox, every file, variable and network right of the user who starts the client"})
+}
+
+// runsOf names the package a launcher runs: the first argument that is
+// not an option (npx -y @org/server, uvx server, pipx run server).
+func runsOf(prog string, argv []arg) string {
+	switch prog {
+	case "npx", "bunx", "uvx", "pipx", "pnpx", "pnpm", "yarn", "bun", "deno", "uv":
+	default:
+		return ""
+	}
+	for i := 0; i < len(argv); i++ {
+		s := argv[i].s
+		switch {
+		case s == "run" || s == "exec" || s == "dlx" || s == "tool":
+			continue
+		case s == "--from" || s == "--package" || s == "-p" || s == "--with":
+			if i+1 < len(argv) {
+				return packageName(argv[i+1].s)
+			}
+		case strings.HasPrefix(s, "-"):
+			continue
+		}
+		return packageName(strings.TrimPrefix(s, "npm:"))
+	}
+	return ""
+}
+
+// dockerEntry reads `docker run …` (or podman, nerdctl).
+func dockerEntry(c Client, e *Entry, prog string, pos Pos, argv []arg) {
+	e.Kind = Docker
+	if prog == "podman" {
+		e.Kind = Podman
+	}
+	// Global options before the subcommand point the CLI elsewhere
+	// (-H another engine, --context, --config): raw.
+	for len(argv) > 0 && strings.HasPrefix(argv[0].s, "-") {
+		e.Grants = append(e.Grants, Grant{Kind: GRaw, Key: argv[0].s, Pos: argv[0].pos, Why: "a global " + prog + " option before the subcommand (judged widened)"})
+		if !strings.Contains(argv[0].s, "=") && len(argv) > 1 && !isSub(argv[1].s) {
+			argv = argv[1:]
+		}
+		argv = argv[1:]
+	}
+	if len(argv) > 0 && argv[0].s == "container" {
+		argv = argv[1:]
+	}
+	if len(argv) == 0 || argv[0].s != "run" {
+		e.Kind = Shell
+		sub := "(none)"
+		if len(argv) > 0 {
+			sub = argv[0].s
+		}
+		e.Unjudged = append(e.Unjudged, Note{Text: prog + " " + sub + " is not a run: what it reaches cannot be judged (fail closed)", Pos: pos})
+		return
+	}
+	gs, image, _ := dockerGrants(c, argv[1:])
+	e.Grants = append(e.Grants, gs...)
+	e.Runs = image
+	if image == "" {
+		e.Unjudged = append(e.Unjudged, Note{Text: prog + " run names no image", Pos: pos})
+	}
+}
+
+func isSub(s string) bool {
+	switch s {
+	case "run", "container", "exec", "start", "compose":
+		return true
+	}
+	return false
+}

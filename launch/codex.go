@@ -1,0 +1,236 @@
+package launch
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	toml "github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// parseCodex reads Codex's config.toml: servers are the tables
+// [mcp_servers.NAME] (codex-rs RawMcpServerConfig: command, args, env,
+// env_vars, cwd, url, bearer_token_env_var, http_headers,
+// env_http_headers, enabled, …). Codex expands no variables.
+func parseCodex(p string, data []byte) ([]Entry, error) {
+	var doc map[string]any
+	if err := toml.Unmarshal(data, &doc); err != nil {
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			line, col := de.Position()
+			return nil, &Error{Path: p, Pos: Pos{line, col}, Code: CodeParse, Message: strings.TrimPrefix(de.Error(), "toml: ")}
+		}
+		return nil, &Error{Path: p, Pos: Pos{1, 1}, Code: CodeParse, Message: err.Error()}
+	}
+	where := tomlPositions(data)
+	raw, ok := doc["mcp_servers"]
+	if !ok {
+		return nil, nil
+	}
+	servers, ok := raw.(map[string]any)
+	if !ok {
+		return nil, &Error{Path: p, Pos: where.at("mcp_servers"), Code: CodeShape, Message: "mcp_servers is not a table"}
+	}
+	names := make([]string, 0, len(servers))
+	for n := range servers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var out []Entry
+	for _, name := range names {
+		e, err := codexEntry(p, name, servers[name], where)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func codexEntry(p, name string, v any, where tomlPos) (Entry, error) {
+	key := "mcp_servers\x00" + name
+	e := Entry{Name: name, Pos: where.at(key)}
+	m, ok := v.(map[string]any)
+	bad := func(field, msg string) error {
+		at := e.Pos
+		if field != "" {
+			at = where.at(key + "\x00" + field)
+		}
+		return &Error{Path: p, Pos: at, Code: CodeShape, Message: fmt.Sprintf("server %q: %s", name, msg)}
+	}
+	if !ok {
+		return e, bad("", "is not a table")
+	}
+	if en, ok := m["enabled"].(bool); ok && !en {
+		e.Kind = Disabled
+		e.Runs, _ = m["command"].(string)
+		return e, nil
+	}
+	cmd, _ := m["command"].(string)
+	url, _ := m["url"].(string)
+	if _, ok := m["command"]; ok && cmd == "" {
+		return e, bad("command", "command is not a string")
+	}
+	if cmd == "" {
+		if url == "" {
+			return e, bad("", "neither command nor url")
+		}
+		e.Kind, e.URL, e.Runs = Remote, url, url
+		return e, nil
+	}
+	argv := []arg{{s: cmd, pos: where.at(key + "\x00command")}}
+	if a, ok := m["args"]; ok {
+		list, ok := a.([]any)
+		if !ok {
+			return e, bad("args", "args is not an array")
+		}
+		for i, it := range list {
+			s, ok := it.(string)
+			if !ok {
+				return e, bad("args", "an argument is not a string")
+			}
+			argv = append(argv, arg{s: s, pos: where.at(fmt.Sprintf("%s\x00args\x00%d", key, i))})
+		}
+	}
+	e.Command, e.Args = cmd, texts(argv[1:])
+	classify(Codex, &e, argv)
+	if e.Kind == Bare {
+		codexEnv(&e, m, key, where)
+	}
+	cwd, _ := m["cwd"].(string)
+	resolveSettings(Codex, p, &e, cwd)
+	return e, nil
+}
+
+// codexEnv records the host variables a bare server is passed by name
+// (env_vars); Codex documents a restricted default environment, so these
+// are what reaches the server of the host's secrets. Literal env values
+// are the config's own and grant nothing.
+func codexEnv(e *Entry, m map[string]any, key string, where tomlPos) {
+	vars, _ := m["env_vars"].([]any)
+	for i, it := range vars {
+		name, _ := it.(string)
+		if t, ok := it.(map[string]any); ok {
+			name, _ = t["name"].(string)
+		}
+		if name != "" {
+			e.Grants = append(e.Grants, Grant{Kind: GEnv, Key: name, Pos: where.at(fmt.Sprintf("%s\x00env_vars\x00%d", key, i)), Why: "the host's value is passed through (env_vars)"})
+		}
+	}
+}
+
+// tomlPos maps a key path (parts joined by NUL; array elements by index)
+// to where it is first written.
+type tomlPos map[string]Pos
+
+// at returns the position of key, or of the nearest enclosing key written.
+func (t tomlPos) at(key string) Pos {
+	for {
+		if p, ok := t[key]; ok {
+			return p
+		}
+		i := strings.LastIndexByte(key, 0)
+		if i < 0 {
+			return Pos{1, 1}
+		}
+		key = key[:i]
+	}
+}
+
+// tomlPositions walks the document's expressions once, recording where
+// each key (table headers, dotted keys, inline-table keys, array
+// elements) is written. The document already decoded, so it parses.
+func tomlPositions(data []byte) tomlPos {
+	t := tomlPos{}
+	var p unstable.Parser
+	p.Reset(data)
+	var table []string
+	for p.NextExpression() {
+		n := p.Expression()
+		switch n.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			table = keyParts(n.Key())
+			t.add(&p, strings.Join(table, "\x00"), firstKey(n.Key()))
+		case unstable.KeyValue:
+			t.keyValue(&p, table, n)
+		}
+	}
+	return t
+}
+
+func (t tomlPos) keyValue(p *unstable.Parser, table []string, n *unstable.Node) {
+	parts := append(append([]string(nil), table...), keyParts(n.Key())...)
+	full := strings.Join(parts, "\x00")
+	it := n.Key()
+	var first *unstable.Node
+	for it.Next() {
+		part := it.Node()
+		if first == nil {
+			first = part
+		}
+		// Each dotted prefix is written here too.
+		table = append(table, string(part.Data))
+		t.add(p, strings.Join(table, "\x00"), part)
+	}
+	t.value(p, full, n.Value(), first)
+}
+
+func (t tomlPos) value(p *unstable.Parser, key string, v, at *unstable.Node) {
+	switch v.Kind {
+	case unstable.Array:
+		i := 0
+		for it := v.Children(); it.Next(); i++ {
+			el := it.Node()
+			t.add(p, fmt.Sprintf("%s\x00%d", key, i), el)
+			t.value(p, fmt.Sprintf("%s\x00%d", key, i), el, el)
+		}
+	case unstable.InlineTable:
+		parts := strings.Split(key, "\x00")
+		for it := v.Children(); it.Next(); {
+			t.keyValue(p, parts, it.Node())
+		}
+	}
+}
+
+func (t tomlPos) add(p *unstable.Parser, key string, n *unstable.Node) {
+	if _, ok := t[key]; ok || n == nil {
+		return
+	}
+	r := n.Raw
+	if r.Length == 0 && len(n.Data) > 0 {
+		r = dataRange(p, n.Data)
+	}
+	if r.Length == 0 && r.Offset == 0 {
+		return
+	}
+	sh := p.Shape(r)
+	t[key] = Pos{Line: sh.Start.Line, Col: sh.Start.Column}
+}
+
+func keyParts(it unstable.Iterator) []string {
+	var out []string
+	for it.Next() {
+		out = append(out, string(it.Node().Data))
+	}
+	return out
+}
+
+func firstKey(it unstable.Iterator) *unstable.Node {
+	if it.Next() {
+		return it.Node()
+	}
+	return nil
+}
+
+// dataRange is p.Range(b) for b inside the input, else the empty range
+// (a key with escapes is decoded into fresh memory; p.Range would panic).
+func dataRange(p *unstable.Parser, b []byte) (r unstable.Range) {
+	defer func() {
+		if recover() != nil {
+			r = unstable.Range{}
+		}
+	}()
+	return p.Range(b)
+}

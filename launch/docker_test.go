@@ -1,0 +1,154 @@
+package launch
+
+import (
+	"strings"
+	"testing"
+)
+
+func dockerSet(t *testing.T, args ...string) (map[string]bool, string) {
+	t.Helper()
+	var argv []arg
+	for _, a := range args {
+		argv = append(argv, arg{s: a})
+	}
+	gs, image, _ := dockerGrants(ClaudeCode, argv)
+	return grantSet(Entry{Grants: gs}), image
+}
+
+// TestDockerFlagFamilies reads one flag of each family in every spelling
+// pflag accepts.
+func TestDockerFlagFamilies(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		args []string
+		want string
+	}{
+		// Mounts.
+		{[]string{"-v", "/srv/a:/a"}, "fs /srv/a rw"},
+		{[]string{"-v/srv/a:/a:ro"}, "fs /srv/a"},
+		{[]string{"--volume=/srv/a:/a:ro,z"}, "fs /srv/a"},
+		{[]string{"--volume", "data:/a"}, "fs volume data rw"},
+		{[]string{"-v", "/a"}, "isolation anonymous volume /a"},
+		{[]string{"--mount", "type=bind,source=/srv,target=/srv,readonly"}, "fs /srv"},
+		{[]string{"--mount=type=bind,src=/srv,dst=/srv"}, "fs /srv rw"},
+		{[]string{"--mount", "type=tmpfs,target=/t"}, "isolation --mount type=tmpfs,target=/t"},
+		{[]string{"--mount", "type=npipe,src=x,dst=y"}, "raw --mount type=npipe,src=x,dst=y"},
+		{[]string{"--volumes-from", "other"}, "fs volumes of container other rw"},
+		{[]string{"-v", "${HOME}/.ssh:/root/.ssh:ro"}, "fs ~/.ssh loud"},
+		{[]string{"-v", "${SRC_DIR}:/src"}, "fs ${SRC_DIR} rw loud"},
+		// The engine socket.
+		{[]string{"--use-api-socket"}, "host --use-api-socket loud"},
+		// Devices.
+		{[]string{"--device", "/dev/kvm"}, "device device /dev/kvm loud"},
+		{[]string{"--device=/dev/fuse"}, "device device /dev/fuse loud"},
+		{[]string{"--gpus", "all"}, "device gpus all loud"},
+		{[]string{"--device-cgroup-rule", "c 1:3 mr"}, "device device-cgroup-rule c 1:3 mr loud"},
+		// Privilege.
+		{[]string{"--privileged"}, "cap --privileged loud"},
+		{[]string{"--privileged=true"}, "cap --privileged loud"},
+		{[]string{"--cap-add", "sys_admin"}, "cap SYS_ADMIN loud"},
+		{[]string{"--cap-add=CAP_NET_ADMIN"}, "cap NET_ADMIN loud"},
+		{[]string{"--cap-drop=ALL"}, "isolation --cap-drop ALL"},
+		{[]string{"--security-opt", "no-new-privileges"}, "isolation --security-opt no-new-privileges"},
+		{[]string{"--security-opt=no-new-privileges:true"}, "isolation --security-opt no-new-privileges"},
+		{[]string{"--security-opt", "seccomp=unconfined"}, "security-opt seccomp=unconfined loud"},
+		{[]string{"--security-opt", "apparmor:unconfined"}, "security-opt apparmor:unconfined loud"},
+		{[]string{"--security-opt", "label=disable"}, "security-opt label=disable loud"},
+		{[]string{"--security-opt", "seccomp=/p.json"}, "security-opt seccomp=/p.json"},
+		{[]string{"--runtime", "runc"}, "security-opt --runtime runc"},
+		{[]string{"--sysctl", "net.ipv4.ip_forward=1"}, "security-opt --sysctl net.ipv4.ip_forward=1"},
+		// Namespaces.
+		{[]string{"--pid", "host"}, "namespace pid=host loud"},
+		{[]string{"--ipc=host"}, "namespace ipc=host loud"},
+		{[]string{"--uts", "host"}, "namespace uts=host loud"},
+		{[]string{"--userns=host"}, "namespace userns=host loud"},
+		{[]string{"--cgroupns", "host"}, "namespace cgroupns=host loud"},
+		{[]string{"--pid", "container:db"}, "namespace pid=container:db"},
+		{[]string{"--cgroupns=private"}, "isolation --cgroupns private"},
+		// Network.
+		{[]string{"--network", "host"}, "network host"},
+		{[]string{"--net=none"}, "network none"},
+		{[]string{"-p", "8080:80"}, "network -p 8080:80"},
+		{[]string{"-P"}, "network -P"},
+		{[]string{"--add-host=api.github.com:10.0.0.1"}, "network --add-host=api.github.com:10.0.0.1"},
+		{[]string{"--dns", "1.1.1.1"}, "network --dns 1.1.1.1"},
+		// Environment and identity.
+		{[]string{"-e", "GITHUB_TOKEN"}, "env GITHUB_TOKEN"},
+		{[]string{"-eMODE=ro"}, "env MODE"},
+		{[]string{"--env=A=b"}, "env A"},
+		{[]string{"--env-file", ".env"}, "env-file .env"},
+		{[]string{"--env-file=${HOME}/.env"}, "env-file ~/.env loud"},
+		{[]string{"--env-host"}, "env *"},
+		{[]string{"-u", "1000:1000"}, "isolation --user 1000:1000"},
+		{[]string{"--user=0"}, "user root"},
+		{[]string{"--group-add", "999"}, "cap group 999"},
+		// Other.
+		{[]string{"--read-only"}, "isolation --read-only"},
+		{[]string{"--cidfile", "/tmp/cid"}, "fs /tmp/cid rw"},
+		// Unknown and malformed: raw, never skipped.
+		{[]string{"--frobnicate"}, "raw --frobnicate"},
+		{[]string{"--frobnicate=1"}, "raw --frobnicate=1"},
+		{[]string{"-Z"}, "raw -Z"},
+		{[]string{"--privileged=maybe"}, "raw --privileged=maybe"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			gs, image := dockerSet(t, append(c.args, "img", "--not-an-option")...)
+			if !gs[c.want] {
+				t.Errorf("grants %v lack %q", gs, c.want)
+			}
+			if image != "img" {
+				t.Errorf("image %q", image)
+			}
+		})
+	}
+}
+
+// TestDockerSpellings: clusters, attached values, booleans turned off and
+// a flag missing its value.
+func TestDockerSpellings(t *testing.T) {
+	t.Parallel()
+	gs, image := dockerSet(t, "-itd", "--rm", "-v/a:/a", "img")
+	if !gs["fs /a rw"] || image != "img" {
+		t.Errorf("cluster: %v %q", gs, image)
+	}
+	gs, _ = dockerSet(t, "-iv", "/b:/b", "img")
+	if !gs["fs /b rw"] {
+		t.Errorf("cluster ending in a value flag: %v", gs)
+	}
+	gs, _ = dockerSet(t, "--privileged=false", "--read-only=false", "img")
+	if gs["cap --privileged loud"] || gs["isolation --read-only"] {
+		t.Errorf("=false read as on: %v", gs)
+	}
+	gs, image = dockerSet(t, "-v")
+	if !gs["raw -v (no value)"] || image != "" {
+		t.Errorf("missing value: %v %q", gs, image)
+	}
+	gs, image = dockerSet(t, "--", "-img")
+	if image != "-img" || gs["raw -img"] {
+		t.Errorf("after --: %v %q", gs, image)
+	}
+}
+
+// TestDockerTableComplete: every option of docker run's flag set
+// (docker/cli opts.go, run.go, create.go) is in the table.
+func TestDockerTableComplete(t *testing.T) {
+	t.Parallel()
+	docker := strings.Fields(`--add-host --annotation --attach -a --blkio-weight --blkio-weight-device --cap-add --cap-drop
+	--cgroup-parent --cgroupns --cidfile --cpu-count --cpu-percent --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime
+	--cpu-shares -c --cpus --cpuset-cpus --cpuset-mems --detach -d --detach-keys --device --device-cgroup-rule
+	--device-read-bps --device-read-iops --device-write-bps --device-write-iops --disable-content-trust --dns --dns-option
+	--dns-opt --dns-search --domainname --entrypoint --env -e --env-file --expose --gpus --group-add --health-cmd
+	--health-interval --health-retries --health-start-interval --health-start-period --health-timeout --hostname -h --init
+	--interactive -i --io-maxbandwidth --io-maxiops --ip --ip6 --ipc --isolation --kernel-memory --label -l --label-file
+	--link --link-local-ip --log-driver --log-opt --mac-address --memory -m --memory-reservation --memory-swap
+	--memory-swappiness --mount --name --network --net --network-alias --net-alias --no-healthcheck --oom-kill-disable
+	--oom-score-adj --pid --pids-limit --platform --privileged --publish -p --publish-all -P --pull --quiet -q --read-only
+	--restart --rm --runtime --security-opt --shm-size --sig-proxy --stop-signal --stop-timeout --storage-opt --sysctl
+	--tmpfs --tty -t --ulimit --use-api-socket --user -u --userns --uts --volume -v --volume-driver --volumes-from --workdir -w`)
+	for _, f := range docker {
+		if _, ok := dockerFlags[f]; !ok {
+			t.Errorf("docker run option %s is not in the table", f)
+		}
+	}
+}

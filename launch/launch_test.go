@@ -1,0 +1,274 @@
+package launch
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// grantSet is an entry's grants as "kind key[ rw][ loud]" strings.
+func grantSet(e Entry) map[string]bool {
+	out := map[string]bool{}
+	for _, g := range e.Grants {
+		s := string(g.Kind) + " " + g.Key
+		if g.Write {
+			s += " rw"
+		}
+		if g.Loud {
+			s += " loud"
+		}
+		out[s] = true
+	}
+	return out
+}
+
+func only(t *testing.T, p, src string) Entry {
+	t.Helper()
+	cfg, err := Parse(p, []byte(src))
+	if err != nil {
+		t.Fatalf("%s: %v", p, err)
+	}
+	if len(cfg.Entries) != 1 {
+		t.Fatalf("%s: %d entries, want 1", p, len(cfg.Entries))
+	}
+	return cfg.Entries[0]
+}
+
+// TestClientFormats reads the same docker server from every client's file
+// in its own syntax: the same kind, image and grants, at the entry's line.
+func TestClientFormats(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		path, src string
+		client    Client
+		line      int
+	}{
+		{".mcp.json", "{\n\"mcpServers\": {\n  \"gh\": {\"command\": \"docker\", \"args\": [\"run\", \"-i\", \"-v\", \"/srv:/srv:ro\", \"img\"]}\n}}", ClaudeCode, 3},
+		{"sub/.mcp.json", "{\n  \"gh\": {\"command\": \"docker\", \"args\": [\"run\", \"-i\", \"-v\", \"/srv:/srv:ro\", \"img\"]}\n}", ClaudeCode, 2},
+		{".vscode/mcp.json", "// JSONC\n{\"servers\": {\n  /* block\n */ \"gh\": {\"type\": \"stdio\", \"command\": \"docker\", \"args\": [\"run\", \"-i\", \"-v\", \"/srv:/srv:ro\", \"img\",],},\n},}", VSCode, 4},
+		{".cursor/mcp.json", "{\"mcpServers\": {\n\n  \"gh\": {\"command\": \"docker\", \"args\": [\"run\", \"-i\", \"-v\", \"/srv:/srv:ro\", \"img\"]}, // c\n}}", Cursor, 3},
+		{".gemini/settings.json", "{\n // c\n \"mcpServers\": {\"gh\": {\"command\": \"docker\", \"args\": [\"run\", \"-i\", \"-v\", \"/srv:/srv:ro\", \"img\"]}}}", Gemini, 3},
+		{".codex/config.toml", "model = \"o3\"\n\n[mcp_servers.gh]\ncommand = \"docker\"\nargs = [\"run\", \"-i\", \"-v\", \"/srv:/srv:ro\", \"img\"]\n", Codex, 3},
+		{".codex/config.toml", "[mcp_servers]\ngh = { command = \"docker\", args = [\"run\", \"-i\", \"-v\", \"/srv:/srv:ro\", \"img\"] }\n", Codex, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.path, func(t *testing.T) {
+			if ClientOf(c.path) != c.client {
+				t.Errorf("client %s, want %s", ClientOf(c.path), c.client)
+			}
+			e := only(t, c.path, c.src)
+			if e.Name != "gh" || e.Kind != Docker || e.Runs != "img" || e.Pos.Line != c.line {
+				t.Errorf("got %s %s %q line %d, want gh docker img line %d", e.Name, e.Kind, e.Runs, e.Pos.Line, c.line)
+			}
+			if gs := grantSet(e); !gs["fs /srv"] || !gs["network bridge"] || !gs["user root"] || len(gs) != 3 {
+				t.Errorf("grants %v", gs)
+			}
+		})
+	}
+}
+
+// TestParseErrors: a file that does not parse, or holds servers of the
+// wrong shape, is a positioned error; strict formats refuse what only
+// JSONC allows.
+func TestParseErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		path, src, want string
+	}{
+		{".mcp.json", "{\"mcpServers\": {\n  \"a\": }", ".mcp.json:2:8: "},
+		{".mcp.json", "{\"mcpServers\": [1]}", ".mcp.json:1:16: mcpServers is not an object [LAUNCH_SHAPE]"},
+		{".mcp.json", "{\"mcpServers\": {\"a\": {\"command\": \"x\", \"args\": \"-y\"}}}", ".mcp.json:1:47: server \"a\": args is not an array [LAUNCH_SHAPE]"},
+		{".mcp.json", "{\"mcpServers\": {\"a\": {\"command\": 1}}}", "args"},
+		{".vscode/mcp.json", "{\"servers\": {}} /* open", ".vscode/mcp.json:1:17: unterminated /* comment [LAUNCH_PARSE]"},
+		{".gemini/settings.json", "{\"mcpServers\": {},}", ".gemini/settings.json:1:19: "},
+		{".codex/config.toml", "[mcp_servers.a]\ncommand = \n", ".codex/config.toml:2:"},
+		{".codex/config.toml", "[mcp_servers.a]\ncommand = 1\n", ".codex/config.toml:2:1: server \"a\": command is not a string [LAUNCH_SHAPE]"},
+		{".codex/config.toml", "[mcp_servers.a]\ncommand = \"x\"\n[mcp_servers.a]\n", ".codex/config.toml:3:"},
+	}
+	for i, c := range cases {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			_, err := Parse(c.path, []byte(c.src))
+			var le *Error
+			if !errors.As(err, &le) {
+				t.Fatalf("err %v, want *Error", err)
+			}
+			if c.want == "args" {
+				c.want = "command is not a string"
+			}
+			if !strings.Contains(err.Error(), c.want) || le.Pos.Line == 0 {
+				t.Errorf("got %q, want it to hold %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestKinds reads each launch kind.
+func TestKinds(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		cmd   string
+		args  string
+		kind  Kind
+		runs  string
+		grant string // one grant it must have, "" for none
+		notes int
+	}{
+		{"npx", `["-y", "@modelcontextprotocol/server-filesystem@1.2.0", "/srv"]`, Bare, "@modelcontextprotocol/server-filesystem", "host no sandbox loud", 0},
+		{"uvx", `["--from", "mcp-server-git==1.0", "mcp-server-git"]`, Bare, "mcp-server-git", "host no sandbox loud", 0},
+		{"/usr/local/bin/server", `[]`, Bare, "/usr/local/bin/server", "host no sandbox loud", 0},
+		{"docker", `["run", "-i", "--rm", "ghcr.io/o/s:1"]`, Docker, "ghcr.io/o/s:1", "network bridge", 0},
+		{"podman", `["run", "-i", "--network=none", "quay.io/o/s"]`, Podman, "quay.io/o/s", "network none", 0},
+		{"docker", `["exec", "-i", "c", "server"]`, Shell, "", "", 1},
+		{"docker", `["-H", "tcp://x:2375", "run", "img"]`, Docker, "img", "raw -H", 0},
+		{"srt", `["--settings", "srt.json", "npx", "-y", "pkg"]`, Srt, "pkg", "fs / loud", 0},
+		{"srt", `["npx", "-y", "pkg"]`, Srt, "pkg", "fs / loud", 1},
+		{"srt", `["-s", "/etc/srt.json", "pkg"]`, Srt, "pkg", "fs / loud", 1},
+		{"npx", `["-y", "@anthropic-ai/sandbox-runtime", "-s", "srt.json", "uvx", "x-server"]`, Srt, "x-server", "fs / loud", 0},
+		{"bwrap", `["--ro-bind", "/usr", "/usr", "--unshare-all", "--die-with-parent", "node", "s.js"]`, Bwrap, "node", "fs /usr", 0},
+		{"sh", `["-c", "npx -y pkg"]`, Shell, "sh -c npx -y pkg", "", 1},
+		{"bash", `["-lc", "docker run img"]`, Shell, "bash -lc docker run img", "", 1},
+		{"env", `["FOO=1", "docker", "run", "img"]`, Docker, "img", "env FOO", 0},
+		{"sudo", `["npx", "pkg"]`, Bare, "pkg", "host sudo loud", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.cmd+c.args, func(t *testing.T) {
+			src := fmt.Sprintf(`{"mcpServers": {"s": {"command": %q, "args": %s}}}`, c.cmd, c.args)
+			e := only(t, ".mcp.json", src)
+			if e.Kind != c.kind || e.Runs != c.runs || len(e.Unjudged) != c.notes {
+				t.Errorf("got %s %q %d notes %v, want %s %q %d", e.Kind, e.Runs, len(e.Unjudged), e.Unjudged, c.kind, c.runs, c.notes)
+			}
+			if gs := grantSet(e); c.grant != "" && !gs[c.grant] {
+				t.Errorf("grants %v lack %q", gs, c.grant)
+			}
+		})
+	}
+}
+
+// TestRemoteAndDisabled: remote entries are endpoints, disabled ones run
+// nothing.
+func TestRemoteAndDisabled(t *testing.T) {
+	t.Parallel()
+	e := only(t, ".mcp.json", `{"mcpServers": {"r": {"type": "http", "url": "https://mcp.example.com/mcp"}}}`)
+	if e.Kind != Remote || e.URL != "https://mcp.example.com/mcp" || len(e.Grants) != 0 {
+		t.Errorf("remote: %+v", e)
+	}
+	e = only(t, ".gemini/settings.json", `{"mcpServers": {"r": {"httpUrl": "https://x/mcp"}}}`)
+	if e.Kind != Remote {
+		t.Errorf("gemini httpUrl: %s", e.Kind)
+	}
+	e = only(t, ".codex/config.toml", "[mcp_servers.r]\nurl = \"https://x/mcp\"\n")
+	if e.Kind != Remote {
+		t.Errorf("codex url: %s", e.Kind)
+	}
+	e = only(t, ".codex/config.toml", "[mcp_servers.r]\ncommand = \"npx\"\nenabled = false\n")
+	if e.Kind != Disabled {
+		t.Errorf("codex enabled=false: %s", e.Kind)
+	}
+	e = only(t, ".gemini/settings.json", `{"mcp": {"excluded": ["r"]}, "mcpServers": {"r": {"command": "npx"}}}`)
+	if e.Kind != Disabled {
+		t.Errorf("gemini excluded: %s", e.Kind)
+	}
+	cfg, err := Parse(".gemini/settings.json", []byte(`{"mcp": {"allowed": ["a"]}, "mcpServers": {"a": {"command": "npx"}, "b": {"command": "npx"}}}`))
+	if err != nil || cfg.Entries[0].Kind != Bare || cfg.Entries[1].Kind != Disabled {
+		t.Errorf("gemini allowed: %v %+v", err, cfg)
+	}
+}
+
+// TestVSCodeSandbox reads sandboxEnabled with the sandbox object at either
+// place, plus what VS Code adds.
+func TestVSCodeSandbox(t *testing.T) {
+	t.Parallel()
+	for _, src := range []string{
+		`{"sandbox": {"filesystem": {"allowWrite": ["${workspaceFolder}/out"], "denyRead": ["~/.ssh"]}, "network": {"allowedDomains": ["api.github.com"]}},
+		  "servers": {"s": {"command": "npx", "args": ["-y", "pkg"], "sandboxEnabled": true}}}`,
+		`{"servers": {"s": {"command": "npx", "args": ["-y", "pkg"], "sandboxEnabled": true,
+		  "sandbox": {"filesystem": {"allowWrite": ["${workspaceFolder}/out"], "denyRead": ["~/.ssh"]}, "network": {"allowedDomains": ["api.github.com"]}}}}}`,
+	} {
+		e := only(t, ".vscode/mcp.json", src)
+		gs := grantSet(e)
+		for _, want := range []string{"fs / loud", "net registry.npmjs.org", "fs ~/.npm rw", "fs ${workspaceFolder} rw",
+			"fs ${workspaceFolder}/out rw", "isolation denyRead ~/.ssh", "net api.github.com"} {
+			if !gs[want] {
+				t.Errorf("%s lacks %q: %v", e.Kind, want, gs)
+			}
+		}
+		if e.Kind != VSCodeSandbox || e.Runs != "pkg" {
+			t.Errorf("kind %s runs %q", e.Kind, e.Runs)
+		}
+	}
+	e := only(t, ".vscode/mcp.json", `{"servers": {"s": {"command": "npx", "args": ["pkg"], "sandboxEnabled": false}}}`)
+	if e.Kind != Bare {
+		t.Errorf("sandboxEnabled false: %s", e.Kind)
+	}
+}
+
+// TestSrtSettings reads a settings file and where it is resolved from.
+func TestSrtSettings(t *testing.T) {
+	t.Parallel()
+	gs, err := SrtSettings(ClaudeCode, "srt.json", []byte(`{"network": {"allowedDomains": ["API.github.com"], "deniedDomains": ["x.com"], "allowAllUnixSockets": true},
+	  "filesystem": {"allowWrite": ["."], "denyRead": ["~/.ssh"], "denyWrite": [".env"]}, "enableWeakerNestedSandbox": true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := grantSet(Entry{Grants: gs})
+	for _, want := range []string{"net api.github.com", "isolation deniedDomain x.com", "host allowAllUnixSockets loud", "fs . rw",
+		"isolation denyRead ~/.ssh", "isolation denyWrite .env", "raw enableWeakerNestedSandbox = true"} {
+		if !set[want] {
+			t.Errorf("lacks %q: %v", want, set)
+		}
+	}
+	if _, err := SrtSettings(ClaudeCode, "srt.json", []byte(`{"network": {}, // no`)); err == nil || !strings.HasPrefix(err.Error(), "srt.json:1:") {
+		t.Errorf("strict JSON: %v", err)
+	}
+	for _, c := range []struct{ cfg, arg, cwd, want string }{
+		{".mcp.json", "srt.json", "", "srt.json"},
+		{"a/.mcp.json", "${CLAUDE_PROJECT_DIR:-.}/conf/srt.json", "", "a/conf/srt.json"},
+		{".vscode/mcp.json", "${workspaceFolder}/srt.json", "", "srt.json"},
+		{".mcp.json", "srt.json", "tools", "tools/srt.json"},
+		{".mcp.json", "../srt.json", "", ""},
+		{".mcp.json", "~/.srt-settings.json", "", ""},
+		{".mcp.json", "${SRT}", "", ""},
+	} {
+		e := Entry{settingsRaw: c.arg}
+		resolveSettings(ClientOf(c.cfg), c.cfg, &e, c.cwd)
+		if e.Settings != c.want || (c.want == "") != (len(e.Unjudged) == 1) {
+			t.Errorf("%s %s cwd %q: settings %q notes %v, want %q", c.cfg, c.arg, c.cwd, e.Settings, e.Unjudged, c.want)
+		}
+	}
+}
+
+// TestVariables: each client expands its own syntaxes; home is loud and
+// an unknown variable in a mount source is any path.
+func TestVariables(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		client Client
+		src    string
+		key    string
+		loud   bool
+	}{
+		{ClaudeCode, "${HOME}/.aws", "~/.aws", true},
+		{ClaudeCode, "$HOME/.aws", "$HOME/.aws", false}, // Claude Code leaves $VAR literal
+		{ClaudeCode, "${CLAUDE_PROJECT_DIR:-.}/data", "${workspaceFolder}/data", false},
+		{ClaudeCode, "${DATA_DIR:-/srv}", "${DATA_DIR:-/srv}", true},
+		{VSCode, "${userHome}", "~", true},
+		{VSCode, "${env:HOME}/.ssh", "~/.ssh", true},
+		{VSCode, "${input:dir}", "${input:dir}", true},
+		{VSCode, "${workspaceFolder}/x", "${workspaceFolder}/x", false},
+		{VSCode, "${HOME}", "${HOME}", false}, // not a VS Code variable: literal
+		{Cursor, "${userHome}/.npm", "~/.npm", false},
+		{Gemini, "$HOME", "~", true},
+		{Gemini, "$DATA", "$DATA", true},
+		{Codex, "${HOME}", "${HOME}", false},
+		{Codex, "~/.ssh", "~/.ssh", true},
+		{ClaudeCode, "~", "~", true},
+		{ClaudeCode, "~/work", "~/work", false},
+	}
+	for _, c := range cases {
+		key, loud := judgePath(c.client, c.src)
+		if key != c.key || (loud != "") != c.loud {
+			t.Errorf("%s %q: %q loud %q, want %q loud %t", c.client, c.src, key, loud, c.key, c.loud)
+		}
+	}
+}

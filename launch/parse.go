@@ -1,0 +1,268 @@
+package launch
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/razukc/capgate-action/internal/jsonx"
+)
+
+// Parse reads the config file at the slash-separated path p (its client
+// told by ClientOf) into its entries, sorted by name. A file that does not
+// parse, or whose servers are not shaped as its client reads them, is an
+// *Error.
+func Parse(p string, data []byte) (*Config, error) {
+	c := ClientOf(p)
+	cfg := &Config{Path: p, Client: c}
+	var err error
+	if c == Codex {
+		cfg.Entries, err = parseCodex(p, data)
+	} else {
+		cfg.Entries, err = parseJSON(c, p, data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range cfg.Entries {
+		if cfg.Entries[i].Grants == nil {
+			cfg.Entries[i].Grants = []Grant{}
+		}
+	}
+	sort.SliceStable(cfg.Entries, func(i, j int) bool { return cfg.Entries[i].Name < cfg.Entries[j].Name })
+	return cfg, nil
+}
+
+func pos(p jsonx.Pos) Pos { return Pos{Line: p.Line, Col: p.Col} }
+
+func parseError(p string, err error) error {
+	var pe *jsonx.ParseError
+	if errors.As(err, &pe) {
+		return &Error{Path: p, Pos: pos(pe.Pos), Code: CodeParse, Message: pe.Message}
+	}
+	return &Error{Path: p, Pos: Pos{1, 1}, Code: CodeParse, Message: err.Error()}
+}
+
+// jsonFlavour says what a client's JSON reader accepts beyond JSON:
+// comments, and trailing commas.
+func jsonFlavour(c Client) (comments, trailing bool) {
+	switch c {
+	case VSCode, Cursor, ClaudeCode:
+		// VS Code: JSONC with trailing commas (mcpConfiguration.ts).
+		// Cursor (a VS Code fork) and Claude Code: unverified, read
+		// leniently so that the file is judged either way.
+		return true, true
+	case Gemini:
+		// JSON.parse(stripJsonComments(…)): comments, no trailing commas.
+		return true, false
+	}
+	return false, false
+}
+
+func parseJSON(c Client, p string, data []byte) ([]Entry, error) {
+	src := data
+	if comments, trailing := jsonFlavour(c); comments {
+		var at *Pos
+		if src, at = jsonc(data, trailing); at != nil {
+			return nil, &Error{Path: p, Pos: *at, Code: CodeParse, Message: "unterminated /* comment"}
+		}
+	}
+	root, err := jsonx.Parse(src)
+	if err != nil {
+		return nil, parseError(p, err)
+	}
+	if root.Kind != jsonx.Object {
+		return nil, &Error{Path: p, Pos: pos(root.Pos), Code: CodeShape, Message: "the file is not a JSON object"}
+	}
+	servers, key := serversOf(c, root)
+	if servers == nil {
+		return nil, nil
+	}
+	if servers.Kind != jsonx.Object {
+		return nil, &Error{Path: p, Pos: pos(servers.Pos), Code: CodeShape, Message: key + " is not an object"}
+	}
+	excluded := geminiExcluded(c, root, servers)
+	sandbox := root.Get("sandbox")
+	var out []Entry
+	for i, name := range servers.Keys {
+		v := servers.Items[i]
+		if v.Kind != jsonx.Object {
+			return nil, &Error{Path: p, Pos: pos(v.Pos), Code: CodeShape, Message: fmt.Sprintf("server %q is not an object", name)}
+		}
+		e, err := jsonEntry(c, p, name, v, sandbox)
+		if err != nil {
+			return nil, err
+		}
+		if excluded[name] {
+			e = Entry{Name: name, Pos: e.Pos, Kind: Disabled, Runs: e.Runs}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// serversOf finds the server map: mcpServers, or servers in VS Code's
+// file; a root .mcp.json without mcpServers may be a bare map of servers,
+// which VS Code reads.
+func serversOf(c Client, root *jsonx.Value) (*jsonx.Value, string) {
+	if c == VSCode {
+		if s := root.Get("servers"); s != nil {
+			return s, "servers"
+		}
+	}
+	if s := root.Get("mcpServers"); s != nil {
+		return s, "mcpServers"
+	}
+	if c == ClaudeCode && len(root.Keys) > 0 {
+		for _, v := range root.Items {
+			if v.Kind != jsonx.Object || (v.Get("command") == nil && v.Get("url") == nil) {
+				return nil, ""
+			}
+		}
+		return root, "the server map"
+	}
+	return nil, ""
+}
+
+// geminiExcluded lists the servers Gemini CLI does not start: those in
+// mcp.excluded, and, when mcp.allowed is set, those not in it.
+func geminiExcluded(c Client, root *jsonx.Value, servers *jsonx.Value) map[string]bool {
+	out := map[string]bool{}
+	if c != Gemini {
+		return out
+	}
+	mcp := root.Get("mcp")
+	strList(mcp.Get("excluded"), func(s string, _ Pos) { out[s] = true })
+	allowed := map[string]bool{}
+	if strList(mcp.Get("allowed"), func(s string, _ Pos) { allowed[s] = true }) {
+		for _, k := range servers.Keys {
+			if !allowed[k] {
+				out[k] = true
+			}
+		}
+	}
+	return out
+}
+
+// jsonEntry reads one server object.
+func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value) (Entry, error) {
+	e := Entry{Name: name, Pos: pos(v.Pos)}
+	r := fields{p: p, name: name, v: v}
+	typ, _ := r.str("type")
+	cmd, cmdV := r.str("command")
+	url := ""
+	for _, k := range []string{"url", "httpUrl", "serverUrl", "tcp"} {
+		if u, _ := r.str(k); u != "" && url == "" {
+			url = u
+		}
+	}
+	cwd, _ := r.str("cwd")
+	envFile, envFileV := r.str("envFile")
+	if r.err != nil {
+		return e, r.err
+	}
+	remoteType := typ == "http" || typ == "sse" || typ == "ws" || typ == "streamable-http"
+	switch {
+	case url != "" && (cmd == "" || c == Gemini || remoteType):
+		// Gemini: httpUrl and url win over command.
+		e.Kind, e.URL, e.Runs = Remote, symbolic(c, url).Text, url
+		return e, nil
+	case cmd == "":
+		return e, r.shape(v, "neither command nor url")
+	}
+	argv, err := r.argv(cmd, cmdV)
+	if err != nil {
+		return e, err
+	}
+	e.Command, e.Args = cmd, texts(argv[1:])
+	if c == VSCode {
+		if sb := v.Get("sandboxEnabled"); sb != nil && sb.Kind == jsonx.Bool && sb.Str == "true" {
+			return vscodeEntry(c, e, argv, cwd, v.Get("sandbox"), topSandbox, pos(sb.Pos)), nil
+		}
+	}
+	classify(c, &e, argv)
+	if envFile != "" {
+		key, loud := judgePath(c, envFile)
+		e.Grants = append(e.Grants, Grant{Kind: GEnvFile, Key: key, Pos: pos(envFileV.Pos), Loud: loud != "", Why: "every variable in a file, given to the client's process"})
+	}
+	resolveSettings(c, p, &e, cwd)
+	return e, nil
+}
+
+// fields reads the fields of one server object, keeping the first shape
+// error.
+type fields struct {
+	p, name string
+	v       *jsonx.Value
+	err     error
+}
+
+func (r *fields) shape(at *jsonx.Value, msg string) error {
+	return &Error{Path: r.p, Pos: pos(at.Pos), Code: CodeShape, Message: fmt.Sprintf("server %q: %s", r.name, msg)}
+}
+
+// str returns the string field k ("" when absent); a field of another
+// type is a shape error.
+func (r *fields) str(k string) (string, *jsonx.Value) {
+	x := r.v.Get(k)
+	if x == nil {
+		return "", nil
+	}
+	if x.Kind != jsonx.String {
+		if r.err == nil {
+			r.err = r.shape(x, k+" is not a string")
+		}
+		return "", x
+	}
+	return x.Str, x
+}
+
+// argv is the command and the args array. A command holding spaces with
+// no args is split at spaces, as some clients run it through a shell.
+func (r *fields) argv(cmd string, cmdV *jsonx.Value) ([]arg, error) {
+	argv := []arg{{s: cmd, pos: pos(cmdV.Pos)}}
+	if a := r.v.Get("args"); a != nil {
+		if a.Kind != jsonx.Array {
+			return nil, r.shape(a, "args is not an array")
+		}
+		for _, it := range a.Items {
+			if it.Kind != jsonx.String {
+				return nil, r.shape(it, "an argument is not a string")
+			}
+			argv = append(argv, arg{s: it.Str, pos: pos(it.Pos)})
+		}
+	}
+	if strings.ContainsAny(cmd, " \t") && len(argv) == 1 {
+		argv = argv[:0]
+		for _, f := range strings.Fields(cmd) {
+			argv = append(argv, arg{s: f, pos: pos(cmdV.Pos)})
+		}
+	}
+	return argv, nil
+}
+
+// vscodeEntry is a stdio server VS Code runs in its own sandbox: srt with
+// the rules of the sandbox object (the server's own, as the 5/28/2026 docs
+// place it, or the top-level one of the 6/3/2026 docs) plus what VS Code
+// adds.
+func vscodeEntry(c Client, e Entry, argv []arg, cwd string, own, top *jsonx.Value, at Pos) Entry {
+	e.Kind = VSCodeSandbox
+	prog := program(argv[0].s)
+	e.Runs = runsOf(prog, argv[1:])
+	if e.Runs == "" {
+		e.Runs = argv[0].s
+	}
+	e.Grants = append(e.Grants, vscodeSandbox(c, cwd, at)...)
+	for _, sb := range []*jsonx.Value{top, own} {
+		if sb == nil {
+			continue
+		}
+		if sb.Kind != jsonx.Object {
+			e.Grants = append(e.Grants, rawKey("sandbox", sb))
+			continue
+		}
+		e.Grants = append(e.Grants, sandboxRules(c, sb, true)...)
+	}
+	return e
+}

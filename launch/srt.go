@@ -1,0 +1,290 @@
+package launch
+
+import (
+	"path"
+	"strings"
+
+	"github.com/razukc/capgate-action/internal/jsonx"
+)
+
+// srtEntry reads `srt [options] command…` (sandbox-runtime's CLI: -s or
+// --settings FILE, -c COMMAND, -d/--debug, --control-fd FD; other options
+// are accepted by srt and not read here).
+func srtEntry(c Client, e *Entry, argv []arg) {
+	e.Kind = Srt
+	var settings *arg
+	i := 0
+	for ; i < len(argv); i++ {
+		a := argv[i]
+		name, val, inline := strings.Cut(a.s, "=")
+		switch {
+		case name == "-s" || name == "--settings":
+			if !inline {
+				if i+1 >= len(argv) {
+					e.Unjudged = append(e.Unjudged, Note{Text: "srt " + name + " has no value", Pos: a.pos})
+					return
+				}
+				i++
+				val = argv[i].s
+			}
+			settings = &arg{s: val, pos: a.pos}
+		case name == "-c":
+			if !inline && i+1 < len(argv) {
+				i++
+				val = argv[i].s
+			}
+			e.Runs = val
+			i = len(argv)
+		case name == "-d" || name == "--debug":
+		case name == "--control-fd":
+			if !inline {
+				i++
+			}
+			e.Unjudged = append(e.Unjudged, Note{Text: "srt --control-fd takes settings updates at run time: they cannot be judged (fail closed)", Pos: a.pos})
+		case name == "--":
+			i++
+			goto done
+		case strings.HasPrefix(a.s, "-"):
+			e.Grants = append(e.Grants, Grant{Kind: GRaw, Key: a.s, Pos: a.pos, Why: "an srt option the reader does not know (judged widened)"})
+		default:
+			goto done
+		}
+	}
+done:
+	if i < len(argv) && e.Runs == "" {
+		prog := program(argv[i].s)
+		e.Runs = runsOf(prog, argv[i+1:])
+		if e.Runs == "" {
+			e.Runs = argv[i].s
+		}
+	}
+	e.Grants = append(e.Grants, srtDefaults()...)
+	if settings == nil {
+		e.Unjudged = append(e.Unjudged, Note{Text: "srt without --settings reads ~/.srt-settings.json, outside the repository: its rules cannot be judged (fail closed)", Pos: e.Pos})
+		return
+	}
+	e.settingsRaw, e.SettingsPos = settings.s, settings.pos
+}
+
+// srtDefaults is what srt grants whatever its settings say: reading
+// every path that no denyRead rule names.
+func srtDefaults() []Grant {
+	return []Grant{{Kind: GFS, Key: "/", Loud: true,
+		Why: "srt lets the server read every host path that no denyRead rule names: ~/.ssh, ~/.aws and every other credential file of the user"}}
+}
+
+// resolveSettings finds the tree path of e's srt settings file, read
+// relative to the server's working directory (the project root when the
+// entry sets none), or says why it cannot be judged.
+func resolveSettings(c Client, cfgPath string, e *Entry, cwd string) {
+	if e.settingsRaw == "" {
+		return
+	}
+	key, loud := judgePath(c, e.settingsRaw)
+	p, ok := inTree(cfgPath, c, key, cwd)
+	if loud != "" || !ok {
+		e.Unjudged = append(e.Unjudged, Note{Text: "srt settings " + e.settingsRaw + " lie outside the repository: their rules cannot be judged (fail closed)", Pos: e.SettingsPos})
+		return
+	}
+	e.Settings = p
+}
+
+// projectRoot is the directory a config belongs to: the one holding
+// .mcp.json, or holding the .vscode, .cursor, .gemini or .codex directory.
+func projectRoot(cfgPath string) string {
+	d := path.Dir(cfgPath)
+	switch path.Base(d) {
+	case ".vscode", ".cursor", ".gemini", ".codex":
+		d = path.Dir(d)
+	}
+	return d
+}
+
+// inTree resolves the symbolic path p against the project root and cwd,
+// and reports whether it stays inside the tree.
+func inTree(cfgPath string, c Client, p, cwd string) (string, bool) {
+	if strings.HasPrefix(p, "/") || strings.HasPrefix(p, "~") || strings.Contains(p, "$") {
+		if rest, ok := strings.CutPrefix(p, "${workspaceFolder}"); ok {
+			p = "." + rest
+		} else {
+			return "", false
+		}
+	} else if cwd != "" {
+		ck, loud := judgePath(c, cwd)
+		if rest, ok := strings.CutPrefix(ck, "${workspaceFolder}"); ok {
+			ck = "." + rest
+		}
+		if loud != "" || strings.HasPrefix(ck, "/") || strings.Contains(ck, "$") || strings.HasPrefix(ck, "~") {
+			return "", false
+		}
+		p = ck + "/" + p
+	}
+	full := path.Clean(path.Join(projectRoot(cfgPath), p))
+	if full == ".." || strings.HasPrefix(full, "../") || strings.HasPrefix(full, "/") {
+		return "", false
+	}
+	return full, true
+}
+
+// SrtSettings reads an srt settings file (strict JSON, as srt's JSON.parse
+// reads it) into the grants it adds to srt's defaults. path names the file
+// in errors.
+func SrtSettings(c Client, filePath string, data []byte) ([]Grant, error) {
+	v, err := jsonx.Parse(data)
+	if err != nil {
+		return nil, parseError(filePath, err)
+	}
+	if v.Kind != jsonx.Object {
+		return nil, &Error{Path: filePath, Pos: pos(v.Pos), Code: CodeShape, Message: "srt settings are not a JSON object"}
+	}
+	return sandboxRules(c, v, false), nil
+}
+
+// sandboxRules reads srt rules (an srt settings file, or VS Code's sandbox
+// object, vscode true: only filesystem.{allowWrite,denyRead,denyWrite} and
+// network.{allowedDomains,deniedDomains} are VS Code's).
+func sandboxRules(c Client, v *jsonx.Value, vscode bool) []Grant {
+	var gs []Grant
+	for i, k := range v.Keys {
+		sub := v.Items[i]
+		switch k {
+		case "filesystem":
+			gs = append(gs, fsRules(c, sub, vscode)...)
+		case "network":
+			gs = append(gs, netRules(c, sub, vscode)...)
+		case "allowNestedUserNamespaces":
+			if sub.Kind == jsonx.Bool && sub.Str == "false" {
+				continue
+			}
+			gs = append(gs, rawKey(k, sub))
+		case "ignoreViolations", "ripgrep", "mandatoryDenySearchDepth", "bwrapPath", "socatPath":
+			if vscode {
+				gs = append(gs, rawKey(k, sub))
+			}
+		default:
+			gs = append(gs, rawKey(k, sub))
+		}
+	}
+	return gs
+}
+
+func rawKey(k string, v *jsonx.Value) Grant {
+	return Grant{Kind: GRaw, Key: k + " = " + short(v), Pos: pos(v.Pos), Why: "a sandbox setting the reader does not judge (judged widened)"}
+}
+
+// short is a value as compact text, for a raw grant's key.
+func short(v *jsonx.Value) string {
+	b := jsonx.AppendCanonical(nil, v)
+	if len(b) > 200 {
+		return string(b[:200]) + "…"
+	}
+	return string(b)
+}
+
+func strList(v *jsonx.Value, f func(s string, p Pos)) bool {
+	if v == nil || v.Kind != jsonx.Array {
+		return false
+	}
+	for _, it := range v.Items {
+		if it.Kind == jsonx.String {
+			f(it.Str, pos(it.Pos))
+		}
+	}
+	return true
+}
+
+func fsRules(c Client, v *jsonx.Value, vscode bool) []Grant {
+	if v == nil || v.Kind != jsonx.Object {
+		return []Grant{rawKey("filesystem", v)}
+	}
+	var gs []Grant
+	for i, k := range v.Keys {
+		sub := v.Items[i]
+		var ok bool
+		switch k {
+		case "allowWrite", "allowRead":
+			write := k == "allowWrite"
+			ok = strList(sub, func(s string, p Pos) {
+				key, loud := judgePath(c, s)
+				gs = append(gs, Grant{Kind: GFS, Key: key, Write: write, Pos: p, Loud: loud != "", Why: loud})
+			})
+			ok = ok && (write || !vscode)
+		case "denyRead", "denyWrite":
+			ok = strList(sub, func(s string, p Pos) {
+				key, _ := judgePath(c, s)
+				gs = append(gs, Grant{Kind: GIsolation, Key: k + " " + key, Pos: p, Why: "a path the sandbox refuses"})
+			})
+		}
+		if !ok {
+			gs = append(gs, rawKey("filesystem."+k, sub))
+		}
+	}
+	return gs
+}
+
+func netRules(_ Client, v *jsonx.Value, vscode bool) []Grant {
+	if v == nil || v.Kind != jsonx.Object {
+		return []Grant{rawKey("network", v)}
+	}
+	var gs []Grant
+	for i, k := range v.Keys {
+		sub := v.Items[i]
+		var ok bool
+		switch k {
+		case "allowedDomains":
+			ok = strList(sub, func(s string, p Pos) {
+				gs = append(gs, Grant{Kind: GNet, Key: strings.ToLower(s), Pos: p})
+			})
+		case "deniedDomains":
+			ok = strList(sub, func(s string, p Pos) {
+				gs = append(gs, Grant{Kind: GIsolation, Key: "deniedDomain " + strings.ToLower(s), Pos: p, Why: "a domain the sandbox refuses"})
+			})
+		case "allowUnixSockets":
+			ok = !vscode && strList(sub, func(s string, p Pos) {
+				gs = append(gs, Grant{Kind: GFS, Key: s, Write: true, Pos: p, Why: "a unix socket the server may connect to"})
+			})
+		case "deniedResolvedAddresses":
+			ok = !vscode && strList(sub, func(s string, p Pos) {
+				gs = append(gs, Grant{Kind: GIsolation, Key: "deniedResolvedAddress " + s, Pos: p, Why: "addresses the sandbox refuses whatever name resolves to them"})
+			})
+		case "strictAllowlist":
+			if !vscode && sub.Kind == jsonx.Bool {
+				ok = true
+				if sub.Str == "true" {
+					gs = append(gs, Grant{Kind: GIsolation, Key: "strictAllowlist", Pos: pos(sub.Pos), Why: "only allowedDomains are reached"})
+				}
+			}
+		case "allowAllUnixSockets", "allowLocalBinding":
+			if !vscode && sub.Kind == jsonx.Bool {
+				ok = true
+				if sub.Str == "true" {
+					g := Grant{Kind: GNetwork, Key: k, Pos: pos(sub.Pos), Why: "the server may bind local ports"}
+					if k == "allowAllUnixSockets" {
+						g = Grant{Kind: GHost, Key: k, Loud: true, Pos: pos(sub.Pos), Why: "every unix socket of the host, the container engine's included"}
+					}
+					gs = append(gs, g)
+				}
+			}
+		}
+		if !ok {
+			gs = append(gs, rawKey("network."+k, sub))
+		}
+	}
+	return gs
+}
+
+// vscodeSandbox is what VS Code's sandbox grants a server beyond its rules
+// (mcpSandboxService.ts): the npm registry, ~/.npm and the server's cwd
+// writable.
+func vscodeSandbox(c Client, cwd string, p Pos) []Grant {
+	gs := srtDefaults()
+	if cwd == "" {
+		cwd = "${workspaceFolder}"
+	}
+	key, loud := judgePath(c, cwd)
+	gs = append(gs,
+		Grant{Kind: GNet, Key: "registry.npmjs.org", Pos: p, Why: "VS Code adds the npm registry to every sandbox"},
+		Grant{Kind: GFS, Key: "~/.npm", Write: true, Pos: p, Why: "VS Code makes ~/.npm writable in every sandbox"},
+		Grant{Kind: GFS, Key: key, Write: true, Pos: p, Loud: loud != "", Why: strings.TrimPrefix(loud+"; ", "; ") + "VS Code makes the server's cwd writable"})
+	return gs
+}

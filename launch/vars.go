@@ -1,0 +1,180 @@
+package launch
+
+import "strings"
+
+// Variables are kept symbolic: a config is judged for every value they
+// may take. Each client expands its own syntaxes (docs/launch/*.md):
+//
+//   - Claude Code: ${VAR} and ${VAR:-default}; a bare $VAR stays literal.
+//   - VS Code and Cursor: ${workspaceFolder}, ${userHome}, ${env:NAME},
+//     ${input:id}, ${config:…}, ${command:…} and the other predefined
+//     variables; $VAR and ${VAR} without a prefix stay literal.
+//   - Gemini CLI: $VAR, ${VAR} and ${VAR:-default}.
+//   - Codex: nothing.
+//
+// A leading ~ is read as the home directory for every client (whether the
+// client expands it is unverified, and reading it as home fails closed).
+
+// varRef is one variable reference found in a string.
+type varRef struct {
+	start, end int    // byte range in the string
+	name       string // HOME, env:HOME, workspaceFolder, input:x
+	def        string // the ${VAR:-default} default
+}
+
+// expands reports whether client c substitutes the reference written
+// with braces (brace) and named name.
+func expands(c Client, name string, brace bool) bool {
+	switch c {
+	case ClaudeCode:
+		return brace
+	case VSCode, Cursor:
+		if !brace {
+			return false
+		}
+		if i := strings.IndexByte(name, ':'); i > 0 {
+			switch name[:i] {
+			case "env", "input", "config", "command":
+				return true
+			}
+			return false
+		}
+		switch name {
+		case "workspaceFolder", "workspaceFolderBasename", "userHome", "pathSeparator", "/",
+			"workspaceRoot", "file", "cwd", "execPath", "fileWorkspaceFolder":
+			return true
+		}
+		return false
+	case Gemini:
+		return true
+	}
+	return false
+}
+
+// refs lists the variable references in s that client c expands.
+func refs(c Client, s string) []varRef {
+	var out []varRef
+	for i := 0; i < len(s); i++ {
+		if s[i] != '$' || i+1 >= len(s) {
+			continue
+		}
+		if s[i+1] == '{' {
+			j := strings.IndexByte(s[i+2:], '}')
+			if j < 0 {
+				break // no brace closes this one, nor any later one
+			}
+			body := s[i+2 : i+2+j]
+			name, def, _ := strings.Cut(body, ":-")
+			if c == VSCode || c == Cursor {
+				name, def = body, ""
+			}
+			if name != "" && expands(c, name, true) {
+				out = append(out, varRef{start: i, end: i + 3 + j, name: name, def: def})
+			}
+			i += 2 + j
+			continue
+		}
+		j := i + 1
+		for j < len(s) && (s[j] == '_' || isAlnum(s[j])) {
+			j++
+		}
+		if j > i+1 && !isDigit(s[i+1]) && expands(c, s[i+1:j], false) {
+			out = append(out, varRef{start: i, end: j, name: s[i+1 : j]})
+			i = j - 1
+		}
+	}
+	return out
+}
+
+func isAlnum(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || isDigit(b) }
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// homeVar reports whether a variable named name stands for the home
+// directory.
+func homeVar(name string) bool {
+	switch name {
+	case "HOME", "env:HOME", "userHome", "USERPROFILE", "env:USERPROFILE":
+		return true
+	}
+	return false
+}
+
+// workspaceVar reports whether a variable named name stands for the
+// project the config belongs to.
+func workspaceVar(name, def string) bool {
+	switch name {
+	case "workspaceFolder", "workspaceRoot", "fileWorkspaceFolder":
+		return true
+	case "CLAUDE_PROJECT_DIR":
+		return def == "" || def == "."
+	}
+	return false
+}
+
+// Symbolic is a value with its variables read: Text has home references
+// rewritten to "~" and project references to "${workspaceFolder}"; Unknown
+// lists the other variables the client expands, which may be anything.
+type Symbolic struct {
+	Text    string
+	Unknown []string
+}
+
+// symbolic reads s as client c expands it.
+func symbolic(c Client, s string) Symbolic {
+	rs := refs(c, s)
+	var b strings.Builder
+	var out Symbolic
+	last := 0
+	for _, r := range rs {
+		b.WriteString(s[last:r.start])
+		switch {
+		case homeVar(r.name):
+			b.WriteString("~")
+		case workspaceVar(r.name, r.def):
+			b.WriteString("${workspaceFolder}")
+		default:
+			b.WriteString(s[r.start:r.end])
+			out.Unknown = append(out.Unknown, s[r.start:r.end])
+		}
+		last = r.end
+	}
+	b.WriteString(s[last:])
+	out.Text = b.String()
+	return out
+}
+
+// judgePath reads a host path p (a mount source, a settings file) as
+// client c expands it: the path kept symbolic, and why it is loud when it
+// is a home directory or holds a variable that may be any path.
+func judgePath(c Client, p string) (key, loud string) {
+	s := symbolic(c, p)
+	key = s.Text
+	switch {
+	case len(s.Unknown) > 0:
+		return key, "holds " + strings.Join(s.Unknown, ", ") + ", which the client fills in at launch: any path (fail closed)"
+	case homeLoud(key):
+		return key, "the home directory or a dot-directory in it (" + key + "): the user's credentials, ssh keys and shell start-up files"
+	}
+	return key, ""
+}
+
+// homeLoud reports whether the symbolic path p is the home directory, or
+// at or under a dot-file or dot-directory of it (.ssh, .aws, .bashrc,
+// .config, …), other than the package caches .npm and .cache.
+func homeLoud(p string) bool {
+	if p == "~" || p == "~/" || p == "~/." {
+		return true
+	}
+	rest, ok := strings.CutPrefix(p, "~/")
+	if !ok {
+		return false
+	}
+	first, _, _ := strings.Cut(rest, "/")
+	switch first {
+	case ".npm", ".cache":
+		return false
+	case "..", "":
+		return true
+	}
+	return strings.HasPrefix(first, ".")
+}
