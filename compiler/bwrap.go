@@ -65,7 +65,7 @@ func (l *lowering) bwrap(a *Artifact, ms []Mount) {
 			// Read-only, as docker, toolhive and mcp-gateway mount it:
 			// connecting to a socket needs no write access to its
 			// mount, creating or removing one does (IPCSocket).
-			bs = append(bs, grantBind(mkBind(src, "--ro-bind-try", src, src), bindMode{try: true}, namedGrant(&g)))
+			bs = append(bs, grantBind(mkBind(src, "--ro-bind-try", src, src), bindMode{try: true}, grantRef{ipc: &p.IPC[i]}))
 		case src != "":
 			bs = append(bs, grantBind(mkBind(src, "--bind-try", src, src), bindMode{rw: true, try: true}, grantRef{ipc: &p.IPC[i]}))
 		case session:
