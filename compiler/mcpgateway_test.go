@@ -97,3 +97,37 @@ func TestInetAton(t *testing.T) {
 		}
 	}
 }
+
+// TestGatewayOneVolumePerPath: grants bound at one host path make one
+// volume (docker refuses two at one destination), writable when any of them
+// writes; each read-only grant made writable is listed as unenforceable
+// with the write as its excess, and no other is.
+func TestGatewayOneVolumePerPath(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		caps    []string
+		volumes []string
+		wider   []string // grants listed as made writable
+	}{
+		{[]string{"fs:read:/tmp/a/", "fs:read,write:/tmp/a"}, []string{"/tmp/a:/tmp/a:rw"}, []string{"fs:read:/tmp/a/"}},
+		{[]string{"fs:read,write:/tmp/a", "fs:read://tmp/a"}, []string{"/tmp/a:/tmp/a:rw"}, []string{"fs:read://tmp/a"}},
+		{[]string{"fs:read:/tmp/a/", "fs:read:/tmp/a"}, []string{"/tmp/a:/tmp/a:ro"}, nil},
+		{[]string{"fs:read:/tmp/s.sock", `ipc:connect:"unix:/tmp/s.sock"`}, []string{"/tmp/s.sock:/tmp/s.sock:rw"}, []string{"fs:read:/tmp/s.sock"}},
+		{[]string{"fs:read,write:/tmp/.X11-unix/", "ipc:connect:x11"}, []string{"/tmp/.X11-unix:/tmp/.X11-unix:rw"}, []string{"ipc:connect:x11"}},
+		{[]string{"fs:read:/tmp/d/**", "fs:write:/tmp/d"}, []string{"/tmp/d:/tmp/d:rw"}, []string{"fs:read:/tmp/d/**"}},
+	} {
+		a, e := gatewayEntry(t, tc.caps...)
+		if strings.Join(e.Volumes, " ") != strings.Join(tc.volumes, " ") {
+			t.Errorf("%q: volumes %q, want %q", tc.caps, e.Volumes, tc.volumes)
+		}
+		var wider []string
+		for _, u := range a.Unenforceable {
+			if len(u.Excess) == 1 && strings.HasPrefix(u.Excess[0], "write access to ") {
+				wider = append(wider, u.Grant)
+			}
+		}
+		if strings.Join(wider, " ") != strings.Join(tc.wider, " ") {
+			t.Errorf("%q: made writable %q, want %q (%+v)", tc.caps, wider, tc.wider, a.Unenforceable)
+		}
+	}
+}
