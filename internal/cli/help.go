@@ -62,7 +62,7 @@ written when a manifest does not compile. capgate verify checks DIR.`,
 	},
 	{
 		name:     "lint",
-		synopsis: "lint [--format text|json|sarif] [--manifests PATTERN]... [--ignore RULE]... PATH...",
+		synopsis: "lint [--format text|json|sarif] [--manifests PATTERN]... [--ignore RULE]... [--launch PATTERN]... [--no-launch] PATH...",
 		summary:  "report every compile error and lint warning in manifests",
 		about: `Each PATH is a manifest file (- for stdin) or a directory, searched for
 manifests with the --manifests patterns (default **/capgate.json and
@@ -87,7 +87,7 @@ docs/errors.md.`,
 	},
 	{
 		name:     "diff",
-		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|comment|json|sarif|text] [--fail-on loud,widened,unenforceable,error|never] [--allow-empty] [--lock FILE|none] [--allow-label LABEL|none] [--targets T,T...]",
+		synopsis: "diff --base B --head H [--manifests PATTERN]... [--format markdown|comment|json|sarif|text] [--fail-on loud,widened,unenforceable,error|never] [--allow-empty] [--lock FILE|none] [--allow-label LABEL|none] [--targets T,T...] [--launch PATTERN]... [--no-launch]",
 		summary:  "compare what two versions of the manifests grant",
 		about: `--base and --head are each a directory or a git revision of the repository
 in the working directory. Manifests are found with --manifests patterns
