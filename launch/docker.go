@@ -1,6 +1,7 @@
 package launch
 
 import (
+	"encoding/csv"
 	"strings"
 )
 
@@ -420,22 +421,49 @@ func dockerVolume(c Client, o dockerOpt) Grant {
 	return Grant{Kind: GFS, Key: key, Write: write, Pos: o.pos, Loud: loud != "", Why: loud, Dest: parts[1]}
 }
 
-// dockerMount reads "type=bind,source=/x,target=/y[,readonly]".
+// dockerMount reads "type=bind,source=/x,target=/y[,readonly]" as the
+// docker CLI does (opts/mount.go): the value is one CSV record (a field
+// may be quoted), keys and the type are case-insensitive, the type
+// defaults to volume. A key the reader does not know, or a volume-opt
+// (the local driver's device=/host/path binds a host path), is raw.
 func dockerMount(c Client, o dockerOpt) Grant {
+	raw := Grant{Kind: GRaw, Key: "--mount " + o.val, Pos: o.pos}
+	fields, err := csv.NewReader(strings.NewReader(o.val)).Read()
+	if err != nil {
+		raw.Why = "a --mount value the reader cannot split (judged widened)"
+		return raw
+	}
 	typ, src, dst := "volume", "", ""
 	write := true
-	for _, kv := range strings.Split(o.val, ",") {
+	for _, kv := range fields {
 		k, v, _ := strings.Cut(kv, "=")
 		switch strings.ToLower(k) {
 		case "type":
-			typ = v
+			typ = strings.ToLower(v)
 		case "source", "src":
 			src = v
 		case "target", "dst", "destination":
 			dst = v
 		case "readonly", "ro":
 			write = !(v == "" || v == "true" || v == "1")
+		case "volume-opt":
+			ok, dev := volumeOpt(v)
+			if !ok {
+				raw.Why = "a --mount volume-opt the reader does not know (" + v + "): judged widened"
+				return raw
+			}
+			if dev != "" {
+				typ, src = "bind", dev
+			}
+		case "consistency", "bind-propagation", "bind-nonrecursive", "bind-recursive", "volume-nocopy",
+			"volume-subpath", "volume-label", "tmpfs-size", "tmpfs-mode":
+		default:
+			raw.Why = "a --mount key the reader does not know (" + k + "): judged widened"
+			return raw
 		}
+	}
+	if typ == "volume" && (strings.HasPrefix(src, "/") || strings.HasPrefix(src, "~") || strings.HasPrefix(src, ".") || strings.Contains(src, "$")) {
+		typ = "bind" // not a volume name: read as the host path it names
 	}
 	switch typ {
 	case "tmpfs":
@@ -446,7 +474,22 @@ func dockerMount(c Client, o dockerOpt) Grant {
 	case "volume":
 		return Grant{Kind: GFS, Key: "volume " + src, Write: write, Pos: o.pos, Why: "a named volume", Dest: dst}
 	}
-	return Grant{Kind: GRaw, Key: "--mount " + o.val, Pos: o.pos, Why: "a mount type the reader does not know (judged widened)"}
+	raw.Why = "a mount type the reader does not know (judged widened)"
+	return raw
+}
+
+// volumeOpt reads one volume-opt of the local driver: type and o are
+// mount(8)'s, device=PATH binds a host path (dev). Any other option is
+// not known (ok false).
+func volumeOpt(v string) (ok bool, dev string) {
+	k, val, _ := strings.Cut(v, "=")
+	switch k {
+	case "type", "o":
+		return true, ""
+	case "device":
+		return true, val
+	}
+	return false, ""
 }
 
 // splitColons splits a volume spec at its colons, except those inside a

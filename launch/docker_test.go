@@ -33,6 +33,14 @@ func TestDockerFlagFamilies(t *testing.T) {
 		{[]string{"--mount=type=bind,src=/srv,dst=/srv"}, "fs /srv rw"},
 		{[]string{"--mount", "type=tmpfs,target=/t"}, "isolation --mount type=tmpfs,target=/t"},
 		{[]string{"--mount", "type=npipe,src=x,dst=y"}, "raw --mount type=npipe,src=x,dst=y"},
+		// --mount as the docker CLI reads it: one CSV record, keys and
+		// type case-insensitive, type volume by default.
+		{[]string{"--mount", `type=bind,"src=/var/run/docker.sock",dst=/s`}, "fs /var/run/docker.sock rw"},
+		{[]string{"--mount", "TYPE=BIND,SRC=/var/run/docker.sock,DST=/s,READONLY"}, "fs /var/run/docker.sock"},
+		{[]string{"--mount", "src=/var/run/docker.sock,dst=/s"}, "fs /var/run/docker.sock rw"},
+		{[]string{"--mount", "type=volume,src=v,dst=/s,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/var/run/docker.sock"}, "fs /var/run/docker.sock rw"},
+		{[]string{"--mount", "type=bind,src=/srv,dst=/srv,frob=1"}, "raw --mount type=bind,src=/srv,dst=/srv,frob=1"},
+		{[]string{"--mount", `type=bind,"src=/srv`}, `raw --mount type=bind,"src=/srv`},
 		{[]string{"--volumes-from", "other"}, "fs volumes of container other rw"},
 		{[]string{"-v", "${HOME}/.ssh:/root/.ssh:ro"}, "fs ~/.ssh loud"},
 		{[]string{"-v", "${SRC_DIR}:/src"}, "fs ${SRC_DIR} rw loud"},
