@@ -552,7 +552,12 @@ func (ix pathIndex) above(p string, write, strict bool) bool {
 
 // covered reports whether a path grant g is within a base grant of the
 // same or a wider mode (a path at or above it).
+// A path that still holds a .. (it climbs above its variable) is below
+// nothing: it may be any path.
 func (gc *grantCmp) covered(g launch.Grant) bool {
+	if strings.Contains("/"+g.Key+"/", "/../") {
+		return false
+	}
 	return gc.bPaths.above(g.Key, g.Write, false)
 }
 

@@ -90,6 +90,12 @@ func TestLaunchCompare(t *testing.T) {
 			[]string{"widened fs: s: "}, 1, 0},
 		{"docker mounts reordered", mcp(dockerServer("s", "-v", "/srv:/srv", "-v", "/srv/secret:/srv/secret:ro", img)),
 			mcp(dockerServer("s", "-v", "/srv/secret:/srv/secret:ro", "-v", "/srv:/srv", img)), nil, 0, 0},
+		{"project parent mounted", mcp(dockerServer("s", "-v", "${CLAUDE_PROJECT_DIR:-.}:/w:ro", img)), mcp(dockerServer("s", "-v", "${CLAUDE_PROJECT_DIR:-.}/..:/w:ro", img)),
+			[]string{"widened fs!:  -> s: ${workspaceFolder}/.. (ro)"}, 1, 1},
+		{"host root through ..", mcp(dockerServer("s", "-v", "/srv/data:/d:ro", img)), mcp(dockerServer("s", "-v", "/srv/data/../..:/d:ro", img)),
+			[]string{"widened fs!:  -> s: / (ro)"}, 1, 1},
+		{"socket in a quoted --mount field", mcp(dockerServer("s", img)), mcp(dockerServer("s", "--mount", `type=bind,"src=/var/run/docker.sock",dst=/s`, img)),
+			[]string{"widened fs!:  -> s: /var/run/docker.sock (rw)"}, 1, 1},
 		{"srt without settings", mcp(``), mcp(`"s": {"command": "srt", "args": ["npx", "pkg"]}`), []string{"widened launch:  -> s"}, 2, 1},
 	}
 	for _, c := range cases {

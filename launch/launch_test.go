@@ -264,6 +264,15 @@ func TestVariables(t *testing.T) {
 		{Codex, "~/.ssh", "~/.ssh", true},
 		{ClaudeCode, "~", "~", true},
 		{ClaudeCode, "~/work", "~/work", false},
+		// .. resolved lexically below the first segment; climbing above
+		// it may reach any path.
+		{VSCode, "${workspaceFolder}/..", "${workspaceFolder}/..", true},
+		{VSCode, "${workspaceFolder}/a/../../etc", "${workspaceFolder}/a/../../etc", true},
+		{VSCode, "${workspaceFolder}/a/../b/./", "${workspaceFolder}/b", false},
+		{ClaudeCode, "./..", "./..", true},
+		{ClaudeCode, "../x", "../x", true},
+		{ClaudeCode, "~/work/../.ssh", "~/.ssh", true},
+		{ClaudeCode, "/srv/data/../../etc", "/etc", false},
 	}
 	for _, c := range cases {
 		key, loud := judgePath(c.client, c.src)

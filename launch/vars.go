@@ -1,6 +1,9 @@
 package launch
 
-import "strings"
+import (
+	"path"
+	"strings"
+)
 
 // Variables are kept symbolic: a config is judged for every value they
 // may take. Each client expands its own syntaxes (docs/launch/*.md):
@@ -148,8 +151,10 @@ func symbolic(c Client, s string) Symbolic {
 // is a home directory or holds a variable that may be any path.
 func judgePath(c Client, p string) (key, loud string) {
 	s := symbolic(c, p)
-	key = s.Text
+	key, climbs := cleanSymbolic(s.Text)
 	switch {
+	case climbs:
+		return key, "climbs above " + strings.SplitN(key, "/", 2)[0] + " with ..: any path (fail closed)"
 	case len(s.Unknown) > 0:
 		return key, "holds " + strings.Join(s.Unknown, ", ") + ", which the client fills in at launch: any path (fail closed)"
 	case homeLoud(key):
@@ -177,4 +182,39 @@ func homeLoud(p string) bool {
 		return true
 	}
 	return strings.HasPrefix(first, ".")
+}
+
+// cleanSymbolic resolves the . and .. segments of a symbolic path
+// lexically, as the kernel resolves them once the variables are filled
+// in: an absolute path as path.Clean does; any other path below its first
+// segment (~, ${workspaceFolder}, ${input:x}, .), which is kept. A ..
+// that climbs above that first segment leaves p as written, with climbs
+// set: it may be any path.
+func cleanSymbolic(p string) (clean string, climbs bool) {
+	if strings.HasPrefix(p, "/") {
+		return path.Clean(p), false
+	}
+	segs := strings.Split(p, "/")
+	if segs[0] == ".." {
+		return p, true
+	}
+	out := segs[:1]
+	dirty := false
+	for _, s := range segs[1:] {
+		switch s {
+		case "", ".":
+			dirty = true
+		case "..":
+			if len(out) == 1 {
+				return p, true
+			}
+			out, dirty = out[:len(out)-1], true
+		default:
+			out = append(out, s)
+		}
+	}
+	if !dirty {
+		return p, false
+	}
+	return strings.Join(out, "/"), false
 }
