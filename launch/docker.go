@@ -220,7 +220,7 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 	opts, at := splitDocker(argv)
 	network := "bridge"
 	networkPos := Pos{}
-	user := ""
+	user, userPos := "", Pos{}
 	readOnly := false
 	for _, o := range opts {
 		if o.name == "" {
@@ -242,26 +242,56 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 		case fNetwork:
 			network, networkPos = o.val, o.pos
 		case fUser:
-			user = o.val
+			user, userPos = o.val, o.pos
 		case fReadOnly:
 			readOnly = true
 		default:
-			gs = append(gs, dockerGrant(c, f.fam, o)...)
+			for _, g := range dockerGrant(c, f.fam, o) {
+				gs = append(gs, filledIn(c, f.fam, o, g))
+			}
 		}
 	}
 	if at < len(argv) {
 		image, imagePos = argv[at].s, argv[at].pos
+		if u := symbolic(c, image).Unknown; len(u) > 0 && (at == 0 || argv[at-1].s != "--") {
+			gs = append(gs, Grant{Kind: GRaw, Key: image, Pos: imagePos, Loud: true,
+				Why: "holds " + strings.Join(u, ", ") + ", which the client fills in at launch: the engine reads it as any option, --privileged included (fail closed)"})
+		}
 	}
-	gs = append(gs, Grant{Kind: GNetwork, Key: networkKey(network), Pos: networkPos, Why: networkWhy(network)})
+	gs = append(gs, networkGrant(c, network, networkPos))
 	if readOnly {
 		gs = append(gs, Grant{Kind: GIsolation, Key: "--read-only", Why: "the image's filesystem is read-only"})
 	}
-	if user == "" || user == "0" || user == "root" || strings.HasPrefix(user, "0:") || strings.HasPrefix(user, "root:") {
-		gs = append(gs, Grant{Kind: GUser, Key: "root", Why: "runs as root in the container (no --user, or --user 0)"})
+	if u := symbolic(c, user).Unknown; len(u) > 0 {
+		gs = append(gs, Grant{Kind: GUser, Key: "root", Pos: userPos, Why: "--user holds " + strings.Join(u, ", ") + ", which the client fills in at launch: root included (fail closed)"})
+	} else if user == "" || user == "0" || user == "root" || strings.HasPrefix(user, "0:") || strings.HasPrefix(user, "root:") {
+		gs = append(gs, Grant{Kind: GUser, Key: "root", Pos: userPos, Why: "runs as root in the container (no --user, or --user 0)"})
 	} else {
-		gs = append(gs, Grant{Kind: GIsolation, Key: "--user " + user, Why: "runs as a non-root user"})
+		gs = append(gs, Grant{Kind: GIsolation, Key: "--user " + user, Pos: userPos, Why: "runs as a non-root user"})
 	}
 	return gs, image, imagePos
+}
+
+// networkGrant is the network a container joins; one the client fills
+// in at launch may be the host's.
+func networkGrant(c Client, n string, at Pos) Grant {
+	g := Grant{Kind: GNetwork, Key: networkKey(n), Pos: at, Why: networkWhy(n)}
+	if u := symbolic(c, n).Unknown; len(u) > 0 {
+		g.Loud, g.Why = true, "holds "+strings.Join(u, ", ")+", which the client fills in at launch: the host's network included (fail closed)"
+	}
+	return g
+}
+
+// filledIn makes a security option or a namespace that holds a variable
+// the client fills in at launch loud: it may be unconfined or the host's.
+func filledIn(c Client, fam family, o dockerOpt, g Grant) Grant {
+	if g.Loud || (fam != fSecOpt && fam != fNS) || g.Kind == GIsolation {
+		return g
+	}
+	if u := symbolic(c, o.val).Unknown; len(u) > 0 {
+		g.Loud, g.Why = true, "holds "+strings.Join(u, ", ")+", which the client fills in at launch: unconfined or the host's included (fail closed)"
+	}
+	return g
 }
 
 func networkKey(n string) string {

@@ -90,6 +90,11 @@ func TestDockerFlagFamilies(t *testing.T) {
 		{[]string{"-u", "1000:1000"}, "isolation --user 1000:1000"},
 		{[]string{"--user=0"}, "user root"},
 		{[]string{"--group-add", "999"}, "cap group 999"},
+		// A value the client fills in at launch may be the widest one.
+		{[]string{"--user", "${RUN_AS}"}, "user root"},
+		{[]string{"--network", "${NET}"}, "network ${NET} loud"},
+		{[]string{"--security-opt", "${SEC}"}, "security-opt ${SEC} loud"},
+		{[]string{"--pid=${PID_NS}"}, "namespace pid=${PID_NS} loud"},
 		// Other.
 		{[]string{"--read-only"}, "isolation --read-only"},
 		{[]string{"--cidfile", "/tmp/cid"}, "fs /tmp/cid rw"},
@@ -131,6 +136,14 @@ func TestDockerSpellings(t *testing.T) {
 	gs, image = dockerSet(t, "-v")
 	if !gs["raw -v (no value)"] || image != "" {
 		t.Errorf("missing value: %v %q", gs, image)
+	}
+	gs, image = dockerSet(t, "${EXTRA}", "img")
+	if image != "${EXTRA}" || !gs["raw ${EXTRA} loud"] {
+		t.Errorf("a variable where the image is may be any option: %v %q", gs, image)
+	}
+	gs, _ = dockerSet(t, "--", "${IMAGE}")
+	if gs["raw ${IMAGE} loud"] {
+		t.Errorf("after --, a variable is the image: %v", gs)
 	}
 	gs, image = dockerSet(t, "--", "-img")
 	if image != "-img" || gs["raw -img"] {
