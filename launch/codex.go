@@ -96,6 +96,18 @@ func codexEntry(p, name string, v any, where tomlPos) (Entry, error) {
 	}
 	e.Command, e.Args = cmd, texts(argv[1:])
 	classify(Codex, &e, argv)
+	if env, ok := m["env"].(map[string]any); ok {
+		names := make([]string, 0, len(env))
+		for n := range env {
+			names = append(names, n)
+		}
+		sortStrings(names)
+		at := make([]Pos, len(names))
+		for i, n := range names {
+			at[i] = where.at(key + "\x00env\x00" + n)
+		}
+		engineEnv(&e, names, at)
+	}
 	if e.Kind == Bare {
 		codexEnv(&e, m, key, where)
 	}

@@ -281,3 +281,35 @@ func TestVariables(t *testing.T) {
 		}
 	}
 }
+
+// TestEngineEnv: a docker or podman entry's own environment that
+// configures the engine's CLI (DOCKER_HOST …) is raw, at its key; the same
+// names on a bare server, or other names, grant nothing more.
+func TestEngineEnv(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		path, src string
+		want      string // a grant it must have, "" for none raw
+	}{
+		{".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "img"], "env": {"DOCKER_HOST": "tcp://10.0.0.1:2375"}}}}`, "raw env DOCKER_HOST"},
+		{".vscode/mcp.json", `{"servers": {"s": {"command": "podman", "args": ["run", "img"], "env": {"LANG": "C", "CONTAINERS_CONF_OVERRIDE": "c.conf"}}}}`, "raw env CONTAINERS_CONF_OVERRIDE"},
+		{".codex/config.toml", "[mcp_servers.s]\ncommand = \"docker\"\nargs = [\"run\", \"img\"]\n[mcp_servers.s.env]\nDOCKER_CONTEXT = \"remote\"\n", "raw env DOCKER_CONTEXT"},
+		{".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "img"], "env": {"LANG": "C"}}}}`, ""},
+		{".mcp.json", `{"mcpServers": {"s": {"command": "npx", "args": ["pkg"], "env": {"DOCKER_HOST": "x"}}}}`, ""},
+	}
+	for _, c := range cases {
+		e := only(t, c.path, c.src)
+		gs := grantSet(e)
+		if c.want != "" && !gs[c.want] {
+			t.Errorf("%s: grants %v lack %q", c.src, gs, c.want)
+		}
+		for _, g := range e.Grants {
+			if c.want == "" && g.Kind == GRaw {
+				t.Errorf("%s: raw grant %+v", c.src, g)
+			}
+			if g.Kind == GRaw && g.Pos.Line == 0 {
+				t.Errorf("%s: unpositioned %+v", c.src, g)
+			}
+		}
+	}
+}

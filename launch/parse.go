@@ -182,6 +182,13 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 		}
 	}
 	classify(c, &e, argv)
+	if env := v.Get("env"); env != nil && env.Kind == jsonx.Object {
+		at := make([]Pos, len(env.Items))
+		for i, it := range env.Items {
+			at[i] = pos(it.Pos)
+		}
+		engineEnv(&e, env.Keys, at)
+	}
 	if envFile != "" {
 		key, loud := judgePath(c, envFile)
 		e.Grants = append(e.Grants, Grant{Kind: GEnvFile, Key: key, Pos: pos(envFileV.Pos), Loud: loud != "", Why: "every variable in a file, given to the client's process"})
