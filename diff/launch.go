@@ -79,7 +79,7 @@ func (s *launchSide) applySettings(fs []File) {
 			}
 			gs, err := launch.SrtSettings(cfg.Client, f.Path, f.Data)
 			if err != nil {
-				s.errs[path] = &Problem{Code: CodeLaunchSettings, Message: "srt settings " + err.Error(), Line: e.SettingsPos.Line, Col: e.SettingsPos.Col}
+				s.errs[path] = &Problem{Code: CodeLaunchSettings, Message: "srt settings " + settingsError(err), Line: e.SettingsPos.Line, Col: e.SettingsPos.Col}
 				continue
 			}
 			for _, g := range gs {
@@ -89,6 +89,16 @@ func (s *launchSide) applySettings(fs []File) {
 			}
 		}
 	}
+}
+
+// settingsError is where and why an srt settings file does not parse,
+// without the reader's own code: the problem carries LAUNCH_SETTINGS.
+func settingsError(err error) string {
+	var le *launch.Error
+	if errors.As(err, &le) {
+		return fmt.Sprintf("%s:%d:%d: %s", le.Path, le.Pos.Line, le.Pos.Col, le.Message)
+	}
+	return err.Error()
 }
 
 // compareLaunch compares the launch configs of both sides, one

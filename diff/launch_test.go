@@ -147,6 +147,8 @@ func TestLaunchSrtSettings(t *testing.T) {
 	md = compareLaunch(b, bad)[0]
 	if md.Status != StatusError || md.Error.Code != CodeLaunchSettings {
 		t.Errorf("bad settings: %+v", md)
+	} else if m := md.Error.Message; !strings.HasPrefix(m, "srt settings srt.json:1:2: ") || strings.Contains(m, "[") {
+		t.Errorf("bad settings message %q: want the settings file's place and no second code", m)
 	}
 	gone := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
 	gone.applySettings(nil)
