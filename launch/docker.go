@@ -218,8 +218,7 @@ func boolOn(o dockerOpt) (on, ok bool) {
 // "run") into grants; image is the image reference, "" when missing.
 func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos) {
 	opts, at := splitDocker(argv)
-	network := "bridge"
-	networkPos := Pos{}
+	var networks []dockerOpt
 	user, userPos := "", Pos{}
 	readOnly := false
 	for _, o := range opts {
@@ -240,7 +239,7 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 		}
 		switch f.fam {
 		case fNetwork:
-			network, networkPos = o.val, o.pos
+			networks = append(networks, o)
 		case fUser:
 			user, userPos = o.val, o.pos
 		case fReadOnly:
@@ -258,7 +257,14 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 				Why: "holds " + strings.Join(u, ", ") + ", which the client fills in at launch: the engine reads it as any option, --privileged included (fail closed)"})
 		}
 	}
-	gs = append(gs, networkGrant(c, network, networkPos))
+	if len(networks) == 0 {
+		networks = append(networks, dockerOpt{val: "bridge"})
+	}
+	// Repeated, the engine joins each network or refuses the mix: every
+	// one is a grant.
+	for _, n := range networks {
+		gs = append(gs, networkGrant(c, n.val, n.pos))
+	}
 	if readOnly {
 		gs = append(gs, Grant{Kind: GIsolation, Key: "--read-only", Why: "the image's filesystem is read-only"})
 	}
@@ -276,10 +282,20 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 // in at launch may be the host's.
 func networkGrant(c Client, n string, at Pos) Grant {
 	g := Grant{Kind: GNetwork, Key: networkKey(n), Pos: at, Why: networkWhy(n)}
+	if mode, opts, _ := strings.Cut(n, ":"); (mode == "pasta" || mode == "slirp4netns") && hostLoopback(opts) {
+		g.Loud, g.Why = true, g.Why+"; the options open the host's loopback services, as --network host does"
+	}
 	if u := symbolic(c, n).Unknown; len(u) > 0 {
 		g.Loud, g.Why = true, "holds "+strings.Join(u, ", ")+", which the client fills in at launch: the host's network included (fail closed)"
 	}
 	return g
+}
+
+// hostLoopback reports whether pasta or slirp4netns options make the
+// host's loopback reachable from the container.
+func hostLoopback(opts string) bool {
+	return strings.Contains(opts, "allow_host_loopback=true") || strings.Contains(opts, "map-host-loopback") ||
+		(strings.Contains(opts, "map-gw") && !strings.Contains(opts, "no-map-gw"))
 }
 
 // filledIn makes a security option or a namespace that holds a variable
@@ -312,6 +328,9 @@ func networkWhy(n string) string {
 		return "the host's network namespace: every host interface and every service listening on the host's loopback"
 	case "pasta", "slirp4netns":
 		return "user-mode networking: any host on the internet"
+	}
+	if mode, opts, ok := strings.Cut(n, ":"); ok && (mode == "pasta" || mode == "slirp4netns") {
+		return "user-mode networking with options (" + opts + "): any host on the internet"
 	}
 	if strings.HasPrefix(n, "container:") {
 		return "another container's network namespace"

@@ -76,6 +76,11 @@ func TestDockerFlagFamilies(t *testing.T) {
 		// Network.
 		{[]string{"--network", "host"}, "network host"},
 		{[]string{"--net=none"}, "network none"},
+		{[]string{"--network", "host", "--network", "bridge"}, "network host"},
+		{[]string{"--net=bridge", "--net=host"}, "network host"},
+		{[]string{"--network=slirp4netns:allow_host_loopback=true"}, "network slirp4netns:allow_host_loopback=true loud"},
+		{[]string{"--network", "pasta:--map-host-loopback,10.0.2.2"}, "network pasta:--map-host-loopback,10.0.2.2 loud"},
+		{[]string{"--network", "pasta:--no-map-gw"}, "network pasta:--no-map-gw"},
 		{[]string{"-p", "8080:80"}, "network -p 8080:80"},
 		{[]string{"-P"}, "network -P"},
 		{[]string{"--add-host=api.github.com:10.0.0.1"}, "network --add-host=api.github.com:10.0.0.1"},
