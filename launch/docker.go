@@ -234,6 +234,9 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 				continue
 			}
 			if !on {
+				// The last spelling wins (pflag): --read-only=false
+				// after --read-only drops the protection.
+				readOnly = readOnly && f.fam != fReadOnly
 				continue
 			}
 		}

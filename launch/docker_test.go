@@ -138,6 +138,14 @@ func TestDockerSpellings(t *testing.T) {
 	if gs["cap --privileged loud"] || gs["isolation --read-only"] {
 		t.Errorf("=false read as on: %v", gs)
 	}
+	gs, _ = dockerSet(t, "--read-only", "--read-only=false", "img")
+	if gs["isolation --read-only"] {
+		t.Errorf("--read-only=false after --read-only read as read-only: %v", gs)
+	}
+	gs, _ = dockerSet(t, "--read-only=false", "--read-only", "img")
+	if !gs["isolation --read-only"] {
+		t.Errorf("--read-only after --read-only=false not read: %v", gs)
+	}
 	gs, image = dockerSet(t, "-v")
 	if !gs["raw -v (no value)"] || image != "" {
 		t.Errorf("missing value: %v %q", gs, image)
