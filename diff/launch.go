@@ -317,15 +317,22 @@ func runs(e *launch.Entry) string {
 }
 
 func compareRemote(b, h *launch.Entry) []Change {
-	if b != nil && b.Kind == launch.Remote && b.URL == h.URL {
-		return nil
+	var base []launch.Grant
+	wasRemote := b != nil && b.Kind == launch.Remote
+	if wasRemote {
+		base = b.Grants
+	}
+	// A headers helper runs on the host: judged as any grant.
+	helpers := compareGrants(h.Name, string(launch.Remote), h.Pos, base, h.Grants, !wasRemote)
+	if wasRemote && b.URL == h.URL {
+		return helpers
 	}
 	c := Change{Severity: Changed, Kind: "net", Target: string(launch.Remote), After: h.Name + ": " + h.URL,
 		Why: "a new remote endpoint (the server runs elsewhere: not a sandbox grant)", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}
 	if b != nil && b.Kind != launch.Disabled {
 		c.Before = b.Name + ": " + runs(b)
 	}
-	return []Change{c}
+	return append([]Change{c}, helpers...)
 }
 
 // compareNotes reports what cannot be judged: a reason new on the head,

@@ -235,3 +235,11 @@ func engineEnv(e *Entry, names []string, at []Pos) {
 		}
 	}
 }
+
+// headersHelper is the command a remote entry's client runs on the host
+// to make the request headers (Claude Code's headersHelper, Codex's
+// http_headers_helper): a shell command outside any sandbox.
+func headersHelper(field, cmd string, at Pos) Grant {
+	return Grant{Kind: GHost, Key: field + ": " + cmd, Loud: true, Pos: at,
+		Why: "the client runs this command on the host to make the headers: no sandbox, every right of the user who starts the client"}
+}

@@ -78,6 +78,9 @@ func codexEntry(p, name string, v any, where tomlPos) (Entry, error) {
 			return e, bad("", "neither command nor url")
 		}
 		e.Kind, e.URL, e.Runs = Remote, url, url
+		if h, _ := m["http_headers_helper"].(string); h != "" {
+			e.Grants = append(e.Grants, headersHelper("http_headers_helper", h, where.at(key+"\x00http_headers_helper")))
+		}
 		return e, nil
 	}
 	argv := []arg{{s: cmd, pos: where.at(key + "\x00command")}}

@@ -313,3 +313,24 @@ func TestEngineEnv(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadersHelper: the command a remote entry runs on the host for its
+// headers is a loud host grant, at its field, in JSON clients and Codex.
+func TestHeadersHelper(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ path, src, want string }{
+		{".mcp.json", `{"mcpServers": {"r": {"type": "http", "url": "https://x.example", "headersHelper": "get-token"}}}`, "host headersHelper: get-token loud"},
+		{".codex/config.toml", "[mcp_servers.r]\nurl = \"https://x.example\"\nhttp_headers_helper = \"get-token\"\n", "host http_headers_helper: get-token loud"},
+	} {
+		e := only(t, c.path, c.src)
+		if gs := grantSet(e); e.Kind != Remote || !gs[c.want] {
+			t.Errorf("%s: %s %v lack %q", c.path, e.Kind, gs, c.want)
+		}
+		if len(e.Grants) > 0 && e.Grants[0].Pos.Line == 0 {
+			t.Errorf("%s: unpositioned %+v", c.path, e.Grants[0])
+		}
+	}
+	if _, err := Parse(".mcp.json", []byte(`{"mcpServers": {"r": {"url": "https://x.example", "headersHelper": 1}}}`)); err == nil {
+		t.Error("a headersHelper that is not a string parsed")
+	}
+}

@@ -167,7 +167,10 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 	case url != "" && (cmd == "" || c == Gemini || remoteType):
 		// Gemini: httpUrl and url win over command.
 		e.Kind, e.URL, e.Runs = Remote, symbolic(c, url).Text, url
-		return e, nil
+		if h, hv := r.str("headersHelper"); h != "" {
+			e.Grants = append(e.Grants, headersHelper("headersHelper", h, pos(hv.Pos)))
+		}
+		return e, r.err
 	case cmd == "":
 		return e, r.shape(v, "neither command nor url")
 	}
