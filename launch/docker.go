@@ -453,6 +453,10 @@ func namespace(o dockerOpt) Grant {
 // volume (nothing of the host's files).
 func dockerVolume(c Client, o dockerOpt) Grant {
 	parts := splitColons(o.val)
+	if len(parts) >= 2 && winDrive(parts[0]+":"+parts[1]) {
+		// C:\Users\me:/data: the drive's colon is part of the path.
+		parts = append([]string{parts[0] + ":" + parts[1]}, parts[2:]...)
+	}
 	src := parts[0]
 	write := true
 	if len(parts) >= 3 {
@@ -467,7 +471,7 @@ func dockerVolume(c Client, o dockerOpt) Grant {
 		return Grant{Kind: GIsolation, Key: "anonymous volume " + src, Pos: o.pos, Why: "an anonymous volume (nothing of the host)"}
 	}
 	key, loud := judgePath(c, src)
-	if !strings.HasPrefix(key, "/") && !strings.HasPrefix(key, "~") && !strings.HasPrefix(key, ".") && !strings.HasPrefix(key, "${") && loud == "" {
+	if !hostPathLike(key) && loud == "" {
 		return Grant{Kind: GFS, Key: "volume " + src, Write: write, Pos: o.pos, Why: "a named volume", Dest: parts[1]}
 	}
 	return Grant{Kind: GFS, Key: key, Write: write, Pos: o.pos, Loud: loud != "", Why: loud, Dest: parts[1]}
@@ -514,7 +518,7 @@ func dockerMount(c Client, o dockerOpt) Grant {
 			return raw
 		}
 	}
-	if typ == "volume" && (strings.HasPrefix(src, "/") || strings.HasPrefix(src, "~") || strings.HasPrefix(src, ".") || strings.Contains(src, "$")) {
+	if typ == "volume" && (hostPathLike(src) || strings.Contains(src, "$")) {
 		typ = "bind" // not a volume name: read as the host path it names
 	}
 	switch typ {
@@ -528,6 +532,23 @@ func dockerMount(c Client, o dockerOpt) Grant {
 	}
 	raw.Why = "a mount type the reader does not know (judged widened)"
 	return raw
+}
+
+// hostPathLike reports whether a volume source names a host path rather
+// than a volume: absolute, home, relative with a dot, a variable, a
+// Windows drive or UNC path (\\.\pipe\docker_engine).
+func hostPathLike(s string) bool {
+	for _, p := range []string{"/", "~", ".", "${", `\`} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return winDrive(s)
+}
+
+// winDrive reports whether s starts with a Windows drive: C:\ or C:/.
+func winDrive(s string) bool {
+	return len(s) >= 3 && (s[0]|0x20 >= 'a' && s[0]|0x20 <= 'z') && s[1] == ':' && (s[2] == '\\' || s[2] == '/')
 }
 
 // volumeOpt reads one volume-opt of the local driver: type and o are

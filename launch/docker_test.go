@@ -41,6 +41,10 @@ func TestDockerFlagFamilies(t *testing.T) {
 		{[]string{"--mount", "type=volume,src=v,dst=/s,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/var/run/docker.sock"}, "fs /var/run/docker.sock rw"},
 		{[]string{"--mount", "type=bind,src=/srv,dst=/srv,frob=1"}, "raw --mount type=bind,src=/srv,dst=/srv,frob=1"},
 		{[]string{"--mount", `type=bind,"src=/srv`}, `raw --mount type=bind,"src=/srv`},
+		// Windows hosts: the drive's colon is not a separator.
+		{[]string{"-v", `C:\Users\me\.ssh:/root/.ssh:ro`}, `fs C:\Users\me\.ssh loud`},
+		{[]string{"-v", "//./pipe/docker_engine://./pipe/docker_engine"}, "fs //./pipe/docker_engine rw loud"},
+		{[]string{"--mount", `type=bind,src=C:\Users\me,dst=/h`}, `fs C:\Users\me rw loud`},
 		{[]string{"--volumes-from", "other"}, "fs volumes of container other rw"},
 		{[]string{"-v", "${HOME}/.ssh:/root/.ssh:ro"}, "fs ~/.ssh loud"},
 		{[]string{"-v", "${SRC_DIR}:/src"}, "fs ${SRC_DIR} rw loud"},

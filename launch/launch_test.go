@@ -273,6 +273,15 @@ func TestVariables(t *testing.T) {
 		{ClaudeCode, "../x", "../x", true},
 		{ClaudeCode, "~/work/../.ssh", "~/.ssh", true},
 		{ClaudeCode, "/srv/data/../../etc", "/etc", false},
+		// Windows spellings of a user profile and of the engine's pipe.
+		{ClaudeCode, `C:\Users\me\.ssh`, `C:\Users\me\.ssh`, true},
+		{VSCode, "c:/Users/me", "c:/Users/me", true},
+		{ClaudeCode, "/c/Users/me/.aws", "/c/Users/me/.aws", true},
+		{ClaudeCode, "/mnt/c/Users/me/AppData/Roaming/gh", "/mnt/c/Users/me/AppData/Roaming/gh", true},
+		{ClaudeCode, "//./pipe/docker_engine", "//./pipe/docker_engine", true},
+		{ClaudeCode, `\\.\pipe\docker_engine`, `\\.\pipe\docker_engine`, true},
+		{ClaudeCode, `C:\Users\me\src\app`, `C:\Users\me\src\app`, false},
+		{ClaudeCode, "/c/data", "/c/data", false},
 	}
 	for _, c := range cases {
 		key, loud := judgePath(c.client, c.src)

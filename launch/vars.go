@@ -160,6 +160,9 @@ func judgePath(c Client, p string) (key, loud string) {
 	case homeLoud(key):
 		return key, "the home directory or a dot-directory in it (" + key + "): the user's credentials, ssh keys and shell start-up files"
 	}
+	if w := windowsLoud(s.Text); w != "" {
+		return s.Text, w // as written: cleaning would read //./pipe as /pipe
+	}
 	return key, ""
 }
 
@@ -217,4 +220,35 @@ func cleanSymbolic(p string) (clean string, climbs bool) {
 		return p, false
 	}
 	return strings.Join(out, "/"), false
+}
+
+// windowsLoud judges a host path in a Windows spelling (C:\Users\me,
+// C:/Users/me, /c/Users/me of Git Bash, /mnt/c/Users/me of WSL,
+// /host_mnt/c/… of Docker Desktop, \\.\pipe\NAME): a user profile, a
+// dot-directory or AppData in it, and any named pipe (the engine's is
+// docker_engine) are loud; "" for anything else.
+func windowsLoud(p string) string {
+	s := strings.ToLower(strings.ReplaceAll(p, `\`, "/"))
+	if strings.HasPrefix(s, "//./pipe/") || strings.HasPrefix(s, "//?/pipe/") {
+		return "a Windows named pipe (" + p + "): a host service's endpoint; //./pipe/docker_engine is the container engine, which is root on the host"
+	}
+	for _, pre := range []string{"/mnt/", "/host_mnt/", "//", "/"} {
+		if rest, ok := strings.CutPrefix(s, pre); ok && len(rest) >= 2 && rest[1] == '/' && rest[0] >= 'a' && rest[0] <= 'z' {
+			s = rest[1:]
+			break
+		}
+	}
+	if len(s) >= 3 && s[1] == ':' && s[2] == '/' {
+		s = s[2:]
+	}
+	rest, ok := strings.CutPrefix(s, "/users/")
+	if !ok || rest == "" {
+		return ""
+	}
+	_, sub, _ := strings.Cut(rest, "/")
+	first, _, _ := strings.Cut(sub, "/")
+	if sub == "" || homeLoud("~/"+sub) || first == "appdata" {
+		return "a Windows user profile, or a dot-directory or AppData in it (" + p + "): the user's credentials, ssh keys and tokens"
+	}
+	return ""
 }
