@@ -255,10 +255,7 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 	}
 	if at < len(argv) {
 		image, imagePos = argv[at].s, argv[at].pos
-		if u := symbolic(c, image).Unknown; len(u) > 0 && (at == 0 || argv[at-1].s != "--") {
-			gs = append(gs, Grant{Kind: GRaw, Key: image, Pos: imagePos, Loud: true,
-				Why: "holds " + strings.Join(u, ", ") + ", which the client fills in at launch: the engine reads it as any option, --privileged included (fail closed)"})
-		}
+		gs = append(gs, imageVar(c, argv, at)...)
 	}
 	if len(networks) == 0 {
 		networks = append(networks, dockerOpt{val: "bridge"})
@@ -271,14 +268,32 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 	if readOnly {
 		gs = append(gs, Grant{Kind: GIsolation, Key: "--read-only", Why: "the image's filesystem is read-only"})
 	}
-	if u := symbolic(c, user).Unknown; len(u) > 0 {
-		gs = append(gs, Grant{Kind: GUser, Key: "root", Pos: userPos, Why: "--user holds " + strings.Join(u, ", ") + ", which the client fills in at launch: root included (fail closed)"})
-	} else if user == "" || user == "0" || user == "root" || strings.HasPrefix(user, "0:") || strings.HasPrefix(user, "root:") {
-		gs = append(gs, Grant{Kind: GUser, Key: "root", Pos: userPos, Why: "runs as root in the container (no --user, or --user 0)"})
-	} else {
-		gs = append(gs, Grant{Kind: GIsolation, Key: "--user " + user, Pos: userPos, Why: "runs as a non-root user"})
-	}
+	gs = append(gs, userGrant(c, user, userPos))
 	return gs, image, imagePos
+}
+
+// userGrant is the user the container runs as: root when none is given,
+// or when the client fills it in at launch.
+func userGrant(c Client, user string, at Pos) Grant {
+	if u := symbolic(c, user).Unknown; len(u) > 0 {
+		return Grant{Kind: GUser, Key: "root", Pos: at, Why: "--user holds " + strings.Join(u, ", ") + ", which the client fills in at launch: root included (fail closed)"}
+	}
+	if user == "" || user == "0" || user == "root" || strings.HasPrefix(user, "0:") || strings.HasPrefix(user, "root:") {
+		return Grant{Kind: GUser, Key: "root", Pos: at, Why: "runs as root in the container (no --user, or --user 0)"}
+	}
+	return Grant{Kind: GIsolation, Key: "--user " + user, Pos: at, Why: "runs as a non-root user"}
+}
+
+// imageVar is a loud raw grant when the image argument argv[at] holds a
+// variable the client fills in at launch and no -- comes before it: the
+// engine reads the value as any option.
+func imageVar(c Client, argv []arg, at int) []Grant {
+	u := symbolic(c, argv[at].s).Unknown
+	if len(u) == 0 || (at > 0 && argv[at-1].s == "--") {
+		return nil
+	}
+	return []Grant{{Kind: GRaw, Key: argv[at].s, Pos: argv[at].pos, Loud: true,
+		Why: "holds " + strings.Join(u, ", ") + ", which the client fills in at launch: the engine reads it as any option, --privileged included (fail closed)"}}
 }
 
 // networkGrant is the network a container joins; one the client fills

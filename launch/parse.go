@@ -185,19 +185,25 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 		}
 	}
 	classify(c, &e, argv)
-	if env := v.Get("env"); env != nil && env.Kind == jsonx.Object {
-		at := make([]Pos, len(env.Items))
-		for i, it := range env.Items {
-			at[i] = pos(it.Pos)
-		}
-		engineEnv(&e, env.Keys, at)
-	}
+	jsonEngineEnv(&e, v.Get("env"))
 	if envFile != "" {
 		key, loud := judgePath(c, envFile)
 		e.Grants = append(e.Grants, Grant{Kind: GEnvFile, Key: key, Pos: pos(envFileV.Pos), Loud: loud != "", Why: "every variable in a file, given to the client's process"})
 	}
 	resolveSettings(c, p, &e, cwd)
 	return e, nil
+}
+
+// jsonEngineEnv reads the names of an entry's env object for engineEnv.
+func jsonEngineEnv(e *Entry, env *jsonx.Value) {
+	if env == nil || env.Kind != jsonx.Object {
+		return
+	}
+	at := make([]Pos, len(env.Items))
+	for i, it := range env.Items {
+		at[i] = pos(it.Pos)
+	}
+	engineEnv(e, env.Keys, at)
 }
 
 // fields reads the fields of one server object, keeping the first shape
