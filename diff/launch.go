@@ -491,6 +491,8 @@ func (gc *grantCmp) headRow(g launch.Grant) (Change, bool) {
 		return c, false
 	case g.Kind == launch.GNetwork && g.Key == "none":
 		c.Severity, c.Why = Narrowed, "no network"
+	case g.Kind == launch.GEnv && strings.Contains(g.Key, "="):
+		c.Severity, c.Why = Changed, g.Why+": no host data"
 	default:
 		c.Severity, c.Why = Widened, g.Why
 		if c.Why == "" {

@@ -410,11 +410,17 @@ func dockerHostGrant(c Client, fam family, o dockerOpt) Grant {
 	g := Grant{Pos: o.pos}
 	switch fam {
 	case fEnv:
+		// -e NAME copies the host's value, and so does a value the
+		// client fills in from the host (-e NAME=${TOKEN}); a literal
+		// value is the config's own, keyed with it: changing it is a
+		// change, not a grant.
 		name, val, has := strings.Cut(o.val, "=")
 		g.Kind, g.Key = GEnv, name
 		g.Why = "the host's value of " + name + " is copied in"
-		if has {
-			g.Why = "set to " + val
+		if u := symbolic(c, val).Unknown; len(u) > 0 {
+			g.Why = "set from " + strings.Join(u, ", ") + ", which the client fills in from the host"
+		} else if has {
+			g.Key, g.Why = name+"="+val, "set to a literal value (the config's own)"
 		}
 	case fEnvHost:
 		g.Kind, g.Key, g.Why = GEnv, "*", "every host variable is copied in"

@@ -91,8 +91,9 @@ func TestDockerFlagFamilies(t *testing.T) {
 		{[]string{"--dns", "1.1.1.1"}, "network --dns 1.1.1.1"},
 		// Environment and identity.
 		{[]string{"-e", "GITHUB_TOKEN"}, "env GITHUB_TOKEN"},
-		{[]string{"-eMODE=ro"}, "env MODE"},
-		{[]string{"--env=A=b"}, "env A"},
+		{[]string{"-eMODE=ro"}, "env MODE=ro"}, // a literal: the config's own
+		{[]string{"--env=A=b"}, "env A=b"},
+		{[]string{"-e", "TOKEN=${GITHUB_TOKEN}"}, "env TOKEN"}, // the host's value
 		{[]string{"--env-file", ".env"}, "env-file .env"},
 		{[]string{"--env-file=${HOME}/.env"}, "env-file ~/.env loud"},
 		{[]string{"--env-host"}, "env *"},
