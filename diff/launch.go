@@ -332,6 +332,10 @@ func compareRemote(b, h *launch.Entry) []Change {
 	if b != nil && b.Kind != launch.Disabled {
 		c.Before = b.Name + ": " + runs(b)
 	}
+	if wasRemote && hasKind(h.Grants, launch.GEnv) {
+		// The host's secrets the entry sends now go elsewhere.
+		c.Severity, c.Why = Widened, "the endpoint changed, and the entry sends it the host's secrets (headers, bearer token)"
+	}
 	return append([]Change{c}, helpers...)
 }
 

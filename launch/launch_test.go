@@ -343,3 +343,36 @@ func TestHeadersHelper(t *testing.T) {
 		t.Error("a headersHelper that is not a string parsed")
 	}
 }
+
+// TestSentSecrets: the host variables a remote entry sends to its
+// endpoint are env grants at their place; literal headers are not.
+func TestSentSecrets(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		path, src string
+		want      []string
+	}{
+		{".mcp.json", `{"mcpServers": {"r": {"type": "http", "url": "https://x.example", "headers": {"Authorization": "Bearer ${TOKEN}", "X-Region": "eu"}}}}`,
+			[]string{"env header Authorization: Bearer ${TOKEN}"}},
+		{".vscode/mcp.json", `{"servers": {"r": {"type": "http", "url": "https://x.example", "headers": {"Authorization": "Bearer ${input:pat}"}}}}`,
+			[]string{"env header Authorization: Bearer ${input:pat}"}},
+		{".codex/config.toml", "[mcp_servers.r]\nurl = \"https://x.example\"\nbearer_token_env_var = \"GH_TOKEN\"\nenv_http_headers = { \"X-Key\" = \"API_KEY\" }\n",
+			[]string{"env GH_TOKEN", "env API_KEY"}},
+	} {
+		e := only(t, c.path, c.src)
+		gs := grantSet(e)
+		if len(e.Grants) != len(c.want) {
+			t.Errorf("%s: grants %v, want %v", c.path, gs, c.want)
+		}
+		for _, w := range c.want {
+			if !gs[w] {
+				t.Errorf("%s: grants %v lack %q", c.path, gs, w)
+			}
+		}
+		for _, g := range e.Grants {
+			if g.Pos.Line == 0 {
+				t.Errorf("%s: unpositioned %+v", c.path, g)
+			}
+		}
+	}
+}
