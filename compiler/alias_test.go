@@ -46,6 +46,7 @@ func scribble(v reflect.Value) {
 // with package-level state: results, parsed capabilities and the target
 // list are overwritten, and compiling again must give what it gave before.
 func TestNoSharedState(t *testing.T) {
+	t.Parallel()
 	names, _ := filepath.Glob(filepath.Join(confDir, "manifests", "*.json"))
 	var srcs [][]byte
 	for _, n := range names {

@@ -12,10 +12,10 @@ type bind struct {
 	dst  string
 	args [3]string
 	n    int
-	// mode and grant are for mergeBinds: how the bind mounts and the
-	// grant it serves, as notes name it.
-	mode  bindMode
-	grant string
+	// mode and by are for mergeBinds: how the bind mounts and the grant
+	// it serves.
+	mode bindMode
+	by   grantRef
 }
 
 func (b bind) emit(ar *arena) {

@@ -172,6 +172,7 @@ func refLess(x, y refBind, first []int) bool {
 
 // TestBindOrderListExists: every vector the divergence list names exists.
 func TestBindOrderListExists(t *testing.T) {
+	t.Parallel()
 	have := map[string]bool{}
 	for _, f := range []string{"vectors.jsonl", "edge.jsonl", "raw.jsonl"} {
 		for _, v := range loadVectors(t, f) {

@@ -42,11 +42,11 @@ func (l *lowering) bwrap(a *Artifact, ms []Mount) {
 	var bindBuf [16]bind
 	bs := bindBuf[:0]
 	if p.Clock == "tzdata" {
-		bs = append(bs, grantBind(mkBind("/usr/share/zoneinfo", "--ro-bind-try", "/usr/share/zoneinfo", "/usr/share/zoneinfo"), bindMode{try: true}, "clock:tzdata"),
-			grantBind(mkBind("/etc/localtime", "--ro-bind-try", "/etc/localtime", "/etc/localtime"), bindMode{try: true}, "clock:tzdata"))
+		bs = append(bs, grantBind(mkBind("/usr/share/zoneinfo", "--ro-bind-try", "/usr/share/zoneinfo", "/usr/share/zoneinfo"), bindMode{try: true}, grantRef{name: "clock:tzdata"}),
+			grantBind(mkBind("/etc/localtime", "--ro-bind-try", "/etc/localtime", "/etc/localtime"), bindMode{try: true}, grantRef{name: "clock:tzdata"}))
 	}
-	for _, m := range ms {
-		bs = append(bs, grantBind(bwrapBind(m.Path, bindMode{rw: m.Writable}), bindMode{rw: m.Writable}, mountGrant(&m)))
+	for i, m := range ms {
+		bs = append(bs, grantBind(bwrapBind(m.Path, bindMode{rw: m.Writable}), bindMode{rw: m.Writable}, grantRef{m: &ms[i]}))
 		if m.Glob {
 			notes = append(notes, l.globNote(m, " lowered to directory bind ",
 				" — bwrap binds directories, not globs. Fine-grained glob enforcement is the server's job."))
@@ -58,11 +58,16 @@ func (l *lowering) bwrap(a *Artifact, ms []Mount) {
 	for _, e := range p.Exec {
 		notes = append(notes, ar.str("exec: ", e.Name, " (resolved from PATH inside sandbox)"))
 	}
-	for _, g := range p.IPC {
+	for i, g := range p.IPC {
 		src, session := ipcSocket(g.Name)
 		switch {
+		case g.Name == "x11":
+			// Read-only, as docker, toolhive and mcp-gateway mount it:
+			// connecting to a socket needs no write access to its
+			// mount, creating or removing one does (IPCSocket).
+			bs = append(bs, grantBind(mkBind(src, "--ro-bind-try", src, src), bindMode{try: true}, grantRef{ipc: &p.IPC[i]}))
 		case src != "":
-			bs = append(bs, grantBind(mkBind(src, "--bind-try", src, src), bindMode{rw: true, try: true}, namedGrant(&g)))
+			bs = append(bs, grantBind(mkBind(src, "--bind-try", src, src), bindMode{rw: true, try: true}, grantRef{ipc: &p.IPC[i]}))
 		case session:
 			notes = append(notes, "ipc: dbus:session declared — host must bind DBUS_SESSION_BUS_ADDRESS socket")
 		default:
@@ -141,6 +146,17 @@ func (l *lowering) unknownIPC(ep string) string {
 	l.a.quoted(ep)
 	l.a.text(" — no mount emitted")
 	return l.a.done()
+}
+
+// IPCSocket is the host socket path the targets mount for an ipc
+// endpoint, "" for one they do not mount (dbus:session, which has no fixed
+// path, and unknown endpoints), and whether the mount is writable: x11's
+// /tmp/.X11-unix is mounted read-only by every target (a client connects
+// through a read-only mount; only creating or removing a socket needs
+// write access), the others read-write. Diff reads mounts back with it.
+func IPCSocket(ep string) (path string, writable bool) {
+	src, _ := ipcSocket(ep)
+	return src, src != "" && ep != "x11"
 }
 
 // ipcSocket maps an ipc endpoint to the host socket path mounted for it.

@@ -84,7 +84,7 @@ func (pr *prepared) prepare(src []byte, lower func(*scratch)) error {
 	if limit == 0 {
 		limit = MaxManifestBytes
 	}
-	err := parseManifest(src, m, &pr.a, limit, lower != nil, func(sc *scratch) error {
+	err := parseManifest(src, m, &pr.a, limit, lower != nil, !pr.checkOnly, func(sc *scratch) error {
 		// The parsed capabilities are needed only until they fold into
 		// the policy, so they live in the parser's scratch memory.
 		all := m.AllCaps()

@@ -24,8 +24,8 @@ func (l *lowering) docker(a *Artifact, ms []Mount) {
 	// parentFirst; the engine itself mounts shallower destinations first).
 	var bindBuf [16]bind
 	bs := bindBuf[:0]
-	for _, m := range ms {
-		bs = append(bs, grantBind(l.dockerVolume(m.Path, bindMode{rw: m.Writable}), bindMode{rw: m.Writable}, mountGrant(&m)))
+	for i, m := range ms {
+		bs = append(bs, grantBind(l.dockerVolume(m.Path, bindMode{rw: m.Writable}), bindMode{rw: m.Writable}, grantRef{m: &ms[i]}))
 		if m.Glob {
 			notes = append(notes, l.globNote(m, " lowered to volume mount ",
 				" — Docker mounts directories, not globs. Fine-grained glob enforcement is the server's job."))
@@ -35,19 +35,19 @@ func (l *lowering) docker(a *Artifact, ms []Mount) {
 		}
 	}
 	if p.Clock == "tzdata" {
-		bs = append(bs, grantBind(mkBind("/usr/share/zoneinfo", "--volume", "/usr/share/zoneinfo:/usr/share/zoneinfo:ro"), bindMode{}, "clock:tzdata"),
-			grantBind(mkBind("/etc/localtime", "--volume", "/etc/localtime:/etc/localtime:ro"), bindMode{}, "clock:tzdata"))
+		bs = append(bs, grantBind(mkBind("/usr/share/zoneinfo", "--volume", "/usr/share/zoneinfo:/usr/share/zoneinfo:ro"), bindMode{}, grantRef{name: "clock:tzdata"}),
+			grantBind(mkBind("/etc/localtime", "--volume", "/etc/localtime:/etc/localtime:ro"), bindMode{}, grantRef{name: "clock:tzdata"}))
 	}
 	for _, e := range p.Exec {
 		notes = append(notes, ar.str("exec: ", e.Name, " (must be present in the chosen image)"))
 	}
-	for _, g := range p.IPC {
+	for i, g := range p.IPC {
 		src, session := ipcSocket(g.Name)
 		switch {
 		case g.Name == "x11":
-			bs = append(bs, grantBind(mkBind(src, "--volume", "/tmp/.X11-unix:/tmp/.X11-unix:ro"), bindMode{}, namedGrant(&g)))
+			bs = append(bs, grantBind(mkBind(src, "--volume", "/tmp/.X11-unix:/tmp/.X11-unix:ro"), bindMode{}, grantRef{ipc: &p.IPC[i]}))
 		case src != "":
-			bs = append(bs, grantBind(mkBind(src, "--volume", ar.str(src, ":", src)), bindMode{rw: true}, namedGrant(&g)))
+			bs = append(bs, grantBind(mkBind(src, "--volume", ar.str(src, ":", src)), bindMode{rw: true}, grantRef{ipc: &p.IPC[i]}))
 		case session:
 			notes = append(notes, "ipc: dbus:session declared — host must mount DBUS_SESSION_BUS_ADDRESS socket")
 		default:

@@ -41,13 +41,7 @@ func FuzzCompile(f *testing.F) {
 			}
 			return
 		}
-		out := AppendAllJSON(nil, r.Artifacts, false)
-		if !json.Valid(out) {
-			t.Fatalf("invalid JSON output: %s", out)
-		}
-		if d := dupVolume(r.Artifacts.Get(TargetDocker).Argv); d != "" {
-			t.Fatalf("docker argv mounts %s twice: %q", d, r.Artifacts.Get(TargetDocker).Argv)
-		}
+		out := checkedJSON(t, r)
 		r2, err := Compile(input)
 		if err != nil || !bytes.Equal(out, AppendAllJSON(nil, r2.Artifacts, false)) {
 			t.Fatalf("not deterministic")
@@ -100,6 +94,20 @@ func FuzzCompile(f *testing.F) {
 			t.Fatalf("result changed after its input was overwritten")
 		}
 	})
+}
+
+// checkedJSON is r's artifacts as JSON, which must be valid, and whose
+// docker argv must mount no destination twice.
+func checkedJSON(t *testing.T, r *Result) []byte {
+	t.Helper()
+	out := AppendAllJSON(nil, r.Artifacts, false)
+	if !json.Valid(out) {
+		t.Fatalf("invalid JSON output: %s", out)
+	}
+	if d := dupVolume(r.Artifacts.Get(TargetDocker).Argv); d != "" {
+		t.Fatalf("docker argv mounts %s twice: %q", d, r.Artifacts.Get(TargetDocker).Argv)
+	}
+	return out
 }
 
 // FuzzCapability feeds arbitrary capability strings to the grammar. Accepted

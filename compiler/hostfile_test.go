@@ -22,6 +22,7 @@ func hostTargets() []string { return AllTargets()[coreTargets:] }
 // with testdata/targets/<target>/<manifest>.json (go test -update writes
 // them; review the diff).
 func TestHostTargetGoldens(t *testing.T) {
+	t.Parallel()
 	var srcs []string
 	for _, pat := range []string{"../examples/head/servers/*/*.json", "../testdata/conformance/capgate-0.0.4/manifests/dvmcp-*.json"} {
 		m, _ := filepath.Glob(pat)
@@ -69,6 +70,7 @@ func TestHostTargetGoldens(t *testing.T) {
 // order; every other target is listed after them, and Compile still
 // produces exactly the four while CompileTargets produces what it is asked.
 func TestTargetRegistry(t *testing.T) {
+	t.Parallel()
 	all := AllTargets()
 	if got := strings.Join(all[:coreTargets], ","); got != "bwrap,docker,squid,nftables" {
 		t.Fatalf("core targets %s", got)
@@ -113,6 +115,7 @@ const schemaManifest = `{"name":"edge","version":"1","tools":[{"name":"t","capab
 // each allowHosts entry as the gateway's ParseProxySpec takes it
 // (host:port with a port, /tcp|/http|/https, no loopback literal).
 func TestHostFormatsSchema(t *testing.T) {
+	t.Parallel()
 	srcs := [][]byte{[]byte(schemaManifest), []byte(`{"name":"none","version":"1","tools":[]}`)}
 	for _, src := range srcs {
 		r, err := Compile(src)

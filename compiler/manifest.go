@@ -55,7 +55,7 @@ func (m *Manifest) AllCaps() []CapString { return m.all }
 // *Error with code PARSE; a shape error has code MANIFEST_SHAPE.
 func ParseManifest(src []byte) (*Manifest, error) {
 	m := new(Manifest)
-	if err := parseManifest(src, m, new(arena), MaxManifestBytes, false, nil); err != nil {
+	if err := parseManifest(src, m, new(arena), MaxManifestBytes, false, true, nil); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -63,14 +63,15 @@ func ParseManifest(src []byte) (*Manifest, error) {
 
 // parseManifest parses src, of at most limit bytes, into m, copying the
 // text m keeps into a, where it also makes room for lowering when lower is
-// set. When then is not nil
-// it runs after decoding, with the pooled scratch memory of the parse.
-func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower bool, then func(*scratch) error) error {
+// set; the manifestHash is computed when hash is set (Check needs none).
+// When then is not nil it runs after decoding, with the pooled scratch
+// memory of the parse.
+func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower, hash bool, then func(*scratch) error) error {
 	if len(src) > limit {
 		return &Error{Code: CodeTooLarge, Message: fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes), Pos: Pos{Line: 1, Col: 1}}
 	}
 	err := withManifestTree(src, func(p *parser, root *jsonx.Value) error {
-		if err := decodeManifest(root, m, a, &p.scratch, lower); err != nil {
+		if err := decodeManifest(root, m, a, &p.scratch, lower, hash); err != nil {
 			return err
 		}
 		if then != nil {
@@ -94,8 +95,8 @@ func shapeErr(v *jsonx.Value, fallback *jsonx.Value, format string, args ...any)
 
 // decodeManifest fills m from root. Every string m keeps is copied into a,
 // so that root may be dropped or reused afterwards. When lower is set, a
-// also makes room for lowering m.
-func decodeManifest(root *jsonx.Value, m *Manifest, a *arena, scr *scratch, lower bool) error {
+// also makes room for lowering m; when hash is set, m's hash is computed.
+func decodeManifest(root *jsonx.Value, m *Manifest, a *arena, scr *scratch, lower, hash bool) error {
 	// capgate checks typeof === "object", which an array passes.
 	if root.Kind != jsonx.Object && root.Kind != jsonx.Array {
 		return errAt(root.Pos, CodeManifestShape, "manifest must be an object")
@@ -166,7 +167,9 @@ func decodeManifest(root *jsonx.Value, m *Manifest, a *arena, scr *scratch, lowe
 		tool := Tool{Caps: m.all[from:len(m.all):len(m.all)], Pos: t.Pos, Name: a.str(nv.Str)}
 		m.Tools = append(m.Tools, tool)
 	}
-	m.hash = manifestHash(m, tools, a, scr)
+	if hash {
+		m.hash = manifestHash(m, tools, a, scr)
+	}
 	return nil
 }
 

@@ -67,6 +67,19 @@ type gatewayServer struct {
 	rwPaths, outsidePaths []string
 	unenf                 []Unenforceable
 	notes                 []string
+	// at indexes volumes by host path; for each volume, ro lists its
+	// grants while it is read-only and rwBy names the grant that made it
+	// writable (see bind).
+	at   map[string]int
+	ro   [][]gatewayGrant
+	rwBy []string
+}
+
+// gatewayGrant is a grant a volume serves: its name for a reason, and its
+// unenforceable entry should the volume become writable for another one.
+type gatewayGrant struct {
+	name  string
+	entry func(excess []string, why string) Unenforceable
 }
 
 // mcpGateway lowers the policy to a server entry: volumes with :ro/:rw,
@@ -123,7 +136,7 @@ func (g *gatewayServer) fs(p *Policy, ms []Mount) {
 			g.unenf = append(g.unenf, fsEntry(fg, excess, "the gateway binds paths, not patterns: "+jsQuote(src)+" is bound whole, every path under it, not only those matching "+jsQuote(m.Declared)+"."))
 		}
 		g.unenf = createExcess(g.unenf, fg, "the gateway")
-		g.bind(src, m.Writable)
+		g.bind(src, m.Writable, gatewayGrant{mountGrant(&ms[i]), func(excess []string, why string) Unenforceable { return fsEntry(fg, excess, why) }})
 	}
 	if p.Clock == "tzdata" {
 		g.bindClock(p)
@@ -133,21 +146,55 @@ func (g *gatewayServer) fs(p *Policy, ms []Mount) {
 // bindClock binds the time zone files; /etc/localtime is refused by the
 // gateway, so only the database is bound and the rest listed.
 func (g *gatewayServer) bindClock(p *Policy) {
-	g.bind("/usr/share/zoneinfo", false)
+	g.bind("/usr/share/zoneinfo", false, gatewayGrant{"clock:tzdata", func(excess []string, why string) Unenforceable {
+		return Unenforceable{Kind: KindClock, Grant: "clock:tzdata", Srcs: p.ClockSrcs, Excess: excess, Reason: why}
+	}})
 	g.unenf = append(g.unenf, Unenforceable{Kind: KindClock, Grant: "clock:tzdata", Srcs: p.ClockSrcs,
 		Reason: "the gateway refuses to bind /etc/localtime (under /etc); only /usr/share/zoneinfo is bound, so the server sees UTC unless TZ is set."})
 }
 
-func (g *gatewayServer) bind(src string, writable bool) {
-	mode := ":ro"
-	if writable {
-		mode = ":rw"
+// bind adds the volume of host path src for grant by, once per path:
+// docker refuses a container with two mounts at one destination. A path
+// bound again keeps its place and becomes writable when either grant
+// writes; each read-only grant of a volume that is or becomes writable is
+// listed as unenforceable, with the write as its excess.
+func (g *gatewayServer) bind(src string, writable bool, by gatewayGrant) {
+	if g.at == nil {
+		g.at = map[string]int{}
+	}
+	i, ok := g.at[src]
+	if !ok {
+		g.at[src] = len(g.volumes)
+		g.volumes = append(g.volumes, src+":"+src+":ro")
+		g.ro = append(g.ro, nil)
+		g.rwBy = append(g.rwBy, "")
+		if !under(src, gatewayRoots[:]) {
+			g.outsidePaths = append(g.outsidePaths, src)
+		}
+		i = len(g.volumes) - 1
+	}
+	wide := strings.HasSuffix(g.volumes[i], ":rw")
+	switch {
+	case writable && !wide:
+		g.volumes[i] = src + ":" + src + ":rw"
 		g.rwPaths = append(g.rwPaths, src)
+		g.rwBy[i] = by.name
+		for _, r := range g.ro[i] {
+			g.widened(r, src, by.name)
+		}
+		g.ro[i] = nil
+	case !writable && wide:
+		g.widened(by, src, g.rwBy[i])
+	case !writable:
+		g.ro[i] = append(g.ro[i], by)
 	}
-	if !under(src, gatewayRoots[:]) {
-		g.outsidePaths = append(g.outsidePaths, src)
-	}
-	g.volumes = append(g.volumes, src+":"+src+mode)
+}
+
+// widened lists read-only grant r as unenforceable: the volume of src it
+// shares is writable, as grant rw needs.
+func (g *gatewayServer) widened(r gatewayGrant, src, rw string) {
+	g.unenf = append(g.unenf, r.entry([]string{"write access to " + src},
+		"one volume serves "+jsQuote(src)+" (docker refuses two at one destination), and "+rw+" needs it writable, so this read-only grant is writable in the container."))
 }
 
 // ipc binds the endpoints that are host sockets the gateway would take.
@@ -161,7 +208,9 @@ func (g *gatewayServer) ipc(p *Policy) {
 		case gatewayRefusal(path.Clean(src)) != "":
 			g.unenf = append(g.unenf, ipcEntry(n, gatewayRefusal(path.Clean(src))+"; one refused volume fails the whole server, so the socket is left out (denied)."))
 		default:
-			g.bind(path.Clean(src), n.Name != "x11")
+			g.bind(path.Clean(src), n.Name != "x11", gatewayGrant{namedGrant(n), func(excess []string, why string) Unenforceable {
+				return namedEntry(KindIPC, "connect", n.Name, n.Srcs, excess, why)
+			}})
 		}
 	}
 }

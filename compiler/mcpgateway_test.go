@@ -34,6 +34,7 @@ func gatewayEntry(t *testing.T, caps ...string) (*Artifact, struct {
 // TestGatewayCleansPaths: a refused path spelled with doubled slashes is
 // still refused, and what is bound is the cleaned path.
 func TestGatewayCleansPaths(t *testing.T) {
+	t.Parallel()
 	for _, c := range []string{`ipc:connect:"unix://run/docker.sock"`, "fs:read://etc/shadow", "fs:read:/var//run/secrets/**"} {
 		a, e := gatewayEntry(t, c)
 		if len(e.Volumes) != 0 {
@@ -52,6 +53,7 @@ func TestGatewayCleansPaths(t *testing.T) {
 // multicast literals) or that resolve to loopback are left out of
 // allowHosts and listed as unenforceable; ordinary hosts are kept.
 func TestGatewayRefusedHosts(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		host string
 		out  bool
@@ -79,6 +81,7 @@ func TestGatewayRefusedHosts(t *testing.T) {
 }
 
 func TestInetAton(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		s  string
 		v  uint32
@@ -91,6 +94,40 @@ func TestInetAton(t *testing.T) {
 		v, ok := inetAton(tc.s)
 		if ok != tc.ok || ok && v != tc.v {
 			t.Errorf("inetAton(%q) = %#x, %v; want %#x, %v", tc.s, v, ok, tc.v, tc.ok)
+		}
+	}
+}
+
+// TestGatewayOneVolumePerPath: grants bound at one host path make one
+// volume (docker refuses two at one destination), writable when any of them
+// writes; each read-only grant made writable is listed as unenforceable
+// with the write as its excess, and no other is.
+func TestGatewayOneVolumePerPath(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		caps    []string
+		volumes []string
+		wider   []string // grants listed as made writable
+	}{
+		{[]string{"fs:read:/tmp/a/", "fs:read,write:/tmp/a"}, []string{"/tmp/a:/tmp/a:rw"}, []string{"fs:read:/tmp/a/"}},
+		{[]string{"fs:read,write:/tmp/a", "fs:read://tmp/a"}, []string{"/tmp/a:/tmp/a:rw"}, []string{"fs:read://tmp/a"}},
+		{[]string{"fs:read:/tmp/a/", "fs:read:/tmp/a"}, []string{"/tmp/a:/tmp/a:ro"}, nil},
+		{[]string{"fs:read:/tmp/s.sock", `ipc:connect:"unix:/tmp/s.sock"`}, []string{"/tmp/s.sock:/tmp/s.sock:rw"}, []string{"fs:read:/tmp/s.sock"}},
+		{[]string{"fs:read,write:/tmp/.X11-unix/", "ipc:connect:x11"}, []string{"/tmp/.X11-unix:/tmp/.X11-unix:rw"}, []string{"ipc:connect:x11"}},
+		{[]string{"fs:read:/tmp/d/**", "fs:write:/tmp/d"}, []string{"/tmp/d:/tmp/d:rw"}, []string{"fs:read:/tmp/d/**"}},
+	} {
+		a, e := gatewayEntry(t, tc.caps...)
+		if strings.Join(e.Volumes, " ") != strings.Join(tc.volumes, " ") {
+			t.Errorf("%q: volumes %q, want %q", tc.caps, e.Volumes, tc.volumes)
+		}
+		var wider []string
+		for _, u := range a.Unenforceable {
+			if len(u.Excess) == 1 && strings.HasPrefix(u.Excess[0], "write access to ") {
+				wider = append(wider, u.Grant)
+			}
+		}
+		if strings.Join(wider, " ") != strings.Join(tc.wider, " ") {
+			t.Errorf("%q: made writable %q, want %q (%+v)", tc.caps, wider, tc.wider, a.Unenforceable)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 // TestCoverTargets checks coverTargets, the linear merge lookup, against
 // coverTargetsSmall, the plain scan, on random sets of distinct paths.
 func TestCoverTargets(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	const alphabet = "/a*b."
 	for round := 0; round < 3000; round++ {
@@ -44,6 +45,7 @@ func TestCoverTargets(t *testing.T) {
 // linear scans, on every conformance manifest that compiles, and on each
 // of them repeated so that every kind has more than smallIndex grants.
 func TestNormalizeIndexed(t *testing.T) {
+	t.Parallel()
 	var srcs [][]byte
 	for _, name := range []string{"vectors.jsonl", "edge.jsonl"} {
 		for _, v := range loadVectors(t, name) {

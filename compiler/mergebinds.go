@@ -19,10 +19,30 @@ func (m bindMode) bwrapFlag() string {
 	return "--ro-bind"
 }
 
-// grantBind is a bind of a declared grant: the bind, its mode, and the
-// grant as notes name it ("fs:read:/srv/d/zz.conf", "ipc:connect:x11").
-func grantBind(b bind, m bindMode, grant string) bind {
-	b.mode, b.grant = m, grant
+// grantRef is the grant a bind serves: an fs mount, an ipc endpoint, or
+// a grant named by its text (clock:tzdata). Its text is made only for a
+// note.
+type grantRef struct {
+	m    *Mount
+	ipc  *NamedGrant
+	name string
+}
+
+// String names the grant as notes do ("fs:read:/srv/d/zz.conf",
+// "ipc:connect:x11"): its capability as written when one made it.
+func (g grantRef) String() string {
+	switch {
+	case g.m != nil:
+		return mountGrant(g.m)
+	case g.ipc != nil:
+		return namedGrant(g.ipc)
+	}
+	return g.name
+}
+
+// grantBind is b with its mode and the grant it serves.
+func grantBind(b bind, m bindMode, by grantRef) bind {
+	b.mode, b.by = m, by
 	return b
 }
 
@@ -123,11 +143,11 @@ func mergeGroup(bs []bind, g []int, mk func(dst string, m bindMode) bind, note f
 	if !found {
 		merged = mk(bs[g[0]].dst, m)
 	}
-	merged.grant = bs[g[0]].grant
+	merged.by = bs[g[0]].by
 	if m.rw {
 		for _, i := range g {
 			if !bs[i].mode.rw {
-				note(bs[i].grant, bs[g[0]].dst, bs[wide].grant)
+				note(bs[i].by.String(), bs[g[0]].dst, bs[wide].by.String())
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -73,13 +74,7 @@ func mergeRef(target string, argv []string) ([]string, []string) {
 				g = append(g, j)
 			}
 		}
-		rw, try, mixed := false, true, false
-		for _, j := range g {
-			r, t := refMode(target, bs[j].words)
-			r0, t0 := refMode(target, bs[i].words)
-			mixed = mixed || r != r0 || t != t0
-			rw, try = rw || r, try && t
-		}
+		rw, try, mixed := refGroupMode(target, bs, g)
 		if len(g) == 1 || (target == TargetBwrap && !mixed) {
 			out = append(out, bs[i].words)
 			continue
@@ -104,6 +99,19 @@ func mergeRef(target string, argv []string) ([]string, []string) {
 		res = append(res, w...)
 	}
 	return append(res, argv[end:]...), dsts
+}
+
+// refGroupMode is the mode of the binds bs[g...] merged, and whether
+// their modes differ.
+func refGroupMode(target string, bs []refBind, g []int) (rw, try, mixed bool) {
+	try = true
+	r0, t0 := refMode(target, bs[g[0]].words)
+	for _, j := range g {
+		r, t := refMode(target, bs[j].words)
+		mixed = mixed || r != r0 || t != t0
+		rw, try = rw || r, try && t
+	}
+	return rw, try, mixed
 }
 
 // firstDst is the destination as a bind's words write it.
@@ -184,5 +192,27 @@ func TestMergeListExists(t *testing.T) {
 	}
 	if len(mergeList()) == 0 {
 		t.Error("the merge list is empty")
+	}
+	// The docs give the count, all of them edge vectors.
+	n := 0
+	for id := range mergeList() {
+		if strings.HasPrefix(id, "edge.jsonl:") {
+			n++
+		}
+	}
+	if n != len(mergeList()) {
+		t.Errorf("%d of %d listed vectors are edge vectors; docs/unsafe-values.md says all", n, len(mergeList()))
+	}
+	for doc, want := range map[string]string{
+		"../docs/unsafe-values.md": fmt.Sprintf("(%d of the 2,000 edge vectors;", n),
+		"../README.md":             fmt.Sprintf("(%d vectors, listed in\n[testdata/conformance/mount-merge-divergence.txt]", n),
+	} {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), want) {
+			t.Errorf("%s does not say %q", doc, want)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -29,8 +30,8 @@ func refEffective(target string, argv []string, p string) (rw, ok bool) {
 }
 
 // TestMergedBindsGrantAsDeclared: for random manifests whose fs, ipc and
-// clock grants often lower to one destination, the docker argv mounts no
-// destination twice, and in bwrap and docker alike every declared grant
+// clock grants often lower to one destination, the docker argv and the
+// MCP Gateway entry mount no destination twice, and in bwrap and docker alike every declared grant
 // holds at the path it is lowered to (writable when it declares a write,
 // readable always), a read-only grant made writable is named in a note
 // when that comes from a merge, and the bwrap binds equal capgate's order
@@ -63,6 +64,7 @@ func TestMergedBindsGrantAsDeclared(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", src, err)
 		}
+		gatewayOnce(t, src, r)
 		for _, target := range []string{TargetBwrap, TargetDocker} {
 			a := r.Artifacts.Get(target)
 			if d := dupVolume(a.Argv); target == TargetDocker && d != "" {
@@ -100,9 +102,8 @@ func checkWiderNotes(t *testing.T, src, target string, r *Result, a *Artifact) {
 		if slices.ContainsFunc(ms, func(o Mount) bool { return o.Writable && cleanForTest(o.Path) == cleanForTest(m.Path) }) ||
 			slices.ContainsFunc(r.Policy.IPC, func(g NamedGrant) bool {
 				s, _ := ipcSocket(g.Name)
-				return g.Name != "x11" && s == cleanForTest(m.Path)
-			}) ||
-			(target == TargetBwrap && slices.ContainsFunc(r.Policy.IPC, func(g NamedGrant) bool { return g.Name == "x11" && cleanForTest(m.Path) == "/tmp/.X11-unix" })) {
+				return g.Name != "x11" && s == cleanForTest(m.Path) // x11 is read-only in every target
+			}) {
 			want = append(want, mountGrant(&ms[i]))
 		}
 	}
@@ -115,5 +116,28 @@ func checkWiderNotes(t *testing.T, src, target string, r *Result, a *Artifact) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("%s: %s notes wider fs grants %q, want %q\n%q", src, target, got, want, a.Notes)
+	}
+}
+
+// gatewayOnce: the gateway entry of r mounts no destination twice.
+func gatewayOnce(t *testing.T, src string, r *Result) {
+	t.Helper()
+	a, err := Lower(r, TargetMCPGateway, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e struct {
+		Volumes []string `json:"volumes"`
+	}
+	if err := json.Unmarshal([]byte(a.Config), &e); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, v := range e.Volumes {
+		if d := strings.Split(v, ":")[1]; seen[d] {
+			t.Fatalf("%s: the gateway entry mounts %s twice: %q", src, d, e.Volumes)
+		} else {
+			seen[d] = true
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 // text block and one list block. A failure means a lowering now writes
 // more than lowerRoom.add allows for: raise the bound.
 func TestRoomBounds(t *testing.T) {
+	t.Parallel()
 	srcs := benchCorpus(t)
 	var spareText, spareList int
 	for _, src := range srcs {

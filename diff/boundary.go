@@ -44,16 +44,16 @@ func cleanPath(p string) string {
 	return path.Clean(p)
 }
 
-var severities = map[sandbox.Severity]string{sandbox.Widened: Widened, sandbox.Narrowed: Narrowed, sandbox.Changed: Changed}
+var severities = map[sandbox.Severity]Severity{sandbox.Widened: Widened, sandbox.Narrowed: Narrowed, sandbox.Changed: Changed}
 
 // change turns a delta between two sandboxes into a Change: the
 // capability string behind it (bs for the base side, hs for the head),
 // and, for a widening, whether it is loud.
 func change(d sandbox.Delta, bs, hs *sources) Change {
 	c := Change{Severity: severities[d.Severity], Kind: string(d.Aspect), Before: d.Before, After: d.After, Why: d.Why}
-	side, s := "head", hs
+	side, s := SideHead, hs
 	if d.Ref.Side == sandbox.Base {
-		side, s = "base", bs
+		side, s = SideBase, bs
 	}
 	var srcs []compiler.CapString
 	key := d.Ref.Key
@@ -140,7 +140,7 @@ func firstNet(hs *sources) []compiler.CapString {
 	return first
 }
 
-func at(c Change, side string, srcs []compiler.CapString) Change {
+func at(c Change, side Side, srcs []compiler.CapString) Change {
 	c.Side = side
 	if len(srcs) > 0 {
 		c.Line, c.Col = srcs[0].Pos.Line, srcs[0].Pos.Col

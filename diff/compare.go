@@ -65,7 +65,7 @@ func compared(base, head *compiler.Result) [][2]*compiler.Artifact {
 	return out
 }
 
-var severityRank = map[string]int{Widened: 0, UnenforceableAdded: 1, Narrowed: 2, Changed: 3}
+var severityRank = map[Severity]int{Widened: 0, UnenforceableAdded: 1, Narrowed: 2, Changed: 3}
 
 // sortChanges puts loud changes first, then the rest by severity (widened,
 // unenforceable_added, narrowed, changed), keeping the order within each.
@@ -145,7 +145,7 @@ func sourcesOf(p *compiler.Policy) *sources {
 		put(cleanPath(m.Path), src{m.Srcs, d, cleanPath(m.Declared)})
 	}
 	for _, g := range p.IPC {
-		if mp := ipcMount(g.Name); mp != "" {
+		if mp, _ := compiler.IPCSocket(g.Name); mp != "" {
 			put(cleanPath(mp), src{g.Srcs, "ipc endpoint " + g.Name, cleanPath(mp)})
 		}
 	}
@@ -178,27 +178,13 @@ func sourcesOf(p *compiler.Policy) *sources {
 	return s
 }
 
-// ipcMount is the host path the sandbox targets mount for an ipc endpoint,
-// or "" for one they do not mount.
-func ipcMount(ep string) string {
-	switch {
-	case ep == "x11":
-		return "/tmp/.X11-unix"
-	case ep == "dbus:system":
-		return "/run/dbus/system_bus_socket"
-	case strings.HasPrefix(ep, "unix:/"):
-		return ep[len("unix:"):]
-	}
-	return ""
-}
-
 // unmountedIPC lists the ipc endpoints no target mounts (dbus:session,
 // unknown ones): the host is asked to provide them, so they are judged on
 // the policy. Mounted ones are judged as the mounts they are.
 func unmountedIPC(p *compiler.Policy) []compiler.NamedGrant {
 	var out []compiler.NamedGrant
 	for _, g := range p.IPC {
-		if ipcMount(g.Name) == "" {
+		if mp, _ := compiler.IPCSocket(g.Name); mp == "" {
 			out = append(out, g)
 		}
 	}

@@ -20,26 +20,9 @@ import (
 	"github.com/razukc/capgate-action/lint"
 )
 
-// Severities of a change, most important first.
-const (
-	Widened            = "widened"
-	UnenforceableAdded = "unenforceable_added"
-	Narrowed           = "narrowed"
-	Changed            = "changed"
-)
-
-// Manifest statuses.
-const (
-	StatusAdded     = "added"
-	StatusRemoved   = "removed"
-	StatusModified  = "modified"
-	StatusUnchanged = "unchanged"
-	StatusError     = "error"
-)
-
 // Change is one difference in what a manifest grants.
 type Change struct {
-	Severity string `json:"severity"`
+	Severity Severity `json:"severity"`
 	// Kind is fs, net, env, exec, ipc, clock, nestedSandbox or assert.
 	Kind string `json:"kind"`
 	// Target names the artifact(s) the change shows in: "bwrap,docker"
@@ -50,9 +33,9 @@ type Change struct {
 	Why    string `json:"why"`
 	// Line and Col locate the capability string that caused the change,
 	// in the head manifest (Side "head") or the base one (Side "base").
-	Line int    `json:"line"`
-	Col  int    `json:"col"`
-	Side string `json:"side"`
+	Line int  `json:"line"`
+	Col  int  `json:"col"`
+	Side Side `json:"side"`
 	// Loud marks a widened change that hands the sandbox control of the
 	// host: a container-engine socket or a directory holding one, the
 	// host root, /etc, /root, a home directory, /proc, /sys, /dev, an
@@ -73,7 +56,7 @@ type TextDiff struct {
 type ManifestDiff struct {
 	Path     string `json:"path"`
 	BasePath string `json:"base_path,omitempty"`
-	Status   string `json:"status"`
+	Status   Status `json:"status"`
 	// Error is set when the head cannot be read, parsed or compiled.
 	Error *Problem `json:"error,omitempty"`
 	// BaseError is set when only the base side is broken; the head is then
@@ -306,75 +289,8 @@ func markMoved(r *Result, in *Input) {
 // paths to base paths (git's rename detection); without any, removed and
 // added files that are byte-identical are paired instead.
 func compareSides(baseName, headName string, bf, hf []File, gitRenames map[string]string, targets []string) *Result {
-	baseBy := make(map[string]*File, len(bf))
-	for i := range bf {
-		baseBy[bf[i].Path] = &bf[i]
-	}
-	headBy := make(map[string]bool, len(hf))
-	for _, f := range hf {
-		headBy[f.Path] = true
-	}
-	renames := map[string]string{}
-	for h, b := range gitRenames {
-		if headBy[h] && !headBy[b] && baseBy[b] != nil {
-			renames[h] = b
-		}
-	}
-	// Without git's rename data, pair a removed and an added file that are
-	// byte-identical: removed files are indexed by content, so this is
-	// linear (5,000 added manifests used to take 5,000 × 5,000 compares).
-	if len(gitRenames) == 0 {
-		removed := map[string][]string{}
-		for _, b := range bf {
-			if !headBy[b.Path] && b.Err == nil {
-				removed[string(b.Data)] = append(removed[string(b.Data)], b.Path)
-			}
-		}
-		for _, f := range hf {
-			if baseBy[f.Path] != nil || f.Err != nil {
-				continue
-			}
-			if ps := removed[string(f.Data)]; len(ps) > 0 {
-				renames[f.Path] = ps[0]
-				removed[string(f.Data)] = ps[1:]
-			}
-		}
-	}
-	taken := map[string]bool{}
-	type pair struct{ b, h *File }
-	var pairs []pair
-	for i := range hf {
-		f := &hf[i]
-		bp := f.Path
-		if old, ok := renames[f.Path]; ok {
-			bp = old
-		}
-		var b *File
-		if baseBy[bp] != nil && !taken[bp] {
-			b = baseBy[bp]
-			taken[bp] = true
-		}
-		pairs = append(pairs, pair{b, f})
-	}
-	for i := range bf {
-		if !taken[bf[i].Path] {
-			pairs = append(pairs, pair{&bf[i], nil})
-		}
-	}
-	// A manifest whose bytes are the same on both sides is only checked
-	// (compiler.Check), once for all files holding the same blob.
-	checks := map[string]*check{}
-	var unchanged []*check
-	for _, p := range pairs {
-		if same(p.b, p.h) {
-			k := contentKey(p.h)
-			if checks[k] == nil {
-				checks[k] = &check{data: p.h.Data}
-				unchanged = append(unchanged, checks[k])
-			}
-		}
-	}
-	forEach(len(unchanged), func(i int) { unchanged[i].run() })
+	pairs := pairFiles(bf, hf, gitRenames)
+	checks := checkUnchanged(pairs)
 	r := &Result{Base: baseName, Head: headName, Manifests: make([]ManifestDiff, len(pairs))}
 	// Manifests are independent: compare them on every core. Each result
 	// goes to its own slot, so the output order does not depend on timing.
@@ -394,6 +310,93 @@ func compareSides(baseName, headName string, bf, hf []File, gitRenames map[strin
 	sort.SliceStable(r.Manifests, func(i, j int) bool { return r.Manifests[i].Path < r.Manifests[j].Path })
 	r.Counts, _ = Tally(r.Manifests)
 	return r
+}
+
+// pair is a manifest on both sides, or on one (the other nil).
+type pair struct{ b, h *File }
+
+// pairFiles pairs each head file with its base file: the one at the same
+// path, or the one it was renamed from.
+func pairFiles(bf, hf []File, gitRenames map[string]string) []pair {
+	baseBy := make(map[string]*File, len(bf))
+	for i := range bf {
+		baseBy[bf[i].Path] = &bf[i]
+	}
+	headBy := make(map[string]bool, len(hf))
+	for _, f := range hf {
+		headBy[f.Path] = true
+	}
+	renames := map[string]string{}
+	for h, b := range gitRenames {
+		if headBy[h] && !headBy[b] && baseBy[b] != nil {
+			renames[h] = b
+		}
+	}
+	if len(gitRenames) == 0 {
+		pairCopies(bf, hf, baseBy, headBy, renames)
+	}
+	taken := map[string]bool{}
+	pairs := make([]pair, 0, len(hf))
+	for i := range hf {
+		f := &hf[i]
+		bp := f.Path
+		if old, ok := renames[f.Path]; ok {
+			bp = old
+		}
+		var b *File
+		if baseBy[bp] != nil && !taken[bp] {
+			b = baseBy[bp]
+			taken[bp] = true
+		}
+		pairs = append(pairs, pair{b, f})
+	}
+	for i := range bf {
+		if !taken[bf[i].Path] {
+			pairs = append(pairs, pair{&bf[i], nil})
+		}
+	}
+	return pairs
+}
+
+// pairCopies adds to renames, without git's rename data, a removed and an
+// added file that are byte-identical: removed files are indexed by
+// content, so this is linear (5,000 added manifests used to take 5,000 ×
+// 5,000 compares).
+func pairCopies(bf, hf []File, baseBy map[string]*File, headBy map[string]bool, renames map[string]string) {
+	removed := map[string][]string{}
+	for _, b := range bf {
+		if !headBy[b.Path] && b.Err == nil {
+			removed[string(b.Data)] = append(removed[string(b.Data)], b.Path)
+		}
+	}
+	for _, f := range hf {
+		if baseBy[f.Path] != nil || f.Err != nil {
+			continue
+		}
+		if ps := removed[string(f.Data)]; len(ps) > 0 {
+			renames[f.Path] = ps[0]
+			removed[string(f.Data)] = ps[1:]
+		}
+	}
+}
+
+// checkUnchanged checks each manifest whose bytes are the same on both
+// sides (compiler.Check), once for all files holding the same blob, on
+// every core, and returns the verdicts by contentKey.
+func checkUnchanged(pairs []pair) map[string]*check {
+	checks := map[string]*check{}
+	var unchanged []*check
+	for _, p := range pairs {
+		if same(p.b, p.h) {
+			k := contentKey(p.h)
+			if checks[k] == nil {
+				checks[k] = &check{data: p.h.Data}
+				unchanged = append(unchanged, checks[k])
+			}
+		}
+	}
+	forEach(len(unchanged), func(i int) { unchanged[i].run() })
+	return checks
 }
 
 // forEach calls f(0) … f(n-1) on every core.

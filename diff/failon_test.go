@@ -9,6 +9,7 @@ import (
 // never mixed with other outcomes are errors (they used to parse as never
 // and turn the gate off).
 func TestParseFailOn(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in      string
 		want    FailOn

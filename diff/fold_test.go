@@ -7,6 +7,7 @@ import "testing"
 // different lone surrogates onto U+FFFD) is a different domain to squid and
 // DNS, so adding it is a widening.
 func TestHostsFoldASCIIOnly(t *testing.T) {
+	t.Parallel()
 	m := func(caps string) []byte {
 		return []byte(`{"name":"x","version":"1","tools":[{"name":"t","capabilities":[` + caps + `]}]}`)
 	}

@@ -26,23 +26,23 @@ func TestHostTargetsJudged(t *testing.T) {
 	seen := map[string]bool{}
 	for _, c := range cs {
 		for _, tg := range strings.Split(c.Target, ",") {
-			seen[c.Severity+" "+c.Kind+" "+tg] = true
+			seen[string(c.Severity)+" "+c.Kind+" "+tg] = true
 			if tg == "all" {
 				for _, x := range all {
-					seen[c.Severity+" "+c.Kind+" "+x] = true
+					seen[string(c.Severity)+" "+c.Kind+" "+x] = true
 				}
 			}
 		}
 	}
 	for _, tg := range []string{"toolhive", "mcp-gateway", "srt"} {
-		for _, want := range []string{Widened + " net " + tg, Widened + " fs " + tg} {
+		for _, want := range []string{string(Widened) + " net " + tg, string(Widened) + " fs " + tg} {
 			if !seen[want] {
 				t.Errorf("missing %q in %v", want, cs)
 			}
 		}
 	}
 	for _, tg := range []string{"mcp-gateway", "srt"} {
-		if !seen[UnenforceableAdded+" net "+tg] {
+		if !seen[string(UnenforceableAdded)+" net "+tg] {
 			t.Errorf("no unenforceable_added for %s's \"*\" rule: %v", tg, cs)
 		}
 	}

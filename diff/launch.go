@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"sort"
 	"strings"
 
@@ -271,7 +272,7 @@ func compareEntry(b, h *launch.Entry) []Change {
 // compareLaunched compares a server the head launches locally with the
 // base's (nil when new).
 func compareLaunched(b, h *launch.Entry) []Change {
-	row := func(sev, before, after, why string) Change {
+	row := func(sev Severity, before, after, why string) Change {
 		return Change{Severity: sev, Kind: "launch", Target: string(h.Kind), Before: before, After: after, Why: why, Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}
 	}
 	var out []Change
@@ -410,10 +411,20 @@ func grantLoud(g launch.Grant) string {
 		if g.Key == "host" {
 			return g.Why
 		}
+	case launch.GNet:
+		return loudHost(hostOf(g.Key))
 	case launch.GUser:
 		return ""
 	}
 	return ""
+}
+
+// hostOf is the host of an egress key: "h", "h:443", "[::1]:443".
+func hostOf(k string) string {
+	if h, _, err := net.SplitHostPort(k); err == nil {
+		return h
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(k, "["), "]")
 }
 
 func grantID(g launch.Grant) string { return string(g.Kind) + "\x00" + g.Key }
@@ -426,7 +437,10 @@ type grantCmp struct {
 	bBy, hBy     map[string]launch.Grant
 	bPaths       pathIndex
 	hPaths       pathIndex
-	hNetwork     bool
+	// bDeny holds the base's denyRead paths, bAllow its path grants but
+	// srt's default read of every path (see covered).
+	bDeny, bAllow pathIndex
+	hNetwork      bool
 	// fresh says the base is nothing to compare with (an added server,
 	// a changed sandbox kind).
 	fresh bool
@@ -443,7 +457,7 @@ func byID(gs []launch.Grant) map[string]launch.Grant {
 	return m
 }
 
-func (gc *grantCmp) place(c Change, p launch.Pos, side string) Change {
+func (gc *grantCmp) place(c Change, p launch.Pos, side Side) Change {
 	if p.Line == 0 {
 		p = gc.at
 	}
@@ -456,6 +470,7 @@ func (gc *grantCmp) place(c Change, p launch.Pos, side string) Change {
 func compareGrants(name, target string, at launch.Pos, bs, hs []launch.Grant, fresh bool) []Change {
 	gc := &grantCmp{name: name, target: target, at: at, bs: bs, hs: hs, bBy: byID(bs), hBy: byID(hs), fresh: fresh,
 		bPaths: newPathIndex(bs), hPaths: newPathIndex(hs), hNetwork: hasKind(hs, launch.GNetwork)}
+	gc.bDeny, gc.bAllow = denyIndex(bs)
 	var out []Change
 	done := map[string]bool{}
 	for _, g := range hs {
@@ -520,6 +535,17 @@ func (gc *grantCmp) baseRow(g launch.Grant) (Change, bool) {
 	switch {
 	case g.Kind == launch.GIsolation:
 		c.Why = "protection dropped: " + g.Why
+		if d, ok := strings.CutPrefix(g.Key, "denyRead "); ok {
+			// srt reads every path no denyRead names: the path is
+			// readable again, loud when it is.
+			loud := grantLoud(launch.Grant{Kind: launch.GFS, Key: d})
+			if loud == "" && (d == "~" || strings.HasPrefix(d, "~/.")) {
+				loud = "the user's credentials, ssh keys and shell start-up files"
+			}
+			if loud != "" {
+				c.Loud, c.Why = true, d+" is readable again (srt reads every path no denyRead names): "+loud+"; "+c.Why
+			}
+		}
 	case g.Kind == launch.GRaw:
 		c.Why = "an option the reader does not know was removed: cannot be judged (fail closed)"
 	case g.Kind == launch.GNetwork && gc.hNetwork:
@@ -574,14 +600,41 @@ func (ix pathIndex) above(p string, write, strict bool) bool {
 }
 
 // covered reports whether a path grant g is within a base grant of the
-// same or a wider mode (a path at or above it).
-// A path that still holds a .. (it climbs above its variable) is below
-// nothing: it may be any path.
+// same or a wider mode (a path at or above it). srt reads every path that
+// no denyRead names, and an allowRead wins over a denyRead: so a read
+// inside a base denyRead is covered only by an explicit base grant, never
+// by the default read of every path. A path that still holds a .. (it
+// climbs above its variable) is below nothing: it may be any path.
 func (gc *grantCmp) covered(g launch.Grant) bool {
-	if strings.Contains("/"+g.Key+"/", "/../") {
+	if strings.Contains("/"+g.Key+"/", "/../") || !gc.bPaths.above(g.Key, g.Write, false) {
 		return false
 	}
-	return gc.bPaths.above(g.Key, g.Write, false)
+	if g.Write || !gc.bDeny.above(g.Key, false, false) {
+		return true
+	}
+	return gc.bAllow.above(g.Key, false, false)
+}
+
+// denyIndex returns the denyRead paths of gs, and its path grants without
+// srt's default read of every path.
+func denyIndex(gs []launch.Grant) (deny, allow pathIndex) {
+	deny, allow = pathIndex{}, pathIndex{}
+	def := launch.SrtDefaults()[0]
+	for _, g := range gs {
+		switch {
+		case g.Kind == launch.GIsolation && strings.HasPrefix(g.Key, "denyRead "):
+			deny[strings.TrimSuffix(strings.TrimPrefix(g.Key, "denyRead "), "/")] = true
+			if strings.TrimPrefix(g.Key, "denyRead ") == "/" {
+				deny["/"] = true
+			}
+		case g.Kind == launch.GFS && !(g.Key == def.Key && g.Why == def.Why):
+			allow[strings.TrimSuffix(g.Key, "/")] = allow[strings.TrimSuffix(g.Key, "/")] || g.Write
+			if g.Key == "/" {
+				allow["/"] = allow["/"] || g.Write
+			}
+		}
+	}
+	return deny, allow
 }
 
 // shadowedByWritable reports whether the read-only mount g lies under a

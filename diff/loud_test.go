@@ -27,6 +27,7 @@ func compile(t testing.TB, caps ...string) *compiler.Result {
 // capabilities that reach it, is a loud widened change; ordinary grants
 // next to them are not.
 func TestLoudClasses(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		class string
 		cap   string
@@ -163,6 +164,7 @@ func TestLoudClasses(t *testing.T) {
 // judged when an artifact carries them (a compiler change): --privileged,
 // --cap-add and --device are loud; losing --cap-drop ALL is widened.
 func TestLoudDockerFlags(t *testing.T) {
+	t.Parallel()
 	base := &compiler.Artifact{Target: compiler.TargetDocker, Argv: []string{"--rm", "--cap-drop", "ALL", "--network", "none"}}
 	for _, tc := range []struct {
 		argv []string

@@ -9,6 +9,7 @@ import (
 )
 
 func TestMoveKeys(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"a/capgate.json", "a/capgate.json|a/capgate.json|a/capgate"},
 		{"a/Capgate.json.orig", "a/capgate.json.orig|a/capgate.json.orig|a/capgate.json|a/capgate"},

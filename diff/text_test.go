@@ -10,6 +10,7 @@ import (
 )
 
 func TestUnified(t *testing.T) {
+	t.Parallel()
 	a := strings.Join([]string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"}, "\n") + "\n"
 	b := strings.Replace(strings.Replace(a, "three\n", "THREE\n", 1), "twelve\n", "twelve\nthirteen\n", 1)
 	want := " one\n two\n-three\n+THREE\n four\n five\n six\n@@ … @@\n ten\n eleven\n twelve\n+thirteen\n"
@@ -35,6 +36,7 @@ func TestUnified(t *testing.T) {
 // are a and its ' ' and '+' lines b, whatever the input: unique lines,
 // repeated ones (no anchors, exact match or replacement), large ones.
 func TestUnifiedRebuilds(t *testing.T) {
+	t.Parallel()
 	rnd := rand.New(rand.NewPCG(1, 2))
 	gen := func(n, alphabet int) []string {
 		out := make([]string, n)

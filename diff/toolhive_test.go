@@ -47,7 +47,7 @@ func toolhiveChanges(base, head *compiler.Result) []Change {
 func rowStrings(cs []Change) []string {
 	var out []string
 	for _, c := range cs {
-		out = append(out, c.Severity+" "+c.Kind+" "+c.Before+" -> "+c.After)
+		out = append(out, string(c.Severity)+" "+c.Kind+" "+c.Before+" -> "+c.After)
 	}
 	slices.Sort(out)
 	return out
@@ -57,6 +57,7 @@ func rowStrings(cs []Change) []string {
 // ports, which ToolHive allows as n*n pairs; the read-back and the rows stay
 // linear in n (one per host, one per port), not one per pair.
 func TestToolhiveProductLinear(t *testing.T) {
+	t.Parallel()
 	const n = 2000
 	base, head := compileAll(t, "net:connect:h0.co:1"), compileAll(t, manyRules(n)...)
 	s := sandbox.FromArtifact(head.Artifacts.Get(compiler.TargetToolhive))
@@ -83,6 +84,7 @@ func TestToolhiveProductLinear(t *testing.T) {
 // no declared host:port pair is new to a per-pair reading, and a product
 // within the base is not.
 func TestToolhiveProduct(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name       string
 		base, head []string

@@ -1,6 +1,16 @@
 package enforce
 
-import "testing"
+import (
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/launch"
+)
 
 // attackFamilies are pull requests written to break the verdict, beyond
 // the families of issue 19: deeper and three-level nesting, respelled
@@ -61,5 +71,64 @@ func TestPodmanAttackFamilies(t *testing.T) {
 	image := probeImage(t)
 	for _, fam := range attackFamilies {
 		t.Run(fam.name, func(t *testing.T) { podmanFamily(t, image, fam) })
+	}
+}
+
+// TestBwrapSymlinkInsideWritable: a new writable bind of a path inside a
+// writable bind looks like no change to the view, but the path is a
+// symlink on the host (a checked-out repository can hold one) to the
+// read-only child, and bwrap follows it: the head's argv writes the child,
+// the base's does not, and the diff must say widened.
+func TestBwrapSymlinkInsideWritable(t *testing.T) {
+	requireTool(t, "bwrap")
+	root := t.TempDir()
+	viewTree(t, root)
+	if err := os.Symlink("secret", root+"/srv/app/zcache"); err != nil {
+		t.Fatal(err)
+	}
+	base := compileText(t, viewManifest(root, [][]string{{"fs:read,write:@/srv/app", "fs:read:@/srv/app/secret"}}))
+	head := compileText(t, viewManifest(root, [][]string{{"fs:read,write:@/srv/app", "fs:read:@/srv/app/secret", "fs:read,write:@/srv/app/zcache"}}))
+	p := root + "/srv/app/secret/f"
+	bArgv, hArgv := base.Artifacts.Get(compiler.TargetBwrap).Argv, head.Artifacts.Get(compiler.TargetBwrap).Argv
+	bw, hw := bwrapWrites(t, bArgv, p), bwrapWrites(t, hArgv, p)
+	if bw || !hw {
+		t.Fatalf("bwrap: base write=%v, head write=%v; the probe's premise fails\nbase %q\nhead %q", bw, hw, bArgv, hArgv)
+	}
+	if !widenedKind(diff.Compare(base, head), compiler.TargetBwrap, "fs") {
+		t.Errorf("bwrap writes the read-only child through the new bind of a symlink, and the diff finds no fs widening")
+	}
+}
+
+// TestBwrapProcWithoutPidNamespace: a launch config's `bwrap --proc /proc`
+// without --unshare-pid shows the host's processes (the probe counts more
+// than the sandbox's own), and the launch reader calls it the host's
+// /proc, loud; with --unshare-pid it shows only the sandbox's.
+func TestBwrapProcWithoutPidNamespace(t *testing.T) {
+	requireTool(t, "bwrap")
+	sys := []string{"--unshare-net", "--ro-bind", "/usr", "/usr", "--ro-bind", "/bin", "/bin", "--ro-bind", "/lib", "/lib", "--ro-bind-try", "/lib64", "/lib64"}
+	for _, tc := range []struct {
+		extra    []string
+		hostProc bool
+	}{
+		{[]string{"--proc", "/proc"}, true},
+		{[]string{"--unshare-pid", "--proc", "/proc"}, false},
+	} {
+		argv := append(append(append([]string{}, sys...), tc.extra...), "--", "/bin/sh", "-c", `ls /proc | grep -c '^[0-9]'`)
+		out, err := exec.Command("bwrap", argv...).Output()
+		if err != nil {
+			t.Fatalf("bwrap %q: %v", argv, err)
+		}
+		n, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+		// The sandbox's own: sh, ls, grep (and bwrap's init with --unshare-pid).
+		if sees := n > 4; sees != tc.hostProc {
+			t.Fatalf("%q: %d processes visible; premise hostProc=%v fails", tc.extra, n, tc.hostProc)
+		}
+		loud := false
+		for _, g := range launch.BwrapGrants(argv) {
+			loud = loud || (g.Kind == launch.GFS && g.Key == "/proc" && g.Loud)
+		}
+		if loud != tc.hostProc {
+			t.Errorf("%q: bwrap shows host processes=%v, the launch reader's loud /proc=%v", tc.extra, tc.hostProc, loud)
+		}
 	}
 }

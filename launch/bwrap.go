@@ -46,6 +46,8 @@ func bwrapEntry(c Client, e *Entry, argv []arg) {
 type bwrapState struct {
 	all, shareNet, clearenv, newSession bool
 	unshared                            map[string]bool
+	// procs are the --proc options, judged once the pid namespace is known.
+	procs []Grant
 }
 
 // bwrapGrants reads bubblewrap options into grants, in argv order, and
@@ -110,6 +112,10 @@ func bwrapOption(c Client, st *bwrapState, a arg, vals []string) []Grant {
 		g.Kind, g.Key, g.Loud, g.Why = GCap, capName(vals[0]), true, "capability added"
 	case "--cap-drop":
 		g.Kind, g.Key, g.Why = GIsolation, "--cap-drop "+capName(vals[0]), "capabilities dropped"
+	case "--proc":
+		st.procs = append(st.procs, Grant{Kind: GFS, Key: "/proc", Pos: a.pos, Dest: vals[0], Loud: true,
+			Why: "a procfs of the host's pid namespace (no --unshare-pid): every host process, its command line and, for the user's own, its environment"})
+		return nil
 	case "--remount-ro":
 		g.Kind, g.Key, g.Why = GIsolation, "--remount-ro "+vals[0], "remounted read-only"
 	case "--args", "--seccomp", "--add-seccomp-fd", "--userns", "--userns2", "--pidns", "--overlay-src", "--overlay", "--ro-overlay", "--tmp-overlay":
@@ -126,9 +132,14 @@ func bwrapOption(c Client, st *bwrapState, a arg, vals []string) []Grant {
 }
 
 // bwrapNamespaces turns the namespace options into grants: a namespace
-// not unshared is the host's.
+// not unshared is the host's, and a --proc in the host's pid namespace is
+// the host's /proc (read-only); one in a private pid namespace shows the
+// sandbox's own processes only.
 func bwrapNamespaces(st bwrapState) []Grant {
 	var gs []Grant
+	if !st.all && !st.unshared["pid"] {
+		gs = append(gs, st.procs...)
+	}
 	for _, ns := range []string{"net", "pid", "ipc", "uts", "user", "cgroup"} {
 		un := st.all || st.unshared[ns]
 		if ns == "net" && st.shareNet {

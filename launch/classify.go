@@ -146,6 +146,26 @@ func bareEntry(e *Entry, prog string, argv []arg) {
 	}
 	e.Grants = append(e.Grants, Grant{Kind: GHost, Key: "no sandbox", Loud: true, Pos: argv[0].pos,
 		Why: "runs bare (" + prog + "): no sandbox, every file, variable and network right of the user who starts the client"})
+	if l := wrappedLauncher(argv[1:]); l != "" {
+		// nice docker run …, timeout 10 bwrap …: the sandbox inside is
+		// not read, so a change to it must not read as no change.
+		e.Runs = strings.Join(texts(argv), " ")
+		e.Unjudged = append(e.Unjudged, Note{Text: prog + " starts " + l + ", whose options the reader does not read through " + prog + " (fail closed)", Pos: argv[0].pos})
+	}
+}
+
+// wrappedLauncher names the sandbox launcher (docker, podman, nerdctl,
+// bwrap, srt, srt's npm package) among argv, or "".
+func wrappedLauncher(argv []arg) string {
+	for _, a := range argv {
+		switch p := program(a.s); {
+		case p == "docker" || p == "podman" || p == "nerdctl" || p == "bwrap" || p == "srt":
+			return p
+		case srtPackages[packageName(a.s)]:
+			return packageName(a.s)
+		}
+	}
+	return ""
 }
 
 // runsOf names the package a launcher runs: the first argument that is

@@ -2,6 +2,7 @@ package launch
 
 import (
 	"encoding/csv"
+	"strconv"
 	"strings"
 )
 
@@ -499,10 +500,12 @@ func dockerVolume(c Client, o dockerOpt) Grant {
 }
 
 // dockerMount reads "type=bind,source=/x,target=/y[,readonly]" as the
-// docker CLI does (opts/mount.go): the value is one CSV record (a field
-// may be quoted), keys and the type are case-insensitive, the type
-// defaults to volume. A key the reader does not know, or a volume-opt
-// (the local driver's device=/host/path binds a host path), is raw.
+// docker CLI does (docker/cli opts/mount.go): the value is one CSV record
+// (a field may be quoted; one docker cannot split is raw), keys and the
+// type are case-insensitive, the type defaults to volume, readonly is
+// strconv.ParseBool. A key the reader does not know, or a volume-opt other
+// than the local driver's type, o and device (device=/host/path binds a
+// host path), is raw.
 func dockerMount(c Client, o dockerOpt) Grant {
 	raw := Grant{Kind: GRaw, Key: "--mount " + o.val, Pos: o.pos}
 	fields, err := csv.NewReader(strings.NewReader(o.val)).Read()
@@ -513,7 +516,7 @@ func dockerMount(c Client, o dockerOpt) Grant {
 	typ, src, dst := "volume", "", ""
 	write := true
 	for _, kv := range fields {
-		k, v, _ := strings.Cut(kv, "=")
+		k, v, hasValue := strings.Cut(kv, "=")
 		switch strings.ToLower(k) {
 		case "type":
 			typ = strings.ToLower(v)
@@ -522,7 +525,10 @@ func dockerMount(c Client, o dockerOpt) Grant {
 		case "target", "dst", "destination":
 			dst = v
 		case "readonly", "ro":
-			write = !(v == "" || v == "true" || v == "1")
+			// strconv.ParseBool, as docker; a value it refuses is read
+			// as writable.
+			ro, err := strconv.ParseBool(v)
+			write = hasValue && (err != nil || !ro)
 		case "volume-opt":
 			ok, dev := volumeOpt(v)
 			if !ok {

@@ -15,6 +15,7 @@ import (
 // is one capability string, or several ("`a` with `b`") that go into one
 // manifest together.
 func TestDocs(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../docs/lint.md")
 	if err != nil {
 		t.Fatal(err)

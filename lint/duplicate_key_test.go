@@ -10,6 +10,7 @@ import (
 // its first occurrence, at any depth; the same key in different objects,
 // and key-like text in values, are not.
 func TestDuplicateKeys(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		src  string
 		want []string // "line:col key"

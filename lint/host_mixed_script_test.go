@@ -8,6 +8,7 @@ import (
 )
 
 func TestHostScripts(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		host string
 		want string
@@ -30,6 +31,7 @@ func TestHostScripts(t *testing.T) {
 // character is flagged (the compiler takes it), plain and mixed-script
 // hosts are judged as before.
 func TestHostInvisible(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		host string
 		want string // a part of the message, or "" for no finding
@@ -63,6 +65,7 @@ func TestHostInvisible(t *testing.T) {
 // TestHostNotASCII: a host with a non-ASCII letter is flagged with its first
 // such character; ASCII and punycode hosts are not.
 func TestHostNotASCII(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		host string
 		want string

@@ -10,6 +10,7 @@ import (
 // TestHostWildcardSuggestion checks that the rule suggests squid's
 // ".domain" form only where one exists: for a single leading "*." label.
 func TestHostWildcardSuggestion(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		host    string
 		suggest string // "" means no suggestion

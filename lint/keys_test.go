@@ -6,6 +6,7 @@ import (
 )
 
 func TestSuggest(t *testing.T) {
+	t.Parallel()
 	kinds := []string{"fs", "net", "env", "exec", "ipc", "clock", "assert"}
 	for _, tc := range []struct {
 		in   string
@@ -33,6 +34,7 @@ func TestSuggest(t *testing.T) {
 }
 
 func TestEditDistance(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		a, b string
 		want int
@@ -46,6 +48,7 @@ func TestEditDistance(t *testing.T) {
 }
 
 func TestKeys(t *testing.T) {
+	t.Parallel()
 	src := "{\"name\": \"x\", \"version\": \"1\", \"description\": \"d\",\n \"serverCapability\": [],\n \"tools\": [{\"name\": \"t\", \"capabilities\": [], \"capabilites\": [\"fs:read:/x\"], \"inputSchema\": {}}]}"
 	fs := Keys([]byte(src))
 	var got []string

@@ -11,6 +11,7 @@ import (
 // TestPosIndex compares the table with counting from the start of the line,
 // at every offset of text holding several lines and multi-byte runes.
 func TestPosIndex(t *testing.T) {
+	t.Parallel()
 	for _, src := range []string{"", "{}", "{\n  \"a\": 1,\n\t\"é\": \"日本\",\n\n\"z\": [1, 2]}\n", "x\ny", "\n\n"} {
 		ix := &posIndex{src: []byte(src)}
 		for off := 0; off <= len(src); off++ {

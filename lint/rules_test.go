@@ -11,6 +11,7 @@ import (
 // TestRules checks, for a few rules, which capability strings of a manifest
 // they flag and which they leave alone.
 func TestRules(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		rule string
 		caps []string

@@ -11,6 +11,7 @@ import (
 // TestDocs keeps docs/lock.md true: its example parses, and its field table
 // names exactly the fields of Approval.
 func TestDocs(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../docs/lock.md")
 	if err != nil {
 		t.Fatal(err)

@@ -17,9 +17,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/jsonx"
 )
 
 // Schema identifies version 1 of the lock file.
@@ -72,22 +72,13 @@ func (e *Error) Error() string {
 
 var hashRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 
-// position turns a byte offset into a line and column (in characters).
-func position(b []byte, off int64) (int, int) {
-	off = min(max(off, 0), int64(len(b)))
-	pre := b[:off]
-	line := bytes.Count(pre, []byte("\n")) + 1
-	col := utf8.RuneCount(pre[bytes.LastIndexByte(pre, '\n')+1:]) + 1
-	return line, col
-}
-
 // Parse reads a lock file; name is used in errors. Unknown fields, a wrong
 // schema, a malformed hash or time, and two approvals of one path are
 // errors.
 func Parse(name string, b []byte) (*File, error) {
 	errAt := func(off int64, format string, args ...any) error {
-		l, c := position(b, off)
-		return &Error{Path: name, Line: l, Col: c, Message: fmt.Sprintf(format, args...)}
+		p := jsonx.PosAt(b, int(off))
+		return &Error{Path: name, Line: p.Line, Col: p.Col, Message: fmt.Sprintf(format, args...)}
 	}
 	if len(b) > MaxSize {
 		return nil, errAt(0, "larger than %d bytes", MaxSize)

@@ -12,6 +12,7 @@ const h1 = "sha256:a771a6a2037984e1884e7cfbe9a1ceb0156f2be8fba159613176f5398b7ca
 const h2 = "sha256:0000000000000000000000000000000000000000000000000000000000000000"
 
 func TestParseErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ name, src, want string }{
 		{"syntax", "{\n  \"schema\": ,", "x.lock:2:13: invalid character ','"},
 		{"unknown field", `{"schema": "` + Schema + `", "approvals": [], "extra": 1}`, `unknown field "extra"`},
@@ -32,6 +33,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestRoundTripIsDeterministic(t *testing.T) {
+	t.Parallel()
 	f := New()
 	f.Set(Approval{Path: "z/capgate.json", ManifestHash: h2, ApprovedBy: "b", ApprovedAt: "2027-01-01T00:00:00Z"})
 	f.Set(Approval{Path: "a/capgate.json", ManifestHash: h1, ApprovedBy: "a", Reason: "<why> & @team", ApprovedAt: "2027-01-01T00:00:00Z"})
@@ -50,6 +52,7 @@ func TestRoundTripIsDeterministic(t *testing.T) {
 }
 
 func TestApprovesAndExpiry(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2027, 1, 10, 0, 0, 0, 0, time.UTC)
 	f := New()
 	f.Set(Approval{Path: "a", ManifestHash: h1})
@@ -70,6 +73,7 @@ func TestApprovesAndExpiry(t *testing.T) {
 }
 
 func TestApplyMarksOnlyWidenedApprovedManifests(t *testing.T) {
+	t.Parallel()
 	w := []diff.Change{{Severity: diff.Widened}}
 	r := &diff.Result{Manifests: []diff.ManifestDiff{
 		{Path: "a", Hash: h1, Changes: w},
@@ -90,6 +94,7 @@ func TestApplyMarksOnlyWidenedApprovedManifests(t *testing.T) {
 }
 
 func TestParseErrorPoints(t *testing.T) {
+	t.Parallel()
 	src := "{\"schema\": \"" + Schema + "\", \"approvals\": [\n" +
 		"  {\"path\": \"a\", \"manifestHash\": \"" + h1 + "\"},\n" +
 		"  {\"path\": \"a\", \"manifestHash\": \"" + h2 + "\"}]}"
@@ -102,6 +107,7 @@ func TestParseErrorPoints(t *testing.T) {
 // TestUnknownFieldPoints: an unknown (or misspelt) field is reported at its
 // key, not at the end of the file, without the decoder's "json:" prefix.
 func TestUnknownFieldPoints(t *testing.T) {
+	t.Parallel()
 	src := "{\"schema\": \"" + Schema + "\", \"approvals\": [\n" +
 		"  {\"path\": \"a\", \"manifestHash\": \"" + h1 + "\"},\n" +
 		"  {\"pth\": \"b\", \"manifestHash\": \"" + h2 + "\"}]}\n\n"
@@ -146,6 +152,7 @@ func itoa(i int) string {
 }
 
 func TestUncleanPathIsAPositionedError(t *testing.T) {
+	t.Parallel()
 	for _, p := range []string{"./s/capgate.json", "s//capgate.json", "s/./capgate.json", "s/../t/capgate.json", "s/capgate.json/", "..", "../s/capgate.json"} {
 		src := "{\"schema\": \"" + Schema + "\", \"approvals\": [\n" +
 			"  {\"path\": \"ok/capgate.json\", \"manifestHash\": \"" + h1 + "\"},\n" +
@@ -159,6 +166,7 @@ func TestUncleanPathIsAPositionedError(t *testing.T) {
 }
 
 func TestApplyMatchesApproves(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
 	f := New()
 	f.Set(Approval{Path: "a", ManifestHash: h1})

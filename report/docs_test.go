@@ -18,6 +18,7 @@ import (
 // emits is listed, and its loud example is what diff reports for
 // fs:read:/var/run/docker.sock.
 func TestReportJSONDoc(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../docs/report-json.md")
 	if err != nil {
 		t.Fatal(err)

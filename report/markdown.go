@@ -335,12 +335,12 @@ func cutN(s string, max int) string {
 }
 
 func summaryLine(r *diff.Result) string {
-	n := map[string]int{}
+	n := map[diff.Status]int{}
 	for _, m := range r.Manifests {
 		n[m.Status]++
 	}
 	var parts []string
-	for _, s := range []string{diff.StatusAdded, diff.StatusRemoved, diff.StatusModified, diff.StatusError, diff.StatusUnchanged} {
+	for _, s := range []diff.Status{diff.StatusAdded, diff.StatusRemoved, diff.StatusModified, diff.StatusError, diff.StatusUnchanged} {
 		if n[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n[s], s))
 		}
@@ -433,7 +433,7 @@ func location(m diff.ManifestDiff, c diff.Change) string {
 		p = Code(cut(m.BasePath)) + " → " + p
 	}
 	if c.Line > 0 {
-		return fmt.Sprintf("%s:%d (%s)", p, c.Line, Text(c.Side))
+		return fmt.Sprintf("%s:%d (%s)", p, c.Line, Text(string(c.Side)))
 	}
 	return p
 }
@@ -453,7 +453,7 @@ func name(m diff.ManifestDiff) string {
 // egress entry under an existing *:443), "notes only" (only the
 // compiler's notes differ), or "no boundary change".
 func Boundary(m diff.ManifestDiff) string {
-	sev := map[string]bool{}
+	sev := map[diff.Severity]bool{}
 	for _, c := range m.Changes {
 		sev[c.Severity] = true
 	}
@@ -486,7 +486,7 @@ var boundaryWords = map[string]string{
 }
 
 func manifestDetails(m diff.ManifestDiff) string {
-	counts := map[string]int{}
+	counts := map[diff.Severity]int{}
 	loud := 0
 	for _, c := range m.Changes {
 		counts[c.Severity]++
@@ -498,12 +498,12 @@ func manifestDetails(m diff.ManifestDiff) string {
 	if loud > 0 {
 		parts = append(parts, fmt.Sprintf("🚨 %d loud", loud))
 	}
-	for _, s := range []string{diff.Widened, diff.UnenforceableAdded, diff.Narrowed, diff.Changed} {
+	for _, s := range []diff.Severity{diff.Widened, diff.UnenforceableAdded, diff.Narrowed, diff.Changed} {
 		if counts[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[s], strings.ReplaceAll(s, "_", " ")))
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], strings.ReplaceAll(string(s), "_", " ")))
 		}
 	}
-	summary := m.Status
+	summary := string(m.Status)
 	if m.BasePath != "" {
 		summary = "renamed, " + summary
 	}
@@ -528,9 +528,9 @@ func manifestDetails(m diff.ManifestDiff) string {
 		for _, c := range m.Changes {
 			line := ""
 			if c.Line > 0 {
-				line = fmt.Sprintf("%s %d", Text(c.Side), c.Line)
+				line = fmt.Sprintf("%s %d", Text(string(c.Side)), c.Line)
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", strings.ReplaceAll(c.Severity, "_", " "), line, what(c), change(c), why(c)+mdApproved(m, c))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", strings.ReplaceAll(string(c.Severity), "_", " "), line, what(c), change(c), why(c)+mdApproved(m, c))
 		}
 		b.WriteString("\n")
 	}

@@ -32,6 +32,7 @@ func hostile() *diff.Result {
 // Text from manifests cannot make HTML, mentions, links, or leave its
 // table cell or code block.
 func TestMarkdownEscapesManifestText(t *testing.T) {
+	t.Parallel()
 	md := string(Markdown(hostile(), MarkdownOptions{}))
 	// Outside fenced code blocks (which GitHub shows literally), nothing
 	// from a manifest may act as Markdown or HTML.
@@ -79,6 +80,7 @@ func TestMarkdownEscapesManifestText(t *testing.T) {
 }
 
 func TestMarkdownTrimsToLimit(t *testing.T) {
+	t.Parallel()
 	r := &diff.Result{Base: "b", Head: "h"}
 	for i := 0; i < 400; i++ {
 		r.Manifests = append(r.Manifests, diff.ManifestDiff{Path: fmt.Sprintf("servers/%03d/capgate.json", i), Status: diff.StatusModified,
@@ -109,6 +111,7 @@ func TestMarkdownTrimsToLimit(t *testing.T) {
 // the socket (first, in the host-control table) and fits the limit with
 // its trim note, header and footer included.
 func TestMarkdownKeepsLoudWhenTrimming(t *testing.T) {
+	t.Parallel()
 	r := &diff.Result{Base: "b", Head: "h"}
 	m := diff.ManifestDiff{Path: "servers/env/capgate.json", Status: diff.StatusModified}
 	for i := 0; i < 900; i++ {
@@ -161,6 +164,7 @@ func TestMarkdownKeepsLoudWhenTrimming(t *testing.T) {
 // Manifest text cannot hide or reorder itself: bidi controls and
 // zero-width characters are shown escaped in every format.
 func TestInvisibleCharactersShown(t *testing.T) {
+	t.Parallel()
 	evil := "servers/a\u202egnp.json\u200b"
 	r := &diff.Result{Base: "b", Head: "h", Manifests: []diff.ManifestDiff{{Path: evil, Status: diff.StatusModified,
 		Changes:   []diff.Change{{Severity: diff.Widened, Kind: "net", Target: "all", After: "x\u2066y", Why: "w\u200dz", Line: 1, Side: "head"}},

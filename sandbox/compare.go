@@ -30,6 +30,7 @@ func Compare(base, head *Sandbox) []Delta {
 	bv, hv := base.View(), head.View()
 	var out []Delta
 	out = append(out, compareFS(head, bv, hv)...)
+	out = append(out, compareLinks(base, bv, hv, out)...)
 	out = append(out, compareRules(base.Network.Allow, head.Network.Allow)...)
 	out = append(out, compareProduct(base.Network, head.Network)...)
 	out = append(out, compareNetwork(base.Network, head.Network)...)

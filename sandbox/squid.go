@@ -38,7 +38,9 @@ type squidACL struct {
 // whether a `deny` of every private range comes before it, and any line it
 // does not recognise (Unknown). A config without a final `http_access
 // deny all` lets through what no rule denies, which is Unknown too. The
-// host "all", "." and 0.0.0.0/0 are any host ("*").
+// host "." (what the compiler emits for "*") is read as any host ("*");
+// "all" and 0.0.0.0/0 are read literally, as the host and the address
+// range they name.
 func ReadSquid(conf []byte) *Sandbox {
 	s := &Sandbox{Kind: compiler.TargetSquid, Confined: true}
 	q := squidState{s: s, acls: map[string]*squidACL{}}

@@ -704,7 +704,7 @@ func (r *run) annotate(res *diff.Result) {
 					continue
 				}
 				if warns++; warns <= maxAnnotations {
-					r.a.WithFieldsMap(field(m.Path, c.Line, c.Col)).Warningf("%s %s [%s]: %s → %s: %s", strings.ReplaceAll(c.Severity, "_", " "), c.Kind, c.Target, orNone(c.Before), orNone(c.After), c.Why)
+					r.a.WithFieldsMap(field(m.Path, c.Line, c.Col)).Warningf("%s %s [%s]: %s → %s: %s", strings.ReplaceAll(string(c.Severity), "_", " "), c.Kind, c.Target, orNone(c.Before), orNone(c.After), c.Why)
 				}
 			}
 		}

@@ -23,7 +23,7 @@ import (
 // change grants. A later push that adds a row adds a key.
 func rowKey(m *diff.ManifestDiff, c *diff.Change) string {
 	h := sha256.New()
-	for _, s := range []string{m.Path, c.Severity, c.Kind, c.Target, c.Before, c.After} {
+	for _, s := range []string{m.Path, string(c.Severity), c.Kind, c.Target, c.Before, c.After} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}

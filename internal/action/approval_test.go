@@ -406,23 +406,31 @@ func TestLabelDoesNotApproveRowsTheCommentDoesNotShow(t *testing.T) {
 func TestResultIsWrittenBeforeTheLabelCheck(t *testing.T) {
 	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
-	f.gh.set(func(g *fakeGitHub) { g.hang = 1 << 30 })
-	f.env["INPUT_TIMEOUT"] = "4s"
+	hung := make(chan string, 16) // held calls are heard in order, none dropped
+	f.gh.set(func(g *fakeGitHub) { g.hang, g.hung = 1<<30, hung })
 	os.Remove(f.outPath)
 	os.Remove(f.summary)
-	var seen map[string]string
-	var sum []byte
+	// The run's deadline is always 200ms away, so the label check gets
+	// 100ms; the run itself ends only when the test says.
+	ctx := newDeadline()
+	ctx.in = 200 * time.Millisecond
+	t.Cleanup(ctx.expire)
 	done := make(chan result)
-	go func() { done <- f.inProcess(context.Background(), nil) }()
-	for {
-		if _, reqs := f.gh.snapshot(); len(reqs) > 0 {
-			seen = parseOutputs(t, f.outPath)
-			sum, _ = os.ReadFile(f.summary)
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
+	go func() { done <- f.inProcess(ctx, nil) }()
+	var res result
+	select {
+	case <-hung: // the label check's first call, held
+	case res = <-done:
+		t.Fatalf("the run ended without an API call: exit %d\n%s", res.code, res.stdout)
 	}
-	res := <-done
+	seen := parseOutputs(t, f.outPath)
+	sum, _ := os.ReadFile(f.summary)
+	select {
+	case <-hung: // the next call, after the label check's share ran out
+		ctx.expire()
+		res = <-done
+	case res = <-done:
+	}
 	if seen["approved"] != "false" || seen["widened"] != "true" || !strings.Contains(string(sum), "capgate approve --base") {
 		t.Errorf("at the first API call: outputs %v, summary %q", seen, sum)
 	}

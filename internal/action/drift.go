@@ -69,11 +69,11 @@ func (r *run) verifyOutDir(dir string) bool {
 }
 
 // failure is one line for a manifest the drift check could not compile:
-// "path:line:col: message [code]" when the error has a place.
+// "path:line:col: message [code]" for a compile error.
 func failure(f outdir.Failure) string {
 	var ce *compiler.Error
-	if errors.As(f.Err, &ce) && ce.Pos.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s [%s]", f.Name, ce.Pos.Line, ce.Pos.Col, ce.Detail(), ce.Code)
+	if errors.As(f.Err, &ce) {
+		return ce.Positioned(f.Name)
 	}
 	return fmt.Sprintf("%s: %v", f.Name, f.Err)
 }

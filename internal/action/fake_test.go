@@ -54,6 +54,10 @@ type fakeGitHub struct {
 	// answering until the client gives up.
 	fail5xx, rateLimit, hang int
 	retryAfter               string
+	// hung hears of each request held by hang (when nobody listens, the
+	// request is held all the same), so that a test acts on it instead of
+	// waiting on the wall clock.
+	hung chan string
 	// latency is how many times, at most, a request yields the processor
 	// before it is served (a random share of it, so that concurrent runs
 	// interleave differently; yields, not sleeps, so no test waits on the
@@ -255,7 +259,12 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 	if f.hang > 0 {
 		f.hang--
 		f.requests = append(f.requests, "HANG "+r.Method+" "+r.URL.Path)
+		hung := f.hung
 		f.mu.Unlock()
+		select {
+		case hung <- r.Method + " " + r.URL.Path:
+		default:
+		}
 		<-r.Context().Done()
 		return
 	}

@@ -204,13 +204,56 @@ func (f *fixture) inProcess(ctx context.Context, clk *fakeClock) result {
 	return result{code: code, stdout: out.String(), outputs: parseOutputs(f.t, f.outPath), summary: string(sum)}
 }
 
+// deadline is a context whose deadline the test decides: expire ends it
+// with context.DeadlineExceeded, as the run's input timeout running out
+// would, without a wait on the wall clock.
+// When in is set, Deadline reports a deadline that far from whenever it is
+// asked (what the run budgets from, whatever the machine's load), but only
+// expire ends the context.
+type deadline struct {
+	context.Context
+	done chan struct{}
+	once sync.Once
+	in   time.Duration
+}
+
+func newDeadline() *deadline {
+	return &deadline{Context: context.Background(), done: make(chan struct{})}
+}
+
+func (d *deadline) expire()               { d.once.Do(func() { close(d.done) }) }
+func (d *deadline) Done() <-chan struct{} { return d.done }
+
+func (d *deadline) Deadline() (time.Time, bool) { return time.Now().Add(d.in), d.in > 0 }
+
+func (d *deadline) Err() error {
+	select {
+	case <-d.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+// expireOnHang expires ctx once the fake has held a request.
+func expireOnHang(t *testing.T, g *fakeGitHub, ctx *deadline) {
+	hung := make(chan string, 1)
+	g.set(func(g *fakeGitHub) { g.hung = hung })
+	go func() {
+		<-hung
+		ctx.expire()
+	}()
+	t.Cleanup(ctx.expire)
+}
+
 func TestHangingAPIKeepsTheResult(t *testing.T) {
 	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	f.gh.set(func(g *fakeGitHub) { g.hang = 1 << 30 })
-	f.env["INPUT_TIMEOUT"] = "2s"
 	f.env["INPUT_COMMENT"] = "hide-and-new"
-	res := f.inProcess(context.Background(), nil)
+	ctx := newDeadline()
+	expireOnHang(t, f.gh, ctx)
+	res := f.inProcess(ctx, nil)
 	if res.code != ExitFailed || res.outputs["widened"] != "true" || !strings.Contains(res.summary, "Widened") {
 		t.Fatalf("the result was lost: exit %d outputs %v\n%s", res.code, res.outputs, res.stdout)
 	}
@@ -421,11 +464,15 @@ func TestGitFetchIsBounded(t *testing.T) {
 	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 	// An origin that accepts the connection and never answers.
-	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	ctx := newDeadline()
+	t.Cleanup(ctx.expire)
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx.expire() // the fetch is waiting on it: the time is up
+		<-r.Context().Done()
+	}))
 	t.Cleanup(hang.Close)
 	git(t, f.ws, "remote", "set-url", "origin", hang.URL+"/octo/servers.git")
-	f.env["INPUT_TIMEOUT"] = "2s"
-	res := f.inProcess(context.Background(), nil)
+	res := f.inProcess(ctx, nil)
 	if res.code != ExitError || !strings.Contains(res.stdout, "time limit") {
 		t.Fatalf("a hanging fetch: exit %d\n%s", res.code, res.stdout)
 	}

@@ -137,7 +137,7 @@ func checkFields(ms []diff.ManifestDiff) error {
 
 func checkChange(c diff.Change, kinds, targets map[string]bool) error {
 	switch {
-	case c.Side != "head" && c.Side != "base":
+	case !c.Side.Valid():
 		return fmt.Errorf("side: %q is not head or base", c.Side)
 	case !kinds[c.Kind]:
 		return fmt.Errorf("kind: %q is not a capability kind", c.Kind)

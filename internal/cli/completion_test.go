@@ -10,6 +10,7 @@ import (
 // TestBashCompletion runs the bash script: it completes subcommands, the
 // flags of the subcommand typed, and the arguments of help.
 func TestBashCompletion(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("no bash")
 	}

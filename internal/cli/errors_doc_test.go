@@ -17,6 +17,7 @@ import (
 // the compiler declares and no other, each example fails with its code and
 // prints what the doc shows, and each fix compiles.
 func TestErrorsDoc(t *testing.T) {
+	t.Parallel()
 	doc, err := os.ReadFile("../../docs/errors.md")
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestSanitize(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"plain text, ünïcode", "plain text, ünïcode"},
 		{"a\nb\r\tc", `a\nb\r\tc`},
@@ -27,6 +28,7 @@ func TestSanitize(t *testing.T) {
 // TestKeyPos checks the position of a misspelled key, with escapes and
 // multi-byte characters before it on its line.
 func TestKeyPos(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		src       string
 		line, col int

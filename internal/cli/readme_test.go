@@ -15,6 +15,7 @@ import (
 // flags has a section that names every flag as `--name`, and each section's
 // exit-code table is the help's.
 func TestReadmeCLI(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)

@@ -45,6 +45,7 @@ func TestMain(m *testing.M) {
 // session of capgate commands with the files they work on and the output
 // they must print. go test ./internal/cli -update rewrites golden output.
 func TestScripts(t *testing.T) {
+	t.Parallel()
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)

@@ -25,6 +25,7 @@ func manyKeys(n int) []byte {
 // or large enough for the map, a repeated key keeps its first place and
 // takes its last value, as JavaScript's JSON.parse does.
 func TestManyKeys(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{1, smallObject - 1, smallObject, smallObject + 1, 1000} {
 		v, err := Parse(manyKeys(n))
 		if err != nil {

@@ -35,6 +35,17 @@ type Pos struct {
 	Col    int
 }
 
+// PosAt is the position of byte offset off in src (clamped to src): the
+// one way positions are computed. The parser keeps the same count as it
+// goes (TestPosAtAgreesWithParser).
+func PosAt(src []byte, off int) Pos {
+	off = min(max(off, 0), len(src))
+	pre := src[:off]
+	line := bytes.Count(pre, []byte("\n")) + 1
+	col := utf8.RuneCount(pre[bytes.LastIndexByte(pre, '\n')+1:]) + 1
+	return Pos{Offset: off, Line: line, Col: col}
+}
+
 // Value is a parsed JSON value that remembers where it stood in the source.
 //
 // Objects follow JavaScript's JSON.parse: keys are case-sensitive, a

@@ -10,6 +10,7 @@ import (
 // capgate's conformance data relies on (the compiler's conformance tests
 // check them end to end).
 func TestJSONLikeJavaScript(t *testing.T) {
+	t.Parallel()
 	v, err := Parse([]byte(`{"a":1,"b":2,"a":{"z":null,"y":[true,"x"]}}`))
 	if err != nil {
 		t.Fatal(err)

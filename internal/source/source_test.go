@@ -228,6 +228,7 @@ func mustMatcher(t *testing.T, patterns ...string) *Matcher {
 }
 
 func TestDirRead(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, tree)
 	files, err := (&Dir{Root: root}).Read(context.Background(), mustMatcher(t))
 	if err != nil {
@@ -237,6 +238,7 @@ func TestDirRead(t *testing.T) {
 }
 
 func TestGitRead(t *testing.T) {
+	t.Parallel()
 	requireGit(t)
 	root := makeTree(t, tree)
 	rev := commitTree(t, root)
@@ -313,6 +315,7 @@ func TestOpenRelative(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
+	t.Parallel()
 	requireGit(t)
 	root := makeTree(t, map[string]node{"capgate.json": {data: "1"}})
 	first := commitTree(t, root)
@@ -382,6 +385,7 @@ func TestOpen(t *testing.T) {
 // is or could be is an error, as its content is not in the repository; one
 // where no manifest could be is left alone.
 func TestGitlinks(t *testing.T) {
+	t.Parallel()
 	requireGit(t)
 	root := makeTree(t, map[string]node{"a/capgate.json": {data: "A"}})
 	runGit(t, root, "init", "-q", "-b", "main")
@@ -431,6 +435,7 @@ func TestGitlinks(t *testing.T) {
 // TestGitLinkHops follows chains of links of every length around the limit
 // of eight links.
 func TestGitLinkHops(t *testing.T) {
+	t.Parallel()
 	requireGit(t)
 	nodes := map[string]node{"f.json": {data: "F"}}
 	for i := 1; i <= 10; i++ {
@@ -460,6 +465,7 @@ func TestGitLinkHops(t *testing.T) {
 // TestReadGitSides reads two commits at once: each side gets its own
 // content, links resolved in its own tree.
 func TestReadGitSides(t *testing.T) {
+	t.Parallel()
 	requireGit(t)
 	root := makeTree(t, map[string]node{
 		"same/capgate.json":  {data: "S"},
@@ -497,6 +503,7 @@ func TestReadGitSides(t *testing.T) {
 }
 
 func TestReadLimited(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		name string
@@ -530,6 +537,7 @@ func TestReadLimited(t *testing.T) {
 }
 
 func TestDirCancelled(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, map[string]node{"capgate.json": {data: "A"}})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -1,0 +1,38 @@
+package diff
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestEnumText: the typed enums write their names and read them back; an
+// unknown one read from a report is not Valid.
+func TestEnumText(t *testing.T) {
+	t.Parallel()
+	c := Change{Severity: UnenforceableAdded, Side: SideBase, Kind: "net"}
+	b, err := json.Marshal(c)
+	if err != nil || !strings.Contains(string(b), `"severity":"unenforceable_added"`) || !strings.Contains(string(b), `"side":"base"`) {
+		t.Fatalf("Marshal = %s, %v", b, err)
+	}
+	var back Change
+	if err := json.Unmarshal(b, &back); err != nil || back != c {
+		t.Fatalf("Unmarshal = %+v, %v", back, err)
+	}
+	// Any text decodes; Valid tells ours from the rest.
+	var m ManifestDiff
+	if err := json.Unmarshal([]byte(`{"status": "gone", "changes": [{"severity": "wider", "side": "both"}]}`), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Status.Valid() || m.Changes[0].Severity.Valid() || m.Changes[0].Side.Valid() || Side("").Valid() {
+		t.Errorf("unknown values pass as valid: %+v", m)
+	}
+	if _, ok := Tally([]ManifestDiff{m}); ok {
+		t.Error("Tally accepts an unknown status and severity")
+	}
+	for _, s := range []Status{StatusAdded, StatusRemoved, StatusModified, StatusUnchanged, StatusError} {
+		if !s.Valid() {
+			t.Errorf("%s not valid", s)
+		}
+	}
+}
