@@ -363,7 +363,8 @@ func dockerGrant(c Client, fam family, o dockerOpt) []Grant {
 	case fNeutral, fTmpfs, fExec:
 		return nil
 	case fVolume:
-		return []Grant{dockerVolume(c, o)}
+		g := dockerVolume(c, o)
+		return append([]Grant{g}, relabel(g, o)...)
 	case fMount:
 		return []Grant{dockerMount(c, o)}
 	case fSecOpt:
@@ -559,6 +560,23 @@ func dockerMount(c Client, o dockerOpt) Grant {
 	}
 	raw.Why = "a mount type the reader does not know (judged widened)"
 	return raw
+}
+
+// relabel is what a volume's z, Z (SELinux relabel) or U (podman: chown
+// to the container's user) option does to the host path of g, read-only
+// or not: the engine rewrites the host files' labels or owners.
+func relabel(g Grant, o dockerOpt) []Grant {
+	parts := splitColons(o.val)
+	if g.Kind != GFS || strings.HasPrefix(g.Key, "volume ") || len(parts) < 3 {
+		return nil
+	}
+	for _, m := range strings.Split(parts[len(parts)-1], ",") {
+		if m == "z" || m == "Z" || m == "U" {
+			return []Grant{{Kind: GSecurity, Key: "relabel " + g.Key + " :" + m, Pos: o.pos, Loud: g.Loud,
+				Why: "the engine rewrites the SELinux labels (z, Z) or the owner (U) of every host file under " + g.Key + ", even read-only"}}
+		}
+	}
+	return nil
 }
 
 // hostPathLike reports whether a volume source names a host path rather

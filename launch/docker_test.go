@@ -27,6 +27,8 @@ func TestDockerFlagFamilies(t *testing.T) {
 		{[]string{"-v", "/srv/a:/a"}, "fs /srv/a rw"},
 		{[]string{"-v/srv/a:/a:ro"}, "fs /srv/a"},
 		{[]string{"--volume=/srv/a:/a:ro,z"}, "fs /srv/a"},
+		{[]string{"--volume=/srv/a:/a:ro,z"}, "security-opt relabel /srv/a :z"},
+		{[]string{"-v", "${HOME}:/h:ro,U"}, "security-opt relabel ~ :U loud"},
 		{[]string{"--volume", "data:/a"}, "fs volume data rw"},
 		{[]string{"-v", "/a"}, "isolation anonymous volume /a"},
 		{[]string{"--mount", "type=bind,source=/srv,target=/srv,readonly"}, "fs /srv"},
