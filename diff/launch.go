@@ -80,7 +80,7 @@ func (s *launchSide) applySettings(fs []File) {
 			}
 			gs, err := launch.SrtSettings(cfg.Client, f.Path, f.Data)
 			if err != nil {
-				s.errs[path] = &Problem{Code: CodeLaunchSettings, Message: "srt settings " + err.Error(), Line: e.SettingsPos.Line, Col: e.SettingsPos.Col}
+				s.errs[path] = &Problem{Code: CodeLaunchSettings, Message: "srt settings " + settingsError(err), Line: e.SettingsPos.Line, Col: e.SettingsPos.Col}
 				continue
 			}
 			for _, g := range gs {
@@ -90,6 +90,16 @@ func (s *launchSide) applySettings(fs []File) {
 			}
 		}
 	}
+}
+
+// settingsError is where and why an srt settings file does not parse,
+// without the reader's own code: the problem carries LAUNCH_SETTINGS.
+func settingsError(err error) string {
+	var le *launch.Error
+	if errors.As(err, &le) {
+		return fmt.Sprintf("%s:%d:%d: %s", le.Path, le.Pos.Line, le.Pos.Col, le.Message)
+	}
+	return err.Error()
 }
 
 // compareLaunch compares the launch configs of both sides, one
@@ -308,15 +318,26 @@ func runs(e *launch.Entry) string {
 }
 
 func compareRemote(b, h *launch.Entry) []Change {
-	if b != nil && b.Kind == launch.Remote && b.URL == h.URL {
-		return nil
+	var base []launch.Grant
+	wasRemote := b != nil && b.Kind == launch.Remote
+	if wasRemote {
+		base = b.Grants
+	}
+	// A headers helper runs on the host: judged as any grant.
+	helpers := compareGrants(h.Name, string(launch.Remote), h.Pos, base, h.Grants, !wasRemote)
+	if wasRemote && b.URL == h.URL {
+		return helpers
 	}
 	c := Change{Severity: Changed, Kind: "net", Target: string(launch.Remote), After: h.Name + ": " + h.URL,
 		Why: "a new remote endpoint (the server runs elsewhere: not a sandbox grant)", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}
 	if b != nil && b.Kind != launch.Disabled {
 		c.Before = b.Name + ": " + runs(b)
 	}
-	return []Change{c}
+	if wasRemote && hasKind(h.Grants, launch.GEnv) {
+		// The host's secrets the entry sends now go elsewhere.
+		c.Severity, c.Why = Widened, "the endpoint changed, and the entry sends it the host's secrets (headers, bearer token)"
+	}
+	return append([]Change{c}, helpers...)
 }
 
 // compareNotes reports what cannot be judged: a reason new on the head,
@@ -489,6 +510,8 @@ func (gc *grantCmp) headRow(g launch.Grant) (Change, bool) {
 		return c, false
 	case g.Kind == launch.GNetwork && g.Key == "none":
 		c.Severity, c.Why = Narrowed, "no network"
+	case g.Kind == launch.GEnv && strings.Contains(g.Key, "="):
+		c.Severity, c.Why = Changed, g.Why+": no host data"
 	default:
 		c.Severity, c.Why = Widened, g.Why
 		if c.Why == "" {
@@ -580,7 +603,8 @@ func (ix pathIndex) above(p string, write, strict bool) bool {
 // same or a wider mode (a path at or above it). srt reads every path that
 // no denyRead names, and an allowRead wins over a denyRead: so a read
 // inside a base denyRead is covered only by an explicit base grant, never
-// by the default read of every path.
+// by the default read of every path. A path that still holds a .. (it
+// climbs above its variable) is below nothing: it may be any path.
 func (gc *grantCmp) covered(g launch.Grant) bool {
 	if strings.Contains("/"+g.Key+"/", "/../") {
 		// ${workspaceFolder}/../..: above what it starts from, so no

@@ -90,7 +90,12 @@ func bwrapOption(c Client, st *bwrapState, a arg, vals []string) []Grant {
 		key, _ := judgePath(c, vals[0])
 		g.Kind, g.Key, g.Loud, g.Why = GDevice, key, true, "a host path bound with its devices usable"
 	case "--setenv":
-		g.Kind, g.Key, g.Why = GEnv, vals[0], "set to "+vals[1]
+		// As docker's -e: a value the client fills in from the host is
+		// the host's; a literal one the config's own, keyed with it.
+		g.Kind, g.Key, g.Why = GEnv, vals[0]+"="+vals[1], "set to a literal value (the config's own)"
+		if u := symbolic(c, vals[1]).Unknown; len(u) > 0 {
+			g.Key, g.Why = vals[0], "set from "+strings.Join(u, ", ")+", which the client fills in from the host"
+		}
 	case "--clearenv":
 		st.clearenv = true
 		return nil

@@ -235,3 +235,31 @@ func isSub(s string) bool {
 	}
 	return false
 }
+
+// engineEnv adds a raw grant for each variable of the entry's own
+// environment (names, at their places) that configures the container
+// engine's CLI of a docker or podman entry: DOCKER_HOST, DOCKER_CONTEXT,
+// CONTAINER_HOST, CONTAINERS_CONF… point it at another engine or change
+// its defaults, as -H and --context do.
+func engineEnv(e *Entry, names []string, at []Pos) {
+	if e.Kind != Docker && e.Kind != Podman {
+		return
+	}
+	for i, n := range names {
+		for _, p := range []string{"DOCKER_", "CONTAINER_", "CONTAINERS_", "CONTAINERD_", "NERDCTL_"} {
+			if strings.HasPrefix(strings.ToUpper(n), p) {
+				e.Grants = append(e.Grants, Grant{Kind: GRaw, Key: "env " + n, Pos: at[i],
+					Why: "sets " + n + " for the engine's CLI: it may point it at another engine or change its defaults (judged widened)"})
+				break
+			}
+		}
+	}
+}
+
+// headersHelper is the command a remote entry's client runs on the host
+// to make the request headers (Claude Code's headersHelper, Codex's
+// http_headers_helper): a shell command outside any sandbox.
+func headersHelper(field, cmd string, at Pos) Grant {
+	return Grant{Kind: GHost, Key: field + ": " + cmd, Loud: true, Pos: at,
+		Why: "the client runs this command on the host to make the headers: no sandbox, every right of the user who starts the client"}
+}

@@ -78,6 +78,10 @@ func codexEntry(p, name string, v any, where tomlPos) (Entry, error) {
 			return e, bad("", "neither command nor url")
 		}
 		e.Kind, e.URL, e.Runs = Remote, url, url
+		if h, _ := m["http_headers_helper"].(string); h != "" {
+			e.Grants = append(e.Grants, headersHelper("http_headers_helper", h, where.at(key+"\x00http_headers_helper")))
+		}
+		e.Grants = append(e.Grants, codexSentVars(m, key, where)...)
 		return e, nil
 	}
 	argv := []arg{{s: cmd, pos: where.at(key + "\x00command")}}
@@ -96,6 +100,18 @@ func codexEntry(p, name string, v any, where tomlPos) (Entry, error) {
 	}
 	e.Command, e.Args = cmd, texts(argv[1:])
 	classify(Codex, &e, argv)
+	if env, ok := m["env"].(map[string]any); ok {
+		names := make([]string, 0, len(env))
+		for n := range env {
+			names = append(names, n)
+		}
+		sortStrings(names)
+		at := make([]Pos, len(names))
+		for i, n := range names {
+			at[i] = where.at(key + "\x00env\x00" + n)
+		}
+		engineEnv(&e, names, at)
+	}
 	if e.Kind == Bare {
 		codexEnv(&e, m, key, where)
 	}
@@ -119,6 +135,27 @@ func codexEnv(e *Entry, m map[string]any, key string, where tomlPos) {
 			e.Grants = append(e.Grants, Grant{Kind: GEnv, Key: name, Pos: where.at(fmt.Sprintf("%s\x00env_vars\x00%d", key, i)), Why: "the host's value is passed through (env_vars)"})
 		}
 	}
+}
+
+// codexSentVars are the host variables a remote entry sends to its
+// endpoint: bearer_token_env_var and the values of env_http_headers.
+func codexSentVars(m map[string]any, key string, where tomlPos) []Grant {
+	var gs []Grant
+	if v, _ := m["bearer_token_env_var"].(string); v != "" {
+		gs = append(gs, Grant{Kind: GEnv, Key: v, Pos: where.at(key + "\x00bearer_token_env_var"), Why: "the host's value is sent to the remote endpoint as a bearer token"})
+	}
+	hs, _ := m["env_http_headers"].(map[string]any)
+	names := make([]string, 0, len(hs))
+	for h := range hs {
+		names = append(names, h)
+	}
+	sortStrings(names)
+	for _, h := range names {
+		if v, _ := hs[h].(string); v != "" {
+			gs = append(gs, Grant{Kind: GEnv, Key: v, Pos: where.at(key + "\x00env_http_headers\x00" + h), Why: "the host's value is sent to the remote endpoint (header " + h + ")"})
+		}
+	}
+	return gs
 }
 
 // tomlPos maps a key path (parts joined by NUL; array elements by index)

@@ -219,9 +219,8 @@ func boolOn(o dockerOpt) (on, ok bool) {
 // "run") into grants; image is the image reference, "" when missing.
 func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos) {
 	opts, at := splitDocker(argv)
-	network := "bridge"
-	networkPos := Pos{}
-	user := ""
+	var networks []dockerOpt
+	user, userPos := "", Pos{}
 	readOnly := false
 	for _, o := range opts {
 		if o.name == "" {
@@ -236,33 +235,98 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 				continue
 			}
 			if !on {
+				// The last spelling wins (pflag): --read-only=false
+				// after --read-only drops the protection.
+				readOnly = readOnly && f.fam != fReadOnly
 				continue
 			}
 		}
 		switch f.fam {
 		case fNetwork:
-			network, networkPos = o.val, o.pos
+			networks = append(networks, o)
 		case fUser:
-			user = o.val
+			user, userPos = o.val, o.pos
 		case fReadOnly:
 			readOnly = true
 		default:
-			gs = append(gs, dockerGrant(c, f.fam, o)...)
+			for _, g := range dockerGrant(c, f.fam, o) {
+				gs = append(gs, filledIn(c, f.fam, o, g))
+			}
 		}
 	}
 	if at < len(argv) {
 		image, imagePos = argv[at].s, argv[at].pos
+		gs = append(gs, imageVar(c, argv, at)...)
 	}
-	gs = append(gs, Grant{Kind: GNetwork, Key: networkKey(network), Pos: networkPos, Why: networkWhy(network)})
+	if len(networks) == 0 {
+		networks = append(networks, dockerOpt{val: "bridge"})
+	}
+	// Repeated, the engine joins each network or refuses the mix: every
+	// one is a grant.
+	for _, n := range networks {
+		gs = append(gs, networkGrant(c, n.val, n.pos))
+	}
 	if readOnly {
 		gs = append(gs, Grant{Kind: GIsolation, Key: "--read-only", Why: "the image's filesystem is read-only"})
 	}
-	if user == "" || user == "0" || user == "root" || strings.HasPrefix(user, "0:") || strings.HasPrefix(user, "root:") {
-		gs = append(gs, Grant{Kind: GUser, Key: "root", Why: "runs as root in the container (no --user, or --user 0)"})
-	} else {
-		gs = append(gs, Grant{Kind: GIsolation, Key: "--user " + user, Why: "runs as a non-root user"})
-	}
+	gs = append(gs, userGrant(c, user, userPos))
 	return gs, image, imagePos
+}
+
+// userGrant is the user the container runs as: root when none is given,
+// or when the client fills it in at launch.
+func userGrant(c Client, user string, at Pos) Grant {
+	if u := symbolic(c, user).Unknown; len(u) > 0 {
+		return Grant{Kind: GUser, Key: "root", Pos: at, Why: "--user holds " + strings.Join(u, ", ") + ", which the client fills in at launch: root included (fail closed)"}
+	}
+	if user == "" || user == "0" || user == "root" || strings.HasPrefix(user, "0:") || strings.HasPrefix(user, "root:") {
+		return Grant{Kind: GUser, Key: "root", Pos: at, Why: "runs as root in the container (no --user, or --user 0)"}
+	}
+	return Grant{Kind: GIsolation, Key: "--user " + user, Pos: at, Why: "runs as a non-root user"}
+}
+
+// imageVar is a loud raw grant when the image argument argv[at] holds a
+// variable the client fills in at launch and no -- comes before it: the
+// engine reads the value as any option.
+func imageVar(c Client, argv []arg, at int) []Grant {
+	u := symbolic(c, argv[at].s).Unknown
+	if len(u) == 0 || (at > 0 && argv[at-1].s == "--") {
+		return nil
+	}
+	return []Grant{{Kind: GRaw, Key: argv[at].s, Pos: argv[at].pos, Loud: true,
+		Why: "holds " + strings.Join(u, ", ") + ", which the client fills in at launch: the engine reads it as any option, --privileged included (fail closed)"}}
+}
+
+// networkGrant is the network a container joins; one the client fills
+// in at launch may be the host's.
+func networkGrant(c Client, n string, at Pos) Grant {
+	g := Grant{Kind: GNetwork, Key: networkKey(n), Pos: at, Why: networkWhy(n)}
+	if mode, opts, _ := strings.Cut(n, ":"); (mode == "pasta" || mode == "slirp4netns") && hostLoopback(opts) {
+		g.Loud, g.Why = true, g.Why+"; the options open the host's loopback services, as --network host does"
+	}
+	if u := symbolic(c, n).Unknown; len(u) > 0 {
+		g.Loud, g.Why = true, "holds "+strings.Join(u, ", ")+", which the client fills in at launch: the host's network included (fail closed)"
+	}
+	return g
+}
+
+// hostLoopback reports whether pasta or slirp4netns options make the
+// host's loopback reachable from the container.
+func hostLoopback(opts string) bool {
+	return strings.Contains(opts, "allow_host_loopback=true") || strings.Contains(opts, "map-host-loopback") ||
+		(strings.Contains(opts, "map-gw") && !strings.Contains(opts, "no-map-gw"))
+}
+
+// filledIn makes a security option or a namespace that holds a variable
+// the client fills in at launch loud: it may be unconfined or the host's.
+func filledIn(c Client, fam family, o dockerOpt, g Grant) Grant {
+	if g.Loud || (fam != fSecOpt && fam != fNS) || g.Kind == GIsolation {
+		return g
+	}
+	if u := symbolic(c, o.val).Unknown; len(u) > 0 {
+		g.Loud, g.Why = true, "holds "+strings.Join(u, ", ")+", which the client fills in at launch: unconfined or the host's included (fail closed)"
+	}
+	return g
 }
 
 func networkKey(n string) string {
@@ -284,6 +348,9 @@ func networkWhy(n string) string {
 	case "pasta", "slirp4netns":
 		return "user-mode networking: any host on the internet"
 	}
+	if mode, opts, ok := strings.Cut(n, ":"); ok && (mode == "pasta" || mode == "slirp4netns") {
+		return "user-mode networking with options (" + opts + "): any host on the internet"
+	}
 	if strings.HasPrefix(n, "container:") {
 		return "another container's network namespace"
 	}
@@ -296,7 +363,8 @@ func dockerGrant(c Client, fam family, o dockerOpt) []Grant {
 	case fNeutral, fTmpfs, fExec:
 		return nil
 	case fVolume:
-		return []Grant{dockerVolume(c, o)}
+		g := dockerVolume(c, o)
+		return append([]Grant{g}, relabel(g, o)...)
 	case fMount:
 		return []Grant{dockerMount(c, o)}
 	case fSecOpt:
@@ -344,11 +412,17 @@ func dockerHostGrant(c Client, fam family, o dockerOpt) Grant {
 	g := Grant{Pos: o.pos}
 	switch fam {
 	case fEnv:
+		// -e NAME copies the host's value, and so does a value the
+		// client fills in from the host (-e NAME=${TOKEN}); a literal
+		// value is the config's own, keyed with it: changing it is a
+		// change, not a grant.
 		name, val, has := strings.Cut(o.val, "=")
 		g.Kind, g.Key = GEnv, name
 		g.Why = "the host's value of " + name + " is copied in"
-		if has {
-			g.Why = "set to " + val
+		if u := symbolic(c, val).Unknown; len(u) > 0 {
+			g.Why = "set from " + strings.Join(u, ", ") + ", which the client fills in from the host"
+		} else if has {
+			g.Key, g.Why = name+"="+val, "set to a literal value (the config's own)"
 		}
 	case fEnvHost:
 		g.Kind, g.Key, g.Why = GEnv, "*", "every host variable is copied in"
@@ -427,17 +501,22 @@ func dockerVolume(c Client, o dockerOpt) Grant {
 	return Grant{Kind: GFS, Key: key, Write: write, Pos: o.pos, Loud: loud != "", Why: loud, Dest: parts[1]}
 }
 
-// dockerMount reads "type=bind,source=/x,target=/y[,readonly]" as docker
-// does (docker/cli opts/mount.go): one CSV record, keys and the type in
-// any case, readonly as strconv.ParseBool (a value it refuses is read as
-// writable). A value docker cannot split is judged widened.
+// dockerMount reads "type=bind,source=/x,target=/y[,readonly]" as the
+// docker CLI does (docker/cli opts/mount.go): the value is one CSV record
+// (a field may be quoted; one docker cannot split is raw), keys and the
+// type are case-insensitive, the type defaults to volume, readonly is
+// strconv.ParseBool. A key the reader does not know, or a volume-opt other
+// than the local driver's type, o and device (device=/host/path binds a
+// host path), is raw.
 func dockerMount(c Client, o dockerOpt) Grant {
-	typ, src, dst := "volume", "", ""
-	write := true
+	raw := Grant{Kind: GRaw, Key: "--mount " + o.val, Pos: o.pos}
 	fields, err := csv.NewReader(strings.NewReader(o.val)).Read()
 	if err != nil {
-		return Grant{Kind: GRaw, Key: "--mount " + o.val, Pos: o.pos, Why: "a mount docker cannot read (judged widened)"}
+		raw.Why = "a --mount value the reader cannot split (judged widened)"
+		return raw
 	}
+	typ, src, dst := "volume", "", ""
+	write := true
 	for _, kv := range fields {
 		k, v, hasValue := strings.Cut(kv, "=")
 		switch strings.ToLower(k) {
@@ -448,9 +527,28 @@ func dockerMount(c Client, o dockerOpt) Grant {
 		case "target", "dst", "destination":
 			dst = v
 		case "readonly", "ro":
+			// strconv.ParseBool, as docker; a value it refuses is read
+			// as writable.
 			ro, err := strconv.ParseBool(v)
 			write = hasValue && (err != nil || !ro)
+		case "volume-opt":
+			ok, dev := volumeOpt(v)
+			if !ok {
+				raw.Why = "a --mount volume-opt the reader does not know (" + v + "): judged widened"
+				return raw
+			}
+			if dev != "" {
+				typ, src = "bind", dev
+			}
+		case "consistency", "bind-propagation", "bind-nonrecursive", "bind-recursive", "volume-nocopy",
+			"volume-subpath", "volume-label", "tmpfs-size", "tmpfs-mode":
+		default:
+			raw.Why = "a --mount key the reader does not know (" + k + "): judged widened"
+			return raw
 		}
+	}
+	if typ == "volume" && (hostPathLike(src) || strings.Contains(src, "$")) {
+		typ = "bind" // not a volume name: read as the host path it names
 	}
 	switch typ {
 	case "tmpfs":
@@ -461,7 +559,56 @@ func dockerMount(c Client, o dockerOpt) Grant {
 	case "volume":
 		return Grant{Kind: GFS, Key: "volume " + src, Write: write, Pos: o.pos, Why: "a named volume", Dest: dst}
 	}
-	return Grant{Kind: GRaw, Key: "--mount " + o.val, Pos: o.pos, Why: "a mount type the reader does not know (judged widened)"}
+	raw.Why = "a mount type the reader does not know (judged widened)"
+	return raw
+}
+
+// relabel is what a volume's z, Z (SELinux relabel) or U (podman: chown
+// to the container's user) option does to the host path of g, read-only
+// or not: the engine rewrites the host files' labels or owners.
+func relabel(g Grant, o dockerOpt) []Grant {
+	parts := splitColons(o.val)
+	if g.Kind != GFS || strings.HasPrefix(g.Key, "volume ") || len(parts) < 3 {
+		return nil
+	}
+	for _, m := range strings.Split(parts[len(parts)-1], ",") {
+		if m == "z" || m == "Z" || m == "U" {
+			return []Grant{{Kind: GSecurity, Key: "relabel " + g.Key + " :" + m, Pos: o.pos, Loud: g.Loud,
+				Why: "the engine rewrites the SELinux labels (z, Z) or the owner (U) of every host file under " + g.Key + ", even read-only"}}
+		}
+	}
+	return nil
+}
+
+// hostPathLike reports whether a volume source names a host path rather
+// than a volume: absolute, home, relative with a dot, a variable, a
+// Windows drive or UNC path (\\.\pipe\docker_engine).
+func hostPathLike(s string) bool {
+	for _, p := range []string{"/", "~", ".", "${", `\`} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return winDrive(s)
+}
+
+// winDrive reports whether s starts with a Windows drive: C:\ or C:/.
+func winDrive(s string) bool {
+	return len(s) >= 3 && (s[0]|0x20 >= 'a' && s[0]|0x20 <= 'z') && s[1] == ':' && (s[2] == '\\' || s[2] == '/')
+}
+
+// volumeOpt reads one volume-opt of the local driver: type and o are
+// mount(8)'s, device=PATH binds a host path (dev). Any other option is
+// not known (ok false).
+func volumeOpt(v string) (ok bool, dev string) {
+	k, val, _ := strings.Cut(v, "=")
+	switch k {
+	case "type", "o":
+		return true, ""
+	case "device":
+		return true, val
+	}
+	return false, ""
 }
 
 // splitColons splits a volume spec at its colons, except those inside a

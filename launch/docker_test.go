@@ -27,12 +27,26 @@ func TestDockerFlagFamilies(t *testing.T) {
 		{[]string{"-v", "/srv/a:/a"}, "fs /srv/a rw"},
 		{[]string{"-v/srv/a:/a:ro"}, "fs /srv/a"},
 		{[]string{"--volume=/srv/a:/a:ro,z"}, "fs /srv/a"},
+		{[]string{"--volume=/srv/a:/a:ro,z"}, "security-opt relabel /srv/a :z"},
+		{[]string{"-v", "${HOME}:/h:ro,U"}, "security-opt relabel ~ :U loud"},
 		{[]string{"--volume", "data:/a"}, "fs volume data rw"},
 		{[]string{"-v", "/a"}, "isolation anonymous volume /a"},
 		{[]string{"--mount", "type=bind,source=/srv,target=/srv,readonly"}, "fs /srv"},
 		{[]string{"--mount=type=bind,src=/srv,dst=/srv"}, "fs /srv rw"},
 		{[]string{"--mount", "type=tmpfs,target=/t"}, "isolation --mount type=tmpfs,target=/t"},
 		{[]string{"--mount", "type=npipe,src=x,dst=y"}, "raw --mount type=npipe,src=x,dst=y"},
+		// --mount as the docker CLI reads it: one CSV record, keys and
+		// type case-insensitive, type volume by default.
+		{[]string{"--mount", `type=bind,"src=/var/run/docker.sock",dst=/s`}, "fs /var/run/docker.sock rw"},
+		{[]string{"--mount", "TYPE=BIND,SRC=/var/run/docker.sock,DST=/s,READONLY"}, "fs /var/run/docker.sock"},
+		{[]string{"--mount", "src=/var/run/docker.sock,dst=/s"}, "fs /var/run/docker.sock rw"},
+		{[]string{"--mount", "type=volume,src=v,dst=/s,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/var/run/docker.sock"}, "fs /var/run/docker.sock rw"},
+		{[]string{"--mount", "type=bind,src=/srv,dst=/srv,frob=1"}, "raw --mount type=bind,src=/srv,dst=/srv,frob=1"},
+		{[]string{"--mount", `type=bind,"src=/srv`}, `raw --mount type=bind,"src=/srv`},
+		// Windows hosts: the drive's colon is not a separator.
+		{[]string{"-v", `C:\Users\me\.ssh:/root/.ssh:ro`}, `fs C:\Users\me\.ssh loud`},
+		{[]string{"-v", "//./pipe/docker_engine://./pipe/docker_engine"}, "fs //./pipe/docker_engine rw loud"},
+		{[]string{"--mount", `type=bind,src=C:\Users\me,dst=/h`}, `fs C:\Users\me rw loud`},
 		{[]string{"--volumes-from", "other"}, "fs volumes of container other rw"},
 		{[]string{"-v", "${HOME}/.ssh:/root/.ssh:ro"}, "fs ~/.ssh loud"},
 		{[]string{"-v", "${SRC_DIR}:/src"}, "fs ${SRC_DIR} rw loud"},
@@ -68,20 +82,31 @@ func TestDockerFlagFamilies(t *testing.T) {
 		// Network.
 		{[]string{"--network", "host"}, "network host"},
 		{[]string{"--net=none"}, "network none"},
+		{[]string{"--network", "host", "--network", "bridge"}, "network host"},
+		{[]string{"--net=bridge", "--net=host"}, "network host"},
+		{[]string{"--network=slirp4netns:allow_host_loopback=true"}, "network slirp4netns:allow_host_loopback=true loud"},
+		{[]string{"--network", "pasta:--map-host-loopback,10.0.2.2"}, "network pasta:--map-host-loopback,10.0.2.2 loud"},
+		{[]string{"--network", "pasta:--no-map-gw"}, "network pasta:--no-map-gw"},
 		{[]string{"-p", "8080:80"}, "network -p 8080:80"},
 		{[]string{"-P"}, "network -P"},
 		{[]string{"--add-host=api.github.com:10.0.0.1"}, "network --add-host=api.github.com:10.0.0.1"},
 		{[]string{"--dns", "1.1.1.1"}, "network --dns 1.1.1.1"},
 		// Environment and identity.
 		{[]string{"-e", "GITHUB_TOKEN"}, "env GITHUB_TOKEN"},
-		{[]string{"-eMODE=ro"}, "env MODE"},
-		{[]string{"--env=A=b"}, "env A"},
+		{[]string{"-eMODE=ro"}, "env MODE=ro"}, // a literal: the config's own
+		{[]string{"--env=A=b"}, "env A=b"},
+		{[]string{"-e", "TOKEN=${GITHUB_TOKEN}"}, "env TOKEN"}, // the host's value
 		{[]string{"--env-file", ".env"}, "env-file .env"},
 		{[]string{"--env-file=${HOME}/.env"}, "env-file ~/.env loud"},
 		{[]string{"--env-host"}, "env *"},
 		{[]string{"-u", "1000:1000"}, "isolation --user 1000:1000"},
 		{[]string{"--user=0"}, "user root"},
 		{[]string{"--group-add", "999"}, "cap group 999"},
+		// A value the client fills in at launch may be the widest one.
+		{[]string{"--user", "${RUN_AS}"}, "user root"},
+		{[]string{"--network", "${NET}"}, "network ${NET} loud"},
+		{[]string{"--security-opt", "${SEC}"}, "security-opt ${SEC} loud"},
+		{[]string{"--pid=${PID_NS}"}, "namespace pid=${PID_NS} loud"},
 		// Other.
 		{[]string{"--read-only"}, "isolation --read-only"},
 		{[]string{"--cidfile", "/tmp/cid"}, "fs /tmp/cid rw"},
@@ -120,9 +145,25 @@ func TestDockerSpellings(t *testing.T) {
 	if gs["cap --privileged loud"] || gs["isolation --read-only"] {
 		t.Errorf("=false read as on: %v", gs)
 	}
+	gs, _ = dockerSet(t, "--read-only", "--read-only=false", "img")
+	if gs["isolation --read-only"] {
+		t.Errorf("--read-only=false after --read-only read as read-only: %v", gs)
+	}
+	gs, _ = dockerSet(t, "--read-only=false", "--read-only", "img")
+	if !gs["isolation --read-only"] {
+		t.Errorf("--read-only after --read-only=false not read: %v", gs)
+	}
 	gs, image = dockerSet(t, "-v")
 	if !gs["raw -v (no value)"] || image != "" {
 		t.Errorf("missing value: %v %q", gs, image)
+	}
+	gs, image = dockerSet(t, "${EXTRA}", "img")
+	if image != "${EXTRA}" || !gs["raw ${EXTRA} loud"] {
+		t.Errorf("a variable where the image is may be any option: %v %q", gs, image)
+	}
+	gs, _ = dockerSet(t, "--", "${IMAGE}")
+	if gs["raw ${IMAGE} loud"] {
+		t.Errorf("after --, a variable is the image: %v", gs)
 	}
 	gs, image = dockerSet(t, "--", "-img")
 	if image != "-img" || gs["raw -img"] {

@@ -10,7 +10,7 @@ import (
 func TestJSONCStrings(t *testing.T) {
 	t.Parallel()
 	e := only(t, ".vscode/mcp.json", `{"servers": {"s": {"command": "docker", "args": ["run", "-v", "/a//b:/c/*x*/", "img"]}}}`)
-	if gs := grantSet(e); !gs["fs /a//b rw"] {
+	if gs := grantSet(e); !gs["fs /a/b rw"] {
 		t.Errorf("grants %v", gs)
 	}
 	e = only(t, ".vscode/mcp.json", "{/* é€ */ \"servers\": {\"s\": {\"command\": \"npx\"}}}")

@@ -264,11 +264,115 @@ func TestVariables(t *testing.T) {
 		{Codex, "~/.ssh", "~/.ssh", true},
 		{ClaudeCode, "~", "~", true},
 		{ClaudeCode, "~/work", "~/work", false},
+		// .. resolved lexically below the first segment; climbing above
+		// it may reach any path.
+		{VSCode, "${workspaceFolder}/..", "${workspaceFolder}/..", true},
+		{VSCode, "${workspaceFolder}/a/../../etc", "${workspaceFolder}/a/../../etc", true},
+		{VSCode, "${workspaceFolder}/a/../b/./", "${workspaceFolder}/b", false},
+		{ClaudeCode, "./..", "./..", true},
+		{ClaudeCode, "../x", "../x", true},
+		{ClaudeCode, "~/work/../.ssh", "~/.ssh", true},
+		{ClaudeCode, "/srv/data/../../etc", "/etc", false},
+		// Windows spellings of a user profile and of the engine's pipe.
+		{ClaudeCode, `C:\Users\me\.ssh`, `C:\Users\me\.ssh`, true},
+		{VSCode, "c:/Users/me", "c:/Users/me", true},
+		{ClaudeCode, "/c/Users/me/.aws", "/c/Users/me/.aws", true},
+		{ClaudeCode, "/mnt/c/Users/me/AppData/Roaming/gh", "/mnt/c/Users/me/AppData/Roaming/gh", true},
+		{ClaudeCode, "//./pipe/docker_engine", "//./pipe/docker_engine", true},
+		{ClaudeCode, `\\.\pipe\docker_engine`, `\\.\pipe\docker_engine`, true},
+		{ClaudeCode, `C:\Users\me\src\app`, `C:\Users\me\src\app`, false},
+		{ClaudeCode, "/c/data", "/c/data", false},
 	}
 	for _, c := range cases {
 		key, loud := judgePath(c.client, c.src)
 		if key != c.key || (loud != "") != c.loud {
 			t.Errorf("%s %q: %q loud %q, want %q loud %t", c.client, c.src, key, loud, c.key, c.loud)
+		}
+	}
+}
+
+// TestEngineEnv: a docker or podman entry's own environment that
+// configures the engine's CLI (DOCKER_HOST …) is raw, at its key; the same
+// names on a bare server, or other names, grant nothing more.
+func TestEngineEnv(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		path, src string
+		want      string // a grant it must have, "" for none raw
+	}{
+		{".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "img"], "env": {"DOCKER_HOST": "tcp://10.0.0.1:2375"}}}}`, "raw env DOCKER_HOST"},
+		{".vscode/mcp.json", `{"servers": {"s": {"command": "podman", "args": ["run", "img"], "env": {"LANG": "C", "CONTAINERS_CONF_OVERRIDE": "c.conf"}}}}`, "raw env CONTAINERS_CONF_OVERRIDE"},
+		{".codex/config.toml", "[mcp_servers.s]\ncommand = \"docker\"\nargs = [\"run\", \"img\"]\n[mcp_servers.s.env]\nDOCKER_CONTEXT = \"remote\"\n", "raw env DOCKER_CONTEXT"},
+		{".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "img"], "env": {"LANG": "C"}}}}`, ""},
+		{".mcp.json", `{"mcpServers": {"s": {"command": "npx", "args": ["pkg"], "env": {"DOCKER_HOST": "x"}}}}`, ""},
+	}
+	for _, c := range cases {
+		e := only(t, c.path, c.src)
+		gs := grantSet(e)
+		if c.want != "" && !gs[c.want] {
+			t.Errorf("%s: grants %v lack %q", c.src, gs, c.want)
+		}
+		for _, g := range e.Grants {
+			if c.want == "" && g.Kind == GRaw {
+				t.Errorf("%s: raw grant %+v", c.src, g)
+			}
+			if g.Kind == GRaw && g.Pos.Line == 0 {
+				t.Errorf("%s: unpositioned %+v", c.src, g)
+			}
+		}
+	}
+}
+
+// TestHeadersHelper: the command a remote entry runs on the host for its
+// headers is a loud host grant, at its field, in JSON clients and Codex.
+func TestHeadersHelper(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ path, src, want string }{
+		{".mcp.json", `{"mcpServers": {"r": {"type": "http", "url": "https://x.example", "headersHelper": "get-token"}}}`, "host headersHelper: get-token loud"},
+		{".codex/config.toml", "[mcp_servers.r]\nurl = \"https://x.example\"\nhttp_headers_helper = \"get-token\"\n", "host http_headers_helper: get-token loud"},
+	} {
+		e := only(t, c.path, c.src)
+		if gs := grantSet(e); e.Kind != Remote || !gs[c.want] {
+			t.Errorf("%s: %s %v lack %q", c.path, e.Kind, gs, c.want)
+		}
+		if len(e.Grants) > 0 && e.Grants[0].Pos.Line == 0 {
+			t.Errorf("%s: unpositioned %+v", c.path, e.Grants[0])
+		}
+	}
+	if _, err := Parse(".mcp.json", []byte(`{"mcpServers": {"r": {"url": "https://x.example", "headersHelper": 1}}}`)); err == nil {
+		t.Error("a headersHelper that is not a string parsed")
+	}
+}
+
+// TestSentSecrets: the host variables a remote entry sends to its
+// endpoint are env grants at their place; literal headers are not.
+func TestSentSecrets(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		path, src string
+		want      []string
+	}{
+		{".mcp.json", `{"mcpServers": {"r": {"type": "http", "url": "https://x.example", "headers": {"Authorization": "Bearer ${TOKEN}", "X-Region": "eu"}}}}`,
+			[]string{"env header Authorization: Bearer ${TOKEN}"}},
+		{".vscode/mcp.json", `{"servers": {"r": {"type": "http", "url": "https://x.example", "headers": {"Authorization": "Bearer ${input:pat}"}}}}`,
+			[]string{"env header Authorization: Bearer ${input:pat}"}},
+		{".codex/config.toml", "[mcp_servers.r]\nurl = \"https://x.example\"\nbearer_token_env_var = \"GH_TOKEN\"\nenv_http_headers = { \"X-Key\" = \"API_KEY\" }\n",
+			[]string{"env GH_TOKEN", "env API_KEY"}},
+	} {
+		e := only(t, c.path, c.src)
+		gs := grantSet(e)
+		if len(e.Grants) != len(c.want) {
+			t.Errorf("%s: grants %v, want %v", c.path, gs, c.want)
+		}
+		for _, w := range c.want {
+			if !gs[w] {
+				t.Errorf("%s: grants %v lack %q", c.path, gs, w)
+			}
+		}
+		for _, g := range e.Grants {
+			if g.Pos.Line == 0 {
+				t.Errorf("%s: unpositioned %+v", c.path, g)
+			}
 		}
 	}
 }

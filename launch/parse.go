@@ -167,7 +167,11 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 	case url != "" && (cmd == "" || c == Gemini || remoteType):
 		// Gemini: httpUrl and url win over command.
 		e.Kind, e.URL, e.Runs = Remote, symbolic(c, url).Text, url
-		return e, nil
+		if h, hv := r.str("headersHelper"); h != "" {
+			e.Grants = append(e.Grants, headersHelper("headersHelper", h, pos(hv.Pos)))
+		}
+		e.Grants = append(e.Grants, hostHeaders(c, v.Get("headers"))...)
+		return e, r.err
 	case cmd == "":
 		return e, r.shape(v, "neither command nor url")
 	}
@@ -182,12 +186,46 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 		}
 	}
 	classify(c, &e, argv)
+	jsonEngineEnv(&e, v.Get("env"))
 	if envFile != "" {
 		key, loud := judgePath(c, envFile)
 		e.Grants = append(e.Grants, Grant{Kind: GEnvFile, Key: key, Pos: pos(envFileV.Pos), Loud: loud != "", Why: "every variable in a file, given to the client's process"})
 	}
 	resolveSettings(c, p, &e, cwd)
 	return e, nil
+}
+
+// hostHeaders are the headers of a remote entry whose value the client
+// fills in from the host (Authorization: Bearer ${TOKEN}): the host's
+// secret is sent to the endpoint. Literal values are the config's own.
+func hostHeaders(c Client, hs *jsonx.Value) []Grant {
+	if hs == nil || hs.Kind != jsonx.Object {
+		return nil
+	}
+	var gs []Grant
+	for i, k := range hs.Keys {
+		v := hs.Items[i]
+		if v.Kind != jsonx.String {
+			continue
+		}
+		if u := symbolic(c, v.Str).Unknown; len(u) > 0 {
+			gs = append(gs, Grant{Kind: GEnv, Key: "header " + k + ": " + v.Str, Pos: pos(v.Pos),
+				Why: "the host's " + strings.Join(u, ", ") + " is sent to the remote endpoint"})
+		}
+	}
+	return gs
+}
+
+// jsonEngineEnv reads the names of an entry's env object for engineEnv.
+func jsonEngineEnv(e *Entry, env *jsonx.Value) {
+	if env == nil || env.Kind != jsonx.Object {
+		return
+	}
+	at := make([]Pos, len(env.Items))
+	for i, it := range env.Items {
+		at[i] = pos(it.Pos)
+	}
+	engineEnv(e, env.Keys, at)
 }
 
 // fields reads the fields of one server object, keeping the first shape

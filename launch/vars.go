@@ -161,32 +161,10 @@ func judgePath(c Client, p string) (key, loud string) {
 	case homeLoud(key):
 		return key, "the home directory or a dot-directory in it (" + key + "): the user's credentials, ssh keys and shell start-up files"
 	}
-	return key, windowsLoud(key)
-}
-
-// cleanSymbolic cleans the ".." and "." segments of a relative or
-// symbolic path (./x, ~/x, ${workspaceFolder}/x) and reports whether it
-// climbs above its first segment, where nothing says what it names. An
-// absolute path is left as it is (the diff cleans it).
-func cleanSymbolic(p string) (string, bool) {
-	root, _, _ := strings.Cut(p, "/")
-	if root == "" || !strings.Contains("/"+p+"/", "/../") && !strings.Contains("/"+p+"/", "/./") {
-		return p, root == ".."
+	if w := windowsLoud(s.Text); w != "" {
+		return s.Text, w // as written: cleaning would read //./pipe as /pipe
 	}
-	c := path.Clean(p)
-	if root == "." || root == ".." {
-		switch {
-		case c == ".." || strings.HasPrefix(c, "../"):
-			return p, true
-		case c == ".":
-			return p, false
-		}
-		return "./" + c, false
-	}
-	if c != root && !strings.HasPrefix(c, root+"/") {
-		return p, true
-	}
-	return c, false
+	return key, ""
 }
 
 // driveLetter reports whether s is a Windows drive letter ("C").
@@ -201,10 +179,11 @@ func windowsPath(p string) bool {
 	return (len(q) >= 2 && driveLetter(q[:1]) && q[1] == ':') || strings.HasPrefix(q, "//")
 }
 
-// windowsLoud says why a Windows host path is loud (Docker Desktop on
+// driveLoud says why a Windows drive path is loud (Docker Desktop on
 // Windows binds drive paths, and its engine listens on a named pipe), or
 // "": the engine's pipe, a whole drive, a user profile or its dotfiles.
-func windowsLoud(p string) string {
+// windowsLoud asks it after its own spellings.
+func driveLoud(p string) string {
 	q := strings.ReplaceAll(p, `\`, "/")
 	if strings.HasPrefix(strings.ToLower(q), "//./pipe/docker") {
 		return "the Docker engine's named pipe (" + p + "): control of the host's container engine"
@@ -241,4 +220,79 @@ func homeLoud(p string) bool {
 		return true
 	}
 	return strings.HasPrefix(first, ".")
+}
+
+// cleanSymbolic resolves the . and .. segments of a symbolic path
+// lexically, as the kernel resolves them once the variables are filled
+// in: an absolute path as path.Clean does; any other path below its first
+// segment (~, ${workspaceFolder}, ${input:x}, .), which is kept. A ..
+// that climbs above that first segment leaves p as written, with climbs
+// set: it may be any path.
+func cleanSymbolic(p string) (clean string, climbs bool) {
+	if strings.HasPrefix(p, "/") {
+		return path.Clean(p), false
+	}
+	segs := strings.Split(p, "/")
+	if segs[0] == ".." {
+		return p, true
+	}
+	out := segs[:1]
+	dirty := false
+	for _, s := range segs[1:] {
+		switch s {
+		case "", ".":
+			dirty = true
+		case "..":
+			if len(out) == 1 {
+				return p, true
+			}
+			out, dirty = out[:len(out)-1], true
+		default:
+			out = append(out, s)
+		}
+	}
+	if !dirty {
+		return p, false
+	}
+	return strings.Join(out, "/"), false
+}
+
+// windowsSpelled judges a host path in a Windows spelling (C:\Users\me,
+// C:/Users/me, /c/Users/me of Git Bash, /mnt/c/Users/me of WSL,
+// /host_mnt/c/… of Docker Desktop, \\.\pipe\NAME): a user profile, a
+// dot-directory or AppData in it, and any named pipe (the engine's is
+// docker_engine) are loud; "" for anything else.
+func windowsSpelled(p string) string {
+	s := strings.ToLower(strings.ReplaceAll(p, `\`, "/"))
+	if strings.HasPrefix(s, "//./pipe/") || strings.HasPrefix(s, "//?/pipe/") {
+		return "a Windows named pipe (" + p + "): a host service's endpoint; //./pipe/docker_engine is the container engine, which is root on the host"
+	}
+	for _, pre := range []string{"/mnt/", "/host_mnt/", "//", "/"} {
+		if rest, ok := strings.CutPrefix(s, pre); ok && len(rest) >= 2 && rest[1] == '/' && rest[0] >= 'a' && rest[0] <= 'z' {
+			s = rest[1:]
+			break
+		}
+	}
+	if len(s) >= 3 && s[1] == ':' && s[2] == '/' {
+		s = s[2:]
+	}
+	rest, ok := strings.CutPrefix(s, "/users/")
+	if !ok || rest == "" {
+		return ""
+	}
+	_, sub, _ := strings.Cut(rest, "/")
+	first, _, _ := strings.Cut(sub, "/")
+	if sub == "" || homeLoud("~/"+sub) || first == "appdata" {
+		return "a Windows user profile, or a dot-directory or AppData in it (" + p + "): the user's credentials, ssh keys and tokens"
+	}
+	return ""
+}
+
+// windowsLoud says why a host path in a Windows spelling is loud, or "":
+// the spellings of windowsSpelled first, then a whole drive (driveLoud).
+func windowsLoud(p string) string {
+	if w := windowsSpelled(p); w != "" {
+		return w
+	}
+	return driveLoud(p)
 }
