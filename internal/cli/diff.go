@@ -118,7 +118,7 @@ func (c *Command) diffFlags(args []string) (diffArgs, int, bool) {
 	label := fs.String("allow-label", "capgate:approve-widening", "the action's approval `label`, named in the next steps (none: no label)")
 	var patterns, launchPats multiFlag
 	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths (repeatable; !pattern excludes)")
-	fs.Var(&launchPats, "launch", "doublestar `pattern` of launch config paths (repeatable; !pattern excludes; default .mcp.json, .vscode/mcp.json, .cursor/mcp.json, .gemini/settings.json, .codex/config.toml at any depth)")
+	fs.Var(&launchPats, "launch", "doublestar `pattern` of launch config paths (repeatable; !pattern excludes)")
 	noLaunch := fs.Bool("no-launch", false, "read no launch configs (docs/launch/README.md)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {

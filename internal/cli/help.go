@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"github.com/razukc/capgate-action/internal/source"
+	"github.com/razukc/capgate-action/launch"
 	"io"
 	"strconv"
 	"strings"
@@ -327,6 +328,8 @@ func flagHelp(f *flag.Flag) string {
 		switch {
 		case def == "" && f.Name == "manifests":
 			def = strings.Join(source.DefaultPatterns, " and ")
+		case def == "" && f.Name == "launch":
+			def = strings.Join(launch.DefaultPatterns(), ", ")
 		case def == "":
 			def = "none"
 		}

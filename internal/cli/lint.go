@@ -64,7 +64,7 @@ func (c *Command) lint(args []string) int {
 	var patterns, launchPats, ignore multiFlag
 	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths searched for in directories (repeatable; !pattern excludes)")
 	fs.Var(&ignore, "ignore", "lint `rule` to leave out (repeatable; compile errors cannot be left out)")
-	fs.Var(&launchPats, "launch", "doublestar `pattern` of launch config paths searched for in directories (repeatable; !pattern excludes; default every client's project file)")
+	fs.Var(&launchPats, "launch", "doublestar `pattern` of launch config paths searched for in directories (repeatable; !pattern excludes)")
 	noLaunch := fs.Bool("no-launch", false, "hold no launch configs against the manifests")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
