@@ -9,15 +9,15 @@ import (
 const TargetBwrap = "bwrap"
 
 var _ = register(target{name: TargetBwrap, shape: ShapeSandbox, core: true, order: 10,
-	lower: func(l *lowering, a *Artifact) { l.bwrap(a, l.mounts()) }})
+	lower: func(l *lowering, a *Artifact) { l.bwrap(a, l.exposures()) }})
 
 // bwrapSystemDirs are bound read-only (if present) into every sandbox.
 var bwrapSystemDirs = []string{"/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/ssl", "/etc/ca-certificates"}
 
 const sandboxPATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-func (l *lowering) bwrap(a *Artifact, ms []Mount) {
-	p, ar := l.p, l.a
+func (l *lowering) bwrap(a *Artifact, ex *Exposures) {
+	p, ar, ms := l.p, l.a, ex.FS
 	l.sandbox(a, TargetBwrap)
 	var noteBuf [8]string
 	notes := noteBuf[:0]
@@ -41,9 +41,8 @@ func (l *lowering) bwrap(a *Artifact, ms []Mount) {
 	// first once all are known (see parentFirst).
 	var bindBuf [16]bind
 	bs := bindBuf[:0]
-	if p.Clock == "tzdata" {
-		bs = append(bs, grantBind(mkBind("/usr/share/zoneinfo", "--ro-bind-try", "/usr/share/zoneinfo", "/usr/share/zoneinfo"), bindMode{try: true}, grantRef{name: "clock:tzdata"}),
-			grantBind(mkBind("/etc/localtime", "--ro-bind-try", "/etc/localtime", "/etc/localtime"), bindMode{try: true}, grantRef{name: "clock:tzdata"}))
+	for _, f := range ex.Clock {
+		bs = append(bs, grantBind(mkBind(f, "--ro-bind-try", f, f), bindMode{try: true}, grantRef{name: "clock:tzdata"}))
 	}
 	for i, m := range ms {
 		bs = append(bs, grantBind(bwrapBind(m.Path, bindMode{rw: m.Writable}), bindMode{rw: m.Writable}, grantRef{m: &ms[i]}))
@@ -58,20 +57,17 @@ func (l *lowering) bwrap(a *Artifact, ms []Mount) {
 	for _, e := range p.Exec {
 		notes = append(notes, ar.str("exec: ", e.Name, " (resolved from PATH inside sandbox)"))
 	}
-	for i, g := range p.IPC {
-		src, session := ipcSocket(g.Name)
+	for _, s := range ex.IPC {
 		switch {
-		case g.Name == "x11":
-			// Read-only, as docker, toolhive and mcp-gateway mount it:
-			// connecting to a socket needs no write access to its
-			// mount, creating or removing one does (IPCSocket).
-			bs = append(bs, grantBind(mkBind(src, "--ro-bind-try", src, src), bindMode{try: true}, grantRef{ipc: &p.IPC[i]}))
-		case src != "":
-			bs = append(bs, grantBind(mkBind(src, "--bind-try", src, src), bindMode{rw: true, try: true}, grantRef{ipc: &p.IPC[i]}))
-		case session:
+		case s.Path != "" && !s.Writable:
+			// x11, read-only in every target (IPCExposure.Writable).
+			bs = append(bs, grantBind(mkBind(s.Path, "--ro-bind-try", s.Path, s.Path), bindMode{try: true}, grantRef{ipc: s.Grant}))
+		case s.Path != "":
+			bs = append(bs, grantBind(mkBind(s.Path, "--bind-try", s.Path, s.Path), bindMode{rw: true, try: true}, grantRef{ipc: s.Grant}))
+		case s.Session:
 			notes = append(notes, "ipc: dbus:session declared — host must bind DBUS_SESSION_BUS_ADDRESS socket")
 		default:
-			notes = append(notes, l.unknownIPC(g.Name))
+			notes = append(notes, l.unknownIPC(s.Grant.Name))
 		}
 	}
 	// One bind per path: of two, the later wins (see mergeBinds).
@@ -149,22 +145,22 @@ func (l *lowering) unknownIPC(ep string) string {
 }
 
 // IPCSocket is the host socket path the targets mount for an ipc
-// endpoint, "" for one they do not mount (dbus:session, which has no fixed
-// path, and unknown endpoints), and whether the mount is writable: x11's
-// /tmp/.X11-unix is mounted read-only by every target (a client connects
-// through a read-only mount; only creating or removing a socket needs
-// write access), the others read-write. Diff reads mounts back with it.
+// endpoint, "" for one they do not mount, and whether the mount is
+// writable, as IPCExposure says.
 func IPCSocket(ep string) (path string, writable bool) {
 	src, _ := ipcSocket(ep)
 	return src, src != "" && ep != "x11"
 }
+
+// x11Socket is the host directory of the X11 sockets.
+const x11Socket = "/tmp/.X11-unix"
 
 // ipcSocket maps an ipc endpoint to the host socket path mounted for it.
 // session is true for dbus:session, which has no fixed path.
 func ipcSocket(ep string) (src string, session bool) {
 	switch {
 	case ep == "x11":
-		return "/tmp/.X11-unix", false
+		return x11Socket, false
 	case ep == "dbus:system":
 		return "/run/dbus/system_bus_socket", false
 	case ep == "dbus:session":

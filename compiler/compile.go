@@ -158,7 +158,9 @@ func (c *compiled) lowerAll(sc *scratch) { c.lower(sc, registry[:coreTargets]) }
 func (c *compiled) lower(sc *scratch, ts []*target) {
 	r := &c.r
 	sc.mounts = appendMounts(sc.mounts[:0], r.Policy)
-	c.l = lowering{p: r.Policy, name: r.Manifest.Name, prov: r.provenance(), a: &c.a, ms: sc.mounts, msSet: true}
+	sc.ipc = appendIPC(sc.ipc[:0], r.Policy)
+	ex := Exposures{FS: sc.mounts, IPC: sc.ipc, Clock: clockFiles(r.Policy)}
+	c.l = lowering{p: r.Policy, name: r.Manifest.Name, prov: r.provenance(), a: &c.a, ex: ex, exSet: true}
 	l := &c.l
 	arts, ptrs := c.arts[:], c.ptrs[:]
 	if len(ts) > len(arts) {
@@ -173,7 +175,7 @@ func (c *compiled) lower(sc *scratch, ts []*target) {
 		t.lower(l, &arts[i])
 		ptrs[t.index] = &arts[i]
 	}
-	// Drop l's views on the pooled parser's scratch (the mounts), which
+	// Drop l's views on the pooled parser's scratch (the exposures), which
 	// the next manifest reuses.
 	c.l = lowering{}
 	r.Artifacts = ArtifactSet{arts: ptrs}
@@ -209,9 +211,10 @@ type lowering struct {
 	a    *arena
 	// image is Options.Image.
 	image string
-	// ms are the policy's mounts, worked out when first needed.
-	ms    []Mount
-	msSet bool
+	// ex is what the policy exposes of the host, worked out when first
+	// needed (see exposures).
+	ex    Exposures
+	exSet bool
 
 	sandboxed  bool
 	egress     []EgressRule
@@ -219,13 +222,6 @@ type lowering struct {
 	assertions []AssertionOut
 }
 
-// mounts returns the policy's mounts (see Mounts).
-func (l *lowering) mounts() []Mount {
-	if !l.msSet {
-		l.ms, l.msSet = Mounts(l.p), true
-	}
-	return l.ms
-}
 
 func (r *Result) provenance() Provenance {
 	return Provenance{ManifestHash: r.Hash, GrammarVersion: GrammarVersion, Canonicalization: Canonicalization}

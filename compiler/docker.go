@@ -4,10 +4,10 @@ package compiler
 const TargetDocker = "docker"
 
 var _ = register(target{name: TargetDocker, shape: ShapeSandbox, core: true, order: 20,
-	lower: func(l *lowering, a *Artifact) { l.docker(a, l.mounts()) }})
+	lower: func(l *lowering, a *Artifact) { l.docker(a, l.exposures()) }})
 
-func (l *lowering) docker(a *Artifact, ms []Mount) {
-	p, ar := l.p, l.a
+func (l *lowering) docker(a *Artifact, ex *Exposures) {
+	p, ar, ms := l.p, l.a, ex.FS
 	l.sandbox(a, TargetDocker)
 	var noteBuf [8]string
 	notes := noteBuf[:0]
@@ -34,24 +34,23 @@ func (l *lowering) docker(a *Artifact, ms []Mount) {
 			notes = append(notes, "fs: mounting host /tmp exposes all user tmpfiles to the container; prefer a scoped subdirectory like /tmp/<server-name>.")
 		}
 	}
-	if p.Clock == "tzdata" {
-		bs = append(bs, grantBind(mkBind("/usr/share/zoneinfo", "--volume", "/usr/share/zoneinfo:/usr/share/zoneinfo:ro"), bindMode{}, grantRef{name: "clock:tzdata"}),
-			grantBind(mkBind("/etc/localtime", "--volume", "/etc/localtime:/etc/localtime:ro"), bindMode{}, grantRef{name: "clock:tzdata"}))
+	for _, f := range ex.Clock {
+		bs = append(bs, grantBind(l.fixedVolume(f), bindMode{}, grantRef{name: "clock:tzdata"}))
 	}
 	for _, e := range p.Exec {
 		notes = append(notes, ar.str("exec: ", e.Name, " (must be present in the chosen image)"))
 	}
-	for i, g := range p.IPC {
-		src, session := ipcSocket(g.Name)
+	for _, s := range ex.IPC {
 		switch {
-		case g.Name == "x11":
-			bs = append(bs, grantBind(mkBind(src, "--volume", "/tmp/.X11-unix:/tmp/.X11-unix:ro"), bindMode{}, grantRef{ipc: &p.IPC[i]}))
-		case src != "":
-			bs = append(bs, grantBind(mkBind(src, "--volume", ar.str(src, ":", src)), bindMode{rw: true}, grantRef{ipc: &p.IPC[i]}))
-		case session:
+		case s.Path != "" && !s.Writable:
+			bs = append(bs, grantBind(l.fixedVolume(s.Path), bindMode{}, grantRef{ipc: s.Grant}))
+		case s.Path != "":
+			// No mode suffix: docker's default, read-write.
+			bs = append(bs, grantBind(mkBind(s.Path, "--volume", ar.str(s.Path, ":", s.Path)), bindMode{rw: true}, grantRef{ipc: s.Grant}))
+		case s.Session:
 			notes = append(notes, "ipc: dbus:session declared — host must mount DBUS_SESSION_BUS_ADDRESS socket")
 		default:
-			notes = append(notes, l.unknownIPC(g.Name))
+			notes = append(notes, l.unknownIPC(s.Grant.Name))
 		}
 	}
 	// One volume per destination: the engine refuses two (see mergeBinds).
@@ -75,4 +74,19 @@ func (l *lowering) dockerVolume(p string, m bindMode) bind {
 		mode = ":rw"
 	}
 	return mkBind(p, "--volume", l.a.str(p, ":", p, mode))
+}
+
+// fixedVolume is the read-only volume of a fixed host path (the time zone
+// files, x11's socket directory), its text written once rather than in
+// the arena, whose room (lowerRoom) does not count these.
+func (l *lowering) fixedVolume(p string) bind {
+	switch p {
+	case tzdataFiles[0]:
+		return mkBind(p, "--volume", "/usr/share/zoneinfo:/usr/share/zoneinfo:ro")
+	case tzdataFiles[1]:
+		return mkBind(p, "--volume", "/etc/localtime:/etc/localtime:ro")
+	case x11Socket:
+		return mkBind(p, "--volume", "/tmp/.X11-unix:/tmp/.X11-unix:ro")
+	}
+	return l.dockerVolume(p, bindMode{})
 }

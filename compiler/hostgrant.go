@@ -1,39 +1,18 @@
 package compiler
 
 import (
-	"path"
 	"strconv"
 	"strings"
 )
 
 // What the host-format targets share about holding a declared rule: the
-// path a grant names, the directory a pattern needs when a host mounts
-// paths only, and the unenforceable entries for rules held more widely
-// than declared or not at all.
+// unenforceable entries for rules held more widely than declared or not
+// at all. The paths they mount are the policy's exposures (Mount.Host).
 
 // globChars are the characters that make a declared fs path a pattern
 // for capgate (Mount.Glob) and for srt (containsGlobChars, which adds '?',
 // a character no capgate path holds).
 const globChars = "*?[]"
-
-// exactPath is a declared path without a pattern, cleaned as the hosts
-// clean it (path.Clean: no trailing slash, no "//", no "..").
-func exactPath(m Mount) string { return path.Clean(m.Declared) }
-
-// patternBase returns the directory a host that mounts only paths needs
-// for pattern p: the leading segments that hold no glob character
-// ("/data/src/**/*.go" needs "/data/src"), and whether that directory is
-// exactly what p matches: p is the directory followed by "/**" alone.
-func patternBase(p string) (dir string, exact bool) {
-	p = path.Clean(p)
-	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
-	n := 0
-	for n < len(segs) && !strings.ContainsAny(segs[n], globChars) {
-		n++
-	}
-	dir = "/" + strings.Join(segs[:n], "/")
-	return dir, n == len(segs)-1 && segs[n] == "**"
-}
 
 // fsGrantText is the capability an fs grant amounts to: the capability as
 // written when one made it, else the actions capgate merged into it

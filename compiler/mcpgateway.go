@@ -89,8 +89,8 @@ func (l *lowering) mcpGateway(a *Artifact) {
 	p := l.p
 	a.Target, a.Filename, a.Provenance = TargetMCPGateway, MCPGatewayFilename, l.prov
 	g := &gatewayServer{volumes: []string{}, unenf: []Unenforceable{}}
-	g.fs(p, l.mounts())
-	g.ipc(p)
+	g.fs(p, l.exposures())
+	g.ipc(l.exposures())
 	g.bindNotes()
 	g.net(p)
 	if p.NestedSandbox {
@@ -112,21 +112,20 @@ func (l *lowering) mcpGateway(a *Artifact) {
 // fs binds each grant's path as declared (a file stays a file); a pattern
 // binds the directory it needs, whose excess is listed, unless it is
 // "DIR/**", which DIR holds exactly.
-func (g *gatewayServer) fs(p *Policy, ms []Mount) {
+func (g *gatewayServer) fs(p *Policy, ex *Exposures) {
+	ms := ex.FS
 	for i, m := range ms {
 		fg := &p.FS[i]
-		src := exactPath(m)
+		src := m.Host
 		var excess []string
 		if m.Glob {
-			dir, exact := patternBase(m.Declared)
-			if dir == "/" {
+			if dir := m.Host; dir == "/" {
 				g.unenf = append(g.unenf, fsEntry(fg, nil, "the gateway binds paths, not patterns, and this pattern needs the whole root; it is left out (denied)."))
 				continue
 			}
-			if !exact {
-				excess = []string{dir}
+			if !m.HostExact {
+				excess = []string{src}
 			}
-			src = dir
 		}
 		if why := gatewayRefusal(src); why != "" {
 			g.unenf = append(g.unenf, fsEntry(fg, nil, why+"; one refused volume fails the whole server, so "+jsQuote(src)+" is left out (denied)."))
@@ -138,7 +137,7 @@ func (g *gatewayServer) fs(p *Policy, ms []Mount) {
 		g.unenf = createExcess(g.unenf, fg, "the gateway")
 		g.bind(src, m.Writable, gatewayGrant{mountGrant(&ms[i]), func(excess []string, why string) Unenforceable { return fsEntry(fg, excess, why) }})
 	}
-	if p.Clock == "tzdata" {
+	if len(ex.Clock) > 0 {
 		g.bindClock(p)
 	}
 }
@@ -198,17 +197,16 @@ func (g *gatewayServer) widened(r gatewayGrant, src, rw string) {
 }
 
 // ipc binds the endpoints that are host sockets the gateway would take.
-func (g *gatewayServer) ipc(p *Policy) {
-	for i := range p.IPC {
-		n := &p.IPC[i]
-		src, _ := ipcSocket(n.Name)
+func (g *gatewayServer) ipc(ex *Exposures) {
+	for _, s := range ex.IPC {
+		n, src := s.Grant, s.Path
 		switch {
 		case src == "":
 			g.unenf = append(g.unenf, ipcEntry(n, "the gateway's entry can bind only a host socket path; no volume is emitted, so the endpoint is not reachable."))
 		case gatewayRefusal(path.Clean(src)) != "":
 			g.unenf = append(g.unenf, ipcEntry(n, gatewayRefusal(path.Clean(src))+"; one refused volume fails the whole server, so the socket is left out (denied)."))
 		default:
-			g.bind(path.Clean(src), n.Name != "x11", gatewayGrant{namedGrant(n), func(excess []string, why string) Unenforceable {
+			g.bind(path.Clean(src), s.Writable, gatewayGrant{namedGrant(n), func(excess []string, why string) Unenforceable {
 				return namedEntry(KindIPC, "connect", n.Name, n.Srcs, excess, why)
 			}})
 		}

@@ -13,7 +13,17 @@ type Mount struct {
 	// Glob is true when Declared holds glob characters: the mount is
 	// wider than the declaration and the server must enforce the rest.
 	Glob bool
-	Srcs []CapString
+	// Clean is Declared cleaned as the hosts clean it (path.Clean: no
+	// trailing slash, no "//", no "..").
+	Clean string
+	// Host is the path a host that mounts paths, not patterns, mounts:
+	// Clean (a file stays a file) or, for a pattern, the directory it
+	// needs, its leading segments without a glob character
+	// ("/data/src/**/*.go" needs "/data/src"); HostExact is true when
+	// Host holds exactly what the pattern matches ("DIR/**").
+	Host      string
+	HostExact bool
+	Srcs      []CapString
 }
 
 // LowerPath turns a declared fs path into the path capgate mounts: a
@@ -55,13 +65,19 @@ func Mounts(p *Policy) []Mount { return appendMounts(make([]Mount, 0, len(p.FS))
 func appendMounts(out []Mount, p *Policy) []Mount {
 	for i := range p.FS {
 		g := &p.FS[i]
-		out = append(out, Mount{
+		m := Mount{
 			Declared: g.Path,
 			Path:     LowerPath(g.Path),
 			Writable: g.Writable(),
 			Glob:     strings.ContainsAny(g.Path, "*[]"), // capgate: a lone ']' too
+			Clean:    cleanDeclared(g.Path),
 			Srcs:     g.Srcs,
-		})
+		}
+		m.Host, m.HostExact = m.Clean, !m.Glob
+		if m.Glob {
+			m.Host, m.HostExact = patternBase(m.Clean)
+		}
+		out = append(out, m)
 	}
 	return out
 }

@@ -17,6 +17,7 @@ type scratch struct {
 	acts   arena        // the action lists of caps
 	caps   []Capability // capabilities parsed, before they fold into a policy
 	mounts []Mount      // a policy's mounts, while it is lowered
+	ipc    []IPCExposure // a policy's ipc sockets, while it is lowered
 }
 
 // capSlots returns n zero capability slots. sc.caps keeps their number,
@@ -41,8 +42,9 @@ func (p *parser) reset() {
 	p.Parser.Reset()
 	clear(p.caps) // what capSlots and appendMounts handed out
 	clear(p.mounts)
+	clear(p.ipc)
 	// The action lists hold only constants: they need no clearing.
-	p.scratch = scratch{canon: p.canon[:0], caps: p.caps[:0], mounts: p.mounts[:0], acts: arena{s: p.acts.s[:0]}}
+	p.scratch = scratch{canon: p.canon[:0], caps: p.caps[:0], mounts: p.mounts[:0], ipc: p.ipc[:0], acts: arena{s: p.acts.s[:0]}}
 }
 
 // parsers holds parsers for manifests, which are read and dropped: their
@@ -97,7 +99,7 @@ func withManifestTree(src []byte, f func(*parser, *jsonx.Value) error) error {
 	p := parsers.Get().(*parser)
 	defer func() {
 		if !p.Oversized(maxPooledNodes) && cap(p.canon) <= maxPooledNodes && cap(p.acts.s) <= maxPooledNodes &&
-			cap(p.caps) <= maxPooledNodes/16 && cap(p.mounts) <= maxPooledNodes/16 {
+			cap(p.caps) <= maxPooledNodes/16 && cap(p.mounts) <= maxPooledNodes/16 && cap(p.ipc) <= maxPooledNodes/16 {
 			p.reset()
 			parsers.Put(p)
 		}

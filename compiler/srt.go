@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"path"
 	"strings"
 )
 
@@ -25,7 +24,8 @@ func (l *lowering) srt(a *Artifact) {
 	var notes []string
 	read := append([]string(nil), bwrapSystemDirs...)
 	var write []string
-	for i, m := range l.mounts() {
+	ex := l.exposures()
+	for i, m := range ex.FS {
 		r, w, u, note := srtPath(&p.FS[i], m)
 		read, write = append(read, r...), append(write, w...)
 		a.Unenforceable = append(a.Unenforceable, u...)
@@ -35,13 +35,11 @@ func (l *lowering) srt(a *Artifact) {
 		if note != "" {
 			notes = append(notes, note)
 		}
-		if exactPath(m) == "/tmp" {
+		if m.Clean == "/tmp" {
 			notes = append(notes, "fs: allowing host /tmp exposes all user tmpfiles to the sandbox; prefer a scoped subdirectory like /tmp/<server-name>.")
 		}
 	}
-	if p.Clock == "tzdata" {
-		read = append(read, "/usr/share/zoneinfo", "/etc/localtime")
-	}
+	read = append(read, ex.Clock...)
 	var domains []string
 	private, ports := false, false
 	for i := range p.Net {
@@ -176,18 +174,9 @@ func srtRefuses(n *NetGrant) string {
 // component holds a wildcard (srt starts no walk at the root) and one
 // ending in "/*", whose matching directories srt binds whole.
 func srtPath(g *FSGrant, m Mount) (read, write []string, u []Unenforceable, note string) {
-	if !m.Glob {
-		p := exactPath(m)
-		read = []string{p}
-		if m.Writable {
-			write = read
-		}
-		return read, write, nil, ""
-	}
-	pat := path.Clean(m.Declared)
-	dir, exact := patternBase(pat)
+	pat, dir := m.Clean, m.Host
 	switch {
-	case exact:
+	case m.HostExact:
 		read = []string{dir}
 		if m.Writable {
 			write = read

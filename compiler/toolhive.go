@@ -35,8 +35,8 @@ func (l *lowering) toolhive(a *Artifact) {
 	p := l.p
 	a.Target, a.Filename, a.Provenance = TargetToolhive, ToolhiveFilename, l.prov
 	t := &toolhiveProfile{read: []string{}, write: []string{}, unenf: []Unenforceable{}}
-	t.fs(p, l.mounts())
-	t.ipc(p)
+	t.fs(p, l.exposures())
+	t.ipc(l.exposures())
 	t.net(p)
 	if p.NestedSandbox {
 		t.notes = append(t.notes, "nestedSandbox: declared — privileged stays false; the host must decide whether inner sandboxes may run. capgate refuses to choose for you.")
@@ -59,20 +59,18 @@ const toolhiveRefused = ":$&;|`\x00"
 // fs adds the mounts. A path is bound as declared (a file stays a file);
 // a pattern binds the directory it needs, whose excess is listed, unless
 // it is "DIR/**", which DIR holds exactly.
-func (t *toolhiveProfile) fs(p *Policy, ms []Mount) {
-	for i, m := range ms {
+func (t *toolhiveProfile) fs(p *Policy, ex *Exposures) {
+	for i, m := range ex.FS {
 		g := &p.FS[i]
-		src := exactPath(m)
+		src := m.Host
 		if m.Glob {
-			dir, exact := patternBase(m.Declared)
-			switch {
+			switch dir := m.Host; {
 			case dir == "/":
 				t.unenf = append(t.unenf, fsEntry(g, nil, "toolhive mounts paths, not patterns, and this pattern needs the whole root; it is left out (denied)."))
 				continue
-			case !exact:
+			case !m.HostExact:
 				t.unenf = append(t.unenf, fsEntry(g, []string{dir}, "toolhive mounts paths, not patterns: "+jsQuote(dir)+" is mounted whole, every path under it, not only those matching "+jsQuote(m.Declared)+"."))
 			}
-			src = dir
 		}
 		if strings.ContainsAny(src, toolhiveRefused) {
 			t.unenf = append(t.unenf, fsEntry(g, nil, "toolhive's mount declaration splits on ':' and refuses $ & ; | and ` (thv skips such a mount); the path is left out (denied)."))
@@ -84,10 +82,7 @@ func (t *toolhiveProfile) fs(p *Policy, ms []Mount) {
 			t.notes = append(t.notes, "fs: mounting host /tmp exposes all user tmpfiles to the container; prefer a scoped subdirectory like /tmp/<server-name>.")
 		}
 	}
-	if p.Clock == "tzdata" {
-		t.mount("/usr/share/zoneinfo", false)
-		t.mount("/etc/localtime", false)
-	}
+	t.read = append(t.read, ex.Clock...)
 }
 
 func (t *toolhiveProfile) mount(src string, writable bool) {
@@ -100,17 +95,15 @@ func (t *toolhiveProfile) mount(src string, writable bool) {
 
 // ipc mounts the endpoints that are sockets on the host; the others are
 // listed unenforceable.
-func (t *toolhiveProfile) ipc(p *Policy) {
-	for i := range p.IPC {
-		g := &p.IPC[i]
-		src, _ := ipcSocket(g.Name)
+func (t *toolhiveProfile) ipc(ex *Exposures) {
+	for _, s := range ex.IPC {
 		switch {
-		case g.Name == "x11":
-			t.read = append(t.read, src)
-		case src != "" && !strings.ContainsAny(src, toolhiveRefused):
-			t.write = append(t.write, src)
+		case s.Path != "" && !s.Writable:
+			t.read = append(t.read, s.Path)
+		case s.Path != "" && !strings.ContainsAny(s.Path, toolhiveRefused):
+			t.write = append(t.write, s.Path)
 		default:
-			t.unenf = append(t.unenf, ipcEntry(g, "toolhive's profile can mount only a host socket path; no mount is emitted, so the endpoint is not reachable."))
+			t.unenf = append(t.unenf, ipcEntry(s.Grant, "toolhive's profile can mount only a host socket path; no mount is emitted, so the endpoint is not reachable."))
 		}
 	}
 }
