@@ -222,7 +222,6 @@ type lowering struct {
 	assertions []AssertionOut
 }
 
-
 func (r *Result) provenance() Provenance {
 	return Provenance{ManifestHash: r.Hash, GrammarVersion: GrammarVersion, Canonicalization: Canonicalization}
 }

@@ -13,10 +13,10 @@ type Pos = jsonx.Pos
 // scratch is memory that compiling a manifest needs only for a moment; it
 // lives next to the pooled parser so that it is reused.
 type scratch struct {
-	canon  []byte       // the canonical text hashed for provenance
-	acts   arena        // the action lists of caps
-	caps   []Capability // capabilities parsed, before they fold into a policy
-	mounts []Mount      // a policy's mounts, while it is lowered
+	canon  []byte        // the canonical text hashed for provenance
+	acts   arena         // the action lists of caps
+	caps   []Capability  // capabilities parsed, before they fold into a policy
+	mounts []Mount       // a policy's mounts, while it is lowered
 	ipc    []IPCExposure // a policy's ipc sockets, while it is lowered
 }
 
