@@ -144,14 +144,6 @@ func (l *lowering) unknownIPC(ep string) string {
 	return l.a.done()
 }
 
-// IPCSocket is the host socket path the targets mount for an ipc
-// endpoint, "" for one they do not mount, and whether the mount is
-// writable, as IPCExposure says.
-func IPCSocket(ep string) (path string, writable bool) {
-	src, _ := ipcSocket(ep)
-	return src, src != "" && ep != "x11"
-}
-
 // x11Socket is the host directory of the X11 sockets.
 const x11Socket = "/tmp/.X11-unix"
 

@@ -246,7 +246,7 @@ func TestConformanceNamed(t *testing.T) {
 
 // x11ReadOnlyExpect rewrites capgate's bwrap bind of the x11 socket
 // directory, read-write, to the read-only one this compiler emits, as every
-// other target mounts it (IPCSocket, docs/unsafe-values.md).
+// other target mounts it (IPCExposure.Writable, docs/unsafe-values.md).
 func x11ReadOnlyExpect(want map[string]any) {
 	a, _ := want[TargetBwrap].(map[string]any)
 	argv, _ := a["argv"].([]any)

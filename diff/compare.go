@@ -137,21 +137,21 @@ func sourcesOf(p *compiler.Policy) *sources {
 			s.fs[path] = x
 		}
 	}
-	for _, m := range compiler.Mounts(p) {
+	ex := compiler.ExposuresOf(p)
+	for _, m := range ex.FS {
 		d := ""
 		if m.Declared != m.Path && !strings.HasSuffix(m.Declared, "/") {
 			d = "declared as " + m.Declared
 		}
 		put(cleanPath(m.Path), src{m.Srcs, d, cleanPath(m.Declared)})
 	}
-	for _, g := range p.IPC {
-		if mp, _ := compiler.IPCSocket(g.Name); mp != "" {
-			put(cleanPath(mp), src{g.Srcs, "ipc endpoint " + g.Name, cleanPath(mp)})
+	for _, sk := range ex.IPC {
+		if sk.Path != "" {
+			put(cleanPath(sk.Path), src{sk.Grant.Srcs, "ipc endpoint " + sk.Grant.Name, cleanPath(sk.Path)})
 		}
 	}
-	if p.Clock == "tzdata" {
-		put("/usr/share/zoneinfo", src{p.ClockSrcs, "clock:tzdata", ""})
-		put("/etc/localtime", src{p.ClockSrcs, "clock:tzdata", ""})
+	for _, f := range ex.Clock {
+		put(f, src{p.ClockSrcs, "clock:tzdata", ""})
 	}
 	for _, n := range p.Net {
 		k := netKey(n.Host, n.Port)
@@ -183,9 +183,9 @@ func sourcesOf(p *compiler.Policy) *sources {
 // the policy. Mounted ones are judged as the mounts they are.
 func unmountedIPC(p *compiler.Policy) []compiler.NamedGrant {
 	var out []compiler.NamedGrant
-	for _, g := range p.IPC {
-		if mp, _ := compiler.IPCSocket(g.Name); mp == "" {
-			out = append(out, g)
+	for _, s := range compiler.ExposuresOf(p).IPC {
+		if s.Path == "" {
+			out = append(out, *s.Grant)
 		}
 	}
 	return out
