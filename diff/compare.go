@@ -102,9 +102,9 @@ func (m *merger) add(target string, c Change) {
 
 func (m *merger) list() []Change {
 	for i := range m.out {
-		t := strings.Join(m.targets[i], ",")
+		t := JoinTargets(m.targets[i]...)
 		if len(m.targets[i]) == m.n {
-			t = "all"
+			t = AllTargets
 		}
 		m.out[i].Target = t
 	}
@@ -349,7 +349,7 @@ func compareUnenforceable(base, head *compiler.Result) []Change {
 	var out []Change
 	for _, p := range compared(base, head) {
 		ba, ha := p[0], p[1]
-		t := ha.Target
+		t := Targets(ha.Target)
 		if ha.Shape() != compiler.ShapeConfig {
 			continue
 		}

@@ -28,10 +28,10 @@ type Change struct {
 	Kind string `json:"kind"`
 	// Target names the artifact(s) the change shows in: "bwrap,docker"
 	// for mounts, "all" for egress rules, or one target.
-	Target string `json:"target"`
-	Before string `json:"before"`
-	After  string `json:"after"`
-	Why    string `json:"why"`
+	Target Targets `json:"target"`
+	Before string  `json:"before"`
+	After  string  `json:"after"`
+	Why    string  `json:"why"`
 	// Line and Col locate the capability string that caused the change,
 	// in the head manifest (Side "head") or the base one (Side "base").
 	Line int  `json:"line"`

@@ -1,5 +1,10 @@
 package diff
 
+import (
+	"slices"
+	"strings"
+)
+
 // Severity is how a change moves a manifest's boundary. Its text (JSON) is
 // its name. A decoded report may hold any text: Valid tells (Tally and the
 // action's post mode refuse an unknown one, saying where it is).
@@ -65,3 +70,31 @@ func (s Side) Valid() bool { return s == SideBase || s == SideHead }
 
 // MarshalText implements encoding.TextMarshaler.
 func (s Side) MarshalText() ([]byte, error) { return []byte(s), nil }
+
+// Targets is the list of targets a change shows in, as its text (JSON)
+// writes it: names joined by commas ("bwrap,docker"), or "all" for every
+// target compared. List and Has read it, so no consumer splits it again.
+type Targets string
+
+// AllTargets is the target list of a change every compared target shows.
+const AllTargets Targets = "all"
+
+// JoinTargets is the target list of names, in their order.
+func JoinTargets(names ...string) Targets { return Targets(strings.Join(names, ",")) }
+
+// List returns the target names of t (nil for "" and for AllTargets,
+// which names none).
+func (t Targets) List() []string {
+	if t == "" || t == AllTargets {
+		return nil
+	}
+	return strings.Split(string(t), ",")
+}
+
+// Has reports whether t shows target name (AllTargets shows every one).
+func (t Targets) Has(name string) bool {
+	return t == AllTargets || slices.Contains(t.List(), name)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (t Targets) MarshalText() ([]byte, error) { return []byte(t), nil }

@@ -36,3 +36,33 @@ func TestEnumText(t *testing.T) {
 		}
 	}
 }
+
+// TestTargets: a target list writes the same JSON text as the joined
+// names, and List and Has read it as consumers split it before.
+func TestTargets(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		t    Targets
+		json string
+		list []string
+		has  map[string]bool
+	}{
+		{JoinTargets("bwrap", "docker"), `"bwrap,docker"`, []string{"bwrap", "docker"}, map[string]bool{"bwrap": true, "docker": true, "squid": false}},
+		{JoinTargets("srt"), `"srt"`, []string{"srt"}, map[string]bool{"srt": true, "bwrap": false}},
+		{AllTargets, `"all"`, nil, map[string]bool{"bwrap": true, "srt": true}},
+		{"", `""`, nil, map[string]bool{"bwrap": false, "": false}},
+	} {
+		b, err := json.Marshal(Change{Target: c.t})
+		if err != nil || !strings.Contains(string(b), `"target":`+c.json) {
+			t.Errorf("Marshal(%q) = %s, %v", c.t, b, err)
+		}
+		if got := c.t.List(); strings.Join(got, "|") != strings.Join(c.list, "|") || len(got) != len(c.list) {
+			t.Errorf("%q.List() = %q, want %q", c.t, got, c.list)
+		}
+		for name, want := range c.has {
+			if got := c.t.Has(name); got != want {
+				t.Errorf("%q.Has(%q) = %v, want %v", c.t, name, got, want)
+			}
+		}
+	}
+}

@@ -1,8 +1,6 @@
 package diff
 
 import (
-	"strings"
-
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/sandbox"
 )
@@ -30,7 +28,7 @@ func noteMaskedEnv(cs []Change, base, head *compiler.Result) []Change {
 		if c.Kind != kEnv || c.Severity != Widened || !ok || !contains(ha.EnvInjections, c.After) || contains(ba.EnvInjections, c.After) {
 			continue
 		}
-		if c.Target != "all" && !contains(strings.Split(c.Target, ","), compiler.TargetBwrap) {
+		if !c.Target.Has(compiler.TargetBwrap) {
 			c.Target = compiler.TargetBwrap + "," + c.Target
 		}
 		c.Why += "; under bwrap the emitted argv sets " + c.After + "=" + v + " itself: the injected value reaches the process only when the launcher passes its --setenv after the argv, where it replaces " + v + ", and --clearenv drops it when passed before"

@@ -25,7 +25,7 @@ func TestHostTargetsJudged(t *testing.T) {
 	cs := Compare(base, head)
 	seen := map[string]bool{}
 	for _, c := range cs {
-		for _, tg := range strings.Split(c.Target, ",") {
+		for _, tg := range strings.Split(string(c.Target), ",") {
 			seen[string(c.Severity)+" "+c.Kind+" "+tg] = true
 			if tg == "all" {
 				for _, x := range all {
@@ -53,7 +53,7 @@ func TestHostTargetsJudged(t *testing.T) {
 	var rows []string
 	for _, c := range cs {
 		if c.Severity == Widened && c.Kind == "net" && strings.Contains(c.After, "evil.example.net") {
-			rows = append(rows, c.Target+" "+c.After)
+			rows = append(rows, string(c.Target)+" "+c.After)
 		}
 	}
 	if want := "bwrap,docker,squid,srt evil.example.net:443|mcp-gateway evil.example.net:443 (private ranges allowed)"; strings.Join(rows, "|") != want {

@@ -219,7 +219,7 @@ func compareEntries(bs, hs []launch.Entry) []Change {
 			old := rs[0]
 			removed[fp] = rs[1:]
 			taken[old.Name] = true
-			out = append(out, Change{Severity: Changed, Kind: "launch", Target: string(e.Kind), Before: old.Name, After: e.Name,
+			out = append(out, Change{Severity: Changed, Kind: "launch", Target: Targets(e.Kind), Before: old.Name, After: e.Name,
 				Why: "server key renamed, same launch (moved)", Line: e.Pos.Line, Col: e.Pos.Col, Side: "head"})
 			continue
 		}
@@ -255,13 +255,13 @@ func compareEntry(b, h *launch.Entry) []Change {
 	case h == nil && b == nil:
 		return nil
 	case h == nil:
-		return []Change{{Severity: Narrowed, Kind: "launch", Target: string(b.Kind), Before: b.Name + ": " + runs(b),
+		return []Change{{Severity: Narrowed, Kind: "launch", Target: Targets(b.Kind), Before: b.Name + ": " + runs(b),
 			Why: "server removed", Line: b.Pos.Line, Col: b.Pos.Col, Side: "base"}}
 	case h.Kind == launch.Disabled:
 		if b == nil || b.Kind == launch.Disabled {
 			return nil
 		}
-		return []Change{{Severity: Narrowed, Kind: "launch", Target: string(h.Kind), Before: h.Name + ": " + runs(b),
+		return []Change{{Severity: Narrowed, Kind: "launch", Target: Targets(h.Kind), Before: h.Name + ": " + runs(b),
 			Why: "server disabled", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}}
 	case h.Kind == launch.Remote:
 		return compareRemote(b, h)
@@ -273,7 +273,7 @@ func compareEntry(b, h *launch.Entry) []Change {
 // base's (nil when new).
 func compareLaunched(b, h *launch.Entry) []Change {
 	row := func(sev Severity, before, after, why string) Change {
-		return Change{Severity: sev, Kind: "launch", Target: string(h.Kind), Before: before, After: after, Why: why, Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}
+		return Change{Severity: sev, Kind: "launch", Target: Targets(h.Kind), Before: before, After: after, Why: why, Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}
 	}
 	var out []Change
 	var base []launch.Grant
@@ -328,7 +328,7 @@ func compareRemote(b, h *launch.Entry) []Change {
 	if wasRemote && b.URL == h.URL {
 		return helpers
 	}
-	c := Change{Severity: Changed, Kind: "net", Target: string(launch.Remote), After: h.Name + ": " + h.URL,
+	c := Change{Severity: Changed, Kind: "net", Target: Targets(launch.Remote), After: h.Name + ": " + h.URL,
 		Why: "a new remote endpoint (the server runs elsewhere: not a sandbox grant)", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}
 	if b != nil && b.Kind != launch.Disabled {
 		c.Before = b.Name + ": " + runs(b)
@@ -358,7 +358,7 @@ func compareNotes(b, h *launch.Entry) []Change {
 		if p.Line == 0 {
 			p = h.Pos
 		}
-		out = append(out, Change{Severity: Widened, Kind: "launch", Target: string(h.Kind), After: h.Name,
+		out = append(out, Change{Severity: Widened, Kind: "launch", Target: Targets(h.Kind), After: h.Name,
 			Why: "cannot be judged: " + n.Text, Line: p.Line, Col: p.Col, Side: "head"})
 	}
 	return out
@@ -495,7 +495,7 @@ func compareGrants(name, target string, at launch.Pos, bs, hs []launch.Grant, fr
 // headRow judges a head grant against the base.
 func (gc *grantCmp) headRow(g launch.Grant) (Change, bool) {
 	old, had := gc.bBy[grantID(g)]
-	c := Change{Kind: grantKind(g.Kind), Target: gc.target, After: grantText(gc.name, g)}
+	c := Change{Kind: grantKind(g.Kind), Target: Targets(gc.target), After: grantText(gc.name, g)}
 	switch {
 	case g.Kind == launch.GIsolation && !had:
 		if gc.fresh {
@@ -531,7 +531,7 @@ func (gc *grantCmp) baseRow(g launch.Grant) (Change, bool) {
 	if _, ok := gc.hBy[grantID(g)]; ok || gc.fresh {
 		return Change{}, false
 	}
-	c := Change{Kind: grantKind(g.Kind), Target: gc.target, Before: grantText(gc.name, g), Severity: Widened}
+	c := Change{Kind: grantKind(g.Kind), Target: Targets(gc.target), Before: grantText(gc.name, g), Severity: Widened}
 	switch {
 	case g.Kind == launch.GIsolation:
 		c.Why = "protection dropped: " + g.Why

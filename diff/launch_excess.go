@@ -126,7 +126,7 @@ func LaunchExcess(e *launch.Entry, src []byte) (*Excess, error) {
 		if e.Kind == launch.Shell {
 			why = "runs through a shell string: its sandbox cannot be judged against the manifest"
 		}
-		x.Changes = []Change{{Severity: Widened, Kind: "launch", Target: string(e.Kind), After: e.Name + ": " + runs(e),
+		x.Changes = []Change{{Severity: Widened, Kind: "launch", Target: Targets(e.Kind), After: e.Name + ": " + runs(e),
 			Why: why, Loud: e.Kind == launch.Bare, Line: e.Pos.Line, Col: e.Pos.Col, Side: "head"}}
 		return x, nil
 	}
@@ -142,7 +142,7 @@ func LaunchExcess(e *launch.Entry, src []byte) (*Excess, error) {
 		if p.Line == 0 {
 			p = e.Pos
 		}
-		x.Changes = append(x.Changes, Change{Severity: Widened, Kind: "launch", Target: string(e.Kind), After: e.Name,
+		x.Changes = append(x.Changes, Change{Severity: Widened, Kind: "launch", Target: Targets(e.Kind), After: e.Name,
 			Why: "cannot be judged against the manifest: " + n.Text, Line: p.Line, Col: p.Col, Side: "head"})
 	}
 	sortChanges(x.Changes)

@@ -146,7 +146,7 @@ func TestBwrapViewProperty(t *testing.T) {
 			}
 			widened := false
 			for _, c := range diff.Compare(base, head) {
-				if c.Severity == diff.Widened && c.Kind == "fs" && (c.Target == "all" || strings.Contains(","+c.Target+",", ",bwrap,")) {
+				if c.Severity == diff.Widened && c.Kind == "fs" && c.Target.Has("bwrap") {
 					widened = true
 				}
 			}

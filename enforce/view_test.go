@@ -137,7 +137,7 @@ func widenedAt(cs []diff.Change, target, path string) bool {
 		if c.Severity != diff.Widened || c.Kind != "fs" {
 			continue
 		}
-		if c.Target != "all" && !strings.Contains(","+c.Target+",", ","+target+",") {
+		if !c.Target.Has(target) {
 			continue
 		}
 		f := strings.Fields(c.After)
@@ -162,7 +162,7 @@ func refusedIn(s *sandbox.Sandbox) bool {
 // widenedKind reports whether cs holds a widened row of kind for target.
 func widenedKind(cs []diff.Change, target, kind string) bool {
 	for _, c := range cs {
-		if c.Severity == diff.Widened && c.Kind == kind && (c.Target == "all" || strings.Contains(","+c.Target+",", ","+target+",")) {
+		if c.Severity == diff.Widened && c.Kind == kind && c.Target.Has(target) {
 			return true
 		}
 	}

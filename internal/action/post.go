@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"regexp"
-	"strings"
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/diff"
@@ -82,12 +81,16 @@ func knownTargets() map[string]bool {
 
 // targetList reports whether s is "all" or a comma-separated list of
 // distinct known targets.
-func targetList(s string, known map[string]bool) bool {
-	if s == "all" {
+func targetList(s diff.Targets, known map[string]bool) bool {
+	if s == diff.AllTargets {
 		return true
 	}
+	ts := s.List()
+	if len(ts) == 0 {
+		return false
+	}
 	seen := map[string]bool{}
-	for _, t := range strings.Split(s, ",") {
+	for _, t := range ts {
 		if !known[t] || seen[t] {
 			return false
 		}
@@ -180,7 +183,7 @@ func checkLaunchChange(c diff.Change, kinds, _ map[string]bool) error {
 		return fmt.Errorf("side: %q is not head or base", c.Side)
 	case !kinds[c.Kind] && c.Kind != "launch" && c.Kind != "user":
 		return fmt.Errorf("kind: %q is not a capability kind", c.Kind)
-	case !launchTgt.MatchString(c.Target):
+	case !launchTgt.MatchString(string(c.Target)):
 		return fmt.Errorf("target: %q is not a launch kind", c.Target)
 	case c.Line < 0 || c.Col < 0:
 		return fmt.Errorf("line: negative position")

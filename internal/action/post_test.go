@@ -92,7 +92,7 @@ func TestPostAcceptsEveryAnalyzeReport(t *testing.T) {
 		for _, m := range jr.Manifests {
 			for _, c := range m.Changes {
 				kinds[c.Kind] = true
-				for _, tg := range strings.Split(c.Target, ",") {
+				for _, tg := range strings.Split(string(c.Target), ",") {
 					targets[tg] = true
 				}
 			}
