@@ -40,6 +40,9 @@ func (c *Command) approve(args []string) int {
 	expires := fs.String("expires", "", "`when` the approval lapses: an RFC 3339 time or a duration such as 720h")
 	var patterns multiFlag
 	fs.Var(&patterns, "manifests", "doublestar `pattern` of manifest paths (repeatable; !pattern excludes)")
+	var launchPats multiFlag
+	fs.Var(&launchPats, "launch", "doublestar `pattern` of launch config paths (repeatable; !pattern excludes)")
+	noLaunch := fs.Bool("no-launch", false, "approve no launch configs (docs/launch/README.md)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return c.flagError(fs, err)
@@ -73,7 +76,8 @@ func (c *Command) approve(args []string) int {
 		return ExitUsage
 	}
 	ctx := context.Background()
-	in, err := source.ReadSides(ctx, source.Options{Dir: dir, Base: *base, Head: *head, Patterns: patterns})
+	in, err := source.ReadSides(ctx, source.Options{Dir: dir, Base: *base, Head: *head, Patterns: patterns,
+		Launch: launchPats, NoLaunch: *noLaunch})
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage

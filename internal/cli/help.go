@@ -113,7 +113,7 @@ step; --format comment prints the pull request comment the action posts.`,
 	},
 	{
 		name:     "approve",
-		synopsis: "approve --base B --head H [--lock FILE] [--reason TEXT] [--by NAME] [--expires WHEN] [--manifests PATTERN]...",
+		synopsis: "approve --base B --head H [--lock FILE] [--reason TEXT] [--by NAME] [--expires WHEN] [--manifests PATTERN]... [--launch PATTERN]... [--no-launch]",
 		summary:  "approve the widening of a change in capgate.lock",
 		about: `Write or update the approval lock (default capgate.lock, docs/lock.md) with an
 approval of every widened manifest from --base to --head: its path and the
