@@ -207,15 +207,7 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 	if base != "" {
 		ap.lockOwner, ap.lockOwned = codeOwner(ctx, dir, base, r.cfg.Lock)
 	}
-	if ap.lockOwned && len(ap.lockChanged) > 0 {
-		// The pull request's own approvals would count: only when some
-		// owner of the rule can review (owners.go).
-		var why string
-		ap.lockOwned, why = ownedByVerified(r.checkOwners(ctx, strings.Fields(ap.lockOwner)))
-		if !ap.lockOwned {
-			ap.ownerNote = why
-		}
-	}
+	r.verifyLockOwner(ctx, ap)
 	if ap.lockOwned {
 		ap.lockApproved = lock.Apply(res, hl, r.env.Now())
 		return

@@ -48,6 +48,16 @@ func ownedByVerified(checks []ownerCheck) (bool, string) {
 	return false, strings.Join(why, "; ")
 }
 
+// verifyLockOwner keeps ap.lockOwned only when some owner of the rule can
+// review, once the pull request's own approvals would count (it changes
+// the lock); otherwise it records in ap.ownerNote which owners and why.
+func (r *run) verifyLockOwner(ctx context.Context, ap *approval) {
+	if !ap.lockOwned || len(ap.lockChanged) == 0 {
+		return
+	}
+	ap.lockOwned, ap.ownerNote = ownedByVerified(r.checkOwners(ctx, strings.Fields(ap.lockOwner)))
+}
+
 // checkOwners asks the API about the owners of the rule, stopping at the
 // first that verifies, within a quarter of the time left of the run.
 func (r *run) checkOwners(ctx context.Context, owners []string) []ownerCheck {
