@@ -78,3 +78,31 @@ func TestDockerFlagsSpellings(t *testing.T) {
 		}
 	}
 }
+
+// TestReadBwrapTable: the bwrap reader parses with the one table of every
+// bubblewrap option: options read from elsewhere at run time are Unknown
+// (fail closed), modifiers add nothing, an option not in the table or cut
+// short is Unknown, and positions are in the argv given.
+func TestReadBwrapTable(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		argv    []string
+		unknown []string
+		args    []int
+	}{
+		{[]string{"--overlay", "/a", "/w", "/dst", "--", "node"}, []string{"--overlay /a /w /dst"}, []int{0}},
+		{[]string{"bwrap", "--seccomp", "3", "node"}, []string{"--seccomp 3"}, []int{1}},
+		{[]string{"--perms", "0700", "--tmpfs", "/t", "--argv0", "x", "node"}, nil, nil},
+		{[]string{"bwrap", "--frob", "--bind", "/a"}, []string{"--frob --bind /a", "--bind /a"}, []int{1, 2}},
+	} {
+		s := ReadBwrap(tc.argv)
+		var got []string
+		var args []int
+		for _, u := range s.Unknown {
+			got, args = append(got, u.Text), append(args, u.Arg)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.unknown) || fmt.Sprint(args) != fmt.Sprint(tc.args) {
+			t.Errorf("%q: unknown %q at %v, want %q at %v", tc.argv, got, args, tc.unknown, tc.args)
+		}
+	}
+}
