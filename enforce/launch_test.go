@@ -64,6 +64,16 @@ func fill(args []string, h, img string) []string {
 	return out
 }
 
+// hostVar replaces {HOSTVAR} in args with v: the host's value where the
+// argv runs, the variable as written where the diff reads the config.
+func hostVar(args []string, v string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = strings.ReplaceAll(a, "{HOSTVAR}", v)
+	}
+	return out
+}
+
 func hostDir(t *testing.T) string {
 	t.Helper()
 	h := filepath.Join(t.TempDir(), "host")
@@ -135,7 +145,11 @@ func TestLaunchBwrapLive(t *testing.T) {
 		{"read-only child dropped", with("--bind", "{H}", "/data", "--ro-bind", "{H}/secret", "/data/secret"), with("--bind", "{H}", "/data"),
 			"echo x > /data/secret/f && echo OK", [2]bool{false, true}},
 		{"clearenv dropped", with("--clearenv"), with(), `[ "$CAPGATE_TEST_SECRET" = s3cret ] && echo OK`, [2]bool{false, true}},
-		{"setenv added", with("--clearenv"), with("--clearenv", "--setenv", "CAPGATE_TEST_SECRET", "s3cret"), `[ "$CAPGATE_TEST_SECRET" = s3cret ] && echo OK`, [2]bool{false, true}},
+		// {HOSTVAR} is the host's value, which the client fills in for
+		// ${CAPGATE_TEST_SECRET}: the probe runs the filled-in argv, the diff
+		// reads the config as written. (A literal value is the config's
+		// own, not a grant: docs/launch/README.md.)
+		{"host variable passed in", with("--clearenv"), with("--clearenv", "--setenv", "CAPGATE_TEST_SECRET", "{HOSTVAR}"), `[ "$CAPGATE_TEST_SECRET" = s3cret ] && echo OK`, [2]bool{false, true}},
 		{"new bind", with(), with("--bind", "{H}", "/data"), "echo x > /data/f && echo OK", [2]bool{false, true}},
 		// The same binds in another order: bwrap applies them in argv
 		// order, so the writable parent bound last hides the read-only
@@ -147,7 +161,7 @@ func TestLaunchBwrapLive(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			h := hostDir(t)
 			reach := func(args []string) bool {
-				a := append(fill(args, h, ""), "--", "sh", "-c", c.probe)
+				a := append(hostVar(fill(args, h, ""), "s3cret"), "--", "sh", "-c", c.probe)
 				cmd := exec.Command("bwrap", a...)
 				cmd.Env = []string{"PATH=/usr/bin:/bin", "CAPGATE_TEST_SECRET=s3cret"}
 				out, _ := cmd.CombinedOutput()
@@ -157,7 +171,8 @@ func TestLaunchBwrapLive(t *testing.T) {
 			if b != c.reach[0] || hd != c.reach[1] {
 				t.Errorf("probe base=%t head=%t, want %t %t", b, hd, c.reach[0], c.reach[1])
 			}
-			widened := launchWidens(t, "bwrap", append(fill(c.base, h, ""), "node", "server.js"), append(fill(c.head, h, ""), "node", "server.js"))
+			widened := launchWidens(t, "bwrap", append(hostVar(fill(c.base, h, ""), "${CAPGATE_TEST_SECRET}"), "node", "server.js"),
+				append(hostVar(fill(c.head, h, ""), "${CAPGATE_TEST_SECRET}"), "node", "server.js"))
 			if widened != (hd && !b) {
 				t.Errorf("diff widened=%t, probe base=%t head=%t", widened, b, hd)
 			}
