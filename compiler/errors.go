@@ -2,8 +2,10 @@ package compiler
 
 import (
 	"fmt"
-	"github.com/razukc/capgate-action/internal/jsonx"
 	"strings"
+
+	"github.com/razukc/capgate-action/internal/diag"
+	"github.com/razukc/capgate-action/internal/jsonx"
 )
 
 // The error codes. They are capgate's CompilationError codes, plus
@@ -54,14 +56,15 @@ func (e *Error) Detail() string {
 	return strings.TrimPrefix(e.Message, "["+e.Code+"] ")
 }
 
-// Positioned formats the error as "path:line:col: detail [CODE]".
-func (e *Error) Positioned(path string) string {
-	line, col := e.Pos.Line, e.Pos.Col
-	if line == 0 {
-		line, col = 1, 1
-	}
-	return fmt.Sprintf("%s:%d:%d: %s [%s]", path, line, col, e.Detail(), e.Code)
+// Diag returns the error as the module's diagnostic of path: its code,
+// its Detail and its position (Line 0 when it has no place).
+func (e *Error) Diag(path string) diag.Diagnostic {
+	return diag.Diagnostic{Path: path, Code: e.Code, Message: e.Detail(), Line: e.Pos.Line, Col: e.Pos.Col}
 }
+
+// Positioned formats the error as "path:line:col: detail [CODE]" (1:1 when
+// it has no place).
+func (e *Error) Positioned(path string) string { return e.Diag(path).String() }
 
 func errAt(pos Pos, code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: "[" + code + "] " + fmt.Sprintf(format, args...), Pos: pos}

@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/internal/diag"
 	"github.com/razukc/capgate-action/lint"
 )
 
@@ -126,16 +127,10 @@ func (r *Result) UnapprovedLoud() int {
 	return n
 }
 
-// Problem is an error with a place.
-type Problem struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	// Hint says what to change, as capgate lint does; "" when it has
-	// nothing to add.
-	Hint string `json:"hint,omitempty"`
-	Line int    `json:"line"`
-	Col  int    `json:"col"`
-}
+// Problem is an error with a place: the module's one diagnostic. Its
+// Hint says what to change, as capgate lint does; its Path is not set (the
+// manifest or launch config holding it names the file) and not in the JSON.
+type Problem = diag.Diagnostic
 
 // Counts tallies changes and errors.
 type Counts struct {
@@ -590,7 +585,9 @@ func Tally(ms []ManifestDiff) (c Counts, ok bool) {
 func problem(err error, src []byte) *Problem {
 	var ce *compiler.Error
 	if errors.As(err, &ce) {
-		return &Problem{Code: ce.Code, Message: ce.Detail(), Hint: lint.ExplainError(src, err), Line: ce.Pos.Line, Col: ce.Pos.Col}
+		p := ce.Diag("")
+		p.Hint = lint.ExplainError(src, err)
+		return &p
 	}
 	return &Problem{Code: "READ", Message: err.Error()}
 }

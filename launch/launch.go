@@ -12,9 +12,10 @@
 package launch
 
 import (
-	"fmt"
 	"path"
 	"strings"
+
+	"github.com/razukc/capgate-action/internal/diag"
 )
 
 // Client is the MCP client whose config format a file is in.
@@ -127,9 +128,13 @@ const (
 	CodeShape = "LAUNCH_SHAPE"
 )
 
-func (e *Error) Error() string {
-	return fmt.Sprintf("%s:%d:%d: %s [%s]", e.Path, e.Pos.Line, e.Pos.Col, e.Message, e.Code)
+// Diag returns e as the module's diagnostic.
+func (e *Error) Diag() diag.Diagnostic {
+	return diag.Diagnostic{Path: e.Path, Code: e.Code, Message: e.Message, Line: e.Pos.Line, Col: e.Pos.Col}
 }
+
+// Error formats e as "path:line:col: message [code]".
+func (e *Error) Error() string { return e.Diag().String() }
 
 // Config is one parsed launch config file.
 type Config struct {

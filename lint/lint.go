@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/internal/diag"
 )
 
 // Finding is one warning.
@@ -19,10 +20,18 @@ type Finding struct {
 	Cap string
 }
 
-// Format formats f as "path:line:col: message [rule]".
-func (f Finding) Format(path string) string {
-	return fmt.Sprintf("%s:%d:%d: %s [%s]", path, f.Pos.Line, f.Pos.Col, f.Message, f.Rule)
+// Diag returns f as the module's diagnostic of path: its rule is the
+// code, and its severity is a warning, or a note for a Note rule.
+func (f Finding) Diag(path string) diag.Diagnostic {
+	sev := diag.SeverityWarning
+	if r := Lookup(f.Rule); r != nil && r.Note {
+		sev = diag.SeverityNote
+	}
+	return diag.Diagnostic{Path: path, Code: f.Rule, Message: f.Message, Line: f.Pos.Line, Col: f.Pos.Col, Severity: sev}
 }
+
+// Format formats f as "path:line:col: message [rule]".
+func (f Finding) Format(path string) string { return f.Diag(path).String() }
 
 // Rule is one lint check.
 type Rule struct {

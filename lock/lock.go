@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/razukc/capgate-action/diff"
-	"github.com/razukc/capgate-action/internal/jsonx"
+	"github.com/razukc/capgate-action/internal/diag"
 )
 
 // Schema identifies version 1 of the lock file.
@@ -58,17 +58,17 @@ type Approval struct {
 	Expires string `json:"expires,omitempty"`
 }
 
-// Error is a problem in a lock file, with its position.
+// Code is the code of every lock file error.
+const Code = "lock"
+
+// Error is a problem in a lock file, with its position: the module's one
+// diagnostic, of Code "lock".
 type Error struct {
-	Path      string
-	Line, Col int
-	Message   string
+	diag.Diagnostic
 }
 
 // Error formats the problem as path:line:col: message [lock].
-func (e *Error) Error() string {
-	return fmt.Sprintf("%s:%d:%d: %s [lock]", e.Path, e.Line, e.Col, e.Message)
-}
+func (e *Error) Error() string { return e.String() }
 
 var hashRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 
@@ -77,8 +77,7 @@ var hashRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 // errors.
 func Parse(name string, b []byte) (*File, error) {
 	errAt := func(off int64, format string, args ...any) error {
-		p := jsonx.PosAt(b, int(off))
-		return &Error{Path: name, Line: p.Line, Col: p.Col, Message: fmt.Sprintf(format, args...)}
+		return &Error{diag.At(name, b, int(off), Code, fmt.Sprintf(format, args...))}
 	}
 	if len(b) > MaxSize {
 		return nil, errAt(0, "larger than %d bytes", MaxSize)

@@ -43,7 +43,9 @@ func PlainText(r *diff.Result, g Gate) []byte {
 			fmt.Fprintf(&b, "%s: note: renamed %s → %s\n", Term(m.Path), Term(m.BasePath), Term(m.Path))
 		}
 		if m.Error != nil {
-			fmt.Fprintf(&b, "%s:%d:%d: error: %s [%s]\n", Term(m.Path), max(m.Error.Line, 1), max(m.Error.Col, 1), Term(m.Error.Message), Term(m.Error.Code))
+			d := *m.Error
+			d.Path, d.Message, d.Code = Term(m.Path), "error: "+Term(d.Message), Term(d.Code)
+			fmt.Fprintln(&b, d)
 		}
 		if m.BaseError != nil {
 			fmt.Fprintf(&b, "%s: note: base version did not compile (%s: %s); compared with nothing\n", Term(basePath(m)), Term(m.BaseError.Code), Term(m.BaseError.Message))

@@ -122,6 +122,9 @@ type approval struct {
 	lockChanged  []string // paths whose approval changed in this PR
 	lockOwned    bool     // a CODEOWNERS rule with owners covers the lock
 	lockOwner    string   // that rule's owners
+	// ownerNote says, when the rule's owners could not be verified, which
+	// and why (the lock then counts as not owned).
+	ownerNote string
 	// selfApproved lists the widened manifests only the pull request's own
 	// lock changes approve, refused without a CODEOWNERS rule.
 	selfApproved []string
@@ -204,6 +207,7 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 	if base != "" {
 		ap.lockOwner, ap.lockOwned = codeOwner(ctx, dir, base, r.cfg.Lock)
 	}
+	r.verifyLockOwner(ctx, ap)
 	if ap.lockOwned {
 		ap.lockApproved = lock.Apply(res, hl, r.env.Now())
 		return
@@ -261,6 +265,14 @@ func (r *run) selfApprovalNote(ap *approval, markdown bool) string {
 	label := ""
 	if r.cfg.AllowLabel != "" {
 		label = fmt.Sprintf(", or have a maintainer approve with the %s label", code(r.cfg.AllowLabel))
+	}
+	if ap.ownerNote != "" {
+		note := ap.ownerNote
+		if markdown {
+			note = report.Text(note)
+		}
+		return fmt.Sprintf("this pull request approves its own widening in %s (%s%s), and the CODEOWNERS rule on the base branch that covers %s names no owner capgate could verify as able to review it (%s), so GitHub may assign it no code owner: those approvals do not count and the widening is unapproved. To fix: name in that rule a user with write permission or a team of this organization with write access, readable with the workflow's token%s",
+			code(r.cfg.Lock), strings.Join(ps, ", "), more, code(r.cfg.Lock), note, label)
 	}
 	return fmt.Sprintf("this pull request approves its own widening in %s (%s%s), and no CODEOWNERS rule on the base branch covers %s, so those approvals do not count and the widening is unapproved. To fix: add a CODEOWNERS rule for %s (for example %s) and require code-owner review in branch protection%s",
 		code(r.cfg.Lock), strings.Join(ps, ", "), more, code(r.cfg.Lock), code(r.cfg.Lock), code("/"+r.cfg.Lock+" @your-org/security"), label)
@@ -579,6 +591,8 @@ func (r *run) approvalNotes(res *diff.Result, ap *approval) string {
 		}
 		if ap.lockOwned {
 			fmt.Fprintf(&b, "\n> [!NOTE]\n> This pull request changes %s (approvals of %s%s). CODEOWNERS requires a review by %s for it.\n", report.Code(r.cfg.Lock), strings.Join(ps, ", "), more, report.Text(ap.lockOwner))
+		} else if ap.ownerNote != "" {
+			fmt.Fprintf(&b, "\n> [!WARNING]\n> This pull request changes %s (approvals of %s%s). The CODEOWNERS rule covering it names no owner capgate could verify as able to review (%s), so its own approvals do not count.\n", report.Code(r.cfg.Lock), strings.Join(ps, ", "), more, report.Text(ap.ownerNote))
 		} else {
 			fmt.Fprintf(&b, "\n> [!WARNING]\n> This pull request changes %s (approvals of %s%s), and no CODEOWNERS rule covers it: anyone who can push can approve their own widening. Add a CODEOWNERS rule for %s.\n", report.Code(r.cfg.Lock), strings.Join(ps, ", "), more, report.Code(r.cfg.Lock))
 		}

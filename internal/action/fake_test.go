@@ -47,6 +47,10 @@ type fakeGitHub struct {
 	// role_name (read, triage, write, maintain, admin) by login.
 	author string
 	perms  map[string]string
+	// teams maps org/slug to the team's permission on the repository
+	// (pull, triage, push, maintain, admin); a team not listed has no
+	// access (404).
+	teams  map[string]string
 	labels []string
 	// fail5xx answers the next n API calls with 502; rateLimit the next n
 	// with a secondary rate limit (403 and Retry-After: retryAfter, or no
@@ -158,7 +162,8 @@ func newFakeGitHub(t *testing.T) *fakeGitHub {
 		"ghp_maintainer":    {login: "maintainer"},
 		"ghp_mallory":       {login: "mallory"},
 		"ghp_contributor":   {login: "contributor"},
-	}, perms: map[string]string{"maintainer": "admin", "mallory": "write", "contributor": "write", "triager": "triage"}}
+	}, perms: map[string]string{"maintainer": "admin", "mallory": "write", "contributor": "write", "triager": "triage", "sec": "write"},
+		teams: map[string]string{"octo/security": "push"}}
 	f.mux, f.overrides = http.NewServeMux(), http.NewServeMux()
 	f.routes()
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
@@ -192,22 +197,23 @@ func (f *fakeGitHub) routes() {
 	pr := fmt.Sprintf("%s/pulls/%d", repoPath, prNumber)
 	issue := fmt.Sprintf("%s/issues/%d", repoPath, prNumber)
 	for pattern, h := range map[string]fakeHandler{
-		"GET /api/v3/user":                                     f.getUser,
-		"POST /api/graphql":                                    f.graphql,
-		"GET " + pr:                                            f.getPR,
-		"GET " + pr + "/files":                                 func(w http.ResponseWriter, r *http.Request, _ fakeToken) { page(f, w, r, f.files) },
-		"GET " + pr + "/comments":                              f.listReviewComments,
-		"POST " + pr + "/comments":                             f.postReviewComment,
-		"POST " + pr + "/reviews":                              f.postReview,
-		"PATCH " + repoPath + "/pulls/comments/{id}":           f.editReviewComment,
-		"DELETE " + repoPath + "/pulls/comments/{id}":          f.deleteReviewComment,
-		"GET " + issue + "/comments":                           f.listComments,
-		"POST " + issue + "/comments":                          f.postComment,
-		"GET " + issue + "/labels":                             f.listLabels,
-		"GET " + issue + "/events":                             func(w http.ResponseWriter, r *http.Request, _ fakeToken) { page(f, w, r, f.events) },
-		"PATCH " + repoPath + "/issues/comments/{id}":          f.editComment,
-		"DELETE " + repoPath + "/issues/comments/{id}":         f.deleteComment,
-		"GET " + repoPath + "/collaborators/{user}/permission": f.getPermission,
+		"GET /api/v3/user":                                       f.getUser,
+		"POST /api/graphql":                                      f.graphql,
+		"GET " + pr:                                              f.getPR,
+		"GET " + pr + "/files":                                   func(w http.ResponseWriter, r *http.Request, _ fakeToken) { page(f, w, r, f.files) },
+		"GET " + pr + "/comments":                                f.listReviewComments,
+		"POST " + pr + "/comments":                               f.postReviewComment,
+		"POST " + pr + "/reviews":                                f.postReview,
+		"PATCH " + repoPath + "/pulls/comments/{id}":             f.editReviewComment,
+		"DELETE " + repoPath + "/pulls/comments/{id}":            f.deleteReviewComment,
+		"GET " + issue + "/comments":                             f.listComments,
+		"POST " + issue + "/comments":                            f.postComment,
+		"GET " + issue + "/labels":                               f.listLabels,
+		"GET " + issue + "/events":                               func(w http.ResponseWriter, r *http.Request, _ fakeToken) { page(f, w, r, f.events) },
+		"PATCH " + repoPath + "/issues/comments/{id}":            f.editComment,
+		"DELETE " + repoPath + "/issues/comments/{id}":           f.deleteComment,
+		"GET " + repoPath + "/collaborators/{user}/permission":   f.getPermission,
+		"GET /api/v3/orgs/{org}/teams/{team}/repos/octo/servers": f.getTeamRepo,
 	} {
 		f.mux.Handle(pattern, f.wrap(h))
 	}
@@ -823,4 +829,26 @@ func (f *fakeGitHub) inline() (int, []fakeReviewComment) {
 		out[i] = *c
 	}
 	return f.reviews, out
+}
+
+// getTeamRepo answers as GitHub documents "Check team permissions for a
+// repository": with the repository media type, 200 and the team's
+// permissions; without it, 204; 404 when the team has no access or does
+// not exist.
+func (f *fakeGitHub) getTeamRepo(w http.ResponseWriter, r *http.Request, _ fakeToken) {
+	perm, ok := f.teams[r.PathValue("org")+"/"+r.PathValue("team")]
+	if !ok {
+		writeJSON(w, http.StatusNotFound, notFound)
+		return
+	}
+	if !strings.Contains(r.Header.Get("Accept"), "application/vnd.github.v3.repository+json") {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	rank := map[string]int{"pull": 1, "triage": 2, "push": 3, "maintain": 4, "admin": 5}[perm]
+	perms := map[string]bool{}
+	for p, n := range map[string]int{"pull": 1, "triage": 2, "push": 3, "maintain": 4, "admin": 5} {
+		perms[p] = rank >= n
+	}
+	writeJSON(w, 200, map[string]any{"full_name": "octo/servers", "permissions": perms, "role_name": perm})
 }

@@ -109,7 +109,9 @@ func (c *Command) approve(args []string) int {
 	for _, m := range r.Manifests {
 		switch {
 		case m.Error != nil:
-			fmt.Fprintf(c.Stderr, "%s:%d:%d: cannot approve: the head does not compile: %s [%s]\n", m.Path, max(m.Error.Line, 1), max(m.Error.Col, 1), m.Error.Message, m.Error.Code)
+			d := *m.Error
+			d.Path, d.Message = m.Path, "cannot approve: the head does not compile: "+d.Message
+			fmt.Fprintln(c.Stderr, d)
 			code = ExitFail
 		case m.Widens():
 			approvals = append(approvals, lock.Approval{Path: m.Path, ManifestHash: m.Hash, ApprovedBy: who, Reason: *reason,

@@ -123,7 +123,9 @@ func (c *Command) printCompileError(name string, src []byte, err error) int {
 	pos, hint := explain(src, ce, capText)
 	fmt.Fprintf(c.Stderr, "capgate: %s: %s\n", ce.Code, sanitize(ce.Detail()))
 	if pos.Line > 0 {
-		fmt.Fprintf(c.Stderr, "%s:%d:%d: %s [%s]\n", sanitize(name), pos.Line, pos.Col, sanitize(ce.Detail()), ce.Code)
+		d := ce.Diag(sanitize(name))
+		d.Line, d.Col, d.Message = pos.Line, pos.Col, sanitize(d.Message)
+		fmt.Fprintln(c.Stderr, d)
 	}
 	if hint != "" {
 		fmt.Fprintf(c.Stderr, "    hint: %s\n", sanitize(hint))

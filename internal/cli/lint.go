@@ -11,15 +11,17 @@ import (
 	"strings"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/internal/diag"
 	"github.com/razukc/capgate-action/lint"
 	"github.com/razukc/capgate-action/report"
 )
 
-// Severities of a lint finding.
+// Severities of a lint finding: the diagnostic's, whose text is "error",
+// "warning" or "note".
 const (
-	severityError   = "error"
-	severityWarning = "warning"
-	severityNote    = "note"
+	severityError   = diag.SeverityError
+	severityWarning = diag.SeverityWarning
+	severityNote    = diag.SeverityNote
 )
 
 // ruleUnreadable is the rule of a finding for a path that cannot be read.
@@ -29,13 +31,13 @@ const ruleUnreadable = "unreadable"
 // error code), a lint warning (its rule is the lint rule id), or a path that
 // cannot be read.
 type finding struct {
-	Path     string `json:"path"`
-	Line     int    `json:"line"`
-	Column   int    `json:"column"`
-	Severity string `json:"severity"`
-	Rule     string `json:"rule"`
-	Message  string `json:"message"`
-	Hint     string `json:"hint,omitempty"`
+	Path     string        `json:"path"`
+	Line     int           `json:"line"`
+	Column   int           `json:"column"`
+	Severity diag.Severity `json:"severity"`
+	Rule     string        `json:"rule"`
+	Message  string        `json:"message"`
+	Hint     string        `json:"hint,omitempty"`
 	offset   int
 }
 
@@ -182,12 +184,9 @@ func lintManifest(name string, src []byte) []finding {
 		}
 	}
 	for _, f := range append(lint.Manifest(m), lint.Keys(src)...) {
-		sev := severityWarning
-		if r := lint.Lookup(f.Rule); r != nil && r.Note {
-			sev = severityNote
-		}
-		out = append(out, finding{Path: name, Line: f.Pos.Line, Column: f.Pos.Col, offset: f.Pos.Offset,
-			Severity: sev, Rule: f.Rule, Message: f.Message})
+		d := f.Diag(name)
+		out = append(out, finding{Path: name, Line: d.Line, Column: d.Col, offset: f.Pos.Offset,
+			Severity: d.Severity, Rule: d.Code, Message: d.Message})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].offset < out[j].offset })
 	return out
@@ -316,7 +315,7 @@ func lintSARIF(all []finding) []byte {
 		if f.Hint != "" {
 			msg += " (" + sanitize(f.Hint) + ")"
 		}
-		results = append(results, result{RuleID: f.Rule, RuleIndex: index[f.Rule], Level: f.Severity,
+		results = append(results, result{RuleID: f.Rule, RuleIndex: index[f.Rule], Level: f.Severity.String(),
 			Message: text{msg}, Locations: []location{loc}})
 	}
 	type driver struct {
