@@ -48,10 +48,6 @@ type prepared struct {
 // BenchmarkCompileAll's allocs/op guards.
 type compiled struct {
 	prepared
-	// l is here, not on the stack, because each target's lower is
-	// called through a function value, which makes l escape: held here,
-	// it costs no allocation of its own (BenchmarkCompileAll's allocs/op).
-	l    lowering
 	arts [coreTargets]Artifact
 	ptrs [coreTargets]*Artifact
 }
@@ -160,8 +156,8 @@ func (c *compiled) lower(sc *scratch, ts []*target) {
 	sc.mounts = appendMounts(sc.mounts[:0], r.Policy)
 	sc.ipc = appendIPC(sc.ipc[:0], r.Policy)
 	ex := Exposures{FS: sc.mounts, IPC: sc.ipc, Clock: clockFiles(r.Policy)}
-	c.l = lowering{p: r.Policy, name: r.Manifest.Name, prov: r.provenance(), a: &c.a, ex: ex, exSet: true}
-	l := &c.l
+	sc.l = lowering{p: r.Policy, name: r.Manifest.Name, prov: r.provenance(), a: &c.a, ex: ex, exSet: true}
+	l := &sc.l
 	arts, ptrs := c.arts[:], c.ptrs[:]
 	if len(ts) > len(arts) {
 		arts = make([]Artifact, len(ts))
@@ -175,9 +171,9 @@ func (c *compiled) lower(sc *scratch, ts []*target) {
 		t.lower(l, &arts[i])
 		ptrs[t.index] = &arts[i]
 	}
-	// Drop l's views on the pooled parser's scratch (the exposures), which
+	// Drop l's views on the result and on the scratch (the exposures), which
 	// the next manifest reuses.
-	c.l = lowering{}
+	sc.l = lowering{}
 	r.Artifacts = ArtifactSet{arts: ptrs}
 }
 

@@ -71,9 +71,15 @@ func splitCap(s string, buf []string, ar *arena) (parts []string, query string, 
 }
 
 // capSep returns the index of the first ':' or '"' in s, or len(s).
+// A plain loop, not strings.IndexAny, which builds its byte set on every
+// call: capability parts are a few bytes long, so the set cost more than
+// the scan (about 2% of BenchmarkCompileAll's CPU, issue 24; guarded by
+// FuzzSplitCap and the conformance vectors).
 func capSep(s string) int {
-	if i := strings.IndexAny(s, ":\""); i >= 0 {
-		return i
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ':' || c == '"' {
+			return i
+		}
 	}
 	return len(s)
 }

@@ -1,33 +1,15 @@
 package launch
 
-import "strings"
+import (
+	"strings"
 
-// bwrapFlags lists bubblewrap's options (bwrap --help, 0.8–0.11) and how
-// many values each takes. An option not listed is a raw change.
-var bwrapFlags = map[string]int{
-	"--bind": 2, "--bind-try": 2, "--ro-bind": 2, "--ro-bind-try": 2, "--dev-bind": 2, "--dev-bind-try": 2,
-	"--remount-ro": 1, "--proc": 1, "--dev": 1, "--tmpfs": 1, "--mqueue": 1, "--dir": 1, "--symlink": 2,
-	"--chdir": 1, "--setenv": 2, "--unsetenv": 1, "--clearenv": 0,
-	"--unshare-all": 0, "--share-net": 0, "--unshare-user": 0, "--unshare-user-try": 0, "--unshare-ipc": 0,
-	"--unshare-pid": 0, "--unshare-net": 0, "--unshare-uts": 0, "--unshare-cgroup": 0, "--unshare-cgroup-try": 0,
-	"--uid": 1, "--gid": 1, "--hostname": 1, "--die-with-parent": 0, "--new-session": 0, "--as-pid-1": 0,
-	"--cap-add": 1, "--cap-drop": 1, "--perms": 1, "--size": 1, "--chmod": 2,
-	"--file": 2, "--bind-data": 2, "--ro-bind-data": 2, "--args": 1, "--argv0": 1,
-	"--seccomp": 1, "--add-seccomp-fd": 1, "--exec-label": 1, "--file-label": 1, "--block-fd": 1,
-	"--userns-block-fd": 1, "--info-fd": 1, "--json-status-fd": 1, "--sync-fd": 1, "--lock-file": 1,
-	"--userns": 1, "--userns2": 1, "--pidns": 1, "--disable-userns": 0, "--assert-userns-disabled": 0,
-	"--level-prefix": 0, "--overlay-src": 1, "--overlay": 3, "--tmp-overlay": 1, "--ro-overlay": 1,
-}
+	"github.com/razukc/capgate-action/sandbox"
+)
 
-// BwrapFlags lists the bubblewrap options the reader knows, sorted.
-func BwrapFlags() []string {
-	out := make([]string, 0, len(bwrapFlags))
-	for k := range bwrapFlags {
-		out = append(out, k)
-	}
-	sortStrings(out)
-	return out
-}
+// BwrapFlags lists the bubblewrap options the reader knows, sorted. The
+// table is package sandbox's (sandbox.BwrapFlags): one bwrap argv parser
+// for launch entries and compiled policies alike.
+func BwrapFlags() []string { return sandbox.BwrapFlags() }
 
 // bwrapEntry reads `bwrap [options] command…`.
 func bwrapEntry(c Client, e *Entry, argv []arg) {
@@ -50,32 +32,27 @@ type bwrapState struct {
 	procs []Grant
 }
 
-// bwrapGrants reads bubblewrap options into grants, in argv order, and
-// returns where the command starts.
+// bwrapGrants reads bubblewrap options, split by sandbox.SplitBwrap (the
+// one bwrap argv parser), into grants, in argv order, and returns where
+// the command starts.
 func bwrapGrants(c Client, argv []arg) ([]Grant, int) {
+	opts, unknown, at := sandbox.SplitBwrap(texts(argv))
 	var gs []Grant
 	st := bwrapState{unshared: map[string]bool{}}
-	i := 0
-	for ; i < len(argv); i++ {
-		a := argv[i]
-		if a.s == "--" {
-			i++
-			break
-		}
-		if !strings.HasPrefix(a.s, "--") {
-			break
-		}
-		n, ok := bwrapFlags[a.s]
-		if !ok || i+n >= len(argv) {
+	u := 0
+	raw := func(end int) {
+		for ; u < len(unknown) && unknown[u].Arg < end; u++ {
+			a := argv[unknown[u].Arg]
 			gs = append(gs, Grant{Kind: GRaw, Key: a.s, Pos: a.pos, Why: "a bwrap option the reader does not know, or one missing its values (judged widened)"})
-			continue
 		}
-		vals := texts(argv[i+1 : i+1+n])
-		gs = append(gs, bwrapOption(c, &st, a, vals)...)
-		i += n
 	}
+	for _, o := range opts {
+		raw(o.Arg)
+		gs = append(gs, bwrapOption(c, &st, argv[o.Arg], o.Args)...)
+	}
+	raw(len(argv))
 	gs = append(gs, bwrapNamespaces(st)...)
-	return gs, i
+	return gs, at
 }
 
 // bwrapOption reads one option with its values.

@@ -24,6 +24,11 @@ func TestBwrapGrants(t *testing.T) {
 		{"--args 3 node", []string{"raw --args 3"}, nil},
 		{"--frob node", []string{"raw --frob"}, nil},
 		{"--bind /a", []string{"raw --bind"}, nil},
+		// One parser with the sandbox model (sandbox.SplitBwrap): a
+		// single-dash argument is an option bwrap refuses, not the
+		// command.
+		{"-x node", []string{"raw -x"}, nil},
+		{"--overlay-src /a --tmp-overlay /b node", []string{"raw --overlay-src /a", "raw --tmp-overlay /b"}, nil},
 		{"--unshare-net --unshare-pid-typo node", []string{"isolation --unshare-net", "raw --unshare-pid-typo"}, nil},
 	}
 	for _, c := range cases {

@@ -4,6 +4,8 @@ import (
 	"encoding/csv"
 	"strconv"
 	"strings"
+
+	"github.com/razukc/capgate-action/sandbox"
 )
 
 // arg is one argv element with its place in the config file.
@@ -12,207 +14,68 @@ type arg struct {
 	pos Pos
 }
 
-// family is what a docker run option does to the container's reach.
-type family uint8
+// family is what a docker run option does to the container's reach: the
+// families of package sandbox's one table of docker run options.
+type family = sandbox.DockerFamily
 
+// The families, by their short names here.
 const (
-	fNeutral  family = iota // metadata, resources, lifecycle: reaches nothing more
-	fVolume                 // -v SRC:DST[:MODE]
-	fMount                  // --mount type=…,source=…
-	fVolFrom                // --volumes-from: another container's mounts
-	fRootfs                 // podman --rootfs: the image is a host directory
-	fSocket                 // --use-api-socket: the engine's socket
-	fDevice                 // --device, --gpus, --device-cgroup-rule
-	fPriv                   // --privileged
-	fCapAdd                 // --cap-add
-	fCapDrop                // --cap-drop
-	fSecOpt                 // --security-opt
-	fLoosen                 // a flag whose value loosens confinement when set (runtime, sysctl, annotation…)
-	fNS                     // --pid/--ipc/--uts/--userns/--cgroupns
-	fNetwork                // --network/--net
-	fPublish                // -p, -P, --expose, --link: new network paths
-	fDNS                    // --add-host, --dns*: name resolution
-	fEnv                    // -e/--env
-	fEnvFile                // --env-file: a host file read
-	fEnvHost                // podman --env-host: every host variable
-	fUser                   // -u/--user
-	fGroup                  // --group-add
-	fReadOnly               // --read-only
-	fHostFile               // --cidfile, --pidfile: a host file written
-	fTmpfs                  // --tmpfs: private, nothing of the host
-	fExec                   // --entrypoint: what runs
+	fNeutral  = sandbox.DockerNeutral
+	fVolume   = sandbox.DockerVolume
+	fMount    = sandbox.DockerMount
+	fVolFrom  = sandbox.DockerVolumesFrom
+	fRootfs   = sandbox.DockerRootfs
+	fSocket   = sandbox.DockerSocket
+	fDevice   = sandbox.DockerDevice
+	fPriv     = sandbox.DockerPrivileged
+	fCapAdd   = sandbox.DockerCapAdd
+	fCapDrop  = sandbox.DockerCapDrop
+	fSecOpt   = sandbox.DockerSecurityOpt
+	fLoosen   = sandbox.DockerLoosen
+	fNS       = sandbox.DockerNamespace
+	fNetwork  = sandbox.DockerNetwork
+	fPublish  = sandbox.DockerPublish
+	fDNS      = sandbox.DockerDNS
+	fEnv      = sandbox.DockerEnv
+	fEnvFile  = sandbox.DockerEnvFile
+	fEnvHost  = sandbox.DockerEnvHost
+	fUser     = sandbox.DockerUser
+	fGroup    = sandbox.DockerGroup
+	fReadOnly = sandbox.DockerReadOnly
+	fHostFile = sandbox.DockerHostFile
+	fTmpfs    = sandbox.DockerTmpfs
+	fExec     = sandbox.DockerExec
 )
 
-// dockerFlag is one option of docker run / podman run: how many values it
-// takes (0 for a boolean) and its family.
-type dockerFlag struct {
-	n   int
-	fam family
-}
-
-// dockerFlags lists every option of `docker run` (docker/cli
-// cli/command/container/opts.go addFlags, run.go, create.go) and the
-// podman run options that change reach. An option not listed is a raw
-// change, judged widened.
-var dockerFlags = map[string]dockerFlag{
-	// Mounts and filesystem.
-	"--volume": {1, fVolume}, "-v": {1, fVolume}, "--mount": {1, fMount}, "--volumes-from": {1, fVolFrom},
-	"--tmpfs": {1, fTmpfs}, "--volume-driver": {1, fLoosen}, "--storage-opt": {1, fNeutral},
-	"--read-only": {0, fReadOnly}, "--workdir": {1, fNeutral}, "-w": {1, fNeutral},
-	"--rootfs": {0, fRootfs}, "--image-volume": {1, fNeutral}, "--read-only-tmpfs": {0, fNeutral},
-	// The engine's socket.
-	"--use-api-socket": {0, fSocket},
-	// Devices.
-	"--device": {1, fDevice}, "--device-cgroup-rule": {1, fDevice}, "--gpus": {1, fDevice},
-	// Privilege and security.
-	"--privileged": {0, fPriv}, "--cap-add": {1, fCapAdd}, "--cap-drop": {1, fCapDrop},
-	"--security-opt": {1, fSecOpt}, "--runtime": {1, fLoosen}, "--isolation": {1, fLoosen},
-	"--cgroup-parent": {1, fLoosen}, "--annotation": {1, fLoosen}, "--sysctl": {1, fLoosen},
-	"--seccomp-policy": {1, fLoosen}, "--unmask": {1, fLoosen}, "--mask": {1, fNeutral},
-	"--uidmap": {1, fLoosen}, "--gidmap": {1, fLoosen}, "--subuidname": {1, fLoosen}, "--subgidname": {1, fLoosen},
-	"--preserve-fds": {1, fLoosen}, "--preserve-fd": {1, fLoosen}, "--secret": {1, fLoosen},
-	"--personality": {1, fLoosen}, "--chrootdirs": {1, fNeutral}, "--systemd": {1, fNeutral},
-	"--cgroups": {1, fNeutral}, "--cgroup-conf": {1, fLoosen}, "--pod": {1, fLoosen},
-	// Namespaces.
-	"--pid": {1, fNS}, "--ipc": {1, fNS}, "--uts": {1, fNS}, "--userns": {1, fNS}, "--cgroupns": {1, fNS},
-	// Network.
-	"--network": {1, fNetwork}, "--net": {1, fNetwork},
-	"--publish": {1, fPublish}, "-p": {1, fPublish}, "--publish-all": {0, fPublish}, "-P": {0, fPublish},
-	"--expose": {1, fPublish}, "--link": {1, fPublish},
-	"--add-host": {1, fDNS}, "--dns": {1, fDNS}, "--dns-option": {1, fDNS}, "--dns-opt": {1, fDNS}, "--dns-search": {1, fDNS},
-	"--ip": {1, fNeutral}, "--ip6": {1, fNeutral}, "--link-local-ip": {1, fNeutral}, "--mac-address": {1, fNeutral},
-	"--network-alias": {1, fNeutral}, "--net-alias": {1, fNeutral}, "--hostname": {1, fNeutral}, "-h": {1, fNeutral},
-	"--domainname": {1, fNeutral}, "--http-proxy": {0, fLoosen}, "--hosts-file": {1, fHostFile},
-	// Environment and identity.
-	"--env": {1, fEnv}, "-e": {1, fEnv}, "--env-file": {1, fEnvFile}, "--env-host": {0, fEnvHost},
-	"--unsetenv": {1, fNeutral}, "--unsetenv-all": {0, fNeutral}, "--env-merge": {1, fEnv},
-	"--user": {1, fUser}, "-u": {1, fUser}, "--group-add": {1, fGroup},
-	"--passwd-entry": {1, fNeutral}, "--group-entry": {1, fNeutral}, "--umask": {1, fNeutral},
-	"--tz": {1, fNeutral}, "--timezone": {1, fNeutral},
-	// Kernel and resource limits.
-	"--ulimit": {1, fNeutral}, "--shm-size": {1, fNeutral}, "--shm-size-systemd": {1, fNeutral},
-	"--oom-kill-disable": {0, fNeutral}, "--oom-score-adj": {1, fNeutral}, "--pids-limit": {1, fNeutral},
-	"--memory": {1, fNeutral}, "-m": {1, fNeutral}, "--memory-reservation": {1, fNeutral}, "--memory-swap": {1, fNeutral},
-	"--memory-swappiness": {1, fNeutral}, "--kernel-memory": {1, fNeutral}, "--cpus": {1, fNeutral},
-	"--cpu-shares": {1, fNeutral}, "-c": {1, fNeutral}, "--cpu-period": {1, fNeutral}, "--cpu-quota": {1, fNeutral},
-	"--cpu-rt-period": {1, fNeutral}, "--cpu-rt-runtime": {1, fNeutral}, "--cpuset-cpus": {1, fNeutral},
-	"--cpuset-mems": {1, fNeutral}, "--cpu-count": {1, fNeutral}, "--cpu-percent": {1, fNeutral},
-	"--blkio-weight": {1, fNeutral}, "--blkio-weight-device": {1, fNeutral}, "--device-read-bps": {1, fNeutral},
-	"--device-read-iops": {1, fNeutral}, "--device-write-bps": {1, fNeutral}, "--device-write-iops": {1, fNeutral},
-	"--io-maxbandwidth": {1, fNeutral}, "--io-maxiops": {1, fNeutral},
-	// Lifecycle, metadata, stdio.
-	"--entrypoint": {1, fExec}, "--init": {0, fNeutral}, "--init-path": {1, fLoosen},
-	"--cidfile": {1, fHostFile}, "--pidfile": {1, fHostFile}, "--conmon-pidfile": {1, fHostFile},
-	"--log-driver": {1, fNeutral}, "--log-opt": {1, fNeutral}, "--detach": {0, fNeutral}, "-d": {0, fNeutral},
-	"--interactive": {0, fNeutral}, "-i": {0, fNeutral}, "--tty": {0, fNeutral}, "-t": {0, fNeutral},
-	"--attach": {1, fNeutral}, "-a": {1, fNeutral}, "--rm": {0, fNeutral}, "--platform": {1, fNeutral},
-	"--pull": {1, fNeutral}, "--name": {1, fNeutral}, "--label": {1, fNeutral}, "-l": {1, fNeutral},
-	"--label-file": {1, fNeutral}, "--restart": {1, fNeutral}, "--stop-signal": {1, fNeutral},
-	"--stop-timeout": {1, fNeutral}, "--health-cmd": {1, fNeutral}, "--health-interval": {1, fNeutral},
-	"--health-retries": {1, fNeutral}, "--health-start-period": {1, fNeutral}, "--health-start-interval": {1, fNeutral},
-	"--health-timeout": {1, fNeutral}, "--no-healthcheck": {0, fNeutral}, "--detach-keys": {1, fNeutral},
-	"--sig-proxy": {0, fNeutral}, "--disable-content-trust": {0, fNeutral}, "--quiet": {0, fNeutral}, "-q": {0, fNeutral},
-	"--replace": {0, fNeutral}, "--requires": {1, fNeutral}, "--sdnotify": {1, fNeutral}, "--arch": {1, fNeutral},
-	"--os": {1, fNeutral}, "--variant": {1, fNeutral}, "--authfile": {1, fNeutral}, "--tls-verify": {0, fNeutral},
-	"--retry": {1, fNeutral}, "--retry-delay": {1, fNeutral}, "--decryption-key": {1, fNeutral},
-	"--creds": {1, fNeutral}, "--cert-dir": {1, fNeutral},
-}
-
 // DockerFlags lists the options the docker reader knows, sorted; for docs
-// and tests.
-func DockerFlags() []string {
-	out := make([]string, 0, len(dockerFlags))
-	for k := range dockerFlags {
-		out = append(out, k)
-	}
-	sortStrings(out)
-	return out
-}
+// and tests. The table is package sandbox's (sandbox.DockerFlags): one
+// docker argv parser for launch entries and compiled policies alike.
+func DockerFlags() []string { return sandbox.DockerFlags() }
 
-// dockerOpt is one option read from argv.
+// dockerOpt is one option read from argv, with its place in the file.
 type dockerOpt struct {
-	name string
+	sandbox.DockerOption
+	name string // the flag, "" for a raw option
 	val  string
-	has  bool // a value was given (a boolean's =false, or a value flag's)
 	pos  Pos
 	raw  string // the text as written
 }
 
-// splitDocker reads docker run options the way pflag does: --flag=value
-// and --flag value, short flags clustered (-it) and with attached values
-// (-v/a:/b, -eX=1). It returns the options, the unknown ones as raw
-// options (name ""), and the index of the image.
+// splitDocker reads docker run options with sandbox.SplitDocker, the one
+// docker argv parser, and places each in the config file. It returns the
+// options, the unknown ones as raw options (name ""), and the index of
+// the image.
 func splitDocker(argv []arg) (opts []dockerOpt, image int) {
-	for i := 0; i < len(argv); i++ {
-		a := argv[i]
-		switch {
-		case a.s == "--":
-			return opts, i + 1
-		case strings.HasPrefix(a.s, "--"):
-			name, val, inline := strings.Cut(a.s, "=")
-			f, ok := dockerFlags[name]
-			if !ok {
-				opts = append(opts, dockerOpt{raw: a.s, pos: a.pos})
-				continue
-			}
-			o := dockerOpt{name: name, val: val, has: inline, pos: a.pos, raw: a.s}
-			if f.n == 1 && !inline {
-				if i+1 >= len(argv) {
-					opts = append(opts, dockerOpt{raw: a.s + " (no value)", pos: a.pos})
-					continue
-				}
-				i++
-				o.val, o.has, o.raw = argv[i].s, true, a.s+" "+argv[i].s
-			}
-			opts = append(opts, o)
-		case len(a.s) > 1 && a.s[0] == '-':
-			opts = splitShort(opts, argv, &i)
-		default:
-			return opts, i
-		}
+	ss := make([]string, len(argv))
+	for i, a := range argv {
+		ss[i] = a.s
 	}
-	return opts, len(argv)
-}
-
-// splitShort reads the cluster of short flags at argv[*i].
-func splitShort(opts []dockerOpt, argv []arg, i *int) []dockerOpt {
-	a := argv[*i]
-	s := a.s[1:]
-	for j := 0; j < len(s); j++ {
-		name := "-" + s[j:j+1]
-		f, ok := dockerFlags[name]
-		if !ok {
-			return append(opts, dockerOpt{raw: a.s, pos: a.pos})
-		}
-		if f.n == 0 {
-			opts = append(opts, dockerOpt{name: name, pos: a.pos, raw: name})
-			continue
-		}
-		val := strings.TrimPrefix(s[j+1:], "=")
-		if j+1 < len(s) {
-			return append(opts, dockerOpt{name: name, val: val, has: true, pos: a.pos, raw: a.s})
-		}
-		if *i+1 >= len(argv) {
-			return append(opts, dockerOpt{raw: a.s + " (no value)", pos: a.pos})
-		}
-		*i++
-		return append(opts, dockerOpt{name: name, val: argv[*i].s, has: true, pos: a.pos, raw: a.s + " " + argv[*i].s})
+	dopts, image := sandbox.SplitDocker(ss)
+	opts = make([]dockerOpt, len(dopts))
+	for i, o := range dopts {
+		opts[i] = dockerOpt{DockerOption: o, name: o.Flag, val: o.Value, pos: argv[o.Arg].pos, raw: o.Raw}
 	}
-	return opts
-}
-
-// boolOn reads a boolean option's value: on unless written =false.
-func boolOn(o dockerOpt) (on, ok bool) {
-	if !o.has {
-		return true, true
-	}
-	switch strings.ToLower(o.val) {
-	case "true", "1", "t":
-		return true, true
-	case "false", "0", "f":
-		return false, true
-	}
-	return false, false
+	return opts, image
 }
 
 // dockerGrants reads the options of a docker or podman run argv (after
@@ -227,9 +90,9 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 			gs = append(gs, Grant{Kind: GRaw, Key: o.raw, Pos: o.pos, Why: "an option the reader does not know (judged widened, fail closed)"})
 			continue
 		}
-		f := dockerFlags[o.name]
-		if f.n == 0 {
-			on, ok := boolOn(o)
+		f := o.Family
+		if o.Bool {
+			on, ok := o.On()
 			if !ok {
 				gs = append(gs, Grant{Kind: GRaw, Key: o.raw, Pos: o.pos, Why: "a boolean option with a value the reader does not know"})
 				continue
@@ -237,11 +100,11 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 			if !on {
 				// The last spelling wins (pflag): --read-only=false
 				// after --read-only drops the protection.
-				readOnly = readOnly && f.fam != fReadOnly
+				readOnly = readOnly && f != fReadOnly
 				continue
 			}
 		}
-		switch f.fam {
+		switch f {
 		case fNetwork:
 			networks = append(networks, o)
 		case fUser:
@@ -249,8 +112,8 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 		case fReadOnly:
 			readOnly = true
 		default:
-			for _, g := range dockerGrant(c, f.fam, o) {
-				gs = append(gs, filledIn(c, f.fam, o, g))
+			for _, g := range dockerGrant(c, f, o) {
+				gs = append(gs, filledIn(c, f, o, g))
 			}
 		}
 	}

@@ -5,15 +5,34 @@ import (
 	"strings"
 )
 
-// bwrapArgs is how many arguments each bwrap option takes.
+// bwrapArgs lists every bubblewrap option (bwrap --help, 0.8–0.11) and
+// how many values each takes: the one table of bwrap options, for the
+// compiled policies and launch entries alike. An option not listed is
+// Unknown.
 var bwrapArgs = map[string]int{
+	"--bind": 2, "--bind-try": 2, "--ro-bind": 2, "--ro-bind-try": 2, "--dev-bind": 2, "--dev-bind-try": 2,
+	"--remount-ro": 1, "--proc": 1, "--dev": 1, "--tmpfs": 1, "--mqueue": 1, "--dir": 1, "--symlink": 2,
+	"--chdir": 1, "--setenv": 2, "--unsetenv": 1, "--clearenv": 0,
 	"--unshare-all": 0, "--share-net": 0, "--unshare-user": 0, "--unshare-user-try": 0, "--unshare-ipc": 0,
 	"--unshare-pid": 0, "--unshare-net": 0, "--unshare-uts": 0, "--unshare-cgroup": 0, "--unshare-cgroup-try": 0,
-	"--die-with-parent": 0, "--new-session": 0, "--clearenv": 0, "--as-pid-1": 0,
-	"--proc": 1, "--dev": 1, "--tmpfs": 1, "--mqueue": 1, "--dir": 1, "--chdir": 1, "--unsetenv": 1,
-	"--hostname": 1, "--remount-ro": 1, "--cap-add": 1, "--cap-drop": 1, "--uid": 1, "--gid": 1,
-	"--bind": 2, "--bind-try": 2, "--ro-bind": 2, "--ro-bind-try": 2, "--dev-bind": 2, "--dev-bind-try": 2,
-	"--setenv": 2, "--symlink": 2, "--chmod": 2,
+	"--uid": 1, "--gid": 1, "--hostname": 1, "--die-with-parent": 0, "--new-session": 0, "--as-pid-1": 0,
+	"--cap-add": 1, "--cap-drop": 1, "--perms": 1, "--size": 1, "--chmod": 2,
+	"--file": 2, "--bind-data": 2, "--ro-bind-data": 2, "--args": 1, "--argv0": 1,
+	"--seccomp": 1, "--add-seccomp-fd": 1, "--exec-label": 1, "--file-label": 1, "--block-fd": 1,
+	"--userns-block-fd": 1, "--info-fd": 1, "--json-status-fd": 1, "--sync-fd": 1, "--lock-file": 1,
+	"--userns": 1, "--userns2": 1, "--pidns": 1, "--disable-userns": 0, "--assert-userns-disabled": 0,
+	"--level-prefix": 0, "--overlay-src": 1, "--overlay": 3, "--tmp-overlay": 1, "--ro-overlay": 1,
+}
+
+// BwrapFlags lists the bubblewrap options the one bwrap reader knows,
+// sorted; for docs and tests.
+func BwrapFlags() []string {
+	out := make([]string, 0, len(bwrapArgs))
+	for k := range bwrapArgs {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Option is one parsed command-line option: the flag, its arguments, and
@@ -26,20 +45,40 @@ type Option struct {
 
 // ParseBwrap splits a bubblewrap argv (options only, or options, "--" and
 // the command; a leading "bwrap" is skipped) into options, the command, and the
-// parts it cannot read: an option it does not know, or one cut short.
+// parts it cannot read (see SplitBwrap).
 func ParseBwrap(argv []string) (opts []Option, command []string, unknown []Unknown) {
-	opts = make([]Option, 0, len(argv)/2)
-	start := 0
+	skip := 0
 	if len(argv) > 0 && (argv[0] == "bwrap" || strings.HasSuffix(argv[0], "/bwrap")) {
-		start = 1
+		skip = 1
 	}
-	for i := start; i < len(argv); i++ {
+	opts, unknown, at := SplitBwrap(argv[skip:])
+	if at += skip; at < len(argv) {
+		command = argv[at:]
+	}
+	for i := range opts {
+		opts[i].Arg += skip // indices in the argv given
+	}
+	for i := range unknown {
+		unknown[i].Arg += skip
+	}
+	return opts, command, unknown
+}
+
+// SplitBwrap is the one parser of bubblewrap options, with the table of
+// every bwrap option: it splits argv (the options, then "--" or the first
+// argument that is not an option, then the command) into options, the
+// parts it cannot read (an option it does not know, or one cut short:
+// then the rest is not read), and the index the command starts at
+// (len(argv) when there is none).
+func SplitBwrap(argv []string) (opts []Option, unknown []Unknown, command int) {
+	opts = make([]Option, 0, len(argv)/2)
+	for i := 0; i < len(argv); i++ {
 		flag := argv[i]
 		if flag == "--" || !strings.HasPrefix(flag, "-") {
 			if flag == "--" {
 				i++
 			}
-			return opts, argv[i:], unknown
+			return opts, unknown, i
 		}
 		n, known := bwrapArgs[flag]
 		if !known || i+n >= len(argv) {
@@ -52,7 +91,7 @@ func ParseBwrap(argv []string) (opts []Option, command []string, unknown []Unkno
 		opts = append(opts, Option{Flag: flag, Args: argv[i+1 : i+1+n], Arg: i})
 		i += n
 	}
-	return opts, nil, unknown
+	return opts, unknown, len(argv)
 }
 
 // ReadBwrap reads a bubblewrap argv (see ParseBwrap) into a Sandbox. The
@@ -140,6 +179,11 @@ func (b *bwrapState) apply(o Option) {
 		b.clearenv = true
 		b.env = append(b.env, envOp{clear: true})
 		s.Isolation = append(s.Isolation, o.Flag)
+	case "--args", "--seccomp", "--add-seccomp-fd", "--userns", "--userns2", "--pidns", "--overlay-src", "--overlay",
+		"--ro-overlay", "--tmp-overlay", "--file", "--bind-data", "--ro-bind-data", "--exec-label", "--file-label":
+		// Options, rules, content or labels read from elsewhere at run
+		// time: the model cannot say what they grant (fail closed).
+		s.unknown(strings.Join(append([]string{o.Flag}, a...), " "), o.Arg)
 	case "--unshare-user", "--unshare-user-try", "--unshare-ipc", "--unshare-pid",
 		"--unshare-uts", "--unshare-cgroup", "--unshare-cgroup-try", "--die-with-parent", "--new-session":
 		s.Isolation = append(s.Isolation, strings.TrimSuffix(o.Flag, "-try"))

@@ -5,47 +5,32 @@ import (
 	"strings"
 )
 
-// dockerArgs is how many arguments each docker run option takes.
-var dockerArgs = map[string]int{
-	"--rm": 0, "--read-only": 0, "--privileged": 0, "--init": 0, "-d": 0, "--detach": 0, "-i": 0, "-t": 0,
-	"--interactive": 0, "--tty": 0,
-	"--volume": 1, "-v": 1, "--mount": 1, "--tmpfs": 1, "--network": 1, "--net": 1, "--env": 1, "-e": 1,
-	"--cap-add": 1, "--cap-drop": 1, "--device": 1, "--security-opt": 1, "--pid": 1, "--ipc": 1,
-	"--uts": 1, "--userns": 1, "--cgroupns": 1, "--user": 1, "-u": 1, "--workdir": 1, "-w": 1,
-	"--name": 1,
-}
-
 // ParseDocker splits `docker run` (or `podman run`) options into options
-// ("--flag=v" and "--flag v" alike), the image and its arguments
-// (everything from the first non-option on), and the parts it cannot
-// read. A leading "docker" or "podman" (any path ending so) and "run" or
-// "container run" are skipped, so a launch line may be passed whole.
+// ("--flag=v" and "--flag v" alike, short flags clustered, as SplitDocker
+// reads them with the one table of every option), the image and its
+// arguments (everything from the first non-option on), and the parts it
+// cannot read: an option the table does not know, one cut short, a
+// boolean with a value that is not one. A boolean written =false has the
+// argument "false". A leading "docker" or "podman" (any path ending so)
+// and "run" or "container run" are skipped, so a launch line may be
+// passed whole.
 func ParseDocker(argv []string) (opts []Option, command []string, unknown []Unknown) {
 	argv = skipEngine(argv)
-	for i := 0; i < len(argv); i++ {
-		if argv[i] == "--" {
-			return opts, argv[i+1:], unknown
+	dopts, at := SplitDocker(argv)
+	for _, o := range dopts {
+		on, ok := o.On()
+		switch {
+		case o.Flag == "" || (o.Bool && !ok):
+			unknown = append(unknown, Unknown{Text: o.Raw, Arg: o.Arg})
+		case o.Bool && !on:
+			opts = append(opts, Option{Flag: o.Flag, Args: []string{"false"}, Arg: o.Arg})
+		case o.Bool:
+			opts = append(opts, Option{Flag: o.Flag, Arg: o.Arg})
+		default:
+			opts = append(opts, Option{Flag: o.Flag, Args: []string{o.Value}, Arg: o.Arg})
 		}
-		flag, val, inline := strings.Cut(argv[i], "=")
-		if !strings.HasPrefix(flag, "-") {
-			return opts, argv[i:], unknown // the image: options end here
-		}
-		n, known := dockerArgs[flag]
-		if !known || (n == 0 && inline) || (n == 1 && !inline && i+1 >= len(argv)) {
-			unknown = append(unknown, Unknown{Text: strings.Join(argv[i:min(i+2, len(argv))], " "), Arg: i})
-			continue
-		}
-		o := Option{Flag: flag, Arg: i}
-		if n == 1 {
-			if !inline {
-				i++
-				val = argv[i]
-			}
-			o.Args = []string{val}
-		}
-		opts = append(opts, o)
 	}
-	return opts, nil, unknown
+	return opts, argv[at:], unknown
 }
 
 // skipEngine drops a leading engine name and its run subcommand.
@@ -124,53 +109,99 @@ func sortByDepth(ms []Mount) {
 // path ("/" and "/tmp" are both 1).
 func depth(p string) int { return strings.Count(p, "/") }
 
+// dockerApply puts one option into the model by its family. A boolean
+// written =false undoes what it would do. The families the model has no
+// field for (another container's mounts, a host rootfs, the engine's
+// socket, published ports, name resolution, host files, groups) are kept
+// as Unknown: judged widened (fail closed).
 func dockerApply(s *Sandbox, o Option) {
 	var val string
 	if len(o.Args) > 0 {
 		val = o.Args[0]
 	}
-	switch o.Flag {
-	case "--volume", "-v":
+	f := dockerTable[o.Flag]
+	if f.n == 0 && val == "false" {
+		dockerUndo(s, f.fam)
+		return
+	}
+	switch f.fam {
+	case DockerNeutral, DockerExec:
+	case DockerVolume:
 		dockerVolume(s, val, o.Arg)
-	case "--mount":
+	case DockerMount:
 		dockerMount(s, val, o.Arg)
-	case "--tmpfs":
+	case DockerTmpfs:
 		dst, _, _ := strings.Cut(val, ":")
 		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: o.Arg, spec: "--tmpfs " + val})
-	case "--network", "--net":
-		s.Network.Name = val
-		switch val {
-		case "none":
-			s.Network.Mode = NetNone
-		case "host":
-			s.Network.Mode = NetHost
-		default:
-			s.Network.Mode = NetPrivate
-		}
-	case "--env", "-e":
+	case DockerNetwork:
+		dockerNetwork(s, val)
+	case DockerEnv:
 		name, v, set := strings.Cut(val, "=")
 		s.Env = append(s.Env, Env{Name: name, Value: v, Passed: !set})
-	case "--cap-add":
+	case DockerEnvHost:
+		s.Env = append(s.Env, Env{Name: "*", Passed: true})
+	case DockerUser:
+		s.User = val
+	default:
+		dockerPrivilege(s, f.fam, o, val)
+	}
+}
+
+// dockerUndo is a boolean option written =false: --read-only=false drops
+// the protection an earlier --read-only gave, --privileged=false the
+// privilege (the last spelling wins, as pflag reads it).
+func dockerUndo(s *Sandbox, fam DockerFamily) {
+	switch fam {
+	case DockerReadOnly:
+		s.Isolation = slices.DeleteFunc(s.Isolation, func(x string) bool { return x == "--read-only" })
+	case DockerPrivileged:
+		s.Privileged = false
+	}
+}
+
+func dockerNetwork(s *Sandbox, val string) {
+	s.Network.Name = val
+	switch val {
+	case "none":
+		s.Network.Mode = NetNone
+	case "host":
+		s.Network.Mode = NetHost
+	default:
+		s.Network.Mode = NetPrivate
+	}
+}
+
+// dockerPrivilege reads the options of privilege, devices, namespaces and
+// confinement.
+func dockerPrivilege(s *Sandbox, fam DockerFamily, o Option, val string) {
+	switch fam {
+	case DockerCapAdd:
 		s.Caps = append(s.Caps, capName(val))
-	case "--privileged":
+	case DockerPrivileged:
 		s.Privileged = true
-	case "--device":
+	case DockerDevice:
+		if o.Flag != "--device" {
+			s.Devices = append(s.Devices, o.Flag+" "+val) // --gpus, --device-cgroup-rule
+			return
+		}
 		src, _, _ := strings.Cut(val, ":")
 		s.Devices = append(s.Devices, cleanPath(src))
-	case "--cap-drop":
+	case DockerCapDrop:
 		s.Isolation = append(s.Isolation, "--cap-drop "+strings.ToUpper(val))
-	case "--read-only":
+	case DockerReadOnly:
 		s.Isolation = append(s.Isolation, "--read-only")
-	case "--security-opt":
+	case DockerSecurityOpt:
 		if v := strings.ReplaceAll(val, "=", ":"); v == "no-new-privileges" || v == "no-new-privileges:true" {
 			s.Isolation = append(s.Isolation, "--security-opt no-new-privileges")
 		} else {
 			s.Security = append(s.Security, val)
 		}
-	case "--pid", "--ipc", "--uts", "--userns", "--cgroupns":
+	case DockerLoosen:
+		s.Security = append(s.Security, strings.TrimSpace(o.Flag+" "+val))
+	case DockerNamespace:
 		s.HostNamespaces = append(s.HostNamespaces, strings.TrimPrefix(o.Flag, "--")+"="+val)
-	case "--user", "-u":
-		s.User = val
+	default:
+		s.unknown(strings.TrimSpace(o.Flag+" "+val)+": the model has no place for what it grants (judged widened)", o.Arg)
 	}
 }
 
