@@ -1,12 +1,9 @@
 package compiler
 
 import (
-	"bufio"
 	"encoding/json"
-	"os"
 	"path"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -19,21 +16,7 @@ import (
 // output is capgate's; an unlisted one must match capgate exactly.
 const bindOrderFile = "../testdata/conformance/bind-order-divergence.txt"
 
-var bindOrderList = sync.OnceValue(func() map[string]bool {
-	f, err := os.Open(bindOrderFile)
-	if err != nil {
-		panic(err)
-	}
-	defer f.Close()
-	m := map[string]bool{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if l := strings.TrimSpace(sc.Text()); l != "" && !strings.HasPrefix(l, "#") {
-			m[l] = true
-		}
-	}
-	return m
-})
+var bindOrderList = divergenceList(bindOrderFile)
 
 func bindOrderDivergent(id string) bool { return bindOrderList()[id] }
 
@@ -173,18 +156,5 @@ func refLess(x, y refBind, first []int) bool {
 // TestBindOrderListExists: every vector the divergence list names exists.
 func TestBindOrderListExists(t *testing.T) {
 	t.Parallel()
-	have := map[string]bool{}
-	for _, f := range []string{"vectors.jsonl", "edge.jsonl", "raw.jsonl"} {
-		for _, v := range loadVectors(t, f) {
-			have[f+":"+v.ID] = true
-		}
-	}
-	for id := range bindOrderList() {
-		if !have[id] {
-			t.Errorf("%s lists %s, which is no conformance vector", bindOrderFile, id)
-		}
-	}
-	if len(bindOrderList()) == 0 {
-		t.Error("the divergence list is empty")
-	}
+	checkListedVectorsExist(t, bindOrderFile, bindOrderList())
 }

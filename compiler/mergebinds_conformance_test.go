@@ -1,11 +1,9 @@
 package compiler
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -21,21 +19,7 @@ import (
 // output is capgate's; an unlisted one must match capgate exactly.
 const mergeFile = "../testdata/conformance/mount-merge-divergence.txt"
 
-var mergeList = sync.OnceValue(func() map[string]bool {
-	f, err := os.Open(mergeFile)
-	if err != nil {
-		panic(err)
-	}
-	defer f.Close()
-	m := map[string]bool{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if l := strings.TrimSpace(sc.Text()); l != "" && !strings.HasPrefix(l, "#") {
-			m[l] = true
-		}
-	}
-	return m
-})
+var mergeList = divergenceList(mergeFile)
 
 func mergeDivergent(id string) bool { return mergeList()[id] }
 
@@ -179,20 +163,7 @@ func dupVolume(argv []string) string {
 
 // TestMergeListExists: every vector the merge list names exists.
 func TestMergeListExists(t *testing.T) {
-	have := map[string]bool{}
-	for _, f := range []string{"vectors.jsonl", "edge.jsonl", "raw.jsonl"} {
-		for _, v := range loadVectors(t, f) {
-			have[f+":"+v.ID] = true
-		}
-	}
-	for id := range mergeList() {
-		if !have[id] {
-			t.Errorf("%s lists %s, which is no conformance vector", mergeFile, id)
-		}
-	}
-	if len(mergeList()) == 0 {
-		t.Error("the merge list is empty")
-	}
+	checkListedVectorsExist(t, mergeFile, mergeList())
 	// The docs give the count, all of them edge vectors.
 	n := 0
 	for id := range mergeList() {
