@@ -397,7 +397,7 @@ func readPaths(ctx context.Context, dir, rev string, paths map[string]bool) (map
 	}
 	var pats []string
 	for p := range paths {
-		pats = append(pats, literalPattern(p))
+		pats = append(pats, source.LiteralPattern(p))
 	}
 	m, err := source.NewMatcher(pats)
 	if err != nil {
@@ -414,18 +414,6 @@ func readPaths(ctx context.Context, dir, rev string, paths map[string]bool) (map
 		}
 	}
 	return out, nil
-}
-
-// literalPattern escapes p so that the matcher reads it as itself.
-func literalPattern(p string) string {
-	var b strings.Builder
-	for _, r := range p {
-		if strings.ContainsRune(`*?[]{}\!`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // reviewText is the inline comment on one change, escaped like the sticky

@@ -33,7 +33,7 @@ func readLaunch(ctx context.Context, base, head Side, opts Options, in *diff.Inp
 	}
 	pats := make([]string, len(paths))
 	for i, p := range paths {
-		pats[i] = escapeGlob(p)
+		pats[i] = LiteralPattern(p)
 	}
 	if m, err = NewMatcher(pats); err != nil {
 		return err
@@ -64,8 +64,9 @@ func settingsPaths(configs []File) []string {
 	return out
 }
 
-// escapeGlob makes a path a doublestar pattern matching itself only.
-func escapeGlob(p string) string {
+// LiteralPattern makes a path a doublestar pattern (as Options.Patterns
+// takes) that matches that path only.
+func LiteralPattern(p string) string {
 	var b strings.Builder
 	for _, r := range p {
 		if strings.ContainsRune(`*?[]{}\!`, r) {
