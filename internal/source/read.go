@@ -153,11 +153,7 @@ func headTree(head Side, hl *listing, bf []File) ([]diff.TreeFile, error) {
 			sizes[int64(len(f.Data))] = true
 		}
 	}
-	abs, err := filepath.Abs(d.Root)
-	if err != nil {
-		return nil, err
-	}
-	root, err := filepath.EvalSymlinks(abs)
+	root, err := d.resolvedRoot()
 	if err != nil {
 		return nil, err
 	}

@@ -170,15 +170,7 @@ func (d *Dir) Name() string { return d.name }
 // to a regular file inside the tree. Root may be relative (to the working
 // directory), such as ".".
 func (d *Dir) Read(ctx context.Context, m *Matcher) ([]File, error) {
-	// Absolute first: each file's resolved path is compared with the
-	// root's by prefix, and EvalSymlinks keeps a relative path relative
-	// ("a/x" for root "."), so a relative root would call every file a
-	// link out of the tree (TestDirRoots).
-	abs, err := filepath.Abs(d.Root)
-	if err != nil {
-		return nil, err
-	}
-	root, err := filepath.EvalSymlinks(abs)
+	root, err := d.resolvedRoot()
 	if err != nil {
 		return nil, err
 	}
@@ -269,4 +261,17 @@ func cleanJoin(linkPath, target string) (string, bool) {
 
 func git(ctx context.Context, dir string, stdin io.Reader, args ...string) ([]byte, error) {
 	return gitrun.Repo{Dir: dir}.Output(ctx, stdin, args...)
+}
+
+// resolvedRoot is Root made absolute, then with its links resolved.
+// Absolute first: each file's resolved path is compared with the root's by
+// prefix, and EvalSymlinks keeps a relative path relative ("a/x" for root
+// "."), so a relative root would call every file a link out of the tree
+// (TestDirRoots).
+func (d *Dir) resolvedRoot() (string, error) {
+	abs, err := filepath.Abs(d.Root)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(abs)
 }
