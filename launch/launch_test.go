@@ -120,7 +120,7 @@ func TestKinds(t *testing.T) {
 		{"docker", `["run", "-i", "--rm", "ghcr.io/o/s:1"]`, Docker, "ghcr.io/o/s:1", "network bridge", 0},
 		{"podman", `["run", "-i", "--network=none", "quay.io/o/s"]`, Podman, "quay.io/o/s", "network none", 0},
 		{"docker", `["exec", "-i", "c", "server"]`, Shell, "", "", 1},
-		{"docker", `["-H", "tcp://x:2375", "run", "img"]`, Docker, "img", "raw -H", 0},
+		{"docker", `["-H", "tcp://x:2375", "run", "img"]`, Docker, "img", "raw -H tcp://x:2375", 0},
 		{"srt", `["--settings", "srt.json", "npx", "-y", "pkg"]`, Srt, "pkg", "fs / loud", 0},
 		{"srt", `["npx", "-y", "pkg"]`, Srt, "pkg", "fs / loud", 1},
 		{"srt", `["-s", "/etc/srt.json", "pkg"]`, Srt, "pkg", "fs / loud", 1},
