@@ -186,6 +186,7 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 		}
 	}
 	classify(c, &e, argv)
+	rebaseCwd(c, &e, cwd)
 	jsonEngineEnv(&e, v.Get("env"))
 	if envFile != "" {
 		key, loud := judgePath(c, envFile)
