@@ -78,7 +78,7 @@ func (s *launchSide) applySettings(fs []File) {
 				e.Unjudged = append(e.Unjudged, launch.Note{Text: "srt settings " + e.Settings + " are not in the tree (srt refuses to start, or reads another file): fail closed", Pos: e.SettingsPos})
 				continue
 			}
-			gs, err := launch.SrtSettings(cfg.Client, f.Path, f.Data)
+			gs, err := e.SettingsGrants(cfg.Client, f.Data)
 			if err != nil {
 				s.errs[path] = &Problem{Code: CodeLaunchSettings, Message: "srt settings " + settingsError(err), Line: e.SettingsPos.Line, Col: e.SettingsPos.Col}
 				continue

@@ -116,6 +116,7 @@ func codexEntry(p, name string, v any, where tomlPos) (Entry, error) {
 		codexEnv(&e, m, key, where)
 	}
 	cwd, _ := m["cwd"].(string)
+	e.cwd = cwd
 	rebaseCwd(Codex, &e, cwd)
 	resolveSettings(Codex, p, &e, cwd)
 	return e, nil

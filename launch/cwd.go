@@ -62,3 +62,32 @@ func joinCwd(c Client, cwd, rel string) (key, loud string) {
 	}
 	return joined, windowsLoud(joined)
 }
+
+// SettingsGrants reads data, the entry's srt settings file (at
+// e.Settings), into the grants it adds (SrtSettings), its relative paths
+// (allowWrite: ["."], a relative denyRead) resolved against the entry's
+// cwd, where srt runs and resolves them.
+func (e *Entry) SettingsGrants(c Client, data []byte) ([]Grant, error) {
+	gs, err := SrtSettings(c, e.Settings, data)
+	if err != nil || e.cwd == "" {
+		return gs, err
+	}
+	for i := range gs {
+		g := &gs[i]
+		if g.Kind == GIsolation {
+			if k, p, ok := strings.Cut(g.Key, " "); ok && (k == "denyRead" || k == "denyWrite") && relativePath(&Grant{Kind: GFS, Key: p}) {
+				p, _ = joinCwd(c, e.cwd, p)
+				g.Key = k + " " + p
+			}
+			continue
+		}
+		if relativePath(g) {
+			key, loud := joinCwd(c, e.cwd, g.Key)
+			g.Key = key
+			if loud != "" {
+				g.Loud, g.Why = true, strings.TrimPrefix(g.Why+"; ", "; ")+loud
+			}
+		}
+	}
+	return gs, nil
+}

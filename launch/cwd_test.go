@@ -32,3 +32,33 @@ func TestRelativePathsFollowCwd(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingsPathsFollowCwd: srt resolves a relative path of its settings
+// (allowWrite: ["."]) against the directory it runs in, the entry's cwd:
+// with the settings file in the tree and cwd "sub", "." is sub; moving
+// the cwd to the project root widens the write to the whole project,
+// which must not read as the same grant.
+func TestSettingsPathsFollowCwd(t *testing.T) {
+	t.Parallel()
+	settings := []byte(`{"filesystem": {"allowWrite": ["."], "denyRead": ["./secret"]}}`)
+	for _, c := range []struct {
+		cwd, write, deny string
+	}{
+		{"", "fs . rw", "isolation denyRead ./secret"},
+		{"sub", "fs sub rw", "isolation denyRead sub/secret"},
+		{"${workspaceFolder}", "fs ${workspaceFolder} rw", "isolation denyRead ${workspaceFolder}/secret"},
+	} {
+		src := `{"servers": {"s": {"command": "srt", "args": ["-s", "${workspaceFolder}/srt.json", "srv"]` + map[bool]string{true: `, "cwd": "` + c.cwd + `"`, false: ""}[c.cwd != ""] + `}}}`
+		e := only(t, ".vscode/mcp.json", src)
+		if e.Settings != "srt.json" {
+			t.Fatalf("cwd %q: settings %q", c.cwd, e.Settings)
+		}
+		gs, err := e.SettingsGrants(VSCode, settings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if set := grantSet(Entry{Grants: gs}); !set[c.write] || !set[c.deny] {
+			t.Errorf("cwd %q: grants %v lack %q, %q", c.cwd, set, c.write, c.deny)
+		}
+	}
+}

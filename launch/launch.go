@@ -170,6 +170,8 @@ type Entry struct {
 	Unjudged []Note
 	// settingsRaw is the srt settings path as written.
 	settingsRaw string
+	// cwd is the entry's working directory as written ("" for none).
+	cwd string
 }
 
 // Note is a reason with a place.

@@ -232,6 +232,7 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 		}
 	}
 	classify(c, &e, argv)
+	e.cwd = cwd
 	rebaseCwd(c, &e, cwd)
 	jsonEngineEnv(&e, v.Get("env"))
 	if envFile != "" {

@@ -117,7 +117,7 @@ func (c *Command) addSettings(root *source.Dir, client launch.Client, e *launch.
 		e.Unjudged = append(e.Unjudged, launch.Note{Text: "srt settings " + e.Settings + " cannot be read: " + unwrapPath(err).Error(), Pos: e.SettingsPos})
 		return
 	}
-	gs, err := launch.SrtSettings(client, e.Settings, data)
+	gs, err := e.SettingsGrants(client, data)
 	if err != nil {
 		e.Unjudged = append(e.Unjudged, launch.Note{Text: err.Error(), Pos: e.SettingsPos})
 		return
