@@ -52,3 +52,22 @@ func TestGeminiServerCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestGeminiToolCommands: tools.discoveryCommand and tools.callCommand
+// are commands Gemini CLI runs on the host from the project's settings
+// (tool-registry.ts): each is an entry of its own, bare when it starts
+// no sandbox.
+func TestGeminiToolCommands(t *testing.T) {
+	t.Parallel()
+	cfg, err := Parse(".gemini/settings.json", []byte(`{"tools": {"discoveryCommand": "python3 tools.py", "callCommand": "docker run -i --privileged img"}}`))
+	if err != nil || len(cfg.Entries) != 2 {
+		t.Fatalf("%v %+v", err, cfg)
+	}
+	call, disc := cfg.Entries[0], cfg.Entries[1]
+	if call.Name != "tools.callCommand" || call.Kind != Docker || !grantSet(call)["cap --privileged loud"] {
+		t.Errorf("callCommand: %s %s %v", call.Name, call.Kind, grantSet(call))
+	}
+	if disc.Name != "tools.discoveryCommand" || disc.Kind != Bare || !grantSet(disc)["host no sandbox loud"] {
+		t.Errorf("discoveryCommand: %s %s %v", disc.Name, disc.Kind, grantSet(disc))
+	}
+}

@@ -153,27 +153,53 @@ func geminiExcluded(c Client, root *jsonx.Value) map[string]bool {
 	return out
 }
 
-// geminiServerCommand adds the server Gemini CLI starts from
-// mcp.serverCommand: named "mcp" (replacing an mcpServers entry of that
-// name), its command split as shell-quote splits it, excluded by name as
-// any server. A command whose quotes or escapes shell-quote would read is
-// not split here: it cannot be judged.
+// geminiCommands are the commands Gemini CLI starts from its settings
+// outside mcpServers, each read as a server of its own: mcp.serverCommand
+// (the server "mcp", populateMcpServerCommand) and the tool discovery and
+// call commands (tool-registry.ts), run on the host.
+var geminiCommands = []struct{ group, key, name string }{
+	{"mcp", "serverCommand", "mcp"},
+	{"tools", "discoveryCommand", "tools.discoveryCommand"},
+	{"tools", "callCommand", "tools.callCommand"},
+}
+
+// geminiServerCommand adds the entries of geminiCommands: each command
+// split as shell-quote splits it; "mcp" replaces an mcpServers entry of
+// that name and is excluded by name as any server. A command whose quotes
+// or escapes shell-quote would read is not split here: it cannot be
+// judged.
 func geminiServerCommand(p string, root *jsonx.Value, out []Entry) ([]Entry, error) {
-	sc := root.Get("mcp").Get("serverCommand")
-	if sc == nil || sc.Kind == jsonx.Null || (sc.Kind == jsonx.String && strings.TrimSpace(sc.Str) == "") {
-		return out, nil
+	for _, gc := range geminiCommands {
+		sc := root.Get(gc.group).Get(gc.key)
+		if sc == nil || sc.Kind == jsonx.Null || (sc.Kind == jsonx.String && strings.TrimSpace(sc.Str) == "") {
+			continue
+		}
+		if sc.Kind != jsonx.String {
+			return nil, &Error{Path: p, Pos: pos(sc.Pos), Code: CodeShape, Message: gc.group + "." + gc.key + " is not a string"}
+		}
+		e := geminiCommand(root, gc.name, gc.group+"."+gc.key, sc)
+		kept := out[:0]
+		for _, x := range out {
+			if x.Name != e.Name {
+				kept = append(kept, x)
+			}
+		}
+		out = append(kept, e)
 	}
-	if sc.Kind != jsonx.String {
-		return nil, &Error{Path: p, Pos: pos(sc.Pos), Code: CodeShape, Message: "mcp.serverCommand is not a string"}
-	}
+	return out, nil
+}
+
+// geminiCommand reads the command string sc of the settings key field
+// into the entry name.
+func geminiCommand(root *jsonx.Value, name, field string, sc *jsonx.Value) Entry {
 	at := pos(sc.Pos)
-	e := Entry{Name: "mcp", Pos: at, Command: sc.Str}
+	e := Entry{Name: name, Pos: at, Command: sc.Str}
 	switch {
-	case geminiExcluded(Gemini, root)["mcp"]:
+	case name == "mcp" && geminiExcluded(Gemini, root)["mcp"]:
 		e.Kind, e.Runs = Disabled, sc.Str
 	case strings.ContainsAny(sc.Str, "'\"\\`") || strings.Contains(sc.Str, "$("):
 		e.Kind, e.Runs = Shell, sc.Str
-		e.Unjudged = append(e.Unjudged, Note{Text: "mcp.serverCommand is split as a shell would split it (quotes, escapes): what it starts cannot be judged (fail closed)", Pos: at})
+		e.Unjudged = append(e.Unjudged, Note{Text: field + " is split as a shell would split it (quotes, escapes): what it starts cannot be judged (fail closed)", Pos: at})
 	default:
 		var argv []arg
 		for _, f := range strings.Fields(sc.Str) {
@@ -182,13 +208,7 @@ func geminiServerCommand(p string, root *jsonx.Value, out []Entry) ([]Entry, err
 		e.Args = texts(argv[1:])
 		classify(Gemini, &e, argv)
 	}
-	kept := out[:0]
-	for _, x := range out {
-		if x.Name != "mcp" {
-			kept = append(kept, x)
-		}
-	}
-	return append(kept, e), nil
+	return e
 }
 
 // jsonEntry reads one server object.
