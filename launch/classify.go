@@ -277,18 +277,19 @@ func isSub(s string) bool {
 }
 
 // engineEnv adds a raw grant for each variable of the entry's own
-// environment (names, at their places) that configures the container
-// engine's CLI of a docker or podman entry: DOCKER_HOST, DOCKER_CONTEXT,
-// CONTAINER_HOST, CONTAINERS_CONF… point it at another engine or change
-// its defaults, as -H and --context do.
-func engineEnv(e *Entry, names []string, at []Pos) {
+// environment (names with their values, at their places) that configures
+// the container engine's CLI of a docker or podman entry: DOCKER_HOST,
+// DOCKER_CONTEXT, CONTAINER_HOST, CONTAINERS_CONF… point it at another
+// engine or change its defaults, as -H and --context do. Each is keyed
+// with its value, so pointing it at another engine is a change.
+func engineEnv(e *Entry, names, vals []string, at []Pos) {
 	if e.Kind != Docker && e.Kind != Podman {
 		return
 	}
 	for i, n := range names {
 		for _, p := range []string{"DOCKER_", "CONTAINER_", "CONTAINERS_", "CONTAINERD_", "NERDCTL_"} {
 			if strings.HasPrefix(strings.ToUpper(n), p) {
-				e.Grants = append(e.Grants, Grant{Kind: GRaw, Key: "env " + n, Pos: at[i],
+				e.Grants = append(e.Grants, Grant{Kind: GRaw, Key: "env " + n + "=" + vals[i], Pos: at[i],
 					Why: "sets " + n + " for the engine's CLI: it may point it at another engine or change its defaults (judged widened)"})
 				break
 			}

@@ -107,10 +107,12 @@ func codexEntry(p, name string, v any, where tomlPos) (Entry, error) {
 		}
 		sortStrings(names)
 		at := make([]Pos, len(names))
+		vals := make([]string, len(names))
 		for i, n := range names {
 			at[i] = where.at(key + "\x00env\x00" + n)
+			vals[i] = fmt.Sprint(env[n])
 		}
-		engineEnv(&e, names, at)
+		engineEnv(&e, names, vals, at)
 	}
 	if e.Kind == Bare {
 		codexEnv(&e, m, key, where)

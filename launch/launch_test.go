@@ -301,9 +301,9 @@ func TestEngineEnv(t *testing.T) {
 		path, src string
 		want      string // a grant it must have, "" for none raw
 	}{
-		{".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "img"], "env": {"DOCKER_HOST": "tcp://10.0.0.1:2375"}}}}`, "raw env DOCKER_HOST"},
-		{".vscode/mcp.json", `{"servers": {"s": {"command": "podman", "args": ["run", "img"], "env": {"LANG": "C", "CONTAINERS_CONF_OVERRIDE": "c.conf"}}}}`, "raw env CONTAINERS_CONF_OVERRIDE"},
-		{".codex/config.toml", "[mcp_servers.s]\ncommand = \"docker\"\nargs = [\"run\", \"img\"]\n[mcp_servers.s.env]\nDOCKER_CONTEXT = \"remote\"\n", "raw env DOCKER_CONTEXT"},
+		{".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "img"], "env": {"DOCKER_HOST": "tcp://10.0.0.1:2375"}}}}`, "raw env DOCKER_HOST=tcp://10.0.0.1:2375"},
+		{".vscode/mcp.json", `{"servers": {"s": {"command": "podman", "args": ["run", "img"], "env": {"LANG": "C", "CONTAINERS_CONF_OVERRIDE": "c.conf"}}}}`, "raw env CONTAINERS_CONF_OVERRIDE=c.conf"},
+		{".codex/config.toml", "[mcp_servers.s]\ncommand = \"docker\"\nargs = [\"run\", \"img\"]\n[mcp_servers.s.env]\nDOCKER_CONTEXT = \"remote\"\n", "raw env DOCKER_CONTEXT=remote"},
 		{".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "img"], "env": {"LANG": "C"}}}}`, ""},
 		{".mcp.json", `{"mcpServers": {"s": {"command": "npx", "args": ["pkg"], "env": {"DOCKER_HOST": "x"}}}}`, ""},
 	}

@@ -284,16 +284,22 @@ func hostHeaders(c Client, hs *jsonx.Value) []Grant {
 	return gs
 }
 
-// jsonEngineEnv reads the names of an entry's env object for engineEnv.
+// jsonEngineEnv reads the names and values of an entry's env object for
+// engineEnv.
 func jsonEngineEnv(e *Entry, env *jsonx.Value) {
 	if env == nil || env.Kind != jsonx.Object {
 		return
 	}
 	at := make([]Pos, len(env.Items))
+	vals := make([]string, len(env.Items))
 	for i, it := range env.Items {
 		at[i] = pos(it.Pos)
+		vals[i] = it.Str
+		if it.Kind != jsonx.String {
+			vals[i] = short(it)
+		}
 	}
-	engineEnv(e, env.Keys, at)
+	engineEnv(e, env.Keys, vals, at)
 }
 
 // fields reads the fields of one server object, keeping the first shape
