@@ -26,3 +26,16 @@ func TestLaunchEnginePointerChangeIsARow(t *testing.T) {
 		}
 	}
 }
+
+// TestLaunchAfterUnknownOptionIsARow: an option the reader does not know,
+// on both sides, may take the next argument or not; --privileged added
+// after it is a row either way (the entry cannot be judged), never "no
+// change".
+func TestLaunchAfterUnknownOptionIsARow(t *testing.T) {
+	t.Parallel()
+	md := launchDiff(t, mcp(`"s": {"command": "docker", "args": ["run", "--frob", "x", "img"]}`),
+		mcp(`"s": {"command": "docker", "args": ["run", "--frob", "x", "--privileged", "img"]}`))
+	if md.Status == StatusUnchanged || len(md.Changes) == 0 || md.Changes[0].Severity != Widened {
+		t.Errorf("status %s, rows %q: want a widened row", md.Status, summary(md))
+	}
+}

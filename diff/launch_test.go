@@ -77,7 +77,7 @@ func TestLaunchCompare(t *testing.T) {
 			[]string{"widened env:  -> s: TOKEN"}, 1, 0},
 		{"env literal changed", mcp(dockerServer("s", "-e", "MODE=ro", img)), mcp(dockerServer("s", "-e", "MODE=rw", img)),
 			[]string{"changed env:  -> s: MODE=rw"}, 0, 0},
-		{"unknown flag", mcp(dockerServer("s", img)), mcp(dockerServer("s", "--frob", img)), []string{"widened argv:  -> s: --frob"}, 1, 0},
+		{"unknown flag", mcp(dockerServer("s", img)), mcp(dockerServer("s", "--frob", img)), []string{"widened argv:  -> s: --frob", "widened launch:  -> s"}, 2, 0},
 		{"unknown flag removed", mcp(dockerServer("s", "--frob", img)), mcp(dockerServer("s", img)), []string{"widened argv: s: --frob -> "}, 1, 0},
 		{"mount removed", mcp(dockerServer("s", "-v", "/srv:/srv", img)), mcp(dockerServer("s", img)), []string{"narrowed fs: s: /srv (rw) -> "}, 0, 0},
 		{"now bare", mcp(dockerServer("s", img)), mcp(`"s": {"command": "npx", "args": ["-y", "pkg"]}`), []string{"widened launch!: s: docker (ghcr.io/o/s:1) -> s: no sandbox"}, 1, 1},

@@ -15,6 +15,7 @@ func BwrapFlags() []string { return sandbox.BwrapFlags() }
 func bwrapEntry(c Client, e *Entry, argv []arg) {
 	e.Kind = Bwrap
 	gs, at := bwrapGrants(c, argv)
+	unknownFirst(e, gs, unknownBwrapOption)
 	e.Grants = append(e.Grants, gs...)
 	if at < len(argv) {
 		e.Runs = runsOf(program(argv[at].s), argv[at+1:])
@@ -23,6 +24,10 @@ func bwrapEntry(c Client, e *Entry, argv []arg) {
 		}
 	}
 }
+
+// unknownBwrapOption is why a raw grant of a bwrap option the table does
+// not know, or one cut short, is one.
+const unknownBwrapOption = "a bwrap option the reader does not know, or one missing its values (judged widened)"
 
 // bwrapState is what the options say about namespaces and environment.
 type bwrapState struct {
@@ -43,7 +48,7 @@ func bwrapGrants(c Client, argv []arg) ([]Grant, int) {
 	raw := func(end int) {
 		for ; u < len(unknown) && unknown[u].Arg < end; u++ {
 			a := argv[unknown[u].Arg]
-			gs = append(gs, Grant{Kind: GRaw, Key: a.s, Pos: a.pos, Why: "a bwrap option the reader does not know, or one missing its values (judged widened)"})
+			gs = append(gs, Grant{Kind: GRaw, Key: a.s, Pos: a.pos, Why: unknownBwrapOption})
 		}
 	}
 	for _, o := range opts {

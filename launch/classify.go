@@ -213,6 +213,7 @@ func dockerEntry(c Client, e *Entry, prog string, pos Pos, argv []arg) {
 		return
 	}
 	gs, image, _ := dockerGrants(c, argv[1:])
+	unknownFirst(e, gs, unknownOption)
 	e.Grants = append(e.Grants, gs...)
 	e.Runs = image
 	if image == "" {

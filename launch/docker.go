@@ -78,6 +78,23 @@ func splitDocker(argv []arg) (opts []dockerOpt, image int) {
 	return opts, image
 }
 
+// unknownOption is why a raw grant of an option the table does not know
+// is one.
+const unknownOption = "an option the reader does not know (judged widened, fail closed)"
+
+// unknownFirst notes the first option of gs the reader does not know:
+// whether it takes the next argument cannot be told, so what follows it
+// (options or the command) may be read wrongly, and a change there cannot
+// be judged.
+func unknownFirst(e *Entry, gs []Grant, why string) {
+	for _, g := range gs {
+		if g.Kind == GRaw && g.Why == why && !strings.HasSuffix(g.Key, " (no value)") {
+			e.Unjudged = append(e.Unjudged, Note{Text: "the option " + g.Key + " is not known: whether it takes the next argument cannot be told, so what follows it may be misread (fail closed)", Pos: g.Pos})
+			return
+		}
+	}
+}
+
 // dockerGrants reads the options of a docker or podman run argv (after
 // "run") into grants; image is the image reference, "" when missing.
 func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos) {
@@ -87,7 +104,7 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 	readOnly := false
 	for _, o := range opts {
 		if o.name == "" {
-			gs = append(gs, Grant{Kind: GRaw, Key: o.raw, Pos: o.pos, Why: "an option the reader does not know (judged widened, fail closed)"})
+			gs = append(gs, Grant{Kind: GRaw, Key: o.raw, Pos: o.pos, Why: unknownOption})
 			continue
 		}
 		f := o.Family

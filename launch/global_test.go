@@ -44,3 +44,25 @@ func TestEngineGlobalOptionValues(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownOptionLeavesTheRestUnjudged: after a docker or bwrap option
+// the table does not know (a newer engine's, say), whether the next
+// argument is its value cannot be told, so --privileged after `--frob x`
+// may be an option or the image's argument: the entry cannot be judged,
+// and a change to it is a row.
+func TestUnknownOptionLeavesTheRestUnjudged(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ cmd, args string }{
+		{"docker", `["run","--frob","x","--privileged","img"]`},
+		{"podman", `["run","-Q","x","img"]`},
+		{"bwrap", `["--frob","x","--bind","/","/","srv"]`},
+	} {
+		e := only(t, ".mcp.json", `{"mcpServers":{"s":{"command":"`+c.cmd+`","args":`+c.args+`}}}`)
+		if len(e.Unjudged) == 0 || !strings.Contains(e.Unjudged[0].Text, "is not known") {
+			t.Errorf("%s %s: unjudged %+v, want the unknown option noted", c.cmd, c.args, e.Unjudged)
+		}
+	}
+	if e := only(t, ".mcp.json", `{"mcpServers":{"s":{"command":"docker","args":["run","--rm","img"]}}}`); len(e.Unjudged) > 0 {
+		t.Errorf("known options: unjudged %+v", e.Unjudged)
+	}
+}
