@@ -145,6 +145,7 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 	if at < len(argv) {
 		image, imagePos = argv[at].s, argv[at].pos
 		gs = append(gs, imageVar(c, argv, at)...)
+		gs = append(gs, rootfsGrant(c, opts, argv[at])...)
 	}
 	if len(networks) == 0 {
 		networks = append(networks, dockerOpt{val: "bridge"})
@@ -159,6 +160,24 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 	}
 	gs = append(gs, userGrant(c, user, userPos))
 	return gs, image, imagePos
+}
+
+// rootfsGrant is the host directory podman's --rootfs makes the
+// container's root filesystem (the image argument, an overlay :O suffix
+// left out): a writable host path, judged as any mount source.
+func rootfsGrant(c Client, opts []dockerOpt, img arg) []Grant {
+	for _, o := range opts {
+		if o.Family != fRootfs {
+			continue
+		}
+		if on, ok := o.On(); !ok || !on {
+			continue
+		}
+		key, loud := judgePath(c, strings.TrimSuffix(img.s, ":O"))
+		return []Grant{{Kind: GFS, Key: key, Write: true, Pos: img.pos, Loud: loud != "",
+			Why: strings.TrimPrefix(loud+"; ", "; ") + "the host directory used as the container's root filesystem (--rootfs)"}}
+	}
+	return nil
 }
 
 // userGrant is the user the container runs as: root when none is given,

@@ -53,3 +53,22 @@ func TestLogPathIsAHostFile(t *testing.T) {
 		t.Errorf("--log-opt max-size: grants %v", gs)
 	}
 }
+
+// TestRootfsIsAHostPath: with podman's --rootfs the image argument is a
+// host directory, the container's writable root: a path grant, so moving
+// it to / is a change of what the container reaches, not only of what it
+// runs.
+func TestRootfsIsAHostPath(t *testing.T) {
+	t.Parallel()
+	gs, _ := dockerSet(t, "--rootfs", "/", "/bin/srv")
+	if !gs["fs / rw"] {
+		t.Errorf("grants %v lack the root filesystem /", gs)
+	}
+	gs, _ = dockerSet(t, "--rootfs", "${HOME}/root:O", "/bin/srv")
+	if !gs["fs ~/root rw"] {
+		t.Errorf("grants %v lack ~/root", gs)
+	}
+	if gs, _ = dockerSet(t, "img"); gs["fs img rw"] {
+		t.Errorf("no --rootfs: grants %v", gs)
+	}
+}
