@@ -36,8 +36,8 @@ func FuzzCompile(f *testing.F) {
 			if !errors.As(err, &ce) || ce.Code == "" {
 				t.Fatalf("error without a code: %#v", err)
 			}
-			if ce.Pos.Offset > len(src) || ce.Pos.Line < 0 {
-				t.Fatalf("error position %+v outside input of %d bytes", ce.Pos, len(src))
+			if ce.Offset > len(src) || ce.Line < 0 {
+				t.Fatalf("error position %+v outside input of %d bytes", ce.Pos(), len(src))
 			}
 			return
 		}

@@ -46,7 +46,7 @@ func TestDocs(t *testing.T) {
 		if len(caps) == 1 && strings.HasPrefix(caps[0], "{") {
 			// A manifest-key rule: the example is a whole manifest.
 			for _, f := range Keys([]byte(caps[0])) {
-				ids, msgs = append(ids, f.Rule), append(msgs, f.Message)
+				ids, msgs = append(ids, f.Code), append(msgs, f.Message)
 			}
 		} else {
 			for i := range caps {
@@ -58,7 +58,7 @@ func TestDocs(t *testing.T) {
 				t.Fatalf("%s example: %v", r.ID, err)
 			}
 			for _, f := range Manifest(m) {
-				ids, msgs = append(ids, f.Rule), append(msgs, f.Message)
+				ids, msgs = append(ids, f.Code), append(msgs, f.Message)
 			}
 		}
 		found := false

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+
+	"github.com/razukc/capgate-action/internal/diag"
 )
 
 var duplicateKeyRule = Rule{
@@ -14,7 +16,7 @@ var duplicateKeyRule = Rule{
 // duplicateKeys finds keys written more than once in one object of src
 // (valid JSON), at any depth, one finding per key and object at its first
 // occurrence. It is one pass over src: each object keeps a map of its keys.
-func duplicateKeys(src []byte, ix *posIndex) []Finding {
+func duplicateKeys(src []byte, ix *diag.Index) []Finding {
 	type frame struct {
 		object, wantKey bool
 		first           map[string]int // key -> offset of its first quote
@@ -29,9 +31,8 @@ func duplicateKeys(src []byte, ix *posIndex) []Finding {
 		}
 		sort.Slice(keys, func(i, j int) bool { return f.first[keys[i]] < f.first[keys[j]] })
 		for _, k := range keys {
-			again := ix.at(f.last[k])
-			out = append(out, Finding{Rule: duplicateKeyRule.ID, Pos: ix.at(f.first[k]),
-				Message: fmt.Sprintf("key %s is written more than once in this object: capgate keeps the last one (line %d, column %d), so what this one holds is ignored; keep one", jsonQuote(k), again.Line, again.Col)})
+			again := ix.At(f.last[k])
+			out = append(out, Finding{Diagnostic: diag.Placed("", ix.At(f.first[k]), "", fmt.Sprintf("key %s is written more than once in this object: capgate keeps the last one (line %d, column %d), so what this one holds is ignored; keep one", jsonQuote(k), again.Line, again.Col))})
 		}
 	}
 	for i := 0; i < len(src); i++ {
@@ -85,6 +86,6 @@ func duplicateKeys(src []byte, ix *posIndex) []Finding {
 			f.last[key] = start
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos.Offset < out[j].Pos.Offset })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Offset < out[j].Offset })
 	return out
 }
