@@ -113,6 +113,21 @@ func (c *Command) lint(args []string) int {
 	if !*noLaunch && !slices.Contains(ignore, lint.RuleLaunchExceedsManifest) {
 		all = append(all, c.lintLaunch(pos, launchPats, inputs)...)
 	}
+	code := lintExit(all)
+	if _, err := c.Stdout.Write(renderLint(*format, all)); err != nil {
+		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+		return ExitRead
+	}
+	if len(inputs) == 0 {
+		fmt.Fprintln(c.Stderr, "capgate: no manifests found")
+	}
+	return code
+}
+
+// lintExit is capgate lint's exit code for the findings: ExitRead for a
+// path that cannot be read or a manifest too large to read, else
+// ExitUsage for a compile error, else ExitFail for a warning, else ExitOK.
+func lintExit(all []finding) int {
 	code := ExitOK
 	for _, f := range all {
 		switch {
@@ -124,27 +139,22 @@ func (c *Command) lint(args []string) int {
 			code = max(code, ExitFail)
 		}
 	}
-	var out []byte
-	switch *format {
-	case "json":
-		out = lintJSON(all)
-	case "sarif":
-		out = lintSARIF(all)
-	default:
-		var b bytes.Buffer
-		for _, f := range all {
-			b.WriteString(f.text())
-		}
-		out = b.Bytes()
-	}
-	if _, err := c.Stdout.Write(out); err != nil {
-		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
-		return ExitRead
-	}
-	if len(inputs) == 0 {
-		fmt.Fprintln(c.Stderr, "capgate: no manifests found")
-	}
 	return code
+}
+
+// renderLint writes the findings in format: text, json or sarif.
+func renderLint(format string, all []finding) []byte {
+	switch format {
+	case "json":
+		return lintJSON(all)
+	case "sarif":
+		return lintSARIF(all)
+	}
+	var b bytes.Buffer
+	for _, f := range all {
+		b.WriteString(f.text())
+	}
+	return b.Bytes()
 }
 
 // lintManifest reports every compile error of one manifest and every lint
