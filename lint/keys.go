@@ -18,7 +18,7 @@ var (
 
 var keyTypoRule = Rule{
 	ID:      "manifest-key-typo",
-	Summary: "a key capgate does not read that looks like one it does (serverCapability, Tools), so what it holds is ignored",
+	Summary: "a key capgate does not read that looks like one it does (serverCapability, Tools) or is one it reads at another level (capabilities at the top), so what it holds is ignored",
 }
 
 // Keys finds the keys of a manifest, and of each of its tools, that capgate
@@ -33,27 +33,46 @@ func Keys(src []byte) []Finding {
 	}
 	ix := diag.NewIndex(src)
 	out := duplicateKeyRule.stamp(duplicateKeys(src, ix))
-	typos := keyTypos(src, ix, root, manifestKeys, "manifest")
+	typos := keyTypos(src, ix, root, level{manifestKeys, toolKeys, "in a tool (tools[].%s)"}, "manifest")
 	if tools := root.Get("tools"); tools != nil && tools.Kind == jsonx.Array {
 		for i, t := range tools.Items {
-			typos = append(typos, keyTypos(src, ix, t, toolKeys, fmt.Sprintf("tools[%d]", i))...)
+			typos = append(typos, keyTypos(src, ix, t, level{toolKeys, manifestKeys, "at the manifest's top level"}, fmt.Sprintf("tools[%d]", i))...)
 		}
 	}
 	return append(out, keyTypoRule.stamp(typos)...)
 }
 
-func keyTypos(src []byte, ix *diag.Index, obj *jsonx.Value, known []string, where string) []Finding {
+// level is one level of a manifest: the keys capgate reads there, the keys
+// it reads at the other level, and where those belong (a format with %s
+// for the key, or none).
+type level struct {
+	known, other []string
+	belongs      string
+}
+
+func keyTypos(src []byte, ix *diag.Index, obj *jsonx.Value, lv level, where string) []Finding {
 	if obj.Kind != jsonx.Object {
 		return nil
 	}
 	var out []Finding
 	for i, k := range obj.Keys {
-		if contains(known, k) {
+		if contains(lv.known, k) {
 			continue
 		}
-		if s := Suggest(k, known); s != "" {
-			out = append(out, Finding{Diagnostic: diag.Placed("", keyPos(src, obj.Items[i].Pos, ix), "",
-				fmt.Sprintf("%s key %s is not read by capgate, so what it holds is ignored: did you mean %q?", where, jsonQuote(k), s))})
+		msg := ""
+		if contains(lv.other, k) {
+			// A key of the other level: "capabilities" at the top reads
+			// like a grant but grants nothing.
+			belongs := lv.belongs
+			if strings.Contains(belongs, "%s") {
+				belongs = fmt.Sprintf(belongs, k)
+			}
+			msg = fmt.Sprintf("%s key %s is not read here by capgate, so what it holds is ignored: it belongs %s", where, jsonQuote(k), belongs)
+		} else if s := Suggest(k, lv.known); s != "" {
+			msg = fmt.Sprintf("%s key %s is not read by capgate, so what it holds is ignored: did you mean %q?", where, jsonQuote(k), s)
+		}
+		if msg != "" {
+			out = append(out, Finding{Diagnostic: diag.Placed("", keyPos(src, obj.Items[i].Pos, ix), "", msg)})
 		}
 	}
 	return out

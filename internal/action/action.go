@@ -535,7 +535,7 @@ func (r *run) judge(res *diff.Result, t target, ap *approval, driftOK bool) outc
 	v.code, v.approved, v.needsApproval = verdict(res, r.cfg.FailOn, ap.byLabel, driftOK)
 	v.footer = r.approvalNotes(res, ap) + r.drift
 	r.gate = &report.Gate{FailOn: r.cfg.FailOn, Base: v.apBase, Head: v.apHead, Lock: r.cfg.Lock,
-		LockOwned: ap.lockOwned, SelfApproved: ap.selfApproved, Label: r.cfg.AllowLabel, ByLabel: ap.byLabel,
+		LockOwned: ap.lockOwned, OwnersUnverified: ap.ownerNote, SelfApproved: ap.selfApproved, Label: r.cfg.AllowLabel, ByLabel: ap.byLabel,
 		LabelWho:     "someone with " + r.cfg.LabelPermission + " permission other than the author",
 		LabelBlocked: ap.hidden > 0 || res.UnapprovedWidened() > maxStateRows, DriftFailed: !driftOK}
 	return v
