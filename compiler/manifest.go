@@ -120,7 +120,7 @@ func decodeManifest(root *jsonx.Value, m *Manifest, a *arena, scr *scratch, lowe
 		return err
 	}
 	if hash {
-		m.hash = manifestHash(m, tools, a, scr)
+		m.hash = manifestHash(m, a, scr)
 	}
 	return nil
 }
