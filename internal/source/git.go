@@ -15,21 +15,33 @@ import (
 	"github.com/razukc/capgate-action/internal/gitrun"
 )
 
-// Git is a side read from a commit, without a checkout: the tree is listed
-// with git ls-tree and the blobs are read through one git cat-file --batch
-// process.
+// Git is a side read from a commit, without a checkout: its tree is listed
+// once with git ls-tree and kept (the manifests, the launch configs and the
+// settings files they name all come from that one listing), and the blobs
+// are read through git cat-file --batch.
 type Git struct {
 	Dir  string // the repository's work tree or git dir
 	Rev  string // a full commit id
 	name string
+
+	mu   sync.Mutex
+	full *listing // the whole tree, once listed
 }
 
 // Name implements Side.
 func (g *Git) Name() string { return g.name }
 
+// listing is a listed tree: its blobs and gitlinks, in git's order (by path),
+// and the blobs by path once a symbolic link has to be followed.
+type listing struct {
+	ents   []treeEntry
+	byPath map[string]treeEntry
+}
+
+// treeEntry is one blob or gitlink (typ "commit") of a tree.
 type treeEntry struct {
-	mode, oid, path string
-	size            int64 // known once the blob is read
+	mode, typ, oid, path string
+	size                 int64 // known once the blob is read
 }
 
 // Read implements Side.
@@ -47,11 +59,12 @@ type wanted struct {
 	f   *File
 }
 
-// link is a file that is a symbolic link, e the entry it has reached.
+// link is a file that is a symbolic link, e the entry it has reached in
+// the tree of g.
 type link struct {
-	f       *File
-	e       treeEntry
-	listing *listing
+	f *File
+	e treeEntry
+	g *Git
 }
 
 // ReadGit reads several revisions of one repository with a single git
@@ -60,12 +73,6 @@ type link struct {
 // resolved in the same process, one round of reads a hop for all links at
 // once (2,000 links used to start a process a hop each).
 func ReadGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, error) {
-	out, _, err := readGit(ctx, m, sides...)
-	return out, err
-}
-
-// readGit is ReadGit that also returns the listing of each side.
-func readGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, []*listing, error) {
 	// List the sides at once: each is a git process of its own.
 	trees := make([]*listing, len(sides))
 	errs := make([]error, len(sides))
@@ -74,23 +81,51 @@ func readGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, []*listi
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			trees[i], errs[i] = g.list(ctx, m)
+			trees[i], errs[i] = g.tree(ctx)
 		}()
 	}
 	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return readTrees(ctx, m, sides, trees)
+}
+
+// readPath reads the file at the slash-separated path p of g, selected by
+// m (a literal pattern of p), listing only what is at p unless the tree is
+// listed already or p is a symbolic link.
+func (g *Git) readPath(ctx context.Context, m *Matcher, p string) ([]File, error) {
+	g.mu.Lock()
+	t := g.full
+	g.mu.Unlock()
+	if t == nil {
+		var err error
+		if t, err = g.list(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	fs, err := readTrees(ctx, m, []*Git{g}, []*listing{t})
+	if err != nil {
+		return nil, err
+	}
+	return fs[0], nil
+}
+
+// readTrees reads the files m selects in trees, trees[i] listing sides[i].
+func readTrees(ctx context.Context, m *Matcher, sides []*Git, trees []*listing) ([][]File, error) {
 	out := make([][]File, len(sides))
 	var want []wanted
 	var links []link
 	for i, t := range trees {
-		if errs[i] != nil {
-			return nil, nil, errs[i]
-		}
-		out[i] = t.files
-		for j, e := range t.picked {
-			f := &out[i][j]
+		files, picked := t.pick(m)
+		out[i] = files
+		for j, e := range picked {
+			f := &files[j]
 			switch {
 			case e.mode == "120000":
-				links = append(links, link{f: f, e: e, listing: t})
+				links = append(links, link{f: f, e: e, g: sides[i]})
 			case readable(e) != nil:
 				f.Err = readable(e)
 			default:
@@ -99,23 +134,23 @@ func readGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, []*listi
 		}
 	}
 	if len(want) == 0 && len(links) == 0 {
-		return out, trees, nil
+		return out, nil
 	}
 	cf, err := startCatFile(ctx, sides[0].Dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer cf.kill()
-	if want, err = resolveLinks(cf, links, want); err != nil {
-		return nil, nil, err
+	if want, err = resolveLinks(ctx, cf, links, want); err != nil {
+		return nil, err
 	}
 	if err := readWanted(ctx, sides[0].Dir, cf, want); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := cf.close(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return out, trees, nil
+	return out, nil
 }
 
 // splitBlobs is the number of distinct blobs from which readWanted reads
@@ -125,7 +160,7 @@ const splitBlobs = 512
 
 // resolveLinks follows links, a round of reads a hop, and returns want with
 // the files whose links end at a regular file added.
-func resolveLinks(cf *catFile, links []link, want []wanted) ([]wanted, error) {
+func resolveLinks(ctx context.Context, cf *catFile, links []link, want []wanted) ([]wanted, error) {
 	for hop := 0; len(links) > 0; hop++ {
 		oids := make([]string, 0, len(links))
 		for _, l := range links {
@@ -141,7 +176,11 @@ func resolveLinks(cf *catFile, links []link, want []wanted) ([]wanted, error) {
 		for _, l := range links {
 			i, _ := slices.BinarySearch(oids, l.e.oid)
 			l.e.size = blobs[i].size
-			t, more, err := resolveHop(l.e, blobs[i].data, l.listing.index(), hop)
+			all, err := l.g.index(ctx)
+			if err != nil {
+				return nil, err
+			}
+			t, more, err := resolveHop(l.e, blobs[i].data, all, hop)
 			switch {
 			case err != nil:
 				l.f.Err = err
@@ -223,78 +262,103 @@ func readSplit(ctx context.Context, dir string, cf *catFile, oids []string) ([]b
 	return append(first, second...), nil
 }
 
-// listing is one listed revision: the files matching the patterns (picked
-// holds their entries, in the same order, the gitlinks coming after), and
-// the listing itself, indexed by path only when a symbolic link must be
-// followed.
-type listing struct {
-	files  []File
-	picked []treeEntry
-	raw    []byte
-	byPath map[string]treeEntry
-}
-
-// entries calls f for every blob and gitlink of a "ls-tree -r -z" listing.
-func entries(raw []byte, f func(mode, typ, oid, path string)) {
-	for len(raw) > 0 {
-		rec := raw
-		if i := bytes.IndexByte(raw, 0); i >= 0 {
-			rec, raw = raw[:i], raw[i+1:]
-		} else {
-			raw = nil
+// tree returns the whole tree of g, listing it the first time.
+func (g *Git) tree(ctx context.Context) (*listing, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.full == nil {
+		t, err := g.list(ctx, "")
+		if err != nil {
+			return nil, err
 		}
-		// "<mode> SP <type> SP <oid> TAB <path>"
-		meta, p, ok := bytes.Cut(rec, []byte{'\t'})
-		mode, rest, ok1 := bytes.Cut(meta, []byte{' '})
-		typ, oid, ok2 := bytes.Cut(rest, []byte{' '})
-		if ok && ok1 && ok2 {
-			f(string(mode), string(typ), string(oid), string(p))
-		}
+		g.full = t
 	}
+	return g.full, nil
 }
 
-// index returns the blobs of t by path.
-func (t *listing) index() map[string]treeEntry {
-	if t.byPath == nil {
-		t.byPath = map[string]treeEntry{}
-		entries(t.raw, func(mode, typ, oid, p string) {
-			if typ == "blob" {
-				t.byPath[p] = treeEntry{mode: mode, oid: oid, path: p}
-			}
-		})
-	}
-	return t.byPath
-}
-
-// list lists the files of g that match m.
-func (g *Git) list(ctx context.Context, m *Matcher) (*listing, error) {
-	// Without -l: sizes would cost git a look at every object, and
-	// cat-file tells the size of each blob it reads.
-	out, err := git(ctx, g.Dir, nil, "ls-tree", "-r", "-z", "--full-tree", g.Rev)
+// index returns the blobs of the whole tree of g by path.
+func (g *Git) index(ctx context.Context) (map[string]treeEntry, error) {
+	t, err := g.tree(ctx)
 	if err != nil {
 		return nil, err
 	}
-	t := &listing{raw: out}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if t.byPath == nil {
+		t.byPath = make(map[string]treeEntry, len(t.ents))
+		for _, e := range t.ents {
+			if e.typ == "blob" {
+				t.byPath[e.path] = e
+			}
+		}
+	}
+	return t.byPath, nil
+}
+
+// list lists the tree of g: all of it when p is "", else only the path p
+// (a literal, never a pattern) and what is under it.
+func (g *Git) list(ctx context.Context, p string) (*listing, error) {
+	// Without -l: sizes would cost git a look at every object, and
+	// cat-file tells the size of each blob it reads.
+	args := []string{"ls-tree", "-r", "-z", "--full-tree", g.Rev}
+	if p != "" {
+		args = append(args, "--", ":(literal)"+p)
+	}
+	out, err := git(ctx, g.Dir, nil, args...)
+	if err != nil {
+		return nil, err
+	}
+	return parseTree(out), nil
+}
+
+// parseTree parses a "git ls-tree -r -z" listing. The entries' strings
+// share one copy of it: no allocation per entry.
+func parseTree(raw []byte) *listing {
+	s := string(raw)
+	t := &listing{ents: make([]treeEntry, 0, strings.Count(s, "\x00"))}
+	for len(s) > 0 {
+		rec := s
+		if i := strings.IndexByte(s, 0); i >= 0 {
+			rec, s = s[:i], s[i+1:]
+		} else {
+			s = ""
+		}
+		// "<mode> SP <type> SP <oid> TAB <path>"
+		meta, p, ok := strings.Cut(rec, "\t")
+		mode, rest, ok1 := strings.Cut(meta, " ")
+		typ, oid, ok2 := strings.Cut(rest, " ")
+		if ok && ok1 && ok2 && (typ == "blob" || typ == "commit") {
+			t.ents = append(t.ents, treeEntry{mode: mode, typ: typ, oid: oid, path: p})
+		}
+	}
+	return t
+}
+
+// pick returns the files of t that m selects, and their entries in the
+// same order; gitlinks where a manifest is or could be come after, as
+// errors.
+func (t *listing) pick(m *Matcher) ([]File, []treeEntry) {
+	var picked []treeEntry
 	var gitlinks []string
-	entries(out, func(mode, typ, oid, p string) {
+	for _, e := range t.ents {
 		switch {
-		case typ == "commit" && m.MayHold(p):
+		case e.typ == "commit" && m.MayHold(e.path):
 			// A submodule where a manifest is, or could be: its content
 			// is not in this repository, so it cannot be judged. Fail
 			// closed.
-			gitlinks = append(gitlinks, p)
-		case typ == "blob" && m.Match(p):
-			t.picked = append(t.picked, treeEntry{mode: mode, oid: oid, path: p})
+			gitlinks = append(gitlinks, e.path)
+		case e.typ == "blob" && m.Match(e.path):
+			picked = append(picked, e)
 		}
-	})
-	t.files = make([]File, len(t.picked), len(t.picked)+len(gitlinks))
-	for i, e := range t.picked {
-		t.files[i].Path = e.path
+	}
+	files := make([]File, len(picked), len(picked)+len(gitlinks))
+	for i, e := range picked {
+		files[i].Path = e.path
 	}
 	for _, p := range gitlinks {
-		t.files = append(t.files, File{Path: p, Err: fmt.Errorf("a git submodule (gitlink) is at a manifest path; its manifests cannot be read from this repository")})
+		files = append(files, File{Path: p, Err: fmt.Errorf("a git submodule (gitlink) is at a manifest path; its manifests cannot be read from this repository")})
 	}
-	return t, nil
+	return files, picked
 }
 
 // readable says why the blob of e is not read as a manifest, or nil. Its
