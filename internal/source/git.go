@@ -8,7 +8,6 @@ import (
 	"io"
 	"os/exec"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -133,34 +132,29 @@ func readTrees(ctx context.Context, m *Matcher, sides []*Git, trees []*listing) 
 			}
 		}
 	}
-	if len(want) == 0 && len(links) == 0 {
-		return out, nil
-	}
-	cf, err := startCatFile(ctx, sides[0].Dir)
-	if err != nil {
+	var err error
+	if want, err = resolveLinks(ctx, sides[0].Dir, links, want); err != nil {
 		return nil, err
 	}
-	defer cf.kill()
-	if want, err = resolveLinks(ctx, cf, links, want); err != nil {
-		return nil, err
-	}
-	if err := readWanted(ctx, sides[0].Dir, cf, want); err != nil {
-		return nil, err
-	}
-	if err := cf.close(); err != nil {
+	if err := readWanted(ctx, sides[0].Dir, want); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// splitBlobs is the number of distinct blobs from which readWanted reads
-// through a second git cat-file process, half the blobs each: git then
-// uses two cores.
-const splitBlobs = 512
-
 // resolveLinks follows links, a round of reads a hop, and returns want with
-// the files whose links end at a regular file added.
-func resolveLinks(ctx context.Context, cf *catFile, links []link, want []wanted) ([]wanted, error) {
+// the files whose links end at a regular file added. Following links is a
+// conversation (a target read tells which entry to read next): one git
+// cat-file process answers every round.
+func resolveLinks(ctx context.Context, dir string, links []link, want []wanted) ([]wanted, error) {
+	if len(links) == 0 {
+		return want, nil
+	}
+	cf, err := startCatFile(ctx, dir, false)
+	if err != nil {
+		return nil, err
+	}
+	defer cf.kill()
 	for hop := 0; len(links) > 0; hop++ {
 		oids := make([]string, 0, len(links))
 		for _, l := range links {
@@ -168,8 +162,8 @@ func resolveLinks(ctx context.Context, cf *catFile, links []link, want []wanted)
 		}
 		slices.Sort(oids)
 		oids = slices.Compact(oids)
-		blobs, err := cf.read(oids)
-		if err != nil {
+		blobs := make([]blob, len(oids))
+		if err := cf.read(oids, blobs, false); err != nil {
 			return nil, err
 		}
 		next := links[:0]
@@ -195,33 +189,34 @@ func resolveLinks(ctx context.Context, cf *catFile, links []link, want []wanted)
 		}
 		links = next
 	}
-	return want, nil
+	return want, cf.close()
 }
 
-// readWanted reads each distinct blob of want once, in object id order,
-// and hands it to the files waiting for it.
-func readWanted(ctx context.Context, dir string, cf *catFile, want []wanted) error {
+// readWanted reads each distinct blob of want once and hands it to the
+// files waiting for it.
+func readWanted(ctx context.Context, dir string, want []wanted) error {
 	if len(want) == 0 {
 		return nil
 	}
-	slices.SortFunc(want, func(a, b wanted) int { return strings.Compare(a.oid, b.oid) })
+	at := make(map[string]int, len(want))
 	oids := make([]string, 0, len(want))
+	slot := make([]int, len(want))
 	for i, w := range want {
-		if i == 0 || w.oid != want[i-1].oid {
+		k, ok := at[w.oid]
+		if !ok {
+			k = len(oids)
+			at[w.oid] = k
 			oids = append(oids, w.oid)
 		}
+		slot[i] = k
 	}
-	blobs, err := readSplit(ctx, dir, cf, oids)
+	blobs, err := readBulk(ctx, dir, oids)
 	if err != nil {
 		return err
 	}
-	k := -1
 	for i, w := range want {
-		if i == 0 || w.oid != want[i-1].oid {
-			k++
-		}
 		w.f.Blob = w.oid
-		if b := blobs[k]; b.size > MaxFileBytes {
+		if b := blobs[slot[i]]; b.size > MaxFileBytes {
 			w.f.Err = fmt.Errorf("file is %d bytes, over the %d-byte limit; not read", b.size, MaxFileBytes)
 		} else {
 			w.f.Data = b.data
@@ -230,36 +225,51 @@ func readWanted(ctx context.Context, dir string, cf *catFile, want []wanted) err
 	return nil
 }
 
-// readSplit reads oids through cf, and through a second process when they
-// are many (splitBlobs).
-func readSplit(ctx context.Context, dir string, cf *catFile, oids []string) ([]blob, error) {
-	if len(oids) < splitBlobs {
-		return cf.read(oids)
+// splitBlobs is the number of distinct blobs from which readBulk reads
+// through two git cat-file processes, half the blobs each: git then uses
+// two cores.
+const splitBlobs = 512
+
+// readBulk reads oids, in order, through git cat-file --batch --buffer
+// processes given all their requests at once, their input then closed: git
+// flushes its output when its buffer fills, not after every object (10,000
+// small blobs were 10,000 wake-ups of git and of the reader).
+func readBulk(ctx context.Context, dir string, oids []string) ([]blob, error) {
+	parts := 1
+	if len(oids) >= splitBlobs {
+		parts = 2
 	}
-	half := len(oids) / 2
-	cf2, err := startCatFile(ctx, dir)
-	if err != nil {
-		return nil, err
+	out := make([]blob, len(oids))
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := len(oids)*p/parts, len(oids)*(p+1)/parts
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[p] = readBatch(ctx, dir, oids[lo:hi], out[lo:hi])
+		}()
 	}
-	defer cf2.kill()
-	var second []blob
-	var err2 error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if second, err2 = cf2.read(oids[half:]); err2 == nil {
-			err2 = cf2.close()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
-	}()
-	first, err := cf.read(oids[:half])
-	<-done
+	}
+	return out, nil
+}
+
+// readBatch reads oids into out through one buffered git cat-file.
+func readBatch(ctx context.Context, dir string, oids []string, out []blob) error {
+	cf, err := startCatFile(ctx, dir, true)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err2 != nil {
-		return nil, err2
+	defer cf.kill()
+	if err := cf.read(oids, out, true); err != nil {
+		return err
 	}
-	return append(first, second...), nil
+	return cf.close()
 }
 
 // tree returns the whole tree of g, listing it the first time.
@@ -398,10 +408,17 @@ type catFile struct {
 	out    *bufio.Reader
 	stderr bytes.Buffer
 	done   bool
+	arena  []byte // where the next blobs' bytes go
 }
 
-func startCatFile(ctx context.Context, dir string) (*catFile, error) {
-	c := &catFile{cmd: gitrun.Repo{Dir: dir}.Command(ctx, "cat-file", "--batch")}
+// startCatFile starts git cat-file --batch in dir; buffered, with --buffer:
+// then only input that ends makes git flush what it holds (read's last).
+func startCatFile(ctx context.Context, dir string, buffered bool) (*catFile, error) {
+	args := []string{"cat-file", "--batch"}
+	if buffered {
+		args = append(args, "--buffer")
+	}
+	c := &catFile{cmd: gitrun.Repo{Dir: dir}.Command(ctx, args...)}
 	c.cmd.Stderr = &c.stderr
 	var err error
 	if c.in, err = c.cmd.StdinPipe(); err != nil {
@@ -425,8 +442,9 @@ type blob struct {
 	size int64
 }
 
-// read asks for oids and returns their contents, in the same order.
-func (c *catFile) read(oids []string) ([]blob, error) {
+// read asks for oids and reads their contents into out, in the same
+// order. With last, the input is closed once the requests are written.
+func (c *catFile) read(oids []string, out []blob, last bool) error {
 	werr := make(chan error, 1)
 	go func() {
 		w := bufio.NewWriterSize(c.in, 1<<16)
@@ -434,56 +452,96 @@ func (c *catFile) read(oids []string) ([]blob, error) {
 			w.WriteString(o)
 			w.WriteByte('\n')
 		}
-		werr <- w.Flush()
+		err := w.Flush()
+		if last && err == nil {
+			err = c.in.Close()
+		}
+		werr <- err
 	}()
-	out := make([]blob, len(oids))
 	var readErr error
 	for i, oid := range oids {
-		hdr, err := c.out.ReadString('\n')
-		if err != nil {
-			readErr = fmt.Errorf("git cat-file: %w", err)
+		if out[i], readErr = c.next(oid); readErr != nil {
 			break
 		}
-		f := strings.Fields(hdr)
-		if len(f) == 2 && f[1] == "missing" {
-			readErr = fmt.Errorf("git cat-file: object %s missing", f[0])
-			break
-		}
-		if len(f) != 3 || f[0] != oid {
-			readErr = fmt.Errorf("git cat-file: unexpected header %q", hdr)
-			break
-		}
-		n, err := strconv.ParseInt(f[2], 10, 64)
-		if err != nil || n < 0 {
-			readErr = fmt.Errorf("git cat-file: bad size in %q", hdr)
-			break
-		}
-		if n > MaxFileBytes {
-			// Too large to be judged: read past it, keep nothing.
-			if _, err := io.CopyN(io.Discard, c.out, n+1); err != nil {
-				readErr = fmt.Errorf("git cat-file: %w", err)
-				break
-			}
-			out[i] = blob{size: n}
-			continue
-		}
-		buf := make([]byte, n+1) // content and the trailing LF
-		if _, err := io.ReadFull(c.out, buf); err != nil {
-			readErr = fmt.Errorf("git cat-file: %w", err)
-			break
-		}
-		out[i] = blob{data: buf[:n], size: n}
 	}
 	if readErr != nil {
 		c.kill() // unblocks the writer
 		<-werr
-		return nil, readErr
+		return readErr
 	}
 	if err := <-werr; err != nil {
 		c.kill()
-		return nil, fmt.Errorf("git cat-file: %w", err)
+		return fmt.Errorf("git cat-file: %w", err)
 	}
-	return out, nil
+	return nil
+}
+
+// next reads the answer for oid: "<oid> SP <type> SP <size> LF <content>
+// LF", or "<oid> SP missing LF".
+func (c *catFile) next(oid string) (blob, error) {
+	hdr, err := c.out.ReadSlice('\n')
+	if err != nil {
+		return blob{}, fmt.Errorf("git cat-file: %w", err)
+	}
+	id, rest, _ := bytes.Cut(hdr[:len(hdr)-1], []byte{' '})
+	if string(rest) == "missing" {
+		return blob{}, fmt.Errorf("git cat-file: object %s missing", id)
+	}
+	_, size, ok := bytes.Cut(rest, []byte{' '})
+	if !ok || string(id) != oid {
+		return blob{}, fmt.Errorf("git cat-file: unexpected header %q", hdr)
+	}
+	n, ok := parseSize(size)
+	if !ok {
+		return blob{}, fmt.Errorf("git cat-file: bad size in %q", hdr)
+	}
+	b := blob{size: n}
+	if n > MaxFileBytes {
+		// Too large to be judged: read past it, keep nothing.
+		if _, err := io.CopyN(io.Discard, c.out, n); err != nil {
+			return blob{}, fmt.Errorf("git cat-file: %w", err)
+		}
+	} else {
+		b.data = c.alloc(int(n))
+		if _, err := io.ReadFull(c.out, b.data); err != nil {
+			return blob{}, fmt.Errorf("git cat-file: %w", err)
+		}
+	}
+	if lf, err := c.out.ReadByte(); err != nil || lf != '\n' {
+		return blob{}, fmt.Errorf("git cat-file: object %s not followed by a newline", oid)
+	}
+	return b, nil
+}
+
+// parseSize parses a header's decimal size.
+func parseSize(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, d := range b {
+		if d < '0' || d > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(d-'0')
+	}
+	return n, true
+}
+
+// alloc returns n bytes for a blob: small blobs share larger allocations,
+// each capped at its own length (one allocation per blob was most of the
+// garbage of a 10,000-manifest read).
+func (c *catFile) alloc(n int) []byte {
+	const chunk = 256 << 10
+	if n > chunk/8 {
+		return make([]byte, n)
+	}
+	if len(c.arena) < n {
+		c.arena = make([]byte, chunk)
+	}
+	b := c.arena[:n:n]
+	c.arena = c.arena[n:]
+	return b
 }
 
 // kill stops the process if it still runs.
