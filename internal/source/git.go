@@ -115,13 +115,18 @@ func (g *Git) readPath(ctx context.Context, m *Matcher, p string) ([]File, error
 // readTrees reads the files m selects in trees, trees[i] listing sides[i].
 func readTrees(ctx context.Context, m *Matcher, sides []*Git, trees []*listing) ([][]File, error) {
 	out := make([][]File, len(sides))
-	var want []wanted
+	picks := make([][]int, len(sides))
+	n := 0
+	for i, t := range trees {
+		out[i], picks[i] = t.pick(m)
+		n += len(picks[i])
+	}
+	want := make([]wanted, 0, n)
 	var links []link
 	for i, t := range trees {
-		files, picked := t.pick(m)
-		out[i] = files
-		for j, e := range picked {
-			f := &files[j]
+		files := out[i]
+		for j, k := range picks[i] {
+			f, e := &files[j], t.ents[k]
 			switch {
 			case e.mode == "120000":
 				links = append(links, link{f: f, e: e, g: sides[i]})
@@ -344,29 +349,29 @@ func parseTree(raw []byte) *listing {
 	return t
 }
 
-// pick returns the files of t that m selects, and their entries in the
-// same order; gitlinks where a manifest is or could be come after, as
-// errors.
-func (t *listing) pick(m *Matcher) ([]File, []treeEntry) {
-	var picked []treeEntry
-	var gitlinks []string
-	for _, e := range t.ents {
+// pick returns the files of t that m selects, and the indexes of their
+// entries in t.ents, in the same order; gitlinks where a manifest is or
+// could be come after, as errors.
+func (t *listing) pick(m *Matcher) ([]File, []int) {
+	var picked, gitlinks []int
+	for i := range t.ents {
+		e := &t.ents[i]
 		switch {
 		case e.typ == "commit" && m.MayHold(e.path):
 			// A submodule where a manifest is, or could be: its content
 			// is not in this repository, so it cannot be judged. Fail
 			// closed.
-			gitlinks = append(gitlinks, e.path)
+			gitlinks = append(gitlinks, i)
 		case e.typ == "blob" && m.Match(e.path):
-			picked = append(picked, e)
+			picked = append(picked, i)
 		}
 	}
-	files := make([]File, len(picked), len(picked)+len(gitlinks))
-	for i, e := range picked {
-		files[i].Path = e.path
+	files := make([]File, len(picked)+len(gitlinks))
+	for j, i := range picked {
+		files[j].Path = t.ents[i].path
 	}
-	for _, p := range gitlinks {
-		files = append(files, File{Path: p, Err: fmt.Errorf("a git submodule (gitlink) is at a manifest path; its manifests cannot be read from this repository")})
+	for j, i := range gitlinks {
+		files[len(picked)+j] = File{Path: t.ents[i].path, Err: fmt.Errorf("a git submodule (gitlink) is at a manifest path; its manifests cannot be read from this repository")}
 	}
 	return files, picked
 }
@@ -564,31 +569,4 @@ func (c *catFile) close() error {
 		return fmt.Errorf("git cat-file: %w: %s", err, strings.TrimSpace(c.stderr.String()))
 	}
 	return nil
-}
-
-// Renames asks git which paths were renamed between two commits, and
-// returns new path -> old path.
-func Renames(ctx context.Context, dir, base, head string) (map[string]string, error) {
-	out, err := git(ctx, dir, nil, "diff", "--no-ext-diff", "--find-renames", "--name-status", "-z", "--end-of-options", base, head, "--")
-	if err != nil {
-		return nil, err
-	}
-	fields := strings.Split(string(out), "\x00")
-	ren := map[string]string{}
-	for i := 0; i < len(fields); {
-		st := fields[i]
-		if st == "" {
-			i++
-			continue
-		}
-		if strings.HasPrefix(st, "R") || strings.HasPrefix(st, "C") {
-			if i+2 < len(fields) && st[0] == 'R' {
-				ren[fields[i+2]] = fields[i+1]
-			}
-			i += 3
-			continue
-		}
-		i += 2
-	}
-	return ren, nil
 }

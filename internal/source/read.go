@@ -45,33 +45,61 @@ func ReadSides(ctx context.Context, opts Options) (*diff.Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := Open(ctx, dir, opts.Base, opts.RevisionsOnly)
+	base, head, err := openSides(ctx, dir, opts)
 	if err != nil {
-		return nil, fmt.Errorf("base: %w", err)
+		return nil, err
 	}
-	head, err := Open(ctx, dir, opts.Head, opts.RevisionsOnly)
+	bg, ok1 := base.(*Git)
+	hg, ok2 := head.(*Git)
+	var renames map[string]string
+	if ok1 && ok2 && bg.Dir == hg.Dir {
+		if renames, err = readPair(ctx, bg, hg); err != nil {
+			return nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
+		}
+	}
+	in, err := readAll(ctx, base, head, m, opts)
 	if err != nil {
-		return nil, fmt.Errorf("head: %w", err)
+		return nil, err
 	}
+	in.Renames = renames
+	if gone(in.BaseFiles, in.HeadFiles) {
+		if in.HeadTree, err = headTree(ctx, head, in.BaseFiles); err != nil {
+			return nil, fmt.Errorf("listing the head tree to find moved manifests: %w", err)
+		}
+	}
+	return in, nil
+}
+
+// openSides opens the base and the head side at once (Open), and reports
+// the base's error first.
+func openSides(ctx context.Context, dir string, opts Options) (base, head Side, err error) {
+	var baseErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		base, baseErr = Open(ctx, dir, opts.Base, opts.RevisionsOnly)
+	}()
+	head, err = Open(ctx, dir, opts.Head, opts.RevisionsOnly)
+	<-done
+	if baseErr != nil {
+		return nil, nil, fmt.Errorf("base: %w", baseErr)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("head: %w", err)
+	}
+	return base, head, nil
+}
+
+// readAll reads the manifests and the launch configs of both sides.
+func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options) (*diff.Input, error) {
 	in := &diff.Input{Base: base.Name(), Head: head.Name(), Patterns: m.String()}
+	var err error
 	in.BaseFiles, in.HeadFiles, err = readSides(ctx, base, head, m)
 	if err != nil {
 		return nil, err
 	}
 	if err := readLaunch(ctx, base, head, opts, in); err != nil {
 		return nil, fmt.Errorf("launch configs: %w", err)
-	}
-	bg, ok1 := base.(*Git)
-	hg, ok2 := head.(*Git)
-	if ok1 && ok2 {
-		if in.Renames, err = Renames(ctx, dir, bg.Rev, hg.Rev); err != nil {
-			return nil, err
-		}
-	}
-	if gone(in.BaseFiles, in.HeadFiles) {
-		if in.HeadTree, err = headTree(ctx, head, in.BaseFiles); err != nil {
-			return nil, fmt.Errorf("listing the head tree to find moved manifests: %w", err)
-		}
 	}
 	return in, nil
 }
