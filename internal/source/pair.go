@@ -142,4 +142,3 @@ func derive(head *listing, changes []change) *listing {
 	ents = append(ents, olds[i:]...)
 	return &listing{ents: ents}
 }
-
