@@ -66,11 +66,11 @@ type link struct {
 	g *Git
 }
 
-// ReadGit reads several revisions of one repository with a single git
-// cat-file process, reading each distinct blob once: between a base and a
-// head commit most manifests are the same object. Symbolic links are
-// resolved in the same process, one round of reads a hop for all links at
-// once (2,000 links used to start a process a hop each).
+// ReadGit reads several revisions of one repository, reading each distinct
+// blob once: between a base and a head commit most manifests are the same
+// object. Symbolic links are resolved in one git cat-file process, one
+// round of reads a hop for all links at once (2,000 links used to start a
+// process a hop each); the other blobs are read in bulk (readBulk).
 func ReadGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, error) {
 	// List the sides at once: each is a git process of its own.
 	trees := make([]*listing, len(sides))

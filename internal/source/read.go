@@ -32,10 +32,10 @@ type Options struct {
 }
 
 // ReadSides opens and reads both sides for diff.Run: the manifests of each
-// (two commits of one repository through one git cat-file process, each
-// blob once), the head tree when a base manifest is not at its path on
-// the head (to tell a move from a removal), and git's renames when both
-// sides are commits. The caller sets the Input's AllowEmpty and Targets.
+// (two commits of one repository: the head's tree listed, the base's
+// derived from it and git diff-tree, each distinct blob read once), the
+// head tree when a base manifest is not at its path on the head (to tell a
+// move from a removal), and git's renames when both sides are commits. The caller sets the Input's AllowEmpty and Targets.
 func ReadSides(ctx context.Context, opts Options) (*diff.Input, error) {
 	dir := opts.Dir
 	if dir == "" {
