@@ -85,6 +85,11 @@ func TestParseErrors(t *testing.T) {
 		{".codex/config.toml", "[mcp_servers.a]\ncommand = \n", ".codex/config.toml:2:"},
 		{".codex/config.toml", "[mcp_servers.a]\ncommand = 1\n", ".codex/config.toml:2:1: server \"a\": command is not a string [LAUNCH_SHAPE]"},
 		{".codex/config.toml", "[mcp_servers.a]\ncommand = \"x\"\n[mcp_servers.a]\n", ".codex/config.toml:3:"},
+		// Columns count characters in every format (jsonx.PosAt), not
+		// bytes as go-toml counts them.
+		{".vscode/mcp.json", "{\"servers\": {\"é\": 1}} /* open", ".vscode/mcp.json:1:23: unterminated /* comment [LAUNCH_PARSE]"},
+		{".codex/config.toml", "mcp_servers = { \"é\" = { command = \"x\" }, a = { command = 1 } }\n", ".codex/config.toml:1:48: server \"a\": command is not a string [LAUNCH_SHAPE]"},
+		{".codex/config.toml", "[mcp_servers.a]\nx = \"é\" y\n", ".codex/config.toml:2:9: "},
 	}
 	for i, c := range cases {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
@@ -96,7 +101,7 @@ func TestParseErrors(t *testing.T) {
 			if c.want == "args" {
 				c.want = "command is not a string"
 			}
-			if !strings.Contains(err.Error(), c.want) || le.Pos.Line == 0 {
+			if !strings.Contains(err.Error(), c.want) || le.Line == 0 {
 				t.Errorf("got %q, want it to hold %q", err, c.want)
 			}
 		})

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/razukc/capgate-action/internal/diag"
 	"github.com/razukc/capgate-action/internal/jsonx"
 )
 
@@ -39,9 +40,9 @@ func pos(p jsonx.Pos) Pos { return Pos{Line: p.Line, Col: p.Col} }
 func parseError(p string, err error) error {
 	var pe *jsonx.ParseError
 	if errors.As(err, &pe) {
-		return &Error{Path: p, Pos: pos(pe.Pos), Code: CodeParse, Message: pe.Message}
+		return &Error{diag.Placed(p, pe.Pos, CodeParse, pe.Message)}
 	}
-	return &Error{Path: p, Pos: Pos{1, 1}, Code: CodeParse, Message: err.Error()}
+	return errAt(p, Pos{1, 1}, CodeParse, err.Error())
 }
 
 // jsonFlavour says what a client's JSON reader accepts beyond JSON:
@@ -63,9 +64,9 @@ func jsonFlavour(c Client) (comments, trailing bool) {
 func parseJSON(c Client, p string, data []byte) ([]Entry, error) {
 	src := data
 	if comments, trailing := jsonFlavour(c); comments {
-		var at *Pos
-		if src, at = jsonc(data, trailing); at != nil {
-			return nil, &Error{Path: p, Pos: *at, Code: CodeParse, Message: "unterminated /* comment"}
+		var open int
+		if src, open = jsonc(data, trailing); open >= 0 {
+			return nil, &Error{diag.At(p, data, open, CodeParse, "unterminated /* comment")}
 		}
 	}
 	root, err := jsonx.Parse(src)
@@ -73,11 +74,11 @@ func parseJSON(c Client, p string, data []byte) ([]Entry, error) {
 		return nil, parseError(p, err)
 	}
 	if root.Kind != jsonx.Object {
-		return nil, &Error{Path: p, Pos: pos(root.Pos), Code: CodeShape, Message: "the file is not a JSON object"}
+		return nil, &Error{diag.Placed(p, root.Pos, CodeShape, "the file is not a JSON object")}
 	}
 	servers, key := serversOf(c, root)
 	if servers != nil && servers.Kind != jsonx.Object {
-		return nil, &Error{Path: p, Pos: pos(servers.Pos), Code: CodeShape, Message: key + " is not an object"}
+		return nil, &Error{diag.Placed(p, servers.Pos, CodeShape, key+" is not an object")}
 	}
 	out, err := jsonEntries(c, p, root, servers)
 	if err != nil {
@@ -101,7 +102,7 @@ func jsonEntries(c Client, p string, root, servers *jsonx.Value) ([]Entry, error
 	for i, name := range servers.Keys {
 		v := servers.Items[i]
 		if v.Kind != jsonx.Object {
-			return nil, &Error{Path: p, Pos: pos(v.Pos), Code: CodeShape, Message: fmt.Sprintf("server %q is not an object", name)}
+			return nil, &Error{diag.Placed(p, v.Pos, CodeShape, fmt.Sprintf("server %q is not an object", name))}
 		}
 		e, err := jsonEntry(c, p, name, v, sandbox)
 		if err != nil {
@@ -175,7 +176,7 @@ func geminiServerCommand(p string, root *jsonx.Value, out []Entry) ([]Entry, err
 			continue
 		}
 		if sc.Kind != jsonx.String {
-			return nil, &Error{Path: p, Pos: pos(sc.Pos), Code: CodeShape, Message: gc.group + "." + gc.key + " is not a string"}
+			return nil, &Error{diag.Placed(p, sc.Pos, CodeShape, gc.group+"."+gc.key+" is not a string")}
 		}
 		e := geminiCommand(root, gc.name, gc.group+"."+gc.key, sc)
 		kept := out[:0]
@@ -311,7 +312,7 @@ type fields struct {
 }
 
 func (r *fields) shape(at *jsonx.Value, msg string) error {
-	return &Error{Path: r.p, Pos: pos(at.Pos), Code: CodeShape, Message: fmt.Sprintf("server %q: %s", r.name, msg)}
+	return &Error{diag.Placed(r.p, at.Pos, CodeShape, fmt.Sprintf("server %q: %s", r.name, msg))}
 }
 
 // str returns the string field k ("" when absent); a field of another

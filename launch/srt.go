@@ -1,6 +1,7 @@
 package launch
 
 import (
+	"github.com/razukc/capgate-action/internal/diag"
 	"path"
 	"strings"
 
@@ -135,7 +136,7 @@ func SrtSettings(c Client, filePath string, data []byte) ([]Grant, error) {
 		return nil, parseError(filePath, err)
 	}
 	if v.Kind != jsonx.Object {
-		return nil, &Error{Path: filePath, Pos: pos(v.Pos), Code: CodeShape, Message: "srt settings are not a JSON object"}
+		return nil, &Error{diag.Placed(filePath, v.Pos, CodeShape, "srt settings are not a JSON object")}
 	}
 	return sandboxRules(c, v, false), nil
 }
