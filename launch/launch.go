@@ -54,10 +54,12 @@ func DefaultPatterns() []string {
 }
 
 // ClientOf says which client reads the file at the slash-separated path p:
-// by its name and directory, else by its extension (.toml is Codex's, any
-// other file is read as a Claude Code style mcpServers map).
+// by its name and directory in any case, else by its extension (.toml is
+// Codex's, any other file is read as a Claude Code style mcpServers map).
 func ClientOf(p string) Client {
-	dir, base := path.Base(path.Dir(p)), path.Base(p)
+	// ASCII case folded: on a case-insensitive file system (macOS,
+	// Windows) the client reads .VSCode/MCP.json as its own file.
+	dir, base := strings.ToLower(path.Base(path.Dir(p))), strings.ToLower(path.Base(p))
 	switch {
 	case dir == ".vscode" && base == "mcp.json":
 		return VSCode

@@ -382,3 +382,15 @@ func TestSentSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestClientOfFoldsCase: the client of a config file is told by its name
+// and directory in any case (a case-insensitive file system reads
+// .VSCode/MCP.json as VS Code's file).
+func TestClientOfFoldsCase(t *testing.T) {
+	t.Parallel()
+	for p, want := range map[string]Client{".VSCode/MCP.json": VSCode, "a/.Cursor/Mcp.json": Cursor, ".GEMINI/settings.JSON": Gemini, ".codex/CONFIG.TOML": Codex, ".MCP.json": ClaudeCode} {
+		if got := ClientOf(p); got != want {
+			t.Errorf("ClientOf(%q) = %s, want %s", p, got, want)
+		}
+	}
+}

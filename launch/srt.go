@@ -94,7 +94,7 @@ func resolveSettings(c Client, cfgPath string, e *Entry, cwd string) {
 // .mcp.json, or holding the .vscode, .cursor, .gemini or .codex directory.
 func projectRoot(cfgPath string) string {
 	d := path.Dir(cfgPath)
-	switch path.Base(d) {
+	switch strings.ToLower(path.Base(d)) {
 	case ".vscode", ".cursor", ".gemini", ".codex":
 		d = path.Dir(d)
 	}

@@ -20,7 +20,7 @@ func readLaunch(ctx context.Context, base, head Side, opts Options, in *diff.Inp
 	if len(patterns) == 0 {
 		patterns = launch.DefaultPatterns()
 	}
-	m, err := NewMatcher(patterns)
+	m, err := newFoldMatcher(patterns)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/razukc/capgate-action/launch"
 )
 
 // TestMatchTails checks that rejecting a path by the literal end of each
@@ -71,5 +73,28 @@ func TestLiteralTail(t *testing.T) {
 		if got := literalTail(c.pattern); got != c.tail {
 			t.Errorf("literalTail(%q) = %q, want %q", c.pattern, got, c.tail)
 		}
+	}
+}
+
+// TestLaunchMatchFoldsCase: an MCP client on a case-insensitive file
+// system (macOS, Windows) reads .MCP.json and .VSCode/MCP.json as its own
+// files, so the launch configs are matched with ASCII case folded: a
+// server moved into .MCP.json is read, not lost.
+func TestLaunchMatchFoldsCase(t *testing.T) {
+	t.Parallel()
+	m, err := newFoldMatcher(launch.DefaultPatterns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{
+		".MCP.json": true, "sub/.Mcp.JSON": true, ".VSCode/MCP.json": true, ".CURSOR/mcp.json": true,
+		".Gemini/Settings.json": true, ".codex/Config.TOML": true, ".mcp.json.orig": false, "mcp.json": false,
+	} {
+		if got := m.Match(p); got != want {
+			t.Errorf("Match(%q) = %v, want %v", p, got, want)
+		}
+	}
+	if !m.Match(".mcp.json") {
+		t.Error("the plain spelling no longer matches")
 	}
 }

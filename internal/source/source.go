@@ -45,6 +45,23 @@ type Matcher struct {
 	// path that does not end with it cannot match, and is rejected without
 	// running the pattern (most paths of a large tree).
 	tails []string
+	// fold matches with ASCII case folded (patterns and paths lowered).
+	fold bool
+}
+
+// newFoldMatcher is NewMatcher matching with ASCII case folded: an MCP
+// client on a case-insensitive file system (macOS, Windows) reads
+// .MCP.json or .VSCode/mcp.json as its own file.
+func newFoldMatcher(patterns []string) (*Matcher, error) {
+	low := make([]string, len(patterns))
+	for i, p := range patterns {
+		low[i] = strings.ToLower(p)
+	}
+	m, err := NewMatcher(low)
+	if m != nil {
+		m.fold = true
+	}
+	return m, err
 }
 
 // NewMatcher checks and compiles patterns; nil or empty means
@@ -82,6 +99,9 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 // Match reports whether the slash-separated path p is selected: an include
 // pattern matches it and no exclude pattern does.
 func (m *Matcher) Match(p string) bool {
+	if m.fold {
+		p = strings.ToLower(p)
+	}
 	return m.included(p) && !m.excluded(p)
 }
 
