@@ -194,6 +194,27 @@ func strList(v *jsonx.Value, f func(s string, p Pos)) bool {
 	return true
 }
 
+// globRoot is the directory an allowed srt path pattern starts from: the
+// path up to its first component holding a glob character (* ? [), "."
+// when that is the first. srt on Linux drops a trailing /** (src/** is
+// src) and on macOS matches the pattern below that directory, so the
+// directory is the widest it may allow (fail closed): ~/** is the home.
+func globRoot(s string) string {
+	segs := strings.Split(s, "/")
+	for i, seg := range segs {
+		if strings.ContainsAny(seg, "*?[") {
+			switch {
+			case i == 0:
+				return "."
+			case i == 1 && segs[0] == "":
+				return "/"
+			}
+			return strings.Join(segs[:i], "/")
+		}
+	}
+	return s
+}
+
 // pathList reads a list of srt paths: strings, and, where literal is
 // set (srt's own settings), srt's {"path": P, "literal": true} entries,
 // which name P and nothing else. Any other element is a raw grant of the
@@ -243,7 +264,7 @@ func fsRules(c Client, v *jsonx.Value, vscode bool) []Grant {
 		case "allowWrite", "allowRead":
 			write := k == "allowWrite"
 			ok = pathList(&gs, "filesystem."+k, sub, !vscode, func(s string, p Pos) {
-				key, loud := judgePath(c, s)
+				key, loud := judgePath(c, globRoot(s))
 				gs = append(gs, Grant{Kind: GFS, Key: key, Write: write, Pos: p, Loud: loud != "", Why: loud})
 			})
 			ok = ok && (write || !vscode)

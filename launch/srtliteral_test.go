@@ -33,3 +33,26 @@ func TestSrtLiteralPathEntries(t *testing.T) {
 		t.Errorf("VS Code: grants %v: want the object form raw, not a protection", set)
 	}
 }
+
+// TestSrtAllowPatternsAreTheirRoot: an allowed srt path written as a
+// pattern allows, at widest, the directory it starts from (srt on Linux
+// reads src/** as src): ~/** is a writable home, loud, never a path
+// below it.
+func TestSrtAllowPatternsAreTheirRoot(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ src, want string }{
+		{`{"filesystem": {"allowWrite": ["~/**"]}}`, "fs ~ rw loud"},
+		{`{"filesystem": {"allowWrite": ["/work/*.env"]}}`, "fs /work rw"},
+		{`{"filesystem": {"allowWrite": ["/**"]}}`, "fs / rw"},
+		{`{"filesystem": {"allowRead": ["**/x"]}}`, "fs ."},
+		{`{"filesystem": {"allowWrite": ["/srv/out"]}}`, "fs /srv/out rw"},
+	} {
+		gs, err := SrtSettings(ClaudeCode, "srt.json", []byte(c.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if set := grantSet(Entry{Grants: gs}); !set[c.want] {
+			t.Errorf("%s: grants %v lack %q", c.src, set, c.want)
+		}
+	}
+}
