@@ -15,7 +15,7 @@ func sameError(a, b error) bool {
 	if !errors.As(a, &ea) || !errors.As(b, &eb) {
 		return false
 	}
-	return ea.Code == eb.Code && ea.Message == eb.Message && ea.Pos == eb.Pos
+	return ea.Code == eb.Code && ea.Error() == eb.Error() && ea.Pos() == eb.Pos()
 }
 
 // TestCheckAgreesWithCompile holds Check to its promise on every vector:

@@ -66,7 +66,7 @@ func actual(src []byte) (any, error) {
 		if !ok {
 			return nil, err
 		}
-		out, _ = json.Marshal(map[string]any{"error": map[string]string{"code": ce.Code, "message": ce.Message}})
+		out, _ = json.Marshal(map[string]any{"error": map[string]string{"code": ce.Code, "message": ce.Error()}})
 	} else {
 		out = AppendAllJSON(nil, r.Artifacts, false)
 	}

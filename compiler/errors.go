@@ -2,7 +2,6 @@ package compiler
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/razukc/capgate-action/internal/diag"
 	"github.com/razukc/capgate-action/internal/jsonx"
@@ -37,37 +36,43 @@ const (
 	CodeTooLarge           = "MANIFEST_TOO_LARGE"
 )
 
-// Error is a compilation error: a capgate error code, capgate's message for
-// it, and where in the manifest it arose.
+// Error is a compilation error: the module's diagnostic (package diag)
+// with a capgate error code, capgate's message for it without the
+// leading "[CODE] ", and the position in the manifest of the offending
+// JSON value (Line 0 when the error has no place: an empty file, say).
+// Its Path is empty: the compiler does not know the file's name (see
+// Diag).
 type Error struct {
-	Code string
-	// Message is capgate's message, byte for byte where capgate has one
-	// (for example `[CAP_NET_PORT] net port out of range: "abc"`).
-	Message string
-	// Pos is the position of the offending JSON value; Line is 0 when
-	// the error has no place (an empty file, say).
-	Pos Pos
+	diag.Diagnostic
+	// bare marks this port's own errors (CodeParse, CodeTooLarge,
+	// CodeUnsafe), whose message capgate does not prefix with the code.
+	bare bool
 }
 
-func (e *Error) Error() string { return e.Message }
-
-// Detail is the message without capgate's leading "[CODE] ".
-func (e *Error) Detail() string {
-	return strings.TrimPrefix(e.Message, "["+e.Code+"] ")
+// Error is capgate's message, byte for byte where capgate has one (for
+// example `[CAP_NET_PORT] net port out of range: "abc"`).
+func (e *Error) Error() string {
+	if e.bare {
+		return e.Message
+	}
+	return "[" + e.Code + "] " + e.Message
 }
 
-// Diag returns the error as the module's diagnostic of path: its code,
-// its Detail and its position (Line 0 when it has no place).
+// Diag returns the error as the diagnostic of path.
 func (e *Error) Diag(path string) diag.Diagnostic {
-	return diag.Diagnostic{Path: path, Code: e.Code, Message: e.Detail(), Line: e.Pos.Line, Col: e.Pos.Col}
+	d := e.Diagnostic
+	d.Path = path
+	return d
 }
 
-// Positioned formats the error as "path:line:col: detail [CODE]" (1:1 when
-// it has no place).
-func (e *Error) Positioned(path string) string { return e.Diag(path).String() }
-
+// errAt is a capgate error: its message is prefixed with "[code] ".
 func errAt(pos Pos, code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: "[" + code + "] " + fmt.Sprintf(format, args...), Pos: pos}
+	return &Error{Diagnostic: diag.Placed("", pos, code, fmt.Sprintf(format, args...))}
+}
+
+// ownErr is one of this port's own errors, whose message is not prefixed.
+func ownErr(pos Pos, code, message string) *Error {
+	return &Error{Diagnostic: diag.Placed("", pos, code, message), bare: true}
 }
 
 // jsQuote quotes s as JSON.stringify would, which is how capgate's messages

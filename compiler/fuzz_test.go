@@ -32,13 +32,7 @@ func FuzzCompile(f *testing.F) {
 			t.Fatalf("Check says %v where Compile says %v", cerr, err)
 		}
 		if err != nil {
-			var ce *Error
-			if !errors.As(err, &ce) || ce.Code == "" {
-				t.Fatalf("error without a code: %#v", err)
-			}
-			if ce.Pos.Offset > len(src) || ce.Pos.Line < 0 {
-				t.Fatalf("error position %+v outside input of %d bytes", ce.Pos, len(src))
-			}
+			checkCompileError(t, err, len(src))
 			return
 		}
 		out := checkedJSON(t, r)
@@ -46,42 +40,8 @@ func FuzzCompile(f *testing.F) {
 		if err != nil || !bytes.Equal(out, AppendAllJSON(nil, r2.Artifacts, false)) {
 			t.Fatalf("not deterministic")
 		}
-		// Prepare and Lower, target by target as the CLI does, must give
-		// the same artifacts as Compile.
-		p, err := Prepare(input)
-		if err != nil {
-			t.Fatalf("Prepare fails where Compile did not: %v", err)
-		}
-		var set ArtifactSet
-		for _, tgt := range Targets() {
-			a, err := Lower(p, tgt, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			set.Set(a)
-		}
-		if !bytes.Equal(out, AppendAllJSON(nil, set, false)) {
-			t.Fatalf("Prepare+Lower differs from Compile")
-		}
-		// Every target at once gives capgate's four unchanged, and each
-		// host-format file is one valid JSON document.
-		all, err := CompileTargets(input, AllTargets())
-		if err != nil {
-			t.Fatalf("CompileTargets fails where Compile did not: %v", err)
-		}
-		for _, tgt := range AllTargets() {
-			a := all.Artifacts.Get(tgt)
-			if a == nil {
-				t.Fatalf("no %s artifact", tgt)
-			}
-			if i := slices.Index(Targets(), tgt); i >= 0 {
-				if !bytes.Equal(a.AppendJSON(nil, false), r.Artifacts.Get(tgt).AppendJSON(nil, false)) {
-					t.Fatalf("%s from CompileTargets differs from Compile", tgt)
-				}
-			} else if !json.Valid([]byte(a.Config)) {
-				t.Fatalf("%s config is not JSON: %s", tgt, a.Config)
-			}
-		}
+		checkPrepareLower(t, input, out)
+		checkAllTargets(t, input, r)
 		// The result must not share memory with its input, nor with the
 		// pooled memory the next compilation reuses.
 		for i := range src {
@@ -94,6 +54,63 @@ func FuzzCompile(f *testing.F) {
 			t.Fatalf("result changed after its input was overwritten")
 		}
 	})
+}
+
+// checkCompileError: err, of compiling n bytes, is an *Error with a code
+// and a position inside the input.
+func checkCompileError(t *testing.T, err error, n int) {
+	t.Helper()
+	var ce *Error
+	if !errors.As(err, &ce) || ce.Code == "" {
+		t.Fatalf("error without a code: %#v", err)
+	}
+	if ce.Offset > n || ce.Line < 0 {
+		t.Fatalf("error position %+v outside input of %d bytes", ce.Pos(), n)
+	}
+}
+
+// checkPrepareLower: Prepare and Lower, target by target as the CLI does,
+// give the same artifacts (out) as Compile.
+func checkPrepareLower(t *testing.T, input, out []byte) {
+	t.Helper()
+	p, err := Prepare(input)
+	if err != nil {
+		t.Fatalf("Prepare fails where Compile did not: %v", err)
+	}
+	var set ArtifactSet
+	for _, tgt := range Targets() {
+		a, err := Lower(p, tgt, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		set.Set(a)
+	}
+	if !bytes.Equal(out, AppendAllJSON(nil, set, false)) {
+		t.Fatalf("Prepare+Lower differs from Compile")
+	}
+}
+
+// checkAllTargets: every target at once gives capgate's four as r has
+// them, and each host-format file is one valid JSON document.
+func checkAllTargets(t *testing.T, input []byte, r *Result) {
+	t.Helper()
+	all, err := CompileTargets(input, AllTargets())
+	if err != nil {
+		t.Fatalf("CompileTargets fails where Compile did not: %v", err)
+	}
+	for _, tgt := range AllTargets() {
+		a := all.Artifacts.Get(tgt)
+		if a == nil {
+			t.Fatalf("no %s artifact", tgt)
+		}
+		if i := slices.Index(Targets(), tgt); i >= 0 {
+			if !bytes.Equal(a.AppendJSON(nil, false), r.Artifacts.Get(tgt).AppendJSON(nil, false)) {
+				t.Fatalf("%s from CompileTargets differs from Compile", tgt)
+			}
+		} else if !json.Valid([]byte(a.Config)) {
+			t.Fatalf("%s config is not JSON: %s", tgt, a.Config)
+		}
+	}
 }
 
 // checkedJSON is r's artifacts as JSON, which must be valid, and whose
@@ -138,16 +155,7 @@ func FuzzCapability(f *testing.F) {
 			}
 			if tgt == TargetSquid {
 				for _, l := range strings.Split(a.Config, "\n") {
-					f := strings.Fields(l)
-					switch {
-					case strings.HasPrefix(l, "# "):
-					case len(f) == 4 && f[0] == "acl" && strings.HasPrefix(f[1], "cg_"):
-					case len(f) == 3 && f[0] == "acl" && strings.HasPrefix(f[1], "cg_") && c.Host == "":
-						// capgate compiles an empty host to an acl with no value
-						// (conformance case e-700), which squid refuses: closed.
-					case len(f) >= 3 && f[0] == "acl" && f[1] == "to_private":
-					case len(f) >= 3 && f[0] == "http_access" && (f[1] == "allow" || f[1] == "deny"):
-					default:
+					if !squidLineKeepsShape(l, c.Host == "") {
 						t.Fatalf("unexpected squid line %q for %q", l, s)
 					}
 				}
@@ -156,25 +164,50 @@ func FuzzCapability(f *testing.F) {
 				t.Fatalf("unbalanced nftables table for %q:\n%s", s, a.Config)
 			}
 		}
-		// srt refuses its whole settings file for one entry its schema
-		// rejects: every emitted allowedDomains entry must pass it.
-		a, err := Lower(&Result{Policy: p, Manifest: &Manifest{}}, TargetSrt, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var settings struct {
-			Network struct{ AllowedDomains []string } `json:"network"`
-		}
-		if err := json.Unmarshal([]byte(a.Config), &settings); err != nil {
-			t.Fatalf("srt config for %q: %v", s, err)
-		}
-		for _, d := range settings.Network.AllowedDomains {
-			if !srtValidDomain(d) {
-				t.Fatalf("srt would refuse allowedDomains entry %q (from %q)", d, s)
-			}
-		}
+		srtDomainsLoad(t, p, s)
 		hostFilesLoad(t, p, s)
 	})
+}
+
+// squidLineKeepsShape reports whether l is a line of the shape capgate's
+// squid config has: a comment, a cg_ acl with one value (none when the
+// host is empty), the to_private acl or an http_access rule.
+func squidLineKeepsShape(l string, emptyHost bool) bool {
+	f := strings.Fields(l)
+	switch {
+	case strings.HasPrefix(l, "# "):
+	case len(f) == 4 && f[0] == "acl" && strings.HasPrefix(f[1], "cg_"):
+	case len(f) == 3 && f[0] == "acl" && strings.HasPrefix(f[1], "cg_") && emptyHost:
+		// capgate compiles an empty host to an acl with no value
+		// (conformance case e-700), which squid refuses: closed.
+	case len(f) >= 3 && f[0] == "acl" && f[1] == "to_private":
+	case len(f) >= 3 && f[0] == "http_access" && (f[1] == "allow" || f[1] == "deny"):
+	default:
+		return false
+	}
+	return true
+}
+
+// srtDomainsLoad: srt refuses its whole settings file for one entry its
+// schema rejects, so every allowedDomains entry of p's srt settings (from
+// capability s) must pass it.
+func srtDomainsLoad(t *testing.T, p *Policy, s string) {
+	t.Helper()
+	a, err := Lower(&Result{Policy: p, Manifest: &Manifest{}}, TargetSrt, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var settings struct {
+		Network struct{ AllowedDomains []string } `json:"network"`
+	}
+	if err := json.Unmarshal([]byte(a.Config), &settings); err != nil {
+		t.Fatalf("srt config for %q: %v", s, err)
+	}
+	for _, d := range settings.Network.AllowedDomains {
+		if !srtValidDomain(d) {
+			t.Fatalf("srt would refuse allowedDomains entry %q (from %q)", d, s)
+		}
+	}
 }
 
 // hostFilesLoad checks what the ToolHive profile and the gateway entry of
@@ -220,32 +253,43 @@ func hostFilesLoad(t *testing.T, p *Policy, s string) {
 // (dist/sandbox/domain-pattern.js: splitDomainPatternPort,
 // isValidDomainPattern), ported as facts for the fuzz test.
 func srtValidDomain(d string) bool {
-	host := d
-	validPort := func(p string) bool {
-		if p == "" || len(p) > 5 || p[0] < '1' || p[0] > '9' {
-			return false
-		}
-		n, err := strconv.Atoi(p)
-		return err == nil && n <= 65535
-	}
 	if strings.HasPrefix(d, "[") {
-		end := strings.IndexByte(d, ']')
-		if end < 0 {
-			return false
-		}
-		host = d[1:end]
-		if rest := d[end+1:]; rest != "" && !(strings.HasPrefix(rest, ":") && validPort(rest[1:])) {
-			return false
-		}
-		a, err := netip.ParseAddr(host)
-		return err == nil && a.Is6()
+		return srtValidBracketed(d)
 	}
+	host := d
 	if i := strings.LastIndexByte(d, ':'); i >= 0 {
-		if strings.IndexByte(d, ':') != i || !validPort(d[i+1:]) {
+		if strings.IndexByte(d, ':') != i || !srtValidPort(d[i+1:]) {
 			return false
 		}
 		host = d[:i]
 	}
+	return srtValidHost(host)
+}
+
+// srtValidPort is srt's check of a port: 1 to 65535, no leading zero.
+func srtValidPort(p string) bool {
+	if p == "" || len(p) > 5 || p[0] < '1' || p[0] > '9' {
+		return false
+	}
+	n, err := strconv.Atoi(p)
+	return err == nil && n <= 65535
+}
+
+// srtValidBracketed is srt's check of "[IPv6]" or "[IPv6]:port".
+func srtValidBracketed(d string) bool {
+	end := strings.IndexByte(d, ']')
+	if end < 0 {
+		return false
+	}
+	if rest := d[end+1:]; rest != "" && !(strings.HasPrefix(rest, ":") && srtValidPort(rest[1:])) {
+		return false
+	}
+	a, err := netip.ParseAddr(d[1:end])
+	return err == nil && a.Is6()
+}
+
+// srtValidHost is srt's isValidDomainPattern of a host without a port.
+func srtValidHost(host string) bool {
 	if strings.Contains(host, "://") || strings.ContainsAny(host, "/:") {
 		return false
 	}

@@ -150,7 +150,7 @@ func hasControl(s string) bool {
 }
 
 func unsafeErr(pos Pos, what string) *Error {
-	return &Error{Code: CodeUnsafe, Message: "refused: " + what, Pos: pos}
+	return ownErr(pos, CodeUnsafe, "refused: "+what)
 }
 
 // ParseCapability parses one capability string.

@@ -116,81 +116,114 @@ const schemaManifest = `{"name":"edge","version":"1","tools":[{"name":"t","capab
 // (host:port with a port, /tcp|/http|/https, no loopback literal).
 func TestHostFormatsSchema(t *testing.T) {
 	t.Parallel()
-	srcs := [][]byte{[]byte(schemaManifest), []byte(`{"name":"none","version":"1","tools":[]}`)}
-	for _, src := range srcs {
-		r, err := Compile(src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		th, _ := Lower(r, TargetToolhive, Options{})
-		var prof struct {
-			Name    string   `json:"name"`
-			Read    []string `json:"read"`
-			Write   []string `json:"write"`
-			Network struct {
-				Outbound *struct {
-					InsecureAllowAll *bool    `json:"insecure_allow_all"`
-					AllowHost        []string `json:"allow_host"`
-					AllowPort        []int    `json:"allow_port"`
-				} `json:"outbound"`
-			} `json:"network"`
-			Privileged bool `json:"privileged"`
-		}
-		strictDecode(t, th.Config, &prof)
-		if prof.Network.Outbound == nil || prof.Network.Outbound.InsecureAllowAll == nil {
-			t.Errorf("toolhive: network.outbound must be explicit (a missing one is allow-all): %s", th.Config)
-		}
-		for _, h := range prof.Network.Outbound.AllowHost {
-			if strings.ContainsAny(h, "* :") {
-				t.Errorf("toolhive: allow_host %q is not a dstdomain value", h)
+	for _, tc := range []struct{ name, src string }{
+		{"every branch", schemaManifest},
+		{"no tools", `{"name":"none","version":"1","tools":[]}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := Compile([]byte(tc.src))
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		for _, p := range append(prof.Read, prof.Write...) {
-			if !strings.HasPrefix(p, "/") || strings.Contains(p, ":") {
-				t.Errorf("toolhive: mount %q is not a single-path declaration", p)
-			}
-		}
-		gw, _ := Lower(r, TargetMCPGateway, Options{})
-		var e struct {
-			Name    string   `json:"name"`
-			Type    string   `json:"type"`
-			Image   string   `json:"image"`
-			Volumes []string `json:"volumes"`
-			Secrets []struct {
-				Name string `json:"name"`
-				Env  string `json:"env"`
-			} `json:"secrets"`
-			DisableNetwork bool     `json:"disableNetwork"`
-			AllowHosts     []string `json:"allowHosts"`
-		}
-		strictDecode(t, gw.Config, &e)
-		if e.Type != "server" || e.Name == "" {
-			t.Errorf("gateway: type %q name %q", e.Type, e.Name)
-		}
-		if !e.DisableNetwork && len(e.AllowHosts) == 0 {
-			t.Errorf("gateway: network on with empty allowHosts is unrestricted egress")
-		}
-		for _, h := range e.AllowHosts {
-			spec, proto, _ := strings.Cut(h, "/")
-			host, port, err := net.SplitHostPort(spec)
-			n, perr := strconv.Atoi(port)
-			ip := net.ParseIP(host)
-			if err != nil || perr != nil || n < 1 || n > 65535 || (proto != "" && proto != "tcp" && proto != "http" && proto != "https") || ip != nil && (ip.IsLoopback() || ip.IsMulticast()) || strings.Contains(host, "*") {
-				t.Errorf("gateway: allowHosts %q would fail ParseProxySpec", h)
-			}
-		}
-		for _, v := range e.Volumes {
-			f := strings.Split(v, ":")
-			if len(f) != 3 || (f[2] != "ro" && f[2] != "rw") || gatewayRefusal(f[0]) != "" {
-				t.Errorf("gateway: volume %q", v)
-			}
-		}
-		for _, s := range e.Secrets {
-			if !strings.HasPrefix(s.Name, e.Name+".") {
-				t.Errorf("gateway: secret %q not prefixed by the server name", s.Name)
-			}
+			checkToolhiveSchema(t, r)
+			checkGatewaySchema(t, r)
+		})
+	}
+}
+
+// checkToolhiveSchema holds r's toolhive profile to ToolHive's fields.
+func checkToolhiveSchema(t *testing.T, r *Result) {
+	t.Helper()
+	th, _ := Lower(r, TargetToolhive, Options{})
+	var prof struct {
+		Name    string   `json:"name"`
+		Read    []string `json:"read"`
+		Write   []string `json:"write"`
+		Network struct {
+			Outbound *struct {
+				InsecureAllowAll *bool    `json:"insecure_allow_all"`
+				AllowHost        []string `json:"allow_host"`
+				AllowPort        []int    `json:"allow_port"`
+			} `json:"outbound"`
+		} `json:"network"`
+		Privileged bool `json:"privileged"`
+	}
+	strictDecode(t, th.Config, &prof)
+	if prof.Network.Outbound == nil || prof.Network.Outbound.InsecureAllowAll == nil {
+		t.Errorf("toolhive: network.outbound must be explicit (a missing one is allow-all): %s", th.Config)
+		return
+	}
+	for _, h := range prof.Network.Outbound.AllowHost {
+		if strings.ContainsAny(h, "* :") {
+			t.Errorf("toolhive: allow_host %q is not a dstdomain value", h)
 		}
 	}
+	for _, p := range append(prof.Read, prof.Write...) {
+		if !strings.HasPrefix(p, "/") || strings.Contains(p, ":") {
+			t.Errorf("toolhive: mount %q is not a single-path declaration", p)
+		}
+	}
+}
+
+// checkGatewaySchema holds r's MCP Gateway entry to the gateway's fields.
+func checkGatewaySchema(t *testing.T, r *Result) {
+	t.Helper()
+	gw, _ := Lower(r, TargetMCPGateway, Options{})
+	var e struct {
+		Name    string   `json:"name"`
+		Type    string   `json:"type"`
+		Image   string   `json:"image"`
+		Volumes []string `json:"volumes"`
+		Secrets []struct {
+			Name string `json:"name"`
+			Env  string `json:"env"`
+		} `json:"secrets"`
+		DisableNetwork bool     `json:"disableNetwork"`
+		AllowHosts     []string `json:"allowHosts"`
+	}
+	strictDecode(t, gw.Config, &e)
+	if e.Type != "server" || e.Name == "" {
+		t.Errorf("gateway: type %q name %q", e.Type, e.Name)
+	}
+	if !e.DisableNetwork && len(e.AllowHosts) == 0 {
+		t.Errorf("gateway: network on with empty allowHosts is unrestricted egress")
+	}
+	for _, h := range e.AllowHosts {
+		if !proxySpecParses(h) {
+			t.Errorf("gateway: allowHosts %q would fail ParseProxySpec", h)
+		}
+	}
+	for _, v := range e.Volumes {
+		f := strings.Split(v, ":")
+		if len(f) != 3 || (f[2] != "ro" && f[2] != "rw") || gatewayRefusal(f[0]) != "" {
+			t.Errorf("gateway: volume %q", v)
+		}
+	}
+	for _, s := range e.Secrets {
+		if !strings.HasPrefix(s.Name, e.Name+".") {
+			t.Errorf("gateway: secret %q not prefixed by the server name", s.Name)
+		}
+	}
+}
+
+// proxySpecParses reports whether the gateway's ParseProxySpec takes h:
+// host:port with a port, /tcp, /http or /https, no loopback or
+// multicast literal, no wildcard.
+func proxySpecParses(h string) bool {
+	spec, proto, _ := strings.Cut(h, "/")
+	host, port, err := net.SplitHostPort(spec)
+	if err != nil || strings.Contains(host, "*") {
+		return false
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return false
+	}
+	if proto != "" && proto != "tcp" && proto != "http" && proto != "https" {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback() && !ip.IsMulticast()
 }
 
 func strictDecode(t *testing.T, config string, v any) {

@@ -68,7 +68,7 @@ func ParseManifest(src []byte) (*Manifest, error) {
 // memory of the parse.
 func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower, hash bool, then func(*scratch) error) error {
 	if len(src) > limit {
-		return &Error{Code: CodeTooLarge, Message: fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes), Pos: Pos{Line: 1, Col: 1}}
+		return ownErr(Pos{Line: 1, Col: 1}, CodeTooLarge, fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes))
 	}
 	err := withManifestTree(src, func(p *parser, root *jsonx.Value) error {
 		if err := decodeManifest(root, m, a, &p.scratch, lower, hash); err != nil {
@@ -80,7 +80,7 @@ func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower, hash boo
 		return nil
 	})
 	if pe, ok := err.(*jsonx.ParseError); ok {
-		return &Error{Code: CodeParse, Message: pe.Message, Pos: pe.Pos}
+		return ownErr(pe.Pos, CodeParse, pe.Message)
 	}
 	return err
 }
@@ -159,7 +159,7 @@ func (m *Manifest) decodeServer(root, sc *jsonx.Value, a *arena) error {
 	if falsy(sc) && sc.Kind != jsonx.Null {
 		// capgate crashes here (a TypeError); refuse it with this
 		// port's own message, which carries no "[CODE]" prefix.
-		return &Error{Code: CodeManifestShape, Message: "manifest.serverCapabilities must be an array", Pos: sc.Pos}
+		return ownErr(sc.Pos, CodeManifestShape, "manifest.serverCapabilities must be an array")
 	}
 	if sc == nil || sc.Kind == jsonx.Null {
 		return nil

@@ -51,7 +51,7 @@ func parseLaunch(fs []File) *launchSide {
 		var le *launch.Error
 		switch {
 		case errors.As(err, &le):
-			s.errs[f.Path] = &Problem{Code: le.Code, Message: le.Message, Line: le.Pos.Line, Col: le.Pos.Col}
+			s.errs[f.Path] = &Problem{Code: le.Code, Message: le.Message, Line: le.Line, Col: le.Col}
 		case err != nil:
 			s.errs[f.Path] = &Problem{Code: launch.CodeParse, Message: err.Error()}
 		default:
@@ -97,7 +97,7 @@ func (s *launchSide) applySettings(fs []File) {
 func settingsError(err error) string {
 	var le *launch.Error
 	if errors.As(err, &le) {
-		return fmt.Sprintf("%s:%d:%d: %s", le.Path, le.Pos.Line, le.Pos.Col, le.Message)
+		return fmt.Sprintf("%s:%d:%d: %s", le.Path, le.Line, le.Col, le.Message)
 	}
 	return err.Error()
 }

@@ -182,23 +182,41 @@ if touch /probe/capgate-probe 2>/dev/null; then echo '@rootfs rw'; else echo '@r
 // violations lists where what the probe saw differs from what the
 // original artifact promises. Each line starts with the flag that holds it.
 func (d *dockerRun) violations(f facts) []string {
+	v := d.isolationViolations(f)
+	v = append(v, d.envViolations(f)...)
+	return append(v, d.volumeViolations(f)...)
+}
+
+// has reports whether the artifact's argv holds flag, followed by value
+// when value is not "".
+func (d *dockerRun) has(flag, value string) bool {
+	i := slices.Index(d.art.Argv, flag)
+	return i >= 0 && (value == "" || (i+1 < len(d.art.Argv) && d.art.Argv[i+1] == value))
+}
+
+// isolationViolations: capabilities, no-new-privileges, the read-only
+// root and the network.
+func (d *dockerRun) isolationViolations(f facts) []string {
 	var v []string
-	has := func(flag, value string) bool {
-		i := slices.Index(d.art.Argv, flag)
-		return i >= 0 && (value == "" || (i+1 < len(d.art.Argv) && d.art.Argv[i+1] == value))
-	}
-	if has("--cap-drop", "ALL") && f.status["CapEff"] != "0000000000000000" {
+	if d.has("--cap-drop", "ALL") && f.status["CapEff"] != "0000000000000000" {
 		v = append(v, "--cap-drop ALL: CapEff is "+f.status["CapEff"])
 	}
-	if has("--security-opt", "no-new-privileges") && f.status["NoNewPrivs"] != "1" {
+	if d.has("--security-opt", "no-new-privileges") && f.status["NoNewPrivs"] != "1" {
 		v = append(v, "no-new-privileges: NoNewPrivs is "+f.status["NoNewPrivs"])
 	}
-	if has("--read-only", "") && f.rootfs != "ro" {
+	if d.has("--read-only", "") && f.rootfs != "ro" {
 		v = append(v, "--read-only: the root filesystem accepts writes")
 	}
-	if has("--network", "none") && !slices.Equal(f.ifaces, []string{"lo"}) {
+	if d.has("--network", "none") && !slices.Equal(f.ifaces, []string{"lo"}) {
 		v = append(v, fmt.Sprintf("--network none: interfaces %v", f.ifaces))
 	}
+	return v
+}
+
+// envViolations: the environment is podman's defaults and the injected
+// variables, each with its value.
+func (d *dockerRun) envViolations(f facts) []string {
+	var v []string
 	want := append(slices.Clone(podmanDefaultEnv), d.art.EnvInjections...)
 	sort.Strings(want)
 	var got []string
@@ -214,6 +232,13 @@ func (d *dockerRun) violations(f facts) []string {
 			v = append(v, fmt.Sprintf("--env %s: value %q", n, f.env[n]))
 		}
 	}
+	return v
+}
+
+// volumeViolations: a writable volume's write reaches the host, a
+// read-only one's is refused.
+func (d *dockerRun) volumeViolations(f facts) []string {
+	var v []string
 	for i, vol := range d.volumes {
 		onHost := fmt.Sprintf("%s/capgate-probe-%d", vol.host, i)
 		if vol.file {

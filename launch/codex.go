@@ -1,6 +1,7 @@
 package launch
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sort"
@@ -8,6 +9,9 @@ import (
 
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
+
+	"github.com/razukc/capgate-action/internal/diag"
+	"github.com/razukc/capgate-action/internal/jsonx"
 )
 
 // parseCodex reads Codex's config.toml: servers are the tables
@@ -20,9 +24,9 @@ func parseCodex(p string, data []byte) ([]Entry, error) {
 		var de *toml.DecodeError
 		if errors.As(err, &de) {
 			line, col := de.Position()
-			return nil, &Error{Path: p, Pos: Pos{line, col}, Code: CodeParse, Message: strings.TrimPrefix(de.Error(), "toml: ")}
+			return nil, &Error{diag.At(p, data, byteOffset(data, line, col), CodeParse, strings.TrimPrefix(de.Error(), "toml: "))}
 		}
-		return nil, &Error{Path: p, Pos: Pos{1, 1}, Code: CodeParse, Message: err.Error()}
+		return nil, errAt(p, Pos{1, 1}, CodeParse, err.Error())
 	}
 	where := tomlPositions(data)
 	raw, ok := doc["mcp_servers"]
@@ -31,7 +35,7 @@ func parseCodex(p string, data []byte) ([]Entry, error) {
 	}
 	servers, ok := raw.(map[string]any)
 	if !ok {
-		return nil, &Error{Path: p, Pos: where.at("mcp_servers"), Code: CodeShape, Message: "mcp_servers is not a table"}
+		return nil, errAt(p, where.at("mcp_servers"), CodeShape, "mcp_servers is not a table")
 	}
 	names := make([]string, 0, len(servers))
 	for n := range servers {
@@ -58,7 +62,7 @@ func codexEntry(p, name string, v any, where tomlPos) (Entry, error) {
 		if field != "" {
 			at = where.at(key + "\x00" + field)
 		}
-		return &Error{Path: p, Pos: at, Code: CodeShape, Message: fmt.Sprintf("server %q: %s", name, msg)}
+		return errAt(p, at, CodeShape, fmt.Sprintf("server %q: %s", name, msg))
 	}
 	if !ok {
 		return e, bad("", "is not a table")
@@ -116,6 +120,7 @@ func codexEntry(p, name string, v any, where tomlPos) (Entry, error) {
 		codexEnv(&e, m, key, where)
 	}
 	cwd, _ := m["cwd"].(string)
+	rebaseCwd(Codex, &e, cwd)
 	resolveSettings(Codex, p, &e, cwd)
 	return e, nil
 }
@@ -242,8 +247,7 @@ func (t tomlPos) add(p *unstable.Parser, key string, n *unstable.Node) {
 	if r.Length == 0 && r.Offset == 0 {
 		return
 	}
-	sh := p.Shape(r)
-	t[key] = Pos{Line: sh.Start.Line, Col: sh.Start.Column}
+	t[key] = pos(jsonx.PosAt(p.Data(), int(r.Offset)))
 }
 
 func keyParts(it unstable.Iterator) []string {
@@ -270,4 +274,19 @@ func dataRange(p *unstable.Parser, b []byte) (r unstable.Range) {
 		}
 	}()
 	return p.Range(b)
+}
+
+// byteOffset is the offset in data of line and col as go-toml counts them
+// (1-based; col in bytes), so that the position is then computed the one
+// way (jsonx.PosAt, which counts characters).
+func byteOffset(data []byte, line, col int) int {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(data[off:], '\n')
+		if i < 0 {
+			return len(data)
+		}
+		off += i + 1
+	}
+	return off + max(col-1, 0)
 }

@@ -36,7 +36,7 @@ func FuzzParse(f *testing.F) {
 		cfg, err := Parse(p, data)
 		var le *Error
 		if err != nil {
-			if !errors.As(err, &le) || le.Pos.Line < 1 || le.Pos.Col < 1 {
+			if !errors.As(err, &le) || le.Line < 1 || le.Col < 1 {
 				t.Fatalf("%v: not a positioned *Error", err)
 			}
 			return

@@ -9,10 +9,9 @@ import (
 // character and each dropped comma replaced by one space (line breaks
 // kept), so that lines and columns (counted in characters) stay where they
 // were. It is linear. An unterminated block comment is an error at its
-// start.
-func jsonc(src []byte, trailing bool) ([]byte, *Pos) {
-	out := make([]byte, 0, len(src))
-	line, col := 1, 1
+// start: open is its byte offset in src, -1 when every comment ends.
+func jsonc(src []byte, trailing bool) (out []byte, open int) {
+	out = make([]byte, 0, len(src))
 	inStr, esc := false, false
 	for i := 0; i < len(src); {
 		c := src[i]
@@ -26,29 +25,23 @@ func jsonc(src []byte, trailing bool) ([]byte, *Pos) {
 				_, n := utf8.DecodeRune(src[i:])
 				out = append(out, ' ')
 				i += n
-				col++
 			}
 			continue
 		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			start := Pos{Line: line, Col: col}
+			start := i
 			var ok bool
-			if out, i, line, col, ok = blockComment(src, out, i, line, col); !ok {
-				return nil, &start
+			if out, i, ok = blockComment(src, out, i); !ok {
+				return nil, start
 			}
 			continue
 		}
 		out = append(out, c)
 		i++
-		if c == '\n' {
-			line, col = line+1, 1
-		} else if c&0xC0 != 0x80 {
-			col++
-		}
 	}
 	if trailing {
 		dropTrailingCommas(out)
 	}
-	return out, nil
+	return out, -1
 }
 
 // stringByte steps through a JSON string: it reports whether the string
@@ -65,26 +58,23 @@ func stringByte(c byte, esc bool) (inStr, nextEsc bool) {
 
 // blockComment blanks the /* */ comment at src[i], keeping line breaks;
 // ok is false when it does not end.
-func blockComment(src, out []byte, i, line, col int) ([]byte, int, int, int, bool) {
+func blockComment(src, out []byte, i int) ([]byte, int, bool) {
 	out = append(out, ' ', ' ')
 	i += 2
-	col += 2
 	for i < len(src) {
 		switch {
 		case src[i] == '*' && i+1 < len(src) && src[i+1] == '/':
-			return append(out, ' ', ' '), i + 2, line, col + 2, true
+			return append(out, ' ', ' '), i + 2, true
 		case src[i] == '\n':
 			out = append(out, '\n')
-			line, col = line+1, 1
 			i++
 		default:
 			_, n := utf8.DecodeRune(src[i:])
 			out = append(out, ' ')
 			i += n
-			col++
 		}
 	}
-	return out, i, line, col, false
+	return out, i, false
 }
 
 // dropTrailingCommas blanks each comma outside strings that only

@@ -110,13 +110,16 @@ type Pos struct {
 	Line, Col int
 }
 
-// Error is a config file that cannot be read: it fails closed.
+// Error is a config file that cannot be read: it fails closed. It is the
+// module's diagnostic (package diag), whose Code is one of the Code
+// constants.
 type Error struct {
-	Path string
-	Pos  Pos
-	// Code is one of the Code constants.
-	Code    string
-	Message string
+	diag.Diagnostic
+}
+
+// errAt is the error code of path p at at.
+func errAt(p string, at Pos, code, message string) *Error {
+	return &Error{diag.Diagnostic{Path: p, Code: code, Message: message, Line: at.Line, Col: at.Col}}
 }
 
 // Error codes.
@@ -128,13 +131,8 @@ const (
 	CodeShape = "LAUNCH_SHAPE"
 )
 
-// Diag returns e as the module's diagnostic.
-func (e *Error) Diag() diag.Diagnostic {
-	return diag.Diagnostic{Path: e.Path, Code: e.Code, Message: e.Message, Line: e.Pos.Line, Col: e.Pos.Col}
-}
-
 // Error formats e as "path:line:col: message [code]".
-func (e *Error) Error() string { return e.Diag().String() }
+func (e *Error) Error() string { return e.String() }
 
 // Config is one parsed launch config file.
 type Config struct {

@@ -1,13 +1,13 @@
 package lint
 
 import (
-	"github.com/razukc/capgate-action/internal/jsonx"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/internal/jsonx"
 )
 
 // TestDocs keeps docs/lint.md true: every rule has a section, every section
@@ -38,29 +38,7 @@ func TestDocs(t *testing.T) {
 			continue
 		}
 		delete(documented, r.ID)
-		var ids, msgs []string
-		var caps []string
-		for _, c := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(ex, -1) {
-			caps = append(caps, c[1])
-		}
-		if len(caps) == 1 && strings.HasPrefix(caps[0], "{") {
-			// A manifest-key rule: the example is a whole manifest.
-			for _, f := range Keys([]byte(caps[0])) {
-				ids, msgs = append(ids, f.Rule), append(msgs, f.Message)
-			}
-		} else {
-			for i := range caps {
-				caps[i] = jsonString(caps[i])
-			}
-			src := `{"name": "doc", "version": "1", "tools": [{"name": "t", "capabilities": [` + strings.Join(caps, ", ") + `]}]}`
-			m, err := compiler.ParseManifest([]byte(src))
-			if err != nil {
-				t.Fatalf("%s example: %v", r.ID, err)
-			}
-			for _, f := range Manifest(m) {
-				ids, msgs = append(ids, f.Rule), append(msgs, f.Message)
-			}
-		}
+		ids, msgs := exampleFindings(t, r.ID, ex)
 		found := false
 		for i, id := range ids {
 			found = found || id == r.ID
@@ -82,6 +60,36 @@ func TestDocs(t *testing.T) {
 			t.Errorf("docs/lint.md section %q has no Fix: line", strings.SplitN(sec, "\n", 2)[0])
 		}
 	}
+}
+
+// exampleFindings lints the example ex of rule id: a whole manifest for
+// a manifest-key rule, else capability strings in one manifest. It
+// returns each finding's rule and message.
+func exampleFindings(t *testing.T, id, ex string) (ids, msgs []string) {
+	t.Helper()
+	var caps []string
+	for _, c := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(ex, -1) {
+		caps = append(caps, c[1])
+	}
+	if len(caps) == 1 && strings.HasPrefix(caps[0], "{") {
+		// A manifest-key rule: the example is a whole manifest.
+		for _, f := range Keys([]byte(caps[0])) {
+			ids, msgs = append(ids, f.Code), append(msgs, f.Message)
+		}
+		return ids, msgs
+	}
+	for i := range caps {
+		caps[i] = jsonString(caps[i])
+	}
+	src := `{"name": "doc", "version": "1", "tools": [{"name": "t", "capabilities": [` + strings.Join(caps, ", ") + `]}]}`
+	m, err := compiler.ParseManifest([]byte(src))
+	if err != nil {
+		t.Fatalf("%s example: %v", id, err)
+	}
+	for _, f := range Manifest(m) {
+		ids, msgs = append(ids, f.Code), append(msgs, f.Message)
+	}
+	return ids, msgs
 }
 
 // fixWords are the words a message uses to say what to change.

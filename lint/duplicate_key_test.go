@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"github.com/razukc/capgate-action/internal/diag"
 	"strings"
 	"testing"
 )
@@ -25,11 +26,9 @@ func TestDuplicateKeys(t *testing.T) {
 		{`[{"x": 1, "x": 2}, {"y": "}", "y": "{"}]`, []string{`1:3 "x"`, `1:21 "y"`}},
 	} {
 		var got []string
-		for _, f := range duplicateKeys([]byte(tc.src), &posIndex{src: []byte(tc.src)}) {
-			if f.Rule != "manifest-duplicate-key" {
-				t.Errorf("rule %q", f.Rule)
-			}
-			got = append(got, fmt.Sprintf("%d:%d %s", f.Pos.Line, f.Pos.Col, strings.Fields(f.Message)[1]))
+		// Keys gives these findings the rule's id (TestFindingsCarryTheirRule).
+		for _, f := range duplicateKeys([]byte(tc.src), diag.NewIndex([]byte(tc.src))) {
+			got = append(got, fmt.Sprintf("%d:%d %s", f.Line, f.Col, strings.Fields(f.Message)[1]))
 		}
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 			t.Errorf("%s: got %q, want %q", tc.src, got, tc.want)
@@ -49,7 +48,7 @@ func BenchmarkDuplicateKeys(b *testing.B) {
 	src := []byte(s.String())
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
-		if len(duplicateKeys(src, &posIndex{src: src})) != 1 {
+		if len(duplicateKeys(src, diag.NewIndex(src))) != 1 {
 			b.Fatal("want one finding")
 		}
 	}

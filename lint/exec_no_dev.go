@@ -16,6 +16,6 @@ var execNoDevRule = Rule{
 		if c == nil || c.Kind != compiler.KindExec || nested {
 			return nil
 		}
-		return finding("exec-no-dev", cs, "the bwrap profile mounts no /dev unless nestedSandbox is on, and some programs need /dev/null (git fails with \"could not open '/dev/null'\"); run %q under the emitted bwrap argv, and if it fails for want of /dev, use the docker target (which has /dev) or add ?nestedSandbox=true (which mounts /dev but also keeps the user, pid and ipc namespaces shared)", c.Binary)
+		return finding(cs, "the bwrap profile mounts no /dev unless nestedSandbox is on, and some programs need /dev/null (git fails with \"could not open '/dev/null'\"); run %q under the emitted bwrap argv, and if it fails for want of /dev, use the docker target (which has /dev) or add ?nestedSandbox=true (which mounts /dev but also keeps the user, pid and ipc namespaces shared)", c.Binary)
 	},
 }

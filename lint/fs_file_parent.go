@@ -21,7 +21,7 @@ var fsFileParentRule = Rule{
 		if low == dir {
 			return nil
 		}
-		return finding("fs-file-mounts-parent", cs, "%q looks like a file, so all of %q is mounted; declare the directory you mean, or end the path with / if it is one", c.Path, low)
+		return finding(cs, "%q looks like a file, so all of %q is mounted; declare the directory you mean, or end the path with / if it is one", c.Path, low)
 	},
 }
 

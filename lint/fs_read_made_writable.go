@@ -44,7 +44,7 @@ var readMadeWritableRule = Rule{
 				if writes[c.Path] {
 					continue
 				}
-				out = append(out, finding("fs-read-made-writable", s, "%q is declared read-only, but capgate merges it with %q into one writable mount of %q; grant write only on paths that do not overlap read-only ones", c.Path, writer.Src.Text, compiler.LowerPath(g.Path))...)
+				out = append(out, finding(s, "%q is declared read-only, but capgate merges it with %q into one writable mount of %q; grant write only on paths that do not overlap read-only ones", c.Path, writer.Src.Text, compiler.LowerPath(g.Path))...)
 			}
 		}
 		return out

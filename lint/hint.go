@@ -45,7 +45,7 @@ var kindShapes = map[string]string{
 // capText is the capability string the error is about, or "" when it is
 // not about one (see ExplainAt).
 func Explain(src []byte, ce *compiler.Error, capText string) (compiler.Pos, string) {
-	pos := ce.Pos
+	pos := ce.Pos()
 	switch ce.Code {
 	case compiler.CodeParse:
 		return pos, parseHint(src)
@@ -84,10 +84,10 @@ func parseHint(src []byte) string {
 // shapeHint explains a MANIFEST_SHAPE error. When the key capgate wants is
 // missing and a misspelling of it is present, it points at that key.
 func shapeHint(src []byte, ce *compiler.Error) (compiler.Pos, string) {
-	detail := ce.Detail()
+	detail := ce.Message
 	root, err := jsonx.Parse(src)
 	if err != nil {
-		return ce.Pos, ""
+		return ce.Pos(), ""
 	}
 	// "manifest.tools must be an array", "tools[0].capabilities must be an array"
 	obj, keys, key := root, manifestKeys, ""
@@ -104,7 +104,7 @@ func shapeHint(src []byte, ce *compiler.Error) (compiler.Pos, string) {
 		}
 	}
 	if key == "" || obj.Get(key) != nil {
-		return ce.Pos, shapeExample(detail)
+		return ce.Pos(), shapeExample(detail)
 	}
 	for i, k := range obj.Keys {
 		if slices.Contains(keys, k) {
@@ -114,7 +114,7 @@ func shapeHint(src []byte, ce *compiler.Error) (compiler.Pos, string) {
 			return KeyPos(src, obj.Items[i].Pos), fmt.Sprintf("unknown key %q: did you mean %q?", k, s)
 		}
 	}
-	return ce.Pos, fmt.Sprintf("%q is missing; %s", key, shapeExample(detail))
+	return ce.Pos(), fmt.Sprintf("%q is missing; %s", key, shapeExample(detail))
 }
 
 func shapeExample(detail string) string {
@@ -137,7 +137,7 @@ func ExplainError(src []byte, err error) string {
 	}
 	capText := ""
 	if m, perr := compiler.ParseManifest(src); perr == nil {
-		capText = CapAt(m, ce.Pos)
+		capText = CapAt(m, ce.Pos())
 	}
 	_, h := Explain(src, ce, capText)
 	return h

@@ -18,13 +18,13 @@ var hostMixedScriptRule = Rule{
 		}
 		if i := strings.IndexFunc(c.Host, hidden); i >= 0 {
 			r, _ := utf8.DecodeRuneInString(c.Host[i:])
-			return finding("net-host-mixed-script", cs, "host %q holds the invisible character U+%04X (bidi control or zero-width): it reads as another host in a review; write the host without it", c.Host, r)
+			return finding(cs, "host %q holds the invisible character U+%04X (bidi control or zero-width): it reads as another host in a review; write the host without it", c.Host, r)
 		}
 		scripts := hostScripts(c.Host)
 		if len(scripts) < 2 {
 			return nil
 		}
-		return finding("net-host-mixed-script", cs, "host %q mixes scripts (%s): it can be made to look like another host (аpple.com with a Cyrillic а is not apple.com); write each host in one script", c.Host, strings.Join(scripts, ", "))
+		return finding(cs, "host %q mixes scripts (%s): it can be made to look like another host (аpple.com with a Cyrillic а is not apple.com); write each host in one script", c.Host, strings.Join(scripts, ", "))
 	},
 }
 

@@ -19,6 +19,6 @@ var hostNotASCIIRule = Rule{
 			return nil
 		}
 		r, _ := utf8.DecodeRuneInString(c.Host[i:])
-		return finding("net-host-not-ascii", cs, "host %q holds the non-ASCII character U+%04X: the egress rule compares it as written, while clients send the punycode (xn--) form, and it can pass for an ASCII host in a review (pypİ.org is not pypi.org); write the punycode form", c.Host, r)
+		return finding(cs, "host %q holds the non-ASCII character U+%04X: the egress rule compares it as written, while clients send the punycode (xn--) form, and it can pass for an ASCII host in a review (pypİ.org is not pypi.org); write the punycode form", c.Host, r)
 	},
 }

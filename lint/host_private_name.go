@@ -16,6 +16,6 @@ var privateNameRule = Rule{
 		if _, ip := capgateAddr(c.Host); ip || blockPrivate(c) {
 			return nil
 		}
-		return finding("net-name-treated-private", cs, "host %q is a name, but capgate treats it as private because of how it starts, so its rule does not block private addresses: whoever controls its DNS can point it at loopback or the internal network; write the IP address you mean", c.Host)
+		return finding(cs, "host %q is a name, but capgate treats it as private because of how it starts, so its rule does not block private addresses: whoever controls its DNS can point it at loopback or the internal network; write the IP address you mean", c.Host)
 	},
 }

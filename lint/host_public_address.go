@@ -19,6 +19,6 @@ var publicAddressRule = Rule{
 		if !u.IsLoopback() && !u.IsPrivate() && !u.IsLinkLocalUnicast() && !u.IsUnspecified() {
 			return nil
 		}
-		return finding("net-address-treated-public", cs, "%q is %s, a local or private address, but capgate's private test reads only the text, so it marks the rule blockPrivate and reviewers see a public grant that reaches it; write %s if you mean it", c.Host, u, u)
+		return finding(cs, "%q is %s, a local or private address, but capgate's private test reads only the text, so it marks the rule blockPrivate and reviewers see a public grant that reaches it; write %s if you mean it", c.Host, u, u)
 	},
 }

@@ -14,9 +14,9 @@ var hostWildcardRule = Rule{
 			return nil
 		}
 		if rest, ok := strings.CutPrefix(c.Host, "*."); ok && !strings.Contains(rest, "*") {
-			return finding("net-host-wildcard", cs, "host %q is not a wildcard to squid or nftables: it matches only that literal name; for a domain and its subdomains squid wants %q, which capgate cannot emit, so list the hosts", c.Host, "."+rest)
+			return finding(cs, "host %q is not a wildcard to squid or nftables: it matches only that literal name; for a domain and its subdomains squid wants %q, which capgate cannot emit, so list the hosts", c.Host, "."+rest)
 		}
 		// A '*' anywhere but a leading label has no squid form at all.
-		return finding("net-host-wildcard", cs, "host %q is not a wildcard to squid or nftables: it matches only that literal name, and neither has a form for '*' inside a name; list the hosts", c.Host)
+		return finding(cs, "host %q is not a wildcard to squid or nftables: it matches only that literal name, and neither has a form for '*' inside a name; list the hosts", c.Host)
 	},
 }

@@ -26,7 +26,7 @@ func TestHostWildcardSuggestion(t *testing.T) {
 			t.Fatal(err)
 		}
 		fs := Manifest(m)
-		if len(fs) != 1 || fs[0].Rule != "net-host-wildcard" {
+		if len(fs) != 1 || fs[0].Code != "net-host-wildcard" {
 			t.Fatalf("%s: got %v, want one net-host-wildcard finding", tc.host, fs)
 		}
 		msg := fs[0].Message

@@ -21,6 +21,6 @@ var ipcUnquotedRule = Rule{
 		if !ok || strings.HasPrefix(ep, `"`) || !(strings.HasPrefix(ep, "unix:") || strings.HasPrefix(ep, "dbus:")) {
 			return nil
 		}
-		return finding("ipc-unquoted-endpoint", cs, "endpoint %s contains ':' and must be quoted: write ipc:%s:\"%s\"", ep, actions, ep)
+		return finding(cs, "endpoint %s contains ':' and must be quoted: write ipc:%s:\"%s\"", ep, actions, ep)
 	},
 }

@@ -2,11 +2,11 @@ package lint
 
 import (
 	"fmt"
-	"github.com/razukc/capgate-action/internal/jsonx"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/internal/diag"
+	"github.com/razukc/capgate-action/internal/jsonx"
 )
 
 // The keys capgate reads, in a manifest and in a tool. Any other key is
@@ -18,7 +18,7 @@ var (
 
 var keyTypoRule = Rule{
 	ID:      "manifest-key-typo",
-	Summary: "a key capgate does not read that looks like one it does (serverCapability, Tools), so what it holds is ignored",
+	Summary: "a key capgate does not read that looks like one it does (serverCapability, Tools) or is one it reads at another level (capabilities at the top), so what it holds is ignored",
 }
 
 // Keys finds the keys of a manifest, and of each of its tools, that capgate
@@ -31,29 +31,48 @@ func Keys(src []byte) []Finding {
 	if err != nil || root.Kind != jsonx.Object {
 		return nil
 	}
-	ix := &posIndex{src: src}
-	out := duplicateKeys(src, ix)
-	out = append(out, keyTypos(src, ix, root, manifestKeys, "manifest")...)
+	ix := diag.NewIndex(src)
+	out := duplicateKeyRule.stamp(duplicateKeys(src, ix))
+	typos := keyTypos(src, ix, root, level{manifestKeys, toolKeys, "in a tool (tools[].%s)"}, "manifest")
 	if tools := root.Get("tools"); tools != nil && tools.Kind == jsonx.Array {
 		for i, t := range tools.Items {
-			out = append(out, keyTypos(src, ix, t, toolKeys, fmt.Sprintf("tools[%d]", i))...)
+			typos = append(typos, keyTypos(src, ix, t, level{toolKeys, manifestKeys, "at the manifest's top level"}, fmt.Sprintf("tools[%d]", i))...)
 		}
 	}
-	return out
+	return append(out, keyTypoRule.stamp(typos)...)
 }
 
-func keyTypos(src []byte, ix *posIndex, obj *jsonx.Value, known []string, where string) []Finding {
+// level is one level of a manifest: the keys capgate reads there, the keys
+// it reads at the other level, and where those belong (a format with %s
+// for the key, or none).
+type level struct {
+	known, other []string
+	belongs      string
+}
+
+func keyTypos(src []byte, ix *diag.Index, obj *jsonx.Value, lv level, where string) []Finding {
 	if obj.Kind != jsonx.Object {
 		return nil
 	}
 	var out []Finding
 	for i, k := range obj.Keys {
-		if contains(known, k) {
+		if contains(lv.known, k) {
 			continue
 		}
-		if s := Suggest(k, known); s != "" {
-			out = append(out, Finding{Rule: keyTypoRule.ID, Pos: keyPos(src, obj.Items[i].Pos, ix),
-				Message: fmt.Sprintf("%s key %s is not read by capgate, so what it holds is ignored: did you mean %q?", where, jsonQuote(k), s)})
+		msg := ""
+		if contains(lv.other, k) {
+			// A key of the other level: "capabilities" at the top reads
+			// like a grant but grants nothing.
+			belongs := lv.belongs
+			if strings.Contains(belongs, "%s") {
+				belongs = fmt.Sprintf(belongs, k)
+			}
+			msg = fmt.Sprintf("%s key %s is not read here by capgate, so what it holds is ignored: it belongs %s", where, jsonQuote(k), belongs)
+		} else if s := Suggest(k, lv.known); s != "" {
+			msg = fmt.Sprintf("%s key %s is not read by capgate, so what it holds is ignored: did you mean %q?", where, jsonQuote(k), s)
+		}
+		if msg != "" {
+			out = append(out, Finding{Diagnostic: diag.Placed("", keyPos(src, obj.Items[i].Pos, ix), "", msg)})
 		}
 	}
 	return out
@@ -121,10 +140,10 @@ func editDistance(a, b string) int {
 // KeyPos finds the opening quote of the key whose value starts at vpos:
 // back over blanks, the colon, blanks and the quoted key.
 func KeyPos(src []byte, vpos compiler.Pos) compiler.Pos {
-	return keyPos(src, vpos, &posIndex{src: src})
+	return keyPos(src, vpos, diag.NewIndex(src))
 }
 
-func keyPos(src []byte, vpos compiler.Pos, ix *posIndex) compiler.Pos {
+func keyPos(src []byte, vpos compiler.Pos, ix *diag.Index) compiler.Pos {
 	i := vpos.Offset - 1
 	skip := func() {
 		for i >= 0 && strings.IndexByte(" \t\r\n", src[i]) >= 0 {
@@ -154,39 +173,5 @@ func keyPos(src []byte, vpos compiler.Pos, ix *posIndex) compiler.Pos {
 	if i < 0 {
 		return vpos
 	}
-	return ix.at(i)
-}
-
-// posIndex gives the line and column (in runes) of byte offsets of src.
-// The first call builds a table of both for every offset, in one pass, so
-// that any number of findings cost O(len(src)) together: finding each
-// position by counting from the start made 40,000 duplicate keys in one
-// line take 29 s. Guarded by TestPosIndex and BenchmarkManyDuplicateKeys.
-type posIndex struct {
-	src       []byte
-	line, col []int32
-}
-
-func (ix *posIndex) at(off int) compiler.Pos {
-	if ix.line == nil {
-		n := len(ix.src) + 1
-		ix.line, ix.col = make([]int32, n), make([]int32, n)
-		line, col := int32(1), int32(1)
-		for i := 0; i < n; i++ {
-			ix.line[i], ix.col[i] = line, col
-			if i == len(ix.src) {
-				break
-			}
-			switch c := ix.src[i]; {
-			case c == '\n':
-				line, col = line+1, 1
-			case !utf8.RuneStart(c):
-			default:
-				// A rune ends where the next one starts: count it at its
-				// first byte, so an offset inside it has its column.
-				col++
-			}
-		}
-	}
-	return compiler.Pos{Offset: off, Line: int(ix.line[off]), Col: int(ix.col[off])}
+	return ix.At(i)
 }

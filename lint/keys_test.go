@@ -62,6 +62,20 @@ func TestKeys(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	// A key of the other level grants nothing where it is.
+	src = "{\"name\": \"x\", \"version\": \"1\", \"capabilities\": [\"fs:read:/x\"],\n \"tools\": [{\"name\": \"t\", \"serverCapabilities\": [], \"tools\": []}]}"
+	got = nil
+	for _, f := range Keys([]byte(src)) {
+		got = append(got, f.Format("m.json"))
+	}
+	want = []string{
+		`m.json:1:31: manifest key "capabilities" is not read here by capgate, so what it holds is ignored: it belongs in a tool (tools[].capabilities) [manifest-key-typo]`,
+		`m.json:2:26: tools[0] key "serverCapabilities" is not read here by capgate, so what it holds is ignored: it belongs at the manifest's top level [manifest-key-typo]`,
+		`m.json:2:52: tools[0] key "tools" is not read here by capgate, so what it holds is ignored: it belongs at the manifest's top level [manifest-key-typo]`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 	if Keys([]byte("{not json")) != nil {
 		t.Error("Keys of invalid JSON is not nil")
 	}

@@ -11,27 +11,43 @@ import (
 	"github.com/razukc/capgate-action/internal/diag"
 )
 
-// Finding is one warning.
+// Finding is one warning: the module's diagnostic (package diag), whose
+// code is the rule's id and whose severity is a warning, or a note for a
+// Note rule, with the capability string it is about. Its Path is empty
+// (lint reads bytes, not files; see Diag). A rule's check leaves the
+// code and severity to Manifest and Keys, which give every finding its
+// rule's.
 type Finding struct {
-	Rule    string
-	Message string
-	Pos     compiler.Pos
+	diag.Diagnostic
 	// Cap is the capability string the finding is about.
 	Cap string
 }
 
-// Diag returns f as the module's diagnostic of path: its rule is the
-// code, and its severity is a warning, or a note for a Note rule.
+// Diag returns f as the diagnostic of path.
 func (f Finding) Diag(path string) diag.Diagnostic {
-	sev := diag.SeverityWarning
-	if r := Lookup(f.Rule); r != nil && r.Note {
-		sev = diag.SeverityNote
-	}
-	return diag.Diagnostic{Path: path, Code: f.Rule, Message: f.Message, Line: f.Pos.Line, Col: f.Pos.Col, Severity: sev}
+	d := f.Diagnostic
+	d.Path = path
+	return d
 }
 
 // Format formats f as "path:line:col: message [rule]".
 func (f Finding) Format(path string) string { return f.Diag(path).String() }
+
+// severity is the severity of r's findings.
+func (r *Rule) severity() diag.Severity {
+	if r.Note {
+		return diag.SeverityNote
+	}
+	return diag.SeverityWarning
+}
+
+// stamp gives each of fs r's id and severity.
+func (r *Rule) stamp(fs []Finding) []Finding {
+	for i := range fs {
+		fs[i].Code, fs[i].Severity = r.ID, r.severity()
+	}
+	return fs
+}
 
 // Rule is one lint check.
 type Rule struct {
@@ -47,7 +63,8 @@ type Rule struct {
 	// it does not parse. nested reports whether the manifest turns on
 	// nestedSandbox anywhere. It is nil for manifest-key-typo and
 	// manifest-duplicate-key, which look at the manifest's keys instead
-	// (see Keys).
+	// (see Keys). The findings it returns need no code or severity:
+	// Manifest gives them the rule's.
 	Check func(cs compiler.CapString, c *compiler.Capability, nested bool) []Finding
 	// CheckManifest, when not nil, inspects all of a manifest's
 	// capability strings at once; parsed[i] is the parse of all[i], or
@@ -98,19 +115,21 @@ func Manifest(m *compiler.Manifest) []Finding {
 	for _, r := range Rules {
 		if r.Check != nil {
 			for i, cs := range all {
-				out = append(out, r.Check(cs, parsed[i], nested)...)
+				out = append(out, r.stamp(r.Check(cs, parsed[i], nested))...)
 			}
 		}
 		if r.CheckManifest != nil {
-			out = append(out, r.CheckManifest(all, parsed)...)
+			out = append(out, r.stamp(r.CheckManifest(all, parsed))...)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos.Offset < out[j].Pos.Offset })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Offset < out[j].Offset })
 	return out
 }
 
-func finding(rule string, cs compiler.CapString, format string, args ...any) []Finding {
-	return []Finding{{Rule: rule, Message: fmt.Sprintf(format, args...), Pos: cs.Pos, Cap: cs.Text}}
+// finding is a rule's one finding about cs; Manifest gives it the rule's
+// id and severity.
+func finding(cs compiler.CapString, format string, args ...any) []Finding {
+	return []Finding{{Diagnostic: diag.Placed("", cs.Pos, "", fmt.Sprintf(format, args...)), Cap: cs.Text}}
 }
 
 // RuleLaunchExceedsManifest is the rule of a launch config entry (package

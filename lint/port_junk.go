@@ -21,6 +21,6 @@ var portJunkRule = Rule{
 		if strings.Trim(raw, "0123456789") == "" && !strings.HasPrefix(raw, "0") {
 			return nil
 		}
-		return finding("net-port-junk", cs, "port %q is read as %d; write the port as plain digits", raw, c.Port)
+		return finding(cs, "port %q is read as %d; write the port as plain digits", raw, c.Port)
 	},
 }

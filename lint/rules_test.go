@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/internal/diag"
 )
 
 // TestRules checks, for a few rules, which capability strings of a manifest
@@ -56,9 +57,9 @@ func TestRules(t *testing.T) {
 			}
 			var got []string
 			for _, f := range Manifest(m) {
-				if f.Rule == tc.rule {
+				if f.Code == tc.rule {
 					got = append(got, f.Cap)
-					if f.Message == "" || f.Pos.Line == 0 {
+					if f.Message == "" || f.Line == 0 {
 						t.Errorf("finding %+v has no message or position", f)
 					}
 				}
@@ -67,5 +68,39 @@ func TestRules(t *testing.T) {
 				t.Errorf("%s flags %q, want %q", tc.rule, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestFindingsCarryTheirRule: Manifest and Keys give every finding the id
+// and the severity of the rule that made it (a rule's check writes
+// neither), a note for a Note rule and a warning otherwise.
+func TestFindingsCarryTheirRule(t *testing.T) {
+	t.Parallel()
+	src := []byte(`{"name": "t", "version": "1", "Tools": [], "tools": [{"name": "t", "name": "u", "capabilities": ["exec:spawn:git", "fs:read:/tmp/**", "net:connect:*.example.com:443"]}]}`)
+	m, err := compiler.ParseManifest(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]diag.Severity{"exec-no-dev": diag.SeverityNote, "fs-host-tmp": diag.SeverityWarning,
+		"net-host-wildcard": diag.SeverityWarning, "manifest-key-typo": diag.SeverityWarning, "manifest-duplicate-key": diag.SeverityWarning}
+	seen := map[string]bool{}
+	for _, f := range append(Manifest(m), Keys(src)...) {
+		sev, ok := want[f.Code]
+		if !ok {
+			t.Errorf("finding %q: rule %q, want one of %v", f.Message, f.Code, want)
+			continue
+		}
+		seen[f.Code] = true
+		if f.Severity != sev {
+			t.Errorf("%s: severity %v, want %v", f.Code, f.Severity, sev)
+		}
+		if d := f.Diag("m.json"); d.Path != "m.json" || d.Code != f.Code || d.Line != f.Line {
+			t.Errorf("Diag: %+v", d)
+		}
+	}
+	for id := range want {
+		if !seen[id] {
+			t.Errorf("no %s finding", id)
+		}
 	}
 }

@@ -11,6 +11,6 @@ var tmpBindRule = Rule{
 		if c == nil || c.Kind != compiler.KindFS || compiler.LowerPath(c.Path) != "/tmp" {
 			return nil
 		}
-		return finding("fs-host-tmp", cs, "%q mounts the host's whole /tmp, with every user's temporary files; use a subdirectory such as /tmp/<server-name>/", c.Path)
+		return finding(cs, "%q mounts the host's whole /tmp, with every user's temporary files; use a subdirectory such as /tmp/<server-name>/", c.Path)
 	},
 }

@@ -74,7 +74,7 @@ var hashRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 
 // Parse reads a lock file; name is used in errors. Unknown fields, a wrong
 // schema, a malformed hash or time, and two approvals of one path are
-// errors.
+// errors. It decodes the file, then checks what it holds.
 func Parse(name string, b []byte) (*File, error) {
 	errAt := func(off int64, format string, args ...any) error {
 		return &Error{diag.At(name, b, int(off), Code, fmt.Sprintf(format, args...))}
@@ -82,57 +82,16 @@ func Parse(name string, b []byte) (*File, error) {
 	if len(b) > MaxSize {
 		return nil, errAt(0, "larger than %d bytes", MaxSize)
 	}
-	var f File
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			return nil, errAt(se.Offset-1, "%v", se) // Offset is just past the bad byte
-		case errors.As(err, &te):
-			return nil, errAt(te.Offset, "%s: want %s", te.Field, te.Type)
-		}
-		if k, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			// The decoder reports no offset for an unknown field: find the
-			// key itself, so the position points at it, not at the end.
-			if name, uerr := strconv.Unquote(k); uerr == nil {
-				key, _ := json.Marshal(name)
-				if loc := regexp.MustCompile(regexp.QuoteMeta(string(key)) + `\s*:`).FindIndex(b); loc != nil {
-					return nil, errAt(int64(loc[0]), "unknown field %s", key)
-				}
-			}
-			return nil, errAt(0, "unknown field %s", k)
-		}
-		return nil, errAt(dec.InputOffset(), "%v", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	if dec.More() {
-		return nil, errAt(dec.InputOffset(), "more than one JSON value")
+	f, err := decode(b, errAt)
+	if err != nil {
+		return nil, err
 	}
 	if f.Schema != Schema {
 		return nil, errAt(0, "schema %q, want %q", f.Schema, Schema)
 	}
 	seen := make(map[string]bool, len(f.Approvals))
 	for i, a := range f.Approvals {
-		field, value, msg := "", "", ""
-		switch {
-		case a.Path == "" || strings.HasPrefix(a.Path, "/") || strings.Contains(a.Path, "\\"):
-			field, value, msg = "path", a.Path, "is not a relative slash path"
-		case path.Clean(a.Path) != a.Path || a.Path == ".." || strings.HasPrefix(a.Path, "../"):
-			// "./s/capgate.json", "s//capgate.json", "s/./capgate.json":
-			// capgate never reports a path so, and it would approve nothing.
-			field, value, msg = "path", a.Path, "is not clean: write the path relative and clean, as capgate reports it (for example \"servers/gh/capgate.json\")"
-		case seen[a.Path]:
-			field, value, msg = "path", a.Path, "is approved twice"
-		case !hashRE.MatchString(a.ManifestHash):
-			field, value, msg = "manifestHash", a.ManifestHash, "is not sha256:<64 lowercase hex>"
-		case a.ApprovedAt != "" && !validTime(a.ApprovedAt):
-			field, value, msg = "approvedAt", a.ApprovedAt, "is not an RFC 3339 time"
-		case a.Expires != "" && !validTime(a.Expires):
-			field, value, msg = "expires", a.Expires, "is not an RFC 3339 time"
-		}
-		if msg != "" {
+		if field, value, msg := approvalProblem(a, seen); msg != "" {
 			// Only now search the text, once, for the offending value
 			// (after the i-th occurrence of its path): a valid lock costs
 			// no searching.
@@ -140,7 +99,73 @@ func Parse(name string, b []byte) (*File, error) {
 		}
 		seen[a.Path] = true
 	}
+	return f, nil
+}
+
+// errAtFunc makes the positioned error of a lock file at a byte offset.
+type errAtFunc func(off int64, format string, args ...any) error
+
+// decode reads b as one JSON value of the lock's shape, with no field it
+// does not know.
+func decode(b []byte, errAt errAtFunc) (*File, error) {
+	var f File
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, decodeError(b, err, dec.InputOffset(), errAt)
+	}
+	if dec.More() {
+		return nil, errAt(dec.InputOffset(), "more than one JSON value")
+	}
 	return &f, nil
+}
+
+// decodeError places err, an error of decoding b that stopped at offset
+// at.
+func decodeError(b []byte, err error, at int64, errAt errAtFunc) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return errAt(se.Offset-1, "%v", se) // Offset is just past the bad byte
+	case errors.As(err, &te):
+		return errAt(te.Offset, "%s: want %s", te.Field, te.Type)
+	}
+	if k, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		// The decoder reports no offset for an unknown field: find the
+		// key itself, so the position points at it, not at the end.
+		if name, uerr := strconv.Unquote(k); uerr == nil {
+			key, _ := json.Marshal(name)
+			if loc := regexp.MustCompile(regexp.QuoteMeta(string(key)) + `\s*:`).FindIndex(b); loc != nil {
+				return errAt(int64(loc[0]), "unknown field %s", key)
+			}
+		}
+		return errAt(0, "unknown field %s", k)
+	}
+	return errAt(at, "%v", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// approvalProblem is what is wrong with a, given the paths approved
+// before it: the field, its value and what is wrong with it; msg is ""
+// when nothing is.
+func approvalProblem(a Approval, seen map[string]bool) (field, value, msg string) {
+	switch {
+	case a.Path == "" || strings.HasPrefix(a.Path, "/") || strings.Contains(a.Path, "\\"):
+		return "path", a.Path, "is not a relative slash path"
+	case path.Clean(a.Path) != a.Path || a.Path == ".." || strings.HasPrefix(a.Path, "../"):
+		// "./s/capgate.json", "s//capgate.json", "s/./capgate.json":
+		// capgate never reports a path so, and it would approve nothing.
+		return "path", a.Path, "is not clean: write the path relative and clean, as capgate reports it (for example \"servers/gh/capgate.json\")"
+	case seen[a.Path]:
+		return "path", a.Path, "is approved twice"
+	case !hashRE.MatchString(a.ManifestHash):
+		return "manifestHash", a.ManifestHash, "is not sha256:<64 lowercase hex>"
+	case a.ApprovedAt != "" && !validTime(a.ApprovedAt):
+		return "approvedAt", a.ApprovedAt, "is not an RFC 3339 time"
+	case a.Expires != "" && !validTime(a.Expires):
+		return "expires", a.Expires, "is not an RFC 3339 time"
+	}
+	return "", "", ""
 }
 
 // locate finds value in b after the "path" key of the n-th approval (a best

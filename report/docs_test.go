@@ -24,6 +24,45 @@ func TestReportJSONDoc(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := string(b)
+	jr := docExample(t, doc)
+	t.Run("counts", func(t *testing.T) {
+		t.Parallel()
+		if c, ok := diff.Tally(jr.Manifests); !ok || c != jr.Counts || jr.Schema != Schema {
+			t.Errorf("the example's counts %+v do not match its changes %+v (or schema %q)", jr.Counts, c, jr.Schema)
+		}
+	})
+	t.Run("fields", func(t *testing.T) {
+		t.Parallel()
+		fieldsInTable(t, doc)
+	})
+	t.Run("kinds", func(t *testing.T) {
+		t.Parallel()
+		kinds := regexp.MustCompile("(?m)^\\| `changes\\[\\]\\.kind` \\| (.*) \\|$").FindStringSubmatch(doc)
+		if kinds == nil {
+			t.Fatal("no kinds row")
+		}
+		for _, k := range diff.Kinds() {
+			if !strings.Contains(kinds[1], "`"+k+"`") {
+				t.Errorf("kind %s is not listed", k)
+			}
+		}
+	})
+	t.Run("loud", func(t *testing.T) {
+		t.Parallel()
+		// The loud example is what diff says.
+		base := []byte(`{"name": "a", "version": "1", "tools": [{"name": "t", "capabilities": []}]}`)
+		head := []byte(`{"name": "a", "version": "1", "tools": [{"name": "t", "capabilities": ["fs:read:/var/run/docker.sock"]}]}`)
+		cs := diff.CompareManifests(base, head)
+		if len(cs) == 0 || !cs[0].Loud || cs[0].Why != jr.Manifests[0].Changes[0].Why || cs[0].After != jr.Manifests[0].Changes[0].After {
+			t.Errorf("the doc's loud example is not what diff reports: %+v", cs)
+		}
+	})
+}
+
+// docExample is the doc's JSON example, read back as a report with no
+// unknown field.
+func docExample(t *testing.T, doc string) JSONReport {
+	t.Helper()
 	ex := regexp.MustCompile("(?s)```json\n(.*?)```").FindStringSubmatch(doc)
 	if ex == nil {
 		t.Fatal("no JSON example")
@@ -34,9 +73,13 @@ func TestReportJSONDoc(t *testing.T) {
 	if err := dec.Decode(&jr); err != nil {
 		t.Fatalf("the example is not a report: %v", err)
 	}
-	if c, ok := diff.Tally(jr.Manifests); !ok || c != jr.Counts || jr.Schema != Schema {
-		t.Errorf("the example's counts %+v do not match its changes %+v (or schema %q)", jr.Counts, c, jr.Schema)
-	}
+	return jr
+}
+
+// fieldsInTable: every JSON field of the counts, a manifest and a change
+// is a row of the doc's table, by its full or its short name.
+func fieldsInTable(t *testing.T, doc string) {
+	t.Helper()
 	table := regexp.MustCompile(`(?m)^\| (.*?) \| `).FindAllStringSubmatch(doc, -1)
 	var rows strings.Builder
 	for _, r := range table {
@@ -55,22 +98,6 @@ func TestReportJSONDoc(t *testing.T) {
 		if !strings.Contains(rows.String(), "`"+f+"`") && !strings.Contains(rows.String(), "`"+short+"`") {
 			t.Errorf("field %s is not in the table", f)
 		}
-	}
-	kinds := regexp.MustCompile("(?m)^\\| `changes\\[\\]\\.kind` \\| (.*) \\|$").FindStringSubmatch(doc)
-	if kinds == nil {
-		t.Fatal("no kinds row")
-	}
-	for _, k := range diff.Kinds() {
-		if !strings.Contains(kinds[1], "`"+k+"`") {
-			t.Errorf("kind %s is not listed", k)
-		}
-	}
-	// The loud example is what diff says.
-	base := []byte(`{"name": "a", "version": "1", "tools": [{"name": "t", "capabilities": []}]}`)
-	head := []byte(`{"name": "a", "version": "1", "tools": [{"name": "t", "capabilities": ["fs:read:/var/run/docker.sock"]}]}`)
-	cs := diff.CompareManifests(base, head)
-	if len(cs) == 0 || !cs[0].Loud || cs[0].Why != jr.Manifests[0].Changes[0].Why || cs[0].After != jr.Manifests[0].Changes[0].After {
-		t.Errorf("the doc's loud example is not what diff reports: %+v", cs)
 	}
 }
 

@@ -58,13 +58,14 @@ func jsonEscape(r rune) string {
 
 // Term renders untrusted text for a terminal, on one line: control
 // characters (C0, DEL, C1, so escape sequences too) as \x1b, invalid UTF-8
-// bytes as \xff, invisible characters (see Invisible) as \u202e, and a backslash
+// bytes as \xff, line and paragraph separators and invisible characters (see
+// Invisible) as \u2028 and \u202e, and a backslash
 // as \\, so that nothing in it can move the cursor, set the clipboard,
 // start a new line or hide itself.
 func Term(s string) string {
 	clean := true
 	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) || r == utf8.RuneError || Invisible(r) {
+		if r < 0x20 || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) || r == utf8.RuneError || r == '\u2028' || r == '\u2029' || Invisible(r) {
 			clean = false
 			break
 		}
@@ -82,7 +83,7 @@ func Term(s string) string {
 			b.WriteString(`\\`)
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case Invisible(r):
+		case r == '\u2028' || r == '\u2029' || Invisible(r):
 			b.WriteString(uEscape(r))
 		default:
 			b.WriteString(s[i : i+n])
@@ -125,7 +126,9 @@ func JSONVisible(b []byte) []byte { return jsonVisible(b) }
 // as \u escapes: the data is the same, but a reader of the file sees them.
 // They can only occur inside JSON strings, where the escape is valid.
 func jsonVisible(b []byte) []byte {
-	if !bytes.ContainsFunc(b, Invisible) {
+	// Every invisible character is beyond ASCII: most reports have no
+	// byte to decode.
+	if !hasNonASCII(b) || !bytes.ContainsFunc(b, Invisible) {
 		return b
 	}
 	out := make([]byte, 0, len(b)+64)
@@ -139,6 +142,16 @@ func jsonVisible(b []byte) []byte {
 		i += n
 	}
 	return out
+}
+
+// hasNonASCII reports whether b holds a byte beyond ASCII.
+func hasNonASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
 }
 
 // URI renders a slash-separated relative path as an RFC 3986 relative
@@ -168,14 +181,14 @@ func URI(p string) string {
 func Text(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		raw := s[i]
+		i += n
 		switch {
 		case r == '\n' || r == '\r' || r == '\t':
 			b.WriteByte(' ')
-		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
-			b.WriteRune('\uFFFD')
-		case Invisible(r):
-			b.WriteString(uEscape(r))
+		case visibleEscape(&b, r, n, raw):
 		case htmlEntity(&b, r):
 		case strings.ContainsRune("\\`*_[](){}#+-!|~\"'=$%^", r):
 			b.WriteByte('\\')
@@ -189,6 +202,26 @@ func Text(s string) string {
 	// that a reader does not see.
 	out = strings.ReplaceAll(out, "://", ":\u200b//")
 	return strings.ReplaceAll(out, "www.", "www\u200b.")
+}
+
+// visibleEscape writes, for Text and HTMLCode, the visible escape of a
+// rune a reader could not otherwise see, and reports whether it wrote
+// anything: a control character as \x1b, an invalid UTF-8 byte (raw, when
+// the rune decoded from n <= 1 bytes is RuneError) as \xed, a line or
+// paragraph separator or an invisible character (see Invisible) as \u2028.
+// The same forms as Term, so a terminal and a comment show one thing.
+func visibleEscape(b *strings.Builder, r rune, n int, raw byte) bool {
+	switch {
+	case r == utf8.RuneError && n <= 1:
+		fmt.Fprintf(b, `\x%02x`, raw)
+	case unicode.IsControl(r):
+		fmt.Fprintf(b, `\x%02x`, r)
+	case r == '\u2028' || r == '\u2029' || Invisible(r):
+		b.WriteString(uEscape(r))
+	default:
+		return false
+	}
+	return true
 }
 
 // htmlEntity writes r as an HTML entity when it is <, > or &, and @ with a
@@ -228,15 +261,15 @@ func Code(s string) string {
 func HTMLCode(s string) string {
 	var b strings.Builder
 	b.WriteString("<code>")
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		raw := s[i]
+		i += n
 		switch {
 		case r == '"':
 			b.WriteString("&quot;")
 		case htmlEntity(&b, r):
-		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
-			b.WriteRune('\uFFFD')
-		case Invisible(r):
-			b.WriteString(uEscape(r))
+		case visibleEscape(&b, r, n, raw):
 		default:
 			b.WriteRune(r)
 		}

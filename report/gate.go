@@ -24,6 +24,10 @@ type Gate struct {
 	// LockOwned is set when a CODEOWNERS rule on the base branch covers
 	// the lock, so that the pull request's own approvals count.
 	LockOwned bool
+	// OwnersUnverified, when not "", says why a CODEOWNERS rule that does
+	// cover the lock does not count: none of its owners could be verified
+	// as able to review (which owners, and why).
+	OwnersUnverified string
 	// SelfApproved lists the manifests only the pull request's own lock
 	// changes approve; they do not count without a CODEOWNERS rule.
 	SelfApproved []string
@@ -359,6 +363,18 @@ func (j Judgement) approvalSteps() []Step {
 	return out
 }
 
+// ownerStep says what the lock at ln lacks for the pull request's own
+// approvals to count: a CODEOWNERS rule, or an owner of the rule that
+// capgate could verify as able to review.
+func (j Judgement) ownerStep(ln string) Step {
+	if why := j.g.OwnersUnverified; why != "" {
+		return Step{Text: fmt.Sprintf("%s in this pull request approves the widening, but the CODEOWNERS rule on the base branch that covers %s names no owner capgate could verify as able to review it ({hint}), so the approval does not count: name in that rule a user with write permission or a team with write access, readable with the workflow's token, and run the check again", code(ln), code(ln)), Hint: why}
+	}
+	return Step{
+		Text: fmt.Sprintf("%s in this pull request approves the widening, but no CODEOWNERS rule on the base branch covers %s, so the approval does not count: add {copy} to the base branch's CODEOWNERS, require code-owner review in branch protection, and run the check again", code(ln), code(ln)),
+		Copy: codeownersLine(ln), Name: "rule"}
+}
+
 // lockSteps say how the lock approves: the CODEOWNERS rule its own
 // approvals need, and the capgate approve command.
 func (j Judgement) lockSteps() []Step {
@@ -369,9 +385,7 @@ func (j Judgement) lockSteps() []Step {
 	if selfOnly {
 		// The approval is committed already; what is missing is the
 		// rule that lets it count.
-		out = append(out, Step{
-			Text: fmt.Sprintf("%s in this pull request approves the widening, but no CODEOWNERS rule on the base branch covers %s, so the approval does not count: add {copy} to the base branch's CODEOWNERS, require code-owner review in branch protection, and run the check again", code(ln), code(ln)),
-			Copy: codeownersLine(ln), Name: "rule"})
+		out = append(out, j.ownerStep(ln))
 	}
 	if g.Lock == "" || (selfOnly && !j.unlisted()) {
 		return out

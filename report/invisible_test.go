@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/razukc/capgate-action/diff"
 )
@@ -121,4 +122,33 @@ func countInvisible(b []byte) int {
 		}
 	}
 	return n
+}
+
+// TestControlAndInvalidBytesShownInMarkdown: an escape sequence, a lone
+// surrogate (invalid UTF-8) and a line separator in a name reach the
+// comment as the escapes the text report shows (\x1b, \xed, \u2028), not as
+// U+FFFD, which would hide what the name holds.
+func TestControlAndInvalidBytesShownInMarkdown(t *testing.T) {
+	t.Parallel()
+	in := "a\x1b[31mb\xed\xa0\x80c\u2028d"
+	cases := []struct {
+		name, got, want string
+	}{
+		{"Text", Text(in), `a\x1b\[31mb\xed\xa0\x80c\u2028d`},
+		{"Code", Code(in), `a\x1b\[31mb\xed\xa0\x80c\u2028d`},
+		{"HTMLCode", HTMLCode(in), `<code>a\x1b[31mb\xed\xa0\x80c\u2028d</code>`},
+		{"Term", Term(in), `a\x1b[31mb\xed\xa0\x80c\u2028d`},
+	}
+	for _, c := range cases {
+		if c.got != c.want {
+			t.Errorf("%s(%q) = %q, want %q", c.name, in, c.got, c.want)
+		}
+		if strings.ContainsRune(c.got, utf8.RuneError) || !utf8.ValidString(c.got) {
+			t.Errorf("%s(%q) = %q holds U+FFFD or invalid UTF-8", c.name, in, c.got)
+		}
+	}
+	// A real U+FFFD in the input is shown as itself.
+	if got := Text("a\uFFFDb"); got != "a\uFFFDb" {
+		t.Errorf("Text(U+FFFD) = %q", got)
+	}
 }

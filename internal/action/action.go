@@ -48,6 +48,10 @@ type Env struct {
 	// Wait sleeps for d or until ctx is done (the retry back-off); nil
 	// means a timer.
 	Wait func(ctx context.Context, d time.Duration) error
+	// After returns a channel that receives once d has passed: what ends
+	// a share of the time limit (the label check's, the CODEOWNERS
+	// check's) and one API attempt. nil means time.After.
+	After func(d time.Duration) <-chan time.Time
 }
 
 // Config is the action's inputs.
@@ -280,6 +284,9 @@ func Main(ctx context.Context, env Env) int {
 	if env.Wait == nil {
 		env.Wait = sleepCtx
 	}
+	if env.After == nil {
+		env.After = time.After
+	}
 	a := githubactions.New(githubactions.WithGetenv(env.Getenv), githubactions.WithWriter(env.Stdout))
 	cfg, err := readConfig(a, env.Getenv)
 	if cfg.Token != "" {
@@ -325,7 +332,7 @@ func (r *run) api() (*gh, error) {
 	// No client-wide timeout: each attempt has its own, and the run's
 	// deadline (the context) bounds attempts and waits together.
 	hc := &http.Client{Transport: &retryTransport{base: base, attempt: 30 * time.Second,
-		maxWait: 70 * time.Second, secondary: time.Minute, now: r.env.Now, wait: r.env.Wait}}
+		maxWait: 70 * time.Second, secondary: time.Minute, now: r.env.Now, wait: r.env.Wait, after: r.env.After}}
 	g, err := newGitHub(hc, r.env.Getenv("GITHUB_API_URL"), r.env.Getenv("GITHUB_GRAPHQL_URL"), r.cfg.Token, r.env.Getenv("GITHUB_REPOSITORY"))
 	r.gh = g
 	return g, err
@@ -444,10 +451,10 @@ func (r *run) approveByLock(ctx context.Context, res *diff.Result, base, head st
 // lines win).
 func (r *run) labelPhase(ctx context.Context, res *diff.Result, t target, ap *approval, driftOK bool, v outcome) outcome {
 	lctx, cancel := ctx, context.CancelFunc(func() {})
-	budget := time.Duration(0)
+	share := time.Duration(0)
 	if dl, ok := ctx.Deadline(); ok {
-		budget = time.Until(dl) / 2
-		lctx, cancel = context.WithTimeout(ctx, budget)
+		share = dl.Sub(r.env.Now()) / 2
+		lctx, cancel = budget(ctx, share, r.env.Now, r.env.After)
 	}
 	err := r.checkLabelSafe(lctx, res, t.prNumber, ap)
 	labelTimedOut := lctx.Err() != nil && ctx.Err() == nil
@@ -456,7 +463,7 @@ func (r *run) labelPhase(ctx context.Context, res *diff.Result, t target, ap *ap
 		ap.byLabel = false
 		msg := explain(err, "could not check the approval label, so it approves nothing")
 		if labelTimedOut {
-			msg = fmt.Sprintf("could not check the approval label, so it approves nothing: the label check's share of the time limit (%s, half of what was left of input timeout) ran out before GitHub answered", budget.Round(time.Second))
+			msg = fmt.Sprintf("could not check the approval label, so it approves nothing: the label check's share of the time limit (%s, half of what was left of input timeout) ran out before GitHub answered", share.Round(time.Second))
 		}
 		r.a.Warningf("capgate: %s", msg)
 		ap.labelNote = "capgate " + report.Text(msg) + "."
@@ -535,7 +542,7 @@ func (r *run) judge(res *diff.Result, t target, ap *approval, driftOK bool) outc
 	v.code, v.approved, v.needsApproval = verdict(res, r.cfg.FailOn, ap.byLabel, driftOK)
 	v.footer = r.approvalNotes(res, ap) + r.drift
 	r.gate = &report.Gate{FailOn: r.cfg.FailOn, Base: v.apBase, Head: v.apHead, Lock: r.cfg.Lock,
-		LockOwned: ap.lockOwned, SelfApproved: ap.selfApproved, Label: r.cfg.AllowLabel, ByLabel: ap.byLabel,
+		LockOwned: ap.lockOwned, OwnersUnverified: ap.ownerNote, SelfApproved: ap.selfApproved, Label: r.cfg.AllowLabel, ByLabel: ap.byLabel,
 		LabelWho:     "someone with " + r.cfg.LabelPermission + " permission other than the author",
 		LabelBlocked: ap.hidden > 0 || res.UnapprovedWidened() > maxStateRows, DriftFailed: !driftOK}
 	return v

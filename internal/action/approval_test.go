@@ -410,13 +410,15 @@ func TestResultIsWrittenBeforeTheLabelCheck(t *testing.T) {
 	f.gh.set(func(g *fakeGitHub) { g.hang, g.hung = 1<<30, hung })
 	os.Remove(f.outPath)
 	os.Remove(f.summary)
-	// The run's deadline is always 200ms away, so the label check gets
-	// 100ms; the run itself ends only when the test says.
+	// The run's deadline is always 200ms away on the fake clock, so the
+	// label check gets 100ms, which run out when the test moves the clock
+	// on; the run itself ends only when the test says.
+	clk := newFakeClock()
 	ctx := newDeadline()
-	ctx.in = 200 * time.Millisecond
+	ctx.in, ctx.clock = 200*time.Millisecond, clk.Now
 	t.Cleanup(ctx.expire)
 	done := make(chan result)
-	go func() { done <- f.inProcess(ctx, nil) }()
+	go func() { done <- f.inProcess(ctx, clk) }()
 	var res result
 	select {
 	case <-hung: // the label check's first call, held
@@ -425,6 +427,7 @@ func TestResultIsWrittenBeforeTheLabelCheck(t *testing.T) {
 	}
 	seen := parseOutputs(t, f.outPath)
 	sum, _ := os.ReadFile(f.summary)
+	clk.Advance(100 * time.Millisecond) // the label check's share runs out
 	select {
 	case <-hung: // the next call, after the label check's share ran out
 		ctx.expire()

@@ -73,7 +73,7 @@ func (r *run) verifyOutDir(dir string) bool {
 func failure(f outdir.Failure) string {
 	var ce *compiler.Error
 	if errors.As(f.Err, &ce) {
-		return ce.Positioned(f.Name)
+		return ce.Diag(f.Name).String()
 	}
 	return fmt.Sprintf("%s: %v", f.Name, f.Err)
 }

@@ -13,13 +13,21 @@ import (
 	"time"
 )
 
-// fakeClock is the retry transport's clock and wait in these tests: a wait
+// fakeClock is the run's clock, wait and timers in these tests: a wait
 // returns at once and moves the clock on, so a minute's back-off takes no
-// time, and the waits asked for are recorded.
+// time, and the waits asked for are recorded; a timer (After: an API
+// attempt's timeout, a share of the time limit) fires when the clock
+// reaches it, by a wait or by Advance, never by the wall clock.
 type fakeClock struct {
-	mu    sync.Mutex
-	now   time.Time
-	waits []time.Duration
+	mu     sync.Mutex
+	now    time.Time
+	waits  []time.Duration
+	timers []fakeTimer
+}
+
+type fakeTimer struct {
+	at time.Time
+	c  chan time.Time
 }
 
 func newFakeClock() *fakeClock { return &fakeClock{now: time.Now()} }
@@ -37,8 +45,50 @@ func (c *fakeClock) Wait(ctx context.Context, d time.Duration) error {
 		return err
 	}
 	c.waits = append(c.waits, d)
-	c.now = c.now.Add(d)
+	c.advance(d)
 	return nil
+}
+
+// After returns a channel that receives when the clock reaches d from now.
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := fakeTimer{at: c.now.Add(d), c: make(chan time.Time, 1)}
+	c.timers = append(c.timers, t)
+	c.fire()
+	return t.c
+}
+
+// Advance moves the clock on by d, firing the timers it reaches.
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.advance(d)
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.now = c.now.Add(d)
+	c.fire()
+}
+
+// fire sends on the timers that are due and forgets them.
+func (c *fakeClock) fire() {
+	kept := c.timers[:0]
+	for _, t := range c.timers {
+		if t.at.After(c.now) {
+			kept = append(kept, t)
+			continue
+		}
+		t.c <- c.now
+	}
+	c.timers = kept
+}
+
+// Timers returns how many timers have not fired yet.
+func (c *fakeClock) Timers() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.timers)
 }
 
 func (c *fakeClock) Waits() []time.Duration {
@@ -53,7 +103,7 @@ func transportSetup(t *testing.T) (*fakeGitHub, *http.Client, *fakeClock) {
 	f := newFakeGitHub(t)
 	clk := newFakeClock()
 	rt := &retryTransport{base: http.DefaultTransport, attempt: 30 * time.Second, maxWait: 70 * time.Second,
-		secondary: time.Minute, now: clk.Now, wait: clk.Wait}
+		secondary: time.Minute, now: clk.Now, wait: clk.Wait, after: clk.After}
 	return f, &http.Client{Transport: rt}, clk
 }
 
@@ -136,9 +186,14 @@ func TestAttemptTimeoutIsRetried(t *testing.T) {
 	t.Parallel()
 	f := newFakeGitHub(t)
 	clk := newFakeClock()
-	c := &http.Client{Transport: &retryTransport{base: http.DefaultTransport, attempt: 200 * time.Millisecond,
-		maxWait: time.Minute, secondary: time.Minute, now: clk.Now, wait: clk.Wait}}
-	f.set(func(g *fakeGitHub) { g.hang = 1 })
+	c := &http.Client{Transport: &retryTransport{base: http.DefaultTransport, attempt: 30 * time.Second,
+		maxWait: time.Minute, secondary: time.Minute, now: clk.Now, wait: clk.Wait, after: clk.After}}
+	hung := make(chan string, 1)
+	f.set(func(g *fakeGitHub) { g.hang, g.hung = 1, hung })
+	go func() {
+		<-hung // the first attempt, held: its 30 s run out on the fake clock
+		clk.Advance(30 * time.Second)
+	}()
 	resp, err := get(t, context.Background(), c, f.apiURL()+"/user")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("a hung attempt was not retried: %v %v", resp, err)
@@ -197,7 +252,7 @@ func (f *fixture) inProcess(ctx context.Context, clk *fakeClock) result {
 	var out bytes.Buffer
 	env := Env{Getenv: func(k string) string { return f.env[k] }, Stdout: &out}
 	if clk != nil {
-		env.Now, env.Wait = clk.Now, clk.Wait
+		env.Now, env.Wait, env.After = clk.Now, clk.Wait, clk.After
 	}
 	code := Main(ctx, env)
 	sum, _ := os.ReadFile(f.summary)
@@ -208,13 +263,14 @@ func (f *fixture) inProcess(ctx context.Context, clk *fakeClock) result {
 // with context.DeadlineExceeded, as the run's input timeout running out
 // would, without a wait on the wall clock.
 // When in is set, Deadline reports a deadline that far from whenever it is
-// asked (what the run budgets from, whatever the machine's load), but only
-// expire ends the context.
+// asked (what the run budgets from, whatever the machine's load), on clock
+// (the wall clock when nil), but only expire ends the context.
 type deadline struct {
 	context.Context
-	done chan struct{}
-	once sync.Once
-	in   time.Duration
+	done  chan struct{}
+	once  sync.Once
+	in    time.Duration
+	clock func() time.Time
 }
 
 func newDeadline() *deadline {
@@ -224,7 +280,13 @@ func newDeadline() *deadline {
 func (d *deadline) expire()               { d.once.Do(func() { close(d.done) }) }
 func (d *deadline) Done() <-chan struct{} { return d.done }
 
-func (d *deadline) Deadline() (time.Time, bool) { return time.Now().Add(d.in), d.in > 0 }
+func (d *deadline) Deadline() (time.Time, bool) {
+	now := time.Now
+	if d.clock != nil {
+		now = d.clock
+	}
+	return now().Add(d.in), d.in > 0
+}
 
 func (d *deadline) Err() error {
 	select {

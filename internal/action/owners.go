@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/google/go-github/v62/github"
 )
@@ -63,7 +62,7 @@ func (r *run) verifyLockOwner(ctx context.Context, ap *approval) {
 func (r *run) checkOwners(ctx context.Context, owners []string) []ownerCheck {
 	if dl, ok := ctx.Deadline(); ok {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, time.Until(dl)/4)
+		ctx, cancel = budget(ctx, dl.Sub(r.env.Now())/4, r.env.Now, r.env.After)
 		defer cancel()
 	}
 	var g *gh

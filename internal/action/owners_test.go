@@ -71,6 +71,11 @@ func TestLockOwnersMustBeAbleToReview(t *testing.T) {
 			if res.code != ExitFailed || res.outputs["approved"] != "false" {
 				t.Fatalf("owners %q were taken as owning the lock: exit %d outputs %v\n%s", tc.owners, res.code, res.outputs, res.stdout)
 			}
+			// A rule covers the lock: no part of the report may say there
+			// is none (the next step names the unverified owners instead).
+			if strings.Contains(body, "no CODEOWNERS rule") || !strings.Contains(body, "**Next step:** `capgate.lock` in this pull request approves the widening, but the CODEOWNERS rule on the base branch that covers `capgate.lock` names no owner capgate could verify") {
+				t.Errorf("owners %q: the next step does not name the rule's unverified owners:\n%s", tc.owners, body)
+			}
 			// The comment and summary are Markdown: the owners in them are
 			// escaped (report.Text).
 			for _, where := range []struct{ name, text, why string }{

@@ -36,6 +36,8 @@ type retryTransport struct {
 	now       func() time.Time
 	// wait sleeps for d or until ctx is done.
 	wait func(ctx context.Context, d time.Duration) error
+	// after ends an attempt (see budget).
+	after func(d time.Duration) <-chan time.Time
 }
 
 // sleepCtx waits for d or until ctx is done.
@@ -44,7 +46,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
-		return ctx.Err()
+		return context.Cause(ctx)
 	case <-t.C:
 		return nil
 	}
@@ -78,7 +80,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	backoff := 500 * time.Millisecond
 	for {
-		actx, cancel := context.WithTimeout(ctx, t.attempt)
+		actx, cancel := budget(ctx, t.attempt, t.now, t.after)
 		r := req.Clone(actx)
 		if body != nil {
 			r.Body = io.NopCloser(bytes.NewReader(body))
@@ -106,7 +108,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			cancel()
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return nil, context.Cause(ctx)
 			}
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/diag"
 	"github.com/razukc/capgate-action/internal/gitrun"
 	"github.com/razukc/capgate-action/internal/source"
 	"github.com/razukc/capgate-action/lock"
@@ -52,16 +53,10 @@ func (c *Command) approve(args []string) int {
 		return ExitUsage
 	}
 	now := c.now()
-	exp := ""
-	if *expires != "" {
-		if d, err := time.ParseDuration(*expires); err == nil && d > 0 {
-			exp = now.Add(d).Format(time.RFC3339)
-		} else if t, err := time.Parse(time.RFC3339, *expires); err == nil {
-			exp = t.UTC().Format(time.RFC3339)
-		} else {
-			fmt.Fprintf(c.Stderr, "capgate: --expires %q is neither an RFC 3339 time nor a duration\n", *expires)
-			return ExitUsage
-		}
+	exp, err := expiry(now, *expires)
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
+		return ExitUsage
 	}
 	dir := c.Dir
 	if dir == "" {
@@ -94,30 +89,19 @@ func (c *Command) approve(args []string) int {
 	if st, err := os.Stat(filepath.Join(dir, *head)); err == nil && st.IsDir() {
 		target = filepath.Join(dir, *head, *lockPath)
 	}
-	lf := lock.New()
-	if b, err := os.ReadFile(target); err == nil {
-		if lf, err = lock.Parse(*lockPath, b); err != nil {
-			fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
-			return ExitUsage
-		}
-	} else if !errors.Is(err, iofs.ErrNotExist) {
+	lf, err := readLockFile(target, *lockPath)
+	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
 	}
 	code := ExitOK
-	var approvals []lock.Approval
-	for _, m := range r.Manifests {
-		switch {
-		case m.Error != nil:
-			d := *m.Error
-			d.Path, d.Message = m.Path, "cannot approve: the head does not compile: "+d.Message
-			fmt.Fprintln(c.Stderr, d)
-			code = ExitFail
-		case m.Widens():
-			approvals = append(approvals, lock.Approval{Path: m.Path, ManifestHash: m.Hash, ApprovedBy: who, Reason: *reason,
-				ApprovedAt: now.Format(time.RFC3339), Expires: exp})
-			fmt.Fprintf(c.Stdout, "approved %s (%s)\n", m.Path, m.Hash)
-		}
+	approvals, refused := planApprovals(r, lock.Approval{ApprovedBy: who, Reason: *reason, ApprovedAt: now.Format(time.RFC3339), Expires: exp})
+	for _, d := range refused {
+		fmt.Fprintln(c.Stderr, d)
+		code = ExitFail
+	}
+	for _, a := range approvals {
+		fmt.Fprintf(c.Stdout, "approved %s (%s)\n", a.Path, a.ManifestHash)
 	}
 	lf.SetAll(approvals)
 	if len(approvals) == 0 {
@@ -130,6 +114,53 @@ func (c *Command) approve(args []string) int {
 	}
 	fmt.Fprintf(c.Stdout, "wrote %s: commit it with the change; each approval covers exactly that capability set\n", *lockPath)
 	return code
+}
+
+// expiry is the lock's expires of --expires s at now: "" for none, an
+// RFC 3339 time for a duration from now or a time.
+func expiry(now time.Time, s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return now.Add(d).Format(time.RFC3339), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC().Format(time.RFC3339), nil
+	}
+	return "", fmt.Errorf("--expires %q is neither an RFC 3339 time nor a duration", s)
+}
+
+// readLockFile reads the lock at target (named name in errors), or a new
+// one when there is none.
+func readLockFile(target, name string) (*lock.File, error) {
+	b, err := os.ReadFile(target)
+	if errors.Is(err, iofs.ErrNotExist) {
+		return lock.New(), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return lock.Parse(name, b)
+}
+
+// planApprovals decides what approve does with r: an approval (like a,
+// with the manifest's path and hash) of every manifest that widens, in
+// r's order, and a diagnostic for every manifest whose head cannot be
+// approved because it does not compile.
+func planApprovals(r *diff.Result, a lock.Approval) (approvals []lock.Approval, refused []diag.Diagnostic) {
+	for _, m := range r.Manifests {
+		switch {
+		case m.Error != nil:
+			d := *m.Error
+			d.Path, d.Message = m.Path, "cannot approve: the head does not compile: "+d.Message
+			refused = append(refused, d)
+		case m.Widens():
+			a.Path, a.ManifestHash = m.Path, m.Hash
+			approvals = append(approvals, a)
+		}
+	}
+	return approvals, refused
 }
 
 // gitIdentity is "Name <email>" from git's configuration, or "".

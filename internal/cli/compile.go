@@ -118,13 +118,14 @@ func (c *Command) printCompileError(name string, src []byte, err error) int {
 	}
 	capText := ""
 	if m, err := compiler.ParseManifest(src); err == nil {
-		capText = lint.CapAt(m, ce.Pos)
+		capText = lint.CapAt(m, ce.Pos())
 	}
 	pos, hint := explain(src, ce, capText)
-	fmt.Fprintf(c.Stderr, "capgate: %s: %s\n", ce.Code, sanitize(ce.Detail()))
+	fmt.Fprintf(c.Stderr, "capgate: %s: %s\n", ce.Code, sanitize(ce.Message))
 	if pos.Line > 0 {
 		d := ce.Diag(sanitize(name))
-		d.Line, d.Col, d.Message = pos.Line, pos.Col, sanitize(d.Message)
+		d.Place(pos)
+		d.Message = sanitize(d.Message)
 		fmt.Fprintln(c.Stderr, d)
 	}
 	if hint != "" {

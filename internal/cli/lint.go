@@ -27,18 +27,25 @@ const (
 // ruleUnreadable is the rule of a finding for a path that cannot be read.
 const ruleUnreadable = "unreadable"
 
-// finding is one result of capgate lint: a compile error (its rule is the
-// error code), a lint warning (its rule is the lint rule id), or a path that
-// cannot be read.
+// finding is one result of capgate lint, the module's diagnostic: a
+// compile error (its code is the error code), a lint warning (its code is
+// the lint rule id), or a path that cannot be read (ruleUnreadable).
 type finding struct {
-	Path     string        `json:"path"`
-	Line     int           `json:"line"`
-	Column   int           `json:"column"`
-	Severity diag.Severity `json:"severity"`
-	Rule     string        `json:"rule"`
-	Message  string        `json:"message"`
-	Hint     string        `json:"hint,omitempty"`
-	offset   int
+	diag.Diagnostic
+}
+
+// MarshalJSON writes f as capgate lint's JSON finding: path, line, column,
+// severity, rule, message and hint.
+func (f finding) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Path     string        `json:"path"`
+		Line     int           `json:"line"`
+		Column   int           `json:"column"`
+		Severity diag.Severity `json:"severity"`
+		Rule     string        `json:"rule"`
+		Message  string        `json:"message"`
+		Hint     string        `json:"hint,omitempty"`
+	}{f.Path, f.Line, f.Col, f.Severity, f.Code, f.Message, f.Hint})
 }
 
 // text formats f as "path:line:col: message [rule]" (no line:col for a path
@@ -47,13 +54,13 @@ func (f finding) text() string {
 	var b strings.Builder
 	b.WriteString(sanitize(f.Path))
 	if f.Line > 0 {
-		fmt.Fprintf(&b, ":%d:%d", f.Line, f.Column)
+		fmt.Fprintf(&b, ":%d:%d", f.Line, f.Col)
 	}
 	note := ""
 	if f.Severity == severityNote {
 		note = "note: "
 	}
-	fmt.Fprintf(&b, ": %s%s [%s]\n", note, sanitize(f.Message), f.Rule)
+	fmt.Fprintf(&b, ": %s%s [%s]\n", note, sanitize(f.Message), f.Code)
 	if f.Hint != "" {
 		fmt.Fprintf(&b, "    hint: %s\n", sanitize(f.Hint))
 	}
@@ -94,11 +101,11 @@ func (c *Command) lint(args []string) int {
 	var all []finding
 	for _, in := range inputs {
 		if in.err != nil {
-			all = append(all, finding{Path: in.name, Severity: severityError, Rule: ruleUnreadable, Message: in.err.Error()})
+			all = append(all, finding{diag.Diagnostic{Path: in.name, Severity: severityError, Code: ruleUnreadable, Message: in.err.Error()}})
 			continue
 		}
 		for _, f := range lintManifest(in.name, in.data) {
-			if !slices.Contains(ignore, f.Rule) {
+			if !slices.Contains(ignore, f.Code) {
 				all = append(all, f)
 			}
 		}
@@ -106,31 +113,8 @@ func (c *Command) lint(args []string) int {
 	if !*noLaunch && !slices.Contains(ignore, lint.RuleLaunchExceedsManifest) {
 		all = append(all, c.lintLaunch(pos, launchPats, inputs)...)
 	}
-	code := ExitOK
-	for _, f := range all {
-		switch {
-		case f.Rule == ruleUnreadable, f.Rule == compiler.CodeTooLarge:
-			code = max(code, ExitRead)
-		case f.Severity == severityError:
-			code = max(code, ExitUsage)
-		case f.Severity == severityWarning:
-			code = max(code, ExitFail)
-		}
-	}
-	var out []byte
-	switch *format {
-	case "json":
-		out = lintJSON(all)
-	case "sarif":
-		out = lintSARIF(all)
-	default:
-		var b bytes.Buffer
-		for _, f := range all {
-			b.WriteString(f.text())
-		}
-		out = b.Bytes()
-	}
-	if _, err := c.Stdout.Write(out); err != nil {
+	code := lintExit(all)
+	if _, err := c.Stdout.Write(renderLint(*format, all)); err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitRead
 	}
@@ -138,6 +122,39 @@ func (c *Command) lint(args []string) int {
 		fmt.Fprintln(c.Stderr, "capgate: no manifests found")
 	}
 	return code
+}
+
+// lintExit is capgate lint's exit code for the findings: ExitRead for a
+// path that cannot be read or a manifest too large to read, else
+// ExitUsage for a compile error, else ExitFail for a warning, else ExitOK.
+func lintExit(all []finding) int {
+	code := ExitOK
+	for _, f := range all {
+		switch {
+		case f.Code == ruleUnreadable, f.Code == compiler.CodeTooLarge:
+			code = max(code, ExitRead)
+		case f.Severity == severityError:
+			code = max(code, ExitUsage)
+		case f.Severity == severityWarning:
+			code = max(code, ExitFail)
+		}
+	}
+	return code
+}
+
+// renderLint writes the findings in format: text, json or sarif.
+func renderLint(format string, all []finding) []byte {
+	switch format {
+	case "json":
+		return lintJSON(all)
+	case "sarif":
+		return lintSARIF(all)
+	}
+	var b bytes.Buffer
+	for _, f := range all {
+		b.WriteString(f.text())
+	}
+	return b.Bytes()
 }
 
 // lintManifest reports every compile error of one manifest and every lint
@@ -150,14 +167,16 @@ func lintManifest(name string, src []byte) []finding {
 		if pos.Line == 0 {
 			pos.Line, pos.Col = 1, 1
 		}
-		return finding{Path: name, Line: pos.Line, Column: pos.Col, offset: pos.Offset, Severity: severityError,
-			Rule: ce.Code, Message: ce.Detail(), Hint: hint}
+		d := ce.Diag(name)
+		d.Place(pos)
+		d.Hint = hint
+		return finding{d}
 	}
 	m, err := compiler.ParseManifest(src)
 	if err != nil {
 		var ce *compiler.Error
 		if !errors.As(err, &ce) {
-			return []finding{{Path: name, Line: 1, Column: 1, Severity: severityError, Rule: compiler.CodeParse, Message: err.Error()}}
+			return []finding{{diag.Diagnostic{Path: name, Line: 1, Col: 1, Severity: severityError, Code: compiler.CodeParse, Message: err.Error()}}}
 		}
 		return []finding{errFinding(ce, "")}
 	}
@@ -177,18 +196,16 @@ func lintManifest(name string, src []byte) []finding {
 		if _, err := compiler.Prepare(src); err != nil {
 			var ce *compiler.Error
 			if errors.As(err, &ce) {
-				out = append(out, errFinding(ce, lint.CapAt(m, ce.Pos)))
+				out = append(out, errFinding(ce, lint.CapAt(m, ce.Pos())))
 			} else {
-				out = append(out, finding{Path: name, Line: 1, Column: 1, Severity: severityError, Rule: compiler.CodeParse, Message: err.Error()})
+				out = append(out, finding{diag.Diagnostic{Path: name, Line: 1, Col: 1, Severity: severityError, Code: compiler.CodeParse, Message: err.Error()}})
 			}
 		}
 	}
 	for _, f := range append(lint.Manifest(m), lint.Keys(src)...) {
-		d := f.Diag(name)
-		out = append(out, finding{Path: name, Line: d.Line, Column: d.Col, offset: f.Pos.Offset,
-			Severity: d.Severity, Rule: d.Code, Message: d.Message})
+		out = append(out, finding{f.Diag(name)})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].offset < out[j].offset })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Offset < out[j].Offset })
 	return out
 }
 
@@ -226,7 +243,7 @@ func count(all []finding) lintCounts {
 	var n lintCounts
 	for _, f := range all {
 		switch {
-		case f.Rule == ruleUnreadable:
+		case f.Code == ruleUnreadable:
 			n.Unreadable++
 		case f.Severity == severityError:
 			n.Errors++
@@ -287,9 +304,9 @@ func lintSARIF(all []finding) []byte {
 	var ids []string
 	seen := map[string]bool{}
 	for _, f := range all {
-		if !seen[f.Rule] {
-			seen[f.Rule] = true
-			ids = append(ids, f.Rule)
+		if !seen[f.Code] {
+			seen[f.Code] = true
+			ids = append(ids, f.Code)
 		}
 	}
 	sort.Strings(ids)
@@ -309,13 +326,13 @@ func lintSARIF(all []finding) []byte {
 		var loc location
 		loc.PhysicalLocation.ArtifactLocation.URI = (&url.URL{Path: f.Path}).EscapedPath()
 		if f.Line > 0 {
-			loc.PhysicalLocation.Region = &region{f.Line, f.Column}
+			loc.PhysicalLocation.Region = &region{f.Line, f.Col}
 		}
 		msg := sanitize(f.Message)
 		if f.Hint != "" {
 			msg += " (" + sanitize(f.Hint) + ")"
 		}
-		results = append(results, result{RuleID: f.Rule, RuleIndex: index[f.Rule], Level: f.Severity.String(),
+		results = append(results, result{RuleID: f.Code, RuleIndex: index[f.Code], Level: f.Severity.String(),
 			Message: text{msg}, Locations: []location{loc}})
 	}
 	type driver struct {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/diag"
 	"github.com/razukc/capgate-action/internal/source"
 	"github.com/razukc/capgate-action/launch"
 	"github.com/razukc/capgate-action/lint"
@@ -37,7 +38,7 @@ func (c *Command) lintLaunch(paths []string, patterns []string, manifests []inpu
 	}
 	m, err := source.NewMatcher(patterns)
 	if err != nil {
-		return []finding{{Path: "--launch", Severity: severityError, Rule: ruleUnreadable, Message: err.Error()}}
+		return []finding{{diag.Diagnostic{Path: "--launch", Severity: severityError, Code: ruleUnreadable, Message: err.Error()}}}
 	}
 	ix := diff.NewManifestIndex(refs)
 	var out []finding
@@ -49,7 +50,7 @@ func (c *Command) lintLaunch(paths []string, patterns []string, manifests []inpu
 		root := &source.Dir{Root: c.path(p)}
 		files, err := root.Read(context.Background(), m)
 		if err != nil {
-			out = append(out, finding{Path: p, Severity: severityError, Rule: ruleUnreadable, Message: "cannot read directory: " + unwrapPath(err).Error()})
+			out = append(out, finding{diag.Diagnostic{Path: p, Severity: severityError, Code: ruleUnreadable, Message: "cannot read directory: " + unwrapPath(err).Error()}})
 			continue
 		}
 		for _, f := range files {
@@ -61,15 +62,15 @@ func (c *Command) lintLaunch(paths []string, patterns []string, manifests []inpu
 
 func (c *Command) lintConfig(root *source.Dir, name string, f source.File, ix diff.ManifestIndex) []finding {
 	if f.Err != nil {
-		return []finding{{Path: name, Severity: severityError, Rule: ruleUnreadable, Message: f.Err.Error()}}
+		return []finding{{diag.Diagnostic{Path: name, Severity: severityError, Code: ruleUnreadable, Message: f.Err.Error()}}}
 	}
 	cfg, err := launch.Parse(f.Path, f.Data)
 	var le *launch.Error
 	if errors.As(err, &le) {
-		return []finding{{Path: name, Line: le.Pos.Line, Column: le.Pos.Col, Severity: severityError, Rule: le.Code, Message: le.Message}}
+		return []finding{{diag.Diagnostic{Path: name, Line: le.Line, Col: le.Col, Severity: severityError, Code: le.Code, Message: le.Message}}}
 	}
 	if err != nil {
-		return []finding{{Path: name, Line: 1, Column: 1, Severity: severityError, Rule: launch.CodeParse, Message: err.Error()}}
+		return []finding{{diag.Diagnostic{Path: name, Line: 1, Col: 1, Severity: severityError, Code: launch.CodeParse, Message: err.Error()}}}
 	}
 	var out []finding
 	for i := range cfg.Entries {
@@ -99,8 +100,8 @@ func (c *Command) lintConfig(root *source.Dir, name string, f source.File, ix di
 			if grant == "" {
 				grant = ch.Before + " dropped"
 			}
-			fd := finding{Path: name, Line: ch.Line, Column: ch.Col, Severity: severityWarning, Rule: lint.RuleLaunchExceedsManifest,
-				Message: fmt.Sprintf("server %q (%s) grants more than %s: %s: %s", e.Name, e.Kind, against, grant, ch.Why)}
+			fd := finding{diag.Diagnostic{Path: name, Line: ch.Line, Col: ch.Col, Severity: severityWarning, Code: lint.RuleLaunchExceedsManifest,
+				Message: fmt.Sprintf("server %q (%s) grants more than %s: %s: %s", e.Name, e.Kind, against, grant, ch.Why)}}
 			if j == 0 && x.Paste != "" {
 				fd.Hint = "the manifest's policy as " + x.PasteKind + ": " + x.Paste
 			}

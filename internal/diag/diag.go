@@ -66,18 +66,32 @@ type Diagnostic struct {
 	// Message says what is wrong, without the code.
 	Message string `json:"message"`
 	// Hint says what to change; "" when there is nothing to add.
-	Hint     string   `json:"hint,omitempty"`
-	Line     int      `json:"line"`
-	Col      int      `json:"col"`
+	Hint string `json:"hint,omitempty"`
+	Line int    `json:"line"`
+	Col  int    `json:"col"`
+	// Offset is the byte offset of the place in the file (for ordering
+	// diagnostics and finding what stands there); 0 when it has no place.
+	Offset   int      `json:"-"`
 	Severity Severity `json:"-"`
 }
 
 // At returns a diagnostic of path placed at byte offset off of src, the
 // one way an offset becomes a line and column (jsonx.PosAt).
 func At(path string, src []byte, off int, code, message string) Diagnostic {
-	p := jsonx.PosAt(src, off)
-	return Diagnostic{Path: path, Code: code, Message: message, Line: p.Line, Col: p.Col}
+	return Placed(path, jsonx.PosAt(src, off), code, message)
 }
+
+// Placed returns a diagnostic of path at p, a position computed by
+// jsonx.PosAt (or by a Index or the JSON parser, which agree with it).
+func Placed(path string, p jsonx.Pos, code, message string) Diagnostic {
+	return Diagnostic{Path: path, Code: code, Message: message, Line: p.Line, Col: p.Col, Offset: p.Offset}
+}
+
+// Pos is the diagnostic's place as a jsonx.Pos.
+func (d Diagnostic) Pos() jsonx.Pos { return jsonx.Pos{Offset: d.Offset, Line: d.Line, Col: d.Col} }
+
+// Place moves d to p.
+func (d *Diagnostic) Place(p jsonx.Pos) { d.Line, d.Col, d.Offset = p.Line, p.Col, p.Offset }
 
 // String formats d as "path:line:col: message [code]". A diagnostic
 // without a place (Line or Col below 1) is shown at 1:1.

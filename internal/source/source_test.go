@@ -357,18 +357,7 @@ func TestOpen(t *testing.T) {
 				}
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			g, ok := s.(*Git)
-			if !ok || s.Name() != tc.spec || len(g.Rev) != 40 || (tc.rev != "" && g.Rev != tc.rev) {
-				t.Fatalf("Open(%q): %#v", tc.spec, s)
-			}
-			files, err := s.Read(context.Background(), mustMatcher(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			check(t, files, map[string]want{"capgate.json": {data: tc.data}})
+			checkGitSide(t, s, err, tc.spec, tc.rev, tc.data)
 		})
 	}
 	if _, err := os.Stat(filepath.Join(root, "x")); err == nil {
@@ -379,6 +368,24 @@ func TestOpen(t *testing.T) {
 	} else if files, err := s.Read(context.Background(), mustMatcher(t)); err != nil || len(files) != 0 {
 		t.Errorf("Empty side read %v %v", files, err)
 	}
+}
+
+// checkGitSide: s, opened from spec with err, is the git side of rev (any
+// commit when rev is "") named spec, whose capgate.json holds data.
+func checkGitSide(t *testing.T, s Side, err error, spec, rev, data string) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, ok := s.(*Git)
+	if !ok || s.Name() != spec || len(g.Rev) != 40 || (rev != "" && g.Rev != rev) {
+		t.Fatalf("Open(%q): %#v", spec, s)
+	}
+	files, err := s.Read(context.Background(), mustMatcher(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, files, map[string]want{"capgate.json": {data: data}})
 }
 
 // TestGitlinks commits submodule entries (gitlinks): one where a manifest

@@ -75,39 +75,55 @@ func TestProfilesLoad(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		n++
-		var strict permissions.Profile
-		d := json.NewDecoder(bytes.NewReader([]byte(a.Config)))
-		d.DisallowUnknownFields()
-		if err := d.Decode(&strict); err != nil {
-			t.Errorf("%s: strict decode: %v\n%s", name, err, a.Config)
-			continue
-		}
-		file := filepath.Join(t.TempDir(), a.Filename)
-		if err := os.WriteFile(file, []byte(a.Config), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		loaded, err := permissions.FromFile(file)
-		if err != nil || !reflect.DeepEqual(*loaded, strict) {
-			t.Errorf("%s: FromFile %v, %+v; strict %+v", name, err, loaded, strict)
-		}
-		if strict.Network == nil || strict.Network.Outbound == nil {
-			t.Errorf("%s: no network.outbound (ToolHive would fall back to a default): %s", name, a.Config)
-		} else {
-			for _, h := range strict.Network.Outbound.AllowHost {
-				if strings.ContainsAny(h, "*:[]") || h == "localhost" || strings.HasPrefix(h, "127.") {
-					t.Errorf("%s: allow_host %q is not held as declared by ToolHive's proxy", name, h)
-				}
-			}
-		}
-		for _, m := range append(append([]permissions.MountDeclaration{}, strict.Read...), strict.Write...) {
-			src, dst, err := m.Parse()
-			if err != nil || src != string(m) || dst != string(m) || !strings.HasPrefix(src, "/") || strings.ContainsAny(src, "*?[]") {
-				t.Errorf("%s: mount %q parses to %q → %q, %v", name, m, src, dst, err)
-			}
+		if strict, ok := profileLoads(t, name, a); ok {
+			profileHoldsAsDeclared(t, name, a.Config, strict)
 		}
 	}
 	if n < 10 {
 		t.Fatalf("loaded only %d profiles", n)
+	}
+}
+
+// profileLoads decodes a's profile strictly and as thv's FromFile does;
+// ok is false when the strict decode fails.
+func profileLoads(t *testing.T, name string, a *compiler.Artifact) (strict permissions.Profile, ok bool) {
+	t.Helper()
+	d := json.NewDecoder(bytes.NewReader([]byte(a.Config)))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&strict); err != nil {
+		t.Errorf("%s: strict decode: %v\n%s", name, err, a.Config)
+		return strict, false
+	}
+	file := filepath.Join(t.TempDir(), a.Filename)
+	if err := os.WriteFile(file, []byte(a.Config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := permissions.FromFile(file)
+	if err != nil || !reflect.DeepEqual(*loaded, strict) {
+		t.Errorf("%s: FromFile %v, %+v; strict %+v", name, err, loaded, strict)
+	}
+	return strict, true
+}
+
+// profileHoldsAsDeclared: the outbound block is explicit with no host
+// ToolHive's proxy would not hold as declared, and every mount parses to
+// itself, absolute, with no pattern.
+func profileHoldsAsDeclared(t *testing.T, name, config string, strict permissions.Profile) {
+	t.Helper()
+	if strict.Network == nil || strict.Network.Outbound == nil {
+		t.Errorf("%s: no network.outbound (ToolHive would fall back to a default): %s", name, config)
+	} else {
+		for _, h := range strict.Network.Outbound.AllowHost {
+			if strings.ContainsAny(h, "*:[]") || h == "localhost" || strings.HasPrefix(h, "127.") {
+				t.Errorf("%s: allow_host %q is not held as declared by ToolHive's proxy", name, h)
+			}
+		}
+	}
+	for _, m := range append(append([]permissions.MountDeclaration{}, strict.Read...), strict.Write...) {
+		src, dst, err := m.Parse()
+		if err != nil || src != string(m) || dst != string(m) || !strings.HasPrefix(src, "/") || strings.ContainsAny(src, "*?[]") {
+			t.Errorf("%s: mount %q parses to %q → %q, %v", name, m, src, dst, err)
+		}
 	}
 }
 

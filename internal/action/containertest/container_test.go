@@ -300,6 +300,44 @@ func reference(t *testing.T, r repo) (map[string]string, string) {
 	return parseOutputs(string(o)), string(rep)
 }
 
+// checkRunnerRun: the action's run res, as runner rn of uid ran it,
+// exits 1 (widened, fail-on widened) with the host run's outputs and
+// report, writes the SARIF and the step summary, leaves nothing owned
+// by another uid, annotates the verdict and leaks no token.
+func checkRunnerRun(t *testing.T, rn *runner, res result, uid int, wantOut map[string]string, wantReport string) {
+	t.Helper()
+	if res.code != 1 {
+		t.Fatalf("exit %d, want 1 (widened, fail-on widened)\n%s", res.code, res.log)
+	}
+	if strings.Contains(res.log, "panic") || strings.Contains(res.log, "::warning::capgate: cannot") {
+		t.Errorf("log:\n%s", res.log)
+	}
+	if fmt.Sprint(res.outputs) != fmt.Sprint(wantOut) {
+		t.Errorf("outputs %v, want those of the host run %v\n%s", res.outputs, wantOut, res.log)
+	}
+	if res.report != wantReport {
+		t.Errorf("capgate-report.json differs from the host run's:\n%s\nwant:\n%s", res.report, wantReport)
+	}
+	if sarif, err := os.ReadFile(filepath.Join(rn.ws, "capgate.sarif")); err != nil || !strings.Contains(string(sarif), `"version": "2.1.0"`) || !strings.Contains(string(sarif), version) {
+		t.Errorf("capgate.sarif: %v\n%.300s", err, sarif)
+	}
+	if !strings.Contains(res.summary, "**capgate: blocked.**") || !strings.Contains(res.summary, "host-control change") || !strings.Contains(res.summary, "docker.sock") {
+		t.Errorf("step summary:\n%s", res.summary)
+	}
+	// What the action leaves in the workspace (reports, FETCH_HEAD,
+	// fetched objects) belongs to the workspace's owner, so that the
+	// runner's later steps and the next checkout can rewrite it.
+	if foreign := notOwnedBy(t, rn.ws, uid); len(foreign) > 0 {
+		t.Errorf("left in the workspace owned by another uid than %d: %v", uid, foreign)
+	}
+	if !strings.Contains(res.log, "::error::capgate: ") {
+		t.Errorf("no error annotation for the verdict:\n%s", res.log)
+	}
+	if strings.Count(res.log+res.summary+res.report, "ghs_containertoken") > strings.Count(res.log, "::add-mask::ghs_containertoken") {
+		t.Errorf("the token leaked:\n%s", res.log)
+	}
+}
+
 func TestActionImageAsTheRunnerRunsIt(t *testing.T) {
 	img := image(t)
 	r := newRepo(t)
@@ -327,36 +365,7 @@ func TestActionImageAsTheRunnerRunsIt(t *testing.T) {
 			}
 			res := rn.run(t, img, r, "")
 			t.Logf("start to exit: %v", res.elapsed)
-			if res.code != 1 {
-				t.Fatalf("exit %d, want 1 (widened, fail-on widened)\n%s", res.code, res.log)
-			}
-			if strings.Contains(res.log, "panic") || strings.Contains(res.log, "::warning::capgate: cannot") {
-				t.Errorf("log:\n%s", res.log)
-			}
-			if fmt.Sprint(res.outputs) != fmt.Sprint(wantOut) {
-				t.Errorf("outputs %v, want those of the host run %v\n%s", res.outputs, wantOut, res.log)
-			}
-			if res.report != wantReport {
-				t.Errorf("capgate-report.json differs from the host run's:\n%s\nwant:\n%s", res.report, wantReport)
-			}
-			if sarif, err := os.ReadFile(filepath.Join(rn.ws, "capgate.sarif")); err != nil || !strings.Contains(string(sarif), `"version": "2.1.0"`) || !strings.Contains(string(sarif), version) {
-				t.Errorf("capgate.sarif: %v\n%.300s", err, sarif)
-			}
-			if !strings.Contains(res.summary, "**capgate: blocked.**") || !strings.Contains(res.summary, "host-control change") || !strings.Contains(res.summary, "docker.sock") {
-				t.Errorf("step summary:\n%s", res.summary)
-			}
-			// What the action leaves in the workspace (reports, FETCH_HEAD,
-			// fetched objects) belongs to the workspace's owner, so that the
-			// runner's later steps and the next checkout can rewrite it.
-			if foreign := notOwnedBy(t, rn.ws, tc.uid); len(foreign) > 0 {
-				t.Errorf("left in the workspace owned by another uid than %d: %v", tc.uid, foreign)
-			}
-			if !strings.Contains(res.log, "::error::capgate: ") {
-				t.Errorf("no error annotation for the verdict:\n%s", res.log)
-			}
-			if strings.Count(res.log+res.summary+res.report, "ghs_containertoken") > strings.Count(res.log, "::add-mask::ghs_containertoken") {
-				t.Errorf("the token leaked:\n%s", res.log)
-			}
+			checkRunnerRun(t, rn, res, tc.uid, wantOut, wantReport)
 		})
 	}
 
