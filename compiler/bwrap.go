@@ -71,7 +71,7 @@ func (l *lowering) bwrap(a *Artifact, ex *Exposures) {
 	}
 	l.keepBinds(bs)
 	// One bind per path: of two, the later wins (see mergeBinds).
-	bs = mergeBinds(bs, false, bwrapBind, func(ro, dst, rw string) { notes = append(notes, l.widerNote(ro, dst, rw)) })
+	bs = mergeBinds(bs, l.dupDest(bs), false, bwrapBind, func(ro, dst, rw string) { notes = append(notes, l.widerNote(ro, dst, rw)) })
 	emitBinds(ar, bs)
 	if len(p.Net) > 0 {
 		notes = append(notes, netNote(bwrapNetNotes[:], len(p.Net), ar, bwrapNetNote))

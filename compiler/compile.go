@@ -216,6 +216,9 @@ type lowering struct {
 	// binds is memory for the binds of bwrap and docker (see
 	// scratch.binds).
 	binds []bind
+	// dup is whether those binds may share a destination, once dupSet
+	// (see (*lowering).dupDest).
+	dup, dupSet bool
 
 	sandboxed  bool
 	egress     []EgressRule

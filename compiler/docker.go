@@ -54,7 +54,7 @@ func (l *lowering) docker(a *Artifact, ex *Exposures) {
 	}
 	l.keepBinds(bs)
 	// One volume per destination: the engine refuses two (see mergeBinds).
-	bs = mergeBinds(bs, true, l.dockerVolume, func(ro, dst, rw string) { notes = append(notes, l.widerNote(ro, dst, rw)) })
+	bs = mergeBinds(bs, l.dupDest(bs), true, l.dockerVolume, func(ro, dst, rw string) { notes = append(notes, l.widerNote(ro, dst, rw)) })
 	emitBinds(ar, bs)
 	for _, e := range a.EnvInjections {
 		ar.add("--env", e)

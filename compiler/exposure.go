@@ -79,7 +79,7 @@ func patternBase(p string) (dir string, exact bool) {
 	end := 0 // rest[:end] are the segments without a glob character
 	for i := 0; ; {
 		seg, tail, more := strings.Cut(rest[i:], "/")
-		if strings.ContainsAny(seg, globChars) {
+		if hasByte(seg, globSet) {
 			return rootedPrefix(p, rest, end), seg == "**" && !more
 		}
 		if !more {

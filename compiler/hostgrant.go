@@ -14,6 +14,8 @@ import (
 // a character no capgate path holds).
 const globChars = "*?[]"
 
+var globSet = byteSet(globChars)
+
 // fsGrantText is the capability an fs grant amounts to: the capability as
 // written when one made it, else the actions capgate merged into it
 // ("fs:read,write:/p"), a path holding ':' quoted.

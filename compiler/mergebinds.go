@@ -80,8 +80,10 @@ func namedGrant(g *NamedGrant) string {
 // and the grant that needs the write. A list with no destination twice,
 // the usual case, is returned as it is, with no allocation for up to 32
 // binds.
-func mergeBinds(bs []bind, same bool, mk func(dst string, m bindMode) bind, note func(ro, dst, rw string)) []bind {
-	if !dupDest(bs) {
+//
+// dup is dupDest(bs), which the caller may know already.
+func mergeBinds(bs []bind, dup, same bool, mk func(dst string, m bindMode) bind, note func(ro, dst, rw string)) []bind {
+	if !dup {
 		return bs
 	}
 	at := make(map[string]int, len(bs)) // cleaned destination -> its group
@@ -152,6 +154,17 @@ func mergeGroup(bs []bind, g []int, mk func(dst string, m bindMode) bind, note f
 		}
 	}
 	return merged
+}
+
+// dupDest is dupDest(bs) for the binds bwrap or docker collect, worked out
+// once for both: they bind the same destinations (in another order). It
+// halves what the check costs, ~1% of BenchmarkCompileAll's instructions
+// (valgrind, issue 24); the merge tests and conformance vectors guard it.
+func (l *lowering) dupDest(bs []bind) bool {
+	if !l.dupSet {
+		l.dup, l.dupSet = dupDest(bs), true
+	}
+	return l.dup
 }
 
 // dupDest reports whether two binds may share a destination: for up to 32

@@ -238,10 +238,10 @@ func isASCII(s string) bool {
 // other than '"' and '\\': text that JSON writes and reads as it is.
 //
 // It tests eight bytes at a time (the bit tricks are in plainWord). What
-// it buys: the parser's strings and the hashed canonical text went from
-// ~5,600 to ~1,900 instructions a manifest in BenchmarkCompileAll
-// (valgrind, issue 24); an earlier eight-at-a-time version had measured
-// no faster in wall time on the shared machine (issue 14). TestPlainPrefix
+// it buys: ~1,500 fewer instructions a manifest, 3% of
+// BenchmarkCompileAll's (valgrind, issue 24), for the parser's strings and
+// the hashed canonical text; an earlier eight-at-a-time version had
+// measured no faster in wall time on the shared machine (issue 14). TestPlainPrefix
 // checks it against the byte loop at every length and place.
 func plainPrefix[T string | []byte](s T) int {
 	i := 0
