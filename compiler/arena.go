@@ -38,10 +38,10 @@ type arena struct {
 // without it.
 const (
 	hashRoom = len("sha256:") + 64
-	// lowerTextBase is the text of the two egress configs with no rule;
-	// lowerTextNet the private-range blocks both add when there is one.
-	lowerTextBase = 240
-	lowerTextNet  = 400
+	// lowerTextNet is the fixed text of the two egress configs and the
+	// private-range blocks both add, when there is a rule (with none, the
+	// configs are constants: squidNoEgress, nftNoEgress).
+	lowerTextNet = 640
 	// lowerListBase is the fixed bwrap and docker argv and the egress
 	// targets' notes for no rule; lowerListNet the notes on the number of
 	// rules.
@@ -109,7 +109,7 @@ func (r *lowerRoom) add(c string) {
 
 // total returns the room for the capabilities counted.
 func (r *lowerRoom) total() (nb, ns int) {
-	nb, ns = r.nb+lowerTextBase, r.ns+lowerListBase
+	nb, ns = r.nb, r.ns+lowerListBase
 	if r.net {
 		nb, ns = nb+lowerTextNet, ns+lowerListNet
 	}

@@ -18,7 +18,15 @@ type bind struct {
 	by   grantRef
 }
 
-func (b bind) emit(ar *arena) {
+// keepBinds keeps the memory of bs, binds collected from l.binds[:0], for
+// the next target and manifest.
+func (l *lowering) keepBinds(bs []bind) {
+	if len(bs) > len(l.binds) {
+		l.binds = bs
+	}
+}
+
+func (b *bind) emit(ar *arena) {
 	for _, s := range b.args[:b.n] {
 		ar.add(s)
 	}
@@ -34,8 +42,8 @@ func mkBind(dst string, args ...string) bind {
 // emitBinds writes bs, parents first (see parentFirst).
 func emitBinds(ar *arena, bs []bind) {
 	parentFirst(bs)
-	for _, b := range bs {
-		b.emit(ar)
+	for i := range bs {
+		bs[i].emit(ar)
 	}
 }
 

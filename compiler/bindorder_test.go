@@ -82,10 +82,22 @@ func cleanForTest(p string) string {
 	return p
 }
 
-// TestCleanPath: cleanPath agrees with path.Clean.
+// TestCleanPath: cleanPath agrees with path.Clean, on a few paths and on
+// every path of up to eight characters of '/', '.' and 'a'.
 func TestCleanPath(t *testing.T) {
 	t.Parallel()
-	for _, p := range []string{"/", "/a", "/a/b", "/a/", "//", "/a//b", "/./a", "/a/.", "/a/..", "/..", "/.a", "/a./b", "/a/...", "", "a", "a/b", "/a/b/"} {
+	ps := []string{"/", "/a", "/a/b", "/a/", "//", "/a//b", "/./a", "/a/.", "/a/..", "/..", "/.a", "/a./b", "/a/...", "", "a", "a/b", "/a/b/"}
+	level := []string{""}
+	for n := 1; n <= 8; n++ {
+		var next []string
+		for _, p := range level {
+			for _, c := range "/.a" {
+				next = append(next, p+string(c))
+			}
+		}
+		ps, level = append(ps, next...), next
+	}
+	for _, p := range ps {
 		if got, want := cleanPath(p), strings.HasPrefix(p, "/") && path.Clean(p) == p; got != want {
 			t.Errorf("cleanPath(%q) = %v, path.Clean says %v", p, got, want)
 		}

@@ -39,8 +39,7 @@ func (l *lowering) bwrap(a *Artifact, ex *Exposures) {
 	}
 	// The binds of declared grants, in capgate's order, emitted parents
 	// first once all are known (see parentFirst).
-	var bindBuf [16]bind
-	bs := bindBuf[:0]
+	bs := l.binds[:0]
 	for _, f := range ex.Clock {
 		bs = append(bs, grantBind(mkBind(f, "--ro-bind-try", f, f), bindMode{try: true}, grantRef{name: "clock:tzdata"}))
 	}
@@ -70,6 +69,7 @@ func (l *lowering) bwrap(a *Artifact, ex *Exposures) {
 			notes = append(notes, l.unknownIPC(s.Grant.Name))
 		}
 	}
+	l.keepBinds(bs)
 	// One bind per path: of two, the later wins (see mergeBinds).
 	bs = mergeBinds(bs, false, bwrapBind, func(ro, dst, rw string) { notes = append(notes, l.widerNote(ro, dst, rw)) })
 	emitBinds(ar, bs)

@@ -156,7 +156,7 @@ func (c *compiled) lower(sc *scratch, ts []*target) {
 	sc.mounts = appendMounts(sc.mounts[:0], r.Policy)
 	sc.ipc = appendIPC(sc.ipc[:0], r.Policy)
 	ex := Exposures{FS: sc.mounts, IPC: sc.ipc, Clock: clockFiles(r.Policy)}
-	sc.l = lowering{p: r.Policy, name: r.Manifest.Name, prov: r.provenance(), a: &c.a, ex: ex, exSet: true}
+	sc.l = lowering{p: r.Policy, name: r.Manifest.Name, prov: r.provenance(), a: &c.a, ex: ex, exSet: true, binds: sc.binds}
 	l := &sc.l
 	arts, ptrs := c.arts[:], c.ptrs[:]
 	if len(ts) > len(arts) {
@@ -173,6 +173,7 @@ func (c *compiled) lower(sc *scratch, ts []*target) {
 	}
 	// Drop l's views on the result and on the scratch (the exposures), which
 	// the next manifest reuses.
+	sc.binds = l.binds
 	sc.l = lowering{}
 	r.Artifacts = ArtifactSet{arts: ptrs}
 }
@@ -211,6 +212,10 @@ type lowering struct {
 	// needed (see exposures).
 	ex    Exposures
 	exSet bool
+
+	// binds is memory for the binds of bwrap and docker (see
+	// scratch.binds).
+	binds []bind
 
 	sandboxed  bool
 	egress     []EgressRule

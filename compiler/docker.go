@@ -22,8 +22,7 @@ func (l *lowering) docker(a *Artifact, ex *Exposures) {
 	}
 	// The volumes of declared grants, emitted parents first (see
 	// parentFirst; the engine itself mounts shallower destinations first).
-	var bindBuf [16]bind
-	bs := bindBuf[:0]
+	bs := l.binds[:0]
 	for i, m := range ms {
 		bs = append(bs, grantBind(l.dockerVolume(m.Path, bindMode{rw: m.Writable}), bindMode{rw: m.Writable}, grantRef{m: &ms[i]}))
 		if m.Glob {
@@ -53,6 +52,7 @@ func (l *lowering) docker(a *Artifact, ex *Exposures) {
 			notes = append(notes, l.unknownIPC(s.Grant.Name))
 		}
 	}
+	l.keepBinds(bs)
 	// One volume per destination: the engine refuses two (see mergeBinds).
 	bs = mergeBinds(bs, true, l.dockerVolume, func(ro, dst, rw string) { notes = append(notes, l.widerNote(ro, dst, rw)) })
 	emitBinds(ar, bs)

@@ -170,98 +170,153 @@ func ParseCapability(cs CapString) (*Capability, error) {
 // and action lists from lists, when they are not nil.
 func parseCapability(cs CapString, c *Capability, ar, lists *arena) error {
 	raw := cs.Text
-	pos := cs.Pos
 	var buf [6]string
 	parts, query, _ := splitCap(raw, buf[:], ar)
 	if len(parts) < 2 {
-		return errAt(pos, CodeMalformed, "expected at least <kind>:<scope>, got %s", jsQuote(raw))
+		return errAt(cs.Pos, CodeMalformed, "expected at least <kind>:<scope>, got %s", jsQuote(raw))
 	}
 	c.Kind, c.Src = CapKind(parts[0]), cs // c is zero
 	c.NestedSandbox = nestedSandbox(query)
+	cp := capParse{c: c, parts: parts, lists: lists}
 	switch c.Kind {
 	case KindFS:
-		if len(parts) != 3 {
-			return errAt(pos, CodeFSShape, "fs needs <actions>:<path>, got %s", jsQuote(raw))
-		}
-		acts, err := actions(lists, pos, raw, "fs", parts[1], fsActions)
-		if err != nil {
-			return err
-		}
-		c.Actions = acts
-		c.Path = parts[2]
-		if !strings.HasPrefix(c.Path, "/") {
-			return errAt(pos, CodeFSRelative, "fs path must be absolute: %s", jsQuote(c.Path))
-		}
+		return cp.fs()
 	case KindNet:
-		if len(parts) != 3 && len(parts) != 4 {
-			return errAt(pos, CodeNetShape, "net needs <actions>:<host>[:<port>], got %s", jsQuote(raw))
-		}
-		acts, err := actions(lists, pos, raw, "net", parts[1], netActions)
-		if err != nil {
-			return err
-		}
-		c.Actions = acts
-		c.Host = parts[2] // capgate compiles an empty host
-		if len(parts) == 4 {
-			p, ok := jsParseInt(parts[3])
-			if !ok || p < 1 || p > 65535 {
-				return errAt(pos, CodeNetPort, "net port out of range: %s", jsQuote(parts[3]))
-			}
-			c.Port = p
-		}
+		return cp.net()
 	case KindExec:
-		if len(parts) != 3 {
-			return errAt(pos, CodeExecShape, "exec needs <actions>:<binary>, got %s", jsQuote(raw))
-		}
-		acts, err := actions(lists, pos, raw, "exec", parts[1], execActions)
-		if err != nil {
-			return err
-		}
-		c.Actions = acts
-		c.Binary = parts[2]
-		if strings.Contains(c.Binary, "/") { // capgate compiles an empty binary
-			return errAt(pos, CodeExecPath, "exec binary is a basename only: %s", jsQuote(c.Binary))
-		}
+		return cp.exec()
 	case KindEnv:
-		if len(parts) != 3 {
-			return errAt(pos, CodeEnvShape, "env needs <actions>:<name>, got %s", jsQuote(raw))
-		}
-		acts, err := actions(lists, pos, raw, "env", parts[1], envActions)
-		if err != nil {
-			return err
-		}
-		c.Actions = acts
-		c.EnvName = parts[2]
-		if !upperSnake(c.EnvName) {
-			return errAt(pos, CodeEnvName, "env var name must be UPPER_SNAKE: %s", jsQuote(c.EnvName))
-		}
+		return cp.env()
 	case KindIPC:
-		if len(parts) != 3 {
-			return errAt(pos, CodeIPCShape, "ipc needs <actions>:<endpoint>, got %s", jsQuote(raw))
-		}
-		acts, err := actions(lists, pos, raw, "ipc", parts[1], ipcActions)
-		if err != nil {
-			return err
-		}
-		c.Actions = acts
-		c.Endpoint = parts[2]
+		return cp.ipc()
 	case KindClock:
-		if len(parts) != 2 {
-			// capgate interpolates the text between quotes unescaped.
-			return errAt(pos, CodeClockShape, "clock needs <source>, got \"%s\"", raw)
-		}
-		c.Source = parts[1]
-		if c.Source != "system" && c.Source != "tzdata" {
-			return errAt(pos, CodeClockSource, "clock source must be system|tzdata: %s", jsQuote(c.Source))
-		}
+		return cp.clock()
 	case KindAssert:
 		c.ID = parts[1]
 		c.Desc = strings.Join(parts[2:], ":")
 		if c.Desc == "" {
 			c.Desc = c.ID
 		}
-	default:
-		return errAt(pos, CodeUnknownKind, "unknown capability kind %s", jsQuote(string(c.Kind)))
+		return nil
+	}
+	return errAt(cs.Pos, CodeUnknownKind, "unknown capability kind %s", jsQuote(string(c.Kind)))
+}
+
+// capParse is one capability being parsed: c, whose Kind and Src are set,
+// from its parts (kind, then scope parts), with action lists from lists.
+type capParse struct {
+	c     *Capability
+	parts []string
+	lists *arena
+}
+
+// errf is an error at the capability.
+func (cp *capParse) errf(code, format string, args ...any) error {
+	return errAt(cp.c.Src.Pos, code, format, args...)
+}
+
+// shape checks that the capability has n parts, else returns the error
+// with code and the message "<kind> needs <want>, got <raw>".
+func (cp *capParse) shape(n int, code, want string) error {
+	if len(cp.parts) != n {
+		return cp.errf(code, "%s needs %s, got %s", cp.c.Kind, want, jsQuote(cp.c.Src.Text))
+	}
+	return nil
+}
+
+// actions reads the action list, the second part, from allowed.
+func (cp *capParse) actions(allowed []string) error {
+	acts, err := actions(cp.lists, cp.c.Src.Pos, cp.c.Src.Text, string(cp.c.Kind), cp.parts[1], allowed)
+	cp.c.Actions = acts
+	return err
+}
+
+func (cp *capParse) fs() error {
+	if err := cp.shape(3, CodeFSShape, "<actions>:<path>"); err != nil {
+		return err
+	}
+	if err := cp.actions(fsActions); err != nil {
+		return err
+	}
+	c := cp.c
+	c.Path = cp.parts[2]
+	if !strings.HasPrefix(c.Path, "/") {
+		return cp.errf(CodeFSRelative, "fs path must be absolute: %s", jsQuote(c.Path))
+	}
+	return nil
+}
+
+func (cp *capParse) net() error {
+	if len(cp.parts) != 4 {
+		if err := cp.shape(3, CodeNetShape, "<actions>:<host>[:<port>]"); err != nil {
+			return err
+		}
+	}
+	if err := cp.actions(netActions); err != nil {
+		return err
+	}
+	c := cp.c
+	c.Host = cp.parts[2] // capgate compiles an empty host
+	if len(cp.parts) == 4 {
+		p, ok := jsParseInt(cp.parts[3])
+		if !ok || p < 1 || p > 65535 {
+			return cp.errf(CodeNetPort, "net port out of range: %s", jsQuote(cp.parts[3]))
+		}
+		c.Port = p
+	}
+	return nil
+}
+
+func (cp *capParse) exec() error {
+	if err := cp.shape(3, CodeExecShape, "<actions>:<binary>"); err != nil {
+		return err
+	}
+	if err := cp.actions(execActions); err != nil {
+		return err
+	}
+	c := cp.c
+	c.Binary = cp.parts[2]
+	if strings.Contains(c.Binary, "/") { // capgate compiles an empty binary
+		return cp.errf(CodeExecPath, "exec binary is a basename only: %s", jsQuote(c.Binary))
+	}
+	return nil
+}
+
+func (cp *capParse) env() error {
+	if err := cp.shape(3, CodeEnvShape, "<actions>:<name>"); err != nil {
+		return err
+	}
+	if err := cp.actions(envActions); err != nil {
+		return err
+	}
+	c := cp.c
+	c.EnvName = cp.parts[2]
+	if !upperSnake(c.EnvName) {
+		return cp.errf(CodeEnvName, "env var name must be UPPER_SNAKE: %s", jsQuote(c.EnvName))
+	}
+	return nil
+}
+
+func (cp *capParse) ipc() error {
+	if err := cp.shape(3, CodeIPCShape, "<actions>:<endpoint>"); err != nil {
+		return err
+	}
+	if err := cp.actions(ipcActions); err != nil {
+		return err
+	}
+	cp.c.Endpoint = cp.parts[2]
+	return nil
+}
+
+func (cp *capParse) clock() error {
+	c := cp.c
+	if len(cp.parts) != 2 {
+		// capgate interpolates the text between quotes unescaped.
+		return cp.errf(CodeClockShape, "clock needs <source>, got \"%s\"", c.Src.Text)
+	}
+	c.Source = cp.parts[1]
+	if c.Source != "system" && c.Source != "tzdata" {
+		return cp.errf(CodeClockSource, "clock source must be system|tzdata: %s", jsQuote(c.Source))
 	}
 	return nil
 }

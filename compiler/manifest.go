@@ -97,26 +97,9 @@ func shapeErr(v *jsonx.Value, fallback *jsonx.Value, format string, args ...any)
 // so that root may be dropped or reused afterwards. When lower is set, a
 // also makes room for lowering m; when hash is set, m's hash is computed.
 func decodeManifest(root *jsonx.Value, m *Manifest, a *arena, scr *scratch, lower, hash bool) error {
-	// capgate checks typeof === "object", which an array passes.
-	if root.Kind != jsonx.Object && root.Kind != jsonx.Array {
-		return errAt(root.Pos, CodeManifestShape, "manifest must be an object")
-	}
-	// capgate checks grammar before name, version and tools.
-	grammar := root.Get("grammar")
-	if grammar != nil && grammar.Kind != jsonx.String {
-		return shapeErr(grammar, root, "manifest.grammar must be a string")
-	}
-	if grammar != nil && grammar.Str != GrammarVersion {
-		return errAt(grammar.Pos, CodeGrammarMismatch,
-			"manifest declares grammar %s but compiler is at %s", jsQuote(grammar.Str), jsQuote(GrammarVersion))
-	}
-	name := root.Get("name")
-	if name == nil || name.Kind != jsonx.String || name.Str == "" {
-		return shapeErr(name, root, "manifest.name must be a non-empty string")
-	}
-	version := root.Get("version")
-	if version == nil || version.Kind != jsonx.String || version.Str == "" {
-		return shapeErr(version, root, "manifest.version must be a non-empty string")
+	name, version, grammar, err := decodeHead(root)
+	if err != nil {
+		return err
 	}
 	sc := root.Get("serverCapabilities")
 	tools := root.Get("tools")
@@ -130,20 +113,69 @@ func decodeManifest(root *jsonx.Value, m *Manifest, a *arena, scr *scratch, lowe
 		m.Grammar, m.HasGrammar = a.str(grammar.Str), true
 	}
 	m.all = make([]CapString, 0, n)
+	if err := m.decodeServer(root, sc, a); err != nil {
+		return err
+	}
+	if err := m.decodeTools(root, tools, a); err != nil {
+		return err
+	}
+	if hash {
+		m.hash = manifestHash(m, a, scr)
+	}
+	return nil
+}
+
+// decodeHead checks the manifest's kind and its grammar, name and version,
+// in capgate's order.
+func decodeHead(root *jsonx.Value) (name, version, grammar *jsonx.Value, err error) {
+	// capgate checks typeof === "object", which an array passes.
+	if root.Kind != jsonx.Object && root.Kind != jsonx.Array {
+		return nil, nil, nil, errAt(root.Pos, CodeManifestShape, "manifest must be an object")
+	}
+	// capgate checks grammar before name, version and tools.
+	grammar = root.Get("grammar")
+	if grammar != nil && grammar.Kind != jsonx.String {
+		return nil, nil, nil, shapeErr(grammar, root, "manifest.grammar must be a string")
+	}
+	if grammar != nil && grammar.Str != GrammarVersion {
+		return nil, nil, nil, errAt(grammar.Pos, CodeGrammarMismatch,
+			"manifest declares grammar %s but compiler is at %s", jsQuote(grammar.Str), jsQuote(GrammarVersion))
+	}
+	name = root.Get("name")
+	if !nonEmptyString(name) {
+		return nil, nil, nil, shapeErr(name, root, "manifest.name must be a non-empty string")
+	}
+	version = root.Get("version")
+	if !nonEmptyString(version) {
+		return nil, nil, nil, shapeErr(version, root, "manifest.version must be a non-empty string")
+	}
+	return name, version, grammar, nil
+}
+
+func nonEmptyString(v *jsonx.Value) bool { return v != nil && v.Kind == jsonx.String && v.Str != "" }
+
+// decodeServer adds the serverCapabilities sc of root to m.
+func (m *Manifest) decodeServer(root, sc *jsonx.Value, a *arena) error {
 	if falsy(sc) && sc.Kind != jsonx.Null {
 		// capgate crashes here (a TypeError); refuse it with this
 		// port's own message, which carries no "[CODE]" prefix.
 		return ownErr(sc.Pos, CodeManifestShape, "manifest.serverCapabilities must be an array")
 	}
-	if sc != nil && sc.Kind != jsonx.Null {
-		if sc.Kind != jsonx.Array {
-			return shapeErr(sc, root, "manifest.serverCapabilities must be an array")
-		}
-		if err := m.addCaps(sc, -1, a); err != nil {
-			return err
-		}
-		m.Server = m.all[:len(m.all):len(m.all)]
+	if sc == nil || sc.Kind == jsonx.Null {
+		return nil
 	}
+	if sc.Kind != jsonx.Array {
+		return shapeErr(sc, root, "manifest.serverCapabilities must be an array")
+	}
+	if err := m.addCaps(sc, -1, a); err != nil {
+		return err
+	}
+	m.Server = m.all[:len(m.all):len(m.all)]
+	return nil
+}
+
+// decodeTools adds the tools of root to m.
+func (m *Manifest) decodeTools(root, tools *jsonx.Value, a *arena) error {
 	if tools == nil || tools.Kind != jsonx.Array {
 		return shapeErr(tools, root, "manifest.tools must be an array")
 	}
@@ -153,7 +185,7 @@ func decodeManifest(root *jsonx.Value, m *Manifest, a *arena, scr *scratch, lowe
 			return shapeErr(t, root, "tools[%d] must be an object", i)
 		}
 		nv := t.Get("name")
-		if nv == nil || nv.Kind != jsonx.String || nv.Str == "" {
+		if !nonEmptyString(nv) {
 			return shapeErr(nv, t, "tools[%d].name must be a non-empty string", i)
 		}
 		c := t.Get("capabilities")
@@ -164,11 +196,7 @@ func decodeManifest(root *jsonx.Value, m *Manifest, a *arena, scr *scratch, lowe
 		if err := m.addCaps(c, i, a); err != nil {
 			return err
 		}
-		tool := Tool{Caps: m.all[from:len(m.all):len(m.all)], Pos: t.Pos, Name: a.str(nv.Str)}
-		m.Tools = append(m.Tools, tool)
-	}
-	if hash {
-		m.hash = manifestHash(m, tools, a, scr)
+		m.Tools = append(m.Tools, Tool{Caps: m.all[from:len(m.all):len(m.all)], Pos: t.Pos, Name: a.str(nv.Str)})
 	}
 	return nil
 }

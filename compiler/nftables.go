@@ -60,8 +60,14 @@ func (l *lowering) nftables(a *Artifact) {
 			unenf++
 		}
 	}
-	ar.text("# " + NftablesFilename + " (generated — do not edit)\n" +
-		"table inet capgate {\n  chain egress {\n    type filter hook output priority 0; policy drop;\n")
+	if len(p.Net) == 0 {
+		a.Config = nftNoEgress
+		a.Unenforceable = []Unenforceable{}
+		ar.add("net: no egress declared — all outbound denied (policy drop, no accepts).")
+		a.Notes = ar.list()
+		return
+	}
+	ar.text(nftHead)
 	if anyBlockPrivate(p) {
 		ar.text(nftPrivate)
 	}
@@ -83,7 +89,7 @@ func (l *lowering) nftables(a *Artifact) {
 		}
 		ar.text(" accept\n")
 	}
-	ar.text("  }\n}")
+	ar.text(nftTail)
 	a.Config = ar.done()
 	a.Unenforceable = make([]Unenforceable, 0, unenf)
 	for i := range p.Net {
@@ -103,8 +109,13 @@ func (l *lowering) nftables(a *Artifact) {
 	if unenf > 0 {
 		ar.add(netNote(nil, unenf, ar, ` rule(s) unenforceable by nftables (hostname/wildcard) — see unenforceable[]; compile those to the "squid" target.`))
 	}
-	if len(p.Net) == 0 {
-		ar.add("net: no egress declared — all outbound denied (policy drop, no accepts).")
-	}
 	a.Notes = ar.list()
 }
+
+// nftHead starts every nftables config and nftTail ends it; nftNoEgress is
+// the whole config of a policy without egress rules (see squidNoEgress).
+const (
+	nftHead     = "# " + NftablesFilename + " (generated — do not edit)\n" + "table inet capgate {\n  chain egress {\n    type filter hook output priority 0; policy drop;\n"
+	nftTail     = "  }\n}"
+	nftNoEgress = nftHead + nftTail
+)

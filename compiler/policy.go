@@ -154,111 +154,21 @@ func Normalize(caps []Capability) *Policy {
 // outlives caps: grants keep windows on it. Up to small grants of a kind
 // are found by a linear scan (smallIndex; tests pass 0 to use maps).
 func normalize(caps []Capability, srcs []CapString, p *Policy, small int) {
-	var n [8]int
-	for i := range caps {
-		switch caps[i].Kind {
-		case KindFS:
-			n[0]++
-		case KindNet:
-			n[1]++
-		case KindEnv:
-			n[2]++
-		case KindExec:
-			n[3]++
-		case KindIPC:
-			n[4]++
-		case KindAssert:
-			n[5]++
-		}
-	}
-	p.FS = make([]FSGrant, 0, n[0])
-	p.Net = make([]NetGrant, 0, n[1])
-	p.Env = make([]EnvGrant, 0, n[2])
-	p.Exec = make([]NamedGrant, 0, n[3])
-	p.IPC = make([]NamedGrant, 0, n[4])
-	p.Assert = make([]Assertion, 0, n[5])
-	// Each grant's first source is a one-element window on srcs, so a
-	// grant declared once costs no allocation of its own.
-	first := func(i int) []CapString { return srcs[i : i+1 : i+1] }
+	n := kindCounts(caps)
+	p.FS = make([]FSGrant, 0, n[kindFS])
+	p.Net = make([]NetGrant, 0, n[kindNet])
+	p.Env = make([]EnvGrant, 0, n[kindEnv])
+	p.Exec = make([]NamedGrant, 0, n[kindExec])
+	p.IPC = make([]NamedGrant, 0, n[kindIPC])
+	p.Assert = make([]Assertion, 0, n[kindAssert])
 	// Grants are found by a linear scan while a kind has few of them, by
 	// a map beyond (see smallIndex).
-	var fsIdx, envIdx, execIdx, ipcIdx, assertIdx map[string]int
-	var netIdx map[netKey]int
-	fsIdx = newIndex[string](n[0], small)
-	netIdx = newIndex[netKey](n[1], small)
-	envIdx = newIndex[string](n[2], small)
-	execIdx = newIndex[string](n[3], small)
-	ipcIdx = newIndex[string](n[4], small)
-	assertIdx = newIndex[string](n[5], small)
+	f := folder{p: p, srcs: srcs,
+		fs: newIndex[string](n[kindFS], small), net: newIndex[netKey](n[kindNet], small),
+		env: newIndex[string](n[kindEnv], small), exec: newIndex[string](n[kindExec], small),
+		ipc: newIndex[string](n[kindIPC], small), assert: newIndex[string](n[kindAssert], small)}
 	for ci := range caps {
-		c := &caps[ci]
-		if c.NestedSandbox {
-			p.NestedSandbox = true
-			p.NestedSrcs = addSrc(p.NestedSrcs, first(ci))
-		}
-		switch c.Kind {
-		case KindFS:
-			i := find(p.FS, fsIdx, c.Path, func(g *FSGrant) string { return g.Path })
-			if i == len(p.FS) {
-				p.FS = append(p.FS, FSGrant{Path: c.Path, Srcs: first(ci)[:0]})
-				addIndex(fsIdx, c.Path, i)
-			}
-			g := &p.FS[i]
-			for _, a := range c.Actions {
-				switch a {
-				case "read":
-					g.Read = true
-				case "write":
-					g.Write = true
-				case "create":
-					g.Create = true
-				case "delete":
-					g.Delete = true
-				}
-			}
-			g.Srcs = append(g.Srcs, c.Src)
-		case KindNet:
-			k := netKey{c.Host, c.Port}
-			i := find(p.Net, netIdx, k, func(g *NetGrant) netKey { return netKey{g.Host, g.Port} })
-			if i == len(p.Net) {
-				lit, private := classifyHost(c.Host)
-				p.Net = append(p.Net, NetGrant{Host: c.Host, Port: c.Port, BlockPrivate: !private, Srcs: first(ci)[:0], lit: lit})
-				addIndex(netIdx, k, i)
-			}
-			p.Net[i].Srcs = append(p.Net[i].Srcs, c.Src)
-		case KindEnv:
-			i := find(p.Env, envIdx, c.EnvName, func(g *EnvGrant) string { return g.Name })
-			if i == len(p.Env) {
-				p.Env = append(p.Env, EnvGrant{Name: c.EnvName, Srcs: first(ci)[:0]})
-				addIndex(envIdx, c.EnvName, i)
-			}
-			for _, a := range c.Actions {
-				if a == "inject" {
-					p.Env[i].Inject = true
-				} else {
-					p.Env[i].Read = true
-				}
-			}
-			p.Env[i].Srcs = append(p.Env[i].Srcs, c.Src)
-		case KindExec:
-			p.Exec = addNamed(p.Exec, execIdx, c.Binary, first(ci))
-		case KindIPC:
-			p.IPC = addNamed(p.IPC, ipcIdx, c.Endpoint, first(ci))
-		case KindClock:
-			if p.Clock != "tzdata" {
-				p.Clock = c.Source
-			}
-			p.ClockSrcs = addSrc(p.ClockSrcs, first(ci))
-		case KindAssert:
-			i := find(p.Assert, assertIdx, c.ID, func(g *Assertion) string { return g.ID })
-			if i == len(p.Assert) {
-				p.Assert = append(p.Assert, Assertion{ID: c.ID, Srcs: first(ci)[:0]})
-				addIndex(assertIdx, c.ID, i)
-			}
-			// capgate keeps an id's first position and its last description.
-			p.Assert[i].Desc = c.Desc
-			p.Assert[i].Srcs = append(p.Assert[i].Srcs, c.Src)
-		}
+		f.fold(&caps[ci], ci)
 	}
 	for i := range p.FS {
 		g := &p.FS[i]
@@ -270,6 +180,152 @@ func normalize(caps []Capability, srcs []CapString, p *Policy, small int) {
 		}
 	}
 	p.FS = mergeCovered(p.FS, small)
+	sortPolicy(p)
+}
+
+// The kinds normalize counts, as indexes of kindCounts' array.
+const (
+	kindFS = iota
+	kindNet
+	kindEnv
+	kindExec
+	kindIPC
+	kindAssert
+	kindOther
+)
+
+// kindCounts counts caps of each kind (indexes kindFS...).
+func kindCounts(caps []Capability) (n [kindOther + 1]int) {
+	for i := range caps {
+		k := kindOther
+		switch caps[i].Kind {
+		case KindFS:
+			k = kindFS
+		case KindNet:
+			k = kindNet
+		case KindEnv:
+			k = kindEnv
+		case KindExec:
+			k = kindExec
+		case KindIPC:
+			k = kindIPC
+		case KindAssert:
+			k = kindAssert
+		}
+		n[k]++
+	}
+	return n
+}
+
+// folder folds capabilities into the policy p, one at a time, finding
+// each kind's grants by its index (nil: by a scan).
+type folder struct {
+	p    *Policy
+	srcs []CapString
+
+	fs, env, exec, ipc, assert map[string]int
+	net                        map[netKey]int
+}
+
+// first is the source of caps[i], as a one-element window on srcs: a grant
+// declared once costs no allocation of its own.
+func (f *folder) first(i int) []CapString { return f.srcs[i : i+1 : i+1] }
+
+// fold adds c, which is caps[ci], to its grant.
+func (f *folder) fold(c *Capability, ci int) {
+	p := f.p
+	if c.NestedSandbox {
+		p.NestedSandbox = true
+		p.NestedSrcs = addSrc(p.NestedSrcs, f.first(ci))
+	}
+	switch c.Kind {
+	case KindFS:
+		f.foldFS(c, ci)
+	case KindNet:
+		f.foldNet(c, ci)
+	case KindEnv:
+		f.foldEnv(c, ci)
+	case KindExec:
+		p.Exec = addNamed(p.Exec, f.exec, c.Binary, f.first(ci))
+	case KindIPC:
+		p.IPC = addNamed(p.IPC, f.ipc, c.Endpoint, f.first(ci))
+	case KindClock:
+		if p.Clock != "tzdata" {
+			p.Clock = c.Source
+		}
+		p.ClockSrcs = addSrc(p.ClockSrcs, f.first(ci))
+	case KindAssert:
+		f.foldAssert(c, ci)
+	}
+}
+
+func (f *folder) foldFS(c *Capability, ci int) {
+	p := f.p
+	i := find(p.FS, f.fs, c.Path, func(g *FSGrant) string { return g.Path })
+	if i == len(p.FS) {
+		p.FS = append(p.FS, FSGrant{Path: c.Path, Srcs: f.first(ci)[:0]})
+		addIndex(f.fs, c.Path, i)
+	}
+	g := &p.FS[i]
+	for _, a := range c.Actions {
+		switch a {
+		case "read":
+			g.Read = true
+		case "write":
+			g.Write = true
+		case "create":
+			g.Create = true
+		case "delete":
+			g.Delete = true
+		}
+	}
+	g.Srcs = append(g.Srcs, c.Src)
+}
+
+func (f *folder) foldNet(c *Capability, ci int) {
+	p := f.p
+	k := netKey{c.Host, c.Port}
+	i := find(p.Net, f.net, k, func(g *NetGrant) netKey { return netKey{g.Host, g.Port} })
+	if i == len(p.Net) {
+		lit, private := classifyHost(c.Host)
+		p.Net = append(p.Net, NetGrant{Host: c.Host, Port: c.Port, BlockPrivate: !private, Srcs: f.first(ci)[:0], lit: lit})
+		addIndex(f.net, k, i)
+	}
+	p.Net[i].Srcs = append(p.Net[i].Srcs, c.Src)
+}
+
+func (f *folder) foldEnv(c *Capability, ci int) {
+	p := f.p
+	i := find(p.Env, f.env, c.EnvName, func(g *EnvGrant) string { return g.Name })
+	if i == len(p.Env) {
+		p.Env = append(p.Env, EnvGrant{Name: c.EnvName, Srcs: f.first(ci)[:0]})
+		addIndex(f.env, c.EnvName, i)
+	}
+	g := &p.Env[i]
+	for _, a := range c.Actions {
+		if a == "inject" {
+			g.Inject = true
+		} else {
+			g.Read = true
+		}
+	}
+	g.Srcs = append(g.Srcs, c.Src)
+}
+
+func (f *folder) foldAssert(c *Capability, ci int) {
+	p := f.p
+	i := find(p.Assert, f.assert, c.ID, func(g *Assertion) string { return g.ID })
+	if i == len(p.Assert) {
+		p.Assert = append(p.Assert, Assertion{ID: c.ID, Srcs: f.first(ci)[:0]})
+		addIndex(f.assert, c.ID, i)
+	}
+	// capgate keeps an id's first position and its last description.
+	p.Assert[i].Desc = c.Desc
+	p.Assert[i].Srcs = append(p.Assert[i].Srcs, c.Src)
+}
+
+// sortPolicy puts each list of p in capgate's order.
+func sortPolicy(p *Policy) {
 	slices.SortStableFunc(p.FS, func(a, b FSGrant) int { return Compare(a.Path, b.Path) })
 	slices.SortStableFunc(p.Net, func(a, b NetGrant) int {
 		if c := Compare(a.Host, b.Host); c != 0 {

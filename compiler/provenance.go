@@ -15,9 +15,9 @@ const Canonicalization = "RFC8785"
 // Manifest that was not decoded from a document.
 func ManifestHash(m *Manifest) string { return m.hash }
 
-// manifestHash computes ManifestHash while the parsed tools array is at
-// hand: a tool's name may be any JSON value.
-func manifestHash(m *Manifest, tools *jsonx.Value, a *arena, sc *scratch) string {
+// manifestHash computes ManifestHash of a decoded m, whose text it builds
+// in sc.canon; the hash's text goes in a.
+func manifestHash(m *Manifest, a *arena, sc *scratch) string {
 	b := sc.canon[:0]
 	// Keys in UTF-16 order: name, serverCapabilities, tools, version.
 	b = append(b, `{"name":`...)
@@ -45,10 +45,9 @@ func manifestHash(m *Manifest, tools *jsonx.Value, a *arena, sc *scratch) string
 			b = jsonx.AppendCanonString(b, c.Text)
 		}
 		b = append(b, ']')
-		if name := tools.Items[i].Get("name"); name != nil {
-			b = append(b, `,"name":`...)
-			b = jsonx.AppendCanonical(b, name)
-		}
+		// decodeTools has made every name a non-empty string.
+		b = append(b, `,"name":`...)
+		b = jsonx.AppendCanonString(b, t.Name)
 		b = append(b, '}')
 	}
 	b = append(b, `],"version":`...)

@@ -126,7 +126,9 @@ func JSONVisible(b []byte) []byte { return jsonVisible(b) }
 // as \u escapes: the data is the same, but a reader of the file sees them.
 // They can only occur inside JSON strings, where the escape is valid.
 func jsonVisible(b []byte) []byte {
-	if !bytes.ContainsFunc(b, Invisible) {
+	// Every invisible character is beyond ASCII: most reports have no
+	// byte to decode.
+	if !hasNonASCII(b) || !bytes.ContainsFunc(b, Invisible) {
 		return b
 	}
 	out := make([]byte, 0, len(b)+64)
@@ -140,6 +142,16 @@ func jsonVisible(b []byte) []byte {
 		i += n
 	}
 	return out
+}
+
+// hasNonASCII reports whether b holds a byte beyond ASCII.
+func hasNonASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
 }
 
 // URI renders a slash-separated relative path as an RFC 3986 relative

@@ -13,21 +13,12 @@ import (
 
 // benchRepo builds a git repository with n manifests in a base commit and a
 // head commit that changes every step-th of them, and returns its path and
-// the blob ids of both commits' manifests.
+// the blob ids of both commits' manifests. Its objects are loose, as in a
+// repository just committed to; packedClone gives the packed form.
 func benchRepo(b *testing.B, n, step int) (dir string, blobs []string) {
 	b.Helper()
 	dir = b.TempDir()
-	git := func(args ...string) string {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=b", "GIT_AUTHOR_EMAIL=b@example.invalid",
-			"GIT_COMMITTER_NAME=b", "GIT_COMMITTER_EMAIL=b@example.invalid", "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			b.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	git := benchGit(b, dir)
 	git("init", "-q", "-b", "main")
 	git("config", "gc.auto", "0") // no gc left running when the directory is removed
 	write := func(i int, extra string) {
@@ -57,6 +48,35 @@ func benchRepo(b *testing.B, n, step int) (dir string, blobs []string) {
 	return dir, blobs
 }
 
+// packedClone clones dir the way actions/checkout gets a repository, by
+// fetching it: its objects are one packfile, blobs stored as deltas of one
+// another, where benchRepo's are loose.
+func packedClone(b *testing.B, dir string) string {
+	b.Helper()
+	clone := filepath.Join(b.TempDir(), "clone")
+	benchGit(b, dir)("clone", "-q", "--no-local", "--no-checkout", dir, clone)
+	if packs, _ := filepath.Glob(filepath.Join(clone, ".git", "objects", "pack", "*.pack")); len(packs) != 1 {
+		b.Fatalf("clone has %d packs, want 1", len(packs))
+	}
+	return clone
+}
+
+// benchGit returns a function running git in dir with a fixed identity and
+// no system or user configuration.
+func benchGit(b *testing.B, dir string) func(args ...string) string {
+	return func(args ...string) string {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=b", "GIT_AUTHOR_EMAIL=b@example.invalid",
+			"GIT_COMMITTER_NAME=b", "GIT_COMMITTER_EMAIL=b@example.invalid", "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+}
+
 func maxRSS(ps *os.ProcessState) float64 {
 	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
 		return float64(ru.Maxrss) / 1024 // KiB -> MiB
@@ -75,8 +95,9 @@ func buildCapgate(b *testing.B) string {
 }
 
 // runDiff runs `capgate diff` between the two commits of dir as the action
-// runs it, a process, and checks that the report counts widened changes.
-func runDiff(b *testing.B, bin, dir string, widened int) (rss float64) {
+// runs it, a process, and checks the report: widened changes, unchanged
+// manifests, no errors.
+func runDiff(b *testing.B, bin, dir string, widened, unchanged int) (rss float64) {
 	for i := 0; i < b.N; i++ {
 		cmd := exec.Command(bin, "diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "json", "--fail-on", "never")
 		cmd.Dir = dir
@@ -85,7 +106,9 @@ func runDiff(b *testing.B, bin, dir string, widened int) (rss float64) {
 		if err := cmd.Run(); err != nil {
 			b.Fatal(err)
 		}
-		if !bytes.Contains(out.Bytes(), []byte(fmt.Sprintf(`"widened": %d,`, widened))) {
+		if !bytes.Contains(out.Bytes(), []byte(fmt.Sprintf(`"widened": %d,`, widened))) ||
+			!bytes.Contains(out.Bytes(), []byte(`"errors": 0,`)) ||
+			bytes.Count(out.Bytes(), []byte(`"status": "unchanged"`)) != unchanged {
 			b.Fatalf("unexpected report: %.300s", out.String())
 		}
 		rss = max(rss, maxRSS(cmd.ProcessState))
@@ -113,33 +136,37 @@ func runGit(b *testing.B, dir string, stdin []byte, argss ...[]string) (rss floa
 
 // BenchmarkDiffGit2000 times `capgate diff` between two commits of a 2,000
 // manifest repository (a tenth changed), run as a process the way the action
-// runs it, beside `git cat-file --batch` reading the same blobs. Aim: within
-// 1.3 times the raw read.
+// runs it, beside `git cat-file --batch` reading the same blobs; on loose
+// objects and on a packed clone. Aim: within 1.3 times the raw read.
 func BenchmarkDiffGit2000(b *testing.B) {
-	dir, blobs := benchRepo(b, 2000, 10)
+	loose, blobs := benchRepo(b, 2000, 10)
 	bin := buildCapgate(b)
 	input := []byte(strings.Join(blobs, "\n") + "\n")
-	b.Run("capgate-diff", func(b *testing.B) {
-		b.ReportMetric(runDiff(b, bin, dir, 400), "peak-MiB")
-	})
-	b.Run("git-cat-file", func(b *testing.B) {
-		b.ReportMetric(runGit(b, dir, input, []string{"cat-file", "--batch"}), "peak-MiB")
-		b.ReportMetric(float64(len(blobs)), "blobs")
-	})
+	for _, r := range []struct{ name, dir string }{{"loose", loose}, {"packed", packedClone(b, loose)}} {
+		b.Run(r.name+"/capgate-diff", func(b *testing.B) {
+			b.ReportMetric(runDiff(b, bin, r.dir, 400, 1800), "peak-MiB")
+		})
+		b.Run(r.name+"/git-cat-file", func(b *testing.B) {
+			b.ReportMetric(runGit(b, r.dir, input, []string{"cat-file", "--batch"}), "peak-MiB")
+			b.ReportMetric(float64(len(blobs)), "blobs")
+		})
+	}
 }
 
 // BenchmarkDiffGit10000 times `capgate diff` on a pull request that changes
 // 3 manifests of 10,000, beside git listing both trees (`git ls-tree -r` of
-// each commit). Aim: within 3 times the listing, under 40 MB: the cost
-// follows the change (a manifest whose blob is the same on both sides is
-// only checked, once).
+// each commit); on loose objects and on a packed clone. Aim: within 3 times
+// the listing, under 40 MB: the cost follows the change (a manifest whose
+// blob is the same on both sides is only checked, once).
 func BenchmarkDiffGit10000(b *testing.B) {
-	dir, _ := benchRepo(b, 10000, 3334)
+	loose, _ := benchRepo(b, 10000, 3334)
 	bin := buildCapgate(b)
-	b.Run("capgate-diff", func(b *testing.B) {
-		b.ReportMetric(runDiff(b, bin, dir, 6), "peak-MiB")
-	})
-	b.Run("git-ls-tree", func(b *testing.B) {
-		b.ReportMetric(runGit(b, dir, nil, []string{"ls-tree", "-r", "HEAD~1"}, []string{"ls-tree", "-r", "HEAD"}), "peak-MiB")
-	})
+	for _, r := range []struct{ name, dir string }{{"loose", loose}, {"packed", packedClone(b, loose)}} {
+		b.Run(r.name+"/capgate-diff", func(b *testing.B) {
+			b.ReportMetric(runDiff(b, bin, r.dir, 6, 9997), "peak-MiB")
+		})
+		b.Run(r.name+"/git-ls-tree", func(b *testing.B) {
+			b.ReportMetric(runGit(b, r.dir, nil, []string{"ls-tree", "-r", "HEAD~1"}, []string{"ls-tree", "-r", "HEAD"}), "peak-MiB")
+		})
+	}
 }

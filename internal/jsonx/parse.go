@@ -125,9 +125,13 @@ type Parser struct {
 	line  int
 	lineI int // offset where the current line starts
 	depth int
-	// colOff and col cache the last column computed on this line, so
-	// that positions cost what lies between two values, not a whole line.
-	colOff, col int
+	// wide is how many more bytes than characters the strings read so
+	// far on this line hold (0 on an ASCII line): between values, the
+	// column is then p.i-p.lineI-p.wide+1, without counting the line's
+	// characters again. Building a value's position that way instead of
+	// with utf8.RuneCount took ~5% of compiler's BenchmarkCompileAll's
+	// instructions off (issue 24); TestValuePosAgreesWithPosAt guards it.
+	wide int
 	// nodes, ptrs and keys are slabs that values and the finished child
 	// lists of containers are cut from, so a document costs a handful of
 	// allocations instead of one per value; the *Used counts say how much
@@ -240,21 +244,23 @@ func (p *Parser) parse(w Want) (*Value, error) {
 	return v, nil
 }
 
+// pos is the position of p.i, which lies between values (not inside a
+// string): see wide.
 func (p *Parser) pos() Pos {
-	if p.colOff < p.lineI || p.colOff > p.i {
-		p.colOff, p.col = p.lineI, 0
-	}
-	p.col += utf8.RuneCount(p.src[p.colOff:p.i])
-	p.colOff = p.i
-	return Pos{Offset: p.i, Line: p.line, Col: p.col + 1}
+	return Pos{Offset: p.i, Line: p.line, Col: p.i - p.lineI - p.wide + 1}
+}
+
+// errPos is the position of p.i anywhere, inside a string too (errors).
+func (p *Parser) errPos() Pos {
+	return Pos{Offset: p.i, Line: p.line, Col: utf8.RuneCount(p.src[p.lineI:p.i]) + 1}
 }
 
 func (p *Parser) errf(format string, args ...any) error {
-	return &ParseError{Pos: p.pos(), Message: fmt.Sprintf(format, args...)}
+	return &ParseError{Pos: p.errPos(), Message: fmt.Sprintf(format, args...)}
 }
 
 func (p *Parser) errEnd() error {
-	return &ParseError{Pos: p.pos(), Message: "Unexpected end of JSON input"}
+	return &ParseError{Pos: p.errPos(), Message: "Unexpected end of JSON input"}
 }
 
 // jsPos converts byte offset i to the UTF-16 index JavaScript reports.
@@ -301,7 +307,7 @@ func (p *Parser) ws() {
 		case '\n':
 			p.i++
 			p.line++
-			p.lineI = p.i
+			p.lineI, p.wide = p.i, 0
 		default:
 			return
 		}
@@ -479,34 +485,12 @@ func (p *Parser) object(start Pos, w Want) (*Value, error) {
 		p.depth--
 		return v, nil
 	}
-	mark, kmark := len(p.stack), len(p.keyStack)
-	// index maps this object's keys to their place once it holds more than
-	// smallObject keys: the duplicate check is then a lookup, not a scan,
-	// so an object of n keys costs O(n), not O(n²) (a 1 MiB object of 90,000
-	// keys took 15 s). TestManyKeys checks that both ways keep the last
-	// value at the first place; BenchmarkManyKeys shows the cost is linear.
-	var index map[string]int
+	m := members{mark: len(p.stack), kmark: len(p.keyStack)}
 	for {
-		p.ws()
-		if p.i >= len(p.src) {
-			return nil, p.errEnd()
-		}
-		if p.src[p.i] != '"' {
-			return nil, p.errf("Expected double-quoted property name in JSON at position %d", p.jsPos(p.i))
-		}
-		key, err := p.str()
+		key, err := p.key()
 		if err != nil {
 			return nil, err
 		}
-		p.ws()
-		if p.i >= len(p.src) {
-			return nil, p.errEnd()
-		}
-		if p.src[p.i] != ':' {
-			return nil, p.errf("Expected ':' after property name in JSON at position %d", p.jsPos(p.i))
-		}
-		p.i++
-		p.ws()
 		cw := p.child(w, key, false)
 		if cw == WantSkip {
 			p.skipping++
@@ -518,32 +502,8 @@ func (p *Parser) object(start Pos, w Want) (*Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		replaced := p.skipping > 0 || cw == WantSkip // nothing to store
-		if !replaced && index != nil {
-			if k, ok := index[key]; ok {
-				p.stack[mark+k] = val
-				replaced = true
-			}
-		}
-		for k := kmark; !replaced && index == nil && k < len(p.keyStack); k++ {
-			if p.keyStack[k] == key {
-				p.stack[mark+k-kmark] = val
-				replaced = true
-				break
-			}
-		}
-		if !replaced {
-			p.keyStack = append(p.keyStack, key)
-			p.stack = append(p.stack, val)
-			switch n := len(p.keyStack) - kmark; {
-			case index != nil:
-				index[key] = n - 1
-			case n > smallObject:
-				index = make(map[string]int, 2*n)
-				for k, kk := range p.keyStack[kmark:] {
-					index[kk] = k
-				}
-			}
+		if p.skipping == 0 && cw != WantSkip { // else nothing to store
+			p.member(&m, key, val)
 		}
 		p.ws()
 		if p.i >= len(p.src) {
@@ -556,12 +516,79 @@ func (p *Parser) object(start Pos, w Want) (*Value, error) {
 			p.i++
 			p.depth--
 			if p.skipping == 0 {
-				v.Items = p.takePtrs(mark)
-				v.Keys = p.takeKeys(kmark)
+				v.Items = p.takePtrs(m.mark)
+				v.Keys = p.takeKeys(m.kmark)
 			}
 			return v, nil
 		default:
 			return nil, p.errf("Expected ',' or '}' after property value in JSON at position %d", p.jsPos(p.i))
+		}
+	}
+}
+
+// key reads an object's next property name and the ':' after it.
+func (p *Parser) key() (string, error) {
+	p.ws()
+	if p.i >= len(p.src) {
+		return "", p.errEnd()
+	}
+	if p.src[p.i] != '"' {
+		return "", p.errf("Expected double-quoted property name in JSON at position %d", p.jsPos(p.i))
+	}
+	key, err := p.str()
+	if err != nil {
+		return "", err
+	}
+	p.ws()
+	if p.i >= len(p.src) {
+		return "", p.errEnd()
+	}
+	if p.src[p.i] != ':' {
+		return "", p.errf("Expected ':' after property name in JSON at position %d", p.jsPos(p.i))
+	}
+	p.i++
+	p.ws()
+	return key, nil
+}
+
+// members are the members of the object being parsed: its keys on
+// p.keyStack from kmark on, its values on p.stack from mark on.
+type members struct {
+	mark, kmark int
+	// index maps the keys to their place once the object holds more than
+	// smallObject keys: the duplicate check is then a lookup, not a scan,
+	// so an object of n keys costs O(n), not O(n²) (a 1 MiB object of
+	// 90,000 keys took 15 s). TestManyKeys checks that both ways keep the
+	// last value at the first place; BenchmarkManyKeys shows the cost is
+	// linear.
+	index map[string]int
+}
+
+// member adds key and its value val to the object m, as JSON.parse does:
+// a duplicate key's value replaces the earlier one, at the earlier place.
+func (p *Parser) member(m *members, key string, val *Value) {
+	if m.index != nil {
+		if k, ok := m.index[key]; ok {
+			p.stack[m.mark+k] = val
+			return
+		}
+	} else {
+		for k := m.kmark; k < len(p.keyStack); k++ {
+			if p.keyStack[k] == key {
+				p.stack[m.mark+k-m.kmark] = val
+				return
+			}
+		}
+	}
+	p.keyStack = append(p.keyStack, key)
+	p.stack = append(p.stack, val)
+	switch n := len(p.keyStack) - m.kmark; {
+	case m.index != nil:
+		m.index[key] = n - 1
+	case n > smallObject:
+		m.index = make(map[string]int, 2*n)
+		for k, kk := range p.keyStack[m.kmark:] {
+			m.index[kk] = k
 		}
 	}
 }
@@ -592,102 +619,124 @@ func (p *Parser) str() (string, error) {
 	// Fastest path: printable ASCII (plainPrefix).
 	p.i += plainPrefix(p.src[p.i:])
 	if p.i < len(p.src) && p.src[p.i] == '"' {
-		var s string
-		if p.i > b {
-			s = unsafe.String(&p.src[b], p.i-b)
-		}
 		p.i++
-		return s, nil
+		return p.view(b, p.i-1), nil
 	}
-	// Fast path: no escapes.
-	for p.i < len(p.src) {
+	return p.strRaw(b)
+}
+
+// view is the text src[b:e], without a copy.
+func (p *Parser) view(b, e int) string {
+	if e == b {
+		return ""
+	}
+	return unsafe.String(&p.src[b], e-b)
+}
+
+// closed accounts for the string whose text (between the quotes) is
+// src[b:e], not all ASCII: see wide.
+func (p *Parser) closed(b, e int) {
+	p.wide += e - b - utf8.RuneCount(p.src[b:e])
+}
+
+// strRaw goes on with str from p.i, in the string whose text starts at b,
+// while no escape has been seen: the text is still a view of p.src.
+func (p *Parser) strRaw(b int) (string, error) {
+	for ; p.i < len(p.src); p.i++ {
 		c := p.src[p.i]
+		if c == '\\' || c < 0x20 {
+			return p.strEscaped(b)
+		}
 		if c == '"' {
-			var s string
-			if p.i > b {
-				s = unsafe.String(&p.src[b], p.i-b)
-			}
+			s := p.view(b, p.i)
+			p.closed(b, p.i)
 			p.i++
 			if p.skipping == 0 && !utf8.ValidString(s) {
 				s = toValidUTF8(s)
 			}
 			return s, nil
 		}
-		if c == '\\' || c < 0x20 {
-			break
-		}
-		p.i++
 	}
-	// The decoded text goes on the end of p.esc: the string returned is a
-	// view of it, which stays put however p.esc grows later.
+	return "", p.errf("Unterminated string in JSON at position %d", p.jsPos(p.i))
+}
+
+// strEscaped goes on with str from p.i, in the string whose text starts at
+// b, now that it needs decoding. The decoded text goes on the end of p.esc:
+// the string returned is a view of it, which stays put however p.esc grows
+// later.
+func (p *Parser) strEscaped(b int) (string, error) {
 	from := len(p.esc)
 	buf := append(p.esc, p.src[b:p.i]...)
-	for {
-		if p.i >= len(p.src) {
-			return "", p.errf("Unterminated string in JSON at position %d", p.jsPos(p.i))
-		}
-		c := p.src[p.i]
-		switch {
+	for p.i < len(p.src) {
+		switch c := p.src[p.i]; {
 		case c == '"':
+			p.closed(b, p.i)
 			p.i++
-			if p.skipping > 0 {
-				return "", nil
-			}
-			p.esc = buf
-			t := buf[from:]
-			if len(t) == 0 {
-				return "", nil
-			}
-			if !utf8.Valid(t) && !utf8.Valid(stripSurrogates(t)) {
-				return toValidUTF8(string(t)), nil
-			}
-			return unsafe.String(&t[0], len(t)), nil
+			return p.escaped(buf, from), nil
 		case c < 0x20:
 			return "", p.errf("Bad control character in string literal in JSON at position %d", p.jsPos(p.i))
 		case c == '\\':
-			p.i++
-			if p.i >= len(p.src) {
-				return "", p.errf("Unterminated string in JSON at position %d", p.jsPos(p.i))
-			}
-			e := p.src[p.i]
-			p.i++
-			switch e {
-			case '"', '\\', '/':
-				buf = append(buf, e)
-			case 'b':
-				buf = append(buf, '\b')
-			case 'f':
-				buf = append(buf, '\f')
-			case 'n':
-				buf = append(buf, '\n')
-			case 'r':
-				buf = append(buf, '\r')
-			case 't':
-				buf = append(buf, '\t')
-			case 'u':
-				r, ok := p.hex4()
-				if !ok {
-					return "", p.errf("Bad Unicode escape in JSON at position %d", p.jsPos(p.i))
-				}
-				if r >= 0xD800 && r <= 0xDBFF && p.i+6 <= len(p.src) && p.src[p.i] == '\\' && p.src[p.i+1] == 'u' {
-					save := p.i
-					p.i += 2
-					lo, ok := p.hex4()
-					if ok && lo >= 0xDC00 && lo <= 0xDFFF {
-						buf = utf8.AppendRune(buf, 0x10000+(r-0xD800)<<10+(lo-0xDC00))
-						continue
-					}
-					p.i = save
-				}
-				buf = appendWTF8(buf, r)
-			default:
-				return "", p.errf("Bad escaped character in JSON at position %d", p.jsPos(p.i-1))
+			var err error
+			if buf, err = p.escape(buf); err != nil {
+				return "", err
 			}
 		default:
 			buf = append(buf, c)
 			p.i++
 		}
 	}
+	return "", p.errf("Unterminated string in JSON at position %d", p.jsPos(p.i))
+}
+
+// escaped keeps buf, which holds a finished string's decoded text from
+// from on, as p.esc and returns that text.
+func (p *Parser) escaped(buf []byte, from int) string {
+	if p.skipping > 0 {
+		return ""
+	}
+	p.esc = buf
+	t := buf[from:]
+	if len(t) == 0 {
+		return ""
+	}
+	if !utf8.Valid(t) && !utf8.Valid(stripSurrogates(t)) {
+		return toValidUTF8(string(t))
+	}
+	return unsafe.String(&t[0], len(t))
+}
+
+// simpleEscapes maps the letter after '\\' to what it stands for, for the
+// escapes other than \u; 0 for a letter that is none.
+var simpleEscapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
+// escape decodes the escape at p.i (which holds '\\') onto buf.
+func (p *Parser) escape(buf []byte) ([]byte, error) {
+	p.i++
+	if p.i >= len(p.src) {
+		return buf, p.errf("Unterminated string in JSON at position %d", p.jsPos(p.i))
+	}
+	e := p.src[p.i]
+	p.i++
+	if d := simpleEscapes[e]; d != 0 {
+		return append(buf, d), nil
+	}
+	if e != 'u' {
+		return buf, p.errf("Bad escaped character in JSON at position %d", p.jsPos(p.i-1))
+	}
+	r, ok := p.hex4()
+	if !ok {
+		return buf, p.errf("Bad Unicode escape in JSON at position %d", p.jsPos(p.i))
+	}
+	if r >= 0xD800 && r <= 0xDBFF && p.i+6 <= len(p.src) && p.src[p.i] == '\\' && p.src[p.i+1] == 'u' {
+		// A high surrogate: with a low one after it, one character.
+		save := p.i
+		p.i += 2
+		if lo, ok := p.hex4(); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+			return utf8.AppendRune(buf, 0x10000+(r-0xD800)<<10+(lo-0xDC00)), nil
+		}
+		p.i = save
+	}
+	return appendWTF8(buf, r), nil
 }
 
 func (p *Parser) hex4() (rune, bool) {

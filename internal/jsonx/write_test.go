@@ -2,6 +2,7 @@ package jsonx
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -46,6 +47,38 @@ func TestJSONLikeJavaScript(t *testing.T) {
 		_, err := Parse([]byte(tc.in))
 		if pe, ok := err.(*ParseError); !ok || pe.Message != tc.msg {
 			t.Errorf("Parse(%q): %v, want %q", tc.in, err, tc.msg)
+		}
+	}
+}
+
+// TestPlainPrefix checks plainPrefix, which reads eight bytes at a time,
+// against a byte loop: every byte value at every place of texts of every
+// length up to 24.
+func TestPlainPrefix(t *testing.T) {
+	t.Parallel()
+	slow := func(s []byte) int {
+		for i, c := range s {
+			if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+				return i
+			}
+		}
+		return len(s)
+	}
+	for n := 0; n <= 24; n++ {
+		for at := 0; at < n; at++ {
+			for c := 0; c < 256; c++ {
+				b := []byte(strings.Repeat("a", n))
+				b[at] = byte(c)
+				if n > at+1 {
+					b[at+1] = byte(255 - c) // a second odd byte after the first
+				}
+				if got, want := plainPrefix(b), slow(b); got != want {
+					t.Fatalf("plainPrefix(%q) = %d, want %d", b, got, want)
+				}
+				if got, want := plainPrefix(string(b)), slow(b); got != want {
+					t.Fatalf("plainPrefix(string %q) = %d, want %d", b, got, want)
+				}
+			}
 		}
 	}
 }

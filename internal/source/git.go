@@ -8,28 +8,39 @@ import (
 	"io"
 	"os/exec"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/razukc/capgate-action/internal/gitrun"
 )
 
-// Git is a side read from a commit, without a checkout: the tree is listed
-// with git ls-tree and the blobs are read through one git cat-file --batch
-// process.
+// Git is a side read from a commit, without a checkout: its tree is listed
+// once with git ls-tree and kept (the manifests, the launch configs and the
+// settings files they name all come from that one listing), and the blobs
+// are read through git cat-file --batch.
 type Git struct {
 	Dir  string // the repository's work tree or git dir
 	Rev  string // a full commit id
 	name string
+
+	mu   sync.Mutex
+	full *listing // the whole tree, once listed
 }
 
 // Name implements Side.
 func (g *Git) Name() string { return g.name }
 
+// listing is a listed tree: its blobs and gitlinks, in git's order (by path),
+// and the blobs by path once a symbolic link has to be followed.
+type listing struct {
+	ents   []treeEntry
+	byPath map[string]treeEntry
+}
+
+// treeEntry is one blob or gitlink (typ "commit") of a tree.
 type treeEntry struct {
-	mode, oid, path string
-	size            int64 // known once the blob is read
+	mode, typ, oid, path string
+	size                 int64 // known once the blob is read
 }
 
 // Read implements Side.
@@ -47,25 +58,20 @@ type wanted struct {
 	f   *File
 }
 
-// link is a file that is a symbolic link, e the entry it has reached.
+// link is a file that is a symbolic link, e the entry it has reached in
+// the tree of g.
 type link struct {
-	f       *File
-	e       treeEntry
-	listing *listing
+	f *File
+	e treeEntry
+	g *Git
 }
 
-// ReadGit reads several revisions of one repository with a single git
-// cat-file process, reading each distinct blob once: between a base and a
-// head commit most manifests are the same object. Symbolic links are
-// resolved in the same process, one round of reads a hop for all links at
-// once (2,000 links used to start a process a hop each).
+// ReadGit reads several revisions of one repository, reading each distinct
+// blob once: between a base and a head commit most manifests are the same
+// object. Symbolic links are resolved in one git cat-file process, one
+// round of reads a hop for all links at once (2,000 links used to start a
+// process a hop each); the other blobs are read in bulk (readBulk).
 func ReadGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, error) {
-	out, _, err := readGit(ctx, m, sides...)
-	return out, err
-}
-
-// readGit is ReadGit that also returns the listing of each side.
-func readGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, []*listing, error) {
 	// List the sides at once: each is a git process of its own.
 	trees := make([]*listing, len(sides))
 	errs := make([]error, len(sides))
@@ -74,23 +80,56 @@ func readGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, []*listi
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			trees[i], errs[i] = g.list(ctx, m)
+			trees[i], errs[i] = g.tree(ctx)
 		}()
 	}
 	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return readTrees(ctx, m, sides, trees)
+}
+
+// readPath reads the file at the slash-separated path p of g, selected by
+// m (a literal pattern of p), listing only what is at p unless the tree is
+// listed already or p is a symbolic link.
+func (g *Git) readPath(ctx context.Context, m *Matcher, p string) ([]File, error) {
+	g.mu.Lock()
+	t := g.full
+	g.mu.Unlock()
+	if t == nil {
+		var err error
+		if t, err = g.list(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	fs, err := readTrees(ctx, m, []*Git{g}, []*listing{t})
+	if err != nil {
+		return nil, err
+	}
+	return fs[0], nil
+}
+
+// readTrees reads the files m selects in trees, trees[i] listing sides[i].
+func readTrees(ctx context.Context, m *Matcher, sides []*Git, trees []*listing) ([][]File, error) {
 	out := make([][]File, len(sides))
-	var want []wanted
+	picks := make([][]int, len(sides))
+	n := 0
+	for i, t := range trees {
+		out[i], picks[i] = t.pick(m)
+		n += len(picks[i])
+	}
+	want := make([]wanted, 0, n)
 	var links []link
 	for i, t := range trees {
-		if errs[i] != nil {
-			return nil, nil, errs[i]
-		}
-		out[i] = t.files
-		for j, e := range t.picked {
-			f := &out[i][j]
+		files := out[i]
+		for j, k := range picks[i] {
+			f, e := &files[j], t.ents[k]
 			switch {
 			case e.mode == "120000":
-				links = append(links, link{f: f, e: e, listing: t})
+				links = append(links, link{f: f, e: e, g: sides[i]})
 			case readable(e) != nil:
 				f.Err = readable(e)
 			default:
@@ -98,34 +137,29 @@ func readGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, []*listi
 			}
 		}
 	}
-	if len(want) == 0 && len(links) == 0 {
-		return out, trees, nil
+	var err error
+	if want, err = resolveLinks(ctx, sides[0].Dir, links, want); err != nil {
+		return nil, err
 	}
-	cf, err := startCatFile(ctx, sides[0].Dir)
-	if err != nil {
-		return nil, nil, err
+	if err := readWanted(ctx, sides[0].Dir, want); err != nil {
+		return nil, err
 	}
-	defer cf.kill()
-	if want, err = resolveLinks(cf, links, want); err != nil {
-		return nil, nil, err
-	}
-	if err := readWanted(ctx, sides[0].Dir, cf, want); err != nil {
-		return nil, nil, err
-	}
-	if err := cf.close(); err != nil {
-		return nil, nil, err
-	}
-	return out, trees, nil
+	return out, nil
 }
 
-// splitBlobs is the number of distinct blobs from which readWanted reads
-// through a second git cat-file process, half the blobs each: git then
-// uses two cores.
-const splitBlobs = 512
-
 // resolveLinks follows links, a round of reads a hop, and returns want with
-// the files whose links end at a regular file added.
-func resolveLinks(cf *catFile, links []link, want []wanted) ([]wanted, error) {
+// the files whose links end at a regular file added. Following links is a
+// conversation (a target read tells which entry to read next): one git
+// cat-file process answers every round.
+func resolveLinks(ctx context.Context, dir string, links []link, want []wanted) ([]wanted, error) {
+	if len(links) == 0 {
+		return want, nil
+	}
+	cf, err := startCatFile(ctx, dir, false)
+	if err != nil {
+		return nil, err
+	}
+	defer cf.kill()
 	for hop := 0; len(links) > 0; hop++ {
 		oids := make([]string, 0, len(links))
 		for _, l := range links {
@@ -133,15 +167,19 @@ func resolveLinks(cf *catFile, links []link, want []wanted) ([]wanted, error) {
 		}
 		slices.Sort(oids)
 		oids = slices.Compact(oids)
-		blobs, err := cf.read(oids)
-		if err != nil {
+		blobs := make([]blob, len(oids))
+		if err := cf.read(oids, blobs, false); err != nil {
 			return nil, err
 		}
 		next := links[:0]
 		for _, l := range links {
 			i, _ := slices.BinarySearch(oids, l.e.oid)
 			l.e.size = blobs[i].size
-			t, more, err := resolveHop(l.e, blobs[i].data, l.listing.index(), hop)
+			all, err := l.g.index(ctx)
+			if err != nil {
+				return nil, err
+			}
+			t, more, err := resolveHop(l.e, blobs[i].data, all, hop)
 			switch {
 			case err != nil:
 				l.f.Err = err
@@ -156,33 +194,34 @@ func resolveLinks(cf *catFile, links []link, want []wanted) ([]wanted, error) {
 		}
 		links = next
 	}
-	return want, nil
+	return want, cf.close()
 }
 
-// readWanted reads each distinct blob of want once, in object id order,
-// and hands it to the files waiting for it.
-func readWanted(ctx context.Context, dir string, cf *catFile, want []wanted) error {
+// readWanted reads each distinct blob of want once and hands it to the
+// files waiting for it.
+func readWanted(ctx context.Context, dir string, want []wanted) error {
 	if len(want) == 0 {
 		return nil
 	}
-	slices.SortFunc(want, func(a, b wanted) int { return strings.Compare(a.oid, b.oid) })
+	at := make(map[string]int, len(want))
 	oids := make([]string, 0, len(want))
+	slot := make([]int, len(want))
 	for i, w := range want {
-		if i == 0 || w.oid != want[i-1].oid {
+		k, ok := at[w.oid]
+		if !ok {
+			k = len(oids)
+			at[w.oid] = k
 			oids = append(oids, w.oid)
 		}
+		slot[i] = k
 	}
-	blobs, err := readSplit(ctx, dir, cf, oids)
+	blobs, err := readBulk(ctx, dir, oids)
 	if err != nil {
 		return err
 	}
-	k := -1
 	for i, w := range want {
-		if i == 0 || w.oid != want[i-1].oid {
-			k++
-		}
 		w.f.Blob = w.oid
-		if b := blobs[k]; b.size > MaxFileBytes {
+		if b := blobs[slot[i]]; b.size > MaxFileBytes {
 			w.f.Err = fmt.Errorf("file is %d bytes, over the %d-byte limit; not read", b.size, MaxFileBytes)
 		} else {
 			w.f.Data = b.data
@@ -191,110 +230,150 @@ func readWanted(ctx context.Context, dir string, cf *catFile, want []wanted) err
 	return nil
 }
 
-// readSplit reads oids through cf, and through a second process when they
-// are many (splitBlobs).
-func readSplit(ctx context.Context, dir string, cf *catFile, oids []string) ([]blob, error) {
-	if len(oids) < splitBlobs {
-		return cf.read(oids)
+// splitBlobs is the number of distinct blobs from which readBulk reads
+// through two git cat-file processes, half the blobs each: git then uses
+// two cores.
+const splitBlobs = 512
+
+// readBulk reads oids, in order, through git cat-file --batch --buffer
+// processes given all their requests at once, their input then closed: git
+// flushes its output when its buffer fills, not after every object (10,000
+// small blobs were 10,000 wake-ups of git and of the reader).
+func readBulk(ctx context.Context, dir string, oids []string) ([]blob, error) {
+	parts := 1
+	if len(oids) >= splitBlobs {
+		parts = 2
 	}
-	half := len(oids) / 2
-	cf2, err := startCatFile(ctx, dir)
+	out := make([]blob, len(oids))
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := len(oids)*p/parts, len(oids)*(p+1)/parts
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[p] = readBatch(ctx, dir, oids[lo:hi], out[lo:hi])
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// readBatch reads oids into out through one buffered git cat-file.
+func readBatch(ctx context.Context, dir string, oids []string, out []blob) error {
+	cf, err := startCatFile(ctx, dir, true)
+	if err != nil {
+		return err
+	}
+	defer cf.kill()
+	if err := cf.read(oids, out, true); err != nil {
+		return err
+	}
+	return cf.close()
+}
+
+// tree returns the whole tree of g, listing it the first time.
+func (g *Git) tree(ctx context.Context) (*listing, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.full == nil {
+		t, err := g.list(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		g.full = t
+	}
+	return g.full, nil
+}
+
+// index returns the blobs of the whole tree of g by path.
+func (g *Git) index(ctx context.Context) (map[string]treeEntry, error) {
+	t, err := g.tree(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer cf2.kill()
-	var second []blob
-	var err2 error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if second, err2 = cf2.read(oids[half:]); err2 == nil {
-			err2 = cf2.close()
-		}
-	}()
-	first, err := cf.read(oids[:half])
-	<-done
-	if err != nil {
-		return nil, err
-	}
-	if err2 != nil {
-		return nil, err2
-	}
-	return append(first, second...), nil
-}
-
-// listing is one listed revision: the files matching the patterns (picked
-// holds their entries, in the same order, the gitlinks coming after), and
-// the listing itself, indexed by path only when a symbolic link must be
-// followed.
-type listing struct {
-	files  []File
-	picked []treeEntry
-	raw    []byte
-	byPath map[string]treeEntry
-}
-
-// entries calls f for every blob and gitlink of a "ls-tree -r -z" listing.
-func entries(raw []byte, f func(mode, typ, oid, path string)) {
-	for len(raw) > 0 {
-		rec := raw
-		if i := bytes.IndexByte(raw, 0); i >= 0 {
-			rec, raw = raw[:i], raw[i+1:]
-		} else {
-			raw = nil
-		}
-		// "<mode> SP <type> SP <oid> TAB <path>"
-		meta, p, ok := bytes.Cut(rec, []byte{'\t'})
-		mode, rest, ok1 := bytes.Cut(meta, []byte{' '})
-		typ, oid, ok2 := bytes.Cut(rest, []byte{' '})
-		if ok && ok1 && ok2 {
-			f(string(mode), string(typ), string(oid), string(p))
-		}
-	}
-}
-
-// index returns the blobs of t by path.
-func (t *listing) index() map[string]treeEntry {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if t.byPath == nil {
-		t.byPath = map[string]treeEntry{}
-		entries(t.raw, func(mode, typ, oid, p string) {
-			if typ == "blob" {
-				t.byPath[p] = treeEntry{mode: mode, oid: oid, path: p}
+		t.byPath = make(map[string]treeEntry, len(t.ents))
+		for _, e := range t.ents {
+			if e.typ == "blob" {
+				t.byPath[e.path] = e
 			}
-		})
+		}
 	}
-	return t.byPath
+	return t.byPath, nil
 }
 
-// list lists the files of g that match m.
-func (g *Git) list(ctx context.Context, m *Matcher) (*listing, error) {
+// list lists the tree of g: all of it when p is "", else only the path p
+// (a literal, never a pattern) and what is under it.
+func (g *Git) list(ctx context.Context, p string) (*listing, error) {
 	// Without -l: sizes would cost git a look at every object, and
 	// cat-file tells the size of each blob it reads.
-	out, err := git(ctx, g.Dir, nil, "ls-tree", "-r", "-z", "--full-tree", g.Rev)
+	args := []string{"ls-tree", "-r", "-z", "--full-tree", g.Rev}
+	if p != "" {
+		args = append(args, "--", ":(literal)"+p)
+	}
+	out, err := git(ctx, g.Dir, nil, args...)
 	if err != nil {
 		return nil, err
 	}
-	t := &listing{raw: out}
-	var gitlinks []string
-	entries(out, func(mode, typ, oid, p string) {
+	return parseTree(out), nil
+}
+
+// parseTree parses a "git ls-tree -r -z" listing. The entries' strings
+// share one copy of it: no allocation per entry.
+func parseTree(raw []byte) *listing {
+	s := string(raw)
+	t := &listing{ents: make([]treeEntry, 0, strings.Count(s, "\x00"))}
+	for len(s) > 0 {
+		rec := s
+		if i := strings.IndexByte(s, 0); i >= 0 {
+			rec, s = s[:i], s[i+1:]
+		} else {
+			s = ""
+		}
+		// "<mode> SP <type> SP <oid> TAB <path>"
+		meta, p, ok := strings.Cut(rec, "\t")
+		mode, rest, ok1 := strings.Cut(meta, " ")
+		typ, oid, ok2 := strings.Cut(rest, " ")
+		if ok && ok1 && ok2 && (typ == "blob" || typ == "commit") {
+			t.ents = append(t.ents, treeEntry{mode: mode, typ: typ, oid: oid, path: p})
+		}
+	}
+	return t
+}
+
+// pick returns the files of t that m selects, and the indexes of their
+// entries in t.ents, in the same order; gitlinks where a manifest is or
+// could be come after, as errors.
+func (t *listing) pick(m *Matcher) ([]File, []int) {
+	var picked, gitlinks []int
+	for i := range t.ents {
+		e := &t.ents[i]
 		switch {
-		case typ == "commit" && m.MayHold(p):
+		case e.typ == "commit" && m.MayHold(e.path):
 			// A submodule where a manifest is, or could be: its content
 			// is not in this repository, so it cannot be judged. Fail
 			// closed.
-			gitlinks = append(gitlinks, p)
-		case typ == "blob" && m.Match(p):
-			t.picked = append(t.picked, treeEntry{mode: mode, oid: oid, path: p})
+			gitlinks = append(gitlinks, i)
+		case e.typ == "blob" && m.Match(e.path):
+			picked = append(picked, i)
 		}
-	})
-	t.files = make([]File, len(t.picked), len(t.picked)+len(gitlinks))
-	for i, e := range t.picked {
-		t.files[i].Path = e.path
 	}
-	for _, p := range gitlinks {
-		t.files = append(t.files, File{Path: p, Err: fmt.Errorf("a git submodule (gitlink) is at a manifest path; its manifests cannot be read from this repository")})
+	files := make([]File, len(picked)+len(gitlinks))
+	for j, i := range picked {
+		files[j].Path = t.ents[i].path
 	}
-	return t, nil
+	for j, i := range gitlinks {
+		files[len(picked)+j] = File{Path: t.ents[i].path, Err: fmt.Errorf("a git submodule (gitlink) is at a manifest path; its manifests cannot be read from this repository")}
+	}
+	return files, picked
 }
 
 // readable says why the blob of e is not read as a manifest, or nil. Its
@@ -334,10 +413,17 @@ type catFile struct {
 	out    *bufio.Reader
 	stderr bytes.Buffer
 	done   bool
+	arena  []byte // where the next blobs' bytes go
 }
 
-func startCatFile(ctx context.Context, dir string) (*catFile, error) {
-	c := &catFile{cmd: gitrun.Repo{Dir: dir}.Command(ctx, "cat-file", "--batch")}
+// startCatFile starts git cat-file --batch in dir; buffered, with --buffer:
+// then only input that ends makes git flush what it holds (read's last).
+func startCatFile(ctx context.Context, dir string, buffered bool) (*catFile, error) {
+	args := []string{"cat-file", "--batch"}
+	if buffered {
+		args = append(args, "--buffer")
+	}
+	c := &catFile{cmd: gitrun.Repo{Dir: dir}.Command(ctx, args...)}
 	c.cmd.Stderr = &c.stderr
 	var err error
 	if c.in, err = c.cmd.StdinPipe(); err != nil {
@@ -361,8 +447,9 @@ type blob struct {
 	size int64
 }
 
-// read asks for oids and returns their contents, in the same order.
-func (c *catFile) read(oids []string) ([]blob, error) {
+// read asks for oids and reads their contents into out, in the same
+// order. With last, the input is closed once the requests are written.
+func (c *catFile) read(oids []string, out []blob, last bool) error {
 	werr := make(chan error, 1)
 	go func() {
 		w := bufio.NewWriterSize(c.in, 1<<16)
@@ -370,56 +457,96 @@ func (c *catFile) read(oids []string) ([]blob, error) {
 			w.WriteString(o)
 			w.WriteByte('\n')
 		}
-		werr <- w.Flush()
+		err := w.Flush()
+		if last && err == nil {
+			err = c.in.Close()
+		}
+		werr <- err
 	}()
-	out := make([]blob, len(oids))
 	var readErr error
 	for i, oid := range oids {
-		hdr, err := c.out.ReadString('\n')
-		if err != nil {
-			readErr = fmt.Errorf("git cat-file: %w", err)
+		if out[i], readErr = c.next(oid); readErr != nil {
 			break
 		}
-		f := strings.Fields(hdr)
-		if len(f) == 2 && f[1] == "missing" {
-			readErr = fmt.Errorf("git cat-file: object %s missing", f[0])
-			break
-		}
-		if len(f) != 3 || f[0] != oid {
-			readErr = fmt.Errorf("git cat-file: unexpected header %q", hdr)
-			break
-		}
-		n, err := strconv.ParseInt(f[2], 10, 64)
-		if err != nil || n < 0 {
-			readErr = fmt.Errorf("git cat-file: bad size in %q", hdr)
-			break
-		}
-		if n > MaxFileBytes {
-			// Too large to be judged: read past it, keep nothing.
-			if _, err := io.CopyN(io.Discard, c.out, n+1); err != nil {
-				readErr = fmt.Errorf("git cat-file: %w", err)
-				break
-			}
-			out[i] = blob{size: n}
-			continue
-		}
-		buf := make([]byte, n+1) // content and the trailing LF
-		if _, err := io.ReadFull(c.out, buf); err != nil {
-			readErr = fmt.Errorf("git cat-file: %w", err)
-			break
-		}
-		out[i] = blob{data: buf[:n], size: n}
 	}
 	if readErr != nil {
 		c.kill() // unblocks the writer
 		<-werr
-		return nil, readErr
+		return readErr
 	}
 	if err := <-werr; err != nil {
 		c.kill()
-		return nil, fmt.Errorf("git cat-file: %w", err)
+		return fmt.Errorf("git cat-file: %w", err)
 	}
-	return out, nil
+	return nil
+}
+
+// next reads the answer for oid: "<oid> SP <type> SP <size> LF <content>
+// LF", or "<oid> SP missing LF".
+func (c *catFile) next(oid string) (blob, error) {
+	hdr, err := c.out.ReadSlice('\n')
+	if err != nil {
+		return blob{}, fmt.Errorf("git cat-file: %w", err)
+	}
+	id, rest, _ := bytes.Cut(hdr[:len(hdr)-1], []byte{' '})
+	if string(rest) == "missing" {
+		return blob{}, fmt.Errorf("git cat-file: object %s missing", id)
+	}
+	_, size, ok := bytes.Cut(rest, []byte{' '})
+	if !ok || string(id) != oid {
+		return blob{}, fmt.Errorf("git cat-file: unexpected header %q", hdr)
+	}
+	n, ok := parseSize(size)
+	if !ok {
+		return blob{}, fmt.Errorf("git cat-file: bad size in %q", hdr)
+	}
+	b := blob{size: n}
+	if n > MaxFileBytes {
+		// Too large to be judged: read past it, keep nothing.
+		if _, err := io.CopyN(io.Discard, c.out, n); err != nil {
+			return blob{}, fmt.Errorf("git cat-file: %w", err)
+		}
+	} else {
+		b.data = c.alloc(int(n))
+		if _, err := io.ReadFull(c.out, b.data); err != nil {
+			return blob{}, fmt.Errorf("git cat-file: %w", err)
+		}
+	}
+	if lf, err := c.out.ReadByte(); err != nil || lf != '\n' {
+		return blob{}, fmt.Errorf("git cat-file: object %s not followed by a newline", oid)
+	}
+	return b, nil
+}
+
+// parseSize parses a header's decimal size.
+func parseSize(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, d := range b {
+		if d < '0' || d > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(d-'0')
+	}
+	return n, true
+}
+
+// alloc returns n bytes for a blob: small blobs share larger allocations,
+// each capped at its own length (one allocation per blob was most of the
+// garbage of a 10,000-manifest read).
+func (c *catFile) alloc(n int) []byte {
+	const chunk = 256 << 10
+	if n > chunk/8 {
+		return make([]byte, n)
+	}
+	if len(c.arena) < n {
+		c.arena = make([]byte, chunk)
+	}
+	b := c.arena[:n:n]
+	c.arena = c.arena[n:]
+	return b
 }
 
 // kill stops the process if it still runs.
@@ -442,31 +569,4 @@ func (c *catFile) close() error {
 		return fmt.Errorf("git cat-file: %w: %s", err, strings.TrimSpace(c.stderr.String()))
 	}
 	return nil
-}
-
-// Renames asks git which paths were renamed between two commits, and
-// returns new path -> old path.
-func Renames(ctx context.Context, dir, base, head string) (map[string]string, error) {
-	out, err := git(ctx, dir, nil, "diff", "--no-ext-diff", "--find-renames", "--name-status", "-z", "--end-of-options", base, head, "--")
-	if err != nil {
-		return nil, err
-	}
-	fields := strings.Split(string(out), "\x00")
-	ren := map[string]string{}
-	for i := 0; i < len(fields); {
-		st := fields[i]
-		if st == "" {
-			i++
-			continue
-		}
-		if strings.HasPrefix(st, "R") || strings.HasPrefix(st, "C") {
-			if i+2 < len(fields) && st[0] == 'R' {
-				ren[fields[i+2]] = fields[i+1]
-			}
-			i += 3
-			continue
-		}
-		i += 2
-	}
-	return ren, nil
 }

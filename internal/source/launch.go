@@ -24,7 +24,7 @@ func readLaunch(ctx context.Context, base, head Side, opts Options, in *diff.Inp
 	if err != nil {
 		return err
 	}
-	if in.LaunchBase, in.LaunchHead, _, err = readSides(ctx, base, head, m); err != nil {
+	if in.LaunchBase, in.LaunchHead, err = readSides(ctx, base, head, m); err != nil {
 		return err
 	}
 	paths := append(settingsPaths(in.LaunchBase), settingsPaths(in.LaunchHead)...)
@@ -38,7 +38,7 @@ func readLaunch(ctx context.Context, base, head Side, opts Options, in *diff.Inp
 	if m, err = NewMatcher(pats); err != nil {
 		return err
 	}
-	in.SettingsBase, in.SettingsHead, _, err = readSides(ctx, base, head, m)
+	in.SettingsBase, in.SettingsHead, err = readSides(ctx, base, head, m)
 	return err
 }
 

@@ -22,20 +22,17 @@ func ReadLock(ctx context.Context, dir, head, lockPath string, revOnly bool) (*l
 	if err != nil {
 		return nil, fmt.Errorf("--head: %w", err)
 	}
-	// The path is a literal: escape what doublestar (and the matcher's
-	// leading "!") would read as a pattern.
-	var pat strings.Builder
-	for _, r := range p {
-		if strings.ContainsRune(`*?[]{}\!`, r) {
-			pat.WriteByte('\\')
-		}
-		pat.WriteRune(r)
-	}
-	m, err := NewMatcher([]string{pat.String()})
+	m, err := NewMatcher([]string{LiteralPattern(p)})
 	if err != nil {
 		return nil, fmt.Errorf("--lock %s: %w", lockPath, err)
 	}
-	files, err := side.Read(ctx, m)
+	var files []File
+	if g, ok := side.(*Git); ok {
+		// One path of the tree: list only it.
+		files, err = g.readPath(ctx, m, p)
+	} else {
+		files, err = side.Read(ctx, m)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("--lock %s: %w", lockPath, err)
 	}

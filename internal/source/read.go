@@ -32,10 +32,10 @@ type Options struct {
 }
 
 // ReadSides opens and reads both sides for diff.Run: the manifests of each
-// (two commits of one repository through one git cat-file process, each
-// blob once), the head tree when a base manifest is not at its path on
-// the head (to tell a move from a removal), and git's renames when both
-// sides are commits. The caller sets the Input's AllowEmpty and Targets.
+// (two commits of one repository: the head's tree listed, the base's
+// derived from it and git diff-tree, each distinct blob read once), the
+// head tree when a base manifest is not at its path on the head (to tell a
+// move from a removal), and git's renames when both sides are commits. The caller sets the Input's AllowEmpty and Targets.
 func ReadSides(ctx context.Context, opts Options) (*diff.Input, error) {
 	dir := opts.Dir
 	if dir == "" {
@@ -45,49 +45,76 @@ func ReadSides(ctx context.Context, opts Options) (*diff.Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := Open(ctx, dir, opts.Base, opts.RevisionsOnly)
-	if err != nil {
-		return nil, fmt.Errorf("base: %w", err)
-	}
-	head, err := Open(ctx, dir, opts.Head, opts.RevisionsOnly)
-	if err != nil {
-		return nil, fmt.Errorf("head: %w", err)
-	}
-	in := &diff.Input{Base: base.Name(), Head: head.Name(), Patterns: m.String()}
-	var headList *listing
-	in.BaseFiles, in.HeadFiles, headList, err = readSides(ctx, base, head, m)
+	base, head, err := openSides(ctx, dir, opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := readLaunch(ctx, base, head, opts, in); err != nil {
-		return nil, fmt.Errorf("launch configs: %w", err)
-	}
 	bg, ok1 := base.(*Git)
 	hg, ok2 := head.(*Git)
-	if ok1 && ok2 {
-		if in.Renames, err = Renames(ctx, dir, bg.Rev, hg.Rev); err != nil {
-			return nil, err
+	var renames map[string]string
+	if ok1 && ok2 && bg.Dir == hg.Dir {
+		if renames, err = readPair(ctx, bg, hg); err != nil {
+			return nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
 		}
 	}
+	in, err := readAll(ctx, base, head, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	in.Renames = renames
 	if gone(in.BaseFiles, in.HeadFiles) {
-		if in.HeadTree, err = headTree(head, headList, in.BaseFiles); err != nil {
+		if in.HeadTree, err = headTree(ctx, head, in.BaseFiles); err != nil {
 			return nil, fmt.Errorf("listing the head tree to find moved manifests: %w", err)
 		}
 	}
 	return in, nil
 }
 
-// readSides reads the manifests of both sides at once, and returns the
-// head's listing when it is a commit.
-func readSides(ctx context.Context, base, head Side, m *Matcher) (bf, hf []File, hl *listing, err error) {
+// openSides opens the base and the head side at once (Open), and reports
+// the base's error first.
+func openSides(ctx context.Context, dir string, opts Options) (base, head Side, err error) {
+	var baseErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		base, baseErr = Open(ctx, dir, opts.Base, opts.RevisionsOnly)
+	}()
+	head, err = Open(ctx, dir, opts.Head, opts.RevisionsOnly)
+	<-done
+	if baseErr != nil {
+		return nil, nil, fmt.Errorf("base: %w", baseErr)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("head: %w", err)
+	}
+	return base, head, nil
+}
+
+// readAll reads the manifests and the launch configs of both sides.
+func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options) (*diff.Input, error) {
+	in := &diff.Input{Base: base.Name(), Head: head.Name(), Patterns: m.String()}
+	var err error
+	in.BaseFiles, in.HeadFiles, err = readSides(ctx, base, head, m)
+	if err != nil {
+		return nil, err
+	}
+	if err := readLaunch(ctx, base, head, opts, in); err != nil {
+		return nil, fmt.Errorf("launch configs: %w", err)
+	}
+	return in, nil
+}
+
+// readSides reads the files m selects on both sides at once. A commit's
+// tree is listed once for all calls on the same side.
+func readSides(ctx context.Context, base, head Side, m *Matcher) (bf, hf []File, err error) {
 	bg, ok1 := base.(*Git)
 	hg, ok2 := head.(*Git)
 	if ok1 && ok2 && bg.Dir == hg.Dir {
-		fs, ls, err := readGit(ctx, m, bg, hg)
+		fs, err := ReadGit(ctx, m, bg, hg)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
+			return nil, nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
 		}
-		return fs[0], fs[1], ls[1], nil
+		return fs[0], fs[1], nil
 	}
 	// Read both sides at once: each is mostly waiting on git or the disk.
 	var berr error
@@ -96,23 +123,15 @@ func readSides(ctx context.Context, base, head Side, m *Matcher) (bf, hf []File,
 		defer close(done)
 		bf, berr = base.Read(ctx, m)
 	}()
-	if ok2 {
-		var fs [][]File
-		var ls []*listing
-		if fs, ls, err = readGit(ctx, m, hg); err == nil {
-			hf, hl = fs[0], ls[0]
-		}
-	} else {
-		hf, err = head.Read(ctx, m)
-	}
+	hf, err = head.Read(ctx, m)
 	<-done
 	if berr != nil {
-		return nil, nil, nil, fmt.Errorf("reading base %s: %w", base.Name(), berr)
+		return nil, nil, fmt.Errorf("reading base %s: %w", base.Name(), berr)
 	}
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("reading head %s: %w", head.Name(), err)
+		return nil, nil, fmt.Errorf("reading head %s: %w", head.Name(), err)
 	}
-	return bf, hf, hl, nil
+	return bf, hf, nil
 }
 
 // gone reports whether a base manifest is not at its path on the head: only
@@ -133,15 +152,19 @@ func gone(bf, hf []File) bool {
 // headTree lists every file of the head side. On a commit the listing is
 // the one read already; in a directory only the files as large as a base
 // manifest are read and given a blob id.
-func headTree(head Side, hl *listing, bf []File) ([]diff.TreeFile, error) {
-	if hl != nil {
-		var tree []diff.TreeFile
-		entries(hl.raw, func(mode, typ, oid, p string) {
-			if typ == "blob" {
-				tree = append(tree, diff.TreeFile{Path: p, Blob: oid, Regular: mode != "120000"})
+func headTree(ctx context.Context, head Side, bf []File) ([]diff.TreeFile, error) {
+	if g, ok := head.(*Git); ok {
+		t, err := g.tree(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var files []diff.TreeFile
+		for _, e := range t.ents {
+			if e.typ == "blob" {
+				files = append(files, diff.TreeFile{Path: e.path, Blob: e.oid, Regular: e.mode != "120000"})
 			}
-		})
-		return tree, nil
+		}
+		return files, nil
 	}
 	d, ok := head.(*Dir)
 	if !ok {

@@ -41,6 +41,10 @@ type Side interface {
 // starts with "!" excludes what it matches.
 type Matcher struct {
 	include, exclude []string
+	// tails[i] is the literal text include[i] ends with (literalTail): a
+	// path that does not end with it cannot match, and is rejected without
+	// running the pattern (most paths of a large tree).
+	tails []string
 }
 
 // NewMatcher checks and compiles patterns; nil or empty means
@@ -69,22 +73,46 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 	if len(m.include) == 0 {
 		m.include = DefaultPatterns
 	}
+	for _, in := range m.include {
+		m.tails = append(m.tails, literalTail(in))
+	}
 	return m, nil
 }
 
-// Match reports whether the slash-separated path p is selected.
+// Match reports whether the slash-separated path p is selected: an include
+// pattern matches it and no exclude pattern does.
 func (m *Matcher) Match(p string) bool {
-	for _, x := range m.exclude {
-		if ok, _ := doublestar.Match(x, p); ok {
-			return false
+	return m.included(p) && !m.excluded(p)
+}
+
+func (m *Matcher) included(p string) bool {
+	for i, in := range m.include {
+		if !strings.HasSuffix(p, m.tails[i]) {
+			continue
 		}
-	}
-	for _, in := range m.include {
 		if ok, _ := doublestar.Match(in, p); ok {
 			return true
 		}
 	}
 	return false
+}
+
+func (m *Matcher) excluded(p string) bool {
+	for _, x := range m.exclude {
+		if ok, _ := doublestar.Match(x, p); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// literalTail is the text after the last character of pattern that
+// doublestar may read as syntax (a wildcard, a class, an alternative, an
+// escape), less a leading "/" (which "**/" matches without): every path
+// the pattern matches ends with it.
+func literalTail(pattern string) string {
+	tail := pattern[strings.LastIndexAny(pattern, `*?[]{}\`)+1:]
+	return strings.TrimPrefix(tail, "/")
 }
 
 // MayHold reports whether p is a manifest path, or a directory under which

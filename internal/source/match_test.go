@@ -1,0 +1,75 @@
+package source
+
+import (
+	"testing"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// TestMatchTails checks that rejecting a path by the literal end of each
+// pattern (literalTail) never changes what Match selects: Match agrees
+// with the patterns run on every path.
+func TestMatchTails(t *testing.T) {
+	t.Parallel()
+	patterns := [][]string{
+		nil, // DefaultPatterns
+		{"**/capgate.json"},
+		{"capgate.json"},
+		{"servers/*/capgate.json", "!servers/old/**"},
+		{"**/.vscode/mcp.json", "**/.codex/config.toml"},
+		{"a/{x,y}", "b/**"},
+		{"**/*.json"},
+		{`we\*ird/\[x\].json`, `lit\\`},
+		{"**/[abc].capgate.json", "?.json"},
+		{"deep/**/capgate.json"},
+		{"**"},
+	}
+	paths := []string{
+		"capgate.json", "a/capgate.json", "servers/s1/capgate.json", "servers/old/capgate.json",
+		"servers/s1/x/capgate.json", "x.capgate.json", "a/b.capgate.json", "capgate.json.bak",
+		".vscode/mcp.json", "p/.vscode/mcp.json", "p/.codex/config.toml", "mcp.json",
+		"a/x", "a/y", "a/z", "b/q/r", "b", "we*ird/[x].json", "weird/x.json", `lit\`,
+		"a.capgate.json", "d.capgate.json", "x/b.capgate.json", "a.json", "ab.json",
+		"deep/capgate.json", "deep/1/2/capgate.json", "deepcapgate.json", "",
+	}
+	for _, ps := range patterns {
+		m, err := NewMatcher(ps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range paths {
+			want := false
+			for _, in := range m.include {
+				if ok, _ := doublestar.Match(in, p); ok {
+					want = true
+				}
+			}
+			for _, x := range m.exclude {
+				if ok, _ := doublestar.Match(x, p); ok {
+					want = false
+				}
+			}
+			if got := m.Match(p); got != want {
+				t.Errorf("patterns %q, path %q: Match = %v, the patterns say %v", ps, p, got, want)
+			}
+		}
+	}
+}
+
+// TestLiteralTail pins what a pattern's literal end is.
+func TestLiteralTail(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ pattern, tail string }{
+		{"**/capgate.json", "capgate.json"},
+		{"**/*.capgate.json", ".capgate.json"},
+		{"capgate.json", "capgate.json"},
+		{"a/{x,y}", ""},
+		{`a\*b`, "b"},
+		{"b/**", ""},
+		{"**/.vscode/mcp.json", ".vscode/mcp.json"},
+	} {
+		if got := literalTail(c.pattern); got != c.tail {
+			t.Errorf("literalTail(%q) = %q, want %q", c.pattern, got, c.tail)
+		}
+	}
+}

@@ -1,0 +1,144 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// readPair lists the tree of head, and gives base the tree it derives
+// from head's and the changes between the two commits (git diff-tree,
+// which skips every subtree the commits share: a pull request that
+// changes 3 files of 10,000 costs git 3 entries, not a second listing).
+// It returns git's renames, new path -> old path.
+func readPair(ctx context.Context, base, head *Git) (map[string]string, error) {
+	var changes []change
+	var diffErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		changes, diffErr = diffTrees(ctx, head.Dir, base.Rev, head.Rev)
+	}()
+	ht, err := head.tree(ctx)
+	<-done
+	if err != nil {
+		return nil, err
+	}
+	if diffErr != nil {
+		return nil, diffErr
+	}
+	base.mu.Lock()
+	if base.full == nil {
+		base.full = derive(ht, changes)
+	}
+	base.mu.Unlock()
+	renames := map[string]string{}
+	for _, c := range changes {
+		if c.status == 'R' {
+			renames[c.newPath] = c.oldPath
+		}
+	}
+	return renames, nil
+}
+
+// change is one entry of a raw diff: a path's mode and blob on the old
+// side and on the new ("000000" where it is absent), and both paths (they
+// differ for a rename).
+type change struct {
+	oldMode, newMode, oldOID, newOID string
+	oldPath, newPath                 string
+	status                           byte
+}
+
+// absent is the mode of the side of a change where the path is not.
+const absent = "000000"
+
+// diffTrees asks git for the changes between two commits, recursing into
+// trees, with renames found as git diff --find-renames finds them.
+// Submodule changes are never ignored, whatever the configuration says.
+func diffTrees(ctx context.Context, dir, base, head string) ([]change, error) {
+	out, err := git(ctx, dir, nil, "diff-tree", "-r", "-z", "--find-renames", "--no-abbrev", "--ignore-submodules=none", "--end-of-options", base, head, "--")
+	if err != nil {
+		return nil, err
+	}
+	return parseRaw(out)
+}
+
+// parseRaw parses "git diff-tree -r -z" output: records
+// ":<old mode> <new mode> <old oid> <new oid> <status>" NUL <path> NUL, a
+// rename's with a second path. Anything else is an error: a listing
+// derived from a misread diff would be wrong without a sign.
+func parseRaw(out []byte) ([]change, error) {
+	var cs []change
+	rest := string(out)
+	next := func() (string, bool) {
+		f, r, ok := strings.Cut(rest, "\x00")
+		rest = r
+		return f, ok
+	}
+	for rest != "" {
+		meta, ok := next()
+		fs := strings.Fields(strings.TrimPrefix(meta, ":"))
+		if !ok || !strings.HasPrefix(meta, ":") || len(fs) != 5 || fs[4] == "" {
+			return nil, fmt.Errorf("git diff-tree: unexpected record %q", meta)
+		}
+		c := change{oldMode: fs[0], newMode: fs[1], oldOID: fs[2], newOID: fs[3], status: fs[4][0]}
+		if c.oldPath, ok = next(); !ok {
+			return nil, fmt.Errorf("git diff-tree: record %q without a path", meta)
+		}
+		c.newPath = c.oldPath
+		switch c.status {
+		case 'R':
+			if c.newPath, ok = next(); !ok {
+				return nil, fmt.Errorf("git diff-tree: rename %q without a new path", meta)
+			}
+		case 'A', 'D', 'M', 'T':
+		default:
+			return nil, fmt.Errorf("git diff-tree: unexpected status in %q", meta)
+		}
+		if (c.oldMode == absent) != (c.status == 'A') || (c.newMode == absent) != (c.status == 'D') || c.oldMode == "040000" || c.newMode == "040000" {
+			return nil, fmt.Errorf("git diff-tree: modes do not fit the status in %q", meta)
+		}
+		cs = append(cs, c)
+	}
+	return cs, nil
+}
+
+// derive returns the tree that changes turn into head: head's entries
+// but those at a new path of a change, and the old side of every change,
+// in git's order (by path, bytewise).
+func derive(head *listing, changes []change) *listing {
+	if len(changes) == 0 {
+		return &listing{ents: head.ents}
+	}
+	drop := make(map[string]bool, len(changes))
+	var olds []treeEntry
+	for _, c := range changes {
+		if c.newMode != absent {
+			drop[c.newPath] = true
+		}
+		if c.oldMode != absent {
+			typ := "blob"
+			if c.oldMode == "160000" {
+				typ = "commit"
+			}
+			olds = append(olds, treeEntry{mode: c.oldMode, typ: typ, oid: c.oldOID, path: c.oldPath})
+		}
+	}
+	slices.SortFunc(olds, func(a, b treeEntry) int { return strings.Compare(a.path, b.path) })
+	ents := make([]treeEntry, 0, len(head.ents)+len(olds))
+	i := 0
+	for _, e := range head.ents {
+		if drop[e.path] {
+			continue
+		}
+		for i < len(olds) && olds[i].path < e.path {
+			ents = append(ents, olds[i])
+			i++
+		}
+		ents = append(ents, e)
+	}
+	ents = append(ents, olds[i:]...)
+	return &listing{ents: ents}
+}

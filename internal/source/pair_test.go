@@ -1,0 +1,118 @@
+package source
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestReadPairDerives checks the base tree readPair derives from the head's
+// listing and git diff-tree against git's own listing of the base, over a
+// change of every kind: modified, added, deleted, renamed, a file turned
+// into a directory and back, a link turned into a file, gitlinks added,
+// changed and removed; and the renames against git's.
+func TestReadPairDerives(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := makeTree(t, map[string]node{
+		"same/capgate.json": {data: "S"},
+		"mod/capgate.json":  {data: "M1"},
+		"gone/capgate.json": {data: "G"},
+		"old/capgate.json":  {data: `{"name": "renamed manifest with enough bytes to be similar", "version": "1"}`},
+		"f":                 {data: "file that becomes a directory"},
+		"d/x":               {data: "directory that becomes a file"},
+		"l.capgate.json":    {link: "same/capgate.json"},
+		"a-b":               {data: "sorts before a/"},
+		"a/z":               {data: "Z"},
+	})
+	runGit(t, root, "init", "-q", "-b", "main")
+	runGit(t, root, "add", "-A")
+	const c1, c2 = "0123456789abcdef0123456789abcdef01234567", "76543210fedcba9876543210fedcba9876543210"
+	for _, p := range []string{"sub/changed", "sub/removed"} {
+		runGit(t, root, "update-index", "--add", "--cacheinfo", "160000,"+c1+","+p)
+	}
+	runGit(t, root, "commit", "-q", "-m", "base")
+	base := runGit(t, root, "rev-parse", "HEAD")
+	write := func(p, data string) {
+		full := filepath.Join(root, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{"gone", "f", "d", "l.capgate.json"} {
+		if err := os.RemoveAll(filepath.Join(root, p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runGit(t, root, "mv", "old", "new")
+	write("mod/capgate.json", "M2")
+	write("f/capgate.json", "now a directory")
+	write("d", "now a file")
+	write("l.capgate.json", "now a file")
+	write("added/capgate.json", "A")
+	write("a.b", "between")
+	runGit(t, root, "add", "-A")
+	// add -A dropped the gitlinks (no submodule is checked out): put back
+	// the one changed, not the one removed.
+	runGit(t, root, "update-index", "--add", "--cacheinfo", "160000,"+c2+",sub/changed")
+	runGit(t, root, "update-index", "--add", "--cacheinfo", "160000,"+c1+",sub/added")
+	runGit(t, root, "commit", "-q", "-m", "head")
+	head := runGit(t, root, "rev-parse", "HEAD")
+
+	ctx := context.Background()
+	for _, revs := range [][2]string{{base, head}, {head, base}, {head, head}} {
+		bg, hg := &Git{Dir: root, Rev: revs[0]}, &Git{Dir: root, Rev: revs[1]}
+		renames, err := readPair(ctx, bg, hg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := (&Git{Dir: root, Rev: revs[0]}).list(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(bg.full.ents, want.ents) {
+			t.Errorf("derived base tree:\n got %v\nwant %v", bg.full.ents, want.ents)
+		}
+		// The renames git diff --find-renames reports, as read before.
+		wantRen := map[string]string{}
+		fields := strings.Split(runGit(t, root, "diff", "--find-renames", "--name-status", "-z", revs[0], revs[1], "--"), "\x00")
+		for i := 0; i+2 < len(fields); i++ {
+			if strings.HasPrefix(fields[i], "R") {
+				wantRen[fields[i+2]] = fields[i+1]
+			}
+		}
+		if len(wantRen) == 0 && revs[0] != revs[1] {
+			t.Fatal("git found no renames")
+		}
+		if !reflect.DeepEqual(renames, wantRen) {
+			t.Errorf("renames %v, want %v", renames, wantRen)
+		}
+	}
+}
+
+// TestParseRaw refuses diff-tree output it does not understand.
+func TestParseRaw(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []string{
+		"garbage\x00p\x00",
+		":100644 100644 a b M\x00",                  // no path
+		":100644 100644 a b R100\x00old\x00",        // rename without its new path
+		":100644 100644 a b C100\x00old\x00new\x00", // copies are not asked for
+		":000000 100644 a b M\x00p\x00",             // absent on a side it is not
+		":040000 040000 a b M\x00p\x00",             // a tree: not with -r
+	} {
+		if cs, err := parseRaw([]byte(raw)); err == nil {
+			t.Errorf("parseRaw(%q) = %v, want an error", raw, cs)
+		}
+	}
+	cs, err := parseRaw([]byte(":100644 000000 a 0 D\x00p q\x00:100644 100644 a b R090\x00o\x00n\x00"))
+	if err != nil || len(cs) != 2 || cs[0].oldPath != "p q" || cs[1].newPath != "n" || cs[1].oldPath != "o" {
+		t.Errorf("parseRaw: %+v, %v", cs, err)
+	}
+}
