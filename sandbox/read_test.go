@@ -47,6 +47,7 @@ func show(s *Sandbox) []string {
 // TestReadBackCompiled reads back what the compiler emits for one manifest
 // in every target.
 func TestReadBackCompiled(t *testing.T) {
+	t.Parallel()
 	r := compile(t, "fs:read,write:/srv/secret", "fs:read:/data/app.conf", `ipc:connect:"unix:/run/app.sock"`,
 		"net:connect:api.example.com:443", "net:connect:10.0.0.5:5432", "env:inject:TOKEN")
 	for _, tc := range []struct {
@@ -78,6 +79,7 @@ func TestReadBackCompiled(t *testing.T) {
 // readers do not rely on that: an emitted bind of /srv/ws/../secret is read
 // back as the mount of /srv/secret it is, and /srv/.. as the host root.
 func TestReadBackCleansPaths(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		r    string
 		argv []string
@@ -97,6 +99,7 @@ func TestReadBackCleansPaths(t *testing.T) {
 // TestReadBackUnknown: what a reader does not recognise is a grant of its
 // own, so that a change to it is reported.
 func TestReadBackUnknown(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		r    string
 		a    compiler.Artifact
@@ -126,6 +129,7 @@ func TestReadBackUnknown(t *testing.T) {
 // TestSquidSubdomainCovers: a squid ".example.com" rule covers the domain
 // and its subdomains, and nothing else.
 func TestSquidSubdomainCovers(t *testing.T) {
+	t.Parallel()
 	x := IndexRules([]Rule{{Host: ".example.com", Port: 443, BlockPrivate: true}})
 	for h, want := range map[string]bool{"example.com": true, "a.b.example.com": true, "example.org": false, "badexample.com": false} {
 		if got := x.Covers(Rule{Host: h, Port: 443, BlockPrivate: true}); got != want {
