@@ -199,15 +199,7 @@ func dockerEntry(c Client, e *Entry, prog string, pos Pos, argv []arg) {
 	if prog == "podman" {
 		e.Kind = Podman
 	}
-	// Global options before the subcommand point the CLI elsewhere
-	// (-H another engine, --context, --config): raw.
-	for len(argv) > 0 && strings.HasPrefix(argv[0].s, "-") {
-		e.Grants = append(e.Grants, Grant{Kind: GRaw, Key: argv[0].s, Pos: argv[0].pos, Why: "a global " + prog + " option before the subcommand (judged widened)"})
-		if !strings.Contains(argv[0].s, "=") && len(argv) > 1 && !isSub(argv[1].s) {
-			argv = argv[1:]
-		}
-		argv = argv[1:]
-	}
+	argv = globalOptions(e, prog, argv)
 	if len(argv) > 0 && argv[0].s == "container" {
 		argv = argv[1:]
 	}
@@ -226,6 +218,54 @@ func dockerEntry(c Client, e *Entry, prog string, pos Pos, argv []arg) {
 	if image == "" {
 		e.Unjudged = append(e.Unjudged, Note{Text: prog + " run names no image", Pos: pos})
 	}
+}
+
+// Global options of the engines' CLIs (docker/cli cli/flags/options.go,
+// podman cmd/podman/root.go, nerdctl's root flags): those that take a
+// value, and the booleans. pflag gives a value option the next argument
+// whatever it is spelt like.
+var (
+	globalValue = map[string]bool{
+		"--config": true, "-c": true, "--context": true, "-H": true, "--host": true, "-l": true, "--log-level": true,
+		"--tlscacert": true, "--tlscert": true, "--tlskey": true,
+		"--cgroup-manager": true, "--cni-config-dir": true, "--conmon": true, "--connection": true, "--events-backend": true,
+		"--hooks-dir": true, "--identity": true, "--imagestore": true, "--module": true, "--network-cmd-path": true,
+		"--network-config-dir": true, "--network-backend": true, "--out": true, "--root": true, "--runroot": true,
+		"--runtime": true, "--runtime-flag": true, "--ssh": true, "--storage-driver": true, "--storage-opt": true,
+		"--tmpdir": true, "--url": true, "--volumepath": true, "--db-backend": true, "--cdi-spec-dir": true,
+		"--namespace": true, "-n": true, "--address": true, "-a": true, "--snapshotter": true, "--cni-path": true,
+		"--cni-netconfpath": true, "--data-root": true, "--hosts-dir": true, "--host-gateway-ip": true,
+	}
+	globalBool = map[string]bool{
+		"-D": true, "--debug": true, "--tls": true, "--tlsverify": true, "-r": true, "--remote": true, "--syslog": true,
+		"--transient-store": true, "--noout": true, "--insecure-registry": true, "--experimental": true, "--debug-full": true,
+	}
+)
+
+// globalOptions reads the engine CLI's global options before the
+// subcommand into raw grants (-H another engine, --context, --config point
+// the CLI elsewhere), each keyed with its value, and returns the argv from
+// the subcommand on. An option the tables do not know, followed by a word
+// that may be the subcommand, may or may not take it as its value: the
+// entry cannot be judged.
+func globalOptions(e *Entry, prog string, argv []arg) []arg {
+	for len(argv) > 0 && strings.HasPrefix(argv[0].s, "-") {
+		a := argv[0]
+		name, _, inline := strings.Cut(a.s, "=")
+		key := a.s
+		argv = argv[1:]
+		switch {
+		case inline || globalBool[name]:
+		case globalValue[name] && len(argv) > 0:
+			key, argv = a.s+" "+argv[0].s, argv[1:]
+		case len(argv) > 0 && isSub(argv[0].s):
+			e.Unjudged = append(e.Unjudged, Note{Text: "the global " + prog + " option " + a.s + " may take " + argv[0].s + " as its value or not: which subcommand runs cannot be told (fail closed)", Pos: a.pos})
+		case len(argv) > 0:
+			key, argv = a.s+" "+argv[0].s, argv[1:]
+		}
+		e.Grants = append(e.Grants, Grant{Kind: GRaw, Key: key, Pos: a.pos, Why: "a global " + prog + " option before the subcommand (judged widened)"})
+	}
+	return argv
 }
 
 func isSub(s string) bool {

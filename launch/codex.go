@@ -120,6 +120,7 @@ func codexEntry(p, name string, v any, where tomlPos) (Entry, error) {
 		codexEnv(&e, m, key, where)
 	}
 	cwd, _ := m["cwd"].(string)
+	rebaseCwd(Codex, &e, cwd)
 	resolveSettings(Codex, p, &e, cwd)
 	return e, nil
 }

@@ -104,6 +104,14 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 				continue
 			}
 		}
+		switch {
+		case o.name == "--log-opt" && strings.HasPrefix(o.val, "path="):
+			// podman's k8s-file driver writes the output to that host file.
+			key, loud := judgePath(c, strings.TrimPrefix(o.val, "path="))
+			gs = append(gs, Grant{Kind: GFS, Key: key, Write: true, Pos: o.pos, Loud: loud != "",
+				Why: strings.TrimSuffix("a host file the engine writes the container's output to; "+loud, "; ")})
+			continue
+		}
 		switch f {
 		case fNetwork:
 			networks = append(networks, o)
@@ -142,7 +150,7 @@ func userGrant(c Client, user string, at Pos) Grant {
 	if u := symbolic(c, user).Unknown; len(u) > 0 {
 		return Grant{Kind: GUser, Key: "root", Pos: at, Why: "--user holds " + strings.Join(u, ", ") + ", which the client fills in at launch: root included (fail closed)"}
 	}
-	if user == "" || user == "0" || user == "root" || strings.HasPrefix(user, "0:") || strings.HasPrefix(user, "root:") {
+	if uid, _, _ := strings.Cut(user, ":"); uid == "" || uid == "root" || strings.Trim(uid, "0") == "" {
 		return Grant{Kind: GUser, Key: "root", Pos: at, Why: "runs as root in the container (no --user, or --user 0)"}
 	}
 	return Grant{Kind: GIsolation, Key: "--user " + user, Pos: at, Why: "runs as a non-root user"}
@@ -166,6 +174,9 @@ func networkGrant(c Client, n string, at Pos) Grant {
 	g := Grant{Kind: GNetwork, Key: networkKey(n), Pos: at, Why: networkWhy(n)}
 	if mode, opts, _ := strings.Cut(n, ":"); (mode == "pasta" || mode == "slirp4netns") && hostLoopback(opts) {
 		g.Loud, g.Why = true, g.Why+"; the options open the host's loopback services, as --network host does"
+	}
+	if strings.HasPrefix(n, "ns:") {
+		g.Loud, g.Why = true, nsPathWhy
 	}
 	if u := symbolic(c, n).Unknown; len(u) > 0 {
 		g.Loud, g.Why = true, "holds "+strings.Join(u, ", ")+", which the client fills in at launch: the host's network included (fail closed)"
@@ -329,11 +340,18 @@ func namespace(o dockerOpt) Grant {
 		return Grant{Kind: GIsolation, Key: "--" + ns + " private", Pos: o.pos, Why: "a private namespace"}
 	}
 	g := Grant{Kind: GNamespace, Key: ns + "=" + o.val, Pos: o.pos, Why: "shares a namespace"}
-	if o.val == "host" {
+	switch {
+	case o.val == "host":
 		g.Loud, g.Why = true, "the host's "+ns+" namespace"
+	case strings.HasPrefix(o.val, "ns:"):
+		g.Loud, g.Why = true, nsPathWhy
 	}
 	return g
 }
+
+// nsPathWhy is why a namespace joined by its path (podman's ns:PATH) is
+// loud.
+const nsPathWhy = "joins the namespace at a host path (podman's ns:PATH): whose it is cannot be told, and ns:/proc/1/ns/… is the host's (fail closed)"
 
 // dockerVolume reads "SRC:DST[:MODE]"; a SRC that is not a path is a named
 // volume (nothing of the host's files).

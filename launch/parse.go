@@ -77,13 +77,26 @@ func parseJSON(c Client, p string, data []byte) ([]Entry, error) {
 		return nil, &Error{diag.Placed(p, root.Pos, CodeShape, "the file is not a JSON object")}
 	}
 	servers, key := serversOf(c, root)
+	if servers != nil && servers.Kind != jsonx.Object {
+		return nil, &Error{diag.Placed(p, servers.Pos, CodeShape, key+" is not an object")}
+	}
+	out, err := jsonEntries(c, p, root, servers)
+	if err != nil {
+		return nil, err
+	}
+	if c == Gemini {
+		return geminiServerCommand(p, root, out)
+	}
+	return out, nil
+}
+
+// jsonEntries reads every server of the server map (nil when the file
+// has none).
+func jsonEntries(c Client, p string, root, servers *jsonx.Value) ([]Entry, error) {
 	if servers == nil {
 		return nil, nil
 	}
-	if servers.Kind != jsonx.Object {
-		return nil, &Error{diag.Placed(p, servers.Pos, CodeShape, key+" is not an object")}
-	}
-	excluded := geminiExcluded(c, root, servers)
+	excluded := geminiExcluded(c, root)
 	sandbox := root.Get("sandbox")
 	var out []Entry
 	for i, name := range servers.Keys {
@@ -127,23 +140,56 @@ func serversOf(c Client, root *jsonx.Value) (*jsonx.Value, string) {
 }
 
 // geminiExcluded lists the servers Gemini CLI does not start: those in
-// mcp.excluded, and, when mcp.allowed is set, those not in it.
-func geminiExcluded(c Client, root *jsonx.Value, servers *jsonx.Value) map[string]bool {
+// mcp.excluded (a union over the settings scopes, so the workspace's list
+// holds whatever the others say). mcp.allowed disables nothing here:
+// Gemini intersects it with the system's and the user's lists and
+// restricts only when the intersection is not empty, so an empty list, or
+// one a user's list does not meet, starts every server (fail closed).
+func geminiExcluded(c Client, root *jsonx.Value) map[string]bool {
 	out := map[string]bool{}
 	if c != Gemini {
 		return out
 	}
-	mcp := root.Get("mcp")
-	strList(mcp.Get("excluded"), func(s string, _ Pos) { out[s] = true })
-	allowed := map[string]bool{}
-	if strList(mcp.Get("allowed"), func(s string, _ Pos) { allowed[s] = true }) {
-		for _, k := range servers.Keys {
-			if !allowed[k] {
-				out[k] = true
-			}
+	strList(root.Get("mcp").Get("excluded"), func(s string, _ Pos) { out[s] = true })
+	return out
+}
+
+// geminiServerCommand adds the server Gemini CLI starts from
+// mcp.serverCommand: named "mcp" (replacing an mcpServers entry of that
+// name), its command split as shell-quote splits it, excluded by name as
+// any server. A command whose quotes or escapes shell-quote would read is
+// not split here: it cannot be judged.
+func geminiServerCommand(p string, root *jsonx.Value, out []Entry) ([]Entry, error) {
+	sc := root.Get("mcp").Get("serverCommand")
+	if sc == nil || sc.Kind == jsonx.Null || (sc.Kind == jsonx.String && strings.TrimSpace(sc.Str) == "") {
+		return out, nil
+	}
+	if sc.Kind != jsonx.String {
+		return nil, &Error{diag.Placed(p, sc.Pos, CodeShape, "mcp.serverCommand is not a string")}
+	}
+	at := pos(sc.Pos)
+	e := Entry{Name: "mcp", Pos: at, Command: sc.Str}
+	switch {
+	case geminiExcluded(Gemini, root)["mcp"]:
+		e.Kind, e.Runs = Disabled, sc.Str
+	case strings.ContainsAny(sc.Str, "'\"\\`") || strings.Contains(sc.Str, "$("):
+		e.Kind, e.Runs = Shell, sc.Str
+		e.Unjudged = append(e.Unjudged, Note{Text: "mcp.serverCommand is split as a shell would split it (quotes, escapes): what it starts cannot be judged (fail closed)", Pos: at})
+	default:
+		var argv []arg
+		for _, f := range strings.Fields(sc.Str) {
+			argv = append(argv, arg{s: f, pos: at})
+		}
+		e.Args = texts(argv[1:])
+		classify(Gemini, &e, argv)
+	}
+	kept := out[:0]
+	for _, x := range out {
+		if x.Name != "mcp" {
+			kept = append(kept, x)
 		}
 	}
-	return out
+	return append(kept, e), nil
 }
 
 // jsonEntry reads one server object.
@@ -187,6 +233,7 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 		}
 	}
 	classify(c, &e, argv)
+	rebaseCwd(c, &e, cwd)
 	jsonEngineEnv(&e, v.Get("env"))
 	if envFile != "" {
 		key, loud := judgePath(c, envFile)

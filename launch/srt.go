@@ -194,6 +194,43 @@ func strList(v *jsonx.Value, f func(s string, p Pos)) bool {
 	return true
 }
 
+// pathList reads a list of srt paths: strings, and, where literal is
+// set (srt's own settings), srt's {"path": P, "literal": true} entries,
+// which name P and nothing else. Any other element is a raw grant of the
+// list k: what the sandbox makes of it is not read (fail closed; a deny
+// the reader does not read must never count as a protection). It reports
+// whether v is a list.
+func pathList(gs *[]Grant, k string, v *jsonx.Value, literal bool, f func(s string, p Pos)) bool {
+	if v == nil || v.Kind != jsonx.Array {
+		return false
+	}
+	for _, it := range v.Items {
+		switch {
+		case it.Kind == jsonx.String:
+			f(it.Str, pos(it.Pos))
+		case literal && literalPath(it) != nil:
+			lp := literalPath(it)
+			f(lp.Str, pos(lp.Pos))
+		default:
+			*gs = append(*gs, rawKey(k+"[]", it))
+		}
+	}
+	return true
+}
+
+// literalPath is the path of srt's {"path": P, "literal": true} entry,
+// or nil when it is not one (srt rejects any other key).
+func literalPath(v *jsonx.Value) *jsonx.Value {
+	if v.Kind != jsonx.Object || len(v.Keys) != 2 {
+		return nil
+	}
+	p, l := v.Get("path"), v.Get("literal")
+	if p == nil || p.Kind != jsonx.String || l == nil || l.Kind != jsonx.Bool || l.Str != "true" {
+		return nil
+	}
+	return p
+}
+
 func fsRules(c Client, v *jsonx.Value, vscode bool) []Grant {
 	if v == nil || v.Kind != jsonx.Object {
 		return []Grant{rawKey("filesystem", v)}
@@ -205,13 +242,13 @@ func fsRules(c Client, v *jsonx.Value, vscode bool) []Grant {
 		switch k {
 		case "allowWrite", "allowRead":
 			write := k == "allowWrite"
-			ok = strList(sub, func(s string, p Pos) {
+			ok = pathList(&gs, "filesystem."+k, sub, !vscode, func(s string, p Pos) {
 				key, loud := judgePath(c, s)
 				gs = append(gs, Grant{Kind: GFS, Key: key, Write: write, Pos: p, Loud: loud != "", Why: loud})
 			})
 			ok = ok && (write || !vscode)
 		case "denyRead", "denyWrite":
-			ok = strList(sub, func(s string, p Pos) {
+			ok = pathList(&gs, "filesystem."+k, sub, !vscode, func(s string, p Pos) {
 				key, _ := judgePath(c, s)
 				gs = append(gs, Grant{Kind: GIsolation, Key: k + " " + key, Pos: p, Why: "a path the sandbox refuses"})
 			})
@@ -233,19 +270,19 @@ func netRules(_ Client, v *jsonx.Value, vscode bool) []Grant {
 		var ok bool
 		switch k {
 		case "allowedDomains":
-			ok = strList(sub, func(s string, p Pos) {
+			ok = pathList(&gs, "network."+k, sub, false, func(s string, p Pos) {
 				gs = append(gs, Grant{Kind: GNet, Key: strings.ToLower(s), Pos: p})
 			})
 		case "deniedDomains":
-			ok = strList(sub, func(s string, p Pos) {
+			ok = pathList(&gs, "network."+k, sub, false, func(s string, p Pos) {
 				gs = append(gs, Grant{Kind: GIsolation, Key: "deniedDomain " + strings.ToLower(s), Pos: p, Why: "a domain the sandbox refuses"})
 			})
 		case "allowUnixSockets":
-			ok = !vscode && strList(sub, func(s string, p Pos) {
+			ok = !vscode && pathList(&gs, "network."+k, sub, false, func(s string, p Pos) {
 				gs = append(gs, Grant{Kind: GFS, Key: s, Write: true, Pos: p, Why: "a unix socket the server may connect to"})
 			})
 		case "deniedResolvedAddresses":
-			ok = !vscode && strList(sub, func(s string, p Pos) {
+			ok = !vscode && pathList(&gs, "network."+k, sub, false, func(s string, p Pos) {
 				gs = append(gs, Grant{Kind: GIsolation, Key: "deniedResolvedAddress " + s, Pos: p, Why: "addresses the sandbox refuses whatever name resolves to them"})
 			})
 		case "strictAllowlist":

@@ -1,0 +1,64 @@
+package launch
+
+import "strings"
+
+// rebaseCwd resolves the relative host paths of e's grants (-v .:/ws,
+// --bind data /d, --env-file .env) against the entry's working directory:
+// the engine's CLI (docker, podman, bwrap) resolves them against the
+// directory it runs in, which cwd sets. Without cwd they stay relative to
+// the project root. A cwd that may be any path (a variable the client
+// fills in, a climb with ..) or the home directory makes them loud.
+func rebaseCwd(c Client, e *Entry, cwd string) {
+	if cwd == "" {
+		return
+	}
+	switch e.Kind {
+	case Docker, Podman, Bwrap:
+	default:
+		return
+	}
+	for i := range e.Grants {
+		g := &e.Grants[i]
+		if !relativePath(g) {
+			continue
+		}
+		key, loud := joinCwd(c, cwd, g.Key)
+		g.Key = key
+		if loud != "" {
+			g.Loud, g.Why = true, strings.TrimPrefix(g.Why+"; ", "; ")+loud
+		}
+	}
+}
+
+// relativePath reports whether g names a host path relative to the
+// working directory.
+func relativePath(g *Grant) bool {
+	switch g.Kind {
+	case GFS, GEnvFile, GDevice:
+	default:
+		return false
+	}
+	k := g.Key
+	for _, p := range []string{"/", "~", "${", "volume ", "volumes of container "} {
+		if strings.HasPrefix(k, p) {
+			return false
+		}
+	}
+	return k != "" && !windowsPath(k)
+}
+
+// joinCwd is the relative symbolic path rel under the working directory
+// cwd (as written in the config), and why it is loud, or "".
+func joinCwd(c Client, cwd, rel string) (key, loud string) {
+	ck, cl := judgePath(c, cwd)
+	joined, climbs := cleanSymbolic(strings.TrimSuffix(ck, "/") + "/" + rel)
+	switch {
+	case cl != "":
+		return joined, "resolved in the server's cwd " + cwd + ": " + cl
+	case climbs:
+		return joined, "climbs with \"..\" above the server's cwd: any directory above it, the home directory included (fail closed)"
+	case homeLoud(joined):
+		return joined, "the home directory or a dot-directory in it (" + joined + "): the user's credentials, ssh keys and shell start-up files"
+	}
+	return joined, windowsLoud(joined)
+}
