@@ -163,6 +163,7 @@ func dupVolume(argv []string) string {
 
 // TestMergeListExists: every vector the merge list names exists.
 func TestMergeListExists(t *testing.T) {
+	t.Parallel()
 	checkListedVectorsExist(t, mergeFile, mergeList())
 	// The docs give the count, all of them edge vectors.
 	n := 0

@@ -11,6 +11,7 @@ import (
 // capgate's four: a new egress rule widens each, a rule one cannot hold is
 // unenforceable_added for it, and a write grant shows as fs widened.
 func TestHostTargetsJudged(t *testing.T) {
+	t.Parallel()
 	all := compiler.AllTargets()
 	compile := func(caps ...string) *compiler.Result {
 		src := `{"name":"n","version":"1","tools":[{"name":"t","capabilities":["` + strings.Join(caps, `","`) + `"]}]}`

@@ -3,6 +3,7 @@ package enforce
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -119,31 +120,79 @@ func startSquid(t *testing.T, config string) int {
 	port := freePort(t)
 	conf := writeSquidConf(t, dir, config, port)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	cmd := exec.CommandContext(ctx, "squid", "-N", "-f", conf)
+	// -d 1 copies squid's important messages to stderr, among them the
+	// line that says it listens.
+	cmd := exec.CommandContext(ctx, "squid", "-N", "-d", "1", "-f", conf)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	stderr := &lineWatch{want: "Accepting HTTP Socket connections at", seen: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = stderr, stderr
 	if err := cmd.Start(); err != nil {
 		cancel()
 		t.Fatal(err)
 	}
+	exited := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		close(exited)
+	}()
 	t.Cleanup(func() {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
+		<-exited
 		cancel()
 	})
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)
+	deadline := time.After(20 * time.Second)
+	select {
+	case <-stderr.seen:
+	case <-exited:
+		t.Fatalf("squid exited before it listened:\n%s", stderr)
+	case <-deadline:
+		t.Fatalf("squid did not start listening in 20 s:\n%s", stderr)
+	}
+	// Squid logs the line just before its acceptor job calls listen():
+	// the port may refuse a connection for that moment, and only then.
+	for wait := time.Millisecond; ; wait *= 2 {
+		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 2*time.Second)
 		if err == nil {
 			c.Close()
 			return port
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("squid did not start listening:\n%s", stderr.String())
+		if !errors.Is(err, syscall.ECONNREFUSED) {
+			t.Fatalf("squid says it listens, but: %v\n%s", err, stderr)
 		}
-		time.Sleep(100 * time.Millisecond)
+		select {
+		case <-exited:
+			t.Fatalf("squid exited before it listened:\n%s", stderr)
+		case <-deadline:
+			t.Fatalf("squid did not start listening in 20 s: %v\n%s", err, stderr)
+		case <-time.After(wait):
+		}
 	}
+}
+
+// lineWatch keeps what a process writes and closes seen once it has
+// written want.
+type lineWatch struct {
+	mu   sync.Mutex
+	b    strings.Builder
+	want string
+	seen chan struct{}
+	once sync.Once
+}
+
+func (w *lineWatch) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.b.Write(p)
+	if strings.Contains(w.b.String(), w.want) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	return len(p), nil
+}
+
+func (w *lineWatch) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }
 
 // connect sends a CONNECT through the proxy and returns the status line, the

@@ -153,29 +153,43 @@ func CapAt(m *compiler.Manifest, pos compiler.Pos) string {
 	return ""
 }
 
-// capHints explains each error code about the text of a capability; parts
-// is the text split at ':'.
-var capHints = map[string]func(parts []string) string{
+// capParts is the text of a capability that does not compile, cut at its
+// first two ':' once, as the grammar reads it: kind, actions and scope
+// (everything after, quotes and further ':' included).
+type capParts struct {
+	kind, actions, scope string
+	// hasActions is false when the text has no ':' at all.
+	hasActions bool
+}
+
+func cutCap(text string) capParts {
+	kind, rest, ok := strings.Cut(text, ":")
+	actions, scope, _ := strings.Cut(rest, ":")
+	return capParts{kind: kind, actions: actions, scope: scope, hasActions: ok}
+}
+
+// capHints explains each error code about the text of a capability.
+var capHints = map[string]func(c capParts) string{
 	compiler.CodeUnknownKind:   kindHint,
 	compiler.CodeActionUnknown: actionHint,
 	compiler.CodeActionsEmpty:  actionHint,
-	compiler.CodeNetPort: func(parts []string) string {
-		if isURL(parts) {
-			return urlHint(parts)
+	compiler.CodeNetPort: func(c capParts) string {
+		if isURL(c) {
+			return urlHint(c)
 		}
 		return "a port is a whole number from 1 to 65535; leave it out to allow any port"
 	},
-	compiler.CodeNetShape: func(parts []string) string {
-		if isURL(parts) {
-			return urlHint(parts)
+	compiler.CodeNetShape: func(c capParts) string {
+		if isURL(c) {
+			return urlHint(c)
 		}
 		return kindShapes[string(compiler.KindNet)]
 	},
 	compiler.CodeFSRelative:  fsRelativeHint,
 	compiler.CodeEnvName:     envNameHint,
 	compiler.CodeExecPath:    execPathHint,
-	compiler.CodeClockSource: func([]string) string { return kindShapes[string(compiler.KindClock)] },
-	compiler.CodeMalformed: func([]string) string {
+	compiler.CodeClockSource: func(capParts) string { return kindShapes[string(compiler.KindClock)] },
+	compiler.CodeMalformed: func(capParts) string {
 		return "a capability is <kind>:<scope>; valid kinds: " + strings.Join(kindNames(), ", ")
 	},
 	compiler.CodeFSShape:     shapeOfKind,
@@ -188,17 +202,21 @@ var capHints = map[string]func(parts []string) string{
 // capHint explains an error in the capability string text.
 func capHint(code, text string) string {
 	if h := capHints[code]; h != nil {
-		return h(strings.Split(text, ":"))
+		return h(cutCap(text))
 	}
 	return ""
 }
 
-func isURL(parts []string) bool { return len(parts) > 3 && strings.HasPrefix(parts[3], "//") }
+// isURL reports whether the scope reads as a URL: "https://…".
+func isURL(c capParts) bool {
+	_, rest, ok := strings.Cut(c.scope, ":")
+	return ok && strings.HasPrefix(rest, "//")
+}
 
-func kindHint(parts []string) string {
+func kindHint(c capParts) string {
 	kinds := kindNames()
 	h := "valid kinds: " + strings.Join(kinds, ", ")
-	if s := Suggest(parts[0], kinds); s != "" {
+	if s := Suggest(c.kind, kinds); s != "" {
 		return fmt.Sprintf("did you mean %q? %s", s, h)
 	}
 	return h
@@ -206,8 +224,8 @@ func kindHint(parts []string) string {
 
 // actionHint lists the actions of the kind (the compiler's list) and
 // suggests the one meant.
-func actionHint(parts []string) string {
-	kind := parts[0]
+func actionHint(c capParts) string {
+	kind := c.kind
 	allowed := compiler.Actions(compiler.CapKind(kind))
 	if len(allowed) == 0 {
 		return ""
@@ -216,10 +234,10 @@ func actionHint(parts []string) string {
 	if len(allowed) > 1 {
 		h += " (several with commas: " + kind + ":" + allowed[0] + "," + allowed[1] + ":...)"
 	}
-	if len(parts) < 2 {
+	if !c.hasActions {
 		return h
 	}
-	for _, a := range strings.Split(parts[1], ",") {
+	for _, a := range strings.Split(c.actions, ",") {
 		a = strings.TrimSpace(a)
 		if slices.Contains(allowed, a) {
 			continue
@@ -234,8 +252,8 @@ func actionHint(parts []string) string {
 	return h
 }
 
-func fsRelativeHint(parts []string) string {
-	p := strings.Join(parts[min(2, len(parts)):], ":")
+func fsRelativeHint(c capParts) string {
+	p := c.scope
 	switch {
 	case strings.HasPrefix(p, "~"):
 		h := "~ is not expanded: a sandbox has no home to resolve it against; write the absolute path"
@@ -253,8 +271,8 @@ func fsRelativeHint(parts []string) string {
 	return h
 }
 
-func envNameHint(parts []string) string {
-	name := strings.Join(parts[min(2, len(parts)):], ":")
+func envNameHint(c capParts) string {
+	name := c.scope
 	h := "env names are UPPER_SNAKE (A-Z, 0-9, _, not starting with a digit)"
 	if e := upperSnake(name); validSuggestion("env:inject:" + e) {
 		h += fmt.Sprintf(": did you mean %q?", e)
@@ -262,18 +280,18 @@ func envNameHint(parts []string) string {
 	return h
 }
 
-func execPathHint(parts []string) string {
-	b := strings.Join(parts[min(2, len(parts)):], ":")
+func execPathHint(c capParts) string {
+	b := c.scope
 	if i := strings.LastIndexByte(b, '/'); i >= 0 && i < len(b)-1 && programName(b[i+1:]) && validSuggestion("exec:spawn:"+b[i+1:]) {
 		return fmt.Sprintf("exec takes the program's name, found on the sandbox's PATH: write exec:spawn:%s", b[i+1:])
 	}
 	return kindShapes[string(compiler.KindExec)]
 }
 
-func shapeOfKind(parts []string) string {
-	kind := parts[0]
+func shapeOfKind(c capParts) string {
+	kind := c.kind
 	h := kindShapes[kind]
-	if kind == string(compiler.KindIPC) && len(parts) > 3 {
+	if kind == string(compiler.KindIPC) && strings.Contains(c.scope, ":") {
 		h += `; an endpoint with ':' must be quoted`
 	}
 	return h
@@ -281,9 +299,10 @@ func shapeOfKind(parts []string) string {
 
 // urlHint explains a URL written as a net capability, with the
 // capability to write instead when that one is valid.
-func urlHint(parts []string) string {
-	h := fmt.Sprintf("%q is a URL; net takes a host and a port, not a URL", strings.Join(parts[2:], ":"))
-	if e := "net:connect:" + urlHostPort(parts[2], strings.Join(parts[3:], ":")); validSuggestion(e) {
+func urlHint(c capParts) string {
+	h := fmt.Sprintf("%q is a URL; net takes a host and a port, not a URL", c.scope)
+	scheme, rest, _ := strings.Cut(c.scope, ":")
+	if e := "net:connect:" + urlHostPort(scheme, rest); validSuggestion(e) {
 		h += ": write " + e
 	}
 	return h

@@ -63,14 +63,7 @@ func jsonEscape(r rune) string {
 // as \\, so that nothing in it can move the cursor, set the clipboard,
 // start a new line or hide itself.
 func Term(s string) string {
-	clean := true
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) || r == utf8.RuneError || r == '\u2028' || r == '\u2029' || Invisible(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if !strings.ContainsFunc(s, termEscaped) {
 		return s
 	}
 	var b strings.Builder
@@ -81,7 +74,7 @@ func Term(s string) string {
 			fmt.Fprintf(&b, `\x%02x`, s[i])
 		case r == '\\':
 			b.WriteString(`\\`)
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
+		case termControl(r):
 			fmt.Fprintf(&b, `\x%02x`, r)
 		case r == '\u2028' || r == '\u2029' || Invisible(r):
 			b.WriteString(uEscape(r))
@@ -91,6 +84,16 @@ func Term(s string) string {
 		i += n
 	}
 	return b.String()
+}
+
+// termControl reports whether r is a control character: C0, DEL or C1.
+func termControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) }
+
+// termEscaped reports whether Term may write r (a rune as ranging over
+// a string gives it: utf8.RuneError for an invalid byte) otherwise than
+// as it is.
+func termEscaped(r rune) bool {
+	return termControl(r) || r == '\\' || r == utf8.RuneError || r == '\u2028' || r == '\u2029' || Invisible(r)
 }
 
 // visibleBody makes a fenced block's body safe to show literally:

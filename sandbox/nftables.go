@@ -10,11 +10,65 @@ import (
 // ReadNftables reads an nftables table: each `ip daddr X [tcp dport P]
 // accept`, whether a drop of every private range comes before it, the
 // chain policy, and any line it does not recognise (Unknown). A chain
-// without policy drop lets through what no rule drops: Unknown too.
+// without policy drop lets through what no rule drops: Unknown too. It
+// parses the table into statements (parseNftables), then interprets them
+// in order.
 func ReadNftables(conf []byte) *Sandbox {
 	s := &Sandbox{Kind: compiler.TargetNftables, Confined: true}
 	v4, v6 := compiler.PrivateRanges()
 	drop4, drop6, policyDrop := false, false, false
+	for _, st := range parseNftables(conf) {
+		switch st.kind {
+		case nftPolicy:
+			policyDrop = strings.HasSuffix(st.text, "policy drop;")
+			if !policyDrop {
+				s.unknown(st.text, st.line)
+			}
+		case nftDrop:
+			if st.family == "ip" {
+				drop4 = drop4 || containsAll(st.set, v4)
+			} else {
+				drop6 = drop6 || containsAll(st.set, v6)
+			}
+		case nftAllow:
+			r := st.rule
+			r.BlockPrivate = drop4 && drop6
+			s.Network.Allow = append(s.Network.Allow, r)
+		default:
+			s.unknown(st.text, st.line)
+		}
+	}
+	if !policyDrop {
+		s.unknown("no policy drop: the chain lets through what no rule drops", -1)
+	}
+	return s
+}
+
+// nftKind is what an nftables statement is, as ReadNftables reads them.
+type nftKind uint8
+
+const (
+	nftOther  nftKind = iota // a line ReadNftables does not recognise
+	nftPolicy                // the chain's `type filter hook output …` line
+	nftDrop                  // `ip[6] daddr { … } drop`
+	nftAllow                 // `ip[6] daddr X [tcp dport P] accept`
+)
+
+// nftStatement is one statement of a table: its kind, the trimmed line
+// and its index, and what the kind holds.
+type nftStatement struct {
+	kind   nftKind
+	text   string
+	line   int
+	family string   // nftDrop: "ip" or "ip6"
+	set    []string // nftDrop: the addresses dropped
+	rule   Rule     // nftAllow
+}
+
+// parseNftables splits a table into its statements, leaving out blank
+// lines, comments and the table's and chain's braces.
+func parseNftables(conf []byte) []nftStatement {
+	var out []nftStatement
 	for n, line := range strings.Split(string(conf), "\n") {
 		line = strings.TrimSpace(line)
 		switch {
@@ -23,32 +77,19 @@ func ReadNftables(conf []byte) *Sandbox {
 			strings.HasPrefix(line, "chain ") && strings.HasSuffix(line, "{"):
 			continue
 		case strings.HasPrefix(line, "type filter hook output"):
-			policyDrop = strings.HasSuffix(line, "policy drop;")
-			if !policyDrop {
-				s.unknown(line, n)
-			}
+			out = append(out, nftStatement{kind: nftPolicy, text: line, line: n})
 			continue
 		}
+		st := nftStatement{text: line, line: n}
 		f := strings.Fields(line)
 		if set, ok := nftDropSet(f); ok {
-			if f[0] == "ip" {
-				drop4 = drop4 || containsAll(set, v4)
-			} else {
-				drop6 = drop6 || containsAll(set, v6)
-			}
-			continue
+			st.kind, st.family, st.set = nftDrop, f[0], set
+		} else if r, ok := nftAccept(f); ok {
+			st.kind, st.rule = nftAllow, r
 		}
-		if r, ok := nftAccept(f); ok {
-			r.BlockPrivate = drop4 && drop6
-			s.Network.Allow = append(s.Network.Allow, r)
-			continue
-		}
-		s.unknown(line, n)
+		out = append(out, st)
 	}
-	if !policyDrop {
-		s.unknown("no policy drop: the chain lets through what no rule drops", -1)
-	}
-	return s
+	return out
 }
 
 // nftDropSet reads `ip[6] daddr { a, b } drop`.

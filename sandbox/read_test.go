@@ -3,7 +3,6 @@ package sandbox
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/razukc/capgate-action/compiler"
@@ -45,18 +44,33 @@ func show(s *Sandbox) []string {
 }
 
 // TestReadBackCompiled reads back what the compiler emits for one manifest
-// in every target.
+// in every target and holds it to the whole boundary: the declared grants,
+// the isolation and system mounts each target always emits, and nothing
+// else (an extra grant or a lost isolation flag fails it).
 func TestReadBackCompiled(t *testing.T) {
+	t.Parallel()
 	r := compile(t, "fs:read,write:/srv/secret", "fs:read:/data/app.conf", `ipc:connect:"unix:/run/app.sock"`,
 		"net:connect:api.example.com:443", "net:connect:10.0.0.5:5432", "env:inject:TOKEN")
+	declared := []string{"fs ro /data", "fs rw /run/app.sock", "fs rw /srv/secret", "env TOKEN",
+		"net api.example.com:443", "net 10.0.0.5:5432 (private ranges allowed)"}
 	for _, tc := range []struct {
 		r    string
-		want []string // grants beyond the fixed ones each target always emits
+		want []string // the whole boundary read back, in any order
 	}{
-		{compiler.TargetBwrap, []string{"fs ro /data", "fs rw /run/app.sock", "fs rw /srv/secret", "env TOKEN",
-			"net api.example.com:443", "net 10.0.0.5:5432 (private ranges allowed)"}},
-		{compiler.TargetDocker, []string{"fs ro /data", "fs rw /run/app.sock", "fs rw /srv/secret", "env TOKEN",
-			"net api.example.com:443", "net 10.0.0.5:5432 (private ranges allowed)", "network default bridge"}},
+		{compiler.TargetBwrap, append([]string{
+			// the system, read-only; a private /proc and /tmp
+			"fs ro /bin", "fs ro /etc/ca-certificates", "fs ro /etc/ssl", "fs ro /lib", "fs ro /lib64", "fs ro /sbin", "fs ro /usr",
+			"proc /proc", "tmpfs /tmp",
+			// a clean environment but HOME and PATH
+			"env HOME", "env PATH",
+			"isolation --clearenv", "isolation --die-with-parent", "isolation --new-session", "isolation --unshare-cgroup",
+			"isolation --unshare-ipc", "isolation --unshare-net", "isolation --unshare-pid", "isolation --unshare-user", "isolation --unshare-uts",
+		}, declared...)},
+		{compiler.TargetDocker, append([]string{
+			"isolation --cap-drop ALL", "isolation --read-only", "isolation --security-opt no-new-privileges", "tmpfs /tmp",
+			// egress is declared: no --network none, the host attaches one
+			"network default bridge",
+		}, declared...)},
 		{compiler.TargetSquid, []string{"net api.example.com:443", "net 10.0.0.5:5432"}},
 		{compiler.TargetNftables, []string{"net 10.0.0.5:5432"}},
 	} {
@@ -67,8 +81,8 @@ func TestReadBackCompiled(t *testing.T) {
 			}
 		}
 		for _, g := range got {
-			if strings.HasPrefix(g, "argv") {
-				t.Errorf("%s: the compiler's own output has an unrecognised part: %q", tc.r, g)
+			if !slices.Contains(tc.want, g) {
+				t.Errorf("%s: %q is beyond the boundary (the whole read-back: %q)", tc.r, g, got)
 			}
 		}
 	}
@@ -78,6 +92,7 @@ func TestReadBackCompiled(t *testing.T) {
 // readers do not rely on that: an emitted bind of /srv/ws/../secret is read
 // back as the mount of /srv/secret it is, and /srv/.. as the host root.
 func TestReadBackCleansPaths(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		r    string
 		argv []string
@@ -97,6 +112,7 @@ func TestReadBackCleansPaths(t *testing.T) {
 // TestReadBackUnknown: what a reader does not recognise is a grant of its
 // own, so that a change to it is reported.
 func TestReadBackUnknown(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		r    string
 		a    compiler.Artifact
@@ -126,6 +142,7 @@ func TestReadBackUnknown(t *testing.T) {
 // TestSquidSubdomainCovers: a squid ".example.com" rule covers the domain
 // and its subdomains, and nothing else.
 func TestSquidSubdomainCovers(t *testing.T) {
+	t.Parallel()
 	x := IndexRules([]Rule{{Host: ".example.com", Port: 443, BlockPrivate: true}})
 	for h, want := range map[string]bool{"example.com": true, "a.b.example.com": true, "example.org": false, "badexample.com": false} {
 		if got := x.Covers(Rule{Host: h, Port: 443, BlockPrivate: true}); got != want {

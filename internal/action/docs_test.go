@@ -11,6 +11,7 @@ import (
 // and output declared in action.yml is read or written by the code and
 // documented in the README's tables, and nothing else is.
 func TestDocs(t *testing.T) {
+	t.Parallel()
 	yml, err := os.ReadFile("../../action.yml")
 	if err != nil {
 		t.Fatal(err)

@@ -36,6 +36,7 @@ func compiledPolicies(t *testing.T, manifest string) map[string]string {
 // longer match the head's manifests fail the check and are listed in the
 // summary and the comment; policies that match pass.
 func TestVerifyOutDir(t *testing.T) {
+	t.Parallel()
 	stale := compiledPolicies(t, baseManifest)
 	head := map[string]string{"servers/gh/capgate.json": headManifest}
 	for p, s := range stale {
@@ -95,6 +96,7 @@ func TestVerifyOutDir(t *testing.T) {
 // TestVerifyOutDirFailsClosed: when the check cannot judge (a head manifest
 // does not compile, the directory is outside the tree) the check fails.
 func TestVerifyOutDirFailsClosed(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{"servers/gh/capgate.json": `{"name": "x", "version": "1", "tools": [{"name": "t", "capabilities": ["net:connect:a.com:70000"]}]}`})
 	f.env["INPUT_FAIL-ON"] = "never"
 	f.env["INPUT_VERIFY-OUT-DIR"] = "policies"

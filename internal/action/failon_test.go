@@ -14,6 +14,7 @@ import (
 // input that names no outcome fails the action with a clear error instead
 // of turning the gate off; an empty input means the default (fail closed).
 func TestFailOnInput(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in      string
 		wantErr string
@@ -43,6 +44,7 @@ func TestFailOnInput(t *testing.T) {
 // so a plain widening passes the check (and the comment still says it is
 // not approved).
 func TestFailOnLoudInput(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"INPUT_FAIL-ON": "loud"}
 	getenv := func(k string) string { return env[k] }
 	cfg, err := readConfig(githubactions.New(githubactions.WithGetenv(getenv)), getenv)

@@ -17,6 +17,7 @@ const bareMCP = `{
 // with a bare server fails the check, counts it in the outputs, annotates
 // the entry's line and lists it in the comment.
 func TestLaunchConfigJudged(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{".mcp.json": bareMCP})
 	res := f.run()
 	if res.code != ExitFailed {
@@ -37,6 +38,7 @@ func TestLaunchConfigJudged(t *testing.T) {
 // TestLaunchConfigsOff: launch-configs: off reads none, so the same pull
 // request changes nothing capgate judges.
 func TestLaunchConfigsOff(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{".mcp.json": bareMCP})
 	f.env["INPUT_LAUNCH-CONFIGS"] = "off"
 	res := f.run()
@@ -48,6 +50,7 @@ func TestLaunchConfigsOff(t *testing.T) {
 // TestLaunchReviewComment: the widened row of a launch config gets an
 // inline review comment on the entry's line.
 func TestLaunchReviewComment(t *testing.T) {
+	t.Parallel()
 	f := setup(t, map[string]string{".mcp.json": bareMCP})
 	f.env["INPUT_REVIEW-COMMENTS"] = "true"
 	f.inProcess(context.Background(), nil)

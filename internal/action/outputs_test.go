@@ -13,6 +13,7 @@ import (
 // write, so the files are made unwritable by what they are: a path under a
 // regular file, and a directory.
 func TestUnwritableOutputFilesWarn(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name            string
 		output, summary func(f *fixture) string
@@ -70,6 +71,7 @@ func TestUnwritableOutputFilesWarn(t *testing.T) {
 }
 
 func TestDelimiterNotInValue(t *testing.T) {
+	t.Parallel()
 	for _, v := range []string{"", "x", "ghadelimiter_", "a\nghadelimiter_00\nb"} {
 		d := delimiter(v)
 		if !strings.HasPrefix(d, "ghadelimiter_") || len(d) != len("ghadelimiter_")+32 || strings.Contains(v, d) {

@@ -11,6 +11,7 @@ import (
 // commit into archive_commit.txt, and a build without a stamp or VCS
 // information names that commit.
 func TestArchiveCommit(t *testing.T) {
+	t.Parallel()
 	if strings.TrimSpace(archived) != "$Format:%H$" {
 		t.Fatalf("archive_commit.txt in the work tree is %q, want the placeholder", archived)
 	}

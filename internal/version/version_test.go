@@ -6,6 +6,7 @@ import (
 )
 
 func TestResolve(t *testing.T) {
+	t.Parallel()
 	info := func(v string, settings ...debug.BuildSetting) func() (*debug.BuildInfo, bool) {
 		return func() (*debug.BuildInfo, bool) {
 			return &debug.BuildInfo{Main: debug.Module{Version: v}, Settings: settings}, true

@@ -14,6 +14,7 @@ import (
 // reworded runs: section would otherwise ship a release that still builds
 // the Dockerfile (or, with the guard, no release at all).
 func TestReleaseRewritesActionYML(t *testing.T) {
+	t.Parallel()
 	wf, err := os.ReadFile(filepath.Join(root, ".github/workflows/release.yml"))
 	if err != nil {
 		t.Fatal(err)
@@ -57,6 +58,7 @@ func TestReleaseRewritesActionYML(t *testing.T) {
 // the default Docker user (root)"), no WORKDIR (the runner sets --workdir),
 // and an absolute ENTRYPOINT in exec form.
 func TestDockerfileRules(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile(filepath.Join(root, "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
