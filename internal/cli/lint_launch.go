@@ -33,10 +33,7 @@ func (c *Command) lintLaunch(paths []string, patterns []string, manifests []inpu
 			refs = append(refs, diff.ManifestRef{Path: in.name, Name: m.Name, Data: in.data})
 		}
 	}
-	if len(patterns) == 0 {
-		patterns = launch.DefaultPatterns()
-	}
-	m, err := source.NewMatcher(patterns)
+	m, err := source.NewLaunchMatcher(patterns)
 	if err != nil {
 		return []finding{{diag.Diagnostic{Path: "--launch", Severity: severityError, Code: ruleUnreadable, Message: err.Error()}}}
 	}

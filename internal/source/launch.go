@@ -16,11 +16,7 @@ func readLaunch(ctx context.Context, base, head Side, opts Options, in *diff.Inp
 	if opts.NoLaunch {
 		return nil
 	}
-	patterns := opts.Launch
-	if len(patterns) == 0 {
-		patterns = launch.DefaultPatterns()
-	}
-	m, err := newFoldMatcher(patterns)
+	m, err := NewLaunchMatcher(opts.Launch)
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,6 @@ import (
 	"testing"
 
 	"github.com/bmatcuk/doublestar/v4"
-
-	"github.com/razukc/capgate-action/launch"
 )
 
 // TestMatchTails checks that rejecting a path by the literal end of each
@@ -82,7 +80,7 @@ func TestLiteralTail(t *testing.T) {
 // server moved into .MCP.json is read, not lost.
 func TestLaunchMatchFoldsCase(t *testing.T) {
 	t.Parallel()
-	m, err := newFoldMatcher(launch.DefaultPatterns())
+	m, err := NewLaunchMatcher(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

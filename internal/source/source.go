@@ -18,6 +18,7 @@ import (
 
 	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/internal/gitrun"
+	"github.com/razukc/capgate-action/launch"
 )
 
 // MaxFileBytes is the largest manifest read; a larger one is an error.
@@ -49,10 +50,15 @@ type Matcher struct {
 	fold bool
 }
 
-// newFoldMatcher is NewMatcher matching with ASCII case folded: an MCP
-// client on a case-insensitive file system (macOS, Windows) reads
-// .MCP.json or .VSCode/mcp.json as its own file.
-func newFoldMatcher(patterns []string) (*Matcher, error) {
+// NewLaunchMatcher is the matcher of launch-config paths: patterns, or
+// launch.DefaultPatterns when none, matched with ASCII case folded, because
+// an MCP client on a case-insensitive file system (macOS, Windows) reads
+// .MCP.json or .VSCode/mcp.json as its own file. capgate diff, approve and
+// lint all use it, so they find the same files.
+func NewLaunchMatcher(patterns []string) (*Matcher, error) {
+	if len(patterns) == 0 {
+		patterns = launch.DefaultPatterns()
+	}
 	low := make([]string, len(patterns))
 	for i, p := range patterns {
 		low[i] = strings.ToLower(p)
