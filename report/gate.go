@@ -62,9 +62,10 @@ type Judgement struct {
 	Loud, Widened                 int
 	ApprovedLoud, ApprovedWidened int
 	ApprovedBy                    string
-	// Errors counts the manifests that do not compile; Moved those of
+	// Errors counts the manifests that do not compile and the launch
+	// configs that cannot be judged (LaunchErrors of them); Moved those of
 	// them that moved out of the patterns.
-	Errors, Moved int
+	Errors, Moved, LaunchErrors int
 	// Unenforceable counts new entries a target cannot enforce.
 	Unenforceable int
 	// Narrowed and Changed count the rest.
@@ -81,8 +82,11 @@ func Judge(r *diff.Result, g Gate) Judgement {
 	for _, m := range r.Manifests {
 		if m.Error != nil {
 			j.Errors++
-			if m.Error.Code == diff.CodeMoved {
+			switch {
+			case m.Error.Code == diff.CodeMoved:
 				j.Moved++
+			case m.Launch != "":
+				j.LaunchErrors++
 			}
 		}
 		lockApproves = lockApproves || (m.Approved && m.Widens())
@@ -166,8 +170,11 @@ func (j Judgement) reasons() (fail, also []string) {
 	default:
 		also = append(also, unapproved(j.Loud, j.Widened)+" (fail-on does not fail on widening)")
 	}
-	if n := j.Errors - j.Moved; n > 0 {
+	if n := j.Errors - j.Moved - j.LaunchErrors; n > 0 {
 		add(fo.Error, plural(n, "manifest does not compile", "manifests do not compile"))
+	}
+	if j.LaunchErrors > 0 {
+		add(fo.Error, plural(j.LaunchErrors, "launch config cannot be judged", "launch configs cannot be judged"))
 	}
 	if j.Moved > 0 {
 		add(fo.Error, plural(j.Moved, "manifest moved out of the patterns and cannot be judged", "manifests moved out of the patterns and cannot be judged"))

@@ -60,6 +60,9 @@ func TestJudge(t *testing.T) {
 		{name: "lock and label", r: result(wideManifest(true), loudManifest(false)), g: Gate{FailOn: failOn("widened"), Label: "ok", ByLabel: true},
 			headline: "**capgate passes.** 1 host-control change and 1 widened capability, all approved by the lock and the label. Also: 1 narrowed.",
 			next:     "**Next step:** none; the approved widening is listed below."},
+		{name: "launch config and manifest errors counted apart", r: result(brokenManifest(), brokenLaunch()), g: DefaultGate(), fails: true,
+			headline: "**capgate: blocked.** 1 manifest does not compile; 1 launch config cannot be judged.",
+			next:     "**Next step:** fix the 2 errors below (the first in `servers/db/capgate.json` line 7: manifests are strict JSON: no comments, no trailing commas, keys in double quotes)."},
 		{name: "errors not failed on", r: result(brokenManifest()), g: Gate{FailOn: failOn("widened")},
 			headline: "**capgate passes.** 1 manifest does not compile.", next: "**Next step:** none."},
 	} {
@@ -92,4 +95,9 @@ func TestPlainVerdictEscapes(t *testing.T) {
 	if strings.ContainsAny(out, "\x1b\u200b") || !strings.Contains(out, `servers/\x1b[2J@x/capgate.json`) {
 		t.Errorf("plain verdict: %q", out)
 	}
+}
+
+func brokenLaunch() diff.ManifestDiff {
+	return diff.ManifestDiff{Path: ".mcp.json", Launch: "claude-code", Status: diff.StatusError, Changes: []diff.Change{},
+		Error: &diff.Problem{Code: "LAUNCH_PARSE", Message: "Unexpected end of JSON input", Line: 1, Col: 17}}
 }
