@@ -31,7 +31,7 @@ func TestDocs(t *testing.T) {
 		t.Errorf("rule %s is not documented in docs/lint.md", RuleLaunchExceedsManifest)
 	}
 	delete(documented, RuleLaunchExceedsManifest)
-	for _, r := range Rules {
+	for _, r := range rules {
 		ex, ok := documented[r.ID]
 		if !ok {
 			t.Errorf("rule %s is not documented in docs/lint.md", r.ID)

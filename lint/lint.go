@@ -5,6 +5,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/razukc/capgate-action/compiler"
@@ -72,8 +73,8 @@ type Rule struct {
 	CheckManifest func(all []compiler.CapString, parsed []*compiler.Capability) []Finding
 }
 
-// Rules lists every rule, in the order they are documented.
-var Rules = []Rule{
+// rules lists every rule, in the order they are documented.
+var rules = []Rule{
 	portJunkRule,
 	fsFileParentRule,
 	hostWildcardRule,
@@ -89,14 +90,18 @@ var Rules = []Rule{
 	readMadeWritableRule,
 }
 
-// Lookup returns the rule with id, or nil.
-func Lookup(id string) *Rule {
-	for i := range Rules {
-		if Rules[i].ID == id {
-			return &Rules[i]
+// Rules returns every rule, in the order they are documented (a copy: a
+// caller cannot change the rules lint runs).
+func Rules() []Rule { return slices.Clone(rules) }
+
+// Lookup returns the rule with id, and whether there is one.
+func Lookup(id string) (Rule, bool) {
+	for _, r := range rules {
+		if r.ID == id {
+			return r, true
 		}
 	}
-	return nil
+	return Rule{}, false
 }
 
 // Manifest lints a parsed manifest. Capability strings that fail to parse
@@ -112,7 +117,7 @@ func Manifest(m *compiler.Manifest) []Finding {
 		}
 	}
 	var out []Finding
-	for _, r := range Rules {
+	for _, r := range rules {
 		if r.Check != nil {
 			for i, cs := range all {
 				out = append(out, r.stamp(r.Check(cs, parsed[i], nested))...)

@@ -214,11 +214,11 @@ func lintManifest(name string, src []byte) []finding {
 // that does not compile is never left out).
 func checkIgnore(ids []string) error {
 	var names []string
-	for _, r := range lint.Rules {
+	for _, r := range lint.Rules() {
 		names = append(names, r.ID)
 	}
 	for _, id := range ids {
-		if lint.Lookup(id) != nil || id == lint.RuleLaunchExceedsManifest {
+		if _, ok := lint.Lookup(id); ok || id == lint.RuleLaunchExceedsManifest {
 			continue
 		}
 		if strings.ToUpper(id) == id && id != "" {
@@ -298,7 +298,7 @@ func lintSARIF(all []finding) []byte {
 		Locations []location `json:"locations"`
 	}
 	summaries := map[string]string{ruleUnreadable: "a path that cannot be read", lint.RuleLaunchExceedsManifest: lint.LaunchSummary}
-	for _, r := range lint.Rules {
+	for _, r := range lint.Rules() {
 		summaries[r.ID] = r.Summary
 	}
 	var ids []string
