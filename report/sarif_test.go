@@ -4,38 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/internal/sariftest"
 	"github.com/razukc/capgate-action/internal/source"
 )
-
-// sarifSchema compiles the vendored SARIF 2.1.0 schema
-// (testdata/sarif-schema-2.1.0.SOURCE says where it comes from).
-func sarifSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	f, err := os.Open("testdata/sarif-schema-2.1.0.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("sarif-schema-2.1.0.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("sarif-schema-2.1.0.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 // mixed is a result with every kind of SARIF result: host control,
 // widening, approved widening, a new unenforceable entry and an error.
@@ -63,7 +39,7 @@ func mixed() *diff.Result {
 // example, the mixed result above, the hostile one, and an empty one.
 func TestSARIFValidatesAgainstSchema(t *testing.T) {
 	t.Parallel()
-	schema := sarifSchema(t)
+	schema := sariftest.Schema(t)
 	in, err := source.ReadSides(context.Background(), source.Options{Dir: "..", Base: "examples/base", Head: "examples/head"})
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +66,7 @@ func TestSARIFSchemaRefusesInvalid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sarifSchema(t).Validate(doc) == nil {
+	if sariftest.Schema(t).Validate(doc) == nil {
 		t.Fatal("an invalid log validates")
 	}
 }

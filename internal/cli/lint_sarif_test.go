@@ -7,29 +7,15 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/razukc/capgate-action/internal/sariftest"
 )
 
 // capgate lint --format sarif is valid SARIF 2.1.0 (the schema vendored in
-// report/testdata), with errors, warnings, notes and an unreadable path.
+// internal/sariftest), with errors, warnings, notes and an unreadable path.
 func TestLintSARIFValidates(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open("../../report/testdata/sarif-schema-2.1.0.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("sarif.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	schema, err := c.Compile("sarif.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	schema := sariftest.Schema(t)
 	dir := t.TempDir()
 	for name, body := range map[string]string{
 		"warn.json": `{"name": "w", "version": "1", "tools": [{"name": "t", "capabilities": ["net:connect:a.example:443abc", "exec:spawn:git"]}]}`,
