@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,6 +42,18 @@ const headManifest = `{"name": "gh", "version": "1.1.0", "tools": [
 // fixture is one runner: an origin repository with a base and a head
 // commit, a depth-1 clone of the head as the workspace (what
 // actions/checkout leaves), an event payload, and the output files.
+// ownOutputs returns a copy of f, for a run beside others on the same
+// repositories and fake GitHub, with output and summary files of its own.
+func (f *fixture) ownOutputs(t *testing.T) *fixture {
+	g := *f
+	g.env = make(map[string]string, len(f.env))
+	maps.Copy(g.env, f.env)
+	dir := t.TempDir()
+	g.outPath, g.summary = filepath.Join(dir, "out"), filepath.Join(dir, "sum")
+	g.env["GITHUB_OUTPUT"], g.env["GITHUB_STEP_SUMMARY"] = g.outPath, g.summary
+	return &g
+}
+
 type fixture struct {
 	t          *testing.T
 	gh         *fakeGitHub
@@ -326,16 +339,7 @@ func TestConcurrentRunsLeaveOneComment(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// Each run needs its own output files; share the rest.
-			g := *f
-			g.env = map[string]string{}
-			for k, v := range f.env {
-				g.env[k] = v
-			}
-			dir := t.TempDir()
-			g.outPath, g.summary = filepath.Join(dir, "out"), filepath.Join(dir, "sum")
-			g.env["GITHUB_OUTPUT"], g.env["GITHUB_STEP_SUMMARY"] = g.outPath, g.summary
-			g.run()
+			f.ownOutputs(t).run()
 		}()
 	}
 	wg.Wait()

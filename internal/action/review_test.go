@@ -219,14 +219,7 @@ func TestConcurrentRunsLeaveOneCommentPerRow(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			g := *f
-			g.env = map[string]string{}
-			for k, v := range f.env {
-				g.env[k] = v
-			}
-			dir := t.TempDir()
-			g.outPath, g.summary = filepath.Join(dir, "out"), filepath.Join(dir, "sum")
-			g.env["GITHUB_OUTPUT"], g.env["GITHUB_STEP_SUMMARY"] = g.outPath, g.summary
+			g := f.ownOutputs(t)
 			if res := g.inProcess(context.Background(), newFakeClock()); res.code != ExitFailed {
 				t.Errorf("run %d: exit %d\n%s", i, res.code, res.stdout)
 			}
