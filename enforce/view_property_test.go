@@ -108,6 +108,19 @@ func bwrapAccess(t *testing.T, argv []string, root string) map[string]access {
 	return got
 }
 
+// propertyCase makes the tree of propertyFiles under a new root and
+// compiles the base and head manifests of one random pull request over it.
+func propertyCase(t *testing.T, baseTools, headTools [][]string) (root string, base, head *compiler.Result) {
+	t.Helper()
+	root = t.TempDir()
+	files := map[string]string{}
+	for _, f := range propertyFiles {
+		files[root+f] = "x\n"
+	}
+	makeTree(t, files)
+	return root, compileText(t, viewManifest(root, baseTools)), compileText(t, viewManifest(root, headTools))
+}
+
 // TestBwrapViewProperty: for random pull requests over a small tree, when
 // the diff says bwrap's mounts are not widened, no file is readable or
 // writable in the head's bwrap sandbox that was not in the base's; and on
@@ -121,14 +134,7 @@ func TestBwrapViewProperty(t *testing.T) {
 		headTools := mutate(r, baseTools)
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			t.Parallel()
-			root := t.TempDir()
-			files := map[string]string{}
-			for _, f := range propertyFiles {
-				files[root+f] = "x\n"
-			}
-			makeTree(t, files)
-			base := compileText(t, viewManifest(root, baseTools))
-			head := compileText(t, viewManifest(root, headTools))
+			root, base, head := propertyCase(t, baseTools, headTools)
 			bArgv, hArgv := base.Artifacts.Get(compiler.TargetBwrap).Argv, head.Artifacts.Get(compiler.TargetBwrap).Argv
 			ba, ha := bwrapAccess(t, bArgv, root), bwrapAccess(t, hArgv, root)
 			for _, side := range []struct {
@@ -200,14 +206,7 @@ func TestPodmanViewProperty(t *testing.T) {
 		baseTools := propertyTools(r)
 		headTools := mutate(r, baseTools)
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			root := t.TempDir()
-			files := map[string]string{}
-			for _, f := range propertyFiles {
-				files[root+f] = "x\n"
-			}
-			makeTree(t, files)
-			base := compileText(t, viewManifest(root, baseTools))
-			head := compileText(t, viewManifest(root, headTools))
+			root, base, head := propertyCase(t, baseTools, headTools)
 			bArgv, hArgv := base.Artifacts.Get(compiler.TargetDocker).Argv, head.Artifacts.Get(compiler.TargetDocker).Argv
 			ba, bRefused := podmanAccess(t, image, bArgv, root)
 			ha, hRefused := podmanAccess(t, image, hArgv, root)
