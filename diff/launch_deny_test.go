@@ -5,6 +5,15 @@ import (
 	"testing"
 )
 
+// srtSide is the launch side of one server run by srt with the settings
+// file srt.json holding settings.
+func srtSide(settings string) *launchSide {
+	cfg := mcp(`"s": {"command": "srt", "args": ["--settings", "srt.json", "npx", "pkg"]}`)
+	ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+	ls.applySettings([]File{{Path: "srt.json", Data: []byte(settings)}})
+	return ls
+}
+
 // TestLaunchSrtAllowReadInsideDenyRead: srt reads every path no denyRead
 // names, and allowRead wins over denyRead; so with denyRead "/" (or
 // "~/.ssh") in the base, an allowRead the head adds inside it is a new
@@ -12,12 +21,6 @@ import (
 // an allowRead the base had stays covered.
 func TestLaunchSrtAllowReadInsideDenyRead(t *testing.T) {
 	t.Parallel()
-	cfg := mcp(`"s": {"command": "srt", "args": ["--settings", "srt.json", "npx", "pkg"]}`)
-	side := func(settings string) *launchSide {
-		ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
-		ls.applySettings([]File{{Path: "srt.json", Data: []byte(settings)}})
-		return ls
-	}
 	fs := func(deny, allow string) string {
 		return `{"filesystem": {"denyRead": [` + deny + `], "allowRead": [` + allow + `], "allowWrite": [], "denyWrite": []}}`
 	}
@@ -31,7 +34,7 @@ func TestLaunchSrtAllowReadInsideDenyRead(t *testing.T) {
 		{"a read no denyRead names", fs(`"~/.ssh"`, ``), fs(`"~/.ssh"`, `"/srv"`), ""},
 	} {
 		var got []string
-		for _, c := range compareLaunch(side(tc.base), side(tc.head))[0].Changes {
+		for _, c := range compareLaunch(srtSide(tc.base), srtSide(tc.head))[0].Changes {
 			if c.Severity == Widened && c.Kind == kFS {
 				got = append(got, c.After)
 			}
@@ -83,12 +86,6 @@ func TestLaunchDotDotNotCovered(t *testing.T) {
 // cloud metadata address in allowedDomains is loud.
 func TestLaunchSrtLoudDropsAndMetadata(t *testing.T) {
 	t.Parallel()
-	cfg := mcp(`"s": {"command": "srt", "args": ["--settings", "srt.json", "npx", "pkg"]}`)
-	side := func(settings string) *launchSide {
-		ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
-		ls.applySettings([]File{{Path: "srt.json", Data: []byte(settings)}})
-		return ls
-	}
 	for _, tc := range []struct {
 		name, base, head string
 		loud             bool
@@ -100,7 +97,7 @@ func TestLaunchSrtLoudDropsAndMetadata(t *testing.T) {
 		{"another host allowed", `{"network": {"allowedDomains": []}}`, `{"network": {"allowedDomains": ["api.example.com:443"]}}`, false},
 	} {
 		widened, loud := false, false
-		for _, c := range compareLaunch(side(tc.base), side(tc.head))[0].Changes {
+		for _, c := range compareLaunch(srtSide(tc.base), srtSide(tc.head))[0].Changes {
 			if c.Severity == Widened {
 				widened, loud = true, loud || c.Loud
 			}
