@@ -49,16 +49,7 @@ func TestSrtEnforces(t *testing.T) {
 	src := fmt.Sprintf(`{"name":"srt-test","version":"1","tools":[{"name":"t","capabilities":[
 		"fs:read,write:%s/**","fs:read:%s/run/**","net:connect:127.0.0.1:%s",
 		"fs:read:%[4]s/cfg/app.json","fs:read:%[4]s/src/**/*.go","fs:read:%[4]s/data/*/x.txt"]}]}`, ws, dir, port, dir)
-	r, err := compiler.Prepare([]byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := compiler.Lower(r, compiler.TargetSrt, compiler.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	settings := filepath.Join(dir, a.Filename)
-	must(t, os.WriteFile(settings, []byte(a.Config), 0o644))
+	settings, _ := writeSrtSettings(t, dir, src)
 	run := srtRunner(t, settings, dir)
 
 	srtEnforcesReads(t, run, dir, ws)
@@ -211,16 +202,7 @@ func TestSrtLoadsProbe(t *testing.T) {
 		"net:connect:10.0.0.5:5432", "env:inject:TOKEN", "exec:spawn:git", "ipc:connect:x11",
 	}
 	b, _ := json.Marshal(caps)
-	r, err := compiler.Prepare([]byte(`{"name":"probe","version":"1","tools":[{"name":"t","capabilities":` + string(b) + `}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := compiler.Lower(r, compiler.TargetSrt, compiler.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	settings := filepath.Join(dir, a.Filename)
-	must(t, os.WriteFile(settings, []byte(a.Config), 0o644))
+	settings, config := writeSrtSettings(t, dir, `{"name":"probe","version":"1","tools":[{"name":"t","capabilities":`+string(b)+`}]}`)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, srt, "--settings", settings, "-c", "echo loaded")
@@ -228,6 +210,24 @@ func TestSrtLoadsProbe(t *testing.T) {
 	cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + dir, "TMPDIR=" + filepath.Join(dir, "run")}
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "loaded") {
-		t.Fatalf("srt refused the probe's settings: %v\n%s\n%s", err, out, a.Config)
+		t.Fatalf("srt refused the probe's settings: %v\n%s\n%s", err, out, config)
 	}
+}
+
+// writeSrtSettings compiles the manifest src to srt settings, writes them
+// into dir under the file name the target gives, and returns their path
+// and text.
+func writeSrtSettings(t *testing.T, dir, src string) (settings, config string) {
+	t.Helper()
+	r, err := compiler.Prepare([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := compiler.Lower(r, compiler.TargetSrt, compiler.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings = filepath.Join(dir, a.Filename)
+	must(t, os.WriteFile(settings, []byte(a.Config), 0o644))
+	return settings, a.Config
 }
