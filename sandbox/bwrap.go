@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"maps"
 	"slices"
 	"strings"
 )
@@ -27,12 +28,7 @@ var bwrapArgs = map[string]int{
 // BwrapFlags lists the bubblewrap options the one bwrap reader knows,
 // sorted; for docs and tests.
 func BwrapFlags() []string {
-	out := make([]string, 0, len(bwrapArgs))
-	for k := range bwrapArgs {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(bwrapArgs))
 }
 
 // Option is one parsed command-line option: the flag, its arguments, and

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"maps"
 	"slices"
 	"strings"
 )
@@ -117,12 +118,7 @@ var dockerTable = map[string]dockerFlag{
 // DockerFlags lists the options of docker run and podman run the one
 // docker reader knows, sorted; for docs and tests.
 func DockerFlags() []string {
-	out := make([]string, 0, len(dockerTable))
-	for k := range dockerTable {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(dockerTable))
 }
 
 // DockerOption is one option of a docker run or podman run argv as
