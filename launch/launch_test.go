@@ -209,6 +209,18 @@ func TestVSCodeSandbox(t *testing.T) {
 	}
 }
 
+// TestVSCodeSandboxEnvFile: VS Code reads envFile on the host, outside the
+// sandbox, and hands its variables to the sandboxed server, whatever the
+// sandbox's denyRead says: a grant of a sandboxed entry as of any other.
+func TestVSCodeSandboxEnvFile(t *testing.T) {
+	t.Parallel()
+	e := only(t, ".vscode/mcp.json", `{"sandbox": {"filesystem": {"denyRead": ["${userHome}/.aws"]}},
+	  "servers": {"s": {"command": "node", "args": ["s.js"], "sandboxEnabled": true, "envFile": "${userHome}/.aws/credentials"}}}`)
+	if e.Kind != VSCodeSandbox || !grantSet(e)["env-file ~/.aws/credentials loud"] {
+		t.Errorf("%s: envFile is not a loud grant: %v", e.Kind, grantSet(e))
+	}
+}
+
 // TestSrtSettings reads a settings file and where it is resolved from.
 func TestSrtSettings(t *testing.T) {
 	t.Parallel()
