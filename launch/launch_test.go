@@ -150,6 +150,33 @@ func TestKinds(t *testing.T) {
 	}
 }
 
+// TestSrtShortOptions: srt's CLI (commander) reads a short option's value
+// attached (-ssrt.json) and booleans clustered before it (-ds srt.json), so
+// the settings file is the one it names: a change to it is judged.
+func TestSrtShortOptions(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args, settings, runs string
+		notes                int
+	}{
+		{`["-ssrt.json", "node", "s.js"]`, "srt.json", "node", 0},
+		{`["-ds", "srt.json", "node"]`, "srt.json", "node", 0},
+		{`["-dssrt.json", "node"]`, "srt.json", "node", 0},
+		{`["-s", "srt.json", "-dc", "node s.js"]`, "srt.json", "node s.js", 0},
+		{`["-dd", "node"]`, "", "node", 1},
+	} {
+		src := fmt.Sprintf(`{"mcpServers": {"s": {"command": "srt", "args": %s}}}`, c.args)
+		e := only(t, ".mcp.json", src)
+		if e.Kind != Srt || e.Settings != c.settings || e.Runs != c.runs || len(e.Unjudged) != c.notes {
+			t.Errorf("%s: %s settings %q runs %q notes %v, want settings %q runs %q %d notes", c.args, e.Kind, e.Settings, e.Runs, e.Unjudged, c.settings, c.runs, c.notes)
+		}
+	}
+	e := only(t, ".mcp.json", `{"mcpServers": {"s": {"command": "srt", "args": ["-xs", "srt.json", "node"]}}}`)
+	if !grantSet(e)["raw -xs"] {
+		t.Errorf("an unknown short option is not raw: %v", grantSet(e))
+	}
+}
+
 // TestRemoteAndDisabled: remote entries are endpoints, disabled ones run
 // nothing.
 func TestRemoteAndDisabled(t *testing.T) {
