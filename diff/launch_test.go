@@ -191,3 +191,48 @@ func TestLaunchParseError(t *testing.T) {
 		t.Errorf("%+v", md)
 	}
 }
+
+// TestSeccompProfileInTree: a seccomp profile file in the repository
+// (--security-opt seccomp=./profile.json, which docker's CLI reads) is part
+// of the grant: editing it, say to allow every syscall, is a widened row,
+// though the entry's argv did not change; a profile not in the tree cannot
+// be judged.
+func TestSeccompProfileInTree(t *testing.T) {
+	t.Parallel()
+	cfg := mcp(dockerServer("s", "--security-opt", "seccomp=./profile.json", "img"))
+	side := func(profile string) *launchSide {
+		ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+		var fs []File
+		if profile != "" {
+			fs = append(fs, File{Path: "profile.json", Data: []byte(profile)})
+		}
+		ls.applySettings(fs)
+		return ls
+	}
+	strict := `{"defaultAction": "SCMP_ACT_ERRNO"}`
+	for _, tc := range []struct {
+		name, base, head string
+		widened          int
+		want             string
+	}{
+		{"unchanged", strict, strict, 0, ""},
+		{"profile opened up", strict, `{"defaultAction": "SCMP_ACT_ALLOW"}`, 1, "widened security-opt:  -> s: seccomp=./profile.json (profile.json sha256:"},
+		{"profile gone", strict, "", 2, "widened launch:  -> s: img"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := compareLaunch(side(tc.base), side(tc.head))
+			if len(out) != 1 {
+				t.Fatalf("%d diffs", len(out))
+			}
+			rows := summary(out[0])
+			counts, _ := Tally(out)
+			found := tc.want == ""
+			for _, r := range rows {
+				found = found || strings.HasPrefix(r, tc.want)
+			}
+			if counts.Widened != tc.widened || !found {
+				t.Errorf("widened %d, want %d with a row %q:\n%s", counts.Widened, tc.widened, tc.want, strings.Join(rows, "\n"))
+			}
+		})
+	}
+}

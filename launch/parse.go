@@ -267,6 +267,7 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 	jsonEngineEnv(&e, v.Get("env"))
 	e.Grants = append(e.Grants, envFileGrant...)
 	resolveSettings(c, p, &e, cwd)
+	resolveProfiles(c, p, &e, cwd)
 	return e, nil
 }
 

@@ -121,6 +121,29 @@ func resolveSettings(c Client, cfgPath string, e *Entry, cwd string) {
 	e.Settings = p
 }
 
+// resolveProfiles finds the tree path of each seccomp profile file of a
+// docker or podman entry (--security-opt seccomp=FILE, which the engine's
+// CLI reads relative to the directory it runs in) as the grant's File, so
+// that a change to the file is a change to the grant. A file outside the
+// tree stays a profile as written.
+func resolveProfiles(c Client, cfgPath string, e *Entry, cwd string) {
+	if e.Kind != Docker && e.Kind != Podman {
+		return
+	}
+	for i := range e.Grants {
+		g := &e.Grants[i]
+		name, file, ok := strings.Cut(strings.Replace(g.Key, ":", "=", 1), "=")
+		if g.Kind != GSecurity || !ok || name != "seccomp" || file == "unconfined" || file == "builtin" {
+			continue
+		}
+		if key, loud := judgePath(c, file); loud == "" {
+			if p, ok := inTree(cfgPath, c, key, cwd); ok {
+				g.File = p
+			}
+		}
+	}
+}
+
 // projectRoot is the directory a config belongs to: the one holding
 // .mcp.json, or holding the .vscode, .cursor, .gemini or .codex directory.
 func projectRoot(cfgPath string) string {

@@ -38,7 +38,8 @@ func readLaunch(ctx context.Context, base, head Side, opts Options, in *diff.Inp
 	return err
 }
 
-// settingsPaths lists the srt settings files the entries of configs name
+// settingsPaths lists the srt settings files the entries of configs name,
+// and the other files of the tree their grants read (a seccomp profile)
 // (a config that does not parse names none: diff reports its error).
 func settingsPaths(configs []File) []string {
 	var out []string
@@ -53,6 +54,11 @@ func settingsPaths(configs []File) []string {
 		for _, e := range cfg.Entries {
 			if e.Settings != "" {
 				out = append(out, e.Settings)
+			}
+			for _, g := range e.Grants {
+				if g.File != "" {
+					out = append(out, g.File)
+				}
 			}
 		}
 	}
