@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path"
 	"sort"
 	"strings"
 
@@ -93,12 +94,18 @@ func (s *launchSide) applySettings(fs []File) {
 	}
 }
 
+// ErrLink is what the error of a File read for a launch config says
+// (errors.Is) when its path is a symbolic link that does not lead to a
+// regular file of the tree (out of it, to a directory, dangling).
+var ErrLink = errors.New("symbolic link")
+
 // grantFiles makes the content of each file of the tree a grant of e reads
 // (a seccomp profile) part of the grant's key, so that editing the file is
 // a change to the grant; a file not in the tree cannot be judged.
 func grantFiles(e *launch.Entry, byPath map[string]File) {
 	for j := range e.Grants {
 		g := &e.Grants[j]
+		treeLink(g, byPath)
 		if g.File == "" {
 			continue
 		}
@@ -110,6 +117,25 @@ func grantFiles(e *launch.Entry, byPath map[string]File) {
 		sum := sha256.Sum256(f.Data)
 		g.Key += " (" + g.File + " sha256:" + hex.EncodeToString(sum[:6]) + ")"
 	}
+}
+
+// treeLink makes g, a host path inside the repository, loud when a
+// directory on its way (or the path itself) is a symbolic link of the tree
+// that does not lead to a regular file in it: the engine follows it on the
+// host, to / or the home directory for all the tree says (fail closed).
+func treeLink(g *launch.Grant, byPath map[string]File) {
+	var at string
+	for p := g.InTree; p != "" && p != "."; p = path.Dir(p) {
+		if f, ok := byPath[p]; ok && errors.Is(f.Err, ErrLink) {
+			at = p // the outermost link decides
+		}
+	}
+	if at == "" {
+		return
+	}
+	g.Key += " (through the symbolic link " + at + " of the repository)"
+	g.Loud = true
+	g.Why = strings.TrimPrefix(g.Why+"; ", "; ") + at + " is a symbolic link in the repository that the engine follows on the host: it may lead anywhere, / or the home directory included (fail closed)"
 }
 
 // settingsError is where and why an srt settings file does not parse,

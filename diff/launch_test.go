@@ -236,3 +236,39 @@ func TestSeccompProfileInTree(t *testing.T) {
 		})
 	}
 }
+
+// TestMountThroughTreeLink: a mount source inside the repository (-v
+// ./data:/d) that the pull request turns into a symbolic link (data -> /)
+// mounts wherever the link leads on the host: loud, though the config did
+// not change; a link under it or a plain directory is judged alike.
+func TestMountThroughTreeLink(t *testing.T) {
+	t.Parallel()
+	link := func(p string) File {
+		return File{Path: p, Err: fmt.Errorf("symbolic link points outside the repository: %w", ErrLink)}
+	}
+	for _, tc := range []struct {
+		name  string
+		mount string
+		head  []File
+		loud  int
+	}{
+		{"a directory", "./data/sub:/d", nil, 0},
+		{"the source turned into a link", "./data:/d", []File{link("data")}, 1},
+		{"a directory above it turned into a link", "${workspaceFolder}/data/sub:/d", []File{link("data")}, 1},
+		{"a regular file", "./data/conf.json:/c.json", []File{{Path: "data/conf.json", Data: []byte("{}")}}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := mcp(dockerServer("s", "-v", tc.mount, "img"))
+			side := func(fs []File) *launchSide {
+				ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+				ls.applySettings(fs)
+				return ls
+			}
+			out := compareLaunch(side(nil), side(tc.head))
+			counts, _ := Tally(out)
+			if counts.Loud != tc.loud {
+				t.Errorf("loud %d, want %d:\n%s", counts.Loud, tc.loud, strings.Join(summary(out[0]), "\n"))
+			}
+		})
+	}
+}

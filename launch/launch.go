@@ -238,4 +238,8 @@ type Grant struct {
 	// the launch reads this grant's rules from (a docker seccomp profile),
 	// "" for none: its content is part of the grant.
 	File string
+	// InTree is the tree path (slash-separated) of a host path inside the
+	// repository (a mount source such as ./data), "" for none: a symbolic
+	// link on it, which the engine follows on the host, may lead anywhere.
+	InTree string
 }

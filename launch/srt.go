@@ -144,6 +144,21 @@ func resolveProfiles(c Client, cfgPath string, e *Entry, cwd string) {
 	}
 }
 
+// markInTree sets InTree on each host path of e's grants that lies inside
+// the repository (after rebaseCwd: relative to the project root), so that
+// a symbolic link on it in the tree can be judged.
+func markInTree(c Client, cfgPath string, e *Entry) {
+	for i := range e.Grants {
+		g := &e.Grants[i]
+		if g.Kind != GFS || !(relativePath(g) || strings.HasPrefix(g.Key, "${workspaceFolder}/")) {
+			continue
+		}
+		if p, ok := inTree(cfgPath, c, g.Key, ""); ok && p != "." {
+			g.InTree = p
+		}
+	}
+}
+
 // projectRoot is the directory a config belongs to: the one holding
 // .mcp.json, or holding the .vscode, .cursor, .gemini or .codex directory.
 func projectRoot(cfgPath string) string {
