@@ -210,7 +210,6 @@ func (r *run) post(ctx context.Context, name string, ev *event) int {
 	if dir == "" {
 		dir = "."
 	}
-	ap := &approval{}
 	// The verdict and next steps of the summary and the comment, from this
 	// job's inputs (the report carries the lock's approvals).
 	head := ""
@@ -218,7 +217,8 @@ func (r *run) post(ctx context.Context, name string, ev *event) int {
 		head = jr.PullRequest.HeadSHA
 	}
 	r.gate = &report.Gate{FailOn: r.cfg.FailOn, Base: res.Base, Head: head, Lock: r.cfg.Lock, Label: r.cfg.AllowLabel}
-	r.writeOutputs(res, jr, dir, ap.approved(res), "", "")
+	_, approved, _ := verdict(res, r.cfg.FailOn, false, true)
+	r.writeOutputs(res, jr, dir, approved, "", "")
 	if jr.PullRequest == nil || jr.PullRequest.Number <= 0 {
 		r.a.Noticef("capgate: the report is not for a pull request; nothing to comment on")
 		return ExitOK
@@ -239,6 +239,7 @@ func (r *run) post(ctx context.Context, name string, ev *event) int {
 	if jr.Head == short(runHead, "") {
 		t.head = runHead // the report's lines are the head's: inline comments can be placed
 	}
-	r.comment(ctx, res, t, ap, "")
+	body, _ := fitBody(res, r.cfg.Key, r.gate, "", t.prHead, r.linker(t.head), nil)
+	r.comment(ctx, res, t, &approval{}, body)
 	return ExitOK
 }
