@@ -555,4 +555,3 @@ func (g *gh) lastLabeled(ctx context.Context, number int, label string) (*github
 	}
 	return last, nil
 }
-
