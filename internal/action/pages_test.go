@@ -186,19 +186,19 @@ func TestEditHistoryPagination(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name    string
-		mallory bool                                               // mallory's edit is the oldest, on the last page
-		edits   int                                                // capgate's own edits
-		node    func(w http.ResponseWriter, q string, real func()) // answers the later pages
+		mallory bool                        // mallory's edit is the oldest, on the last page
+		edits   int                         // capgate's own edits
+		node    func(w http.ResponseWriter) // answers the later pages (nil: the fake does)
 		code    int
 		say     string
 		maxNode int // the most later-page requests
 	}{
 		{"three pages, all ours", false, 250, nil, ExitOK, "", 2},
 		{"someone else's edit on the last page", true, 250, nil, ExitFailed, "edited by @", 2},
-		{"an error on the second page", false, 150, func(w http.ResponseWriter, _ string, _ func()) {
+		{"an error on the second page", false, 150, func(w http.ResponseWriter) {
 			writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"node": nil}, "errors": []map[string]string{{"message": "timeout"}}})
 		}, ExitFailed, "could not be read", 1},
-		{"a cursor that does not advance", false, 150, func(w http.ResponseWriter, q string, _ func()) {
+		{"a cursor that does not advance", false, 150, func(w http.ResponseWriter) {
 			writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"node": map[string]any{"id": "x",
 				"userContentEdits": map[string]any{"pageInfo": map[string]any{"hasNextPage": true, "endCursor": "100"}, "nodes": []any{}}}}})
 		}, ExitFailed, "one already read (100)", 1},
@@ -231,7 +231,7 @@ func TestEditHistoryPagination(t *testing.T) {
 					f.gh.graphql(w, r, tok)
 					return
 				}
-				tc.node(w, q.Query, func() { f.gh.graphql(w, r, tok) })
+				tc.node(w)
 			})
 			res := f.inProcess(context.Background(), nil)
 			f.gh.mu.Lock() // the handler counted with the lock held
