@@ -141,6 +141,7 @@ func TestLoudClasses(t *testing.T) {
 		{"a variable", "env:inject:TOKEN", false},
 	} {
 		t.Run(tc.class, func(t *testing.T) {
+			t.Parallel()
 			cs := Compare(compile(t), compile(t, tc.cap))
 			loud := 0
 			for _, c := range cs {

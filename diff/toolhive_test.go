@@ -119,6 +119,7 @@ func TestToolhiveProduct(t *testing.T) {
 			nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			got := rowStrings(toolhiveChanges(compileAll(t, tc.base...), compileAll(t, tc.head...)))
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
