@@ -23,7 +23,9 @@ import (
 // compared); a change seen in every one of them is reported once, with
 // Target "all".
 func Compare(base, head *compiler.Result) []Change {
-	bs, hs := sourcesOf(base.Policy), sourcesOf(head.Policy)
+	// What each policy exposes of the host, worked out once per side.
+	bx, hx := compiler.ExposuresOf(base.Policy), compiler.ExposuresOf(head.Policy)
+	bs, hs := sourcesOf(base.Policy, &bx), sourcesOf(head.Policy, &hx)
 	pairs := compared(base, head)
 	m := merger{n: len(pairs)}
 	fsChanged := false
@@ -40,11 +42,11 @@ func Compare(base, head *compiler.Result) []Change {
 		cs = append(cs, compareDeclaredFS(base.Policy, head.Policy)...)
 	}
 	cs = append(cs, compareNamed("exec", base.Policy.Exec, head.Policy.Exec)...)
-	cs = append(cs, compareNamed("ipc", unmountedIPC(base.Policy), unmountedIPC(head.Policy))...)
+	cs = append(cs, compareNamed("ipc", unmountedIPC(&bx), unmountedIPC(&hx))...)
 	cs = append(cs, compareClock(base.Policy, head.Policy)...)
 	cs = append(cs, compareNested(base.Policy, head.Policy)...)
 	cs = append(cs, compareAssert(base.Policy, head.Policy)...)
-	cs = append(cs, compareUnenforceable(base, head)...)
+	cs = append(cs, compareUnenforceable(base, head, hs)...)
 	sortChanges(cs)
 	if cs == nil {
 		cs = []Change{}
@@ -130,14 +132,15 @@ type sources struct {
 
 func netKey(host string, port int) string { return sandbox.NetKey(host, port) }
 
-func sourcesOf(p *compiler.Policy) *sources {
+// sourcesOf maps the grants of p, whose exposures are ex, to their
+// capability strings.
+func sourcesOf(p *compiler.Policy, ex *compiler.Exposures) *sources {
 	s := &sources{fs: map[string]src{}, net: map[string][]compiler.CapString{}, hosts: map[string][]compiler.CapString{}, ports: map[string][]compiler.CapString{}, env: map[string][]compiler.CapString{}, nested: p.NestedSrcs}
 	put := func(path string, x src) {
 		if _, ok := s.fs[path]; !ok {
 			s.fs[path] = x
 		}
 	}
-	ex := compiler.ExposuresOf(p)
 	for _, m := range ex.FS {
 		d := ""
 		if m.Declared != m.Path && !strings.HasSuffix(m.Declared, "/") {
@@ -178,12 +181,13 @@ func sourcesOf(p *compiler.Policy) *sources {
 	return s
 }
 
-// unmountedIPC lists the ipc endpoints no target mounts (dbus:session,
-// unknown ones): the host is asked to provide them, so they are judged on
-// the policy. Mounted ones are judged as the mounts they are.
-func unmountedIPC(p *compiler.Policy) []compiler.NamedGrant {
+// unmountedIPC lists the ipc endpoints of a policy's exposures ex that no
+// target mounts (dbus:session, unknown ones): the host is asked to provide
+// them, so they are judged on the policy. Mounted ones are judged as the
+// mounts they are.
+func unmountedIPC(ex *compiler.Exposures) []compiler.NamedGrant {
 	var out []compiler.NamedGrant
-	for _, s := range compiler.ExposuresOf(p).IPC {
+	for _, s := range ex.IPC {
 		if s.Path == "" {
 			out = append(out, *s.Grant)
 		}
@@ -344,8 +348,9 @@ func compareAssert(b, h *compiler.Policy) []Change {
 	return out
 }
 
-func compareUnenforceable(base, head *compiler.Result) []Change {
-	bs := sourcesOf(head.Policy)
+// compareUnenforceable compares the entries no target enforces; hs are
+// the head's sources.
+func compareUnenforceable(base, head *compiler.Result, hs *sources) []Change {
 	var out []Change
 	for _, p := range compared(base, head) {
 		ba, ha := p[0], p[1]
@@ -378,7 +383,7 @@ func compareUnenforceable(base, head *compiler.Result) []Change {
 			if bx.Covers(u.Rule) && allIn(u.Excess, excess) {
 				continue
 			}
-			out = append(out, at(Change{Severity: UnenforceableAdded, Kind: kNet, Target: t, After: RuleString(u.Rule), Why: unenforceableWhy(u)}, "head", bs.net[netKey(u.Rule.Host, u.Rule.Port)]))
+			out = append(out, at(Change{Severity: UnenforceableAdded, Kind: kNet, Target: t, After: RuleString(u.Rule), Why: unenforceableWhy(u)}, "head", hs.net[netKey(u.Rule.Host, u.Rule.Port)]))
 		}
 	}
 	return out
