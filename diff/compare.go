@@ -216,14 +216,14 @@ func compareDeclaredFS(bp, hp *compiler.Policy) []Change {
 		if bd[g.Path] != hd[g.Path] {
 			c := Change{Severity: Changed, Kind: kFS, Target: "bwrap,docker", Before: declStr(bd, g.Path), After: hd[g.Path] + " " + g.Path,
 				Why: "declaration changed; the mounts stay the same"}
-			out = append(out, at(c, "head", g.Srcs))
+			out = append(out, at(c, SideHead, g.Srcs))
 		}
 	}
 	for _, g := range bp.FS {
 		if _, ok := hd[g.Path]; !ok {
 			c := Change{Severity: Changed, Kind: kFS, Target: "bwrap,docker", Before: bd[g.Path] + " " + g.Path,
 				Why: "declaration removed; the mounts stay the same"}
-			out = append(out, at(c, "base", g.Srcs))
+			out = append(out, at(c, SideBase, g.Srcs))
 		}
 	}
 	return out
@@ -270,11 +270,11 @@ func compareNamed(kind string, b, h []compiler.NamedGrant) []Change {
 				c.Loud, c.Why = true, "HOST CONTROL: "+why+" — "+c.Why
 			}
 		}
-		out = append(out, at(c, "head", g.Srcs))
+		out = append(out, at(c, SideHead, g.Srcs))
 	}
 	for _, g := range b {
 		if !hn[g.Name] {
-			out = append(out, at(Change{Severity: Narrowed, Kind: kind, Target: "bwrap,docker", Before: g.Name, Why: kind + " grant removed"}, "base", g.Srcs))
+			out = append(out, at(Change{Severity: Narrowed, Kind: kind, Target: "bwrap,docker", Before: g.Name, Why: kind + " grant removed"}, SideBase, g.Srcs))
 		}
 	}
 	return out
@@ -301,9 +301,9 @@ func compareClock(b, h *compiler.Policy) []Change {
 	rb, rh := clockRank(b.Clock), clockRank(h.Clock)
 	switch {
 	case rh > rb:
-		return []Change{at(Change{Severity: Widened, Kind: "clock", Target: "bwrap,docker", Before: clockName(b.Clock), After: clockName(h.Clock), Why: "more of the host's clock data exposed"}, "head", h.ClockSrcs)}
+		return []Change{at(Change{Severity: Widened, Kind: "clock", Target: "bwrap,docker", Before: clockName(b.Clock), After: clockName(h.Clock), Why: "more of the host's clock data exposed"}, SideHead, h.ClockSrcs)}
 	case rh < rb:
-		return []Change{at(Change{Severity: Narrowed, Kind: "clock", Target: "bwrap,docker", Before: clockName(b.Clock), After: clockName(h.Clock), Why: "less clock data exposed"}, "base", b.ClockSrcs)}
+		return []Change{at(Change{Severity: Narrowed, Kind: "clock", Target: "bwrap,docker", Before: clockName(b.Clock), After: clockName(h.Clock), Why: "less clock data exposed"}, SideBase, b.ClockSrcs)}
 	}
 	return nil
 }
@@ -312,9 +312,9 @@ func compareNested(b, h *compiler.Policy) []Change {
 	switch {
 	case h.NestedSandbox && !b.NestedSandbox:
 		return []Change{at(Change{Severity: Widened, Kind: "nestedSandbox", Target: "bwrap,docker", Before: "off", After: "on",
-			Why: "bwrap keeps the user, pid and ipc namespaces shared and mounts /dev; docker hosts must weaken seccomp or capabilities"}, "head", h.NestedSrcs)}
+			Why: "bwrap keeps the user, pid and ipc namespaces shared and mounts /dev; docker hosts must weaken seccomp or capabilities"}, SideHead, h.NestedSrcs)}
 	case b.NestedSandbox && !h.NestedSandbox:
-		return []Change{at(Change{Severity: Narrowed, Kind: "nestedSandbox", Target: "bwrap,docker", Before: "on", After: "off", Why: "nested sandbox no longer requested"}, "base", b.NestedSrcs)}
+		return []Change{at(Change{Severity: Narrowed, Kind: "nestedSandbox", Target: "bwrap,docker", Before: "on", After: "off", Why: "nested sandbox no longer requested"}, SideBase, b.NestedSrcs)}
 	}
 	return nil
 }
@@ -335,14 +335,14 @@ func compareAssert(b, h *compiler.Policy) []Change {
 		x := hi[a.ID]
 		switch {
 		case x == nil:
-			out = append(out, at(Change{Severity: Widened, Kind: "assert", Target: "all", Before: a.ID + ": " + a.Desc, Why: "a declared guarantee was dropped"}, "base", a.Srcs))
+			out = append(out, at(Change{Severity: Widened, Kind: "assert", Target: "all", Before: a.ID + ": " + a.Desc, Why: "a declared guarantee was dropped"}, SideBase, a.Srcs))
 		case x.Desc != a.Desc:
-			out = append(out, at(Change{Severity: Changed, Kind: "assert", Target: "all", Before: a.ID + ": " + a.Desc, After: x.ID + ": " + x.Desc, Why: "guarantee reworded"}, "head", x.Srcs))
+			out = append(out, at(Change{Severity: Changed, Kind: "assert", Target: "all", Before: a.ID + ": " + a.Desc, After: x.ID + ": " + x.Desc, Why: "guarantee reworded"}, SideHead, x.Srcs))
 		}
 	}
 	for _, a := range h.Assert {
 		if bi[a.ID] == nil {
-			out = append(out, at(Change{Severity: Narrowed, Kind: "assert", Target: "all", After: a.ID + ": " + a.Desc, Why: "a new guarantee is declared"}, "head", a.Srcs))
+			out = append(out, at(Change{Severity: Narrowed, Kind: "assert", Target: "all", After: a.ID + ": " + a.Desc, Why: "a new guarantee is declared"}, SideHead, a.Srcs))
 		}
 	}
 	return out
@@ -376,14 +376,14 @@ func compareUnenforceable(base, head *compiler.Result, hs *sources) []Change {
 			u := &ha.Unenforceable[i]
 			if !u.IsNet() {
 				if !other[unenforceableKey(u)] {
-					out = append(out, at(Change{Severity: UnenforceableAdded, Kind: string(u.Kind), Target: t, After: u.Grant, Why: unenforceableWhy(u)}, "head", u.Srcs))
+					out = append(out, at(Change{Severity: UnenforceableAdded, Kind: string(u.Kind), Target: t, After: u.Grant, Why: unenforceableWhy(u)}, SideHead, u.Srcs))
 				}
 				continue
 			}
 			if bx.Covers(u.Rule) && allIn(u.Excess, excess) {
 				continue
 			}
-			out = append(out, at(Change{Severity: UnenforceableAdded, Kind: kNet, Target: t, After: RuleString(u.Rule), Why: unenforceableWhy(u)}, "head", hs.net[netKey(u.Rule.Host, u.Rule.Port)]))
+			out = append(out, at(Change{Severity: UnenforceableAdded, Kind: kNet, Target: t, After: RuleString(u.Rule), Why: unenforceableWhy(u)}, SideHead, hs.net[netKey(u.Rule.Host, u.Rule.Port)]))
 		}
 	}
 	return out

@@ -641,7 +641,7 @@ func (r *run) annotate(res *diff.Result) {
 		for _, m := range res.Manifests {
 			for _, c := range m.Changes {
 				hit := (pass == 0 && c.Loud) || (pass == 1 && c.Severity == diff.Widened && !c.Loud) || (pass == 2 && c.Severity == diff.UnenforceableAdded)
-				if !hit || c.Side != "head" {
+				if !hit || c.Side != diff.SideHead {
 					continue
 				}
 				if warns++; warns <= maxAnnotations {

@@ -179,7 +179,7 @@ func checkExceeds(m diff.ManifestDiff, kinds, targets map[string]bool) error {
 // launch kind, its kind a change kind or one of launch's own.
 func checkLaunchChange(c diff.Change, kinds, _ map[string]bool) error {
 	switch {
-	case c.Side != "head" && c.Side != "base":
+	case !c.Side.Valid():
 		return fmt.Errorf("side: %q is not head or base", c.Side)
 	case !kinds[c.Kind] && c.Kind != "launch" && c.Kind != "user":
 		return fmt.Errorf("kind: %q is not a capability kind", c.Kind)
