@@ -41,14 +41,12 @@ func JSON(r *diff.Result) []byte { return NewJSON(r).Encode() }
 
 // Encode renders the document as indented JSON with a trailing newline:
 // what encoding/json writes (indented by two spaces, no HTML escaping),
-// written by jsonw, with invisible characters escaped (jsonVisible).
+// written by jsonw, with invisible characters escaped (as jsonVisible
+// escapes them).
 func (j *JSONReport) Encode() []byte {
-	w := jsonw{b: make([]byte, 0, 4096+256*len(j.Manifests))}
+	w := jsonw{b: make([]byte, 0, 4096+128*len(j.Manifests))}
 	w.encode(j)
-	if !w.wide {
-		return w.b
-	}
-	return jsonVisible(w.b)
+	return w.b
 }
 
 // Result converts a report document back into a diff.Result.

@@ -185,7 +185,7 @@ func BenchmarkJSON10000(b *testing.B) {
 		md := diff.ManifestDiff{Path: fmt.Sprintf("servers/s%05d/capgate.json", i), Status: diff.StatusUnchanged, Changes: []diff.Change{}}
 		if i%3334 == 0 {
 			md.Status = diff.StatusModified
-			md.Changes = []diff.Change{{Severity: diff.Widened, Kind: "net", Target: "bwrap,docker,squid", After: "uploads.example.com:443", Why: "new egress", Line: 2, Col: 90, Side: diff.SideHead}}
+			md.Changes = []diff.Change{{Severity: diff.Widened, Kind: "net", Target: "bwrap,docker,squid", After: "uploads.example.com:443", Why: "new egress — widened", Line: 2, Col: 90, Side: diff.SideHead}}
 			md.TextDiffs = []diff.TextDiff{{Target: "squid", Diff: "+acl allow dstdomain uploads.example.com\n"}}
 		}
 		r.Manifests = append(r.Manifests, md)
