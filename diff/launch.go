@@ -266,7 +266,7 @@ func compareEntries(bs, hs []launch.Entry) []Change {
 			removed[fp] = rs[1:]
 			taken[old.Name] = true
 			out = append(out, Change{Severity: Changed, Kind: "launch", Target: Targets(e.Kind), Before: old.Name, After: e.Name,
-				Why: "server key renamed, same launch (moved)", Line: e.Pos.Line, Col: e.Pos.Col, Side: "head"})
+				Why: "server key renamed, same launch (moved)", Line: e.Pos.Line, Col: e.Pos.Col, Side: SideHead})
 			continue
 		}
 		out = append(out, compareEntry(nil, e)...)
@@ -302,13 +302,13 @@ func compareEntry(b, h *launch.Entry) []Change {
 		return nil
 	case h == nil:
 		return []Change{{Severity: Narrowed, Kind: "launch", Target: Targets(b.Kind), Before: b.Name + ": " + runs(b),
-			Why: "server removed", Line: b.Pos.Line, Col: b.Pos.Col, Side: "base"}}
+			Why: "server removed", Line: b.Pos.Line, Col: b.Pos.Col, Side: SideBase}}
 	case h.Kind == launch.Disabled:
 		if b == nil || b.Kind == launch.Disabled {
 			return nil
 		}
 		return []Change{{Severity: Narrowed, Kind: "launch", Target: Targets(h.Kind), Before: h.Name + ": " + runs(b),
-			Why: "server disabled", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}}
+			Why: "server disabled", Line: h.Pos.Line, Col: h.Pos.Col, Side: SideHead}}
 	case h.Kind == launch.Remote:
 		return compareRemote(b, h)
 	}
@@ -319,7 +319,7 @@ func compareEntry(b, h *launch.Entry) []Change {
 // base's (nil when new).
 func compareLaunched(b, h *launch.Entry) []Change {
 	row := func(sev Severity, before, after, why string) Change {
-		return Change{Severity: sev, Kind: "launch", Target: Targets(h.Kind), Before: before, After: after, Why: why, Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}
+		return Change{Severity: sev, Kind: "launch", Target: Targets(h.Kind), Before: before, After: after, Why: why, Line: h.Pos.Line, Col: h.Pos.Col, Side: SideHead}
 	}
 	var out []Change
 	var base []launch.Grant
@@ -375,7 +375,7 @@ func compareRemote(b, h *launch.Entry) []Change {
 		return helpers
 	}
 	c := Change{Severity: Changed, Kind: "net", Target: Targets(launch.Remote), After: h.Name + ": " + h.URL,
-		Why: "a new remote endpoint (the server runs elsewhere: not a sandbox grant)", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}
+		Why: "a new remote endpoint (the server runs elsewhere: not a sandbox grant)", Line: h.Pos.Line, Col: h.Pos.Col, Side: SideHead}
 	if b != nil && b.Kind != launch.Disabled {
 		c.Before = b.Name + ": " + runs(b)
 	}
@@ -408,7 +408,7 @@ func compareNotes(b, h *launch.Entry) []Change {
 		// the row shows what cannot be judged, and a row about another
 		// command is another row (a label approves the rows it saw).
 		out = append(out, Change{Severity: Widened, Kind: "launch", Target: Targets(h.Kind), After: h.Name + ": " + runs(h),
-			Why: "cannot be judged: " + n.Text, Line: p.Line, Col: p.Col, Side: "head"})
+			Why: "cannot be judged: " + n.Text, Line: p.Line, Col: p.Col, Side: SideHead})
 	}
 	return out
 }
@@ -570,7 +570,7 @@ func (gc *grantCmp) headRow(g launch.Grant) (Change, bool) {
 	if loud := grantLoud(g); loud != "" && c.Severity == Widened {
 		c.Loud, c.Why = true, loud
 	}
-	return gc.place(c, g.Pos, "head"), true
+	return gc.place(c, g.Pos, SideHead), true
 }
 
 // baseRow judges a grant only the base has: a lost protection or an
@@ -603,9 +603,9 @@ func (gc *grantCmp) baseRow(g launch.Grant) (Change, bool) {
 		c.Why = "a read-only mount dropped: the writable mount above it now shows it writable"
 	default:
 		c.Severity, c.Why = Narrowed, "no longer granted"
-		return gc.place(c, g.Pos, "base"), true
+		return gc.place(c, g.Pos, SideBase), true
 	}
-	return gc.place(c, gc.at, "head"), true
+	return gc.place(c, gc.at, SideHead), true
 }
 
 // pathIndex holds the path grants of one side by key, the writable one

@@ -124,6 +124,7 @@ func TestLaunchCompare(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			md := launchDiff(t, c.base, c.head)
 			rows := summary(md)
 			for _, w := range c.want {

@@ -30,6 +30,10 @@ const (
 	Codex      Client = "codex"
 )
 
+// Clients lists every client whose config files are read, in the order
+// documented.
+func Clients() []Client { return []Client{ClaudeCode, VSCode, Cursor, Gemini, Codex} }
+
 // Title is the client's name as its users know it.
 func (c Client) Title() string {
 	switch c {

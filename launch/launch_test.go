@@ -54,6 +54,7 @@ func TestClientFormats(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.path, func(t *testing.T) {
+			t.Parallel()
 			if ClientOf(c.path) != c.client {
 				t.Errorf("client %s, want %s", ClientOf(c.path), c.client)
 			}
@@ -93,6 +94,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			t.Parallel()
 			_, err := Parse(c.path, []byte(c.src))
 			var le *Error
 			if !errors.As(err, &le) {
@@ -138,6 +140,7 @@ func TestKinds(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.cmd+c.args, func(t *testing.T) {
+			t.Parallel()
 			src := fmt.Sprintf(`{"mcpServers": {"s": {"command": %q, "args": %s}}}`, c.cmd, c.args)
 			e := only(t, ".mcp.json", src)
 			if e.Kind != c.kind || e.Runs != c.runs || len(e.Unjudged) != c.notes {
