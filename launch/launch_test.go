@@ -180,6 +180,42 @@ func TestSrtShortOptions(t *testing.T) {
 	}
 }
 
+// TestLauncherNotTheSystems: a launcher named by a path of the repository
+// or the user's (./tools/docker, ${workspaceFolder}/bwrap, ~/bin/srt) is
+// whatever file is there, not the engine's CLI: bare, loud. So is a sandbox
+// launcher whose own environment makes it run other code on the host
+// (PATH, so that "docker" is the repository's; LD_PRELOAD; NODE_OPTIONS
+// for srt, a node program), in the entry's env or through env NAME=VALUE.
+func TestLauncherNotTheSystems(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		server string
+		kind   Kind
+		grant  string
+	}{
+		{`{"command": "./tools/docker", "args": ["run", "-i", "img"]}`, Bare, "host no sandbox loud"},
+		{`{"command": "tools/bwrap", "args": ["--ro-bind", "/usr", "/usr", "node"]}`, Bare, "host no sandbox loud"},
+		{`{"command": "${CLAUDE_PROJECT_DIR:-.}/srt", "args": ["-s", "srt.json", "node"]}`, Bare, "host no sandbox loud"},
+		{`{"command": "~/bin/podman", "args": ["run", "img"]}`, Bare, "host no sandbox loud"},
+		{`{"command": "env", "args": ["./docker", "run", "img"]}`, Bare, "host no sandbox loud"},
+		{`{"command": "/usr/bin/docker", "args": ["run", "-i", "img"]}`, Docker, "network bridge"},
+		{`{"command": "C:\\Program Files\\Docker\\docker.exe", "args": ["run", "-i", "img"]}`, Docker, "network bridge"},
+		{`{"command": "docker", "args": ["run", "-i", "img"], "env": {"PATH": "./tools:/usr/bin"}}`, Docker, "host env PATH=./tools:/usr/bin loud"},
+		{`{"command": "bwrap", "args": ["--ro-bind", "/usr", "/usr", "node"], "env": {"LD_PRELOAD": "./x.so"}}`, Bwrap, "host env LD_PRELOAD=./x.so loud"},
+		{`{"command": "srt", "args": ["-s", "srt.json", "node"], "env": {"NODE_OPTIONS": "--require ./x.js"}}`, Srt, "host env NODE_OPTIONS=--require ./x.js loud"},
+		{`{"command": "env", "args": ["PATH=./tools:/usr/bin", "docker", "run", "img"]}`, Docker, "host env PATH=./tools:/usr/bin loud"},
+	} {
+		e := only(t, ".mcp.json", `{"mcpServers": {"s": `+c.server+`}}`)
+		if e.Kind != c.kind || !grantSet(e)[c.grant] {
+			t.Errorf("%s: %s %v, want %s with %q", c.server, e.Kind, grantSet(e), c.kind, c.grant)
+		}
+	}
+	e := only(t, ".vscode/mcp.json", `{"servers": {"s": {"command": "node", "args": ["s.js"], "sandboxEnabled": true, "env": {"NODE_OPTIONS": "--require ./x.js"}}}}`)
+	if e.Kind != VSCodeSandbox || !grantSet(e)["host env NODE_OPTIONS=--require ./x.js loud"] {
+		t.Errorf("VS Code's sandbox with NODE_OPTIONS: %s %v", e.Kind, grantSet(e))
+	}
+}
+
 // TestRemoteAndDisabled: remote entries are endpoints, disabled ones run
 // nothing.
 func TestRemoteAndDisabled(t *testing.T) {

@@ -258,6 +258,7 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 		if sb := v.Get("sandboxEnabled"); sb != nil && sb.Kind == jsonx.Bool && sb.Str == "true" {
 			e = vscodeEntry(c, e, argv, cwd, v.Get("sandbox"), topSandbox, pos(sb.Pos))
 			e.Grants = append(e.Grants, envFileGrant...)
+			jsonEngineEnv(&e, v.Get("env"))
 			markInTree(c, p, &e)
 			return e, nil
 		}
