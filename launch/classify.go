@@ -323,9 +323,24 @@ func globalOptions(e *Entry, prog string, argv []arg) []arg {
 		case len(argv) > 0:
 			key, argv = a.s+" "+argv[0].s, argv[1:]
 		}
-		e.Grants = append(e.Grants, Grant{Kind: GRaw, Key: key, Pos: a.pos, Why: "a global " + prog + " option before the subcommand (judged widened)"})
+		g := Grant{Kind: GRaw, Key: key, Pos: a.pos, Why: "a global " + prog + " option before the subcommand (judged widened)"}
+		if hostPrograms[name] {
+			g.Kind, g.Loud, g.Why = GHost, true, "a global "+prog+" option that names configuration or programs the engine's CLI runs on the host (plugins and their hooks, an OCI runtime, conmon, hooks): host control"
+		}
+		e.Grants = append(e.Grants, g)
 	}
 	return argv
+}
+
+// hostPrograms are the global options and engineEnv variables that point
+// the engine's CLI at configuration or programs it runs on the host as the
+// user: docker's config directory (CLI plugins, their hooks run after every
+// command, credential helpers), podman's runtime, conmon, OCI hooks,
+// network command and containers.conf.
+var hostPrograms = map[string]bool{
+	"--config": true, "--conmon": true, "--hooks-dir": true, "--runtime": true, "--network-cmd-path": true,
+	"--module": true, "--cni-path": true,
+	"DOCKER_CONFIG": true, "CONTAINERS_CONF": true, "CONTAINERS_CONF_OVERRIDE": true, "CONTAINERS_STORAGE_CONF": true,
 }
 
 func isSub(s string) bool {
@@ -357,8 +372,12 @@ func engineEnv(e *Entry, names, vals []string, at []Pos) {
 	for i, n := range names {
 		for _, p := range []string{"DOCKER_", "CONTAINER_", "CONTAINERS_", "CONTAINERD_", "NERDCTL_"} {
 			if strings.HasPrefix(strings.ToUpper(n), p) {
-				e.Grants = append(e.Grants, Grant{Kind: GRaw, Key: "env " + n + "=" + vals[i], Pos: at[i],
-					Why: "sets " + n + " for the engine's CLI: it may point it at another engine or change its defaults (judged widened)"})
+				g := Grant{Kind: GRaw, Key: "env " + n + "=" + vals[i], Pos: at[i],
+					Why: "sets " + n + " for the engine's CLI: it may point it at another engine or change its defaults (judged widened)"}
+				if hostPrograms[strings.ToUpper(n)] {
+					g.Kind, g.Loud, g.Why = GHost, true, "sets "+n+" for the engine's CLI: configuration or programs it runs on the host (plugins and their hooks, an OCI runtime, hooks): host control"
+				}
+				e.Grants = append(e.Grants, g)
 				break
 			}
 		}

@@ -204,6 +204,11 @@ func TestLauncherNotTheSystems(t *testing.T) {
 		{`{"command": "bwrap", "args": ["--ro-bind", "/usr", "/usr", "node"], "env": {"LD_PRELOAD": "./x.so"}}`, Bwrap, "host env LD_PRELOAD=./x.so loud"},
 		{`{"command": "srt", "args": ["-s", "srt.json", "node"], "env": {"NODE_OPTIONS": "--require ./x.js"}}`, Srt, "host env NODE_OPTIONS=--require ./x.js loud"},
 		{`{"command": "env", "args": ["PATH=./tools:/usr/bin", "docker", "run", "img"]}`, Docker, "host env PATH=./tools:/usr/bin loud"},
+		{`{"command": "docker", "args": ["--config", "./dockercfg", "run", "img"]}`, Docker, "host --config ./dockercfg loud"},
+		{`{"command": "podman", "args": ["--runtime=./runc", "run", "img"]}`, Podman, "host --runtime=./runc loud"},
+		{`{"command": "docker", "args": ["run", "img"], "env": {"DOCKER_CONFIG": "./dockercfg"}}`, Docker, "host env DOCKER_CONFIG=./dockercfg loud"},
+		{`{"command": "podman", "args": ["run", "img"], "env": {"CONTAINERS_CONF": "./c.conf"}}`, Podman, "host env CONTAINERS_CONF=./c.conf loud"},
+		{`{"command": "docker", "args": ["-H", "tcp://x:2375", "run", "img"]}`, Docker, "raw -H tcp://x:2375"},
 	} {
 		e := only(t, ".mcp.json", `{"mcpServers": {"s": `+c.server+`}}`)
 		if e.Kind != c.kind || !grantSet(e)[c.grant] {
@@ -385,7 +390,7 @@ func TestEngineEnv(t *testing.T) {
 		want      string // a grant it must have, "" for none raw
 	}{
 		{".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "img"], "env": {"DOCKER_HOST": "tcp://10.0.0.1:2375"}}}}`, "raw env DOCKER_HOST=tcp://10.0.0.1:2375"},
-		{".vscode/mcp.json", `{"servers": {"s": {"command": "podman", "args": ["run", "img"], "env": {"LANG": "C", "CONTAINERS_CONF_OVERRIDE": "c.conf"}}}}`, "raw env CONTAINERS_CONF_OVERRIDE=c.conf"},
+		{".vscode/mcp.json", `{"servers": {"s": {"command": "podman", "args": ["run", "img"], "env": {"LANG": "C", "CONTAINERS_CONF_OVERRIDE": "c.conf"}}}}`, "host env CONTAINERS_CONF_OVERRIDE=c.conf loud"},
 		{".codex/config.toml", "[mcp_servers.s]\ncommand = \"docker\"\nargs = [\"run\", \"img\"]\n[mcp_servers.s.env]\nDOCKER_CONTEXT = \"remote\"\n", "raw env DOCKER_CONTEXT=remote"},
 		{".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "img"], "env": {"LANG": "C"}}}}`, ""},
 		{".mcp.json", `{"mcpServers": {"s": {"command": "npx", "args": ["pkg"], "env": {"DOCKER_HOST": "x"}}}}`, ""},
