@@ -153,6 +153,30 @@ func TestKinds(t *testing.T) {
 	}
 }
 
+// TestSrtPrograms: the settings keys naming programs srt runs on the host
+// (bwrapPath, the sandbox itself; socatPath; ripgrep's command) are host
+// control at a path of the repository or the user's, raw otherwise; they
+// were skipped.
+func TestSrtPrograms(t *testing.T) {
+	t.Parallel()
+	for src, want := range map[string]string{
+		`{"bwrapPath": "./tools/bwrap"}`:             "host bwrapPath = \"./tools/bwrap\" loud",
+		`{"socatPath": "${HOME}/socat"}`:             "host socatPath = \"${HOME}/socat\" loud",
+		`{"ripgrep": {"command": "bin/rg"}}`:         "host ripgrep = {\"command\":\"bin/rg\"} loud",
+		`{"ripgrep": {"command": 1}}`:                "host ripgrep = {\"command\":1} loud",
+		`{"bwrapPath": "/usr/bin/bwrap"}`:            "raw bwrapPath = \"/usr/bin/bwrap\"",
+		`{"ripgrep": {"command": "rg", "args": []}}`: "raw ripgrep = {\"args\":[],\"command\":\"rg\"}",
+	} {
+		gs, err := SrtSettings(ClaudeCode, "srt.json", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := grantSet(Entry{Grants: gs}); !got[want] {
+			t.Errorf("%s: %v, want %q", src, got, want)
+		}
+	}
+}
+
 // TestSrtShortOptions: srt's CLI (commander) reads a short option's value
 // attached (-ssrt.json) and booleans clustered before it (-ds srt.json), so
 // the settings file is the one it names: a change to it is judged.
