@@ -3,6 +3,7 @@ package launch
 import (
 	"errors"
 	"fmt"
+	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -85,10 +86,17 @@ func parseJSON(c Client, p string, data []byte) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c == Gemini {
+	if c == Gemini && !isGeminiExtension(p) {
 		return geminiServerCommand(p, root, out)
 	}
 	return out, nil
+}
+
+// isGeminiExtension reports whether p is a Gemini CLI extension's file,
+// whose mcpServers Gemini reads but not its mcp or tools keys (those of
+// the settings only).
+func isGeminiExtension(p string) bool {
+	return strings.EqualFold(path.Base(p), geminiExtension)
 }
 
 // jsonEntries reads every server of the server map (nil when the file
@@ -97,7 +105,11 @@ func jsonEntries(c Client, p string, root, servers *jsonx.Value) ([]Entry, error
 	if servers == nil {
 		return nil, nil
 	}
-	excluded := geminiExcluded(c, root)
+	excluded := map[string]bool{}
+	if !isGeminiExtension(p) {
+		// An extension's own mcp.excluded disables nothing.
+		excluded = geminiExcluded(c, root)
+	}
 	sandbox := root.Get("sandbox")
 	var out []Entry
 	for i, name := range servers.Keys {
