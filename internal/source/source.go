@@ -215,7 +215,15 @@ func (m *Matcher) MayHold(p string) bool {
 	if m.Match(p) {
 		return true
 	}
-	for _, in := range m.include {
+	lp := p
+	if m.fold {
+		lp = strings.ToLower(p)
+	}
+	if f := m.exactDirs[lp]; f != "" && !m.excluded(f) {
+		return true // a plain path directly inside p
+	}
+	for _, i := range m.wild {
+		in := m.include[i]
 		// The pattern's last segment, its wildcards filled in, stands for
 		// a file directly inside p; "**" patterns then match any depth.
 		last := in[strings.LastIndexByte(in, '/')+1:]
