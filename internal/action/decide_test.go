@@ -7,8 +7,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/lock"
 )
 
 // widenedResult is a diff result of n manifests that each widen once;
@@ -176,5 +178,83 @@ func TestDecideAfterALabelCheckFailure(t *testing.T) {
 	d := decide(facts{res: res, t: target{base: "b", head: "h", prNumber: 1}, cfg: &cfg, ap: &approval{label: &labelRead{refused: msg}, lockErr: errors.New("bad lock")}, driftOK: true, commenting: true})
 	if d.code != ExitFailed || d.approved || !d.needsApproval || !strings.Contains(d.footer, msg) || !strings.Contains(d.footer, "The approval lock could not be read") || !strings.Contains(d.body, msg) {
 		t.Fatalf("code %d approved %v needs %v footer %q", d.code, d.approved, d.needsApproval, d.footer)
+	}
+}
+
+// TestLockChanges: the paths whose approval the pull request adds,
+// changes or removes.
+func TestLockChanges(t *testing.T) {
+	t.Parallel()
+	a := lock.Approval{Path: "a", ManifestHash: "sha256:1", ApprovedBy: "x"}
+	b := lock.Approval{Path: "b", ManifestHash: "sha256:2", ApprovedBy: "x"}
+	lf := func(as ...lock.Approval) *lock.File {
+		f := lock.New()
+		f.Approvals = append(f.Approvals, as...)
+		return f
+	}
+	rehashed, reworded := a, b
+	rehashed.ManifestHash, reworded.Reason = "sha256:9", "new reason"
+	for _, tc := range []struct {
+		name     string
+		base, hd *lock.File
+		want     []string
+	}{
+		{"the same", lf(a, b), lf(b, a), nil},
+		{"added", lf(a), lf(a, b), []string{"b"}},
+		{"removed", lf(a, b), lf(b), []string{"a"}},
+		{"a new hash and a new reason", lf(a, b), lf(rehashed, reworded), []string{"a", "b"}},
+		{"no base lock", lock.New(), lf(b, a), []string{"a", "b"}},
+	} {
+		if got := lockChanges(tc.base, tc.hd); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestApplyLocks: the head's lock counts when CODEOWNERS owns it;
+// otherwise only the approvals the base already has for the same hash,
+// with the base's expiry, and the rest are named as self-approved.
+func TestApplyLocks(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	approve := func(path, hash, expires string) lock.Approval {
+		return lock.Approval{Path: path, ManifestHash: hash, ApprovedBy: "x", Expires: expires}
+	}
+	lf := func(as ...lock.Approval) *lock.File {
+		f := lock.New()
+		f.Approvals = append(f.Approvals, as...)
+		return f
+	}
+	for _, tc := range []struct {
+		name     string
+		base, hd *lock.File
+		owned    bool
+		approved []string // the manifests marked approved
+		self     []string
+	}{
+		{"owned: the head's lock", lock.New(), lf(approve("servers/s000/capgate.json", "h0", "")), true, []string{"servers/s000/capgate.json"}, nil},
+		{"not owned: the pull request's own approval is refused", lock.New(), lf(approve("servers/s000/capgate.json", "h0", "")), false, nil, []string{"servers/s000/capgate.json"}},
+		{"not owned: an approval on the base counts", lf(approve("servers/s001/capgate.json", "h1", "")), lf(approve("servers/s001/capgate.json", "h1", "")), false, []string{"servers/s001/capgate.json"}, nil},
+		{"not owned: the base's expiry", lf(approve("servers/s001/capgate.json", "h1", "2026-01-01T00:00:00Z")), lf(approve("servers/s001/capgate.json", "h1", "")), false, nil, []string{"servers/s001/capgate.json"}},
+		{"not owned: another hash on the base", lf(approve("servers/s000/capgate.json", "old", "")), lf(approve("servers/s000/capgate.json", "h0", "")), false, nil, []string{"servers/s000/capgate.json"}},
+		{"no lock approves", lock.New(), lock.New(), false, nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := widenedResult(2, false)
+			for i := range res.Manifests {
+				res.Manifests[i].Hash = fmt.Sprintf("h%d", i)
+			}
+			n, self := applyLocks(res, tc.base, tc.hd, tc.owned, now)
+			var got []string
+			for _, m := range res.Manifests {
+				if m.Approved {
+					got = append(got, m.Path)
+				}
+			}
+			if n != len(tc.approved) || !reflect.DeepEqual(got, tc.approved) || !reflect.DeepEqual(self, tc.self) {
+				t.Errorf("applyLocks = %d %v, self-approved %v; want %v, %v", n, got, self, tc.approved, tc.self)
+			}
+		})
 	}
 }
