@@ -69,6 +69,7 @@ func (s *launchSide) applySettings(fs []File) {
 	for path, cfg := range s.cfgs {
 		for i := range cfg.Entries {
 			e := &cfg.Entries[i]
+			grantFiles(e, byPath)
 			if e.Settings == "" {
 				continue
 			}
@@ -89,6 +90,25 @@ func (s *launchSide) applySettings(fs []File) {
 				e.Grants = append(e.Grants, g)
 			}
 		}
+	}
+}
+
+// grantFiles makes the content of each file of the tree a grant of e reads
+// (a seccomp profile) part of the grant's key, so that editing the file is
+// a change to the grant; a file not in the tree cannot be judged.
+func grantFiles(e *launch.Entry, byPath map[string]File) {
+	for j := range e.Grants {
+		g := &e.Grants[j]
+		if g.File == "" {
+			continue
+		}
+		f, ok := byPath[g.File]
+		if !ok || f.Err != nil {
+			e.Unjudged = append(e.Unjudged, launch.Note{Text: g.File + ", which " + g.Key + " reads, is not in the tree or not readable: fail closed", Pos: g.Pos})
+			continue
+		}
+		sum := sha256.Sum256(f.Data)
+		g.Key += " (" + g.File + " sha256:" + hex.EncodeToString(sum[:6]) + ")"
 	}
 }
 
@@ -358,7 +378,10 @@ func compareNotes(b, h *launch.Entry) []Change {
 		if p.Line == 0 {
 			p = h.Pos
 		}
-		out = append(out, Change{Severity: Widened, Kind: "launch", Target: Targets(h.Kind), After: h.Name,
+		// After names what runs (a shell entry's whole command line), so
+		// the row shows what cannot be judged, and a row about another
+		// command is another row (a label approves the rows it saw).
+		out = append(out, Change{Severity: Widened, Kind: "launch", Target: Targets(h.Kind), After: h.Name + ": " + runs(h),
 			Why: "cannot be judged: " + n.Text, Line: p.Line, Col: p.Col, Side: SideHead})
 	}
 	return out

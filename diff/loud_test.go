@@ -38,6 +38,7 @@ func TestLoudClasses(t *testing.T) {
 		{"docker socket directory via ipc", `ipc:connect:"unix:/var/run"`, true},
 		{"/run holds every engine socket", "fs:read:/run/**", true},
 		{"containerd", `ipc:connect:"unix:/run/containerd/containerd.sock"`, true},
+		{"Docker Desktop's raw engine socket", `ipc:connect:"unix:/var/run/docker.sock.raw"`, true},
 		{"containerd directory", "fs:read:/run/containerd/", true},
 		{"podman (rootful)", `ipc:connect:"unix:/run/podman/podman.sock"`, true},
 		{"podman (rootless)", "fs:read:/run/user/1000/podman/", true},

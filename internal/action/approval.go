@@ -21,10 +21,12 @@ import (
 )
 
 // rowKey identifies one widened row across runs: the manifest and what the
-// change grants. A later push that adds a row adds a key.
+// change grants, with the reason the row shows (a row that cannot be judged
+// names there what it cannot judge, such as an srt settings file outside
+// the repository). A later push that adds a row adds a key.
 func rowKey(m *diff.ManifestDiff, c *diff.Change) string {
 	h := sha256.New()
-	for _, s := range []string{m.Path, string(c.Severity), c.Kind, string(c.Target), c.Before, c.After} {
+	for _, s := range []string{m.Path, string(c.Severity), c.Kind, string(c.Target), c.Before, c.After, c.Why} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
