@@ -122,7 +122,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	t.Parallel()
 	f, c, clk := transportSetup(t)
 	f.set(func(g *fakeGitHub) { g.rateLimit, g.retryAfter = 1, "60" })
-	ctx := deadlineOn(t, clk, 3 * time.Minute)
+	ctx := deadlineOn(t, clk, 3*time.Minute)
 	resp, err := get(t, ctx, c, f.apiURL()+"/user")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("after Retry-After: %v %v", resp, err)
@@ -136,7 +136,7 @@ func TestRetryAfterPastDeadlineIsNotWaited(t *testing.T) {
 	t.Parallel()
 	f, c, clk := transportSetup(t)
 	f.set(func(g *fakeGitHub) { g.rateLimit, g.retryAfter = 1, "60" })
-	ctx := deadlineOn(t, clk, 10 * time.Second)
+	ctx := deadlineOn(t, clk, 10*time.Second)
 	resp, err := get(t, ctx, c, f.apiURL()+"/user")
 	if err != nil || resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("want the 403 back at once: %v %v", resp, err)
@@ -150,7 +150,7 @@ func TestSecondaryLimitWithoutRetryAfterIsRetried(t *testing.T) {
 	t.Parallel()
 	f, c, clk := transportSetup(t)
 	f.set(func(g *fakeGitHub) { g.rateLimit, g.retryAfter = 1, "" })
-	ctx := deadlineOn(t, clk, 3 * time.Minute)
+	ctx := deadlineOn(t, clk, 3*time.Minute)
 	resp, err := get(t, ctx, c, f.apiURL()+"/user")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("secondary limit not retried: %v %v", resp, err)
@@ -164,7 +164,7 @@ func TestPersistent5xxEndsWithItsStatus(t *testing.T) {
 	t.Parallel()
 	f, c, clk := transportSetup(t)
 	f.set(func(g *fakeGitHub) { g.fail5xx = 1 << 30 })
-	ctx := deadlineOn(t, clk, 20 * time.Second)
+	ctx := deadlineOn(t, clk, 20*time.Second)
 	resp, err := get(t, ctx, c, f.apiURL()+"/user")
 	if err != nil || resp.StatusCode != http.StatusBadGateway {
 		t.Fatalf("want the 502 once the deadline is near: %v %v", resp, err)
