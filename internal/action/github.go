@@ -135,19 +135,27 @@ func (g *gh) ourComments(ctx context.Context, number int, login, marker string) 
 // (GitHub's lists may lag behind writes; everything written before it shows
 // then too), at most maxRereads times.
 func (r *run) ourCommentsWith(ctx context.Context, g *gh, number int, login, marker string, id int64) ([]*github.IssueComment, error) {
-	wait := 100 * time.Millisecond
+	return rereadUntil(ctx, r.env.Wait, func() ([]*github.IssueComment, error) { return g.ourComments(ctx, number, login, marker) },
+		func(cs []*github.IssueComment) bool {
+			return slices.ContainsFunc(cs, func(c *github.IssueComment) bool { return c.GetID() == id })
+		})
+}
+
+// rereadUntil reads a list with read until shows says it holds what this
+// run wrote, at most maxRereads times, waiting 100 ms, then twice as long
+// each time, in between; the last read is returned either way.
+func rereadUntil[T any](ctx context.Context, wait func(context.Context, time.Duration) error, read func() (T, error), shows func(T) bool) (T, error) {
+	d := 100 * time.Millisecond
 	for n := 1; ; n++ {
-		cs, err := g.ourComments(ctx, number, login, marker)
-		if err != nil {
-			return nil, err
+		v, err := read()
+		if err != nil || n == maxRereads || shows(v) {
+			return v, err
 		}
-		if n == maxRereads || slices.ContainsFunc(cs, func(c *github.IssueComment) bool { return c.GetID() == id }) {
-			return cs, nil
+		if err := wait(ctx, d); err != nil {
+			var zero T
+			return zero, err
 		}
-		if err := r.env.Wait(ctx, wait); err != nil {
-			return nil, err
-		}
-		wait *= 2
+		d *= 2
 	}
 }
 
