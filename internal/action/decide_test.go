@@ -77,6 +77,7 @@ func TestDecide(t *testing.T) {
 	fo, _ := diff.ParseFailOn(diff.DefaultFailOn)
 	small := widenedResult(2, false)
 	big := widenedResult(200, true)
+	fits := widenedResult(120, true) // every row shows, with a footer of a few thousand characters
 	pr := target{base: "b", head: "h", prNumber: 3, prHead: "p"}
 	type want struct {
 		code            int
@@ -111,6 +112,8 @@ func TestDecide(t *testing.T) {
 			want{code: ExitFailed, footer: "2 manifest(s) widen with a capability set that `capgate.lock` approves", apHead: "p", gateHed: "p"}},
 		{"rows the comment cannot show refuse the label", facts{res: big, t: pr, ap: &approval{label: approveAll(big)}, driftOK: true, commenting: true}, Config{AllowLabel: "ok-label"},
 			want{code: ExitFailed, hidden: true, blocked: true, body: true, stateRows: -1, stateLabel: true, footer: "label approves nothing: it approves only rows the comment shows", notIn: "approved by the", apHead: "p", gateHed: "p"}},
+		{"a long label note pushes rows out of the comment", facts{res: fits, t: pr, ap: &approval{label: &labelRead{refused: strings.Repeat("word ", 3000)}}, driftOK: true, commenting: true}, Config{AllowLabel: "ok-label"},
+			want{code: ExitFailed, hidden: true, blocked: true, body: true, stateRows: -1, footer: "label approves nothing: it approves only rows the comment shows", notIn: "word word", apHead: "p", gateHed: "p"}},
 		{"hidden rows without a label input", facts{res: big, t: pr, ap: &approval{}, driftOK: true, commenting: true}, Config{},
 			want{code: ExitFailed, hidden: true, blocked: true, body: true, stateRows: -1, notIn: "label approves nothing", apHead: "p", gateHed: "p"}},
 	} {
