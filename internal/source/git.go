@@ -157,6 +157,10 @@ func readTrees(ctx context.Context, reqs []request) ([][]File, error) {
 	if err := readWanted(ctx, reqs[0].g.Dir, want); err != nil {
 		return nil, err
 	}
+	// Read's order: the errors of gitlinks and linked directories came last.
+	for _, fs := range out {
+		slices.SortStableFunc(fs, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	}
 	return out, nil
 }
 
@@ -377,6 +381,9 @@ func (t *listing) pick(m *Matcher) ([]File, []int) {
 			gitlinks = append(gitlinks, i)
 		case e.typ == "blob" && m.Match(e.path):
 			picked = append(picked, i)
+		case e.mode == "120000" && m.linkedDir(e.path) != "":
+			// A linked directory a client reads its config through.
+			gitlinks = append(gitlinks, i)
 		}
 	}
 	files := make([]File, len(picked)+len(gitlinks))
@@ -384,7 +391,11 @@ func (t *listing) pick(m *Matcher) ([]File, []int) {
 		files[j].Path = t.ents[i].path
 	}
 	for j, i := range gitlinks {
-		files[len(picked)+j] = File{Path: t.ents[i].path, Err: fmt.Errorf("a git submodule (gitlink) is at a manifest path; its manifests cannot be read from this repository")}
+		f := File{Path: t.ents[i].path, Err: fmt.Errorf("a git submodule (gitlink) is at a manifest path; its manifests cannot be read from this repository")}
+		if t.ents[i].typ == "blob" {
+			f = File{Path: m.linkedDir(f.Path), Err: linkedDirErr(f.Path)}
+		}
+		files[len(picked)+j] = f
 	}
 	return files, picked
 }

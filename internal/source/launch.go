@@ -28,7 +28,8 @@ func readSettings(ctx context.Context, base, head Side, in *diff.Input) error {
 	return err
 }
 
-// settingsPaths lists the srt settings files the entries of configs name
+// settingsPaths lists the srt settings files the entries of configs name,
+// and the other files of the tree their grants read (a seccomp profile)
 // (a config that does not parse names none: diff reports its error).
 func settingsPaths(configs []File) []string {
 	var out []string
@@ -43,6 +44,11 @@ func settingsPaths(configs []File) []string {
 		for _, e := range cfg.Entries {
 			if e.Settings != "" {
 				out = append(out, e.Settings)
+			}
+			for _, g := range e.Grants {
+				if g.File != "" {
+					out = append(out, g.File)
+				}
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -205,6 +206,32 @@ func (m *Matcher) MayHold(p string) bool {
 	return false
 }
 
+// linkedDir returns the file a directory at p would hold directly by a
+// pattern whose directory part names p's last segment itself, never "**"
+// (".vscode/mcp.json" for p ".vscode" and **/.vscode/mcp.json), or "".
+// A symbolic link at p is then read by the client as that directory (VS
+// Code reads .vscode/mcp.json through a linked .vscode), which is not read
+// here: linkedDirErr.
+func (m *Matcher) linkedDir(p string) string {
+	for _, in := range m.include {
+		segs := strings.Split(in, "/")
+		if len(segs) < 2 || strings.Contains(segs[len(segs)-2], "**") {
+			continue
+		}
+		last := strings.NewReplacer("**", "x", "*", "x", "?", "x").Replace(segs[len(segs)-1])
+		if f := p + "/" + last; m.Match(f) {
+			return f
+		}
+	}
+	return ""
+}
+
+// linkedDirErr is the error of the file a symbolic link at dir would hold
+// (linkedDir).
+func linkedDirErr(dir string) error {
+	return fmt.Errorf("%s is a symbolic link, which the client follows to read this file; what it points to is not read here (fail closed): commit the directory itself", dir)
+}
+
 // String lists the patterns, comma-separated, excluded ones with "!".
 func (m *Matcher) String() string {
 	parts := append([]string(nil), m.include...)
@@ -291,6 +318,9 @@ func (d *Dir) Read(ctx context.Context, m *Matcher) ([]File, error) {
 			return nil
 		}
 		if !m.Match(rel) {
+			if f := m.linkedDir(rel); f != "" && e.Type()&fs.ModeSymlink != 0 {
+				out = append(out, File{Path: f, Err: linkedDirErr(rel)})
+			}
 			return nil
 		}
 		out = append(out, readDirFile(root, p, rel))
