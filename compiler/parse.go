@@ -30,6 +30,10 @@ type scratch struct {
 	// allocates and zeroes per manifest): pooled, it costs nothing per
 	// manifest. BenchmarkCompileAll's B/op guards it (issue 24).
 	l lowering
+	// res is the arena of the results compiled with this parser (see
+	// arena.shared): it is kept, not cleared, from one manifest to the
+	// next.
+	res arena
 }
 
 // capSlots returns n zero capability slots. sc.caps keeps their number,
@@ -57,7 +61,12 @@ func (p *parser) reset() {
 	clear(p.ipc)
 	clear(p.binds)
 	// The action lists hold only constants: they need no clearing.
-	p.scratch = scratch{canon: p.canon[:0], caps: p.caps[:0], mounts: p.mounts[:0], ipc: p.ipc[:0], binds: p.binds[:0], acts: arena{s: p.acts.s[:0]}}
+	res := p.res
+	if res.oversized() {
+		// The blocks of one huge manifest are left to its result.
+		res = arena{}
+	}
+	p.scratch = scratch{canon: p.canon[:0], caps: p.caps[:0], mounts: p.mounts[:0], ipc: p.ipc[:0], binds: p.binds[:0], acts: arena{s: p.acts.s[:0]}, res: res}
 }
 
 // parsers holds parsers for manifests, which are read and dropped: their
