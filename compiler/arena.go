@@ -8,7 +8,12 @@ import (
 
 // arena hands out the strings and string lists of one compilation from a
 // few shared blocks, so that a Result costs a handful of allocations rather
-// than one for every note, mount flag and list.
+// than one for every note, mount flag and list. The pooled parser's arena
+// (scratch.res) is shared: the compilations it runs one after the other
+// fill the same blocks, and take the typed lists of their results (CapStrings,
+// tools, grants, egress rules, …) from blocks of its own (take), so that
+// Compile costs two allocations a manifest (its compiled and, amortised,
+// the blocks), not nine.
 //
 // A string or list is built at the end of its block and then closed (done,
 // list). What has been handed out is never written again: when a block
