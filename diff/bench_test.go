@@ -101,3 +101,28 @@ func BenchmarkLoudLongPath(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRunUnchanged10000 runs diff on two sides of 10,000 manifests
+// that hold the same blobs but for 3 (BenchmarkDiffGit10000 of package cli
+// without git): the unchanged ones are only checked, each once.
+func BenchmarkRunUnchanged10000(b *testing.B) {
+	bf := make([]File, 10003)
+	hf := make([]File, 10003)
+	for i := range bf {
+		p := fmt.Sprintf("servers/s%05d/capgate.json", i)
+		data := smallManifest(i)
+		bf[i] = File{Path: p, Data: data, Blob: fmt.Sprintf("%040x", i)}
+		hf[i] = bf[i]
+		if i%3334 == 0 {
+			hf[i].Data = []byte(strings.Replace(string(data), `"env:inject`, `"exec:spawn:curl", "env:inject`, 1))
+			hf[i].Blob = fmt.Sprintf("%040x", i+1<<20)
+		}
+	}
+	in := &Input{Base: "b", Head: "h", BaseFiles: bf, HeadFiles: hf, Renames: map[string]string{}}
+	for b.Loop() {
+		r, err := Run(in)
+		if err != nil || r.Counts.Widened != 4 || r.Counts.Errors != 0 {
+			b.Fatalf("%v %+v", err, r.Counts)
+		}
+	}
+}

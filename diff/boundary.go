@@ -63,7 +63,7 @@ func change(d sandbox.Delta, bs, hs *sources) Change {
 		if sh := d.Ref.Shadow; sh != "" && hs.fs[sh].srcs == nil && bs.fs[sh].srcs != nil {
 			// The base's shadowing grant is gone from the head: that
 			// removal is what the reviewer looks for.
-			side, srcs = "base", bs.fs[sh].srcs
+			side, srcs = SideBase, bs.fs[sh].srcs
 		}
 	case sandbox.AspectNet:
 		switch {
@@ -80,11 +80,11 @@ func change(d sandbox.Delta, bs, hs *sources) Change {
 	case sandbox.AspectNetwork:
 		srcs = firstNet(hs)
 	case sandbox.AspectDev, sandbox.AspectProc:
-		if side == "head" {
+		if side == SideHead {
 			srcs = hs.nested
 		}
 	default:
-		if side == "head" {
+		if side == SideHead {
 			srcs = hs.env[key]
 		}
 	}

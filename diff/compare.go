@@ -23,7 +23,9 @@ import (
 // compared); a change seen in every one of them is reported once, with
 // Target "all".
 func Compare(base, head *compiler.Result) []Change {
-	bs, hs := sourcesOf(base.Policy), sourcesOf(head.Policy)
+	// What each policy exposes of the host, worked out once per side.
+	bx, hx := compiler.ExposuresOf(base.Policy), compiler.ExposuresOf(head.Policy)
+	bs, hs := sourcesOf(base.Policy, &bx), sourcesOf(head.Policy, &hx)
 	pairs := compared(base, head)
 	m := merger{n: len(pairs)}
 	fsChanged := false
@@ -40,11 +42,11 @@ func Compare(base, head *compiler.Result) []Change {
 		cs = append(cs, compareDeclaredFS(base.Policy, head.Policy)...)
 	}
 	cs = append(cs, compareNamed("exec", base.Policy.Exec, head.Policy.Exec)...)
-	cs = append(cs, compareNamed("ipc", unmountedIPC(base.Policy), unmountedIPC(head.Policy))...)
+	cs = append(cs, compareNamed("ipc", unmountedIPC(&bx), unmountedIPC(&hx))...)
 	cs = append(cs, compareClock(base.Policy, head.Policy)...)
 	cs = append(cs, compareNested(base.Policy, head.Policy)...)
 	cs = append(cs, compareAssert(base.Policy, head.Policy)...)
-	cs = append(cs, compareUnenforceable(base, head)...)
+	cs = append(cs, compareUnenforceable(base, head, hs)...)
 	sortChanges(cs)
 	if cs == nil {
 		cs = []Change{}
@@ -130,14 +132,15 @@ type sources struct {
 
 func netKey(host string, port int) string { return sandbox.NetKey(host, port) }
 
-func sourcesOf(p *compiler.Policy) *sources {
+// sourcesOf maps the grants of p, whose exposures are ex, to their
+// capability strings.
+func sourcesOf(p *compiler.Policy, ex *compiler.Exposures) *sources {
 	s := &sources{fs: map[string]src{}, net: map[string][]compiler.CapString{}, hosts: map[string][]compiler.CapString{}, ports: map[string][]compiler.CapString{}, env: map[string][]compiler.CapString{}, nested: p.NestedSrcs}
 	put := func(path string, x src) {
 		if _, ok := s.fs[path]; !ok {
 			s.fs[path] = x
 		}
 	}
-	ex := compiler.ExposuresOf(p)
 	for _, m := range ex.FS {
 		d := ""
 		if m.Declared != m.Path && !strings.HasSuffix(m.Declared, "/") {
@@ -178,12 +181,13 @@ func sourcesOf(p *compiler.Policy) *sources {
 	return s
 }
 
-// unmountedIPC lists the ipc endpoints no target mounts (dbus:session,
-// unknown ones): the host is asked to provide them, so they are judged on
-// the policy. Mounted ones are judged as the mounts they are.
-func unmountedIPC(p *compiler.Policy) []compiler.NamedGrant {
+// unmountedIPC lists the ipc endpoints of a policy's exposures ex that no
+// target mounts (dbus:session, unknown ones): the host is asked to provide
+// them, so they are judged on the policy. Mounted ones are judged as the
+// mounts they are.
+func unmountedIPC(ex *compiler.Exposures) []compiler.NamedGrant {
 	var out []compiler.NamedGrant
-	for _, s := range compiler.ExposuresOf(p).IPC {
+	for _, s := range ex.IPC {
 		if s.Path == "" {
 			out = append(out, *s.Grant)
 		}
@@ -212,14 +216,14 @@ func compareDeclaredFS(bp, hp *compiler.Policy) []Change {
 		if bd[g.Path] != hd[g.Path] {
 			c := Change{Severity: Changed, Kind: kFS, Target: "bwrap,docker", Before: declStr(bd, g.Path), After: hd[g.Path] + " " + g.Path,
 				Why: "declaration changed; the mounts stay the same"}
-			out = append(out, at(c, "head", g.Srcs))
+			out = append(out, at(c, SideHead, g.Srcs))
 		}
 	}
 	for _, g := range bp.FS {
 		if _, ok := hd[g.Path]; !ok {
 			c := Change{Severity: Changed, Kind: kFS, Target: "bwrap,docker", Before: bd[g.Path] + " " + g.Path,
 				Why: "declaration removed; the mounts stay the same"}
-			out = append(out, at(c, "base", g.Srcs))
+			out = append(out, at(c, SideBase, g.Srcs))
 		}
 	}
 	return out
@@ -266,11 +270,11 @@ func compareNamed(kind string, b, h []compiler.NamedGrant) []Change {
 				c.Loud, c.Why = true, "HOST CONTROL: "+why+" — "+c.Why
 			}
 		}
-		out = append(out, at(c, "head", g.Srcs))
+		out = append(out, at(c, SideHead, g.Srcs))
 	}
 	for _, g := range b {
 		if !hn[g.Name] {
-			out = append(out, at(Change{Severity: Narrowed, Kind: kind, Target: "bwrap,docker", Before: g.Name, Why: kind + " grant removed"}, "base", g.Srcs))
+			out = append(out, at(Change{Severity: Narrowed, Kind: kind, Target: "bwrap,docker", Before: g.Name, Why: kind + " grant removed"}, SideBase, g.Srcs))
 		}
 	}
 	return out
@@ -297,9 +301,9 @@ func compareClock(b, h *compiler.Policy) []Change {
 	rb, rh := clockRank(b.Clock), clockRank(h.Clock)
 	switch {
 	case rh > rb:
-		return []Change{at(Change{Severity: Widened, Kind: "clock", Target: "bwrap,docker", Before: clockName(b.Clock), After: clockName(h.Clock), Why: "more of the host's clock data exposed"}, "head", h.ClockSrcs)}
+		return []Change{at(Change{Severity: Widened, Kind: "clock", Target: "bwrap,docker", Before: clockName(b.Clock), After: clockName(h.Clock), Why: "more of the host's clock data exposed"}, SideHead, h.ClockSrcs)}
 	case rh < rb:
-		return []Change{at(Change{Severity: Narrowed, Kind: "clock", Target: "bwrap,docker", Before: clockName(b.Clock), After: clockName(h.Clock), Why: "less clock data exposed"}, "base", b.ClockSrcs)}
+		return []Change{at(Change{Severity: Narrowed, Kind: "clock", Target: "bwrap,docker", Before: clockName(b.Clock), After: clockName(h.Clock), Why: "less clock data exposed"}, SideBase, b.ClockSrcs)}
 	}
 	return nil
 }
@@ -308,9 +312,9 @@ func compareNested(b, h *compiler.Policy) []Change {
 	switch {
 	case h.NestedSandbox && !b.NestedSandbox:
 		return []Change{at(Change{Severity: Widened, Kind: "nestedSandbox", Target: "bwrap,docker", Before: "off", After: "on",
-			Why: "bwrap keeps the user, pid and ipc namespaces shared and mounts /dev; docker hosts must weaken seccomp or capabilities"}, "head", h.NestedSrcs)}
+			Why: "bwrap keeps the user, pid and ipc namespaces shared and mounts /dev; docker hosts must weaken seccomp or capabilities"}, SideHead, h.NestedSrcs)}
 	case b.NestedSandbox && !h.NestedSandbox:
-		return []Change{at(Change{Severity: Narrowed, Kind: "nestedSandbox", Target: "bwrap,docker", Before: "on", After: "off", Why: "nested sandbox no longer requested"}, "base", b.NestedSrcs)}
+		return []Change{at(Change{Severity: Narrowed, Kind: "nestedSandbox", Target: "bwrap,docker", Before: "on", After: "off", Why: "nested sandbox no longer requested"}, SideBase, b.NestedSrcs)}
 	}
 	return nil
 }
@@ -331,21 +335,22 @@ func compareAssert(b, h *compiler.Policy) []Change {
 		x := hi[a.ID]
 		switch {
 		case x == nil:
-			out = append(out, at(Change{Severity: Widened, Kind: "assert", Target: "all", Before: a.ID + ": " + a.Desc, Why: "a declared guarantee was dropped"}, "base", a.Srcs))
+			out = append(out, at(Change{Severity: Widened, Kind: "assert", Target: "all", Before: a.ID + ": " + a.Desc, Why: "a declared guarantee was dropped"}, SideBase, a.Srcs))
 		case x.Desc != a.Desc:
-			out = append(out, at(Change{Severity: Changed, Kind: "assert", Target: "all", Before: a.ID + ": " + a.Desc, After: x.ID + ": " + x.Desc, Why: "guarantee reworded"}, "head", x.Srcs))
+			out = append(out, at(Change{Severity: Changed, Kind: "assert", Target: "all", Before: a.ID + ": " + a.Desc, After: x.ID + ": " + x.Desc, Why: "guarantee reworded"}, SideHead, x.Srcs))
 		}
 	}
 	for _, a := range h.Assert {
 		if bi[a.ID] == nil {
-			out = append(out, at(Change{Severity: Narrowed, Kind: "assert", Target: "all", After: a.ID + ": " + a.Desc, Why: "a new guarantee is declared"}, "head", a.Srcs))
+			out = append(out, at(Change{Severity: Narrowed, Kind: "assert", Target: "all", After: a.ID + ": " + a.Desc, Why: "a new guarantee is declared"}, SideHead, a.Srcs))
 		}
 	}
 	return out
 }
 
-func compareUnenforceable(base, head *compiler.Result) []Change {
-	bs := sourcesOf(head.Policy)
+// compareUnenforceable compares the entries no target enforces; hs are
+// the head's sources.
+func compareUnenforceable(base, head *compiler.Result, hs *sources) []Change {
 	var out []Change
 	for _, p := range compared(base, head) {
 		ba, ha := p[0], p[1]
@@ -371,14 +376,14 @@ func compareUnenforceable(base, head *compiler.Result) []Change {
 			u := &ha.Unenforceable[i]
 			if !u.IsNet() {
 				if !other[unenforceableKey(u)] {
-					out = append(out, at(Change{Severity: UnenforceableAdded, Kind: string(u.Kind), Target: t, After: u.Grant, Why: unenforceableWhy(u)}, "head", u.Srcs))
+					out = append(out, at(Change{Severity: UnenforceableAdded, Kind: string(u.Kind), Target: t, After: u.Grant, Why: unenforceableWhy(u)}, SideHead, u.Srcs))
 				}
 				continue
 			}
 			if bx.Covers(u.Rule) && allIn(u.Excess, excess) {
 				continue
 			}
-			out = append(out, at(Change{Severity: UnenforceableAdded, Kind: kNet, Target: t, After: RuleString(u.Rule), Why: unenforceableWhy(u)}, "head", bs.net[netKey(u.Rule.Host, u.Rule.Port)]))
+			out = append(out, at(Change{Severity: UnenforceableAdded, Kind: kNet, Target: t, After: RuleString(u.Rule), Why: unenforceableWhy(u)}, SideHead, hs.net[netKey(u.Rule.Host, u.Rule.Port)]))
 		}
 	}
 	return out

@@ -69,6 +69,7 @@ func (s *launchSide) applySettings(fs []File) {
 	for path, cfg := range s.cfgs {
 		for i := range cfg.Entries {
 			e := &cfg.Entries[i]
+			grantFiles(e, byPath)
 			if e.Settings == "" {
 				continue
 			}
@@ -89,6 +90,25 @@ func (s *launchSide) applySettings(fs []File) {
 				e.Grants = append(e.Grants, g)
 			}
 		}
+	}
+}
+
+// grantFiles makes the content of each file of the tree a grant of e reads
+// (a seccomp profile) part of the grant's key, so that editing the file is
+// a change to the grant; a file not in the tree cannot be judged.
+func grantFiles(e *launch.Entry, byPath map[string]File) {
+	for j := range e.Grants {
+		g := &e.Grants[j]
+		if g.File == "" {
+			continue
+		}
+		f, ok := byPath[g.File]
+		if !ok || f.Err != nil {
+			e.Unjudged = append(e.Unjudged, launch.Note{Text: g.File + ", which " + g.Key + " reads, is not in the tree or not readable: fail closed", Pos: g.Pos})
+			continue
+		}
+		sum := sha256.Sum256(f.Data)
+		g.Key += " (" + g.File + " sha256:" + hex.EncodeToString(sum[:6]) + ")"
 	}
 }
 
@@ -220,7 +240,7 @@ func compareEntries(bs, hs []launch.Entry) []Change {
 			removed[fp] = rs[1:]
 			taken[old.Name] = true
 			out = append(out, Change{Severity: Changed, Kind: "launch", Target: Targets(e.Kind), Before: old.Name, After: e.Name,
-				Why: "server key renamed, same launch (moved)", Line: e.Pos.Line, Col: e.Pos.Col, Side: "head"})
+				Why: "server key renamed, same launch (moved)", Line: e.Pos.Line, Col: e.Pos.Col, Side: SideHead})
 			continue
 		}
 		out = append(out, compareEntry(nil, e)...)
@@ -256,13 +276,13 @@ func compareEntry(b, h *launch.Entry) []Change {
 		return nil
 	case h == nil:
 		return []Change{{Severity: Narrowed, Kind: "launch", Target: Targets(b.Kind), Before: b.Name + ": " + runs(b),
-			Why: "server removed", Line: b.Pos.Line, Col: b.Pos.Col, Side: "base"}}
+			Why: "server removed", Line: b.Pos.Line, Col: b.Pos.Col, Side: SideBase}}
 	case h.Kind == launch.Disabled:
 		if b == nil || b.Kind == launch.Disabled {
 			return nil
 		}
 		return []Change{{Severity: Narrowed, Kind: "launch", Target: Targets(h.Kind), Before: h.Name + ": " + runs(b),
-			Why: "server disabled", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}}
+			Why: "server disabled", Line: h.Pos.Line, Col: h.Pos.Col, Side: SideHead}}
 	case h.Kind == launch.Remote:
 		return compareRemote(b, h)
 	}
@@ -273,7 +293,7 @@ func compareEntry(b, h *launch.Entry) []Change {
 // base's (nil when new).
 func compareLaunched(b, h *launch.Entry) []Change {
 	row := func(sev Severity, before, after, why string) Change {
-		return Change{Severity: sev, Kind: "launch", Target: Targets(h.Kind), Before: before, After: after, Why: why, Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}
+		return Change{Severity: sev, Kind: "launch", Target: Targets(h.Kind), Before: before, After: after, Why: why, Line: h.Pos.Line, Col: h.Pos.Col, Side: SideHead}
 	}
 	var out []Change
 	var base []launch.Grant
@@ -329,7 +349,7 @@ func compareRemote(b, h *launch.Entry) []Change {
 		return helpers
 	}
 	c := Change{Severity: Changed, Kind: "net", Target: Targets(launch.Remote), After: h.Name + ": " + h.URL,
-		Why: "a new remote endpoint (the server runs elsewhere: not a sandbox grant)", Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"}
+		Why: "a new remote endpoint (the server runs elsewhere: not a sandbox grant)", Line: h.Pos.Line, Col: h.Pos.Col, Side: SideHead}
 	if b != nil && b.Kind != launch.Disabled {
 		c.Before = b.Name + ": " + runs(b)
 	}
@@ -358,8 +378,11 @@ func compareNotes(b, h *launch.Entry) []Change {
 		if p.Line == 0 {
 			p = h.Pos
 		}
-		out = append(out, Change{Severity: Widened, Kind: "launch", Target: Targets(h.Kind), After: h.Name,
-			Why: "cannot be judged: " + n.Text, Line: p.Line, Col: p.Col, Side: "head"})
+		// After names what runs (a shell entry's whole command line), so
+		// the row shows what cannot be judged, and a row about another
+		// command is another row (a label approves the rows it saw).
+		out = append(out, Change{Severity: Widened, Kind: "launch", Target: Targets(h.Kind), After: h.Name + ": " + runs(h),
+			Why: "cannot be judged: " + n.Text, Line: p.Line, Col: p.Col, Side: SideHead})
 	}
 	return out
 }
@@ -521,7 +544,7 @@ func (gc *grantCmp) headRow(g launch.Grant) (Change, bool) {
 	if loud := grantLoud(g); loud != "" && c.Severity == Widened {
 		c.Loud, c.Why = true, loud
 	}
-	return gc.place(c, g.Pos, "head"), true
+	return gc.place(c, g.Pos, SideHead), true
 }
 
 // baseRow judges a grant only the base has: a lost protection or an
@@ -554,9 +577,9 @@ func (gc *grantCmp) baseRow(g launch.Grant) (Change, bool) {
 		c.Why = "a read-only mount dropped: the writable mount above it now shows it writable"
 	default:
 		c.Severity, c.Why = Narrowed, "no longer granted"
-		return gc.place(c, g.Pos, "base"), true
+		return gc.place(c, g.Pos, SideBase), true
 	}
-	return gc.place(c, gc.at, "head"), true
+	return gc.place(c, gc.at, SideHead), true
 }
 
 // pathIndex holds the path grants of one side by key, the writable one

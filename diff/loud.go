@@ -64,6 +64,9 @@ var engineSocketNames = map[string]string{
 	"docker.sock": "Docker", "containerd.sock": "containerd", "podman.sock": "podman",
 	"crio.sock": "CRI-O", "buildkitd.sock": "BuildKit", "dockershim.sock": "dockershim",
 	"cri-dockerd.sock": "cri-dockerd",
+	// Docker Desktop's engine socket inside its VM, which setups bind to
+	// /var/run/docker.sock in a container (-v /var/run/docker.sock.raw:…).
+	"docker.sock.raw": "Docker Desktop",
 }
 
 // hostSocketDirs hold sockets of services that are root on the host: the

@@ -38,6 +38,7 @@ func TestLoudClasses(t *testing.T) {
 		{"docker socket directory via ipc", `ipc:connect:"unix:/var/run"`, true},
 		{"/run holds every engine socket", "fs:read:/run/**", true},
 		{"containerd", `ipc:connect:"unix:/run/containerd/containerd.sock"`, true},
+		{"Docker Desktop's raw engine socket", `ipc:connect:"unix:/var/run/docker.sock.raw"`, true},
 		{"containerd directory", "fs:read:/run/containerd/", true},
 		{"podman (rootful)", `ipc:connect:"unix:/run/podman/podman.sock"`, true},
 		{"podman (rootless)", "fs:read:/run/user/1000/podman/", true},
@@ -141,6 +142,7 @@ func TestLoudClasses(t *testing.T) {
 		{"a variable", "env:inject:TOKEN", false},
 	} {
 		t.Run(tc.class, func(t *testing.T) {
+			t.Parallel()
 			cs := Compare(compile(t), compile(t, tc.cap))
 			loud := 0
 			for _, c := range cs {
@@ -188,7 +190,7 @@ func TestLoudDockerFlags(t *testing.T) {
 		head := &compiler.Artifact{Target: compiler.TargetDocker, Argv: tc.argv}
 		var cs []Change
 		for _, d := range sandbox.Compare(sandbox.FromArtifact(base), sandbox.FromArtifact(head)) {
-			cs = append(cs, change(d, sourcesOf(&compiler.Policy{}), sourcesOf(&compiler.Policy{})))
+			cs = append(cs, change(d, sourcesOf(&compiler.Policy{}, &compiler.Exposures{}), sourcesOf(&compiler.Policy{}, &compiler.Exposures{})))
 		}
 		found := false
 		for _, c := range cs {

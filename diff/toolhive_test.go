@@ -36,7 +36,8 @@ func compileAll(t testing.TB, caps ...string) *compiler.Result {
 
 // toolhiveChanges compares base and head as ToolHive enforces them.
 func toolhiveChanges(base, head *compiler.Result) []Change {
-	bs, hs := sourcesOf(base.Policy), sourcesOf(head.Policy)
+	bx, hx := compiler.ExposuresOf(base.Policy), compiler.ExposuresOf(head.Policy)
+	bs, hs := sourcesOf(base.Policy, &bx), sourcesOf(head.Policy, &hx)
 	var out []Change
 	for _, d := range sandbox.Compare(sandbox.FromArtifact(base.Artifacts.Get(compiler.TargetToolhive)), sandbox.FromArtifact(head.Artifacts.Get(compiler.TargetToolhive))) {
 		out = append(out, change(d, bs, hs))
@@ -119,6 +120,7 @@ func TestToolhiveProduct(t *testing.T) {
 			nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			got := rowStrings(toolhiveChanges(compileAll(t, tc.base...), compileAll(t, tc.head...)))
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))

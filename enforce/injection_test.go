@@ -21,6 +21,7 @@ func manifestWith(caps ...string) string {
 // Values that would break out of their slot in an emitted config are
 // refused with CAP_UNSAFE_VALUE.
 func TestInjectionRefused(t *testing.T) {
+	t.Parallel()
 	for _, c := range []string{
 		"net:connect:evil.com\nhttp_access allow all",
 		"net:connect:evil.com\rhttp_access allow all",

@@ -41,7 +41,11 @@ func classify(c Client, e *Entry, argv []arg) {
 			bwrapEntry(c, e, rest)
 			return
 		case shells[prog]:
+			// The shell itself runs on the host, outside any sandbox,
+			// whatever its string starts: as a bare command, host control.
 			e.Kind = Shell
+			e.Grants = append(e.Grants, Grant{Kind: GHost, Key: "no sandbox", Loud: true, Pos: argv[0].pos,
+				Why: "runs the shell " + prog + " on the host: no sandbox, every file, variable and network right of the user who starts the client"})
 			e.Unjudged = append(e.Unjudged, Note{Text: "runs through the shell " + prog + ": what the shell string starts cannot be judged (fail closed)", Pos: argv[0].pos})
 			e.Runs = strings.Join(texts(argv), " ")
 			return

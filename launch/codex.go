@@ -125,6 +125,7 @@ func codexEntry(p, name string, v any, where tomlPos) (Entry, error) {
 	e.cwd = cwd
 	rebaseCwd(Codex, &e, cwd)
 	resolveSettings(Codex, p, &e, cwd)
+	resolveProfiles(Codex, p, &e, cwd)
 	return e, nil
 }
 

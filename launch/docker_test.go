@@ -119,6 +119,7 @@ func TestDockerFlagFamilies(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			t.Parallel()
 			gs, image := dockerSet(t, append(c.args, "img", "--not-an-option")...)
 			if !gs[c.want] {
 				t.Errorf("grants %v lack %q", gs, c.want)

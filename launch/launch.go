@@ -30,6 +30,10 @@ const (
 	Codex      Client = "codex"
 )
 
+// Clients lists every client whose config files are read, in the order
+// documented.
+func Clients() []Client { return []Client{ClaudeCode, VSCode, Cursor, Gemini, Codex} }
+
 // Title is the client's name as its users know it.
 func (c Client) Title() string {
 	switch c {
@@ -234,4 +238,8 @@ type Grant struct {
 	// Dest is where a mount shows the path inside the sandbox (docker
 	// and bwrap mounts); "" when the same or not a mount.
 	Dest string
+	// File is the tree path (slash-separated) of a file in the repository
+	// the launch reads this grant's rules from (a docker seccomp profile),
+	// "" for none: its content is part of the grant.
+	File string
 }

@@ -54,6 +54,7 @@ func TestClientFormats(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.path, func(t *testing.T) {
+			t.Parallel()
 			if ClientOf(c.path) != c.client {
 				t.Errorf("client %s, want %s", ClientOf(c.path), c.client)
 			}
@@ -93,6 +94,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			t.Parallel()
 			_, err := Parse(c.path, []byte(c.src))
 			var le *Error
 			if !errors.As(err, &le) {
@@ -138,6 +140,7 @@ func TestKinds(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.cmd+c.args, func(t *testing.T) {
+			t.Parallel()
 			src := fmt.Sprintf(`{"mcpServers": {"s": {"command": %q, "args": %s}}}`, c.cmd, c.args)
 			e := only(t, ".mcp.json", src)
 			if e.Kind != c.kind || e.Runs != c.runs || len(e.Unjudged) != c.notes {
@@ -147,6 +150,33 @@ func TestKinds(t *testing.T) {
 				t.Errorf("grants %v lack %q", gs, c.grant)
 			}
 		})
+	}
+}
+
+// TestSrtShortOptions: srt's CLI (commander) reads a short option's value
+// attached (-ssrt.json) and booleans clustered before it (-ds srt.json), so
+// the settings file is the one it names: a change to it is judged.
+func TestSrtShortOptions(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args, settings, runs string
+		notes                int
+	}{
+		{`["-ssrt.json", "node", "s.js"]`, "srt.json", "node", 0},
+		{`["-ds", "srt.json", "node"]`, "srt.json", "node", 0},
+		{`["-dssrt.json", "node"]`, "srt.json", "node", 0},
+		{`["-s", "srt.json", "-dc", "node s.js"]`, "srt.json", "node s.js", 0},
+		{`["-dd", "node"]`, "", "node", 1},
+	} {
+		src := fmt.Sprintf(`{"mcpServers": {"s": {"command": "srt", "args": %s}}}`, c.args)
+		e := only(t, ".mcp.json", src)
+		if e.Kind != Srt || e.Settings != c.settings || e.Runs != c.runs || len(e.Unjudged) != c.notes {
+			t.Errorf("%s: %s settings %q runs %q notes %v, want settings %q runs %q %d notes", c.args, e.Kind, e.Settings, e.Runs, e.Unjudged, c.settings, c.runs, c.notes)
+		}
+	}
+	e := only(t, ".mcp.json", `{"mcpServers": {"s": {"command": "srt", "args": ["-xs", "srt.json", "node"]}}}`)
+	if !grantSet(e)["raw -xs"] {
+		t.Errorf("an unknown short option is not raw: %v", grantSet(e))
 	}
 }
 
@@ -206,6 +236,18 @@ func TestVSCodeSandbox(t *testing.T) {
 	e := only(t, ".vscode/mcp.json", `{"servers": {"s": {"command": "npx", "args": ["pkg"], "sandboxEnabled": false}}}`)
 	if e.Kind != Bare {
 		t.Errorf("sandboxEnabled false: %s", e.Kind)
+	}
+}
+
+// TestVSCodeSandboxEnvFile: VS Code reads envFile on the host, outside the
+// sandbox, and hands its variables to the sandboxed server, whatever the
+// sandbox's denyRead says: a grant of a sandboxed entry as of any other.
+func TestVSCodeSandboxEnvFile(t *testing.T) {
+	t.Parallel()
+	e := only(t, ".vscode/mcp.json", `{"sandbox": {"filesystem": {"denyRead": ["${userHome}/.aws"]}},
+	  "servers": {"s": {"command": "node", "args": ["s.js"], "sandboxEnabled": true, "envFile": "${userHome}/.aws/credentials"}}}`)
+	if e.Kind != VSCodeSandbox || !grantSet(e)["env-file ~/.aws/credentials loud"] {
+		t.Errorf("%s: envFile is not a loud grant: %v", e.Kind, grantSet(e))
 	}
 }
 

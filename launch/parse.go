@@ -247,20 +247,27 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 		return e, err
 	}
 	e.Command, e.Args = cmd, texts(argv[1:])
+	// The client reads envFile on the host, outside any sandbox, whatever
+	// the sandbox denies (VS Code's included).
+	var envFileGrant []Grant
+	if envFile != "" {
+		key, loud := judgePath(c, envFile)
+		envFileGrant = []Grant{{Kind: GEnvFile, Key: key, Pos: pos(envFileV.Pos), Loud: loud != "", Why: "every variable in a file, given to the client's process"}}
+	}
 	if c == VSCode {
 		if sb := v.Get("sandboxEnabled"); sb != nil && sb.Kind == jsonx.Bool && sb.Str == "true" {
-			return vscodeEntry(c, e, argv, cwd, v.Get("sandbox"), topSandbox, pos(sb.Pos)), nil
+			e = vscodeEntry(c, e, argv, cwd, v.Get("sandbox"), topSandbox, pos(sb.Pos))
+			e.Grants = append(e.Grants, envFileGrant...)
+			return e, nil
 		}
 	}
 	classify(c, &e, argv)
 	e.cwd = cwd
 	rebaseCwd(c, &e, cwd)
 	jsonEngineEnv(&e, v.Get("env"))
-	if envFile != "" {
-		key, loud := judgePath(c, envFile)
-		e.Grants = append(e.Grants, Grant{Kind: GEnvFile, Key: key, Pos: pos(envFileV.Pos), Loud: loud != "", Why: "every variable in a file, given to the client's process"})
-	}
+	e.Grants = append(e.Grants, envFileGrant...)
 	resolveSettings(c, p, &e, cwd)
+	resolveProfiles(c, p, &e, cwd)
 	return e, nil
 }
 

@@ -16,6 +16,9 @@ func srtEntry(c Client, e *Entry, argv []arg) {
 	var settings *arg
 	i := 0
 	for ; i < len(argv); i++ {
+		if x := srtCluster(argv[i]); x != nil {
+			argv = append(append(append([]arg(nil), argv[:i]...), x...), argv[i+1:]...)
+		}
 		a := argv[i]
 		name, val, inline := strings.Cut(a.s, "=")
 		switch {
@@ -67,6 +70,34 @@ done:
 	e.settingsRaw, e.SettingsPos = settings.s, settings.pos
 }
 
+// srtCluster splits a cluster of srt's short options as its CLI
+// (commander) reads one: booleans (-d) clustered before an option that
+// takes a value (-s, -c), whose value is the rest of the word when there is
+// one (-dssrt.json is -d -s srt.json). nil when a is no such cluster (a
+// letter srt does not know keeps the word whole, raw).
+func srtCluster(a arg) []arg {
+	s := a.s
+	if len(s) < 3 || s[0] != '-' || s[1] == '-' || strings.Contains(s, "=") {
+		return nil
+	}
+	var out []arg
+	for j := 1; j < len(s); j++ {
+		switch s[j] {
+		case 'd':
+			out = append(out, arg{s: "-d", pos: a.pos})
+		case 's', 'c':
+			out = append(out, arg{s: "-" + s[j:j+1], pos: a.pos})
+			if j+1 < len(s) {
+				out = append(out, arg{s: s[j+1:], pos: a.pos})
+			}
+			return out
+		default:
+			return nil
+		}
+	}
+	return out
+}
+
 // srtDefaults is what srt grants whatever its settings say: reading
 // every path that no denyRead rule names.
 func srtDefaults() []Grant {
@@ -88,6 +119,29 @@ func resolveSettings(c Client, cfgPath string, e *Entry, cwd string) {
 		return
 	}
 	e.Settings = p
+}
+
+// resolveProfiles finds the tree path of each seccomp profile file of a
+// docker or podman entry (--security-opt seccomp=FILE, which the engine's
+// CLI reads relative to the directory it runs in) as the grant's File, so
+// that a change to the file is a change to the grant. A file outside the
+// tree stays a profile as written.
+func resolveProfiles(c Client, cfgPath string, e *Entry, cwd string) {
+	if e.Kind != Docker && e.Kind != Podman {
+		return
+	}
+	for i := range e.Grants {
+		g := &e.Grants[i]
+		name, file, ok := strings.Cut(strings.Replace(g.Key, ":", "=", 1), "=")
+		if g.Kind != GSecurity || !ok || name != "seccomp" || file == "unconfined" || file == "builtin" {
+			continue
+		}
+		if key, loud := judgePath(c, file); loud == "" {
+			if p, ok := inTree(cfgPath, c, key, cwd); ok {
+				g.File = p
+			}
+		}
+	}
 }
 
 // projectRoot is the directory a config belongs to: the one holding

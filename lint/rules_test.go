@@ -46,6 +46,7 @@ func TestRules(t *testing.T) {
 		}, []string{"fs:read:/etc/app.conf", "fs:read:/a.b/*/*", "fs:read:/x/y.z/**"}},
 	} {
 		t.Run(tc.rule, func(t *testing.T) {
+			t.Parallel()
 			var quoted []string
 			for _, c := range tc.caps {
 				quoted = append(quoted, jsonString(c))

@@ -24,6 +24,7 @@ func TestParseErrors(t *testing.T) {
 		{"two values", `{"schema": "` + Schema + `", "approvals": []} {}`, "more than one JSON value"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			_, err := Parse("x.lock", []byte(tc.src))
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasSuffix(err.Error(), " [lock]") {
 				t.Errorf("Parse: %v, want an error with %q", err, tc.want)

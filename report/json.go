@@ -1,9 +1,6 @@
 package report
 
 import (
-	"bytes"
-	"encoding/json"
-
 	"github.com/razukc/capgate-action/diff"
 )
 
@@ -42,14 +39,14 @@ func NewJSON(r *diff.Result) *JSONReport {
 // JSON renders r as indented JSON with a trailing newline.
 func JSON(r *diff.Result) []byte { return NewJSON(r).Encode() }
 
-// Encode renders the document as indented JSON with a trailing newline.
+// Encode renders the document as indented JSON with a trailing newline:
+// what encoding/json writes (indented by two spaces, no HTML escaping),
+// written by jsonw, with invisible characters escaped (as jsonVisible
+// escapes them).
 func (j *JSONReport) Encode() []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(j) // plain structs: cannot fail
-	return jsonVisible(b.Bytes())
+	w := jsonw{b: make([]byte, 0, 4096+128*len(j.Manifests))}
+	w.encode(j)
+	return w.b
 }
 
 // Result converts a report document back into a diff.Result.

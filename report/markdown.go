@@ -385,7 +385,7 @@ func rows(r *diff.Result, keep func(diff.Change) bool, link func(string, int) st
 				continue
 			}
 			loc := location(m, c)
-			if link != nil && c.Side == "head" && c.Line > 0 {
+			if link != nil && c.Side == diff.SideHead && c.Line > 0 {
 				loc = "[" + loc + "](" + link(m.Path, c.Line) + ")"
 			}
 			out = append(out, []string{loc, what(c), change(c), why(c) + mdApproved(m, c)})

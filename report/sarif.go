@@ -118,7 +118,7 @@ func changeResult(m diff.ManifestDiff, c diff.Change) (sarifResult, bool) {
 		return sarifResult{}, false
 	}
 	line, col := c.Line, c.Col
-	if c.Side != "head" {
+	if c.Side != diff.SideHead {
 		line, col = 1, 1
 	}
 	msg := fmt.Sprintf("%s %s [%s]: %s -> %s: %s", c.Severity, Term(c.Kind), Term(string(c.Target)), Term(orNone(c.Before)), Term(orNone(c.After)), Term(c.Why))

@@ -26,7 +26,7 @@ func PlainText(r *diff.Result, g Gate) []byte {
 	b.WriteString(Judge(r, g).PlainVerdict())
 	line := func(m diff.ManifestDiff, c diff.Change) {
 		p := m.Path
-		if c.Side == "base" {
+		if c.Side == diff.SideBase {
 			p = basePath(m)
 		}
 		fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s]: %s -> %s: %s%s\n", Term(p), max(c.Line, 1), max(c.Col, 1), c.Severity, Term(c.Kind), Term(string(c.Target)), Term(orNone(c.Before)), Term(orNone(c.After)), Term(c.Why), approvedSuffix(m, c))

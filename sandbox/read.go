@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/razukc/capgate-action/compiler"
 )
@@ -31,7 +32,8 @@ func HasReader(target string) bool {
 // FromArtifact reads the artifact a compiler target emitted. For a
 // sandbox target (bwrap, docker) it adds what the artifact asks of the
 // host: the egress rules its network must honour (Network.Allow) and the
-// variables it must pass in (Env, Passed), ahead of the argv's own. An
+// variables it must pass in (Env, Passed), ahead of the argv's own, each
+// variable once. An
 // artifact of a target without a reader is one Unknown part, its whole
 // content, so that any change to it is judged a widening. A nil artifact
 // reads as a Sandbox with nothing in it.
@@ -48,14 +50,23 @@ func FromArtifact(a *compiler.Artifact) *Sandbox {
 	if a.Shape() == compiler.ShapeSandbox {
 		s.Network.Allow = append(s.Network.Allow, a.Egress...)
 		if len(a.EnvInjections) > 0 {
-			env := make([]Env, 0, len(a.EnvInjections)+len(s.Env))
-			for _, e := range a.EnvInjections {
-				env = append(env, Env{Name: e, Passed: true})
-			}
-			s.Env = append(env, s.Env...)
+			s.Env = withInjections(a.EnvInjections, s.Env)
 		}
 	}
 	return s
+}
+
+// withInjections returns the variables the host must pass in (names),
+// each passed, ahead of the argv's own (env); a variable the argv already
+// passes (docker's --env NAME) is listed once, where the argv has it.
+func withInjections(names []string, env []Env) []Env {
+	out := make([]Env, 0, len(names)+len(env))
+	for _, n := range names {
+		if !slices.Contains(env, Env{Name: n, Passed: true}) {
+			out = append(out, Env{Name: n, Passed: true})
+		}
+	}
+	return append(out, env...)
 }
 
 // rawArtifact judges a whole artifact as one unknown part.

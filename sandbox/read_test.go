@@ -46,7 +46,8 @@ func show(s *Sandbox) []string {
 // TestReadBackCompiled reads back what the compiler emits for one manifest
 // in every target and holds it to the whole boundary: the declared grants,
 // the isolation and system mounts each target always emits, and nothing
-// else (an extra grant or a lost isolation flag fails it).
+// else (an extra grant, a grant read twice or a lost isolation flag fails
+// it).
 func TestReadBackCompiled(t *testing.T) {
 	t.Parallel()
 	r := compile(t, "fs:read,write:/srv/secret", "fs:read:/data/app.conf", `ipc:connect:"unix:/run/app.sock"`,
@@ -84,6 +85,11 @@ func TestReadBackCompiled(t *testing.T) {
 			if !slices.Contains(tc.want, g) {
 				t.Errorf("%s: %q is beyond the boundary (the whole read-back: %q)", tc.r, g, got)
 			}
+		}
+		// Each grant once: a row read back twice (docker's --env NAME and
+		// the artifact's env injections) is one grant.
+		if want := slices.Sorted(slices.Values(tc.want)); !slices.Equal(got, want) {
+			t.Errorf("%s: read back %q, want each of %q once", tc.r, got, want)
 		}
 	}
 }

@@ -317,7 +317,7 @@ type run struct {
 	// dir is the repository directory (working-directory in the workspace).
 	dir string
 	// gate is what the verdict and next steps of the summary and the
-	// comment are judged by, as decide last set it.
+	// comment are judged by: the last decision's, applied by the runner.
 	gate *report.Gate
 }
 
@@ -382,23 +382,26 @@ func (r *run) main(ctx context.Context) int {
 	if t.prNumber > 0 {
 		jr.PullRequest = &report.PullRequestRef{Number: t.prNumber, HeadSHA: t.prHead}
 	}
-	driftOK := r.cfg.VerifyOutDir == "" || r.verifyOutDir(r.dir)
-	v := r.decide(res, t, ap, driftOK, commenting)
-	r.writeOutputs(res, jr, r.dir, ap.approved(res), v.footer, t.head)
+	f := facts{res: res, t: t, cfg: &r.cfg, ap: ap, commenting: commenting, link: r.linker(t.head)}
+	f.driftOK = r.cfg.VerifyOutDir == "" || r.verifyOutDir(r.dir)
+	f.drift = r.drift
+	d := decide(f)
+	r.gate = d.gate
+	r.writeOutputs(res, jr, r.dir, d.approved, d.footer, t.head)
 	r.annotate(res)
 
 	// Then the label, read from the API: only while some widening is
 	// unapproved, within half the time left, failing closed.
-	if commenting && res.UnapprovedWidened() > 0 && ap.hidden == 0 {
-		v = r.labelPhase(ctx, res, t, ap, driftOK, v)
+	if commenting && res.UnapprovedWidened() > 0 && d.hidden == 0 {
+		d = r.labelPhase(ctx, f, d)
 	}
-	if v.code == ExitFailed {
+	if d.code == ExitFailed {
 		r.a.Errorf("%s", strings.TrimSpace(report.Judge(res, *r.gate).PlainVerdict()))
 	}
 	if t.prNumber > 0 && r.cfg.Mode == "full" && r.cfg.Comment != "off" {
-		r.comment(ctx, res, t, ap, v.footer) // without a token, it says there is none
+		r.comment(ctx, res, t, ap, d.body) // without a token, it says there is none
 	}
-	return v.code
+	return d.code
 }
 
 func readEvent(p string, ev *event) error {
@@ -446,117 +449,48 @@ func (r *run) approveByLock(ctx context.Context, res *diff.Result, base, head st
 }
 
 // labelPhase checks the label (within half the time left, failing closed)
-// and decides again. When that changes the verdict or what the summary
-// says, the summary is rewritten and the changed outputs appended (later
-// lines win).
-func (r *run) labelPhase(ctx context.Context, res *diff.Result, t target, ap *approval, driftOK bool, v outcome) outcome {
+// and decides again with what it read. When that changes the verdict or
+// what the summary says, the summary is rewritten and the changed outputs
+// appended (later lines win).
+func (r *run) labelPhase(ctx context.Context, f facts, d decision) decision {
 	lctx, cancel := ctx, context.CancelFunc(func() {})
 	share := time.Duration(0)
 	if dl, ok := ctx.Deadline(); ok {
 		share = dl.Sub(r.env.Now()) / 2
 		lctx, cancel = budget(ctx, share, r.env.Now, r.env.After)
 	}
-	err := r.checkLabelSafe(lctx, res, t.prNumber, ap)
+	lr, err := r.checkLabelSafe(lctx, f.t.prNumber, f.ap)
 	labelTimedOut := lctx.Err() != nil && ctx.Err() == nil
 	cancel()
 	if err != nil {
-		ap.byLabel = false
 		msg := explain(err, "could not check the approval label, so it approves nothing")
 		if labelTimedOut {
 			msg = fmt.Sprintf("could not check the approval label, so it approves nothing: the label check's share of the time limit (%s, half of what was left of input timeout) ran out before GitHub answered", share.Round(time.Second))
 		}
 		r.a.Warningf("capgate: %s", msg)
-		ap.labelNote = "capgate " + report.Text(msg) + "."
+		lr = &labelRead{refused: "capgate " + report.Text(msg) + "."}
 	}
-	v2 := r.decide(res, t, ap, driftOK, true)
-	if v2.footer != v.footer {
-		r.out.ReplaceStepSummary(r.summary(res, v2.footer, t.head))
+	f.ap.label = lr
+	d2 := decide(f)
+	r.gate = d2.gate
+	if d2.footer != d.footer {
+		r.out.ReplaceStepSummary(r.summary(f.res, d2.footer, f.t.head))
 	}
-	if v2.approved != v.approved {
-		r.out.SetOutput("approved", strconv.FormatBool(v2.approved))
+	if d2.approved != d.approved {
+		r.out.SetOutput("approved", strconv.FormatBool(d2.approved))
 	}
-	return v2
-}
-
-// outcome is the outcome of one run as far as it is known.
-type outcome struct {
-	code           int
-	approved       bool
-	needsApproval  bool
-	footer         string
-	apBase, apHead string
-}
-
-// verdict is the run's decision from the result and the approvals alone:
-// the exit code, whether the widening is approved, and whether approval is
-// what would make the check pass. The label, when it approves (byLabel),
-// lifts fail-on widened; a failed drift check fails the run. It is pure.
-func verdict(res *diff.Result, failOn diff.FailOn, byLabel, driftOK bool) (code int, approved, needsApproval bool) {
-	if byLabel {
-		failOn.Widened, failOn.Loud = false, false
-	}
-	code = ExitOK
-	if failOn.Fails(res) || !driftOK {
-		code = ExitFailed
-	}
-	approved = res.Widened() && (res.UnapprovedWidened() == 0 || byLabel)
-	needsApproval = code == ExitFailed && failOn.Widened && res.UnapprovedWidened() > 0
-	return code, approved, needsApproval
-}
-
-// decide computes the outcome and the footer of the summary and the
-// comment from what ap knows now. When the run comments, it also fits the
-// comment (ap.body) and counts the widened rows it cannot show
-// (ap.hidden): the label approves only rows the comment shows, so a
-// trimmed comment refuses the label, and decide judges and fits once more
-// with the footer that says so (the note does not depend on the count, so
-// that settles it).
-func (r *run) decide(res *diff.Result, t target, ap *approval, driftOK, commenting bool) outcome {
-	v := r.judge(res, t, ap, driftOK)
-	if !commenting {
-		return v
-	}
-	hidden := r.fitBody(res, t, ap, v.footer)
-	if hidden == ap.hidden {
-		return v
-	}
-	ap.hidden = hidden
-	if r.cfg.AllowLabel != "" {
-		ap.byLabel = false
-		ap.labelNote = hiddenNote(r.cfg.AllowLabel)
-	}
-	v = r.judge(res, t, ap, driftOK)
-	r.fitBody(res, t, ap, v.footer)
-	return v
-}
-
-// judge is the verdict with the footer that explains it.
-func (r *run) judge(res *diff.Result, t target, ap *approval, driftOK bool) outcome {
-	v := outcome{apBase: t.base, apHead: t.head}
-	if t.prHead != "" {
-		// The command names the pull request's own commits, which a
-		// developer has (the merge commit a pull_request run compares is
-		// GitHub's).
-		v.apHead = t.prHead
-	}
-	v.code, v.approved, v.needsApproval = verdict(res, r.cfg.FailOn, ap.byLabel, driftOK)
-	v.footer = r.approvalNotes(res, ap) + r.drift
-	r.gate = &report.Gate{FailOn: r.cfg.FailOn, Base: v.apBase, Head: v.apHead, Lock: r.cfg.Lock,
-		LockOwned: ap.lockOwned, OwnersUnverified: ap.ownerNote, SelfApproved: ap.selfApproved, Label: r.cfg.AllowLabel, ByLabel: ap.byLabel,
-		LabelWho:     "someone with " + r.cfg.LabelPermission + " permission other than the author",
-		LabelBlocked: ap.hidden > 0 || res.UnapprovedWidened() > maxStateRows, DriftFailed: !driftOK}
-	return v
+	return d2
 }
 
 // checkLabelSafe runs checkLabel; a panic in it is an error (the label
 // then approves nothing) rather than a lost result.
-func (r *run) checkLabelSafe(ctx context.Context, res *diff.Result, number int, ap *approval) (err error) {
+func (r *run) checkLabelSafe(ctx context.Context, number int, ap *approval) (lr *labelRead, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("internal error: %v", p)
+			lr, err = nil, fmt.Errorf("internal error: %v", p)
 		}
 	}()
-	return r.checkLabel(ctx, res, number, ap)
+	return r.checkLabel(ctx, number, ap)
 }
 
 func short(sha, empty string) string {
@@ -707,7 +641,7 @@ func (r *run) annotate(res *diff.Result) {
 		for _, m := range res.Manifests {
 			for _, c := range m.Changes {
 				hit := (pass == 0 && c.Loud) || (pass == 1 && c.Severity == diff.Widened && !c.Loud) || (pass == 2 && c.Severity == diff.UnenforceableAdded)
-				if !hit || c.Side != "head" {
+				if !hit || c.Side != diff.SideHead {
 					continue
 				}
 				if warns++; warns <= maxAnnotations {

@@ -468,6 +468,7 @@ func TestOtherEvents(t *testing.T) {
 	t.Parallel()
 	for _, ev := range []string{"push", "merge_group"} {
 		t.Run(ev, func(t *testing.T) {
+			t.Parallel()
 			f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 			f.setEvent(ev, nil)
 			res := f.run()
@@ -480,6 +481,7 @@ func TestOtherEvents(t *testing.T) {
 		})
 	}
 	t.Run("workflow_dispatch", func(t *testing.T) {
+		t.Parallel()
 		f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 		f.setEvent("workflow_dispatch", nil)
 		f.env["INPUT_BASE-REF"], f.env["INPUT_HEAD-REF"] = f.base, f.head
@@ -488,6 +490,7 @@ func TestOtherEvents(t *testing.T) {
 		}
 	})
 	t.Run("head does not compile", func(t *testing.T) {
+		t.Parallel()
 		f := setup(t, map[string]string{"servers/gh/capgate.json": `{"name": "gh", "version": "1", "tools": [{"name": "t", "capabilities": ["net:connect:a.com:99999"]}]}`})
 		f.env["INPUT_FAIL-ON"] = "error"
 		res := f.run()

@@ -20,10 +20,12 @@ import (
 )
 
 // rowKey identifies one widened row across runs: the manifest and what the
-// change grants. A later push that adds a row adds a key.
+// change grants, with the reason the row shows (a row that cannot be judged
+// names there what it cannot judge, such as an srt settings file outside
+// the repository). A later push that adds a row adds a key.
 func rowKey(m *diff.ManifestDiff, c *diff.Change) string {
 	h := sha256.New()
-	for _, s := range []string{m.Path, string(c.Severity), c.Kind, string(c.Target), c.Before, c.After} {
+	for _, s := range []string{m.Path, string(c.Severity), c.Kind, string(c.Target), c.Before, c.After, c.Why} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
@@ -114,7 +116,9 @@ func parseState(body string) *state {
 	return s
 }
 
-// approval is the outcome of the approval checks of one run.
+// approval is what the I/O of one run found out about approval: the
+// lock's outcome, the action's own comments and the label as read. What
+// follows from it is decide's (decide.go).
 type approval struct {
 	// lockApproved is the number of widened manifests the lock approves.
 	lockApproved int
@@ -128,20 +132,9 @@ type approval struct {
 	// selfApproved lists the widened manifests only the pull request's own
 	// lock changes approve, refused without a CODEOWNERS rule.
 	selfApproved []string
-	// label: rows is every pending row; byLabel is true when the label
-	// approves all of them; newRows lists those it does not cover.
-	labelPresent bool
-	byLabel      bool
-	newRows      []string
-	labelNote    string      // why the label does not approve, when it is present
-	label        *labelState // the label's approved rows, to keep in the comment
-	// hidden counts the pending widened rows the fitted comment does not
-	// show; the label approves nothing while it is not 0.
-	hidden int
-	// body is the fitted comment and state what its hidden line records:
-	// only the pending widened rows the comment shows.
-	body  string
-	state *state
+	// label is what the label check read: nil while it did not run, or
+	// when the label is not on the pull request.
+	label *labelRead
 	// comments are ours, read for the label check and reused to comment.
 	login    string
 	existing []*github.IssueComment
@@ -150,10 +143,17 @@ type approval struct {
 	tampered map[int64][]string
 }
 
-// approved reports whether every widening is approved, by the lock or the
-// label (and there is some widening).
-func (a *approval) approved(res *diff.Result) bool {
-	return res.Widened() && (res.UnapprovedWidened() == 0 || a.byLabel)
+// labelRead is what the label check read from GitHub about the allow
+// label on the pull request.
+type labelRead struct {
+	// refused says why the label approves nothing whatever the rows ("" when
+	// it may approve): who applied it, an untrusted or missing state, or
+	// the check's own failure.
+	refused string
+	// event is the ID of the label's latest "labeled" event, and rows the
+	// rows the recorded state says it approved.
+	event int64
+	rows  []string
 }
 
 // readLocks applies the head's lock to res and compares it with the base's.
@@ -318,7 +318,8 @@ func codeOwner(ctx context.Context, dir, base, path string) (string, bool) {
 	return "", false
 }
 
-// checkLabel decides whether the allow label approves the pending rows.
+// checkLabel reads what decides whether the allow label approves the
+// pending rows (judgeLabel decides).
 //
 // The label is read from the API (a re-run replays the old event payload).
 // It counts only when its latest "labeled" event names someone other than
@@ -335,51 +336,37 @@ func codeOwner(ctx context.Context, dir, base, path string) (string, bool) {
 // comment the action's identity wrote and no one else ever edited
 // (GraphQL userContentEdits): anyone with write access may edit others'
 // comments, so an edited comment's state is not trusted.
-func (r *run) checkLabel(ctx context.Context, res *diff.Result, number int, ap *approval) error {
+func (r *run) checkLabel(ctx context.Context, number int, ap *approval) (*labelRead, error) {
 	g, err := r.api()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := r.readOurComments(ctx, g, number, ap); err != nil {
-		return err
+		return nil, err
 	}
 	if r.cfg.AllowLabel == "" {
-		return nil
+		return nil, nil
 	}
 	ev, err := g.lastLabeled(ctx, number, r.cfg.AllowLabel)
 	if err != nil || ev == nil {
-		return err
+		return nil, err
 	}
-	ap.labelPresent = true
-	if ap.labelNote, err = r.applierRefused(ctx, g, number, ev, ap.login); err != nil || ap.labelNote != "" {
-		return err
+	refused, err := r.applierRefused(ctx, g, number, ev, ap.login)
+	if err != nil {
+		return nil, err
+	}
+	if refused != "" {
+		return &labelRead{refused: refused}, nil
 	}
 	prev, prevComment := latestState(ap.existing, ap.tampered)
-	approvedRows, note := labelledRows(prev, prevComment, ev, r.cfg.AllowLabel)
+	rows, note := labelledRows(prev, prevComment, ev, r.cfg.AllowLabel)
 	if prev == nil && len(ap.tampered) > 0 {
 		note = tamperedNote(r.cfg.AllowLabel, ap.tampered)
 	}
-	ap.labelNote = note
 	if note != "" {
-		return nil
+		return &labelRead{refused: note}, nil
 	}
-	rows := pendingRows(res)
-	if len(rows) > maxStateRows {
-		ap.labelNote = fmt.Sprintf("More than %d widened rows are too many to approve with a label; approve with `capgate approve` and the lock.", maxStateRows)
-		return nil
-	}
-	if ap.hidden > 0 {
-		ap.labelNote = hiddenNote(r.cfg.AllowLabel)
-		return nil
-	}
-	ap.label = &labelState{Event: ev.GetID(), Rows: approvedRows}
-	ap.newRows = uncovered(rows, approvedRows)
-	ap.byLabel = len(ap.newRows) == 0
-	if !ap.byLabel {
-		ap.labelNote = fmt.Sprintf("The %s label approved the widening shown when it was applied; %d widened row(s) came later and need approval again (remove the label and apply it again, or approve with the lock):%s",
-			report.Code(r.cfg.AllowLabel), len(ap.newRows), describeRows(res, ap.newRows))
-	}
-	return nil
+	return &labelRead{event: ev.GetID(), rows: rows}, nil
 }
 
 // readOurComments finds the action's identity and its comments, and which
@@ -569,139 +556,4 @@ func (g *gh) lastLabeled(ctx context.Context, number int, label string) (*github
 		return nil, fmt.Errorf("the %s label is on the pull request but no event says when it was applied", label)
 	}
 	return last, nil
-}
-
-// approvalNotes renders what the comment and summary say about approval.
-func (r *run) approvalNotes(res *diff.Result, ap *approval) string {
-	var b strings.Builder
-	if ap.lockApproved > 0 {
-		fmt.Fprintf(&b, "\n> [!NOTE]\n> %d manifest(s) widen with a capability set that %s approves.\n", ap.lockApproved, report.Code(r.cfg.Lock))
-	}
-	if ap.lockErr != nil {
-		fmt.Fprintf(&b, "\n> [!WARNING]\n> The approval lock could not be read, so it approves nothing: %s\n", report.Text(ap.lockErr.Error()))
-	}
-	if len(ap.lockChanged) > 0 {
-		var ps []string
-		for _, p := range ap.lockChanged[:min(len(ap.lockChanged), 10)] {
-			ps = append(ps, report.Code(p))
-		}
-		more := ""
-		if len(ap.lockChanged) > 10 {
-			more = fmt.Sprintf(" and %d more", len(ap.lockChanged)-10)
-		}
-		if ap.lockOwned {
-			fmt.Fprintf(&b, "\n> [!NOTE]\n> This pull request changes %s (approvals of %s%s). CODEOWNERS requires a review by %s for it.\n", report.Code(r.cfg.Lock), strings.Join(ps, ", "), more, report.Text(ap.lockOwner))
-		} else if ap.ownerNote != "" {
-			fmt.Fprintf(&b, "\n> [!WARNING]\n> This pull request changes %s (approvals of %s%s). The CODEOWNERS rule covering it names no owner capgate could verify as able to review (%s), so its own approvals do not count.\n", report.Code(r.cfg.Lock), strings.Join(ps, ", "), more, report.Text(ap.ownerNote))
-		} else {
-			fmt.Fprintf(&b, "\n> [!WARNING]\n> This pull request changes %s (approvals of %s%s), and no CODEOWNERS rule covers it: anyone who can push can approve their own widening. Add a CODEOWNERS rule for %s.\n", report.Code(r.cfg.Lock), strings.Join(ps, ", "), more, report.Code(r.cfg.Lock))
-		}
-	}
-	if ap.byLabel && res.UnapprovedWidened() > 0 {
-		fmt.Fprintf(&b, "\n> [!NOTE]\n> The widening is approved by the %s label, so the check passes. The label covers these rows only; a push that widens more needs approval again.\n", report.Code(r.cfg.AllowLabel))
-	} else if ap.labelNote != "" {
-		fmt.Fprintf(&b, "\n> [!WARNING]\n> %s\n", ap.labelNote)
-	}
-	return b.String()
-}
-
-// hiddenNote says why the label approves nothing when the comment could not
-// show every widened row.
-func hiddenNote(label string) string {
-	return fmt.Sprintf("Not every widened row fits in this comment (GitHub's limit of %d characters), so the %s label approves nothing: it approves only rows the comment shows. Approve with `capgate approve` and the lock; the step summary and the JSON report list every row.", report.GitHubCommentLimit, report.Code(label))
-}
-
-// fitBody renders the comment with footer into ap.body, records in
-// ap.state only the pending widened rows the fitted comment shows, and
-// returns how many pending rows it does not show.
-func (r *run) fitBody(res *diff.Result, t target, ap *approval, footer string) int {
-	pending := pendingRows(res)
-	// Render with the largest state line this run can write, then put the
-	// real one (never longer) in its place: the rows shown stay the same.
-	room := &state{Rows: pending, Label: &labelState{Event: 1 << 62, Rows: make([]string, maxStateRows)}}
-	for i := range room.Label.Rows {
-		room.Label.Rows[i] = "0000000000000000"
-	}
-	if len(pending) > maxStateRows {
-		room.Rows = nil
-	}
-	link := r.linker(t.head)
-	body := commentBody(res, r.cfg.Key, room, r.gate, footer, t.prHead, link)
-	shown := shownRows(res, body, link)
-	st := &state{Label: ap.label}
-	hidden := 0
-	for _, k := range pending {
-		if shown[k] {
-			st.Rows = append(st.Rows, k)
-		} else {
-			hidden++
-		}
-	}
-	if len(pending) > maxStateRows {
-		st.Rows = nil
-	}
-	body = strings.Replace(body, room.line(), st.line(), 1)
-	ap.body, ap.state = fitComment(body, report.GitHubCommentLimit-nonceRoom), st
-	return hidden
-}
-
-// shownRows returns the keys of the widened rows body shows. The rows of
-// the loud and widened tables are found by comparing the body with the
-// untrimmed report: trimming drops rows from a table's end and the cut
-// keeps a prefix, so the shown rows are a prefix of each table; anything
-// else counts as nothing shown (fail closed).
-func shownRows(res *diff.Result, body string, link func(string, int) string) map[string]bool {
-	full := string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 30, Link: link}))
-	shown := map[string]bool{}
-	for _, tb := range []struct {
-		heading string
-		keep    func(c *diff.Change) bool
-	}{
-		{"#### 🚨 Host control (", func(c *diff.Change) bool { return c.Loud }},
-		{"#### Widened (", func(c *diff.Change) bool { return c.Severity == diff.Widened && !c.Loud }},
-	} {
-		var keys []string
-		for i := range res.Manifests {
-			m := &res.Manifests[i]
-			for j := range m.Changes {
-				if c := &m.Changes[j]; tb.keep(c) {
-					k := ""
-					if c.Severity == diff.Widened {
-						k = rowKey(m, c)
-					}
-					keys = append(keys, k)
-				}
-			}
-		}
-		all, got := tableRows(full, tb.heading), tableRows(body, tb.heading)
-		if len(all) != len(keys) || len(got) > len(all) {
-			return map[string]bool{}
-		}
-		for i, row := range got {
-			if row != all[i] {
-				return map[string]bool{}
-			}
-			if keys[i] != "" {
-				shown[keys[i]] = true
-			}
-		}
-	}
-	return shown
-}
-
-// tableRows returns the rows of the table under the first line starting
-// with heading (its header and separator skipped).
-func tableRows(md, heading string) []string {
-	lines := strings.Split(md, "\n")
-	for i, l := range lines {
-		if !strings.HasPrefix(l, heading) {
-			continue
-		}
-		var rows []string
-		for j := i + 4; j < len(lines) && strings.HasPrefix(lines[j], "| "); j++ {
-			rows = append(rows, lines[j])
-		}
-		return rows
-	}
-	return nil
 }

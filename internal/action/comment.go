@@ -42,10 +42,11 @@ const cutNote = report.CutNote
 // fitComment is report.FitComment.
 func fitComment(body string, limit int) string { return report.FitComment(body, limit) }
 
-// comment posts or updates the PR comment (and the review comments).
+// comment posts or updates the PR comment, body (fitted by fitBody), and
+// the review comments.
 // Failures become warnings: the result is already in the summary and
 // outputs, and the exit status does not depend on the comment.
-func (r *run) comment(ctx context.Context, res *diff.Result, t target, ap *approval, footer string) {
+func (r *run) comment(ctx context.Context, res *diff.Result, t target, ap *approval, body string) {
 	// The result is written and the exit status decided: nothing here may
 	// take them down, not even a bug.
 	defer func() {
@@ -57,7 +58,7 @@ func (r *run) comment(ctx context.Context, res *diff.Result, t target, ap *appro
 		r.a.Noticef("capgate: no github-token, so no pull request comment; the result is in the step summary and outputs")
 		return
 	}
-	err := r.commentErr(ctx, res, t, ap, footer)
+	err := r.commentErr(ctx, res, t, ap, body)
 	switch {
 	case err == nil:
 	case errors.Is(err, errStale):
@@ -74,7 +75,7 @@ func (r *run) comment(ctx context.Context, res *diff.Result, t target, ap *appro
 	}
 }
 
-func (r *run) commentErr(ctx context.Context, res *diff.Result, t target, ap *approval, footer string) error {
+func (r *run) commentErr(ctx context.Context, res *diff.Result, t target, ap *approval, body string) error {
 	number, prHead := t.prNumber, t.prHead
 	g, err := r.api()
 	if err != nil {
@@ -92,11 +93,6 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, t target, ap *ap
 	}
 	if !anyChange(res) && r.cfg.CommentWhen == "changes" && len(existing) == 0 {
 		return nil // quiet when nothing changed and nothing was said before
-	}
-	body := ap.body
-	if body == "" { // not fitted yet (main fits it whenever it comments)
-		r.fitBody(res, t, ap, footer)
-		body = ap.body
 	}
 	// A run for an older head must not overwrite a newer run's comment.
 	if prHead != "" {

@@ -353,6 +353,7 @@ func TestStatusMessages(t *testing.T) {
 		{"persistent 502", "ghp_maintainer", func(g *fakeGitHub) { g.fail5xx = 1 << 30 }, "GitHub answered HTTP 502"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 			f.env["INPUT_GITHUB-TOKEN"] = tc.token
 			if tc.setup != nil {
@@ -424,6 +425,7 @@ func TestPostModeRefusesUnknownFields(t *testing.T) {
 		{"kind", `"kind": "env"`, `"kind": "<img src=x>"`, "].kind"},
 	} {
 		t.Run(tc.field, func(t *testing.T) {
+			t.Parallel()
 			f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 			f.env["INPUT_MODE"] = "analyze"
 			f.inProcess(context.Background(), nil)

@@ -350,13 +350,16 @@ type commentEdits struct {
 			HasNextPage bool   `json:"hasNextPage"`
 			EndCursor   string `json:"endCursor"`
 		} `json:"pageInfo"`
-		Nodes []struct {
-			Editor *actor `json:"editor"`
-			// DeletedBy is set when someone deleted this revision from the
-			// history (which write access allows); that hides nothing here.
-			DeletedBy *actor `json:"deletedBy"`
-		} `json:"nodes"`
+		Nodes []contentEdit `json:"nodes"`
 	} `json:"userContentEdits"`
+}
+
+// contentEdit is one entry of a comment's edit history.
+type contentEdit struct {
+	Editor *actor `json:"editor"`
+	// DeletedBy is set when someone deleted this revision from the
+	// history (which write access allows); that hides nothing here.
+	DeletedBy *actor `json:"deletedBy"`
 }
 
 // others lists the editors of c that are not login, in order, each once.
@@ -391,9 +394,13 @@ func (c *commentEdits) others(login string) []string {
 // maxEditPages bounds the pages of one comment's edit history read.
 const maxEditPages = 50
 
-// moreEdits reads the rest of c's edit history into c, a page at a time.
-func (g *gh) moreEdits(ctx context.Context, c *commentEdits) error {
-	for page := 1; c.Edits.PageInfo.HasNextPage && page < maxEditPages; page++ {
+// edits returns an iterator over c's edit history: the page the batch
+// query in editors read, then the rest a page at a time (pages).
+func (g *gh) edits(ctx context.Context, c *commentEdits) iter.Seq2[contentEdit, error] {
+	return pages(ctx, "", maxEditPages, func(ctx context.Context, after string) ([]contentEdit, string, bool, error) {
+		if after == "" {
+			return c.Edits.Nodes, c.Edits.PageInfo.EndCursor, c.Edits.PageInfo.HasNextPage, nil
+		}
 		var resp struct {
 			Data struct {
 				Node *commentEdits `json:"node"`
@@ -404,33 +411,60 @@ func (g *gh) moreEdits(ctx context.Context, c *commentEdits) error {
 		}
 		const q = `query($id: ID!, $after: String) { node(id: $id) { id ... on Comment {
   userContentEdits(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { editor { __typename login } deletedBy { __typename login } } } } } }`
-		if err := g.graphqlAny(ctx, q, map[string]any{"id": c.ID, "after": c.Edits.PageInfo.EndCursor}, &resp); err != nil {
-			return err
+		if err := g.graphqlAny(ctx, q, map[string]any{"id": c.ID, "after": after}, &resp); err != nil {
+			return nil, "", false, err
 		}
 		if len(resp.Errors) > 0 || resp.Data.Node == nil {
-			return fmt.Errorf("GraphQL: the edit history of comment %s could not be read", c.ID)
+			return nil, "", false, fmt.Errorf("GraphQL: the edit history of comment %s could not be read", c.ID)
 		}
-		c.Edits.Nodes = append(c.Edits.Nodes, resp.Data.Node.Edits.Nodes...)
-		c.Edits.PageInfo = resp.Data.Node.Edits.PageInfo
+		pi := resp.Data.Node.Edits.PageInfo
+		return resp.Data.Node.Edits.Nodes, pi.EndCursor, pi.HasNextPage, nil
+	})
+}
+
+// moreEdits reads the rest of c's edit history into c. A history longer
+// than maxEditPages pages keeps HasNextPage, which others counts as an
+// edit by someone else (fail closed).
+func (g *gh) moreEdits(ctx context.Context, c *commentEdits) error {
+	var all []contentEdit
+	for e, err := range g.edits(ctx, c) {
+		if errors.Is(err, errTooManyPages) {
+			c.Edits.Nodes, c.Edits.PageInfo.HasNextPage = all, true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		all = append(all, e)
 	}
+	c.Edits.Nodes, c.Edits.PageInfo.HasNextPage = all, false
 	return nil
 }
 
-// pageFunc fetches one page of a list: go-github's List* calls, closed
-// over their arguments.
-type pageFunc[T any] func(ctx context.Context, opts *github.ListOptions) ([]T, *github.Response, error)
+// pageFetch fetches the page of a list at cursor at: its items, the next
+// page's cursor, and whether there is a next page.
+type pageFetch[T any, C comparable] func(ctx context.Context, at C) (items []T, next C, more bool, err error)
 
-// all returns an iterator over every item of a paginated list, following
-// GitHub's Link headers 100 at a time, in the shape of go-github's
-// iterators: `for item, err := range all(ctx, list)`. An error is yielded
-// once, last.
-func all[T any](ctx context.Context, list pageFunc[T]) iter.Seq2[T, error] {
+// errTooManyPages ends a list longer than its reader reads.
+var errTooManyPages = errors.New("the list is longer than capgate reads")
+
+// pages returns an iterator over every item of a paginated list, in the
+// shape of go-github's iterators: `for item, err := range pages(...)`.
+// fetch reads the page at a cursor, from first on, and names the next
+// page's. At most limit pages are read, and a next cursor already read (a
+// list that does not advance) ends the list: both, like a failed fetch,
+// end it with an error, yielded once, last. The items yielded before it
+// are only part of the list: a caller that meets the error uses none of
+// them (fail closed). Empty pages are read through.
+func pages[T any, C comparable](ctx context.Context, first C, limit int, fetch pageFetch[T, C]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		opts := &github.ListOptions{PerPage: 100}
-		for {
-			items, resp, err := list(ctx, opts)
+		var zero T
+		seen := map[C]bool{}
+		at := first
+		for n := 1; ; n++ {
+			seen[at] = true
+			items, next, more, err := fetch(ctx, at)
 			if err != nil {
-				var zero T
 				yield(zero, err)
 				return
 			}
@@ -439,10 +473,40 @@ func all[T any](ctx context.Context, list pageFunc[T]) iter.Seq2[T, error] {
 					return
 				}
 			}
-			if resp == nil || resp.NextPage == 0 {
+			switch {
+			case !more:
+				return
+			case seen[next]:
+				yield(zero, fmt.Errorf("the next page of the list is one already read (%v)", next))
+				return
+			case n == limit:
+				yield(zero, fmt.Errorf("%w (%d pages)", errTooManyPages, limit))
 				return
 			}
-			opts.Page = resp.NextPage
+			at = next
 		}
 	}
+}
+
+// pageFunc fetches one page of a list: go-github's List* calls, closed
+// over their arguments.
+type pageFunc[T any] func(ctx context.Context, opts *github.ListOptions) ([]T, *github.Response, error)
+
+// maxListPages bounds the pages of one REST list read (100 items each).
+const maxListPages = 300
+
+// all returns an iterator over every item of a REST list (pages), 100 at
+// a time, following GitHub's Link headers: the cursor is the page number.
+func all[T any](ctx context.Context, list pageFunc[T]) iter.Seq2[T, error] {
+	return pages(ctx, 1, maxListPages, func(ctx context.Context, page int) ([]T, int, bool, error) {
+		opts := &github.ListOptions{PerPage: 100}
+		if page > 1 {
+			opts.Page = page
+		}
+		items, resp, err := list(ctx, opts)
+		if err != nil || resp == nil || resp.NextPage == 0 {
+			return items, 0, false, err
+		}
+		return items, resp.NextPage, true, nil
+	})
 }

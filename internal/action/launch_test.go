@@ -65,3 +65,50 @@ func TestLaunchReviewComment(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelThenOtherShellStringFails: a maintainer labels a server run
+// through a harmless shell string; a later push changes the string. The
+// widened rows must not keep their keys (the label approved what the
+// comment showed, which named the old string), so the label no longer
+// approves.
+func TestLabelThenOtherShellStringFails(t *testing.T) {
+	t.Parallel()
+	shell := func(s string) string {
+		return `{"mcpServers": {"tools": {"command": "sh", "args": ["-c", "` + s + `"]}}}` + "\n"
+	}
+	f := setup(t, map[string]string{".mcp.json": shell("echo hello")})
+	f.inProcess(context.Background(), nil)
+	f.gh.label("capgate:approve-widening")
+	if res := f.inProcess(context.Background(), nil); res.code != ExitOK {
+		t.Fatalf("labelled: exit %d\n%s", res.code, ours(f).Body)
+	}
+	f.push(map[string]string{".mcp.json": shell("docker run --privileged -v /:/host img")})
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitFailed || res.outputs["approved"] != "false" {
+		t.Fatalf("the label approved a shell string it never saw: exit %d outputs %v\n%s", res.code, res.outputs, ours(f).Body)
+	}
+	if body := ours(f).Body; !strings.Contains(body, "docker run --privileged") {
+		t.Errorf("the comment does not show the new shell string:\n%s", body)
+	}
+}
+
+// TestLabelThenOtherSettingsOutsideFails: the label approved an srt entry
+// whose settings file outside the repository cannot be judged; a later
+// push names another such file. The row says which file, so it is another
+// row and the label no longer approves.
+func TestLabelThenOtherSettingsOutsideFails(t *testing.T) {
+	t.Parallel()
+	srt := func(settings string) string {
+		return `{"mcpServers": {"tools": {"command": "srt", "args": ["-s", "` + settings + `", "node", "server.js"]}}}` + "\n"
+	}
+	f := setup(t, map[string]string{".mcp.json": srt("/etc/srt/settings.json")})
+	f.inProcess(context.Background(), nil)
+	f.gh.label("capgate:approve-widening")
+	if res := f.inProcess(context.Background(), nil); res.code != ExitOK {
+		t.Fatalf("labelled: exit %d\n%s", res.code, ours(f).Body)
+	}
+	f.push(map[string]string{".mcp.json": srt("/home/mallory/srt.json")})
+	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed || res.outputs["approved"] != "false" {
+		t.Fatalf("the label approved a settings file it never saw: exit %d outputs %v\n%s", res.code, res.outputs, ours(f).Body)
+	}
+}

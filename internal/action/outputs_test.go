@@ -41,6 +41,7 @@ func TestUnwritableOutputFilesWarn(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			f := setup(t, map[string]string{"servers/gh/capgate.json": headManifest})
 			f.env["GITHUB_OUTPUT"], f.env["GITHUB_STEP_SUMMARY"] = tc.output(f), tc.summary(f)
 			res := f.run()

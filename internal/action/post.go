@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/launch"
 	"github.com/razukc/capgate-action/report"
 )
 
@@ -60,23 +60,30 @@ func readReport(path string) (*report.JSONReport, error) {
 	return &jr, nil
 }
 
-// knownKinds and knownTargets are the values a report's kind and target
-// fields may hold: every change kind diff reports and every target the
-// compiler has, so that post accepts whatever analyze writes.
-func knownKinds() map[string]bool {
-	m := map[string]bool{}
-	for _, k := range diff.Kinds() {
-		m[k] = true
-	}
-	return m
+// vocab is the values a report's fields that are not free text may hold:
+// every change kind diff reports, every target the compiler has, and the
+// clients and launch kinds package launch lists, so that post accepts
+// whatever analyze writes and nothing else.
+type vocab struct {
+	kinds, targets, clients map[string]bool
+	launchKinds             map[launch.Kind]bool
 }
 
-func knownTargets() map[string]bool {
-	m := map[string]bool{}
-	for _, t := range compiler.AllTargets() {
-		m[t] = true
+func newVocab() *vocab {
+	v := &vocab{kinds: map[string]bool{}, targets: map[string]bool{}, clients: map[string]bool{}, launchKinds: map[launch.Kind]bool{}}
+	for _, k := range diff.Kinds() {
+		v.kinds[k] = true
 	}
-	return m
+	for _, t := range compiler.AllTargets() {
+		v.targets[t] = true
+	}
+	for _, c := range launch.Clients() {
+		v.clients[string(c)] = true
+	}
+	for _, k := range launch.Kinds() {
+		v.launchKinds[k] = true
+	}
+	return v
 }
 
 // targetList reports whether s is "all" or a comma-separated list of
@@ -102,9 +109,9 @@ func targetList(s diff.Targets, known map[string]bool) bool {
 // checkFields checks every field of a downloaded report that is not free
 // text against the values capgate writes: free text (paths, grants, why,
 // messages) is escaped when rendered; the rest must be one of the known
-// values, so nothing unexpected reaches the comment.
+// values (vocab), so nothing unexpected reaches the comment.
 func checkFields(ms []diff.ManifestDiff) error {
-	kinds, targets := knownKinds(), knownTargets()
+	v := newVocab()
 	for i, m := range ms {
 		if m.Path == "" || len(m.Path) > 4096 || len(m.BasePath) > 4096 {
 			return fmt.Errorf("manifests[%d]: bad path", i)
@@ -114,23 +121,23 @@ func checkFields(ms []diff.ManifestDiff) error {
 				return fmt.Errorf("manifests[%d]: bad error position or code", i)
 			}
 		}
-		if m.Launch != "" && !launchRE.MatchString(m.Launch) {
+		if m.Launch != "" && !v.clients[m.Launch] {
 			return fmt.Errorf("manifests[%d].launch: %q is not a client", i, m.Launch)
 		}
 		for j, c := range m.Changes {
-			check := checkChange
+			check := v.checkChange
 			if m.Launch != "" {
-				check = checkLaunchChange
+				check = v.checkLaunchChange
 			}
-			if err := check(c, kinds, targets); err != nil {
+			if err := check(c); err != nil {
 				return fmt.Errorf("manifests[%d].changes[%d].%w", i, j, err)
 			}
 		}
-		if err := checkExceeds(m, kinds, targets); err != nil {
+		if err := v.checkExceeds(m); err != nil {
 			return fmt.Errorf("manifests[%d].%w", i, err)
 		}
 		for j, td := range m.TextDiffs {
-			if !targets[td.Target] {
+			if !v.targets[td.Target] {
 				return fmt.Errorf("manifests[%d].text_diffs[%d].target: %q is not a target", i, j, td.Target)
 			}
 		}
@@ -138,13 +145,13 @@ func checkFields(ms []diff.ManifestDiff) error {
 	return nil
 }
 
-func checkChange(c diff.Change, kinds, targets map[string]bool) error {
+func (v *vocab) checkChange(c diff.Change) error {
 	switch {
 	case !c.Side.Valid():
 		return fmt.Errorf("side: %q is not head or base", c.Side)
-	case !kinds[c.Kind]:
+	case !v.kinds[c.Kind]:
 		return fmt.Errorf("kind: %q is not a capability kind", c.Kind)
-	case !targetList(c.Target, targets):
+	case !targetList(c.Target, v.targets):
 		return fmt.Errorf("target: %q is not a target list", c.Target)
 	case c.Line < 0 || c.Col < 0:
 		return fmt.Errorf("line: negative position")
@@ -152,22 +159,15 @@ func checkChange(c diff.Change, kinds, targets map[string]bool) error {
 	return nil
 }
 
-// launchRE and launchTgt are the clients and launch kinds of a launch
-// config's rows (package launch).
-var (
-	launchRE  = regexp.MustCompile(`^(claude-code|vscode|cursor|gemini|codex)$`)
-	launchTgt = regexp.MustCompile(`^(bare|docker|podman|srt|vscode-sandbox|bwrap|shell|remote|disabled)$`)
-)
-
 // checkExceeds checks the entries of a launch config beyond their
 // manifests.
-func checkExceeds(m diff.ManifestDiff, kinds, targets map[string]bool) error {
+func (v *vocab) checkExceeds(m diff.ManifestDiff) error {
 	for j, x := range m.Exceeds {
-		if m.Launch == "" || x.Line < 0 || !launchTgt.MatchString(x.Kind) {
+		if m.Launch == "" || x.Line < 0 || !v.launchKinds[launch.Kind(x.Kind)] {
 			return fmt.Errorf("exceeds[%d]: not a launch entry", j)
 		}
 		for k, c := range x.Changes {
-			if err := checkLaunchChange(c, kinds, targets); err != nil {
+			if err := v.checkLaunchChange(c); err != nil {
 				return fmt.Errorf("exceeds[%d].changes[%d].%w", j, k, err)
 			}
 		}
@@ -176,14 +176,14 @@ func checkExceeds(m diff.ManifestDiff, kinds, targets map[string]bool) error {
 }
 
 // checkLaunchChange checks a change of a launch config: its target is a
-// launch kind, its kind a change kind or one of launch's own.
-func checkLaunchChange(c diff.Change, kinds, _ map[string]bool) error {
+// launch kind, its kind a change kind or launch's own.
+func (v *vocab) checkLaunchChange(c diff.Change) error {
 	switch {
-	case c.Side != "head" && c.Side != "base":
+	case !c.Side.Valid():
 		return fmt.Errorf("side: %q is not head or base", c.Side)
-	case !kinds[c.Kind] && c.Kind != "launch" && c.Kind != "user":
+	case !v.kinds[c.Kind] && c.Kind != "launch":
 		return fmt.Errorf("kind: %q is not a capability kind", c.Kind)
-	case !launchTgt.MatchString(string(c.Target)):
+	case !v.launchKinds[launch.Kind(c.Target)]:
 		return fmt.Errorf("target: %q is not a launch kind", c.Target)
 	case c.Line < 0 || c.Col < 0:
 		return fmt.Errorf("line: negative position")
@@ -210,7 +210,6 @@ func (r *run) post(ctx context.Context, name string, ev *event) int {
 	if dir == "" {
 		dir = "."
 	}
-	ap := &approval{}
 	// The verdict and next steps of the summary and the comment, from this
 	// job's inputs (the report carries the lock's approvals).
 	head := ""
@@ -218,7 +217,8 @@ func (r *run) post(ctx context.Context, name string, ev *event) int {
 		head = jr.PullRequest.HeadSHA
 	}
 	r.gate = &report.Gate{FailOn: r.cfg.FailOn, Base: res.Base, Head: head, Lock: r.cfg.Lock, Label: r.cfg.AllowLabel}
-	r.writeOutputs(res, jr, dir, ap.approved(res), "", "")
+	_, approved, _ := verdict(res, r.cfg.FailOn, false, true)
+	r.writeOutputs(res, jr, dir, approved, "", "")
 	if jr.PullRequest == nil || jr.PullRequest.Number <= 0 {
 		r.a.Noticef("capgate: the report is not for a pull request; nothing to comment on")
 		return ExitOK
@@ -239,6 +239,7 @@ func (r *run) post(ctx context.Context, name string, ev *event) int {
 	if jr.Head == short(runHead, "") {
 		t.head = runHead // the report's lines are the head's: inline comments can be placed
 	}
-	r.comment(ctx, res, t, ap, "")
+	body, _ := fitBody(res, r.cfg.Key, r.gate, "", t.prHead, r.linker(t.head), nil)
+	r.comment(ctx, res, t, &approval{}, body)
 	return ExitOK
 }

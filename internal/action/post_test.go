@@ -156,6 +156,7 @@ func TestPostRefusesTamperedFields(t *testing.T) {
 		{"negative line", func(c *diff.Change) { c.Line = -1 }, "negative position"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			jr := report.NewJSON(res)
 			var cp report.JSONReport
 			if err := json.Unmarshal(jr.Encode(), &cp); err != nil {

@@ -338,7 +338,7 @@ func (r *run) reviewRows(ctx context.Context, res *diff.Result, t target, dir st
 	for i := range res.Manifests {
 		m := &res.Manifests[i]
 		for j := range m.Changes {
-			if c := &m.Changes[j]; (c.Severity == diff.Widened || c.Loud) && c.Side == "head" && c.Line > 0 {
+			if c := &m.Changes[j]; (c.Severity == diff.Widened || c.Loud) && c.Side == diff.SideHead && c.Line > 0 {
 				cands = append(cands, cand{m, c})
 				paths[m.Path] = true
 			}

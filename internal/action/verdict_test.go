@@ -51,10 +51,7 @@ func TestEditorsOfAComment(t *testing.T) {
 	t.Parallel()
 	bot := &actor{Typename: "Bot", Login: "github-actions"}
 	user := func(l string) *actor { return &actor{Typename: "User", Login: l} }
-	type edit = struct {
-		Editor    *actor `json:"editor"`
-		DeletedBy *actor `json:"deletedBy"`
-	}
+	type edit = contentEdit
 	for _, tc := range []struct {
 		name  string
 		c     commentEdits

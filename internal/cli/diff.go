@@ -34,11 +34,10 @@ func (c *Command) diff(args []string) int {
 	if !ok {
 		return code
 	}
-	// The lock is one file of the head: read it while the sides are.
-	readLock := c.startLockRead(d)
-	defer readLock()
-	in, err := source.ReadSides(context.Background(), source.Options{Dir: c.Dir, Base: d.base, Head: d.head, Patterns: d.patterns,
-		Launch: d.launch, NoLaunch: d.noLaunch})
+	// The lock is one file of the head: read with the sides, from the
+	// same listing and git processes.
+	in, lf, err := source.ReadSidesLock(context.Background(), source.Options{Dir: c.Dir, Base: d.base, Head: d.head, Patterns: d.patterns,
+		Launch: d.launch, NoLaunch: d.noLaunch}, d.lock)
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
@@ -49,10 +48,7 @@ func (c *Command) diff(args []string) int {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
 	}
-	if lf, err := readLock(); err != nil {
-		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
-		return ExitUsage
-	} else if lf != nil {
+	if lf != nil {
 		lock.Apply(r, lf, c.now())
 	}
 	// The verdict and next steps are the action's: the same gate, with the
@@ -80,29 +76,6 @@ func (c *Command) diff(args []string) int {
 		return ExitFail
 	}
 	return ExitOK
-}
-
-// startLockRead starts reading the lock d names from the head side, and
-// returns a function that waits for it: nil and no error without a lock.
-func (c *Command) startLockRead(d diffArgs) func() (*lock.File, error) {
-	var lf *lock.File
-	var err error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if d.lock == "" {
-			return
-		}
-		dir := c.Dir
-		if dir == "" {
-			dir = "."
-		}
-		lf, err = source.ReadLock(context.Background(), dir, d.head, d.lock, false)
-	}()
-	return func() (*lock.File, error) {
-		<-done
-		return lf, err
-	}
 }
 
 // headCommit is the commit a head revision names, for the comment's last

@@ -89,7 +89,18 @@ func ReadGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, error) {
 			return nil, err
 		}
 	}
-	return readTrees(ctx, m, sides, trees)
+	reqs := make([]request, len(sides))
+	for i, g := range sides {
+		reqs[i] = request{g: g, t: trees[i], m: m}
+	}
+	return readTrees(ctx, reqs)
+}
+
+// request asks for the files m selects in t, the listed tree of g.
+type request struct {
+	g *Git
+	t *listing
+	m *Matcher
 }
 
 // readPath reads the file at the slash-separated path p of g, selected by
@@ -105,31 +116,33 @@ func (g *Git) readPath(ctx context.Context, m *Matcher, p string) ([]File, error
 			return nil, err
 		}
 	}
-	fs, err := readTrees(ctx, m, []*Git{g}, []*listing{t})
+	fs, err := readTrees(ctx, []request{{g: g, t: t, m: m}})
 	if err != nil {
 		return nil, err
 	}
 	return fs[0], nil
 }
 
-// readTrees reads the files m selects in trees, trees[i] listing sides[i].
-func readTrees(ctx context.Context, m *Matcher, sides []*Git, trees []*listing) ([][]File, error) {
-	out := make([][]File, len(sides))
-	picks := make([][]int, len(sides))
+// readTrees reads the files each request asks for, out[i] those of
+// reqs[i], all of one repository: each distinct blob is read once, through
+// the same git cat-file processes, whichever requests want it.
+func readTrees(ctx context.Context, reqs []request) ([][]File, error) {
+	out := make([][]File, len(reqs))
+	picks := make([][]int, len(reqs))
 	n := 0
-	for i, t := range trees {
-		out[i], picks[i] = t.pick(m)
+	for i, r := range reqs {
+		out[i], picks[i] = r.t.pick(r.m)
 		n += len(picks[i])
 	}
 	want := make([]wanted, 0, n)
 	var links []link
-	for i, t := range trees {
+	for i, r := range reqs {
 		files := out[i]
 		for j, k := range picks[i] {
-			f, e := &files[j], t.ents[k]
+			f, e := &files[j], r.t.ents[k]
 			switch {
 			case e.mode == "120000":
-				links = append(links, link{f: f, e: e, g: sides[i]})
+				links = append(links, link{f: f, e: e, g: r.g})
 			case readable(e) != nil:
 				f.Err = readable(e)
 			default:
@@ -138,11 +151,15 @@ func readTrees(ctx context.Context, m *Matcher, sides []*Git, trees []*listing) 
 		}
 	}
 	var err error
-	if want, err = resolveLinks(ctx, sides[0].Dir, links, want); err != nil {
+	if want, err = resolveLinks(ctx, reqs[0].g.Dir, links, want); err != nil {
 		return nil, err
 	}
-	if err := readWanted(ctx, sides[0].Dir, want); err != nil {
+	if err := readWanted(ctx, reqs[0].g.Dir, want); err != nil {
 		return nil, err
+	}
+	// Read's order: the errors of gitlinks and linked directories came last.
+	for _, fs := range out {
+		slices.SortStableFunc(fs, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	}
 	return out, nil
 }
@@ -364,6 +381,9 @@ func (t *listing) pick(m *Matcher) ([]File, []int) {
 			gitlinks = append(gitlinks, i)
 		case e.typ == "blob" && m.Match(e.path):
 			picked = append(picked, i)
+		case e.mode == "120000" && m.linkedDir(e.path) != "":
+			// A linked directory a client reads its config through.
+			gitlinks = append(gitlinks, i)
 		}
 	}
 	files := make([]File, len(picked)+len(gitlinks))
@@ -371,7 +391,11 @@ func (t *listing) pick(m *Matcher) ([]File, []int) {
 		files[j].Path = t.ents[i].path
 	}
 	for j, i := range gitlinks {
-		files[len(picked)+j] = File{Path: t.ents[i].path, Err: fmt.Errorf("a git submodule (gitlink) is at a manifest path; its manifests cannot be read from this repository")}
+		f := File{Path: t.ents[i].path, Err: fmt.Errorf("a git submodule (gitlink) is at a manifest path; its manifests cannot be read from this repository")}
+		if t.ents[i].typ == "blob" {
+			f = File{Path: m.linkedDir(f.Path), Err: linkedDirErr(f.Path)}
+		}
+		files[len(picked)+j] = f
 	}
 	return files, picked
 }

@@ -9,20 +9,9 @@ import (
 	"github.com/razukc/capgate-action/launch"
 )
 
-// readLaunch reads into in the launch configs of both sides (package
-// launch; opts.Launch patterns, launch.DefaultPatterns when empty) and the
-// srt settings files their entries name, each from its own side.
-func readLaunch(ctx context.Context, base, head Side, opts Options, in *diff.Input) error {
-	if opts.NoLaunch {
-		return nil
-	}
-	m, err := NewLaunchMatcher(opts.Launch)
-	if err != nil {
-		return err
-	}
-	if in.LaunchBase, in.LaunchHead, err = readSides(ctx, base, head, m); err != nil {
-		return err
-	}
+// readSettings reads into in the srt settings files the entries of its
+// launch configs name, each from its own side.
+func readSettings(ctx context.Context, base, head Side, in *diff.Input) error {
 	paths := append(settingsPaths(in.LaunchBase), settingsPaths(in.LaunchHead)...)
 	if len(paths) == 0 {
 		return nil
@@ -31,14 +20,16 @@ func readLaunch(ctx context.Context, base, head Side, opts Options, in *diff.Inp
 	for i, p := range paths {
 		pats[i] = LiteralPattern(p)
 	}
-	if m, err = NewMatcher(pats); err != nil {
+	m, err := NewMatcher(pats)
+	if err != nil {
 		return err
 	}
 	in.SettingsBase, in.SettingsHead, err = readSides(ctx, base, head, m)
 	return err
 }
 
-// settingsPaths lists the srt settings files the entries of configs name
+// settingsPaths lists the srt settings files the entries of configs name,
+// and the other files of the tree their grants read (a seccomp profile)
 // (a config that does not parse names none: diff reports its error).
 func settingsPaths(configs []File) []string {
 	var out []string
@@ -53,6 +44,11 @@ func settingsPaths(configs []File) []string {
 		for _, e := range cfg.Entries {
 			if e.Settings != "" {
 				out = append(out, e.Settings)
+			}
+			for _, g := range e.Grants {
+				if g.File != "" {
+					out = append(out, g.File)
+				}
 			}
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/razukc/capgate-action/lock"
 )
 
 // TestReadLockGit reads a lock from a commit, which lists only the lock's
@@ -41,19 +43,42 @@ func TestReadLockGit(t *testing.T) {
 		{"missing.lock", 0, ""},
 		{"dir.lock", 0, ""},
 		{"capgate.lock.bak/x", 0, ""},
+		{"/abs.lock", 0, "must be a path inside the head side"},
+		{"../up.lock", 0, "must be a path inside the head side"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			t.Parallel()
 			f, err := ReadLock(context.Background(), root, rev, tc.path, true)
-			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("ReadLock: %v, want an error containing %q", err, tc.err)
+			checkLock(t, "ReadLock", f, err, tc.approvals, tc.err)
+			// Read with the sides, on two commits (in the manifests'
+			// git processes) and on directories (the work tree): the
+			// same lock or the same error.
+			for _, o := range []Options{{Dir: root, Base: rev, Head: rev, RevisionsOnly: true}, {Base: root, Head: root}} {
+				in, f, err := ReadSidesLock(context.Background(), o, tc.path)
+				checkLock(t, "ReadSidesLock "+o.Head, f, err, tc.approvals, tc.err)
+				if tc.err == "" && (in == nil || len(in.HeadFiles) != 0) {
+					t.Errorf("ReadSidesLock %s: %+v, want no manifests", o.Head, in)
 				}
-				return
-			}
-			if err != nil || len(f.Approvals) != tc.approvals {
-				t.Fatalf("ReadLock: %+v, %v; want %d approvals", f, err, tc.approvals)
 			}
 		})
+	}
+	// Without a lock path, nothing is read as one.
+	if _, f, err := ReadSidesLock(context.Background(), Options{Dir: root, Base: rev, Head: rev}, ""); f != nil || err != nil {
+		t.Errorf(`ReadSidesLock(""): %+v, %v; want no lock`, f, err)
+	}
+}
+
+// checkLock checks what a lock read returned: an error containing
+// wantErr, or a lock of approvals approvals.
+func checkLock(t *testing.T, what string, f *lock.File, err error, approvals int, wantErr string) {
+	t.Helper()
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Errorf("%s: %v, want an error containing %q", what, err, wantErr)
+		}
+		return
+	}
+	if err != nil || f == nil || len(f.Approvals) != approvals {
+		t.Errorf("%s: %+v, %v; want %d approvals", what, f, err, approvals)
 	}
 }

@@ -96,3 +96,51 @@ func TestLaunchMatchFoldsCase(t *testing.T) {
 		t.Error("the plain spelling no longer matches")
 	}
 }
+
+// TestMatchShapes holds the patterns Match runs without doublestar
+// (shapeOf) to doublestar, on paths made to sit on every edge of them.
+func TestMatchShapes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		pattern string
+		want    shape
+	}{
+		{"**/capgate.json", shapeAnyDir},
+		{"**/.vscode/mcp.json", shapeAnyDir},
+		{"**/*.capgate.json", shapeAnyDirStar},
+		{"**/*capgate.json", shapeAnyDirStar},
+		{"**/*", shapeGlob},
+		{"**/", shapeGlob},
+		{"**/*/capgate.json", shapeGlob},
+		{"**/*.json/x", shapeGlob},
+		{"**/a*.json", shapeGlob},
+		{`**/\*.json`, shapeGlob},
+		{"**/[ab].json", shapeGlob},
+		{"**/{a,b}.json", shapeGlob},
+		{"**/x?.json", shapeGlob},
+		{"capgate.json", shapeGlob},
+		{"a/**/capgate.json", shapeGlob},
+		{"**/**/capgate.json", shapeGlob},
+	}
+	paths := []string{
+		"capgate.json", "a/capgate.json", "a/b/capgate.json", "acapgate.json", "a/xcapgate.json", "capgate.json/x",
+		".capgate.json", "x.capgate.json", "a/x.capgate.json", "a.capgate.json/b", "a/.vscode/mcp.json", ".vscode/mcp.json",
+		"x.vscode/mcp.json", "a/x.vscode/mcp.json", ".vscode/mcp.jsonx", "mcp.json", ".json", "a/.json", "a.json",
+		"a/*.json", "*.json", "", "/", "//capgate.json", "a//capgate.json", "/capgate.json", "a/capgate.json/",
+	}
+	for _, tt := range tests {
+		if got := shapeOf(tt.pattern); got != tt.want {
+			t.Errorf("shapeOf(%q) = %d, want %d", tt.pattern, got, tt.want)
+		}
+		m, err := NewMatcher([]string{tt.pattern})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range paths {
+			want, _ := doublestar.Match(tt.pattern, p)
+			if got := m.Match(p); got != want {
+				t.Errorf("pattern %q, path %q: Match = %v, doublestar says %v", tt.pattern, p, got, want)
+			}
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/lock"
 )
 
 // Options says which sides ReadSides reads.
@@ -35,39 +36,51 @@ type Options struct {
 // (two commits of one repository: the head's tree listed, the base's
 // derived from it and git diff-tree, each distinct blob read once), the
 // head tree when a base manifest is not at its path on the head (to tell a
-// move from a removal), and git's renames when both sides are commits. The caller sets the Input's AllowEmpty and Targets.
+// move from a removal), and git's renames when both sides are commits.
+// The caller sets the Input's AllowEmpty and Targets.
 func ReadSides(ctx context.Context, opts Options) (*diff.Input, error) {
+	in, _, err := ReadSidesLock(ctx, opts, "")
+	return in, err
+}
+
+// ReadSidesLock is ReadSides that also reads the approval lock at
+// lockPath on the head side, as ReadLock does; "" reads none (a nil lock).
+// On two commits the lock comes from the head's tree listed for the
+// manifests and through the same git cat-file processes, where ReadLock
+// resolves the head again and lists it (two more git processes). An error
+// reading the sides is reported before one of the lock.
+func ReadSidesLock(ctx context.Context, opts Options, lockPath string) (*diff.Input, *lock.File, error) {
 	dir := opts.Dir
 	if dir == "" {
 		dir = "."
 	}
 	m, err := NewMatcher(opts.Patterns)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	base, head, err := openSides(ctx, dir, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	bg, ok1 := base.(*Git)
 	hg, ok2 := head.(*Git)
 	var renames map[string]string
 	if ok1 && ok2 && bg.Dir == hg.Dir {
 		if renames, err = readPair(ctx, bg, hg); err != nil {
-			return nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
+			return nil, nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
 		}
 	}
-	in, err := readAll(ctx, base, head, m, opts)
+	in, lf, err := readAll(ctx, base, head, m, opts, lockPath)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	in.Renames = renames
 	if gone(in.BaseFiles, in.HeadFiles) {
 		if in.HeadTree, err = headTree(ctx, head, in.BaseFiles); err != nil {
-			return nil, fmt.Errorf("listing the head tree to find moved manifests: %w", err)
+			return nil, nil, fmt.Errorf("listing the head tree to find moved manifests: %w", err)
 		}
 	}
-	return in, nil
+	return in, lf, nil
 }
 
 // openSides opens the base and the head side at once (Open), and reports
@@ -90,18 +103,124 @@ func openSides(ctx context.Context, dir string, opts Options) (base, head Side, 
 	return base, head, nil
 }
 
-// readAll reads the manifests and the launch configs of both sides.
-func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options) (*diff.Input, error) {
+// readAll reads the manifests and the launch configs of both sides, and
+// the lock at lockPath ("" none) of the head. Two commits of one
+// repository are read in one round (readPairFiles).
+func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options, lockPath string) (*diff.Input, *lock.File, error) {
 	in := &diff.Input{Base: base.Name(), Head: head.Name(), Patterns: m.String()}
+	var lm *Matcher
+	if !opts.NoLaunch {
+		var err error
+		if lm, err = NewLaunchMatcher(opts.Launch); err != nil {
+			return nil, nil, fmt.Errorf("launch configs: %w", err)
+		}
+	}
+	p, lockM, lockErr := lockMatcher(lockPath)
+	var lockFiles []File
 	var err error
-	in.BaseFiles, in.HeadFiles, err = readSides(ctx, base, head, m)
+	bg, ok1 := base.(*Git)
+	hg, ok2 := head.(*Git)
+	if ok1 && ok2 && bg.Dir == hg.Dir {
+		lockFiles, err = readPairFiles(ctx, bg, hg, m, lm, lockM, in)
+	} else {
+		lockFiles, err = readEach(ctx, base, head, m, lm, lockM, in, lockPath)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := readSettings(ctx, base, head, in); err != nil {
+		return nil, nil, fmt.Errorf("launch configs: %w", err)
+	}
+	if lockErr != nil {
+		return nil, nil, lockErr
+	}
+	if lockM == nil {
+		return in, nil, nil
+	}
+	lf, err := lockOf(p, lockFiles)
+	return in, lf, err
+}
+
+// lockMatcher returns the slash path of lockPath and the matcher that
+// selects it; a nil matcher when lockPath is "", and an error (to be
+// reported after the sides') when it is not a path inside a side.
+func lockMatcher(lockPath string) (string, *Matcher, error) {
+	if lockPath == "" {
+		return "", nil, nil
+	}
+	p, err := lockSlashPath(lockPath)
+	if err != nil {
+		return "", nil, err
+	}
+	m, err := NewMatcher([]string{LiteralPattern(p)})
+	if err != nil {
+		return "", nil, fmt.Errorf("--lock %s: %w", lockPath, err)
+	}
+	return p, m, nil
+}
+
+// readPairFiles reads from two commits of one repository, in one round of
+// git cat-file, the manifests m selects on each, the launch configs lm
+// selects on each (lm nil: none), and the files lockM selects on the head
+// (lockM nil: none), which it returns.
+func readPairFiles(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher, in *diff.Input) ([]File, error) {
+	fs, err := readPairTrees(ctx, bg, hg, m, lm, lockM)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s and %s: %w", bg.Name(), hg.Name(), err)
+	}
+	in.BaseFiles, in.HeadFiles = fs[0], fs[1]
+	if lm != nil {
+		in.LaunchBase, in.LaunchHead = fs[2], fs[3]
+	}
+	if lockM == nil {
+		return nil, nil
+	}
+	return fs[len(fs)-1], nil
+}
+
+// readPairTrees reads what readPairFiles returns and sets, in the order of
+// its requests: base and head manifests, base and head launch configs,
+// the head's lock.
+func readPairTrees(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher) ([][]File, error) {
+	bt, err := bg.tree(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := readLaunch(ctx, base, head, opts, in); err != nil {
-		return nil, fmt.Errorf("launch configs: %w", err)
+	ht, err := hg.tree(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return in, nil
+	reqs := []request{{bg, bt, m}, {hg, ht, m}}
+	if lm != nil {
+		reqs = append(reqs, request{bg, bt, lm}, request{hg, ht, lm})
+	}
+	if lockM != nil {
+		reqs = append(reqs, request{hg, ht, lockM})
+	}
+	return readTrees(ctx, reqs)
+}
+
+// readEach reads the manifests, the launch configs (lm nil: none) and the
+// head's lock (lockM nil: none) of sides that are not two commits of one
+// repository, side by side.
+func readEach(ctx context.Context, base, head Side, m, lm, lockM *Matcher, in *diff.Input, lockPath string) ([]File, error) {
+	var err error
+	if in.BaseFiles, in.HeadFiles, err = readSides(ctx, base, head, m); err != nil {
+		return nil, err
+	}
+	if lm != nil {
+		if in.LaunchBase, in.LaunchHead, err = readSides(ctx, base, head, lm); err != nil {
+			return nil, fmt.Errorf("launch configs: %w", err)
+		}
+	}
+	if lockM == nil {
+		return nil, nil
+	}
+	files, err := head.Read(ctx, lockM)
+	if err != nil {
+		return nil, fmt.Errorf("--lock %s: %w", lockPath, err)
+	}
+	return files, nil
 }
 
 // readSides reads the files m selects on both sides at once. A commit's

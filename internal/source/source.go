@@ -8,6 +8,7 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -46,6 +47,10 @@ type Matcher struct {
 	// path that does not end with it cannot match, and is rejected without
 	// running the pattern (most paths of a large tree).
 	tails []string
+	// shapes[i] says when include[i] is matched without doublestar
+	// (shapeOf): the default patterns' paths were a tenth of reading
+	// 10,000 manifests from git.
+	shapes []shape
 	// fold matches with ASCII case folded (patterns and paths lowered).
 	fold bool
 }
@@ -98,8 +103,39 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 	}
 	for _, in := range m.include {
 		m.tails = append(m.tails, literalTail(in))
+		m.shapes = append(m.shapes, shapeOf(in))
 	}
 	return m, nil
+}
+
+// shape is how an include pattern is matched.
+type shape uint8
+
+const (
+	// shapeGlob runs the pattern (doublestar.Match).
+	shapeGlob shape = iota
+	// shapeAnyDir is "**/" then literal text L: the path is L or ends
+	// with "/" + L.
+	shapeAnyDir
+	// shapeAnyDirStar is "**/*" then literal text L without "/": the
+	// path ends with L (then its last segment does).
+	shapeAnyDirStar
+)
+
+// shapeOf tells the shape of include pattern in; its literal tail
+// (literalTail) is the L of shapeAnyDir and shapeAnyDirStar.
+// TestMatchShapes holds the shapes to doublestar.
+func shapeOf(in string) shape {
+	rest, ok := strings.CutPrefix(in, "**/")
+	switch {
+	case !ok:
+		return shapeGlob
+	case !strings.ContainsAny(rest, `*?[]{}\`) && rest != "":
+		return shapeAnyDir
+	case strings.HasPrefix(rest, "*") && !strings.ContainsAny(rest[1:], `*?[]{}\/`) && len(rest) > 1:
+		return shapeAnyDirStar
+	}
+	return shapeGlob
 }
 
 // Match reports whether the slash-separated path p is selected: an include
@@ -113,11 +149,22 @@ func (m *Matcher) Match(p string) bool {
 
 func (m *Matcher) included(p string) bool {
 	for i, in := range m.include {
-		if !strings.HasSuffix(p, m.tails[i]) {
+		tail := m.tails[i]
+		if !strings.HasSuffix(p, tail) {
 			continue
 		}
-		if ok, _ := doublestar.Match(in, p); ok {
+		switch m.shapes[i] {
+		case shapeAnyDir:
+			if len(p) == len(tail) || p[len(p)-len(tail)-1] == '/' {
+				return true
+			}
+		case shapeAnyDirStar:
+			// The tail has no "/": it ends the last segment.
 			return true
+		default:
+			if ok, _ := doublestar.Match(in, p); ok {
+				return true
+			}
 		}
 	}
 	return false
@@ -157,6 +204,32 @@ func (m *Matcher) MayHold(p string) bool {
 		}
 	}
 	return false
+}
+
+// linkedDir returns the file a directory at p would hold directly by a
+// pattern whose directory part names p's last segment itself, never "**"
+// (".vscode/mcp.json" for p ".vscode" and **/.vscode/mcp.json), or "".
+// A symbolic link at p is then read by the client as that directory (VS
+// Code reads .vscode/mcp.json through a linked .vscode), which is not read
+// here: linkedDirErr.
+func (m *Matcher) linkedDir(p string) string {
+	for _, in := range m.include {
+		segs := strings.Split(in, "/")
+		if len(segs) < 2 || strings.Contains(segs[len(segs)-2], "**") {
+			continue
+		}
+		last := strings.NewReplacer("**", "x", "*", "x", "?", "x").Replace(segs[len(segs)-1])
+		if f := p + "/" + last; m.Match(f) {
+			return f
+		}
+	}
+	return ""
+}
+
+// linkedDirErr is the error of the file a symbolic link at dir would hold
+// (linkedDir).
+func linkedDirErr(dir string) error {
+	return fmt.Errorf("%s is a symbolic link, which the client follows to read this file; what it points to is not read here (fail closed): commit the directory itself", dir)
 }
 
 // String lists the patterns, comma-separated, excluded ones with "!".
@@ -245,6 +318,9 @@ func (d *Dir) Read(ctx context.Context, m *Matcher) ([]File, error) {
 			return nil
 		}
 		if !m.Match(rel) {
+			if f := m.linkedDir(rel); f != "" && e.Type()&fs.ModeSymlink != 0 {
+				out = append(out, File{Path: f, Err: linkedDirErr(rel)})
+			}
 			return nil
 		}
 		out = append(out, readDirFile(root, p, rel))

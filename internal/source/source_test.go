@@ -552,3 +552,45 @@ func TestDirCancelled(t *testing.T) {
 		t.Fatal("Read with a cancelled context returned no error")
 	}
 }
+
+// TestLinkedConfigDir: a client follows a symbolic link where its config
+// directory is (.vscode -> cfg, VS Code then reads cfg/mcp.json as
+// .vscode/mcp.json), which the reader does not: the file the client reads
+// there is an error (fail closed), on both kinds of side, wherever the link
+// points; a link where no pattern names the directory is left alone.
+func TestLinkedConfigDir(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	nodes := map[string]node{
+		".mcp.json":       {data: "{}"},
+		"cfg/mcp.json":    {data: "BARE"},
+		".vscode":         {link: "cfg"},
+		"sub/.gemini":     {link: "$OUT"},
+		".cursor":         {link: "missing"},
+		"docs/readme.md":  {data: "R"},
+		"README":          {link: "docs/readme.md"},
+		"docs/examples":   {link: "../cfg"},
+		"excluded/.codex": {link: "../cfg"},
+		"servers/gh":      {link: "../cfg"},
+	}
+	const linkErr = "is a symbolic link, which the client follows"
+	w := map[string]want{
+		".mcp.json":                 {data: "{}"},
+		".vscode/mcp.json":          {err: linkErr},
+		"sub/.gemini/settings.json": {err: linkErr},
+		".cursor/mcp.json":          {err: linkErr},
+	}
+	root := makeTree(t, nodes)
+	rev := commitTree(t, root)
+	m, err := NewLaunchMatcher([]string{"**/.mcp.json", "**/.vscode/mcp.json", "**/.cursor/mcp.json", "**/.gemini/settings.json", "**/.codex/config.toml", "!excluded/**"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, side := range []Side{&Dir{Root: root}, &Git{Dir: root, Rev: rev}} {
+		files, err := side.Read(context.Background(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, files, w)
+	}
+}

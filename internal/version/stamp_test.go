@@ -11,6 +11,7 @@ import (
 // (and the container image) uses, and checks that capgate version prints it:
 // it guards the variable's import path and name.
 func TestLdflagsStamp(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds a binary")
 	}
