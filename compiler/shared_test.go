@@ -3,6 +3,7 @@ package compiler
 import (
 	"bytes"
 	"path/filepath"
+	"sync"
 	"testing"
 	"unsafe"
 )
@@ -65,5 +66,51 @@ func TestCompiledSizeClass(t *testing.T) {
 	t.Parallel()
 	if n := unsafe.Sizeof(compiled{}); n > 1400 {
 		t.Errorf("compiled is %d bytes: over 1,400, it takes a larger size class", n)
+	}
+}
+
+// TestCompileConcurrently compiles the conformance manifests on several
+// goroutines at once, each in its own order, as diff does, and holds every
+// output to the one compiled alone: the pooled parsers and the blocks they
+// share pass from goroutine to goroutine, never to two at once. Under
+// -race it also checks that no two compilations touch the same memory.
+func TestCompileConcurrently(t *testing.T) {
+	t.Parallel()
+	srcs := benchCorpus(t)
+	want := make([][]byte, len(srcs))
+	for i, src := range srcs {
+		want[i] = compiledJSON(t, src)
+	}
+	const workers = 4
+	got := make([][][]byte, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out := make([][]byte, len(srcs))
+			for j := range srcs {
+				// Each starts elsewhere; every other one goes backwards.
+				k := (j + w*len(srcs)/workers) % len(srcs)
+				if w%2 == 1 {
+					k = len(srcs) - 1 - k
+				}
+				r, err := Compile(srcs[k])
+				if err != nil {
+					out[k] = []byte(err.Error())
+					continue
+				}
+				out[k] = AppendAllJSON(nil, r.Artifacts, false)
+			}
+			got[w] = out
+		}()
+	}
+	wg.Wait()
+	for w, out := range got {
+		for k := range srcs {
+			if !bytes.Equal(out[k], want[k]) {
+				t.Fatalf("goroutine %d, manifest %d:\n%s\nwant\n%s", w, k, out[k], want[k])
+			}
+		}
 	}
 }
