@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,17 +61,17 @@ type Config struct {
 	Manifests   []string
 	FailOn      diff.FailOn
 	AllowEmpty  bool
-	Comment     string // update, new, hide-and-new, off
-	CommentWhen string // changes, always
+	Comment     CommentMode
+	CommentWhen CommentWhen
 	AllowLabel  string
 	// LabelPermission is the least permission (triage, write, maintain,
 	// admin) of whoever applies the label for it to count.
-	LabelPermission string
+	LabelPermission Permission
 	BaseRef         string
 	HeadRef         string
 	WorkDir         string
 	Key             string
-	Mode            string // full, analyze, post
+	Mode            Mode
 	Report          string // post mode: the report file to post
 	// Lock is the approval lock's path on the head side ("" for none).
 	Lock string
@@ -89,6 +90,51 @@ type Config struct {
 	NoLaunch bool
 }
 
+// CommentMode is input comment: how the sticky comment is kept.
+type CommentMode string
+
+// The values of input comment.
+const (
+	CommentUpdate     CommentMode = "update"       // edit the one comment
+	CommentNew        CommentMode = "new"          // a new comment each run
+	CommentHideAndNew CommentMode = "hide-and-new" // hide the earlier ones, then a new one
+	CommentOff        CommentMode = "off"          // no comment
+)
+
+// CommentWhen is input comment-when: whether a run that changes nothing
+// comments.
+type CommentWhen string
+
+// The values of input comment-when.
+const (
+	CommentOnChanges CommentWhen = "changes"
+	CommentAlways    CommentWhen = "always"
+)
+
+// Mode is input mode: what the run does.
+type Mode string
+
+// The values of input mode.
+const (
+	ModeFull    Mode = "full"    // diff, report and comment
+	ModeAnalyze Mode = "analyze" // diff and report, no comment (the fork-safe first job)
+	ModePost    Mode = "post"    // comment a downloaded report (the fork-safe second job)
+)
+
+// Permission is a permission level on a repository, as the
+// collaborator-permission API names it (role_name).
+type Permission string
+
+// The permission levels, lowest first.
+const (
+	PermNone     Permission = "none"
+	PermRead     Permission = "read"
+	PermTriage   Permission = "triage"
+	PermWrite    Permission = "write"
+	PermMaintain Permission = "maintain"
+	PermAdmin    Permission = "admin"
+)
+
 // DefaultTimeout is the default of the timeout input.
 const DefaultTimeout = 3 * time.Minute
 
@@ -102,17 +148,14 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 		return def
 	}
 	c := Config{
-		Token:       in("github-token", getenv("GITHUB_TOKEN")),
-		Comment:     in("comment", "update"),
-		CommentWhen: in("comment-when", "changes"),
-		AllowLabel:  in("allow-label", "capgate:approve-widening"),
-		BaseRef:     in("base-ref", ""),
-		HeadRef:     in("head-ref", ""),
-		WorkDir:     in("working-directory", "."),
-		Key:         in("key", "default"),
-		Mode:        in("mode", "full"),
-		Report:      in("report", ""),
-		Lock:        in("lock", "capgate.lock"),
+		Token:      in("github-token", getenv("GITHUB_TOKEN")),
+		AllowLabel: in("allow-label", "capgate:approve-widening"),
+		BaseRef:    in("base-ref", ""),
+		HeadRef:    in("head-ref", ""),
+		WorkDir:    in("working-directory", "."),
+		Key:        in("key", "default"),
+		Report:     in("report", ""),
+		Lock:       in("lock", "capgate.lock"),
 	}
 	if c.Lock == "none" {
 		c.Lock = ""
@@ -120,16 +163,12 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 	if c.AllowLabel == "none" {
 		c.AllowLabel = ""
 	}
-	switch c.LabelPermission = in("allow-label-permission", "write"); c.LabelPermission {
-	case "triage", "write", "maintain", "admin":
-	default:
-		return c, fmt.Errorf("input allow-label-permission: %q is not triage, write, maintain or admin", c.LabelPermission)
+	var err error
+	if c.LabelPermission, err = choice(in, "allow-label-permission", PermWrite, PermTriage, PermWrite, PermMaintain, PermAdmin); err != nil {
+		return c, err
 	}
-	switch rc := in("review-comments", "false"); rc {
-	case "true", "false":
-		c.ReviewComments = rc == "true"
-	default:
-		return c, fmt.Errorf("input review-comments: %q is not true or false", rc)
+	if c.ReviewComments, err = boolInput(in, "review-comments"); err != nil {
+		return c, err
 	}
 	c.VerifyOutDir = in("verify-out-dir", "")
 	for _, l := range strings.Split(a.GetInput("manifests"), "\n") {
@@ -138,33 +177,23 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 		}
 	}
 	c.Launch, c.NoLaunch = launchInput(a.GetInput("launch-configs"))
-	var err error
 	if c.FailOn, err = diff.ParseFailOn(in("fail-on", diff.DefaultFailOn)); err != nil {
 		return c, err
 	}
 	if c.Targets, err = diff.ParseTargets(in("targets", "")); err != nil {
 		return c, fmt.Errorf("input targets: %w", err)
 	}
-	switch v := in("allow-empty", "false"); v {
-	case "true", "false":
-		c.AllowEmpty = v == "true"
-	default:
-		return c, fmt.Errorf("input allow-empty: %q is not true or false", v)
+	if c.AllowEmpty, err = boolInput(in, "allow-empty"); err != nil {
+		return c, err
 	}
-	switch c.Comment {
-	case "update", "new", "hide-and-new", "off":
-	default:
-		return c, fmt.Errorf("input comment: %q is not update, new, hide-and-new or off", c.Comment)
+	if c.Comment, err = choice(in, "comment", CommentUpdate, CommentUpdate, CommentNew, CommentHideAndNew, CommentOff); err != nil {
+		return c, err
 	}
-	switch c.CommentWhen {
-	case "changes", "always":
-	default:
-		return c, fmt.Errorf("input comment-when: %q is not changes or always", c.CommentWhen)
+	if c.CommentWhen, err = choice(in, "comment-when", CommentOnChanges, CommentOnChanges, CommentAlways); err != nil {
+		return c, err
 	}
-	switch c.Mode {
-	case "full", "analyze", "post":
-	default:
-		return c, fmt.Errorf("input mode: %q is not full, analyze or post", c.Mode)
+	if c.Mode, err = choice(in, "mode", ModeFull, ModeFull, ModeAnalyze, ModePost); err != nil {
+		return c, err
 	}
 	if c.Timeout, err = parseTimeout(in("timeout", "")); err != nil {
 		return c, err
@@ -173,6 +202,27 @@ func readConfig(a *githubactions.Action, getenv func(string) string) (Config, er
 		return c, fmt.Errorf("input key: %q must be 1-64 letters, digits, '.', '_' or '-'", c.Key)
 	}
 	return c, nil
+}
+
+// choice reads input name (def when it is empty) as one of vals, or says
+// which values it may take.
+func choice[T ~string](in func(name, def string) string, name string, def T, vals ...T) (T, error) {
+	v := T(in(name, string(def)))
+	if slices.Contains(vals, v) {
+		return v, nil
+	}
+	names := make([]string, len(vals))
+	for i, x := range vals {
+		names[i] = string(x)
+	}
+	list := strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return v, fmt.Errorf("input %s: %q is not %s", name, v, list)
+}
+
+// boolInput reads input name as true or false (false when it is empty).
+func boolInput(in func(name, def string) string, name string) (bool, error) {
+	v, err := choice(in, name, "false", "true", "false")
+	return v == "true", err
 }
 
 // parseTimeout reads the timeout input: a Go duration ("3m", "90s") or a
@@ -345,7 +395,7 @@ func (r *run) main(ctx context.Context) int {
 		r.a.Errorf("capgate: cannot read the event payload at GITHUB_EVENT_PATH")
 		return ExitError
 	}
-	if r.cfg.Mode == "post" {
+	if r.cfg.Mode == ModePost {
 		return r.post(ctx, name, &ev)
 	}
 	t, base, err := r.prepare(ctx, name, &ev)
@@ -377,7 +427,7 @@ func (r *run) main(ctx context.Context) int {
 	// fails): reports, outputs, summary and annotations, before any API
 	// call. A run killed during the label check leaves a complete,
 	// fail-closed result.
-	commenting := t.prNumber > 0 && r.cfg.Token != "" && r.cfg.Mode == "full" && r.cfg.Comment != "off"
+	commenting := t.prNumber > 0 && r.cfg.Token != "" && r.cfg.Mode == ModeFull && r.cfg.Comment != CommentOff
 	jr := report.NewJSON(res)
 	if t.prNumber > 0 {
 		jr.PullRequest = &report.PullRequestRef{Number: t.prNumber, HeadSHA: t.prHead}
@@ -398,7 +448,7 @@ func (r *run) main(ctx context.Context) int {
 	if d.code == ExitFailed {
 		r.a.Errorf("%s", strings.TrimSpace(report.Judge(res, *r.gate).PlainVerdict()))
 	}
-	if t.prNumber > 0 && r.cfg.Mode == "full" && r.cfg.Comment != "off" {
+	if t.prNumber > 0 && r.cfg.Mode == ModeFull && r.cfg.Comment != CommentOff {
 		r.comment(ctx, res, t, ap, d.body) // without a token, it says there is none
 	}
 	return d.code

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v62/github"
 
@@ -163,7 +164,8 @@ type labelRead struct {
 // base covers the lock: branch protection's code-owner review then guards
 // them. Otherwise they do not count (fail closed): a pull request cannot
 // approve its own widening by committing the lock. Approvals already on
-// the base keep counting, with the base's expiry.
+// the base keep counting, with the base's expiry. The reading (git, the
+// API) is here; what follows from it is lockChanges' and applyLocks'.
 func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head string, ap *approval) {
 	if r.cfg.Lock == "" {
 		return
@@ -186,6 +188,46 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 			bl = b
 		}
 	}
+	ap.lockChanged = lockChanges(bl, hl)
+	if base != "" {
+		ap.lockOwner, ap.lockOwned = codeOwner(ctx, dir, base, r.cfg.Lock)
+	}
+	r.verifyLockOwner(ctx, ap)
+	ap.lockApproved, ap.selfApproved = applyLocks(res, bl, hl, ap.lockOwned, r.env.Now())
+}
+
+// lockChanges returns the paths whose approval the head's lock (hl) adds,
+// changes or removes from the base's (bl), sorted. It is pure.
+func lockChanges(bl, hl *lock.File) []string {
+	old := map[string]lock.Approval{}
+	for _, a := range bl.Approvals {
+		old[a.Path] = a
+	}
+	var changed []string
+	for _, a := range hl.Approvals {
+		if o, ok := old[a.Path]; !ok || o != a {
+			changed = append(changed, a.Path)
+		}
+		delete(old, a.Path)
+	}
+	for p := range old { // approvals the pull request removes
+		changed = append(changed, p)
+	}
+	sort.Strings(changed)
+	return changed
+}
+
+// applyLocks marks the manifests of res the locks approve at now and
+// returns how many it approves. When a verified CODEOWNERS rule owns the
+// lock (owned), that is the head's lock (hl); otherwise only the head's
+// approvals the base's lock (bl) already has for the same hash count,
+// with the base's expiry, and selfApproved lists the widened manifests
+// the head's lock alone would approve (refused). It touches nothing but
+// res's approval marks.
+func applyLocks(res *diff.Result, bl, hl *lock.File, owned bool, now time.Time) (approved int, selfApproved []string) {
+	if owned {
+		return lock.Apply(res, hl, now), nil
+	}
 	old := map[string]lock.Approval{}
 	for _, a := range bl.Approvals {
 		old[a.Path] = a
@@ -195,32 +237,17 @@ func (r *run) readLocks(ctx context.Context, res *diff.Result, dir, base, head s
 		if o, ok := old[a.Path]; ok && o.ManifestHash == a.ManifestHash {
 			onBase.Approvals = append(onBase.Approvals, o)
 		}
-		if old[a.Path] != a {
-			ap.lockChanged = append(ap.lockChanged, a.Path)
-		}
-		delete(old, a.Path)
 	}
-	for p := range old { // approvals the pull request removes
-		ap.lockChanged = append(ap.lockChanged, p)
-	}
-	sort.Strings(ap.lockChanged)
-	if base != "" {
-		ap.lockOwner, ap.lockOwned = codeOwner(ctx, dir, base, r.cfg.Lock)
-	}
-	r.verifyLockOwner(ctx, ap)
-	if ap.lockOwned {
-		ap.lockApproved = lock.Apply(res, hl, r.env.Now())
-		return
-	}
-	ap.lockApproved = lock.Apply(res, onBase, r.env.Now())
+	approved = lock.Apply(res, onBase, now)
 	// What the head's lock would approve on its own: refused, and said.
 	for _, m := range res.Manifests {
 		if m.Error == nil && !m.Approved && m.Widens() {
-			if _, ok := hl.Approves(m.Path, m.Hash, r.env.Now()); ok {
-				ap.selfApproved = append(ap.selfApproved, m.Path)
+			if _, ok := hl.Approves(m.Path, m.Hash, now); ok {
+				selfApproved = append(selfApproved, m.Path)
 			}
 		}
 	}
+	return approved, selfApproved
 }
 
 // lockIsFile returns an error when the lock on the base or head side is

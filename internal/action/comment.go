@@ -91,7 +91,7 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, t target, ap *ap
 			return err
 		}
 	}
-	if !anyChange(res) && r.cfg.CommentWhen == "changes" && len(existing) == 0 {
+	if !anyChange(res) && r.cfg.CommentWhen == CommentOnChanges && len(existing) == 0 {
 		return nil // quiet when nothing changed and nothing was said before
 	}
 	// A run for an older head must not overwrite a newer run's comment.
@@ -106,8 +106,8 @@ func (r *run) commentErr(ctx context.Context, res *diff.Result, t target, ap *ap
 	}
 	var url string
 	switch r.cfg.Comment {
-	case "new", "hide-and-new":
-		if r.cfg.Comment == "hide-and-new" {
+	case CommentNew, CommentHideAndNew:
+		if r.cfg.Comment == CommentHideAndNew {
 			for _, c := range existing {
 				if err := g.minimize(ctx, c.GetNodeID()); err != nil {
 					if ctx.Err() != nil {

@@ -101,7 +101,7 @@ func judge(f facts, hidden int) decision {
 	ap := f.ap
 	d.gate = &report.Gate{FailOn: f.cfg.FailOn, Base: d.apBase, Head: d.apHead, Lock: f.cfg.Lock,
 		LockOwned: ap.lockOwned, OwnersUnverified: ap.ownerNote, SelfApproved: ap.selfApproved, Label: f.cfg.AllowLabel, ByLabel: d.label.byLabel,
-		LabelWho:     "someone with " + f.cfg.LabelPermission + " permission other than the author",
+		LabelWho:     "someone with " + string(f.cfg.LabelPermission) + " permission other than the author",
 		LabelBlocked: hidden > 0 || f.res.UnapprovedWidened() > maxStateRows, DriftFailed: !f.driftOK}
 	return d
 }

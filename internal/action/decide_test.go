@@ -7,8 +7,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/lock"
 )
 
 // widenedResult is a diff result of n manifests that each widen once;
@@ -75,6 +77,7 @@ func TestDecide(t *testing.T) {
 	fo, _ := diff.ParseFailOn(diff.DefaultFailOn)
 	small := widenedResult(2, false)
 	big := widenedResult(200, true)
+	fits := widenedResult(120, true) // every row shows, with a footer of a few thousand characters
 	pr := target{base: "b", head: "h", prNumber: 3, prHead: "p"}
 	type want struct {
 		code            int
@@ -109,6 +112,8 @@ func TestDecide(t *testing.T) {
 			want{code: ExitFailed, footer: "2 manifest(s) widen with a capability set that `capgate.lock` approves", apHead: "p", gateHed: "p"}},
 		{"rows the comment cannot show refuse the label", facts{res: big, t: pr, ap: &approval{label: approveAll(big)}, driftOK: true, commenting: true}, Config{AllowLabel: "ok-label"},
 			want{code: ExitFailed, hidden: true, blocked: true, body: true, stateRows: -1, stateLabel: true, footer: "label approves nothing: it approves only rows the comment shows", notIn: "approved by the", apHead: "p", gateHed: "p"}},
+		{"a long label note pushes rows out of the comment", facts{res: fits, t: pr, ap: &approval{label: &labelRead{refused: strings.Repeat("word ", 3000)}}, driftOK: true, commenting: true}, Config{AllowLabel: "ok-label"},
+			want{code: ExitFailed, hidden: true, blocked: true, body: true, stateRows: -1, footer: "label approves nothing: it approves only rows the comment shows", notIn: "word word", apHead: "p", gateHed: "p"}},
 		{"hidden rows without a label input", facts{res: big, t: pr, ap: &approval{}, driftOK: true, commenting: true}, Config{},
 			want{code: ExitFailed, hidden: true, blocked: true, body: true, stateRows: -1, notIn: "label approves nothing", apHead: "p", gateHed: "p"}},
 	} {
@@ -176,5 +181,83 @@ func TestDecideAfterALabelCheckFailure(t *testing.T) {
 	d := decide(facts{res: res, t: target{base: "b", head: "h", prNumber: 1}, cfg: &cfg, ap: &approval{label: &labelRead{refused: msg}, lockErr: errors.New("bad lock")}, driftOK: true, commenting: true})
 	if d.code != ExitFailed || d.approved || !d.needsApproval || !strings.Contains(d.footer, msg) || !strings.Contains(d.footer, "The approval lock could not be read") || !strings.Contains(d.body, msg) {
 		t.Fatalf("code %d approved %v needs %v footer %q", d.code, d.approved, d.needsApproval, d.footer)
+	}
+}
+
+// TestLockChanges: the paths whose approval the pull request adds,
+// changes or removes.
+func TestLockChanges(t *testing.T) {
+	t.Parallel()
+	a := lock.Approval{Path: "a", ManifestHash: "sha256:1", ApprovedBy: "x"}
+	b := lock.Approval{Path: "b", ManifestHash: "sha256:2", ApprovedBy: "x"}
+	lf := func(as ...lock.Approval) *lock.File {
+		f := lock.New()
+		f.Approvals = append(f.Approvals, as...)
+		return f
+	}
+	rehashed, reworded := a, b
+	rehashed.ManifestHash, reworded.Reason = "sha256:9", "new reason"
+	for _, tc := range []struct {
+		name     string
+		base, hd *lock.File
+		want     []string
+	}{
+		{"the same", lf(a, b), lf(b, a), nil},
+		{"added", lf(a), lf(a, b), []string{"b"}},
+		{"removed", lf(a, b), lf(b), []string{"a"}},
+		{"a new hash and a new reason", lf(a, b), lf(rehashed, reworded), []string{"a", "b"}},
+		{"no base lock", lock.New(), lf(b, a), []string{"a", "b"}},
+	} {
+		if got := lockChanges(tc.base, tc.hd); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestApplyLocks: the head's lock counts when CODEOWNERS owns it;
+// otherwise only the approvals the base already has for the same hash,
+// with the base's expiry, and the rest are named as self-approved.
+func TestApplyLocks(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	approve := func(path, hash, expires string) lock.Approval {
+		return lock.Approval{Path: path, ManifestHash: hash, ApprovedBy: "x", Expires: expires}
+	}
+	lf := func(as ...lock.Approval) *lock.File {
+		f := lock.New()
+		f.Approvals = append(f.Approvals, as...)
+		return f
+	}
+	for _, tc := range []struct {
+		name     string
+		base, hd *lock.File
+		owned    bool
+		approved []string // the manifests marked approved
+		self     []string
+	}{
+		{"owned: the head's lock", lock.New(), lf(approve("servers/s000/capgate.json", "h0", "")), true, []string{"servers/s000/capgate.json"}, nil},
+		{"not owned: the pull request's own approval is refused", lock.New(), lf(approve("servers/s000/capgate.json", "h0", "")), false, nil, []string{"servers/s000/capgate.json"}},
+		{"not owned: an approval on the base counts", lf(approve("servers/s001/capgate.json", "h1", "")), lf(approve("servers/s001/capgate.json", "h1", "")), false, []string{"servers/s001/capgate.json"}, nil},
+		{"not owned: the base's expiry", lf(approve("servers/s001/capgate.json", "h1", "2026-01-01T00:00:00Z")), lf(approve("servers/s001/capgate.json", "h1", "")), false, nil, []string{"servers/s001/capgate.json"}},
+		{"not owned: another hash on the base", lf(approve("servers/s000/capgate.json", "old", "")), lf(approve("servers/s000/capgate.json", "h0", "")), false, nil, []string{"servers/s000/capgate.json"}},
+		{"no lock approves", lock.New(), lock.New(), false, nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := widenedResult(2, false)
+			for i := range res.Manifests {
+				res.Manifests[i].Hash = fmt.Sprintf("h%d", i)
+			}
+			n, self := applyLocks(res, tc.base, tc.hd, tc.owned, now)
+			var got []string
+			for _, m := range res.Manifests {
+				if m.Approved {
+					got = append(got, m.Path)
+				}
+			}
+			if n != len(tc.approved) || !reflect.DeepEqual(got, tc.approved) || !reflect.DeepEqual(self, tc.self) {
+				t.Errorf("applyLocks = %d %v, self-approved %v; want %v, %v", n, got, self, tc.approved, tc.self)
+			}
+		})
 	}
 }

@@ -42,8 +42,15 @@ func TestDocs(t *testing.T) {
 	if len(inputs) < 12 || len(outputs) < 8 {
 		t.Fatalf("parsed %d inputs and %d outputs from action.yml", len(inputs), len(outputs))
 	}
+	// An input is read as in("name", def), GetInput("name"), or through
+	// choice(in, "name", …) and boolInput(in, "name").
+	reads := regexp.MustCompile(`(?:in\(|GetInput\(|choice\(in, |boolInput\(in, )"([a-z-]+)"`)
+	read := map[string]bool{}
+	for _, m := range reads.FindAllStringSubmatch(code, -1) {
+		read[m[1]] = true
+	}
 	for _, in := range inputs {
-		if !strings.Contains(code, `in("`+in+`"`) && !strings.Contains(code, `GetInput("`+in+`")`) {
+		if !read[in] {
 			t.Errorf("input %s is declared but never read", in)
 		}
 		if !strings.Contains(string(readme), "| `"+in+"` |") {
@@ -58,9 +65,9 @@ func TestDocs(t *testing.T) {
 			t.Errorf("output %s is not in the README's table", out)
 		}
 	}
-	for _, m := range regexp.MustCompile(`(?:in|GetInput)\("([a-z-]+)"`).FindAllStringSubmatch(code, -1) {
-		if !strings.Contains(string(yml), "\n  "+m[1]+":\n") {
-			t.Errorf("the code reads input %s, which action.yml does not declare", m[1])
+	for in := range read {
+		if !strings.Contains(string(yml), "\n  "+in+":\n") {
+			t.Errorf("the code reads input %s, which action.yml does not declare", in)
 		}
 	}
 }

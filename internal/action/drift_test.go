@@ -1,6 +1,8 @@
 package action
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -8,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/razukc/capgate-action/internal/cli"
+	"github.com/razukc/capgate-action/internal/outdir"
 )
 
 // compiledPolicies returns the files capgate compile --out-dir policies
@@ -108,5 +111,49 @@ func TestVerifyOutDirFailsClosed(t *testing.T) {
 	res = f.run()
 	if res.code != ExitFailed || !strings.Contains(res.summary, "must be inside working-directory") {
 		t.Errorf("exit %d, summary:\n%s", res.code, res.summary)
+	}
+}
+
+// TestJudgeDrift: the drift check's decision from what it read.
+func TestJudgeDrift(t *testing.T) {
+	t.Parallel()
+	many := make([]outdir.Drift, maxDriftRows+1)
+	for i := range many {
+		many[i] = outdir.Drift{Path: fmt.Sprintf("f%03d.json", i), State: outdir.DriftStale}
+	}
+	readErr := outdir.Failure{Manifest: outdir.Manifest{Name: "a/capgate.json", Err: errors.New("unreadable")}}
+	compileErr := outdir.Failure{Manifest: outdir.Manifest{Name: "b/capgate.json", Err: errors.New("bad port")}, Compile: true}
+	for _, tc := range []struct {
+		name string
+		read driftRead
+		ok   bool
+		md   []string // in the Markdown
+		log  []string // in the logged error ("" for no log)
+	}{
+		{"up to date", driftRead{}, true, []string{"✅ The compiled policies in `policies` match the manifests."}, nil},
+		{"outside working-directory", driftRead{outside: true}, false, []string{"must be inside working-directory"}, []string{"must be a relative path inside working-directory"}},
+		{"the out dir cannot be read", driftRead{err: errors.New("permission denied")}, false,
+			[]string{"could not check the compiled policies in `policies`: permission denied", "`capgate verify --out-dir policies`"}, []string{"cannot check verify-out-dir policies: permission denied"}},
+		{"manifests that do not compile or cannot be read", driftRead{failed: []outdir.Failure{compileErr, readErr, compileErr}}, false,
+			[]string{": a manifest does not compile a manifest cannot be read. Run"}, []string{"capgate: b/capgate.json: bad port\ncapgate: a/capgate.json: unreadable\ncapgate: b/capgate.json: bad port\n"}},
+		{"two files out of date", driftRead{drift: []outdir.Drift{{Path: "x/a.bwrap.json", State: outdir.DriftStale}, {Path: "y.json", State: outdir.DriftExtra}}}, false,
+			[]string{"#### Compiled policies out of date (2)", "| `policies/x/a.bwrap.json` | stale |\n| `policies/y.json` | extra |\n", "`capgate compile --out-dir policies .`"},
+			[]string{"2 file(s) in policies do not match the manifests"}},
+		{"more than the table shows", driftRead{drift: many}, false, []string{"(51)", "| `policies/f049.json` | stale |\n| … and 1 more | |\n"}, []string{"51 file(s)"}},
+	} {
+		md, ok, log := judgeDrift("policies", tc.read)
+		if ok != tc.ok || (log == "") != (len(tc.log) == 0) {
+			t.Errorf("%s: ok %v, log %q", tc.name, ok, log)
+		}
+		for _, w := range tc.md {
+			if !strings.Contains(md, w) {
+				t.Errorf("%s: no %q in the Markdown:\n%s", tc.name, w, md)
+			}
+		}
+		for _, w := range tc.log {
+			if !strings.Contains(log, w) {
+				t.Errorf("%s: no %q in the log:\n%s", tc.name, w, log)
+			}
+		}
 	}
 }

@@ -122,8 +122,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	t.Parallel()
 	f, c, clk := transportSetup(t)
 	f.set(func(g *fakeGitHub) { g.rateLimit, g.retryAfter = 1, "60" })
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	ctx := deadlineOn(t, clk, 3*time.Minute)
 	resp, err := get(t, ctx, c, f.apiURL()+"/user")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("after Retry-After: %v %v", resp, err)
@@ -137,8 +136,7 @@ func TestRetryAfterPastDeadlineIsNotWaited(t *testing.T) {
 	t.Parallel()
 	f, c, clk := transportSetup(t)
 	f.set(func(g *fakeGitHub) { g.rateLimit, g.retryAfter = 1, "60" })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx := deadlineOn(t, clk, 10*time.Second)
 	resp, err := get(t, ctx, c, f.apiURL()+"/user")
 	if err != nil || resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("want the 403 back at once: %v %v", resp, err)
@@ -152,8 +150,7 @@ func TestSecondaryLimitWithoutRetryAfterIsRetried(t *testing.T) {
 	t.Parallel()
 	f, c, clk := transportSetup(t)
 	f.set(func(g *fakeGitHub) { g.rateLimit, g.retryAfter = 1, "" })
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	ctx := deadlineOn(t, clk, 3*time.Minute)
 	resp, err := get(t, ctx, c, f.apiURL()+"/user")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("secondary limit not retried: %v %v", resp, err)
@@ -167,8 +164,7 @@ func TestPersistent5xxEndsWithItsStatus(t *testing.T) {
 	t.Parallel()
 	f, c, clk := transportSetup(t)
 	f.set(func(g *fakeGitHub) { g.fail5xx = 1 << 30 })
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
+	ctx := deadlineOn(t, clk, 20*time.Second)
 	resp, err := get(t, ctx, c, f.apiURL()+"/user")
 	if err != nil || resp.StatusCode != http.StatusBadGateway {
 		t.Fatalf("want the 502 once the deadline is near: %v %v", resp, err)
@@ -264,13 +260,24 @@ func (f *fixture) inProcess(ctx context.Context, clk *fakeClock) result {
 // would, without a wait on the wall clock.
 // When in is set, Deadline reports a deadline that far from whenever it is
 // asked (what the run budgets from, whatever the machine's load), on clock
-// (the wall clock when nil), but only expire ends the context.
+// (the wall clock when nil), but only expire ends the context. When at is
+// set, the deadline is that time (on a fake clock).
 type deadline struct {
 	context.Context
 	done  chan struct{}
 	once  sync.Once
 	in    time.Duration
 	clock func() time.Time
+	at    time.Time
+}
+
+// deadlineOn is a deadline d from now on clk: it passes only as clk's
+// waits move the clock on, whatever the machine's load.
+func deadlineOn(t *testing.T, clk *fakeClock, d time.Duration) *deadline {
+	ctx := newDeadline()
+	ctx.at = clk.Now().Add(d)
+	t.Cleanup(ctx.expire)
+	return ctx
 }
 
 func newDeadline() *deadline {
@@ -281,6 +288,9 @@ func (d *deadline) expire()               { d.once.Do(func() { close(d.done) }) 
 func (d *deadline) Done() <-chan struct{} { return d.done }
 
 func (d *deadline) Deadline() (time.Time, bool) {
+	if !d.at.IsZero() {
+		return d.at, true
+	}
 	now := time.Now
 	if d.clock != nil {
 		now = d.clock

@@ -135,19 +135,27 @@ func (g *gh) ourComments(ctx context.Context, number int, login, marker string) 
 // (GitHub's lists may lag behind writes; everything written before it shows
 // then too), at most maxRereads times.
 func (r *run) ourCommentsWith(ctx context.Context, g *gh, number int, login, marker string, id int64) ([]*github.IssueComment, error) {
-	wait := 100 * time.Millisecond
+	return rereadUntil(ctx, r.env.Wait, func() ([]*github.IssueComment, error) { return g.ourComments(ctx, number, login, marker) },
+		func(cs []*github.IssueComment) bool {
+			return slices.ContainsFunc(cs, func(c *github.IssueComment) bool { return c.GetID() == id })
+		})
+}
+
+// rereadUntil reads a list with read until shows says it holds what this
+// run wrote, at most maxRereads times, waiting 100 ms, then twice as long
+// each time, in between; the last read is returned either way.
+func rereadUntil[T any](ctx context.Context, wait func(context.Context, time.Duration) error, read func() (T, error), shows func(T) bool) (T, error) {
+	d := 100 * time.Millisecond
 	for n := 1; ; n++ {
-		cs, err := g.ourComments(ctx, number, login, marker)
-		if err != nil {
-			return nil, err
+		v, err := read()
+		if err != nil || n == maxRereads || shows(v) {
+			return v, err
 		}
-		if n == maxRereads || slices.ContainsFunc(cs, func(c *github.IssueComment) bool { return c.GetID() == id }) {
-			return cs, nil
+		if err := wait(ctx, d); err != nil {
+			var zero T
+			return zero, err
 		}
-		if err := r.env.Wait(ctx, wait); err != nil {
-			return nil, err
-		}
-		wait *= 2
+		d *= 2
 	}
 }
 
@@ -229,38 +237,37 @@ func (g *gh) minimize(ctx context.Context, nodeID string) error {
 	return err
 }
 
-// Permission levels of a repository collaborator, lowest first, as the
-// collaborator-permission API names them (role_name).
-var permissionRank = map[string]int{"none": 0, "read": 1, "triage": 2, "write": 3, "maintain": 4, "admin": 5}
+// permissionRank orders the permission levels, lowest first.
+var permissionRank = map[Permission]int{PermNone: 0, PermRead: 1, PermTriage: 2, PermWrite: 3, PermMaintain: 4, PermAdmin: 5}
 
 // permission returns the role of login on the repository (read, triage,
 // write, maintain, admin, or none), from GET
 // /repos/{owner}/{repo}/collaborators/{username}/permission. Someone who is
 // not a collaborator (404) has none.
-func (g *gh) permission(ctx context.Context, login string) (string, error) {
+func (g *gh) permission(ctx context.Context, login string) (Permission, error) {
 	req, err := g.c.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/collaborators/%s/permission",
 		url.PathEscape(g.owner), url.PathEscape(g.repo), url.PathEscape(login)), nil)
 	if err != nil {
 		return "", err
 	}
 	var out struct {
-		Permission string `json:"permission"`
-		RoleName   string `json:"role_name"`
+		Permission Permission `json:"permission"`
+		RoleName   Permission `json:"role_name"`
 	}
 	if _, err := g.c.Do(ctx, req, &out); err != nil {
 		if statusOf(err) == http.StatusNotFound {
-			return "none", nil
+			return PermNone, nil
 		}
 		return "", err
 	}
 	// role_name tells triage from read and maintain from write; older
 	// servers send only permission (admin, write, read, none).
-	for _, p := range []string{out.RoleName, out.Permission} {
+	for _, p := range []Permission{out.RoleName, out.Permission} {
 		if _, ok := permissionRank[p]; ok {
 			return p, nil
 		}
 	}
-	return "none", nil
+	return PermNone, nil
 }
 
 // editors lists, for each node ID (issue or review comments), the actors

@@ -106,10 +106,10 @@ func checkOwner(ctx context.Context, g *gh, owner string) (bool, string) {
 	switch {
 	case err != nil:
 		return false, apiWhy(err)
-	case perm == "none":
+	case perm == PermNone:
 		return false, "no such user, or not a collaborator of this repository"
-	case permissionRank[perm] < permissionRank["write"]:
-		return false, "has " + perm + " permission; a code owner needs write"
+	case permissionRank[perm] < permissionRank[PermWrite]:
+		return false, "has " + string(perm) + " permission; a code owner needs write"
 	}
 	return true, ""
 }

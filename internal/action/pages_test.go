@@ -9,9 +9,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestPages checks the one pagination helper on scripted lists: pages in
@@ -243,6 +245,50 @@ func TestEditHistoryPagination(t *testing.T) {
 			// most; the pages beyond the first are nodeReqs.
 			if nodeReqs == 0 && tc.edits >= editsPage || nodeReqs > tc.maxNode {
 				t.Errorf("%d requests for later pages of the edit history, want 1 to %d", nodeReqs, tc.maxNode)
+			}
+		})
+	}
+}
+
+// TestRereadUntil: a list that lags behind this run's writes is read
+// again, with doubling waits on the injected clock, until it shows them or
+// maxRereads reads were made; errors end it at once.
+func TestRereadUntil(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("boom")
+	for _, tc := range []struct {
+		name      string
+		showsAt   int   // the read that shows the write (0: never)
+		readErrAt int   // the read that fails (0: none)
+		waitErr   error // what every wait returns
+		reads     int
+		waits     []time.Duration
+		err       error
+	}{
+		{"shows at once", 1, 0, nil, 1, nil, nil},
+		{"shows on the third read", 3, 0, nil, 3, []time.Duration{100 * time.Millisecond, 200 * time.Millisecond}, nil},
+		{"never shows: the last read", 0, 0, nil, maxRereads, []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, 1600 * time.Millisecond}, nil},
+		{"a failed read", 0, 2, nil, 2, []time.Duration{100 * time.Millisecond}, boom},
+		{"the run's time runs out while waiting", 0, 0, context.DeadlineExceeded, 1, []time.Duration{100 * time.Millisecond}, context.DeadlineExceeded},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			reads := 0
+			var waits []time.Duration
+			wait := func(_ context.Context, d time.Duration) error { waits = append(waits, d); return tc.waitErr }
+			read := func() (int, error) {
+				reads++
+				if reads == tc.readErrAt {
+					return 0, boom
+				}
+				return reads, nil
+			}
+			got, err := rereadUntil(context.Background(), wait, read, func(n int) bool { return n == tc.showsAt })
+			if reads != tc.reads || !reflect.DeepEqual(waits, tc.waits) || !errors.Is(err, tc.err) || (err == nil) != (tc.err == nil) {
+				t.Fatalf("%d reads, waits %v, err %v; want %d, %v, %v", reads, waits, err, tc.reads, tc.waits, tc.err)
+			}
+			if err == nil && got != reads {
+				t.Errorf("returned read %d, want the last (%d)", got, reads)
 			}
 		})
 	}

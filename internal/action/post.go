@@ -231,7 +231,7 @@ func (r *run) post(ctx context.Context, name string, ev *event) int {
 		r.a.Errorf("capgate: the report is for head %s but the workflow run was for %s; not commenting", report.Code(jr.PullRequest.HeadSHA), report.Code(runHead))
 		return ExitError
 	}
-	if r.cfg.Comment == "off" {
+	if r.cfg.Comment == CommentOff {
 		return ExitOK
 	}
 	// commentErr checks with the API that the PR's head is runHead.

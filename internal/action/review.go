@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/go-github/v62/github"
 
@@ -230,28 +229,19 @@ const maxRereads = 6
 // reread lists our inline comments until all of ids show (GitHub's lists
 // may lag behind writes): everything written before them shows then too.
 func (r *run) reread(ctx context.Context, g *gh, number int, login string, ids []int64) ([]ourReview, error) {
-	wait := 100 * time.Millisecond
-	for n := 1; ; n++ {
-		mine, err := r.ourReviews(ctx, g, number, login)
-		if err != nil {
-			return nil, err
-		}
-		seen := map[int64]bool{}
-		for _, o := range mine {
-			seen[o.id] = true
-		}
-		missing := false
-		for _, id := range ids {
-			missing = missing || !seen[id]
-		}
-		if !missing || n == maxRereads {
-			return mine, nil
-		}
-		if err := r.env.Wait(ctx, wait); err != nil {
-			return nil, err
-		}
-		wait *= 2
-	}
+	return rereadUntil(ctx, r.env.Wait, func() ([]ourReview, error) { return r.ourReviews(ctx, g, number, login) },
+		func(mine []ourReview) bool {
+			seen := map[int64]bool{}
+			for _, o := range mine {
+				seen[o.id] = true
+			}
+			for _, id := range ids {
+				if !seen[id] {
+					return false
+				}
+			}
+			return true
+		})
 }
 
 // applyReview removes extra copies and resolves the comments of rows that

@@ -20,11 +20,15 @@ import (
 	"github.com/razukc/capgate-action/internal/source"
 )
 
+// DriftState is how a file of an out dir differs from what the manifests
+// compile to; its text is its name.
+type DriftState string
+
 // Drift states.
 const (
-	DriftMissing = "missing"
-	DriftStale   = "stale"
-	DriftExtra   = "extra"
+	DriftMissing DriftState = "missing" // the manifests compile to it; the out dir lacks it
+	DriftStale   DriftState = "stale"   // its bytes differ from what they compile to
+	DriftExtra   DriftState = "extra"   // no manifest compiles to it
 )
 
 // Drift is one file of an out dir that does not match the manifests.
@@ -32,7 +36,7 @@ type Drift struct {
 	// Path is slash-separated, relative to the out dir.
 	Path string
 	// State is DriftMissing, DriftStale or DriftExtra.
-	State string
+	State DriftState
 }
 
 // ArtifactPath is where the artifact of manifest (a slash-separated path)
