@@ -14,6 +14,8 @@
 # Both BenchmarkDiffGit cases run twice: loose/ on the repository as git
 # commit made it (loose objects) and packed/ on a clone of it (one packfile,
 # what actions/checkout gives), where git is faster and the ratios larger.
+# Each reports cpu-ms beside the wall time: the CPU of the run and of the git
+# processes it waited for, which a loaded machine moves less.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 go test ./internal/cli -run '^$' -bench 'BenchmarkDiffGit(2000|10000)' -benchtime "${BENCHTIME:-10x}" -count "${COUNT:-1}"

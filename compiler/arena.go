@@ -8,7 +8,12 @@ import (
 
 // arena hands out the strings and string lists of one compilation from a
 // few shared blocks, so that a Result costs a handful of allocations rather
-// than one for every note, mount flag and list.
+// than one for every note, mount flag and list. The pooled parser's arena
+// (scratch.res) is shared: the compilations it runs one after the other
+// fill the same blocks, and take the typed lists of their results (CapStrings,
+// tools, grants, egress rules, …) from blocks of its own (take), so that
+// Compile costs two allocations a manifest (its compiled and, amortised,
+// the blocks), not nine.
 //
 // A string or list is built at the end of its block and then closed (done,
 // list). What has been handed out is never written again: when a block
@@ -21,6 +26,70 @@ type arena struct {
 	bStart int // start of the open string in b
 	s      []string
 	sStart int // start of the open list in s
+	// shared arenas serve many compilations, one after the other: their
+	// blocks are at least sharedText bytes and sharedList strings, and
+	// the typed lists of their results (take) are windows of the blocks
+	// in sl.
+	shared bool
+	sl     slabs
+}
+
+// The least blocks of a shared arena: its text, its string lists, and
+// the elements of each of its typed blocks (slabs).
+const (
+	sharedText = 8 << 10
+	sharedList = 512
+	sharedSlab = 32
+)
+
+// slabs are the typed blocks of a shared arena, one for each kind of list
+// a result holds.
+type slabs struct {
+	caps   []CapString
+	tools  []Tool
+	fs     []FSGrant
+	net    []NetGrant
+	env    []EnvGrant
+	named  []NamedGrant
+	assert []Assertion
+	egress []EgressRule
+	asOut  []AssertionOut
+	unenf  []Unenforceable
+	ptrs   []*Artifact
+}
+
+// share makes a a shared arena and starts a compilation in it: a string
+// or list the last one left open, stopping at an error, is dropped.
+func (a *arena) share() {
+	a.shared = true
+	a.bStart, a.sStart = a.b.Len(), len(a.s)
+}
+
+// oversized reports whether a holds a block larger than a shared arena
+// keeps for the next compilation.
+func (a *arena) oversized() bool {
+	const most = 8 * sharedSlab
+	sl := &a.sl
+	return a.b.Cap() > 8*sharedText || cap(a.s) > 8*sharedList ||
+		max(cap(sl.caps), cap(sl.tools), cap(sl.fs), cap(sl.net), cap(sl.env), cap(sl.named), cap(sl.assert), cap(sl.egress), cap(sl.asOut), cap(sl.unenf), cap(sl.ptrs)) > most
+}
+
+// take returns a list of length 0 and capacity n: the next n elements of
+// the block *blk (one of a.sl) when a is shared, a new slice otherwise.
+// An empty list is empty, not nil, as make returns it. Like the strings a
+// shared arena hands out, a window is never handed out again, and its
+// capacity ends where it does, so that appending to it cannot reach the
+// next one.
+func take[T any](a *arena, blk *[]T, n int) []T {
+	if n == 0 || !a.shared {
+		return make([]T, 0, n)
+	}
+	b := *blk
+	if cap(b)-len(b) < n {
+		b = make([]T, 0, max(n, sharedSlab))
+	}
+	*blk = b[:len(b)+n]
+	return b[len(b) : len(b) : len(b)+n]
 }
 
 // Room for one compilation is reserved once, when the manifest's strings
@@ -130,11 +199,17 @@ var roomBytes = [256]uint8{'"': roomQuote, '?': roomQuery, '*': roomGlob, '[': r
 // was handed out stays where it is.
 func (a *arena) grow(nb, ns int) {
 	if a.b.Cap()-a.b.Len() < nb {
+		if a.shared {
+			nb = max(nb, sharedText)
+		}
 		a.b.Reset()
 		a.b.Grow(nb)
 		a.bStart = 0
 	}
 	if cap(a.s)-len(a.s) < ns {
+		if a.shared {
+			ns = max(ns, sharedList)
+		}
 		a.s, a.sStart = make([]string, 0, ns), 0
 	}
 }

@@ -44,8 +44,7 @@ func largeManifest(kind CapKind, n int) []byte {
 // compileLarge is Compile without the size limit.
 func compileLarge(src []byte) (*Result, error) {
 	c := new(compiled)
-	c.limit = len(src)
-	if err := c.prepare(src, c.lowerAll); err != nil {
+	if err := c.prepare(src, c.lowerAll, prep{limit: len(src)}); err != nil {
 		return nil, err
 	}
 	return &c.r, nil

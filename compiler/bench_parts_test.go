@@ -37,8 +37,9 @@ func BenchmarkLower(b *testing.B) {
 		// block, sharing what they have in common.
 		c := new(compiled)
 		c.r = *rs[i%len(rs)]
-		c.a.grow(rooms[i%len(rs)].total()) // as decodeManifest does
-		c.lowerAll(&sc)
+		a := new(arena)
+		a.grow(rooms[i%len(rs)].total()) // as decodeManifest does
+		c.lowerAll(&sc, a)
 	}
 }
 

@@ -6,6 +6,6 @@ package compiler
 func Empty() *Result {
 	c := new(compiled)
 	c.r.Policy, c.r.Manifest = &c.p, &c.m
-	c.lower(new(scratch), registry)
+	c.lower(new(scratch), new(arena), registry)
 	return &c.r
 }

@@ -66,16 +66,21 @@ func ParseManifest(src []byte) (*Manifest, error) {
 // set; the manifestHash is computed when hash is set (Check needs none).
 // When then is not nil it runs after decoding, with the pooled scratch
 // memory of the parse.
-func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower, hash bool, then func(*scratch) error) error {
+func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower, hash bool, then func(*scratch, *arena) error) error {
 	if len(src) > limit {
 		return ownErr(Pos{Line: 1, Col: 1}, CodeTooLarge, fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes))
 	}
 	err := withManifestTree(src, func(p *parser, root *jsonx.Value) error {
+		a := a
+		if a == nil {
+			a = &p.res
+			a.share()
+		}
 		if err := decodeManifest(root, m, a, &p.scratch, lower, hash); err != nil {
 			return err
 		}
 		if then != nil {
-			return then(&p.scratch)
+			return then(&p.scratch, a)
 		}
 		return nil
 	})
@@ -112,7 +117,7 @@ func decodeManifest(root *jsonx.Value, m *Manifest, a *arena, scr *scratch, lowe
 	if grammar != nil {
 		m.Grammar, m.HasGrammar = a.str(grammar.Str), true
 	}
-	m.all = make([]CapString, 0, n)
+	m.all = take(a, &a.sl.caps, n)
 	if err := m.decodeServer(root, sc, a); err != nil {
 		return err
 	}
@@ -179,7 +184,7 @@ func (m *Manifest) decodeTools(root, tools *jsonx.Value, a *arena) error {
 	if tools == nil || tools.Kind != jsonx.Array {
 		return shapeErr(tools, root, "manifest.tools must be an array")
 	}
-	m.Tools = make([]Tool, 0, len(tools.Items))
+	m.Tools = take(a, &a.sl.tools, len(tools.Items))
 	for i, t := range tools.Items {
 		if t.Kind != jsonx.Object && t.Kind != jsonx.Array {
 			return shapeErr(t, root, "tools[%d] must be an object", i)

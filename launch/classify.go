@@ -30,6 +30,10 @@ func classify(c Client, e *Entry, argv []arg) {
 	for hops := 0; len(argv) > 0 && hops < 8; hops++ {
 		prog := program(argv[0].s)
 		rest := argv[1:]
+		if localProgram(argv[0].s) {
+			localEntry(e, prog, argv)
+			return
+		}
 		switch {
 		case prog == "docker" || prog == "podman" || prog == "nerdctl":
 			dockerEntry(c, e, prog, argv[0].pos, rest)
@@ -87,8 +91,11 @@ func skipEnv(e *Entry, argv []arg) []arg {
 		case strings.HasPrefix(s, "-"):
 			e.Unjudged = append(e.Unjudged, Note{Text: "env option " + s + " is not read (fail closed)", Pos: argv[0].pos})
 		case strings.Contains(s, "="):
-			name, _, _ := strings.Cut(s, "=")
+			name, val, _ := strings.Cut(s, "=")
 			e.Grants = append(e.Grants, Grant{Kind: GEnv, Key: name, Pos: argv[0].pos, Why: "set by env"})
+			if loaderVar(name) {
+				e.Grants = append(e.Grants, loaderGrant(name, val, argv[0].pos))
+			}
 		default:
 			return argv
 		}
@@ -138,6 +145,54 @@ func packageName(s string) string {
 		}
 	}
 	return s
+}
+
+// localProgram reports whether cmd names its program by a path of the
+// repository or of the user's, not one the system's PATH finds nor an
+// absolute one: relative with a directory (./tools/docker, bin/srt), or
+// starting with a variable the client fills in or ~. What runs is that
+// file, whatever its name says.
+func localProgram(cmd string) bool {
+	c := strings.ReplaceAll(cmd, `\`, "/")
+	switch {
+	case strings.HasPrefix(c, "$"), strings.HasPrefix(c, "~"), strings.HasPrefix(c, "%"):
+		return true
+	case strings.HasPrefix(c, "/"), windowsPath(c):
+		return false
+	}
+	return strings.Contains(c, "/")
+}
+
+// localEntry is a command named by a path of the repository or the
+// user's: bare, however the file is named (./tools/docker is no sandbox).
+func localEntry(e *Entry, prog string, argv []arg) {
+	bareEntry(e, prog, argv)
+	for i := range e.Grants {
+		if g := &e.Grants[i]; g.Kind == GHost && g.Key == "no sandbox" {
+			g.Why = "runs " + argv[0].s + ", a file at a path of the repository or the user's, not a program the system provides, whatever its name: no sandbox, every file, variable and network right of the user who starts the client"
+		}
+	}
+}
+
+// loaderVar reports whether the variable name, set for a sandbox launcher
+// (docker's or podman's CLI, bwrap, srt), makes the launcher itself run
+// other code on the host, outside the sandbox it starts: PATH picks which
+// "docker" runs, LD_PRELOAD and its kin load a library into it,
+// NODE_OPTIONS and NODE_PATH load a script into srt (a node program),
+// BASH_ENV and ENV into a shell it starts.
+func loaderVar(name string) bool {
+	n := strings.ToUpper(name)
+	switch n {
+	case "PATH", "NODE_OPTIONS", "NODE_PATH", "BASH_ENV", "ENV":
+		return true
+	}
+	return strings.HasPrefix(n, "LD_") || strings.HasPrefix(n, "DYLD_")
+}
+
+// loaderGrant is the host control of a loaderVar set to val.
+func loaderGrant(name, val string, at Pos) Grant {
+	return Grant{Kind: GHost, Key: "env " + name + "=" + val, Loud: true, Pos: at,
+		Why: "sets " + name + " for the launcher, which runs on the host outside the sandbox it starts: it may run other code there (another program's docker, a preloaded library, a required script)"}
 }
 
 // bareEntry is a command with no sandbox: every right of the user who
@@ -268,9 +323,24 @@ func globalOptions(e *Entry, prog string, argv []arg) []arg {
 		case len(argv) > 0:
 			key, argv = a.s+" "+argv[0].s, argv[1:]
 		}
-		e.Grants = append(e.Grants, Grant{Kind: GRaw, Key: key, Pos: a.pos, Why: "a global " + prog + " option before the subcommand (judged widened)"})
+		g := Grant{Kind: GRaw, Key: key, Pos: a.pos, Why: "a global " + prog + " option before the subcommand (judged widened)"}
+		if hostPrograms[name] {
+			g.Kind, g.Loud, g.Why = GHost, true, "a global "+prog+" option that names configuration or programs the engine's CLI runs on the host (plugins and their hooks, an OCI runtime, conmon, hooks): host control"
+		}
+		e.Grants = append(e.Grants, g)
 	}
 	return argv
+}
+
+// hostPrograms are the global options and engineEnv variables that point
+// the engine's CLI at configuration or programs it runs on the host as the
+// user: docker's config directory (CLI plugins, their hooks run after every
+// command, credential helpers), podman's runtime, conmon, OCI hooks,
+// network command and containers.conf.
+var hostPrograms = map[string]bool{
+	"--config": true, "--conmon": true, "--hooks-dir": true, "--runtime": true, "--network-cmd-path": true,
+	"--module": true, "--cni-path": true,
+	"DOCKER_CONFIG": true, "CONTAINERS_CONF": true, "CONTAINERS_CONF_OVERRIDE": true, "CONTAINERS_STORAGE_CONF": true,
 }
 
 func isSub(s string) bool {
@@ -288,14 +358,26 @@ func isSub(s string) bool {
 // engine or change its defaults, as -H and --context do. Each is keyed
 // with its value, so pointing it at another engine is a change.
 func engineEnv(e *Entry, names, vals []string, at []Pos) {
+	switch e.Kind {
+	case Docker, Podman, Bwrap, Srt, VSCodeSandbox:
+		for i, n := range names {
+			if loaderVar(n) {
+				e.Grants = append(e.Grants, loaderGrant(n, vals[i], at[i]))
+			}
+		}
+	}
 	if e.Kind != Docker && e.Kind != Podman {
 		return
 	}
 	for i, n := range names {
 		for _, p := range []string{"DOCKER_", "CONTAINER_", "CONTAINERS_", "CONTAINERD_", "NERDCTL_"} {
 			if strings.HasPrefix(strings.ToUpper(n), p) {
-				e.Grants = append(e.Grants, Grant{Kind: GRaw, Key: "env " + n + "=" + vals[i], Pos: at[i],
-					Why: "sets " + n + " for the engine's CLI: it may point it at another engine or change its defaults (judged widened)"})
+				g := Grant{Kind: GRaw, Key: "env " + n + "=" + vals[i], Pos: at[i],
+					Why: "sets " + n + " for the engine's CLI: it may point it at another engine or change its defaults (judged widened)"}
+				if hostPrograms[strings.ToUpper(n)] {
+					g.Kind, g.Loud, g.Why = GHost, true, "sets "+n+" for the engine's CLI: configuration or programs it runs on the host (plugins and their hooks, an OCI runtime, hooks): host control"
+				}
+				e.Grants = append(e.Grants, g)
 				break
 			}
 		}

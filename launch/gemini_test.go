@@ -71,3 +71,27 @@ func TestGeminiToolCommands(t *testing.T) {
 		t.Errorf("discoveryCommand: %s %s %v", disc.Name, disc.Kind, grantSet(disc))
 	}
 }
+
+// TestGeminiWorkspaceExtension: Gemini CLI loads the mcpServers of a
+// workspace extension (.gemini/extensions/NAME/gemini-extension.json) as
+// it loads those of the settings, so a server moved there is judged, not
+// lost; the extension's own mcp.excluded disables nothing.
+func TestGeminiWorkspaceExtension(t *testing.T) {
+	t.Parallel()
+	const p = ".gemini/extensions/tools/gemini-extension.json"
+	if ClientOf(p) != Gemini {
+		t.Fatalf("%s is read as %s", p, ClientOf(p))
+	}
+	found := false
+	for _, pat := range DefaultPatterns() {
+		found = found || pat == "**/.gemini/extensions/*/gemini-extension.json"
+	}
+	if !found {
+		t.Errorf("the default patterns do not find workspace extensions: %v", DefaultPatterns())
+	}
+	e := only(t, p, `{"name": "tools", "version": "1.0.0", "mcp": {"excluded": ["x"]},
+	  "mcpServers": {"x": {"command": "npx", "args": ["-y", "pkg"]}}}`)
+	if e.Kind != Bare {
+		t.Errorf("extension server: %s", e.Kind)
+	}
+}

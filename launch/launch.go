@@ -54,7 +54,7 @@ func (c Client) Title() string {
 // DefaultPatterns find the launch configs of every client when none are
 // given (doublestar, as manifest patterns are).
 func DefaultPatterns() []string {
-	return []string{"**/.mcp.json", "**/.vscode/mcp.json", "**/.cursor/mcp.json", "**/.gemini/settings.json", "**/.codex/config.toml"}
+	return []string{"**/.mcp.json", "**/.vscode/mcp.json", "**/.cursor/mcp.json", "**/.gemini/settings.json", "**/.gemini/extensions/*/gemini-extension.json", "**/.codex/config.toml"}
 }
 
 // ClientOf says which client reads the file at the slash-separated path p:
@@ -69,13 +69,19 @@ func ClientOf(p string) Client {
 		return VSCode
 	case dir == ".cursor" && base == "mcp.json":
 		return Cursor
-	case dir == ".gemini" && base == "settings.json":
+	case dir == ".gemini" && base == "settings.json", base == geminiExtension:
 		return Gemini
 	case strings.HasSuffix(base, ".toml"):
 		return Codex
 	}
 	return ClaudeCode
 }
+
+// geminiExtension is the file of a Gemini CLI extension; one in the
+// workspace's .gemini/extensions/NAME/ adds its mcpServers to those of
+// the settings (gemini-cli docs/extension.md: "loaded on startup just like
+// MCP servers configured in a settings.json file").
+const geminiExtension = "gemini-extension.json"
 
 // Kind is what an entry's server runs in.
 type Kind string
@@ -242,4 +248,8 @@ type Grant struct {
 	// the launch reads this grant's rules from (a docker seccomp profile),
 	// "" for none: its content is part of the grant.
 	File string
+	// InTree is the tree path (slash-separated) of a host path inside the
+	// repository (a mount source such as ./data), "" for none: a symbolic
+	// link on it, which the engine follows on the host, may lead anywhere.
+	InTree string
 }

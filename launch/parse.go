@@ -3,6 +3,8 @@ package launch
 import (
 	"errors"
 	"fmt"
+	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -84,10 +86,17 @@ func parseJSON(c Client, p string, data []byte) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c == Gemini {
+	if c == Gemini && !isGeminiExtension(p) {
 		return geminiServerCommand(p, root, out)
 	}
 	return out, nil
+}
+
+// isGeminiExtension reports whether p is a Gemini CLI extension's file,
+// whose mcpServers Gemini reads but not its mcp or tools keys (those of
+// the settings only).
+func isGeminiExtension(p string) bool {
+	return strings.EqualFold(path.Base(p), geminiExtension)
 }
 
 // jsonEntries reads every server of the server map (nil when the file
@@ -96,7 +105,11 @@ func jsonEntries(c Client, p string, root, servers *jsonx.Value) ([]Entry, error
 	if servers == nil {
 		return nil, nil
 	}
-	excluded := geminiExcluded(c, root)
+	excluded := map[string]bool{}
+	if !isGeminiExtension(p) {
+		// An extension's own mcp.excluded disables nothing.
+		excluded = geminiExcluded(c, root)
+	}
 	sandbox := root.Get("sandbox")
 	var out []Entry
 	for i, name := range servers.Keys {
@@ -108,6 +121,9 @@ func jsonEntries(c Client, p string, root, servers *jsonx.Value) ([]Entry, error
 		if err != nil {
 			return nil, err
 		}
+		if c == VSCode {
+			e.Grants = append(e.Grants, vscodeCommands(v, root.Get("inputs"))...)
+		}
 		if excluded[name] {
 			e = Entry{Name: name, Pos: e.Pos, Kind: Disabled, Runs: e.Runs}
 		}
@@ -115,6 +131,49 @@ func jsonEntries(c Client, p string, root, servers *jsonx.Value) ([]Entry, error
 	}
 	return out, nil
 }
+
+// vscodeCommands are the VS Code commands the server object v has VS Code
+// run on the host to fill in its variables: ${command:ID}, and ${input:ID}
+// of an input of type "command" (inputs, the file's list), which runs its
+// command with its args. A command runs on the host whatever sandbox the
+// server has (workbench.action.tasks.build runs the repository's build
+// task, a shell command): each is host control.
+func vscodeCommands(v, inputs *jsonx.Value) []Grant {
+	cmdInputs := map[string]string{}
+	if inputs != nil && inputs.Kind == jsonx.Array {
+		for _, in := range inputs.Items {
+			if t := in.Get("type"); t != nil && t.Kind == jsonx.String && t.Str == "command" {
+				if id := in.Get("id"); id != nil && id.Kind == jsonx.String {
+					cmdInputs[id.Str] = short(in)
+				}
+			}
+		}
+	}
+	var gs []Grant
+	for stack := []*jsonx.Value{v}; len(stack) > 0; {
+		x := stack[len(stack)-1]
+		stack = append(stack[:len(stack)-1], x.Items...)
+		if x.Kind != jsonx.String {
+			continue
+		}
+		for _, m := range vscodeVarRE.FindAllStringSubmatch(x.Str, -1) {
+			key := ""
+			switch {
+			case m[1] == "command":
+				key = "${command:" + m[2] + "}"
+			case cmdInputs[m[2]] != "":
+				key = "${input:" + m[2] + "} = " + cmdInputs[m[2]]
+			default:
+				continue
+			}
+			gs = append(gs, Grant{Kind: GHost, Key: key, Loud: true, Pos: pos(x.Pos),
+				Why: "VS Code runs this command on the host to fill the variable in, whatever sandbox the server has (a task of the repository, a terminal): host control"})
+		}
+	}
+	return gs
+}
+
+var vscodeVarRE = regexp.MustCompile(`\$\{(command|input):([^}]*)\}`)
 
 // serversOf finds the server map: mcpServers, or servers in VS Code's
 // file; a root .mcp.json without mcpServers may be a bare map of servers,
@@ -258,6 +317,8 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 		if sb := v.Get("sandboxEnabled"); sb != nil && sb.Kind == jsonx.Bool && sb.Str == "true" {
 			e = vscodeEntry(c, e, argv, cwd, v.Get("sandbox"), topSandbox, pos(sb.Pos))
 			e.Grants = append(e.Grants, envFileGrant...)
+			jsonEngineEnv(&e, v.Get("env"))
+			markInTree(c, p, &e)
 			return e, nil
 		}
 	}
@@ -268,6 +329,7 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 	e.Grants = append(e.Grants, envFileGrant...)
 	resolveSettings(c, p, &e, cwd)
 	resolveProfiles(c, p, &e, cwd)
+	markInTree(c, p, &e)
 	return e, nil
 }
 

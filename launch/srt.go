@@ -144,6 +144,21 @@ func resolveProfiles(c Client, cfgPath string, e *Entry, cwd string) {
 	}
 }
 
+// markInTree sets InTree on each host path of e's grants that lies inside
+// the repository (after rebaseCwd: relative to the project root), so that
+// a symbolic link on it in the tree can be judged.
+func markInTree(c Client, cfgPath string, e *Entry) {
+	for i := range e.Grants {
+		g := &e.Grants[i]
+		if g.Kind != GFS || !(relativePath(g) || strings.HasPrefix(g.Key, "${workspaceFolder}/")) {
+			continue
+		}
+		if p, ok := inTree(cfgPath, c, g.Key, ""); ok && p != "." {
+			g.InTree = p
+		}
+	}
+}
+
 // projectRoot is the directory a config belongs to: the one holding
 // .mcp.json, or holding the .vscode, .cursor, .gemini or .codex directory.
 func projectRoot(cfgPath string) string {
@@ -212,15 +227,36 @@ func sandboxRules(c Client, v *jsonx.Value, vscode bool) []Grant {
 				continue
 			}
 			gs = append(gs, rawKey(k, sub))
-		case "ignoreViolations", "ripgrep", "mandatoryDenySearchDepth", "bwrapPath", "socatPath":
+		case "ignoreViolations":
 			if vscode {
 				gs = append(gs, rawKey(k, sub))
 			}
+		case "bwrapPath", "socatPath", "ripgrep":
+			gs = append(gs, srtProgram(k, sub, vscode))
 		default:
 			gs = append(gs, rawKey(k, sub))
 		}
 	}
 	return gs
+}
+
+// srtProgram judges a settings key naming a program srt runs on the host,
+// outside the sandbox: bwrapPath (the sandbox itself), socatPath, ripgrep
+// (its command scans for the files srt write-denies). One at a path of the
+// repository or the user's, or not a plain string, is host control: no
+// sandbox at all, or that file run as the user. Any other is raw.
+func srtProgram(k string, v *jsonx.Value, vscode bool) Grant {
+	cmd := v
+	if k == "ripgrep" && v.Kind == jsonx.Object {
+		cmd = v.Get("command")
+	}
+	g := rawKey(k, v)
+	if vscode || (cmd != nil && cmd.Kind == jsonx.String && !localProgram(cmd.Str)) {
+		return g
+	}
+	g.Kind, g.Loud = GHost, true
+	g.Why = "srt runs this program on the host, outside the sandbox (bwrapPath is the sandbox itself): a file of the repository or the user's, or one the reader cannot read, is host control"
+	return g
 }
 
 func rawKey(k string, v *jsonx.Value) Grant {

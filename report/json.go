@@ -44,9 +44,23 @@ func JSON(r *diff.Result) []byte { return NewJSON(r).Encode() }
 // written by jsonw, with invisible characters escaped (as jsonVisible
 // escapes them).
 func (j *JSONReport) Encode() []byte {
-	w := jsonw{b: make([]byte, 0, 4096+128*len(j.Manifests))}
+	w := jsonw{b: make([]byte, 0, encodedSize(j))}
 	w.encode(j)
 	return w.b
+}
+
+// encodedSize guesses the length of j encoded: 128 bytes a manifest and
+// its text diffs' length and a tenth for escapes (growing the buffer to
+// the megabyte of 400 modified manifests' diffs copied it five times).
+func encodedSize(j *JSONReport) int {
+	n := 4096
+	for i := range j.Manifests {
+		n += 128
+		for _, td := range j.Manifests[i].TextDiffs {
+			n += len(td.Diff) + len(td.Diff)/10
+		}
+	}
+	return n
 }
 
 // Result converts a report document back into a diff.Result.

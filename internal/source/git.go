@@ -413,18 +413,18 @@ func readable(e treeEntry) error {
 // to a regular file inside the tree, or (more) to another link.
 func resolveHop(e treeEntry, target []byte, all map[string]treeEntry, hop int) (t treeEntry, more bool, err error) {
 	if hop >= 8 {
-		return e, false, fmt.Errorf("too many levels of symbolic links; not read")
+		return e, false, linkErr("too many levels of symbolic links; not read")
 	}
 	if e.size > 4096 {
-		return e, false, fmt.Errorf("symbolic link target too long; not read")
+		return e, false, linkErr("symbolic link target too long; not read")
 	}
 	p, ok := cleanJoin(e.path, string(target))
 	if !ok {
-		return e, false, fmt.Errorf("symbolic link points outside the repository; not read")
+		return e, false, linkErr("symbolic link points outside the repository; not read")
 	}
 	t, ok = all[p]
 	if !ok {
-		return e, false, fmt.Errorf("symbolic link target is not a file in the tree; not read")
+		return e, false, linkErr("symbolic link target is not a file in the tree; not read")
 	}
 	return t, t.mode == "120000", nil
 }

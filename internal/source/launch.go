@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"path"
 	"sort"
 	"strings"
 
@@ -48,6 +49,10 @@ func settingsPaths(configs []File) []string {
 			for _, g := range e.Grants {
 				if g.File != "" {
 					out = append(out, g.File)
+				}
+				// Each directory on the way, to find a symbolic link.
+				for p := g.InTree; p != "" && p != "."; p = path.Dir(p) {
+					out = append(out, p)
 				}
 			}
 		}

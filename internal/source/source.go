@@ -229,7 +229,7 @@ func (m *Matcher) linkedDir(p string) string {
 // linkedDirErr is the error of the file a symbolic link at dir would hold
 // (linkedDir).
 func linkedDirErr(dir string) error {
-	return fmt.Errorf("%s is a symbolic link, which the client follows to read this file; what it points to is not read here (fail closed): commit the directory itself", dir)
+	return linkErr(dir + " is a symbolic link, which the client follows to read this file; what it points to is not read here (fail closed): commit the directory itself")
 }
 
 // String lists the patterns, comma-separated, excluded ones with "!".
@@ -330,21 +330,30 @@ func (d *Dir) Read(ctx context.Context, m *Matcher) ([]File, error) {
 	return out, err
 }
 
+// linkErr is the error of a file that is a symbolic link not followed to
+// a regular file of the tree: errors.Is(err, diff.ErrLink).
+type linkErr string
+
+func (e linkErr) Error() string        { return string(e) }
+func (e linkErr) Is(target error) bool { return target == diff.ErrLink }
+
 func readDirFile(root, p, rel string) File {
 	f := File{Path: rel}
 	real, err := filepath.EvalSymlinks(p)
 	if err != nil {
-		f.Err = fmt.Errorf("cannot resolve link")
+		f.Err = linkErr("cannot resolve link")
 		return f
 	}
 	if real != root && !strings.HasPrefix(real, root+string(filepath.Separator)) {
-		f.Err = fmt.Errorf("symbolic link points outside the repository; not read")
+		f.Err = linkErr("symbolic link points outside the repository; not read")
 		return f
 	}
 	st, err := os.Stat(real)
 	switch {
 	case err != nil:
 		f.Err = fmt.Errorf("cannot stat")
+	case !st.Mode().IsRegular() && real != p:
+		f.Err = linkErr("not a regular file; not read")
 	case !st.Mode().IsRegular():
 		f.Err = fmt.Errorf("not a regular file; not read")
 	case st.Size() > MaxFileBytes:

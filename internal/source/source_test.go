@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/razukc/capgate-action/diff"
 )
 
 // node is one entry of a test tree: a regular file (data), or a symbolic
@@ -592,5 +595,37 @@ func TestLinkedConfigDir(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(t, files, w)
+	}
+}
+
+// TestLinkErrors: a path that is a symbolic link not leading to a regular
+// file of the tree is an error that says so (diff.ErrLink) on both kinds of
+// side, so that a mount through it can be judged; other errors do not.
+func TestLinkErrors(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := makeTree(t, map[string]node{
+		"real/f":  {data: "F"},
+		"out":     {link: "/"},
+		"todir":   {link: "real"},
+		"tofile":  {link: "real/f"},
+		"dangles": {link: "missing"},
+		"big":     {data: big},
+	})
+	rev := commitTree(t, root)
+	m := mustMatcher(t, "out", "todir", "tofile", "dangles", "big", "real")
+	for _, side := range []Side{&Dir{Root: root}, &Git{Dir: root, Rev: rev}} {
+		files, err := side.Read(context.Background(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, f := range files {
+			got[f.Path] = errors.Is(f.Err, diff.ErrLink)
+		}
+		want := map[string]bool{"out": true, "todir": true, "dangles": true, "tofile": false, "big": false}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%T: ErrLink %v, want %v", side, got, want)
+		}
 	}
 }
