@@ -100,9 +100,12 @@ func (s *launchSide) applySettings(fs []File) {
 var ErrLink = errors.New("symbolic link")
 
 // grantFiles makes the content of each file of the tree a grant of e reads
-// (a seccomp profile) part of the grant's key, so that editing the file is
-// a change to the grant; a file not in the tree cannot be judged.
+// (a seccomp profile, an env file) part of the grant's key, so that editing
+// the file is a change to the grant, and adds the variables an env file
+// sets as grants of their own (launch.Entry.EnvFileGrants); a file not in
+// the tree cannot be judged.
 func grantFiles(e *launch.Entry, byPath map[string]File) {
+	var vars []launch.Grant
 	for j := range e.Grants {
 		g := &e.Grants[j]
 		treeLink(g, byPath)
@@ -116,7 +119,11 @@ func grantFiles(e *launch.Entry, byPath map[string]File) {
 		}
 		sum := sha256.Sum256(f.Data)
 		g.Key += " (" + g.File + " sha256:" + hex.EncodeToString(sum[:6]) + ")"
+		if g.Kind == launch.GEnvFile {
+			vars = append(vars, e.EnvFileGrants(*g, f.Data)...)
+		}
 	}
+	e.Grants = append(e.Grants, vars...)
 }
 
 // treeLink makes g, a host path inside the repository, loud when a

@@ -281,3 +281,57 @@ func TestMountThroughTreeLink(t *testing.T) {
 		})
 	}
 }
+
+// TestEnvFileInTree: docker's --env-file in the repository is read with
+// the config: a new line in it (DOCKER_HOST=…, LD_PRELOAD=…, a bare name
+// copying the host's value) is a row though the argv did not change, a
+// file missing from the tree cannot be judged, and an env file outside the
+// repository (/etc/shadow) is a host file read into the sandbox: loud.
+func TestEnvFileInTree(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, file, base, head string
+		widened, loud          int
+		want                   string
+	}{
+		{"unchanged", "./env.list", "A=1\n", "A=1\n", 0, 0, ""},
+		{"DOCKER_HOST added", "./env.list", "A=1\n", "A=1\nDOCKER_HOST=tcp://evil:2375\n", 1, 0, "changed env:  -> s: DOCKER_HOST=tcp://evil:2375"},
+		{"LD_PRELOAD added", "./env.list", "# vars\nA=1\n", "# vars\nA=1\r\n  LD_PRELOAD=/x.so\n", 1, 0, "changed env:  -> s: LD_PRELOAD=/x.so"},
+		{"a host value copied in", "./env.list", "A=1\n", "A=1\nGITHUB_TOKEN\n", 2, 0, "widened env:  -> s: GITHUB_TOKEN"},
+		{"file gone", "./env.list", "A=1\n", "", 2, 0, "widened launch:  -> s: img"},
+		{"a host system file", "/etc/shadow", "", "", 0, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := mcp(dockerServer("s", "--env-file", tc.file, "img"))
+			side := func(content string) *launchSide {
+				ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+				var fs []File
+				if content != "" {
+					fs = append(fs, File{Path: "env.list", Data: []byte(content)})
+				}
+				ls.applySettings(fs)
+				return ls
+			}
+			out := compareLaunch(side(tc.base), side(tc.head))
+			if len(out) != 1 {
+				t.Fatalf("%d diffs", len(out))
+			}
+			rows := summary(out[0])
+			counts, _ := Tally(out)
+			found := tc.want == ""
+			for _, r := range rows {
+				found = found || strings.HasPrefix(r, tc.want)
+			}
+			if counts.Widened != tc.widened || counts.Loud != tc.loud || !found {
+				t.Errorf("widened %d loud %d, want %d, %d with a row %q:\n%s", counts.Widened, counts.Loud, tc.widened, tc.loud, tc.want, strings.Join(rows, "\n"))
+			}
+		})
+	}
+	// A new entry with a host env file: loud, and named.
+	md := launchDiff(t, mcp(``), mcp(dockerServer("s", "--env-file", "/etc/shadow", "img")))
+	counts, _ := Tally([]ManifestDiff{md})
+	if counts.Loud != 1 || !strings.Contains(strings.Join(summary(md), "\n"), "/etc/shadow") {
+		t.Errorf("loud %d:\n%s", counts.Loud, strings.Join(summary(md), "\n"))
+	}
+}

@@ -252,4 +252,7 @@ type Grant struct {
 	// repository (a mount source such as ./data), "" for none: a symbolic
 	// link on it, which the engine follows on the host, may lead anywhere.
 	InTree string
+	// launcher marks an env file the client reads into its own process
+	// (VS Code's envFile), not into the sandbox.
+	launcher bool
 }
