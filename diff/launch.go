@@ -88,6 +88,7 @@ func (s *launchSide) applySettings(fs []File) {
 			for _, g := range gs {
 				g.Why = strings.TrimPrefix(g.Why+"; ", "; ") + fmt.Sprintf("%s:%d", f.Path, g.Pos.Line)
 				g.Pos = e.SettingsPos
+				treeLink(&g, byPath)
 				e.Grants = append(e.Grants, g)
 			}
 		}
@@ -128,7 +129,7 @@ func grantFiles(e *launch.Entry, byPath map[string]File) {
 
 // treeLink makes g, a host path inside the repository, loud when a
 // directory on its way (or the path itself) is a symbolic link of the tree
-// that does not lead to a regular file in it: the engine follows it on the
+// that does not lead to a regular file in it: the launcher follows it on the
 // host, to / or the home directory for all the tree says (fail closed).
 func treeLink(g *launch.Grant, byPath map[string]File) {
 	var at string
@@ -142,7 +143,7 @@ func treeLink(g *launch.Grant, byPath map[string]File) {
 	}
 	g.Key += " (through the symbolic link " + at + " of the repository)"
 	g.Loud = true
-	g.Why = strings.TrimPrefix(g.Why+"; ", "; ") + at + " is a symbolic link in the repository that the engine follows on the host: it may lead anywhere, / or the home directory included (fail closed)"
+	g.Why = strings.TrimPrefix(g.Why+"; ", "; ") + at + " is a symbolic link in the repository that the sandbox launcher (the engine, bwrap, srt) follows on the host: it may lead anywhere, / or the home directory included (fail closed)"
 }
 
 // settingsError is where and why an srt settings file does not parse,

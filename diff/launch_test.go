@@ -335,3 +335,41 @@ func TestEnvFileInTree(t *testing.T) {
 		t.Errorf("loud %d:\n%s", counts.Loud, strings.Join(summary(md), "\n"))
 	}
 }
+
+// TestSettingsPathThroughTreeLink: a path inside the repository that srt
+// settings grant (allowWrite: ["./data"]) and that is, or lies under, a
+// symbolic link of the tree is loud and names the link, as a mount source
+// is: srt follows it on the host.
+func TestSettingsPathThroughTreeLink(t *testing.T) {
+	t.Parallel()
+	link := func(p string) File {
+		return File{Path: p, Err: fmt.Errorf("symbolic link points outside the repository: %w", ErrLink)}
+	}
+	cfg := mcp(`"s": {"command": "srt", "args": ["--settings", "srt.json", "npx", "pkg"]}`)
+	settings := File{Path: "srt.json", Data: []byte(`{"filesystem": {"allowWrite": ["./data", "./out/sub"]}}`)}
+	for _, tc := range []struct {
+		name  string
+		head  []File
+		loud  int
+		named string
+	}{
+		{"directories", nil, 0, ""},
+		{"the path turned into a link", []File{link("data")}, 1, "data"},
+		{"a directory above it turned into a link", []File{link("out")}, 1, "out"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			side := func(fs []File) *launchSide {
+				ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+				ls.applySettings(append([]File{settings}, fs...))
+				return ls
+			}
+			out := compareLaunch(side(nil), side(tc.head))
+			counts, _ := Tally(out)
+			rows := strings.Join(summary(out[0]), "\n")
+			if counts.Loud != tc.loud || (tc.named != "" && !strings.Contains(rows, "through the symbolic link "+tc.named+" ")) {
+				t.Errorf("loud %d, want %d naming %q:\n%s", counts.Loud, tc.loud, tc.named, rows)
+			}
+		})
+	}
+}

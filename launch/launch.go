@@ -182,6 +182,8 @@ type Entry struct {
 	settingsRaw string
 	// cwd is the entry's working directory as written ("" for none).
 	cwd string
+	// cfgPath is the path of the config the entry is read from.
+	cfgPath string
 }
 
 // Note is a reason with a place.
