@@ -81,6 +81,25 @@ func settingsLinkPaths(configs, settings []File) []string {
 		byPath[f.Path] = f
 	}
 	var out []string
+	eachEntry(configs, func(client launch.Client, e *launch.Entry) {
+		sf, ok := byPath[e.Settings]
+		if e.Settings == "" || !ok || sf.Err != nil {
+			return
+		}
+		gs, err := e.SettingsGrants(client, sf.Data)
+		if err != nil {
+			return
+		}
+		for _, g := range gs {
+			out = appendDirs(out, g.InTree)
+		}
+	})
+	return out
+}
+
+// eachEntry calls fn for each entry of the configs that read and parse (a
+// config that does not is diff's to report).
+func eachEntry(configs []File, fn func(launch.Client, *launch.Entry)) {
 	for _, f := range configs {
 		if f.Err != nil {
 			continue
@@ -89,21 +108,17 @@ func settingsLinkPaths(configs, settings []File) []string {
 		if err != nil {
 			continue
 		}
-		for _, e := range cfg.Entries {
-			sf, ok := byPath[e.Settings]
-			if e.Settings == "" || !ok || sf.Err != nil {
-				continue
-			}
-			gs, err := e.SettingsGrants(cfg.Client, sf.Data)
-			if err != nil {
-				continue
-			}
-			for _, g := range gs {
-				for p := g.InTree; p != "" && p != "."; p = path.Dir(p) {
-					out = append(out, p)
-				}
-			}
+		for i := range cfg.Entries {
+			fn(cfg.Client, &cfg.Entries[i])
 		}
+	}
+}
+
+// appendDirs appends p and each directory above it inside the tree, where
+// a symbolic link would turn the path elsewhere.
+func appendDirs(out []string, p string) []string {
+	for ; p != "" && p != "."; p = path.Dir(p) {
+		out = append(out, p)
 	}
 	return out
 }
@@ -113,29 +128,17 @@ func settingsLinkPaths(configs, settings []File) []string {
 // (a config that does not parse names none: diff reports its error).
 func settingsPaths(configs []File) []string {
 	var out []string
-	for _, f := range configs {
-		if f.Err != nil {
-			continue
+	eachEntry(configs, func(_ launch.Client, e *launch.Entry) {
+		if e.Settings != "" {
+			out = append(out, e.Settings)
 		}
-		cfg, err := launch.Parse(f.Path, f.Data)
-		if err != nil {
-			continue
-		}
-		for _, e := range cfg.Entries {
-			if e.Settings != "" {
-				out = append(out, e.Settings)
+		for _, g := range e.Grants {
+			if g.File != "" {
+				out = append(out, g.File)
 			}
-			for _, g := range e.Grants {
-				if g.File != "" {
-					out = append(out, g.File)
-				}
-				// Each directory on the way, to find a symbolic link.
-				for p := g.InTree; p != "" && p != "."; p = path.Dir(p) {
-					out = append(out, p)
-				}
-			}
+			out = appendDirs(out, g.InTree)
 		}
-	}
+	})
 	sort.Strings(out)
 	return slices.Compact(out)
 }
