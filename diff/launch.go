@@ -119,7 +119,7 @@ func grantFiles(e *launch.Entry, byPath map[string]File) {
 			continue
 		}
 		sum := sha256.Sum256(f.Data)
-		g.Key += " (" + g.File + " sha256:" + hex.EncodeToString(sum[:6]) + ")"
+		g.Key += " (" + g.File + " sha256:" + hex.EncodeToString(sum[:]) + ")"
 		if g.Kind == launch.GEnvFile {
 			vars = append(vars, e.EnvFileGrants(*g, f.Data)...)
 		}

@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -243,6 +245,33 @@ func TestSeccompProfileInTree(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestGrantFileKeyHoldsTheWholeHash: the key of a grant that reads a file
+// of the tree carries the file's whole SHA-256. A shortened one (48 bits
+// were kept) lets a pull request author make two profiles with the same
+// short hash (a birthday search of about 2^24 hashes), have the harmless
+// one approved, then swap in the other as no change.
+func TestGrantFileKeyHoldsTheWholeHash(t *testing.T) {
+	t.Parallel()
+	profile := []byte(`{"defaultAction": "SCMP_ACT_ERRNO"}`)
+	ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(mcp(dockerServer("s", "--security-opt", "seccomp=./profile.json", "img")))}})
+	ls.applySettings([]File{{Path: "profile.json", Data: profile}})
+	sum := sha256.Sum256(profile)
+	want := "sha256:" + hex.EncodeToString(sum[:]) + ")"
+	for _, cfg := range ls.cfgs {
+		for _, e := range cfg.Entries {
+			for _, g := range e.Grants {
+				if g.File == "profile.json" {
+					if !strings.HasSuffix(g.Key, want) {
+						t.Errorf("key %q does not end in the profile's whole hash %s", g.Key, want)
+					}
+					return
+				}
+			}
+		}
+	}
+	t.Fatal("no grant reads profile.json")
 }
 
 // TestMountThroughTreeLink: a mount source inside the repository (-v
