@@ -20,6 +20,13 @@ import (
 	"github.com/razukc/capgate-action/report"
 )
 
+// keyHex is the length of a row key in hex digits: 128 bits of SHA-256.
+// A pull request's author picks the text of the rows a label approves, so
+// with 64 bits two rows of one key (a harmless one shown and approved, a
+// host-control one pushed later) are a birthday search of about 2^32
+// hashes away, minutes on a laptop; 128 bits put that at 2^64.
+const keyHex = 32
+
 // rowKey identifies one widened row across runs: the manifest and what the
 // change grants, with the reason the row shows (a row that cannot be judged
 // names there what it cannot judge, such as an srt settings file outside
@@ -30,7 +37,7 @@ func rowKey(m *diff.ManifestDiff, c *diff.Change) string {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	return hex.EncodeToString(h.Sum(nil))[:keyHex]
 }
 
 // labelKey identifies a widened row for the label: rowKey, and for a
@@ -44,7 +51,7 @@ func labelKey(m *diff.ManifestDiff, c *diff.Change) string {
 		return k
 	}
 	h := sha256.Sum256([]byte(k + "\x00" + m.Hash))
-	return hex.EncodeToString(h[:])[:16]
+	return hex.EncodeToString(h[:])[:keyHex]
 }
 
 // pendingRows returns the keys of the widened rows no lock approves, sorted.
@@ -87,19 +94,25 @@ const maxStateRows = 250
 // so the line holds nothing but JSON punctuation, digits and hex, and
 // cannot end the HTML comment it sits in.
 type stateDoc struct {
+	// V is stateVersion.
 	V     int    `json:"v"`
 	Rows  string `json:"rows"`
 	Event int64  `json:"label_event,omitempty"`
 	Label string `json:"label_rows,omitempty"`
 }
 
+// stateVersion is the state line's version. Version 1 held 64-bit row keys
+// (see keyHex); a line of it is ignored, as a forged one is, so a label
+// applied before the upgrade approves nothing until it is applied again.
+const stateVersion = 2
+
 var (
 	stateRE = regexp.MustCompile(`<!-- capgate-state:(\{[^<>]*\}) -->`)
-	keysRE  = regexp.MustCompile(`^(?:[0-9a-f]{16})*$`)
+	keysRE  = regexp.MustCompile(`^(?:[0-9a-f]{32})*$`)
 )
 
 func (s *state) line() string {
-	d := stateDoc{V: 1, Rows: strings.Join(s.Rows, "")}
+	d := stateDoc{V: stateVersion, Rows: strings.Join(s.Rows, "")}
 	if s.Label != nil {
 		d.Event, d.Label = s.Label.Event, strings.Join(s.Label.Rows, "")
 	}
@@ -108,9 +121,9 @@ func (s *state) line() string {
 }
 
 func splitKeys(s string) []string {
-	keys := make([]string, 0, len(s)/16)
-	for i := 0; i+16 <= len(s); i += 16 {
-		keys = append(keys, s[i:i+16])
+	keys := make([]string, 0, len(s)/keyHex)
+	for i := 0; i+keyHex <= len(s); i += keyHex {
+		keys = append(keys, s[i:i+keyHex])
 	}
 	return keys
 }
@@ -121,7 +134,7 @@ func parseState(body string) *state {
 		return nil
 	}
 	var d stateDoc
-	if json.Unmarshal([]byte(m[1]), &d) != nil || d.V != 1 || !keysRE.MatchString(d.Rows) || !keysRE.MatchString(d.Label) {
+	if json.Unmarshal([]byte(m[1]), &d) != nil || d.V != stateVersion || !keysRE.MatchString(d.Rows) || !keysRE.MatchString(d.Label) {
 		return nil
 	}
 	s := &state{Rows: splitKeys(d.Rows)}

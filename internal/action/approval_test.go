@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/diff"
 )
 
 // push adds a commit to the pull request's branch (the origin's main) and
@@ -351,7 +353,8 @@ func TestPaginationOfCommentsLabelsAndEvents(t *testing.T) {
 
 func TestStateRoundTrip(t *testing.T) {
 	t.Parallel()
-	s := &state{Rows: []string{"0123456789abcdef", "fedcba9876543210"}, Label: &labelState{Event: 42, Rows: []string{"0123456789abcdef"}}}
+	k1, k2 := strings.Repeat("0123456789abcdef", 2), strings.Repeat("fedcba9876543210", 2)
+	s := &state{Rows: []string{k1, k2}, Label: &labelState{Event: 42, Rows: []string{k1}}}
 	line := s.line()
 	if strings.Count(line, "-->") != 1 || !strings.HasSuffix(line, " -->\n") {
 		t.Fatalf("state line %q", line)
@@ -361,9 +364,13 @@ func TestStateRoundTrip(t *testing.T) {
 		t.Fatalf("round trip: %+v", got)
 	}
 	for _, bad := range []string{
-		`<!-- capgate-state:{"v":2,"rows":""} -->`,
-		`<!-- capgate-state:{"v":1,"rows":"xyz"} -->`,
-		`<!-- capgate-state:{"v":1,"rows":"0123456789abcde"} -->`,
+		`<!-- capgate-state:{"v":3,"rows":""} -->`,
+		`<!-- capgate-state:{"v":2,"rows":"xyz"} -->`,
+		`<!-- capgate-state:{"v":2,"rows":"0123456789abcdef0123456789abcde"} -->`,
+		// Version 1's 64-bit keys: a label applied before the upgrade
+		// approves nothing.
+		`<!-- capgate-state:{"v":1,"rows":"0123456789abcdef","label_event":42,"label_rows":"0123456789abcdef"} -->`,
+		`<!-- capgate-state:{"v":2,"rows":"0123456789abcdef","label_event":42,"label_rows":"0123456789abcdef"} -->`,
 	} {
 		if parseState(bad) != nil {
 			t.Errorf("accepted %s", bad)
@@ -439,5 +446,30 @@ func TestResultIsWrittenBeforeTheLabelCheck(t *testing.T) {
 	}
 	if res.code != ExitFailed || !strings.Contains(res.stdout, "the label check's share of the time limit") {
 		t.Errorf("exit %d; the warning does not name the label check's budget:\n%s", res.code, res.stdout)
+	}
+}
+
+// TestRowKeysHold128Bits: the keys a label approves are 128 bits of
+// SHA-256 (keyHex), for a row of a manifest and of a launch config, and an
+// inline comment's marker carries the same key. With 64 bits the author
+// of a pull request could make a harmless row and a host-control row of
+// one key (a birthday search of about 2^32 hashes).
+func TestRowKeysHold128Bits(t *testing.T) {
+	t.Parallel()
+	c := &diff.Change{Severity: diff.Widened, Kind: "fs", Target: "bwrap", After: "rw /var/run/docker.sock"}
+	hexKey := regexp.MustCompile(`^[0-9a-f]{32}$`)
+	for _, m := range []*diff.ManifestDiff{
+		{Path: "a/capgate.json"},
+		{Path: ".mcp.json", Launch: "claude-code", Hash: "sha256:00"},
+	} {
+		for name, k := range map[string]string{"rowKey": rowKey(m, c), "labelKey": labelKey(m, c)} {
+			if !hexKey.MatchString(k) {
+				t.Errorf("%s of %s is %q, want 32 hex digits", name, m.Path, k)
+			}
+		}
+	}
+	k := rowKey(&diff.ManifestDiff{Path: "a/capgate.json"}, c)
+	if m := reviewMarkerRE.FindStringSubmatch("<!-- capgate-review:default:" + k + " -->\n"); m == nil || m[2] != k {
+		t.Errorf("the review marker does not carry the key %s: %q", k, m)
 	}
 }

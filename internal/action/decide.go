@@ -197,7 +197,7 @@ func fitBody(res *diff.Result, key string, g *report.Gate, footer, prHead string
 	// real one (never longer) in its place: the rows shown stay the same.
 	room := &state{Rows: pending, Label: &labelState{Event: 1 << 62, Rows: make([]string, maxStateRows)}}
 	for i := range room.Label.Rows {
-		room.Label.Rows[i] = "0000000000000000"
+		room.Label.Rows[i] = strings.Repeat("0", keyHex)
 	}
 	if len(pending) > maxStateRows {
 		room.Rows = nil

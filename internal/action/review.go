@@ -22,7 +22,7 @@ func reviewMarker(key, row string) string {
 	return "<!-- capgate-review:" + key + ":" + row + " -->\n"
 }
 
-var reviewMarkerRE = regexp.MustCompile(`^<!-- capgate-review:([A-Za-z0-9_.-]+):([0-9a-f]{16}) -->\r?\n`)
+var reviewMarkerRE = regexp.MustCompile(`^<!-- capgate-review:([A-Za-z0-9_.-]+):([0-9a-f]{32}) -->\r?\n`)
 
 // fixedMark ends a review comment whose row is gone; such comments are left
 // alone.
