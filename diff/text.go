@@ -14,7 +14,7 @@ import (
 // text followed by their notes. Provenance is left out: it changes with every
 // edit and says nothing about the boundary.
 func artifactText(a *compiler.Artifact) string {
-	t, _ := renderText(a)
+	t, _ := renderText(a, nil)
 	return t
 }
 
@@ -24,11 +24,23 @@ func artifactText(a *compiler.Artifact) string {
 // last key of the top-level object, and no raw newline followed by two
 // spaces and a quote occurs after it (the notes are JSON strings, one a line
 // at four spaces); in the config shape they are the last lines.
-func renderText(a *compiler.Artifact) (string, int) {
+//
+// The JSON is written into *buf, kept for the next call when buf is not nil:
+// one buffer for all of a diff's artifacts instead of one grown from
+// nothing for each.
+func renderText(a *compiler.Artifact, buf *[]byte) (string, int) {
 	c := *a
 	c.Provenance = compiler.Provenance{}
 	if a.Shape() != compiler.ShapeConfig {
-		t := string(c.AppendJSON(nil, true))
+		var scratch []byte
+		if buf != nil {
+			scratch = (*buf)[:0]
+		}
+		scratch = c.AppendJSON(scratch, true)
+		if buf != nil {
+			*buf = scratch
+		}
+		t := string(scratch)
 		return t, strings.LastIndex(t, "\n  \"notes\": ")
 	}
 	var b strings.Builder
@@ -63,10 +75,11 @@ func sameButNotes(a, b *compiler.Artifact) bool {
 // sameButNotes on generated artifacts.
 func textDiffs(base, head *compiler.Result) []TextDiff {
 	var out []TextDiff
+	var buf []byte
 	for _, p := range compared(base, head) {
 		t := p[1].Target
-		a, na := renderText(p[0])
-		b, nb := renderText(p[1])
+		a, na := renderText(p[0], &buf)
+		b, nb := renderText(p[1], &buf)
 		if a == b {
 			continue
 		}
@@ -107,6 +120,7 @@ func Unified(a, b string, ctx int) string {
 		}
 	}
 	var out strings.Builder
+	out.Grow(unifiedLen(all, keep))
 	gap := false
 	for i, e := range all {
 		if !keep[i] {
@@ -122,6 +136,24 @@ func Unified(a, b string, ctx int) string {
 		out.WriteByte('\n')
 	}
 	return out.String()
+}
+
+// unifiedLen is the length of the diff Unified writes for the edits all
+// and the lines it keeps, so that it writes into one allocation.
+func unifiedLen(all []edit, keep []bool) int {
+	n, gap := 0, false
+	for i, e := range all {
+		if !keep[i] {
+			gap = true
+			continue
+		}
+		if gap && n > 0 {
+			n += len("@@ … @@\n")
+		}
+		gap = false
+		n += len(e.line) + 2
+	}
+	return n
 }
 
 // edit is one line of a diff: ' ' kept, '-' removed, '+' added.
@@ -146,7 +178,7 @@ func lines(s string) []string {
 
 // lineEdits is the line diff of a and b.
 func lineEdits(a, b []string) []edit {
-	var out []edit
+	out := make([]edit, 0, max(len(a), len(b)))
 	p := 0
 	for p < len(a) && p < len(b) && a[p] == b[p] {
 		out = append(out, edit{' ', a[p]})

@@ -210,8 +210,8 @@ func TestNotesOnlyFromBody(t *testing.T) {
 			if x.Target != y.Target {
 				continue
 			}
-			tx, nx := renderText(x)
-			ty, ny := renderText(y)
+			tx, nx := renderText(x, nil)
+			ty, ny := renderText(y, nil)
 			if tx == ty || nx < 0 || ny < 0 {
 				continue
 			}
