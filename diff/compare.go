@@ -1,9 +1,9 @@
 package diff
 
 import (
-	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/razukc/capgate-action/compiler"
@@ -164,7 +164,7 @@ func sourcesOf(p *compiler.Policy, ex *compiler.Exposures) *sources {
 		if h := sandbox.HostKey(n.Host); s.hosts[h] == nil {
 			s.hosts[h] = n.Srcs
 		}
-		if pt := fmt.Sprint(n.Port); s.ports[pt] == nil {
+		if pt := strconv.Itoa(n.Port); s.ports[pt] == nil {
 			s.ports[pt] = n.Srcs
 		}
 	}
