@@ -107,8 +107,37 @@ func notesOnly(x, y *compiler.Artifact, bx, by string, unknown bool) bool {
 // quadratic, so it is bounded by size instead: a middle of more than
 // maxDiffLines lines is shown as removed then added
 // (BenchmarkUnifiedWorst times the bound).
+//
+// Only the last ctx lines of the common prefix and the first ctx of the
+// common suffix can be shown, so the rest is cut before lineEdits, which
+// then finds the same middle: no edit is made for the lines no diff shows
+// (most of an artifact, for a small change). TestUnifiedTrimmed holds it
+// to the diff of the whole texts.
 func Unified(a, b string, ctx int) string {
-	all := lineEdits(lines(a), lines(b))
+	la, lb := lines(a), lines(b)
+	p, s := commonEnds(la, lb)
+	c := max(ctx, 0)
+	lo, cut := max(p-c, 0), s-min(s, c)
+	return unified(lineEdits(la[lo:len(la)-cut], lb[lo:len(lb)-cut]), ctx)
+}
+
+// commonEnds returns how many lines a and b have in common at the start,
+// then, in what is left of both, at the end: the prefix and suffix
+// lineEdits cuts.
+func commonEnds(a, b []string) (prefix, suffix int) {
+	for prefix < len(a) && prefix < len(b) && a[prefix] == b[prefix] {
+		prefix++
+	}
+	a, b = a[prefix:], b[prefix:]
+	for suffix < len(a) && suffix < len(b) && a[len(a)-1-suffix] == b[len(b)-1-suffix] {
+		suffix++
+	}
+	return prefix, suffix
+}
+
+// unified writes the edits all in unified format with ctx lines of context
+// around each change.
+func unified(all []edit, ctx int) string {
 	keep := make([]bool, len(all))
 	last := -1 // the last index marked, so marking is linear
 	for i, e := range all {
@@ -179,16 +208,11 @@ func lines(s string) []string {
 // lineEdits is the line diff of a and b.
 func lineEdits(a, b []string) []edit {
 	out := make([]edit, 0, max(len(a), len(b)))
-	p := 0
-	for p < len(a) && p < len(b) && a[p] == b[p] {
-		out = append(out, edit{' ', a[p]})
-		p++
+	p, s := commonEnds(a, b)
+	for _, l := range a[:p] {
+		out = append(out, edit{' ', l})
 	}
 	a, b = a[p:], b[p:]
-	s := 0
-	for s < len(a) && s < len(b) && a[len(a)-1-s] == b[len(b)-1-s] {
-		s++
-	}
 	suffix := a[len(a)-s:]
 	a, b = a[:len(a)-s], b[:len(b)-s]
 	if len(a)+len(b) > maxDiffLines || len(a) == 0 || len(b) == 0 {

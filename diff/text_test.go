@@ -265,3 +265,38 @@ func TestMyersMatchesLineMode(t *testing.T) {
 		}
 	}
 }
+
+// TestUnifiedTrimmed holds Unified, which cuts the common prefix and
+// suffix to their last and first ctx lines before matching, to the diff of
+// the whole texts, on generated pairs: shared starts and ends of any
+// length, changes at the edges, equal texts, trailing newlines or not,
+// empty lines, and contexts from none to all.
+func TestUnifiedTrimmed(t *testing.T) {
+	t.Parallel()
+	rnd := rand.New(rand.NewPCG(9, 10))
+	gen := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			if out[i] = fmt.Sprint("l", rnd.IntN(6)); rnd.IntN(10) == 0 {
+				out[i] = ""
+			}
+		}
+		return out
+	}
+	for i := range 3000 {
+		pre, suf := gen(rnd.IntN(12)), gen(rnd.IntN(12))
+		a := slices.Concat(pre, gen(rnd.IntN(5)), suf)
+		b := slices.Concat(pre, gen(rnd.IntN(5)), suf)
+		x, y := strings.Join(a, "\n"), strings.Join(b, "\n")
+		if rnd.IntN(2) == 0 {
+			x += "\n"
+		}
+		if rnd.IntN(2) == 0 {
+			y += "\n"
+		}
+		ctx := []int{-1, 0, 1, 2, 3, 5, 1 << 30}[rnd.IntN(7)]
+		if got, want := Unified(x, y, ctx), unified(lineEdits(lines(x), lines(y)), ctx); got != want {
+			t.Fatalf("case %d, ctx %d: Unified(%q, %q) = %q, the whole texts give %q", i, ctx, x, y, got, want)
+		}
+	}
+}
