@@ -608,7 +608,7 @@ func problem(err error, src []byte) *Problem {
 		p.Hint = lint.ExplainError(src, err)
 		return &p
 	}
-	return &Problem{Code: "READ", Message: err.Error()}
+	return &Problem{Code: CodeRead, Message: err.Error()}
 }
 
 // compileFile compiles f to targets, capgate's four when empty.

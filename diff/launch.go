@@ -45,7 +45,7 @@ func parseLaunch(fs []File) *launchSide {
 	s := &launchSide{files: fs, cfgs: map[string]*launch.Config{}, errs: map[string]*Problem{}}
 	for _, f := range fs {
 		if f.Err != nil {
-			s.errs[f.Path] = &Problem{Code: "READ", Message: f.Err.Error()}
+			s.errs[f.Path] = &Problem{Code: CodeRead, Message: f.Err.Error()}
 			continue
 		}
 		cfg, err := launch.Parse(f.Path, f.Data)

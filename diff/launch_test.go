@@ -227,6 +227,7 @@ func TestSeccompProfileInTree(t *testing.T) {
 		{"profile gone", strict, "", 2, "widened launch:  -> s: img"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			out := compareLaunch(side(tc.base), side(tc.head))
 			if len(out) != 1 {
 				t.Fatalf("%d diffs", len(out))
@@ -265,6 +266,7 @@ func TestMountThroughTreeLink(t *testing.T) {
 		{"a regular file", "./data/conf.json:/c.json", []File{{Path: "data/conf.json", Data: []byte("{}")}}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			cfg := mcp(dockerServer("s", "-v", tc.mount, "img"))
 			side := func(fs []File) *launchSide {
 				ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})

@@ -13,6 +13,11 @@ import (
 // while the head tree still holds it under a path the patterns miss.
 const CodeMoved = "MOVED"
 
+// CodeRead is the error code of a manifest or launch config that cannot be
+// read from its side: a symbolic link that leaves the tree or does not lead
+// to a regular file, a file over the size limit, a git or file-system error.
+const CodeRead = "READ"
+
 // movedOut finds the removed base manifests that did not go away but moved
 // out of the patterns (git-renamed to a path the patterns miss, renamed to
 // a different case, given a suffix such as ".orig", or copied byte for byte

@@ -3,6 +3,7 @@ package diff
 import (
 	"crypto/sha1"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -73,5 +74,35 @@ func TestMovedOut(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("movedOut = %v\nwant %v", got, want)
+	}
+}
+
+// TestUnreadableIsAReadError: a manifest or launch config that cannot be
+// read from its side is an error with code READ (docs/report-json.md), on
+// the head and, for a launch config, whatever the base held.
+func TestUnreadableIsAReadError(t *testing.T) {
+	t.Parallel()
+	unreadable := errors.New("a symbolic link out of the tree")
+	in := &Input{
+		Base: "base", Head: "head",
+		BaseFiles:  []File{{Path: "a/capgate.json", Data: []byte(`{"name":"a","version":"1","tools":[]}`)}},
+		HeadFiles:  []File{{Path: "a/capgate.json", Err: unreadable}},
+		HeadTree:   []TreeFile{{Path: "a/capgate.json"}, {Path: ".mcp.json"}},
+		LaunchHead: []File{{Path: ".mcp.json", Err: unreadable}},
+	}
+	r, err := Run(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, m := range r.Manifests {
+		if m.Status != StatusError || m.Error == nil || m.Error.Code != CodeRead || !strings.Contains(m.Error.Message, unreadable.Error()) {
+			t.Errorf("%s: status %s, error %+v; want an error with code %s", m.Path, m.Status, m.Error, CodeRead)
+			continue
+		}
+		n++
+	}
+	if n != 2 || r.Counts.Errors != 2 {
+		t.Errorf("%d READ errors, counts.errors %d; want 2 and 2", n, r.Counts.Errors)
 	}
 }

@@ -102,45 +102,47 @@ func TestReadBackCleansPaths(t *testing.T) {
 	for _, tc := range []struct {
 		r    string
 		argv []string
-		want string
+		want []string // the whole read-back
 	}{
-		{compiler.TargetBwrap, []string{"bwrap", "--bind", "/srv/ws/../secret", "/srv/ws/../secret", "--", "cmd"}, "fs rw /srv/secret"},
-		{compiler.TargetBwrap, []string{"bwrap", "--ro-bind", "/srv/..", "/srv/..", "--", "cmd"}, "fs ro /"},
-		{compiler.TargetDocker, []string{"--rm", "--volume", "/srv/ws/../secret:/srv/ws/../secret:rw"}, "fs rw /srv/secret"},
+		// Without --clearenv, bwrap passes the whole environment.
+		{compiler.TargetBwrap, []string{"bwrap", "--bind", "/srv/ws/../secret", "/srv/ws/../secret", "--", "cmd"}, []string{"env *", "fs rw /srv/secret"}},
+		{compiler.TargetBwrap, []string{"bwrap", "--ro-bind", "/srv/..", "/srv/..", "--", "cmd"}, []string{"env *", "fs ro /"}},
+		// Without --network, docker attaches its default bridge.
+		{compiler.TargetDocker, []string{"--rm", "--volume", "/srv/ws/../secret:/srv/ws/../secret:rw"}, []string{"fs rw /srv/secret", "network default bridge"}},
 	} {
-		got := show(FromArtifact(&compiler.Artifact{Target: tc.r, Argv: tc.argv}))
-		if !slices.Contains(got, tc.want) {
-			t.Errorf("%s %q: no %q in %q", tc.r, tc.argv, tc.want, got)
+		if got := show(FromArtifact(&compiler.Artifact{Target: tc.r, Argv: tc.argv})); !slices.Equal(got, tc.want) {
+			t.Errorf("%s %q: read back %q, want %q", tc.r, tc.argv, got, tc.want)
 		}
 	}
 }
 
 // TestReadBackUnknown: what a reader does not recognise is a grant of its
-// own, so that a change to it is reported.
+// own, so that a change to it is reported; the rest of each whole
+// read-back is what the reader assumes of an option left out.
 func TestReadBackUnknown(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		r    string
 		a    compiler.Artifact
-		want string
+		want []string // the whole read-back
 	}{
-		{compiler.TargetBwrap, compiler.Artifact{Argv: []string{"--bind-fd", "3", "/x"}}, "argv --bind-fd 3 /x"},
-		{compiler.TargetBwrap, compiler.Artifact{Argv: []string{"--bind", "/x"}}, "argv --bind /x"},
-		{compiler.TargetBwrap, compiler.Artifact{Argv: []string{"--share-net"}}, "network host"},
-		{compiler.TargetDocker, compiler.Artifact{Argv: []string{"--volume", "data:/data"}}, "argv --volume data:/data"},
-		{compiler.TargetDocker, compiler.Artifact{Argv: []string{"-v=/srv:/srv"}}, "fs rw /srv"},
-		{compiler.TargetDocker, compiler.Artifact{Argv: []string{"--mount", "type=bind,source=/srv/../etc,target=/x,readonly"}}, "fs ro /etc"},
-		{compiler.TargetDocker, compiler.Artifact{Argv: []string{"--pid", "host"}}, "namespace pid=host"},
-		{compiler.TargetSquid, compiler.Artifact{Config: "http_access allow all\nhttp_access deny all"}, "argv http_access allow all"},
-		{compiler.TargetSquid, compiler.Artifact{Config: "acl d dstdomain .example.com\nhttp_access allow d"}, "argv no final http_access deny all: squid then allows what no rule denies"},
-		{compiler.TargetSquid, compiler.Artifact{Config: "include /etc/squid/more.conf\nhttp_access deny all"}, "argv include /etc/squid/more.conf"},
-		{compiler.TargetNftables, compiler.Artifact{Config: "table inet capgate {\n  chain egress {\n    type filter hook output priority 0; policy accept;\n  }\n}"}, "argv type filter hook output priority 0; policy accept;"},
-		{compiler.TargetNftables, compiler.Artifact{Config: "type filter hook output priority 0; policy drop;\nip daddr 0.0.0.0/0 accept"}, "net 0.0.0.0/0:any port (private ranges allowed)"},
-		{compiler.TargetNftables, compiler.Artifact{Config: "type filter hook output priority 0; policy drop;\nmeta l4proto udp accept"}, "argv meta l4proto udp accept"},
+		{compiler.TargetBwrap, compiler.Artifact{Argv: []string{"--bind-fd", "3", "/x"}}, []string{"argv --bind-fd 3 /x", "env *"}},
+		{compiler.TargetBwrap, compiler.Artifact{Argv: []string{"--bind", "/x"}}, []string{"argv --bind /x", "env *"}},
+		{compiler.TargetBwrap, compiler.Artifact{Argv: []string{"--share-net"}}, []string{"env *", "network host"}},
+		{compiler.TargetDocker, compiler.Artifact{Argv: []string{"--volume", "data:/data"}}, []string{"argv --volume data:/data", "network default bridge"}},
+		{compiler.TargetDocker, compiler.Artifact{Argv: []string{"-v=/srv:/srv"}}, []string{"fs rw /srv", "network default bridge"}},
+		{compiler.TargetDocker, compiler.Artifact{Argv: []string{"--mount", "type=bind,source=/srv/../etc,target=/x,readonly"}}, []string{"fs ro /etc", "network default bridge"}},
+		{compiler.TargetDocker, compiler.Artifact{Argv: []string{"--pid", "host"}}, []string{"namespace pid=host", "network default bridge"}},
+		{compiler.TargetSquid, compiler.Artifact{Config: "http_access allow all\nhttp_access deny all"}, []string{"argv http_access allow all"}},
+		{compiler.TargetSquid, compiler.Artifact{Config: "acl d dstdomain .example.com\nhttp_access allow d"}, []string{"argv no final http_access deny all: squid then allows what no rule denies", "net .example.com:any port (private ranges allowed)"}},
+		{compiler.TargetSquid, compiler.Artifact{Config: "include /etc/squid/more.conf\nhttp_access deny all"}, []string{"argv include /etc/squid/more.conf"}},
+		{compiler.TargetNftables, compiler.Artifact{Config: "table inet capgate {\n  chain egress {\n    type filter hook output priority 0; policy accept;\n  }\n}"}, []string{"argv no policy drop: the chain lets through what no rule drops", "argv type filter hook output priority 0; policy accept;"}},
+		{compiler.TargetNftables, compiler.Artifact{Config: "type filter hook output priority 0; policy drop;\nip daddr 0.0.0.0/0 accept"}, []string{"net 0.0.0.0/0:any port (private ranges allowed)"}},
+		{compiler.TargetNftables, compiler.Artifact{Config: "type filter hook output priority 0; policy drop;\nmeta l4proto udp accept"}, []string{"argv meta l4proto udp accept"}},
 	} {
 		tc.a.Target = tc.r
-		if got := show(FromArtifact(&tc.a)); !slices.Contains(got, tc.want) {
-			t.Errorf("%s %+v: no %q in %q", tc.r, tc.a, tc.want, got)
+		if got := show(FromArtifact(&tc.a)); !slices.Equal(got, tc.want) {
+			t.Errorf("%s %+v: read back %q, want %q", tc.r, tc.a, got, tc.want)
 		}
 	}
 }

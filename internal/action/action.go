@@ -666,43 +666,73 @@ var (
 // dropped silently, so the most important go first.
 const maxAnnotations = 10
 
-// annotate writes the error and warning annotations on the manifest lines.
-// Their file is the manifest's path from the repository root (the sides
-// are git trees), which is what a check run's annotations name, whatever
-// working-directory is.
+// annotate writes the error and warning annotations on the manifest lines
+// (annotations decides which).
 func (r *run) annotate(res *diff.Result) {
-	field := func(p string, line, col int) map[string]string {
-		return map[string]string{"file": p, "line": strconv.Itoa(max(line, 1)), "col": strconv.Itoa(max(col, 1)), "title": "capgate"}
-	}
-	var errs, warns int
-	for _, m := range res.Manifests {
-		if m.Error != nil {
-			if errs++; errs <= maxAnnotations {
-				msg := fmt.Sprintf("%s [%s]", m.Error.Message, m.Error.Code)
-				if m.Error.Hint != "" {
-					msg += "\nhint: " + m.Error.Hint
-				}
-				r.a.WithFieldsMap(field(m.Path, m.Error.Line, m.Error.Col)).Errorf("%s", msg)
-			}
-		}
-	}
-	// Loud ones first, then the rest of widened, then new unenforceable.
-	for pass := 0; pass < 3; pass++ {
-		for _, m := range res.Manifests {
-			for _, c := range m.Changes {
-				hit := (pass == 0 && c.Loud) || (pass == 1 && c.Severity == diff.Widened && !c.Loud) || (pass == 2 && c.Severity == diff.UnenforceableAdded)
-				if !hit || c.Side != diff.SideHead {
-					continue
-				}
-				if warns++; warns <= maxAnnotations {
-					r.a.WithFieldsMap(field(m.Path, c.Line, c.Col)).Warningf("%s %s [%s]: %s → %s: %s", strings.ReplaceAll(string(c.Severity), "_", " "), c.Kind, c.Target, orNone(c.Before), orNone(c.After), c.Why)
-				}
-			}
+	as, errs, warns := annotations(res)
+	for _, an := range as {
+		fields := map[string]string{"file": an.file, "line": strconv.Itoa(max(an.line, 1)), "col": strconv.Itoa(max(an.col, 1)), "title": "capgate"}
+		if an.error {
+			r.a.WithFieldsMap(fields).Errorf("%s", an.msg)
+		} else {
+			r.a.WithFieldsMap(fields).Warningf("%s", an.msg)
 		}
 	}
 	if errs > maxAnnotations || warns > maxAnnotations {
 		r.a.Noticef("capgate: %d errors and %d warnings in all; the step summary lists every one", errs, warns)
 	}
+}
+
+// annotation is one workflow annotation on a manifest line: an error, or
+// a warning.
+type annotation struct {
+	error     bool
+	file      string
+	line, col int
+	msg       string
+}
+
+// annotations lists the annotations of res: the manifests that do not
+// compile, as errors; then, as warnings, the loud changes, the rest of the
+// widened ones and the new unenforceable ones, of the head side. Their
+// file is the manifest's path from the repository root (the sides are git
+// trees), which is what a check run's annotations name, whatever
+// working-directory is. At most maxAnnotations of each are listed (GitHub
+// drops the rest silently, so the most important go first); errs and
+// warns count them all. It is pure.
+func annotations(res *diff.Result) (out []annotation, errs, warns int) {
+	for _, m := range res.Manifests {
+		if m.Error == nil {
+			continue
+		}
+		if errs++; errs <= maxAnnotations {
+			msg := fmt.Sprintf("%s [%s]", m.Error.Message, m.Error.Code)
+			if m.Error.Hint != "" {
+				msg += "\nhint: " + m.Error.Hint
+			}
+			out = append(out, annotation{error: true, file: m.Path, line: m.Error.Line, col: m.Error.Col, msg: msg})
+		}
+	}
+	// Loud ones first, then the rest of widened, then new unenforceable.
+	for _, hit := range []func(c *diff.Change) bool{
+		func(c *diff.Change) bool { return c.Loud },
+		func(c *diff.Change) bool { return c.Severity == diff.Widened && !c.Loud },
+		func(c *diff.Change) bool { return c.Severity == diff.UnenforceableAdded },
+	} {
+		for _, m := range res.Manifests {
+			for j := range m.Changes {
+				c := &m.Changes[j]
+				if !hit(c) || c.Side != diff.SideHead {
+					continue
+				}
+				if warns++; warns <= maxAnnotations {
+					out = append(out, annotation{file: m.Path, line: c.Line, col: c.Col,
+						msg: fmt.Sprintf("%s %s [%s]: %s → %s: %s", strings.ReplaceAll(string(c.Severity), "_", " "), c.Kind, c.Target, orNone(c.Before), orNone(c.After), c.Why)})
+				}
+			}
+		}
+	}
+	return out, errs, warns
 }
 
 func orNone(s string) string {

@@ -33,6 +33,20 @@ func rowKey(m *diff.ManifestDiff, c *diff.Change) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
+// labelKey identifies a widened row for the label: rowKey, and for a
+// launch config its hash over every entry's launch too (diff's launchHash,
+// as the lock approves it), since a row names a grant but not the rest of
+// the launch (the image the docker socket is mounted into): any change to
+// the config is a row the label has not seen.
+func labelKey(m *diff.ManifestDiff, c *diff.Change) string {
+	k := rowKey(m, c)
+	if m.Launch == "" || m.Hash == "" {
+		return k
+	}
+	h := sha256.Sum256([]byte(k + "\x00" + m.Hash))
+	return hex.EncodeToString(h[:])[:16]
+}
+
 // pendingRows returns the keys of the widened rows no lock approves, sorted.
 func pendingRows(res *diff.Result) []string {
 	var keys []string
@@ -43,7 +57,7 @@ func pendingRows(res *diff.Result) []string {
 		}
 		for j := range m.Changes {
 			if m.Changes[j].Severity == diff.Widened {
-				keys = append(keys, rowKey(m, &m.Changes[j]))
+				keys = append(keys, labelKey(m, &m.Changes[j]))
 			}
 		}
 	}
@@ -535,7 +549,7 @@ func describeRows(res *diff.Result, keys []string) string {
 		m := &res.Manifests[i]
 		for j := range m.Changes {
 			c := &m.Changes[j]
-			if c.Severity != diff.Widened || !want[rowKey(m, c)] {
+			if c.Severity != diff.Widened || !want[labelKey(m, c)] {
 				continue
 			}
 			if n++; n <= 20 {

@@ -242,7 +242,7 @@ func shownRows(res *diff.Result, body string, link func(string, int) string) map
 				if c := &m.Changes[j]; tb.keep(c) {
 					k := ""
 					if c.Severity == diff.Widened {
-						k = rowKey(m, c)
+						k = labelKey(m, c)
 					}
 					keys = append(keys, k)
 				}

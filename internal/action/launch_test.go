@@ -112,3 +112,25 @@ func TestLabelThenOtherSettingsOutsideFails(t *testing.T) {
 		t.Fatalf("the label approved a settings file it never saw: exit %d outputs %v\n%s", res.code, res.outputs, ours(f).Body)
 	}
 }
+
+// TestLabelThenImageSwapFails: a maintainer labels the docker socket
+// mounted into one image; a later push runs another image with the same
+// mount. The widened row reads the same (the mount), but the label
+// approved the launch the comment showed: any change to the launch
+// config voids it.
+func TestLabelThenImageSwapFails(t *testing.T) {
+	t.Parallel()
+	docker := func(img string) string {
+		return `{"mcpServers": {"ci": {"command": "docker", "args": ["run", "-i", "--rm", "-v", "/var/run/docker.sock:/var/run/docker.sock", "` + img + `"]}}}` + "\n"
+	}
+	f := setup(t, map[string]string{".mcp.json": docker("ghcr.io/trusted/ci:1")})
+	f.inProcess(context.Background(), nil)
+	f.gh.label("capgate:approve-widening")
+	if res := f.inProcess(context.Background(), nil); res.code != ExitOK {
+		t.Fatalf("labelled: exit %d\n%s", res.code, ours(f).Body)
+	}
+	f.push(map[string]string{".mcp.json": docker("ghcr.io/mallory/ci:1")})
+	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed || res.outputs["approved"] != "false" {
+		t.Fatalf("the label approved the socket for an image it never saw: exit %d outputs %v\n%s", res.code, res.outputs, ours(f).Body)
+	}
+}

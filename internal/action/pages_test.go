@@ -293,3 +293,31 @@ func TestRereadUntil(t *testing.T) {
 		})
 	}
 }
+
+// TestRESTPageFailsMidway: with 150 other comments the list has two pages
+// (capgate's comment on the first); a fault on the second page fails the
+// label check and the comment (fail closed: the first page alone is not
+// the list), and no second comment of capgate's is made.
+func TestRESTPageFailsMidway(t *testing.T) {
+	t.Parallel()
+	f := labelled(t)
+	for range 150 {
+		f.gh.addComment("someone", "lgtm")
+	}
+	f.gh.addFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodGet || r.URL.Path != commentsPath || r.URL.Query().Get("page") != "2" {
+			return false
+		}
+		writeJSON(w, http.StatusForbidden, notAccessible)
+		return true
+	})
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitFailed || res.outputs["approved"] != "false" ||
+		!strings.Contains(res.stdout, "could not check the approval label, so it approves nothing: the token may not do this (HTTP 403") ||
+		!strings.Contains(res.stdout, "could not update the pull request comment") {
+		t.Fatalf("exit %d, outputs %v:\n%s", res.code, res.outputs, res.stdout)
+	}
+	if n := len(f.gh.byLogin("github-actions[bot]")); n != 1 {
+		t.Errorf("%d comments of capgate's, want the one", n)
+	}
+}

@@ -57,3 +57,43 @@ func BenchmarkSymlinks2000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPlainPatterns reads a directory of 2,000 files with a matcher
+// of 20,000 plain paths (the settings files and mount-source prefixes of a
+// large launch config, each a literal pattern) and a few links: a file
+// costs one lookup, not one comparison per pattern (a linked directory's
+// check once ran every pattern for every file, hours for a crafted
+// config).
+func BenchmarkPlainPatterns(b *testing.B) {
+	dir := b.TempDir()
+	for i := 0; i < 2000; i++ {
+		p := filepath.Join(dir, "src", fmt.Sprint(i%50), fmt.Sprintf("f%d.txt", i))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := 0; i < 20; i++ {
+		if err := os.Symlink("src", filepath.Join(dir, fmt.Sprintf("link%d", i))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var pats []string
+	for i := 0; i < 20000; i++ {
+		pats = append(pats, LiteralPattern(fmt.Sprintf("d%d/a/b/c", i)))
+	}
+	pats = append(pats, LiteralPattern("src/7/f7.txt"))
+	m, err := NewMatcher(pats)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		files, err := (&Dir{Root: dir}).Read(context.Background(), m)
+		if err != nil || len(files) != 1 {
+			b.Fatalf("%d files, %v", len(files), err)
+		}
+	}
+}

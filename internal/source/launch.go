@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -58,7 +59,7 @@ func settingsPaths(configs []File) []string {
 		}
 	}
 	sort.Strings(out)
-	return out
+	return slices.Compact(out)
 }
 
 // LiteralPattern makes a path a doublestar pattern (as Options.Patterns

@@ -23,6 +23,9 @@ func TestMatchTails(t *testing.T) {
 		{"**/[abc].capgate.json", "?.json"},
 		{"deep/**/capgate.json"},
 		{"**"},
+		// Plain paths, matched by lookup.
+		{"capgate.json", "a/x", "deep/1/2/capgate.json", "we*ird/[x].json"},
+		{"a/x", "b/q/r", "!b/**"},
 	}
 	paths := []string{
 		"capgate.json", "a/capgate.json", "servers/s1/capgate.json", "servers/old/capgate.json",

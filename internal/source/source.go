@@ -53,6 +53,15 @@ type Matcher struct {
 	shapes []shape
 	// fold matches with ASCII case folded (patterns and paths lowered).
 	fold bool
+	// exact holds the include patterns that are plain paths (no syntax:
+	// the literal patterns of settings files, a lock, the prefixes of
+	// mount sources), matched by lookup, and wild the indexes of the
+	// others: thousands of plain paths cost one lookup a file, not one
+	// comparison each. exactDirs maps the directory of each plain path
+	// to it (linkedDir).
+	exact     map[string]bool
+	exactDirs map[string]string
+	wild      []int
 }
 
 // NewLaunchMatcher is the matcher of launch-config paths: patterns, or
@@ -101,9 +110,18 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 	if len(m.include) == 0 {
 		m.include = DefaultPatterns
 	}
-	for _, in := range m.include {
+	m.exact, m.exactDirs = map[string]bool{}, map[string]string{}
+	for i, in := range m.include {
 		m.tails = append(m.tails, literalTail(in))
 		m.shapes = append(m.shapes, shapeOf(in))
+		if strings.ContainsAny(in, `*?[]{}\`) {
+			m.wild = append(m.wild, i)
+			continue
+		}
+		m.exact[in] = true
+		if d := path.Dir(in); m.exactDirs[d] == "" {
+			m.exactDirs[d] = in
+		}
 	}
 	return m, nil
 }
@@ -148,8 +166,11 @@ func (m *Matcher) Match(p string) bool {
 }
 
 func (m *Matcher) included(p string) bool {
-	for i, in := range m.include {
-		tail := m.tails[i]
+	if m.exact[p] {
+		return true
+	}
+	for _, i := range m.wild {
+		in, tail := m.include[i], m.tails[i]
 		if !strings.HasSuffix(p, tail) {
 			continue
 		}
@@ -194,7 +215,15 @@ func (m *Matcher) MayHold(p string) bool {
 	if m.Match(p) {
 		return true
 	}
-	for _, in := range m.include {
+	lp := p
+	if m.fold {
+		lp = strings.ToLower(p)
+	}
+	if f := m.exactDirs[lp]; f != "" && !m.excluded(f) {
+		return true // a plain path directly inside p
+	}
+	for _, i := range m.wild {
+		in := m.include[i]
 		// The pattern's last segment, its wildcards filled in, stands for
 		// a file directly inside p; "**" patterns then match any depth.
 		last := in[strings.LastIndexByte(in, '/')+1:]
@@ -213,9 +242,22 @@ func (m *Matcher) MayHold(p string) bool {
 // Code reads .vscode/mcp.json through a linked .vscode), which is not read
 // here: linkedDirErr.
 func (m *Matcher) linkedDir(p string) string {
-	for _, in := range m.include {
+	lp := p
+	if m.fold {
+		lp = strings.ToLower(p)
+	}
+	if f := m.exactDirs[lp]; f != "" && !m.excluded(f) {
+		return p + f[len(lp):]
+	}
+	base := path.Base(lp)
+	for _, i := range m.wild {
+		in := m.include[i]
 		segs := strings.Split(in, "/")
-		if len(segs) < 2 || strings.Contains(segs[len(segs)-2], "**") {
+		dir := ""
+		if len(segs) >= 2 {
+			dir = segs[len(segs)-2]
+		}
+		if dir == "" || strings.Contains(dir, "**") || (!strings.ContainsAny(dir, `*?[]{}\`) && dir != base) {
 			continue
 		}
 		last := strings.NewReplacer("**", "x", "*", "x", "?", "x").Replace(segs[len(segs)-1])
@@ -318,7 +360,10 @@ func (d *Dir) Read(ctx context.Context, m *Matcher) ([]File, error) {
 			return nil
 		}
 		if !m.Match(rel) {
-			if f := m.linkedDir(rel); f != "" && e.Type()&fs.ModeSymlink != 0 {
+			if e.Type()&fs.ModeSymlink == 0 {
+				return nil
+			}
+			if f := m.linkedDir(rel); f != "" {
 				out = append(out, File{Path: f, Err: linkedDirErr(rel)})
 			}
 			return nil
