@@ -237,10 +237,10 @@ func lineEdits(a, b []string) []edit {
 // distinct line numbered from 1 in order of first appearance, a's lines
 // then b's (below 0xD800, go-diff's number for a line is the rune itself,
 // and lineEdits passes at most maxDiffLines lines), and maps the runes of
-// each diff back to lines. Against joining the lines for DiffLinesToRunes
-// to split again and DiffCharsToLines to join once more, this took half
-// the time of Unified on BenchmarkDiffGit2000's changed manifests; the
-// same runes give the same diff (TestMyersMatchesLineMode holds it to
+// each diff back to lines. Joining the lines for DiffLinesToRunes to
+// split again, and DiffCharsToLines joining them once more, took about two
+// fifths of Unified's time on BenchmarkDiffGit2000's changed manifests;
+// the same runes give the same diff (TestMyersMatchesLineMode holds it to
 // go-diff's own line mode).
 func myers(a, b []string, out []edit) []edit {
 	dmp := diffmatchpatch.New()
