@@ -145,6 +145,16 @@ func BenchmarkChangedManifest(b *testing.B) {
 			}
 		}
 	})
+	// A new mount only: squid's and nftables' artifacts stay as they were.
+	fsHead := File{Path: "m.json", Data: m(`, "fs:read:/srv/extra/**"`)}
+	b.Run("fs-only", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if md := compareFiles(&base, &fsHead, nil); len(md.Changes) != 1 || len(md.TextDiffs) != 2 {
+				b.Fatalf("%d changes, %d text diffs", len(md.Changes), len(md.TextDiffs))
+			}
+		}
+	})
 	bc, _ := compileFile(&base, nil)
 	hc, _ := compileFile(&head, nil)
 	b.Run("Compare", func(b *testing.B) {

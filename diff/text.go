@@ -73,19 +73,23 @@ func sameButNotes(a, b *compiler.Artifact) bool {
 // both again without notes, which took a sixth of a changed manifest's
 // text diffs (BenchmarkDiffGit2000). TestNotesOnlyFromBody holds this to
 // sameButNotes on generated artifacts.
-func textDiffs(base, head *compiler.Result) []TextDiff {
-	var out []TextDiff
+//
+// same[i] reports whether the i-th pair of compared(base, head) renders to
+// the same text (and so has no text diff), for compare.
+func textDiffs(base, head *compiler.Result) (out []TextDiff, same []bool) {
 	var buf []byte
-	for _, p := range compared(base, head) {
+	pairs := compared(base, head)
+	same = make([]bool, len(pairs))
+	for i, p := range pairs {
 		t := p[1].Target
 		a, na := renderText(p[0], &buf)
 		b, nb := renderText(p[1], &buf)
-		if a == b {
+		if same[i] = a == b; same[i] {
 			continue
 		}
 		out = append(out, TextDiff{Target: t, Diff: Unified(a, b, 3), NotesOnly: notesOnly(p[0], p[1], a[:max(na, 0)], b[:max(nb, 0)], na < 0 || nb < 0)})
 	}
-	return out
+	return out, same
 }
 
 // notesOnly reports whether artifacts x and y, whose renderings differ,

@@ -3,6 +3,7 @@ package diff
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -105,7 +106,7 @@ func TestSameButNotes(t *testing.T) {
 	if sameButNotes(&a, head.Artifacts.Get("bwrap")) {
 		t.Errorf("a new egress entry: want more than notes")
 	}
-	tds := textDiffs(base, head)
+	tds, _ := textDiffs(base, head)
 	if len(tds) == 0 {
 		t.Fatal("no text diff for a new egress entry")
 	}
@@ -298,5 +299,51 @@ func TestUnifiedTrimmed(t *testing.T) {
 		if got, want := Unified(x, y, ctx), unified(lineEdits(lines(x), lines(y)), ctx); got != want {
 			t.Fatalf("case %d, ctx %d: Unified(%q, %q) = %q, the whole texts give %q", i, ctx, x, y, got, want)
 		}
+	}
+}
+
+// TestCompareSkipsSame holds compare, which skips the pairs textDiffs
+// found rendering the same, to Compare, which reads every pair back, on
+// generated base and head manifests compiled to every target (some pairs
+// alike, some not) and on heads that only reorder the base.
+func TestCompareSkipsSame(t *testing.T) {
+	t.Parallel()
+	pool := []string{"fs:read:/srv/a/**", "fs:read,write:/srv/b/", "net:connect:api.example.com:443",
+		"net:connect:*:443", "exec:spawn:curl", "env:inject:TOKEN", `ipc:connect:"unix:/run/x.sock"`,
+		"ipc:connect:x11", "clock:tzdata", "fs:read:/var/run/docker.sock"}
+	rnd := rand.New(rand.NewPCG(11, 12))
+	pick := func() []string {
+		var caps []string
+		for _, c := range pool {
+			if rnd.IntN(3) == 0 {
+				caps = append(caps, c)
+			}
+		}
+		return caps
+	}
+	skipped := 0
+	for i := range 150 {
+		bc := pick()
+		hc := pick()
+		if i%3 == 0 {
+			hc = slices.Clone(bc)
+			slices.Reverse(hc)
+			if rnd.IntN(2) == 0 {
+				hc = append(hc, pool[rnd.IntN(len(pool))])
+			}
+		}
+		base, head := compileAll(t, bc...), compileAll(t, hc...)
+		_, same := textDiffs(base, head)
+		for _, s := range same {
+			if s {
+				skipped++
+			}
+		}
+		if got, want := compare(base, head, same), Compare(base, head); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q -> %q: skipping alike pairs gave\n%+v\nreading all gave\n%+v", bc, hc, got, want)
+		}
+	}
+	if skipped < 50 {
+		t.Fatalf("only %d pairs alike", skipped)
 	}
 }
