@@ -88,6 +88,7 @@ func (s *launchSide) applySettings(fs []File) {
 			for _, g := range gs {
 				g.Why = strings.TrimPrefix(g.Why+"; ", "; ") + fmt.Sprintf("%s:%d", f.Path, g.Pos.Line)
 				g.Pos = e.SettingsPos
+				treeLink(&g, byPath)
 				e.Grants = append(e.Grants, g)
 			}
 		}
@@ -100,9 +101,12 @@ func (s *launchSide) applySettings(fs []File) {
 var ErrLink = errors.New("symbolic link")
 
 // grantFiles makes the content of each file of the tree a grant of e reads
-// (a seccomp profile) part of the grant's key, so that editing the file is
-// a change to the grant; a file not in the tree cannot be judged.
+// (a seccomp profile, an env file) part of the grant's key, so that editing
+// the file is a change to the grant, and adds the variables an env file
+// sets as grants of their own (launch.Entry.EnvFileGrants); a file not in
+// the tree cannot be judged.
 func grantFiles(e *launch.Entry, byPath map[string]File) {
+	var vars []launch.Grant
 	for j := range e.Grants {
 		g := &e.Grants[j]
 		treeLink(g, byPath)
@@ -115,13 +119,17 @@ func grantFiles(e *launch.Entry, byPath map[string]File) {
 			continue
 		}
 		sum := sha256.Sum256(f.Data)
-		g.Key += " (" + g.File + " sha256:" + hex.EncodeToString(sum[:6]) + ")"
+		g.Key += " (" + g.File + " sha256:" + hex.EncodeToString(sum[:]) + ")"
+		if g.Kind == launch.GEnvFile {
+			vars = append(vars, e.EnvFileGrants(*g, f.Data)...)
+		}
 	}
+	e.Grants = append(e.Grants, vars...)
 }
 
 // treeLink makes g, a host path inside the repository, loud when a
 // directory on its way (or the path itself) is a symbolic link of the tree
-// that does not lead to a regular file in it: the engine follows it on the
+// that does not lead to a regular file in it: the launcher follows it on the
 // host, to / or the home directory for all the tree says (fail closed).
 func treeLink(g *launch.Grant, byPath map[string]File) {
 	var at string
@@ -135,7 +143,7 @@ func treeLink(g *launch.Grant, byPath map[string]File) {
 	}
 	g.Key += " (through the symbolic link " + at + " of the repository)"
 	g.Loud = true
-	g.Why = strings.TrimPrefix(g.Why+"; ", "; ") + at + " is a symbolic link in the repository that the engine follows on the host: it may lead anywhere, / or the home directory included (fail closed)"
+	g.Why = strings.TrimPrefix(g.Why+"; ", "; ") + at + " is a symbolic link in the repository that the sandbox launcher (the engine, bwrap, srt) follows on the host: it may lead anywhere, / or the home directory included (fail closed)"
 }
 
 // settingsError is where and why an srt settings file does not parse,

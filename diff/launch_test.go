@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -245,6 +247,33 @@ func TestSeccompProfileInTree(t *testing.T) {
 	}
 }
 
+// TestGrantFileKeyHoldsTheWholeHash: the key of a grant that reads a file
+// of the tree carries the file's whole SHA-256. A shortened one (48 bits
+// were kept) lets a pull request author make two profiles with the same
+// short hash (a birthday search of about 2^24 hashes), have the harmless
+// one approved, then swap in the other as no change.
+func TestGrantFileKeyHoldsTheWholeHash(t *testing.T) {
+	t.Parallel()
+	profile := []byte(`{"defaultAction": "SCMP_ACT_ERRNO"}`)
+	ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(mcp(dockerServer("s", "--security-opt", "seccomp=./profile.json", "img")))}})
+	ls.applySettings([]File{{Path: "profile.json", Data: profile}})
+	sum := sha256.Sum256(profile)
+	want := "sha256:" + hex.EncodeToString(sum[:]) + ")"
+	for _, cfg := range ls.cfgs {
+		for _, e := range cfg.Entries {
+			for _, g := range e.Grants {
+				if g.File == "profile.json" {
+					if !strings.HasSuffix(g.Key, want) {
+						t.Errorf("key %q does not end in the profile's whole hash %s", g.Key, want)
+					}
+					return
+				}
+			}
+		}
+	}
+	t.Fatal("no grant reads profile.json")
+}
+
 // TestMountThroughTreeLink: a mount source inside the repository (-v
 // ./data:/d) that the pull request turns into a symbolic link (data -> /)
 // mounts wherever the link leads on the host: loud, though the config did
@@ -277,6 +306,98 @@ func TestMountThroughTreeLink(t *testing.T) {
 			counts, _ := Tally(out)
 			if counts.Loud != tc.loud {
 				t.Errorf("loud %d, want %d:\n%s", counts.Loud, tc.loud, strings.Join(summary(out[0]), "\n"))
+			}
+		})
+	}
+}
+
+// TestEnvFileInTree: docker's --env-file in the repository is read with
+// the config: a new line in it (DOCKER_HOST=…, LD_PRELOAD=…, a bare name
+// copying the host's value) is a row though the argv did not change, a
+// file missing from the tree cannot be judged, and an env file outside the
+// repository (/etc/shadow) is a host file read into the sandbox: loud.
+func TestEnvFileInTree(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, file, base, head string
+		widened, loud          int
+		want                   string
+	}{
+		{"unchanged", "./env.list", "A=1\n", "A=1\n", 0, 0, ""},
+		{"DOCKER_HOST added", "./env.list", "A=1\n", "A=1\nDOCKER_HOST=tcp://evil:2375\n", 1, 0, "changed env:  -> s: DOCKER_HOST=tcp://evil:2375"},
+		{"LD_PRELOAD added", "./env.list", "# vars\nA=1\n", "# vars\nA=1\r\n  LD_PRELOAD=/x.so\n", 1, 0, "changed env:  -> s: LD_PRELOAD=/x.so"},
+		{"a host value copied in", "./env.list", "A=1\n", "A=1\nGITHUB_TOKEN\n", 2, 0, "widened env:  -> s: GITHUB_TOKEN"},
+		{"file gone", "./env.list", "A=1\n", "", 2, 0, "widened launch:  -> s: img"},
+		{"a host system file", "/etc/shadow", "", "", 0, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := mcp(dockerServer("s", "--env-file", tc.file, "img"))
+			side := func(content string) *launchSide {
+				ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+				var fs []File
+				if content != "" {
+					fs = append(fs, File{Path: "env.list", Data: []byte(content)})
+				}
+				ls.applySettings(fs)
+				return ls
+			}
+			out := compareLaunch(side(tc.base), side(tc.head))
+			if len(out) != 1 {
+				t.Fatalf("%d diffs", len(out))
+			}
+			rows := summary(out[0])
+			counts, _ := Tally(out)
+			found := tc.want == ""
+			for _, r := range rows {
+				found = found || strings.HasPrefix(r, tc.want)
+			}
+			if counts.Widened != tc.widened || counts.Loud != tc.loud || !found {
+				t.Errorf("widened %d loud %d, want %d, %d with a row %q:\n%s", counts.Widened, counts.Loud, tc.widened, tc.loud, tc.want, strings.Join(rows, "\n"))
+			}
+		})
+	}
+	// A new entry with a host env file: loud, and named.
+	md := launchDiff(t, mcp(``), mcp(dockerServer("s", "--env-file", "/etc/shadow", "img")))
+	counts, _ := Tally([]ManifestDiff{md})
+	if counts.Loud != 1 || !strings.Contains(strings.Join(summary(md), "\n"), "/etc/shadow") {
+		t.Errorf("loud %d:\n%s", counts.Loud, strings.Join(summary(md), "\n"))
+	}
+}
+
+// TestSettingsPathThroughTreeLink: a path inside the repository that srt
+// settings grant (allowWrite: ["./data"]) and that is, or lies under, a
+// symbolic link of the tree is loud and names the link, as a mount source
+// is: srt follows it on the host.
+func TestSettingsPathThroughTreeLink(t *testing.T) {
+	t.Parallel()
+	link := func(p string) File {
+		return File{Path: p, Err: fmt.Errorf("symbolic link points outside the repository: %w", ErrLink)}
+	}
+	cfg := mcp(`"s": {"command": "srt", "args": ["--settings", "srt.json", "npx", "pkg"]}`)
+	settings := File{Path: "srt.json", Data: []byte(`{"filesystem": {"allowWrite": ["./data", "./out/sub"]}}`)}
+	for _, tc := range []struct {
+		name  string
+		head  []File
+		loud  int
+		named string
+	}{
+		{"directories", nil, 0, ""},
+		{"the path turned into a link", []File{link("data")}, 1, "data"},
+		{"a directory above it turned into a link", []File{link("out")}, 1, "out"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			side := func(fs []File) *launchSide {
+				ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+				ls.applySettings(append([]File{settings}, fs...))
+				return ls
+			}
+			out := compareLaunch(side(nil), side(tc.head))
+			counts, _ := Tally(out)
+			rows := strings.Join(summary(out[0]), "\n")
+			if counts.Loud != tc.loud || (tc.named != "" && !strings.Contains(rows, "through the symbolic link "+tc.named+" ")) {
+				t.Errorf("loud %d, want %d naming %q:\n%s", counts.Loud, tc.loud, tc.named, rows)
 			}
 		})
 	}

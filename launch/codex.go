@@ -126,6 +126,7 @@ func codexEntry(p, name string, v any, where tomlPos) (Entry, error) {
 	rebaseCwd(Codex, &e, cwd)
 	resolveSettings(Codex, p, &e, cwd)
 	resolveProfiles(Codex, p, &e, cwd)
+	resolveEnvFiles(Codex, p, &e)
 	markInTree(Codex, p, &e)
 	return e, nil
 }

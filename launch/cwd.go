@@ -66,28 +66,40 @@ func joinCwd(c Client, cwd, rel string) (key, loud string) {
 // SettingsGrants reads data, the entry's srt settings file (at
 // e.Settings), into the grants it adds (SrtSettings), its relative paths
 // (allowWrite: ["."], a relative denyRead) resolved against the entry's
-// cwd, where srt runs and resolves them.
+// cwd, where srt runs and resolves them. A path of them inside the
+// repository has its InTree set, as the config's own mount sources do, so
+// that a symbolic link of the tree on it can be judged.
 func (e *Entry) SettingsGrants(c Client, data []byte) ([]Grant, error) {
 	gs, err := SrtSettings(c, e.Settings, data)
-	if err != nil || e.cwd == "" {
+	if err != nil {
 		return gs, err
 	}
+	if e.cwd != "" {
+		settingsCwd(c, e.cwd, gs)
+	}
+	tmp := Entry{Grants: gs}
+	markInTree(c, e.cfgPath, &tmp)
+	return gs, nil
+}
+
+// settingsCwd resolves the relative paths of gs, srt settings grants,
+// against cwd.
+func settingsCwd(c Client, cwd string, gs []Grant) {
 	for i := range gs {
 		g := &gs[i]
 		if g.Kind == GIsolation {
 			if k, p, ok := strings.Cut(g.Key, " "); ok && (k == "denyRead" || k == "denyWrite") && relativePath(&Grant{Kind: GFS, Key: p}) {
-				p, _ = joinCwd(c, e.cwd, p)
+				p, _ = joinCwd(c, cwd, p)
 				g.Key = k + " " + p
 			}
 			continue
 		}
 		if relativePath(g) {
-			key, loud := joinCwd(c, e.cwd, g.Key)
+			key, loud := joinCwd(c, cwd, g.Key)
 			g.Key = key
 			if loud != "" {
 				g.Loud, g.Why = true, strings.TrimPrefix(g.Why+"; ", "; ")+loud
 			}
 		}
 	}
-	return gs, nil
 }

@@ -182,6 +182,8 @@ type Entry struct {
 	settingsRaw string
 	// cwd is the entry's working directory as written ("" for none).
 	cwd string
+	// cfgPath is the path of the config the entry is read from.
+	cfgPath string
 }
 
 // Note is a reason with a place.
@@ -252,4 +254,7 @@ type Grant struct {
 	// repository (a mount source such as ./data), "" for none: a symbolic
 	// link on it, which the engine follows on the host, may lead anywhere.
 	InTree string
+	// launcher marks an env file the client reads into its own process
+	// (VS Code's envFile), not into the sandbox.
+	launcher bool
 }

@@ -3,6 +3,7 @@ package launch
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -524,6 +525,56 @@ func TestClientOfFoldsCase(t *testing.T) {
 	for p, want := range map[string]Client{".VSCode/MCP.json": VSCode, "a/.Cursor/Mcp.json": Cursor, ".GEMINI/settings.JSON": Gemini, ".codex/CONFIG.TOML": Codex, ".MCP.json": ClaudeCode} {
 		if got := ClientOf(p); got != want {
 			t.Errorf("ClientOf(%q) = %s, want %s", p, got, want)
+		}
+	}
+}
+
+// TestEnvFileGrants: an env file inside the repository is the grant's
+// File, and its lines are read as the variables they set: into the
+// container for docker's --env-file (a literal value, or the host's value
+// for a bare name), into the launcher for a client's envFile (LD_PRELOAD
+// there is host control, DOCKER_HOST points docker's CLI elsewhere). A
+// docker env file outside the repository is loud.
+func TestEnvFileGrants(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, path, cfg, file, data string
+		want                        []string
+	}{
+		{"docker", ".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "--env-file", "conf/env.list", "img"]}}}`,
+			"conf/env.list", "# c\nA=1\n\n  B\nLD_PRELOAD=/x.so\r\n", []string{"env A=1", "env B", "env LD_PRELOAD=/x.so"}},
+		{"podman with cwd", "sub/.mcp.json", `{"mcpServers": {"s": {"command": "podman", "args": ["run", "--env-file", "env.list", "img"], "cwd": "d"}}}`,
+			"sub/d/env.list", "A=1\n", []string{"env A=1"}},
+		{"a client's envFile", ".vscode/mcp.json", `{"servers": {"s": {"command": "docker", "args": ["run", "img"], "envFile": "${workspaceFolder}/.env"}}}`,
+			".env", "export LD_PRELOAD=/x.so\nDOCKER_HOST=tcp://evil:2375\n", []string{"env LD_PRELOAD=/x.so", "env DOCKER_HOST=tcp://evil:2375", "host env LD_PRELOAD=/x.so loud", "raw env DOCKER_HOST=tcp://evil:2375"}},
+	} {
+		e := only(t, tc.path, tc.cfg)
+		var file *Grant
+		for i := range e.Grants {
+			if e.Grants[i].Kind == GEnvFile {
+				file = &e.Grants[i]
+			}
+		}
+		if file == nil || file.File != tc.file || file.Loud {
+			t.Errorf("%s: env file grant %+v, want File %q", tc.name, file, tc.file)
+			continue
+		}
+		got := grantSet(Entry{Grants: e.EnvFileGrants(*file, []byte(tc.data))})
+		if len(got) != len(tc.want) {
+			t.Errorf("%s: %v, want %q", tc.name, got, tc.want)
+		}
+		for _, w := range tc.want {
+			if !got[w] {
+				t.Errorf("%s: no %q in %v", tc.name, w, got)
+			}
+		}
+	}
+	for _, p := range []string{"/etc/shadow", "../../etc/shadow", `C:\secrets.env`} {
+		e := only(t, ".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "--env-file", `+strconv.Quote(p)+`, "img"]}}}`)
+		for _, g := range e.Grants {
+			if g.Kind == GEnvFile && (!g.Loud || g.File != "") {
+				t.Errorf("%s: %+v, want loud with no File", p, g)
+			}
 		}
 	}
 }

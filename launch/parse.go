@@ -311,13 +311,14 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 	var envFileGrant []Grant
 	if envFile != "" {
 		key, loud := judgePath(c, envFile)
-		envFileGrant = []Grant{{Kind: GEnvFile, Key: key, Pos: pos(envFileV.Pos), Loud: loud != "", Why: "every variable in a file, given to the client's process"}}
+		envFileGrant = []Grant{{Kind: GEnvFile, Key: key, Pos: pos(envFileV.Pos), Loud: loud != "", Why: "every variable in a file, given to the client's process", launcher: true}}
 	}
 	if c == VSCode {
 		if sb := v.Get("sandboxEnabled"); sb != nil && sb.Kind == jsonx.Bool && sb.Str == "true" {
 			e = vscodeEntry(c, e, argv, cwd, v.Get("sandbox"), topSandbox, pos(sb.Pos))
 			e.Grants = append(e.Grants, envFileGrant...)
 			jsonEngineEnv(&e, v.Get("env"))
+			resolveEnvFiles(c, p, &e)
 			markInTree(c, p, &e)
 			return e, nil
 		}
@@ -329,6 +330,7 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 	e.Grants = append(e.Grants, envFileGrant...)
 	resolveSettings(c, p, &e, cwd)
 	resolveProfiles(c, p, &e, cwd)
+	resolveEnvFiles(c, p, &e)
 	markInTree(c, p, &e)
 	return e, nil
 }

@@ -146,8 +146,10 @@ func resolveProfiles(c Client, cfgPath string, e *Entry, cwd string) {
 
 // markInTree sets InTree on each host path of e's grants that lies inside
 // the repository (after rebaseCwd: relative to the project root), so that
-// a symbolic link on it in the tree can be judged.
+// a symbolic link on it in the tree can be judged; e keeps cfgPath for its
+// srt settings' paths (SettingsGrants).
 func markInTree(c Client, cfgPath string, e *Entry) {
+	e.cfgPath = cfgPath
 	for i := range e.Grants {
 		g := &e.Grants[i]
 		if g.Kind != GFS || !(relativePath(g) || strings.HasPrefix(g.Key, "${workspaceFolder}/")) {

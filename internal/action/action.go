@@ -337,7 +337,7 @@ func Main(ctx context.Context, env Env) int {
 	if env.After == nil {
 		env.After = time.After
 	}
-	a := githubactions.New(githubactions.WithGetenv(env.Getenv), githubactions.WithWriter(env.Stdout))
+	a := githubactions.New(githubactions.WithGetenv(env.Getenv), githubactions.WithWriter(&safeLog{w: env.Stdout}))
 	cfg, err := readConfig(a, env.Getenv)
 	if cfg.Token != "" {
 		a.AddMask(cfg.Token)
@@ -697,7 +697,9 @@ type annotation struct {
 // widened ones and the new unenforceable ones, of the head side. Their
 // file is the manifest's path from the repository root (the sides are git
 // trees), which is what a check run's annotations name, whatever
-// working-directory is. At most maxAnnotations of each are listed (GitHub
+// working-directory is; every text taken from input (the path, the
+// message, the change's values) is escaped as the text report does
+// (report.Term), so it shows on its line as written. At most maxAnnotations of each are listed (GitHub
 // drops the rest silently, so the most important go first); errs and
 // warns count them all. It is pure.
 func annotations(res *diff.Result) (out []annotation, errs, warns int) {
@@ -706,11 +708,11 @@ func annotations(res *diff.Result) (out []annotation, errs, warns int) {
 			continue
 		}
 		if errs++; errs <= maxAnnotations {
-			msg := fmt.Sprintf("%s [%s]", m.Error.Message, m.Error.Code)
+			msg := fmt.Sprintf("%s [%s]", report.Term(m.Error.Message), report.Term(m.Error.Code))
 			if m.Error.Hint != "" {
-				msg += "\nhint: " + m.Error.Hint
+				msg += "\nhint: " + report.Term(m.Error.Hint)
 			}
-			out = append(out, annotation{error: true, file: m.Path, line: m.Error.Line, col: m.Error.Col, msg: msg})
+			out = append(out, annotation{error: true, file: report.Term(m.Path), line: m.Error.Line, col: m.Error.Col, msg: msg})
 		}
 	}
 	// Loud ones first, then the rest of widened, then new unenforceable.
@@ -726,8 +728,8 @@ func annotations(res *diff.Result) (out []annotation, errs, warns int) {
 					continue
 				}
 				if warns++; warns <= maxAnnotations {
-					out = append(out, annotation{file: m.Path, line: c.Line, col: c.Col,
-						msg: fmt.Sprintf("%s %s [%s]: %s → %s: %s", strings.ReplaceAll(string(c.Severity), "_", " "), c.Kind, c.Target, orNone(c.Before), orNone(c.After), c.Why)})
+					out = append(out, annotation{file: report.Term(m.Path), line: c.Line, col: c.Col,
+						msg: report.Term(fmt.Sprintf("%s %s [%s]: %s → %s: %s", strings.ReplaceAll(string(c.Severity), "_", " "), c.Kind, c.Target, orNone(c.Before), orNone(c.After), c.Why))})
 				}
 			}
 		}

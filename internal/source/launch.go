@@ -27,14 +27,79 @@ func readSettings(ctx context.Context, base, head Side, in *diff.Input) error {
 		return err
 	}
 	in.SettingsBase, in.SettingsHead, err = readSides(ctx, base, head, m)
-	return err
+	if err != nil {
+		return err
+	}
+	return readSettingsLinks(ctx, base, head, in, paths)
 }
 
-// settingsPaths lists the srt settings files the entries of configs name,
-// and the other files of the tree their grants read (a seccomp profile)
-// (a config that does not parse names none: diff reports its error).
-func settingsPaths(configs []File) []string {
+// readSettingsLinks is the second round: it reads into in each directory
+// on the way to a path inside the repository that the srt settings files
+// just read grant (allowWrite: ["./data"]), to find a symbolic link of the
+// tree there, each from its own side; read lists what the first round
+// read.
+func readSettingsLinks(ctx context.Context, base, head Side, in *diff.Input, read []string) error {
+	paths := append(settingsLinkPaths(in.LaunchBase, in.SettingsBase), settingsLinkPaths(in.LaunchHead, in.SettingsHead)...)
+	done := make(map[string]bool, len(read))
+	for _, p := range read {
+		done[p] = true
+	}
+	sort.Strings(paths)
+	paths = slices.DeleteFunc(slices.Compact(paths), func(p string) bool { return done[p] })
+	if len(paths) == 0 {
+		return nil
+	}
+	pats := make([]string, len(paths))
+	for i, p := range paths {
+		pats[i] = LiteralPattern(p)
+	}
+	m, err := NewMatcher(pats)
+	if err != nil {
+		return err
+	}
+	b, h, err := readSides(ctx, base, head, m)
+	if err != nil {
+		return err
+	}
+	in.SettingsBase, in.SettingsHead = mergeFiles(in.SettingsBase, b), mergeFiles(in.SettingsHead, h)
+	return nil
+}
+
+// mergeFiles is a and b, sorted by path.
+func mergeFiles(a, b []File) []File {
+	out := append(slices.Clip(a), b...)
+	slices.SortStableFunc(out, func(x, y File) int { return strings.Compare(x.Path, y.Path) })
+	return out
+}
+
+// settingsLinkPaths lists each directory on the way to a path inside the
+// repository that the srt settings files of configs (read, in settings)
+// grant.
+func settingsLinkPaths(configs, settings []File) []string {
+	byPath := map[string]File{}
+	for _, f := range settings {
+		byPath[f.Path] = f
+	}
 	var out []string
+	eachEntry(configs, func(client launch.Client, e *launch.Entry) {
+		sf, ok := byPath[e.Settings]
+		if e.Settings == "" || !ok || sf.Err != nil {
+			return
+		}
+		gs, err := e.SettingsGrants(client, sf.Data)
+		if err != nil {
+			return
+		}
+		for _, g := range gs {
+			out = appendDirs(out, g.InTree)
+		}
+	})
+	return out
+}
+
+// eachEntry calls fn for each entry of the configs that read and parse (a
+// config that does not is diff's to report).
+func eachEntry(configs []File, fn func(launch.Client, *launch.Entry)) {
 	for _, f := range configs {
 		if f.Err != nil {
 			continue
@@ -43,21 +108,37 @@ func settingsPaths(configs []File) []string {
 		if err != nil {
 			continue
 		}
-		for _, e := range cfg.Entries {
-			if e.Settings != "" {
-				out = append(out, e.Settings)
-			}
-			for _, g := range e.Grants {
-				if g.File != "" {
-					out = append(out, g.File)
-				}
-				// Each directory on the way, to find a symbolic link.
-				for p := g.InTree; p != "" && p != "."; p = path.Dir(p) {
-					out = append(out, p)
-				}
-			}
+		for i := range cfg.Entries {
+			fn(cfg.Client, &cfg.Entries[i])
 		}
 	}
+}
+
+// appendDirs appends p and each directory above it inside the tree, where
+// a symbolic link would turn the path elsewhere.
+func appendDirs(out []string, p string) []string {
+	for ; p != "" && p != "."; p = path.Dir(p) {
+		out = append(out, p)
+	}
+	return out
+}
+
+// settingsPaths lists the srt settings files the entries of configs name,
+// and the other files of the tree their grants read (a seccomp profile)
+// (a config that does not parse names none: diff reports its error).
+func settingsPaths(configs []File) []string {
+	var out []string
+	eachEntry(configs, func(_ launch.Client, e *launch.Entry) {
+		if e.Settings != "" {
+			out = append(out, e.Settings)
+		}
+		for _, g := range e.Grants {
+			if g.File != "" {
+				out = append(out, g.File)
+			}
+			out = appendDirs(out, g.InTree)
+		}
+	})
 	sort.Strings(out)
 	return slices.Compact(out)
 }

@@ -629,3 +629,32 @@ func TestLinkErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingsLinksRead: a path inside the repository that an srt settings
+// file grants (allowWrite: ["./data"]) is read in a second round, each
+// directory on the way, so that a symbolic link there reaches diff as a
+// link error, on both kinds of side.
+func TestSettingsLinksRead(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := makeTree(t, map[string]node{
+		".mcp.json": {data: `{"mcpServers": {"s": {"command": "srt", "args": ["--settings", "srt.json", "npx", "pkg"]}}}`},
+		"srt.json":  {data: `{"filesystem": {"allowWrite": ["./data", "./real/sub"]}}`},
+		"data":      {link: "/"},
+		"real/f":    {data: "F"},
+	})
+	rev := commitTree(t, root)
+	for _, head := range []string{root, rev} {
+		in, err := ReadSides(context.Background(), Options{Dir: root, Head: head})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, f := range in.SettingsHead {
+			got[f.Path] = errors.Is(f.Err, diff.ErrLink)
+		}
+		if want := map[string]bool{"srt.json": false, "data": true}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("head %s: settings files %v, want %v", head, got, want)
+		}
+	}
+}

@@ -1,0 +1,67 @@
+package launch
+
+import (
+	"bytes"
+	"strings"
+	"unicode"
+)
+
+// resolveEnvFiles finds the tree path of each env file of e's grants that
+// lies inside the repository (docker's and podman's --env-file, resolved
+// against the working directory by rebaseCwd; a client's envFile) as the
+// grant's File, so that the file's content is part of the grant and its
+// variables can be judged (EnvFileGrants). A docker or podman env file
+// outside the repository is a host file read into the sandbox's
+// environment (/etc/shadow, a runner's secrets): loud.
+func resolveEnvFiles(c Client, cfgPath string, e *Entry) {
+	for i := range e.Grants {
+		g := &e.Grants[i]
+		if g.Kind != GEnvFile || g.Loud {
+			continue
+		}
+		if p, ok := inTree(cfgPath, c, g.Key, ""); ok && p != "." && !windowsPath(g.Key) {
+			g.File = p
+			continue
+		}
+		if !g.launcher && (e.Kind == Docker || e.Kind == Podman) {
+			g.Loud, g.Why = true, g.Why+"; a host file outside the repository ("+g.Key+"): whatever it holds on the host is read into the sandbox's environment"
+		}
+	}
+}
+
+// EnvFileGrants reads the env file data that g, a grant of e with a File,
+// names into the variables it sets, as the grants the same variables
+// would be when written in the config: NAME=VALUE a literal value, a bare
+// NAME the host's value copied in (docker's and podman's --env-file, read
+// as docker reads it: one variable a line, # comments). A client's own
+// envFile sets them for the client's process, the launcher: a loader
+// variable (LD_PRELOAD, PATH…) is host control, an engine variable
+// (DOCKER_HOST…) points a docker or podman entry's CLI elsewhere. Each
+// grant is placed at g.
+func (e *Entry) EnvFileGrants(g Grant, data []byte) []Grant {
+	var out []Grant
+	var names, vals []string
+	var at []Pos
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		l := strings.TrimLeftFunc(strings.TrimSuffix(string(line), "\r"), unicode.IsSpace)
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		if g.launcher {
+			l = strings.TrimPrefix(l, "export ")
+		}
+		name, val, has := strings.Cut(l, "=")
+		v := Grant{Kind: GEnv, Key: name, Pos: g.Pos, Why: "the host's value of " + name + " is copied in (" + g.File + ")"}
+		if has {
+			v.Key, v.Why = name+"="+val, "set to a literal value ("+g.File+")"
+			names, vals, at = append(names, name), append(vals, val), append(at, g.Pos)
+		}
+		out = append(out, v)
+	}
+	if g.launcher {
+		host := Entry{Kind: e.Kind}
+		engineEnv(&host, names, vals, at)
+		out = append(out, host.Grants...)
+	}
+	return out
+}
