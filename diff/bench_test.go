@@ -126,3 +126,47 @@ func BenchmarkRunUnchanged10000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkChangedManifest compares one changed manifest of
+// BenchmarkDiffGit2000 (package cli): its base and head compiled, then
+// Compare and textDiffs, the part of a diff whose cost follows the change.
+func BenchmarkChangedManifest(b *testing.B) {
+	m := func(extra string) []byte {
+		return []byte(`{"name": "server-7", "version": "1.0.0", "tools": [
+  {"name": "read", "capabilities": ["fs:read:/srv/data/7/**", "net:connect:api7.example.com:443"` + extra + `]},
+  {"name": "write", "capabilities": ["fs:read,write:/srv/out/7/", "env:inject:TOKEN_7"]}]}`)
+	}
+	base, head := File{Path: "m.json", Data: m("")}, File{Path: "m.json", Data: m(`, "net:connect:uploads.example.com:443", "exec:spawn:curl"`)}
+	b.Run("compareFiles", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if md := compareFiles(&base, &head, nil); len(md.Changes) != 3 {
+				b.Fatalf("%d changes", len(md.Changes))
+			}
+		}
+	})
+	// A new mount only: squid's and nftables' artifacts stay as they were.
+	fsHead := File{Path: "m.json", Data: m(`, "fs:read:/srv/extra/**"`)}
+	b.Run("fs-only", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if md := compareFiles(&base, &fsHead, nil); len(md.Changes) != 1 || len(md.TextDiffs) != 2 {
+				b.Fatalf("%d changes, %d text diffs", len(md.Changes), len(md.TextDiffs))
+			}
+		}
+	})
+	bc, _ := compileFile(&base, nil)
+	hc, _ := compileFile(&head, nil)
+	b.Run("Compare", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Compare(bc, hc)
+		}
+	})
+	b.Run("textDiffs", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			textDiffs(bc, hc)
+		}
+	})
+}

@@ -1,9 +1,9 @@
 package diff
 
 import (
-	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/razukc/capgate-action/compiler"
@@ -22,14 +22,28 @@ import (
 // The targets compared are those both sides were compiled to (see
 // compared); a change seen in every one of them is reported once, with
 // Target "all".
-func Compare(base, head *compiler.Result) []Change {
+func Compare(base, head *compiler.Result) []Change { return compare(base, head, nil) }
+
+// compare is Compare, told which pairs of compared(base, head) render to
+// the same text (same[i]; nil: none known). Such a pair is not read back:
+// the same text is the same reader input (argv, egress, variables or
+// config: everything but the provenance), and the same sandbox on both
+// sides has no delta. Targets without a reader are read anyway (their
+// whole artifact is the input). A change that leaves some targets' artifacts as they
+// were (a mount: squid and nftables; a host: the mounts) then reads only
+// the others (BenchmarkChangedManifest/fs-only). TestCompareSkipsSame
+// holds it to Compare on generated pairs.
+func compare(base, head *compiler.Result, same []bool) []Change {
 	// What each policy exposes of the host, worked out once per side.
 	bx, hx := compiler.ExposuresOf(base.Policy), compiler.ExposuresOf(head.Policy)
 	bs, hs := sourcesOf(base.Policy, &bx), sourcesOf(head.Policy, &hx)
 	pairs := compared(base, head)
 	m := merger{n: len(pairs)}
 	fsChanged := false
-	for _, p := range pairs {
+	for i, p := range pairs {
+		if i < len(same) && same[i] && sandbox.HasReader(p[1].Target) {
+			continue // a readerless target is judged on all its fields
+		}
 		t := p[1].Target
 		for _, d := range sandbox.Compare(sandbox.FromArtifact(p[0]), sandbox.FromArtifact(p[1])) {
 			c := change(d, bs, hs)
@@ -164,7 +178,7 @@ func sourcesOf(p *compiler.Policy, ex *compiler.Exposures) *sources {
 		if h := sandbox.HostKey(n.Host); s.hosts[h] == nil {
 			s.hosts[h] = n.Srcs
 		}
-		if pt := fmt.Sprint(n.Port); s.ports[pt] == nil {
+		if pt := strconv.Itoa(n.Port); s.ports[pt] == nil {
 			s.ports[pt] = n.Srcs
 		}
 	}

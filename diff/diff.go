@@ -658,9 +658,9 @@ func compareFiles(b, h *File, targets []string) ManifestDiff {
 			base = compiler.Empty()
 		}
 	}
-	md.Changes = Compare(base, head)
 	// The artifacts are the same exactly when no text diff is left.
-	tds := textDiffs(base, head)
+	tds, same := textDiffs(base, head)
+	md.Changes = compare(base, head, same)
 	if md.Status == "" {
 		md.Status = StatusModified
 		if len(tds) == 0 {

@@ -2,6 +2,8 @@ package diff
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -203,6 +205,78 @@ func TestLoudDockerFlags(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%v: no widened %s change in %+v", tc.argv, tc.kind, cs)
+		}
+	}
+}
+
+// TestSegsMatchAsSplit holds holds and underPattern, which walk both paths
+// segment by segment, to their split form (both cut into slices of
+// segments, then compared), on generated paths and patterns: wildcards,
+// trailing slashes, the root, empty segments, paths shorter and longer
+// than the pattern.
+func TestSegsMatchAsSplit(t *testing.T) {
+	t.Parallel()
+	firstSegs := func(p string, n int) (segs []string, more bool) {
+		rest := strings.TrimPrefix(p, "/")
+		for len(segs) < n {
+			seg, r, ok := strings.Cut(rest, "/")
+			segs = append(segs, seg)
+			if !ok {
+				return segs, false
+			}
+			rest = r
+		}
+		return segs, true
+	}
+	splitHolds := func(d, sock string) bool {
+		if d == "/" {
+			return true
+		}
+		ss := strings.Split(strings.TrimPrefix(sock, "/"), "/")
+		ds, more := firstSegs(d, len(ss))
+		if more {
+			return false
+		}
+		for i, seg := range ds {
+			if !segMatch(ss[i], seg) {
+				return false
+			}
+		}
+		return true
+	}
+	splitUnder := func(p, pat string) bool {
+		ss := strings.Split(strings.TrimPrefix(pat, "/"), "/")
+		ps, _ := firstSegs(p, len(ss))
+		if len(ps) < len(ss) {
+			return false
+		}
+		for i, seg := range ss {
+			if !segMatch(seg, ps[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	segs := []string{"run", "user", "1000", "*", "gnupg", "ssh-*", "ssh-x", "", "tmp", "[", "krb5cc_*", "krb5cc_1"}
+	rnd := rand.New(rand.NewPCG(13, 14))
+	gen := func() string {
+		parts := make([]string, rnd.IntN(6))
+		for i := range parts {
+			parts[i] = segs[rnd.IntN(len(segs))]
+		}
+		return "/" + strings.Join(parts, "/")
+	}
+	pats := slices.Concat(credentialDirs, []string{"/", "/run/user/*", "/tmp/ssh-*/"})
+	for range 20000 {
+		p, pat := gen(), gen()
+		if rnd.IntN(2) == 0 {
+			pat = pats[rnd.IntN(len(pats))]
+		}
+		if got, want := holds(p, pat), splitHolds(p, pat); got != want {
+			t.Fatalf("holds(%q, %q) = %v, split form %v", p, pat, got, want)
+		}
+		if got, want := underPattern(p, pat), splitUnder(p, pat); got != want {
+			t.Fatalf("underPattern(%q, %q) = %v, split form %v", p, pat, got, want)
 		}
 	}
 }

@@ -3,8 +3,12 @@ package diff
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
 
 	"github.com/razukc/capgate-action/compiler"
 )
@@ -102,7 +106,7 @@ func TestSameButNotes(t *testing.T) {
 	if sameButNotes(&a, head.Artifacts.Get("bwrap")) {
 		t.Errorf("a new egress entry: want more than notes")
 	}
-	tds := textDiffs(base, head)
+	tds, _ := textDiffs(base, head)
 	if len(tds) == 0 {
 		t.Fatal("no text diff for a new egress entry")
 	}
@@ -165,5 +169,181 @@ func BenchmarkUnifiedInterleaved(b *testing.B) {
 	x, y := strings.Join(la, "\n"), strings.Join(lb, "\n")
 	for b.Loop() {
 		Unified(x, y, 3)
+	}
+}
+
+// TestNotesOnlyFromBody holds textDiffs' notes-only check, read off the
+// bodies of one rendering, to sameButNotes, which renders both artifacts
+// again without notes: on every target of generated manifests, pairs of
+// them and copies with notes added, dropped or made of text that looks like
+// the rendering's own keys and lines.
+func TestNotesOnlyFromBody(t *testing.T) {
+	t.Parallel()
+	pool := []string{"fs:read:/srv/a/**", "fs:read,write:/srv/b/", "net:connect:api.example.com:443",
+		"net:connect:*:443", "net:connect:10.0.0.0/8:22", "exec:spawn:curl", "env:inject:TOKEN",
+		`ipc:connect:"unix:/run/x.sock"`, "ipc:connect:x11", "clock:tzdata"}
+	odd := []string{"x", "\n  \"notes\": [", "a\nb", `"},`, "# note: y", "\n}", ""}
+	rnd := rand.New(rand.NewPCG(3, 4))
+	var arts []*compiler.Artifact
+	for range 40 {
+		var caps []string
+		for _, c := range pool {
+			if rnd.IntN(3) == 0 {
+				caps = append(caps, c)
+			}
+		}
+		for _, a := range compileAll(t, caps...).Artifacts.All() {
+			c := *a
+			arts = append(arts, a, &c)
+			switch rnd.IntN(3) {
+			case 0:
+				c.Notes = append(slices.Clone(a.Notes), odd[rnd.IntN(len(odd))])
+			case 1:
+				c.Notes = nil
+			default:
+				c.Notes = []string{odd[rnd.IntN(len(odd))], odd[rnd.IntN(len(odd))]}
+			}
+		}
+	}
+	checked := 0
+	for i, x := range arts {
+		for _, y := range arts[max(0, i-12):i] {
+			if x.Target != y.Target {
+				continue
+			}
+			tx, nx := renderText(x, nil)
+			ty, ny := renderText(y, nil)
+			if tx == ty || nx < 0 || ny < 0 {
+				continue
+			}
+			checked++
+			if got, want := notesOnly(x, y, tx[:nx], ty[:ny], false), sameButNotes(x, y); got != want {
+				t.Fatalf("%s: notes only from the bodies = %v, sameButNotes = %v\n%s\n---\n%s", x.Target, got, want, tx, ty)
+			}
+		}
+	}
+	if checked < 100 {
+		t.Fatalf("only %d pairs checked", checked)
+	}
+}
+
+// TestMyersMatchesLineMode holds myers to go-diff's documented line mode
+// (DiffLinesToRunes, DiffMainRunes, DiffCharsToLines) on generated inputs:
+// few distinct lines, many, empty ones, one side empty, and up to
+// maxDiffLines lines.
+func TestMyersMatchesLineMode(t *testing.T) {
+	t.Parallel()
+	lineMode := func(a, b []string) []edit {
+		dmp := diffmatchpatch.New()
+		dmp.DiffTimeout = 0
+		ra, rb, table := dmp.DiffLinesToRunes(strings.Join(a, "\n")+"\n", strings.Join(b, "\n")+"\n")
+		var out []edit
+		for _, d := range dmp.DiffCharsToLines(dmp.DiffMainRunes(ra, rb, false), table) {
+			op := map[diffmatchpatch.Operation]byte{diffmatchpatch.DiffDelete: '-', diffmatchpatch.DiffInsert: '+', diffmatchpatch.DiffEqual: ' '}[d.Type]
+			for _, l := range strings.Split(strings.TrimSuffix(d.Text, "\n"), "\n") {
+				out = append(out, edit{op, l})
+			}
+		}
+		return out
+	}
+	rnd := rand.New(rand.NewPCG(5, 6))
+	gen := func(n, alphabet int) []string {
+		out := make([]string, n)
+		for i := range out {
+			if out[i] = fmt.Sprint("l", rnd.IntN(alphabet)); rnd.IntN(20) == 0 {
+				out[i] = ""
+			}
+		}
+		return out
+	}
+	for i, c := range [][2][]string{
+		{gen(50, 5), gen(60, 5)}, {gen(300, 1000), gen(280, 1000)}, {gen(1000, 3), gen(1000, 3)},
+		{gen(maxDiffLines/2, 1<<30), gen(maxDiffLines/2, 1<<30)}, {{"x"}, {"", ""}}, {{""}, {"y"}},
+		{gen(7, 2), gen(9, 2)}, {gen(2000, 40), gen(2000, 40)},
+	} {
+		if got, want := myers(c[0], c[1], nil), lineMode(c[0], c[1]); !slices.Equal(got, want) {
+			t.Errorf("case %d: myers differs from go-diff's line mode", i)
+		}
+	}
+}
+
+// TestUnifiedTrimmed holds Unified, which cuts the common prefix and
+// suffix to their last and first ctx lines before matching, to the diff of
+// the whole texts, on generated pairs: shared starts and ends of any
+// length, changes at the edges, equal texts, trailing newlines or not,
+// empty lines, and contexts from none to all.
+func TestUnifiedTrimmed(t *testing.T) {
+	t.Parallel()
+	rnd := rand.New(rand.NewPCG(9, 10))
+	gen := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			if out[i] = fmt.Sprint("l", rnd.IntN(6)); rnd.IntN(10) == 0 {
+				out[i] = ""
+			}
+		}
+		return out
+	}
+	for i := range 3000 {
+		pre, suf := gen(rnd.IntN(12)), gen(rnd.IntN(12))
+		a := slices.Concat(pre, gen(rnd.IntN(5)), suf)
+		b := slices.Concat(pre, gen(rnd.IntN(5)), suf)
+		x, y := strings.Join(a, "\n"), strings.Join(b, "\n")
+		if rnd.IntN(2) == 0 {
+			x += "\n"
+		}
+		if rnd.IntN(2) == 0 {
+			y += "\n"
+		}
+		ctx := []int{-1, 0, 1, 2, 3, 5, 1 << 30}[rnd.IntN(7)]
+		if got, want := Unified(x, y, ctx), unified(lineEdits(lines(x), lines(y)), ctx); got != want {
+			t.Fatalf("case %d, ctx %d: Unified(%q, %q) = %q, the whole texts give %q", i, ctx, x, y, got, want)
+		}
+	}
+}
+
+// TestCompareSkipsSame holds compare, which skips the pairs textDiffs
+// found rendering the same, to Compare, which reads every pair back, on
+// generated base and head manifests compiled to every target (some pairs
+// alike, some not) and on heads that only reorder the base.
+func TestCompareSkipsSame(t *testing.T) {
+	t.Parallel()
+	pool := []string{"fs:read:/srv/a/**", "fs:read,write:/srv/b/", "net:connect:api.example.com:443",
+		"net:connect:*:443", "exec:spawn:curl", "env:inject:TOKEN", `ipc:connect:"unix:/run/x.sock"`,
+		"ipc:connect:x11", "clock:tzdata", "fs:read:/var/run/docker.sock"}
+	rnd := rand.New(rand.NewPCG(11, 12))
+	pick := func() []string {
+		var caps []string
+		for _, c := range pool {
+			if rnd.IntN(3) == 0 {
+				caps = append(caps, c)
+			}
+		}
+		return caps
+	}
+	skipped := 0
+	for i := range 150 {
+		bc := pick()
+		hc := pick()
+		if i%3 == 0 {
+			hc = slices.Clone(bc)
+			slices.Reverse(hc)
+			if rnd.IntN(2) == 0 {
+				hc = append(hc, pool[rnd.IntN(len(pool))])
+			}
+		}
+		base, head := compileAll(t, bc...), compileAll(t, hc...)
+		_, same := textDiffs(base, head)
+		for _, s := range same {
+			if s {
+				skipped++
+			}
+		}
+		if got, want := compare(base, head, same), Compare(base, head); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q -> %q: skipping alike pairs gave\n%+v\nreading all gave\n%+v", bc, hc, got, want)
+		}
+	}
+	if skipped < 50 {
+		t.Fatalf("only %d pairs alike", skipped)
 	}
 }

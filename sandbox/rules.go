@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 )
 
@@ -27,13 +28,13 @@ func LowerASCII(s string) string {
 
 // NetKey is the key of a destination: its host as HostKey gives it, and
 // its port.
-func NetKey(host string, port int) string { return HostKey(host) + "\x00" + fmt.Sprint(port) }
+func NetKey(host string, port int) string { return HostKey(host) + "\x00" + strconv.Itoa(port) }
 
 // RuleString formats an egress rule as host:port with its private flag.
 func RuleString(r Rule) string {
 	port := "any port"
 	if r.Port != 0 {
-		port = fmt.Sprint(r.Port)
+		port = strconv.Itoa(r.Port)
 	}
 	s := r.Host + ":" + port
 	if !r.BlockPrivate {
