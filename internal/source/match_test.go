@@ -147,3 +147,24 @@ func TestMatchShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainPathsOfOneDir: every plain-path pattern of a directory counts
+// for MayHold and linkedDir, not only the first one listed, which an
+// exclude may drop (a gitlink or a linked directory at svc hid
+// svc/capgate.prod.json without a word).
+func TestPlainPathsOfOneDir(t *testing.T) {
+	t.Parallel()
+	m, err := NewMatcher([]string{"svc/capgate.json", "svc/capgate.prod.json", "!svc/capgate.json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.MayHold("svc") {
+		t.Errorf("MayHold(svc) = false, want true (svc/capgate.prod.json)")
+	}
+	if got, want := m.linkedDir("svc"), "svc/capgate.prod.json"; got != want {
+		t.Errorf("linkedDir(svc) = %q, want %q", got, want)
+	}
+	if m.MayHold("other") || m.linkedDir("other") != "" {
+		t.Errorf("other: want no manifest under it")
+	}
+}

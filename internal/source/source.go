@@ -58,9 +58,10 @@ type Matcher struct {
 	// mount sources), matched by lookup, and wild the indexes of the
 	// others: thousands of plain paths cost one lookup a file, not one
 	// comparison each. exactDirs maps the directory of each plain path
-	// to it (linkedDir).
+	// to them, in pattern order (linkedDir, MayHold: the first not
+	// excluded).
 	exact     map[string]bool
-	exactDirs map[string]string
+	exactDirs map[string][]string
 	wild      []int
 }
 
@@ -110,7 +111,7 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 	if len(m.include) == 0 {
 		m.include = DefaultPatterns
 	}
-	m.exact, m.exactDirs = map[string]bool{}, map[string]string{}
+	m.exact, m.exactDirs = map[string]bool{}, map[string][]string{}
 	for i, in := range m.include {
 		m.tails = append(m.tails, literalTail(in))
 		m.shapes = append(m.shapes, shapeOf(in))
@@ -119,9 +120,8 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 			continue
 		}
 		m.exact[in] = true
-		if d := path.Dir(in); m.exactDirs[d] == "" {
-			m.exactDirs[d] = in
-		}
+		d := path.Dir(in)
+		m.exactDirs[d] = append(m.exactDirs[d], in)
 	}
 	return m, nil
 }
@@ -219,7 +219,7 @@ func (m *Matcher) MayHold(p string) bool {
 	if m.fold {
 		lp = strings.ToLower(p)
 	}
-	if f := m.exactDirs[lp]; f != "" && !m.excluded(f) {
+	if m.plainIn(lp) != "" {
 		return true // a plain path directly inside p
 	}
 	for _, i := range m.wild {
@@ -235,6 +235,17 @@ func (m *Matcher) MayHold(p string) bool {
 	return false
 }
 
+// plainIn returns the first plain-path pattern directly inside directory
+// lp (folded when m folds) that no exclude drops, or "".
+func (m *Matcher) plainIn(lp string) string {
+	for _, f := range m.exactDirs[lp] {
+		if !m.excluded(f) {
+			return f
+		}
+	}
+	return ""
+}
+
 // linkedDir returns the file a directory at p would hold directly by a
 // pattern whose directory part names p's last segment itself, never "**"
 // (".vscode/mcp.json" for p ".vscode" and **/.vscode/mcp.json), or "".
@@ -246,7 +257,7 @@ func (m *Matcher) linkedDir(p string) string {
 	if m.fold {
 		lp = strings.ToLower(p)
 	}
-	if f := m.exactDirs[lp]; f != "" && !m.excluded(f) {
+	if f := m.plainIn(lp); f != "" {
 		return p + f[len(lp):]
 	}
 	base := path.Base(lp)
