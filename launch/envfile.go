@@ -29,6 +29,24 @@ func resolveEnvFiles(c Client, cfgPath string, e *Entry) {
 	}
 }
 
+// envLine splits env file line l (its leading space trimmed) into the
+// name and the value it sets, has false for a bare name: as docker reads
+// --env-file (NAME=VALUE as written), or, for a client's envFile
+// (launcher), as VS Code's parser does: "export " dropped, the first '='
+// or ':' the separator, name and value trimmed (PATH = ./bin and
+// NODE_OPTIONS: … set PATH and NODE_OPTIONS).
+func envLine(l string, launcher bool) (name, val string, has bool) {
+	if !launcher {
+		return strings.Cut(l, "=")
+	}
+	l = strings.TrimSpace(strings.TrimPrefix(l, "export "))
+	i := strings.IndexAny(l, "=:")
+	if i < 0 {
+		return l, "", false
+	}
+	return strings.TrimSpace(l[:i]), strings.TrimSpace(l[i+1:]), true
+}
+
 // EnvFileGrants reads the env file data that g, a grant of e with a File,
 // names into the variables it sets, as the grants the same variables
 // would be when written in the config: NAME=VALUE a literal value, a bare
@@ -47,10 +65,7 @@ func (e *Entry) EnvFileGrants(g Grant, data []byte) []Grant {
 		if l == "" || strings.HasPrefix(l, "#") {
 			continue
 		}
-		if g.launcher {
-			l = strings.TrimPrefix(l, "export ")
-		}
-		name, val, has := strings.Cut(l, "=")
+		name, val, has := envLine(l, g.launcher)
 		v := Grant{Kind: GEnv, Key: name, Pos: g.Pos, Why: "the host's value of " + name + " is copied in (" + g.File + ")"}
 		if has {
 			v.Key, v.Why = name+"="+val, "set to a literal value ("+g.File+")"

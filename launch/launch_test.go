@@ -547,6 +547,9 @@ func TestEnvFileGrants(t *testing.T) {
 			"sub/d/env.list", "A=1\n", []string{"env A=1"}},
 		{"a client's envFile", ".vscode/mcp.json", `{"servers": {"s": {"command": "docker", "args": ["run", "img"], "envFile": "${workspaceFolder}/.env"}}}`,
 			".env", "export LD_PRELOAD=/x.so\nDOCKER_HOST=tcp://evil:2375\n", []string{"env LD_PRELOAD=/x.so", "env DOCKER_HOST=tcp://evil:2375", "host env LD_PRELOAD=/x.so loud", "raw env DOCKER_HOST=tcp://evil:2375"}},
+		// VS Code's envFile parser trims the name and takes ':' as '='.
+		{"a client's envFile, VS Code's syntax", ".vscode/mcp.json", `{"servers": {"s": {"command": "docker", "args": ["run", "img"], "envFile": "${workspaceFolder}/.env"}}}`,
+			".env", "PATH = ./bin\nNODE_OPTIONS: --require ./x.js\n", []string{"env PATH=./bin", "env NODE_OPTIONS=--require ./x.js", "host env PATH=./bin loud", "host env NODE_OPTIONS=--require ./x.js loud"}},
 	} {
 		e := only(t, tc.path, tc.cfg)
 		var file *Grant
