@@ -218,6 +218,11 @@ func TestSrtShortOptions(t *testing.T) {
 		{`["-dssrt.json", "node"]`, "srt.json", "node", 0},
 		{`["-s", "srt.json", "-dc", "node s.js"]`, "srt.json", "node s.js", 0},
 		{`["-dd", "node"]`, "", "node", 1},
+		// A short option's attached value is the rest of the word, "="
+		// included: srt reads the file "=srt.json", not srt.json.
+		{`["-s=srt.json", "node"]`, "=srt.json", "node", 0},
+		{`["-ds=srt.json", "node"]`, "=srt.json", "node", 0},
+		{`["--settings=srt.json", "node"]`, "srt.json", "node", 0},
 	} {
 		src := fmt.Sprintf(`{"mcpServers": {"s": {"command": "srt", "args": %s}}}`, c.args)
 		e := only(t, ".mcp.json", src)

@@ -73,11 +73,12 @@ done:
 // srtCluster splits a cluster of srt's short options as its CLI
 // (commander) reads one: booleans (-d) clustered before an option that
 // takes a value (-s, -c), whose value is the rest of the word when there is
-// one (-dssrt.json is -d -s srt.json). nil when a is no such cluster (a
-// letter srt does not know keeps the word whole, raw).
+// one (-dssrt.json is -d -s srt.json; -s=srt.json is -s =srt.json, the
+// file "=srt.json"). nil when a is no such cluster (a letter srt does not
+// know keeps the word whole, raw).
 func srtCluster(a arg) []arg {
 	s := a.s
-	if len(s) < 3 || s[0] != '-' || s[1] == '-' || strings.Contains(s, "=") {
+	if len(s) < 3 || s[0] != '-' || s[1] == '-' {
 		return nil
 	}
 	var out []arg
