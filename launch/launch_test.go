@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // grantSet is an entry's grants as "kind key[ rw][ loud]" strings.
@@ -583,6 +584,51 @@ func TestEnvFileGrants(t *testing.T) {
 			if g.Kind == GEnvFile && (!g.Loud || g.File != "") {
 				t.Errorf("%s: %+v, want loud with no File", p, g)
 			}
+		}
+	}
+}
+
+// TestLongValuesKeepTheirKey: a value a grant quotes in its key (a
+// command input, an srt setting the reader does not know, a docker env
+// value that is no string) is cut for display, and what is cut still
+// tells the values apart: a change past the cut (the args of a command
+// input: which task runs) read as no change and kept its approval.
+func TestLongValuesKeepTheirKey(t *testing.T) {
+	t.Parallel()
+	pad := strings.Repeat("a", 220)
+	for _, c := range []struct{ name, path, cfg string }{
+		{"command input", ".vscode/mcp.json", `{"inputs": [{"id": "t", "type": "command", "command": "workbench.action.tasks.runTask", "args": "` + pad + `%s"}], "servers": {"s": {"command": "node", "env": {"T": "${input:t}"}}}}`},
+		{"srt setting", ".mcp.json", `{"mcpServers": {"s": {"command": "srt", "args": ["-s", "srt.json", "node"]}}}`},
+		{"env value", ".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "img"], "env": {"DOCKER_HOST": {"v": "` + pad + `%s"}}}}}`},
+	} {
+		keys := map[string]bool{}
+		for _, end := range []string{"safe", "evil"} {
+			var gs []Grant
+			if c.name == "srt setting" {
+				e := only(t, c.path, c.cfg)
+				var err error
+				if gs, err = e.SettingsGrants(ClaudeCode, []byte(`{"futureSetting": "`+pad+end+`"}`)); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				gs = only(t, c.path, fmt.Sprintf(c.cfg, end)).Grants
+			}
+			var k []string
+			for _, g := range gs {
+				if strings.Contains(g.Key, "aaaa") {
+					k = append(k, g.Key)
+					if !utf8.ValidString(g.Key) || len(g.Key) > 400 {
+						t.Errorf("%s: key %q: want valid UTF-8, cut short", c.name, g.Key)
+					}
+				}
+			}
+			if len(k) == 0 {
+				t.Fatalf("%s: no grant quotes the value: %v", c.name, gs)
+			}
+			keys[strings.Join(k, "\n")] = true
+		}
+		if len(keys) != 2 {
+			t.Errorf("%s: values that differ past the cut give the same keys %v", c.name, keys)
 		}
 	}
 }

@@ -1,9 +1,12 @@
 package launch
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"github.com/razukc/capgate-action/internal/diag"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/razukc/capgate-action/internal/jsonx"
 )
@@ -266,13 +269,22 @@ func rawKey(k string, v *jsonx.Value) Grant {
 	return Grant{Kind: GRaw, Key: k + " = " + short(v), Pos: pos(v.Pos), Why: "a sandbox setting the reader does not judge (judged widened)"}
 }
 
-// short is a value as compact text, for a raw grant's key.
+// short is a value as compact text, for a raw grant's key: beyond 200
+// bytes cut, with the hash of the whole.
 func short(v *jsonx.Value) string {
 	b := jsonx.AppendCanonical(nil, v)
-	if len(b) > 200 {
-		return string(b[:200]) + "…"
+	if len(b) <= 200 {
+		return string(b)
 	}
-	return string(b)
+	// Cut on a character, and name what was cut by its hash: the text is
+	// part of a grant's key, which must still tell two values apart
+	// (the launch hash an approval holds is made of the keys).
+	n := 200
+	for n > 0 && !utf8.RuneStart(b[n]) {
+		n--
+	}
+	sum := sha256.Sum256(b)
+	return string(b[:n]) + "… (sha256:" + hex.EncodeToString(sum[:16]) + ")"
 }
 
 func strList(v *jsonx.Value, f func(s string, p Pos)) bool {
