@@ -29,22 +29,29 @@ func resolveEnvFiles(c Client, cfgPath string, e *Entry) {
 	}
 }
 
-// envLine splits env file line l (its leading space trimmed) into the
+// envLine splits env file line l (trimmed: its leading space, or for a
+// launcher both ends as JavaScript trims) into the
 // name and the value it sets, has false for a bare name: as docker reads
 // --env-file (NAME=VALUE as written), or, for a client's envFile
-// (launcher), as VS Code's parser does: "export " dropped, the first '='
-// or ':' the separator, name and value trimmed (PATH = ./bin and
-// NODE_OPTIONS: … set PATH and NODE_OPTIONS).
+// (launcher), as VS Code's parser does: the line trimmed (a BOM too),
+// "export " dropped, the first '=' or ':' the separator, name and value
+// trimmed (PATH = ./bin and NODE_OPTIONS: … set PATH and NODE_OPTIONS).
 func envLine(l string, launcher bool) (name, val string, has bool) {
 	if !launcher {
 		return strings.Cut(l, "=")
 	}
-	l = strings.TrimSpace(strings.TrimPrefix(l, "export "))
+	l = jsTrim(strings.TrimPrefix(l, "export "))
 	i := strings.IndexAny(l, "=:")
 	if i < 0 {
 		return l, "", false
 	}
-	return strings.TrimSpace(l[:i]), strings.TrimSpace(l[i+1:]), true
+	return jsTrim(l[:i]), jsTrim(l[i+1:]), true
+}
+
+// jsTrim trims s as JavaScript's String.prototype.trim does: white space
+// and line ends, the byte order mark U+FEFF included.
+func jsTrim(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return r == '\ufeff' || (unicode.IsSpace(r) && r != '\u0085') })
 }
 
 // EnvFileGrants reads the env file data that g, a grant of e with a File,
@@ -60,8 +67,15 @@ func (e *Entry) EnvFileGrants(g Grant, data []byte) []Grant {
 	var out []Grant
 	var names, vals []string
 	var at []Pos
+	if g.launcher {
+		// VS Code ends a line at CR LF, LF or a lone CR.
+		data = bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\r"), []byte("\n"))
+	}
 	for _, line := range bytes.Split(data, []byte("\n")) {
 		l := strings.TrimLeftFunc(strings.TrimSuffix(string(line), "\r"), unicode.IsSpace)
+		if g.launcher {
+			l = jsTrim(l)
+		}
 		if l == "" || strings.HasPrefix(l, "#") {
 			continue
 		}

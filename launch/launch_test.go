@@ -556,6 +556,9 @@ func TestEnvFileGrants(t *testing.T) {
 		// VS Code's envFile parser trims the name and takes ':' as '='.
 		{"a client's envFile, VS Code's syntax", ".vscode/mcp.json", `{"servers": {"s": {"command": "docker", "args": ["run", "img"], "envFile": "${workspaceFolder}/.env"}}}`,
 			".env", "PATH = ./bin\nNODE_OPTIONS: --require ./x.js\n", []string{"env PATH=./bin", "env NODE_OPTIONS=--require ./x.js", "host env PATH=./bin loud", "host env NODE_OPTIONS=--require ./x.js loud"}},
+		// VS Code breaks lines at a lone CR too, and trims a BOM (JavaScript's trim).
+		{"a client's envFile, CR and BOM", ".vscode/mcp.json", `{"servers": {"s": {"command": "docker", "args": ["run", "img"], "envFile": "${workspaceFolder}/.env"}}}`,
+			".env", "\ufeffPATH=./bin\rA=1\r\n", []string{"env PATH=./bin", "env A=1", "host env PATH=./bin loud"}},
 	} {
 		e := only(t, tc.path, tc.cfg)
 		var file *Grant
