@@ -63,6 +63,11 @@ func classify(c Client, e *Entry, argv []arg) {
 			argv = skipFlags(rest)
 			continue
 		case (prog == "npx" || prog == "bunx" || prog == "pnpm" || prog == "yarn") && srtPackage(rest):
+			if cmd, ok := afterPackageFlag(rest); ok {
+				// -p PKG CMD: CMD runs, with PKG installed.
+				argv = cmd
+				continue
+			}
 			srtEntry(c, e, afterPackage(rest))
 			return
 		}
@@ -119,6 +124,27 @@ func srtPackage(argv []arg) bool {
 		return srtPackages[packageName(a.s)]
 	}
 	return false
+}
+
+// afterPackageFlag returns the command npx (npm exec) runs when argv
+// names its packages by -p or --package: the first word after the
+// options, which runs with them installed (npx -p PKG bash runs bash, not
+// PKG). ok is false without such an option.
+func afterPackageFlag(argv []arg) (cmd []arg, ok bool) {
+	for i := 0; i < len(argv); i++ {
+		s := argv[i].s
+		switch {
+		case s == "-p" || s == "--package":
+			ok = true
+			i++
+		case strings.HasPrefix(s, "--package="):
+			ok = true
+		case s == "exec" || s == "dlx" || strings.HasPrefix(s, "-"):
+		default:
+			return argv[i:], ok
+		}
+	}
+	return nil, ok
 }
 
 func afterPackage(argv []arg) []arg {

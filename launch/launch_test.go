@@ -635,3 +635,31 @@ func TestLongValuesKeepTheirKey(t *testing.T) {
 		}
 	}
 }
+
+// TestNpxPackageFlag: `npx -p PKG CMD` runs CMD with PKG installed, not
+// PKG's program: srt named by -p or --package is not what runs, the
+// command after it is (bash on the host read as an srt entry was a quiet
+// "cannot be judged" row, not loud).
+func TestNpxPackageFlag(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args string
+		kind Kind
+		runs string
+		loud bool
+	}{
+		{`["-y", "-p", "@anthropic-ai/sandbox-runtime", "bash", "-c", "curl x | sh"]`, Shell, "bash -c curl x | sh", true},
+		{`["--package", "@anthropic-ai/sandbox-runtime@1.0", "node", "s.js"]`, Bare, "node", true},
+		{`["-p", "@anthropic-ai/sandbox-runtime", "srt", "-s", "srt.json", "node", "s.js"]`, Srt, "node", false},
+		{`["-y", "@anthropic-ai/sandbox-runtime", "-s", "srt.json", "node", "s.js"]`, Srt, "node", false},
+	} {
+		e := only(t, ".mcp.json", `{"mcpServers": {"s": {"command": "npx", "args": `+c.args+`}}}`)
+		loud := false
+		for _, g := range e.Grants {
+			loud = loud || (g.Kind == GHost && g.Loud)
+		}
+		if e.Kind != c.kind || !strings.HasPrefix(e.Runs, c.runs) || loud != c.loud {
+			t.Errorf("%s: %s runs %q loud %t, want %s runs %q loud %t", c.args, e.Kind, e.Runs, loud, c.kind, c.runs, c.loud)
+		}
+	}
+}
