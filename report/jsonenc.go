@@ -99,25 +99,38 @@ func (w *jsonw) boolOmit(k string, v bool) {
 	}
 }
 
-// strs writes a string slice: null when nil.
-func (w *jsonw) strs(k string, v []string) {
-	w.key(k)
+// array writes v with each element written by elem: null when nil.
+func array[T any](w *jsonw, v []T, elem func(*T)) {
 	if v == nil {
 		w.b = append(w.b, "null"...)
 		return
 	}
 	w.open('[')
-	for _, s := range v {
+	for i := range v {
 		w.elem()
-		w.quote(s)
+		elem(&v[i])
 	}
 	w.close(']')
 }
 
-func (w *jsonw) strsOmit(k string, v []string) {
+// arrayOmit writes member k, an array, unless v is empty.
+func arrayOmit[T any](w *jsonw, k string, v []T, elem func(*T)) {
 	if len(v) > 0 {
-		w.strs(k, v)
+		w.key(k)
+		array(w, v, elem)
 	}
+}
+
+func (w *jsonw) quoteAt(s *string) { w.quote(*s) }
+
+// strs writes a string slice: null when nil.
+func (w *jsonw) strs(k string, v []string) {
+	w.key(k)
+	array(w, v, w.quoteAt)
+}
+
+func (w *jsonw) strsOmit(k string, v []string) {
+	arrayOmit(w, k, v, w.quoteAt)
 }
 
 // encode writes j, the whole document, and the trailing newline.
@@ -131,7 +144,7 @@ func (w *jsonw) encode(j *JSONReport) {
 	w.key("counts")
 	w.counts(&j.Counts)
 	w.key("manifests")
-	w.manifests(j.Manifests)
+	array(w, j.Manifests, w.manifest)
 	if p := j.PullRequest; p != nil {
 		w.key("pull_request")
 		w.open('{')
@@ -155,19 +168,6 @@ func (w *jsonw) counts(c *diff.Counts) {
 	w.close('}')
 }
 
-func (w *jsonw) manifests(ms []diff.ManifestDiff) {
-	if ms == nil {
-		w.b = append(w.b, "null"...)
-		return
-	}
-	w.open('[')
-	for i := range ms {
-		w.elem()
-		w.manifest(&ms[i])
-	}
-	w.close(']')
-}
-
 func (w *jsonw) manifest(m *diff.ManifestDiff) {
 	w.open('{')
 	w.str("path", m.Path)
@@ -176,27 +176,11 @@ func (w *jsonw) manifest(m *diff.ManifestDiff) {
 	w.problemOmit("error", m.Error)
 	w.problemOmit("base_error", m.BaseError)
 	w.key("changes")
-	w.changes(m.Changes)
-	if len(m.TextDiffs) > 0 {
-		w.key("text_diffs")
-		w.open('[')
-		for i := range m.TextDiffs {
-			w.elem()
-			w.textDiff(&m.TextDiffs[i])
-		}
-		w.close(']')
-	}
+	array(w, m.Changes, w.change)
+	arrayOmit(w, "text_diffs", m.TextDiffs, w.textDiff)
 	w.boolOmit("approved", m.Approved)
 	w.strOmit("launch", m.Launch)
-	if len(m.Exceeds) > 0 {
-		w.key("exceeds")
-		w.open('[')
-		for i := range m.Exceeds {
-			w.elem()
-			w.exceeding(&m.Exceeds[i])
-		}
-		w.close(']')
-	}
+	arrayOmit(w, "exceeds", m.Exceeds, w.exceeding)
 	w.close('}')
 }
 
@@ -214,30 +198,19 @@ func (w *jsonw) problemOmit(k string, p *diff.Problem) {
 	w.close('}')
 }
 
-// changes writes a change slice: null when nil.
-func (w *jsonw) changes(cs []diff.Change) {
-	if cs == nil {
-		w.b = append(w.b, "null"...)
-		return
-	}
-	w.open('[')
-	for i := range cs {
-		c := &cs[i]
-		w.elem()
-		w.open('{')
-		text(w, "severity", c.Severity)
-		w.str("kind", c.Kind)
-		text(w, "target", c.Target)
-		w.str("before", c.Before)
-		w.str("after", c.After)
-		w.str("why", c.Why)
-		w.int("line", c.Line)
-		w.int("col", c.Col)
-		text(w, "side", c.Side)
-		w.boolOmit("loud", c.Loud)
-		w.close('}')
-	}
-	w.close(']')
+func (w *jsonw) change(c *diff.Change) {
+	w.open('{')
+	text(w, "severity", c.Severity)
+	w.str("kind", c.Kind)
+	text(w, "target", c.Target)
+	w.str("before", c.Before)
+	w.str("after", c.After)
+	w.str("why", c.Why)
+	w.int("line", c.Line)
+	w.int("col", c.Col)
+	text(w, "side", c.Side)
+	w.boolOmit("loud", c.Loud)
+	w.close('}')
 }
 
 func (w *jsonw) textDiff(t *diff.TextDiff) {
@@ -257,7 +230,7 @@ func (w *jsonw) exceeding(e *diff.Exceeding) {
 	w.str("name", e.Name)
 	w.strsOmit("ambiguous", e.Ambiguous)
 	w.key("changes")
-	w.changes(e.Changes)
+	array(w, e.Changes, w.change)
 	w.strOmit("paste", e.Paste)
 	w.strOmit("paste_kind", e.PasteKind)
 	w.close('}')
