@@ -66,71 +66,54 @@ func TestLaunchReviewComment(t *testing.T) {
 	}
 }
 
-// TestLabelThenOtherShellStringFails: a maintainer labels a server run
-// through a harmless shell string; a later push changes the string. The
-// widened rows must not keep their keys (the label approved what the
-// comment showed, which named the old string), so the label no longer
-// approves.
-func TestLabelThenOtherShellStringFails(t *testing.T) {
+// TestLabelThenLaunchChangeFails: a maintainer labels a launch config; a
+// later push changes what it launches. The label approved the launch the
+// comment showed, so it no longer approves:
+//   - shell string: a server run through a harmless shell string, then
+//     another string. The widened rows must not keep their keys (the
+//     comment named the old string).
+//   - settings outside: an srt entry whose settings file outside the
+//     repository cannot be judged, then another such file. The row says
+//     which file, so it is another row.
+//   - image swap: the docker socket mounted into one image, then another
+//     image with the same mount. The widened row reads the same (the
+//     mount), but any change to the launch config voids the label.
+func TestLabelThenLaunchChangeFails(t *testing.T) {
 	t.Parallel()
 	shell := func(s string) string {
 		return `{"mcpServers": {"tools": {"command": "sh", "args": ["-c", "` + s + `"]}}}` + "\n"
 	}
-	f := setup(t, map[string]string{".mcp.json": shell("echo hello")})
-	f.inProcess(context.Background(), nil)
-	f.gh.label("capgate:approve-widening")
-	if res := f.inProcess(context.Background(), nil); res.code != ExitOK {
-		t.Fatalf("labelled: exit %d\n%s", res.code, ours(f).Body)
-	}
-	f.push(map[string]string{".mcp.json": shell("docker run --privileged -v /:/host img")})
-	res := f.inProcess(context.Background(), nil)
-	if res.code != ExitFailed || res.outputs["approved"] != "false" {
-		t.Fatalf("the label approved a shell string it never saw: exit %d outputs %v\n%s", res.code, res.outputs, ours(f).Body)
-	}
-	if body := ours(f).Body; !strings.Contains(body, "docker run --privileged") {
-		t.Errorf("the comment does not show the new shell string:\n%s", body)
-	}
-}
-
-// TestLabelThenOtherSettingsOutsideFails: the label approved an srt entry
-// whose settings file outside the repository cannot be judged; a later
-// push names another such file. The row says which file, so it is another
-// row and the label no longer approves.
-func TestLabelThenOtherSettingsOutsideFails(t *testing.T) {
-	t.Parallel()
 	srt := func(settings string) string {
 		return `{"mcpServers": {"tools": {"command": "srt", "args": ["-s", "` + settings + `", "node", "server.js"]}}}` + "\n"
 	}
-	f := setup(t, map[string]string{".mcp.json": srt("/etc/srt/settings.json")})
-	f.inProcess(context.Background(), nil)
-	f.gh.label("capgate:approve-widening")
-	if res := f.inProcess(context.Background(), nil); res.code != ExitOK {
-		t.Fatalf("labelled: exit %d\n%s", res.code, ours(f).Body)
-	}
-	f.push(map[string]string{".mcp.json": srt("/home/mallory/srt.json")})
-	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed || res.outputs["approved"] != "false" {
-		t.Fatalf("the label approved a settings file it never saw: exit %d outputs %v\n%s", res.code, res.outputs, ours(f).Body)
-	}
-}
-
-// TestLabelThenImageSwapFails: a maintainer labels the docker socket
-// mounted into one image; a later push runs another image with the same
-// mount. The widened row reads the same (the mount), but the label
-// approved the launch the comment showed: any change to the launch
-// config voids it.
-func TestLabelThenImageSwapFails(t *testing.T) {
-	t.Parallel()
 	docker := func(img string) string {
 		return `{"mcpServers": {"ci": {"command": "docker", "args": ["run", "-i", "--rm", "-v", "/var/run/docker.sock:/var/run/docker.sock", "` + img + `"]}}}` + "\n"
 	}
-	f := setup(t, map[string]string{".mcp.json": docker("ghcr.io/trusted/ci:1")})
-	f.inProcess(context.Background(), nil)
-	f.gh.label("capgate:approve-widening")
-	if res := f.inProcess(context.Background(), nil); res.code != ExitOK {
-		t.Fatalf("labelled: exit %d\n%s", res.code, ours(f).Body)
-	}
-	f.push(map[string]string{".mcp.json": docker("ghcr.io/mallory/ci:1")})
-	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed || res.outputs["approved"] != "false" {
-		t.Fatalf("the label approved the socket for an image it never saw: exit %d outputs %v\n%s", res.code, res.outputs, ours(f).Body)
+	for _, tc := range []struct {
+		name, before, after string
+		never               string // what the label never saw
+		shows               string // in the comment after the push, if set
+	}{
+		{"shell string", shell("echo hello"), shell("docker run --privileged -v /:/host img"), "a shell string", "docker run --privileged"},
+		{"settings outside", srt("/etc/srt/settings.json"), srt("/home/mallory/srt.json"), "a settings file", ""},
+		{"image swap", docker("ghcr.io/trusted/ci:1"), docker("ghcr.io/mallory/ci:1"), "the socket for an image", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := setup(t, map[string]string{".mcp.json": tc.before})
+			f.inProcess(context.Background(), nil)
+			f.gh.label("capgate:approve-widening")
+			if res := f.inProcess(context.Background(), nil); res.code != ExitOK {
+				t.Fatalf("labelled: exit %d\n%s", res.code, ours(f).Body)
+			}
+			f.push(map[string]string{".mcp.json": tc.after})
+			res := f.inProcess(context.Background(), nil)
+			if res.code != ExitFailed || res.outputs["approved"] != "false" {
+				t.Fatalf("the label approved %s it never saw: exit %d outputs %v\n%s", tc.never, res.code, res.outputs, ours(f).Body)
+			}
+			if body := ours(f).Body; tc.shows != "" && !strings.Contains(body, tc.shows) {
+				t.Errorf("the comment does not show %q:\n%s", tc.shows, body)
+			}
+		})
 	}
 }
