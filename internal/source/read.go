@@ -62,19 +62,10 @@ func ReadSidesLock(ctx context.Context, opts Options, lockPath string) (*diff.In
 	if err != nil {
 		return nil, nil, err
 	}
-	bg, ok1 := base.(*Git)
-	hg, ok2 := head.(*Git)
-	var renames map[string]string
-	if ok1 && ok2 && bg.Dir == hg.Dir {
-		if renames, err = readPair(ctx, bg, hg); err != nil {
-			return nil, nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
-		}
-	}
 	in, lf, err := readAll(ctx, base, head, m, opts, lockPath)
 	if err != nil {
 		return nil, nil, err
 	}
-	in.Renames = renames
 	if gone(in.BaseFiles, in.HeadFiles) {
 		if in.HeadTree, err = headTree(ctx, head, in.BaseFiles); err != nil {
 			return nil, nil, fmt.Errorf("listing the head tree to find moved manifests: %w", err)
@@ -105,9 +96,19 @@ func openSides(ctx context.Context, dir string, opts Options) (base, head Side, 
 
 // readAll reads the manifests and the launch configs of both sides, and
 // the lock at lockPath ("" none) of the head. Two commits of one
-// repository are read in one round (readPairFiles).
+// repository are read in one round (readPairFiles), the base's tree
+// derived from the head's, with git's renames (readPair).
 func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options, lockPath string) (*diff.Input, *lock.File, error) {
 	in := &diff.Input{Base: base.Name(), Head: head.Name(), Patterns: m.String()}
+	bg, ok1 := base.(*Git)
+	hg, ok2 := head.(*Git)
+	pair := ok1 && ok2 && bg.Dir == hg.Dir
+	if pair {
+		var err error
+		if in.Renames, err = readPair(ctx, bg, hg); err != nil {
+			return nil, nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
+		}
+	}
 	var lm *Matcher
 	if !opts.NoLaunch {
 		var err error
@@ -118,9 +119,7 @@ func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options, loc
 	p, lockM, lockErr := lockMatcher(lockPath)
 	var lockFiles []File
 	var err error
-	bg, ok1 := base.(*Git)
-	hg, ok2 := head.(*Git)
-	if ok1 && ok2 && bg.Dir == hg.Dir {
+	if pair {
 		lockFiles, err = readPairFiles(ctx, bg, hg, m, lm, lockM, in)
 	} else {
 		lockFiles, err = readEach(ctx, base, head, m, lm, lockM, in, lockPath)
