@@ -18,19 +18,25 @@ func readSettings(ctx context.Context, base, head Side, in *diff.Input) error {
 	if len(paths) == 0 {
 		return nil
 	}
+	var err error
+	if in.SettingsBase, in.SettingsHead, err = readPaths(ctx, base, head, paths); err != nil {
+		return err
+	}
+	return readSettingsLinks(ctx, base, head, in, paths)
+}
+
+// readPaths reads the files at paths (slash paths, never patterns) of both
+// sides.
+func readPaths(ctx context.Context, base, head Side, paths []string) (bf, hf []File, err error) {
 	pats := make([]string, len(paths))
 	for i, p := range paths {
 		pats[i] = LiteralPattern(p)
 	}
 	m, err := NewMatcher(pats)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	in.SettingsBase, in.SettingsHead, err = readSides(ctx, base, head, m)
-	if err != nil {
-		return err
-	}
-	return readSettingsLinks(ctx, base, head, in, paths)
+	return readSides(ctx, base, head, m)
 }
 
 // readSettingsLinks is the second round: it reads into in each directory
@@ -49,15 +55,7 @@ func readSettingsLinks(ctx context.Context, base, head Side, in *diff.Input, rea
 	if len(paths) == 0 {
 		return nil
 	}
-	pats := make([]string, len(paths))
-	for i, p := range paths {
-		pats[i] = LiteralPattern(p)
-	}
-	m, err := NewMatcher(pats)
-	if err != nil {
-		return err
-	}
-	b, h, err := readSides(ctx, base, head, m)
+	b, h, err := readPaths(ctx, base, head, paths)
 	if err != nil {
 		return err
 	}
