@@ -27,6 +27,11 @@ const (
 // ruleUnreadable is the rule of a finding for a path that cannot be read.
 const ruleUnreadable = "unreadable"
 
+// unreadable is the finding of a path that cannot be read, msg saying why.
+func unreadable(path, msg string) finding {
+	return finding{diag.Diagnostic{Path: path, Severity: severityError, Code: ruleUnreadable, Message: msg}}
+}
+
 // finding is one result of capgate lint, the module's diagnostic: a
 // compile error (its code is the error code), a lint warning (its code is
 // the lint rule id), or a path that cannot be read (ruleUnreadable).
@@ -101,7 +106,7 @@ func (c *Command) lint(args []string) int {
 	var all []finding
 	for _, in := range inputs {
 		if in.err != nil {
-			all = append(all, finding{diag.Diagnostic{Path: in.name, Severity: severityError, Code: ruleUnreadable, Message: in.err.Error()}})
+			all = append(all, unreadable(in.name, in.err.Error()))
 			continue
 		}
 		for _, f := range lintManifest(in.name, in.data) {

@@ -35,7 +35,7 @@ func (c *Command) lintLaunch(paths []string, patterns []string, manifests []inpu
 	}
 	m, err := source.NewLaunchMatcher(patterns)
 	if err != nil {
-		return []finding{{diag.Diagnostic{Path: "--launch", Severity: severityError, Code: ruleUnreadable, Message: err.Error()}}}
+		return []finding{unreadable("--launch", err.Error())}
 	}
 	ix := diff.NewManifestIndex(refs)
 	var out []finding
@@ -47,7 +47,7 @@ func (c *Command) lintLaunch(paths []string, patterns []string, manifests []inpu
 		root := &source.Dir{Root: c.path(p)}
 		files, err := root.Read(context.Background(), m)
 		if err != nil {
-			out = append(out, finding{diag.Diagnostic{Path: p, Severity: severityError, Code: ruleUnreadable, Message: "cannot read directory: " + unwrapPath(err).Error()}})
+			out = append(out, unreadable(p, "cannot read directory: "+unwrapPath(err).Error()))
 			continue
 		}
 		for _, f := range files {
@@ -59,7 +59,7 @@ func (c *Command) lintLaunch(paths []string, patterns []string, manifests []inpu
 
 func (c *Command) lintConfig(root *source.Dir, name string, f source.File, ix diff.ManifestIndex) []finding {
 	if f.Err != nil {
-		return []finding{{diag.Diagnostic{Path: name, Severity: severityError, Code: ruleUnreadable, Message: f.Err.Error()}}}
+		return []finding{unreadable(name, f.Err.Error())}
 	}
 	cfg, err := launch.Parse(f.Path, f.Data)
 	var le *launch.Error
