@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -394,12 +395,9 @@ func onHost(e *launch.Entry) bool {
 	if e.Kind == launch.Bare {
 		return true
 	}
-	for _, g := range e.Grants {
-		if e.Kind == launch.Shell && g.Kind == launch.GHost && g.Key == "no sandbox" {
-			return true
-		}
-	}
-	return false
+	return e.Kind == launch.Shell && slices.ContainsFunc(e.Grants, func(g launch.Grant) bool {
+		return g.Kind == launch.GHost && g.Key == "no sandbox"
+	})
 }
 
 func runs(e *launch.Entry) string {

@@ -71,7 +71,7 @@ func classify(c Client, e *Entry, argv []arg) {
 			srtEntry(c, e, afterPackage(rest))
 			return
 		}
-		bareEntry(e, prog, argv)
+		bareEntry(e, prog, argv, "runs bare ("+prog+")")
 		return
 	}
 	if e.Kind == "" {
@@ -192,12 +192,7 @@ func localProgram(cmd string) bool {
 // localEntry is a command named by a path of the repository or the
 // user's: bare, however the file is named (./tools/docker is no sandbox).
 func localEntry(e *Entry, prog string, argv []arg) {
-	bareEntry(e, prog, argv)
-	for i := range e.Grants {
-		if g := &e.Grants[i]; g.Kind == GHost && g.Key == "no sandbox" {
-			g.Why = "runs " + argv[0].s + ", a file at a path of the repository or the user's, not a program the system provides, whatever its name: no sandbox, every file, variable and network right of the user who starts the client"
-		}
-	}
+	bareEntry(e, prog, argv, "runs "+argv[0].s+", a file at a path of the repository or the user's, not a program the system provides, whatever its name")
 }
 
 // loaderVar reports whether the variable name, set for a sandbox launcher
@@ -222,15 +217,15 @@ func loaderGrant(name, val string, at Pos) Grant {
 }
 
 // bareEntry is a command with no sandbox: every right of the user who
-// starts the client.
-func bareEntry(e *Entry, prog string, argv []arg) {
+// starts the client. why says what runs, for the no-sandbox grant.
+func bareEntry(e *Entry, prog string, argv []arg, why string) {
 	e.Kind = Bare
 	e.Runs = runsOf(prog, argv[1:])
 	if e.Runs == "" {
 		e.Runs = argv[0].s
 	}
 	e.Grants = append(e.Grants, Grant{Kind: GHost, Key: "no sandbox", Loud: true, Pos: argv[0].pos,
-		Why: "runs bare (" + prog + "): no sandbox, every file, variable and network right of the user who starts the client"})
+		Why: why + ": no sandbox, every file, variable and network right of the user who starts the client"})
 	if l := wrappedLauncher(argv[1:]); l != "" {
 		// nice docker run …, timeout 10 bwrap …: the sandbox inside is
 		// not read, so a change to it must not read as no change.

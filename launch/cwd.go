@@ -18,15 +18,19 @@ func rebaseCwd(c Client, e *Entry, cwd string) {
 		return
 	}
 	for i := range e.Grants {
-		g := &e.Grants[i]
-		if !relativePath(g) {
-			continue
+		if g := &e.Grants[i]; relativePath(g) {
+			rebaseGrant(c, cwd, g)
 		}
-		key, loud := joinCwd(c, cwd, g.Key)
-		g.Key = key
-		if loud != "" {
-			g.Loud, g.Why = true, strings.TrimPrefix(g.Why+"; ", "; ")+loud
-		}
+	}
+}
+
+// rebaseGrant resolves g, a relativePath, against cwd, loud when joinCwd
+// says why.
+func rebaseGrant(c Client, cwd string, g *Grant) {
+	key, loud := joinCwd(c, cwd, g.Key)
+	g.Key = key
+	if loud != "" {
+		g.Loud, g.Why = true, strings.TrimPrefix(g.Why+"; ", "; ")+loud
 	}
 }
 
@@ -95,11 +99,7 @@ func settingsCwd(c Client, cwd string, gs []Grant) {
 			continue
 		}
 		if relativePath(g) {
-			key, loud := joinCwd(c, cwd, g.Key)
-			g.Key = key
-			if loud != "" {
-				g.Loud, g.Why = true, strings.TrimPrefix(g.Why+"; ", "; ")+loud
-			}
+			rebaseGrant(c, cwd, g)
 		}
 	}
 }
