@@ -121,13 +121,8 @@ func arrayOmit[T any](w *jsonw, k string, v []T, elem func(*T)) {
 	}
 }
 
+// quoteAt quotes *s: an array's element writer for a string slice.
 func (w *jsonw) quoteAt(s *string) { w.quote(*s) }
-
-// strs writes a string slice: null when nil.
-func (w *jsonw) strs(k string, v []string) {
-	w.key(k)
-	array(w, v, w.quoteAt)
-}
 
 func (w *jsonw) strsOmit(k string, v []string) {
 	arrayOmit(w, k, v, w.quoteAt)
