@@ -23,7 +23,7 @@ func BenchmarkCompare10000(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		r := compareSides("b", "h", nil, hf, nil, nil)
+		r := compareSides(&Input{Base: "b", Head: "h", HeadFiles: hf}, nil)
 		if r.Counts.Widened < 10000 {
 			b.Fatalf("widened %d", r.Counts.Widened)
 		}
@@ -58,7 +58,7 @@ func BenchmarkCompareLarge(b *testing.B) {
 	b.SetBytes(int64(len(base) + len(head)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		r := compareSides("b", "h", bf, hf, nil, nil)
+		r := compareSides(&Input{Base: "b", Head: "h", BaseFiles: bf, HeadFiles: hf}, nil)
 		if r.Counts.Widened != 30000 || r.Counts.Narrowed != 30000 {
 			b.Fatalf("counts %+v", r.Counts)
 		}

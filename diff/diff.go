@@ -216,6 +216,10 @@ type Input struct {
 	// srt settings files their entries name, read from the same side.
 	LaunchBase, LaunchHead     []File
 	SettingsBase, SettingsHead []File
+	// Prechecks, if not nil, holds the checks of blobs begun while the
+	// sides were read; Run waits for them and checks the other unchanged
+	// manifests itself.
+	Prechecks *Prechecks
 }
 
 // NoManifestsError is returned by Run when no manifest matched the
@@ -232,12 +236,14 @@ func (e *NoManifestsError) Error() string {
 // Run compares every manifest found on either side of in.
 func Run(in *Input) (*Result, error) {
 	if err := compiler.CheckTargets(in.Targets); err != nil {
+		in.Prechecks.Wait()
 		return nil, err
 	}
 	if len(in.BaseFiles) == 0 && len(in.HeadFiles) == 0 && len(in.LaunchBase) == 0 && len(in.LaunchHead) == 0 && !in.AllowEmpty {
+		in.Prechecks.Wait()
 		return nil, &NoManifestsError{Patterns: in.Patterns}
 	}
-	r := compareSides(in.Base, in.Head, in.BaseFiles, in.HeadFiles, in.Renames, in.Targets)
+	r := compareSides(in, in.Prechecks.verdicts())
 	r.Targets = comparedTargets(in.Targets)
 	markMoved(r, in)
 	// Without launch configs there is nothing to add, and the manifests
@@ -283,13 +289,15 @@ func markMoved(r *Result, in *Input) {
 	r.Counts, _ = Tally(r.Manifests)
 }
 
-// compareSides compares two lists of manifest files. gitRenames maps head
+// compareSides compares the manifest files of in. in.Renames maps head
 // paths to base paths (git's rename detection); without any, removed and
-// added files that are byte-identical are paired instead.
-func compareSides(baseName, headName string, bf, hf []File, gitRenames map[string]string, targets []string) *Result {
-	pairs := pairFiles(bf, hf, gitRenames)
-	checks := checkUnchanged(pairs)
-	r := &Result{Base: baseName, Head: headName, Manifests: make([]ManifestDiff, len(pairs))}
+// added files that are byte-identical are paired instead. pre holds the
+// checks of blobs done already (Prechecks).
+func compareSides(in *Input, pre map[string]*check) *Result {
+	targets := in.Targets
+	pairs := pairFiles(in.BaseFiles, in.HeadFiles, in.Renames)
+	checks := checkUnchanged(pairs, pre)
+	r := &Result{Base: in.Base, Head: in.Head, Manifests: make([]ManifestDiff, len(pairs))}
 	// Manifests are independent: compare them on every core. Each result
 	// goes to its own slot, so the output order does not depend on timing.
 	forEach(len(pairs), func(i int) {
@@ -391,9 +399,10 @@ func pairCopies(bf, hf []File, baseBy map[string]int, headBy map[string]bool, re
 
 // checkUnchanged checks each manifest whose bytes are the same on both
 // sides (compiler.Check), once for all files holding the same blob (or,
-// without blob ids, the same bytes), on every core. It returns the check
-// of each pair, nil for a pair whose sides differ.
-func checkUnchanged(pairs []pair) []*check {
+// without blob ids, the same bytes), on every core; a blob pre holds is
+// not checked again. It returns the check of each pair, nil for a pair
+// whose sides differ.
+func checkUnchanged(pairs []pair, pre map[string]*check) []*check {
 	out := make([]*check, len(pairs))
 	byBlob := make(map[string]*check, len(pairs))
 	var byData map[string]*check
@@ -410,6 +419,11 @@ func checkUnchanged(pairs []pair) []*check {
 			key, m = string(p.h.Data), byData
 		}
 		c := m[key]
+		if c == nil && p.h.Blob != "" {
+			if c = pre[key]; c != nil {
+				m[key] = c
+			}
+		}
 		if c == nil {
 			c = &check{data: p.h.Data}
 			m[key] = c

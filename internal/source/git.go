@@ -52,10 +52,12 @@ func (g *Git) Read(ctx context.Context, m *Matcher) ([]File, error) {
 	return fs[0], nil
 }
 
-// wanted is a file waiting for the blob oid.
+// wanted is a file waiting for the blob oid, for the request of index req
+// (-1: reached through a symbolic link).
 type wanted struct {
 	oid string
 	f   *File
+	req int
 }
 
 // link is a file that is a symbolic link, e the entry it has reached in
@@ -93,7 +95,7 @@ func ReadGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, error) {
 	for i, g := range sides {
 		reqs[i] = request{g: g, t: trees[i], m: m}
 	}
-	return readTrees(ctx, reqs)
+	return readTrees(ctx, reqs, nil)
 }
 
 // request asks for the files m selects in t, the listed tree of g.
@@ -116,7 +118,7 @@ func (g *Git) readPath(ctx context.Context, m *Matcher, p string) ([]File, error
 			return nil, err
 		}
 	}
-	fs, err := readTrees(ctx, []request{{g: g, t: t, m: m}})
+	fs, err := readTrees(ctx, []request{{g: g, t: t, m: m}}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -125,8 +127,10 @@ func (g *Git) readPath(ctx context.Context, m *Matcher, p string) ([]File, error
 
 // readTrees reads the files each request asks for, out[i] those of
 // reqs[i], all of one repository: each distinct blob is read once, through
-// the same git cat-file processes, whichever requests want it.
-func readTrees(ctx context.Context, reqs []request) ([][]File, error) {
+// the same git cat-file processes, whichever requests want it. shared, if
+// not nil, is handed each blob that both reqs[0] and reqs[1] want as soon
+// as it is read (see readWanted).
+func readTrees(ctx context.Context, reqs []request, shared func(oid string, data []byte)) ([][]File, error) {
 	out := make([][]File, len(reqs))
 	picks := make([][]int, len(reqs))
 	n := 0
@@ -146,7 +150,7 @@ func readTrees(ctx context.Context, reqs []request) ([][]File, error) {
 			case readable(e) != nil:
 				f.Err = readable(e)
 			default:
-				want = append(want, wanted{e.oid, f})
+				want = append(want, wanted{e.oid, f, i})
 			}
 		}
 	}
@@ -154,7 +158,7 @@ func readTrees(ctx context.Context, reqs []request) ([][]File, error) {
 	if want, err = resolveLinks(ctx, reqs[0].g.Dir, links, want); err != nil {
 		return nil, err
 	}
-	if err := readWanted(ctx, reqs[0].g.Dir, want); err != nil {
+	if err := readWanted(ctx, reqs[0].g.Dir, want, shared); err != nil {
 		return nil, err
 	}
 	// Read's order: the errors of gitlinks and linked directories came last.
@@ -206,7 +210,7 @@ func resolveLinks(ctx context.Context, dir string, links []link, want []wanted) 
 			case readable(t) != nil:
 				l.f.Err = readable(t)
 			default:
-				want = append(want, wanted{t.oid, l.f})
+				want = append(want, wanted{t.oid, l.f, -1})
 			}
 		}
 		links = next
@@ -215,24 +219,45 @@ func resolveLinks(ctx context.Context, dir string, links []link, want []wanted) 
 }
 
 // readWanted reads each distinct blob of want once and hands it to the
-// files waiting for it.
-func readWanted(ctx context.Context, dir string, want []wanted) error {
+// files waiting for it. A blob wanted by both request 0 and request 1 (the
+// base's and the head's manifests) is also handed to shared, if not nil,
+// from the reading goroutine as soon as it is read and before readWanted
+// returns: diff.Prechecks then checks it while the other blobs are read.
+func readWanted(ctx context.Context, dir string, want []wanted, shared func(oid string, data []byte)) error {
 	if len(want) == 0 {
 		return nil
 	}
 	at := make(map[string]int, len(want))
 	oids := make([]string, 0, len(want))
 	slot := make([]int, len(want))
+	var reqs []uint8 // bit r set: wanted by request r (0 or 1)
+	if shared != nil {
+		reqs = make([]uint8, 0, len(want))
+	}
 	for i, w := range want {
 		k, ok := at[w.oid]
 		if !ok {
 			k = len(oids)
 			at[w.oid] = k
 			oids = append(oids, w.oid)
+			if shared != nil {
+				reqs = append(reqs, 0)
+			}
 		}
 		slot[i] = k
+		if shared != nil && (w.req == 0 || w.req == 1) {
+			reqs[k] |= 1 << w.req
+		}
 	}
-	blobs, err := readBulk(ctx, dir, oids)
+	var early func(int, blob)
+	if shared != nil {
+		early = func(k int, b blob) {
+			if reqs[k] == 3 && b.size <= MaxFileBytes {
+				shared(oids[k], b.data)
+			}
+		}
+	}
+	blobs, err := readBulk(ctx, dir, oids, early)
 	if err != nil {
 		return err
 	}
@@ -256,7 +281,8 @@ const splitBlobs = 512
 // processes given all their requests at once, their input then closed: git
 // flushes its output when its buffer fills, not after every object (10,000
 // small blobs were 10,000 wake-ups of git and of the reader).
-func readBulk(ctx context.Context, dir string, oids []string) ([]blob, error) {
+// early, if not nil, is called with each blob's index as soon as it is read.
+func readBulk(ctx context.Context, dir string, oids []string, early func(int, blob)) ([]blob, error) {
 	parts := 1
 	if len(oids) >= splitBlobs {
 		parts = 2
@@ -269,7 +295,11 @@ func readBulk(ctx context.Context, dir string, oids []string) ([]blob, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[p] = readBatch(ctx, dir, oids[lo:hi], out[lo:hi])
+			var each func(int, blob)
+			if early != nil {
+				each = func(i int, b blob) { early(lo+i, b) }
+			}
+			errs[p] = readBatch(ctx, dir, oids[lo:hi], out[lo:hi], each)
 		}()
 	}
 	wg.Wait()
@@ -281,12 +311,14 @@ func readBulk(ctx context.Context, dir string, oids []string) ([]blob, error) {
 	return out, nil
 }
 
-// readBatch reads oids into out through one buffered git cat-file.
-func readBatch(ctx context.Context, dir string, oids []string, out []blob) error {
+// readBatch reads oids into out through one buffered git cat-file,
+// calling each (if not nil) with a blob's index as soon as it is read.
+func readBatch(ctx context.Context, dir string, oids []string, out []blob, each func(int, blob)) error {
 	cf, err := startCatFile(ctx, dir, true)
 	if err != nil {
 		return err
 	}
+	cf.each = each
 	defer cf.kill()
 	if err := cf.read(oids, out, true); err != nil {
 		return err
@@ -437,7 +469,8 @@ type catFile struct {
 	out    *bufio.Reader
 	stderr bytes.Buffer
 	done   bool
-	arena  []byte // where the next blobs' bytes go
+	arena  []byte          // where the next blobs' bytes go
+	each   func(int, blob) // if not nil, told of each blob read (read's index)
 }
 
 // startCatFile starts git cat-file --batch in dir; buffered, with --buffer:
@@ -491,6 +524,9 @@ func (c *catFile) read(oids []string, out []blob, last bool) error {
 	for i, oid := range oids {
 		if out[i], readErr = c.next(oid); readErr != nil {
 			break
+		}
+		if c.each != nil {
+			c.each(i, out[i])
 		}
 	}
 	if readErr != nil {

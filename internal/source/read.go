@@ -68,6 +68,7 @@ func ReadSidesLock(ctx context.Context, opts Options, lockPath string) (*diff.In
 	}
 	if gone(in.BaseFiles, in.HeadFiles) {
 		if in.HeadTree, err = headTree(ctx, head, in.BaseFiles); err != nil {
+			in.Prechecks.Wait()
 			return nil, nil, fmt.Errorf("listing the head tree to find moved manifests: %w", err)
 		}
 	}
@@ -120,23 +121,32 @@ func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options, loc
 	var lockFiles []File
 	var err error
 	if pair {
+		// The unchanged manifests are checked while the others are read.
+		in.Prechecks = diff.NewPrechecks()
 		lockFiles, err = readPairFiles(ctx, bg, hg, m, lm, lockM, in)
 	} else {
 		lockFiles, err = readEach(ctx, base, head, m, lm, lockM, in, lockPath)
 	}
+	if err == nil {
+		err = readSettings(ctx, base, head, in)
+		if err != nil {
+			err = fmt.Errorf("launch configs: %w", err)
+		}
+	}
+	if err == nil {
+		err = lockErr
+	}
 	if err != nil {
+		in.Prechecks.Wait()
 		return nil, nil, err
-	}
-	if err := readSettings(ctx, base, head, in); err != nil {
-		return nil, nil, fmt.Errorf("launch configs: %w", err)
-	}
-	if lockErr != nil {
-		return nil, nil, lockErr
 	}
 	if lockM == nil {
 		return in, nil, nil
 	}
 	lf, err := lockOf(p, lockFiles)
+	if err != nil {
+		in.Prechecks.Wait()
+	}
 	return in, lf, err
 }
 
@@ -163,7 +173,7 @@ func lockMatcher(lockPath string) (string, *Matcher, error) {
 // selects on each (lm nil: none), and the files lockM selects on the head
 // (lockM nil: none), which it returns.
 func readPairFiles(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher, in *diff.Input) ([]File, error) {
-	fs, err := readPairTrees(ctx, bg, hg, m, lm, lockM)
+	fs, err := readPairTrees(ctx, bg, hg, m, lm, lockM, in.Prechecks)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s and %s: %w", bg.Name(), hg.Name(), err)
 	}
@@ -179,8 +189,9 @@ func readPairFiles(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher, in *
 
 // readPairTrees reads what readPairFiles returns and sets, in the order of
 // its requests: base and head manifests, base and head launch configs,
-// the head's lock.
-func readPairTrees(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher) ([][]File, error) {
+// the head's lock. The blobs of manifests both sides hold go to pre as
+// they are read.
+func readPairTrees(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher, pre *diff.Prechecks) ([][]File, error) {
 	bt, err := bg.tree(ctx)
 	if err != nil {
 		return nil, err
@@ -196,7 +207,7 @@ func readPairTrees(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher) ([][
 	if lockM != nil {
 		reqs = append(reqs, request{hg, ht, lockM})
 	}
-	return readTrees(ctx, reqs)
+	return readTrees(ctx, reqs, pre.Add)
 }
 
 // readEach reads the manifests, the launch configs (lm nil: none) and the
