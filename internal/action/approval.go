@@ -33,7 +33,7 @@ const keyHex = 32
 // the repository). A later push that adds a row adds a key.
 func rowKey(m *diff.ManifestDiff, c *diff.Change) string {
 	h := sha256.New()
-	for _, s := range []string{m.Path, string(c.Severity), c.Kind, string(c.Target), c.Before, c.After, c.Why} {
+	for _, s := range []string{m.Path, string(c.Severity), string(c.Kind), string(c.Target), c.Before, c.After, c.Why} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
@@ -566,7 +566,7 @@ func describeRows(res *diff.Result, keys []string) string {
 				continue
 			}
 			if n++; n <= 20 {
-				fmt.Fprintf(&b, "\n> - %s:%d %s · %s: %s", report.Code(m.Path), c.Line, report.Text(c.Kind), report.Text(string(c.Target)), report.Code(orNone(c.After)))
+				fmt.Fprintf(&b, "\n> - %s:%d %s · %s: %s", report.Code(m.Path), c.Line, report.Text(string(c.Kind)), report.Text(string(c.Target)), report.Code(orNone(c.After)))
 			}
 		}
 	}

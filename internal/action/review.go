@@ -414,7 +414,7 @@ func reviewText(m *diff.ManifestDiff, c *diff.Change, cfg Config) string {
 	if c.Loud {
 		sev = "🚨 Grants control of the host"
 	}
-	fmt.Fprintf(&b, "**capgate: %s** — %s · %s: %s → %s\n\n%s\n", sev, report.Text(c.Kind), report.Text(strings.ReplaceAll(string(c.Target), ",", ", ")),
+	fmt.Fprintf(&b, "**capgate: %s** — %s · %s: %s → %s\n\n%s\n", sev, report.Text(string(c.Kind)), report.Text(strings.ReplaceAll(string(c.Target), ",", ", ")),
 		report.Code(orNone(c.Before)), report.Code(orNone(c.After)), report.Text(c.Why))
 	if m.Approved {
 		b.WriteString("\n✅ Approved by the lock for this exact capability set.\n")
