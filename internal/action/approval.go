@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -437,10 +438,13 @@ func (r *run) readOurComments(ctx context.Context, g *gh, number int, ap *approv
 	for i, c := range ap.existing {
 		ids[i] = c.GetNodeID()
 	}
-	eds, err := g.editors(ctx, ids, ap.login)
+	eds, gone, err := g.editors(ctx, ids, ap.login)
 	if err != nil {
 		return fmt.Errorf("checking who edited capgate's comment: %w", err)
 	}
+	// A comment deleted since it was listed (a concurrent run removing its
+	// copy) is no longer there to carry a state or to be updated.
+	ap.existing = slices.DeleteFunc(ap.existing, func(c *github.IssueComment) bool { return gone[c.GetNodeID()] })
 	ap.tampered = map[int64][]string{}
 	for _, c := range ap.existing {
 		if others := eds[c.GetNodeID()]; len(others) > 0 {

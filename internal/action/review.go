@@ -302,13 +302,15 @@ func (r *run) ourReviews(ctx context.Context, g *gh, number int, login string) (
 	for i, o := range mine {
 		ids[i] = o.nodeID
 	}
-	eds, err := g.editors(ctx, ids, login)
+	eds, gone, err := g.editors(ctx, ids, login)
 	if err != nil {
 		return nil, err
 	}
+	// A comment deleted since it was listed (a concurrent run removing its
+	// copy) is not one of ours any more.
 	trusted := mine[:0]
 	for _, o := range mine {
-		if len(eds[o.nodeID]) == 0 {
+		if len(eds[o.nodeID]) == 0 && !gone[o.nodeID] {
 			trusted = append(trusted, o)
 		}
 	}
