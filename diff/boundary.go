@@ -12,25 +12,25 @@ import (
 // A change of kind isolation is isolation the sandbox applies: losing one
 // is a widening, gaining one a narrowing.
 const (
-	kFS      = string(sandbox.AspectFS)
-	kNet     = string(sandbox.AspectNet)
-	kEnv     = string(sandbox.AspectEnv)
-	kDev     = string(sandbox.AspectDev)
-	kDevice  = string(sandbox.AspectDevice)
-	kNS      = string(sandbox.AspectNamespace)
-	kProc    = string(sandbox.AspectProc)
-	kTmpfs   = string(sandbox.AspectTmpfs)
-	kNetwork = string(sandbox.AspectNetwork)
-	kCap     = string(sandbox.AspectCap)
-	kSec     = string(sandbox.AspectSecurity)
-	kIso     = string(sandbox.AspectIsolation)
-	kRaw     = string(sandbox.AspectUnknown)
+	kFS      = Kind(sandbox.AspectFS)
+	kNet     = Kind(sandbox.AspectNet)
+	kEnv     = Kind(sandbox.AspectEnv)
+	kDev     = Kind(sandbox.AspectDev)
+	kDevice  = Kind(sandbox.AspectDevice)
+	kNS      = Kind(sandbox.AspectNamespace)
+	kProc    = Kind(sandbox.AspectProc)
+	kTmpfs   = Kind(sandbox.AspectTmpfs)
+	kNetwork = Kind(sandbox.AspectNetwork)
+	kCap     = Kind(sandbox.AspectCap)
+	kSec     = Kind(sandbox.AspectSecurity)
+	kIso     = Kind(sandbox.AspectIsolation)
+	kRaw     = Kind(sandbox.AspectUnknown)
 )
 
 // item is a grant as loudItem judges it: its kind, key (a path, a
 // capability, a device) and whether it writes.
 type item struct {
-	kind  string
+	kind  Kind
 	key   string
 	write bool
 }
@@ -50,7 +50,7 @@ var severities = map[sandbox.Severity]Severity{sandbox.Widened: Widened, sandbox
 // capability string behind it (bs for the base side, hs for the head),
 // and, for a widening, whether it is loud.
 func change(d sandbox.Delta, bs, hs *sources) Change {
-	c := Change{Severity: severities[d.Severity], Kind: string(d.Aspect), Before: d.Before, After: d.After, Why: d.Why}
+	c := Change{Severity: severities[d.Severity], Kind: Kind(d.Aspect), Before: d.Before, After: d.After, Why: d.Why}
 	side, s := SideHead, hs
 	if d.Ref.Side == sandbox.Base {
 		side, s = SideBase, bs

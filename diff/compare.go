@@ -263,7 +263,7 @@ func fsActions(g compiler.FSGrant) string {
 	return "fs:" + strings.Join(a, ",")
 }
 
-func compareNamed(kind string, b, h []compiler.NamedGrant) []Change {
+func compareNamed(kind Kind, b, h []compiler.NamedGrant) []Change {
 	set := func(list []compiler.NamedGrant) map[string]bool {
 		m := make(map[string]bool, len(list))
 		for _, g := range list {
@@ -288,7 +288,7 @@ func compareNamed(kind string, b, h []compiler.NamedGrant) []Change {
 	}
 	for _, g := range b {
 		if !hn[g.Name] {
-			out = append(out, at(Change{Severity: Narrowed, Kind: kind, Target: "bwrap,docker", Before: g.Name, Why: kind + " grant removed"}, SideBase, g.Srcs))
+			out = append(out, at(Change{Severity: Narrowed, Kind: kind, Target: "bwrap,docker", Before: g.Name, Why: string(kind) + " grant removed"}, SideBase, g.Srcs))
 		}
 	}
 	return out
@@ -390,7 +390,7 @@ func compareUnenforceable(base, head *compiler.Result, hs *sources) []Change {
 			u := &ha.Unenforceable[i]
 			if !u.IsNet() {
 				if !other[unenforceableKey(u)] {
-					out = append(out, at(Change{Severity: UnenforceableAdded, Kind: string(u.Kind), Target: t, After: u.Grant, Why: unenforceableWhy(u)}, SideHead, u.Srcs))
+					out = append(out, at(Change{Severity: UnenforceableAdded, Kind: Kind(u.Kind), Target: t, After: u.Grant, Why: unenforceableWhy(u)}, SideHead, u.Srcs))
 				}
 				continue
 			}
@@ -429,10 +429,10 @@ func unenforceableWhy(u *compiler.Unenforceable) string {
 }
 
 // Kinds lists every change kind Compare reports.
-func Kinds() []string {
-	ks := []string{kFS, kNet, kEnv, "exec", "ipc", "clock", "nestedSandbox", "assert", "network", kIso}
-	for _, k := range []string{kCap, kDevice, kNS, kSec, kDev, kProc, kTmpfs, kRaw, string(sandbox.AspectUser), string(sandbox.AspectConfined)} {
-		if !contains(ks, k) {
+func Kinds() []Kind {
+	ks := []Kind{kFS, kNet, kEnv, "exec", "ipc", "clock", "nestedSandbox", "assert", "network", kIso}
+	for _, k := range []Kind{kCap, kDevice, kNS, kSec, kDev, kProc, kTmpfs, kRaw, Kind(sandbox.AspectUser), Kind(sandbox.AspectConfined)} {
+		if !slices.Contains(ks, k) {
 			ks = append(ks, k)
 		}
 	}

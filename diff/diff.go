@@ -17,6 +17,7 @@ import (
 
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/internal/diag"
+	"github.com/razukc/capgate-action/launch"
 	"github.com/razukc/capgate-action/lint"
 )
 
@@ -24,7 +25,7 @@ import (
 type Change struct {
 	Severity Severity `json:"severity"`
 	// Kind is fs, net, env, exec, ipc, clock, nestedSandbox or assert.
-	Kind string `json:"kind"`
+	Kind Kind `json:"kind"`
 	// Target names the artifact(s) the change shows in: "bwrap,docker"
 	// for mounts, "all" for egress rules, or one target.
 	Target Targets `json:"target"`
@@ -75,7 +76,7 @@ type ManifestDiff struct {
 	// Launch is set when Path is a launch config, not a manifest: the
 	// client that reads it (launch.Client: claude-code, vscode, cursor,
 	// gemini, codex). Its changes are per server entry (see launch.go).
-	Launch string `json:"launch,omitempty"`
+	Launch launch.Client `json:"launch,omitempty"`
 	// Exceeds lists, for a launch config, the head entries that grant more
 	// than the head manifest of the server they run (see LaunchExcess).
 	// Their changes are not counted: they are not a change of this pull

@@ -55,6 +55,24 @@ func (s Status) Valid() bool {
 // MarshalText implements encoding.TextMarshaler.
 func (s Status) MarshalText() ([]byte, error) { return []byte(s), nil }
 
+// Kind is what a change is of: a sandbox aspect (fs, net, env, cap, …),
+// or a kind only the policy has (exec, ipc, clock, nestedSandbox,
+// assert), or KindLaunch. Its text (JSON) is its name; Kinds lists every
+// one a manifest's rows may have, and Valid tells one of them or
+// KindLaunch.
+type Kind string
+
+// KindLaunch is the kind of a launch config's row about what an entry
+// runs (added, removed, or run differently); its Target is the entry's
+// launch kind. A launch config's other rows have the kinds of Kinds.
+const KindLaunch Kind = "launch"
+
+// Valid reports whether k is KindLaunch or one of Kinds.
+func (k Kind) Valid() bool { return k == KindLaunch || slices.Contains(Kinds(), k) }
+
+// MarshalText implements encoding.TextMarshaler.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k), nil }
+
 // Side is the side of a diff a change's position is in; Valid tells a
 // known one.
 type Side string

@@ -12,7 +12,7 @@ func TestEnumText(t *testing.T) {
 	t.Parallel()
 	c := Change{Severity: UnenforceableAdded, Side: SideBase, Kind: "net"}
 	b, err := json.Marshal(c)
-	if err != nil || !strings.Contains(string(b), `"severity":"unenforceable_added"`) || !strings.Contains(string(b), `"side":"base"`) {
+	if err != nil || !strings.Contains(string(b), `"kind":"net"`) || !strings.Contains(string(b), `"severity":"unenforceable_added"`) || !strings.Contains(string(b), `"side":"base"`) {
 		t.Fatalf("Marshal = %s, %v", b, err)
 	}
 	var back Change
@@ -24,11 +24,16 @@ func TestEnumText(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"status": "gone", "changes": [{"severity": "wider", "side": "both"}]}`), &m); err != nil {
 		t.Fatal(err)
 	}
-	if m.Status.Valid() || m.Changes[0].Severity.Valid() || m.Changes[0].Side.Valid() || Side("").Valid() {
+	if m.Status.Valid() || m.Changes[0].Severity.Valid() || m.Changes[0].Side.Valid() || Side("").Valid() || Kind("").Valid() || Kind("FS").Valid() {
 		t.Errorf("unknown values pass as valid: %+v", m)
 	}
 	if _, ok := Tally([]ManifestDiff{m}); ok {
 		t.Error("Tally accepts an unknown status and severity")
+	}
+	for _, k := range append(Kinds(), KindLaunch) {
+		if !k.Valid() {
+			t.Errorf("kind %s not valid", k)
+		}
 	}
 	for _, s := range []Status{StatusAdded, StatusRemoved, StatusModified, StatusUnchanged, StatusError} {
 		if !s.Valid() {

@@ -27,10 +27,10 @@ func TestHostTargetsJudged(t *testing.T) {
 	seen := map[string]bool{}
 	for _, c := range cs {
 		for _, tg := range strings.Split(string(c.Target), ",") {
-			seen[string(c.Severity)+" "+c.Kind+" "+tg] = true
+			seen[string(c.Severity)+" "+string(c.Kind)+" "+tg] = true
 			if tg == "all" {
 				for _, x := range all {
-					seen[string(c.Severity)+" "+c.Kind+" "+x] = true
+					seen[string(c.Severity)+" "+string(c.Kind)+" "+x] = true
 				}
 			}
 		}

@@ -181,7 +181,7 @@ func inSide(s *launchSide, p string) bool {
 }
 
 func compareConfig(p string, b, h *launchSide) ManifestDiff {
-	md := ManifestDiff{Path: p, Launch: string(launch.ClientOf(p)), Changes: []Change{}}
+	md := ManifestDiff{Path: p, Launch: launch.ClientOf(p), Changes: []Change{}}
 	inB, inH := inSide(b, p), inSide(h, p)
 	if e := h.errs[p]; e != nil {
 		md.Status, md.Error = StatusError, e
@@ -274,7 +274,7 @@ func compareEntries(bs, hs []launch.Entry) []Change {
 			old := rs[0]
 			removed[fp] = rs[1:]
 			taken[old.Name] = true
-			out = append(out, Change{Severity: Changed, Kind: "launch", Target: Targets(e.Kind), Before: old.Name, After: e.Name,
+			out = append(out, Change{Severity: Changed, Kind: KindLaunch, Target: Targets(e.Kind), Before: old.Name, After: e.Name,
 				Why: "server key renamed, same launch (moved)", Line: e.Pos.Line, Col: e.Pos.Col, Side: SideHead})
 			continue
 		}
@@ -310,13 +310,13 @@ func compareEntry(b, h *launch.Entry) []Change {
 	case h == nil && b == nil:
 		return nil
 	case h == nil:
-		return []Change{{Severity: Narrowed, Kind: "launch", Target: Targets(b.Kind), Before: b.Name + ": " + runs(b),
+		return []Change{{Severity: Narrowed, Kind: KindLaunch, Target: Targets(b.Kind), Before: b.Name + ": " + runs(b),
 			Why: "server removed", Line: b.Pos.Line, Col: b.Pos.Col, Side: SideBase}}
 	case h.Kind == launch.Disabled:
 		if b == nil || b.Kind == launch.Disabled {
 			return nil
 		}
-		return []Change{{Severity: Narrowed, Kind: "launch", Target: Targets(h.Kind), Before: h.Name + ": " + runs(b),
+		return []Change{{Severity: Narrowed, Kind: KindLaunch, Target: Targets(h.Kind), Before: h.Name + ": " + runs(b),
 			Why: "server disabled", Line: h.Pos.Line, Col: h.Pos.Col, Side: SideHead}}
 	case h.Kind == launch.Remote:
 		return compareRemote(b, h)
@@ -328,7 +328,7 @@ func compareEntry(b, h *launch.Entry) []Change {
 // base's (nil when new).
 func compareLaunched(b, h *launch.Entry) []Change {
 	row := func(sev Severity, before, after, why string) Change {
-		return Change{Severity: sev, Kind: "launch", Target: Targets(h.Kind), Before: before, After: after, Why: why, Line: h.Pos.Line, Col: h.Pos.Col, Side: SideHead}
+		return Change{Severity: sev, Kind: KindLaunch, Target: Targets(h.Kind), Before: before, After: after, Why: why, Line: h.Pos.Line, Col: h.Pos.Col, Side: SideHead}
 	}
 	lb := launchBase(b, h)
 	if lb.narrowed {
@@ -346,7 +346,7 @@ func compareLaunched(b, h *launch.Entry) []Change {
 	if lb.nowBare {
 		// The no-sandbox row says it, loudly; it shows what ran before.
 		for i := range out {
-			if out[i].Kind == "launch" && out[i].Before == "" && out[i].Loud {
+			if out[i].Kind == KindLaunch && out[i].Before == "" && out[i].Loud {
 				out[i].Before = h.Name + ": " + string(b.Kind) + " (" + runs(b) + ")"
 				out[i].Why = "now r" + strings.TrimPrefix(out[i].Why, "r")
 			}
@@ -451,19 +451,19 @@ func compareNotes(b, h *launch.Entry) []Change {
 		// After names what runs (a shell entry's whole command line), so
 		// the row shows what cannot be judged, and a row about another
 		// command is another row (a label approves the rows it saw).
-		out = append(out, Change{Severity: Widened, Kind: "launch", Target: Targets(h.Kind), After: h.Name + ": " + runs(h),
+		out = append(out, Change{Severity: Widened, Kind: KindLaunch, Target: Targets(h.Kind), After: h.Name + ": " + runs(h),
 			Why: "cannot be judged: " + n.Text, Line: p.Line, Col: p.Col, Side: SideHead})
 	}
 	return out
 }
 
 // grantKind is the Change kind a grant is reported as.
-func grantKind(k launch.GrantKind) string {
+func grantKind(k launch.GrantKind) Kind {
 	switch k {
 	case launch.GEnvFile:
 		return kEnv
 	case launch.GHost:
-		return "launch"
+		return KindLaunch
 	case launch.GRaw:
 		return kRaw
 	case launch.GDevice:
@@ -473,7 +473,7 @@ func grantKind(k launch.GrantKind) string {
 	case launch.GSecurity:
 		return kSec
 	}
-	return string(k)
+	return Kind(k)
 }
 
 func grantText(name string, g launch.Grant) string {

@@ -126,7 +126,7 @@ func LaunchExcess(e *launch.Entry, src []byte) (*Excess, error) {
 		if e.Kind == launch.Shell {
 			why = "runs through a shell string: its sandbox cannot be judged against the manifest"
 		}
-		x.Changes = []Change{{Severity: Widened, Kind: "launch", Target: Targets(e.Kind), After: e.Name + ": " + runs(e),
+		x.Changes = []Change{{Severity: Widened, Kind: KindLaunch, Target: Targets(e.Kind), After: e.Name + ": " + runs(e),
 			Why: why, Loud: e.Kind == launch.Bare, Line: e.Pos.Line, Col: e.Pos.Col, Side: SideHead}}
 		return x, nil
 	}
@@ -142,7 +142,7 @@ func LaunchExcess(e *launch.Entry, src []byte) (*Excess, error) {
 		if p.Line == 0 {
 			p = e.Pos
 		}
-		x.Changes = append(x.Changes, Change{Severity: Widened, Kind: "launch", Target: Targets(e.Kind), After: e.Name,
+		x.Changes = append(x.Changes, Change{Severity: Widened, Kind: KindLaunch, Target: Targets(e.Kind), After: e.Name,
 			Why: "cannot be judged against the manifest: " + n.Text, Line: p.Line, Col: p.Col, Side: SideHead})
 	}
 	sortChanges(x.Changes)
@@ -195,9 +195,9 @@ func shellJoin(argv []string) string {
 // Exceeding is one launch entry that grants more than its manifest.
 type Exceeding struct {
 	// Server is the entry's key, Kind its launch kind, Line its line.
-	Server string `json:"server"`
-	Kind   string `json:"kind"`
-	Line   int    `json:"line"`
+	Server string      `json:"server"`
+	Kind   launch.Kind `json:"kind"`
+	Line   int         `json:"line"`
 	// Manifest is the matched manifest's path, Name its name; Ambiguous
 	// lists other manifests that match too.
 	Manifest  string   `json:"manifest"`
@@ -250,7 +250,7 @@ func exceeding(e *launch.Entry, ix ManifestIndex) *Exceeding {
 	if err != nil || len(x.Changes) == 0 {
 		return nil
 	}
-	out := &Exceeding{Server: e.Name, Kind: string(e.Kind), Line: e.Pos.Line, Manifest: ms[0].Path, Name: ms[0].Name,
+	out := &Exceeding{Server: e.Name, Kind: e.Kind, Line: e.Pos.Line, Manifest: ms[0].Path, Name: ms[0].Name,
 		Changes: x.Changes, Paste: x.Paste, PasteKind: x.PasteKind}
 	for _, o := range ms[1:] {
 		out.Ambiguous = append(out.Ambiguous, o.Path)

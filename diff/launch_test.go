@@ -41,7 +41,7 @@ func launchDiff(t *testing.T, base, head string, extra ...File) ManifestDiff {
 func summary(md ManifestDiff) []string {
 	var out []string
 	for _, c := range md.Changes {
-		s := string(c.Severity) + " " + c.Kind
+		s := string(c.Severity) + " " + string(c.Kind)
 		if c.Loud {
 			s += "!"
 		}

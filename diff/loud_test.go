@@ -176,7 +176,7 @@ func TestLoudDockerFlags(t *testing.T) {
 	base := &compiler.Artifact{Target: compiler.TargetDocker, Argv: []string{"--rm", "--cap-drop", "ALL", "--network", "none"}}
 	for _, tc := range []struct {
 		argv []string
-		kind string
+		kind Kind
 		loud bool
 	}{
 		{[]string{"--rm", "--cap-drop", "ALL", "--network", "none", "--privileged"}, kCap, true},

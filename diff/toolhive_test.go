@@ -48,7 +48,7 @@ func toolhiveChanges(base, head *compiler.Result) []Change {
 func rowStrings(cs []Change) []string {
 	var out []string
 	for _, c := range cs {
-		out = append(out, string(c.Severity)+" "+c.Kind+" "+c.Before+" -> "+c.After)
+		out = append(out, string(c.Severity)+" "+string(c.Kind)+" "+c.Before+" -> "+c.After)
 	}
 	slices.Sort(out)
 	return out

@@ -162,7 +162,7 @@ func refusedIn(s *sandbox.Sandbox) bool {
 // widenedKind reports whether cs holds a widened row of kind for target.
 func widenedKind(cs []diff.Change, target, kind string) bool {
 	for _, c := range cs {
-		if c.Severity == diff.Widened && c.Kind == kind && c.Target.Has(target) {
+		if c.Severity == diff.Widened && string(c.Kind) == kind && c.Target.Has(target) {
 			return true
 		}
 	}

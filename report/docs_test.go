@@ -42,7 +42,7 @@ func TestReportJSONDoc(t *testing.T) {
 			t.Fatal("no kinds row")
 		}
 		for _, k := range diff.Kinds() {
-			if !strings.Contains(kinds[1], "`"+k+"`") {
+			if !strings.Contains(kinds[1], "`"+string(k)+"`") {
 				t.Errorf("kind %s is not listed", k)
 			}
 		}

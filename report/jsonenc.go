@@ -174,7 +174,7 @@ func (w *jsonw) manifest(m *diff.ManifestDiff) {
 	array(w, m.Changes, w.change)
 	arrayOmit(w, "text_diffs", m.TextDiffs, w.textDiff)
 	w.boolOmit("approved", m.Approved)
-	w.strOmit("launch", m.Launch)
+	w.strOmit("launch", string(m.Launch))
 	arrayOmit(w, "exceeds", m.Exceeds, w.exceeding)
 	w.close('}')
 }
@@ -196,7 +196,7 @@ func (w *jsonw) problemOmit(k string, p *diff.Problem) {
 func (w *jsonw) change(c *diff.Change) {
 	w.open('{')
 	text(w, "severity", c.Severity)
-	w.str("kind", c.Kind)
+	w.str("kind", string(c.Kind))
 	text(w, "target", c.Target)
 	w.str("before", c.Before)
 	w.str("after", c.After)
@@ -219,7 +219,7 @@ func (w *jsonw) textDiff(t *diff.TextDiff) {
 func (w *jsonw) exceeding(e *diff.Exceeding) {
 	w.open('{')
 	w.str("server", e.Server)
-	w.str("kind", e.Kind)
+	w.str("kind", string(e.Kind))
 	w.int("line", e.Line)
 	w.str("manifest", e.Manifest)
 	w.str("name", e.Name)

@@ -36,7 +36,7 @@ func exceedingPart(m diff.ManifestDiff, x diff.Exceeding) string {
 		amb = " (ambiguous: " + strings.Join(names, ", ") + " match too)"
 	}
 	fmt.Fprintf(&b, "<details><summary>%s:%d %s (%s) exceeds %s%s: %s</summary>\n\n",
-		HTMLCode(cut(m.Path)), x.Line, HTMLCode(cut(x.Server)), HTMLCode(cut(x.Kind)), HTMLCode(cut(x.Manifest)), amb,
+		HTMLCode(cut(m.Path)), x.Line, HTMLCode(cut(x.Server)), HTMLCode(cut(string(x.Kind))), HTMLCode(cut(x.Manifest)), amb,
 		plural(len(x.Changes), "grant", "grants"))
 	b.WriteString("| Line | What | Grant | Why |\n|---|---|---|---|\n")
 	for _, c := range x.Changes {

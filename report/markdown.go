@@ -396,7 +396,7 @@ func rows(r *diff.Result, keep func(diff.Change) bool, link func(string, int) st
 
 // what is the kind and the target(s) of a change.
 func what(c diff.Change) string {
-	return Text(cut(c.Kind)) + " · " + Text(cut(strings.ReplaceAll(string(c.Target), ",", ", ")))
+	return Text(cut(string(c.Kind))) + " · " + Text(cut(strings.ReplaceAll(string(c.Target), ",", ", ")))
 }
 
 // change is "before → after", with (none) for a side that has nothing.

@@ -121,7 +121,7 @@ func changeResult(m diff.ManifestDiff, c diff.Change) (sarifResult, bool) {
 	if c.Side != diff.SideHead {
 		line, col = 1, 1
 	}
-	msg := fmt.Sprintf("%s %s [%s]: %s -> %s: %s", c.Severity, Term(c.Kind), Term(string(c.Target)), Term(orNone(c.Before)), Term(orNone(c.After)), Term(c.Why))
+	msg := fmt.Sprintf("%s %s [%s]: %s -> %s: %s", c.Severity, Term(string(c.Kind)), Term(string(c.Target)), Term(orNone(c.Before)), Term(orNone(c.After)), Term(c.Why))
 	if m.BasePath != "" {
 		msg += fmt.Sprintf(" (renamed %s → %s)", Term(m.BasePath), Term(m.Path))
 	}
@@ -131,7 +131,7 @@ func changeResult(m diff.ManifestDiff, c diff.Change) (sarifResult, bool) {
 	return sarifResult{RuleID: id, RuleIndex: sarifRuleIndex[id], Level: level,
 		Message:             sarifText{msg},
 		Locations:           sarifLoc(m.Path, line, col),
-		PartialFingerprints: fingerprint(id, m.Path, c.Kind, string(c.Target), c.Before, c.After),
+		PartialFingerprints: fingerprint(id, m.Path, string(c.Kind), string(c.Target), c.Before, c.After),
 		Properties:          sarifProps{SecuritySeverity: sev}, loud: c.Loud}, true
 }
 

@@ -29,7 +29,7 @@ func PlainText(r *diff.Result, g Gate) []byte {
 		if c.Side == diff.SideBase {
 			p = basePath(m)
 		}
-		fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s]: %s -> %s: %s%s\n", Term(p), max(c.Line, 1), max(c.Col, 1), c.Severity, Term(c.Kind), Term(string(c.Target)), Term(orNone(c.Before)), Term(orNone(c.After)), Term(c.Why), approvedSuffix(m, c))
+		fmt.Fprintf(&b, "%s:%d:%d: %s %s [%s]: %s -> %s: %s%s\n", Term(p), max(c.Line, 1), max(c.Col, 1), c.Severity, Term(string(c.Kind)), Term(string(c.Target)), Term(orNone(c.Before)), Term(orNone(c.After)), Term(c.Why), approvedSuffix(m, c))
 	}
 	for _, m := range r.Manifests {
 		for _, c := range m.Changes {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -33,7 +34,7 @@ const keyHex = 32
 // the repository). A later push that adds a row adds a key.
 func rowKey(m *diff.ManifestDiff, c *diff.Change) string {
 	h := sha256.New()
-	for _, s := range []string{m.Path, string(c.Severity), c.Kind, string(c.Target), c.Before, c.After, c.Why} {
+	for _, s := range []string{m.Path, string(c.Severity), string(c.Kind), string(c.Target), c.Before, c.After, c.Why} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
@@ -437,10 +438,13 @@ func (r *run) readOurComments(ctx context.Context, g *gh, number int, ap *approv
 	for i, c := range ap.existing {
 		ids[i] = c.GetNodeID()
 	}
-	eds, err := g.editors(ctx, ids, ap.login)
+	eds, gone, err := g.editors(ctx, ids, ap.login)
 	if err != nil {
 		return fmt.Errorf("checking who edited capgate's comment: %w", err)
 	}
+	// A comment deleted since it was listed (a concurrent run removing its
+	// copy) is no longer there to carry a state or to be updated.
+	ap.existing = slices.DeleteFunc(ap.existing, func(c *github.IssueComment) bool { return gone[c.GetNodeID()] })
 	ap.tampered = map[int64][]string{}
 	for _, c := range ap.existing {
 		if others := eds[c.GetNodeID()]; len(others) > 0 {
@@ -566,7 +570,7 @@ func describeRows(res *diff.Result, keys []string) string {
 				continue
 			}
 			if n++; n <= 20 {
-				fmt.Fprintf(&b, "\n> - %s:%d %s · %s: %s", report.Code(m.Path), c.Line, report.Text(c.Kind), report.Text(string(c.Target)), report.Code(orNone(c.After)))
+				fmt.Fprintf(&b, "\n> - %s:%d %s · %s: %s", report.Code(m.Path), c.Line, report.Text(string(c.Kind)), report.Text(string(c.Target)), report.Code(orNone(c.After)))
 			}
 		}
 	}

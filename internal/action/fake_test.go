@@ -651,12 +651,23 @@ func (f *fakeGitHub) graphql(w http.ResponseWriter, r *http.Request, tok fakeTok
 		writeJSON(w, 200, map[string]any{"data": map[string]any{"minimizeComment": map[string]any{}}})
 	case strings.Contains(q.Query, "nodes(ids:"):
 		ids, _ := q.Variables["ids"].([]any)
-		nodes := []any{}
-		for _, id := range ids {
+		nodes, errs := []any{}, []any{}
+		for i, id := range ids {
 			s, _ := id.(string)
-			nodes = append(nodes, f.editsNode(s, ""))
+			n := f.editsNode(s, "")
+			if n == nil {
+				// As GitHub answers an ID that no longer resolves (a
+				// deleted comment): null, and an error at its path.
+				errs = append(errs, map[string]any{"type": "NOT_FOUND", "path": []any{"nodes", i},
+					"message": "Could not resolve to a node with the global id of '" + s + "'."})
+			}
+			nodes = append(nodes, n)
 		}
-		writeJSON(w, 200, map[string]any{"data": map[string]any{"nodes": nodes}})
+		out := map[string]any{"data": map[string]any{"nodes": nodes}}
+		if len(errs) > 0 {
+			out["errors"] = errs
+		}
+		writeJSON(w, 200, out)
 	case strings.Contains(q.Query, "node(id:"):
 		writeJSON(w, 200, map[string]any{"data": map[string]any{"node": f.editsNode(str("id"), str("after"))}})
 	default:

@@ -274,44 +274,84 @@ func (g *gh) permission(ctx context.Context, login string) (Permission, error) {
 // other than login that ever edited it, from GraphQL's userContentEdits
 // and editor: a comment anyone else has edited carries nothing the action
 // may trust. An edit history longer than the pages read counts as edited
-// by someone else (fail closed).
-func (g *gh) editors(ctx context.Context, ids []string, login string) (map[string][]string, error) {
-	out := map[string][]string{}
+// by someone else (fail closed). gone holds the IDs GraphQL no longer
+// resolves: comments deleted since they were listed (a concurrent run
+// removing its copy, or a person), which the caller must drop. Any other
+// GraphQL error fails.
+func (g *gh) editors(ctx context.Context, ids []string, login string) (eds map[string][]string, gone map[string]bool, err error) {
+	eds, gone = map[string][]string{}, map[string]bool{}
 	for start := 0; start < len(ids); start += 100 {
 		batch := ids[start:min(start+100, len(ids))]
 		var resp struct {
 			Data struct {
 				Nodes []*commentEdits `json:"nodes"`
 			} `json:"data"`
-			Errors []struct {
-				Message string `json:"message"`
-			} `json:"errors"`
+			Errors []graphqlError `json:"errors"`
 		}
 		const q = `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Comment {
   editor { __typename login } lastEditedAt
   userContentEdits(first: 100) { pageInfo { hasNextPage endCursor } nodes { editor { __typename login } deletedBy { __typename login } } } } } }`
 		if err := g.graphqlAny(ctx, q, map[string]any{"ids": batch}, &resp); err != nil {
-			return nil, err
-		}
-		if len(resp.Errors) > 0 {
-			return nil, fmt.Errorf("GraphQL: %s", resp.Errors[0].Message)
+			return nil, nil, err
 		}
 		if len(resp.Data.Nodes) != len(batch) {
-			return nil, fmt.Errorf("GraphQL: %d of %d comments answered", len(resp.Data.Nodes), len(batch))
+			return nil, nil, fmt.Errorf("GraphQL: %d of %d comments answered", len(resp.Data.Nodes), len(batch))
+		}
+		missing, err := missingNodes(resp.Errors, len(batch))
+		if err != nil {
+			return nil, nil, err
 		}
 		for i, n := range resp.Data.Nodes {
+			if n == nil && missing[i] {
+				gone[batch[i]] = true
+				continue
+			}
 			if n == nil || n.ID != batch[i] {
-				return nil, fmt.Errorf("GraphQL: comment %s not found", batch[i])
+				return nil, nil, fmt.Errorf("GraphQL: comment %s not found", batch[i])
 			}
 			if err := g.moreEdits(ctx, n); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if others := n.others(login); len(others) > 0 {
-				out[n.ID] = others
+				eds[n.ID] = others
 			}
 		}
 	}
-	return out, nil
+	return eds, gone, nil
+}
+
+// graphqlError is one entry of a GraphQL answer's errors.
+type graphqlError struct {
+	Type    string `json:"type"`
+	Message string `json:"message"`
+	// Path is where in the answer it applies: ["nodes", 3].
+	Path []any `json:"path"`
+}
+
+// missingNodes reads the errors of a nodes(ids:) answer of n nodes: it returns
+// the indexes GitHub reports as NOT_FOUND (a node that no longer exists
+// answers null, with that error at ["nodes", i]), and an error for any
+// other entry.
+func missingNodes(errs []graphqlError, n int) (map[int]bool, error) {
+	missing := map[int]bool{}
+	for _, e := range errs {
+		i, ok := nodeIndex(e.Path, n)
+		if e.Type != "NOT_FOUND" || !ok {
+			return nil, fmt.Errorf("GraphQL: %s", e.Message)
+		}
+		missing[i] = true
+	}
+	return missing, nil
+}
+
+// nodeIndex reads a path ["nodes", i] with 0 <= i < n.
+func nodeIndex(path []any, n int) (int, bool) {
+	if len(path) != 2 || path[0] != "nodes" {
+		return 0, false
+	}
+	f, ok := path[1].(float64)
+	i := int(f)
+	return i, ok && float64(i) == f && i >= 0 && i < n
 }
 
 // actor is a GraphQL Actor: a User, a Bot (whose REST login ends in

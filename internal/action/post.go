@@ -65,12 +65,14 @@ func readReport(path string) (*report.JSONReport, error) {
 // clients and launch kinds package launch lists, so that post accepts
 // whatever analyze writes and nothing else.
 type vocab struct {
-	kinds, targets, clients map[string]bool
-	launchKinds             map[launch.Kind]bool
+	kinds       map[diff.Kind]bool
+	targets     map[string]bool
+	clients     map[launch.Client]bool
+	launchKinds map[launch.Kind]bool
 }
 
 func newVocab() *vocab {
-	v := &vocab{kinds: map[string]bool{}, targets: map[string]bool{}, clients: map[string]bool{}, launchKinds: map[launch.Kind]bool{}}
+	v := &vocab{kinds: map[diff.Kind]bool{}, targets: map[string]bool{}, clients: map[launch.Client]bool{}, launchKinds: map[launch.Kind]bool{}}
 	for _, k := range diff.Kinds() {
 		v.kinds[k] = true
 	}
@@ -78,7 +80,7 @@ func newVocab() *vocab {
 		v.targets[t] = true
 	}
 	for _, c := range launch.Clients() {
-		v.clients[string(c)] = true
+		v.clients[c] = true
 	}
 	for _, k := range launch.Kinds() {
 		v.launchKinds[k] = true
@@ -163,7 +165,7 @@ func (v *vocab) checkChange(c diff.Change) error {
 // manifests.
 func (v *vocab) checkExceeds(m diff.ManifestDiff) error {
 	for j, x := range m.Exceeds {
-		if m.Launch == "" || x.Line < 0 || !v.launchKinds[launch.Kind(x.Kind)] {
+		if m.Launch == "" || x.Line < 0 || !v.launchKinds[x.Kind] {
 			return fmt.Errorf("exceeds[%d]: not a launch entry", j)
 		}
 		for k, c := range x.Changes {
@@ -181,7 +183,7 @@ func (v *vocab) checkLaunchChange(c diff.Change) error {
 	switch {
 	case !c.Side.Valid():
 		return fmt.Errorf("side: %q is not head or base", c.Side)
-	case !v.kinds[c.Kind] && c.Kind != "launch":
+	case !v.kinds[c.Kind] && c.Kind != diff.KindLaunch:
 		return fmt.Errorf("kind: %q is not a capability kind", c.Kind)
 	case !v.launchKinds[launch.Kind(c.Target)]:
 		return fmt.Errorf("target: %q is not a launch kind", c.Target)

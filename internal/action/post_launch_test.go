@@ -13,7 +13,7 @@ import (
 // launch kind it writes is accepted, and nothing else is.
 func TestPostAcceptsLaunchRows(t *testing.T) {
 	t.Parallel()
-	row := func(client string, kind launch.Kind, exceeds string) []diff.ManifestDiff {
+	row := func(client launch.Client, kind, exceeds launch.Kind) []diff.ManifestDiff {
 		m := diff.ManifestDiff{Path: ".mcp.json", Status: diff.StatusModified, Launch: client,
 			Changes: []diff.Change{{Severity: diff.Widened, Kind: "launch", Target: diff.Targets(kind), Side: diff.SideHead, Line: 1, Col: 1}}}
 		if exceeds != "" {
@@ -23,16 +23,16 @@ func TestPostAcceptsLaunchRows(t *testing.T) {
 	}
 	for _, c := range launch.Clients() {
 		for _, k := range launch.Kinds() {
-			if err := checkFields(row(string(c), k, string(k))); err != nil {
+			if err := checkFields(row(c, k, k)); err != nil {
 				t.Errorf("client %s, kind %s refused: %v", c, k, err)
 			}
 		}
 	}
 	for _, tc := range []struct {
-		name, client string
-		kind         launch.Kind
-		exceeds      string
-		want         string
+		name          string
+		client        launch.Client
+		kind, exceeds launch.Kind
+		want          string
 	}{
 		{"unknown client", "emacs", launch.Docker, "", "is not a client"},
 		{"client in another case", "VSCode", launch.Docker, "", "is not a client"},

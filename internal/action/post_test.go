@@ -83,7 +83,7 @@ func namedTree(t *testing.T, dir, name string) {
 // mcp-gateway, so the two-step mode failed on the bundled examples).
 func TestPostAcceptsEveryAnalyzeReport(t *testing.T) {
 	t.Parallel()
-	kinds, targets := map[string]bool{}, map[string]bool{}
+	kinds, targets := map[diff.Kind]bool{}, map[string]bool{}
 	check := func(t *testing.T, dir, base, head string) {
 		jr, err := roundTrip(t, dir, base, head)
 		if err != nil {
@@ -120,7 +120,7 @@ func TestPostAcceptsEveryAnalyzeReport(t *testing.T) {
 	})
 	// The inputs must reach the kinds and targets post used to refuse, or
 	// the test proves nothing about them.
-	for _, k := range []string{"network", "fs", "net", "env"} {
+	for _, k := range []diff.Kind{"network", "fs", "net", "env"} {
 		if !kinds[k] {
 			t.Errorf("no change of kind %s in the round-tripped reports; kinds seen: %v", k, kinds)
 		}

@@ -302,13 +302,15 @@ func (r *run) ourReviews(ctx context.Context, g *gh, number int, login string) (
 	for i, o := range mine {
 		ids[i] = o.nodeID
 	}
-	eds, err := g.editors(ctx, ids, login)
+	eds, gone, err := g.editors(ctx, ids, login)
 	if err != nil {
 		return nil, err
 	}
+	// A comment deleted since it was listed (a concurrent run removing its
+	// copy) is not one of ours any more.
 	trusted := mine[:0]
 	for _, o := range mine {
-		if len(eds[o.nodeID]) == 0 {
+		if len(eds[o.nodeID]) == 0 && !gone[o.nodeID] {
 			trusted = append(trusted, o)
 		}
 	}
@@ -414,7 +416,7 @@ func reviewText(m *diff.ManifestDiff, c *diff.Change, cfg Config) string {
 	if c.Loud {
 		sev = "🚨 Grants control of the host"
 	}
-	fmt.Fprintf(&b, "**capgate: %s** — %s · %s: %s → %s\n\n%s\n", sev, report.Text(c.Kind), report.Text(strings.ReplaceAll(string(c.Target), ",", ", ")),
+	fmt.Fprintf(&b, "**capgate: %s** — %s · %s: %s → %s\n\n%s\n", sev, report.Text(string(c.Kind)), report.Text(strings.ReplaceAll(string(c.Target), ",", ", ")),
 		report.Code(orNone(c.Before)), report.Code(orNone(c.After)), report.Text(c.Why))
 	if m.Approved {
 		b.WriteString("\n✅ Approved by the lock for this exact capability set.\n")

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -268,5 +269,91 @@ func TestRefusedInlineCommentsAreSaid(t *testing.T) {
 	}
 	if !strings.Contains(ours(f).Body, "uploads.github.com") {
 		t.Errorf("the sticky comment lost the rows")
+	}
+}
+
+// TestReviewCommentDeletedMeanwhile: an inline comment of ours deleted
+// between the list and the GraphQL look-up of its editors (a concurrent run
+// removing its copy) is dropped from ours, not an error that stops the
+// review and leaves the other runs' copies in place.
+func TestReviewCommentDeletedMeanwhile(t *testing.T) {
+	t.Parallel()
+	f := setup(t, map[string]string{"servers/gh/capgate.json": wider})
+	f.env["INPUT_REVIEW-COMMENTS"] = "true"
+	if res := f.inProcess(context.Background(), nil); res.code != ExitFailed {
+		t.Fatalf("first run: exit %d\n%s", res.code, res.stdout)
+	}
+	_, rcs := f.gh.inline()
+	if len(rcs) != 3 {
+		t.Fatalf("first run left %d inline comments, want 3", len(rcs))
+	}
+	// A second copy of the first row, as a concurrent run leaves it; the
+	// fault deletes it once the next list of review comments has shown it.
+	var copyID int64
+	f.gh.set(func(g *fakeGitHub) {
+		c := g.addReviewComment("github-actions[bot]", reviewCommentIn{CommitID: rcs[0].CommitID, Path: rcs[0].Path, Line: rcs[0].Line, Side: "RIGHT", Body: rcs[0].Body})
+		copyID = c.ID
+	})
+	listed := false
+	f.gh.addFault(func(w http.ResponseWriter, r *http.Request) bool {
+		switch {
+		case r.Method == "GET" && strings.HasSuffix(r.URL.Path, "/pulls/7/comments"):
+			listed = true
+		case listed && strings.HasSuffix(r.URL.Path, "/graphql"):
+			listed = false
+			f.gh.reviewComments = slices.DeleteFunc(f.gh.reviewComments, func(c *fakeReviewComment) bool { return c.ID == copyID })
+		}
+		return false
+	})
+	res := f.inProcess(context.Background(), nil)
+	if res.code != ExitFailed || strings.Contains(res.stdout, "could not write the review") || strings.Contains(res.stdout, "resolve to a node") {
+		t.Fatalf("second run: exit %d\n%s", res.code, res.stdout)
+	}
+	if _, rcs := f.gh.inline(); len(rcs) != 3 {
+		t.Errorf("%d inline comments after the second run, want 3", len(rcs))
+	}
+}
+
+// TestMissingNodes: only NOT_FOUND entries at a node of the answer read as
+// deleted comments; any other GraphQL error fails.
+func TestMissingNodes(t *testing.T) {
+	t.Parallel()
+	nf := func(path ...any) graphqlError { return graphqlError{Type: "NOT_FOUND", Message: "gone", Path: path} }
+	for _, tc := range []struct {
+		name string
+		errs []graphqlError
+		want []int
+		fail bool
+	}{
+		{"none", nil, nil, false},
+		{"one deleted", []graphqlError{nf("nodes", 1.0)}, []int{1}, false},
+		{"two deleted", []graphqlError{nf("nodes", 0.0), nf("nodes", 2.0)}, []int{0, 2}, false},
+		{"beyond the batch", []graphqlError{nf("nodes", 3.0)}, nil, true},
+		{"negative", []graphqlError{nf("nodes", -1.0)}, nil, true},
+		{"not an index", []graphqlError{nf("nodes", 1.5)}, nil, true},
+		{"another field", []graphqlError{nf("node", 0.0)}, nil, true},
+		{"no path", []graphqlError{nf()}, nil, true},
+		{"forbidden", []graphqlError{{Type: "FORBIDDEN", Message: "no", Path: []any{"nodes", 0.0}}}, nil, true},
+		{"untyped", []graphqlError{{Message: "rate limited"}}, nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := missingNodes(tc.errs, 3)
+			if (err != nil) != tc.fail {
+				t.Fatalf("err = %v, want failure %v", err, tc.fail)
+			}
+			if tc.fail {
+				return
+			}
+			var idx []int
+			for i := range 3 {
+				if got[i] {
+					idx = append(idx, i)
+				}
+			}
+			if !slices.Equal(idx, tc.want) {
+				t.Errorf("missing = %v, want %v", idx, tc.want)
+			}
+		})
 	}
 }
