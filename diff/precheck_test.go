@@ -4,6 +4,8 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"reflect"
+	"slices"
+	"sync"
 	"testing"
 )
 
@@ -57,33 +59,6 @@ func TestPrechecksSameBytes(t *testing.T) {
 	if want.Counts.Errors == 0 || want.Counts.Widened == 0 || unchanged == 0 {
 		t.Fatalf("input does not exercise errors, widenings and unchanged manifests: %+v", want.Counts)
 	}
-	feed := func(in *Input, p *Prechecks, keep func(i int) bool, reverse bool, feeders int) {
-		var shared []int
-		for i := range in.HeadFiles {
-			if b := in.BaseFiles[i]; b.Blob != "" && b.Blob == in.HeadFiles[i].Blob && keep(i) {
-				shared = append(shared, i)
-			}
-		}
-		if reverse {
-			for l, r := 0, len(shared)-1; l < r; l, r = l+1, r-1 {
-				shared[l], shared[r] = shared[r], shared[l]
-			}
-		}
-		done := make(chan struct{})
-		for f := range feeders {
-			go func() {
-				defer func() { done <- struct{}{} }()
-				for k, i := range shared {
-					if feeders == 1 || k%feeders == f || f == 0 {
-						p.Add(in.HeadFiles[i].Blob, in.HeadFiles[i].Data)
-					}
-				}
-			}()
-		}
-		for range feeders {
-			<-done
-		}
-	}
 	all := func(int) bool { return true }
 	for _, tc := range []struct {
 		name    string
@@ -102,7 +77,7 @@ func TestPrechecksSameBytes(t *testing.T) {
 			t.Parallel()
 			in := precheckInput()
 			in.Prechecks = newPrechecks(tc.workers)
-			feed(in, in.Prechecks, tc.keep, tc.reverse, tc.feeders)
+			feedPrechecks(in, tc.keep, tc.reverse, tc.feeders)
 			got, err := Run(in)
 			if err != nil {
 				t.Fatal(err)
@@ -112,6 +87,34 @@ func TestPrechecksSameBytes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// feedPrechecks adds to in.Prechecks the blobs both sides of in hold whose
+// index keep accepts, in reverse order if asked, from feeders goroutines:
+// the first feeds them all, each other one a share again.
+func feedPrechecks(in *Input, keep func(i int) bool, reverse bool, feeders int) {
+	var shared []int
+	for i := range in.HeadFiles {
+		if b := in.BaseFiles[i]; b.Blob != "" && b.Blob == in.HeadFiles[i].Blob && keep(i) {
+			shared = append(shared, i)
+		}
+	}
+	if reverse {
+		slices.Reverse(shared)
+	}
+	var wg sync.WaitGroup
+	for f := range feeders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k, i := range shared {
+				if f == 0 || k%feeders == f {
+					in.Prechecks.Add(in.HeadFiles[i].Blob, in.HeadFiles[i].Data)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // TestPrechecksWaitStops: Wait on a Prechecks that was never fed, twice,
