@@ -37,6 +37,9 @@ type Options struct {
 // derived from it and git diff-tree, each distinct blob read once), the
 // head tree when a base manifest is not at its path on the head (to tell a
 // move from a removal), and git's renames when both sides are commits.
+// On two commits the Input's Prechecks are checking the manifests both
+// sides hold while the rest is read; diff.Run waits for them, and a caller
+// that does not run it calls in.Prechecks.Wait() to stop the workers.
 // The caller sets the Input's AllowEmpty and Targets.
 func ReadSides(ctx context.Context, opts Options) (*diff.Input, error) {
 	in, _, err := ReadSidesLock(ctx, opts, "")
