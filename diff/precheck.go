@@ -11,7 +11,16 @@ import (
 // batches, and Run takes the verdicts instead of checking those blobs
 // again. Check is a function of the bytes alone, so a verdict found early
 // is the one Run would find: the report does not depend on which blobs
-// were prechecked, nor in which order (TestPrechecksSameBytes).
+// were prechecked, nor in which order (TestPrechecksSameBytes; which blobs
+// a reader hands over: source's TestSharedBlobs).
+//
+// What it buys: `capgate diff` of two packed commits, alternating 30
+// rounds with the build before on a 2-core machine (2026-12-07), 10,000
+// manifests with 3 changed: wall median 214 -> 189 ms at a load of 1.8,
+// 232 -> 206 ms at 2.6; 2,000 with a tenth changed: 144 -> 130 and
+// 119 -> 114 ms. The CPU time is the same: the checks are done earlier, on
+// the core git cat-file and the reader leave free, so nothing is gained
+// when other work holds that core (at a load of 3.5-5, no difference).
 type Prechecks struct {
 	queue chan []precheck
 	wg    sync.WaitGroup
