@@ -363,7 +363,11 @@ func securityOpt(o dockerOpt) Grant {
 	}
 	g := Grant{Kind: GSecurity, Key: o.val, Pos: o.pos, Why: "a security profile other than the engine's default"}
 	switch v {
-	case "seccomp:unconfined", "apparmor:unconfined", "label:disable", "systempaths:unconfined", "mask:/", "unmask:ALL":
+	case "seccomp:unconfined", "apparmor:unconfined", "label:disable", "systempaths:unconfined", "mask:/", "unmask:ALL",
+		// SELinux's super-privileged and unconfined process types
+		// confine nothing: label=type:spc_t is label=disable by
+		// another name.
+		"label:type:spc_t", "label:type:unconfined_t":
 		g.Loud, g.Why = true, "confinement turned off ("+o.val+")"
 	}
 	return g
