@@ -287,7 +287,11 @@ func dockerGrant(c Client, fam family, o dockerOpt) []Grant {
 	g := Grant{Pos: o.pos}
 	switch fam {
 	case fVolFrom:
-		g.Kind, g.Key, g.Why = GFS, "volumes of container "+o.val, "every mount of another container"
+		// The other container's mounts are not in the config: an engine
+		// socket or / among them cannot be seen, so it is loud (fail
+		// closed), read-only or not.
+		g.Kind, g.Key, g.Loud = GFS, "volumes of container "+o.val, true
+		g.Why = "every mount of another container, which this config does not show (an engine socket or the host root among them would be host control)"
 		g.Write = !strings.HasSuffix(o.val, ":ro")
 	case fRootfs:
 		g.Kind, g.Key, g.Why = GRaw, "--rootfs", "the image argument is a host directory used as the root filesystem (judged widened)"

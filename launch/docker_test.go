@@ -48,7 +48,8 @@ func TestDockerFlagFamilies(t *testing.T) {
 		{[]string{"-v", `C:\Users\me\.ssh:/root/.ssh:ro`}, `fs C:\Users\me\.ssh loud`},
 		{[]string{"-v", "//./pipe/docker_engine://./pipe/docker_engine"}, "fs //./pipe/docker_engine rw loud"},
 		{[]string{"--mount", `type=bind,src=C:\Users\me,dst=/h`}, `fs C:\Users\me rw loud`},
-		{[]string{"--volumes-from", "other"}, "fs volumes of container other rw"},
+		{[]string{"--volumes-from", "other"}, "fs volumes of container other rw loud"},
+		{[]string{"--volumes-from=other:ro"}, "fs volumes of container other:ro loud"},
 		{[]string{"-v", "${HOME}/.ssh:/root/.ssh:ro"}, "fs ~/.ssh loud"},
 		{[]string{"-v", "${SRC_DIR}:/src"}, "fs ${SRC_DIR} rw loud"},
 		// The engine socket.
