@@ -281,15 +281,12 @@ type Step struct {
 // words renders s as Markdown, or with plain as plain text for a terminal
 // (the text to copy in the line).
 func (s Step) words(plain bool) string {
+	// One pass each: a path or hint holding "{hint}" or "{copy}" is
+	// not filled in again.
 	if !plain {
-		t := strings.ReplaceAll(s.Text, "{path}", Code(cut(s.Path)))
-		t = strings.ReplaceAll(t, "{hint}", Text(cut(s.Hint)))
-		return strings.ReplaceAll(t, "{copy}", "the "+s.Name+" below")
+		return strings.NewReplacer("{path}", Code(cut(s.Path)), "{hint}", Text(cut(s.Hint)), "{copy}", "the "+s.Name+" below").Replace(s.Text)
 	}
-	t := plainMD(s.Text)
-	t = strings.ReplaceAll(t, "{path}", Term(s.Path))
-	t = strings.ReplaceAll(t, "{hint}", Term(s.Hint))
-	return strings.ReplaceAll(t, "{copy}", `"`+Term(s.Copy)+`"`)
+	return strings.NewReplacer("{path}", Term(s.Path), "{hint}", Term(s.Hint), "{copy}", `"`+Term(s.Copy)+`"`).Replace(plainMD(s.Text))
 }
 
 // Steps returns what unblocks the check, in order; nil when nothing does

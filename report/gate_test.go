@@ -101,3 +101,24 @@ func brokenLaunch() diff.ManifestDiff {
 	return diff.ManifestDiff{Path: ".mcp.json", Launch: "claude-code", Status: diff.StatusError, Changes: []diff.Change{},
 		Error: &diff.Problem{Code: "LAUNCH_PARSE", Message: "Unexpected end of JSON input", Line: 1, Col: 17}}
 }
+
+// TestStepPlaceholdersNotInInput: a step's placeholders are filled in one
+// pass, so a manifest path or a hint that holds "{hint}" or "{copy}" is
+// shown as written: it was filled in again, which put the hint (a
+// backtick in it closing the code span) inside the path's code span and
+// "the command below" into the path.
+func TestStepPlaceholdersNotInInput(t *testing.T) {
+	t.Parallel()
+	s := Step{Text: "fix the error in {path}: {hint}; run {copy}", Path: "s/{hint}{copy}/capgate.json", Hint: "use `x` {path} {copy}", Copy: "capgate approve", Name: "command"}
+	for _, tc := range []struct {
+		plain bool
+		want  string
+	}{
+		{false, "fix the error in `s/{hint}{copy}/capgate.json`: use \\`x\\` \\{path\\} \\{copy\\}; run the command below"},
+		{true, `fix the error in s/{hint}{copy}/capgate.json: use ` + "`x`" + ` {path} {copy}; run "capgate approve"`},
+	} {
+		if got := s.words(tc.plain); got != tc.want {
+			t.Errorf("plain %v:\n got %s\nwant %s", tc.plain, got, tc.want)
+		}
+	}
+}
