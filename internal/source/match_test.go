@@ -168,3 +168,35 @@ func TestPlainPathsOfOneDir(t *testing.T) {
 		t.Errorf("other: want no manifest under it")
 	}
 }
+
+// TestMayHoldNamedBelow: a directory a pattern names above the file's own
+// directory may hold a manifest (a submodule at servers hid
+// servers/x/capgate.json), and so may one a pattern's "**" reaches.
+func TestMayHoldNamedBelow(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		patterns []string
+		launch   bool
+		dir      string
+		want     bool
+	}{
+		{[]string{"servers/x/capgate.json"}, false, "servers", true},
+		{[]string{"servers/x/capgate.json"}, false, "other", false},
+		{[]string{"servers/*/capgate.json"}, false, "servers", true},
+		{[]string{"srv/**/capgate.json"}, false, "srv/a/b", true},
+		{[]string{"srv/**/capgate.json", "!srv/a/**"}, false, "srv/a/b", false},
+		{nil, true, ".gemini/extensions", true},
+		{nil, true, "sub/.gemini/extensions", true},
+	} {
+		m, err := NewMatcher(tc.patterns)
+		if tc.launch {
+			m, err = NewLaunchMatcher(tc.patterns)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.MayHold(tc.dir); got != tc.want {
+			t.Errorf("%q: MayHold(%q) = %v, want %v", tc.patterns, tc.dir, got, tc.want)
+		}
+	}
+}

@@ -219,8 +219,8 @@ func (m *Matcher) MayHold(p string) bool {
 	if m.fold {
 		lp = strings.ToLower(p)
 	}
-	if m.plainIn(lp) != "" {
-		return true // a plain path directly inside p
+	if m.plainIn(lp) != "" || m.linkedDir(p) != "" {
+		return true // a plain path directly inside p, or one a pattern names under it
 	}
 	for _, i := range m.wild {
 		in := m.include[i]
@@ -246,12 +246,16 @@ func (m *Matcher) plainIn(lp string) string {
 	return ""
 }
 
-// linkedDir returns the file a directory at p would hold directly by a
-// pattern whose directory part names p's last segment itself, never "**"
-// (".vscode/mcp.json" for p ".vscode" and **/.vscode/mcp.json), or "".
-// A symbolic link at p is then read by the client as that directory (VS
-// Code reads .vscode/mcp.json through a linked .vscode), which is not read
-// here: linkedDirErr.
+// linkedDir returns the file a directory at p would hold by a pattern
+// that names p through its own segments, never "**" for p's last one
+// (".vscode/mcp.json" for p ".vscode" and **/.vscode/mcp.json;
+// ".gemini/extensions/x/gemini-extension.json" for p ".gemini/extensions";
+// "servers/x/capgate.json" for p "servers" and servers/*/capgate.json),
+// or "". A symbolic link at p is then read by the client as that
+// directory (VS Code reads .vscode/mcp.json through a linked .vscode), which
+// is not read here: linkedDirErr. A directory only a leading "**"
+// reaches is not named: what a link there points to inside the tree is
+// matched at its own path (one out of the tree is not read).
 func (m *Matcher) linkedDir(p string) string {
 	lp := p
 	if m.fold {
@@ -260,23 +264,69 @@ func (m *Matcher) linkedDir(p string) string {
 	if f := m.plainIn(lp); f != "" {
 		return p + f[len(lp):]
 	}
-	base := path.Base(lp)
-	for _, i := range m.wild {
-		in := m.include[i]
-		segs := strings.Split(in, "/")
-		dir := ""
-		if len(segs) >= 2 {
-			dir = segs[len(segs)-2]
-		}
-		if dir == "" || strings.Contains(dir, "**") || (!strings.ContainsAny(dir, `*?[]{}\`) && dir != base) {
-			continue
-		}
-		last := strings.NewReplacer("**", "x", "*", "x", "?", "x").Replace(segs[len(segs)-1])
-		if f := p + "/" + last; m.Match(f) {
-			return f
+	for _, in := range m.include {
+		if rest := namedUnder(in, lp); rest != "" {
+			if f := p + "/" + rest; m.Match(f) {
+				return f
+			}
 		}
 	}
 	return ""
+}
+
+// namedUnder returns, when include pattern in names directory lp (lp's
+// last segment matched by a segment of in, the segments before it by the
+// pattern's before that, and more of the pattern left; a leading "**"
+// does not name), the rest of the pattern with its wildcards filled in
+// ("x"), the path of a file it would match under lp; else "". It costs a
+// few segment matches a pattern.
+func namedUnder(in, lp string) string {
+	ps := strings.Split(in, "/")
+	dir, last := path.Split(lp)
+	dir = strings.TrimSuffix(dir, "/")
+	for k := 0; k < len(ps)-1; k++ {
+		switch {
+		case ps[k] == "**" && k == 0:
+			// The whole tree is the pattern's: a link's target there is
+			// matched at its own path.
+			continue
+		case ps[k] == "**":
+			// servers/** reaches servers/a, and a link there may point
+			// out of servers.
+			if ok, _ := doublestar.Match(strings.Join(ps[:k+1], "/"), lp); !ok {
+				continue
+			}
+		default:
+			if ok, _ := doublestar.Match(ps[k], last); !ok || !prefixMatch(ps[:k], dir) {
+				continue
+			}
+		}
+		rest := make([]string, len(ps)-k-1)
+		fill := strings.NewReplacer("**", "x", "*", "x", "?", "x")
+		for i, seg := range ps[k+1:] {
+			rest[i] = fill.Replace(seg)
+		}
+		return strings.Join(rest, "/")
+	}
+	return ""
+}
+
+// prefixMatch reports whether the pattern segments ps match the directory
+// dir ("" for the root, which only "**" segments match).
+func prefixMatch(ps []string, dir string) bool {
+	if dir == "" {
+		for _, s := range ps {
+			if s != "**" {
+				return false
+			}
+		}
+		return true
+	}
+	if len(ps) == 0 {
+		return false
+	}
+	ok, _ := doublestar.Match(strings.Join(ps, "/"), dir)
+	return ok
 }
 
 // linkedDirErr is the error of the file a symbolic link at dir would hold

@@ -658,3 +658,59 @@ func TestSettingsLinksRead(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkedAncestorDir: a symbolic link at a directory above the one a
+// pattern names, through the pattern's own segments (.gemini/extensions
+// for **/.gemini/extensions/*/gemini-extension.json, servers for
+// servers/x/capgate.json), is read by the client as that directory, so
+// the file it reads there is an error (fail closed), on both kinds of
+// side. Only the link's parent was checked: a Docker socket in an
+// extension behind a linked .gemini/extensions read as a removed server
+// (narrowed) and passed. A link that only "**" reaches is left alone:
+// what it points to inside the tree is matched at its own path.
+func TestLinkedAncestorDir(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	nodes := map[string]node{
+		"gext/e/gemini-extension.json": {data: "{}"},
+		"other/x/capgate.json":         {data: "M"},
+		".gemini/extensions":           {link: "../gext"},
+		"servers":                      {link: "other"},
+		"docs":                         {link: "other"},
+		"srv/a":                        {link: "../other"},
+	}
+	root := makeTree(t, nodes)
+	rev := commitTree(t, root)
+	const linkErr = "is a symbolic link, which the client follows"
+	for _, tc := range []struct {
+		name     string
+		launch   bool
+		patterns []string
+		want     map[string]want
+	}{
+		{"launch defaults", true, nil, map[string]want{".gemini/extensions/x/gemini-extension.json": {err: linkErr}}},
+		{"plain manifest path", false, []string{"servers/x/capgate.json"}, map[string]want{"servers/x/capgate.json": {err: linkErr}}},
+		{"manifests under servers", false, []string{"servers/**/capgate.json"}, map[string]want{"servers/x/capgate.json": {err: linkErr}}},
+		{"excluded", false, []string{"servers/**/capgate.json", "!servers/**"}, map[string]want{}},
+		{"deeper under servers/**", false, []string{"srv/**/capgate.json"}, map[string]want{"srv/a/capgate.json": {err: linkErr}}},
+		{"default manifest patterns", false, nil, map[string]want{"other/x/capgate.json": {data: "M"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m, err := NewMatcher(tc.patterns)
+			if tc.launch {
+				m, err = NewLaunchMatcher(tc.patterns)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, side := range []Side{&Dir{Root: root}, &Git{Dir: root, Rev: rev}} {
+				files, err := side.Read(context.Background(), m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				check(t, files, tc.want)
+			}
+		})
+	}
+}
