@@ -248,12 +248,14 @@ func htmlEntity(b *strings.Builder, r rune) bool {
 
 // Code renders untrusted text as a code span that nothing can close early.
 // Backslash escapes do not work inside code spans, so the text is escaped
-// as plain text instead when it holds a backtick or a pipe.
+// as plain text instead when it holds a backtick or a pipe, or anything
+// Text shows escaped (a control or invisible character, a line separator,
+// an invalid byte).
 func Code(s string) string {
 	if s == "" {
 		return ""
 	}
-	if strings.ContainsAny(s, "`|\n\r<>&@") || strings.ContainsFunc(s, unicode.IsControl) || strings.ContainsFunc(s, Invisible) {
+	if strings.ContainsAny(s, "`|\n\r<>&@") || strings.ContainsFunc(s, unicode.IsControl) || strings.ContainsFunc(s, Invisible) || strings.ContainsAny(s, "\u2028\u2029") || !utf8.ValidString(s) {
 		return Text(s)
 	}
 	return "`" + s + "`"

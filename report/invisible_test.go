@@ -147,6 +147,14 @@ func TestControlAndInvalidBytesShownInMarkdown(t *testing.T) {
 			t.Errorf("%s(%q) = %q holds U+FFFD or invalid UTF-8", c.name, in, c.got)
 		}
 	}
+	// Invalid bytes alone (a git path may hold any byte) are escaped by
+	// Code too: it wrote them raw, and GitHub showed both as U+FFFD, so
+	// bad\xff and bad\xfe read as one path; so is a line separator alone.
+	for in, want := range map[string]string{"bad\xff\xfe/capgate.json": `bad\xff\xfe/capgate.json`, "a\u2028b": `a\u2028b`} {
+		if got := Code(in); got != want {
+			t.Errorf("Code(%q) = %q, want %q", in, got, want)
+		}
+	}
 	// A real U+FFFD in the input is shown as itself.
 	if got := Text("a\uFFFDb"); got != "a\uFFFDb" {
 		t.Errorf("Text(U+FFFD) = %q", got)
