@@ -180,7 +180,8 @@ func URI(p string) string {
 
 // Text renders untrusted text as inert Markdown inline content, fit for a
 // table cell, a list item or a summary line: no HTML, no links, no
-// @-mentions, no emphasis, no way out of a table or a code span.
+// @-mentions or issue references, no emphasis, no way out of a table or a
+// code span.
 func Text(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
@@ -193,7 +194,11 @@ func Text(s string) string {
 			b.WriteByte(' ')
 		case visibleEscape(&b, r, n, raw):
 		case htmlEntity(&b, r):
-		case strings.ContainsRune("\\`*_[](){}#+-!|~\"'=$%^", r):
+		case r == '#':
+			// GitHub links "#123" in text (and marks the issue as
+			// mentioned by capgate): a zero-width space stops it.
+			b.WriteString("\\#\u200b")
+		case strings.ContainsRune("\\`*_[](){}+-!|~\"'=$%^", r):
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		default:

@@ -14,6 +14,7 @@ func hostile() *diff.Result {
 		"<script>alert(1)</script>", "@octocat please merge", "| col | break |", "`code` ``` fence",
 		"[link](https://evil.example)", "www.evil.example", "</details><img src=x onerror=alert(1)>",
 		"line\nbreak # heading", "**bold** _em_ ~~s~~", "<!-- capgate-action:default -->",
+		"fixes #123 and other/repo#7",
 	}
 	r := &diff.Result{Base: "base", Head: "head"}
 	for i, e := range evil {
@@ -59,6 +60,11 @@ func TestMarkdownEscapesManifestText(t *testing.T) {
 		if strings.Contains(text, bad) {
 			t.Errorf("markdown outside code blocks contains %q", bad)
 		}
+	}
+	// GitHub links "#123" in text (a backslash before "#" is gone by
+	// then) and marks each issue it names as mentioned by capgate.
+	if ref := regexp.MustCompile(`#[0-9]`).FindString(text); ref != "" {
+		t.Errorf("markdown outside code blocks holds an issue reference %q", ref)
 	}
 	cells := func(line string) int { return strings.Count(line, "|") - strings.Count(line, "\\|") }
 	header := 0
