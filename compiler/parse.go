@@ -124,7 +124,7 @@ func manifestSchema(w jsonx.Want, key string, inArray bool) jsonx.Want {
 // decodeManifest reads, and calls f with it. The tree and its strings
 // belong to a pooled parser and are views into src: they are valid only
 // until f returns, so f must copy what it keeps.
-func withManifestTree(src []byte, f func(*parser, *jsonx.Value) error) error {
+func withManifestTree(src []byte, f func(*parser, jsonx.Node) error) error {
 	p := parsers.Get().(*parser)
 	defer func() {
 		if !p.Oversized(maxPooledNodes) && cap(p.canon) <= maxPooledNodes && cap(p.acts.s) <= maxPooledNodes &&

@@ -15,7 +15,8 @@ func TestRoomBounds(t *testing.T) {
 	srcs := benchCorpus(t)
 	var spareText, spareList int
 	for _, src := range srcs {
-		root, err := jsonx.Parse(src)
+		var jp jsonx.Parser
+		root, err := jp.Parse(src, jsonx.WantAll, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
