@@ -108,6 +108,10 @@ func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options, loc
 	hg, ok2 := head.(*Git)
 	pair := ok1 && ok2 && bg.Dir == hg.Dir
 	if pair {
+		// The bulk read's processes start while git lists and diffs.
+		cats := startCatFiles(ctx, hg.Dir, 2)
+		defer cats.close()
+		bg.cats, hg.cats = cats, cats
 		var err error
 		if in.Renames, err = readPair(ctx, bg, hg); err != nil {
 			return nil, nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
