@@ -78,17 +78,19 @@ func ReadSidesLock(ctx context.Context, opts Options, lockPath string) (*diff.In
 	return in, lf, nil
 }
 
-// openSides opens the base and the head side at once (Open), and reports
-// the base's error first.
+// openSides opens the base and the head side (Open), their commits found
+// by one git process when both are given (resolveCommits), and reports the
+// base's error first.
 func openSides(ctx context.Context, dir string, opts Options) (base, head Side, err error) {
 	var baseErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	if opts.Base == "" || opts.Head == "" {
 		base, baseErr = Open(ctx, dir, opts.Base, opts.RevisionsOnly)
-	}()
-	head, err = Open(ctx, dir, opts.Head, opts.RevisionsOnly)
-	<-done
+		head, err = Open(ctx, dir, opts.Head, opts.RevisionsOnly)
+	} else {
+		revs := resolveCommits(ctx, dir, []string{opts.Base, opts.Head})
+		base, baseErr = openAs(dir, opts.Base, opts.RevisionsOnly, revs[0])
+		head, err = openAs(dir, opts.Head, opts.RevisionsOnly, revs[1])
+	}
 	if baseErr != nil {
 		return nil, nil, fmt.Errorf("base: %w", baseErr)
 	}
