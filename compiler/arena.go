@@ -4,6 +4,7 @@ import (
 	"github.com/razukc/capgate-action/internal/jsonx"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // arena hands out the strings and string lists of one compilation from a
@@ -24,11 +25,16 @@ import (
 // A string or list is built at the end of its block and then closed (done,
 // list). What has been handed out is never written again: when a block
 // must grow, the strings and lists already handed out keep pointing into
-// the old one, which lives on for as long as they do. (strings.Builder
-// promises exactly this for its text, and grows without zeroing.) An arena
-// belongs to one goroutine.
+// the old one, which lives on for as long as they do. An arena belongs to
+// one goroutine.
 type arena struct {
-	b      strings.Builder
+	// b is the text block. It is a []byte written through text, not a
+	// strings.Builder: Builder.WriteString appends, which writes the
+	// block's pointer back on every call, with a write barrier while the
+	// collector marks (~2% of BenchmarkCompileAll: issue 24); text
+	// writes only the length unless the block grows. The strings handed
+	// out are views of it (done).
+	b      []byte
 	bStart int // start of the open string in b
 	s      []string
 	sStart int // start of the open list in s
@@ -68,7 +74,7 @@ type slabs struct {
 // or list the last one left open, stopping at an error, is dropped.
 func (a *arena) share() {
 	a.shared = true
-	a.bStart, a.sStart = a.b.Len(), len(a.s)
+	a.bStart, a.sStart = len(a.b), len(a.s)
 }
 
 // oversized reports whether a holds a block larger than a shared arena
@@ -76,7 +82,7 @@ func (a *arena) share() {
 func (a *arena) oversized() bool {
 	const most = 8 * sharedSlab
 	sl := &a.sl
-	return a.b.Cap() > 8*sharedText || cap(a.s) > 8*sharedList ||
+	return cap(a.b) > 8*sharedText || cap(a.s) > 8*sharedList ||
 		max(cap(sl.caps), cap(sl.tools), cap(sl.fs), cap(sl.net), cap(sl.env), cap(sl.named), cap(sl.assert), cap(sl.egress), cap(sl.asOut), cap(sl.unenf), cap(sl.ptrs)) > most
 }
 
@@ -204,13 +210,11 @@ var roomBytes = [256]uint8{'"': roomQuote, '?': roomQuery, '*': roomGlob, '[': r
 // called with no string or list open, so a new block starts empty: what
 // was handed out stays where it is.
 func (a *arena) grow(nb, ns int) {
-	if a.b.Cap()-a.b.Len() < nb {
+	if cap(a.b)-len(a.b) < nb {
 		if a.shared {
 			nb = max(nb, sharedText)
 		}
-		a.b.Reset()
-		a.b.Grow(nb)
-		a.bStart = 0
+		a.b, a.bStart = make([]byte, 0, nb), 0
 	}
 	if cap(a.s)-len(a.s) < ns {
 		if a.shared {
@@ -221,34 +225,51 @@ func (a *arena) grow(nb, ns int) {
 }
 
 // text appends s to the open string.
-func (a *arena) text(s string) { a.b.WriteString(s) }
+func (a *arena) text(s string) {
+	n := len(a.b)
+	if cap(a.b)-n < len(s) {
+		a.b = append(a.b, s...) // a new block: the old one stays as it is
+		return
+	}
+	a.b = a.b[:n+len(s)]
+	copy(a.b[n:], s)
+}
 
 // int appends n in decimal to the open string.
 func (a *arena) int(n int) {
 	var buf [20]byte
-	a.b.Write(strconv.AppendInt(buf[:0], int64(n), 10))
+	a.text(unsafeString(strconv.AppendInt(buf[:0], int64(n), 10)))
 }
 
 // quoted appends s as a JSON string literal, as capgate's JSON.stringify
 // quoting in notes and messages writes it.
 func (a *arena) quoted(s string) {
 	var buf [128]byte
-	a.b.Write(jsonx.AppendString(buf[:0], s))
+	a.text(unsafeString(jsonx.AppendString(buf[:0], s)))
 }
 
 // done closes the open string and returns it.
 func (a *arena) done() string {
-	s := a.b.String()[a.bStart:]
-	a.bStart = a.b.Len()
+	s := unsafeString(a.b[a.bStart:])
+	a.bStart = len(a.b)
 	return s
 }
 
 // str returns the concatenation of parts.
 func (a *arena) str(parts ...string) string {
 	for _, p := range parts {
-		a.b.WriteString(p)
+		a.text(p)
 	}
 	return a.done()
+}
+
+// unsafeString is b as a string, without a copy: for text that is never
+// written again (arena's rule) or that is copied at once (text).
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 // add appends ss to the open list. It appends one string at a time: each

@@ -70,7 +70,7 @@ func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower, hash boo
 	if len(src) > limit {
 		return ownErr(Pos{Line: 1, Col: 1}, CodeTooLarge, fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes))
 	}
-	err := withManifestTree(src, func(p *parser, root *jsonx.Value) error {
+	err := withManifestTree(src, func(p *parser, root jsonx.Node) error {
 		a := a
 		if a == nil {
 			a = &p.res
@@ -90,10 +90,10 @@ func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower, hash boo
 	return err
 }
 
-func shapeErr(v *jsonx.Value, fallback *jsonx.Value, format string, args ...any) *Error {
-	pos := fallback.Pos
-	if v != nil {
-		pos = v.Pos
+func shapeErr(v, fallback jsonx.Node, format string, args ...any) *Error {
+	pos := fallback.Pos()
+	if v.Exists() {
+		pos = v.Pos()
 	}
 	return errAt(pos, CodeManifestShape, format, args...)
 }
@@ -101,7 +101,7 @@ func shapeErr(v *jsonx.Value, fallback *jsonx.Value, format string, args ...any)
 // decodeManifest fills m from root. Every string m keeps is copied into a,
 // so that root may be dropped or reused afterwards. When lower is set, a
 // also makes room for lowering m; when hash is set, m's hash is computed.
-func decodeManifest(root *jsonx.Value, m *Manifest, a *arena, scr *scratch, lower, hash bool) error {
+func decodeManifest(root jsonx.Node, m *Manifest, a *arena, scr *scratch, lower, hash bool) error {
 	name, version, grammar, err := decodeHead(root)
 	if err != nil {
 		return err
@@ -112,10 +112,10 @@ func decodeManifest(root *jsonx.Value, m *Manifest, a *arena, scr *scratch, lowe
 	// and every string in one block of a.
 	n, nb, ns := manifestRoom(name, version, grammar, sc, tools, lower)
 	a.grow(nb, ns)
-	m.Name = a.str(name.Str)
-	m.Version = a.str(version.Str)
-	if grammar != nil {
-		m.Grammar, m.HasGrammar = a.str(grammar.Str), true
+	m.Name = a.str(name.Str())
+	m.Version = a.str(version.Str())
+	if grammar.Exists() {
+		m.Grammar, m.HasGrammar = a.str(grammar.Str()), true
 	}
 	m.all = take(a, &a.sl.caps, n)
 	if err := m.decodeServer(root, sc, a); err != nil {
@@ -132,44 +132,44 @@ func decodeManifest(root *jsonx.Value, m *Manifest, a *arena, scr *scratch, lowe
 
 // decodeHead checks the manifest's kind and its grammar, name and version,
 // in capgate's order.
-func decodeHead(root *jsonx.Value) (name, version, grammar *jsonx.Value, err error) {
+func decodeHead(root jsonx.Node) (name, version, grammar jsonx.Node, err error) {
 	// capgate checks typeof === "object", which an array passes.
-	if root.Kind != jsonx.Object && root.Kind != jsonx.Array {
-		return nil, nil, nil, errAt(root.Pos, CodeManifestShape, "manifest must be an object")
+	if root.Kind() != jsonx.Object && root.Kind() != jsonx.Array {
+		return name, version, grammar, errAt(root.Pos(), CodeManifestShape, "manifest must be an object")
 	}
 	// capgate checks grammar before name, version and tools.
 	grammar = root.Get("grammar")
-	if grammar != nil && grammar.Kind != jsonx.String {
-		return nil, nil, nil, shapeErr(grammar, root, "manifest.grammar must be a string")
+	if grammar.Exists() && grammar.Kind() != jsonx.String {
+		return name, version, grammar, shapeErr(grammar, root, "manifest.grammar must be a string")
 	}
-	if grammar != nil && grammar.Str != GrammarVersion {
-		return nil, nil, nil, errAt(grammar.Pos, CodeGrammarMismatch,
-			"manifest declares grammar %s but compiler is at %s", jsQuote(grammar.Str), jsQuote(GrammarVersion))
+	if grammar.Exists() && grammar.Str() != GrammarVersion {
+		return name, version, grammar, errAt(grammar.Pos(), CodeGrammarMismatch,
+			"manifest declares grammar %s but compiler is at %s", jsQuote(grammar.Str()), jsQuote(GrammarVersion))
 	}
 	name = root.Get("name")
 	if !nonEmptyString(name) {
-		return nil, nil, nil, shapeErr(name, root, "manifest.name must be a non-empty string")
+		return name, version, grammar, shapeErr(name, root, "manifest.name must be a non-empty string")
 	}
 	version = root.Get("version")
 	if !nonEmptyString(version) {
-		return nil, nil, nil, shapeErr(version, root, "manifest.version must be a non-empty string")
+		return name, version, grammar, shapeErr(version, root, "manifest.version must be a non-empty string")
 	}
 	return name, version, grammar, nil
 }
 
-func nonEmptyString(v *jsonx.Value) bool { return v != nil && v.Kind == jsonx.String && v.Str != "" }
+func nonEmptyString(v jsonx.Node) bool { return v.Kind() == jsonx.String && v.Str() != "" }
 
 // decodeServer adds the serverCapabilities sc of root to m.
-func (m *Manifest) decodeServer(root, sc *jsonx.Value, a *arena) error {
-	if falsy(sc) && sc.Kind != jsonx.Null {
+func (m *Manifest) decodeServer(root, sc jsonx.Node, a *arena) error {
+	if falsy(sc) && sc.Kind() != jsonx.Null {
 		// capgate crashes here (a TypeError); refuse it with this
 		// port's own message, which carries no "[CODE]" prefix.
-		return ownErr(sc.Pos, CodeManifestShape, "manifest.serverCapabilities must be an array")
+		return ownErr(sc.Pos(), CodeManifestShape, "manifest.serverCapabilities must be an array")
 	}
-	if sc == nil || sc.Kind == jsonx.Null {
+	if !sc.Exists() || sc.Kind() == jsonx.Null {
 		return nil
 	}
-	if sc.Kind != jsonx.Array {
+	if sc.Kind() != jsonx.Array {
 		return shapeErr(sc, root, "manifest.serverCapabilities must be an array")
 	}
 	if err := m.addCaps(sc, -1, a); err != nil {
@@ -180,13 +180,14 @@ func (m *Manifest) decodeServer(root, sc *jsonx.Value, a *arena) error {
 }
 
 // decodeTools adds the tools of root to m.
-func (m *Manifest) decodeTools(root, tools *jsonx.Value, a *arena) error {
-	if tools == nil || tools.Kind != jsonx.Array {
+func (m *Manifest) decodeTools(root, tools jsonx.Node, a *arena) error {
+	if !tools.Exists() || tools.Kind() != jsonx.Array {
 		return shapeErr(tools, root, "manifest.tools must be an array")
 	}
-	m.Tools = take(a, &a.sl.tools, len(tools.Items))
-	for i, t := range tools.Items {
-		if t.Kind != jsonx.Object && t.Kind != jsonx.Array {
+	m.Tools = take(a, &a.sl.tools, tools.Len())
+	for i := range tools.Len() {
+		t := tools.Item(i)
+		if t.Kind() != jsonx.Object && t.Kind() != jsonx.Array {
 			return shapeErr(t, root, "tools[%d] must be an object", i)
 		}
 		nv := t.Get("name")
@@ -194,33 +195,33 @@ func (m *Manifest) decodeTools(root, tools *jsonx.Value, a *arena) error {
 			return shapeErr(nv, t, "tools[%d].name must be a non-empty string", i)
 		}
 		c := t.Get("capabilities")
-		if c == nil || c.Kind != jsonx.Array {
+		if !c.Exists() || c.Kind() != jsonx.Array {
 			return shapeErr(c, t, "tools[%d].capabilities must be an array", i)
 		}
 		from := len(m.all)
 		if err := m.addCaps(c, i, a); err != nil {
 			return err
 		}
-		m.Tools = append(m.Tools, Tool{Caps: m.all[from:len(m.all):len(m.all)], Pos: t.Pos, Name: a.str(nv.Str)})
+		m.Tools = append(m.Tools, Tool{Caps: m.all[from:len(m.all):len(m.all)], Pos: t.Pos(), Name: a.str(nv.Str())})
 	}
 	return nil
 }
 
 // falsy reports whether v is present and falsy in JavaScript: null, false,
 // a number equal to zero, or "".
-func falsy(v *jsonx.Value) bool {
-	if v == nil {
+func falsy(v jsonx.Node) bool {
+	if !v.Exists() {
 		return false
 	}
-	switch v.Kind {
+	switch v.Kind() {
 	case jsonx.Null:
 		return true
 	case jsonx.Bool:
-		return v.Str == "false"
+		return v.Str() == "false"
 	case jsonx.String:
-		return v.Str == ""
+		return v.Str() == ""
 	case jsonx.Number:
-		f, err := strconv.ParseFloat(v.Str, 64)
+		f, err := strconv.ParseFloat(v.Str(), 64)
 		return err == nil && f == 0
 	}
 	return false
@@ -229,31 +230,33 @@ func falsy(v *jsonx.Value) bool {
 // manifestRoom counts the capability strings of a manifest document, from
 // its top-level values that have passed decodeManifest's first checks, and
 // returns the room its compilation needs in an arena (see lowerRoom).
-func manifestRoom(name, version, grammar, sc, tools *jsonx.Value, lower bool) (n, nb, ns int) {
-	nb = len(name.Str) + len(version.Str) + hashRoom
-	if grammar != nil {
-		nb += len(grammar.Str)
+func manifestRoom(name, version, grammar, sc, tools jsonx.Node, lower bool) (n, nb, ns int) {
+	nb = len(name.Str()) + len(version.Str()) + hashRoom
+	if grammar.Exists() {
+		nb += len(grammar.Str())
 	}
 	var lr lowerRoom
-	room := func(arr *jsonx.Value) {
-		n += len(arr.Items)
-		for _, it := range arr.Items {
-			nb += len(it.Str)
+	room := func(arr jsonx.Node) {
+		n += arr.Len()
+		for i := range arr.Len() {
+			it := arr.Item(i)
+			nb += len(it.Str())
 			if lower {
-				lr.add(it.Str)
+				lr.add(it.Str())
 			}
 		}
 	}
-	if sc != nil && sc.Kind == jsonx.Array {
+	if sc.Exists() && sc.Kind() == jsonx.Array {
 		room(sc)
 	}
-	if tools != nil && tools.Kind == jsonx.Array {
-		for _, t := range tools.Items {
-			if c := t.Get("capabilities"); c != nil && c.Kind == jsonx.Array {
+	if tools.Exists() && tools.Kind() == jsonx.Array {
+		for i := range tools.Len() {
+			t := tools.Item(i)
+			if c := t.Get("capabilities"); c.Exists() && c.Kind() == jsonx.Array {
 				room(c)
 			}
-			if nv := t.Get("name"); nv != nil {
-				nb += len(nv.Str)
+			if nv := t.Get("name"); nv.Exists() {
+				nb += len(nv.Str())
 			}
 		}
 	}
@@ -265,15 +268,16 @@ func manifestRoom(name, version, grammar, sc, tools *jsonx.Value, lower bool) (n
 }
 
 // addCaps appends the capability strings of arr to m.all.
-func (m *Manifest) addCaps(arr *jsonx.Value, tool int, a *arena) error {
-	for j, it := range arr.Items {
-		if it.Kind != jsonx.String {
+func (m *Manifest) addCaps(arr jsonx.Node, tool int, a *arena) error {
+	for j := range arr.Len() {
+		it := arr.Item(j)
+		if it.Kind() != jsonx.String {
 			if tool < 0 {
-				return errAt(it.Pos, CodeManifestShape, "serverCapabilities[%d] must be a string", j)
+				return errAt(it.Pos(), CodeManifestShape, "serverCapabilities[%d] must be a string", j)
 			}
-			return errAt(it.Pos, CodeManifestShape, "tools[%d].capabilities[%d] must be a string", tool, j)
+			return errAt(it.Pos(), CodeManifestShape, "tools[%d].capabilities[%d] must be a string", tool, j)
 		}
-		m.all = append(m.all, CapString{Text: a.str(it.Str), Pos: it.Pos, Tool: tool, Index: j})
+		m.all = append(m.all, CapString{Text: a.str(it.Str()), Pos: it.Pos(), Tool: tool, Index: j})
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // TargetMCPGateway is a Docker MCP Gateway server entry (docker mcp gateway
@@ -313,9 +314,15 @@ func (g *gatewayServer) writer(name, image string, env []string) func(w *jsonw) 
 // hand to docker run: name components of lower-case letters and digits
 // joined by '.', '_', "__" or '-', an optional registry port, an optional
 // tag and an optional sha256 digest, and never starting with '-'.
-func ValidImage(ref string) bool { return len(ref) <= 512 && imageRef.MatchString(ref) }
+func ValidImage(ref string) bool { return len(ref) <= 512 && imageRef().MatchString(ref) }
 
-var imageRef = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$`)
+// imageRef is compiled on first use: compiling it (its counted repeats
+// unrolled) was most of the 0.9 ms this package's initialization took in
+// every run of capgate (GODEBUG=inittrace=1, 2026-12-07), most of which
+// never look at an image.
+var imageRef = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$`)
+})
 
 // unsafeGatewayHost reports whether h holds a character the gateway's
 // host:port parsing or its proxies would take otherwise ('/', ',', '@').

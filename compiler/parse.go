@@ -66,7 +66,13 @@ func (p *parser) reset() {
 	// for BenchmarkCompileAll's 40,000 manifests, 877 million before; the
 	// conformance tests guard the reset). l is cleared by the lowering
 	// that sets it, and res is kept (scratch.res).
-	p.canon, p.caps, p.mounts, p.ipc, p.binds = p.canon[:0], p.caps[:0], p.mounts[:0], p.ipc[:0], p.binds[:0]
+	// One to a statement: a reslice then writes only the length, where
+	// a tuple assignment writes the pointers too (with write barriers).
+	p.canon = p.canon[:0]
+	p.caps = p.caps[:0]
+	p.mounts = p.mounts[:0]
+	p.ipc = p.ipc[:0]
+	p.binds = p.binds[:0]
 	// The action lists hold only constants (and acts no text): they need
 	// no clearing.
 	p.acts.s, p.acts.sStart = p.acts.s[:0], 0
@@ -124,7 +130,7 @@ func manifestSchema(w jsonx.Want, key string, inArray bool) jsonx.Want {
 // decodeManifest reads, and calls f with it. The tree and its strings
 // belong to a pooled parser and are views into src: they are valid only
 // until f returns, so f must copy what it keeps.
-func withManifestTree(src []byte, f func(*parser, *jsonx.Value) error) error {
+func withManifestTree(src []byte, f func(*parser, jsonx.Node) error) error {
 	p := parsers.Get().(*parser)
 	defer func() {
 		if !p.Oversized(maxPooledNodes) && cap(p.canon) <= maxPooledNodes && cap(p.acts.s) <= maxPooledNodes &&

@@ -58,6 +58,6 @@ func manifestHash(m *Manifest, a *arena, sc *scratch) string {
 	a.text("sha256:")
 	var hx [64]byte
 	hex.Encode(hx[:], sum[:])
-	a.b.Write(hx[:])
+	a.text(unsafeString(hx[:]))
 	return a.done()
 }

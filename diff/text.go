@@ -1,8 +1,9 @@
 package diff
 
 import (
-	"fmt"
+	"bytes"
 	"strings"
+	"sync"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 
@@ -14,50 +15,48 @@ import (
 // text followed by their notes. Provenance is left out: it changes with every
 // edit and says nothing about the boundary.
 func artifactText(a *compiler.Artifact) string {
-	t, _ := renderText(a, nil)
+	t, _ := renderText(a)
 	return t
 }
 
 // renderText is artifactText with the length of its part before the notes
-// (the body), or -1 when that cannot be told. In both shapes the notes come
-// last and nothing before them depends on them: in the JSON, "notes" is the
-// last key of the top-level object, and no raw newline followed by two
-// spaces and a quote occurs after it (the notes are JSON strings, one a line
-// at four spaces); in the config shape they are the last lines.
-//
-// The JSON is written into *buf, kept for the next call when buf is not nil:
-// one buffer for all of a diff's artifacts instead of one grown from
-// nothing for each.
-func renderText(a *compiler.Artifact, buf *[]byte) (string, int) {
-	c := *a
-	c.Provenance = compiler.Provenance{}
+// (the body), or -1 when that cannot be told (see appendText).
+func renderText(a *compiler.Artifact) (string, int) {
+	b, n := appendText(nil, a)
+	return string(b), n
+}
+
+// notesKey starts the notes of a sandbox artifact's rendering.
+var notesKey = []byte("\n  \"notes\": ")
+
+// appendText appends the rendering of a (artifactText) to dst, and returns
+// it with the length of its body, the part before the notes, or -1 when
+// that cannot be told. In both shapes the notes come last and nothing
+// before them depends on them: in the JSON, "notes" is the last key of the
+// top-level object, and no raw newline followed by two spaces and a quote
+// occurs after it (the notes are JSON strings, one a line at four spaces);
+// in the config shape they are the last lines.
+func appendText(dst []byte, a *compiler.Artifact) ([]byte, int) {
+	start := len(dst)
 	if a.Shape() != compiler.ShapeConfig {
-		var scratch []byte
-		if buf != nil {
-			scratch = (*buf)[:0]
-		}
-		scratch = c.AppendJSON(scratch, true)
-		if buf != nil {
-			*buf = scratch
-		}
-		t := string(scratch)
-		return t, strings.LastIndex(t, "\n  \"notes\": ")
+		c := *a
+		c.Provenance = compiler.Provenance{}
+		dst = c.AppendJSON(dst, true)
+		return dst, bytes.LastIndex(dst[start:], notesKey)
 	}
-	var b strings.Builder
-	b.WriteString(a.Config)
-	b.WriteString("\n")
+	dst = append(append(dst, a.Config...), '\n')
 	for _, u := range a.Unenforceable {
 		r := u.Grant
 		if u.IsNet() {
 			r = RuleString(u.Rule)
 		}
-		fmt.Fprintf(&b, "# unenforceable: %s: %s\n", r, unenforceableWhy(&u))
+		dst = append(append(append(append(append(dst, "# unenforceable: "...), r...), ": "...), unenforceableWhy(&u)...), '\n')
 	}
-	body := b.Len()
+	body := len(dst) - start
 	for _, n := range a.Notes {
-		fmt.Fprintf(&b, "# note: %s\n", n)
+		dst = append(append(append(dst, "# note: "...), n...), '\n')
 	}
-	return b.String(), body
+	return dst, body
 }
 
 // sameButNotes reports whether a and b differ in their notes only.
@@ -67,27 +66,39 @@ func sameButNotes(a, b *compiler.Artifact) bool {
 	return artifactText(&x) == artifactText(&y)
 }
 
+// textBufs holds the two buffers textDiffs renders a pair of artifacts
+// into, kept from one manifest to the next.
+var textBufs = sync.Pool{New: func() any { return new([2][]byte) }}
+
 // textDiffs diffs the text of each artifact pair that differs. Each
 // artifact is rendered once; whether a pair differs in notes only is read
-// off the bodies of those renderings (see renderText) instead of rendering
+// off the bodies of those renderings (see appendText) instead of rendering
 // both again without notes, which took a sixth of a changed manifest's
 // text diffs (BenchmarkDiffGit2000). TestNotesOnlyFromBody holds this to
 // sameButNotes on generated artifacts.
 //
+// The renderings go into two buffers kept between calls (textBufs), and
+// only the lines a diff can show become strings (shownLines): making
+// strings of whole renderings, and growing a buffer from nothing for each
+// manifest, were a quarter of the bytes a changed manifest of
+// BenchmarkDiffGit2000 allocated (BenchmarkChangedManifest).
+//
 // same[i] reports whether the i-th pair of compared(base, head) renders to
 // the same text (and so has no text diff), for compare.
 func textDiffs(base, head *compiler.Result) (out []TextDiff, same []bool) {
-	var buf []byte
+	bufs := textBufs.Get().(*[2][]byte)
+	defer textBufs.Put(bufs)
 	pairs := compared(base, head)
 	same = make([]bool, len(pairs))
 	for i, p := range pairs {
-		t := p[1].Target
-		a, na := renderText(p[0], &buf)
-		b, nb := renderText(p[1], &buf)
-		if same[i] = a == b; same[i] {
+		a, na := appendText(bufs[0][:0], p[0])
+		b, nb := appendText(bufs[1][:0], p[1])
+		bufs[0], bufs[1] = a, b
+		if same[i] = bytes.Equal(a, b); same[i] {
 			continue
 		}
-		out = append(out, TextDiff{Target: t, Diff: Unified(a, b, 3), NotesOnly: notesOnly(p[0], p[1], a[:max(na, 0)], b[:max(nb, 0)], na < 0 || nb < 0)})
+		out = append(out, TextDiff{Target: p[1].Target, Diff: unifiedBytes(a, b, 3),
+			NotesOnly: notesOnly(p[0], p[1], a[:max(na, 0)], b[:max(nb, 0)], na < 0 || nb < 0)})
 	}
 	return out, same
 }
@@ -95,11 +106,11 @@ func textDiffs(base, head *compiler.Result) (out []TextDiff, same []bool) {
 // notesOnly reports whether artifacts x and y, whose renderings differ,
 // differ in their notes only, given the bodies of those renderings; unknown
 // says a body could not be told, and sameButNotes decides.
-func notesOnly(x, y *compiler.Artifact, bx, by string, unknown bool) bool {
+func notesOnly(x, y *compiler.Artifact, bx, by []byte, unknown bool) bool {
 	if unknown {
 		return sameButNotes(x, y)
 	}
-	return bx == by
+	return bytes.Equal(bx, by)
 }
 
 // Unified returns a line diff of a and b in unified format (without file
@@ -118,11 +129,109 @@ func notesOnly(x, y *compiler.Artifact, bx, by string, unknown bool) bool {
 // (most of an artifact, for a small change). TestUnifiedTrimmed holds it
 // to the diff of the whole texts.
 func Unified(a, b string, ctx int) string {
-	la, lb := lines(a), lines(b)
-	p, s := commonEnds(la, lb)
-	c := max(ctx, 0)
+	return unifiedBytes([]byte(a), []byte(b), ctx)
+}
+
+// unifiedBytes is Unified on bytes.
+func unifiedBytes(a, b []byte, ctx int) string {
+	la, lb := shownLines(a, b, max(ctx, 0))
+	return unified(lineEdits(la, lb), ctx)
+}
+
+// shownLines returns the lines of a and of b, as lines splits them, that
+// Unified matches: all but their common prefix and suffix (commonEnds),
+// less the last c lines of the prefix and the first c of the suffix. The
+// ends are found on the bytes (commonPrefix, commonSuffix), and only the
+// lines returned are made into strings. TestUnifiedTrimmed holds it to
+// lines and commonEnds.
+func shownLines(a, b []byte, c int) (la, lb []string) {
+	a, b = bytes.TrimSuffix(a, newline), bytes.TrimSuffix(b, newline)
+	na, nb := countLines(a), countLines(b)
+	p, off := commonPrefix(a, b, na, nb)
+	s := 0
+	if p < na && p < nb {
+		s = commonSuffix(a[off:], b[off:])
+	}
 	lo, cut := max(p-c, 0), s-min(s, c)
-	return unified(lineEdits(la[lo:len(la)-cut], lb[lo:len(lb)-cut]), ctx)
+	return window(a, back(a, off, p-lo), dropLines(a, cut), na-lo-cut),
+		window(b, back(b, off, p-lo), dropLines(b, cut), nb-lo-cut)
+}
+
+var newline = []byte("\n")
+
+// countLines is the number of lines of x, a text without its last newline:
+// none when it is empty.
+func countLines(x []byte) int {
+	if len(x) == 0 {
+		return 0
+	}
+	return bytes.Count(x, newline) + 1
+}
+
+// commonPrefix returns how many lines a and b (na and nb of them) have in
+// common at the start, and where the line after them starts. The lines
+// before the first byte where they differ are common, and the line that
+// byte is in if it ends there in both (one text ends there, the other's
+// line too).
+func commonPrefix(a, b []byte, na, nb int) (p, off int) {
+	n, i := min(len(a), len(b)), 0
+	for i+64 <= n && bytes.Equal(a[i:i+64], b[i:i+64]) {
+		i += 64
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	p = bytes.Count(a[:i], newline)
+	off = bytes.LastIndexByte(a[:i], '\n') + 1
+	if p < na && p < nb && (i == len(a) || a[i] == '\n') && (i == len(b) || b[i] == '\n') {
+		p, off = p+1, i+1
+	}
+	return p, off
+}
+
+// commonSuffix returns how many lines a and b, what is left of two texts
+// after their common prefix (a line each at least), have in common at the
+// end: the lines after a newline in their common last bytes, and the line
+// those bytes start with if it starts there in both.
+func commonSuffix(a, b []byte) int {
+	n, j := min(len(a), len(b)), 0
+	for j+64 <= n && bytes.Equal(a[len(a)-j-64:len(a)-j], b[len(b)-j-64:len(b)-j]) {
+		j += 64
+	}
+	for j < n && a[len(a)-j-1] == b[len(b)-j-1] {
+		j++
+	}
+	s := bytes.Count(a[len(a)-j:], newline)
+	if (j == len(a) || a[len(a)-j-1] == '\n') && (j == len(b) || b[len(b)-j-1] == '\n') {
+		s++
+	}
+	return s
+}
+
+// back returns where the line k lines before the one starting at pos
+// starts (pos len(x)+1: after the last line).
+func back(x []byte, pos, k int) int {
+	for ; k > 0; k-- {
+		pos = bytes.LastIndexByte(x[:pos-1], '\n') + 1
+	}
+	return pos
+}
+
+// dropLines returns where x ends without its last k lines.
+func dropLines(x []byte, k int) int {
+	end := len(x)
+	for ; k > 0 && end >= 0; k-- {
+		end = bytes.LastIndexByte(x[:end], '\n')
+	}
+	return end
+}
+
+// window is the n lines of x from byte from to byte to, as strings.
+func window(x []byte, from, to, n int) []string {
+	if n <= 0 {
+		return nil
+	}
+	return strings.Split(string(x[from:to]), "\n")
 }
 
 // commonEnds returns how many lines a and b have in common at the start,

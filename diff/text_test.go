@@ -211,13 +211,13 @@ func TestNotesOnlyFromBody(t *testing.T) {
 			if x.Target != y.Target {
 				continue
 			}
-			tx, nx := renderText(x, nil)
-			ty, ny := renderText(y, nil)
+			tx, nx := renderText(x)
+			ty, ny := renderText(y)
 			if tx == ty || nx < 0 || ny < 0 {
 				continue
 			}
 			checked++
-			if got, want := notesOnly(x, y, tx[:nx], ty[:ny], false), sameButNotes(x, y); got != want {
+			if got, want := notesOnly(x, y, []byte(tx[:nx]), []byte(ty[:ny]), false), sameButNotes(x, y); got != want {
 				t.Fatalf("%s: notes only from the bodies = %v, sameButNotes = %v\n%s\n---\n%s", x.Target, got, want, tx, ty)
 			}
 		}
@@ -298,6 +298,15 @@ func TestUnifiedTrimmed(t *testing.T) {
 		ctx := []int{-1, 0, 1, 2, 3, 5, 1 << 30}[rnd.IntN(7)]
 		if got, want := Unified(x, y, ctx), unified(lineEdits(lines(x), lines(y)), ctx); got != want {
 			t.Fatalf("case %d, ctx %d: Unified(%q, %q) = %q, the whole texts give %q", i, ctx, x, y, got, want)
+		}
+		// The lines shownLines finds in the bytes are those lines and
+		// commonEnds give.
+		la, lb := lines(x), lines(y)
+		p, s := commonEnds(la, lb)
+		c := max(ctx, 0)
+		lo, cut := max(p-c, 0), s-min(s, c)
+		if ga, gb := shownLines([]byte(x), []byte(y), c); !slices.Equal(ga, la[lo:len(la)-cut]) || !slices.Equal(gb, lb[lo:len(lb)-cut]) {
+			t.Fatalf("case %d, ctx %d: shownLines(%q, %q) = %q, %q; want %q, %q", i, ctx, x, y, ga, gb, la[lo:len(la)-cut], lb[lo:len(lb)-cut])
 		}
 	}
 }

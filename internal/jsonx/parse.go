@@ -8,10 +8,10 @@ package jsonx
 import (
 	"bytes"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // Kind is the type of a JSON value.
@@ -46,7 +46,8 @@ func PosAt(src []byte, off int) Pos {
 	return Pos{Offset: off, Line: line, Col: col}
 }
 
-// Value is a parsed JSON value that remembers where it stood in the source.
+// Value is a parsed JSON value that remembers where it stood in the source:
+// the tree the function Parse builds.
 //
 // Objects follow JavaScript's JSON.parse: keys are case-sensitive, a
 // duplicate key replaces the earlier value but keeps the earlier key's place.
@@ -111,16 +112,20 @@ func (p *Parser) child(w Want, key string, inArray bool) Want {
 // maxDepth bounds nesting so that hostile input cannot exhaust the stack.
 const maxDepth = 10000
 
+// maxDoc is the longest document a Parser reads: its nodes hold offsets
+// as int32 (see node).
+const maxDoc = math.MaxInt32
+
 // smallObject is how many keys an object holds before its duplicate check
 // switches from a scan to a map: below it, the scan allocates nothing.
 const smallObject = 16
 
 // Parser parses JSON documents. Its zero value is ready to use; a Parser
-// keeps its slabs from one document to the next (see Reset), so a caller
+// keeps its memory from one document to the next (see Reset), so a caller
 // that parses many documents can pool Parsers. A Parser belongs to one
 // goroutine.
 type Parser struct {
-	src   []byte
+	doc
 	i     int
 	line  int
 	lineI int // offset where the current line starts
@@ -132,114 +137,81 @@ type Parser struct {
 	// with utf8.RuneCount took ~5% of compiler's BenchmarkCompileAll's
 	// instructions off (issue 24); TestValuePosAgreesWithPosAt guards it.
 	wide int
-	// nodes, ptrs and keys are slabs that values and the finished child
-	// lists of containers are cut from, so a document costs a handful of
-	// allocations instead of one per value; the *Used counts say how much
-	// of each is taken. stack and keyStack hold the children of the
-	// containers being parsed.
-	nodes               []Value
-	ptrs                []*Value
-	keys                []string
-	nUsed, pUsed, kUsed int
-	stack               []*Value
-	keyStack            []string
+	// stack holds the children of the containers being parsed (node
+	// indexes; an object's as key, value pairs).
+	stack []int32
 	// skipping is above zero inside a value that is only validated.
 	skipping int
-	skipped  Value
-	// esc holds the text of the tree's strings that had escapes.
-	esc    []byte
-	schema Schema
-}
-
-// takeList moves the entries of *stack from index from on into a list cut
-// from *slab (at *used), starting a new slab, at least min long, when the
-// old one is full.
-func takeList[T any](stack, slab *[]T, used *int, from, min int) []T {
-	n := len(*stack) - from
-	if *used+n > len(*slab) {
-		*slab, *used = make([]T, max(n, 2*len(*slab), min)), 0
-	}
-	out := (*slab)[*used : *used+n : *used+n]
-	*used += n
-	copy(out, (*stack)[from:])
-	clear((*stack)[from:])
-	*stack = (*stack)[:from]
-	return out
-}
-
-func (p *Parser) takePtrs(from int) []*Value { return takeList(&p.stack, &p.ptrs, &p.pUsed, from, 32) }
-
-func (p *Parser) takeKeys(from int) []string {
-	return takeList(&p.keyStack, &p.keys, &p.kUsed, from, 16)
-}
-
-// node returns a new Value from the parser's slab, saving one allocation
-// per JSON value.
-func (p *Parser) node() *Value {
-	if p.skipping > 0 {
-		p.skipped = Value{}
-		return &p.skipped
-	}
-	if p.nUsed == len(p.nodes) {
-		p.nodes, p.nUsed = make([]Value, max(2*len(p.nodes), 16)), 0
-	}
-	v := &p.nodes[p.nUsed]
-	p.nUsed++
-	return v
+	schema   Schema
 }
 
 // Reset clears what the last parse left, so that p can parse again
-// without holding on to the old document: the values and strings of the
-// last tree must not be used after it.
+// without holding on to the old document: the Nodes of the last document,
+// and the strings they gave, must not be used after it. The memory p
+// keeps holds no pointer (see node): there is nothing to clear in it.
 func (p *Parser) Reset() {
-	clear(p.nodes[:p.nUsed])
-	clear(p.ptrs[:p.pUsed])
-	clear(p.keys[:p.kUsed])
-	clear(p.stack)
-	clear(p.keyStack)
-	*p = Parser{nodes: p.nodes, ptrs: p.ptrs, keys: p.keys, stack: p.stack[:0], keyStack: p.keyStack[:0], esc: p.esc[:0]}
+	// Field by field: a new Parser would be a copy of the whole struct,
+	// with write barriers while the collector marks; the reslices write
+	// only lengths (one to a statement: a tuple assignment writes the
+	// pointers too).
+	p.nodes = p.nodes[:0]
+	p.kids = p.kids[:0]
+	p.esc = p.esc[:0]
+	p.stack = p.stack[:0]
+	p.src, p.schema = nil, nil
+	p.i, p.line, p.lineI, p.depth, p.wide, p.skipping = 0, 0, 0, 0, 0, 0
 }
 
-// Oversized reports whether p holds slabs larger than n entries (or n
+// Oversized reports whether p holds memory for more than n values (or n
 // bytes of escaped text), so that a pool can drop a Parser one huge
 // document grew rather than keep its memory.
 func (p *Parser) Oversized(n int) bool {
-	return len(p.nodes) > n || len(p.ptrs) > n || len(p.keys) > n || cap(p.esc) > n
+	return cap(p.nodes) > n || cap(p.kids) > n || cap(p.esc) > n
 }
 
 // Parse parses exactly one JSON value, surrounded only by JSON whitespace,
-// from src, and builds all of it. Strings are views into a copy of src.
+// from src, and builds all of it as a tree of Values. Strings are views
+// into a copy of src.
 func Parse(src []byte) (*Value, error) {
 	// The parser works on its own copy of the text, and strings without
 	// escapes are views into that copy: one allocation for all of them.
 	p := &Parser{}
-	return p.Parse(bytes.Clone(src), WantAll, nil)
-}
-
-// Parse parses src as the function Parse does, on p's slabs, building only
-// what schema wants of a root wanted as w (schema may be nil when w is
-// WantAll). The tree and its strings are views into src and into p: they
-// are valid until p.Reset, and src must not change while they are used.
-func (p *Parser) Parse(src []byte, w Want, schema Schema) (*Value, error) {
-	p.src, p.line, p.schema = src, 1, schema
-	return p.parse(w)
-}
-
-func (p *Parser) parse(w Want) (*Value, error) {
-	if p.stack == nil {
-		p.stack, p.keyStack = make([]*Value, 0, 32), make([]string, 0, 16)
-	}
-	p.ws()
-	if p.i >= len(p.src) {
-		return nil, p.errEnd()
-	}
-	v, err := p.value(w)
+	root, err := p.Parse(bytes.Clone(src), WantAll, nil)
 	if err != nil {
 		return nil, err
 	}
+	return p.tree(root.i), nil
+}
+
+// Parse parses src as the function Parse does, in p's memory, building
+// only what schema wants of a root wanted as w (schema may be nil when w
+// is WantAll), and returns the root. The Nodes and their strings are
+// views into src and into p: they are valid until p.Reset, and src must
+// not change while they are used.
+func (p *Parser) Parse(src []byte, w Want, schema Schema) (Node, error) {
+	if len(src) > maxDoc {
+		return Node{}, &ParseError{Pos: Pos{Line: 1, Col: 1}, Message: fmt.Sprintf("JSON text longer than %d bytes", maxDoc)}
+	}
+	p.src, p.line, p.schema = src, 1, schema
+	i, err := p.parse(w)
+	if err != nil {
+		return Node{}, err
+	}
+	return Node{d: &p.doc, i: i}, nil
+}
+
+func (p *Parser) parse(w Want) (int32, error) {
+	p.ws()
+	if p.i >= len(p.src) {
+		return 0, p.errEnd()
+	}
+	v, err := p.value(w)
+	if err != nil {
+		return 0, err
+	}
 	p.ws()
 	if p.i < len(p.src) {
-		return nil, p.errf("Unexpected non-whitespace character after JSON at position %d", p.jsPos(p.i))
+		return 0, p.errf("Unexpected non-whitespace character after JSON at position %d", p.jsPos(p.i))
 	}
 	return v, nil
 }
@@ -314,9 +286,21 @@ func (p *Parser) ws() {
 	}
 }
 
-func (p *Parser) value(w Want) (*Value, error) {
+// node adds a value of kind k at start, whose text (or children) is t,
+// and returns its index; inside a skipped value it adds nothing and
+// returns -1.
+func (p *Parser) node(k Kind, t text, start Pos) int32 {
+	if p.skipping > 0 {
+		return -1
+	}
+	p.nodes = append(p.nodes, node{kind: k, esc: t.esc, a: int32(t.a), b: int32(t.b),
+		off: int32(start.Offset), line: int32(start.Line), col: int32(start.Col)})
+	return int32(len(p.nodes) - 1)
+}
+
+func (p *Parser) value(w Want) (int32, error) {
 	if p.i >= len(p.src) {
-		return nil, p.errEnd()
+		return 0, p.errEnd()
 	}
 	var start Pos
 	if p.skipping == 0 {
@@ -328,13 +312,11 @@ func (p *Parser) value(w Want) (*Value, error) {
 	case c == '[':
 		return p.array(start, w)
 	case c == '"':
-		s, err := p.str()
+		t, err := p.str()
 		if err != nil {
-			return nil, err
+			return 0, err
 		}
-		v := p.node()
-		v.Kind, v.Str, v.Pos = String, s, start
-		return v, nil
+		return p.node(String, t, start), nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number(start)
 	case c == 't':
@@ -344,26 +326,22 @@ func (p *Parser) value(w Want) (*Value, error) {
 	case c == 'n':
 		return p.lit("null", Null, start)
 	default:
-		return nil, p.errToken()
+		return 0, p.errToken()
 	}
 }
 
-func (p *Parser) lit(word string, k Kind, start Pos) (*Value, error) {
+func (p *Parser) lit(word string, k Kind, start Pos) (int32, error) {
+	b := p.i
 	for j := 0; j < len(word); j++ {
 		if p.i >= len(p.src) {
-			return nil, p.errEnd()
+			return 0, p.errEnd()
 		}
 		if p.src[p.i] != word[j] {
-			return nil, p.errToken()
+			return 0, p.errToken()
 		}
 		p.i++
 	}
-	v := p.node()
-	v.Kind, v.Pos = k, start
-	if k == Bool {
-		v.Str = word
-	}
-	return v, nil
+	return p.node(k, text{a: b, b: p.i}, start), nil
 }
 
 func (p *Parser) digits() int {
@@ -375,26 +353,23 @@ func (p *Parser) digits() int {
 	return n
 }
 
-func (p *Parser) number(start Pos) (*Value, error) {
+func (p *Parser) number(start Pos) (int32, error) {
 	b := p.i
 	if p.src[p.i] == '-' {
 		p.i++
 	}
 	if p.i >= len(p.src) {
-		return nil, p.errf("No number after minus sign in JSON at position %d", p.jsPos(p.i))
+		return 0, p.errf("No number after minus sign in JSON at position %d", p.jsPos(p.i))
 	}
 	if p.src[p.i] == '0' {
 		p.i++
 	} else if p.digits() == 0 {
-		return nil, p.errf("No number after minus sign in JSON at position %d", p.jsPos(p.i))
+		return 0, p.errf("No number after minus sign in JSON at position %d", p.jsPos(p.i))
 	}
 	if p.i < len(p.src) && p.src[p.i] == '.' {
 		p.i++
 		if p.digits() == 0 {
-			if p.i >= len(p.src) {
-				return nil, p.errf("Unterminated fractional number in JSON at position %d", p.jsPos(p.i))
-			}
-			return nil, p.errf("Unterminated fractional number in JSON at position %d", p.jsPos(p.i))
+			return 0, p.errf("Unterminated fractional number in JSON at position %d", p.jsPos(p.i))
 		}
 	}
 	if p.i < len(p.src) && (p.src[p.i] == 'e' || p.src[p.i] == 'E') {
@@ -403,15 +378,10 @@ func (p *Parser) number(start Pos) (*Value, error) {
 			p.i++
 		}
 		if p.digits() == 0 {
-			return nil, p.errf("Exponent part is missing a number in JSON at position %d", p.jsPos(p.i))
+			return 0, p.errf("Exponent part is missing a number in JSON at position %d", p.jsPos(p.i))
 		}
 	}
-	v := p.node()
-	v.Kind, v.Pos = Number, start
-	if p.skipping == 0 {
-		v.Str = string(p.src[b:p.i])
-	}
-	return v, nil
+	return p.node(Number, text{a: b, b: p.i}, start), nil
 }
 
 func (p *Parser) enter() error {
@@ -422,173 +392,198 @@ func (p *Parser) enter() error {
 	return nil
 }
 
-func (p *Parser) array(start Pos, w Want) (*Value, error) {
+// close ends the container v, whose children are on p.stack from mark
+// on: they move to p.kids.
+func (p *Parser) close(v int32, mark int) {
+	p.depth--
+	if v < 0 {
+		return
+	}
+	a, n := len(p.kids), len(p.stack)-mark
+	// Not append(p.kids, p.stack[mark:]...): that writes p.kids's
+	// pointer back, with a write barrier while the collector marks, even
+	// when it does not grow (the reslice below writes only the length).
+	if cap(p.kids)-a < n {
+		p.kids = slices.Grow(p.kids, n)
+	}
+	p.kids = p.kids[:a+n]
+	copy(p.kids[a:], p.stack[mark:])
+	p.stack = p.stack[:mark]
+	p.nodes[v].a, p.nodes[v].b = int32(a), int32(a+n)
+}
+
+func (p *Parser) array(start Pos, w Want) (int32, error) {
 	if err := p.enter(); err != nil {
-		return nil, err
+		return 0, err
 	}
 	p.i++ // [
-	v := p.node()
-	v.Kind, v.Pos = Array, start
+	v := p.node(Array, text{}, start)
+	mark := len(p.stack)
 	p.ws()
 	if p.i < len(p.src) && p.src[p.i] == ']' {
 		p.i++
-		p.depth--
+		p.close(v, mark)
 		return v, nil
 	}
-	mark := len(p.stack)
 	cw := p.child(w, "", true)
 	for {
 		p.ws()
-		if cw == WantSkip {
-			p.skipping++
-		}
-		item, err := p.value(cw)
-		if cw == WantSkip {
-			p.skipping--
-		}
+		item, err := p.wanted(cw)
 		if err != nil {
-			return nil, err
+			return 0, err
 		}
-		if p.skipping == 0 && cw != WantSkip {
+		if item >= 0 {
 			p.stack = append(p.stack, item)
 		}
 		p.ws()
 		if p.i >= len(p.src) {
-			return nil, p.errEnd()
+			return 0, p.errEnd()
 		}
 		switch p.src[p.i] {
 		case ',':
 			p.i++
 		case ']':
 			p.i++
-			p.depth--
-			if p.skipping == 0 {
-				v.Items = p.takePtrs(mark)
-			}
+			p.close(v, mark)
 			return v, nil
 		default:
-			return nil, p.errf("Expected ',' or ']' after array element in JSON at position %d", p.jsPos(p.i))
+			return 0, p.errf("Expected ',' or ']' after array element in JSON at position %d", p.jsPos(p.i))
 		}
 	}
 }
 
-func (p *Parser) object(start Pos, w Want) (*Value, error) {
+// wanted reads a value wanted as w: -1 when it is skipped (w is
+// WantSkip, or an outer value is).
+func (p *Parser) wanted(w Want) (int32, error) {
+	if w != WantSkip {
+		return p.value(w)
+	}
+	p.skipping++
+	_, err := p.value(w)
+	p.skipping--
+	return -1, err
+}
+
+func (p *Parser) object(start Pos, w Want) (int32, error) {
 	if err := p.enter(); err != nil {
-		return nil, err
+		return 0, err
 	}
 	p.i++ // {
-	v := p.node()
-	v.Kind, v.Pos = Object, start
+	v := p.node(Object, text{}, start)
+	m := members{mark: len(p.stack)}
 	p.ws()
 	if p.i < len(p.src) && p.src[p.i] == '}' {
 		p.i++
-		p.depth--
+		p.close(v, m.mark)
 		return v, nil
 	}
-	m := members{mark: len(p.stack), kmark: len(p.keyStack)}
 	for {
 		key, err := p.key()
 		if err != nil {
-			return nil, err
+			return 0, err
 		}
-		cw := p.child(w, key, false)
-		if cw == WantSkip {
-			p.skipping++
-		}
-		val, err := p.value(cw)
-		if cw == WantSkip {
-			p.skipping--
-		}
+		val, err := p.wanted(p.child(w, p.keyText(key), false))
 		if err != nil {
-			return nil, err
+			return 0, err
 		}
-		if p.skipping == 0 && cw != WantSkip { // else nothing to store
+		if val >= 0 { // else nothing to store
 			p.member(&m, key, val)
 		}
 		p.ws()
 		if p.i >= len(p.src) {
-			return nil, p.errEnd()
+			return 0, p.errEnd()
 		}
 		switch p.src[p.i] {
 		case ',':
 			p.i++
 		case '}':
 			p.i++
-			p.depth--
-			if p.skipping == 0 {
-				v.Items = p.takePtrs(m.mark)
-				v.Keys = p.takeKeys(m.kmark)
-			}
+			p.close(v, m.mark)
 			return v, nil
 		default:
-			return nil, p.errf("Expected ',' or '}' after property value in JSON at position %d", p.jsPos(p.i))
+			return 0, p.errf("Expected ',' or '}' after property value in JSON at position %d", p.jsPos(p.i))
 		}
 	}
 }
 
-// key reads an object's next property name and the ':' after it.
-func (p *Parser) key() (string, error) {
+// keyText is the text of the key node k, "" inside a skipped value (where
+// k is -1 and no Schema is asked).
+func (p *Parser) keyText(k int32) string {
+	if k < 0 {
+		return ""
+	}
+	return p.text(k)
+}
+
+// key reads an object's next property name and the ':' after it, and
+// returns the name's node.
+func (p *Parser) key() (int32, error) {
 	p.ws()
 	if p.i >= len(p.src) {
-		return "", p.errEnd()
+		return 0, p.errEnd()
 	}
 	if p.src[p.i] != '"' {
-		return "", p.errf("Expected double-quoted property name in JSON at position %d", p.jsPos(p.i))
+		return 0, p.errf("Expected double-quoted property name in JSON at position %d", p.jsPos(p.i))
 	}
-	key, err := p.str()
+	var start Pos
+	if p.skipping == 0 {
+		start = p.pos()
+	}
+	t, err := p.str()
 	if err != nil {
-		return "", err
+		return 0, err
 	}
+	k := p.node(String, t, start)
 	p.ws()
 	if p.i >= len(p.src) {
-		return "", p.errEnd()
+		return 0, p.errEnd()
 	}
 	if p.src[p.i] != ':' {
-		return "", p.errf("Expected ':' after property name in JSON at position %d", p.jsPos(p.i))
+		return 0, p.errf("Expected ':' after property name in JSON at position %d", p.jsPos(p.i))
 	}
 	p.i++
 	p.ws()
-	return key, nil
+	return k, nil
 }
 
-// members are the members of the object being parsed: its keys on
-// p.keyStack from kmark on, its values on p.stack from mark on.
+// members are the members of the object being parsed: on p.stack from
+// mark on, as key, value pairs of nodes.
 type members struct {
-	mark, kmark int
-	// index maps the keys to their place once the object holds more than
-	// smallObject keys: the duplicate check is then a lookup, not a scan,
-	// so an object of n keys costs O(n), not O(n²) (a 1 MiB object of
-	// 90,000 keys took 15 s). TestManyKeys checks that both ways keep the
-	// last value at the first place; BenchmarkManyKeys shows the cost is
-	// linear.
+	mark int
+	// index maps the keys to their member's number once the object holds
+	// more than smallObject keys: the duplicate check is then a lookup,
+	// not a scan, so an object of n keys costs O(n), not O(n²) (a 1 MiB
+	// object of 90,000 keys took 15 s). TestManyKeys checks that both
+	// ways keep the last value at the first place; BenchmarkManyKeys
+	// shows the cost is linear.
 	index map[string]int
 }
 
 // member adds key and its value val to the object m, as JSON.parse does:
 // a duplicate key's value replaces the earlier one, at the earlier place.
-func (p *Parser) member(m *members, key string, val *Value) {
+func (p *Parser) member(m *members, key, val int32) {
+	kt := p.text(key)
 	if m.index != nil {
-		if k, ok := m.index[key]; ok {
-			p.stack[m.mark+k] = val
+		if k, ok := m.index[kt]; ok {
+			p.stack[m.mark+2*k+1] = val
 			return
 		}
 	} else {
-		for k := m.kmark; k < len(p.keyStack); k++ {
-			if p.keyStack[k] == key {
-				p.stack[m.mark+k-m.kmark] = val
+		for j := m.mark; j < len(p.stack); j += 2 {
+			if p.text(p.stack[j]) == kt {
+				p.stack[j+1] = val
 				return
 			}
 		}
 	}
-	p.keyStack = append(p.keyStack, key)
-	p.stack = append(p.stack, val)
-	switch n := len(p.keyStack) - m.kmark; {
+	p.stack = append(p.stack, key, val)
+	switch n := (len(p.stack) - m.mark) / 2; {
 	case m.index != nil:
-		m.index[key] = n - 1
+		m.index[kt] = n - 1
 	case n > smallObject:
 		m.index = make(map[string]int, 2*n)
-		for k, kk := range p.keyStack[m.kmark:] {
-			m.index[kk] = k
+		for k := 0; k < n; k++ {
+			m.index[p.text(p.stack[m.mark+2*k])] = k
 		}
 	}
 }
@@ -605,32 +600,31 @@ func hexVal(c byte) int {
 	return -1
 }
 
-// str reads a string literal at p.i (which holds '"') and returns its
-// decoded text in WTF-8.
+// text is where a string's decoded text lies: src[a:b], or esc[a:b] when
+// esc is set.
+type text struct {
+	a, b int
+	esc  bool
+}
+
+// str reads a string literal at p.i (which holds '"') and returns where
+// its decoded text, in WTF-8, lies.
 //
-// A string without escapes is a view into p.src (unsafe.String), so a
-// document's strings cost no allocation each (compiler's
-// BenchmarkCompileAll allocs/op); callers copy what they keep. compiler's
-// TestNoSharedState and FuzzCompile (which overwrites the input after
-// compiling) guard that nothing kept aliases the source.
-func (p *Parser) str() (string, error) {
+// A string without escapes is its span of src, so a document's strings
+// cost nothing each; Node.Str makes a string of it without a copy, and
+// callers copy what they keep. compiler's TestNoSharedState and
+// FuzzCompile (which overwrites the input after compiling) guard that
+// nothing kept aliases the source.
+func (p *Parser) str() (text, error) {
 	p.i++
 	b := p.i
 	// Fastest path: printable ASCII (plainPrefix).
 	p.i += plainPrefix(p.src[p.i:])
 	if p.i < len(p.src) && p.src[p.i] == '"' {
 		p.i++
-		return p.view(b, p.i-1), nil
+		return text{a: b, b: p.i - 1}, nil
 	}
 	return p.strRaw(b)
-}
-
-// view is the text src[b:e], without a copy.
-func (p *Parser) view(b, e int) string {
-	if e == b {
-		return ""
-	}
-	return unsafe.String(&p.src[b], e-b)
 }
 
 // closed accounts for the string whose text (between the quotes) is
@@ -640,31 +634,31 @@ func (p *Parser) closed(b, e int) {
 }
 
 // strRaw goes on with str from p.i, in the string whose text starts at b,
-// while no escape has been seen: the text is still a view of p.src.
-func (p *Parser) strRaw(b int) (string, error) {
+// while no escape has been seen: the text is still a span of p.src.
+func (p *Parser) strRaw(b int) (text, error) {
 	for ; p.i < len(p.src); p.i++ {
 		c := p.src[p.i]
 		if c == '\\' || c < 0x20 {
 			return p.strEscaped(b)
 		}
 		if c == '"' {
-			s := p.view(b, p.i)
-			p.closed(b, p.i)
+			e := p.i
+			p.closed(b, e)
 			p.i++
-			if p.skipping == 0 && !utf8.ValidString(s) {
-				s = toValidUTF8(s)
+			if p.skipping == 0 && !utf8.Valid(p.src[b:e]) {
+				from := len(p.esc)
+				p.esc = appendValidUTF8(p.esc, p.src[b:e])
+				return text{a: from, b: len(p.esc), esc: true}, nil
 			}
-			return s, nil
+			return text{a: b, b: e}, nil
 		}
 	}
-	return "", p.errf("Unterminated string in JSON at position %d", p.jsPos(p.i))
+	return text{}, p.errf("Unterminated string in JSON at position %d", p.jsPos(p.i))
 }
 
 // strEscaped goes on with str from p.i, in the string whose text starts at
-// b, now that it needs decoding. The decoded text goes on the end of p.esc:
-// the string returned is a view of it, which stays put however p.esc grows
-// later.
-func (p *Parser) strEscaped(b int) (string, error) {
+// b, now that it needs decoding. The decoded text goes on the end of p.esc.
+func (p *Parser) strEscaped(b int) (text, error) {
 	from := len(p.esc)
 	buf := append(p.esc, p.src[b:p.i]...)
 	for p.i < len(p.src) {
@@ -674,35 +668,35 @@ func (p *Parser) strEscaped(b int) (string, error) {
 			p.i++
 			return p.escaped(buf, from), nil
 		case c < 0x20:
-			return "", p.errf("Bad control character in string literal in JSON at position %d", p.jsPos(p.i))
+			return text{}, p.errf("Bad control character in string literal in JSON at position %d", p.jsPos(p.i))
 		case c == '\\':
 			var err error
 			if buf, err = p.escape(buf); err != nil {
-				return "", err
+				return text{}, err
 			}
 		default:
 			buf = append(buf, c)
 			p.i++
 		}
 	}
-	return "", p.errf("Unterminated string in JSON at position %d", p.jsPos(p.i))
+	return text{}, p.errf("Unterminated string in JSON at position %d", p.jsPos(p.i))
 }
 
 // escaped keeps buf, which holds a finished string's decoded text from
-// from on, as p.esc and returns that text.
-func (p *Parser) escaped(buf []byte, from int) string {
+// from on, as p.esc and returns where that text lies. A skipped string's
+// text is dropped.
+func (p *Parser) escaped(buf []byte, from int) text {
 	if p.skipping > 0 {
-		return ""
+		return text{}
+	}
+	t := buf[from:]
+	if !utf8.Valid(t) && !utf8.Valid(stripSurrogates(t)) {
+		// Rare: the replacement can be longer than t, so it is built
+		// apart and copied back.
+		buf = append(buf[:from], appendValidUTF8(nil, t)...)
 	}
 	p.esc = buf
-	t := buf[from:]
-	if len(t) == 0 {
-		return ""
-	}
-	if !utf8.Valid(t) && !utf8.Valid(stripSurrogates(t)) {
-		return toValidUTF8(string(t))
-	}
-	return unsafe.String(&t[0], len(t))
+	return text{a: from, b: len(buf), esc: true}
 }
 
 // simpleEscapes maps the letter after '\\' to what it stands for, for the
@@ -755,26 +749,26 @@ func (p *Parser) hex4() (rune, bool) {
 	return r, true
 }
 
-// toValidUTF8 replaces each byte that is not part of valid UTF-8 with
-// U+FFFD, as Node does when it reads a file as UTF-8 (capgate reads manifests
-// that way before JSON.parse). WTF-8 surrogates made by \u escapes are kept.
-func toValidUTF8(s string) string {
-	var b strings.Builder
+// appendValidUTF8 appends s to b with each byte that is not part of valid
+// UTF-8 replaced by U+FFFD, as Node does when it reads a file as UTF-8
+// (capgate reads manifests that way before JSON.parse). WTF-8 surrogates
+// made by \u escapes are kept.
+func appendValidUTF8(b, s []byte) []byte {
 	for i := 0; i < len(s); {
 		if isSurrogateSeq(s, i) {
-			b.WriteString(s[i : i+3])
+			b = append(b, s[i:i+3]...)
 			i += 3
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := utf8.DecodeRune(s[i:])
 		if r == utf8.RuneError && n == 1 {
-			b.WriteString("\uFFFD")
+			b = append(b, "\uFFFD"...)
 		} else {
-			b.WriteString(s[i : i+n])
+			b = append(b, s[i:i+n]...)
 		}
 		i += n
 	}
-	return b.String()
+	return b
 }
 
 // appendWTF8 appends r, encoding a surrogate code point as the three bytes
@@ -787,7 +781,7 @@ func appendWTF8(b []byte, r rune) []byte {
 }
 
 // isSurrogateSeq reports whether s[i:] starts with a WTF-8 surrogate.
-func isSurrogateSeq(s string, i int) bool {
+func isSurrogateSeq[T string | []byte](s T, i int) bool {
 	return i+2 < len(s) && s[i] == 0xED && s[i+1] >= 0xA0 && s[i+1] <= 0xBF
 }
 

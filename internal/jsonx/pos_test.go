@@ -44,14 +44,14 @@ func TestValuePosAgreesWithPosAt(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(5, 6))
 	strs := []string{`"é"`, `"𝄞x"`, `"a"`, `""`, "\"\xff\"", "\"\xe2\x82\"", `"\n\u00e9"`, "\"é\\t𝄞\"", `"\ud800"`, `"plain text"`}
 	seps := []string{"", " ", "\n", "\r\n", "\t"}
-	var walk func(t *testing.T, src []byte, v *Value) int
-	walk = func(t *testing.T, src []byte, v *Value) int {
-		if want := PosAt(src, v.Pos.Offset); v.Pos != want {
-			t.Fatalf("%q: value at %+v, PosAt says %+v", src, v.Pos, want)
+	var walk func(t *testing.T, src []byte, v Node) int
+	walk = func(t *testing.T, src []byte, v Node) int {
+		if want := PosAt(src, v.Pos().Offset); v.Pos() != want {
+			t.Fatalf("%q: value at %+v, PosAt says %+v", src, v.Pos(), want)
 		}
 		n := 1
-		for _, it := range v.Items {
-			n += walk(t, src, it)
+		for i := range v.Len() {
+			n += walk(t, src, v.Item(i))
 		}
 		return n
 	}
