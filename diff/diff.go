@@ -329,37 +329,31 @@ func compareSides(in *Input, pre map[string]*check) *Result {
 type pair struct{ b, h *File }
 
 // pairFiles pairs each head file with its base file: the one at the same
-// path, or the one it was renamed from. Its maps are made at their final
-// size and a base file taken is marked in a slice: growing maps was half
-// the cost of pairing 10,000 manifests (BenchmarkRunUnchanged10000).
+// path, or the one it was renamed from. Sides sorted by path, as readers
+// give them, are paired by walking both (sideIndex); a base file taken is
+// marked in a slice. Maps of 10,000 paths were a tenth of
+// BenchmarkRunUnchanged10000, and growing them half of that before.
 func pairFiles(bf, hf []File, gitRenames map[string]string) []pair {
-	baseBy := make(map[string]int, len(bf))
-	for i := range bf {
-		baseBy[bf[i].Path] = i
-	}
-	headBy := make(map[string]bool, len(hf))
-	for _, f := range hf {
-		headBy[f.Path] = true
-	}
-	renames := map[string]string{}
+	x := indexSides(bf, hf)
+	renames := map[string]int{} // head path -> index of its base file
 	for h, b := range gitRenames {
-		if _, ok := baseBy[b]; ok && headBy[h] && !headBy[b] {
-			renames[h] = b
+		if k, ok := x.base(b); ok && x.head(h) && !x.head(b) {
+			renames[h] = k
 		}
 	}
 	if len(gitRenames) == 0 {
-		pairCopies(bf, hf, baseBy, headBy, renames)
+		pairCopies(bf, hf, x, renames)
 	}
 	taken := make([]bool, len(bf))
 	pairs := make([]pair, 0, len(hf))
 	for i := range hf {
 		f := &hf[i]
-		bp := f.Path
+		k := x.at[i]
 		if old, ok := renames[f.Path]; ok {
-			bp = old
+			k = old
 		}
 		var b *File
-		if k, ok := baseBy[bp]; ok && !taken[k] {
+		if k >= 0 && !taken[k] {
 			b = &bf[k]
 			taken[k] = true
 		}
@@ -373,27 +367,96 @@ func pairFiles(bf, hf []File, gitRenames map[string]string) []pair {
 	return pairs
 }
 
+// sideIndex says where the paths of two sides are: at[j] is the index of
+// the base file at the path of head file j (-1: none), inHead[k] whether
+// base file k's path is on the head; base and head look a path up.
+type sideIndex struct {
+	at     []int
+	inHead []bool
+	base   func(path string) (int, bool)
+	head   func(path string) bool
+}
+
+// indexSides indexes bf and hf: by walking both when each is sorted by
+// path without repeats (then a look-up is a binary search), else with
+// maps.
+func indexSides(bf, hf []File) *sideIndex {
+	x := &sideIndex{at: make([]int, len(hf)), inHead: make([]bool, len(bf))}
+	less := func(a, b File) int { return strings.Compare(a.Path, b.Path) }
+	if !strictlySorted(bf) || !strictlySorted(hf) {
+		return indexSidesByMap(bf, hf, x)
+	}
+	k := 0
+	for j := range hf {
+		for k < len(bf) && bf[k].Path < hf[j].Path {
+			k++
+		}
+		x.at[j] = -1
+		if k < len(bf) && bf[k].Path == hf[j].Path {
+			x.at[j], x.inHead[k] = k, true
+		}
+	}
+	x.base = func(p string) (int, bool) { return slices.BinarySearchFunc(bf, File{Path: p}, less) }
+	x.head = func(p string) bool { _, ok := slices.BinarySearchFunc(hf, File{Path: p}, less); return ok }
+	return x
+}
+
+// strictlySorted reports whether fs are sorted by path, no path twice.
+func strictlySorted(fs []File) bool {
+	for i := 1; i < len(fs); i++ {
+		if fs[i-1].Path >= fs[i].Path {
+			return false
+		}
+	}
+	return true
+}
+
+// indexSidesByMap is indexSides with maps, for sides in any order (a
+// repeated path: its last base file).
+func indexSidesByMap(bf, hf []File, x *sideIndex) *sideIndex {
+	baseBy := make(map[string]int, len(bf))
+	for i := range bf {
+		baseBy[bf[i].Path] = i
+	}
+	headBy := make(map[string]bool, len(hf))
+	for _, f := range hf {
+		headBy[f.Path] = true
+	}
+	for j, f := range hf {
+		x.at[j] = -1
+		if k, ok := baseBy[f.Path]; ok {
+			x.at[j] = k
+		}
+	}
+	for k, f := range bf {
+		x.inHead[k] = headBy[f.Path]
+	}
+	x.base = func(p string) (int, bool) { k, ok := baseBy[p]; return k, ok }
+	x.head = func(p string) bool { return headBy[p] }
+	return x
+}
+
 // pairCopies adds to renames, without git's rename data, a removed and an
 // added file that are byte-identical: removed files are indexed by
 // content, so this is linear (5,000 added manifests used to take 5,000 ×
 // 5,000 compares).
-func pairCopies(bf, hf []File, baseBy map[string]int, headBy map[string]bool, renames map[string]string) {
-	removed := map[string][]string{}
-	for _, b := range bf {
-		if !headBy[b.Path] && b.Err == nil {
-			removed[string(b.Data)] = append(removed[string(b.Data)], b.Path)
+func pairCopies(bf, hf []File, x *sideIndex, renames map[string]int) {
+	removed := map[string][]int{}
+	for k, b := range bf {
+		if !x.inHead[k] && b.Err == nil {
+			removed[string(b.Data)] = append(removed[string(b.Data)], k)
 		}
 	}
 	if len(removed) == 0 {
 		return
 	}
-	for _, f := range hf {
-		if _, ok := baseBy[f.Path]; ok || f.Err != nil {
+	for j, f := range hf {
+		if x.at[j] >= 0 || f.Err != nil {
 			continue
 		}
-		if ps := removed[string(f.Data)]; len(ps) > 0 {
-			renames[f.Path] = ps[0]
-			removed[string(f.Data)] = ps[1:]
+		if ks := removed[string(f.Data)]; len(ks) > 0 {
+			renames[f.Path] = ks[0]
+			removed[string(f.Data)] = ks[1:]
 		}
 	}
 }
@@ -402,10 +465,12 @@ func pairCopies(bf, hf []File, baseBy map[string]int, headBy map[string]bool, re
 // sides (compiler.Check), once for all files holding the same blob (or,
 // without blob ids, the same bytes), on every core; a blob pre holds is
 // not checked again. It returns the check of each pair, nil for a pair
-// whose sides differ.
+// whose sides differ. byBlob holds only the blobs pre does not: filling it
+// with all 10,000 of BenchmarkDiffGit10000, all in pre, was a map of
+// 10,000 made for nothing.
 func checkUnchanged(pairs []pair, pre map[string]*check) []*check {
 	out := make([]*check, len(pairs))
-	byBlob := make(map[string]*check, len(pairs))
+	byBlob := make(map[string]*check, max(len(pairs)-len(pre), 0))
 	var byData map[string]*check
 	var unchanged []*check
 	for i, p := range pairs {
@@ -421,9 +486,7 @@ func checkUnchanged(pairs []pair, pre map[string]*check) []*check {
 		}
 		c := m[key]
 		if c == nil && p.h.Blob != "" {
-			if c = pre[key]; c != nil {
-				m[key] = c
-			}
+			c = pre[key]
 		}
 		if c == nil {
 			c = &check{data: p.h.Data}

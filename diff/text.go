@@ -141,33 +141,20 @@ func unifiedBytes(a, b []byte, ctx int) string {
 // shownLines returns the lines of a and of b, as lines splits them, that
 // Unified matches: all but their common prefix and suffix (commonEnds),
 // less the last c lines of the prefix and the first c of the suffix. The
-// ends are found in the bytes, and only the lines returned are made into
-// strings. TestUnifiedTrimmed holds it to lines and commonEnds.
+// ends are found on the bytes (commonPrefix, commonSuffix), and only the
+// lines returned are made into strings. TestUnifiedTrimmed holds it to
+// lines and commonEnds.
 func shownLines(a, b []byte, c int) (la, lb []string) {
 	a, b = bytes.TrimSuffix(a, newline), bytes.TrimSuffix(b, newline)
 	na, nb := countLines(a), countLines(b)
-	// The common prefix: p lines, the same bytes in both, line p at off.
-	p, off := 0, 0
-	for p < na && p < nb {
-		ea, eb := lineEnd(a, off), lineEnd(b, off)
-		if !bytes.Equal(a[off:ea], b[off:eb]) {
-			break
-		}
-		p, off = p+1, ea+1
+	p, off := commonPrefix(a, b, na, nb)
+	s := 0
+	if p < na && p < nb {
+		s = commonSuffix(a[off:], b[off:])
 	}
-	// The common suffix of what is left: s lines; ea and eb end the line
-	// before it (-1 when there is none).
-	s, ea, eb := 0, len(a), len(b)
-	for s < na-p && s < nb-p {
-		sa, sb := bytes.LastIndexByte(a[:ea], '\n')+1, bytes.LastIndexByte(b[:eb], '\n')+1
-		if !bytes.Equal(a[sa:ea], b[sb:eb]) {
-			break
-		}
-		s, ea, eb = s+1, sa-1, sb-1
-	}
-	lo, keep := max(p-c, 0), min(s, c)
-	return window(a, back(a, off, p-lo), fwd(a, ea, keep), na-lo-(s-keep)),
-		window(b, back(b, off, p-lo), fwd(b, eb, keep), nb-lo-(s-keep))
+	lo, cut := max(p-c, 0), s-min(s, c)
+	return window(a, back(a, off, p-lo), dropLines(a, cut), na-lo-cut),
+		window(b, back(b, off, p-lo), dropLines(b, cut), nb-lo-cut)
 }
 
 var newline = []byte("\n")
@@ -181,13 +168,44 @@ func countLines(x []byte) int {
 	return bytes.Count(x, newline) + 1
 }
 
-// lineEnd is the end of the line of x that starts at off: its newline, or
-// the end of x.
-func lineEnd(x []byte, off int) int {
-	if i := bytes.IndexByte(x[off:], '\n'); i >= 0 {
-		return off + i
+// commonPrefix returns how many lines a and b (na and nb of them) have in
+// common at the start, and where the line after them starts. The lines
+// before the first byte where they differ are common, and the line that
+// byte is in if it ends there in both (one text ends there, the other's
+// line too).
+func commonPrefix(a, b []byte, na, nb int) (p, off int) {
+	n, i := min(len(a), len(b)), 0
+	for i+64 <= n && bytes.Equal(a[i:i+64], b[i:i+64]) {
+		i += 64
 	}
-	return len(x)
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	p = bytes.Count(a[:i], newline)
+	off = bytes.LastIndexByte(a[:i], '\n') + 1
+	if p < na && p < nb && (i == len(a) || a[i] == '\n') && (i == len(b) || b[i] == '\n') {
+		p, off = p+1, i+1
+	}
+	return p, off
+}
+
+// commonSuffix returns how many lines a and b, what is left of two texts
+// after their common prefix (a line each at least), have in common at the
+// end: the lines after a newline in their common last bytes, and the line
+// those bytes start with if it starts there in both.
+func commonSuffix(a, b []byte) int {
+	n, j := min(len(a), len(b)), 0
+	for j+64 <= n && bytes.Equal(a[len(a)-j-64:len(a)-j], b[len(b)-j-64:len(b)-j]) {
+		j += 64
+	}
+	for j < n && a[len(a)-j-1] == b[len(b)-j-1] {
+		j++
+	}
+	s := bytes.Count(a[len(a)-j:], newline)
+	if (j == len(a) || a[len(a)-j-1] == '\n') && (j == len(b) || b[len(b)-j-1] == '\n') {
+		s++
+	}
+	return s
 }
 
 // back returns where the line k lines before the one starting at pos
@@ -199,11 +217,11 @@ func back(x []byte, pos, k int) int {
 	return pos
 }
 
-// fwd returns the end of the line k lines after the one ending at end (-1:
-// before the first line).
-func fwd(x []byte, end, k int) int {
-	for ; k > 0; k-- {
-		end = lineEnd(x, end+1)
+// dropLines returns where x ends without its last k lines.
+func dropLines(x []byte, k int) int {
+	end := len(x)
+	for ; k > 0 && end >= 0; k-- {
+		end = bytes.LastIndexByte(x[:end], '\n')
 	}
 	return end
 }

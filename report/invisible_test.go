@@ -149,8 +149,10 @@ func TestControlAndInvalidBytesShownInMarkdown(t *testing.T) {
 	}
 	// Invalid bytes alone (a git path may hold any byte) are escaped by
 	// Code too: it wrote them raw, and GitHub showed both as U+FFFD, so
-	// bad\xff and bad\xfe read as one path; so is a line separator alone.
-	for in, want := range map[string]string{"bad\xff\xfe/capgate.json": `bad\xff\xfe/capgate.json`, "a\u2028b": `a\u2028b`} {
+	// bad\xff and bad\xfe read as one path; so is a line separator alone;
+	// and a line end is \x0a there, as Term shows it: as a space, a\nb and
+	// a b read as one path.
+	for in, want := range map[string]string{"bad\xff\xfe/capgate.json": `bad\xff\xfe/capgate.json`, "a\u2028b": `a\u2028b`, "a\nb/capgate.json": `a\x0ab/capgate.json`, "t\tq": `t\x09q`} {
 		if got := Code(in); got != want {
 			t.Errorf("Code(%q) = %q, want %q", in, got, want)
 		}

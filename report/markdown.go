@@ -127,6 +127,11 @@ func (b *builder) manifests(r *diff.Result) {
 		// when the comment is too long, the section's end kept with it.
 		for _, td := range m.TextDiffs {
 			body := visibleBody(td.Diff)
+			if !strings.HasSuffix(body, "\n") {
+				// The closing fence needs a line of its own: a diff of a
+				// downloaded report (post mode) may lack the last line end.
+				body += "\n"
+			}
 			fence := Fence(body)
 			note := ""
 			if td.NotesOnly {

@@ -191,3 +191,17 @@ func TestInvisibleCharactersShown(t *testing.T) {
 		}
 	}
 }
+
+// TestTextDiffFenceOnItsOwnLine: a policy diff without its last line end
+// (a downloaded report in post mode; diff.Unified always ends one) still
+// gets its closing fence on a line of its own: "+x```" closed nothing, and
+// the rest of the comment, every later section included, was code.
+func TestTextDiffFenceOnItsOwnLine(t *testing.T) {
+	t.Parallel()
+	r := &diff.Result{Base: "b", Head: "h", Manifests: []diff.ManifestDiff{{Path: "s/capgate.json", Status: diff.StatusModified,
+		Changes: []diff.Change{}, TextDiffs: []diff.TextDiff{{Target: "squid", Diff: "+x"}}}}}
+	md := string(Markdown(r, MarkdownOptions{}))
+	if !strings.Contains(md, "```diff\n+x\n```\n") {
+		t.Errorf("the diff's fence is not closed on its own line:\n%s", md)
+	}
+}

@@ -78,17 +78,19 @@ func ReadSidesLock(ctx context.Context, opts Options, lockPath string) (*diff.In
 	return in, lf, nil
 }
 
-// openSides opens the base and the head side at once (Open), and reports
-// the base's error first.
+// openSides opens the base and the head side (Open), their commits found
+// by one git process when both are given (resolveCommits), and reports the
+// base's error first.
 func openSides(ctx context.Context, dir string, opts Options) (base, head Side, err error) {
 	var baseErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	if opts.Base == "" || opts.Head == "" {
 		base, baseErr = Open(ctx, dir, opts.Base, opts.RevisionsOnly)
-	}()
-	head, err = Open(ctx, dir, opts.Head, opts.RevisionsOnly)
-	<-done
+		head, err = Open(ctx, dir, opts.Head, opts.RevisionsOnly)
+	} else {
+		revs := resolveCommits(ctx, dir, []string{opts.Base, opts.Head})
+		base, baseErr = openAs(dir, opts.Base, opts.RevisionsOnly, revs[0])
+		head, err = openAs(dir, opts.Head, opts.RevisionsOnly, revs[1])
+	}
 	if baseErr != nil {
 		return nil, nil, fmt.Errorf("base: %w", baseErr)
 	}
@@ -108,6 +110,10 @@ func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options, loc
 	hg, ok2 := head.(*Git)
 	pair := ok1 && ok2 && bg.Dir == hg.Dir
 	if pair {
+		// The bulk read's processes start while git lists and diffs.
+		cats := startCatFiles(ctx, hg.Dir, 2)
+		defer cats.close()
+		bg.cats, hg.cats = cats, cats
 		var err error
 		if in.Renames, err = readPair(ctx, bg, hg); err != nil {
 			return nil, nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)

@@ -354,12 +354,20 @@ func Open(ctx context.Context, dir, spec string, revOnly bool) (Side, error) {
 	if spec == "" {
 		return Empty{}, nil
 	}
-	rev, revErr := git(ctx, dir, nil, "rev-parse", "--verify", "--quiet", "--end-of-options", spec+"^{commit}")
+	rev, err := git(ctx, dir, nil, "rev-parse", "--verify", "--quiet", "--end-of-options", spec+"^{commit}")
+	if err != nil {
+		rev = nil
+	}
+	return openAs(dir, spec, revOnly, strings.TrimSpace(string(rev)))
+}
+
+// openAs is Open of a spec that names the commit rev ("" for none).
+func openAs(dir, spec string, revOnly bool, rev string) (Side, error) {
 	if revOnly {
-		if revErr != nil {
+		if rev == "" {
 			return nil, fmt.Errorf("%q is not a commit of the repository in %s", spec, dir)
 		}
-		return &Git{Dir: dir, Rev: strings.TrimSpace(string(rev)), name: spec}, nil
+		return &Git{Dir: dir, Rev: rev, name: spec}, nil
 	}
 	p := spec
 	if !filepath.IsAbs(p) {
@@ -368,14 +376,60 @@ func Open(ctx context.Context, dir, spec string, revOnly bool) (Side, error) {
 	st, statErr := os.Stat(p)
 	isDir := statErr == nil && st.IsDir()
 	switch {
-	case isDir && revErr == nil:
+	case isDir && rev != "":
 		return nil, fmt.Errorf("%q is both a directory and a git revision: write ./%s for the directory or %s^{commit} for the revision", spec, spec, spec)
 	case isDir:
 		return &Dir{Root: p, name: spec}, nil
-	case revErr == nil:
-		return &Git{Dir: dir, Rev: strings.TrimSpace(string(rev)), name: spec}, nil
+	case rev != "":
+		return &Git{Dir: dir, Rev: rev, name: spec}, nil
 	}
 	return nil, fmt.Errorf("%q is neither a directory nor a commit of the repository in %s", spec, dir)
+}
+
+// resolveCommits returns the commit each of specs names in the repository
+// at dir, "" where it names none, as Open's git rev-parse --verify finds
+// it, from one git process, git cat-file --batch-check reading
+// "SPEC^{commit}" a line (TestResolveCommits holds the two to each other):
+// Open on two sides was two processes. A spec with a newline, a carriage
+// return or a NUL names no commit (no revision has one, and it would end
+// its line early).
+func resolveCommits(ctx context.Context, dir string, specs []string) []string {
+	var in strings.Builder
+	var asked []int
+	for i, s := range specs {
+		if !strings.ContainsAny(s, "\n\r\x00") {
+			in.WriteString(s + "^{commit}\n")
+			asked = append(asked, i)
+		}
+	}
+	out := make([]string, len(specs))
+	if len(asked) == 0 {
+		return out
+	}
+	res, err := git(ctx, dir, strings.NewReader(in.String()), "cat-file", "--batch-check")
+	if err != nil {
+		return out
+	}
+	lines := strings.Split(strings.TrimSuffix(string(res), "\n"), "\n")
+	if len(lines) != len(asked) {
+		return out
+	}
+	for k, i := range asked {
+		out[i] = commitOf(lines[k])
+	}
+	return out
+}
+
+// commitOf reads a line of git cat-file --batch-check: the id of the
+// commit it names ("<oid> commit <size>"), or "" for anything else
+// ("<name> missing", "<name> ambiguous").
+func commitOf(line string) string {
+	f := strings.Split(line, " ")
+	if len(f) != 3 || f[1] != "commit" || (len(f[0]) != 40 && len(f[0]) != 64) ||
+		strings.Trim(f[0], "0123456789abcdef") != "" || f[2] == "" || strings.Trim(f[2], "0123456789") != "" {
+		return ""
+	}
+	return f[0]
 }
 
 // Empty is a side with no files: the base of a push that creates a branch.
