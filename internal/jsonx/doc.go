@@ -90,30 +90,35 @@ func (n Node) Pos() Pos {
 }
 
 // kids are the children of a container n: an array's elements, an
-// object's key, value pairs.
+// object's key, value pairs; nil for anything else.
 func (n Node) kids() []int32 {
-	if k := n.Kind(); k != Array && k != Object {
+	if n.d == nil {
 		return nil
 	}
 	nd := &n.d.nodes[n.i]
+	if nd.kind != Array && nd.kind != Object {
+		return nil
+	}
 	return n.d.kids[nd.a:nd.b]
 }
 
 // Len is the number of elements of an array or members of an object, 0
 // for anything else.
 func (n Node) Len() int {
-	if n.Kind() == Object {
-		return len(n.kids()) / 2
+	k := n.kids()
+	if len(k) > 0 && n.d.nodes[n.i].kind == Object {
+		return len(k) / 2
 	}
-	return len(n.kids())
+	return len(k)
 }
 
 // Item is element i of an array, or the value of member i of an object.
 func (n Node) Item(i int) Node {
-	if n.Kind() == Object {
-		return Node{n.d, n.kids()[2*i+1]}
+	k := n.kids()
+	if n.d.nodes[n.i].kind == Object {
+		return Node{n.d, k[2*i+1]}
 	}
-	return Node{n.d, n.kids()[i]}
+	return Node{n.d, k[i]}
 }
 
 // Key is the key of member i of an object.
@@ -126,7 +131,8 @@ func (n Node) Get(k string) Node {
 	}
 	kids := n.kids()
 	for j := 0; j < len(kids); j += 2 {
-		if n.d.text(kids[j]) == k {
+		// The lengths first: most keys differ in theirs.
+		if kn := &n.d.nodes[kids[j]]; int(kn.b-kn.a) == len(k) && n.d.text(kids[j]) == k {
 			return Node{n.d, kids[j+1]}
 		}
 	}
