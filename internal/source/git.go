@@ -165,8 +165,13 @@ func readTrees(ctx context.Context, reqs []request, shared func(oid string, data
 		return nil, err
 	}
 	// Read's order: the errors of gitlinks and linked directories came last.
+	// Without them the files are in the listing's order, sorted already:
+	// sorting 10,000 sorted files again was 1.6% of BenchmarkDiffGit10000.
+	byPath := func(a, b File) int { return strings.Compare(a.Path, b.Path) }
 	for _, fs := range out {
-		slices.SortStableFunc(fs, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+		if !slices.IsSortedFunc(fs, byPath) {
+			slices.SortStableFunc(fs, byPath)
+		}
 	}
 	return out, nil
 }
@@ -230,8 +235,21 @@ func readWanted(ctx context.Context, dir string, cats *catPool, want []wanted, s
 	if len(want) == 0 {
 		return nil
 	}
-	at := make(map[string]int, len(want))
-	oids := make([]string, 0, len(want))
+	// Most blobs are wanted by the base and the head alike: the largest
+	// request is a better guess of how many are distinct than all of
+	// them (a map made for twice as many was 1.5 ms of a 10,000-manifest
+	// read).
+	perReq := map[int]int{}
+	for _, w := range want {
+		perReq[w.req]++
+	}
+	hint := len(want) / 16
+	for _, n := range perReq {
+		hint = max(hint, n+len(want)/16)
+	}
+	hint = min(hint, len(want))
+	at := make(map[string]int, hint)
+	oids := make([]string, 0, hint)
 	slot := make([]int, len(want))
 	var reqs []uint8 // bit r set: wanted by request r (0 or 1)
 	if shared != nil {
