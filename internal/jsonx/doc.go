@@ -15,8 +15,9 @@ import "unsafe"
 // (strings, *Value and []*Value in pooled slabs that Reset cleared and
 // each container's list copied, all with write barriers while the
 // collector marked, some 40% of the time at GOMAXPROCS=1) made compiler's
-// BenchmarkCompileAll 4-8% slower: medians of three alternating A/B
-// series of 12-16 runs, 2026-12-07, load 1.2-2.3 (issue 24). FuzzParse
+// BenchmarkCompileAll 4-7% slower: ratios of the medians of three
+// alternating A/B series of 12-16 runs, 2026-12-07, load 1.2-2.3 (issue
+// 24). FuzzParse
 // holds the Nodes to the Values, and both to encoding/json; compiler's
 // conformance tests and FuzzCompile hold the compilations to capgate's.
 type doc struct {
