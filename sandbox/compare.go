@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"slices"
 	"strings"
@@ -106,9 +107,13 @@ func compareFS(head *Sandbox, bv, hv *View) []Delta {
 		}
 	}
 	for i, ps := range more {
-		// A delta at the mount's own source covers everything below
-		// it; one at a shadow names the others.
-		if out[i].Ref.Source != out[i].Ref.Path {
+		// A new mount at its own source ("new rw mount of /srv")
+		// covers everything below it; any other delta names its other
+		// points: "/srv becomes writable" does not say that the
+		// read-only /srv/secret inside it is writable now too, and a
+		// row that read the same with and without that protection
+		// kept a label's approval across a push that dropped it.
+		if out[i].Ref.Source != out[i].Ref.Path || out[i].Before != "" {
 			out[i].Why += alsoAt(ps)
 		}
 	}
@@ -116,11 +121,17 @@ func compareFS(head *Sandbox, bv, hv *View) []Delta {
 }
 
 // alsoAt names the other paths a delta holds at: up to three, and how
-// many more.
+// many more with a digest of the whole list, so that the text (which a
+// label's approval is keyed by) changes whenever the list does.
 func alsoAt(ps []string) string {
 	s := "; also at " + strings.Join(ps[:min(len(ps), 3)], ", ")
 	if len(ps) > 3 {
-		s += fmt.Sprintf(" and %d more", len(ps)-3)
+		h := sha256.New()
+		for _, p := range ps {
+			h.Write([]byte(p))
+			h.Write([]byte{0})
+		}
+		s += fmt.Sprintf(" and %d more (sha256 of the list %x)", len(ps)-3, h.Sum(nil)[:16])
 	}
 	return s
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -113,6 +114,46 @@ func TestCompareOneDeltaPerMount(t *testing.T) {
 	ds = Compare(base, ReadBwrap([]string{"--bind", "/", "/"}))
 	if len(ds) != 1 || ds[0].Why != "new rw mount of /" {
 		t.Errorf("a new root bind: %+v", ds)
+	}
+}
+
+// TestCompareRowNamesEveryPoint: a delta at a mount's own source names
+// the other points it widens too, and past three a digest of them all, so
+// that two heads that widen different points never read as one row. A
+// label approves rows by their text: "/srv becomes writable" read the
+// same whether the head kept the read-only /srv/secret inside it or
+// dropped it, so the approval of the first survived a push of the second.
+func TestCompareRowNamesEveryPoint(t *testing.T) {
+	t.Parallel()
+	why := func(base, head []string) []string {
+		var out []string
+		for _, d := range Compare(ReadBwrap(base), ReadBwrap(head)) {
+			out = append(out, d.Severity.String()+" "+d.Why)
+		}
+		return out
+	}
+	ro := func(ps ...string) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, "--ro-bind", p, p)
+		}
+		return out
+	}
+	base := ro("/srv", "/srv/secret")
+	kept := why(base, append([]string{"--bind", "/srv", "/srv"}, ro("/srv/secret")...))
+	dropped := why(base, []string{"--bind", "/srv", "/srv"})
+	if slices.Equal(kept, dropped) {
+		t.Errorf("the head that drops the read-only /srv/secret reads as the one that keeps it: %q", kept)
+	}
+	if want := []string{"widened /srv becomes writable; also at /srv/secret"}; !slices.Equal(dropped, want) {
+		t.Errorf("dropped: %q, want %q", dropped, want)
+	}
+	// Past three points: the same count, one point swapped.
+	many := ro("/srv", "/srv/a", "/srv/b", "/srv/c", "/srv/d", "/srv/e")
+	keepD := why(many, append([]string{"--bind", "/srv", "/srv"}, ro("/srv/d")...))
+	keepE := why(many, append([]string{"--bind", "/srv", "/srv"}, ro("/srv/e")...))
+	if slices.Equal(keepD, keepE) {
+		t.Errorf("heads that widen different points past the third read as one row: %q", keepD)
 	}
 }
 

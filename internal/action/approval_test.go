@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -471,5 +472,38 @@ func TestRowKeysHold128Bits(t *testing.T) {
 	k := rowKey(&diff.ManifestDiff{Path: "a/capgate.json"}, c)
 	if m := reviewMarkerRE.FindStringSubmatch("<!-- capgate-review:default:" + k + " -->\n"); m == nil || m[2] != k {
 		t.Errorf("the review marker does not carry the key %s: %q", k, m)
+	}
+}
+
+// TestLabelKeysSeeADroppedShadow: a label approves rows by their keys.
+// Against a base that mounts /srv read-only with the read-only
+// /srv/secret in it, a head making /srv writable but keeping the secret
+// read-only, and one dropping the secret's protection, must not give the
+// same keys: the row read "/srv becomes writable" for both, so a label on
+// the first approved a push of the second.
+func TestLabelKeysSeeADroppedShadow(t *testing.T) {
+	t.Parallel()
+	m := func(caps ...string) []byte {
+		return []byte(`{"name":"x","version":"1","tools":[{"name":"t","capabilities":["` + strings.Join(caps, `","`) + `"]}]}`)
+	}
+	keys := func(head []byte) []string {
+		md := &diff.ManifestDiff{Path: "servers/x/capgate.json"}
+		var out []string
+		for _, c := range diff.CompareManifests(m("fs:read:/srv", "fs:read:/srv/secret"), head) {
+			if c.Severity == diff.Widened {
+				out = append(out, labelKey(md, &c))
+			}
+		}
+		return out
+	}
+	kept := keys(m("fs:read,write:/srv", "fs:read:/srv/secret"))
+	dropped := keys(m("fs:read,write:/srv"))
+	if len(kept) == 0 {
+		t.Fatal("no widened row for /srv made writable")
+	}
+	for _, k := range dropped {
+		if slices.Contains(kept, k) {
+			t.Errorf("a widened row of the head that drops the read-only /srv/secret has a key the label approved for the head that kept it (%s)", k)
+		}
 	}
 }
