@@ -29,10 +29,10 @@ const (
 	// .claude-plugin/plugin.json, whose mcpServers Claude Code starts
 	// when the plugin is enabled.
 	ClaudePlugin Client = "claude-code-plugin"
-	VSCode     Client = "vscode"
-	Cursor     Client = "cursor"
-	Gemini     Client = "gemini"
-	Codex      Client = "codex"
+	VSCode       Client = "vscode"
+	Cursor       Client = "cursor"
+	Gemini       Client = "gemini"
+	Codex        Client = "codex"
 )
 
 // Clients lists every client whose config files are read, in the order
