@@ -291,12 +291,7 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 			url = u
 		}
 	}
-	cwd, _ := r.str("cwd")
-	if c == ClaudePlugin && cwd == "" {
-		// Where Claude Code starts a plugin's server is not documented:
-		// the user's project, any path (fail closed).
-		cwd = "${CLAUDE_PROJECT_DIR}"
-	}
+	cwd := r.cwd(c)
 	envFile, envFileV := r.str("envFile")
 	if r.err != nil {
 		return e, r.err
@@ -413,6 +408,17 @@ func (r *fields) str(k string) (string, *jsonx.Value) {
 		return "", x
 	}
 	return x.Str, x
+}
+
+// cwd is the server's working directory as written; a Claude Code
+// plugin's server without one starts where the user runs Claude Code (not
+// documented): the user's project, any path (fail closed).
+func (r *fields) cwd(c Client) string {
+	cwd, _ := r.str("cwd")
+	if c == ClaudePlugin && cwd == "" {
+		return "${CLAUDE_PROJECT_DIR}"
+	}
+	return cwd
 }
 
 // argv is the command and the args array. A command holding spaces with
