@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"reflect"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -128,5 +129,26 @@ func TestPrechecksWaitStops(t *testing.T) {
 	nilP.Wait()
 	if v := p.verdicts(); len(v) != 0 {
 		t.Errorf("verdicts of an unfed Prechecks: %d", len(v))
+	}
+}
+
+// TestForEachWorkers: Run on precheckInput gives the same result on one
+// core and on eight (forEach's workers share the indexes by a counter, and
+// each writes only its own slots). Run it with -race. Not parallel: it
+// sets GOMAXPROCS, which the paused parallel tests do not see run.
+func TestForEachWorkers(t *testing.T) {
+	old := runtime.GOMAXPROCS(1)
+	one, err := Run(precheckInput())
+	runtime.GOMAXPROCS(8)
+	many, err2 := Run(precheckInput())
+	runtime.GOMAXPROCS(old)
+	if err != nil || err2 != nil {
+		t.Fatal(err, err2)
+	}
+	if !reflect.DeepEqual(one, many) {
+		t.Errorf("1 core and 8 differ:\n%+v\n%+v", one.Counts, many.Counts)
+	}
+	if one.Counts.Widened == 0 || one.Counts.Errors == 0 {
+		t.Fatalf("input does not exercise widenings and errors: %+v", one.Counts)
 	}
 }
