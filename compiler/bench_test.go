@@ -32,10 +32,12 @@ func benchCorpus(b testing.TB) [][]byte {
 // the 2-core machine): 125,000 manifests a second, 8,000 ns/op or less.
 // Absolute rates drift several-fold with the machine's load, so the target
 // is judged against the build capgate was timed beside (594ffb1, 2.674×):
-// 1.122× its rate. Measured 2026-12-07 06:20–06:25 UTC, 28 runs of
-// -benchtime 100000x at GOMAXPROCS=1 alternating with that build (load
-// 1.1–2.8): median 17,000 ns (11,600–21,200) against 18,200
-// (12,500–20,500), 1.07×: about 2.85× capgate, not yet 3×.
+// 1.122× its rate. Measured 2026-12-07 08:07–08:21 UTC, 90 runs of
+// -benchtime 100000x at GOMAXPROCS=1 from compiler/, alternating with that
+// build (load 1.0–5.4): median 10,870 ns (8,800–30,840) against 12,770
+// (10,060–38,630), 1.17× (per pair: median 1.17×, 73 of 90 faster; CPU
+// time 1.14×): about 3.1× capgate. (At 06:20, before the pointer-free
+// parse tree and the other write-barrier cuts of issue 24: 1.07×.)
 func BenchmarkCompileAll(b *testing.B) {
 	srcs := benchCorpus(b)
 	b.ReportAllocs()

@@ -203,6 +203,11 @@ type Input struct {
 	// nil when the sides are not two commits: then a removed and an
 	// added manifest with the same bytes are paired.
 	Renames map[string]string
+	// RenamesLimited is set when git may have skipped the inexact part of
+	// its rename detection (more deleted times added files than its
+	// limit): a removed manifest may then have moved out of the patterns,
+	// edited, unseen, so it is an error, not a removal (markMoved).
+	RenamesLimited bool
 	// Patterns are the manifest patterns, as "a, b, !c", for
 	// NoManifestsError.
 	Patterns string
@@ -258,7 +263,9 @@ func Run(in *Input) (*Result, error) {
 
 // markMoved turns each removed manifest that moved out of the patterns
 // (see movedOut) into an error: the file is still there, possibly wider,
-// only unjudged, so it must not count as a narrowing.
+// only unjudged, so it must not count as a narrowing. When git's rename
+// detection may have been cut short (in.RenamesLimited), every removed
+// manifest is such an error: a move with edits is not seen then.
 func markMoved(r *Result, in *Input) {
 	if !slices.ContainsFunc(r.Manifests, func(md ManifestDiff) bool { return md.Status == StatusRemoved }) {
 		return
@@ -278,14 +285,20 @@ func markMoved(r *Result, in *Input) {
 		matched[f.Path] = true
 	}
 	moved := movedOut(in.HeadTree, removed, in.Renames, matched)
-	if len(moved) == 0 {
+	if len(moved) == 0 && !in.RenamesLimited {
 		return
 	}
 	for i := range r.Manifests {
 		md := &r.Manifests[i]
-		if to, ok := moved[md.Path]; ok && md.Status == StatusRemoved {
+		if md.Status != StatusRemoved {
+			continue
+		}
+		if to, ok := moved[md.Path]; ok {
 			*md = ManifestDiff{Path: md.Path, Status: StatusError, Changes: []Change{},
 				Error: &Problem{Code: CodeMoved, Message: "manifest moved out of the patterns to " + to + "; it is no longer judged (fail closed)"}}
+		} else if in.RenamesLimited {
+			*md = ManifestDiff{Path: md.Path, Status: StatusError, Changes: []Change{},
+				Error: &Problem{Code: CodeMoved, Message: "manifest removed in a change too large for git's rename detection (over 1,000 files deleted and added): whether it moved out of the patterns, edited, cannot be told (fail closed); remove it in a smaller change"}}
 		}
 	}
 	r.Counts, _ = Tally(r.Manifests)

@@ -38,13 +38,15 @@ var sessionSockets = []string{
 // token (/run/secrets/kubernetes.io; all of /run/secrets, which also holds
 // EKS and projected tokens and Docker's secrets), the host's TLS private
 // keys, the kubelet's certificates and every pod's secrets, k3s's server
-// token and cluster CA keys, cloud-init's user data and instance secrets,
+// token and cluster CA keys, cloud-init's user data and instance secrets
+// (/var/lib/cloud, and its run-time copy in /run/cloud-init),
 // and systemd's service credentials. With them the sandbox acts as the
 // host, its cluster or its cloud identity, so a mount at, under or above
 // one is loud whatever its mode, /etc/ssl included (its CA allowance below
 // covers the certificates, not /etc/ssl/private).
 //
-// The user's agents count too: ssh-agent (/tmp/ssh-*), gpg-agent, GNOME
+// The user's agents count too: ssh-agent (/tmp/ssh-*, and Docker
+// Desktop's forward of it in /run/host-services), gpg-agent, GNOME
 // Keyring and gcr sign and decrypt with the user's keys for whoever
 // connects, and a Kerberos ticket cache is the user's identity. So do the
 // stores of a cluster's secrets: etcd's data, MicroK8s's credentials,
@@ -57,6 +59,10 @@ var credentialDirs = []string{
 	"/var/run/user/*/gnupg", "/var/run/user/*/keyring", "/var/run/user/*/gcr",
 	"/var/lib/etcd", "/var/snap/microk8s/*/credentials", "/var/lib/rancher/k3s/agent", "/var/lib/minikube",
 	"/var/lib/waagent",
+	// cloud-init's run-time copy of its instance data (user data and
+	// secrets in instance-data-sensitive.json), and Docker Desktop's
+	// forward of the user's ssh agent (/run/host-services/ssh-auth.sock).
+	"/run/cloud-init", "/var/run/cloud-init", "/run/host-services", "/var/run/host-services",
 }
 
 // engineSocketNames are the file names of those sockets, wherever they are.
@@ -66,11 +72,12 @@ var engineSocketNames = map[string]string{
 	"cri-dockerd.sock": "cri-dockerd",
 	// Docker Desktop's engine socket inside its VM, which setups bind to
 	// /var/run/docker.sock in a container (-v /var/run/docker.sock.raw:…).
-	"docker.sock.raw": "Docker Desktop",
+	"docker.sock.raw":    "Docker Desktop",
+	"balena-engine.sock": "balenaEngine",
 }
 
 // hostSocketDirs hold sockets of services that are root on the host: the
-// system D-Bus, systemd's private socket, libvirt, and Docker's own
+// system D-Bus, systemd's private socket, libvirt, snapd, and Docker's own
 // containerd. A socket connects through a read-only mount too, so a mount
 // of any path at, under or above one is loud whatever its mode.
 var hostSocketDirs = []string{
@@ -78,6 +85,8 @@ var hostSocketDirs = []string{
 	"/run/libvirt", "/var/run/libvirt", "/run/docker", "/var/run/docker",
 	// LXD and Incus: access to their socket is root on the host.
 	"/var/lib/lxd/unix.socket", "/var/snap/lxd/common/lxd", "/run/incus", "/var/lib/incus",
+	// snapd: a root caller of its API installs and runs any snap.
+	"/run/snapd.socket", "/run/snapd-snap.socket", "/var/run/snapd.socket", "/var/run/snapd-snap.socket",
 }
 
 // systemWritable are host directories whose files the host executes or
@@ -137,7 +146,7 @@ func sockets(p string) string {
 	}
 	for _, d := range hostSocketDirs {
 		if under(p, d) || holds(p, d) {
-			return "holds a host service socket (" + d + ": system D-Bus, systemd, libvirt, LXD/Incus or Docker's containerd), which is root on the host"
+			return "holds a host service socket (" + d + ": system D-Bus, systemd, libvirt, LXD/Incus, snapd or Docker's containerd), which is root on the host"
 		}
 	}
 	return ""

@@ -106,3 +106,27 @@ func TestUnreadableIsAReadError(t *testing.T) {
 		t.Errorf("%d READ errors, counts.errors %d; want 2 and 2", n, r.Counts.Errors)
 	}
 }
+
+// TestRemovedWhenRenamesLimited: when git's rename detection may have
+// skipped its inexact part (a change of more than 1,000 deleted times
+// added files), a removed manifest is a MOVED error, not a narrowing: it
+// may have moved out of the patterns with a widening edit, which git then
+// does not pair. It read as removed (narrowed), and the check passed.
+func TestRemovedWhenRenamesLimited(t *testing.T) {
+	t.Parallel()
+	base := []File{{Path: "servers/x/capgate.json", Data: []byte(`{"name":"x","version":"1","serverCapabilities":["fs:read:/workspace/**"],"tools":[]}`)}}
+	tree := []TreeFile{{Path: "disabled/x/capgate.json.txt", Regular: true}}
+	for _, limited := range []bool{false, true} {
+		r, err := Run(&Input{BaseFiles: base, HeadTree: tree, Renames: map[string]string{}, RenamesLimited: limited})
+		if err != nil {
+			t.Fatal(err)
+		}
+		md := r.Manifests[0]
+		switch {
+		case limited && (md.Status != StatusError || md.Error == nil || md.Error.Code != CodeMoved || r.Counts.Errors != 1):
+			t.Errorf("renames limited: %+v, want a %s error", md, CodeMoved)
+		case !limited && md.Status != StatusRemoved:
+			t.Errorf("renames complete: %+v, want removed", md)
+		}
+	}
+}

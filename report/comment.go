@@ -49,7 +49,9 @@ func Comment(r *diff.Result, o CommentOptions) string {
 	}
 	header := Marker(o.Key) + o.State
 	limit := GitHubCommentLimit - NonceRoom
-	if !anyChange(r) {
+	// The short note only when nothing fails either: a drift check can
+	// fail with no manifest changed, and the verdict then says so.
+	if !anyChange(r) && (o.Gate == nil || !Judge(r, *o.Gate).Fails) {
 		return FitComment(header+"> [!NOTE]\n> **capgate passes.** No manifest changes: an earlier commit of this pull request changed capgate manifests; the current head changes none.\n> **Next step:** none.\n"+footer, limit)
 	}
 	return FitComment(string(Markdown(r, MarkdownOptions{Header: header, Footer: footer, Link: o.Link, Gate: o.Gate})), limit)

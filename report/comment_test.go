@@ -261,3 +261,24 @@ func codeBlocks(md string) []string {
 	}
 	return out
 }
+
+// TestCommentNoChangeButBlocked: when no manifest changed but the check
+// fails all the same (the committed policies are out of date), the
+// comment says blocked and why, as the summary and the exit status do:
+// it said "capgate passes. No manifest changes" over the drift table of
+// a failing check.
+func TestCommentNoChangeButBlocked(t *testing.T) {
+	t.Parallel()
+	r := &diff.Result{Base: "b", Head: "h", Manifests: []diff.ManifestDiff{{Path: "s/capgate.json", Status: diff.StatusUnchanged, Changes: []diff.Change{}}}}
+	g := DefaultGate()
+	g.DriftFailed = true
+	body := Comment(r, CommentOptions{Gate: &g, Footer: "\n#### Compiled policies out of date (1)\n"})
+	if strings.Contains(body, "capgate passes") || !strings.Contains(body, "**capgate: blocked.** The committed policies are out of date.") {
+		t.Errorf("a failing check with no manifest change:\n%s", body)
+	}
+	// Nothing failing: the short note, as before.
+	g.DriftFailed = false
+	if body := Comment(r, CommentOptions{Gate: &g}); !strings.Contains(body, "**capgate passes.** No manifest changes") {
+		t.Errorf("no change, nothing failing:\n%s", body)
+	}
+}

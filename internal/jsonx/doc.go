@@ -15,8 +15,9 @@ import "unsafe"
 // (strings, *Value and []*Value in pooled slabs that Reset cleared and
 // each container's list copied, all with write barriers while the
 // collector marked, some 40% of the time at GOMAXPROCS=1) made compiler's
-// BenchmarkCompileAll 4-8% slower: medians of three alternating A/B
-// series of 12-16 runs, 2026-12-07, load 1.2-2.3 (issue 24). FuzzParse
+// BenchmarkCompileAll 4-7% slower: ratios of the medians of three
+// alternating A/B series of 12-16 runs, 2026-12-07, load 1.2-2.3 (issue
+// 24). FuzzParse
 // holds the Nodes to the Values, and both to encoding/json; compiler's
 // conformance tests and FuzzCompile hold the compilations to capgate's.
 type doc struct {
@@ -90,30 +91,35 @@ func (n Node) Pos() Pos {
 }
 
 // kids are the children of a container n: an array's elements, an
-// object's key, value pairs.
+// object's key, value pairs; nil for anything else.
 func (n Node) kids() []int32 {
-	if k := n.Kind(); k != Array && k != Object {
+	if n.d == nil {
 		return nil
 	}
 	nd := &n.d.nodes[n.i]
+	if nd.kind != Array && nd.kind != Object {
+		return nil
+	}
 	return n.d.kids[nd.a:nd.b]
 }
 
 // Len is the number of elements of an array or members of an object, 0
 // for anything else.
 func (n Node) Len() int {
-	if n.Kind() == Object {
-		return len(n.kids()) / 2
+	k := n.kids()
+	if len(k) > 0 && n.d.nodes[n.i].kind == Object {
+		return len(k) / 2
 	}
-	return len(n.kids())
+	return len(k)
 }
 
 // Item is element i of an array, or the value of member i of an object.
 func (n Node) Item(i int) Node {
-	if n.Kind() == Object {
-		return Node{n.d, n.kids()[2*i+1]}
+	k := n.kids()
+	if n.d.nodes[n.i].kind == Object {
+		return Node{n.d, k[2*i+1]}
 	}
-	return Node{n.d, n.kids()[i]}
+	return Node{n.d, k[i]}
 }
 
 // Key is the key of member i of an object.
@@ -126,7 +132,8 @@ func (n Node) Get(k string) Node {
 	}
 	kids := n.kids()
 	for j := 0; j < len(kids); j += 2 {
-		if n.d.text(kids[j]) == k {
+		// The lengths first: most keys differ in theirs.
+		if kn := &n.d.nodes[kids[j]]; int(kn.b-kn.a) == len(k) && n.d.text(kids[j]) == k {
 			return Node{n.d, kids[j+1]}
 		}
 	}

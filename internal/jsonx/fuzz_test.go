@@ -146,3 +146,13 @@ func sameObjectAsStd(t *testing.T, n Node, x map[string]any) {
 		}
 	}
 }
+
+// TestZeroNode: the zero Node, what Get gives for a missing key, reads as
+// nothing (no panic).
+func TestZeroNode(t *testing.T) {
+	t.Parallel()
+	var n Node
+	if n.Exists() || n.Kind() != Null || n.Str() != "" || n.Len() != 0 || n.Get("a").Exists() || n.Pos() != (Pos{}) {
+		t.Errorf("zero Node: exists %v, kind %v, %q, len %d, pos %+v", n.Exists(), n.Kind(), n.Str(), n.Len(), n.Pos())
+	}
+}

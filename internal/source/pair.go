@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -11,8 +12,9 @@ import (
 // from head's and the changes between the two commits (git diff-tree,
 // which skips every subtree the commits share: a pull request that
 // changes 3 files of 10,000 costs git 3 entries, not a second listing).
-// It returns git's renames, new path -> old path.
-func readPair(ctx context.Context, base, head *Git) (map[string]string, error) {
+// It returns git's renames, new path -> old path, and whether git may
+// have skipped the inexact part of its rename detection (renamesLimited).
+func readPair(ctx context.Context, base, head *Git) (map[string]string, bool, error) {
 	var changes []change
 	var diffErr error
 	done := make(chan struct{})
@@ -23,10 +25,10 @@ func readPair(ctx context.Context, base, head *Git) (map[string]string, error) {
 	ht, err := head.tree(ctx)
 	<-done
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if diffErr != nil {
-		return nil, diffErr
+		return nil, false, diffErr
 	}
 	base.mu.Lock()
 	if base.full == nil {
@@ -39,7 +41,31 @@ func readPair(ctx context.Context, base, head *Git) (map[string]string, error) {
 			renames[c.newPath] = c.oldPath
 		}
 	}
-	return renames, nil
+	return renames, renamesLimited(changes), nil
+}
+
+// renameLimit is the -l git diff-tree is given, whatever the
+// configuration's diff.renameLimit says: the inexact part of its rename
+// detection runs only while the deleted files left unpaired times the
+// added ones are at most renameLimit squared.
+const renameLimit = 1000
+
+// renamesLimited reports whether git may have skipped the inexact part of
+// its rename detection for changes ("exhaustive rename detection was
+// skipped due to too many files", a warning and exit 0): a file deleted
+// and added elsewhere with edits then reads as removed, and a manifest
+// moved out of the patterns, widened, as a narrowing.
+func renamesLimited(changes []change) bool {
+	var deleted, added int
+	for _, c := range changes {
+		switch c.status {
+		case 'D':
+			deleted++
+		case 'A':
+			added++
+		}
+	}
+	return deleted*added > renameLimit*renameLimit
 }
 
 // change is one entry of a raw diff: a path's mode and blob on the old
@@ -58,7 +84,7 @@ const absent = "000000"
 // trees, with renames found as git diff --find-renames finds them.
 // Submodule changes are never ignored, whatever the configuration says.
 func diffTrees(ctx context.Context, dir, base, head string) ([]change, error) {
-	out, err := git(ctx, dir, nil, "diff-tree", "-r", "-z", "--find-renames", "--no-abbrev", "--ignore-submodules=none", "--end-of-options", base, head, "--")
+	out, err := git(ctx, dir, nil, "diff-tree", "-r", "-z", "--find-renames", "-l"+strconv.Itoa(renameLimit), "--no-abbrev", "--ignore-submodules=none", "--end-of-options", base, head, "--")
 	if err != nil {
 		return nil, err
 	}

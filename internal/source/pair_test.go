@@ -2,7 +2,9 @@ package source
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -68,9 +70,12 @@ func TestReadPairDerives(t *testing.T) {
 	ctx := context.Background()
 	for _, revs := range [][2]string{{base, head}, {head, base}, {head, head}} {
 		bg, hg := &Git{Dir: root, Rev: revs[0]}, &Git{Dir: root, Rev: revs[1]}
-		renames, err := readPair(ctx, bg, hg)
+		renames, limited, err := readPair(ctx, bg, hg)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if limited {
+			t.Errorf("a change of a few files read as too large for git's rename detection")
 		}
 		want, err := (&Git{Dir: root, Rev: revs[0]}).list(ctx, "")
 		if err != nil {
@@ -114,5 +119,40 @@ func TestParseRaw(t *testing.T) {
 	cs, err := parseRaw([]byte(":100644 000000 a 0 D\x00p q\x00:100644 100644 a b R090\x00o\x00n\x00"))
 	if err != nil || len(cs) != 2 || cs[0].oldPath != "p q" || cs[1].newPath != "n" || cs[1].oldPath != "o" {
 		t.Errorf("parseRaw: %+v, %v", cs, err)
+	}
+}
+
+// TestReadPairRenamesLimited: a change of more deleted times added files
+// than git's rename limit (-l1000, whatever diff.renameLimit says) reads as
+// limited, and a small one does not.
+func TestReadPairRenamesLimited(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := t.TempDir()
+	runGit(t, root, "init", "-q", "-b", "main")
+	var in strings.Builder
+	const n = 1001
+	in.WriteString("commit refs/heads/main\ncommitter a <a@b> 0 +0000\ndata 4\nbase\n")
+	for i := range n {
+		fmt.Fprintf(&in, "M 100644 inline old/%d\ndata <<EOF\nold %d\nEOF\n", i, i)
+	}
+	in.WriteString("\ncommit refs/heads/head\ncommitter a <a@b> 1 +0000\ndata 4\nhead\nfrom refs/heads/main\n")
+	for i := range n {
+		fmt.Fprintf(&in, "D old/%d\nM 100644 inline new/%d\ndata <<EOF\nnew %d\nEOF\n", i, i, i)
+	}
+	in.WriteString("\ncommit refs/heads/small\ncommitter a <a@b> 2 +0000\ndata 5\nsmall\nfrom refs/heads/main\nD old/0\nM 100644 inline new/0\ndata <<EOF\nnew\nEOF\n\n")
+	cmd := exec.Command("git", "fast-import", "--quiet")
+	cmd.Dir, cmd.Stdin = root, strings.NewReader(in.String())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git fast-import: %v: %s", err, out)
+	}
+	for head, want := range map[string]bool{"head": true, "small": false} {
+		_, limited, err := readPair(context.Background(), &Git{Dir: root, Rev: "main"}, &Git{Dir: root, Rev: head})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if limited != want {
+			t.Errorf("%s: limited %v, want %v", head, limited, want)
+		}
 	}
 }

@@ -115,7 +115,7 @@ func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options, loc
 		defer cats.close()
 		bg.cats, hg.cats = cats, cats
 		var err error
-		if in.Renames, err = readPair(ctx, bg, hg); err != nil {
+		if in.Renames, in.RenamesLimited, err = readPair(ctx, bg, hg); err != nil {
 			return nil, nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
 		}
 	}
