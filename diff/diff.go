@@ -517,9 +517,12 @@ func checkUnchanged(pairs []pair, pre map[string]*check) []*check {
 // from a counter: handing each over a channel was a send and a wake-up per
 // manifest, 10,000 of them for BenchmarkRunUnchanged10000's trivial ones.
 // Which worker runs f(i) does not matter: f writes only slot i
-// (TestForEachWorkers runs compareSides on 1 and on 8 cores).
-func forEach(n int, f func(int)) {
-	workers := min(n, runtime.GOMAXPROCS(0))
+// (TestForEachWorkers: 1 worker and 8 give the same comparisons).
+func forEach(n int, f func(int)) { forEachOn(runtime.GOMAXPROCS(0), n, f) }
+
+// forEachOn is forEach on workers goroutines.
+func forEachOn(workers, n int, f func(int)) {
+	workers = min(n, workers)
 	if workers <= 1 {
 		for i := range n {
 			f(i)

@@ -4,7 +4,6 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"reflect"
-	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -132,23 +131,32 @@ func TestPrechecksWaitStops(t *testing.T) {
 	}
 }
 
-// TestForEachWorkers: Run on precheckInput gives the same result on one
-// core and on eight (forEach's workers share the indexes by a counter, and
-// each writes only its own slots). Run it with -race. Not parallel: it
-// sets GOMAXPROCS, which the paused parallel tests do not see run.
+// TestForEachWorkers: the comparisons of precheckInput's pairs, each
+// written to its slot by forEachOn's workers (indexes shared by a
+// counter), are the same from 1 worker, from 8 and from a plain loop. Run
+// it with -race.
 func TestForEachWorkers(t *testing.T) {
-	old := runtime.GOMAXPROCS(1)
-	one, err := Run(precheckInput())
-	runtime.GOMAXPROCS(8)
-	many, err2 := Run(precheckInput())
-	runtime.GOMAXPROCS(old)
-	if err != nil || err2 != nil {
-		t.Fatal(err, err2)
+	t.Parallel()
+	in := precheckInput()
+	pairs := pairFiles(in.BaseFiles, in.HeadFiles, nil)
+	want := make([]ManifestDiff, len(pairs))
+	for i, p := range pairs {
+		want[i] = compareFiles(p.b, p.h, nil)
 	}
-	if !reflect.DeepEqual(one, many) {
-		t.Errorf("1 core and 8 differ:\n%+v\n%+v", one.Counts, many.Counts)
+	for _, workers := range []int{1, 8} {
+		got := make([]ManifestDiff, len(pairs))
+		forEachOn(workers, len(pairs), func(i int) { got[i] = compareFiles(pairs[i].b, pairs[i].h, nil) })
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%d workers: comparisons differ from a plain loop", workers)
+		}
 	}
-	if one.Counts.Widened == 0 || one.Counts.Errors == 0 {
-		t.Fatalf("input does not exercise widenings and errors: %+v", one.Counts)
+	errs := 0
+	for _, md := range want {
+		if md.Error != nil {
+			errs++
+		}
+	}
+	if errs == 0 || len(want) < 600 {
+		t.Fatalf("input does not exercise errors: %d pairs, %d errors", len(want), errs)
 	}
 }
