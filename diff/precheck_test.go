@@ -132,9 +132,8 @@ func TestPrechecksWaitStops(t *testing.T) {
 }
 
 // TestForEachWorkers: the comparisons of precheckInput's pairs, each
-// written to its slot by forEachOn's workers (indexes shared by a
-// counter), are the same from 1 worker, from 8 and from a plain loop. Run
-// it with -race.
+// written to its slot by forEachOn's workers, are the same from 1 worker,
+// from 8 and from a plain loop. Run it with -race.
 func TestForEachWorkers(t *testing.T) {
 	t.Parallel()
 	in := precheckInput()
