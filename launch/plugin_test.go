@@ -105,3 +105,42 @@ func TestPluginManifestErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestPluginServersFile: the file a plugin's mcpServers names holds a map
+// of servers, bare or under mcpServers, each read as a server of the
+// manifest and placed at its mcpServers string; one that does not parse
+// or is not shaped so is an *Error of that file, at its own place.
+func TestPluginServersFile(t *testing.T) {
+	t.Parallel()
+	cfg, err := Parse("plug/.claude-plugin/plugin.json", []byte(`{"mcpServers": "./s.json"}`))
+	if err != nil || len(cfg.Entries) != 1 || cfg.Entries[0].PluginFile() != "plug/s.json" {
+		t.Fatalf("%v %+v", err, cfg)
+	}
+	e := cfg.Entries[0]
+	for _, c := range []struct {
+		name, src string
+		want      string // a grant of server "d"
+		code      string
+		line, col int
+	}{
+		{"bare map", `{"d": {"command": "docker", "args": ["run", "-v", "${CLAUDE_PLUGIN_ROOT}/x:/x", "img"]}}`, "fs ${workspaceFolder}/x rw", "", 0, 0},
+		{"under mcpServers", `{"mcpServers": {"d": {"command": "${CLAUDE_PLUGIN_ROOT}/d"}}}`, "host no sandbox loud", "", 0, 0},
+		{"JSONC", "{\"mcpServers\": {\"d\": {\"command\": \"npx\",},}, // x\n}", "host no sandbox loud", "", 0, 0},
+		{"not JSON", "{\n  \"d\": {", "", CodeParse, 2, 9},
+		{"not an object", `[]`, "", CodeShape, 1, 1},
+		{"a server of another shape", `{"mcpServers": {"d": {"command": 1}}}`, "", CodeShape, 1, 34},
+		{"mcpServers of another shape", `{"mcpServers": "x"}`, "", CodeShape, 1, 16},
+	} {
+		es, err := e.PluginServers([]byte(c.src))
+		if c.code != "" {
+			var le *Error
+			if !errors.As(err, &le) || le.Code != c.code || le.Path != "plug/s.json" || le.Line != c.line || le.Col != c.col {
+				t.Errorf("%s: %v, want %s at plug/s.json:%d:%d", c.name, err, c.code, c.line, c.col)
+			}
+			continue
+		}
+		if err != nil || len(es) != 1 || es[0].Name != "d" || !grantSet(es[0])[c.want] || es[0].Pos != e.Pos {
+			t.Errorf("%s: %v %+v, want d with %q at %v", c.name, err, es, c.want, e.Pos)
+		}
+	}
+}
