@@ -10,6 +10,7 @@ import (
 	"github.com/razukc/capgate-action/compiler"
 	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/launch"
+	"github.com/razukc/capgate-action/sandbox"
 )
 
 // attackFamilies are pull requests written to break the verdict, beyond
@@ -131,4 +132,74 @@ func TestBwrapProcWithoutPidNamespace(t *testing.T) {
 			t.Errorf("%q: bwrap shows host processes=%v, the launch reader's loud /proc=%v", tc.extra, tc.hostProc, loud)
 		}
 	}
+}
+
+// TestBwrapDestAsBwrapResolvesIt: bubblewrap mounts a destination below
+// the new root with its leading slashes dropped ("tmp/h" is /tmp/h, ""
+// the root itself) and lets the kernel resolve a ".." in it through the
+// links inside the sandbox (/tmp/l/../h with /tmp/l a link to x/y is
+// /tmp/x/h). The view read "tmp/h" and "" as paths of their own and
+// "/tmp/l/../h" as /tmp/h, so a writable bind the head really shows was
+// hidden in its view (or one the base hid was visible in the base's):
+// each case writes through the head only, and the diff must say widened.
+func TestBwrapDestAsBwrapResolvesIt(t *testing.T) {
+	requireTool(t, "bwrap")
+	sys := []string{"--ro-bind", "/usr", "/usr", "--ro-bind", "/bin", "/bin", "--ro-bind", "/lib", "/lib", "--ro-bind-try", "/lib64", "/lib64", "--tmpfs", "/tmp"}
+	link := []string{"--dir", "/tmp/x/y", "--symlink", "x/y", "/tmp/l"}
+	for _, tc := range []struct {
+		name       string
+		base, head func(h string) []string
+		inside     string // the probe's path inside the sandbox
+		onHost     string // where it lands, below the bound directory
+	}{
+		{"a relative tmpfs hid the bind in the base",
+			func(h string) []string { return cat(sys, []string{"--bind", h, "/tmp/h", "--tmpfs", "tmp/h"}) },
+			func(h string) []string { return cat(sys, []string{"--bind", h, "/tmp/h"}) }, "/tmp/h/f", "f"},
+		{"a tmpfs through a link and .. lands beside the bind",
+			func(h string) []string { return cat(sys, link, []string{"--bind", h, "/tmp/h", "--tmpfs", "/tmp/h"}) },
+			func(h string) []string {
+				return cat(sys, link, []string{"--bind", h, "/tmp/h", "--tmpfs", "/tmp/l/../h"})
+			}, "/tmp/h/f", "f"},
+		{"a bind at the empty destination is the root",
+			func(string) []string { return sys },
+			func(h string) []string { return cat([]string{"--bind", h, ""}, sys) }, "/f", "f"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := t.TempDir()
+			if err := os.WriteFile(h+"/"+tc.onHost, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			writes := func(argv []string) bool {
+				mark := randHex(8)
+				args := cat(argv, []string{"--", "/bin/sh", "-c", `echo "$2" >> "$1"`, "sh", tc.inside, mark})
+				c := exec.Command("bwrap", args...)
+				c.Env = []string{"PATH=/usr/bin:/bin"}
+				if out, err := c.CombinedOutput(); err != nil {
+					t.Fatalf("bwrap %q: %v\n%s", args, err, out)
+				}
+				return hostHas(t, h+"/"+tc.onHost, mark)
+			}
+			base, head := tc.base(h), tc.head(h)
+			if bw, hw := writes(base), writes(head); bw || !hw {
+				t.Fatalf("base write=%v, head write=%v: the premise fails\nbase %q\nhead %q", bw, hw, base, head)
+			}
+			widened := false
+			for _, d := range sandbox.Compare(sandbox.ReadBwrap(base), sandbox.ReadBwrap(head)) {
+				widened = widened || d.Severity == sandbox.Widened && d.Aspect == sandbox.AspectFS
+			}
+			if !widened {
+				t.Errorf("the head writes %s through %s and the diff has no widened fs row", tc.inside, h)
+			}
+		})
+	}
+}
+
+// cat joins argv parts into a new slice.
+func cat(parts ...[]string) []string {
+	var out []string
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
 }

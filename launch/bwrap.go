@@ -29,6 +29,10 @@ func bwrapEntry(c Client, e *Entry, argv []arg) {
 // not know, or one cut short, is one.
 const unknownBwrapOption = "a bwrap option the reader does not know, or one missing its values (judged widened)"
 
+// upDest is why a bwrap mount whose destination holds ".." is a raw
+// grant (sandbox.BwrapDestUp).
+const upDest = "a destination with \"..\" is resolved inside the sandbox through its links, not as written: where it lands cannot be read (judged widened)"
+
 // bwrapState is what the options say about namespaces and environment.
 type bwrapState struct {
 	all, shareNet, clearenv, newSession bool
@@ -53,6 +57,9 @@ func bwrapGrants(c Client, argv []arg) ([]Grant, int) {
 	}
 	for _, o := range opts {
 		raw(o.Arg)
+		if sandbox.BwrapDestUp(o) {
+			gs = append(gs, Grant{Kind: GRaw, Key: o.Flag + " " + strings.Join(o.Args, " "), Pos: argv[o.Arg].pos, Why: upDest})
+		}
 		gs = append(gs, bwrapOption(c, &st, argv[o.Arg], o.Args)...)
 	}
 	raw(len(argv))

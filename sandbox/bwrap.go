@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"maps"
+	"path"
 	"slices"
 	"strings"
 )
@@ -136,21 +137,28 @@ type bwrapState struct {
 
 func (b *bwrapState) apply(o Option) {
 	s, a := b.s, o.Args
+	if BwrapDestUp(o) {
+		s.unknown(strings.Join(append([]string{o.Flag}, a...), " ")+upDestWhy, o.Arg)
+		return
+	}
 	switch o.Flag {
 	case "--bind", "--bind-try", "--dev-bind", "--dev-bind-try", "--ro-bind", "--ro-bind-try":
 		m := bindMount(a[0], a[1], o.Arg)
+		if d := bwrapDest(a[1]); d != m.Dest {
+			m.Dest, m.Raw = d, a[0]+" → "+a[1]
+		}
 		m.Write = !strings.HasPrefix(o.Flag, "--ro-")
 		m.Devices = strings.HasPrefix(o.Flag, "--dev-")
 		m.Try = strings.HasSuffix(o.Flag, "-try")
 		s.Mounts = append(s.Mounts, m)
 	case "--proc":
-		s.Mounts = append(s.Mounts, Mount{Type: Proc, Dest: cleanPath(a[0]), Arg: o.Arg})
+		s.Mounts = append(s.Mounts, Mount{Type: Proc, Dest: bwrapDest(a[0]), Arg: o.Arg})
 	case "--dev":
-		s.Mounts = append(s.Mounts, Mount{Type: Dev, Dest: cleanPath(a[0]), Arg: o.Arg})
+		s.Mounts = append(s.Mounts, Mount{Type: Dev, Dest: bwrapDest(a[0]), Arg: o.Arg})
 	case "--tmpfs":
-		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(a[0]), Arg: o.Arg})
+		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: bwrapDest(a[0]), Arg: o.Arg})
 	case "--mqueue":
-		s.Mounts = append(s.Mounts, Mount{Type: Mqueue, Dest: cleanPath(a[0]), Arg: o.Arg})
+		s.Mounts = append(s.Mounts, Mount{Type: Mqueue, Dest: bwrapDest(a[0]), Arg: o.Arg})
 	case "--setenv":
 		b.env = append(b.env, envOp{env: Env{Name: a[0], Value: a[1]}})
 	case "--unsetenv":
@@ -163,7 +171,7 @@ func (b *bwrapState) apply(o Option) {
 		// Only narrows (losing one widens), and makes the mount point
 		// at the path read-only from here on, not the mounts below it.
 		s.Isolation = append(s.Isolation, o.Flag+" "+a[0])
-		remountRO(s.Mounts, cleanPath(a[0]))
+		remountRO(s.Mounts, bwrapDest(a[0]))
 	case "--cap-drop":
 		s.Isolation = append(s.Isolation, o.Flag+" "+a[0])
 	case "--share-net":
@@ -184,6 +192,44 @@ func (b *bwrapState) apply(o Option) {
 		"--unshare-uts", "--unshare-cgroup", "--unshare-cgroup-try", "--die-with-parent", "--new-session":
 		s.Isolation = append(s.Isolation, strings.TrimSuffix(o.Flag, "-try"))
 	}
+}
+
+// bwrapDestArg is, for each bubblewrap option that mounts or remounts a
+// path inside the sandbox, the index of that path among its values.
+var bwrapDestArg = map[string]int{
+	"--bind": 1, "--bind-try": 1, "--ro-bind": 1, "--ro-bind-try": 1, "--dev-bind": 1, "--dev-bind-try": 1,
+	"--remount-ro": 0, "--proc": 0, "--dev": 0, "--tmpfs": 0, "--mqueue": 0,
+}
+
+// BwrapDestUp reports whether o mounts or remounts a path inside the
+// sandbox that holds a ".." segment. bubblewrap does not clean it: the
+// kernel resolves it at run time inside the new root, through the links
+// there (a --symlink, or a link in a bound host tree), so "/tmp/l/../h"
+// with /tmp/l a link to x/y is /tmp/x/h, not /tmp/h, and "../etc" is
+// outside the new root. Where such a mount lands cannot be read from the
+// argv.
+func BwrapDestUp(o Option) bool {
+	i, ok := bwrapDestArg[o.Flag]
+	if !ok || i >= len(o.Args) {
+		return false
+	}
+	for seg := range strings.SplitSeq(o.Args[i], "/") {
+		if seg == ".." {
+			return true
+		}
+	}
+	return false
+}
+
+// upDestWhy ends the text of an Unknown part that BwrapDestUp refused.
+const upDestWhy = ": a destination with \"..\" is resolved inside the sandbox through its links (--symlink, or a link of a bound host tree), not as written, so where it lands cannot be read (judged widened)"
+
+// bwrapDest is the path inside the sandbox that bubblewrap mounts at for
+// dest (without a ".." segment): it drops the leading slashes and puts
+// the rest below the new root, so "srv" is /srv and "" or "." the root
+// itself.
+func bwrapDest(dest string) string {
+	return path.Clean("/" + dest)
 }
 
 // remountRO makes the mount point at dest read-only: the latest mount at
