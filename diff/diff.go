@@ -314,18 +314,21 @@ func compareSides(in *Input, pre map[string]*check) *Result {
 	r := &Result{Base: in.Base, Head: in.Head, Manifests: make([]ManifestDiff, len(pairs))}
 	// Manifests are independent: compare them on every core. Each result
 	// goes to its own slot, so the output order does not depend on timing.
-	forEach(len(pairs), func(i int) {
-		p := pairs[i]
-		var md ManifestDiff
+	// An unchanged one takes no comparing: it is filled in here, and only
+	// the others are handed to the workers (handing over the 10,000 of
+	// BenchmarkRunUnchanged10000, a send and a wake-up each, took longer
+	// than filling them in).
+	var changed []int
+	for i, p := range pairs {
 		if c := checks[i]; c != nil {
-			md = unchangedFile(p.h, c.p)
+			r.Manifests[i] = withBasePath(unchangedFile(p.h, c.p), p)
 		} else {
-			md = compareFiles(p.b, p.h, targets)
+			changed = append(changed, i)
 		}
-		if p.b != nil && p.h != nil && p.b.Path != p.h.Path {
-			md.BasePath = p.b.Path
-		}
-		r.Manifests[i] = md
+	}
+	forEach(len(changed), func(k int) {
+		i := changed[k]
+		r.Manifests[i] = withBasePath(compareFiles(pairs[i].b, pairs[i].h, targets), pairs[i])
 	})
 	// Head files come sorted by path, and so do pairs when no base file
 	// is left alone: sorting is then a look (SortStableFunc of 10,000
@@ -340,6 +343,14 @@ func compareSides(in *Input, pre map[string]*check) *Result {
 
 // pair is a manifest on both sides, or on one (the other nil).
 type pair struct{ b, h *File }
+
+// withBasePath is md with its BasePath set when p's sides are at two paths.
+func withBasePath(md ManifestDiff, p pair) ManifestDiff {
+	if p.b != nil && p.h != nil && p.b.Path != p.h.Path {
+		md.BasePath = p.b.Path
+	}
+	return md
+}
 
 // pairFiles pairs each head file with its base file: the one at the same
 // path, or the one it was renamed from. Sides sorted by path, as readers
@@ -513,10 +524,19 @@ func checkUnchanged(pairs []pair, pre map[string]*check) []*check {
 }
 
 // forEach calls f(0) … f(n-1) on every core.
-func forEach(n int, f func(int)) {
+func forEach(n int, f func(int)) { forEachOn(runtime.GOMAXPROCS(0), n, f) }
+
+// forEachOn calls f(0) … f(n-1) on workers goroutines, handing each index
+// over a channel. Which worker runs f(i) does not matter when f writes only
+// slot i (TestForEachWorkers: 1 worker and 8 give the same comparisons).
+// Taking indexes from an atomic counter instead kept the workers from
+// ever waiting, so the collector's background worker seldom ran: its
+// marking took 4-8 ms instead of 2-3, and BenchmarkDiffGit2000's peak
+// grew by 3-4 MiB (gctrace, 2026-12-07).
+func forEachOn(workers, n int, f func(int)) {
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for w := 0; w < min(n, runtime.GOMAXPROCS(0)); w++ {
+	for w := 0; w < min(n, workers); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

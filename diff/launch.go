@@ -69,6 +69,10 @@ func (s *launchSide) applySettings(fs []File) {
 		byPath[f.Path] = f
 	}
 	for path, cfg := range s.cfgs {
+		if err := pluginFiles(cfg, byPath); err != nil {
+			s.errs[path] = err
+			continue
+		}
 		for i := range cfg.Entries {
 			e := &cfg.Entries[i]
 			grantFiles(e, byPath)
@@ -94,6 +98,36 @@ func (s *launchSide) applySettings(fs []File) {
 			}
 		}
 	}
+}
+
+// pluginFiles replaces each entry of cfg that stands for the servers file
+// a Claude Code plugin's mcpServers names with the servers of that file,
+// read from the same tree (launch.Entry.PluginServers); an entry whose file
+// is not in the tree stays, and cannot be judged (grantFiles). A file that
+// does not parse fails the config closed, at the entry.
+func pluginFiles(cfg *launch.Config, byPath map[string]File) *Problem {
+	var out []launch.Entry
+	for i := range cfg.Entries {
+		e := &cfg.Entries[i]
+		f, ok := byPath[e.PluginFile()]
+		if e.PluginFile() == "" || !ok || f.Err != nil {
+			out = append(out, *e)
+			continue
+		}
+		es, err := e.PluginServers(f.Data)
+		if err != nil {
+			code := launch.CodeParse
+			var le *launch.Error
+			if errors.As(err, &le) {
+				code = le.Code
+			}
+			return &Problem{Code: code, Message: "the plugin's servers file " + settingsError(err), Line: e.Pos.Line, Col: e.Pos.Col}
+		}
+		out = append(out, es...)
+	}
+	slices.SortStableFunc(out, func(a, b launch.Entry) int { return strings.Compare(a.Name, b.Name) })
+	cfg.Entries = out
+	return nil
 }
 
 // ErrLink is what the error of a File read for a launch config says

@@ -26,21 +26,7 @@ func mapPairs(bf, hf []File, gitRenames map[string]string) []pair {
 		}
 	}
 	if len(gitRenames) == 0 {
-		removed := map[string][]string{}
-		for _, b := range bf {
-			if !headBy[b.Path] && b.Err == nil {
-				removed[string(b.Data)] = append(removed[string(b.Data)], b.Path)
-			}
-		}
-		for _, f := range hf {
-			if _, ok := baseBy[f.Path]; ok || f.Err != nil {
-				continue
-			}
-			if ps := removed[string(f.Data)]; len(ps) > 0 {
-				renames[f.Path] = ps[0]
-				removed[string(f.Data)] = ps[1:]
-			}
-		}
+		mapCopies(bf, hf, baseBy, headBy, renames)
 	}
 	taken := make([]bool, len(bf))
 	var pairs []pair
@@ -63,6 +49,25 @@ func mapPairs(bf, hf []File, gitRenames map[string]string) []pair {
 		}
 	}
 	return pairs
+}
+
+// mapCopies is pairCopies as it was, by maps of paths.
+func mapCopies(bf, hf []File, baseBy map[string]int, headBy map[string]bool, renames map[string]string) {
+	removed := map[string][]string{}
+	for _, b := range bf {
+		if !headBy[b.Path] && b.Err == nil {
+			removed[string(b.Data)] = append(removed[string(b.Data)], b.Path)
+		}
+	}
+	for _, f := range hf {
+		if _, ok := baseBy[f.Path]; ok || f.Err != nil {
+			continue
+		}
+		if ps := removed[string(f.Data)]; len(ps) > 0 {
+			renames[f.Path] = ps[0]
+			removed[string(f.Data)] = ps[1:]
+		}
+	}
 }
 
 // TestPairFilesWalk: pairFiles, which walks sides sorted by path and uses

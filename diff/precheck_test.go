@@ -130,3 +130,32 @@ func TestPrechecksWaitStops(t *testing.T) {
 		t.Errorf("verdicts of an unfed Prechecks: %d", len(v))
 	}
 }
+
+// TestForEachWorkers: the comparisons of precheckInput's pairs, each
+// written to its slot by forEachOn's workers, are the same from 1 worker,
+// from 8 and from a plain loop. Run it with -race.
+func TestForEachWorkers(t *testing.T) {
+	t.Parallel()
+	in := precheckInput()
+	pairs := pairFiles(in.BaseFiles, in.HeadFiles, nil)
+	want := make([]ManifestDiff, len(pairs))
+	for i, p := range pairs {
+		want[i] = compareFiles(p.b, p.h, nil)
+	}
+	for _, workers := range []int{1, 8} {
+		got := make([]ManifestDiff, len(pairs))
+		forEachOn(workers, len(pairs), func(i int) { got[i] = compareFiles(pairs[i].b, pairs[i].h, nil) })
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%d workers: comparisons differ from a plain loop", workers)
+		}
+	}
+	errs := 0
+	for _, md := range want {
+		if md.Error != nil {
+			errs++
+		}
+	}
+	if errs == 0 || len(want) < 600 {
+		t.Fatalf("input does not exercise errors: %d pairs, %d errors", len(want), errs)
+	}
+}

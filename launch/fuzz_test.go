@@ -27,7 +27,11 @@ func FuzzParse(f *testing.F) {
 		"[mcp_servers.a]\ncommand = \"bwrap\"\nargs = [\"--ro-bind\", \"/\", \"/\"]\n",
 		`{"mcpServers": {"s": {"command": "sh", "args": ["-c", "x"], "env": {"A": "${B:-c}"}}}}`,
 		"/*", `{"mcpServers": {"s": {"url": 1}}}`,
+		`{"folders": [{"path": "."}], "settings": {"mcp": {"servers": {"s": {"command": "docker", "args": ["run", "-v", "${workspaceFolder:a}:/w", "i"]}}}}}`,
+		`{"name": "p", "mcpServers": ["./a.json", {"s": {"command": "${CLAUDE_PLUGIN_ROOT}/x", "cwd": "."}}, 1]}`,
 	} {
+		f.Add("a.code-workspace", []byte(s))
+		f.Add("p/.claude-plugin/plugin.json", []byte(s))
 		f.Add(".mcp.json", []byte(s))
 		f.Add(".codex/config.toml", []byte(s))
 		f.Add(".vscode/mcp.json", []byte(s))

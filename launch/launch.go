@@ -1,5 +1,6 @@
 // Package launch reads the hand-written MCP client configs that
-// repositories check in (Claude Code's .mcp.json, VS Code's .vscode/mcp.json,
+// repositories check in (Claude Code's .mcp.json and its plugins'
+// .claude-plugin/plugin.json, VS Code's .vscode/mcp.json and *.code-workspace,
 // Cursor's .cursor/mcp.json, Gemini CLI's .gemini/settings.json and Codex's
 // .codex/config.toml) and reads each server entry into the sandbox it runs
 // in: no sandbox at all (a bare command), docker or podman run flags, an srt
@@ -24,21 +25,27 @@ type Client string
 // The clients whose project config files are read.
 const (
 	ClaudeCode Client = "claude-code"
-	VSCode     Client = "vscode"
-	Cursor     Client = "cursor"
-	Gemini     Client = "gemini"
-	Codex      Client = "codex"
+	// ClaudePlugin is a Claude Code plugin's manifest,
+	// .claude-plugin/plugin.json, whose mcpServers Claude Code starts
+	// when the plugin is enabled.
+	ClaudePlugin Client = "claude-code-plugin"
+	VSCode       Client = "vscode"
+	Cursor       Client = "cursor"
+	Gemini       Client = "gemini"
+	Codex        Client = "codex"
 )
 
 // Clients lists every client whose config files are read, in the order
 // documented.
-func Clients() []Client { return []Client{ClaudeCode, VSCode, Cursor, Gemini, Codex} }
+func Clients() []Client { return []Client{ClaudeCode, ClaudePlugin, VSCode, Cursor, Gemini, Codex} }
 
 // Title is the client's name as its users know it.
 func (c Client) Title() string {
 	switch c {
 	case ClaudeCode:
 		return "Claude Code"
+	case ClaudePlugin:
+		return "Claude Code plugin"
 	case VSCode:
 		return "VS Code"
 	case Cursor:
@@ -54,19 +61,23 @@ func (c Client) Title() string {
 // DefaultPatterns find the launch configs of every client when none are
 // given (doublestar, as manifest patterns are).
 func DefaultPatterns() []string {
-	return []string{"**/.mcp.json", "**/.vscode/mcp.json", "**/.cursor/mcp.json", "**/.gemini/settings.json", "**/.gemini/extensions/*/gemini-extension.json", "**/.codex/config.toml"}
+	return []string{"**/.mcp.json", "**/.claude-plugin/plugin.json", "**/.vscode/mcp.json", "**/*.code-workspace", "**/.cursor/mcp.json",
+		"**/.gemini/settings.json", "**/.gemini/extensions/*/gemini-extension.json", "**/.codex/config.toml"}
 }
 
 // ClientOf says which client reads the file at the slash-separated path p:
 // by its name and directory in any case, else by its extension (.toml is
-// Codex's, any other file is read as a Claude Code style mcpServers map).
+// Codex's, .code-workspace VS Code's, any other file is read as a Claude
+// Code style mcpServers map).
 func ClientOf(p string) Client {
 	// ASCII case folded: on a case-insensitive file system (macOS,
 	// Windows) the client reads .VSCode/MCP.json as its own file.
 	dir, base := strings.ToLower(path.Base(path.Dir(p))), strings.ToLower(path.Base(p))
 	switch {
-	case dir == ".vscode" && base == "mcp.json":
+	case dir == ".vscode" && base == "mcp.json", strings.HasSuffix(base, codeWorkspace):
 		return VSCode
+	case dir == ".claude-plugin" && base == "plugin.json":
+		return ClaudePlugin
 	case dir == ".cursor" && base == "mcp.json":
 		return Cursor
 	case dir == ".gemini" && base == "settings.json", base == geminiExtension:
@@ -82,6 +93,11 @@ func ClientOf(p string) Client {
 // the settings (gemini-cli docs/extension.md: "loaded on startup just like
 // MCP servers configured in a settings.json file").
 const geminiExtension = "gemini-extension.json"
+
+// codeWorkspace ends the name of a VS Code workspace file, whose
+// settings.mcp holds servers as .vscode/mcp.json does
+// (mcpResourceScannerService.ts IScannedWorkspaceMcpServers).
+const codeWorkspace = ".code-workspace"
 
 // Kind is what an entry's server runs in.
 type Kind string
@@ -184,6 +200,9 @@ type Entry struct {
 	cwd string
 	// cfgPath is the path of the config the entry is read from.
 	cfgPath string
+	// pluginFile is the tree path of the file a Claude Code plugin's
+	// mcpServers names, whose servers this entry stands for.
+	pluginFile string
 }
 
 // Note is a reason with a place.

@@ -51,10 +51,12 @@ func parseError(p string, err error) error {
 // comments, and trailing commas.
 func jsonFlavour(c Client) (comments, trailing bool) {
 	switch c {
-	case VSCode, Cursor, ClaudeCode:
-		// VS Code: JSONC with trailing commas (mcpConfiguration.ts).
-		// Cursor (a VS Code fork) and Claude Code: unverified, read
-		// leniently so that the file is judged either way.
+	case VSCode, Cursor, ClaudeCode, ClaudePlugin:
+		// VS Code: JSONC with trailing commas (mcpConfiguration.ts; a
+		// .code-workspace is read by the same parser,
+		// mcpResourceScannerService.ts). Cursor (a VS Code fork), Claude
+		// Code and its plugins' manifests: unverified, read leniently so
+		// that the file is judged either way.
 		return true, true
 	case Gemini:
 		// JSON.parse(stripJsonComments(…)): comments, no trailing commas.
@@ -77,6 +79,12 @@ func parseJSON(c Client, p string, data []byte) ([]Entry, error) {
 	}
 	if root.Kind != jsonx.Object {
 		return nil, &Error{diag.Placed(p, root.Pos, CodeShape, "the file is not a JSON object")}
+	}
+	switch {
+	case c == ClaudePlugin:
+		return pluginEntries(p, root)
+	case c == VSCode && isCodeWorkspace(p):
+		return workspaceEntries(p, root)
 	}
 	servers, key := serversOf(c, root)
 	if servers != nil && servers.Kind != jsonx.Object {
@@ -283,7 +291,7 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 			url = u
 		}
 	}
-	cwd, _ := r.str("cwd")
+	cwd := r.cwd(c)
 	envFile, envFileV := r.str("envFile")
 	if r.err != nil {
 		return e, r.err
@@ -400,6 +408,17 @@ func (r *fields) str(k string) (string, *jsonx.Value) {
 		return "", x
 	}
 	return x.Str, x
+}
+
+// cwd is the server's working directory as written; a Claude Code
+// plugin's server without one starts where the user runs Claude Code (not
+// documented): the user's project, any path (fail closed).
+func (r *fields) cwd(c Client) string {
+	cwd, _ := r.str("cwd")
+	if c == ClaudePlugin && cwd == "" {
+		return "${CLAUDE_PROJECT_DIR}"
+	}
+	return cwd
 }
 
 // argv is the command and the args array. A command holding spaces with

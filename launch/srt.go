@@ -166,11 +166,13 @@ func markInTree(c Client, cfgPath string, e *Entry) {
 }
 
 // projectRoot is the directory a config belongs to: the one holding
-// .mcp.json, or holding the .vscode, .cursor, .gemini or .codex directory.
+// .mcp.json or a .code-workspace, or holding the .vscode, .cursor, .gemini
+// or .codex directory, or a plugin's .claude-plugin (the plugin's root,
+// ${CLAUDE_PLUGIN_ROOT}).
 func projectRoot(cfgPath string) string {
 	d := path.Dir(cfgPath)
 	switch strings.ToLower(path.Base(d)) {
-	case ".vscode", ".cursor", ".gemini", ".codex":
+	case ".vscode", ".cursor", ".gemini", ".codex", ".claude-plugin":
 		d = path.Dir(d)
 	}
 	return d

@@ -9,6 +9,8 @@ import (
 // may take. Each client expands its own syntaxes (docs/launch/*.md):
 //
 //   - Claude Code: ${VAR} and ${VAR:-default}; a bare $VAR stays literal.
+//     In a plugin's manifest ${CLAUDE_PLUGIN_ROOT} is the plugin's
+//     directory and ${CLAUDE_PROJECT_DIR} the user's project, any path.
 //   - VS Code and Cursor: ${workspaceFolder}, ${userHome}, ${env:NAME},
 //     ${input:id}, ${config:…}, ${command:…} and the other predefined
 //     variables; $VAR and ${VAR} without a prefix stay literal.
@@ -29,7 +31,7 @@ type varRef struct {
 // with braces (brace) and named name.
 func expands(c Client, name string, brace bool) bool {
 	switch c {
-	case ClaudeCode:
+	case ClaudeCode, ClaudePlugin:
 		return brace
 	case VSCode, Cursor:
 		if !brace {
@@ -37,7 +39,10 @@ func expands(c Client, name string, brace bool) bool {
 		}
 		if i := strings.IndexByte(name, ':'); i > 0 {
 			switch name[:i] {
-			case "env", "input", "config", "command":
+			case "env", "input", "config", "command",
+				// ${workspaceFolder:NAME}: the folder of that name in a
+				// multi-root workspace, which may be anywhere.
+				"workspaceFolder", "workspaceFolderBasename", "workspaceRoot":
 				return true
 			}
 			return false
@@ -103,13 +108,17 @@ func homeVar(name string) bool {
 }
 
 // workspaceVar reports whether a variable named name stands for the
-// project the config belongs to.
-func workspaceVar(name, def string) bool {
+// project the config of client c belongs to: in a Claude Code plugin's
+// manifest the plugin's directory (CLAUDE_PLUGIN_ROOT), not the project
+// the user runs it in.
+func workspaceVar(c Client, name, def string) bool {
 	switch name {
 	case "workspaceFolder", "workspaceRoot", "fileWorkspaceFolder":
 		return true
 	case "CLAUDE_PROJECT_DIR":
-		return def == "" || def == "."
+		return c == ClaudeCode && (def == "" || def == ".")
+	case "CLAUDE_PLUGIN_ROOT":
+		return c == ClaudePlugin && def == ""
 	}
 	return false
 }
@@ -133,7 +142,7 @@ func symbolic(c Client, s string) Symbolic {
 		switch {
 		case homeVar(r.name):
 			b.WriteString("~")
-		case workspaceVar(r.name, r.def):
+		case workspaceVar(c, r.name, r.def):
 			b.WriteString("${workspaceFolder}")
 		default:
 			b.WriteString(s[r.start:r.end])

@@ -80,6 +80,7 @@ func settingsLinkPaths(configs, settings []File) []string {
 	}
 	var out []string
 	eachEntry(configs, func(client launch.Client, e *launch.Entry) {
+		out = append(out, pluginPaths(e, byPath)...)
 		sf, ok := byPath[e.Settings]
 		if e.Settings == "" || !ok || sf.Err != nil {
 			return
@@ -92,6 +93,43 @@ func settingsLinkPaths(configs, settings []File) []string {
 			out = appendDirs(out, g.InTree)
 		}
 	})
+	return out
+}
+
+// pluginPaths lists the files of the tree the servers of a Claude Code
+// plugin's servers file (read in the first round) read, as settingsPaths
+// lists a config's: srt settings, the files their grants read, and each
+// directory on the way to a path inside the repository.
+func pluginPaths(e *launch.Entry, byPath map[string]File) []string {
+	f, ok := byPath[e.PluginFile()]
+	if e.PluginFile() == "" || !ok || f.Err != nil {
+		return nil
+	}
+	es, err := e.PluginServers(f.Data)
+	if err != nil {
+		return nil // diff reports it
+	}
+	var out []string
+	for i := range es {
+		out = append(out, entryPaths(&es[i])...)
+	}
+	return out
+}
+
+// entryPaths lists the srt settings file e names, the other files of the
+// tree its grants read, and each directory on the way to a path of the
+// repository it grants.
+func entryPaths(e *launch.Entry) []string {
+	var out []string
+	if e.Settings != "" {
+		out = append(out, e.Settings)
+	}
+	for _, g := range e.Grants {
+		if g.File != "" {
+			out = append(out, g.File)
+		}
+		out = appendDirs(out, g.InTree)
+	}
 	return out
 }
 
@@ -127,15 +165,7 @@ func appendDirs(out []string, p string) []string {
 func settingsPaths(configs []File) []string {
 	var out []string
 	eachEntry(configs, func(_ launch.Client, e *launch.Entry) {
-		if e.Settings != "" {
-			out = append(out, e.Settings)
-		}
-		for _, g := range e.Grants {
-			if g.File != "" {
-				out = append(out, g.File)
-			}
-			out = appendDirs(out, g.InTree)
-		}
+		out = append(out, entryPaths(e)...)
 	})
 	sort.Strings(out)
 	return slices.Compact(out)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/razukc/capgate-action/diff"
+	"github.com/razukc/capgate-action/launch"
 )
 
 // node is one entry of a test tree: a regular file (data), or a symbolic
@@ -712,5 +713,40 @@ func TestLinkedAncestorDir(t *testing.T) {
 				check(t, files, tc.want)
 			}
 		})
+	}
+}
+
+// TestDefaultPatternsNewFormats: the default launch patterns find a VS
+// Code workspace file and a Claude Code plugin's manifest at any depth and
+// in any case, and a plugin whose .claude-plugin is a symbolic link is an
+// error (Claude Code follows it), on both kinds of side.
+func TestDefaultPatternsNewFormats(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := makeTree(t, map[string]node{
+		"team.code-workspace":             {data: "W"},
+		"sub/Other.Code-Workspace":        {data: "O"},
+		"plug/.claude-plugin/plugin.json": {data: "P"},
+		"cfg/plugin.json":                 {data: "BARE"},
+		"linked/.claude-plugin":           {link: "../cfg"},
+		"plug/.claude-plugin/other.json":  {data: "X"},
+	})
+	rev := commitTree(t, root)
+	m, err := NewLaunchMatcher(launch.DefaultPatterns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := map[string]want{
+		"team.code-workspace":               {data: "W"},
+		"sub/Other.Code-Workspace":          {data: "O"},
+		"plug/.claude-plugin/plugin.json":   {data: "P"},
+		"linked/.claude-plugin/plugin.json": {err: "is a symbolic link, which the client follows"},
+	}
+	for _, side := range []Side{&Dir{Root: root}, &Git{Dir: root, Rev: rev}} {
+		files, err := side.Read(context.Background(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, files, w)
 	}
 }

@@ -1,0 +1,110 @@
+package diff
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestLaunchNewFormats: a server added or widened in a VS Code workspace
+// file (settings.mcp) or a Claude Code plugin's manifest (mcpServers) is a
+// widened row, loud where it is host control, like one in .mcp.json; a
+// plugin's servers file, which is not read as a config, is a loud entry
+// that cannot be judged, and editing it is a widened row.
+func TestLaunchNewFormats(t *testing.T) {
+	t.Parallel()
+	const ws, plug = "team.code-workspace", "p/.claude-plugin/plugin.json"
+	wsFile := func(servers string) string {
+		return `{"folders": [{"path": "."}], "settings": {"mcp": {"servers": {` + servers + `}}}}`
+	}
+	plugFile := func(servers string) string { return `{"name": "p", "mcpServers": {` + servers + `}}` }
+	for _, tc := range []struct {
+		name, path, base, head string
+		extraBase, extraHead   []File
+		widened                int
+		want                   []string // each a prefix of some row
+	}{
+		{"workspace: a bare server added", ws, wsFile(""), wsFile(`"x": {"command": "npx", "args": ["-y", "evil"]}`), nil, nil,
+			1, []string{"widened launch!:  -> x: no sandbox"}},
+		{"workspace: the engine socket mounted", ws, wsFile(dockerServer("d", "img")), wsFile(dockerServer("d", "-v", "/var/run/docker.sock:/s", "img")), nil, nil,
+			1, []string{"widened fs!:  -> d: /var/run/docker.sock"}},
+		{"workspace: a mount of another folder", ws, wsFile(dockerServer("d", "img")),
+			strings.Replace(wsFile(dockerServer("d", "-v", "${workspaceFolder}:/w", "img")), `"."`, `".."`, 1), nil, nil,
+			2, []string{"widened fs:  -> d: ${workspaceFolder}", "widened launch:  -> d: img"}},
+		{"plugin: a bare server added", plug, plugFile(""), plugFile(`"x": {"command": "${CLAUDE_PLUGIN_ROOT}/bin/x"}`), nil, nil,
+			1, []string{"widened launch!:  -> x: no sandbox"}},
+		{"plugin: privileged", plug, plugFile(dockerServer("d", "img")), plugFile(dockerServer("d", "--privileged", "img")), nil, nil,
+			1, []string{"widened cap!:  -> d: --privileged"}},
+		{"plugin: servers moved to a file", plug, plugFile(dockerServer("d", "img")), `{"name": "p", "mcpServers": "./servers.json"}`,
+			nil, []File{{Path: "p/servers.json", Data: []byte(`{"d": {"command": "bash", "args": ["-c", "curl x | sh"]}}`)}},
+			3, []string{"widened launch!:  -> d: no sandbox", "widened launch: d: docker -> d: shell"}},
+		{"plugin: the servers file edited", plug, `{"mcpServers": "./servers.json"}`, `{"mcpServers": "./servers.json"}`,
+			[]File{{Path: "p/servers.json", Data: []byte(`{}`)}}, []File{{Path: "p/servers.json", Data: []byte(`{"d": {"command": "npx", "args": ["evil"]}}`)}},
+			1, []string{"widened launch!:  -> d: no sandbox"}},
+		{"plugin: the servers file's docker server widened", plug, `{"mcpServers": ["./servers.json"]}`, `{"mcpServers": ["./servers.json"]}`,
+			[]File{{Path: "p/servers.json", Data: []byte(`{"mcpServers": {` + dockerServer("d", "-v", "${CLAUDE_PLUGIN_ROOT}/data:/d:ro", "img") + `}}`)}},
+			[]File{{Path: "p/servers.json", Data: []byte(`{"mcpServers": {` + dockerServer("d", "-v", "${CLAUDE_PLUGIN_ROOT}/data:/d", "-v", "/var/run/docker.sock:/s", "img") + `}}`)}},
+			2, []string{"widened fs!:  -> d: /var/run/docker.sock", "widened fs: d: ${workspaceFolder}/data (ro) -> d: ${workspaceFolder}/data (rw)"}},
+		{"plugin: the servers file unchanged", plug, `{"mcpServers": "./servers.json"}`, `{"mcpServers": "./servers.json"}`,
+			[]File{{Path: "p/servers.json", Data: []byte(`{}`)}}, []File{{Path: "p/servers.json", Data: []byte(`{}`)}},
+			0, nil},
+		{"plugin: the servers file missing", plug, `{"mcpServers": "./servers.json"}`, `{"mcpServers": "./servers.json"}`,
+			[]File{{Path: "p/servers.json", Data: []byte(`{}`)}}, nil,
+			-1, []string{"widened launch:  -> mcpServers ./servers.json"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			side := func(s string, extra []File) *launchSide {
+				ls := parseLaunch([]File{{Path: tc.path, Data: []byte(s)}})
+				ls.applySettings(extra)
+				return ls
+			}
+			out := compareLaunch(side(tc.base, tc.extraBase), side(tc.head, tc.extraHead))
+			if len(out) != 1 {
+				t.Fatalf("%d diffs", len(out))
+			}
+			rows := summary(out[0])
+			counts, _ := Tally(out)
+			if (tc.widened >= 0 && counts.Widened != tc.widened) || (tc.widened < 0 && counts.Widened == 0) {
+				t.Errorf("widened %d, want %d:\n%s", counts.Widened, tc.widened, strings.Join(rows, "\n"))
+			}
+			for _, w := range tc.want {
+				found := false
+				for _, r := range rows {
+					found = found || strings.HasPrefix(r, w)
+				}
+				if !found {
+					t.Errorf("no row %q in:\n%s", w, strings.Join(rows, "\n"))
+				}
+			}
+		})
+	}
+}
+
+// TestPluginServersFilePlace: the rows of a plugin's servers file are at
+// the manifest's mcpServers string, each naming the file's line; a file
+// that does not parse fails the manifest closed there, with the file's
+// place in the message.
+func TestPluginServersFilePlace(t *testing.T) {
+	t.Parallel()
+	const plug = "p/.claude-plugin/plugin.json"
+	manifest := "{\n  \"mcpServers\": \"./s.json\"\n}"
+	side := func(servers string) *launchSide {
+		ls := parseLaunch([]File{{Path: plug, Data: []byte(manifest)}})
+		ls.applySettings([]File{{Path: "p/s.json", Data: []byte(servers)}})
+		return ls
+	}
+	out := compareLaunch(side(`{}`), side("{\n\n  \"d\": {\"command\": \"docker\", \"args\": [\"run\", \"--privileged\", \"img\"]}}"))
+	if len(out) != 1 || len(out[0].Changes) != 3 {
+		t.Fatalf("%+v", out)
+	}
+	for _, c := range out[0].Changes {
+		if c.Line != 2 || c.Col != 17 || !strings.Contains(c.Why, "p/s.json:3") || c.Loud != (c.Kind == "cap") {
+			t.Errorf("%s row at %d:%d loud %t, why %q: want 2:17, naming p/s.json:3, loud for cap", c.Kind, c.Line, c.Col, c.Loud, c.Why)
+		}
+	}
+	out = compareLaunch(side(`{}`), side("{\"d\": {\"command\": 1}}"))
+	if len(out) != 1 || out[0].Status != StatusError || out[0].Error == nil || out[0].Error.Line != 2 ||
+		!strings.Contains(out[0].Error.Message, "p/s.json:1:") || out[0].Error.Code != "LAUNCH_SHAPE" {
+		t.Errorf("%+v", out[0].Error)
+	}
+}
