@@ -660,6 +660,45 @@ func TestSettingsLinksRead(t *testing.T) {
 	}
 }
 
+// TestPluginSettingsLinksRead: the srt settings file a server of a Claude
+// Code plugin's servers file names is read in the second round, and the
+// directories its grants name inside the repository in a third, so that a
+// symbolic link there reaches diff as a link error, on both kinds of side.
+// The rounds stopped at the second: ./data, a link to /, read as the base's
+// real ./data directory, and the plugin's server showed no change.
+func TestPluginSettingsLinksRead(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := makeTree(t, map[string]node{
+		"plug/.claude-plugin/plugin.json": {data: `{"mcpServers": "./servers.json"}`},
+		"plug/servers.json":               {data: `{"mcpServers": {"s": {"command": "srt", "args": ["-s", "${CLAUDE_PLUGIN_ROOT}/srt.json", "npx", "pkg"], "cwd": "${CLAUDE_PLUGIN_ROOT}"}}}`},
+		"plug/srt.json":                   {data: `{"filesystem": {"allowWrite": ["./data/sub"]}}`},
+		"plug/data":                       {link: "/"},
+	})
+	rev := commitTree(t, root)
+	for _, head := range []string{root, rev} {
+		in, err := ReadSides(context.Background(), Options{Dir: root, Head: head})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, f := range in.SettingsHead {
+			got[f.Path] = errors.Is(f.Err, diff.ErrLink)
+		}
+		want := map[string]bool{"plug/servers.json": false, "plug/srt.json": false, "plug/data": true}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("head %s: settings files %v, want %v", head, got, want)
+		}
+		r, err := diff.Run(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(fmt.Sprint(r.Manifests), "through the symbolic link plug/data") {
+			t.Errorf("head %s: no row names the link plug/data: %+v", head, r.Manifests)
+		}
+	}
+}
+
 // TestLinkedAncestorDir: a symbolic link at a directory above the one a
 // pattern names, through the pattern's own segments (.gemini/extensions
 // for **/.gemini/extensions/*/gemini-extension.json, servers for
