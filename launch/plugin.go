@@ -73,7 +73,12 @@ func mergeEntries(out, es []Entry) []Entry {
 // absolute path), is an error.
 func pluginFileEntry(p string, v *jsonx.Value) (Entry, error) {
 	at := pos(v.Pos)
-	rel := strings.ReplaceAll(v.Str, `\`, "/")
+	rel := v.Str
+	if strings.Contains(rel, `\`) {
+		// On Linux and macOS a\b.json is one file of that name, on
+		// Windows b.json in a: which one runs cannot be told.
+		return Entry{}, &Error{diag.Placed(p, v.Pos, CodeShape, fmt.Sprintf("mcpServers names %q, whose backslash is part of a file name on Linux and macOS and a separator on Windows: which file is read cannot be told (fail closed): write the path with /", v.Str))}
+	}
 	if rel == "" || strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, "~") || strings.Contains(rel, "$") || windowsPath(rel) {
 		return Entry{}, &Error{diag.Placed(p, v.Pos, CodeShape, fmt.Sprintf("mcpServers names %q, which is not a path of the plugin: its servers cannot be read (fail closed)", v.Str))}
 	}

@@ -92,6 +92,10 @@ func TestPluginManifestErrors(t *testing.T) {
 		{`{"mcpServers": "~/mcp.json"}`, 1, 16},
 		{`{"mcpServers": "${HOME}/mcp.json"}`, 1, 16},
 		{`{"mcpServers": "C:\\mcp.json"}`, 1, 16},
+		// a\b.json: one file on Linux, b.json in a on Windows; a/b.json
+		// was read, while Claude Code on Linux started a\b.json's.
+		{`{"mcpServers": "./a\\b.json"}`, 1, 16},
+		{`{"mcpServers": ["./x.json", ".\\s.json"]}`, 1, 29},
 		{"{\n \"mcpServers\": \"./../../x.json\"}", 2, 16},
 		{`{"mcpServers": ""}`, 1, 16},
 		{`{"mcpServers": 7}`, 1, 16},
