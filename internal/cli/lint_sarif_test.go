@@ -3,9 +3,9 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -63,7 +63,9 @@ func TestLintSARIFNoLinkFromInput(t *testing.T) {
 		t.Fatalf("exit %d, want %d\n%s%s", code, ExitUsage, errOut.String(), out.String())
 	}
 	var log struct {
-		Runs []struct{ Results []struct{ Message struct{ Text string } } }
+		Runs []struct {
+			Results []struct{ Message struct{ Text string } }
+		}
 	}
 	if err := json.Unmarshal(out.Bytes(), &log); err != nil {
 		t.Fatal(err)
