@@ -9,6 +9,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/razukc/capgate-action/launch"
@@ -278,28 +279,34 @@ func fingerprint(e *launch.Entry) string {
 }
 
 // compareEntries pairs entries by name, then renamed keys with the same
-// launch, and compares each pair.
+// launch, and compares each pair. Entries of one name (a plugin's servers
+// files that both define it, VS Code's servers and mcpServers) pair in
+// their order: the n-th of a name on the head with the n-th on the base.
+// Each was held against the base's last of that name, so a config with
+// two differing servers of one name, compared with itself, had a widened
+// row forever.
 func compareEntries(bs, hs []launch.Entry) []Change {
+	bKeys, hKeys := occurrenceKeys(bs), occurrenceKeys(hs)
 	bBy := map[string]*launch.Entry{}
 	for i := range bs {
-		bBy[bs[i].Name] = &bs[i]
+		bBy[bKeys[i]] = &bs[i]
 	}
 	hBy := map[string]bool{}
-	for _, e := range hs {
-		hBy[e.Name] = true
+	for _, k := range hKeys {
+		hBy[k] = true
 	}
 	removed := map[string][]*launch.Entry{}
 	for i := range bs {
-		if !hBy[bs[i].Name] {
+		if !hBy[bKeys[i]] {
 			fp := fingerprint(&bs[i])
 			removed[fp] = append(removed[fp], &bs[i])
 		}
 	}
 	var out []Change
-	taken := map[string]bool{}
+	taken := map[*launch.Entry]bool{}
 	for i := range hs {
 		e := &hs[i]
-		if old := bBy[e.Name]; old != nil {
+		if old := bBy[hKeys[i]]; old != nil {
 			out = append(out, compareEntry(old, e)...)
 			continue
 		}
@@ -307,7 +314,7 @@ func compareEntries(bs, hs []launch.Entry) []Change {
 		if rs := removed[fp]; len(rs) > 0 {
 			old := rs[0]
 			removed[fp] = rs[1:]
-			taken[old.Name] = true
+			taken[old] = true
 			out = append(out, Change{Severity: Changed, Kind: KindLaunch, Target: Targets(e.Kind), Before: old.Name, After: e.Name,
 				Why: "server key renamed, same launch (moved)", Line: e.Pos.Line, Col: e.Pos.Col, Side: SideHead})
 			continue
@@ -315,11 +322,23 @@ func compareEntries(bs, hs []launch.Entry) []Change {
 		out = append(out, compareEntry(nil, e)...)
 	}
 	for i := range bs {
-		if !hBy[bs[i].Name] && !taken[bs[i].Name] {
+		if !hBy[bKeys[i]] && !taken[&bs[i]] {
 			out = append(out, compareEntry(&bs[i], nil)...)
 		}
 	}
 	sortChanges(out)
+	return out
+}
+
+// occurrenceKeys keys each entry by its name and how many of that name
+// come before it.
+func occurrenceKeys(es []launch.Entry) []string {
+	seen := make(map[string]int, len(es))
+	out := make([]string, len(es))
+	for i := range es {
+		out[i] = es[i].Name + "\x00" + strconv.Itoa(seen[es[i].Name])
+		seen[es[i].Name]++
+	}
 	return out
 }
 

@@ -50,6 +50,26 @@ func TestLaunchNewFormats(t *testing.T) {
 		{"plugin: the servers file missing", plug, `{"mcpServers": "./servers.json"}`, `{"mcpServers": "./servers.json"}`,
 			[]File{{Path: "p/servers.json", Data: []byte(`{}`)}}, nil,
 			-1, []string{"widened launch:  -> mcpServers ./servers.json"}},
+		// Two servers files that both define d: compared with itself,
+		// each d was held against the base's last d, a widened row
+		// forever; they pair in their order.
+		{"plugin: two files of one name, unchanged", plug, `{"mcpServers": ["./a.json", "./b.json"]}`, `{"mcpServers": ["./a.json", "./b.json"]}`,
+			twoFiles(dockerServer("d", "-v", "/var/run/docker.sock:/s", "img"), dockerServer("d", "img")),
+			twoFiles(dockerServer("d", "-v", "/var/run/docker.sock:/s", "img"), dockerServer("d", "img")),
+			0, nil},
+		{"plugin: two files of one name, the second widened", plug, `{"mcpServers": ["./a.json", "./b.json"]}`, `{"mcpServers": ["./a.json", "./b.json"]}`,
+			twoFiles(dockerServer("d", "img"), dockerServer("d", "img")),
+			twoFiles(dockerServer("d", "img"), dockerServer("d", "--privileged", "img")),
+			1, []string{"widened cap!:  -> d: --privileged"}},
+		// VS Code versions that read the mcp setting through the
+		// configuration service move mcpServers into servers.
+		{"vscode: a server under mcpServers beside servers", ".vscode/mcp.json", `{"servers": {` + dockerServer("d", "img") + `}}`,
+			`{"servers": {` + dockerServer("d", "img") + `}, "mcpServers": {"x": {"command": "npx", "args": ["-y", "evil"]}}}`, nil, nil,
+			1, []string{"widened launch!:  -> x: no sandbox"}},
+		{"vscode: servers and mcpServers of one name, unchanged", ".vscode/mcp.json",
+			`{"servers": {` + dockerServer("d", "img") + `}, "mcpServers": {` + dockerServer("d", "--privileged", "img") + `}}`,
+			`{"servers": {` + dockerServer("d", "img") + `}, "mcpServers": {` + dockerServer("d", "--privileged", "img") + `}}`, nil, nil,
+			0, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -78,6 +98,12 @@ func TestLaunchNewFormats(t *testing.T) {
 			}
 		})
 	}
+}
+
+// twoFiles is a plugin's servers files a.json and b.json, each holding one
+// server.
+func twoFiles(a, b string) []File {
+	return []File{{Path: "p/a.json", Data: []byte("{" + a + "}")}, {Path: "p/b.json", Data: []byte("{" + b + "}")}}
 }
 
 // TestPluginServersFilePlace: the rows of a plugin's servers file are at

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -195,7 +196,7 @@ var vscodeVarRE = regexp.MustCompile(`\$\{(command|input):([^}]*)\}`)
 func serversOf(c Client, root *jsonx.Value) (*jsonx.Value, string) {
 	if c == VSCode {
 		if s := root.Get("servers"); s != nil {
-			return s, "servers"
+			return withOldServers(s, root.Get("mcpServers")), "servers"
 		}
 	}
 	if s := root.Get("mcpServers"); s != nil {
@@ -214,6 +215,21 @@ func serversOf(c Client, root *jsonx.Value) (*jsonx.Value, string) {
 		return nil, ""
 	}
 	return m, "the server map"
+}
+
+// withOldServers is VS Code's servers map s with the servers of old, its
+// file's mcpServers beside it: VS Code versions that read the mcp setting
+// through the configuration service (configMcpDiscovery.ts @9eab112) move
+// mcpServers into servers, over a server of the same name; later ones
+// read servers alone. Both are read, a name on both sides twice: a server
+// under mcpServers beside servers ran on those versions unseen.
+func withOldServers(s, old *jsonx.Value) *jsonx.Value {
+	if old == nil || old.Kind != jsonx.Object || len(old.Keys) == 0 || s.Kind != jsonx.Object {
+		return s
+	}
+	return &jsonx.Value{Kind: jsonx.Object, Pos: s.Pos,
+		Keys:  append(slices.Clip(s.Keys), old.Keys...),
+		Items: append(slices.Clip(s.Items), old.Items...)}
 }
 
 // geminiExcluded lists the servers Gemini CLI does not start: those in

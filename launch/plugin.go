@@ -15,7 +15,7 @@ import (
 // fields": string, array or object, "MCP config paths or inline config"):
 // an object is a map of servers, read as .mcp.json's; a string is a file
 // of the plugin holding them, relative to the plugin's root; a list holds
-// either. A file is an entry of its own until its servers are read from
+// either; a name given twice is two entries. A file is an entry of its own until its servers are read from
 // the same tree (Entry.PluginServers); a file outside the repository is an
 // error.
 func pluginEntries(p string, root *jsonx.Value) ([]Entry, error) {
@@ -44,24 +44,14 @@ func pluginEntries(p string, root *jsonx.Value) ([]Entry, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = mergeEntries(out, es)
+		// A name twice (two objects, or a file's): each is kept, and
+		// paired with the base's of that name in its order; which one
+		// Claude Code starts is unverified (VS Code's plugin reader
+		// takes the first). A later object replaced an earlier one, so
+		// the first, if Claude Code starts it, went unread.
+		out = append(out, es...)
 	}
 	return out, nil
-}
-
-// mergeEntries adds es to out, an entry of es replacing one of out with
-// the same name (a later config's server of that name wins).
-func mergeEntries(out, es []Entry) []Entry {
-	for _, e := range es {
-		kept := out[:0]
-		for _, x := range out {
-			if x.Name != e.Name {
-				kept = append(kept, x)
-			}
-		}
-		out = append(kept, e)
-	}
-	return out
 }
 
 // pluginFileEntry is the entry standing for the servers of the file the

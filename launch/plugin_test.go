@@ -148,3 +148,23 @@ func TestPluginServersFile(t *testing.T) {
 		}
 	}
 }
+
+// TestPluginNameTwice: a server name two elements of a plugin's
+// mcpServers list define is two entries, in the list's order: which one
+// Claude Code starts is unverified, and the later object replaced the
+// earlier, so a Docker socket in the first went unread.
+func TestPluginNameTwice(t *testing.T) {
+	t.Parallel()
+	cfg, err := Parse("p/.claude-plugin/plugin.json", []byte(`{"mcpServers": [
+	  {"x": {"command": "docker", "args": ["run", "-v", "/var/run/docker.sock:/s", "img"]}},
+	  {"x": {"command": "docker", "args": ["run", "img"]}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Entries) != 2 || cfg.Entries[0].Name != "x" || cfg.Entries[1].Name != "x" {
+		t.Fatalf("entries %+v, want x twice", cfg.Entries)
+	}
+	if !grantSet(cfg.Entries[0])["fs /var/run/docker.sock rw"] || grantSet(cfg.Entries[1])["fs /var/run/docker.sock rw"] {
+		t.Errorf("grants %v then %v, want the socket in the first only", grantSet(cfg.Entries[0]), grantSet(cfg.Entries[1]))
+	}
+}
