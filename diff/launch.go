@@ -76,6 +76,10 @@ func (s *launchSide) applySettings(fs []File) {
 		}
 		for i := range cfg.Entries {
 			e := &cfg.Entries[i]
+			if err := unreadableFile(e, byPath); err != nil {
+				s.errs[path] = err
+				break
+			}
 			grantFiles(e, byPath)
 			if e.Settings == "" {
 				continue
@@ -111,6 +115,9 @@ func pluginFiles(cfg *launch.Config, byPath map[string]File) *Problem {
 	for i := range cfg.Entries {
 		e := &cfg.Entries[i]
 		f, ok := byPath[e.PluginFile()]
+		if ok && unreadable(f) {
+			return readProblem(f, e.Pos)
+		}
 		if e.PluginFile() == "" || !ok || f.Err != nil {
 			out = append(out, *e)
 			continue
@@ -128,6 +135,40 @@ func pluginFiles(cfg *launch.Config, byPath map[string]File) *Problem {
 	}
 	slices.SortStableFunc(out, func(a, b launch.Entry) int { return strings.Compare(a.Name, b.Name) })
 	cfg.Entries = out
+	return nil
+}
+
+// unreadable reports whether f, a file a launch config reads, is in the
+// tree but could not be read (over the size limit): its content is the
+// pull request's, unseen. A link out of the tree (ErrLink) is not: what it
+// leads to is no part of the tree.
+func unreadable(f File) bool { return f.Err != nil && !errors.Is(f.Err, ErrLink) }
+
+// readProblem is the error of a config whose entry at at reads f, which
+// could not be read.
+func readProblem(f File, at launch.Pos) *Problem {
+	return &Problem{Code: CodeRead, Message: f.Path + ", which the config reads, cannot be read (" + f.Err.Error() + "): what it grants cannot be judged (fail closed)",
+		Line: at.Line, Col: at.Col}
+}
+
+// unreadableFile is the error of the first file e reads (its srt settings,
+// a file a grant reads) that is in the tree but could not be read, or
+// nil. Such a file was an entry that cannot be judged, the same note on
+// both sides: an srt settings file or a plugin's servers file over the
+// size limit was edited to grant ~ and *.evil.com, and the diff passed.
+func unreadableFile(e *launch.Entry, byPath map[string]File) *Problem {
+	if f, ok := byPath[e.Settings]; e.Settings != "" && ok && unreadable(f) {
+		return readProblem(f, e.SettingsPos)
+	}
+	for _, g := range e.Grants {
+		if f, ok := byPath[g.File]; g.File != "" && ok && unreadable(f) {
+			p := g.Pos
+			if p.Line == 0 {
+				p = e.Pos
+			}
+			return readProblem(f, p)
+		}
+	}
 	return nil
 }
 

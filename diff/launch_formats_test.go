@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -132,5 +134,49 @@ func TestPluginServersFilePlace(t *testing.T) {
 	if len(out) != 1 || out[0].Status != StatusError || out[0].Error == nil || out[0].Error.Line != 2 ||
 		!strings.Contains(out[0].Error.Message, "p/s.json:1:") || out[0].Error.Code != "LAUNCH_SHAPE" {
 		t.Errorf("%+v", out[0].Error)
+	}
+}
+
+// TestLaunchUnreadableFile: a file a launch config reads that is in the
+// tree but could not be read (over the size limit) is an error of the
+// config, on the head a failed row: it was an entry that cannot be
+// judged with the same note on both sides, so editing an srt settings
+// file or a plugin's servers file over the limit passed. A symbolic link
+// out of the tree is still an entry that cannot be judged: what it leads
+// to is no part of the pull request.
+func TestLaunchUnreadableFile(t *testing.T) {
+	t.Parallel()
+	big := errors.New("file is 2000000 bytes, over the 1048576-byte limit; not read")
+	link := fmt.Errorf("symbolic link points outside the repository; not read: %w", ErrLink)
+	const plug = "p/.claude-plugin/plugin.json"
+	srt := mcp(`"s": {"command": "srt", "args": ["-s", "./srt.json", "npx", "x"]}`)
+	env := mcp(dockerServer("d", "--env-file", "./d.env", "img"))
+	for _, c := range []struct {
+		name, path, cfg, file string
+		err                   error
+		wantErr               bool
+	}{
+		{"srt settings over the limit", ".mcp.json", srt, "srt.json", big, true},
+		{"plugin servers file over the limit", plug, `{"mcpServers": "./s.json"}`, "p/s.json", big, true},
+		{"env file over the limit", ".mcp.json", env, "d.env", big, true},
+		{"srt settings a link out of the tree", ".mcp.json", srt, "srt.json", link, false},
+		{"plugin servers file a link out of the tree", plug, `{"mcpServers": "./s.json"}`, "p/s.json", link, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			side := func() *launchSide {
+				ls := parseLaunch([]File{{Path: c.path, Data: []byte(c.cfg)}})
+				ls.applySettings([]File{{Path: c.file, Err: c.err}})
+				return ls
+			}
+			out := compareLaunch(side(), side())
+			if len(out) != 1 {
+				t.Fatalf("%d diffs", len(out))
+			}
+			md := out[0]
+			if got := md.Status == StatusError && md.Error != nil && md.Error.Code == CodeRead && strings.Contains(md.Error.Message, c.file); got != c.wantErr {
+				t.Errorf("status %s, error %+v; want an error naming %s: %t", md.Status, md.Error, c.file, c.wantErr)
+			}
+		})
 	}
 }
