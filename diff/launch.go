@@ -309,14 +309,30 @@ func launchHash(c *launch.Config) string {
 }
 
 // fingerprint is an entry's launch without its name: what a renamed key
-// must keep to be moved, not changed.
+// must keep to be moved, not changed. Its fields from the config pass
+// through hashField, so that no two launches write the same text.
 func fingerprint(e *launch.Entry) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%q", e.Kind, e.Command, e.URL, e.Settings, e.Args)
+	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%q", e.Kind, hashField(e.Command), hashField(e.URL), hashField(e.Settings), e.Args)
 	for _, g := range e.Grants {
-		fmt.Fprintf(&b, "\x00%s\x00%s\x00%t", g.Kind, g.Key, g.Write)
+		fmt.Fprintf(&b, "\x00%s\x00%s\x00%t", g.Kind, hashField(g.Key), g.Write)
 	}
 	return b.String()
+}
+
+// hashField is s as a field of fingerprint and launchHash, which separate
+// fields with the bytes 0 to 2: s itself when it holds none of 0 to 3,
+// else 3 and s quoted, which holds none of them. Written raw, a grant key
+// with a NUL stood for several grants: an srt allowWrite of the one
+// path "/tmp/x\u0000true\u0000fs\u0000/var/run/docker.sock" hashed as
+// /tmp/x and the Docker socket, both writable, so a lock approving the
+// first approved the second. Strings without those bytes (any a client
+// can use) keep the text, and the hashes locks already hold.
+func hashField(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return r <= 3 }) < 0 {
+		return s
+	}
+	return "\x03" + strconv.Quote(s)
 }
 
 // compareEntries pairs entries by name, then renamed keys with the same

@@ -180,3 +180,37 @@ func TestLaunchUnreadableFile(t *testing.T) {
 		})
 	}
 }
+
+// TestLaunchHashFieldsApart: the launch hash a lock approves tells apart
+// grants whose keys hold the bytes its fields are separated with: an srt
+// allowWrite of one path with NULs in it ("/tmp/x", "true", "fs" and the
+// Docker socket between them) hashed as /tmp/x and the socket, both
+// writable, so the lock approving the first approved the second. A
+// config without such bytes keeps the hash of the old text, so locks stay
+// valid.
+func TestLaunchHashFieldsApart(t *testing.T) {
+	t.Parallel()
+	cfg := mcp(`"s": {"command": "srt", "args": ["-s", "./srt.json", "npx", "x"]}`)
+	hash := func(settings string) string {
+		ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(cfg)}})
+		ls.applySettings([]File{{Path: "srt.json", Data: []byte(settings)}})
+		if len(ls.errs) > 0 {
+			t.Fatalf("%v", ls.errs)
+		}
+		return launchHash(ls.cfgs[".mcp.json"])
+	}
+	one := hash(`{"filesystem": {"allowWrite": ["/tmp/x\u0000true\u0000fs\u0000/var/run/docker.sock"]}}`)
+	two := hash(`{"filesystem": {"allowWrite": ["/tmp/x", "/var/run/docker.sock"]}}`)
+	if one == two {
+		t.Errorf("one path with NULs and two paths hash alike: %s", one)
+	}
+	ls := parseLaunch([]File{{Path: ".mcp.json", Data: []byte(mcp(dockerServer("d", "-v", "/srv:/srv:ro", "img")))}})
+	e := &ls.cfgs[".mcp.json"].Entries[0]
+	old := fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%q", e.Kind, e.Command, e.URL, e.Settings, e.Args)
+	for _, g := range e.Grants {
+		old += fmt.Sprintf("\x00%s\x00%s\x00%t", g.Kind, g.Key, g.Write)
+	}
+	if fingerprint(e) != old {
+		t.Errorf("a plain entry's fingerprint changed:\n%q\n%q", fingerprint(e), old)
+	}
+}
