@@ -52,6 +52,8 @@ func TestLaunchNewFormats(t *testing.T) {
 		{"plugin: the servers file missing", plug, `{"mcpServers": "./servers.json"}`, `{"mcpServers": "./servers.json"}`,
 			[]File{{Path: "p/servers.json", Data: []byte(`{}`)}}, nil,
 			-1, []string{"widened launch:  -> mcpServers ./servers.json"}},
+		{"gemini: a quoted serverCommand", ".gemini/settings.json", `{}`, `{"mcp": {"serverCommand": "docker run -i -v \"/:/h\" img"}}`, nil, nil,
+			2, []string{"widened launch!:  -> mcp: unread command"}},
 		// Two servers files that both define d: compared with itself,
 		// each d was held against the base's last d, a widened row
 		// forever; they pair in their order.

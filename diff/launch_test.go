@@ -153,6 +153,10 @@ func TestLaunchCompare(t *testing.T) {
 			[]string{"widened launch!:  -> s: docker exec"}, 2, 1},
 		{"podman kube play", mcp(``), mcp(`"s": {"command": "podman", "args": ["kube", "play", "x.yaml"]}`),
 			[]string{"widened launch!:  -> s: podman kube"}, 2, 1},
+		// A command the reader gives up on starts on the host all the
+		// same: it was a widened row that is not loud.
+		{"too many wrappers", mcp(``), mcp(`"s": {"command": "env", "args": ["env", "env", "env", "env", "env", "env", "env", "env", "env", "docker", "run", "-v", "/:/h", "img"]}`),
+			[]string{"widened launch!:  -> s: unread command"}, 2, 1},
 		{"srt without settings", mcp(``), mcp(`"s": {"command": "srt", "args": ["npx", "pkg"]}`), []string{"widened launch:  -> s"}, 2, 1},
 	}
 	for _, c := range cases {

@@ -77,7 +77,17 @@ func classify(c Client, e *Entry, argv []arg) {
 	if e.Kind == "" {
 		e.Kind = Shell
 		e.Unjudged = append(e.Unjudged, Note{Text: "the command could not be read (empty, or too many wrappers)", Pos: e.Pos})
+		e.Grants = append(e.Grants, unreadCommand(e.Pos))
 	}
+}
+
+// unreadCommand is the host control of a command the reader could not
+// read: it starts on the host, and what it is (a sandbox launcher or the
+// server itself) is not known. The row that says so was widened but not
+// loud, so fail-on loud passed nine env wrappers around a docker run of /.
+func unreadCommand(at Pos) Grant {
+	return Grant{Kind: GHost, Key: "unread command", Loud: true, Pos: at,
+		Why: "a command the reader could not read starts on the host: it may run the server with no sandbox (fail closed)"}
 }
 
 func texts(argv []arg) []string {
