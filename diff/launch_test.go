@@ -157,7 +157,17 @@ func TestLaunchCompare(t *testing.T) {
 		// same: it was a widened row that is not loud.
 		{"too many wrappers", mcp(``), mcp(`"s": {"command": "env", "args": ["env", "env", "env", "env", "env", "env", "env", "env", "env", "docker", "run", "-v", "/:/h", "img"]}`),
 			[]string{"widened launch!:  -> s: unread command"}, 2, 1},
-		{"srt without settings", mcp(``), mcp(`"s": {"command": "srt", "args": ["npx", "pkg"]}`), []string{"widened launch:  -> s"}, 2, 1},
+		{"srt without settings", mcp(``), mcp(`"s": {"command": "srt", "args": ["npx", "pkg"]}`),
+			[]string{"widened launch:  -> s", "widened launch!:  -> s: srt settings ~/.srt-settings.json"}, 3, 2},
+		// Rules srt reads from outside the repository may allow every
+		// write: the row was widened but not loud, so fail-on loud
+		// passed settings moved from ./srt.json to /etc/srt.json.
+		{"srt settings moved out of the repository", mcp(`"s": {"command": "srt", "args": ["-s", "./srt.json", "npx", "pkg"]}`),
+			mcp(`"s": {"command": "srt", "args": ["-s", "/etc/srt.json", "npx", "pkg"]}`),
+			[]string{"widened launch!:  -> s: srt settings /etc/srt.json"}, 2, 1},
+		{"srt control-fd added", mcp(`"s": {"command": "srt", "args": ["-s", "/etc/srt.json", "npx", "pkg"]}`),
+			mcp(`"s": {"command": "srt", "args": ["-s", "/etc/srt.json", "--control-fd", "3", "npx", "pkg"]}`),
+			[]string{"widened launch!:  -> s: srt --control-fd"}, 3, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
