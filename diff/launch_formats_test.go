@@ -29,8 +29,17 @@ func TestLaunchNewFormats(t *testing.T) {
 			1, []string{"widened launch!:  -> x: no sandbox"}},
 		{"workspace: the engine socket mounted", ws, wsFile(dockerServer("d", "img")), wsFile(dockerServer("d", "-v", "/var/run/docker.sock:/s", "img")), nil, nil,
 			1, []string{"widened fs!:  -> d: /var/run/docker.sock"}},
+		// A folder outside the repository may be any path: the mount
+		// and the folder itself are host control (they were a widened
+		// row that is not loud, so fail-on loud passed "/").
 		{"workspace: a mount of another folder", ws, wsFile(dockerServer("d", "img")),
 			strings.Replace(wsFile(dockerServer("d", "-v", "${workspaceFolder}:/w", "img")), `"."`, `".."`, 1), nil, nil,
+			3, []string{"widened fs!:  -> d: ${workspaceFolder}", "widened launch!:  -> d: workspace folder ..", "widened launch:  -> d: img"}},
+		{"workspace: the folder moved to /", ws, wsFile(dockerServer("d", "-v", "${workspaceFolder}:/w", "img")),
+			strings.Replace(wsFile(dockerServer("d", "-v", "${workspaceFolder}:/w", "img")), `"."`, `"/"`, 1), nil, nil,
+			2, []string{"widened launch!:  -> d: workspace folder /"}},
+		{"workspace: a folder inside the repository", ws, wsFile(dockerServer("d", "img")),
+			strings.Replace(wsFile(dockerServer("d", "-v", "${workspaceFolder}:/w", "img")), `"."`, `"sub"`, 1), nil, nil,
 			2, []string{"widened fs:  -> d: ${workspaceFolder}", "widened launch:  -> d: img"}},
 		{"plugin: a bare server added", plug, plugFile(""), plugFile(`"x": {"command": "${CLAUDE_PLUGIN_ROOT}/bin/x"}`), nil, nil,
 			1, []string{"widened launch!:  -> x: no sandbox"}},
