@@ -65,10 +65,7 @@ func parseLaunch(fs []File) *launchSide {
 }
 
 func (s *launchSide) applySettings(fs []File) {
-	byPath := map[string]File{}
-	for _, f := range fs {
-		byPath[f.Path] = f
-	}
+	byPath := NewFileIndex(fs)
 	for path, cfg := range s.cfgs {
 		if err := pluginFiles(cfg, byPath); err != nil {
 			s.errs[path] = err
@@ -84,7 +81,7 @@ func (s *launchSide) applySettings(fs []File) {
 			if e.Settings == "" {
 				continue
 			}
-			f, ok := byPath[e.Settings]
+			f, ok := byPath.Get(e.Settings)
 			if !ok || f.Err != nil {
 				// srt refuses to start without the file it was given.
 				e.Unjudged = append(e.Unjudged, launch.Note{Text: "srt settings " + e.Settings + " are not in the tree (srt refuses to start, or reads another file): fail closed", Pos: e.SettingsPos})
@@ -110,11 +107,11 @@ func (s *launchSide) applySettings(fs []File) {
 // read from the same tree (launch.Entry.PluginServers); an entry whose file
 // is not in the tree stays, and cannot be judged (grantFiles). A file that
 // does not parse fails the config closed, at the entry.
-func pluginFiles(cfg *launch.Config, byPath map[string]File) *Problem {
+func pluginFiles(cfg *launch.Config, byPath *FileIndex) *Problem {
 	var out []launch.Entry
 	for i := range cfg.Entries {
 		e := &cfg.Entries[i]
-		f, ok := byPath[e.PluginFile()]
+		f, ok := byPath.Get(e.PluginFile())
 		if ok && unreadable(f) {
 			return readProblem(f, e.Pos)
 		}
@@ -138,6 +135,52 @@ func pluginFiles(cfg *launch.Config, byPath map[string]File) *Problem {
 	return nil
 }
 
+// FileIndex finds the files read for a side's launch configs (srt
+// settings, plugin servers files, env files, the directories of granted
+// paths) by the path a config names, as its client opens it: that path,
+// else the one file whose path matches it in any case, since on a
+// case-insensitive file system (macOS, Windows) ./Servers.json opens
+// servers.json. Paths were looked up exactly, so a plugin naming
+// ./Servers.json beside servers.json was an entry that cannot be judged
+// on both sides, however servers.json was edited. Two files that match in
+// case are an error: which one the client opens cannot be told.
+type FileIndex struct {
+	exact  map[string]File
+	folded map[string][]File
+}
+
+// NewFileIndex indexes fs.
+func NewFileIndex(fs []File) *FileIndex {
+	ix := &FileIndex{exact: make(map[string]File, len(fs)), folded: make(map[string][]File, len(fs))}
+	for _, f := range fs {
+		if _, dup := ix.exact[f.Path]; !dup {
+			k := strings.ToLower(f.Path)
+			ix.folded[k] = append(ix.folded[k], f)
+		}
+		ix.exact[f.Path] = f
+	}
+	return ix
+}
+
+// Get returns the file a client opens at p, and whether there is one.
+func (ix *FileIndex) Get(p string) (File, bool) {
+	if f, ok := ix.exact[p]; ok {
+		return f, true
+	}
+	switch fs := ix.folded[strings.ToLower(p)]; len(fs) {
+	case 0:
+		return File{}, false
+	case 1:
+		return fs[0], true
+	default:
+		names := make([]string, len(fs))
+		for i, f := range fs {
+			names[i] = f.Path
+		}
+		return File{Path: p, Err: fmt.Errorf("%s match %s in case, and a case-insensitive file system (macOS, Windows) opens either: which one cannot be told", strings.Join(names, " and "), p)}, true
+	}
+}
+
 // unreadable reports whether f, a file a launch config reads, is in the
 // tree but could not be read (over the size limit): its content is the
 // pull request's, unseen. A link out of the tree (ErrLink) is not: what it
@@ -156,12 +199,12 @@ func readProblem(f File, at launch.Pos) *Problem {
 // nil. Such a file was an entry that cannot be judged, the same note on
 // both sides: an srt settings file or a plugin's servers file over the
 // size limit was edited to grant ~ and *.evil.com, and the diff passed.
-func unreadableFile(e *launch.Entry, byPath map[string]File) *Problem {
-	if f, ok := byPath[e.Settings]; e.Settings != "" && ok && unreadable(f) {
+func unreadableFile(e *launch.Entry, byPath *FileIndex) *Problem {
+	if f, ok := byPath.Get(e.Settings); e.Settings != "" && ok && unreadable(f) {
 		return readProblem(f, e.SettingsPos)
 	}
 	for _, g := range e.Grants {
-		if f, ok := byPath[g.File]; g.File != "" && ok && unreadable(f) {
+		if f, ok := byPath.Get(g.File); g.File != "" && ok && unreadable(f) {
 			p := g.Pos
 			if p.Line == 0 {
 				p = e.Pos
@@ -182,7 +225,7 @@ var ErrLink = errors.New("symbolic link")
 // the file is a change to the grant, and adds the variables an env file
 // sets as grants of their own (launch.Entry.EnvFileGrants); a file not in
 // the tree cannot be judged.
-func grantFiles(e *launch.Entry, byPath map[string]File) {
+func grantFiles(e *launch.Entry, byPath *FileIndex) {
 	var vars []launch.Grant
 	for j := range e.Grants {
 		g := &e.Grants[j]
@@ -190,7 +233,7 @@ func grantFiles(e *launch.Entry, byPath map[string]File) {
 		if g.File == "" {
 			continue
 		}
-		f, ok := byPath[g.File]
+		f, ok := byPath.Get(g.File)
 		if !ok || f.Err != nil {
 			e.Unjudged = append(e.Unjudged, launch.Note{Text: g.File + ", which " + g.Key + " reads, is not in the tree or not readable: fail closed", Pos: g.Pos})
 			continue
@@ -208,10 +251,10 @@ func grantFiles(e *launch.Entry, byPath map[string]File) {
 // directory on its way (or the path itself) is a symbolic link of the tree
 // that does not lead to a regular file in it: the launcher follows it on the
 // host, to / or the home directory for all the tree says (fail closed).
-func treeLink(g *launch.Grant, byPath map[string]File) {
+func treeLink(g *launch.Grant, byPath *FileIndex) {
 	var at string
 	for p := g.InTree; p != "" && p != "."; p = path.Dir(p) {
-		if f, ok := byPath[p]; ok && errors.Is(f.Err, ErrLink) {
+		if f, ok := byPath.Get(p); ok && errors.Is(f.Err, ErrLink) {
 			at = p // the outermost link decides
 		}
 	}

@@ -3,6 +3,7 @@ package diff
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -225,3 +226,57 @@ func TestLaunchHashFieldsApart(t *testing.T) {
 		t.Errorf("a plain entry's fingerprint changed:\n%q\n%q", fingerprint(e), old)
 	}
 }
+
+// TestLaunchFilesInAnyCase: a file a config names is the one a client on
+// a case-insensitive file system (macOS, Windows) opens: ./SRT.json opens
+// srt.json, ./Servers.json servers.json. They were looked up exactly, so
+// the entry could not be judged on both sides however the file was
+// edited; two files that match in case are an error.
+func TestLaunchFilesInAnyCase(t *testing.T) {
+	t.Parallel()
+	srt := mcp(`"s": {"command": "srt", "args": ["-s", "./SRT.json", "npx", "x"]}`)
+	const plug = "p/.claude-plugin/plugin.json"
+	for _, c := range []struct {
+		name, path, cfg string
+		base, head      []File
+		want            string // a row's prefix, or "error"
+	}{
+		{"srt settings", ".mcp.json", srt,
+			[]File{{Path: "srt.json", Data: []byte(`{}`)}},
+			[]File{{Path: "srt.json", Data: []byte(`{"filesystem": {"allowWrite": ["~"]}}`)}},
+			"widened fs!:  -> s: ~ (rw)"},
+		{"plugin servers file", plug, `{"mcpServers": "./Servers.json"}`,
+			[]File{{Path: "p/servers.json", Data: []byte(dockerFile(dockerServer("x", "img")))}},
+			[]File{{Path: "p/servers.json", Data: []byte(dockerFile(dockerServer("x", "--privileged", "img")))}},
+			"widened cap!:  -> x: --privileged"},
+		{"two files of one name in case", ".mcp.json", srt,
+			[]File{{Path: "srt.json", Data: []byte(`{}`)}},
+			[]File{{Path: "srt.json", Data: []byte(`{}`)}, {Path: "Srt.json", Data: []byte(`{}`)}},
+			"error"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			side := func(extra []File) *launchSide {
+				ls := parseLaunch([]File{{Path: c.path, Data: []byte(c.cfg)}})
+				ls.applySettings(extra)
+				return ls
+			}
+			out := compareLaunch(side(c.base), side(c.head))
+			if len(out) != 1 {
+				t.Fatalf("%d diffs", len(out))
+			}
+			if c.want == "error" {
+				if out[0].Status != StatusError || out[0].Error.Code != CodeRead {
+					t.Errorf("status %s, error %+v; want a READ error", out[0].Status, out[0].Error)
+				}
+				return
+			}
+			rows := summary(out[0])
+			if !slices.ContainsFunc(rows, func(r string) bool { return strings.HasPrefix(r, c.want) }) {
+				t.Errorf("no row %q in:\n%s", c.want, strings.Join(rows, "\n"))
+			}
+		})
+	}
+}
+
+func dockerFile(servers string) string { return "{" + servers + "}" }

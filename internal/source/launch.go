@@ -32,7 +32,9 @@ func readPaths(ctx context.Context, base, head Side, paths []string) (bf, hf []F
 	for i, p := range paths {
 		pats[i] = LiteralPattern(p)
 	}
-	m, err := NewMatcher(pats)
+	// In any case, as the client opens them on a case-insensitive file
+	// system (diff.FileIndex picks the file a path names).
+	m, err := NewLaunchMatcher(pats)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -82,10 +84,7 @@ func mergeFiles(a, b []File) []File {
 // repository that the srt settings files of configs (read, in settings)
 // grant.
 func settingsLinkPaths(configs, settings []File) []string {
-	byPath := map[string]File{}
-	for _, f := range settings {
-		byPath[f.Path] = f
-	}
+	byPath := diff.NewFileIndex(settings)
 	var out []string
 	eachEntry(configs, func(client launch.Client, e *launch.Entry) {
 		out = append(out, pluginPaths(client, e, byPath)...)
@@ -96,8 +95,8 @@ func settingsLinkPaths(configs, settings []File) []string {
 
 // settingsDirs appends each directory on the way to a path inside the
 // repository that the srt settings file of e (read, in byPath) grants.
-func settingsDirs(out []string, client launch.Client, e *launch.Entry, byPath map[string]File) []string {
-	sf, ok := byPath[e.Settings]
+func settingsDirs(out []string, client launch.Client, e *launch.Entry, byPath *diff.FileIndex) []string {
+	sf, ok := byPath.Get(e.Settings)
 	if e.Settings == "" || !ok || sf.Err != nil {
 		return out
 	}
@@ -116,8 +115,8 @@ func settingsDirs(out []string, client launch.Client, e *launch.Entry, byPath ma
 // and settingsDirs list a config's: srt settings, the files their grants
 // read, and each directory on the way to a path inside the repository
 // that they or their srt settings (once read) grant.
-func pluginPaths(client launch.Client, e *launch.Entry, byPath map[string]File) []string {
-	f, ok := byPath[e.PluginFile()]
+func pluginPaths(client launch.Client, e *launch.Entry, byPath *diff.FileIndex) []string {
+	f, ok := byPath.Get(e.PluginFile())
 	if e.PluginFile() == "" || !ok || f.Err != nil {
 		return nil
 	}
