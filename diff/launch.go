@@ -38,8 +38,9 @@ func compareLaunchInput(in *Input) []ManifestDiff {
 		return nil
 	}
 	b, h := parseLaunch(in.LaunchBase), parseLaunch(in.LaunchHead)
-	b.applySettings(in.SettingsBase)
-	h.applySettings(in.SettingsHead)
+	same := sameUnread(in.SettingsBase, in.SettingsHead)
+	b.applyFiles(in.SettingsBase, same)
+	h.applyFiles(in.SettingsHead, same)
 	return withExcess(compareLaunch(b, h), h, in.HeadFiles)
 }
 
@@ -64,8 +65,15 @@ func parseLaunch(fs []File) *launchSide {
 	return s
 }
 
-func (s *launchSide) applySettings(fs []File) {
+// applySettings is applyFiles with no file shared unread.
+func (s *launchSide) applySettings(fs []File) { s.applyFiles(fs, nil) }
+
+// applyFiles reads into the side's configs the files they read (fs): the
+// servers of plugins' servers files, srt settings, env files, links; same
+// lists the files not read that both sides share (sameUnread).
+func (s *launchSide) applyFiles(fs []File, same map[string]bool) {
 	byPath := NewFileIndex(fs)
+	byPath.same = same
 	for path, cfg := range s.cfgs {
 		if err := pluginFiles(cfg, byPath); err != nil {
 			s.errs[path] = err
@@ -112,7 +120,7 @@ func pluginFiles(cfg *launch.Config, byPath *FileIndex) *Problem {
 	for i := range cfg.Entries {
 		e := &cfg.Entries[i]
 		f, ok := byPath.Get(e.PluginFile())
-		if ok && unreadable(f) {
+		if ok && byPath.unreadable(f) {
 			return readProblem(f, e.Pos)
 		}
 		if e.PluginFile() == "" || !ok || f.Err != nil {
@@ -147,6 +155,9 @@ func pluginFiles(cfg *launch.Config, byPath *FileIndex) *Problem {
 type FileIndex struct {
 	exact  map[string]File
 	folded map[string][]File
+	// same holds the paths of files not read whose blob is the same on
+	// both sides (see sameUnread).
+	same map[string]bool
 }
 
 // NewFileIndex indexes fs.
@@ -182,10 +193,34 @@ func (ix *FileIndex) Get(p string) (File, bool) {
 }
 
 // unreadable reports whether f, a file a launch config reads, is in the
-// tree but could not be read (over the size limit): its content is the
-// pull request's, unseen. A link out of the tree (ErrLink) is not: what it
-// leads to is no part of the tree.
-func unreadable(f File) bool { return f.Err != nil && !errors.Is(f.Err, ErrLink) }
+// tree but could not be read (over the size limit): its content may be
+// the pull request's, unseen. A link out of the tree (ErrLink) is not: what
+// it leads to is no part of the tree; nor is a file whose blob both sides
+// share (ix.same): the pull request did not change it.
+func (ix *FileIndex) unreadable(f File) bool {
+	return f.Err != nil && !errors.Is(f.Err, ErrLink) && !ix.same[f.Path]
+}
+
+// sameUnread lists the paths of the files not read on both sides (over
+// the size limit) whose blob (git's, known without reading) is the same:
+// unchanged, so what they grant is the same entry that cannot be judged
+// on both sides, not an error that fails every run. A side without blobs
+// (a directory) shares none.
+func sameUnread(base, head []File) map[string]bool {
+	blobs := map[string]string{}
+	for _, f := range base {
+		if f.Err != nil && f.Blob != "" {
+			blobs[f.Path] = f.Blob
+		}
+	}
+	out := map[string]bool{}
+	for _, f := range head {
+		if f.Err != nil && f.Blob != "" && blobs[f.Path] == f.Blob {
+			out[f.Path] = true
+		}
+	}
+	return out
+}
 
 // readProblem is the error of a config whose entry at at reads f, which
 // could not be read.
@@ -200,11 +235,11 @@ func readProblem(f File, at launch.Pos) *Problem {
 // both sides: an srt settings file or a plugin's servers file over the
 // size limit was edited to grant ~ and *.evil.com, and the diff passed.
 func unreadableFile(e *launch.Entry, byPath *FileIndex) *Problem {
-	if f, ok := byPath.Get(e.Settings); e.Settings != "" && ok && unreadable(f) {
+	if f, ok := byPath.Get(e.Settings); e.Settings != "" && ok && byPath.unreadable(f) {
 		return readProblem(f, e.SettingsPos)
 	}
 	for _, g := range e.Grants {
-		if f, ok := byPath.Get(g.File); g.File != "" && ok && unreadable(f) {
+		if f, ok := byPath.Get(g.File); g.File != "" && ok && byPath.unreadable(f) {
 			p := g.Pos
 			if p.Line == 0 {
 				p = e.Pos

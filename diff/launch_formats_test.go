@@ -280,3 +280,33 @@ func TestLaunchFilesInAnyCase(t *testing.T) {
 }
 
 func dockerFile(servers string) string { return "{" + servers + "}" }
+
+// TestLaunchUnreadableFileUnchanged: a file over the size limit that both
+// sides hold with the same blob (git's id, known unread) is unchanged:
+// the entry that cannot be judged, as before, not an error that fails
+// every run; a different blob is the error.
+func TestLaunchUnreadableFileUnchanged(t *testing.T) {
+	t.Parallel()
+	big := errors.New("file is 2000000 bytes, over the 1048576-byte limit; not read")
+	cfg := []File{{Path: ".mcp.json", Data: []byte(mcp(`"s": {"command": "srt", "args": ["-s", "./srt.json", "npx", "x"]}`))}}
+	for _, c := range []struct {
+		name       string
+		base, head string // the blob of srt.json on each side
+		wantErr    bool
+	}{
+		{"the same blob", "b1", "b1", false},
+		{"another blob", "b1", "b2", true},
+		{"no blob (a directory side)", "", "", true},
+	} {
+		in := &Input{LaunchBase: cfg, LaunchHead: cfg,
+			SettingsBase: []File{{Path: "srt.json", Blob: c.base, Err: big}},
+			SettingsHead: []File{{Path: "srt.json", Blob: c.head, Err: big}}}
+		out := compareLaunchInput(in)
+		if len(out) != 1 {
+			t.Fatalf("%s: %d diffs", c.name, len(out))
+		}
+		if got := out[0].Status == StatusError; got != c.wantErr {
+			t.Errorf("%s: status %s, error %+v; want an error: %t", c.name, out[0].Status, out[0].Error, c.wantErr)
+		}
+	}
+}
