@@ -174,13 +174,14 @@ func NewFileIndex(fs []File) *FileIndex {
 }
 
 // Get returns the file a client opens at p, and whether there is one.
+// Beside another file of its name in another case, p itself is as
+// ambiguous: a checkout on a case-insensitive file system writes one over
+// the other.
 func (ix *FileIndex) Get(p string) (File, bool) {
-	if f, ok := ix.exact[p]; ok {
-		return f, true
-	}
 	switch fs := ix.folded[strings.ToLower(p)]; len(fs) {
 	case 0:
-		return File{}, false
+		f, ok := ix.exact[p] // a path ToLower cannot tell (invalid UTF-8)
+		return f, ok
 	case 1:
 		return fs[0], true
 	default:

@@ -253,6 +253,10 @@ func TestLaunchFilesInAnyCase(t *testing.T) {
 			[]File{{Path: "srt.json", Data: []byte(`{}`)}},
 			[]File{{Path: "srt.json", Data: []byte(`{}`)}, {Path: "Srt.json", Data: []byte(`{}`)}},
 			"error"},
+		{"the exact name beside another in case", ".mcp.json", mcp(`"s": {"command": "srt", "args": ["-s", "./srt.json", "npx", "x"]}`),
+			[]File{{Path: "srt.json", Data: []byte(`{}`)}},
+			[]File{{Path: "srt.json", Data: []byte(`{}`)}, {Path: "SRT.json", Data: []byte(`{"filesystem": {"allowWrite": ["~"]}}`)}},
+			"error"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
