@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/launch"
@@ -188,12 +189,21 @@ func settingsPaths(configs []File) []string {
 }
 
 // LiteralPattern makes a path a doublestar pattern (as Options.Patterns
-// takes) that matches that path only.
+// takes) that matches that path only. White space is a class of itself
+// ("[ ]"): NewMatcher trims a pattern, so " srt.json" matched srt.json,
+// and an srt settings file named " srt.json" (srt -s " srt.json") was
+// never read, nor its edits seen.
 func LiteralPattern(p string) string {
 	var b strings.Builder
 	for _, r := range p {
-		if strings.ContainsRune(`*?[]{}\!`, r) {
+		switch {
+		case strings.ContainsRune(`*?[]{}\!`, r):
 			b.WriteByte('\\')
+		case unicode.IsSpace(r):
+			b.WriteByte('[')
+			b.WriteRune(r)
+			b.WriteByte(']')
+			continue
 		}
 		b.WriteRune(r)
 	}

@@ -732,6 +732,33 @@ func TestLaunchFilesReadInAnyCase(t *testing.T) {
 	}
 }
 
+// TestSettingsNamedWithSpace: an srt settings file whose name starts with
+// a space (srt -s " srt.json") is read, not srt.json, on both kinds of
+// side: the literal pattern was trimmed, and the file was never read.
+func TestSettingsNamedWithSpace(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := makeTree(t, map[string]node{
+		".mcp.json": {data: `{"mcpServers": {"s": {"command": "srt", "args": ["-s", " srt.json", "npx", "pkg"]}}}`},
+		" srt.json": {data: `{"filesystem": {"allowWrite": ["~"]}}`},
+		"srt.json":  {data: `{}`},
+	})
+	rev := commitTree(t, root)
+	for _, head := range []string{root, rev} {
+		in, err := ReadSides(context.Background(), Options{Dir: root, Head: head})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range in.SettingsHead {
+			got = append(got, f.Path)
+		}
+		if want := []string{" srt.json"}; fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
+			t.Errorf("head %s: read %q, want %q", head, got, want)
+		}
+	}
+}
+
 // TestLinkedAncestorDir: a symbolic link at a directory above the one a
 // pattern names, through the pattern's own segments (.gemini/extensions
 // for **/.gemini/extensions/*/gemini-extension.json, servers for
