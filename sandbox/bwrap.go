@@ -228,7 +228,17 @@ const upDestWhy = ": a destination with \"..\" is resolved inside the sandbox th
 // dest (without a ".." segment): it drops the leading slashes and puts
 // the rest below the new root, so "srv" is /srv and "" or "." the root
 // itself.
+//
+// An absolute dest, which is all the compiler emits, is cleaned as it is:
+// path.Clean("/" + dest) built "//dest" and then a third string to drop
+// the doubled slash, three allocations a mount and a quarter of
+// ReadBwrap's on BenchmarkChangedManifest's artifacts; Clean of a clean
+// path allocates nothing. A leading "/" changes nothing Clean returns
+// (it folds repeated slashes), as TestBwrapDestAsJoined holds.
 func bwrapDest(dest string) string {
+	if strings.HasPrefix(dest, "/") {
+		return path.Clean(dest)
+	}
 	return path.Clean("/" + dest)
 }
 
@@ -256,24 +266,52 @@ type envOp struct {
 // resolveEnv applies ops in order, in linear time: walking back, the
 // last operation on a name decides it, and a --clearenv ends the walk
 // (nothing before it reaches the process).
+//
+// A few operations (the compiler emits two or three) are checked against
+// the later ones by a scan instead of a map, which allocated a map for
+// every bwrap artifact read back; TestResolveEnvSmall holds the scan to
+// the map on generated operations.
 func resolveEnv(ops []envOp) []Env {
-	seen := map[string]bool{}
+	var seen map[string]bool
+	if len(ops) > 8 {
+		seen = make(map[string]bool, len(ops))
+	}
 	var out []Env
 	for i := len(ops) - 1; i >= 0; i-- {
 		o := ops[i]
 		if o.clear {
 			break
 		}
-		if seen[o.env.Name] {
+		if decidedLater(ops, i, seen) {
 			continue
 		}
-		seen[o.env.Name] = true
 		if !o.unset {
 			out = append(out, o.env)
 		}
 	}
 	slices.Reverse(out)
 	return out
+}
+
+// decidedLater reports whether an operation after ops[i] names the same
+// variable (then that one decides it): by the set seen of the names
+// walked so far, or without one by a scan of the later operations, which
+// stops at nothing (a --clearenv after i would have ended the walk).
+func decidedLater(ops []envOp, i int, seen map[string]bool) bool {
+	name := ops[i].env.Name
+	if seen != nil {
+		if seen[name] {
+			return true
+		}
+		seen[name] = true
+		return false
+	}
+	for _, o := range ops[i+1:] {
+		if !o.clear && o.env.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // bindMount is a bind of the host path src at dest.

@@ -14,20 +14,30 @@ import (
 // argument "false". A leading "docker" or "podman" (any path ending so)
 // and "run" or "container run" are skipped, so a launch line may be
 // passed whole.
+//
+// The options' values share one backing array, and the text of a known
+// option (DockerOption.Raw, which only an unknown part shows) is not
+// built: a slice and a string per option were half of ReadDocker's
+// allocations on BenchmarkChangedManifest's artifacts. FuzzParseDocker
+// holds it to SplitDocker's options.
 func ParseDocker(argv []string) (opts []Option, command []string, unknown []Unknown) {
 	argv = skipEngine(argv)
-	dopts, at := SplitDocker(argv)
-	for _, o := range dopts {
+	dopts, at := splitDocker(argv, false)
+	opts = make([]Option, 0, len(dopts))
+	vals := make([]string, len(dopts))
+	for i, o := range dopts {
 		on, ok := o.On()
 		switch {
 		case o.Flag == "" || (o.Bool && !ok):
 			unknown = append(unknown, Unknown{Text: o.Raw, Arg: o.Arg})
 		case o.Bool && !on:
-			opts = append(opts, Option{Flag: o.Flag, Args: []string{"false"}, Arg: o.Arg})
+			vals[i] = "false"
+			opts = append(opts, Option{Flag: o.Flag, Args: vals[i : i+1 : i+1], Arg: o.Arg})
 		case o.Bool:
 			opts = append(opts, Option{Flag: o.Flag, Arg: o.Arg})
 		default:
-			opts = append(opts, Option{Flag: o.Flag, Args: []string{o.Value}, Arg: o.Arg})
+			vals[i] = o.Value
+			opts = append(opts, Option{Flag: o.Flag, Args: vals[i : i+1 : i+1], Arg: o.Arg})
 		}
 	}
 	return opts, argv[at:], unknown
@@ -76,7 +86,16 @@ func ReadDocker(argv []string) *Sandbox {
 // the same ("a:a:rw" and "a:a"; "duplicate mount destination", docker:
 // "Duplicate mount point"), so what that container would grant depends on
 // how the host repairs it: an Unknown part.
+//
+// Mounts at distinct destinations, the rule, leave nothing to do: a few
+// are checked pairwise first, instead of filing each in a map (a map and
+// a record a mount, a fifth of ReadDocker's allocations on
+// BenchmarkChangedManifest's artifacts); TestDockerDuplicateDestination
+// and FuzzRead cover the map's path.
 func refuseDuplicates(s *Sandbox) {
+	if len(s.Mounts) <= 16 && distinctDests(s.Mounts) {
+		return
+	}
 	type seen struct {
 		m   Mount
 		bad bool
@@ -88,7 +107,7 @@ func refuseDuplicates(s *Sandbox) {
 		switch {
 		case x == nil:
 			at[m.Dest] = &seen{m: m}
-		case x.m.spec == m.spec:
+		case x.m.specFlag == m.specFlag && x.m.spec == m.spec:
 			continue // the same option again
 		case !x.bad:
 			x.bad = true
@@ -97,6 +116,19 @@ func refuseDuplicates(s *Sandbox) {
 		out = append(out, m)
 	}
 	s.Mounts = out
+}
+
+// distinctDests reports whether no two of ms share a destination, pair
+// by pair.
+func distinctDests(ms []Mount) bool {
+	for i := range ms {
+		for j := range i {
+			if ms[i].Dest == ms[j].Dest {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // sortByDepth sorts ms by the depth of their destination, keeping the
@@ -132,7 +164,7 @@ func dockerApply(s *Sandbox, o Option) {
 		dockerMount(s, val, o.Arg)
 	case DockerTmpfs:
 		dst, _, _ := strings.Cut(val, ":")
-		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: o.Arg, spec: "--tmpfs " + val})
+		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: o.Arg, specFlag: "--tmpfs", spec: val})
 	case DockerNetwork:
 		dockerNetwork(s, val)
 	case DockerEnv:
@@ -234,7 +266,7 @@ func dockerVolume(s *Sandbox, spec string, arg int) {
 		return
 	}
 	m := bindMount(src, dst, arg)
-	m.Write, m.spec = write, "-v "+spec
+	m.Write, m.specFlag, m.spec = write, "-v", spec
 	s.Mounts = append(s.Mounts, m)
 }
 
@@ -272,11 +304,11 @@ func dockerMount(s *Sandbox, spec string, arg int) {
 	case bad || !strings.HasPrefix(dst, "/"):
 	case typ == "bind" && strings.HasPrefix(src, "/"):
 		m := bindMount(src, dst, arg)
-		m.Write, m.spec = !ro, "--mount "+spec
+		m.Write, m.specFlag, m.spec = !ro, "--mount", spec
 		s.Mounts = append(s.Mounts, m)
 		return
 	case typ == "tmpfs":
-		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: arg, spec: "--mount " + spec})
+		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: arg, specFlag: "--mount", spec: spec})
 		return
 	}
 	s.Unknown = append(s.Unknown, Unknown{Text: "--mount " + spec, Arg: arg})

@@ -162,15 +162,23 @@ func (o DockerOption) On() (on, ok bool) {
 // table does not know (or cut short) with Flag "", and the index of the
 // image (len(argv) when there is none).
 func SplitDocker(argv []string) (opts []DockerOption, image int) {
+	return splitDocker(argv, true)
+}
+
+// splitDocker is SplitDocker; without raw, a known option's Raw is left
+// empty for a value given as the next argument (ParseDocker shows the Raw
+// of unknown options only, whose Raw is always set).
+func splitDocker(argv []string, raw bool) (opts []DockerOption, image int) {
+	opts = make([]DockerOption, 0, len(argv)/2+1)
 	for i := 0; i < len(argv); i++ {
 		a := argv[i]
 		switch {
 		case a == "--":
 			return opts, i + 1
 		case strings.HasPrefix(a, "--"):
-			opts = splitLong(opts, argv, &i)
+			opts = splitLong(opts, argv, &i, raw)
 		case len(a) > 1 && a[0] == '-':
-			opts = splitShort(opts, argv, &i)
+			opts = splitShort(opts, argv, &i, raw)
 		default:
 			return opts, i
 		}
@@ -178,8 +186,9 @@ func SplitDocker(argv []string) (opts []DockerOption, image int) {
 	return opts, len(argv)
 }
 
-// splitLong reads the long option at argv[*i].
-func splitLong(opts []DockerOption, argv []string, i *int) []DockerOption {
+// splitLong reads the long option at argv[*i]; raw says whether to build
+// the Raw of a known option whose value is the next argument.
+func splitLong(opts []DockerOption, argv []string, i *int, raw bool) []DockerOption {
 	a, at := argv[*i], *i
 	name, val, inline := strings.Cut(a, "=")
 	f, ok := dockerTable[name]
@@ -192,13 +201,17 @@ func splitLong(opts []DockerOption, argv []string, i *int) []DockerOption {
 			return append(opts, DockerOption{Raw: a + " (no value)", Arg: at})
 		}
 		*i++
-		o.Value, o.HasValue, o.Raw = argv[*i], true, a+" "+argv[*i]
+		o.Value, o.HasValue, o.Raw = argv[*i], true, ""
+		if raw {
+			o.Raw = a + " " + argv[*i]
+		}
 	}
 	return append(opts, o)
 }
 
-// splitShort reads the cluster of short flags at argv[*i].
-func splitShort(opts []DockerOption, argv []string, i *int) []DockerOption {
+// splitShort reads the cluster of short flags at argv[*i] (raw as for
+// splitLong).
+func splitShort(opts []DockerOption, argv []string, i *int, raw bool) []DockerOption {
 	a, at := argv[*i], *i
 	s := a[1:]
 	for j := 0; j < len(s); j++ {
@@ -220,7 +233,10 @@ func splitShort(opts []DockerOption, argv []string, i *int) []DockerOption {
 			return append(opts, DockerOption{Raw: a + " (no value)", Arg: at})
 		}
 		*i++
-		o.Value, o.HasValue, o.Raw = argv[*i], true, a+" "+argv[*i]
+		o.Value, o.HasValue, o.Raw = argv[*i], true, ""
+		if raw {
+			o.Raw = a + " " + argv[*i]
+		}
 		return append(opts, o)
 	}
 	return opts

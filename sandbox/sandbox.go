@@ -127,9 +127,10 @@ type Mount struct {
 	// Arg is the index of the argument (argv) or line (files) the mount
 	// was read from, for error positions and tie-breaking.
 	Arg int
-	// spec is the option as written, for engines that drop a repeated
-	// one (podman).
-	spec string
+	// specFlag and spec are the option as written, its flag and its
+	// value, for engines that drop a repeated one (podman); kept apart
+	// so that reading one makes no string.
+	specFlag, spec string
 }
 
 // NetMode is the kind of network a sandbox joins.
