@@ -17,7 +17,7 @@ import (
 
 // oldSources is sourcesOf as it was: every map built at once.
 type oldSources struct {
-	fs                    map[string]src
+	fs                     map[string]src
 	net, hosts, ports, env map[string][]compiler.CapString
 }
 
