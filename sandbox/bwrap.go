@@ -144,8 +144,10 @@ func (b *bwrapState) apply(o Option) {
 	switch o.Flag {
 	case "--bind", "--bind-try", "--dev-bind", "--dev-bind-try", "--ro-bind", "--ro-bind-try":
 		m := bindMount(a[0], a[1], o.Arg)
-		if d := bwrapDest(a[1]); d != m.Dest {
-			m.Dest, m.Raw = d, a[0]+" → "+a[1]
+		// An absolute destination is where bindMount cleaned it to
+		// (bwrapDest); only a relative one is moved below the root.
+		if d := a[1]; !strings.HasPrefix(d, "/") && bwrapDest(d) != m.Dest {
+			m.Dest, m.Raw = bwrapDest(d), a[0]+" → "+a[1]
 		}
 		m.Write = !strings.HasPrefix(o.Flag, "--ro-")
 		m.Devices = strings.HasPrefix(o.Flag, "--dev-")
@@ -212,6 +214,9 @@ func BwrapDestUp(o Option) bool {
 	i, ok := bwrapDestArg[o.Flag]
 	if !ok || i >= len(o.Args) {
 		return false
+	}
+	if !strings.Contains(o.Args[i], "..") {
+		return false // no segment can be ".."; most destinations
 	}
 	for seg := range strings.SplitSeq(o.Args[i], "/") {
 		if seg == ".." {

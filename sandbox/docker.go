@@ -118,6 +118,17 @@ func refuseDuplicates(s *Sandbox) {
 	s.Mounts = out
 }
 
+// dockerSpec is the flag a docker mount was written with: -v (or
+// --volume), --mount, --tmpfs.
+type dockerSpec uint8
+
+const (
+	_ dockerSpec = iota
+	specVolume
+	specMount
+	specTmpfs
+)
+
 // distinctDests reports whether no two of ms share a destination, pair
 // by pair.
 func distinctDests(ms []Mount) bool {
@@ -164,7 +175,7 @@ func dockerApply(s *Sandbox, o Option) {
 		dockerMount(s, val, o.Arg)
 	case DockerTmpfs:
 		dst, _, _ := strings.Cut(val, ":")
-		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: o.Arg, specFlag: "--tmpfs", spec: val})
+		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: o.Arg, specFlag: specTmpfs, spec: val})
 	case DockerNetwork:
 		dockerNetwork(s, val)
 	case DockerEnv:
@@ -266,7 +277,7 @@ func dockerVolume(s *Sandbox, spec string, arg int) {
 		return
 	}
 	m := bindMount(src, dst, arg)
-	m.Write, m.specFlag, m.spec = write, "-v", spec
+	m.Write, m.specFlag, m.spec = write, specVolume, spec
 	s.Mounts = append(s.Mounts, m)
 }
 
@@ -304,11 +315,11 @@ func dockerMount(s *Sandbox, spec string, arg int) {
 	case bad || !strings.HasPrefix(dst, "/"):
 	case typ == "bind" && strings.HasPrefix(src, "/"):
 		m := bindMount(src, dst, arg)
-		m.Write, m.specFlag, m.spec = !ro, "--mount", spec
+		m.Write, m.specFlag, m.spec = !ro, specMount, spec
 		s.Mounts = append(s.Mounts, m)
 		return
 	case typ == "tmpfs":
-		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: arg, specFlag: "--mount", spec: spec})
+		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: arg, specFlag: specMount, spec: spec})
 		return
 	}
 	s.Unknown = append(s.Unknown, Unknown{Text: "--mount " + spec, Arg: arg})
