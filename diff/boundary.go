@@ -72,7 +72,7 @@ func change(d sandbox.Delta, bs, hs *sources) Change {
 		case d.Ref.Key != "":
 			srcs = s.host(sandbox.HostKey(d.Ref.Key))
 		default:
-			srcs = s.net(netKey(d.Ref.Rule.Host, d.Ref.Rule.Port))
+			srcs = s.net(d.Ref.Rule.Host, d.Ref.Rule.Port)
 			key = d.Ref.Rule.Host // judged by loudHost
 		}
 	case sandbox.AspectIsolation:

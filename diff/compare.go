@@ -72,8 +72,9 @@ func compare(base, head *compiler.Result, same []bool) []Change {
 // compiled to, in listing order: an added or removed manifest is compared
 // with compiler.Empty, which has every target, and the other side decides.
 func compared(base, head *compiler.Result) [][2]*compiler.Artifact {
-	var out [][2]*compiler.Artifact
-	for _, ha := range head.Artifacts.All() {
+	all := head.Artifacts.All()
+	out := make([][2]*compiler.Artifact, 0, len(all))
+	for _, ha := range all {
 		if ba := base.Artifacts.Get(ha.Target); ba != nil {
 			out = append(out, [2]*compiler.Artifact{ba, ha})
 		}
@@ -173,7 +174,7 @@ type sources struct {
 	p      *compiler.Policy
 	ex     *compiler.Exposures
 	fsm    map[string]src
-	netm   map[string][]compiler.CapString
+	netm   map[hostPort][]compiler.CapString
 	hostm  map[string][]compiler.CapString // by lower-case host, for compareProduct
 	portm  map[string][]compiler.CapString // by decimal port ("0" any), for compareProduct
 	envm   map[string][]compiler.CapString
@@ -181,6 +182,13 @@ type sources struct {
 }
 
 func netKey(host string, port int) string { return sandbox.NetKey(host, port) }
+
+// hostPort is a destination as NetKey keys it (HostKey, port), without
+// joining them into a string.
+type hostPort struct {
+	host string
+	port int
+}
 
 // sourcesOf maps the grants of p, whose exposures are ex, to their
 // capability strings (see sources); ex must outlive the lookups.
@@ -196,21 +204,21 @@ func (s *sources) fs(path string) src {
 	return s.fsm[path]
 }
 
-// net is the source of the egress rule with key k (netKey).
-func (s *sources) net(k string) []compiler.CapString {
+// net is the source of the first egress rule to host on port.
+func (s *sources) net(host string, port int) []compiler.CapString {
 	s.indexNet()
-	return s.netm[k]
+	return s.netm[hostPort{sandbox.HostKey(host), port}]
 }
 
 // host is the source of the first egress rule to host key h.
 func (s *sources) host(h string) []compiler.CapString {
-	s.indexNet()
+	s.indexProduct()
 	return s.hostm[h]
 }
 
 // port is the source of the first egress rule on decimal port pt.
 func (s *sources) port(pt string) []compiler.CapString {
-	s.indexNet()
+	s.indexProduct()
 	return s.portm[pt]
 }
 
@@ -249,18 +257,29 @@ func fsSources(p *compiler.Policy, ex *compiler.Exposures) map[string]src {
 	return fs
 }
 
-// indexNet maps p's egress rules by destination, host and port, the
-// first rule of each.
+// indexNet maps p's egress rules by destination, the first rule of
+// each.
 func (s *sources) indexNet() {
 	if s.netm != nil {
 		return
 	}
-	s.netm, s.hostm, s.portm = map[string][]compiler.CapString{}, map[string][]compiler.CapString{}, map[string][]compiler.CapString{}
+	s.netm = make(map[hostPort][]compiler.CapString, len(s.p.Net))
 	for _, n := range s.p.Net {
-		k := netKey(n.Host, n.Port)
+		k := hostPort{sandbox.HostKey(n.Host), n.Port}
 		if _, ok := s.netm[k]; !ok {
 			s.netm[k] = n.Srcs
 		}
+	}
+}
+
+// indexProduct maps p's egress rules by host and by port, the first rule
+// of each, for the deltas of a host × port product.
+func (s *sources) indexProduct() {
+	if s.hostm != nil {
+		return
+	}
+	s.hostm, s.portm = map[string][]compiler.CapString{}, map[string][]compiler.CapString{}
+	for _, n := range s.p.Net {
 		if h := sandbox.HostKey(n.Host); s.hostm[h] == nil {
 			s.hostm[h] = n.Srcs
 		}
@@ -502,7 +521,7 @@ func compareUnenforceable(pairs [][2]*compiler.Artifact, hs *sources) []Change {
 			if bx.Covers(u.Rule) && allIn(u.Excess, excess) {
 				continue
 			}
-			out = append(out, at(Change{Severity: UnenforceableAdded, Kind: kNet, Target: t, After: RuleString(u.Rule), Why: unenforceableWhy(u)}, SideHead, hs.net(netKey(u.Rule.Host, u.Rule.Port))))
+			out = append(out, at(Change{Severity: UnenforceableAdded, Kind: kNet, Target: t, After: RuleString(u.Rule), Why: unenforceableWhy(u)}, SideHead, hs.net(u.Rule.Host, u.Rule.Port)))
 		}
 	}
 	return out

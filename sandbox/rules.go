@@ -79,18 +79,11 @@ func HostKey(h string) string {
 type RuleIndex struct {
 	hosts map[string]*hostRules
 	dom   *domNode
-	small []keyedRule // the rules, when there are few; hosts is nil then
+	small []Rule // the rules, when there are few; hosts is nil then
 }
 
 // smallRules is how many rules IndexRules keeps as a list.
 const smallRules = 16
-
-// keyedRule is a rule with its host's key (HostKey) and level.
-type keyedRule struct {
-	key   string
-	port  int
-	level int
-}
 
 type hostRules struct {
 	any   int
@@ -104,24 +97,14 @@ type domNode struct {
 	kids  map[string]*domNode
 }
 
-// IndexRules indexes rules for Covers.
+// IndexRules indexes rules for Covers. A few rules are kept as they are
+// (the index holds the slice: it must not change while the index is
+// used).
 func IndexRules(rules []Rule) RuleIndex {
 	if len(rules) <= smallRules {
-		return RuleIndex{small: keyRules(rules)}
+		return RuleIndex{small: rules}
 	}
 	return indexRules(rules)
-}
-
-// keyRules lists rules with their keys, for the scan of few rules.
-func keyRules(rules []Rule) []keyedRule {
-	if len(rules) == 0 {
-		return nil
-	}
-	out := make([]keyedRule, len(rules))
-	for i, r := range rules {
-		out[i] = keyedRule{key: HostKey(r.Host), port: r.Port, level: level(r.BlockPrivate)}
-	}
-	return out
 }
 
 // indexRules indexes rules in maps and the tree of ".domain" labels.
@@ -212,18 +195,22 @@ func (x RuleIndex) Covers(r Rule) bool {
 // the same key, or a ".domain" above it (the host is the domain, or ends
 // in "." and the domain: the labels the tree walks), its port any or the
 // same, its level as high.
-func coversScan(rules []keyedRule, r Rule) bool {
+//
+// Each rule's key is made as it is scanned: HostKey allocates nothing for
+// a name in lower case, and a list of keys was one more allocation per
+// index (BenchmarkChangedManifest).
+func coversScan(rules []Rule, r Rule) bool {
 	if len(rules) == 0 {
 		return false
 	}
 	need, host := level(r.BlockPrivate), HostKey(r.Host)
 	domains := host != "*" && !strings.HasPrefix(host, ".")
-	for _, k := range rules {
-		if k.level < need || (k.port != 0 && k.port != r.Port) {
+	for _, b := range rules {
+		if level(b.BlockPrivate) < need || (b.Port != 0 && b.Port != r.Port) {
 			continue
 		}
-		if k.key == "*" || k.key == host ||
-			domains && strings.HasPrefix(k.key, ".") && (host == k.key[1:] || strings.HasSuffix(host, k.key)) {
+		if k := HostKey(b.Host); k == "*" || k == host ||
+			domains && strings.HasPrefix(k, ".") && (host == k[1:] || strings.HasSuffix(host, k)) {
 			return true
 		}
 	}
@@ -307,13 +294,7 @@ func compareRules(br, hr []Rule) []Delta {
 // rules kept for few, a set for many.
 func dedupRules(rs []Rule) []Rule {
 	if len(rs) <= smallRules {
-		out := rs[:0:0]
-		for _, r := range rs {
-			if !slices.Contains(out, r) {
-				out = append(out, r)
-			}
-		}
-		return out
+		return dedupFew(rs)
 	}
 	seen := make(map[Rule]bool, len(rs))
 	out := rs[:0:0]
@@ -324,6 +305,23 @@ func dedupRules(rs []Rule) []Rule {
 		}
 	}
 	return out
+}
+
+// dedupFew is dedupRules by scans: rs itself when no rule repeats (the
+// rule; callers do not change what it returns).
+func dedupFew(rs []Rule) []Rule {
+	for i := range rs {
+		if slices.Contains(rs[:i], rs[i]) {
+			out := slices.Clone(rs[:i])
+			for _, r := range rs[i+1:] {
+				if !slices.Contains(out, r) {
+					out = append(out, r)
+				}
+			}
+			return out
+		}
+	}
+	return rs
 }
 
 // compareProduct compares egress held as host and port sets
