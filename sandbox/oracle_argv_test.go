@@ -516,7 +516,7 @@ var argvParts = []string{"--bind", "--ro-bind", "--dev-bind-try", "--tmpfs", "--
 	"/srv", "/srv/a", "srv", "/srv/../etc", "//x/", ".", "", "A", "1",
 	"-v", "--volume", "/a:/a:ro", "/a:/b", "/a:/a", "vol:/x", "--mount", "type=bind,src=/x,dst=/y,ro", "type=tmpfs,target=/t",
 	"-e", "--env=X=1", "-eY", "--privileged=false", "--read-only", "--read-only=false", "--network", "host", "none", "--device",
-	"/dev/sda:/dev/x", "--security-opt", "seccomp=unconfined", "--pid", "-it", "--rm", "img", "--bogus", "-u", "docker", "run"}
+	"/dev/sda:/dev/x", "--security-opt", "seccomp=unconfined", "--pid", "-it", "--rm", "img", "--bogus", "-u", "docker", "run", "bwrap", "/usr/bin/bwrap", "podman", "container"}
 
 // argvSeeds are compiled artifacts' argvs.
 func argvSeeds(tb testing.TB) [][]string {
