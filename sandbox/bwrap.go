@@ -138,7 +138,7 @@ func ReadBwrap(argv []string) *Sandbox {
 	s := &Sandbox{Kind: "bwrap", Confined: true}
 	s.Mounts = make([]Mount, 0, len(argv)/3)
 	s.Isolation = make([]string, 0, 8)
-	b := bwrapState{s: s}
+	b := bwrapState{s: s, env: make([]envOp, 0, 4)} // the compiler emits three
 	unknown, at := splitBwrap(argv[skip:], func(o Option, f bwrapFlag) {
 		o.Arg += skip // indices in the argv given
 		b.apply(o, f.dest)
@@ -367,9 +367,13 @@ func decidedLater(ops []envOp, i int, seen map[string]bool) bool {
 	return false
 }
 
-// bindMount is a bind of the host path src at dest.
+// bindMount is a bind of the host path src at dest (the same path,
+// cleaned once, when they are: what the compiler emits).
 func bindMount(src, dest string, arg int) Mount {
-	m := Mount{Type: Bind, Source: cleanPath(src), Dest: cleanPath(dest), Arg: arg}
+	m := Mount{Type: Bind, Source: cleanPath(src), Arg: arg}
+	if m.Dest = m.Source; dest != src {
+		m.Dest = cleanPath(dest)
+	}
 	if m.Source != src || m.Dest != dest || src != dest {
 		m.Raw = src
 		if src != dest {
