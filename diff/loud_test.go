@@ -3,6 +3,7 @@ package diff
 import (
 	"fmt"
 	"math/rand/v2"
+	"net/netip"
 	"path"
 	"slices"
 	"strings"
@@ -324,6 +325,27 @@ func TestLoudPathTops(t *testing.T) {
 			if got, want := loudPath(p, w), loudScan(p, w); got != want {
 				t.Fatalf("loudPath(%q, %v) = %q, the scan says %q", p, w, got, want)
 			}
+		}
+	}
+}
+
+// TestMayBeAddr: what mayBeAddr turns away, netip parses as neither an
+// address nor a range, on generated hosts of digits, dots, slashes,
+// colons, hex letters, zones and names.
+func TestMayBeAddr(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(31, 32))
+	parts := []string{"1", "169", "254", ".", "/", "32", ":", "::", "fd00", "ec2", "a", "f", "%eth0", "x", "-", "0"}
+	for range 50000 {
+		var sb strings.Builder
+		for range 1 + r.IntN(8) {
+			sb.WriteString(parts[r.IntN(len(parts))])
+		}
+		h := sb.String()
+		_, aerr := netip.ParseAddr(h)
+		_, perr := netip.ParsePrefix(h)
+		if (aerr == nil || perr == nil) && !mayBeAddr(h) {
+			t.Fatalf("%q parses, but mayBeAddr turns it away", h)
 		}
 	}
 }

@@ -203,6 +203,15 @@ func dockerApply(s *Sandbox, fam DockerFamily, o Option, val string) {
 	}
 }
 
+// isolate adds x to the isolation s applies, making room for the three
+// flags the compiler emits on the first.
+func (s *Sandbox) isolate(x string) {
+	if s.Isolation == nil {
+		s.Isolation = make([]string, 0, 4)
+	}
+	s.Isolation = append(s.Isolation, x)
+}
+
 // dockerUndo is a boolean option written =false: --read-only=false drops
 // the protection an earlier --read-only gave, --privileged=false the
 // privilege (the last spelling wins, as pflag reads it).
@@ -243,12 +252,16 @@ func dockerPrivilege(s *Sandbox, fam DockerFamily, o Option, val string) {
 		src, _, _ := strings.Cut(val, ":")
 		s.Devices = append(s.Devices, cleanPath(src))
 	case DockerCapDrop:
-		s.Isolation = append(s.Isolation, "--cap-drop "+strings.ToUpper(val))
+		if val == "ALL" {
+			s.isolate("--cap-drop ALL") // what the compiler emits, without a new string
+		} else {
+			s.isolate("--cap-drop " + strings.ToUpper(val))
+		}
 	case DockerReadOnly:
-		s.Isolation = append(s.Isolation, "--read-only")
+		s.isolate("--read-only")
 	case DockerSecurityOpt:
 		if v := strings.ReplaceAll(val, "=", ":"); v == "no-new-privileges" || v == "no-new-privileges:true" {
-			s.Isolation = append(s.Isolation, "--security-opt no-new-privileges")
+			s.isolate("--security-opt no-new-privileges")
 		} else {
 			s.Security = append(s.Security, val)
 		}

@@ -105,7 +105,7 @@ func ReadSquid(conf []byte) *Sandbox { return readSquid(string(conf)) }
 // readSquid is ReadSquid on the text (an artifact's Config is one).
 func readSquid(conf string) *Sandbox {
 	s := &Sandbox{Kind: compiler.TargetSquid, Confined: true}
-	q := squidState{s: s}
+	q := squidState{s: s, acls: squidACLs{list: make([]squidACL, 0, 8)}}
 	for _, l := range parseSquid(conf) {
 		q.line(l)
 	}
