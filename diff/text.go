@@ -227,12 +227,23 @@ func dropLines(x []byte, k int) int {
 	return end
 }
 
-// window is the n lines of x from byte from to byte to, as strings.
+// window is the n lines of x from byte from to byte to, as strings: one
+// string of the window, cut at its n-1 newlines into a slice made for n
+// (strings.Split counted them again first).
 func window(x []byte, from, to, n int) []string {
 	if n <= 0 {
 		return nil
 	}
-	return strings.Split(string(x[from:to]), "\n")
+	s, out := string(x[from:to]), make([]string, n)
+	for i := range n - 1 {
+		j := strings.IndexByte(s, '\n')
+		if j < 0 { // fewer lines than shownLines counted: cannot be, but never a panic
+			return strings.Split(string(x[from:to]), "\n")
+		}
+		out[i], s = s[:j], s[j+1:]
+	}
+	out[n-1] = s
+	return out
 }
 
 // commonEnds returns how many lines a and b have in common at the start,
