@@ -145,16 +145,17 @@ func pluginFiles(cfg *launch.Config, byPath *FileIndex) *Problem {
 
 // FileIndex finds the files read for a side's launch configs (srt
 // settings, plugin servers files, env files, the directories of granted
-// paths) by the path a config names, as its client opens it: that path,
-// else the one file whose path matches it in any case, since on a
-// case-insensitive file system (macOS, Windows) ./Servers.json opens
-// servers.json. Paths were looked up exactly, so a plugin naming
-// ./Servers.json beside servers.json was an entry that cannot be judged
-// on both sides, however servers.json was edited. Two files that match in
-// case are an error: which one the client opens cannot be told.
+// paths) by the path a config names, as its client opens it: the one file
+// whose path matches it in any case, since on a case-insensitive file
+// system (macOS, Windows) ./Servers.json opens servers.json. Paths were
+// looked up exactly, so a plugin naming ./Servers.json beside
+// servers.json was an entry that cannot be judged on both sides, however
+// servers.json was edited. Two files that match it in case (the exact one
+// among them or not) are an error: which one the client opens cannot be
+// told.
 type FileIndex struct {
-	exact  map[string]File
-	folded map[string][]File
+	exact  map[string]File   // by path: a path read in two rounds is one file
+	folded map[string][]File // by lower-case path, each path once
 	// same holds the paths of files not read whose blob is the same on
 	// both sides (see sameUnread).
 	same map[string]bool
@@ -180,8 +181,7 @@ func NewFileIndex(fs []File) *FileIndex {
 func (ix *FileIndex) Get(p string) (File, bool) {
 	switch fs := ix.folded[strings.ToLower(p)]; len(fs) {
 	case 0:
-		f, ok := ix.exact[p] // a path ToLower cannot tell (invalid UTF-8)
-		return f, ok
+		return File{}, false
 	case 1:
 		return fs[0], true
 	default:
