@@ -48,7 +48,7 @@ func parseLaunch(fs []File) *launchSide {
 	s := &launchSide{files: fs, cfgs: map[string]*launch.Config{}, errs: map[string]*Problem{}}
 	for _, f := range fs {
 		if f.Err != nil {
-			s.errs[f.Path] = &Problem{Code: CodeRead, Message: f.Err.Error()}
+			s.errs[f.Path] = &Problem{Code: CodeRead, Message: f.Err.Error() + linkedTo(f)}
 			continue
 		}
 		cfg, err := launch.Parse(f.Path, f.Data)
@@ -92,7 +92,7 @@ func (s *launchSide) applyFiles(fs []File, same map[string]bool) {
 			f, ok := byPath.Get(e.Settings)
 			if !ok || f.Err != nil {
 				// srt refuses to start without the file it was given.
-				e.Unjudged = append(e.Unjudged, launch.Note{Text: "srt settings " + e.Settings + " are not in the tree (srt refuses to start, or reads another file): fail closed", Pos: e.SettingsPos})
+				e.Unjudged = append(e.Unjudged, launch.Note{Text: "srt settings " + e.Settings + linkedTo(f) + " are not in the tree (srt refuses to start, or reads another file): fail closed", Pos: e.SettingsPos})
 				continue
 			}
 			gs, err := e.SettingsGrants(cfg.Client, f.Data)
@@ -251,6 +251,33 @@ func unreadableFile(e *launch.Entry, byPath *FileIndex) *Problem {
 	return nil
 }
 
+// linkedTo names where f points when it is a symbolic link not followed
+// (File.Link), as " (a symbolic link to "/etc")"; "" for any other file.
+// It goes into the text that names the file (a note, an error), so that a
+// link retargeted is a change.
+func linkedTo(f File) string {
+	if t := linkTargets(f); t != "" {
+		return " (a symbolic link to " + t + ")"
+	}
+	return ""
+}
+
+// linkTargets is f's Link quoted, each target in turn ("hop", a link to
+// "/etc"), or "" when f is not a symbolic link that was not followed.
+func linkTargets(f File) string {
+	if len(f.Link) == 0 || !errors.Is(f.Err, ErrLink) {
+		return ""
+	}
+	var b strings.Builder
+	for i, t := range f.Link {
+		if i > 0 {
+			b.WriteString(", a link to ")
+		}
+		b.WriteString(strconv.Quote(t))
+	}
+	return b.String()
+}
+
 // ErrLink is what the error of a File read for a launch config says
 // (errors.Is) when its path is a symbolic link that does not lead to a
 // regular file of the tree (out of it, to a directory, dangling).
@@ -271,7 +298,7 @@ func grantFiles(e *launch.Entry, byPath *FileIndex) {
 		}
 		f, ok := byPath.Get(g.File)
 		if !ok || f.Err != nil {
-			e.Unjudged = append(e.Unjudged, launch.Note{Text: g.File + ", which " + g.Key + " reads, is not in the tree or not readable: fail closed", Pos: g.Pos})
+			e.Unjudged = append(e.Unjudged, launch.Note{Text: g.File + linkedTo(f) + ", which " + g.Key + " reads, is not in the tree or not readable: fail closed", Pos: g.Pos})
 			continue
 		}
 		sum := sha256.Sum256(f.Data)
@@ -288,16 +315,19 @@ func grantFiles(e *launch.Entry, byPath *FileIndex) {
 // that does not lead to a regular file in it: the launcher follows it on the
 // host, to / or the home directory for all the tree says (fail closed).
 func treeLink(g *launch.Grant, byPath *FileIndex) {
-	var at string
+	var at, to string
 	for p := g.InTree; p != "" && p != "."; p = path.Dir(p) {
 		if f, ok := byPath.Get(p); ok && errors.Is(f.Err, ErrLink) {
-			at = p // the outermost link decides
+			at, to = p, linkTargets(f) // the outermost link decides
 		}
 	}
 	if at == "" {
 		return
 	}
-	g.Key += " (through the symbolic link " + at + " of the repository)"
+	if to != "" {
+		to = ", to " + to
+	}
+	g.Key += " (through the symbolic link " + at + " of the repository" + to + ")"
 	g.Loud = true
 	g.Why = strings.TrimPrefix(g.Why+"; ", "; ") + at + " is a symbolic link in the repository that the sandbox launcher (the engine, bwrap, srt) follows on the host: it may lead anywhere, / or the home directory included (fail closed)"
 }
