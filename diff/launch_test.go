@@ -441,3 +441,46 @@ func TestSettingsPathThroughTreeLink(t *testing.T) {
 		})
 	}
 }
+
+// TestMarketplaceServers: a marketplace catalog's plugin entry starts the
+// servers its mcpServers give (inline, "strict": false or not), which
+// were not read: a docker -v /:/h added there passed unseen. Any change to
+// them is a widened, loud row; the same value is quiet.
+func TestMarketplaceServers(t *testing.T) {
+	t.Parallel()
+	const p = ".claude-plugin/marketplace.json"
+	cat := func(servers string) string {
+		return `{"name": "m", "owner": {"name": "o"}, "plugins": [{"name": "db", "source": "./db", "strict": false, "mcpServers": {` + servers + `}}]}`
+	}
+	safe := `"s": {"command": "npx", "args": ["pkg"]}`
+	for _, tc := range []struct {
+		name, base, head string
+		widened, loud    int
+	}{
+		{"unchanged", cat(safe), cat(safe), 0, 0},
+		{"a server added", cat(safe), cat(safe + `, ` + dockerServer("h", "-v", "/:/h", "img")), 1, 1},
+		{"a server changed", cat(safe), cat(`"s": {"command": "npx", "args": ["evil"]}`), 1, 1},
+		{"a new catalog", "", cat(safe), 1, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			side := func(s string) *launchSide {
+				var fs []File
+				if s != "" {
+					fs = append(fs, File{Path: p, Data: []byte(s)})
+				}
+				ls := parseLaunch(fs)
+				ls.applySettings(nil)
+				return ls
+			}
+			out := compareLaunch(side(tc.base), side(tc.head))
+			if len(out) != 1 || out[0].Error != nil {
+				t.Fatalf("%+v", out)
+			}
+			counts, _ := Tally(out)
+			if counts.Widened < tc.widened || (tc.widened == 0 && counts.Widened != 0) || counts.Loud < tc.loud || (tc.loud == 0 && counts.Loud != 0) {
+				t.Errorf("widened %d loud %d, want %d, %d:\n%s", counts.Widened, counts.Loud, tc.widened, tc.loud, strings.Join(summary(out[0]), "\n"))
+			}
+		})
+	}
+}

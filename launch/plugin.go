@@ -149,3 +149,79 @@ func placeAt(x *Entry, f string, at Pos) {
 	}
 	x.Pos, x.SettingsPos = at, at
 }
+
+// marketplaceEntries reads a Claude Code marketplace's catalog,
+// .claude-plugin/marketplace.json (schemastore claude-code-marketplace.json;
+// code.claude.com/docs plugins/marketplace-reference). A plugin entry's
+// mcpServers (a path, an object of servers, or a list of either: "MCP
+// servers to include in the plugin") are servers Claude Code starts with
+// the plugin, whether the entry merges with the plugin's manifest (strict,
+// the default) or is the whole of it ("strict": false). They are not read
+// here as servers (their paths are the plugin's, wherever its source puts
+// it): each plugin's are one entry that cannot be judged, loud, keyed with
+// their whole value, so that any change to them is a widened row. A
+// source object of a type the schema does not list (npm, url, github,
+// git-subdir) is such an entry too (fail closed): what Claude Code does
+// with it is not known.
+func marketplaceEntries(p string, root *jsonx.Value) ([]Entry, error) {
+	plugins := root.Get("plugins")
+	if plugins == nil || plugins.Kind == jsonx.Null {
+		return nil, nil
+	}
+	if plugins.Kind != jsonx.Array {
+		return nil, &Error{diag.Placed(p, plugins.Pos, CodeShape, "plugins is not a list")}
+	}
+	var out []Entry
+	for i, pl := range plugins.Items {
+		if pl.Kind != jsonx.Object {
+			return nil, &Error{diag.Placed(p, pl.Pos, CodeShape, fmt.Sprintf("plugins[%d] is not an object", i))}
+		}
+		name := fmt.Sprintf("plugins[%d]", i)
+		if n := pl.Get("name"); n != nil && n.Kind == jsonx.String {
+			name = n.Str
+		}
+		if v := pl.Get("mcpServers"); v != nil && v.Kind != jsonx.Null {
+			out = append(out, marketplaceEntry(name, "mcpServers", v))
+		}
+		if v := pl.Get("source"); v != nil && unknownSource(v) {
+			out = append(out, marketplaceEntry(name, "source", v))
+		}
+	}
+	return out, nil
+}
+
+// unknownSource reports whether v, a plugin entry's source, is neither a
+// path (a string) nor an object of a type the schema lists.
+func unknownSource(v *jsonx.Value) bool {
+	switch v.Kind {
+	case jsonx.String:
+		return false
+	case jsonx.Object:
+		t := v.Get("source")
+		if t == nil || t.Kind != jsonx.String {
+			return true
+		}
+		switch t.Str {
+		case "npm", "url", "github", "git-subdir":
+			return false
+		}
+	}
+	return true
+}
+
+// marketplaceEntry is the entry of the field key (value v) of the plugin
+// name in a marketplace's catalog.
+func marketplaceEntry(name, key string, v *jsonx.Value) Entry {
+	at := pos(v.Pos)
+	why := "the plugin's servers, which Claude Code starts with the plugin: not read from a marketplace entry, any of them may run on the host with no sandbox"
+	note := "the mcpServers of marketplace plugin " + name + " are not read: what they run cannot be judged (fail closed)"
+	if key == "source" {
+		why = "a plugin source of a type the marketplace schema does not list: what Claude Code fetches or runs for it is not known"
+		note = "the source of marketplace plugin " + name + " is of no known type: what it does cannot be judged (fail closed)"
+	}
+	return Entry{
+		Name: name + " " + key, Pos: at, Kind: Shell, Runs: "plugin " + name,
+		Grants:   []Grant{{Kind: GHost, Key: key + " " + short(v), Loud: true, Pos: at, Why: why}},
+		Unjudged: []Note{{Text: note, Pos: at}},
+	}
+}
