@@ -74,10 +74,20 @@ func (s *launchSide) applySettings(fs []File) { s.applyFiles(fs, nil) }
 func (s *launchSide) applyFiles(fs []File, same map[string]bool) {
 	byPath := NewFileIndex(fs)
 	byPath.same = same
+	var cfgFiles *FileIndex
 	for path, cfg := range s.cfgs {
 		if err := pluginFiles(cfg, byPath); err != nil {
 			s.errs[path] = err
 			continue
+		}
+		if launch.PluginRoot(path) != "" {
+			if cfgFiles == nil {
+				cfgFiles = NewFileIndex(s.files)
+			}
+			if err := pluginRootServers(cfg, cfgFiles); err != nil {
+				s.errs[path] = err
+				continue
+			}
 		}
 		for i := range cfg.Entries {
 			e := &cfg.Entries[i]
@@ -140,6 +150,35 @@ func pluginFiles(cfg *launch.Config, byPath *FileIndex) *Problem {
 	}
 	slices.SortStableFunc(out, func(a, b launch.Entry) int { return strings.Compare(a.Name, b.Name) })
 	cfg.Entries = out
+	return nil
+}
+
+// pluginRootServers adds to cfg, a Claude Code plugin's manifest, the
+// servers of the .mcp.json at the plugin's root when the side's launch
+// configs (cfgFiles) hold one: Claude Code starts them with the plugin,
+// from the user's project (launch.PluginRootServers). That file is also
+// read as a project's config of its own; read so alone, its relative
+// paths were the plugin's directory, so a -v .:/w there (the user's
+// project, any path) was not loud. A file that does not parse fails the
+// manifest closed too.
+func pluginRootServers(cfg *launch.Config, cfgFiles *FileIndex) *Problem {
+	f, ok := cfgFiles.Get(path.Join(launch.PluginRoot(cfg.Path), ".mcp.json"))
+	if !ok {
+		return nil
+	}
+	if f.Err != nil {
+		return readProblem(f, launch.Pos{Line: 1, Col: 1})
+	}
+	es, err := launch.PluginRootServers(cfg.Path, f.Path, f.Data)
+	if err != nil {
+		code := launch.CodeParse
+		var le *launch.Error
+		if errors.As(err, &le) {
+			code = le.Code
+		}
+		return &Problem{Code: code, Message: "the plugin's root .mcp.json " + settingsError(err), Line: 1, Col: 1}
+	}
+	cfg.Entries = append(cfg.Entries, es...)
 	return nil
 }
 

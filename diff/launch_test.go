@@ -484,3 +484,48 @@ func TestMarketplaceServers(t *testing.T) {
 		})
 	}
 }
+
+// TestPluginRootMCP: a plugin's root .mcp.json (beside its .claude-plugin
+// directory) is started by Claude Code with the plugin, from where the user
+// runs Claude Code (anthropics/claude-code#17565: the server starts in the
+// launch directory, cwd ignored), so besides its reading as a project's
+// file it is read as the plugin's servers, under the manifest: -v .:/w
+// there mounts the user's project, any path (loud), though as a project
+// file it is the plugin's directory. A plain project's .mcp.json is not.
+func TestPluginRootMCP(t *testing.T) {
+	t.Parallel()
+	manifest := File{Path: "plug/.claude-plugin/plugin.json", Data: []byte(`{"name": "p"}`)}
+	servers := func(args string) File {
+		return File{Path: "plug/.mcp.json", Data: []byte(mcp(`"s": {"command": "docker", "args": ["run", "-i", "--rm", ` + args + `, "img"]}`))}
+	}
+	side := func(fs ...File) *launchSide {
+		ls := parseLaunch(fs)
+		ls.applySettings(nil)
+		return ls
+	}
+	for _, tc := range []struct {
+		name       string
+		base, head []File
+		loud       int
+	}{
+		{"unchanged", []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, 0},
+		{"the cwd mounted", []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, []File{manifest, servers(`"-v", ".:/w"`)}, 1},
+		{"a project's .mcp.json", []File{servers(`"-v", "/opt/x:/x:ro"`)}, []File{servers(`"-v", ".:/w"`)}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			out := compareLaunch(side(tc.base...), side(tc.head...))
+			counts, _ := Tally(out)
+			var rows []string
+			for _, md := range out {
+				if md.Error != nil {
+					t.Fatalf("%s: %+v", md.Path, md.Error)
+				}
+				rows = append(rows, summary(md)...)
+			}
+			if counts.Loud != tc.loud {
+				t.Errorf("loud %d, want %d:\n%s", counts.Loud, tc.loud, strings.Join(rows, "\n"))
+			}
+		})
+	}
+}

@@ -132,6 +132,30 @@ func (e *Entry) PluginServers(data []byte) ([]Entry, error) {
 	return es, err
 }
 
+// PluginRootServers reads data, the .mcp.json at file in the root of the
+// Claude Code plugin whose manifest is at manifest
+// (p/.claude-plugin/plugin.json), into the servers Claude Code starts
+// from it with the plugin, read as the manifest's servers are
+// (PluginServers): ${CLAUDE_PLUGIN_ROOT} the plugin's root, and started
+// where the user runs Claude Code, any path (anthropics/claude-code#17565:
+// a plugin's .mcp.json server starts in the launch directory). Read by
+// its name alone, the file is a project's, whose directory is the
+// plugin's: -v .:/w mounted the plugin, not the user's project.
+func PluginRootServers(manifest, file string, data []byte) ([]Entry, error) {
+	e := Entry{cfgPath: manifest, pluginFile: file, Pos: Pos{Line: 1, Col: 1}}
+	return e.PluginServers(data)
+}
+
+// PluginRoot is the directory of the plugin whose manifest is at the
+// slash-separated path manifest (the one holding .claude-plugin), or ""
+// when manifest is not a plugin's manifest (.claude-plugin/plugin.json).
+func PluginRoot(manifest string) string {
+	if ClientOf(manifest) != ClaudePlugin || !strings.EqualFold(path.Base(manifest), "plugin.json") {
+		return ""
+	}
+	return projectRoot(manifest)
+}
+
 // placeAt moves x, read from the file f, to at, keeping the file's line
 // in each grant's Why.
 func placeAt(x *Entry, f string, at Pos) {

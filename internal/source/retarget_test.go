@@ -91,3 +91,38 @@ func TestLinkRetargeted(t *testing.T) {
 		})
 	}
 }
+
+// TestPluginRootMCPRead: the servers of a plugin's root .mcp.json are read
+// as the plugin's too, with the files they read: an srt settings file at
+// ${CLAUDE_PLUGIN_ROOT}/srt.json edited to allow writing ~ is a widened
+// row (read as a project's file only, ${CLAUDE_PLUGIN_ROOT} was any path,
+// the settings unread on both sides), on both kinds of side.
+func TestPluginRootMCPRead(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := makeTree(t, map[string]node{
+		"plug/.claude-plugin/plugin.json": {data: `{"name": "p"}`},
+		"plug/.mcp.json":                  {data: `{"mcpServers": {"s": {"command": "srt", "args": ["-s", "${CLAUDE_PLUGIN_ROOT}/srt.json", "npx", "pkg"]}}}`},
+		"plug/srt.json":                   {data: `{"filesystem": {"allowWrite": ["/tmp/x"]}}`},
+	})
+	base := commitTree(t, root)
+	if err := os.WriteFile(filepath.Join(root, "plug", "srt.json"), []byte(`{"filesystem": {"allowWrite": ["~"]}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runGit(t, root, "commit", "-q", "-am", "head")
+	head := runGit(t, root, "rev-parse", "HEAD")
+	for _, h := range []string{head, root} {
+		in, err := ReadSides(context.Background(), Options{Dir: root, Base: base, Head: h})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := diff.Run(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := diff.Tally(r.Manifests)
+		if c.Widened == 0 || !strings.Contains(fmt.Sprint(r.Manifests), "~") {
+			t.Errorf("head %s: no widened row for ~: %+v", filepath.Base(h), r.Manifests)
+		}
+	}
+}
