@@ -40,6 +40,9 @@ func TestLinkRetargeted(t *testing.T) {
 		{"directory above a mount source", map[string]node{
 			".mcp.json": {data: `{"mcpServers": {"s": {"command": "docker", "args": ["run", "-v", "./data/sub:/d:ro", "img"]}}}`},
 		}, "data"},
+		{"srt settings under a linked directory", map[string]node{
+			".mcp.json": {data: `{"mcpServers": {"s": {"command": "srt", "args": ["--settings", "cfg/srt.json", "npx", "pkg"]}}}`},
+		}, "cfg"},
 		{"through a link of the tree", map[string]node{
 			".mcp.json": {data: `{"mcpServers": {"s": {"command": "srt", "args": ["--settings", "srt.json", "npx", "pkg"]}}}`},
 			"srt.json":  {link: "hop.json"},
