@@ -103,6 +103,12 @@ func (s *launchSide) applyFiles(fs []File, same map[string]bool) {
 			if !ok || f.Err != nil {
 				// srt refuses to start without the file it was given.
 				e.Unjudged = append(e.Unjudged, launch.Note{Text: "srt settings " + e.Settings + linkedTo(f) + " are not in the tree (srt refuses to start, or reads another file): fail closed", Pos: e.SettingsPos})
+				if to := linkedTo(f); to != "" {
+					// The rules are read from outside the repository, as
+					// srt -s /etc/srt.json's are: host control.
+					e.Grants = append(e.Grants, launch.Grant{Kind: launch.GHost, Key: "srt settings " + e.Settings + to, Loud: true, Pos: e.SettingsPos,
+						Why: "srt reads its rules through " + e.Settings + ", a symbolic link out of the repository: they may allow writing every path, the home directory included, and reaching every host (fail closed)"})
+				}
 				continue
 			}
 			gs, err := e.SettingsGrants(cfg.Client, f.Data)
@@ -338,6 +344,13 @@ func grantFiles(e *launch.Entry, byPath *FileIndex) {
 		f, ok := byPath.Get(g.File)
 		if !ok || f.Err != nil {
 			e.Unjudged = append(e.Unjudged, launch.Note{Text: g.File + linkedTo(f) + ", which " + g.Key + " reads, is not in the tree or not readable: fail closed", Pos: g.Pos})
+			if to := linkedTo(f); to != "" {
+				// What the client reads is outside the repository, as
+				// an env file at /etc/shadow is: host control.
+				g.Key += " (" + g.File + to + ")"
+				g.Loud = true
+				g.Why = strings.TrimPrefix(g.Why+"; ", "; ") + g.File + " is a symbolic link out of the repository: the client reads its target, a host file (fail closed)"
+			}
 			continue
 		}
 		sum := sha256.Sum256(f.Data)

@@ -87,6 +87,11 @@ func TestLinkRetargeted(t *testing.T) {
 				if got := c.Widened > 0; got != sides.widened {
 					t.Errorf("%.7s to %.7s: widened %d, want a row %t: %+v", sides.base, filepath.Base(sides.head), c.Widened, sides.widened, r.Manifests)
 				}
+				// What the client reads is outside the repository: host
+				// control, so fail-on loud fails the retarget too.
+				if got := c.Loud > 0; got != sides.widened {
+					t.Errorf("%.7s to %.7s: loud %d, want a loud row %t: %+v", sides.base, filepath.Base(sides.head), c.Loud, sides.widened, r.Manifests)
+				}
 				if sides.widened && !strings.Contains(fmt.Sprint(r.Manifests), `"/etc"`) {
 					t.Errorf("%.7s to %.7s: no row names the target \"/etc\": %+v", sides.base, filepath.Base(sides.head), r.Manifests)
 				}
