@@ -443,9 +443,10 @@ func TestSettingsPathThroughTreeLink(t *testing.T) {
 }
 
 // TestMarketplaceServers: a marketplace catalog's plugin entry starts the
-// servers its mcpServers give (inline, "strict": false or not), which
-// were not read: a docker -v /:/h added there passed unseen. Any change to
-// them is a widened, loud row; the same value is quiet.
+// servers its mcpServers give (inline, "strict": false or not, or in a
+// file of the plugin), which were not read: a docker -v /:/h added there
+// passed unseen. Any change to them is a widened, loud row; the same value
+// and file are quiet.
 func TestMarketplaceServers(t *testing.T) {
 	t.Parallel()
 	const p = ".claude-plugin/marketplace.json"
@@ -453,6 +454,9 @@ func TestMarketplaceServers(t *testing.T) {
 		return `{"name": "m", "owner": {"name": "o"}, "plugins": [{"name": "db", "source": "./db", "strict": false, "mcpServers": {` + servers + `}}]}`
 	}
 	safe := `"s": {"command": "npx", "args": ["pkg"]}`
+	// A servers file the entry names (the plugin's root is its source):
+	// editing it is a change, as editing the catalog is.
+	file := `{"plugins": [{"name": "db", "source": "./db", "mcpServers": "./mcp.json"}]}`
 	for _, tc := range []struct {
 		name, base, head string
 		widened, loud    int
@@ -461,19 +465,25 @@ func TestMarketplaceServers(t *testing.T) {
 		{"a server added", cat(safe), cat(safe + `, ` + dockerServer("h", "-v", "/:/h", "img")), 1, 1},
 		{"a server changed", cat(safe), cat(`"s": {"command": "npx", "args": ["evil"]}`), 1, 1},
 		{"a new catalog", "", cat(safe), 1, 1},
+		{"the servers file unchanged", file, file, 0, 0},
+		{"the servers file edited", file, file, 1, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			side := func(s string) *launchSide {
+			side := func(s, servers string) *launchSide {
 				var fs []File
 				if s != "" {
 					fs = append(fs, File{Path: p, Data: []byte(s)})
 				}
 				ls := parseLaunch(fs)
-				ls.applySettings(nil)
+				ls.applySettings([]File{{Path: "db/mcp.json", Data: []byte(servers)}})
 				return ls
 			}
-			out := compareLaunch(side(tc.base), side(tc.head))
+			edited := mcp(safe)
+			if tc.name == "the servers file edited" {
+				edited = mcp(dockerServer("h", "-v", "/:/h", "img"))
+			}
+			out := compareLaunch(side(tc.base, mcp(safe)), side(tc.head, edited))
 			if len(out) != 1 || out[0].Error != nil {
 				t.Fatalf("%+v", out)
 			}

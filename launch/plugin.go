@@ -205,13 +205,58 @@ func marketplaceEntries(p string, root *jsonx.Value) ([]Entry, error) {
 			name = n.Str
 		}
 		if v := pl.Get("mcpServers"); v != nil && v.Kind != jsonx.Null {
-			out = append(out, marketplaceEntry(name, "mcpServers", v))
+			e := marketplaceEntry(name, "mcpServers", v)
+			e.Grants = append(e.Grants, marketplaceFiles(p, root, pl, v)...)
+			out = append(out, e)
 		}
 		if v := pl.Get("source"); v != nil && unknownSource(v) {
 			out = append(out, marketplaceEntry(name, "source", v))
 		}
 	}
 	return out, nil
+}
+
+// marketplaceFiles are the grants of the files of the tree that the
+// mcpServers v of the plugin entry pl names (a path, or paths in a list),
+// relative to the plugin's root, when its source is a path of the
+// repository: each grant's File makes the file's content part of its key
+// (diff), so that editing a servers file the catalog names is a change,
+// as editing the value is. The source is relative to the marketplace's
+// root, or to metadata.pluginRoot there (the schema: "base path for
+// relative plugin sources"; whether a ./ source takes it is not
+// documented, so both places are read). A source elsewhere (github, npm)
+// holds files no part of this repository.
+func marketplaceFiles(p string, root, pl, v *jsonx.Value) []Grant {
+	src := pl.Get("source")
+	if src == nil || src.Kind != jsonx.String {
+		return nil
+	}
+	bases := []string{projectRoot(p)}
+	if md := root.Get("metadata"); md != nil && md.Kind == jsonx.Object {
+		if pr := md.Get("pluginRoot"); pr != nil && pr.Kind == jsonx.String && pr.Str != "" {
+			bases = append(bases, path.Join(projectRoot(p), pr.Str))
+		}
+	}
+	items := []*jsonx.Value{v}
+	if v.Kind == jsonx.Array {
+		items = v.Items
+	}
+	var out []Grant
+	for _, it := range items {
+		if it.Kind != jsonx.String {
+			continue
+		}
+		for _, b := range bases {
+			full := path.Clean(path.Join(b, src.Str, it.Str))
+			if full == ".." || strings.HasPrefix(full, "../") || strings.HasPrefix(src.Str, "/") || strings.HasPrefix(it.Str, "/") ||
+				strings.ContainsAny(src.Str+it.Str, "$~\\") {
+				continue // not a file of the tree: the value's key alone
+			}
+			out = append(out, Grant{Kind: GRaw, Key: "mcpServers file " + full, File: full, Loud: true, Pos: pos(it.Pos),
+				Why: "Claude Code starts the servers of " + full + " with the plugin; unread, any of them may run on the host with no sandbox"})
+		}
+	}
+	return out
 }
 
 // unknownSource reports whether v, a plugin entry's source, is neither a

@@ -3,6 +3,7 @@ package launch
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -209,12 +210,40 @@ func TestMarketplace(t *testing.T) {
 		var got []string
 		for _, e := range cfg.Entries {
 			got = append(got, e.Name)
-			if e.Kind != Shell || len(e.Unjudged) == 0 || len(e.Grants) != 1 || !e.Grants[0].Loud {
+			if e.Kind != Shell || len(e.Unjudged) == 0 || len(e.Grants) == 0 || !e.Grants[0].Loud {
 				t.Errorf("%s: %s: %s %+v", c.name, e.Name, e.Kind, e.Grants)
 			}
 		}
 		if !slices.Equal(got, c.entries) {
 			t.Errorf("%s: entries %v, want %v", c.name, got, c.entries)
+		}
+	}
+	// A servers file the entry names is a file of the tree when the
+	// source is a path: its content is keyed (diff); under
+	// metadata.pluginRoot too, since whether a ./ source takes it is not
+	// documented; none for a source elsewhere, or a path out of the tree.
+	for _, c := range []struct {
+		src   string
+		files []string
+	}{
+		{`{"plugins": [{"name": "db", "source": "./db", "mcpServers": ["./a.json", {"x": {"command": "npx"}}, "./b.json"]}]}`, []string{"db/a.json", "db/b.json"}},
+		{`{"metadata": {"pluginRoot": "./plugins"}, "plugins": [{"name": "db", "source": "./db", "mcpServers": "./m.json"}]}`, []string{"db/m.json", "plugins/db/m.json"}},
+		{`{"plugins": [{"name": "db", "source": {"source": "github", "repo": "o/r"}, "mcpServers": "./m.json"}]}`, nil},
+		{`{"plugins": [{"name": "db", "source": "./db", "mcpServers": "../../../m.json"}]}`, nil},
+		{`{"plugins": [{"name": "db", "source": "./db", "mcpServers": "/etc/m.json"}]}`, nil},
+	} {
+		cfg, err := Parse("m/"+p, []byte(c.src))
+		if err != nil || len(cfg.Entries) != 1 {
+			t.Fatalf("%s: %v %+v", c.src, err, cfg)
+		}
+		var files []string
+		for _, g := range cfg.Entries[0].Grants {
+			if g.File != "" {
+				files = append(files, strings.TrimPrefix(g.File, "m/"))
+			}
+		}
+		if !slices.Equal(files, c.files) {
+			t.Errorf("%s: files %q, want %q", c.src, files, c.files)
 		}
 	}
 	for _, src := range []string{`{"plugins": {}}`, `{"plugins": [1]}`} {
