@@ -218,10 +218,21 @@ func TestMarketplace(t *testing.T) {
 			t.Errorf("%s: entries %v, want %v", c.name, got, c.entries)
 		}
 	}
-	// A servers file the entry names is a file of the tree when the
-	// source is a path: its content is keyed (diff); under
-	// metadata.pluginRoot too, since whether a ./ source takes it is not
-	// documented; none for a source elsewhere, or a path out of the tree.
+	for _, src := range []string{`{"plugins": {}}`, `{"plugins": [1]}`} {
+		var le *Error
+		if _, err := Parse(p, []byte(src)); !errors.As(err, &le) || le.Code != CodeShape || le.Line != 1 {
+			t.Errorf("%s: %v, want %s", src, err, CodeShape)
+		}
+	}
+}
+
+// TestMarketplaceFiles: a servers file a marketplace plugin entry names is
+// a file of the tree when the source is a path: its content is keyed
+// (diff); under metadata.pluginRoot too, since whether a ./ source takes
+// it is not documented; none for a source elsewhere, or a path out of the
+// tree.
+func TestMarketplaceFiles(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		src   string
 		files []string
@@ -232,7 +243,7 @@ func TestMarketplace(t *testing.T) {
 		{`{"plugins": [{"name": "db", "source": "./db", "mcpServers": "../../../m.json"}]}`, nil},
 		{`{"plugins": [{"name": "db", "source": "./db", "mcpServers": "/etc/m.json"}]}`, nil},
 	} {
-		cfg, err := Parse("m/"+p, []byte(c.src))
+		cfg, err := Parse("m/.claude-plugin/marketplace.json", []byte(c.src))
 		if err != nil || len(cfg.Entries) != 1 {
 			t.Fatalf("%s: %v %+v", c.src, err, cfg)
 		}
@@ -244,12 +255,6 @@ func TestMarketplace(t *testing.T) {
 		}
 		if !slices.Equal(files, c.files) {
 			t.Errorf("%s: files %q, want %q", c.src, files, c.files)
-		}
-	}
-	for _, src := range []string{`{"plugins": {}}`, `{"plugins": [1]}`} {
-		var le *Error
-		if _, err := Parse(p, []byte(src)); !errors.As(err, &le) || le.Code != CodeShape || le.Line != 1 {
-			t.Errorf("%s: %v, want %s", src, err, CodeShape)
 		}
 	}
 }
