@@ -80,7 +80,7 @@ func (s *launchSide) applyFiles(fs []File, same map[string]bool) {
 			s.errs[path] = err
 			continue
 		}
-		if launch.PluginRoot(path) != "" {
+		if cfg.Client == launch.ClaudePlugin {
 			if cfgFiles == nil {
 				cfgFiles = NewFileIndex(s.files)
 			}
@@ -159,32 +159,50 @@ func pluginFiles(cfg *launch.Config, byPath *FileIndex) *Problem {
 	return nil
 }
 
-// pluginRootServers adds to cfg, a Claude Code plugin's manifest, the
-// servers of the .mcp.json at the plugin's root when the side's launch
-// configs (cfgFiles) hold one: Claude Code starts them with the plugin,
+// pluginRootServers adds to cfg, a Claude Code plugin's manifest or a
+// marketplace's catalog, the servers of the .mcp.json at the root of each
+// plugin it stands for (PluginRoots) that the side's launch configs
+// (cfgFiles) hold: Claude Code starts them with the plugin,
 // from the user's project (launch.PluginRootServers). That file is also
 // read as a project's config of its own; read so alone, its relative
 // paths were the plugin's directory, so a -v .:/w there (the user's
 // project, any path) was not loud. A file that does not parse fails the
 // manifest closed too.
 func pluginRootServers(cfg *launch.Config, cfgFiles *FileIndex) *Problem {
-	f, ok := cfgFiles.Get(path.Join(launch.PluginRoot(cfg.Path), ".mcp.json"))
-	if !ok {
-		return nil
-	}
-	if f.Err != nil {
-		return readProblem(f, launch.Pos{Line: 1, Col: 1})
-	}
-	es, err := launch.PluginRootServers(cfg.Path, f.Path, f.Data)
-	if err != nil {
-		code := launch.CodeParse
-		var le *launch.Error
-		if errors.As(err, &le) {
-			code = le.Code
+	for _, root := range PluginRoots(cfg.Path, cfgFiles) {
+		f, ok := cfgFiles.Get(path.Join(root, ".mcp.json"))
+		if !ok {
+			continue
 		}
-		return &Problem{Code: code, Message: "the plugin's root .mcp.json " + settingsError(err), Line: 1, Col: 1}
+		if f.Err != nil {
+			return readProblem(f, launch.Pos{Line: 1, Col: 1})
+		}
+		es, err := launch.PluginRootServers(path.Join(root, ".claude-plugin", "plugin.json"), f.Path, f.Data)
+		if err != nil {
+			code := launch.CodeParse
+			var le *launch.Error
+			if errors.As(err, &le) {
+				code = le.Code
+			}
+			return &Problem{Code: code, Message: "the plugin's root .mcp.json " + settingsError(err), Line: 1, Col: 1}
+		}
+		cfg.Entries = append(cfg.Entries, es...)
 	}
-	cfg.Entries = append(cfg.Entries, es...)
+	return nil
+}
+
+// PluginRoots are the roots of the Claude Code plugins whose .mcp.json
+// the launch config at p starts with the plugin: a plugin manifest's
+// (launch.PluginRoot), or those a marketplace's catalog takes from the
+// repository (launch.MarketplacePlugins, its bytes looked up in
+// cfgFiles, the side's launch configs); none for any other config.
+func PluginRoots(p string, cfgFiles *FileIndex) []string {
+	if r := launch.PluginRoot(p); r != "" {
+		return []string{r}
+	}
+	if f, ok := cfgFiles.Get(p); ok && f.Err == nil {
+		return launch.MarketplacePlugins(p, f.Data)
+	}
 	return nil
 }
 

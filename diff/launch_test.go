@@ -501,10 +501,13 @@ func TestMarketplaceServers(t *testing.T) {
 // launch directory, cwd ignored), so besides its reading as a project's
 // file it is read as the plugin's servers, under the manifest: -v .:/w
 // there mounts the user's project, any path (loud), though as a project
-// file it is the plugin's directory. A plain project's .mcp.json is not.
+// file it is the plugin's directory; so is a plugin a marketplace catalog
+// takes from the repository, manifest or not. A plain project's .mcp.json
+// is not.
 func TestPluginRootMCP(t *testing.T) {
 	t.Parallel()
 	manifest := File{Path: "plug/.claude-plugin/plugin.json", Data: []byte(`{"name": "p"}`)}
+	catalog := File{Path: ".claude-plugin/marketplace.json", Data: []byte(`{"plugins": [{"name": "p", "source": "./plug", "strict": false}]}`)}
 	servers := func(args string) File {
 		return File{Path: "plug/.mcp.json", Data: []byte(mcp(`"s": {"command": "docker", "args": ["run", "-i", "--rm", ` + args + `, "img"]}`))}
 	}
@@ -521,6 +524,7 @@ func TestPluginRootMCP(t *testing.T) {
 		{"unchanged", []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, 0},
 		{"the cwd mounted", []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, []File{manifest, servers(`"-v", ".:/w"`)}, 1},
 		{"a project's .mcp.json", []File{servers(`"-v", "/opt/x:/x:ro"`)}, []File{servers(`"-v", ".:/w"`)}, 0},
+		{"a marketplace's plugin without a manifest", []File{catalog, servers(`"-v", "/opt/x:/x:ro"`)}, []File{catalog, servers(`"-v", ".:/w"`)}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

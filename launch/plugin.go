@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/razukc/capgate-action/internal/diag"
@@ -231,12 +232,7 @@ func marketplaceFiles(p string, root, pl, v *jsonx.Value) []Grant {
 	if src == nil || src.Kind != jsonx.String {
 		return nil
 	}
-	bases := []string{projectRoot(p)}
-	if md := root.Get("metadata"); md != nil && md.Kind == jsonx.Object {
-		if pr := md.Get("pluginRoot"); pr != nil && pr.Kind == jsonx.String && pr.Str != "" {
-			bases = append(bases, path.Join(projectRoot(p), pr.Str))
-		}
-	}
+	bases := marketplaceBases(p, root)
 	items := []*jsonx.Value{v}
 	if v.Kind == jsonx.Array {
 		items = v.Items
@@ -247,9 +243,8 @@ func marketplaceFiles(p string, root, pl, v *jsonx.Value) []Grant {
 			continue
 		}
 		for _, b := range bases {
-			full := path.Clean(path.Join(b, src.Str, it.Str))
-			if full == ".." || strings.HasPrefix(full, "../") || strings.HasPrefix(src.Str, "/") || strings.HasPrefix(it.Str, "/") ||
-				strings.ContainsAny(src.Str+it.Str, "$~\\") {
+			full, ok := treePath(b, src.Str, it.Str)
+			if !ok {
 				continue // not a file of the tree: the value's key alone
 			}
 			out = append(out, Grant{Kind: GRaw, Key: "mcpServers file " + full, File: full, Loud: true, Pos: pos(it.Pos),
@@ -257,6 +252,72 @@ func marketplaceFiles(p string, root, pl, v *jsonx.Value) []Grant {
 		}
 	}
 	return out
+}
+
+// MarketplacePlugins lists the roots of the plugins that a marketplace's
+// catalog at p (its bytes data) takes from the repository (a source that
+// is a path), as slash paths of the tree, sorted: Claude Code starts the
+// servers of the .mcp.json at a plugin's root with the plugin, whether or
+// not the plugin has a manifest ("strict": false). A source is relative
+// to the marketplace's root, and also to metadata.pluginRoot when set
+// (see marketplaceFiles). Nil for any other file, or one that does not
+// parse (Parse reports it).
+func MarketplacePlugins(p string, data []byte) []string {
+	if ClientOf(p) != ClaudePlugin || !strings.EqualFold(path.Base(p), marketplace) {
+		return nil
+	}
+	src, open := jsonc(data, true)
+	if open >= 0 {
+		return nil
+	}
+	root, err := jsonx.Parse(src)
+	if err != nil || root.Kind != jsonx.Object {
+		return nil
+	}
+	plugins := root.Get("plugins")
+	if plugins == nil || plugins.Kind != jsonx.Array {
+		return nil
+	}
+	var out []string
+	for _, pl := range plugins.Items {
+		if pl.Kind != jsonx.Object {
+			continue
+		}
+		if s := pl.Get("source"); s != nil && s.Kind == jsonx.String {
+			for _, b := range marketplaceBases(p, root) {
+				if full, ok := treePath(b, s.Str, "."); ok {
+					out = append(out, full)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// marketplaceBases are the directories a plugin source of the catalog at
+// p (root) is relative to: the marketplace's root, and metadata.pluginRoot
+// there when set.
+func marketplaceBases(p string, root *jsonx.Value) []string {
+	bases := []string{projectRoot(p)}
+	if md := root.Get("metadata"); md != nil && md.Kind == jsonx.Object {
+		if pr := md.Get("pluginRoot"); pr != nil && pr.Kind == jsonx.String && pr.Str != "" {
+			bases = append(bases, path.Join(projectRoot(p), pr.Str))
+		}
+	}
+	return bases
+}
+
+// treePath joins base, the plugin's source src and rel, a path of the
+// plugin, and reports whether that is a path of the tree (neither above
+// it, nor absolute, nor holding a variable, ~ or a backslash).
+func treePath(base, src, rel string) (string, bool) {
+	full := path.Clean(path.Join(base, src, rel))
+	if full == ".." || strings.HasPrefix(full, "../") || strings.HasPrefix(src, "/") || strings.HasPrefix(rel, "/") ||
+		strings.ContainsAny(src+rel, "$~\\") {
+		return "", false
+	}
+	return full, true
 }
 
 // unknownSource reports whether v, a plugin entry's source, is neither a

@@ -257,4 +257,12 @@ func TestMarketplaceFiles(t *testing.T) {
 			t.Errorf("%s: files %q, want %q", c.src, files, c.files)
 		}
 	}
+	roots := MarketplacePlugins("m/.claude-plugin/marketplace.json", []byte(`{"metadata": {"pluginRoot": "./ps"}, "plugins": [{"source": "./a"}, {"source": "../../x"},
+		{"source": {"source": "github", "repo": "o/r"}}, {"source": "./a"}, {"source": "${HOME}/b"}]}`))
+	if want := []string{"m/a", "m/ps/a", "x"}; !slices.Equal(roots, want) {
+		t.Errorf("MarketplacePlugins: %q, want %q", roots, want)
+	}
+	if r := MarketplacePlugins("m/.claude-plugin/plugin.json", []byte(`{"plugins": [{"source": "./a"}]}`)); r != nil {
+		t.Errorf("MarketplacePlugins of a manifest: %q", r)
+	}
 }

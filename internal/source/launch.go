@@ -164,13 +164,15 @@ func eachEntry(configs []File, fn func(launch.Client, *launch.Entry)) {
 		if err != nil {
 			continue
 		}
-		if root := launch.PluginRoot(f.Path); root != "" {
+		if cfg.Client == launch.ClaudePlugin {
 			if byPath == nil {
 				byPath = diff.NewFileIndex(configs)
 			}
-			if m, ok := byPath.Get(path.Join(root, ".mcp.json")); ok && m.Err == nil {
-				es, _ := launch.PluginRootServers(f.Path, m.Path, m.Data)
-				cfg.Entries = append(cfg.Entries, es...)
+			for _, root := range diff.PluginRoots(f.Path, byPath) {
+				if m, ok := byPath.Get(path.Join(root, ".mcp.json")); ok && m.Err == nil {
+					es, _ := launch.PluginRootServers(path.Join(root, ".claude-plugin", "plugin.json"), m.Path, m.Data)
+					cfg.Entries = append(cfg.Entries, es...)
+				}
 			}
 		}
 		for i := range cfg.Entries {
