@@ -284,6 +284,12 @@ func (a *arena) add(ss ...string) {
 	}
 }
 
+// addAll appends a fixed run of strings (a package table) to the open
+// list in one copy.
+func (a *arena) addAll(ss []string) {
+	a.s = append(a.s, ss...)
+}
+
 // list closes the open list and returns it. An empty list is empty, not
 // nil, so that it is written as [].
 func (a *arena) list() []string {

