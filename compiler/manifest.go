@@ -55,18 +55,17 @@ func (m *Manifest) AllCaps() []CapString { return m.all }
 // *Error with code PARSE; a shape error has code MANIFEST_SHAPE.
 func ParseManifest(src []byte) (*Manifest, error) {
 	m := new(Manifest)
-	if err := parseManifest(src, m, new(arena), MaxManifestBytes, false, true, nil); err != nil {
+	if err := parseManifest(src, m, new(arena), MaxManifestBytes, true, nil); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
 // parseManifest parses src, of at most limit bytes, into m, copying the
-// text m keeps into a, where it also makes room for lowering when lower is
-// set; the manifestHash is computed when hash is set (Check needs none).
-// When then is not nil it runs after decoding, with the pooled scratch
-// memory of the parse.
-func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower, hash bool, then func(*scratch, *arena) error) error {
+// text m keeps into a; the manifestHash is computed when hash is set
+// (Check needs none). When then is not nil it runs after decoding, with
+// the pooled scratch memory of the parse.
+func parseManifest(src []byte, m *Manifest, a *arena, limit int, hash bool, then func(*scratch, *arena) error) error {
 	if len(src) > limit {
 		return ownErr(Pos{Line: 1, Col: 1}, CodeTooLarge, fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes))
 	}
@@ -76,7 +75,7 @@ func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower, hash boo
 			a = &p.res
 			a.share()
 		}
-		if err := decodeManifest(root, m, a, &p.scratch, lower, hash); err != nil {
+		if err := decodeManifest(root, m, a, &p.scratch, hash); err != nil {
 			return err
 		}
 		if then != nil {
@@ -99,25 +98,22 @@ func shapeErr(v, fallback jsonx.Node, format string, args ...any) *Error {
 }
 
 // decodeManifest fills m from root. Every string m keeps is copied into a,
-// so that root may be dropped or reused afterwards. When lower is set, a
-// also makes room for lowering m; when hash is set, m's hash is computed.
-func decodeManifest(root jsonx.Node, m *Manifest, a *arena, scr *scratch, lower, hash bool) error {
+// so that root may be dropped or reused afterwards. When hash is set, m's
+// hash is computed.
+func decodeManifest(root jsonx.Node, m *Manifest, a *arena, scr *scratch, hash bool) error {
 	name, version, grammar, err := decodeHead(root)
 	if err != nil {
 		return err
 	}
 	sc := root.Get("serverCapabilities")
 	tools := root.Get("tools")
-	// Count first, so that every capability string lands in one slice,
-	// and every string in one block of a.
-	n, nb, ns := manifestRoom(name, version, grammar, sc, tools, lower)
-	a.grow(nb, ns)
+	// Count first, so that every capability string lands in one slice.
+	m.all = take(a, &a.sl.caps, capCount(sc, tools))
 	m.Name = a.str(name.Str())
 	m.Version = a.str(version.Str())
 	if grammar.Exists() {
 		m.Grammar, m.HasGrammar = a.str(grammar.Str()), true
 	}
-	m.all = take(a, &a.sl.caps, n)
 	if err := m.decodeServer(root, sc, a); err != nil {
 		return err
 	}
@@ -227,44 +223,21 @@ func falsy(v jsonx.Node) bool {
 	return false
 }
 
-// manifestRoom counts the capability strings of a manifest document, from
-// its top-level values that have passed decodeManifest's first checks, and
-// returns the room its compilation needs in an arena (see lowerRoom).
-func manifestRoom(name, version, grammar, sc, tools jsonx.Node, lower bool) (n, nb, ns int) {
-	nb = len(name.Str()) + len(version.Str()) + hashRoom
-	if grammar.Exists() {
-		nb += len(grammar.Str())
+// capCount counts the capability strings of a manifest document, from its
+// top-level values that have passed decodeManifest's first checks.
+func capCount(sc, tools jsonx.Node) int {
+	n := 0
+	if sc.Kind() == jsonx.Array {
+		n = sc.Len()
 	}
-	var lr lowerRoom
-	room := func(arr jsonx.Node) {
-		n += arr.Len()
-		for i := range arr.Len() {
-			it := arr.Item(i)
-			nb += len(it.Str())
-			if lower {
-				lr.add(it.Str())
-			}
-		}
-	}
-	if sc.Exists() && sc.Kind() == jsonx.Array {
-		room(sc)
-	}
-	if tools.Exists() && tools.Kind() == jsonx.Array {
+	if tools.Kind() == jsonx.Array {
 		for i := range tools.Len() {
-			t := tools.Item(i)
-			if c := t.Get("capabilities"); c.Exists() && c.Kind() == jsonx.Array {
-				room(c)
-			}
-			if nv := t.Get("name"); nv.Exists() {
-				nb += len(nv.Str())
+			if c := tools.Item(i).Get("capabilities"); c.Kind() == jsonx.Array {
+				n += c.Len()
 			}
 		}
 	}
-	if lower {
-		b, s := lr.total()
-		nb, ns = nb+b, ns+s
-	}
-	return n, nb, ns
+	return n
 }
 
 // addCaps appends the capability strings of arr to m.all.
