@@ -123,11 +123,14 @@ const (
 	privateList = 32
 )
 
-// moreText starts a text block with room for need bytes more than the
-// open string, which it moves there.
-func (a *arena) moreText(need int) {
+// moreText starts a text block with room for s and more, moves the open
+// string there and appends s. (Apart from text, which stays small enough
+// to be inlined.)
+//
+//go:noinline
+func (a *arena) moreText(s string) {
 	open := a.b[a.bStart:]
-	n := 2 * (len(open) + need)
+	n := 2 * (len(open) + len(s))
 	if a.shared {
 		n = max(n, sharedText)
 	} else {
@@ -135,11 +138,12 @@ func (a *arena) moreText(need int) {
 	}
 	b := make([]byte, len(open), n)
 	copy(b, open)
-	a.b, a.bStart = b, 0
+	a.b, a.bStart = append(b, s...), 0
 }
 
 // moreList starts a list block with room for need strings more than the
 // open list, which it moves there.
+//go:noinline
 func (a *arena) moreList(need int) {
 	open := a.s[a.sStart:]
 	n := 2 * (len(open) + need)
@@ -155,10 +159,11 @@ func (a *arena) moreList(need int) {
 
 // text appends s to the open string.
 func (a *arena) text(s string) {
-	if cap(a.b)-len(a.b) < len(s) {
-		a.moreText(len(s))
-	}
 	n := len(a.b)
+	if cap(a.b)-n < len(s) {
+		a.moreText(s)
+		return
+	}
 	a.b = a.b[:n+len(s)]
 	copy(a.b[n:], s)
 }
