@@ -25,13 +25,13 @@ func TestArenaBlocks(t *testing.T) {
 			part := strings.Repeat(string(rune('a'+n%26)), n/3+1)
 			s := a.str(part, fmt.Sprint(n), part)
 			strs, wantStrs = append(strs, s), append(wantStrs, part+fmt.Sprint(n)+part)
-			// A list of n/8 strings, added one run at a time.
+			// A list of n/8 strings, added in two runs.
 			var want []string
 			for i := 0; i < n/8; i++ {
 				want = append(want, fmt.Sprint(n, ".", i))
 			}
 			a.add(want[:len(want)/2]...)
-			a.addAll(want[len(want)/2:])
+			a.add(want[len(want)/2:]...)
 			lists, wantLists = append(lists, a.list()), append(wantLists, fmt.Sprint(want))
 		}
 		for i := range strs {

@@ -18,8 +18,7 @@ const sandboxPATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 
 // The fixed runs of every bwrap argv: the namespaces (user, pid and ipc
 // kept for a nested sandbox) and the system directories, then the
-// environment. They are copied into the arena in one append each
-// (arena.addAll). The conformance vectors check the argv.
+// environment. The conformance vectors check the argv.
 var (
 	bwrapHead       = bwrapFixedHead(false)
 	bwrapHeadNested = bwrapFixedHead(true)
@@ -44,9 +43,9 @@ func (l *lowering) bwrap(a *Artifact, ex *Exposures) {
 	var noteBuf [8]string
 	notes := noteBuf[:0]
 	if p.NestedSandbox {
-		ar.addAll(bwrapHeadNested)
+		ar.add(bwrapHeadNested...)
 	} else {
-		ar.addAll(bwrapHead)
+		ar.add(bwrapHead...)
 	}
 	if !tmpCovered(ms) {
 		ar.add("--tmpfs", "/tmp")
@@ -94,7 +93,7 @@ func (l *lowering) bwrap(a *Artifact, ex *Exposures) {
 	if len(p.Net) > 0 {
 		notes = append(notes, netNote(bwrapNetNotes[:], len(p.Net), ar, bwrapNetNote))
 	}
-	ar.addAll(bwrapTail)
+	ar.add(bwrapTail...)
 	a.Argv = ar.list()
 	ar.add(notes...)
 	a.Notes = ar.list()

@@ -6,8 +6,7 @@ const TargetDocker = "docker"
 var _ = register(target{name: TargetDocker, shape: ShapeSandbox, core: true, order: 20,
 	lower: func(l *lowering, a *Artifact) { l.docker(a, l.exposures()) }})
 
-// dockerHead is the fixed start of every docker argv, copied into the
-// arena in one append (arena.addAll).
+// dockerHead is the fixed start of every docker argv.
 var dockerHead = []string{"--rm", "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only"}
 
 func (l *lowering) docker(a *Artifact, ex *Exposures) {
@@ -15,7 +14,7 @@ func (l *lowering) docker(a *Artifact, ex *Exposures) {
 	l.sandbox(a, TargetDocker)
 	var noteBuf [8]string
 	notes := noteBuf[:0]
-	ar.addAll(dockerHead)
+	ar.add(dockerHead...)
 	if !tmpCovered(ms) {
 		ar.add("--tmpfs", "/tmp")
 	}
