@@ -143,7 +143,6 @@ func (a *arena) moreText(s string) {
 
 // moreList starts a list block with room for need strings more than the
 // open list, which it moves there.
-//go:noinline
 func (a *arena) moreList(need int) {
 	open := a.s[a.sStart:]
 	n := 2 * (len(open) + need)

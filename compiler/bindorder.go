@@ -7,13 +7,18 @@ import (
 )
 
 // A bind is one mount the bwrap or docker argv emits for a declared grant
-// (fs, clock:tzdata, ipc): its destination and the words that emit it.
+// (fs, clock:tzdata, ipc): its destination, how it mounts, the grant it
+// serves (for mergeBinds), and for docker the volume text. Its words
+// follow from these (emit), so that a bind holds four pointers, not the
+// seven it held with its words spelled out: bwrap and docker build their
+// binds in pooled memory, where every pointer stored took a write barrier
+// while the collector marked (issue 24). The conformance vectors and the
+// merge and order tests check the words.
 type bind struct {
-	dst  string
-	args [3]string
-	n    int
-	// mode and by are for mergeBinds: how the bind mounts and the grant
-	// it serves.
+	dst string
+	// vol is docker's volume ("--volume", vol); "" in bwrap, whose words
+	// are the mode's flag and dst twice.
+	vol  string
 	mode bindMode
 	by   grantRef
 }
@@ -27,16 +32,11 @@ func (l *lowering) keepBinds(bs []bind) {
 }
 
 func (b *bind) emit(ar *arena) {
-	for _, s := range b.args[:b.n] {
-		ar.add(s)
+	if b.vol != "" {
+		ar.add("--volume", b.vol)
+		return
 	}
-}
-
-// mkBind is a bind to dst emitted as args (at most three words).
-func mkBind(dst string, args ...string) bind {
-	b := bind{dst: dst, n: len(args)}
-	copy(b.args[:], args)
-	return b
+	ar.add(b.mode.bwrapFlag(), b.dst, b.dst)
 }
 
 // emitBinds writes bs, parents first (see parentFirst).

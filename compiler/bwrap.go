@@ -58,10 +58,10 @@ func (l *lowering) bwrap(a *Artifact, ex *Exposures) {
 	// first once all are known (see parentFirst).
 	bs := l.binds[:0]
 	for _, f := range ex.Clock {
-		bs = append(bs, grantBind(mkBind(f, "--ro-bind-try", f, f), bindMode{try: true}, grantRef{name: "clock:tzdata"}))
+		bs = append(bs, bwrapBind(f, bindMode{try: true}))
 	}
 	for i, m := range ms {
-		bs = append(bs, grantBind(bwrapBind(m.Path, bindMode{rw: m.Writable}), bindMode{rw: m.Writable}, grantRef{m: &ms[i]}))
+		bs = append(bs, grantBind(bwrapBind(m.Path, bindMode{rw: m.Writable}), grantRef{m: &ms[i]}))
 		if m.Glob {
 			notes = append(notes, l.globNote(m, " lowered to directory bind ",
 				" — bwrap binds directories, not globs. Fine-grained glob enforcement is the server's job."))
@@ -77,9 +77,9 @@ func (l *lowering) bwrap(a *Artifact, ex *Exposures) {
 		switch {
 		case s.Path != "" && !s.Writable:
 			// x11, read-only in every target (IPCExposure.Writable).
-			bs = append(bs, grantBind(mkBind(s.Path, "--ro-bind-try", s.Path, s.Path), bindMode{try: true}, grantRef{ipc: s.Grant}))
+			bs = append(bs, grantBind(bwrapBind(s.Path, bindMode{try: true}), grantRef{ipc: s.Grant}))
 		case s.Path != "":
-			bs = append(bs, grantBind(mkBind(s.Path, "--bind-try", s.Path, s.Path), bindMode{rw: true, try: true}, grantRef{ipc: s.Grant}))
+			bs = append(bs, grantBind(bwrapBind(s.Path, bindMode{rw: true, try: true}), grantRef{ipc: s.Grant}))
 		case s.Session:
 			notes = append(notes, "ipc: dbus:session declared — host must bind DBUS_SESSION_BUS_ADDRESS socket")
 		default:
@@ -180,8 +180,8 @@ func ipcSocket(ep string) (src string, session bool) {
 	return "", false
 }
 
-// bwrapBind is the bind of host path p at p in mode m.
-func bwrapBind(p string, m bindMode) bind { return mkBind(p, m.bwrapFlag(), p, p) }
+// bwrapBind is the bind of host path p at p in mode m: m's flag, p, p.
+func bwrapBind(p string, m bindMode) bind { return bind{dst: p, mode: m} }
 
 // widerNote is the note for a read-only grant ro whose bind at dst is
 // merged into the writable one that grant rw needs: "<kind>: <ro> is
