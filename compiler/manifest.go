@@ -101,12 +101,11 @@ func shapeErr(v, fallback jsonx.Node, format string, args ...any) *Error {
 // so that root may be dropped or reused afterwards. When hash is set, m's
 // hash is computed.
 func decodeManifest(root jsonx.Node, m *Manifest, a *arena, scr *scratch, hash bool) error {
-	name, version, grammar, err := decodeHead(root)
-	if err != nil {
+	fields := fieldsOf(root)
+	name, version, grammar, sc, tools := fields.name, fields.version, fields.grammar, fields.caps, fields.tools
+	if err := decodeHead(root, fields); err != nil {
 		return err
 	}
-	sc := root.Get("serverCapabilities")
-	tools := root.Get("tools")
 	// Count first, so that every capability string lands in one slice.
 	m.all = take(a, &a.sl.caps, capCount(sc, tools))
 	m.Name = a.str(name.Str())
@@ -126,31 +125,58 @@ func decodeManifest(root jsonx.Node, m *Manifest, a *arena, scr *scratch, hash b
 	return nil
 }
 
+// manifestFields are the members of a manifest document that
+// decodeManifest reads.
+type manifestFields struct{ name, version, grammar, caps, tools jsonx.Node }
+
+// fieldsOf finds root's fields in one pass over its members (the parse
+// kept no others: manifestSchema), not a Get for each, which scanned them
+// again: 1% of BenchmarkCompileAll's instructions (valgrind, issue 24).
+// An array has none, as Get finds none in it.
+func fieldsOf(root jsonx.Node) (f manifestFields) {
+	if root.Kind() != jsonx.Object {
+		return f
+	}
+	for i := range root.Len() {
+		v := root.Item(i)
+		switch root.Key(i) {
+		case "name":
+			f.name = v
+		case "version":
+			f.version = v
+		case "grammar":
+			f.grammar = v
+		case "serverCapabilities":
+			f.caps = v
+		case "tools":
+			f.tools = v
+		}
+	}
+	return f
+}
+
 // decodeHead checks the manifest's kind and its grammar, name and version,
 // in capgate's order.
-func decodeHead(root jsonx.Node) (name, version, grammar jsonx.Node, err error) {
+func decodeHead(root jsonx.Node, f manifestFields) error {
 	// capgate checks typeof === "object", which an array passes.
 	if root.Kind() != jsonx.Object && root.Kind() != jsonx.Array {
-		return name, version, grammar, errAt(root.Pos(), CodeManifestShape, "manifest must be an object")
+		return errAt(root.Pos(), CodeManifestShape, "manifest must be an object")
 	}
 	// capgate checks grammar before name, version and tools.
-	grammar = root.Get("grammar")
-	if grammar.Exists() && grammar.Kind() != jsonx.String {
-		return name, version, grammar, shapeErr(grammar, root, "manifest.grammar must be a string")
+	if g := f.grammar; g.Exists() && g.Kind() != jsonx.String {
+		return shapeErr(g, root, "manifest.grammar must be a string")
 	}
-	if grammar.Exists() && grammar.Str() != GrammarVersion {
-		return name, version, grammar, errAt(grammar.Pos(), CodeGrammarMismatch,
-			"manifest declares grammar %s but compiler is at %s", jsQuote(grammar.Str()), jsQuote(GrammarVersion))
+	if g := f.grammar; g.Exists() && g.Str() != GrammarVersion {
+		return errAt(g.Pos(), CodeGrammarMismatch,
+			"manifest declares grammar %s but compiler is at %s", jsQuote(g.Str()), jsQuote(GrammarVersion))
 	}
-	name = root.Get("name")
-	if !nonEmptyString(name) {
-		return name, version, grammar, shapeErr(name, root, "manifest.name must be a non-empty string")
+	if !nonEmptyString(f.name) {
+		return shapeErr(f.name, root, "manifest.name must be a non-empty string")
 	}
-	version = root.Get("version")
-	if !nonEmptyString(version) {
-		return name, version, grammar, shapeErr(version, root, "manifest.version must be a non-empty string")
+	if !nonEmptyString(f.version) {
+		return shapeErr(f.version, root, "manifest.version must be a non-empty string")
 	}
-	return name, version, grammar, nil
+	return nil
 }
 
 func nonEmptyString(v jsonx.Node) bool { return v.Kind() == jsonx.String && v.Str() != "" }
