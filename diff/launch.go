@@ -9,6 +9,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/razukc/capgate-action/launch"
@@ -75,6 +76,10 @@ func (s *launchSide) applySettings(fs []File) {
 		}
 		for i := range cfg.Entries {
 			e := &cfg.Entries[i]
+			if err := unreadableFile(e, byPath); err != nil {
+				s.errs[path] = err
+				break
+			}
 			grantFiles(e, byPath)
 			if e.Settings == "" {
 				continue
@@ -110,6 +115,9 @@ func pluginFiles(cfg *launch.Config, byPath map[string]File) *Problem {
 	for i := range cfg.Entries {
 		e := &cfg.Entries[i]
 		f, ok := byPath[e.PluginFile()]
+		if ok && unreadable(f) {
+			return readProblem(f, e.Pos)
+		}
 		if e.PluginFile() == "" || !ok || f.Err != nil {
 			out = append(out, *e)
 			continue
@@ -127,6 +135,40 @@ func pluginFiles(cfg *launch.Config, byPath map[string]File) *Problem {
 	}
 	slices.SortStableFunc(out, func(a, b launch.Entry) int { return strings.Compare(a.Name, b.Name) })
 	cfg.Entries = out
+	return nil
+}
+
+// unreadable reports whether f, a file a launch config reads, is in the
+// tree but could not be read (over the size limit): its content is the
+// pull request's, unseen. A link out of the tree (ErrLink) is not: what it
+// leads to is no part of the tree.
+func unreadable(f File) bool { return f.Err != nil && !errors.Is(f.Err, ErrLink) }
+
+// readProblem is the error of a config whose entry at at reads f, which
+// could not be read.
+func readProblem(f File, at launch.Pos) *Problem {
+	return &Problem{Code: CodeRead, Message: f.Path + ", which the config reads, cannot be read (" + f.Err.Error() + "): what it grants cannot be judged (fail closed)",
+		Line: at.Line, Col: at.Col}
+}
+
+// unreadableFile is the error of the first file e reads (its srt settings,
+// a file a grant reads) that is in the tree but could not be read, or
+// nil. Such a file was an entry that cannot be judged, the same note on
+// both sides: an srt settings file or a plugin's servers file over the
+// size limit was edited to grant ~ and *.evil.com, and the diff passed.
+func unreadableFile(e *launch.Entry, byPath map[string]File) *Problem {
+	if f, ok := byPath[e.Settings]; e.Settings != "" && ok && unreadable(f) {
+		return readProblem(f, e.SettingsPos)
+	}
+	for _, g := range e.Grants {
+		if f, ok := byPath[g.File]; g.File != "" && ok && unreadable(f) {
+			p := g.Pos
+			if p.Line == 0 {
+				p = e.Pos
+			}
+			return readProblem(f, p)
+		}
+	}
 	return nil
 }
 
@@ -278,28 +320,34 @@ func fingerprint(e *launch.Entry) string {
 }
 
 // compareEntries pairs entries by name, then renamed keys with the same
-// launch, and compares each pair.
+// launch, and compares each pair. Entries of one name (a plugin's servers
+// files that both define it, VS Code's servers and mcpServers) pair in
+// their order: the n-th of a name on the head with the n-th on the base.
+// Each was held against the base's last of that name, so a config with
+// two differing servers of one name, compared with itself, had a widened
+// row forever.
 func compareEntries(bs, hs []launch.Entry) []Change {
+	bKeys, hKeys := occurrenceKeys(bs), occurrenceKeys(hs)
 	bBy := map[string]*launch.Entry{}
 	for i := range bs {
-		bBy[bs[i].Name] = &bs[i]
+		bBy[bKeys[i]] = &bs[i]
 	}
 	hBy := map[string]bool{}
-	for _, e := range hs {
-		hBy[e.Name] = true
+	for _, k := range hKeys {
+		hBy[k] = true
 	}
 	removed := map[string][]*launch.Entry{}
 	for i := range bs {
-		if !hBy[bs[i].Name] {
+		if !hBy[bKeys[i]] {
 			fp := fingerprint(&bs[i])
 			removed[fp] = append(removed[fp], &bs[i])
 		}
 	}
 	var out []Change
-	taken := map[string]bool{}
+	taken := map[*launch.Entry]bool{}
 	for i := range hs {
 		e := &hs[i]
-		if old := bBy[e.Name]; old != nil {
+		if old := bBy[hKeys[i]]; old != nil {
 			out = append(out, compareEntry(old, e)...)
 			continue
 		}
@@ -307,7 +355,7 @@ func compareEntries(bs, hs []launch.Entry) []Change {
 		if rs := removed[fp]; len(rs) > 0 {
 			old := rs[0]
 			removed[fp] = rs[1:]
-			taken[old.Name] = true
+			taken[old] = true
 			out = append(out, Change{Severity: Changed, Kind: KindLaunch, Target: Targets(e.Kind), Before: old.Name, After: e.Name,
 				Why: "server key renamed, same launch (moved)", Line: e.Pos.Line, Col: e.Pos.Col, Side: SideHead})
 			continue
@@ -315,11 +363,23 @@ func compareEntries(bs, hs []launch.Entry) []Change {
 		out = append(out, compareEntry(nil, e)...)
 	}
 	for i := range bs {
-		if !hBy[bs[i].Name] && !taken[bs[i].Name] {
+		if !hBy[bKeys[i]] && !taken[&bs[i]] {
 			out = append(out, compareEntry(&bs[i], nil)...)
 		}
 	}
 	sortChanges(out)
+	return out
+}
+
+// occurrenceKeys keys each entry by its name and how many of that name
+// come before it.
+func occurrenceKeys(es []launch.Entry) []string {
+	seen := make(map[string]int, len(es))
+	out := make([]string, len(es))
+	for i := range es {
+		out[i] = es[i].Name + "\x00" + strconv.Itoa(seen[es[i].Name])
+		seen[es[i].Name]++
+	}
 	return out
 }
 

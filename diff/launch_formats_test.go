@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -50,6 +52,26 @@ func TestLaunchNewFormats(t *testing.T) {
 		{"plugin: the servers file missing", plug, `{"mcpServers": "./servers.json"}`, `{"mcpServers": "./servers.json"}`,
 			[]File{{Path: "p/servers.json", Data: []byte(`{}`)}}, nil,
 			-1, []string{"widened launch:  -> mcpServers ./servers.json"}},
+		// Two servers files that both define d: compared with itself,
+		// each d was held against the base's last d, a widened row
+		// forever; they pair in their order.
+		{"plugin: two files of one name, unchanged", plug, `{"mcpServers": ["./a.json", "./b.json"]}`, `{"mcpServers": ["./a.json", "./b.json"]}`,
+			twoFiles(dockerServer("d", "-v", "/var/run/docker.sock:/s", "img"), dockerServer("d", "img")),
+			twoFiles(dockerServer("d", "-v", "/var/run/docker.sock:/s", "img"), dockerServer("d", "img")),
+			0, nil},
+		{"plugin: two files of one name, the second widened", plug, `{"mcpServers": ["./a.json", "./b.json"]}`, `{"mcpServers": ["./a.json", "./b.json"]}`,
+			twoFiles(dockerServer("d", "img"), dockerServer("d", "img")),
+			twoFiles(dockerServer("d", "img"), dockerServer("d", "--privileged", "img")),
+			1, []string{"widened cap!:  -> d: --privileged"}},
+		// VS Code versions that read the mcp setting through the
+		// configuration service move mcpServers into servers.
+		{"vscode: a server under mcpServers beside servers", ".vscode/mcp.json", `{"servers": {` + dockerServer("d", "img") + `}}`,
+			`{"servers": {` + dockerServer("d", "img") + `}, "mcpServers": {"x": {"command": "npx", "args": ["-y", "evil"]}}}`, nil, nil,
+			1, []string{"widened launch!:  -> x: no sandbox"}},
+		{"vscode: servers and mcpServers of one name, unchanged", ".vscode/mcp.json",
+			`{"servers": {` + dockerServer("d", "img") + `}, "mcpServers": {` + dockerServer("d", "--privileged", "img") + `}}`,
+			`{"servers": {` + dockerServer("d", "img") + `}, "mcpServers": {` + dockerServer("d", "--privileged", "img") + `}}`, nil, nil,
+			0, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -80,6 +102,12 @@ func TestLaunchNewFormats(t *testing.T) {
 	}
 }
 
+// twoFiles is a plugin's servers files a.json and b.json, each holding one
+// server.
+func twoFiles(a, b string) []File {
+	return []File{{Path: "p/a.json", Data: []byte("{" + a + "}")}, {Path: "p/b.json", Data: []byte("{" + b + "}")}}
+}
+
 // TestPluginServersFilePlace: the rows of a plugin's servers file are at
 // the manifest's mcpServers string, each naming the file's line; a file
 // that does not parse fails the manifest closed there, with the file's
@@ -106,5 +134,49 @@ func TestPluginServersFilePlace(t *testing.T) {
 	if len(out) != 1 || out[0].Status != StatusError || out[0].Error == nil || out[0].Error.Line != 2 ||
 		!strings.Contains(out[0].Error.Message, "p/s.json:1:") || out[0].Error.Code != "LAUNCH_SHAPE" {
 		t.Errorf("%+v", out[0].Error)
+	}
+}
+
+// TestLaunchUnreadableFile: a file a launch config reads that is in the
+// tree but could not be read (over the size limit) is an error of the
+// config, on the head a failed row: it was an entry that cannot be
+// judged with the same note on both sides, so editing an srt settings
+// file or a plugin's servers file over the limit passed. A symbolic link
+// out of the tree is still an entry that cannot be judged: what it leads
+// to is no part of the pull request.
+func TestLaunchUnreadableFile(t *testing.T) {
+	t.Parallel()
+	big := errors.New("file is 2000000 bytes, over the 1048576-byte limit; not read")
+	link := fmt.Errorf("symbolic link points outside the repository; not read: %w", ErrLink)
+	const plug = "p/.claude-plugin/plugin.json"
+	srt := mcp(`"s": {"command": "srt", "args": ["-s", "./srt.json", "npx", "x"]}`)
+	env := mcp(dockerServer("d", "--env-file", "./d.env", "img"))
+	for _, c := range []struct {
+		name, path, cfg, file string
+		err                   error
+		wantErr               bool
+	}{
+		{"srt settings over the limit", ".mcp.json", srt, "srt.json", big, true},
+		{"plugin servers file over the limit", plug, `{"mcpServers": "./s.json"}`, "p/s.json", big, true},
+		{"env file over the limit", ".mcp.json", env, "d.env", big, true},
+		{"srt settings a link out of the tree", ".mcp.json", srt, "srt.json", link, false},
+		{"plugin servers file a link out of the tree", plug, `{"mcpServers": "./s.json"}`, "p/s.json", link, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			side := func() *launchSide {
+				ls := parseLaunch([]File{{Path: c.path, Data: []byte(c.cfg)}})
+				ls.applySettings([]File{{Path: c.file, Err: c.err}})
+				return ls
+			}
+			out := compareLaunch(side(), side())
+			if len(out) != 1 {
+				t.Fatalf("%d diffs", len(out))
+			}
+			md := out[0]
+			if got := md.Status == StatusError && md.Error != nil && md.Error.Code == CodeRead && strings.Contains(md.Error.Message, c.file); got != c.wantErr {
+				t.Errorf("status %s, error %+v; want an error naming %s: %t", md.Status, md.Error, c.file, c.wantErr)
+			}
+		})
 	}
 }

@@ -109,6 +109,18 @@ func TestLaunchCompare(t *testing.T) {
 			mcp(`"s": {"command": "bwrap", "args": ["--tmpfs", "/tmp", "--dir", "/tmp/x/y", "--symlink", "x/y", "/tmp/l", "--bind", "/srv/h", "/tmp/h", "--tmpfs", "/tmp/h", "node"]}`),
 			mcp(`"s": {"command": "bwrap", "args": ["--tmpfs", "/tmp", "--dir", "/tmp/x/y", "--symlink", "x/y", "/tmp/l", "--bind", "/srv/h", "/tmp/h", "--tmpfs", "/tmp/l/../h", "node"]}`),
 			[]string{"widened argv:  -> s: --tmpfs /tmp/l/../h", "widened fs: s:  -> s: rw /srv/h"}, 2, 0},
+		// A harmless new mount beside the reorder: the view's row was
+		// dropped whenever any fs grant row was widened, so the head
+		// showed only "/opt/tz (ro)" and fail-on loud passed a writable
+		// ~/.ssh.
+		{"bwrap binds reordered beside a new mount", mcp(`"s": {"command": "bwrap", "args": ["--bind", "/home/u", "/home/u", "--ro-bind", "/home/u/.ssh", "/home/u/.ssh", "node"]}`),
+			mcp(`"s": {"command": "bwrap", "args": ["--ro-bind", "/opt/tz", "/opt/tz", "--ro-bind", "/home/u/.ssh", "/home/u/.ssh", "--bind", "/home/u", "/home/u", "node"]}`),
+			[]string{"widened fs:  -> s: /opt/tz (ro)", "widened fs!: s: ro /home/u/.ssh -> s: rw /home/u/.ssh (via /home/u)"}, 2, 1},
+		// A new writable mount: its grant row and its view delta say
+		// the same, once.
+		{"bwrap new rw mount", mcp(`"s": {"command": "bwrap", "args": ["--ro-bind", "/usr", "/usr", "node"]}`),
+			mcp(`"s": {"command": "bwrap", "args": ["--ro-bind", "/usr", "/usr", "--bind", "/srv", "/srv", "node"]}`),
+			[]string{"widened fs:  -> s: /srv (rw)"}, 1, 0},
 		{"docker mounts reordered", mcp(dockerServer("s", "-v", "/srv:/srv", "-v", "/srv/secret:/srv/secret:ro", img)),
 			mcp(dockerServer("s", "-v", "/srv/secret:/srv/secret:ro", "-v", "/srv:/srv", img)), nil, 0, 0},
 		{"project parent mounted", mcp(dockerServer("s", "-v", "${CLAUDE_PROJECT_DIR:-.}:/w:ro", img)), mcp(dockerServer("s", "-v", "${CLAUDE_PROJECT_DIR:-.}/..:/w:ro", img)),

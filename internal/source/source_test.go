@@ -660,6 +660,45 @@ func TestSettingsLinksRead(t *testing.T) {
 	}
 }
 
+// TestPluginSettingsLinksRead: the srt settings file a server of a Claude
+// Code plugin's servers file names is read in the second round, and the
+// directories its grants name inside the repository in a third, so that a
+// symbolic link there reaches diff as a link error, on both kinds of side.
+// The rounds stopped at the second: ./data, a link to /, read as the base's
+// real ./data directory, and the plugin's server showed no change.
+func TestPluginSettingsLinksRead(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := makeTree(t, map[string]node{
+		"plug/.claude-plugin/plugin.json": {data: `{"mcpServers": "./servers.json"}`},
+		"plug/servers.json":               {data: `{"mcpServers": {"s": {"command": "srt", "args": ["-s", "${CLAUDE_PLUGIN_ROOT}/srt.json", "npx", "pkg"], "cwd": "${CLAUDE_PLUGIN_ROOT}"}}}`},
+		"plug/srt.json":                   {data: `{"filesystem": {"allowWrite": ["./data/sub"]}}`},
+		"plug/data":                       {link: "/"},
+	})
+	rev := commitTree(t, root)
+	for _, head := range []string{root, rev} {
+		in, err := ReadSides(context.Background(), Options{Dir: root, Head: head})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, f := range in.SettingsHead {
+			got[f.Path] = errors.Is(f.Err, diff.ErrLink)
+		}
+		want := map[string]bool{"plug/servers.json": false, "plug/srt.json": false, "plug/data": true}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("head %s: settings files %v, want %v", head, got, want)
+		}
+		r, err := diff.Run(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(fmt.Sprint(r.Manifests), "through the symbolic link plug/data") {
+			t.Errorf("head %s: no row names the link plug/data: %+v", head, r.Manifests)
+		}
+	}
+}
+
 // TestLinkedAncestorDir: a symbolic link at a directory above the one a
 // pattern names, through the pattern's own segments (.gemini/extensions
 // for **/.gemini/extensions/*/gemini-extension.json, servers for
@@ -668,7 +707,9 @@ func TestSettingsLinksRead(t *testing.T) {
 // side. Only the link's parent was checked: a Docker socket in an
 // extension behind a linked .gemini/extensions read as a removed server
 // (narrowed) and passed. A link that only "**" reaches is left alone:
-// what it points to inside the tree is matched at its own path.
+// what it points to inside the tree is matched at its own path. Braces
+// and classes name directories as wildcards do (they were left as text,
+// and the link passed).
 func TestLinkedAncestorDir(t *testing.T) {
 	t.Parallel()
 	requireGit(t)
@@ -695,6 +736,8 @@ func TestLinkedAncestorDir(t *testing.T) {
 		{"excluded", false, []string{"servers/**/capgate.json", "!servers/**"}, map[string]want{}},
 		{"deeper under servers/**", false, []string{"srv/**/capgate.json"}, map[string]want{"srv/a/capgate.json": {err: linkErr}}},
 		{"default manifest patterns", false, nil, map[string]want{"other/x/capgate.json": {data: "M"}}},
+		{"braces below the link", false, []string{"servers/{y,x}/capgate.json"}, map[string]want{"servers/y/capgate.json": {err: linkErr}}},
+		{"class below the link", false, []string{"docs/[wx]/capgate.json"}, map[string]want{"docs/x/capgate.json": {err: linkErr}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
