@@ -61,8 +61,9 @@ func manifestHash(m *Manifest, a *arena, sc *scratch) string {
 }
 
 // hexDigest is sum in lower-case hex. On arrays of fixed size the loop
-// needs no bounds checks: a third of the instructions of hex.Encode
-// (valgrind, issue 24). The conformance vectors check the hashes.
+// needs no bounds checks: about 450 instructions a manifest where
+// hex.Encode took 650 (valgrind, GOGC=off, issue 24). The conformance
+// vectors check the hashes.
 func hexDigest(sum *[sha256.Size]byte) (hx [2 * sha256.Size]byte) {
 	const digits = "0123456789abcdef"
 	for i, c := range sum {
