@@ -85,7 +85,8 @@ func (p *parser) reset() {
 // parsers holds parsers for manifests, which are read and dropped: their
 // slabs are reused instead of allocated again. What it buys is in
 // BenchmarkCompileAll's allocs/op (a handful a manifest rather than one per
-// JSON value); TestRoomBounds and the conformance tests run through it.
+// JSON value); TestSharedArenaCarriesNothing and the conformance tests run
+// through it.
 var parsers = sync.Pool{New: func() any { return new(parser) }}
 
 // maxPooledNodes bounds the slabs a pooled parser keeps, so that one huge
