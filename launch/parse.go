@@ -294,6 +294,7 @@ func geminiCommand(root *jsonx.Value, name, field string, sc *jsonx.Value) Entry
 	case strings.ContainsAny(sc.Str, "'\"\\`") || strings.Contains(sc.Str, "$("):
 		e.Kind, e.Runs = Shell, sc.Str
 		e.Unjudged = append(e.Unjudged, Note{Text: field + " is split as a shell would split it (quotes, escapes): what it starts cannot be judged (fail closed)", Pos: at})
+		e.Grants = append(e.Grants, unreadCommand(at))
 	default:
 		var argv []arg
 		for _, f := range strings.Fields(sc.Str) {

@@ -64,6 +64,13 @@ func pluginEntries(p string, root *jsonx.Value) ([]Entry, error) {
 func pluginFileEntry(p string, v *jsonx.Value) (Entry, error) {
 	at := pos(v.Pos)
 	rel := v.Str
+	if strings.TrimSpace(rel) != rel {
+		// VS Code's plugin reader trims the path (pluginParsers.ts
+		// parseComponentPathConfig): " ./s.json" opens s.json there,
+		// and here it named no file, an entry that could not be judged
+		// on both sides however s.json was edited.
+		return Entry{}, &Error{diag.Placed(p, v.Pos, CodeShape, fmt.Sprintf("mcpServers names %q, with space around it: VS Code reads the path trimmed, Claude Code maybe not, so which file is read cannot be told (fail closed)", v.Str))}
+	}
 	if strings.Contains(rel, `\`) {
 		// On Linux and macOS a\b.json is one file of that name, on
 		// Windows b.json in a: which one runs cannot be told.

@@ -96,6 +96,9 @@ func TestPluginManifestErrors(t *testing.T) {
 		// was read, while Claude Code on Linux started a\b.json's.
 		{`{"mcpServers": "./a\\b.json"}`, 1, 16},
 		{`{"mcpServers": ["./x.json", ".\\s.json"]}`, 1, 29},
+		// VS Code trims the path; it named no file here.
+		{`{"mcpServers": " ./s.json"}`, 1, 16},
+		{`{"mcpServers": ["./s.json\n"]}`, 1, 17},
 		{"{\n \"mcpServers\": \"./../../x.json\"}", 2, 16},
 		{`{"mcpServers": ""}`, 1, 16},
 		{`{"mcpServers": 7}`, 1, 16},

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -331,7 +332,11 @@ func dockerMount(s *Sandbox, spec string, arg int) {
 		case "target", "destination", "dst":
 			dst = v
 		case "readonly", "ro":
-			ro = v == "" || v == "true" || v == "1"
+			// strconv.ParseBool, as docker's CLI: readonly=TRUE and
+			// ro=t are read-only (they read as writable, a widened row
+			// that changed nothing); a value it refuses is writable.
+			b, err := strconv.ParseBool(v)
+			ro = v == "" || (err == nil && b)
 		case "bind-propagation", "consistency", "tmpfs-size", "tmpfs-mode":
 		default:
 			bad = true

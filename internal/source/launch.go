@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/launch"
@@ -32,7 +33,9 @@ func readPaths(ctx context.Context, base, head Side, paths []string) (bf, hf []F
 	for i, p := range paths {
 		pats[i] = LiteralPattern(p)
 	}
-	m, err := NewMatcher(pats)
+	// In any case, as the client opens them on a case-insensitive file
+	// system (diff.FileIndex picks the file a path names).
+	m, err := NewLaunchMatcher(pats)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -82,10 +85,7 @@ func mergeFiles(a, b []File) []File {
 // repository that the srt settings files of configs (read, in settings)
 // grant.
 func settingsLinkPaths(configs, settings []File) []string {
-	byPath := map[string]File{}
-	for _, f := range settings {
-		byPath[f.Path] = f
-	}
+	byPath := diff.NewFileIndex(settings)
 	var out []string
 	eachEntry(configs, func(client launch.Client, e *launch.Entry) {
 		out = append(out, pluginPaths(client, e, byPath)...)
@@ -96,8 +96,8 @@ func settingsLinkPaths(configs, settings []File) []string {
 
 // settingsDirs appends each directory on the way to a path inside the
 // repository that the srt settings file of e (read, in byPath) grants.
-func settingsDirs(out []string, client launch.Client, e *launch.Entry, byPath map[string]File) []string {
-	sf, ok := byPath[e.Settings]
+func settingsDirs(out []string, client launch.Client, e *launch.Entry, byPath *diff.FileIndex) []string {
+	sf, ok := byPath.Get(e.Settings)
 	if e.Settings == "" || !ok || sf.Err != nil {
 		return out
 	}
@@ -116,8 +116,8 @@ func settingsDirs(out []string, client launch.Client, e *launch.Entry, byPath ma
 // and settingsDirs list a config's: srt settings, the files their grants
 // read, and each directory on the way to a path inside the repository
 // that they or their srt settings (once read) grant.
-func pluginPaths(client launch.Client, e *launch.Entry, byPath map[string]File) []string {
-	f, ok := byPath[e.PluginFile()]
+func pluginPaths(client launch.Client, e *launch.Entry, byPath *diff.FileIndex) []string {
+	f, ok := byPath.Get(e.PluginFile())
 	if e.PluginFile() == "" || !ok || f.Err != nil {
 		return nil
 	}
@@ -189,12 +189,21 @@ func settingsPaths(configs []File) []string {
 }
 
 // LiteralPattern makes a path a doublestar pattern (as Options.Patterns
-// takes) that matches that path only.
+// takes) that matches that path only. White space is a class of itself
+// ("[ ]"): NewMatcher trims a pattern, so " srt.json" matched srt.json,
+// and an srt settings file named " srt.json" (srt -s " srt.json") was
+// never read, nor its edits seen.
 func LiteralPattern(p string) string {
 	var b strings.Builder
 	for _, r := range p {
-		if strings.ContainsRune(`*?[]{}\!`, r) {
+		switch {
+		case strings.ContainsRune(`*?[]{}\!`, r):
 			b.WriteByte('\\')
+		case unicode.IsSpace(r):
+			b.WriteByte('[')
+			b.WriteRune(r)
+			b.WriteByte(']')
+			continue
 		}
 		b.WriteRune(r)
 	}

@@ -699,6 +699,66 @@ func TestPluginSettingsLinksRead(t *testing.T) {
 	}
 }
 
+// TestLaunchFilesReadInAnyCase: the files a launch config names are read
+// in any case, as a client on a case-insensitive file system opens them
+// (./SRT.json opens srt.json, ./Servers.json servers.json), on both
+// kinds of side, and the rounds go on from them (the plugin server's
+// settings). They were read exactly, and the entries could not be judged
+// on both sides however the files were edited.
+func TestLaunchFilesReadInAnyCase(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := makeTree(t, map[string]node{
+		".mcp.json":                    {data: `{"mcpServers": {"s": {"command": "srt", "args": ["-s", "./SRT.json", "npx", "pkg"]}}}`},
+		"srt.json":                     {data: `{}`},
+		"p/.claude-plugin/plugin.json": {data: `{"mcpServers": "./Servers.json"}`},
+		"p/servers.json":               {data: `{"t": {"command": "srt", "args": ["-s", "${CLAUDE_PLUGIN_ROOT}/T.json", "npx", "pkg"]}}`},
+		"p/t.json":                     {data: `{}`},
+		"p/unrelated.json":             {data: `{}`},
+	})
+	rev := commitTree(t, root)
+	for _, head := range []string{root, rev} {
+		in, err := ReadSides(context.Background(), Options{Dir: root, Head: head})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range in.SettingsHead {
+			got = append(got, f.Path)
+		}
+		if want := []string{"p/servers.json", "p/t.json", "srt.json"}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("head %s: read %v, want %v", head, got, want)
+		}
+	}
+}
+
+// TestSettingsNamedWithSpace: an srt settings file whose name starts with
+// a space (srt -s " srt.json") is read, not srt.json, on both kinds of
+// side: the literal pattern was trimmed, and the file was never read.
+func TestSettingsNamedWithSpace(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := makeTree(t, map[string]node{
+		".mcp.json": {data: `{"mcpServers": {"s": {"command": "srt", "args": ["-s", " srt.json", "npx", "pkg"]}}}`},
+		" srt.json": {data: `{"filesystem": {"allowWrite": ["~"]}}`},
+		"srt.json":  {data: `{}`},
+	})
+	rev := commitTree(t, root)
+	for _, head := range []string{root, rev} {
+		in, err := ReadSides(context.Background(), Options{Dir: root, Head: head})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range in.SettingsHead {
+			got = append(got, f.Path)
+		}
+		if want := []string{" srt.json"}; fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
+			t.Errorf("head %s: read %q, want %q", head, got, want)
+		}
+	}
+}
+
 // TestLinkedAncestorDir: a symbolic link at a directory above the one a
 // pattern names, through the pattern's own segments (.gemini/extensions
 // for **/.gemini/extensions/*/gemini-extension.json, servers for
