@@ -3,7 +3,6 @@ package compiler
 import (
 	"github.com/razukc/capgate-action/internal/jsonx"
 	"strconv"
-	"strings"
 	"unsafe"
 )
 
@@ -35,7 +34,7 @@ type arena struct {
 	// writes only the length unless the block grows. With smallCaps,
 	// alternating A/B: medians 1.03x, per pair 1.04x (40 runs,
 	// 2026-12-07, issue 24). The strings handed out are views of it
-	// (done); TestSharedArenaCarriesNothing and TestRoomBounds guard it.
+	// (done); TestSharedArenaCarriesNothing and TestArenaBlocks guard it.
 	b      []byte
 	bStart int // start of the open string in b
 	s      []string
@@ -106,131 +105,62 @@ func take[T any](a *arena, blk *[]T, n int) []T {
 	return b[len(b) : len(b) : len(b)+n]
 }
 
-// Room for one compilation is reserved once, when the manifest's strings
-// are known and before any is copied: their bytes, the provenance hash,
-// and, when the manifest is to be lowered, a bound on what lowering each
-// capability adds to the text and list blocks. The bounds come from the
-// lengths of capgate's notes, argv and configs, per capability, so that
-// a manifest's compilation fills one block of each kind; a wrong guess
-// costs a copy, not correctness. TestRoomBounds checks them.
+// A block is started when the next string or list element does not fit
+// in the current one: the open string (or list) moves to the new block,
+// and what was handed out stays in the old one. A shared arena's blocks
+// are sharedText bytes and sharedList strings, or twice what the open
+// string or list needs when that is more; a private arena's double from
+// privateText and privateList. The arena once reserved room for each
+// compilation from a pass over the manifest that bounded what each
+// capability's lowering writes (lowerRoom, TestRoomBounds): with shared
+// blocks that pass only decided when to start the next one. Dropping it
+// took 1,500 instructions a manifest off BenchmarkCompileAll (2.2%,
+// valgrind, GOGC=off) and 180 bytes (4,445 B/op, not 4,625), with 120
+// lines less (issue 24). TestArenaBlocks checks strings and lists that
+// straddle a block; TestSharedArenaCarriesNothing the sharing.
+const (
+	privateText = 256
+	privateList = 32
+)
+
+// moreText starts a text block with room for s and more, moves the open
+// string there and appends s. (Apart from text, which stays small enough
+// to be inlined.)
 //
-// The bound covers capgate's four targets, the ones Compile lowers in one
-// arena; the host-format targets keep none. What it buys, measured with
-// BenchmarkCompileAll on a shared 2-core machine (issue 14): 8 allocs and
-// ~5.1 kB a manifest with it, 17 allocs and ~7.9 kB, and ~30% more time,
-// without it.
-const (
-	hashRoom = len("sha256:") + 64
-	// lowerTextNet is the fixed text of the two egress configs and the
-	// private-range blocks both add, when there is a rule (with none, the
-	// configs are constants: squidNoEgress, nftNoEgress).
-	lowerTextNet = 640
-	// lowerListBase is the fixed bwrap and docker argv and the egress
-	// targets' notes for no rule; lowerListNet the notes on the number of
-	// rules.
-	lowerListBase = 53
-	lowerListNet  = 3
-)
-
-// lowerRoom adds up the room lowering a manifest to every target needs.
-type lowerRoom struct {
-	nb, ns int
-	net    bool
+//go:noinline
+func (a *arena) moreText(s string) {
+	open := a.b[a.bStart:]
+	n := 2 * (len(open) + len(s))
+	if a.shared {
+		n = max(n, sharedText)
+	} else {
+		n = max(n, 2*cap(a.b), privateText)
+	}
+	b := make([]byte, len(open), n)
+	copy(b, open)
+	a.b, a.bStart = append(b, s...), 0
 }
 
-// add counts capability c: what lowering it adds, at most, to the text
-// (nb) and list (ns) blocks. l is the length of c, which bounds that of
-// its path, host or name.
-func (r *lowerRoom) add(c string) {
-	l := len(c)
-	var f uint8
-	for i := 0; i < len(c); i++ {
-		f |= roomBytes[c[i]]
+// moreList starts a list block with room for need strings more than the
+// open list, which it moves there.
+func (a *arena) moreList(need int) {
+	open := a.s[a.sStart:]
+	n := 2 * (len(open) + need)
+	if a.shared {
+		n = max(n, sharedList)
+	} else {
+		n = max(n, 2*cap(a.s), privateList)
 	}
-	if f&roomQuote != 0 {
-		r.nb += l // a quoted part is copied out
-	}
-	if f&roomQuery != 0 && strings.Contains(c, "nestedSandbox") {
-		r.ns += 4 // --dev /dev and two notes
-	}
-	kind := c
-	if i := strings.IndexByte(c, ':'); i >= 0 {
-		kind = c[:i]
-	}
-	switch CapKind(kind) {
-	case KindFS:
-		// docker's "path:path:ro"; for a glob, a note each in bwrap and
-		// docker that quotes the path twice; bwrap's three argv entries,
-		// docker's two, and a note each for host /tmp.
-		r.nb += 2 * l
-		r.ns += 5
-		if path := c[strings.LastIndexByte(c, ':')+1:]; strings.HasPrefix(path, "/tmp") {
-			r.ns += 2
-		}
-		if f&roomGlob != 0 {
-			r.nb += 230 + 4*l
-			r.ns += 2
-		}
-	case KindNet:
-		// squid's acls, allow line and notes, and nftables' rule, note
-		// or unenforceable reason, each naming the host.
-		r.nb += 240 + 3*l
-		r.ns += 3
-		r.net = true
-	case KindExec:
-		r.nb += 64 + 2*l // a note each in bwrap and docker
-		r.ns += 2
-	case KindIPC:
-		r.nb += 80 + 2*l // a mount or a note each in bwrap and docker
-		r.ns += 8        // x11 also sets DISPLAY
-	case KindEnv:
-		r.ns += 3 // --env NAME and the env list
-	case KindClock:
-		r.ns += 10 // the zoneinfo and localtime binds
-	}
-}
-
-// total returns the room for the capabilities counted.
-func (r *lowerRoom) total() (nb, ns int) {
-	nb, ns = r.nb, r.ns+lowerListBase
-	if r.net {
-		nb, ns = nb+lowerTextNet, ns+lowerListNet
-	}
-	return nb, ns
-}
-
-// The bytes lowerRoom.add looks for.
-const (
-	roomQuote = 1 << iota
-	roomQuery
-	roomGlob
-)
-
-var roomBytes = [256]uint8{'"': roomQuote, '?': roomQuery, '*': roomGlob, '[': roomGlob, ']': roomGlob}
-
-// grow makes room for nb more bytes and ns more list elements. It is
-// called with no string or list open, so a new block starts empty: what
-// was handed out stays where it is.
-func (a *arena) grow(nb, ns int) {
-	if cap(a.b)-len(a.b) < nb {
-		if a.shared {
-			nb = max(nb, sharedText)
-		}
-		a.b, a.bStart = make([]byte, 0, nb), 0
-	}
-	if cap(a.s)-len(a.s) < ns {
-		if a.shared {
-			ns = max(ns, sharedList)
-		}
-		a.s, a.sStart = make([]string, 0, ns), 0
-	}
+	s := make([]string, len(open), n)
+	copy(s, open)
+	a.s, a.sStart = s, 0
 }
 
 // text appends s to the open string.
 func (a *arena) text(s string) {
 	n := len(a.b)
 	if cap(a.b)-n < len(s) {
-		a.b = append(a.b, s...) // a new block: the old one stays as it is
+		a.moreText(s)
 		return
 	}
 	a.b = a.b[:n+len(s)]
@@ -276,8 +206,14 @@ func unsafeString(b []byte) string {
 
 // add appends ss to the open list. It appends one string at a time: each
 // store then takes the write barrier's fast path, where copying the slice
-// would take the bulk one.
+// would take the bulk one (an append of the fixed bwrap and docker runs
+// spent 2.6% of BenchmarkCompileAll's profile in bulkBarrierPreWrite while
+// the collector marked, though 630 fewer instructions a manifest; in 16
+// alternating pairs the two stood level, issue 24).
 func (a *arena) add(ss ...string) {
+	if cap(a.s)-len(a.s) < len(ss) {
+		a.moreList(len(ss))
+	}
 	//lint:ignore S1011 one append per string is deliberate, see the comment above
 	for _, s := range ss {
 		a.s = append(a.s, s)

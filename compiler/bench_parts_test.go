@@ -23,13 +23,8 @@ func BenchmarkLower(b *testing.B) {
 	for i, s := range srcs {
 		rs[i], _ = Prepare(s)
 	}
-	rooms := make([]lowerRoom, len(rs))
-	for i, r := range rs {
-		for _, c := range r.Manifest.AllCaps() {
-			rooms[i].add(c.Text)
-		}
-	}
 	var sc scratch
+	a := &sc.res
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -37,8 +32,7 @@ func BenchmarkLower(b *testing.B) {
 		// block, sharing what they have in common.
 		c := new(compiled)
 		c.r = *rs[i%len(rs)]
-		a := new(arena)
-		a.grow(rooms[i%len(rs)].total()) // as decodeManifest does
+		a.share() // as the pooled parser's arena is
 		c.lowerAll(&sc, a)
 	}
 }

@@ -7,13 +7,20 @@ import (
 )
 
 // A bind is one mount the bwrap or docker argv emits for a declared grant
-// (fs, clock:tzdata, ipc): its destination and the words that emit it.
+// (fs, clock:tzdata, ipc): its destination, how it mounts, the grant it
+// serves (for mergeBinds), and for docker the volume text. Its words
+// follow from these (emit), so that a bind holds four pointers, not the
+// seven it held with its words spelled out: bwrap and docker build their
+// binds in pooled memory, where every pointer stored takes a write barrier
+// while the collector marks. 620 fewer instructions a manifest in
+// BenchmarkCompileAll (valgrind, GOGC=off); 16 alternating pairs at a load
+// of 5-7: CPU time per pair 1.03x, medians 1.05x (issue 24). The
+// conformance vectors and the merge and order tests check the words.
 type bind struct {
-	dst  string
-	args [3]string
-	n    int
-	// mode and by are for mergeBinds: how the bind mounts and the grant
-	// it serves.
+	dst string
+	// vol is docker's volume ("--volume", vol); "" in bwrap, whose words
+	// are the mode's flag and dst twice.
+	vol  string
 	mode bindMode
 	by   grantRef
 }
@@ -27,16 +34,11 @@ func (l *lowering) keepBinds(bs []bind) {
 }
 
 func (b *bind) emit(ar *arena) {
-	for _, s := range b.args[:b.n] {
-		ar.add(s)
+	if b.vol != "" {
+		ar.add("--volume", b.vol)
+		return
 	}
-}
-
-// mkBind is a bind to dst emitted as args (at most three words).
-func mkBind(dst string, args ...string) bind {
-	b := bind{dst: dst, n: len(args)}
-	copy(b.args[:], args)
-	return b
+	ar.add(b.mode.bwrapFlag(), b.dst, b.dst)
 }
 
 // emitBinds writes bs, parents first (see parentFirst).
@@ -137,25 +139,39 @@ func inverted(bs []bind) bool {
 }
 
 // cleanPath reports whether p is absolute and path.Clean leaves it as it
-// is: no empty, "." or ".." segment, no trailing slash.
+// is: no empty, "." or ".." segment, no trailing slash. It looks only at
+// the byte after each '/' (no segment is cut out): 590 fewer instructions
+// a manifest in BenchmarkCompileAll than the loop that compared each
+// segment, 0.9% (valgrind, GOGC=off, issue 24). TestCleanPath checks it
+// against path.Clean on every path of up to eight of '/', '.' and 'a'.
 func cleanPath(p string) bool {
 	if p == "/" {
 		return true
 	}
-	if p == "" || p[0] != '/' {
+	n := len(p)
+	if n == 0 || p[0] != '/' || p[n-1] == '/' {
 		return false
 	}
-	start := 1
-	for i := 1; i <= len(p); i++ {
-		if i < len(p) && p[i] != '/' {
+	for i := 1; i < n; i++ {
+		if p[i-1] != '/' {
 			continue
 		}
-		if seg := p[start:i]; seg == "" || seg == "." || seg == ".." {
+		// p[i] starts a segment, which is not the last (p ends in no '/').
+		if p[i] == '/' || (p[i] == '.' && dotSegmentAt(p, i)) {
 			return false
 		}
-		start = i + 1
 	}
 	return true
+}
+
+// dotSegmentAt reports whether the segment starting at p[i], a '.', is
+// "." or "..".
+func dotSegmentAt(p string, i int) bool {
+	i++
+	if i < len(p) && p[i] == '.' {
+		i++
+	}
+	return i == len(p) || p[i] == '/'
 }
 
 // atOrBelow reports whether the clean path p is dir or lies below it.

@@ -44,7 +44,7 @@ func TestParentFirstMatchesReference(t *testing.T) {
 		for i := 0; i < n; i++ {
 			p := paths[rng.IntN(len(paths))]
 			tag := string(rune('A'+i%26)) + strings.Repeat("'", i/26)
-			bs = append(bs, mkBind(p, "--bind", tag, p))
+			bs = append(bs, bind{dst: p, vol: tag}) // the tag tells the binds apart
 			argv = append(argv, "--bind", tag, p)
 		}
 		noInversion := !inverted(bs)
@@ -52,7 +52,7 @@ func TestParentFirstMatchesReference(t *testing.T) {
 		parentFirst(bs)
 		var got []string
 		for _, b := range bs {
-			got = append(got, b.args[:b.n]...)
+			got = append(got, "--bind", b.vol, b.dst)
 		}
 		want := parentFirstRef(TargetBwrap, append([]string{"--proc", "/proc"}, argv...))[2:]
 		if !slices.Equal(got, want) {

@@ -16,20 +16,37 @@ var bwrapSystemDirs = []string{"/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/
 
 const sandboxPATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+// The fixed runs of every bwrap argv: the namespaces (user, pid and ipc
+// kept for a nested sandbox) and the system directories, then the
+// environment. The conformance vectors check the argv.
+var (
+	bwrapHead       = bwrapFixedHead(false)
+	bwrapHeadNested = bwrapFixedHead(true)
+	bwrapTail       = []string{"--clearenv", "--setenv", "PATH", sandboxPATH, "--setenv", "HOME", "/tmp"}
+)
+
+func bwrapFixedHead(nested bool) []string {
+	h := []string{"--unshare-uts", "--unshare-cgroup-try", "--unshare-net"}
+	if !nested {
+		h = append(h, "--unshare-user-try", "--unshare-pid", "--unshare-ipc")
+	}
+	h = append(h, "--die-with-parent", "--new-session")
+	for _, d := range bwrapSystemDirs {
+		h = append(h, "--ro-bind-try", d, d)
+	}
+	return append(h, "--proc", "/proc")
+}
+
 func (l *lowering) bwrap(a *Artifact, ex *Exposures) {
 	p, ar, ms := l.p, l.a, ex.FS
 	l.sandbox(a, TargetBwrap)
 	var noteBuf [8]string
 	notes := noteBuf[:0]
-	ar.add("--unshare-uts", "--unshare-cgroup-try", "--unshare-net")
-	if !p.NestedSandbox {
-		ar.add("--unshare-user-try", "--unshare-pid", "--unshare-ipc")
+	if p.NestedSandbox {
+		ar.add(bwrapHeadNested...)
+	} else {
+		ar.add(bwrapHead...)
 	}
-	ar.add("--die-with-parent", "--new-session")
-	for _, d := range bwrapSystemDirs {
-		ar.add("--ro-bind-try", d, d)
-	}
-	ar.add("--proc", "/proc")
 	if !tmpCovered(ms) {
 		ar.add("--tmpfs", "/tmp")
 	}
@@ -41,10 +58,10 @@ func (l *lowering) bwrap(a *Artifact, ex *Exposures) {
 	// first once all are known (see parentFirst).
 	bs := l.binds[:0]
 	for _, f := range ex.Clock {
-		bs = append(bs, grantBind(mkBind(f, "--ro-bind-try", f, f), bindMode{try: true}, grantRef{name: "clock:tzdata"}))
+		bs = append(bs, bwrapBind(f, bindMode{try: true}))
 	}
 	for i, m := range ms {
-		bs = append(bs, grantBind(bwrapBind(m.Path, bindMode{rw: m.Writable}), bindMode{rw: m.Writable}, grantRef{m: &ms[i]}))
+		bs = append(bs, grantBind(bwrapBind(m.Path, bindMode{rw: m.Writable}), grantRef{m: &ms[i]}))
 		if m.Glob {
 			notes = append(notes, l.globNote(m, " lowered to directory bind ",
 				" — bwrap binds directories, not globs. Fine-grained glob enforcement is the server's job."))
@@ -60,9 +77,9 @@ func (l *lowering) bwrap(a *Artifact, ex *Exposures) {
 		switch {
 		case s.Path != "" && !s.Writable:
 			// x11, read-only in every target (IPCExposure.Writable).
-			bs = append(bs, grantBind(mkBind(s.Path, "--ro-bind-try", s.Path, s.Path), bindMode{try: true}, grantRef{ipc: s.Grant}))
+			bs = append(bs, grantBind(bwrapBind(s.Path, bindMode{try: true}), grantRef{ipc: s.Grant}))
 		case s.Path != "":
-			bs = append(bs, grantBind(mkBind(s.Path, "--bind-try", s.Path, s.Path), bindMode{rw: true, try: true}, grantRef{ipc: s.Grant}))
+			bs = append(bs, grantBind(bwrapBind(s.Path, bindMode{rw: true, try: true}), grantRef{ipc: s.Grant}))
 		case s.Session:
 			notes = append(notes, "ipc: dbus:session declared — host must bind DBUS_SESSION_BUS_ADDRESS socket")
 		default:
@@ -76,7 +93,7 @@ func (l *lowering) bwrap(a *Artifact, ex *Exposures) {
 	if len(p.Net) > 0 {
 		notes = append(notes, netNote(bwrapNetNotes[:], len(p.Net), ar, bwrapNetNote))
 	}
-	ar.add("--clearenv", "--setenv", "PATH", sandboxPATH, "--setenv", "HOME", "/tmp")
+	ar.add(bwrapTail...)
 	a.Argv = ar.list()
 	ar.add(notes...)
 	a.Notes = ar.list()
@@ -163,8 +180,8 @@ func ipcSocket(ep string) (src string, session bool) {
 	return "", false
 }
 
-// bwrapBind is the bind of host path p at p in mode m.
-func bwrapBind(p string, m bindMode) bind { return mkBind(p, m.bwrapFlag(), p, p) }
+// bwrapBind is the bind of host path p at p in mode m: m's flag, p, p.
+func bwrapBind(p string, m bindMode) bind { return bind{dst: p, mode: m} }
 
 // widerNote is the note for a read-only grant ro whose bind at dst is
 // merged into the writable one that grant rw needs: "<kind>: <ro> is

@@ -93,7 +93,7 @@ func (pr *prepared) prepare(src []byte, lower func(*scratch, *arena), h prep) er
 	if limit == 0 {
 		limit = MaxManifestBytes
 	}
-	err := parseManifest(src, m, h.a, limit, lower != nil, !h.checkOnly, func(sc *scratch, a *arena) error {
+	err := parseManifest(src, m, h.a, limit, !h.checkOnly, func(sc *scratch, a *arena) error {
 		// The parsed capabilities are needed only until they fold into
 		// the policy, so they live in the parser's scratch memory.
 		all := m.AllCaps()
@@ -201,10 +201,12 @@ func (c *compiled) lower(sc *scratch, a *arena, ts []*target) {
 		t.lower(l, &arts[i])
 		ptrs[t.index] = &arts[i]
 	}
-	// Drop l's views on the result and on the scratch (the exposures), which
-	// the next manifest reuses.
+	// l is left as it is: the next manifest sets all of it before it is
+	// read. Clearing it here (with a write barrier for each of its
+	// pointers while the collector marks) only let the last result go a
+	// compilation sooner, whose blocks the scratch's arena holds anyway
+	// (issue 24; TestSharedArenaCarriesNothing).
 	sc.binds = l.binds
-	sc.l = lowering{}
 	r.Artifacts = ArtifactSet{arts: ptrs}
 }
 

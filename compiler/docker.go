@@ -6,12 +6,15 @@ const TargetDocker = "docker"
 var _ = register(target{name: TargetDocker, shape: ShapeSandbox, core: true, order: 20,
 	lower: func(l *lowering, a *Artifact) { l.docker(a, l.exposures()) }})
 
+// dockerHead is the fixed start of every docker argv.
+var dockerHead = []string{"--rm", "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only"}
+
 func (l *lowering) docker(a *Artifact, ex *Exposures) {
 	p, ar, ms := l.p, l.a, ex.FS
 	l.sandbox(a, TargetDocker)
 	var noteBuf [8]string
 	notes := noteBuf[:0]
-	ar.add("--rm", "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only")
+	ar.add(dockerHead...)
 	if !tmpCovered(ms) {
 		ar.add("--tmpfs", "/tmp")
 	}
@@ -24,7 +27,7 @@ func (l *lowering) docker(a *Artifact, ex *Exposures) {
 	// parentFirst; the engine itself mounts shallower destinations first).
 	bs := l.binds[:0]
 	for i, m := range ms {
-		bs = append(bs, grantBind(l.dockerVolume(m.Path, bindMode{rw: m.Writable}), bindMode{rw: m.Writable}, grantRef{m: &ms[i]}))
+		bs = append(bs, grantBind(l.dockerVolume(m.Path, bindMode{rw: m.Writable}), grantRef{m: &ms[i]}))
 		if m.Glob {
 			notes = append(notes, l.globNote(m, " lowered to volume mount ",
 				" — Docker mounts directories, not globs. Fine-grained glob enforcement is the server's job."))
@@ -34,7 +37,7 @@ func (l *lowering) docker(a *Artifact, ex *Exposures) {
 		}
 	}
 	for _, f := range ex.Clock {
-		bs = append(bs, grantBind(l.fixedVolume(f), bindMode{}, grantRef{name: "clock:tzdata"}))
+		bs = append(bs, l.fixedVolume(f))
 	}
 	for _, e := range p.Exec {
 		notes = append(notes, ar.str("exec: ", e.Name, " (must be present in the chosen image)"))
@@ -42,10 +45,10 @@ func (l *lowering) docker(a *Artifact, ex *Exposures) {
 	for _, s := range ex.IPC {
 		switch {
 		case s.Path != "" && !s.Writable:
-			bs = append(bs, grantBind(l.fixedVolume(s.Path), bindMode{}, grantRef{ipc: s.Grant}))
+			bs = append(bs, grantBind(l.fixedVolume(s.Path), grantRef{ipc: s.Grant}))
 		case s.Path != "":
 			// No mode suffix: docker's default, read-write.
-			bs = append(bs, grantBind(mkBind(s.Path, "--volume", ar.str(s.Path, ":", s.Path)), bindMode{rw: true}, grantRef{ipc: s.Grant}))
+			bs = append(bs, bind{dst: s.Path, vol: ar.str(s.Path, ":", s.Path), mode: bindMode{rw: true}, by: grantRef{ipc: s.Grant}})
 		case s.Session:
 			notes = append(notes, "ipc: dbus:session declared — host must mount DBUS_SESSION_BUS_ADDRESS socket")
 		default:
@@ -73,20 +76,20 @@ func (l *lowering) dockerVolume(p string, m bindMode) bind {
 	if m.rw {
 		mode = ":rw"
 	}
-	return mkBind(p, "--volume", l.a.str(p, ":", p, mode))
+	return bind{dst: p, vol: l.a.str(p, ":", p, mode), mode: m}
 }
 
 // fixedVolume is the read-only volume of a fixed host path (the time zone
-// files, x11's socket directory), its text written once rather than in
-// the arena, whose room (lowerRoom) does not count these.
+// files, x11's socket directory), its text a constant rather than built in
+// the arena.
 func (l *lowering) fixedVolume(p string) bind {
 	switch p {
 	case tzdataFiles[0]:
-		return mkBind(p, "--volume", "/usr/share/zoneinfo:/usr/share/zoneinfo:ro")
+		return bind{dst: p, vol: "/usr/share/zoneinfo:/usr/share/zoneinfo:ro"}
 	case tzdataFiles[1]:
-		return mkBind(p, "--volume", "/etc/localtime:/etc/localtime:ro")
+		return bind{dst: p, vol: "/etc/localtime:/etc/localtime:ro"}
 	case x11Socket:
-		return mkBind(p, "--volume", "/tmp/.X11-unix:/tmp/.X11-unix:ro")
+		return bind{dst: p, vol: "/tmp/.X11-unix:/tmp/.X11-unix:ro"}
 	}
 	return l.dockerVolume(p, bindMode{})
 }

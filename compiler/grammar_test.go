@@ -36,13 +36,36 @@ func FuzzSplitCap(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		var buf [6]string
 		for _, ar := range []*arena{nil, new(arena)} {
-			parts, q, hq := splitCap(s, buf[:], ar)
+			ps, q, hq := splitCap(s, ar)
+			parts := append(ps.p[:min(ps.n, len(ps.p))], ps.more...)
 			wp, wq, whq := splitCapRef(s)
 			if !slices.Equal(parts, wp) || q != wq || hq != whq {
 				t.Fatalf("splitCap(%q) = %q, %q, %v; want %q, %q, %v", s, parts, q, hq, wp, wq, whq)
 			}
 		}
 	})
+}
+
+// TestHasDotSegment: hasDotSegment agrees with the plain rule (some
+// segment strings.Split gives is "." or "..") on every string of up to
+// eight of '/', '.' and 'a'.
+func TestHasDotSegment(t *testing.T) {
+	t.Parallel()
+	ps, level := []string{""}, []string{""}
+	for n := 1; n <= 8; n++ {
+		var next []string
+		for _, p := range level {
+			for _, c := range "/.a" {
+				next = append(next, p+string(c))
+			}
+		}
+		ps, level = append(ps, next...), next
+	}
+	for _, p := range ps {
+		want := slices.ContainsFunc(strings.Split(p, "/"), func(s string) bool { return s == "." || s == ".." })
+		if got := hasDotSegment(p); got != want {
+			t.Errorf("hasDotSegment(%q) = %v, want %v", p, got, want)
+		}
+	}
 }

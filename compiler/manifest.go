@@ -55,18 +55,17 @@ func (m *Manifest) AllCaps() []CapString { return m.all }
 // *Error with code PARSE; a shape error has code MANIFEST_SHAPE.
 func ParseManifest(src []byte) (*Manifest, error) {
 	m := new(Manifest)
-	if err := parseManifest(src, m, new(arena), MaxManifestBytes, false, true, nil); err != nil {
+	if err := parseManifest(src, m, new(arena), MaxManifestBytes, true, nil); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
 // parseManifest parses src, of at most limit bytes, into m, copying the
-// text m keeps into a, where it also makes room for lowering when lower is
-// set; the manifestHash is computed when hash is set (Check needs none).
-// When then is not nil it runs after decoding, with the pooled scratch
-// memory of the parse.
-func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower, hash bool, then func(*scratch, *arena) error) error {
+// text m keeps into a; the manifestHash is computed when hash is set
+// (Check needs none). When then is not nil it runs after decoding, with
+// the pooled scratch memory of the parse.
+func parseManifest(src []byte, m *Manifest, a *arena, limit int, hash bool, then func(*scratch, *arena) error) error {
 	if len(src) > limit {
 		return ownErr(Pos{Line: 1, Col: 1}, CodeTooLarge, fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes))
 	}
@@ -76,7 +75,7 @@ func parseManifest(src []byte, m *Manifest, a *arena, limit int, lower, hash boo
 			a = &p.res
 			a.share()
 		}
-		if err := decodeManifest(root, m, a, &p.scratch, lower, hash); err != nil {
+		if err := decodeManifest(root, m, a, &p.scratch, hash); err != nil {
 			return err
 		}
 		if then != nil {
@@ -99,25 +98,21 @@ func shapeErr(v, fallback jsonx.Node, format string, args ...any) *Error {
 }
 
 // decodeManifest fills m from root. Every string m keeps is copied into a,
-// so that root may be dropped or reused afterwards. When lower is set, a
-// also makes room for lowering m; when hash is set, m's hash is computed.
-func decodeManifest(root jsonx.Node, m *Manifest, a *arena, scr *scratch, lower, hash bool) error {
-	name, version, grammar, err := decodeHead(root)
-	if err != nil {
+// so that root may be dropped or reused afterwards. When hash is set, m's
+// hash is computed.
+func decodeManifest(root jsonx.Node, m *Manifest, a *arena, scr *scratch, hash bool) error {
+	fields := fieldsOf(root)
+	name, version, grammar, sc, tools := fields.name, fields.version, fields.grammar, fields.caps, fields.tools
+	if err := decodeHead(root, fields); err != nil {
 		return err
 	}
-	sc := root.Get("serverCapabilities")
-	tools := root.Get("tools")
-	// Count first, so that every capability string lands in one slice,
-	// and every string in one block of a.
-	n, nb, ns := manifestRoom(name, version, grammar, sc, tools, lower)
-	a.grow(nb, ns)
+	// Count first, so that every capability string lands in one slice.
+	m.all = take(a, &a.sl.caps, capCount(sc, tools))
 	m.Name = a.str(name.Str())
 	m.Version = a.str(version.Str())
 	if grammar.Exists() {
 		m.Grammar, m.HasGrammar = a.str(grammar.Str()), true
 	}
-	m.all = take(a, &a.sl.caps, n)
 	if err := m.decodeServer(root, sc, a); err != nil {
 		return err
 	}
@@ -130,31 +125,60 @@ func decodeManifest(root jsonx.Node, m *Manifest, a *arena, scr *scratch, lower,
 	return nil
 }
 
+// manifestFields are the members of a manifest document that
+// decodeManifest reads.
+type manifestFields struct{ name, version, grammar, caps, tools jsonx.Node }
+
+// fieldsOf finds root's fields in one pass over its members (the parse
+// kept no others: manifestSchema), not a Get for each, which scanned them
+// again (with hexDigest, 440 fewer instructions a manifest in
+// BenchmarkCompileAll, valgrind, GOGC=off, issue 24; the conformance
+// vectors and FuzzCompile check the decoding). An array has none, as Get
+// finds none in it.
+func fieldsOf(root jsonx.Node) (f manifestFields) {
+	if root.Kind() != jsonx.Object {
+		return f
+	}
+	for i := range root.Len() {
+		v := root.Item(i)
+		switch root.Key(i) {
+		case "name":
+			f.name = v
+		case "version":
+			f.version = v
+		case "grammar":
+			f.grammar = v
+		case "serverCapabilities":
+			f.caps = v
+		case "tools":
+			f.tools = v
+		}
+	}
+	return f
+}
+
 // decodeHead checks the manifest's kind and its grammar, name and version,
 // in capgate's order.
-func decodeHead(root jsonx.Node) (name, version, grammar jsonx.Node, err error) {
+func decodeHead(root jsonx.Node, f manifestFields) error {
 	// capgate checks typeof === "object", which an array passes.
 	if root.Kind() != jsonx.Object && root.Kind() != jsonx.Array {
-		return name, version, grammar, errAt(root.Pos(), CodeManifestShape, "manifest must be an object")
+		return errAt(root.Pos(), CodeManifestShape, "manifest must be an object")
 	}
 	// capgate checks grammar before name, version and tools.
-	grammar = root.Get("grammar")
-	if grammar.Exists() && grammar.Kind() != jsonx.String {
-		return name, version, grammar, shapeErr(grammar, root, "manifest.grammar must be a string")
+	if g := f.grammar; g.Exists() && g.Kind() != jsonx.String {
+		return shapeErr(g, root, "manifest.grammar must be a string")
 	}
-	if grammar.Exists() && grammar.Str() != GrammarVersion {
-		return name, version, grammar, errAt(grammar.Pos(), CodeGrammarMismatch,
-			"manifest declares grammar %s but compiler is at %s", jsQuote(grammar.Str()), jsQuote(GrammarVersion))
+	if g := f.grammar; g.Exists() && g.Str() != GrammarVersion {
+		return errAt(g.Pos(), CodeGrammarMismatch,
+			"manifest declares grammar %s but compiler is at %s", jsQuote(g.Str()), jsQuote(GrammarVersion))
 	}
-	name = root.Get("name")
-	if !nonEmptyString(name) {
-		return name, version, grammar, shapeErr(name, root, "manifest.name must be a non-empty string")
+	if !nonEmptyString(f.name) {
+		return shapeErr(f.name, root, "manifest.name must be a non-empty string")
 	}
-	version = root.Get("version")
-	if !nonEmptyString(version) {
-		return name, version, grammar, shapeErr(version, root, "manifest.version must be a non-empty string")
+	if !nonEmptyString(f.version) {
+		return shapeErr(f.version, root, "manifest.version must be a non-empty string")
 	}
-	return name, version, grammar, nil
+	return nil
 }
 
 func nonEmptyString(v jsonx.Node) bool { return v.Kind() == jsonx.String && v.Str() != "" }
@@ -227,44 +251,21 @@ func falsy(v jsonx.Node) bool {
 	return false
 }
 
-// manifestRoom counts the capability strings of a manifest document, from
-// its top-level values that have passed decodeManifest's first checks, and
-// returns the room its compilation needs in an arena (see lowerRoom).
-func manifestRoom(name, version, grammar, sc, tools jsonx.Node, lower bool) (n, nb, ns int) {
-	nb = len(name.Str()) + len(version.Str()) + hashRoom
-	if grammar.Exists() {
-		nb += len(grammar.Str())
+// capCount counts the capability strings of a manifest document, from its
+// top-level values that have passed decodeManifest's first checks.
+func capCount(sc, tools jsonx.Node) int {
+	n := 0
+	if sc.Kind() == jsonx.Array {
+		n = sc.Len()
 	}
-	var lr lowerRoom
-	room := func(arr jsonx.Node) {
-		n += arr.Len()
-		for i := range arr.Len() {
-			it := arr.Item(i)
-			nb += len(it.Str())
-			if lower {
-				lr.add(it.Str())
-			}
-		}
-	}
-	if sc.Exists() && sc.Kind() == jsonx.Array {
-		room(sc)
-	}
-	if tools.Exists() && tools.Kind() == jsonx.Array {
+	if tools.Kind() == jsonx.Array {
 		for i := range tools.Len() {
-			t := tools.Item(i)
-			if c := t.Get("capabilities"); c.Exists() && c.Kind() == jsonx.Array {
-				room(c)
-			}
-			if nv := t.Get("name"); nv.Exists() {
-				nb += len(nv.Str())
+			if c := tools.Item(i).Get("capabilities"); c.Kind() == jsonx.Array {
+				n += c.Len()
 			}
 		}
 	}
-	if lower {
-		b, s := lr.total()
-		nb, ns = nb+b, ns+s
-	}
-	return n, nb, ns
+	return n
 }
 
 // addCaps appends the capability strings of arr to m.all.

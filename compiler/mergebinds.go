@@ -20,12 +20,10 @@ func (m bindMode) bwrapFlag() string {
 }
 
 // grantRef is the grant a bind serves: an fs mount, an ipc endpoint, or
-// a grant named by its text (clock:tzdata). Its text is made only for a
-// note.
+// clock:tzdata (neither). Its text is made only for a note.
 type grantRef struct {
-	m    *Mount
-	ipc  *NamedGrant
-	name string
+	m   *Mount
+	ipc *NamedGrant
 }
 
 // String names the grant as notes do ("fs:read:/srv/d/zz.conf",
@@ -37,12 +35,12 @@ func (g grantRef) String() string {
 	case g.ipc != nil:
 		return namedGrant(g.ipc)
 	}
-	return g.name
+	return "clock:tzdata"
 }
 
-// grantBind is b with its mode and the grant it serves.
-func grantBind(b bind, m bindMode, by grantRef) bind {
-	b.mode, b.by = m, by
+// grantBind is b with the grant it serves.
+func grantBind(b bind, by grantRef) bind {
+	b.by = by
 	return b
 }
 

@@ -64,8 +64,8 @@ func (p *parser) reset() {
 	// bytes, with write barriers while the collector marks (the compiler
 	// package's own code ran 858 million instructions under cachegrind
 	// for BenchmarkCompileAll's 40,000 manifests, 877 million before; the
-	// conformance tests guard the reset). l is cleared by the lowering
-	// that sets it, and res is kept (scratch.res).
+	// conformance tests guard the reset). l is set whole by the next
+	// lowering (compiled.lower), and res is kept (scratch.res).
 	// One to a statement: a reslice then writes only the length, where
 	// a tuple assignment writes the pointers too (with write barriers).
 	p.canon = p.canon[:0]
@@ -85,7 +85,8 @@ func (p *parser) reset() {
 // parsers holds parsers for manifests, which are read and dropped: their
 // slabs are reused instead of allocated again. What it buys is in
 // BenchmarkCompileAll's allocs/op (a handful a manifest rather than one per
-// JSON value); TestRoomBounds and the conformance tests run through it.
+// JSON value); TestSharedArenaCarriesNothing and the conformance tests run
+// through it.
 var parsers = sync.Pool{New: func() any { return new(parser) }}
 
 // maxPooledNodes bounds the slabs a pooled parser keeps, so that one huge
