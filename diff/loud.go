@@ -77,8 +77,8 @@ var engineSocketNames = map[string]string{
 }
 
 // hostSocketDirs hold sockets of services that are root on the host: the
-// system D-Bus, systemd's private socket, libvirt, snapd, and Docker's own
-// containerd. A socket connects through a read-only mount too, so a mount
+// system D-Bus, systemd's private socket, libvirt, snapd, tailscaled, and
+// Docker's own containerd. A socket connects through a read-only mount too, so a mount
 // of any path at, under or above one is loud whatever its mode.
 var hostSocketDirs = []string{
 	"/run/dbus", "/var/run/dbus", "/run/systemd", "/var/run/systemd",
@@ -87,6 +87,9 @@ var hostSocketDirs = []string{
 	"/var/lib/lxd/unix.socket", "/var/snap/lxd/common/lxd", "/run/incus", "/var/lib/incus",
 	// snapd: a root caller of its API installs and runs any snap.
 	"/run/snapd.socket", "/run/snapd-snap.socket", "/var/run/snapd.socket", "/var/run/snapd-snap.socket",
+	// tailscaled's LocalAPI: a root caller (a container's root) sets the
+	// host's tailnet preferences, its exit node, routes and Tailscale SSH.
+	"/run/tailscale", "/var/run/tailscale",
 }
 
 // systemWritable are host directories whose files the host executes or

@@ -121,6 +121,8 @@ func TestLoudClasses(t *testing.T) {
 		{"Azure agent provisioning secrets", "fs:read:/var/lib/waagent/", true},
 		{"snapd's API socket: it installs and runs snaps as root", `ipc:connect:"unix:/run/snapd.socket"`, true},
 		{"snapd's socket for snaps", "fs:read:/run/snapd-snap.socket", true},
+		{"tailscaled's LocalAPI socket: the host's tailnet, routes and SSH", `ipc:connect:"unix:/var/run/tailscale/tailscaled.sock"`, true},
+		{"tailscaled's socket directory", "fs:read:/run/tailscale/", true},
 		{"balenaEngine's socket", `ipc:connect:"unix:/var/run/balena-engine.sock"`, true},
 		{"Docker Desktop's forwarded ssh agent", `ipc:connect:"unix:/run/host-services/ssh-auth.sock"`, true},
 		{"cloud-init's run-time instance data (user data, secrets)", "fs:read:/run/cloud-init/**", true},

@@ -308,3 +308,26 @@ func Fence(body string) string {
 	}
 	return strings.Repeat("`", max(3, longest+1))
 }
+
+// SARIFText is msg, a SARIF result's message text whose parts from input
+// went through Term, with every square bracket escaped (\[ and \]). SARIF
+// 2.1.0 §3.11.6 reads "[text](target)" in a plain-text message as an
+// embedded link, to a related location or a URI, and asks for literal
+// brackets to be escaped: a manifest's "[docs](https://…)" must show as
+// text in code scanning, not as a link. Term has doubled every backslash
+// from input, so each added backslash escapes its bracket whether or not a
+// consumer also reads \\ as one backslash.
+func SARIFText(msg string) string {
+	if !strings.ContainsAny(msg, "[]") {
+		return msg
+	}
+	var b strings.Builder
+	b.Grow(len(msg) + 8)
+	for i := 0; i < len(msg); i++ {
+		if c := msg[i]; c == '[' || c == ']' {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(msg[i])
+	}
+	return b.String()
+}

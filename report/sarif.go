@@ -121,7 +121,7 @@ func changeResult(m diff.ManifestDiff, c diff.Change) (sarifResult, bool) {
 	if c.Side != diff.SideHead {
 		line, col = 1, 1
 	}
-	msg := fmt.Sprintf("%s %s [%s]: %s -> %s: %s", c.Severity, Term(string(c.Kind)), Term(string(c.Target)), Term(orNone(c.Before)), Term(orNone(c.After)), Term(c.Why))
+	msg := fmt.Sprintf("%s %s (%s): %s -> %s: %s", c.Severity, Term(string(c.Kind)), Term(string(c.Target)), Term(orNone(c.Before)), Term(orNone(c.After)), Term(c.Why))
 	if m.BasePath != "" {
 		msg += fmt.Sprintf(" (renamed %s → %s)", Term(m.BasePath), Term(m.Path))
 	}
@@ -129,7 +129,7 @@ func changeResult(m diff.ManifestDiff, c diff.Change) (sarifResult, bool) {
 		level, sev, msg = "note", severityApproved, msg+" (approved by the lock)"
 	}
 	return sarifResult{RuleID: id, RuleIndex: sarifRuleIndex[id], Level: level,
-		Message:             sarifText{msg},
+		Message:             sarifText{SARIFText(msg)},
 		Locations:           sarifLoc(m.Path, line, col),
 		PartialFingerprints: fingerprint(id, m.Path, string(c.Kind), string(c.Target), c.Before, c.After),
 		Properties:          sarifProps{SecuritySeverity: sev}, loud: c.Loud}, true
@@ -162,12 +162,12 @@ func SARIF(r *diff.Result, version string) []byte {
 	results := []sarifResult{}
 	for _, m := range r.Manifests {
 		if m.Error != nil {
-			msg := fmt.Sprintf("%s [%s]", Term(m.Error.Message), Term(m.Error.Code))
+			msg := fmt.Sprintf("%s (%s)", Term(m.Error.Message), Term(m.Error.Code))
 			if m.Error.Hint != "" {
 				msg += " (hint: " + Term(m.Error.Hint) + ")"
 			}
 			results = append(results, sarifResult{RuleID: RuleError, RuleIndex: sarifRuleIndex[RuleError], Level: "error",
-				Message:             sarifText{msg},
+				Message:             sarifText{SARIFText(msg)},
 				Locations:           sarifLoc(m.Path, m.Error.Line, m.Error.Col),
 				PartialFingerprints: fingerprint(RuleError, m.Path, m.Error.Code, m.Error.Message),
 				Properties:          sarifProps{SecuritySeverity: severityError}})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -114,11 +115,11 @@ func TestSARIFLevelsAndSeverity(t *testing.T) {
 		got[r.Message.Text] = want{r.RuleID, r.Level, sev}
 	}
 	for msg, w := range map[string]want{
-		"widened fs [bwrap,docker]: (none) -> rw /var/run/docker.sock: HOST CONTROL: engine socket": {RuleHostControl, "error", "9.5"},
-		"widened net [all]: (none) -> x.example:443: new egress destination":                        {RuleWidened, "warning", "7.0"},
-		"widened env [bwrap,docker]: (none) -> TOKEN: new variable (approved by the lock)":          {RuleWidened, "note", "1.0"},
-		"unenforceable_added net [nftables]: (none) -> x.example:443: names":                        {RuleUnenforceable, "note", "4.0"},
-		`Unexpected token ']'\x0aat 3:5 [PARSE] (hint: no trailing commas)`:                         {RuleError, "error", "5.0"},
+		"widened fs (bwrap,docker): (none) -> rw /var/run/docker.sock: HOST CONTROL: engine socket": {RuleHostControl, "error", "9.5"},
+		"widened net (all): (none) -> x.example:443: new egress destination":                        {RuleWidened, "warning", "7.0"},
+		"widened env (bwrap,docker): (none) -> TOKEN: new variable (approved by the lock)":          {RuleWidened, "note", "1.0"},
+		"unenforceable_added net (nftables): (none) -> x.example:443: names":                        {RuleUnenforceable, "note", "4.0"},
+		`Unexpected token '\]'\x0aat 3:5 (PARSE) (hint: no trailing commas)`:                        {RuleError, "error", "5.0"},
 	} {
 		if got[msg] != w {
 			t.Errorf("result %q: got %+v, want %+v", msg, got[msg], w)
@@ -129,5 +130,37 @@ func TestSARIFLevelsAndSeverity(t *testing.T) {
 	}
 	if run.Results[0].RuleID != RuleHostControl {
 		t.Errorf("host control is not first: %s", run.Results[0].RuleID)
+	}
+}
+
+// TestSARIFTextNoLink: a manifest's text that spells an embedded link
+// (SARIF 2.1.0 §3.11.6, "[text](target)") reaches the message with every
+// bracket escaped, whatever backslashes precede it, so no consumer renders
+// a link from input; text without brackets is unchanged.
+func TestSARIFTextNoLink(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{
+		"[docs](https://evil.example/)", `\[x\](1)`, `\\[x](0)`, "a]b[c", "[[x]](2)", "plain (none) -> x",
+	} {
+		got := SARIFText(Term(in))
+		if !strings.ContainsAny(in, "[]") && got != Term(in) {
+			t.Errorf("%q: %q, want it unchanged", in, got)
+		}
+		// Read as a consumer that takes \\ as one backslash would: every
+		// bracket left must be escaped.
+		for i := 0; i < len(got); i++ {
+			switch got[i] {
+			case '\\':
+				i++
+			case '[', ']':
+				t.Errorf("%q: %q has an unescaped bracket at %d", in, got, i)
+			}
+		}
+		// And as one that takes only \[ and \] as escapes.
+		for i := 0; i < len(got); i++ {
+			if (got[i] == '[' || got[i] == ']') && (i == 0 || got[i-1] != '\\') {
+				t.Errorf("%q: %q has a bracket without a backslash at %d", in, got, i)
+			}
+		}
 	}
 }

@@ -333,12 +333,12 @@ func lintSARIF(all []finding) []byte {
 		if f.Line > 0 {
 			loc.PhysicalLocation.Region = &region{f.Line, f.Col}
 		}
-		msg := sanitize(f.Message)
+		msg := report.Term(f.Message)
 		if f.Hint != "" {
-			msg += " (" + sanitize(f.Hint) + ")"
+			msg += " (" + report.Term(f.Hint) + ")"
 		}
 		results = append(results, result{RuleID: f.Code, RuleIndex: index[f.Code], Level: f.Severity.String(),
-			Message: text{msg}, Locations: []location{loc}})
+			Message: text{report.SARIFText(msg)}, Locations: []location{loc}})
 	}
 	type driver struct {
 		Name           string `json:"name"`

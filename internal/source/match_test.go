@@ -1,6 +1,8 @@
 package source
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -198,5 +200,84 @@ func TestMayHoldNamedBelow(t *testing.T) {
 		if got := m.MayHold(tc.dir); got != tc.want {
 			t.Errorf("%q: MayHold(%q) = %v, want %v", tc.patterns, tc.dir, got, tc.want)
 		}
+	}
+}
+
+// TestMayHoldBracesAndClasses: a pattern's braces and character classes
+// name directories too: a link or submodule at servers hid
+// servers/a/x/capgate.json for servers/{a,b}/*/capgate.json, and one at
+// srv for srv/[ab]*/capgate.json, because the wildcards were filled in
+// with "x" and the braces and classes left as text.
+func TestMayHoldBracesAndClasses(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		patterns []string
+		dir      string
+		want     bool
+	}{
+		{[]string{"servers/{a,b}/*/capgate.json"}, "servers/a", true},
+		{[]string{"servers/{a,b}/*/capgate.json"}, "servers", true},
+		{[]string{"servers/*/{capgate,mcp}.json"}, "servers/s1", true},
+		{[]string{"srv/[ab]*/capgate.json"}, "srv", true},
+		{[]string{"srv/x/[!x]*.json"}, "srv/x", true},
+		{[]string{"srv/x/[^a-z0-9_.-]y.json"}, "srv/x", true},
+		{[]string{"srv/x/{a,b}.json", "!srv/x/*.json"}, "srv/x", false},
+		{[]string{"servers/{a,b}/*/capgate.json"}, "servers/c", false},
+	} {
+		m, err := NewMatcher(tc.patterns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.MayHold(tc.dir); got != tc.want {
+			t.Errorf("%q: MayHold(%q) = %v, want %v", tc.patterns, tc.dir, got, tc.want)
+		}
+		if f := m.linkedDir(tc.dir); (f != "") != tc.want || (f != "" && !m.Match(f)) {
+			t.Errorf("%q: linkedDir(%q) = %q, want a matched file: %v", tc.patterns, tc.dir, f, tc.want)
+		}
+	}
+}
+
+// TestFillSegMatches: on 20,000 generated well-formed segments (literals,
+// *, ?, classes plain, ranged and negated, braces nested), the name
+// fillSeg makes is matched by the segment; on 20,000 strings of pattern
+// characters, ill-formed too, fillSeg does not panic.
+func TestFillSegMatches(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 11))
+	var gen func(depth int) string
+	gen = func(depth int) string {
+		var b strings.Builder
+		for range 1 + rng.IntN(4) {
+			switch rng.IntN(7) {
+			case 0:
+				b.WriteString("*")
+			case 1:
+				b.WriteString("?")
+			case 2:
+				b.WriteString([]string{"[ab]", "[a-c]", "[!x]", "[^xa-z]", "[!a-z0-9_.-]", "[.]", `[\]]`}[rng.IntN(7)])
+			case 3:
+				if depth < 2 {
+					b.WriteString("{" + gen(depth+1) + "," + gen(depth+1) + "}")
+				}
+			default:
+				b.WriteString([]string{"a", "srv", "-", ".json", "x"}[rng.IntN(5)])
+			}
+		}
+		return b.String()
+	}
+	for range 20000 {
+		seg := gen(0)
+		name := fillSeg(seg)
+		if ok, err := doublestar.Match(seg, name); err != nil || !ok {
+			t.Errorf("fillSeg(%q) = %q, which it does not match (%v)", seg, name, err)
+		}
+	}
+	const chars = `ab*?{},[]!^-\`
+	for range 20000 {
+		b := make([]byte, 1+rng.IntN(8))
+		for i := range b {
+			b[i] = chars[rng.IntN(len(chars))]
+		}
+		_ = fillSeg(string(b))
 	}
 }

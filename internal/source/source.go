@@ -226,8 +226,7 @@ func (m *Matcher) MayHold(p string) bool {
 		in := m.include[i]
 		// The pattern's last segment, its wildcards filled in, stands for
 		// a file directly inside p; "**" patterns then match any depth.
-		last := in[strings.LastIndexByte(in, '/')+1:]
-		last = strings.NewReplacer("**", "x", "*", "x", "?", "x").Replace(last)
+		last := fillSeg(in[strings.LastIndexByte(in, '/')+1:])
 		if m.Match(p + "/" + last) {
 			return true
 		}
@@ -302,13 +301,126 @@ func namedUnder(in, lp string) string {
 			}
 		}
 		rest := make([]string, len(ps)-k-1)
-		fill := strings.NewReplacer("**", "x", "*", "x", "?", "x")
 		for i, seg := range ps[k+1:] {
-			rest[i] = fill.Replace(seg)
+			rest[i] = fillSeg(seg)
 		}
 		return strings.Join(rest, "/")
 	}
 	return ""
+}
+
+// fillSeg is a name that the pattern segment seg matches, for the file a
+// directory would hold: each wildcard is "x", a brace list its first
+// alternative (filled in turn), a character class a character it takes
+// (classChar). Leaving braces and classes as text made a
+// name no pattern matched, so a link or submodule at servers hid
+// servers/a/capgate.json from servers/{a,b}/capgate.json
+// (TestMayHoldBracesAndClasses). A class that takes none of the
+// candidates stays as text: the name then matches nothing, and the
+// directory is judged as holding nothing by that pattern.
+func fillSeg(seg string) string {
+	var b strings.Builder
+	for i := 0; i < len(seg); i++ {
+		switch c := seg[i]; c {
+		case '\\':
+			if i+1 < len(seg) {
+				i++
+				b.WriteByte(seg[i])
+			}
+		case '?':
+			b.WriteByte('x')
+		case '*':
+			b.WriteByte('x')
+			for i+1 < len(seg) && seg[i+1] == '*' {
+				i++
+			}
+		case '[':
+			end := classEnd(seg, i)
+			if end < 0 {
+				b.WriteByte(c)
+				continue
+			}
+			b.WriteString(classChar(seg[i : end+1]))
+			i = end
+		case '{':
+			alt, n := firstAlt(seg[i:])
+			if n == 0 {
+				b.WriteByte(c)
+				continue
+			}
+			b.WriteString(fillSeg(alt))
+			i += n - 1
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// classEnd is the index of the "]" that closes the class opened at
+// seg[i], past escaped characters, or -1.
+func classEnd(seg string, i int) int {
+	for j := i + 1; j < len(seg); j++ {
+		switch seg[j] {
+		case '\\':
+			j++
+		case ']':
+			return j
+		}
+	}
+	return -1
+}
+
+// classChar is the first character the class cls ("[…]") takes: "x",
+// else the first printable ASCII one (never "/"), else the first
+// non-ASCII one written in cls; or cls itself when it takes none.
+func classChar(cls string) string {
+	try := func(c string) bool { ok, _ := doublestar.Match(cls, c); return ok && c != "/" }
+	if try("x") {
+		return "x"
+	}
+	for c := byte(0x21); c < 0x7f; c++ {
+		if try(string(c)) {
+			return string(c)
+		}
+	}
+	for _, r := range cls {
+		if r >= 0x80 && try(string(r)) {
+			return string(r)
+		}
+	}
+	return cls
+}
+
+// firstAlt returns the first alternative of the brace list that s begins
+// with ("{a,b}" gives "a") and the length of the list, or 0 when the
+// brace is not closed.
+func firstAlt(s string) (string, int) {
+	depth, comma := 0, -1
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '[':
+			if end := classEnd(s, i); end > 0 {
+				i = end
+			}
+		case '{':
+			depth++
+		case ',':
+			if depth == 1 && comma < 0 {
+				comma = i
+			}
+		case '}':
+			if depth--; depth == 0 {
+				if comma < 0 {
+					comma = i
+				}
+				return s[1:comma], i + 1
+			}
+		}
+	}
+	return "", 0
 }
 
 // prefixMatch reports whether the pattern segments ps match the directory

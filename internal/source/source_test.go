@@ -668,7 +668,9 @@ func TestSettingsLinksRead(t *testing.T) {
 // side. Only the link's parent was checked: a Docker socket in an
 // extension behind a linked .gemini/extensions read as a removed server
 // (narrowed) and passed. A link that only "**" reaches is left alone:
-// what it points to inside the tree is matched at its own path.
+// what it points to inside the tree is matched at its own path. Braces
+// and classes name directories as wildcards do (they were left as text,
+// and the link passed).
 func TestLinkedAncestorDir(t *testing.T) {
 	t.Parallel()
 	requireGit(t)
@@ -695,6 +697,8 @@ func TestLinkedAncestorDir(t *testing.T) {
 		{"excluded", false, []string{"servers/**/capgate.json", "!servers/**"}, map[string]want{}},
 		{"deeper under servers/**", false, []string{"srv/**/capgate.json"}, map[string]want{"srv/a/capgate.json": {err: linkErr}}},
 		{"default manifest patterns", false, nil, map[string]want{"other/x/capgate.json": {data: "M"}}},
+		{"braces below the link", false, []string{"servers/{y,x}/capgate.json"}, map[string]want{"servers/y/capgate.json": {err: linkErr}}},
+		{"class below the link", false, []string{"docs/[wx]/capgate.json"}, map[string]want{"docs/x/capgate.json": {err: linkErr}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
