@@ -161,9 +161,11 @@ const parallelManifests = 512
 // on, in parts pieces at once, each into its own buffer from the depth
 // and separator state the array is in at its first element (the first
 // piece's is the array's first), joined in order: the same bytes
-// (TestManifestsInParts: 1 to 7 pieces against encoding/json). It cuts
-// the report's encoding, run on one core after the comparisons, by about
-// half: BenchmarkJSON10000 4.5 -> 2.5 ms on 2 cores (2026-12-07).
+// (TestManifestsInParts: 1 to 7 pieces against encoding/json). The
+// encoding runs after the comparisons, on one core otherwise:
+// BenchmarkJSON10000, 6 alternating runs at a load of 5-7 on 2 cores
+// (2026-12-07), median 4.8 -> 4.3 ms; the halving needs the second core
+// free.
 func (w *jsonw) manifests(ms []diff.ManifestDiff, parts int) {
 	if len(ms) < parallelManifests || parts < 2 {
 		array(w, ms, w.manifest)
