@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/internal/gitrun"
@@ -104,7 +103,7 @@ func ReadGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, error) {
 	for i, g := range sides {
 		reqs[i] = request{g: g, t: trees[i], m: m}
 	}
-	return readTrees(ctx, reqs, nil)
+	return readTrees(ctx, reqs, nil, nil)
 }
 
 // request asks for the files m selects in t, the listed tree of g.
@@ -127,7 +126,7 @@ func (g *Git) readPath(ctx context.Context, m *Matcher, p string) ([]File, error
 			return nil, err
 		}
 	}
-	fs, err := readTrees(ctx, []request{{g: g, t: t, m: m}}, nil)
+	fs, err := readTrees(ctx, []request{{g: g, t: t, m: m}}, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -138,8 +137,9 @@ func (g *Git) readPath(ctx context.Context, m *Matcher, p string) ([]File, error
 // reqs[i], all of one repository: each distinct blob is read once, through
 // the same git cat-file processes, whichever requests want it. ahead, if
 // not nil, is told of blobs as soon as they are read (see readWanted);
-// opts (nil: none) say what else to do as they are read.
-func readTrees(ctx context.Context, reqs []request, opts *readOpts) ([][]File, error) {
+// renames (head path -> base path) name the changed pairs it is told of
+// besides those at one path.
+func readTrees(ctx context.Context, reqs []request, ahead readAhead, renames map[string]string) ([][]File, error) {
 	out := make([][]File, len(reqs))
 	picks := make([][]int, len(reqs))
 	n := 0
@@ -168,10 +168,7 @@ func readTrees(ctx context.Context, reqs []request, opts *readOpts) ([][]File, e
 	if want, err = resolveLinks(ctx, reqs[0].g.Dir, links, want); err != nil {
 		return nil, err
 	}
-	if opts == nil {
-		opts = &readOpts{}
-	}
-	if err := readWanted(ctx, reqs[0].g.Dir, reqs[0].g.cats, want, opts); err != nil {
+	if err := readWanted(ctx, reqs[0].g.Dir, reqs[0].g.cats, want, ahead, renames); err != nil {
 		return nil, err
 	}
 	// Read's order: the errors of gitlinks and linked directories came last.
@@ -184,18 +181,6 @@ func readTrees(ctx context.Context, reqs []request, opts *readOpts) ([][]File, e
 		}
 	}
 	return out, nil
-}
-
-// readOpts are what readTrees does besides reading each blob once.
-type readOpts struct {
-	// ahead, if not nil, is told of blobs as they are read.
-	ahead readAhead
-	// renames (head path -> base path) name the changed pairs ahead is
-	// told of besides those at one path.
-	renames map[string]string
-	// pf, if not nil, holds blobs asked for already (the head's manifests,
-	// while git listed them): they are taken from it, not read again.
-	pf *prefetch
 }
 
 // readAhead is told of blobs while readTrees still reads (diff.Prechecks):
@@ -259,30 +244,25 @@ func resolveLinks(ctx context.Context, dir string, links []link, want []wanted) 
 }
 
 // readWanted reads each distinct blob of want once and hands it to the
-// files waiting for it. With opts.ahead (nil: none), a blob wanted by both
+// files waiting for it. With ahead (nil: none), a blob wanted by both
 // request 0 and request 1 (the base's and the head's manifests) is handed
 // to ahead.Add, and a blob of a changed pair of those requests
 // (changedPairs, named to ahead.Expect first) to ahead.AddChanged, from
 // the reading goroutine as soon as it is read and before readWanted
 // returns: diff.Prechecks then checks and compares them while the other
 // blobs are read. The changed pairs' blobs are read first (orderBlobs).
-// The blobs opts.pf fetched are taken from it (readRest).
-func readWanted(ctx context.Context, dir string, cats *catPool, want []wanted, opts *readOpts) error {
+func readWanted(ctx context.Context, dir string, cats *catPool, want []wanted, ahead readAhead, renames map[string]string) error {
 	if len(want) == 0 {
-		if opts.pf != nil {
-			return opts.pf.finish()
-		}
 		return nil
 	}
-	ahead := opts.ahead
 	d := distinctBlobs(want, ahead != nil)
 	split := len(d.oids)
-	if split >= splitBlobs && opts.pf == nil {
+	if split >= splitBlobs {
 		split /= 2
 	}
-	var early, changedOnly func(int, blob)
+	var early func(int, blob)
 	if ahead != nil {
-		pairs := changedPairs(want, opts.renames)
+		pairs := changedPairs(want, renames)
 		split = d.orderBlobs(pairs, split)
 		cs := make([]diff.ChangedPair, len(pairs))
 		for i, pr := range pairs {
@@ -300,19 +280,8 @@ func readWanted(ctx context.Context, dir string, cats *catPool, want []wanted, o
 				ahead.AddChanged(d.oids[k], b.data)
 			}
 		}
-		changedOnly = func(k int, b blob) {
-			if b.size <= MaxFileBytes && d.inPair[k] {
-				ahead.AddChanged(d.oids[k], b.data)
-			}
-		}
 	}
-	var blobs []blob
-	var err error
-	if opts.pf != nil {
-		blobs, err = readRest(ctx, dir, cats, opts.pf, d, early, changedOnly)
-	} else {
-		blobs, err = readBulk(ctx, dir, cats, d.oids, split, early)
-	}
+	blobs, err := readBulk(ctx, dir, cats, d.oids, split, early)
 	if err != nil {
 		return err
 	}
@@ -327,105 +296,12 @@ func readWanted(ctx context.Context, dir string, cats *catPool, want []wanted, o
 	return nil
 }
 
-// readRest reads the blobs of d pf did not fetch, in d's order (readBulk),
-// while pf reads its own, and returns them all; early, if not nil, is
-// called with each blob's index in d as soon as it is read (pf's read
-// already, first).
-func readRest(ctx context.Context, dir string, cats *catPool, pf *prefetch, d *blobSet, early, changedOnly func(int, blob)) ([]blob, error) {
-	loc := pf.locate(d.at)
-	inPF := make([]bool, len(d.oids))
-	for _, ks := range loc {
-		for _, k := range ks {
-			if k >= 0 {
-				inPF[k] = true
-			}
-		}
-	}
-	var rest []string
-	var restK []int
-	for k, o := range d.oids {
-		if !inPF[k] {
-			rest = append(rest, o)
-			restK = append(restK, k)
-		}
-	}
-	var each func(int, blob)
-	if early != nil {
-		each = func(i int, b blob) { early(restK[i], b) }
-	}
-	var restBlobs []blob
-	var restErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if len(rest) > 0 {
-			split := len(rest)
-			if split >= splitBlobs {
-				split /= 2
-			}
-			restBlobs, restErr = readBulk(ctx, dir, cats, rest, split, each)
-		}
-	}()
-	if early != nil {
-		// A blob at two paths of the head was asked twice: told once.
-		told := make([]atomic.Bool, len(d.oids))
-		pf.setHook(func(s, i int, b blob, added bool) {
-			switch k := loc[s][i]; {
-			case k < 0 || !told[k].CompareAndSwap(false, true):
-			case added:
-				changedOnly(k, b)
-			default:
-				early(k, b)
-			}
-		})
-	}
-	pfErr := pf.finish()
-	<-done
-	if pfErr != nil {
-		return nil, pfErr
-	}
-	if restErr != nil {
-		return nil, restErr
-	}
-	return gather(d, pf, loc, restK, restBlobs)
-}
-
-// gather puts the blobs of d read by pf (where loc says) and the rest
-// (restBlobs, at restK) in d's order; a blob not read is an error, never
-// an empty file.
-func gather(d *blobSet, pf *prefetch, loc [2][]int, restK []int, restBlobs []blob) ([]blob, error) {
-	out := make([]blob, len(d.oids))
-	filled := make([]bool, len(d.oids))
-	for i, k := range restK {
-		out[k], filled[k] = restBlobs[i], true
-	}
-	for s, ks := range loc {
-		for i, k := range ks {
-			if k < 0 || filled[k] {
-				continue
-			}
-			b, ok := pf.got(s, i)
-			if !ok {
-				break
-			}
-			out[k], filled[k] = b, true
-		}
-	}
-	for k, ok := range filled {
-		if !ok {
-			return nil, fmt.Errorf("git cat-file: object %s not read", d.oids[k]) // fail closed
-		}
-	}
-	return out, nil
-}
-
 // blobSet is the distinct blobs of a want list: oids in the order they are
 // read, slot[i] the index in oids of want[i]'s blob, and (when asked for)
 // reqs[k] the requests 0 and 1 wanting oids[k] (bit r: request r) and
 // inPair[k] whether it is a blob of a changed pair (orderBlobs).
 type blobSet struct {
 	oids   []string
-	at     map[string]int // index in oids, by oid
 	slot   []int
 	reqs   []uint8
 	inPair []bool
@@ -448,7 +324,7 @@ func distinctBlobs(want []wanted, sides bool) *blobSet {
 	}
 	hint = min(hint, len(want))
 	at := make(map[string]int, hint)
-	d := &blobSet{oids: make([]string, 0, hint), at: at, slot: make([]int, len(want))}
+	d := &blobSet{oids: make([]string, 0, hint), slot: make([]int, len(want))}
 	if sides {
 		d.reqs = make([]uint8, 0, hint)
 	}
@@ -587,7 +463,6 @@ func (d *blobSet) permute(order []int) {
 	for j, k := range order {
 		pos[k] = j
 		oids[j], reqs[j], inPair[j] = d.oids[k], d.reqs[k], d.inPair[k]
-		d.at[oids[j]] = j
 	}
 	for i, k := range d.slot {
 		d.slot[i] = pos[k]
@@ -705,14 +580,6 @@ func (g *Git) list(ctx context.Context, p string) (*listing, error) {
 func parseTree(raw []byte) *listing {
 	s := string(raw)
 	t := &listing{ents: make([]treeEntry, 0, strings.Count(s, "\x00"))}
-	parseRecords(s, t, nil)
-	return t
-}
-
-// parseRecords appends the entries of s, NUL-terminated records of a
-// "git ls-tree -r -z" listing (the last one may lack its NUL), to t,
-// calling each (if not nil) with every one.
-func parseRecords(s string, t *listing, each func(treeEntry)) {
 	for len(s) > 0 {
 		rec := s
 		if i := strings.IndexByte(s, 0); i >= 0 {
@@ -725,53 +592,10 @@ func parseRecords(s string, t *listing, each func(treeEntry)) {
 		mode, rest, ok1 := strings.Cut(meta, " ")
 		typ, oid, ok2 := strings.Cut(rest, " ")
 		if ok && ok1 && ok2 && (typ == "blob" || typ == "commit") {
-			e := treeEntry{mode: mode, typ: typ, oid: oid, path: p}
-			t.ents = append(t.ents, e)
-			if each != nil {
-				each(e)
-			}
+			t.ents = append(t.ents, treeEntry{mode: mode, typ: typ, oid: oid, path: p})
 		}
 	}
-}
-
-// listStream lists the whole tree of g as list does, calling each with
-// every entry as git writes it, and chunk after each piece of git's
-// output: what git lists can be acted on before it is done.
-func (g *Git) listStream(ctx context.Context, each func(treeEntry), chunk func()) (*listing, error) {
-	args := []string{"ls-tree", "-r", "-z", "--full-tree", g.Rev}
-	w := &treeWriter{t: &listing{}, each: each, chunk: chunk}
-	cmd := gitrun.Repo{Dir: g.Dir}.Command(ctx, args...)
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = w, &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("git %s: %w: %s", args[0], err, strings.TrimSpace(stderr.String()))
-	}
-	parseRecords(string(w.rest), w.t, each)
-	return w.t, nil
-}
-
-// treeWriter parses a "git ls-tree -r -z" listing as it is written: the
-// whole records of each write (their strings sharing one copy), the rest
-// kept for the next.
-type treeWriter struct {
-	t     *listing
-	rest  []byte
-	each  func(treeEntry)
-	chunk func()
-}
-
-func (w *treeWriter) Write(b []byte) (int, error) {
-	data := b
-	if len(w.rest) > 0 {
-		data = append(w.rest, b...)
-	}
-	end := bytes.LastIndexByte(data, 0) + 1
-	parseRecords(string(data[:end]), w.t, w.each)
-	w.rest = append(w.rest[:0:0], data[end:]...)
-	if w.chunk != nil {
-		w.chunk()
-	}
-	return len(b), nil
+	return t
 }
 
 // pick returns the files of t that m selects, and the indexes of their

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 )
 
 // readPair lists the tree of head, and gives base the tree it derives
@@ -15,25 +14,15 @@ import (
 // changes 3 files of 10,000 costs git 3 entries, not a second listing).
 // It returns git's renames, new path -> old path, and whether git may
 // have skipped the inexact part of its rename detection (renamesLimited).
-// With pf (nil: none), the head's blobs m selects are asked of pf as git
-// lists them, but for those at a path git diff-tree has named changed by
-// then: read with their base blob (readWanted), they make a changed pair
-// complete early.
-func readPair(ctx context.Context, base, head *Git, m *Matcher, pf *prefetch) (map[string]string, bool, error) {
+func readPair(ctx context.Context, base, head *Git) (map[string]string, bool, error) {
 	var changes []change
 	var diffErr error
-	var changed atomic.Pointer[map[string]bool]
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		changes, diffErr = diffTrees(ctx, head.Dir, base.Rev, head.Rev)
-		at := make(map[string]bool, len(changes))
-		for _, c := range changes {
-			at[c.newPath] = true
-		}
-		changed.Store(&at)
 	}()
-	ht, err := listHead(ctx, head, m, pf, &changed)
+	ht, err := head.tree(ctx)
 	<-done
 	if err != nil {
 		return nil, false, err
@@ -53,37 +42,6 @@ func readPair(ctx context.Context, base, head *Git, m *Matcher, pf *prefetch) (m
 		}
 	}
 	return renames, renamesLimited(changes), nil
-}
-
-// listHead lists the tree of head (Git.tree); with pf, through
-// listStream, asking pf for each regular blob m selects at a path not in
-// changed (once it is known).
-func listHead(ctx context.Context, head *Git, m *Matcher, pf *prefetch, changed *atomic.Pointer[map[string]bool]) (*listing, error) {
-	if pf == nil {
-		return head.tree(ctx)
-	}
-	t, err := head.listStream(ctx, func(e treeEntry) {
-		if e.typ != "blob" || readable(e) != nil || !m.Match(e.path) {
-			return
-		}
-		// At a path git diff-tree names the blob is read with its base
-		// blob (readWanted); elsewhere, once diff-tree is done, both sides
-		// hold it.
-		at := changed.Load()
-		if at != nil && (*at)[e.path] {
-			return
-		}
-		pf.ask(e.oid, at != nil)
-	}, pf.flush)
-	if err != nil {
-		return nil, err
-	}
-	head.mu.Lock()
-	defer head.mu.Unlock()
-	if head.full == nil {
-		head.full = t
-	}
-	return head.full, nil
 }
 
 // renameLimit is the -l git diff-tree is given, whatever the

@@ -113,43 +113,30 @@ func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options, loc
 	bg, ok1 := base.(*Git)
 	hg, ok2 := head.(*Git)
 	pair := ok1 && ok2 && bg.Dir == hg.Dir
-	var pf *prefetch
-	// fail stops the reads ahead, the prefetch first: it hands blobs to
-	// the prechecks until it is stopped.
-	fail := func(err error) (*diff.Input, *lock.File, error) {
-		pf.abort()
-		in.Prechecks.Wait()
-		return nil, nil, err
-	}
 	if pair {
-		// The bulk read's processes start while git lists and diffs: two
-		// read the head's manifests as they are listed (prefetch), a third
-		// what is left (the base's changed manifests first).
-		cats := startCatFiles(ctx, hg.Dir, 3)
+		// The bulk read's processes start while git lists and diffs.
+		cats := startCatFiles(ctx, hg.Dir, 2)
 		defer cats.close()
 		bg.cats, hg.cats = cats, cats
-		// The unchanged manifests are checked while the others are read,
-		// from the listing on.
-		in.Prechecks = diff.NewPrechecks(opts.Targets)
-		pf = newPrefetch(ctx, hg.Dir, cats, in.Prechecks.Add)
-		defer pf.abort()
 		var err error
-		if in.Renames, in.RenamesLimited, err = readPair(ctx, bg, hg, m, pf); err != nil {
-			return fail(fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err))
+		if in.Renames, in.RenamesLimited, err = readPair(ctx, bg, hg); err != nil {
+			return nil, nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
 		}
 	}
 	var lm *Matcher
 	if !opts.NoLaunch {
 		var err error
 		if lm, err = NewLaunchMatcher(opts.Launch); err != nil {
-			return fail(fmt.Errorf("launch configs: %w", err))
+			return nil, nil, fmt.Errorf("launch configs: %w", err)
 		}
 	}
 	p, lockM, lockErr := lockMatcher(lockPath)
 	var lockFiles []File
 	var err error
 	if pair {
-		lockFiles, err = readPairFiles(ctx, bg, hg, m, lm, lockM, in, pf)
+		// The unchanged manifests are checked while the others are read.
+		in.Prechecks = diff.NewPrechecks(opts.Targets)
+		lockFiles, err = readPairFiles(ctx, bg, hg, m, lm, lockM, in)
 	} else {
 		lockFiles, err = readEach(ctx, base, head, m, lm, lockM, in, lockPath)
 	}
@@ -163,16 +150,17 @@ func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options, loc
 		err = lockErr
 	}
 	if err != nil {
-		return fail(err)
+		in.Prechecks.Wait()
+		return nil, nil, err
 	}
 	if lockM == nil {
 		return in, nil, nil
 	}
 	lf, err := lockOf(p, lockFiles)
 	if err != nil {
-		return fail(err)
+		in.Prechecks.Wait()
 	}
-	return in, lf, nil
+	return in, lf, err
 }
 
 // lockMatcher returns the slash path of lockPath and the matcher that
@@ -196,10 +184,9 @@ func lockMatcher(lockPath string) (string, *Matcher, error) {
 // readPairFiles reads from two commits of one repository, in one round of
 // git cat-file, the manifests m selects on each, the launch configs lm
 // selects on each (lm nil: none), and the files lockM selects on the head
-// (lockM nil: none), which it returns; the head's manifests pf fetched
-// already are taken from it.
-func readPairFiles(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher, in *diff.Input, pf *prefetch) ([]File, error) {
-	fs, err := readPairTrees(ctx, bg, hg, m, lm, lockM, &readOpts{renames: in.Renames, pf: pf}, in.Prechecks)
+// (lockM nil: none), which it returns.
+func readPairFiles(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher, in *diff.Input) ([]File, error) {
+	fs, err := readPairTrees(ctx, bg, hg, m, lm, lockM, in.Prechecks, in.Renames)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s and %s: %w", bg.Name(), hg.Name(), err)
 	}
@@ -217,8 +204,8 @@ func readPairFiles(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher, in *
 // its requests: base and head manifests, base and head launch configs,
 // the head's lock. The blobs of manifests both sides hold go to pre as
 // they are read, to be checked, and those of changed manifests (at one
-// path, or renamed: opts.renames) to be compared.
-func readPairTrees(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher, opts *readOpts, pre *diff.Prechecks) ([][]File, error) {
+// path, or renamed: renames) to be compared.
+func readPairTrees(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher, pre *diff.Prechecks, renames map[string]string) ([][]File, error) {
 	bt, err := bg.tree(ctx)
 	if err != nil {
 		return nil, err
@@ -234,10 +221,11 @@ func readPairTrees(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher, opts
 	if lockM != nil {
 		reqs = append(reqs, request{hg, ht, lockM})
 	}
+	var ahead readAhead
 	if pre != nil {
-		opts.ahead = pre
+		ahead = pre
 	}
-	return readTrees(ctx, reqs, opts)
+	return readTrees(ctx, reqs, ahead, renames)
 }
 
 // readEach reads the manifests, the launch configs (lm nil: none) and the

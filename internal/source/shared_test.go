@@ -57,7 +57,7 @@ func TestSharedBlobs(t *testing.T) {
 	}
 	m := mustMatcher(t)
 	ahead := &recordAhead{t: t, oids: map[string]bool{}}
-	if _, err := readTrees(context.Background(), []request{{bg, bt, m}, {hg, ht, m}}, &readOpts{ahead: ahead}); err != nil {
+	if _, err := readTrees(context.Background(), []request{{bg, bt, m}, {hg, ht, m}}, ahead, nil); err != nil {
 		t.Fatal(err)
 	}
 	got := ahead.shared
