@@ -60,19 +60,19 @@ func change(d sandbox.Delta, bs, hs *sources) Change {
 	switch d.Aspect {
 	case sandbox.AspectFS:
 		srcs = fsChange(&c, d, s)
-		if sh := d.Ref.Shadow; sh != "" && hs.fs[sh].srcs == nil && bs.fs[sh].srcs != nil {
+		if sh := d.Ref.Shadow; sh != "" && hs.fs(sh).srcs == nil && bs.fs(sh).srcs != nil {
 			// The base's shadowing grant is gone from the head: that
 			// removal is what the reviewer looks for.
-			side, srcs = SideBase, bs.fs[sh].srcs
+			side, srcs = SideBase, bs.fs(sh).srcs
 		}
 	case sandbox.AspectNet:
 		switch {
 		case d.Ref.Key != "" && d.Ref.ProductPort:
-			srcs = s.ports[d.Ref.Key]
+			srcs = s.port(d.Ref.Key)
 		case d.Ref.Key != "":
-			srcs = s.hosts[sandbox.HostKey(d.Ref.Key)]
+			srcs = s.host(sandbox.HostKey(d.Ref.Key))
 		default:
-			srcs = s.net[netKey(d.Ref.Rule.Host, d.Ref.Rule.Port)]
+			srcs = s.net(d.Ref.Rule.Host, d.Ref.Rule.Port)
 			key = d.Ref.Rule.Host // judged by loudHost
 		}
 	case sandbox.AspectIsolation:
@@ -85,7 +85,7 @@ func change(d sandbox.Delta, bs, hs *sources) Change {
 		}
 	default:
 		if side == SideHead {
-			srcs = hs.env[key]
+			srcs = hs.env(key)
 		}
 	}
 	if c.Severity == Widened && d.Aspect != sandbox.AspectFS {
@@ -100,7 +100,7 @@ func change(d sandbox.Delta, bs, hs *sources) Change {
 // declared, marks it loud when the declaration holds a socket the mount
 // hands over, and returns the capability strings behind the mount.
 func fsChange(c *Change, d sandbox.Delta, s *sources) []compiler.CapString {
-	x := s.fs[d.Ref.Source]
+	x := s.fs(d.Ref.Source)
 	if c.Severity != Widened {
 		return x.srcs
 	}
@@ -132,7 +132,8 @@ func fsChange(c *Change, d sandbox.Delta, s *sources) []compiler.CapString {
 // firstNet is the first net capability of the head, by position.
 func firstNet(hs *sources) []compiler.CapString {
 	var first []compiler.CapString
-	for _, n := range hs.net {
+	hs.indexNet()
+	for _, n := range hs.netm {
 		if len(n) > 0 && (first == nil || n[0].Pos.Offset < first[0].Pos.Offset) {
 			first = n
 		}

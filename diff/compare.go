@@ -60,7 +60,7 @@ func compare(base, head *compiler.Result, same []bool) []Change {
 	cs = append(cs, compareClock(base.Policy, head.Policy)...)
 	cs = append(cs, compareNested(base.Policy, head.Policy)...)
 	cs = append(cs, compareAssert(base.Policy, head.Policy)...)
-	cs = append(cs, compareUnenforceable(base, head, hs)...)
+	cs = append(cs, compareUnenforceable(pairs, hs)...)
 	sortChanges(cs)
 	if cs == nil {
 		cs = []Change{}
@@ -72,8 +72,9 @@ func compare(base, head *compiler.Result, same []bool) []Change {
 // compiled to, in listing order: an added or removed manifest is compared
 // with compiler.Empty, which has every target, and the other side decides.
 func compared(base, head *compiler.Result) [][2]*compiler.Artifact {
-	var out [][2]*compiler.Artifact
-	for _, ha := range head.Artifacts.All() {
+	all := head.Artifacts.All()
+	out := make([][2]*compiler.Artifact, 0, len(all))
+	for _, ha := range all {
 		if ba := base.Artifacts.Get(ha.Target); ba != nil {
 			out = append(out, [2]*compiler.Artifact{ba, ha})
 		}
@@ -96,6 +97,11 @@ func sortChanges(cs []Change) {
 
 // merger joins the same change seen in several targets into one row whose
 // Target lists them.
+//
+// The first few rows (smallMerge) are found again by a scan: a map keyed
+// by whole changes hashed a dozen strings a row, and was a map for every
+// changed manifest (BenchmarkChangedManifest); past them the rows are
+// indexed. TestMergerAsMapped holds both to the map.
 type merger struct {
 	n       int // how many targets are compared
 	idx     map[Change]int
@@ -103,17 +109,41 @@ type merger struct {
 	targets [][]string
 }
 
+// smallMerge is how many rows merger finds by a scan.
+const smallMerge = 16
+
 func (m *merger) add(target string, c Change) {
-	if m.idx == nil {
-		m.idx = map[Change]int{}
-	}
-	if i, ok := m.idx[c]; ok {
+	if i := m.find(c); i >= 0 {
 		m.targets[i] = append(m.targets[i], target)
 		return
 	}
-	m.idx[c] = len(m.out)
+	if m.idx != nil {
+		m.idx[c] = len(m.out)
+	} else if len(m.out) == smallMerge {
+		m.idx = make(map[Change]int, 2*smallMerge)
+		for i, x := range m.out {
+			m.idx[x] = i
+		}
+		m.idx[c] = len(m.out)
+	}
 	m.out = append(m.out, c)
 	m.targets = append(m.targets, []string{target})
+}
+
+// find returns the index of the row c, -1 when there is none.
+func (m *merger) find(c Change) int {
+	if m.idx != nil {
+		if i, ok := m.idx[c]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range m.out {
+		if m.out[i] == c {
+			return i
+		}
+	}
+	return -1
 }
 
 func (m *merger) list() []Change {
@@ -135,24 +165,78 @@ type src struct {
 }
 
 // sources maps read-back grants to the capability strings behind them.
+// Each map is built on its first lookup: a changed manifest looks up a
+// few deltas' grants, mostly of the head and of one kind, and building
+// all five maps of both sides for each was a tenth of its allocations
+// (BenchmarkChangedManifest). TestSourcesLazyAsBuilt holds the lookups to
+// the maps built at once.
 type sources struct {
-	fs     map[string]src
-	net    map[string][]compiler.CapString
-	hosts  map[string][]compiler.CapString // by lower-case host, for compareProduct
-	ports  map[string][]compiler.CapString // by decimal port ("0" any), for compareProduct
-	env    map[string][]compiler.CapString
+	p      *compiler.Policy
+	ex     *compiler.Exposures
+	fsm    map[string]src
+	netm   map[hostPort][]compiler.CapString
+	hostm  map[string][]compiler.CapString // by lower-case host, for compareProduct
+	portm  map[string][]compiler.CapString // by decimal port ("0" any), for compareProduct
+	envm   map[string][]compiler.CapString
 	nested []compiler.CapString
 }
 
 func netKey(host string, port int) string { return sandbox.NetKey(host, port) }
 
+// hostPort is a destination as NetKey keys it (HostKey, port), without
+// joining them into a string.
+type hostPort struct {
+	host string
+	port int
+}
+
 // sourcesOf maps the grants of p, whose exposures are ex, to their
-// capability strings.
+// capability strings (see sources); ex must outlive the lookups.
 func sourcesOf(p *compiler.Policy, ex *compiler.Exposures) *sources {
-	s := &sources{fs: map[string]src{}, net: map[string][]compiler.CapString{}, hosts: map[string][]compiler.CapString{}, ports: map[string][]compiler.CapString{}, env: map[string][]compiler.CapString{}, nested: p.NestedSrcs}
+	return &sources{p: p, ex: ex, nested: p.NestedSrcs}
+}
+
+// fs is the source of the grant that exposes host path path (cleaned).
+func (s *sources) fs(path string) src {
+	if s.fsm == nil {
+		s.fsm = fsSources(s.p, s.ex)
+	}
+	return s.fsm[path]
+}
+
+// net is the source of the first egress rule to host on port.
+func (s *sources) net(host string, port int) []compiler.CapString {
+	s.indexNet()
+	return s.netm[hostPort{sandbox.HostKey(host), port}]
+}
+
+// host is the source of the first egress rule to host key h.
+func (s *sources) host(h string) []compiler.CapString {
+	s.indexProduct()
+	return s.hostm[h]
+}
+
+// port is the source of the first egress rule on decimal port pt.
+func (s *sources) port(pt string) []compiler.CapString {
+	s.indexProduct()
+	return s.portm[pt]
+}
+
+// env is the source of the variable name.
+func (s *sources) env(name string) []compiler.CapString {
+	if s.envm == nil {
+		s.envm = envSources(s.p)
+	}
+	return s.envm[name]
+}
+
+// fsSources maps the host paths p's exposures ex show to their grants,
+// the first grant of each path.
+func fsSources(p *compiler.Policy, ex *compiler.Exposures) map[string]src {
+	fs := map[string]src{}
 	put := func(path string, x src) {
-		if _, ok := s.fs[path]; !ok {
-			s.fs[path] = x
+		if _, ok := fs[path]; !ok {
+			fs[path] = x
 		}
 	}
 	for _, m := range ex.FS {
@@ -170,29 +254,56 @@ func sourcesOf(p *compiler.Policy, ex *compiler.Exposures) *sources {
 	for _, f := range ex.Clock {
 		put(f, src{p.ClockSrcs, "clock:tzdata", ""})
 	}
-	for _, n := range p.Net {
-		k := netKey(n.Host, n.Port)
-		if _, ok := s.net[k]; !ok {
-			s.net[k] = n.Srcs
-		}
-		if h := sandbox.HostKey(n.Host); s.hosts[h] == nil {
-			s.hosts[h] = n.Srcs
-		}
-		if pt := strconv.Itoa(n.Port); s.ports[pt] == nil {
-			s.ports[pt] = n.Srcs
+	return fs
+}
+
+// indexNet maps p's egress rules by destination, the first rule of
+// each.
+func (s *sources) indexNet() {
+	if s.netm != nil {
+		return
+	}
+	s.netm = make(map[hostPort][]compiler.CapString, len(s.p.Net))
+	for _, n := range s.p.Net {
+		k := hostPort{sandbox.HostKey(n.Host), n.Port}
+		if _, ok := s.netm[k]; !ok {
+			s.netm[k] = n.Srcs
 		}
 	}
+}
+
+// indexProduct maps p's egress rules by host and by port, the first rule
+// of each, for the deltas of a host × port product.
+func (s *sources) indexProduct() {
+	if s.hostm != nil {
+		return
+	}
+	s.hostm, s.portm = map[string][]compiler.CapString{}, map[string][]compiler.CapString{}
+	for _, n := range s.p.Net {
+		if h := sandbox.HostKey(n.Host); s.hostm[h] == nil {
+			s.hostm[h] = n.Srcs
+		}
+		if pt := strconv.Itoa(n.Port); s.portm[pt] == nil {
+			s.portm[pt] = n.Srcs
+		}
+	}
+}
+
+// envSources maps p's variables to their grants (the last of each), and
+// DISPLAY, when no variable is named so, to the x11 endpoint.
+func envSources(p *compiler.Policy) map[string][]compiler.CapString {
+	env := map[string][]compiler.CapString{}
 	for _, e := range p.Env {
-		s.env[e.Name] = e.Srcs
+		env[e.Name] = e.Srcs
 	}
-	if _, ok := s.env["DISPLAY"]; !ok {
+	if _, ok := env["DISPLAY"]; !ok {
 		for _, g := range p.IPC {
 			if g.Name == "x11" {
-				s.env["DISPLAY"] = g.Srcs
+				env["DISPLAY"] = g.Srcs
 			}
 		}
 	}
-	return s
+	return env
 }
 
 // unmountedIPC lists the ipc endpoints of a policy's exposures ex that no
@@ -216,7 +327,14 @@ func contains(list []string, s string) bool { return slices.Contains(list, s) }
 
 // compareDeclaredFS reports declared-only fs changes when the mounts stay
 // the same.
+//
+// Equal declarations (paths and actions, in order), what a change of
+// anything else leaves, have none: it built two maps and an action
+// string a grant before (BenchmarkChangedManifest).
 func compareDeclaredFS(bp, hp *compiler.Policy) []Change {
+	if slices.EqualFunc(bp.FS, hp.FS, sameDecl) {
+		return nil
+	}
 	decl := func(p *compiler.Policy) map[string]string {
 		m := map[string]string{}
 		for _, g := range p.FS {
@@ -241,6 +359,12 @@ func compareDeclaredFS(bp, hp *compiler.Policy) []Change {
 		}
 	}
 	return out
+}
+
+// sameDecl reports whether a and b declare the same actions on the same
+// path.
+func sameDecl(a, b compiler.FSGrant) bool {
+	return a.Path == b.Path && a.Read == b.Read && a.Write == b.Write && a.Create == b.Create && a.Delete == b.Delete
 }
 
 func declStr(m map[string]string, p string) string {
@@ -362,11 +486,11 @@ func compareAssert(b, h *compiler.Policy) []Change {
 	return out
 }
 
-// compareUnenforceable compares the entries no target enforces; hs are
-// the head's sources.
-func compareUnenforceable(base, head *compiler.Result, hs *sources) []Change {
+// compareUnenforceable compares the entries no target enforces in the
+// pairs of artifacts compared; hs are the head's sources.
+func compareUnenforceable(pairs [][2]*compiler.Artifact, hs *sources) []Change {
 	var out []Change
-	for _, p := range compared(base, head) {
+	for _, p := range pairs {
 		ba, ha := p[0], p[1]
 		t := Targets(ha.Target)
 		if ha.Shape() != compiler.ShapeConfig {
@@ -397,7 +521,7 @@ func compareUnenforceable(base, head *compiler.Result, hs *sources) []Change {
 			if bx.Covers(u.Rule) && allIn(u.Excess, excess) {
 				continue
 			}
-			out = append(out, at(Change{Severity: UnenforceableAdded, Kind: kNet, Target: t, After: RuleString(u.Rule), Why: unenforceableWhy(u)}, SideHead, hs.net[netKey(u.Rule.Host, u.Rule.Port)]))
+			out = append(out, at(Change{Severity: UnenforceableAdded, Kind: kNet, Target: t, After: RuleString(u.Rule), Why: unenforceableWhy(u)}, SideHead, hs.net(u.Rule.Host, u.Rule.Port)))
 		}
 	}
 	return out

@@ -9,6 +9,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/razukc/capgate-action/launch"
@@ -37,8 +38,9 @@ func compareLaunchInput(in *Input) []ManifestDiff {
 		return nil
 	}
 	b, h := parseLaunch(in.LaunchBase), parseLaunch(in.LaunchHead)
-	b.applySettings(in.SettingsBase)
-	h.applySettings(in.SettingsHead)
+	same := sameUnread(in.SettingsBase, in.SettingsHead)
+	b.applyFiles(in.SettingsBase, same)
+	h.applyFiles(in.SettingsHead, same)
 	return withExcess(compareLaunch(b, h), h, in.HeadFiles)
 }
 
@@ -63,11 +65,15 @@ func parseLaunch(fs []File) *launchSide {
 	return s
 }
 
-func (s *launchSide) applySettings(fs []File) {
-	byPath := map[string]File{}
-	for _, f := range fs {
-		byPath[f.Path] = f
-	}
+// applySettings is applyFiles with no file shared unread.
+func (s *launchSide) applySettings(fs []File) { s.applyFiles(fs, nil) }
+
+// applyFiles reads into the side's configs the files they read (fs): the
+// servers of plugins' servers files, srt settings, env files, links; same
+// lists the files not read that both sides share (sameUnread).
+func (s *launchSide) applyFiles(fs []File, same map[string]bool) {
+	byPath := NewFileIndex(fs)
+	byPath.same = same
 	for path, cfg := range s.cfgs {
 		if err := pluginFiles(cfg, byPath); err != nil {
 			s.errs[path] = err
@@ -75,11 +81,15 @@ func (s *launchSide) applySettings(fs []File) {
 		}
 		for i := range cfg.Entries {
 			e := &cfg.Entries[i]
+			if err := unreadableFile(e, byPath); err != nil {
+				s.errs[path] = err
+				break
+			}
 			grantFiles(e, byPath)
 			if e.Settings == "" {
 				continue
 			}
-			f, ok := byPath[e.Settings]
+			f, ok := byPath.Get(e.Settings)
 			if !ok || f.Err != nil {
 				// srt refuses to start without the file it was given.
 				e.Unjudged = append(e.Unjudged, launch.Note{Text: "srt settings " + e.Settings + " are not in the tree (srt refuses to start, or reads another file): fail closed", Pos: e.SettingsPos})
@@ -105,11 +115,14 @@ func (s *launchSide) applySettings(fs []File) {
 // read from the same tree (launch.Entry.PluginServers); an entry whose file
 // is not in the tree stays, and cannot be judged (grantFiles). A file that
 // does not parse fails the config closed, at the entry.
-func pluginFiles(cfg *launch.Config, byPath map[string]File) *Problem {
+func pluginFiles(cfg *launch.Config, byPath *FileIndex) *Problem {
 	var out []launch.Entry
 	for i := range cfg.Entries {
 		e := &cfg.Entries[i]
-		f, ok := byPath[e.PluginFile()]
+		f, ok := byPath.Get(e.PluginFile())
+		if ok && byPath.unreadable(f) {
+			return readProblem(f, e.Pos)
+		}
 		if e.PluginFile() == "" || !ok || f.Err != nil {
 			out = append(out, *e)
 			continue
@@ -130,6 +143,114 @@ func pluginFiles(cfg *launch.Config, byPath map[string]File) *Problem {
 	return nil
 }
 
+// FileIndex finds the files read for a side's launch configs (srt
+// settings, plugin servers files, env files, the directories of granted
+// paths) by the path a config names, as its client opens it: the one file
+// whose path matches it in any case, since on a case-insensitive file
+// system (macOS, Windows) ./Servers.json opens servers.json. Paths were
+// looked up exactly, so a plugin naming ./Servers.json beside
+// servers.json was an entry that cannot be judged on both sides, however
+// servers.json was edited. Two files that match it in case (the exact one
+// among them or not) are an error: which one the client opens cannot be
+// told.
+type FileIndex struct {
+	exact  map[string]File   // by path: a path read in two rounds is one file
+	folded map[string][]File // by lower-case path, each path once
+	// same holds the paths of files not read whose blob is the same on
+	// both sides (see sameUnread).
+	same map[string]bool
+}
+
+// NewFileIndex indexes fs.
+func NewFileIndex(fs []File) *FileIndex {
+	ix := &FileIndex{exact: make(map[string]File, len(fs)), folded: make(map[string][]File, len(fs))}
+	for _, f := range fs {
+		if _, dup := ix.exact[f.Path]; !dup {
+			k := strings.ToLower(f.Path)
+			ix.folded[k] = append(ix.folded[k], f)
+		}
+		ix.exact[f.Path] = f
+	}
+	return ix
+}
+
+// Get returns the file a client opens at p, and whether there is one.
+// Beside another file of its name in another case, p itself is as
+// ambiguous: a checkout on a case-insensitive file system writes one over
+// the other.
+func (ix *FileIndex) Get(p string) (File, bool) {
+	switch fs := ix.folded[strings.ToLower(p)]; len(fs) {
+	case 0:
+		return File{}, false
+	case 1:
+		return fs[0], true
+	default:
+		names := make([]string, len(fs))
+		for i, f := range fs {
+			names[i] = f.Path
+		}
+		return File{Path: p, Err: fmt.Errorf("%s match %s in case, and a case-insensitive file system (macOS, Windows) opens either: which one cannot be told", strings.Join(names, " and "), p)}, true
+	}
+}
+
+// unreadable reports whether f, a file a launch config reads, is in the
+// tree but could not be read (over the size limit): its content may be
+// the pull request's, unseen. A link out of the tree (ErrLink) is not: what
+// it leads to is no part of the tree; nor is a file whose blob both sides
+// share (ix.same): the pull request did not change it.
+func (ix *FileIndex) unreadable(f File) bool {
+	return f.Err != nil && !errors.Is(f.Err, ErrLink) && !ix.same[f.Path]
+}
+
+// sameUnread lists the paths of the files not read on both sides (over
+// the size limit) whose blob (git's, known without reading) is the same:
+// unchanged, so what they grant is the same entry that cannot be judged
+// on both sides, not an error that fails every run. A side without blobs
+// (a directory) shares none.
+func sameUnread(base, head []File) map[string]bool {
+	blobs := map[string]string{}
+	for _, f := range base {
+		if f.Err != nil && f.Blob != "" {
+			blobs[f.Path] = f.Blob
+		}
+	}
+	out := map[string]bool{}
+	for _, f := range head {
+		if f.Err != nil && f.Blob != "" && blobs[f.Path] == f.Blob {
+			out[f.Path] = true
+		}
+	}
+	return out
+}
+
+// readProblem is the error of a config whose entry at at reads f, which
+// could not be read.
+func readProblem(f File, at launch.Pos) *Problem {
+	return &Problem{Code: CodeRead, Message: f.Path + ", which the config reads, cannot be read (" + f.Err.Error() + "): what it grants cannot be judged (fail closed)",
+		Line: at.Line, Col: at.Col}
+}
+
+// unreadableFile is the error of the first file e reads (its srt settings,
+// a file a grant reads) that is in the tree but could not be read, or
+// nil. Such a file was an entry that cannot be judged, the same note on
+// both sides: an srt settings file or a plugin's servers file over the
+// size limit was edited to grant ~ and *.evil.com, and the diff passed.
+func unreadableFile(e *launch.Entry, byPath *FileIndex) *Problem {
+	if f, ok := byPath.Get(e.Settings); e.Settings != "" && ok && byPath.unreadable(f) {
+		return readProblem(f, e.SettingsPos)
+	}
+	for _, g := range e.Grants {
+		if f, ok := byPath.Get(g.File); g.File != "" && ok && byPath.unreadable(f) {
+			p := g.Pos
+			if p.Line == 0 {
+				p = e.Pos
+			}
+			return readProblem(f, p)
+		}
+	}
+	return nil
+}
+
 // ErrLink is what the error of a File read for a launch config says
 // (errors.Is) when its path is a symbolic link that does not lead to a
 // regular file of the tree (out of it, to a directory, dangling).
@@ -140,7 +261,7 @@ var ErrLink = errors.New("symbolic link")
 // the file is a change to the grant, and adds the variables an env file
 // sets as grants of their own (launch.Entry.EnvFileGrants); a file not in
 // the tree cannot be judged.
-func grantFiles(e *launch.Entry, byPath map[string]File) {
+func grantFiles(e *launch.Entry, byPath *FileIndex) {
 	var vars []launch.Grant
 	for j := range e.Grants {
 		g := &e.Grants[j]
@@ -148,7 +269,7 @@ func grantFiles(e *launch.Entry, byPath map[string]File) {
 		if g.File == "" {
 			continue
 		}
-		f, ok := byPath[g.File]
+		f, ok := byPath.Get(g.File)
 		if !ok || f.Err != nil {
 			e.Unjudged = append(e.Unjudged, launch.Note{Text: g.File + ", which " + g.Key + " reads, is not in the tree or not readable: fail closed", Pos: g.Pos})
 			continue
@@ -166,10 +287,10 @@ func grantFiles(e *launch.Entry, byPath map[string]File) {
 // directory on its way (or the path itself) is a symbolic link of the tree
 // that does not lead to a regular file in it: the launcher follows it on the
 // host, to / or the home directory for all the tree says (fail closed).
-func treeLink(g *launch.Grant, byPath map[string]File) {
+func treeLink(g *launch.Grant, byPath *FileIndex) {
 	var at string
 	for p := g.InTree; p != "" && p != "."; p = path.Dir(p) {
-		if f, ok := byPath[p]; ok && errors.Is(f.Err, ErrLink) {
+		if f, ok := byPath.Get(p); ok && errors.Is(f.Err, ErrLink) {
 			at = p // the outermost link decides
 		}
 	}
@@ -267,39 +388,61 @@ func launchHash(c *launch.Config) string {
 }
 
 // fingerprint is an entry's launch without its name: what a renamed key
-// must keep to be moved, not changed.
+// must keep to be moved, not changed. Its fields from the config pass
+// through hashField, so that no two launches write the same text.
 func fingerprint(e *launch.Entry) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%q", e.Kind, e.Command, e.URL, e.Settings, e.Args)
+	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%q", e.Kind, hashField(e.Command), hashField(e.URL), hashField(e.Settings), e.Args)
 	for _, g := range e.Grants {
-		fmt.Fprintf(&b, "\x00%s\x00%s\x00%t", g.Kind, g.Key, g.Write)
+		fmt.Fprintf(&b, "\x00%s\x00%s\x00%t", g.Kind, hashField(g.Key), g.Write)
 	}
 	return b.String()
 }
 
+// hashField is s as a field of fingerprint and launchHash, which separate
+// fields with the bytes 0 to 2: s itself when it holds none of 0 to 3,
+// else 3 and s quoted, which holds none of them. Written raw, a grant key
+// with a NUL stood for several grants: an srt allowWrite of the one
+// path "/tmp/x\u0000true\u0000fs\u0000/var/run/docker.sock" hashed as
+// /tmp/x and the Docker socket, both writable, so a lock approving the
+// first approved the second. Strings without those bytes (any a client
+// can use) keep the text, and the hashes locks already hold.
+func hashField(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return r <= 3 }) < 0 {
+		return s
+	}
+	return "\x03" + strconv.Quote(s)
+}
+
 // compareEntries pairs entries by name, then renamed keys with the same
-// launch, and compares each pair.
+// launch, and compares each pair. Entries of one name (a plugin's servers
+// files that both define it, VS Code's servers and mcpServers) pair in
+// their order: the n-th of a name on the head with the n-th on the base.
+// Each was held against the base's last of that name, so a config with
+// two differing servers of one name, compared with itself, had a widened
+// row forever.
 func compareEntries(bs, hs []launch.Entry) []Change {
+	bKeys, hKeys := occurrenceKeys(bs), occurrenceKeys(hs)
 	bBy := map[string]*launch.Entry{}
 	for i := range bs {
-		bBy[bs[i].Name] = &bs[i]
+		bBy[bKeys[i]] = &bs[i]
 	}
 	hBy := map[string]bool{}
-	for _, e := range hs {
-		hBy[e.Name] = true
+	for _, k := range hKeys {
+		hBy[k] = true
 	}
 	removed := map[string][]*launch.Entry{}
 	for i := range bs {
-		if !hBy[bs[i].Name] {
+		if !hBy[bKeys[i]] {
 			fp := fingerprint(&bs[i])
 			removed[fp] = append(removed[fp], &bs[i])
 		}
 	}
 	var out []Change
-	taken := map[string]bool{}
+	taken := map[*launch.Entry]bool{}
 	for i := range hs {
 		e := &hs[i]
-		if old := bBy[e.Name]; old != nil {
+		if old := bBy[hKeys[i]]; old != nil {
 			out = append(out, compareEntry(old, e)...)
 			continue
 		}
@@ -307,7 +450,7 @@ func compareEntries(bs, hs []launch.Entry) []Change {
 		if rs := removed[fp]; len(rs) > 0 {
 			old := rs[0]
 			removed[fp] = rs[1:]
-			taken[old.Name] = true
+			taken[old] = true
 			out = append(out, Change{Severity: Changed, Kind: KindLaunch, Target: Targets(e.Kind), Before: old.Name, After: e.Name,
 				Why: "server key renamed, same launch (moved)", Line: e.Pos.Line, Col: e.Pos.Col, Side: SideHead})
 			continue
@@ -315,11 +458,23 @@ func compareEntries(bs, hs []launch.Entry) []Change {
 		out = append(out, compareEntry(nil, e)...)
 	}
 	for i := range bs {
-		if !hBy[bs[i].Name] && !taken[bs[i].Name] {
+		if !hBy[bKeys[i]] && !taken[&bs[i]] {
 			out = append(out, compareEntry(&bs[i], nil)...)
 		}
 	}
 	sortChanges(out)
+	return out
+}
+
+// occurrenceKeys keys each entry by its name and how many of that name
+// come before it.
+func occurrenceKeys(es []launch.Entry) []string {
+	seen := make(map[string]int, len(es))
+	out := make([]string, len(es))
+	for i := range es {
+		out[i] = es[i].Name + "\x00" + strconv.Itoa(seen[es[i].Name])
+		seen[es[i].Name]++
+	}
 	return out
 }
 

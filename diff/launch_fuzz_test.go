@@ -61,7 +61,8 @@ func FuzzDockerWideningFlag(f *testing.F) {
 }
 
 // FuzzLaunchSelf: a launch config compared with itself has no change, and
-// one removed widens nothing.
+// one removed widens nothing, read as a .mcp.json, a plugin's manifest and
+// VS Code's file (where one name may stand for two servers).
 func FuzzLaunchSelf(f *testing.F) {
 	for _, s := range []string{
 		`{"mcpServers": {"s": {"command": "docker", "args": ["run", "-itv/a:/b", "--mount=type=bind,src=${HOME},dst=/h", "img"]}}}`,
@@ -69,20 +70,24 @@ func FuzzLaunchSelf(f *testing.F) {
 		`{"mcpServers": {"s": {"command": "podman", "args": ["run", "--network=host", "-v", "/var/run/docker.sock:/s", "--cap-add", "SYS_ADMIN", "img", "x"]}}}`,
 		`{"mcpServers": {"s": {"command": "bwrap", "args": ["--ro-bind", "/usr", "/usr", "--bind", "/home", "/home", "--unshare-net", "node"]}}}`,
 		`{"mcpServers": {"s": {"command": "sh", "args": ["-c", "x"], "env": {"A": "${B:-c}"}}, "t": {"url": "https://x"}}}`,
+		`{"mcpServers": [{"x": {"command": "docker", "args": ["run", "--privileged", "img"]}}, {"x": {"command": "docker", "args": ["run", "img"]}}]}`,
+		`{"servers": {"d": {"command": "docker", "args": ["run", "img"]}}, "mcpServers": {"d": {"command": "docker", "args": ["run", "-v", "/:/h", "img"]}}}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fs := []File{{Path: ".mcp.json", Data: data}}
-		for _, md := range compareLaunch(parseLaunch(fs), parseLaunch(fs)) {
-			if len(md.Changes) != 0 {
-				t.Fatalf("compared with itself: %+v", md.Changes)
+		for _, p := range []string{".mcp.json", "p/.claude-plugin/plugin.json", ".vscode/mcp.json"} {
+			fs := []File{{Path: p, Data: data}}
+			for _, md := range compareLaunch(parseLaunch(fs), parseLaunch(fs)) {
+				if len(md.Changes) != 0 {
+					t.Fatalf("%s compared with itself: %+v", p, md.Changes)
+				}
 			}
-		}
-		for _, md := range compareLaunch(parseLaunch(fs), parseLaunch(nil)) {
-			for _, c := range md.Changes {
-				if c.Severity == Widened {
-					t.Fatalf("removing the config widens: %+v", c)
+			for _, md := range compareLaunch(parseLaunch(fs), parseLaunch(nil)) {
+				for _, c := range md.Changes {
+					if c.Severity == Widened {
+						t.Fatalf("removing %s widens: %+v", p, c)
+					}
 				}
 			}
 		}

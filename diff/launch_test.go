@@ -109,6 +109,18 @@ func TestLaunchCompare(t *testing.T) {
 			mcp(`"s": {"command": "bwrap", "args": ["--tmpfs", "/tmp", "--dir", "/tmp/x/y", "--symlink", "x/y", "/tmp/l", "--bind", "/srv/h", "/tmp/h", "--tmpfs", "/tmp/h", "node"]}`),
 			mcp(`"s": {"command": "bwrap", "args": ["--tmpfs", "/tmp", "--dir", "/tmp/x/y", "--symlink", "x/y", "/tmp/l", "--bind", "/srv/h", "/tmp/h", "--tmpfs", "/tmp/l/../h", "node"]}`),
 			[]string{"widened argv:  -> s: --tmpfs /tmp/l/../h", "widened fs: s:  -> s: rw /srv/h"}, 2, 0},
+		// A harmless new mount beside the reorder: the view's row was
+		// dropped whenever any fs grant row was widened, so the head
+		// showed only "/opt/tz (ro)" and fail-on loud passed a writable
+		// ~/.ssh.
+		{"bwrap binds reordered beside a new mount", mcp(`"s": {"command": "bwrap", "args": ["--bind", "/home/u", "/home/u", "--ro-bind", "/home/u/.ssh", "/home/u/.ssh", "node"]}`),
+			mcp(`"s": {"command": "bwrap", "args": ["--ro-bind", "/opt/tz", "/opt/tz", "--ro-bind", "/home/u/.ssh", "/home/u/.ssh", "--bind", "/home/u", "/home/u", "node"]}`),
+			[]string{"widened fs:  -> s: /opt/tz (ro)", "widened fs!: s: ro /home/u/.ssh -> s: rw /home/u/.ssh (via /home/u)"}, 2, 1},
+		// A new writable mount: its grant row and its view delta say
+		// the same, once.
+		{"bwrap new rw mount", mcp(`"s": {"command": "bwrap", "args": ["--ro-bind", "/usr", "/usr", "node"]}`),
+			mcp(`"s": {"command": "bwrap", "args": ["--ro-bind", "/usr", "/usr", "--bind", "/srv", "/srv", "node"]}`),
+			[]string{"widened fs:  -> s: /srv (rw)"}, 1, 0},
 		{"docker mounts reordered", mcp(dockerServer("s", "-v", "/srv:/srv", "-v", "/srv/secret:/srv/secret:ro", img)),
 			mcp(dockerServer("s", "-v", "/srv/secret:/srv/secret:ro", "-v", "/srv:/srv", img)), nil, 0, 0},
 		{"project parent mounted", mcp(dockerServer("s", "-v", "${CLAUDE_PROJECT_DIR:-.}:/w:ro", img)), mcp(dockerServer("s", "-v", "${CLAUDE_PROJECT_DIR:-.}/..:/w:ro", img)),
@@ -132,7 +144,30 @@ func TestLaunchCompare(t *testing.T) {
 		{"token-bearing endpoint moved", mcp(`"r": {"type": "http", "url": "https://a.example", "headers": {"Authorization": "Bearer ${GITHUB_TOKEN}"}}`),
 			mcp(`"r": {"type": "http", "url": "https://evil.example", "headers": {"Authorization": "Bearer ${GITHUB_TOKEN}"}}`),
 			[]string{"widened net: r: https://a.example -> r: https://evil.example"}, 1, 0},
-		{"srt without settings", mcp(``), mcp(`"s": {"command": "srt", "args": ["npx", "pkg"]}`), []string{"widened launch:  -> s"}, 2, 1},
+		// The engine runs what a compose file or an existing container
+		// says: host control. It was a widened row that is not loud, so
+		// fail-on loud passed it.
+		{"docker compose run", mcp(``), mcp(`"s": {"command": "docker", "args": ["compose", "run", "--rm", "svc"]}`),
+			[]string{"widened launch!:  -> s: docker compose"}, 2, 1},
+		{"docker exec", mcp(``), mcp(`"s": {"command": "docker", "args": ["exec", "-i", "ctr", "mcp"]}`),
+			[]string{"widened launch!:  -> s: docker exec"}, 2, 1},
+		{"podman kube play", mcp(``), mcp(`"s": {"command": "podman", "args": ["kube", "play", "x.yaml"]}`),
+			[]string{"widened launch!:  -> s: podman kube"}, 2, 1},
+		// A command the reader gives up on starts on the host all the
+		// same: it was a widened row that is not loud.
+		{"too many wrappers", mcp(``), mcp(`"s": {"command": "env", "args": ["env", "env", "env", "env", "env", "env", "env", "env", "env", "docker", "run", "-v", "/:/h", "img"]}`),
+			[]string{"widened launch!:  -> s: unread command"}, 2, 1},
+		{"srt without settings", mcp(``), mcp(`"s": {"command": "srt", "args": ["npx", "pkg"]}`),
+			[]string{"widened launch:  -> s", "widened launch!:  -> s: srt settings ~/.srt-settings.json"}, 3, 2},
+		// Rules srt reads from outside the repository may allow every
+		// write: the row was widened but not loud, so fail-on loud
+		// passed settings moved from ./srt.json to /etc/srt.json.
+		{"srt settings moved out of the repository", mcp(`"s": {"command": "srt", "args": ["-s", "./srt.json", "npx", "pkg"]}`),
+			mcp(`"s": {"command": "srt", "args": ["-s", "/etc/srt.json", "npx", "pkg"]}`),
+			[]string{"widened launch!:  -> s: srt settings /etc/srt.json"}, 2, 1},
+		{"srt control-fd added", mcp(`"s": {"command": "srt", "args": ["-s", "/etc/srt.json", "npx", "pkg"]}`),
+			mcp(`"s": {"command": "srt", "args": ["-s", "/etc/srt.json", "--control-fd", "3", "npx", "pkg"]}`),
+			[]string{"widened launch!:  -> s: srt --control-fd"}, 3, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -111,10 +111,44 @@ var quietEtc = []string{"/etc/localtime", "/etc/timezone", "/etc/ssl", "/etc/ca-
 
 // loudPath says why a mount of host path p (cleaned), writable or not,
 // hands the sandbox control of the host, or "" when it does not.
+//
+// A path whose first segment starts none of the lists of sockets, system
+// trees and credential directories (see loudTops) can be at, under or
+// above none of them, so it is judged on the engine socket names and its
+// top-level directory only: the scan of some ninety patterns, twice or
+// three times for each widened mount of each target, was an eighth of a
+// changed manifest that adds a mount (BenchmarkChangedManifest/fs-only).
+// TestLoudPathTops holds it to the scan of every list.
 func loudPath(p string, write bool) string {
 	if p == "/" {
 		return "the host root: every file, every socket of the host"
 	}
+	if top, _, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/"); !loudTops[top] {
+		if why := engineSocket(p); why != "" {
+			return why
+		}
+		return topLevel(p)
+	}
+	return loudScan(p, write)
+}
+
+// loudTops are the first segments of every pattern loudScan holds a path
+// to but the engine socket names: a path that is at, under or above one
+// of them starts with the same segment (literal in all of them, as
+// TestLoudPathTops checks).
+var loudTops = func() map[string]bool {
+	m := map[string]bool{}
+	for _, list := range [][]string{engineSockets, sessionSockets, hostSocketDirs, systemWritable, credentialDirs} {
+		for _, d := range list {
+			top, _, _ := strings.Cut(strings.TrimPrefix(d, "/"), "/")
+			m[top] = true
+		}
+	}
+	return m
+}()
+
+// loudScan is loudPath for any path but the root, through every list.
+func loudScan(p string, write bool) string {
 	if why := sockets(p); why != "" {
 		return why
 	}
@@ -134,8 +168,8 @@ func loudPath(p string, write bool) string {
 // sockets says why a mount of p, in any mode, reaches a socket of a service
 // that is root on the host or runs commands for the user, or "".
 func sockets(p string) string {
-	if name, ok := engineSocketNames[path.Base(p)]; ok {
-		return "CONTAINER ENGINE SOCKET (" + name + "): control of the host's container engine, which is root on the host"
+	if why := engineSocket(p); why != "" {
+		return why
 	}
 	for _, s := range engineSockets {
 		if holds(p, s) {
@@ -151,6 +185,15 @@ func sockets(p string) string {
 		if under(p, d) || holds(p, d) {
 			return "holds a host service socket (" + d + ": system D-Bus, systemd, libvirt, LXD/Incus, snapd or Docker's containerd), which is root on the host"
 		}
+	}
+	return ""
+}
+
+// engineSocket says why p, by its name, is a container engine's socket,
+// or "".
+func engineSocket(p string) string {
+	if name, ok := engineSocketNames[path.Base(p)]; ok {
+		return "CONTAINER ENGINE SOCKET (" + name + "): control of the host's container engine, which is root on the host"
 	}
 	return ""
 }
@@ -306,6 +349,12 @@ var metadataNames = []string{"metadata.google.internal", "metadata.goog"}
 // cloud metadata service.
 func loudHost(h string) string {
 	const why = "cloud instance metadata service: it hands any caller the host's cloud credentials (instance role, managed identity, service account)"
+	if !mayBeAddr(h) {
+		// A name: ParseAddr and ParsePrefix would each make an error
+		// to say so, a tenth of the allocations of a changed manifest
+		// that adds a host (BenchmarkChangedManifest).
+		return loudName(h, why)
+	}
 	if a, err := netip.ParseAddr(h); err == nil {
 		for _, m := range metadataAddrs {
 			if a.Unmap() == m {
@@ -322,6 +371,11 @@ func loudHost(h string) string {
 		}
 		return ""
 	}
+	return loudName(h, why)
+}
+
+// loudName is loudHost of a name: why, when it names a metadata service.
+func loudName(h, why string) string {
 	name := strings.TrimSuffix(sandbox.LowerASCII(h), ".")
 	for _, m := range metadataNames {
 		if name == m {
@@ -329,4 +383,11 @@ func loudHost(h string) string {
 		}
 	}
 	return ""
+}
+
+// mayBeAddr reports whether h can parse as an address or a range:
+// netip reads IPv6 only with a colon, and IPv4 (and its range) only from
+// digits, dots and a slash. TestMayBeAddr holds it to netip.
+func mayBeAddr(h string) bool {
+	return strings.IndexByte(h, ':') >= 0 || strings.Trim(h, "0123456789./") == ""
 }

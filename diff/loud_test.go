@@ -3,6 +3,8 @@ package diff
 import (
 	"fmt"
 	"math/rand/v2"
+	"net/netip"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -284,6 +286,68 @@ func TestSegsMatchAsSplit(t *testing.T) {
 		}
 		if got, want := underPattern(p, pat), splitUnder(p, pat); got != want {
 			t.Fatalf("underPattern(%q, %q) = %v, split form %v", p, pat, got, want)
+		}
+	}
+}
+
+// TestLoudPathTops: loudPath, which scans the lists only for a path whose
+// first segment starts one of their patterns, judges every path as the
+// scan of every list does: paths made of the patterns' own segments,
+// their parents and children, other first segments, relative and empty
+// paths, read-only and writable; and no pattern starts with a wildcard
+// (the filter would miss what it matches).
+func TestLoudPathTops(t *testing.T) {
+	t.Parallel()
+	var paths []string
+	segs := map[string]bool{"srv": true, "home": true, "x": true, "": true, "..": true, "mnt": true, "c": true, "Users": true, ".ssh": true}
+	for _, list := range [][]string{engineSockets, sessionSockets, hostSocketDirs, systemWritable, credentialDirs, quietEtc} {
+		for _, d := range list {
+			if top, _, _ := strings.Cut(strings.TrimPrefix(d, "/"), "/"); strings.Contains(top, "*") {
+				t.Fatalf("pattern %s starts with a wildcard", d)
+			}
+			paths = append(paths, d, d+"/x", path.Dir(d), strings.ReplaceAll(d, "*", "1000"), strings.TrimPrefix(d, "/"))
+			for _, s := range strings.Split(d, "/") {
+				segs[s] = true
+			}
+		}
+	}
+	for name := range engineSocketNames {
+		paths = append(paths, "/srv/"+name)
+	}
+	for a := range segs {
+		for b := range segs {
+			paths = append(paths, "/"+a, "/"+a+"/"+b, a+"/"+b, "/"+a+"/"+b+"/docker.sock", "/var/"+a+"/"+b)
+		}
+	}
+	for _, p := range paths {
+		for _, w := range []bool{false, true} {
+			if p == "/" {
+				continue
+			}
+			if got, want := loudPath(p, w), loudScan(p, w); got != want {
+				t.Fatalf("loudPath(%q, %v) = %q, the scan says %q", p, w, got, want)
+			}
+		}
+	}
+}
+
+// TestMayBeAddr: what mayBeAddr turns away, netip parses as neither an
+// address nor a range, on generated hosts of digits, dots, slashes,
+// colons, hex letters, zones and names.
+func TestMayBeAddr(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(31, 32))
+	parts := []string{"1", "169", "254", ".", "/", "32", ":", "::", "fd00", "ec2", "a", "f", "%eth0", "x", "-", "0"}
+	for range 50000 {
+		var sb strings.Builder
+		for range 1 + r.IntN(8) {
+			sb.WriteString(parts[r.IntN(len(parts))])
+		}
+		h := sb.String()
+		_, aerr := netip.ParseAddr(h)
+		_, perr := netip.ParsePrefix(h)
+		if (aerr == nil || perr == nil) && !mayBeAddr(h) {
+			t.Fatalf("%q parses, but mayBeAddr turns it away", h)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 
@@ -226,12 +227,23 @@ func dropLines(x []byte, k int) int {
 	return end
 }
 
-// window is the n lines of x from byte from to byte to, as strings.
+// window is the n lines of x from byte from to byte to, as strings: one
+// string of the window, cut at its n-1 newlines into a slice made for n
+// (strings.Split counted them again first).
 func window(x []byte, from, to, n int) []string {
 	if n <= 0 {
 		return nil
 	}
-	return strings.Split(string(x[from:to]), "\n")
+	s, out := string(x[from:to]), make([]string, n)
+	for i := range n - 1 {
+		j := strings.IndexByte(s, '\n')
+		if j < 0 { // fewer lines than shownLines counted: cannot be, but never a panic
+			return strings.Split(string(x[from:to]), "\n")
+		}
+		out[i], s = s[:j], s[j+1:]
+	}
+	out[n-1] = s
+	return out
 }
 
 // commonEnds returns how many lines a and b have in common at the start,
@@ -319,9 +331,15 @@ func lines(s string) []string {
 }
 
 // lineEdits is the line diff of a and b.
+//
+// Its edits are the common prefix and suffix, then each line of the
+// middles once, or once for both sides when kept: at most len(a)+len(b)
+// less the ends, the room made for them at once (growing it from the
+// longer side's length was a tenth of the bytes a changed manifest
+// allocated, BenchmarkChangedManifest).
 func lineEdits(a, b []string) []edit {
-	out := make([]edit, 0, max(len(a), len(b)))
 	p, s := commonEnds(a, b)
+	out := make([]edit, 0, len(a)+len(b)-p-s)
 	for _, l := range a[:p] {
 		out = append(out, edit{' ', l})
 	}
@@ -349,43 +367,66 @@ func lineEdits(a, b []string) []edit {
 // It hands DiffMainRunes the runes DiffLinesToRunes would make, one a
 // distinct line numbered from 1 in order of first appearance, a's lines
 // then b's (below 0xD800, go-diff's number for a line is the rune itself,
-// and lineEdits passes at most maxDiffLines lines), and maps the runes of
-// each diff back to lines. Joining the lines for DiffLinesToRunes to
-// split again, and DiffCharsToLines joining them once more, took about two
-// fifths of Unified's time on BenchmarkDiffGit2000's changed manifests;
-// the same runes give the same diff (TestMyersMatchesLineMode holds it to
-// go-diff's own line mode).
+// and lineEdits passes at most maxDiffLines lines), and reads the diffs
+// back as an edit script: a kept or removed rune is a's next line, an
+// added one b's next (the texts of go-diff's diffs, in order, spell both
+// sequences). Joining the lines for DiffLinesToRunes to split again, and
+// DiffCharsToLines joining them once more, took about two fifths of
+// Unified's time on BenchmarkDiffGit2000's changed manifests; a table of
+// the lines by number, and a slice of runes per side, were a sixth of
+// myers' allocations (BenchmarkChangedManifest). The same runes give the
+// same diff (TestMyersMatchesLineMode holds it to go-diff's own line
+// mode).
+//
+// The map that numbers the lines is kept from one diff to the next
+// (lineIDs): making it was a sixth of myers on a changed bwrap artifact.
 func myers(a, b []string, out []edit) []edit {
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 0 // no time limit: the same bytes under any load
-	table := make([]string, 1, len(a)+len(b)+1)
-	ids := make(map[string]rune, len(a)+len(b))
-	runes := func(ls []string) []rune {
-		rs := make([]rune, len(ls))
-		for i, l := range ls {
-			r, ok := ids[l]
-			if !ok {
-				r = rune(len(table))
-				ids[l] = r
-				table = append(table, l)
-			}
-			rs[i] = r
+	idp := lineIDs.Get().(*map[string]rune)
+	ids := *idp
+	defer func() {
+		if len(ids) <= 1024 { // a big one is left to the collector
+			clear(ids)
+			lineIDs.Put(idp)
 		}
-		return rs
+	}()
+	rs := make([]rune, len(a)+len(b))
+	for i := range rs {
+		l := line(a, b, i)
+		r, ok := ids[l]
+		if !ok {
+			r = rune(len(ids) + 1)
+			ids[l] = r
+		}
+		rs[i] = r
 	}
-	ra := runes(a)
-	rb := runes(b)
-	for _, d := range dmp.DiffMainRunes(ra, rb, false) {
-		op := byte(' ')
-		switch d.Type {
-		case diffmatchpatch.DiffDelete:
-			op = '-'
-		case diffmatchpatch.DiffInsert:
-			op = '+'
-		}
-		for _, r := range d.Text {
-			out = append(out, edit{op, table[r]})
+	ia, ib := 0, 0
+	for _, d := range dmp.DiffMainRunes(rs[:len(a):len(a)], rs[len(a):], false) {
+		for range utf8.RuneCountInString(d.Text) {
+			switch d.Type {
+			case diffmatchpatch.DiffDelete:
+				out = append(out, edit{'-', a[ia]})
+				ia++
+			case diffmatchpatch.DiffInsert:
+				out = append(out, edit{'+', b[ib]})
+				ib++
+			default:
+				out = append(out, edit{' ', a[ia]})
+				ia, ib = ia+1, ib+1
+			}
 		}
 	}
 	return out
+}
+
+// lineIDs holds maps from lines to their numbers, for myers.
+var lineIDs = sync.Pool{New: func() any { m := make(map[string]rune, 64); return &m }}
+
+// line is the i-th line of a then b.
+func line(a, b []string, i int) string {
+	if i < len(a) {
+		return a[i]
+	}
+	return b[i-len(a)]
 }

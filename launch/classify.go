@@ -77,7 +77,17 @@ func classify(c Client, e *Entry, argv []arg) {
 	if e.Kind == "" {
 		e.Kind = Shell
 		e.Unjudged = append(e.Unjudged, Note{Text: "the command could not be read (empty, or too many wrappers)", Pos: e.Pos})
+		e.Grants = append(e.Grants, unreadCommand(e.Pos))
 	}
+}
+
+// unreadCommand is the host control of a command the reader could not
+// read: it starts on the host, and what it is (a sandbox launcher or the
+// server itself) is not known. The row that says so was widened but not
+// loud, so fail-on loud passed nine env wrappers around a docker run of /.
+func unreadCommand(at Pos) Grant {
+	return Grant{Kind: GHost, Key: "unread command", Loud: true, Pos: at,
+		Why: "a command the reader could not read starts on the host: it may run the server with no sandbox (fail closed)"}
 }
 
 func texts(argv []arg) []string {
@@ -290,6 +300,13 @@ func dockerEntry(c Client, e *Entry, prog string, pos Pos, argv []arg) {
 			sub = argv[0].s
 		}
 		e.Unjudged = append(e.Unjudged, Note{Text: prog + " " + sub + " is not a run: what it reaches cannot be judged (fail closed)", Pos: pos})
+		// The engine is root on the host, and what this has it do (a
+		// compose file's services, an existing container's config) is
+		// not in the argv: host control, as an unread plugin's servers
+		// file is. The row was widened but not loud, so fail-on loud
+		// passed a compose service that mounts / and the engine socket.
+		e.Grants = append(e.Grants, Grant{Kind: GHost, Key: prog + " " + sub, Loud: true, Pos: pos,
+			Why: prog + " " + sub + " has the container engine, root on the host, start or enter containers whose mounts, privileges and networks are set elsewhere (a compose file, an existing container): any of them may hold / or the engine's socket (fail closed)"})
 		return
 	}
 	gs, image, _ := dockerGrants(c, argv[1:])

@@ -663,3 +663,47 @@ func TestNpxPackageFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestBareMapSkipsOthers: a .mcp.json without mcpServers is a bare map of
+// servers, as VS Code reads it, and so is a plugin's servers file: a value
+// that is no server (a "$schema" string, null, an object with neither
+// command nor url) is skipped and hides none of its neighbours
+// (parseWorkspaceRootMcpConfiguration, resolveMcpServersMap). Such a
+// value made the whole file hold no server: a Docker socket mounted there
+// read as the server removed, and passed.
+func TestBareMapSkipsOthers(t *testing.T) {
+	t.Parallel()
+	const src = `{"$schema": "https://x/s.json", "version": 2, "bad": null, "meta": {"owner": "me"},
+	  "x": {"command": "docker", "args": ["run", "-v", "/var/run/docker.sock:/s", "img"]},
+	  "r": {"url": "https://example.com/mcp"}}`
+	names := func(es []Entry) string {
+		var out []string
+		for _, e := range es {
+			out = append(out, e.Name+" "+string(e.Kind))
+		}
+		return strings.Join(out, ", ")
+	}
+	cfg, err := Parse(".mcp.json", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(cfg.Entries); got != "r remote, x docker" {
+		t.Errorf(".mcp.json: entries %q, want r and x", got)
+	}
+	plug, err := Parse("p/.claude-plugin/plugin.json", []byte(`{"mcpServers": "./s.json"}`))
+	if err != nil || len(plug.Entries) != 1 {
+		t.Fatalf("%v %+v", err, plug)
+	}
+	es, err := plug.Entries[0].PluginServers([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(es); got != "x docker, r remote" && got != "r remote, x docker" {
+		t.Errorf("plugin servers file: entries %q, want r and x", got)
+	}
+	for _, none := range []string{`{}`, `{"name": "n", "version": "1"}`, `{"a": {"type": "stdio"}}`} {
+		if cfg, err := Parse(".mcp.json", []byte(none)); err != nil || len(cfg.Entries) != 0 {
+			t.Errorf("%s: %v %+v, want no server", none, err, cfg)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -184,26 +185,51 @@ func vscodeCommands(v, inputs *jsonx.Value) []Grant {
 var vscodeVarRE = regexp.MustCompile(`\$\{(command|input):([^}]*)\}`)
 
 // serversOf finds the server map: mcpServers, or servers in VS Code's
-// file; a root .mcp.json without mcpServers may be a bare map of servers,
-// which VS Code reads.
+// file; a root .mcp.json without mcpServers (and a plugin's servers file)
+// is a bare map of servers, which VS Code reads skipping each value that
+// is not one (mcpWorkspaceConfiguration.ts
+// parseWorkspaceRootMcpConfiguration, pluginParsers.ts
+// resolveMcpServersMap: "malformed entries do not hide neighboring
+// servers"): every object with a command or a url is read as a server.
+// All of them had to be servers: a "$schema" key beside a server made the
+// file hold none, and the server ran unseen.
 func serversOf(c Client, root *jsonx.Value) (*jsonx.Value, string) {
 	if c == VSCode {
 		if s := root.Get("servers"); s != nil {
-			return s, "servers"
+			return withOldServers(s, root.Get("mcpServers")), "servers"
 		}
 	}
 	if s := root.Get("mcpServers"); s != nil {
 		return s, "mcpServers"
 	}
-	if c == ClaudeCode && len(root.Keys) > 0 {
-		for _, v := range root.Items {
-			if v.Kind != jsonx.Object || (v.Get("command") == nil && v.Get("url") == nil) {
-				return nil, ""
-			}
-		}
-		return root, "the server map"
+	if c != ClaudeCode {
+		return nil, ""
 	}
-	return nil, ""
+	m := &jsonx.Value{Kind: jsonx.Object, Pos: root.Pos}
+	for i, v := range root.Items {
+		if v.Kind == jsonx.Object && (v.Get("command") != nil || v.Get("url") != nil) {
+			m.Keys, m.Items = append(m.Keys, root.Keys[i]), append(m.Items, v)
+		}
+	}
+	if len(m.Keys) == 0 {
+		return nil, ""
+	}
+	return m, "the server map"
+}
+
+// withOldServers is VS Code's servers map s with the servers of old, its
+// file's mcpServers beside it: VS Code versions that read the mcp setting
+// through the configuration service (configMcpDiscovery.ts @9eab112) move
+// mcpServers into servers, over a server of the same name; later ones
+// read servers alone. Both are read, a name on both sides twice: a server
+// under mcpServers beside servers ran on those versions unseen.
+func withOldServers(s, old *jsonx.Value) *jsonx.Value {
+	if old == nil || old.Kind != jsonx.Object || len(old.Keys) == 0 || s.Kind != jsonx.Object {
+		return s
+	}
+	return &jsonx.Value{Kind: jsonx.Object, Pos: s.Pos,
+		Keys:  append(slices.Clip(s.Keys), old.Keys...),
+		Items: append(slices.Clip(s.Items), old.Items...)}
 }
 
 // geminiExcluded lists the servers Gemini CLI does not start: those in
@@ -268,6 +294,7 @@ func geminiCommand(root *jsonx.Value, name, field string, sc *jsonx.Value) Entry
 	case strings.ContainsAny(sc.Str, "'\"\\`") || strings.Contains(sc.Str, "$("):
 		e.Kind, e.Runs = Shell, sc.Str
 		e.Unjudged = append(e.Unjudged, Note{Text: field + " is split as a shell would split it (quotes, escapes): what it starts cannot be judged (fail closed)", Pos: at})
+		e.Grants = append(e.Grants, unreadCommand(at))
 	default:
 		var argv []arg
 		for _, f := range strings.Fields(sc.Str) {

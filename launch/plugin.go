@@ -15,7 +15,7 @@ import (
 // fields": string, array or object, "MCP config paths or inline config"):
 // an object is a map of servers, read as .mcp.json's; a string is a file
 // of the plugin holding them, relative to the plugin's root; a list holds
-// either. A file is an entry of its own until its servers are read from
+// either; a name given twice is two entries. A file is an entry of its own until its servers are read from
 // the same tree (Entry.PluginServers); a file outside the repository is an
 // error.
 func pluginEntries(p string, root *jsonx.Value) ([]Entry, error) {
@@ -44,24 +44,14 @@ func pluginEntries(p string, root *jsonx.Value) ([]Entry, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = mergeEntries(out, es)
+		// A name twice (two objects, or a file's): each is kept, and
+		// paired with the base's of that name in its order; which one
+		// Claude Code starts is unverified (VS Code's plugin reader
+		// takes the first). A later object replaced an earlier one, so
+		// the first, if Claude Code starts it, went unread.
+		out = append(out, es...)
 	}
 	return out, nil
-}
-
-// mergeEntries adds es to out, an entry of es replacing one of out with
-// the same name (a later config's server of that name wins).
-func mergeEntries(out, es []Entry) []Entry {
-	for _, e := range es {
-		kept := out[:0]
-		for _, x := range out {
-			if x.Name != e.Name {
-				kept = append(kept, x)
-			}
-		}
-		out = append(kept, e)
-	}
-	return out
 }
 
 // pluginFileEntry is the entry standing for the servers of the file the
@@ -73,7 +63,19 @@ func mergeEntries(out, es []Entry) []Entry {
 // absolute path), is an error.
 func pluginFileEntry(p string, v *jsonx.Value) (Entry, error) {
 	at := pos(v.Pos)
-	rel := strings.ReplaceAll(v.Str, `\`, "/")
+	rel := v.Str
+	if strings.TrimSpace(rel) != rel {
+		// VS Code's plugin reader trims the path (pluginParsers.ts
+		// parseComponentPathConfig): " ./s.json" opens s.json there,
+		// and here it named no file, an entry that could not be judged
+		// on both sides however s.json was edited.
+		return Entry{}, &Error{diag.Placed(p, v.Pos, CodeShape, fmt.Sprintf("mcpServers names %q, with space around it: VS Code reads the path trimmed, Claude Code maybe not, so which file is read cannot be told (fail closed)", v.Str))}
+	}
+	if strings.Contains(rel, `\`) {
+		// On Linux and macOS a\b.json is one file of that name, on
+		// Windows b.json in a: which one runs cannot be told.
+		return Entry{}, &Error{diag.Placed(p, v.Pos, CodeShape, fmt.Sprintf("mcpServers names %q, whose backslash is part of a file name on Linux and macOS and a separator on Windows: which file is read cannot be told (fail closed): write the path with /", v.Str))}
+	}
 	if rel == "" || strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, "~") || strings.Contains(rel, "$") || windowsPath(rel) {
 		return Entry{}, &Error{diag.Placed(p, v.Pos, CodeShape, fmt.Sprintf("mcpServers names %q, which is not a path of the plugin: its servers cannot be read (fail closed)", v.Str))}
 	}

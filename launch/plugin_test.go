@@ -92,6 +92,13 @@ func TestPluginManifestErrors(t *testing.T) {
 		{`{"mcpServers": "~/mcp.json"}`, 1, 16},
 		{`{"mcpServers": "${HOME}/mcp.json"}`, 1, 16},
 		{`{"mcpServers": "C:\\mcp.json"}`, 1, 16},
+		// a\b.json: one file on Linux, b.json in a on Windows; a/b.json
+		// was read, while Claude Code on Linux started a\b.json's.
+		{`{"mcpServers": "./a\\b.json"}`, 1, 16},
+		{`{"mcpServers": ["./x.json", ".\\s.json"]}`, 1, 29},
+		// VS Code trims the path; it named no file here.
+		{`{"mcpServers": " ./s.json"}`, 1, 16},
+		{`{"mcpServers": ["./s.json\n"]}`, 1, 17},
 		{"{\n \"mcpServers\": \"./../../x.json\"}", 2, 16},
 		{`{"mcpServers": ""}`, 1, 16},
 		{`{"mcpServers": 7}`, 1, 16},
@@ -142,5 +149,25 @@ func TestPluginServersFile(t *testing.T) {
 		if err != nil || len(es) != 1 || es[0].Name != "d" || !grantSet(es[0])[c.want] || es[0].Pos != e.Pos {
 			t.Errorf("%s: %v %+v, want d with %q at %v", c.name, err, es, c.want, e.Pos)
 		}
+	}
+}
+
+// TestPluginNameTwice: a server name two elements of a plugin's
+// mcpServers list define is two entries, in the list's order: which one
+// Claude Code starts is unverified, and the later object replaced the
+// earlier, so a Docker socket in the first went unread.
+func TestPluginNameTwice(t *testing.T) {
+	t.Parallel()
+	cfg, err := Parse("p/.claude-plugin/plugin.json", []byte(`{"mcpServers": [
+	  {"x": {"command": "docker", "args": ["run", "-v", "/var/run/docker.sock:/s", "img"]}},
+	  {"x": {"command": "docker", "args": ["run", "img"]}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Entries) != 2 || cfg.Entries[0].Name != "x" || cfg.Entries[1].Name != "x" {
+		t.Fatalf("entries %+v, want x twice", cfg.Entries)
+	}
+	if !grantSet(cfg.Entries[0])["fs /var/run/docker.sock rw"] || grantSet(cfg.Entries[1])["fs /var/run/docker.sock rw"] {
+		t.Errorf("grants %v then %v, want the socket in the first only", grantSet(cfg.Entries[0]), grantSet(cfg.Entries[1]))
 	}
 }

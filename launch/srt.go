@@ -48,6 +48,7 @@ func srtEntry(c Client, e *Entry, argv []arg) {
 				i++
 			}
 			e.Unjudged = append(e.Unjudged, Note{Text: "srt --control-fd takes settings updates at run time: they cannot be judged (fail closed)", Pos: a.pos})
+			e.Grants = append(e.Grants, unreadRules("srt --control-fd", a.pos, "srt takes rules at run time from whatever writes to that descriptor"))
 		case name == "--":
 			i++
 			goto done
@@ -68,6 +69,7 @@ done:
 	e.Grants = append(e.Grants, srtDefaults()...)
 	if settings == nil {
 		e.Unjudged = append(e.Unjudged, Note{Text: "srt without --settings reads ~/.srt-settings.json, outside the repository: its rules cannot be judged (fail closed)", Pos: e.Pos})
+		e.Grants = append(e.Grants, unreadRules("srt settings ~/.srt-settings.json", e.Pos, "srt reads its rules from the user's ~/.srt-settings.json, outside the repository"))
 		return
 	}
 	e.settingsRaw, e.SettingsPos = settings.s, settings.pos
@@ -120,9 +122,19 @@ func resolveSettings(c Client, cfgPath string, e *Entry, cwd string) {
 	p, ok := inTree(cfgPath, c, key, cwd)
 	if loud != "" || !ok {
 		e.Unjudged = append(e.Unjudged, Note{Text: "srt settings " + e.settingsRaw + " lie outside the repository: their rules cannot be judged (fail closed)", Pos: e.SettingsPos})
+		e.Grants = append(e.Grants, unreadRules("srt settings "+e.settingsRaw, e.SettingsPos, "srt reads its rules from "+e.settingsRaw+", outside the repository"))
 		return
 	}
 	e.Settings = p
+}
+
+// unreadRules is the host control of srt rules the reader cannot read
+// (why says where they come from): they may allow writing every path and
+// reaching every host. The row was widened but not loud, so fail-on loud
+// passed an entry whose settings moved from ./srt.json to /etc/srt.json.
+func unreadRules(key string, at Pos, why string) Grant {
+	return Grant{Kind: GHost, Key: key, Loud: true, Pos: at,
+		Why: why + ": they may allow writing every path, the home directory included, and reaching every host (fail closed)"}
 }
 
 // resolveProfiles finds the tree path of each seccomp profile file of a

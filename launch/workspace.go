@@ -1,6 +1,7 @@
 package launch
 
 import (
+	"fmt"
 	"path"
 	"strings"
 
@@ -46,13 +47,63 @@ func workspaceEntries(p string, root *jsonx.Value) ([]Entry, error) {
 	if err != nil || ownFolder(root.Get("folders")) {
 		return out, err
 	}
+	outside := folderOutside(p, root.Get("folders"))
 	for i := range out {
 		if workspaceRelative(&out[i]) {
 			out[i].Unjudged = append(out[i].Unjudged, Note{Pos: out[i].Pos,
 				Text: "${workspaceFolder} and relative paths of a .code-workspace are those of a folder its \"folders\" names, not the file's directory: which one cannot be told (fail closed)"})
+			if outside != "" {
+				loudFolder(&out[i], outside)
+			}
 		}
 	}
 	return out, nil
+}
+
+// folderOutside returns the first folder of a workspace file's folders
+// (at p) that may lie outside the repository: an absolute path, ~, one
+// above the repository's root, a uri; "" when every one is inside.
+func folderOutside(p string, folders *jsonx.Value) string {
+	if folders == nil || folders.Kind != jsonx.Array {
+		return ""
+	}
+	for _, f := range folders.Items {
+		fp := f.Get("path")
+		if fp == nil || fp.Kind != jsonx.String {
+			if u := f.Get("uri"); u != nil {
+				return short(u) // anywhere, another machine's included
+			}
+			continue
+		}
+		rel := strings.ReplaceAll(fp.Str, `\`, "/")
+		if strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, "~") || strings.Contains(rel, "$") || windowsPath(rel) {
+			return fp.Str
+		}
+		if full := path.Clean(path.Join(projectRoot(p), rel)); full == ".." || strings.HasPrefix(full, "../") {
+			return fp.Str
+		}
+	}
+	return ""
+}
+
+// loudFolder makes each path grant of e that is the workspace folder's
+// host control: the folder may be outside, the host's root or the home
+// directory. They were a widened row that is not loud, so fail-on loud
+// passed "folders": [{"path": "/"}] with ${workspaceFolder} mounted
+// writable.
+func loudFolder(e *Entry, folder string) {
+	for j := range e.Grants {
+		g := &e.Grants[j]
+		if g.Kind != GFS || !(strings.Contains(g.Key, "${workspaceFolder}") || g.InTree != "" || relativePath(g)) {
+			continue
+		}
+		g.Loud = true
+		g.Why = fmt.Sprintf("${workspaceFolder} may be the workspace's folder %q, outside the repository: any path, / or the home directory included (fail closed)", folder)
+	}
+	// A grant of its own, so that moving the folder out of the
+	// repository is a row even when no path grant changes.
+	e.Grants = append(e.Grants, Grant{Kind: GHost, Key: "workspace folder " + folder, Loud: true, Pos: e.Pos,
+		Why: fmt.Sprintf("the entry reads paths of the workspace's folder, which may be %q, outside the repository: any path, / or the home directory included (fail closed)", folder)})
 }
 
 // ownFolder reports whether folders, a workspace file's list, is one

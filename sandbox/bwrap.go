@@ -26,6 +26,25 @@ var bwrapArgs = map[string]int{
 	"--level-prefix": 0, "--overlay-src": 1, "--overlay": 3, "--tmp-overlay": 1, "--ro-overlay": 1,
 }
 
+// bwrapFlag is what the tables say of one option: how many values it
+// takes, and which of them is a path inside the sandbox that it mounts or
+// remounts (-1: none).
+type bwrapFlag struct{ n, dest int }
+
+// bwrapTable is bwrapArgs and bwrapDestArg in one map, so that reading an
+// option looks it up once. Never written.
+var bwrapTable = func() map[string]bwrapFlag {
+	m := make(map[string]bwrapFlag, len(bwrapArgs))
+	for f, n := range bwrapArgs {
+		d, ok := bwrapDestArg[f]
+		if !ok {
+			d = -1
+		}
+		m[f] = bwrapFlag{n, d}
+	}
+	return m
+}()
+
 // BwrapFlags lists the bubblewrap options the one bwrap reader knows,
 // sorted; for docs and tests.
 func BwrapFlags() []string {
@@ -69,26 +88,33 @@ func ParseBwrap(argv []string) (opts []Option, command []string, unknown []Unkno
 // (len(argv) when there is none).
 func SplitBwrap(argv []string) (opts []Option, unknown []Unknown, command int) {
 	opts = make([]Option, 0, len(argv)/2)
+	unknown, command = splitBwrap(argv, func(o Option, _ bwrapFlag) { opts = append(opts, o) })
+	return opts, unknown, command
+}
+
+// splitBwrap is SplitBwrap handing each option, with what the table says
+// of it, to each as it is read, instead of listing them.
+func splitBwrap(argv []string, each func(Option, bwrapFlag)) (unknown []Unknown, command int) {
 	for i := 0; i < len(argv); i++ {
 		flag := argv[i]
 		if flag == "--" || !strings.HasPrefix(flag, "-") {
 			if flag == "--" {
 				i++
 			}
-			return opts, unknown, i
+			return unknown, i
 		}
-		n, known := bwrapArgs[flag]
-		if !known || i+n >= len(argv) {
+		f, known := bwrapTable[flag]
+		if !known || i+f.n >= len(argv) {
 			unknown = append(unknown, Unknown{Text: strings.Join(argv[i:min(i+3, len(argv))], " "), Arg: i})
 			if known {
 				break
 			}
 			continue
 		}
-		opts = append(opts, Option{Flag: flag, Args: argv[i+1 : i+1+n], Arg: i})
-		i += n
+		each(Option{Flag: flag, Args: argv[i+1 : i+1+f.n], Arg: i}, f)
+		i += f.n
 	}
-	return opts, unknown, len(argv)
+	return unknown, len(argv)
 }
 
 // ReadBwrap reads a bubblewrap argv (see ParseBwrap) into a Sandbox. The
@@ -97,20 +123,34 @@ func SplitBwrap(argv []string) (opts []Option, unknown []Unknown, command int) {
 // network is the host's unless --unshare-net or --unshare-all (without a
 // later --share-net) unshares it; the environment is the host's until
 // --clearenv.
+//
+// It reads as ParseBwrap parses, each option applied as it is read, with
+// one look-up of the table: the list of options, and a second look-up for
+// the destination (BwrapDestUp), were a third of ReadBwrap on
+// BenchmarkChangedManifest's artifacts. The parts the parser cannot read
+// come first in Unknown, as when they were listed first.
+// FuzzArgvReadersAsBefore holds it to ReadBwrap before this work.
 func ReadBwrap(argv []string) *Sandbox {
-	opts, cmd, unknown := ParseBwrap(argv)
-	s := &Sandbox{Kind: "bwrap", Confined: true, Unknown: unknown, Command: cmd}
-	binds := 0
-	for _, o := range opts {
-		if len(o.Args) == 2 || o.Flag == "--tmpfs" || o.Flag == "--proc" || o.Flag == "--dev" {
-			binds++
-		}
+	skip := 0
+	if len(argv) > 0 && (argv[0] == "bwrap" || strings.HasSuffix(argv[0], "/bwrap")) {
+		skip = 1
 	}
-	s.Mounts = make([]Mount, 0, binds)
+	s := &Sandbox{Kind: "bwrap", Confined: true}
+	s.Mounts = make([]Mount, 0, len(argv)/3)
 	s.Isolation = make([]string, 0, 8)
-	b := bwrapState{s: s}
-	for _, o := range opts {
-		b.apply(o)
+	b := bwrapState{s: s, env: make([]envOp, 0, 4)} // the compiler emits three
+	unknown, at := splitBwrap(argv[skip:], func(o Option, f bwrapFlag) {
+		o.Arg += skip // indices in the argv given
+		b.apply(o, f.dest)
+	})
+	if at += skip; at < len(argv) {
+		s.Command = argv[at:]
+	}
+	for i := range unknown {
+		unknown[i].Arg += skip
+	}
+	if unknown != nil {
+		s.Unknown = append(unknown, s.Unknown...)
 	}
 	if !b.netUnshared {
 		s.Network.Mode = NetHost
@@ -135,17 +175,21 @@ type bwrapState struct {
 	env                             []envOp
 }
 
-func (b *bwrapState) apply(o Option) {
+// apply puts option o into the sandbox; dest is the index of the path
+// inside the sandbox among its values (-1 none), as bwrapTable says.
+func (b *bwrapState) apply(o Option, dest int) {
 	s, a := b.s, o.Args
-	if BwrapDestUp(o) {
+	if destUp(o, dest) {
 		s.unknown(strings.Join(append([]string{o.Flag}, a...), " ")+upDestWhy, o.Arg)
 		return
 	}
 	switch o.Flag {
 	case "--bind", "--bind-try", "--dev-bind", "--dev-bind-try", "--ro-bind", "--ro-bind-try":
 		m := bindMount(a[0], a[1], o.Arg)
-		if d := bwrapDest(a[1]); d != m.Dest {
-			m.Dest, m.Raw = d, a[0]+" → "+a[1]
+		// An absolute destination is where bindMount cleaned it to
+		// (bwrapDest); only a relative one is moved below the root.
+		if d := a[1]; !strings.HasPrefix(d, "/") && bwrapDest(d) != m.Dest {
+			m.Dest, m.Raw = bwrapDest(d), a[0]+" → "+a[1]
 		}
 		m.Write = !strings.HasPrefix(o.Flag, "--ro-")
 		m.Devices = strings.HasPrefix(o.Flag, "--dev-")
@@ -209,9 +253,18 @@ var bwrapDestArg = map[string]int{
 // outside the new root. Where such a mount lands cannot be read from the
 // argv.
 func BwrapDestUp(o Option) bool {
-	i, ok := bwrapDestArg[o.Flag]
-	if !ok || i >= len(o.Args) {
+	f, ok := bwrapTable[o.Flag]
+	return ok && destUp(o, f.dest)
+}
+
+// destUp is BwrapDestUp for an option whose destination is its i-th
+// value (-1 none).
+func destUp(o Option, i int) bool {
+	if i < 0 || i >= len(o.Args) {
 		return false
+	}
+	if !strings.Contains(o.Args[i], "..") {
+		return false // no segment can be ".."; most destinations
 	}
 	for seg := range strings.SplitSeq(o.Args[i], "/") {
 		if seg == ".." {
@@ -228,7 +281,17 @@ const upDestWhy = ": a destination with \"..\" is resolved inside the sandbox th
 // dest (without a ".." segment): it drops the leading slashes and puts
 // the rest below the new root, so "srv" is /srv and "" or "." the root
 // itself.
+//
+// An absolute dest, which is all the compiler emits, is cleaned as it is:
+// path.Clean("/" + dest) built "//dest" and then a third string to drop
+// the doubled slash, three allocations a mount and a quarter of
+// ReadBwrap's on BenchmarkChangedManifest's artifacts; Clean of a clean
+// path allocates nothing. A leading "/" changes nothing Clean returns
+// (it folds repeated slashes), as TestBwrapDestAsJoined holds.
 func bwrapDest(dest string) string {
+	if strings.HasPrefix(dest, "/") {
+		return path.Clean(dest)
+	}
 	return path.Clean("/" + dest)
 }
 
@@ -256,18 +319,25 @@ type envOp struct {
 // resolveEnv applies ops in order, in linear time: walking back, the
 // last operation on a name decides it, and a --clearenv ends the walk
 // (nothing before it reaches the process).
+//
+// A few operations (the compiler emits two or three) are checked against
+// the later ones by a scan instead of a map, which allocated a map for
+// every bwrap artifact read back; TestResolveEnvSmall holds the scan to
+// the map on generated operations.
 func resolveEnv(ops []envOp) []Env {
-	seen := map[string]bool{}
+	var seen map[string]bool
+	if len(ops) > 8 {
+		seen = make(map[string]bool, len(ops))
+	}
 	var out []Env
 	for i := len(ops) - 1; i >= 0; i-- {
 		o := ops[i]
 		if o.clear {
 			break
 		}
-		if seen[o.env.Name] {
+		if decidedLater(ops, i, seen) {
 			continue
 		}
-		seen[o.env.Name] = true
 		if !o.unset {
 			out = append(out, o.env)
 		}
@@ -276,9 +346,34 @@ func resolveEnv(ops []envOp) []Env {
 	return out
 }
 
-// bindMount is a bind of the host path src at dest.
+// decidedLater reports whether an operation after ops[i] names the same
+// variable (then that one decides it): by the set seen of the names
+// walked so far, or without one by a scan of the later operations, which
+// stops at nothing (a --clearenv after i would have ended the walk).
+func decidedLater(ops []envOp, i int, seen map[string]bool) bool {
+	name := ops[i].env.Name
+	if seen != nil {
+		if seen[name] {
+			return true
+		}
+		seen[name] = true
+		return false
+	}
+	for _, o := range ops[i+1:] {
+		if !o.clear && o.env.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// bindMount is a bind of the host path src at dest (the same path,
+// cleaned once, when they are: what the compiler emits).
 func bindMount(src, dest string, arg int) Mount {
-	m := Mount{Type: Bind, Source: cleanPath(src), Dest: cleanPath(dest), Arg: arg}
+	m := Mount{Type: Bind, Source: cleanPath(src), Arg: arg}
+	if m.Dest = m.Source; dest != src {
+		m.Dest = cleanPath(dest)
+	}
 	if m.Source != src || m.Dest != dest || src != dest {
 		m.Raw = src
 		if src != dest {

@@ -29,19 +29,17 @@ func Compare(base, head *Sandbox) []Delta {
 			Why: "the process now runs in a sandbox", Ref: Ref{Side: Base}}}
 	}
 	var out []Delta
-	bv, hv := base.View(), (*View)(nil)
-	if slices.Equal(base.Mounts, head.Mounts) {
+	if !slices.Equal(base.Mounts, head.Mounts) {
 		// The same mounts give the same view, and over one view
 		// compareFS finds no point where access differs and
-		// compareLinks no bind the base lacked: one view, neither
-		// walk. A pull request that changes no mount (egress, a
-		// variable, a program) pays for neither; it took a third of
-		// Compare for a bwrap artifact (BenchmarkChangedManifest in
-		// package diff). TestSameMountsNoFSDelta holds both walks to
-		// that on generated sandboxes.
-		hv = bv
-	} else {
-		hv = head.View()
+		// compareLinks no bind the base lacked: no view, neither
+		// walk (nothing else reads the views). A pull request that
+		// changes no mount (egress, a variable, a program) pays for
+		// none; they took a third of Compare for a bwrap artifact
+		// (BenchmarkChangedManifest in package diff).
+		// TestSameMountsNoFSDelta holds both walks to that on
+		// generated sandboxes.
+		bv, hv := base.View(), head.View()
 		out = append(out, compareFS(head, bv, hv)...)
 		out = append(out, compareLinks(base, bv, hv, out)...)
 	}
@@ -49,7 +47,7 @@ func Compare(base, head *Sandbox) []Delta {
 	out = append(out, compareProduct(base.Network, head.Network)...)
 	out = append(out, compareNetwork(base.Network, head.Network)...)
 	out = append(out, compareIso(base.Isolation, head.Isolation)...)
-	out = append(out, compareSets(base, head, bv, hv)...)
+	out = append(out, compareSets(base, head)...)
 	out = append(out, compareUser(base.User, head.User)...)
 	return out
 }
@@ -286,7 +284,14 @@ func compareUser(b, h string) []Delta {
 
 // compareIso reports isolation the sandbox stops (or starts) applying, as
 // one delta each way.
+//
+// Equal lists, the rule in a pull request, have no delta: minus of a list
+// and itself is empty. Before that short cut each comparison built two
+// sets of some twenty flags (BenchmarkChangedManifest).
 func compareIso(b, h []string) []Delta {
+	if slices.Equal(b, h) {
+		return nil
+	}
 	lost, gained := minus(b, h), minus(h, b)
 	var out []Delta
 	if len(lost) > 0 {
@@ -352,69 +357,85 @@ func minusSmall(a, b []string) []string {
 
 // setAspects are compared as plain sets: a head value not in the base is
 // widened (changed for a tmpfs, which holds nothing of the host), a base
-// value not in the head narrowed.
+// value not in the head narrowed. aspectValues gives each one's values.
 var setAspects = []struct {
 	a    Aspect
 	what string
-	get  func(s *Sandbox, v *View) []string
 }{
-	{AspectEnv, "environment variable passed into the sandbox", envNames},
-	{AspectCap, "capability granted", caps},
-	{AspectDevice, "host device passed in", func(s *Sandbox, _ *View) []string { return s.Devices }},
-	{AspectNamespace, "host namespace shared", func(s *Sandbox, _ *View) []string { return s.HostNamespaces }},
-	{AspectSecurity, "security option weakened", func(s *Sandbox, _ *View) []string { return s.Security }},
-	{AspectDev, "/dev mounted in the sandbox", listed(Dev)},
-	{AspectProc, "procfs mounted", listed(Proc)},
-	{AspectTmpfs, "private tmpfs", listed(Tmpfs, Mqueue)},
-	{AspectUnknown, "emitted option capgate diff does not recognise, judged as a grant (fail closed)", unknownTexts},
+	{AspectEnv, "environment variable passed into the sandbox"},
+	{AspectCap, "capability granted"},
+	{AspectDevice, "host device passed in"},
+	{AspectNamespace, "host namespace shared"},
+	{AspectSecurity, "security option weakened"},
+	{AspectDev, "/dev mounted in the sandbox"},
+	{AspectProc, "procfs mounted"},
+	{AspectTmpfs, "private tmpfs"},
+	{AspectUnknown, "emitted option capgate diff does not recognise, judged as a grant (fail closed)"},
 }
 
 // Privileged is how a privileged sandbox shows among the capabilities.
 const Privileged = "--privileged (every capability, every device)"
 
-func caps(s *Sandbox, _ *View) []string {
-	if s.Privileged {
-		return append(slices.Clip(s.Caps), Privileged)
-	}
-	return s.Caps
-}
-
-func envNames(s *Sandbox, _ *View) []string {
-	out := make([]string, len(s.Env))
-	for i, e := range s.Env {
-		out[i] = e.Name
-	}
-	return out
-}
-
-func unknownTexts(s *Sandbox, _ *View) []string {
-	out := make([]string, len(s.Unknown))
-	for i, u := range s.Unknown {
-		out[i] = u.Text
-	}
-	return out
-}
-
-// listed lists the destinations of the mounts of the types ts, visible
-// or not: hiding one is judged where it matters, on the files the views
-// show (compareFS).
-func listed(ts ...MountType) func(*Sandbox, *View) []string {
-	return func(s *Sandbox, _ *View) []string {
-		var out []string
-		for _, m := range s.Mounts {
-			if slices.Contains(ts, m.Type) {
-				out = append(out, m.Dest)
-			}
+// aspectValues appends the values of set aspect a of s to dst: the
+// variables' names, the capabilities (and Privileged), devices, host
+// namespaces, security options, the destinations of the mounts of a
+// type (/dev, procfs, tmpfs and mqueue: visible or not, as hiding one is
+// judged where it matters, on the files the views show), the unknown
+// parts' texts.
+func aspectValues(dst []string, s *Sandbox, a Aspect) []string {
+	switch a {
+	case AspectEnv:
+		for _, e := range s.Env {
+			dst = append(dst, e.Name)
 		}
-		return out
+	case AspectCap:
+		dst = append(dst, s.Caps...)
+		if s.Privileged {
+			dst = append(dst, Privileged)
+		}
+	case AspectDevice:
+		dst = append(dst, s.Devices...)
+	case AspectNamespace:
+		dst = append(dst, s.HostNamespaces...)
+	case AspectSecurity:
+		dst = append(dst, s.Security...)
+	case AspectDev:
+		dst = listed(dst, s, Dev, Dev)
+	case AspectProc:
+		dst = listed(dst, s, Proc, Proc)
+	case AspectTmpfs:
+		dst = listed(dst, s, Tmpfs, Mqueue)
+	case AspectUnknown:
+		for _, u := range s.Unknown {
+			dst = append(dst, u.Text)
+		}
 	}
+	return dst
 }
 
-func compareSets(base, head *Sandbox, bv, hv *View) []Delta {
+// listed appends the destinations of the mounts of type t or u to dst.
+func listed(dst []string, s *Sandbox, t, u MountType) []string {
+	for _, m := range s.Mounts {
+		if m.Type == t || m.Type == u {
+			dst = append(dst, m.Dest)
+		}
+	}
+	return dst
+}
+
+// compareSets compares the setAspects of base and head. Each aspect's
+// values are gathered into two buffers kept across the aspects, and an
+// aspect whose lists are equal has no delta (minus of a list and itself
+// is empty): a slice per aspect and side, and the sets of minus, were a
+// tenth of Compare's allocations on BenchmarkChangedManifest's artifacts.
+// TestCompareSetsAsBefore holds it to the lists made and compared anew.
+func compareSets(base, head *Sandbox) []Delta {
 	var out []Delta
+	var bb, hb [16]string
+	b, h := bb[:0], hb[:0]
 	for _, k := range setAspects {
-		b, h := k.get(base, bv), k.get(head, hv)
-		if len(b) == 0 && len(h) == 0 {
+		b, h = aspectValues(b[:0], base, k.a), aspectValues(h[:0], head, k.a)
+		if slices.Equal(b, h) {
 			continue
 		}
 		sev, nsev := Widened, Narrowed

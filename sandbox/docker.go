@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -14,20 +15,30 @@ import (
 // argument "false". A leading "docker" or "podman" (any path ending so)
 // and "run" or "container run" are skipped, so a launch line may be
 // passed whole.
+//
+// The options' values share one backing array, and the text of a known
+// option (DockerOption.Raw, which only an unknown part shows) is not
+// built: a slice and a string per option were half of ReadDocker's
+// allocations on BenchmarkChangedManifest's artifacts. FuzzParseDocker
+// holds it to SplitDocker's options.
 func ParseDocker(argv []string) (opts []Option, command []string, unknown []Unknown) {
 	argv = skipEngine(argv)
-	dopts, at := SplitDocker(argv)
-	for _, o := range dopts {
+	dopts, at := splitDocker(argv, false)
+	opts = make([]Option, 0, len(dopts))
+	vals := make([]string, len(dopts))
+	for i, o := range dopts {
 		on, ok := o.On()
 		switch {
 		case o.Flag == "" || (o.Bool && !ok):
 			unknown = append(unknown, Unknown{Text: o.Raw, Arg: o.Arg})
 		case o.Bool && !on:
-			opts = append(opts, Option{Flag: o.Flag, Args: []string{"false"}, Arg: o.Arg})
+			vals[i] = "false"
+			opts = append(opts, Option{Flag: o.Flag, Args: vals[i : i+1 : i+1], Arg: o.Arg})
 		case o.Bool:
 			opts = append(opts, Option{Flag: o.Flag, Arg: o.Arg})
 		default:
-			opts = append(opts, Option{Flag: o.Flag, Args: []string{o.Value}, Arg: o.Arg})
+			vals[i] = o.Value
+			opts = append(opts, Option{Flag: o.Flag, Args: vals[i : i+1 : i+1], Arg: o.Arg})
 		}
 	}
 	return opts, argv[at:], unknown
@@ -58,12 +69,33 @@ func skipEngine(argv []string) []string {
 // order of equal depths (moby's sortMounts in daemon/volumes_unix.go;
 // podman does the same, as enforce/view_test.go shows), so a deeper mount
 // is on top whatever the argv order.
+//
+// It reads as ParseDocker parses, each option applied as it is read, by
+// the family the split found: the lists of options, and a second look-up
+// of each in the table, were a third of ReadDocker on
+// BenchmarkChangedManifest's artifacts. The parts the parser cannot read
+// come first in Unknown, as when they were listed first.
+// FuzzArgvReadersAsBefore holds it to ReadDocker before this work.
 func ReadDocker(argv []string) *Sandbox {
-	opts, cmd, unknown := ParseDocker(argv)
-	s := &Sandbox{Kind: "docker", Confined: true, Unknown: unknown, Command: cmd,
-		Network: Network{Mode: NetPrivate, Name: "default bridge"}}
-	for _, o := range opts {
-		dockerApply(s, o)
+	argv = skipEngine(argv)
+	s := &Sandbox{Kind: "docker", Confined: true, Network: Network{Mode: NetPrivate, Name: "default bridge"}}
+	var unknown []Unknown
+	at := splitDockerEach(argv, false, func(o DockerOption) {
+		on, ok := o.On()
+		switch {
+		case o.Flag == "" || (o.Bool && !ok):
+			unknown = append(unknown, Unknown{Text: o.Raw, Arg: o.Arg})
+		case o.Bool && !on:
+			dockerUndo(s, o.Family)
+		case o.Bool:
+			dockerApply(s, o.Family, Option{Flag: o.Flag, Arg: o.Arg}, "")
+		default:
+			dockerApply(s, o.Family, Option{Flag: o.Flag, Arg: o.Arg}, o.Value)
+		}
+	})
+	s.Command = argv[at:]
+	if unknown != nil {
+		s.Unknown = append(unknown, s.Unknown...)
 	}
 	sortByDepth(s.Mounts)
 	refuseDuplicates(s)
@@ -76,7 +108,16 @@ func ReadDocker(argv []string) *Sandbox {
 // the same ("a:a:rw" and "a:a"; "duplicate mount destination", docker:
 // "Duplicate mount point"), so what that container would grant depends on
 // how the host repairs it: an Unknown part.
+//
+// Mounts at distinct destinations, the rule, leave nothing to do: a few
+// are checked pairwise first, instead of filing each in a map (a map and
+// a record a mount, a fifth of ReadDocker's allocations on
+// BenchmarkChangedManifest's artifacts); TestDockerDuplicateDestination
+// and FuzzRead cover the map's path.
 func refuseDuplicates(s *Sandbox) {
+	if len(s.Mounts) <= 16 && distinctDests(s.Mounts) {
+		return
+	}
 	type seen struct {
 		m   Mount
 		bad bool
@@ -88,7 +129,7 @@ func refuseDuplicates(s *Sandbox) {
 		switch {
 		case x == nil:
 			at[m.Dest] = &seen{m: m}
-		case x.m.spec == m.spec:
+		case x.m.specFlag == m.specFlag && x.m.spec == m.spec:
 			continue // the same option again
 		case !x.bad:
 			x.bad = true
@@ -97,6 +138,30 @@ func refuseDuplicates(s *Sandbox) {
 		out = append(out, m)
 	}
 	s.Mounts = out
+}
+
+// dockerSpec is the flag a docker mount was written with: -v (or
+// --volume), --mount, --tmpfs.
+type dockerSpec uint8
+
+const (
+	_ dockerSpec = iota
+	specVolume
+	specMount
+	specTmpfs
+)
+
+// distinctDests reports whether no two of ms share a destination, pair
+// by pair.
+func distinctDests(ms []Mount) bool {
+	for i := range ms {
+		for j := range i {
+			if ms[i].Dest == ms[j].Dest {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // sortByDepth sorts ms by the depth of their destination, keeping the
@@ -109,22 +174,14 @@ func sortByDepth(ms []Mount) {
 // path ("/" and "/tmp" are both 1).
 func depth(p string) int { return strings.Count(p, "/") }
 
-// dockerApply puts one option into the model by its family. A boolean
-// written =false undoes what it would do. The families the model has no
-// field for (another container's mounts, a host rootfs, the engine's
-// socket, published ports, name resolution, host files, groups) are kept
-// as Unknown: judged widened (fail closed).
-func dockerApply(s *Sandbox, o Option) {
-	var val string
-	if len(o.Args) > 0 {
-		val = o.Args[0]
-	}
-	f := dockerTable[o.Flag]
-	if f.n == 0 && val == "false" {
-		dockerUndo(s, f.fam)
-		return
-	}
-	switch f.fam {
+// dockerApply puts option o, of family fam, with value val ("" for a
+// boolean), into the model by its family (a boolean written =false undoes
+// what it would do: dockerUndo). The families the model has no field for
+// (another container's mounts, a host rootfs, the engine's socket,
+// published ports, name resolution, host files, groups) are kept as
+// Unknown: judged widened (fail closed).
+func dockerApply(s *Sandbox, fam DockerFamily, o Option, val string) {
+	switch fam {
 	case DockerNeutral, DockerExec:
 	case DockerVolume:
 		dockerVolume(s, val, o.Arg)
@@ -132,7 +189,7 @@ func dockerApply(s *Sandbox, o Option) {
 		dockerMount(s, val, o.Arg)
 	case DockerTmpfs:
 		dst, _, _ := strings.Cut(val, ":")
-		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: o.Arg, spec: "--tmpfs " + val})
+		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: o.Arg, specFlag: specTmpfs, spec: val})
 	case DockerNetwork:
 		dockerNetwork(s, val)
 	case DockerEnv:
@@ -143,8 +200,17 @@ func dockerApply(s *Sandbox, o Option) {
 	case DockerUser:
 		s.User = val
 	default:
-		dockerPrivilege(s, f.fam, o, val)
+		dockerPrivilege(s, fam, o, val)
 	}
+}
+
+// isolate adds x to the isolation s applies, making room for the three
+// flags the compiler emits on the first.
+func (s *Sandbox) isolate(x string) {
+	if s.Isolation == nil {
+		s.Isolation = make([]string, 0, 4)
+	}
+	s.Isolation = append(s.Isolation, x)
 }
 
 // dockerUndo is a boolean option written =false: --read-only=false drops
@@ -187,12 +253,16 @@ func dockerPrivilege(s *Sandbox, fam DockerFamily, o Option, val string) {
 		src, _, _ := strings.Cut(val, ":")
 		s.Devices = append(s.Devices, cleanPath(src))
 	case DockerCapDrop:
-		s.Isolation = append(s.Isolation, "--cap-drop "+strings.ToUpper(val))
+		if val == "ALL" {
+			s.isolate("--cap-drop ALL") // what the compiler emits, without a new string
+		} else {
+			s.isolate("--cap-drop " + strings.ToUpper(val))
+		}
 	case DockerReadOnly:
-		s.Isolation = append(s.Isolation, "--read-only")
+		s.isolate("--read-only")
 	case DockerSecurityOpt:
 		if v := strings.ReplaceAll(val, "=", ":"); v == "no-new-privileges" || v == "no-new-privileges:true" {
-			s.Isolation = append(s.Isolation, "--security-opt no-new-privileges")
+			s.isolate("--security-opt no-new-privileges")
 		} else {
 			s.Security = append(s.Security, val)
 		}
@@ -234,7 +304,7 @@ func dockerVolume(s *Sandbox, spec string, arg int) {
 		return
 	}
 	m := bindMount(src, dst, arg)
-	m.Write, m.spec = write, "-v "+spec
+	m.Write, m.specFlag, m.spec = write, specVolume, spec
 	s.Mounts = append(s.Mounts, m)
 }
 
@@ -262,7 +332,11 @@ func dockerMount(s *Sandbox, spec string, arg int) {
 		case "target", "destination", "dst":
 			dst = v
 		case "readonly", "ro":
-			ro = v == "" || v == "true" || v == "1"
+			// strconv.ParseBool, as docker's CLI: readonly=TRUE and
+			// ro=t are read-only (they read as writable, a widened row
+			// that changed nothing); a value it refuses is writable.
+			b, err := strconv.ParseBool(v)
+			ro = v == "" || (err == nil && b)
 		case "bind-propagation", "consistency", "tmpfs-size", "tmpfs-mode":
 		default:
 			bad = true
@@ -272,11 +346,11 @@ func dockerMount(s *Sandbox, spec string, arg int) {
 	case bad || !strings.HasPrefix(dst, "/"):
 	case typ == "bind" && strings.HasPrefix(src, "/"):
 		m := bindMount(src, dst, arg)
-		m.Write, m.spec = !ro, "--mount "+spec
+		m.Write, m.specFlag, m.spec = !ro, specMount, spec
 		s.Mounts = append(s.Mounts, m)
 		return
 	case typ == "tmpfs":
-		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: arg, spec: "--mount " + spec})
+		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: arg, specFlag: specMount, spec: spec})
 		return
 	}
 	s.Unknown = append(s.Unknown, Unknown{Text: "--mount " + spec, Arg: arg})

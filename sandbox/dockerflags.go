@@ -162,66 +162,92 @@ func (o DockerOption) On() (on, ok bool) {
 // table does not know (or cut short) with Flag "", and the index of the
 // image (len(argv) when there is none).
 func SplitDocker(argv []string) (opts []DockerOption, image int) {
+	return splitDocker(argv, true)
+}
+
+// splitDocker is SplitDocker; without raw, a known option's Raw is left
+// empty for a value given as the next argument (ParseDocker shows the Raw
+// of unknown options only, whose Raw is always set).
+func splitDocker(argv []string, raw bool) (opts []DockerOption, image int) {
+	opts = make([]DockerOption, 0, len(argv)/2+1)
+	image = splitDockerEach(argv, raw, func(o DockerOption) { opts = append(opts, o) })
+	return opts, image
+}
+
+// splitDockerEach is splitDocker handing each option to each as it is
+// read, instead of listing them.
+func splitDockerEach(argv []string, raw bool, each func(DockerOption)) (image int) {
 	for i := 0; i < len(argv); i++ {
 		a := argv[i]
 		switch {
 		case a == "--":
-			return opts, i + 1
+			return i + 1
 		case strings.HasPrefix(a, "--"):
-			opts = splitLong(opts, argv, &i)
+			each(splitLong(argv, &i, raw))
 		case len(a) > 1 && a[0] == '-':
-			opts = splitShort(opts, argv, &i)
+			splitShort(argv, &i, raw, each)
 		default:
-			return opts, i
+			return i
 		}
 	}
-	return opts, len(argv)
+	return len(argv)
 }
 
-// splitLong reads the long option at argv[*i].
-func splitLong(opts []DockerOption, argv []string, i *int) []DockerOption {
+// splitLong reads the long option at argv[*i]; raw says whether to build
+// the Raw of a known option whose value is the next argument.
+func splitLong(argv []string, i *int, raw bool) DockerOption {
 	a, at := argv[*i], *i
 	name, val, inline := strings.Cut(a, "=")
 	f, ok := dockerTable[name]
 	if !ok {
-		return append(opts, DockerOption{Raw: a, Arg: at})
+		return DockerOption{Raw: a, Arg: at}
 	}
 	o := DockerOption{Flag: name, Family: f.fam, Bool: f.n == 0, Value: val, HasValue: inline, Raw: a, Arg: at}
 	if f.n == 1 && !inline {
 		if *i+1 >= len(argv) {
-			return append(opts, DockerOption{Raw: a + " (no value)", Arg: at})
+			return DockerOption{Raw: a + " (no value)", Arg: at}
 		}
 		*i++
-		o.Value, o.HasValue, o.Raw = argv[*i], true, a+" "+argv[*i]
+		o.Value, o.HasValue, o.Raw = argv[*i], true, ""
+		if raw {
+			o.Raw = a + " " + argv[*i]
+		}
 	}
-	return append(opts, o)
+	return o
 }
 
-// splitShort reads the cluster of short flags at argv[*i].
-func splitShort(opts []DockerOption, argv []string, i *int) []DockerOption {
+// splitShort reads the cluster of short flags at argv[*i] (raw as for
+// splitLong), handing each to each.
+func splitShort(argv []string, i *int, raw bool, each func(DockerOption)) {
 	a, at := argv[*i], *i
 	s := a[1:]
 	for j := 0; j < len(s); j++ {
 		name := "-" + s[j:j+1]
 		f, ok := dockerTable[name]
 		if !ok {
-			return append(opts, DockerOption{Raw: a, Arg: at})
+			each(DockerOption{Raw: a, Arg: at})
+			return
 		}
 		o := DockerOption{Flag: name, Family: f.fam, Bool: f.n == 0, Raw: name, Arg: at}
 		if f.n == 0 {
-			opts = append(opts, o)
+			each(o)
 			continue
 		}
 		if j+1 < len(s) {
 			o.Value, o.HasValue, o.Raw = strings.TrimPrefix(s[j+1:], "="), true, a
-			return append(opts, o)
+			each(o)
+			return
 		}
 		if *i+1 >= len(argv) {
-			return append(opts, DockerOption{Raw: a + " (no value)", Arg: at})
+			each(DockerOption{Raw: a + " (no value)", Arg: at})
+			return
 		}
 		*i++
-		o.Value, o.HasValue, o.Raw = argv[*i], true, a+" "+argv[*i]
-		return append(opts, o)
+		o.Value, o.HasValue, o.Raw = argv[*i], true, ""
+		if raw {
+			o.Raw = a + " " + argv[*i]
+		}
+		each(o)
+		return
 	}
-	return opts
 }

@@ -13,9 +13,12 @@ import (
 // without policy drop lets through what no rule drops: Unknown too. It
 // parses the table into statements (parseNftables), then interprets them
 // in order.
-func ReadNftables(conf []byte) *Sandbox {
+func ReadNftables(conf []byte) *Sandbox { return readNftables(string(conf)) }
+
+// readNftables is ReadNftables on the text (an artifact's Config is one).
+func readNftables(conf string) *Sandbox {
 	s := &Sandbox{Kind: compiler.TargetNftables, Confined: true}
-	v4, v6 := compiler.PrivateRanges()
+	v4, v6 := privateV4, privateV6
 	drop4, drop6, policyDrop := false, false, false
 	for _, st := range parseNftables(conf) {
 		switch st.kind {
@@ -67,29 +70,51 @@ type nftStatement struct {
 
 // parseNftables splits a table into its statements, leaving out blank
 // lines, comments and the table's and chain's braces.
-func parseNftables(conf []byte) []nftStatement {
-	var out []nftStatement
-	for n, line := range strings.Split(string(conf), "\n") {
-		line = strings.TrimSpace(line)
-		switch {
-		case line == "" || strings.HasPrefix(line, "#") || line == "}" ||
-			strings.HasPrefix(line, "table inet ") && strings.HasSuffix(line, "{") ||
-			strings.HasPrefix(line, "chain ") && strings.HasSuffix(line, "{"):
-			continue
-		case strings.HasPrefix(line, "type filter hook output"):
-			out = append(out, nftStatement{kind: nftPolicy, text: line, line: n})
-			continue
+//
+// It walks the text line by line, and splits each statement's fields
+// into one buffer that the next statement reuses (nothing keeps them but
+// the set of a drop, copied out): splitting the whole text, and each line
+// into a slice of its own, were most of ReadNftables' allocations
+// (BenchmarkChangedManifest). TestParseNftablesAsSplit holds it to
+// strings.Split and strings.Fields on generated tables.
+func parseNftables(conf string) []nftStatement {
+	out := make([]nftStatement, 0, strings.Count(conf, "\n")+1)
+	f := make([]string, 0, 16)
+	for n := 0; ; n++ {
+		line, rest, more := strings.Cut(conf, "\n")
+		if st, ok := nftLine(strings.TrimSpace(line), n, &f); ok {
+			out = append(out, st)
 		}
-		st := nftStatement{text: line, line: n}
-		f := strings.Fields(line)
-		if set, ok := nftDropSet(f); ok {
-			st.kind, st.family, st.set = nftDrop, f[0], set
-		} else if r, ok := nftAccept(f); ok {
-			st.kind, st.rule = nftAllow, r
+		if !more {
+			return out
 		}
-		out = append(out, st)
+		conf = rest
 	}
-	return out
+}
+
+// nftLine reads the trimmed line n of a table into a statement, with f as
+// the buffer of its fields; ok is false for a line that holds none.
+func nftLine(line string, n int, f *[]string) (st nftStatement, ok bool) {
+	switch {
+	case line == "" || strings.HasPrefix(line, "#") || line == "}" ||
+		strings.HasPrefix(line, "table inet ") && strings.HasSuffix(line, "{") ||
+		strings.HasPrefix(line, "chain ") && strings.HasSuffix(line, "{"):
+		return st, false
+	case strings.HasPrefix(line, "type filter hook output"):
+		return nftStatement{kind: nftPolicy, text: line, line: n}, true
+	}
+	st = nftStatement{text: line, line: n}
+	fs := (*f)[:0]
+	for w := range strings.FieldsSeq(line) {
+		fs = append(fs, w)
+	}
+	*f = fs
+	if set, ok := nftDropSet(fs); ok {
+		st.kind, st.family, st.set = nftDrop, fs[0], set
+	} else if r, ok := nftAccept(fs); ok {
+		st.kind, st.rule = nftAllow, r
+	}
+	return st, true
 }
 
 // nftDropSet reads `ip[6] daddr { a, b } drop`.
@@ -97,7 +122,7 @@ func nftDropSet(f []string) ([]string, bool) {
 	if len(f) < 4 || (f[0] != "ip" && f[0] != "ip6") || f[1] != "daddr" || f[2] != "{" || f[len(f)-1] != "drop" {
 		return nil, false
 	}
-	var set []string
+	set := make([]string, 0, len(f)-4)
 	for _, v := range f[3 : len(f)-1] {
 		if v != "}" {
 			set = append(set, strings.TrimSuffix(v, ","))

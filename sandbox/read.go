@@ -16,8 +16,8 @@ type Reader func(a *compiler.Artifact) *Sandbox
 var readers = map[string]Reader{
 	compiler.TargetBwrap:      func(a *compiler.Artifact) *Sandbox { return ReadBwrap(a.Argv) },
 	compiler.TargetDocker:     func(a *compiler.Artifact) *Sandbox { return ReadDocker(a.Argv) },
-	compiler.TargetSquid:      func(a *compiler.Artifact) *Sandbox { return ReadSquid([]byte(a.Config)) },
-	compiler.TargetNftables:   func(a *compiler.Artifact) *Sandbox { return ReadNftables([]byte(a.Config)) },
+	compiler.TargetSquid:      func(a *compiler.Artifact) *Sandbox { return readSquid(a.Config) },
+	compiler.TargetNftables:   func(a *compiler.Artifact) *Sandbox { return readNftables(a.Config) },
 	compiler.TargetSrt:        func(a *compiler.Artifact) *Sandbox { return ReadSrt([]byte(a.Config)) },
 	compiler.TargetToolhive:   func(a *compiler.Artifact) *Sandbox { return ReadToolhive([]byte(a.Config)) },
 	compiler.TargetMCPGateway: func(a *compiler.Artifact) *Sandbox { return ReadMCPGateway([]byte(a.Config)) },

@@ -28,13 +28,13 @@ func show(s *Sandbox) []string {
 	if s.Network.Name != "" {
 		out = append(out, "network "+s.Network.Name)
 	}
-	for _, c := range caps(s, nil) {
+	for _, c := range aspectValues(nil, s, AspectCap) {
 		out = append(out, "cap "+c)
 	}
 	for _, l := range []struct {
 		kind string
 		vs   []string
-	}{{"device", s.Devices}, {"namespace", s.HostNamespaces}, {"security-opt", s.Security}, {"isolation", s.Isolation}, {"argv", unknownTexts(s, nil)}} {
+	}{{"device", s.Devices}, {"namespace", s.HostNamespaces}, {"security-opt", s.Security}, {"isolation", s.Isolation}, {"argv", aspectValues(nil, s, AspectUnknown)}} {
 		for _, v := range l.vs {
 			out = append(out, l.kind+" "+v)
 		}

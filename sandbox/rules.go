@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -69,10 +70,20 @@ func HostKey(h string) string {
 // for any port and per port, and the squid ".domain" rules again as a tree
 // of labels from the right, so that a host's suffixes are found one label
 // at a time instead of as a string built and hashed per label.
+//
+// A few rules (up to smallRules, what a manifest's egress mostly is) are
+// kept as a list and scanned instead: the maps and nodes of the index
+// were a tenth of a changed manifest's allocations
+// (BenchmarkChangedManifest), for lists a scan answers as fast.
+// TestCoversSmallAsIndexed holds the scan to the index.
 type RuleIndex struct {
 	hosts map[string]*hostRules
 	dom   *domNode
+	small []Rule // the rules, when there are few; hosts is nil then
 }
+
+// smallRules is how many rules IndexRules keeps as a list.
+const smallRules = 16
 
 type hostRules struct {
 	any   int
@@ -86,8 +97,18 @@ type domNode struct {
 	kids  map[string]*domNode
 }
 
-// IndexRules indexes rules for Covers.
+// IndexRules indexes rules for Covers. A few rules are kept as they are
+// (the index holds the slice: it must not change while the index is
+// used).
 func IndexRules(rules []Rule) RuleIndex {
+	if len(rules) <= smallRules {
+		return RuleIndex{small: rules}
+	}
+	return indexRules(rules)
+}
+
+// indexRules indexes rules in maps and the tree of ".domain" labels.
+func indexRules(rules []Rule) RuleIndex {
 	x := RuleIndex{hosts: map[string]*hostRules{}}
 	for _, r := range rules {
 		k := HostKey(r.Host)
@@ -138,6 +159,9 @@ func (x *RuleIndex) addDomain(d string, h *hostRules) {
 // "*", the same (see HostKey), or a squid ".domain" above it; its port any
 // or equal; and it does not block private ranges where r does not.
 func (x RuleIndex) Covers(r Rule) bool {
+	if x.hosts == nil {
+		return coversScan(x.small, r)
+	}
 	need := level(r.BlockPrivate)
 	ok := func(h *hostRules) bool {
 		return h != nil && (h.any >= need || (r.Port != 0 && h.ports[r.Port] >= need))
@@ -167,24 +191,85 @@ func (x RuleIndex) Covers(r Rule) bool {
 	return false
 }
 
+// coversScan is Covers over a list of rules: some rule's host is "*",
+// the same key, or a ".domain" above it (the host is the domain, or ends
+// in "." and the domain: the labels the tree walks), its port any or the
+// same, its level as high.
+//
+// Each rule's key is made as it is scanned: HostKey allocates nothing for
+// a name in lower case, and a list of keys was one more allocation per
+// index (BenchmarkChangedManifest).
+func coversScan(rules []Rule, r Rule) bool {
+	if len(rules) == 0 {
+		return false
+	}
+	need, host := level(r.BlockPrivate), HostKey(r.Host)
+	domains := host != "*" && !strings.HasPrefix(host, ".")
+	for _, b := range rules {
+		if level(b.BlockPrivate) < need || (b.Port != 0 && b.Port != r.Port) {
+			continue
+		}
+		if k := HostKey(b.Host); k == "*" || k == host ||
+			domains && strings.HasPrefix(k, ".") && (host == k[1:] || strings.HasSuffix(host, k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// destIndex finds a rule by destination (NetKey), the last of those at
+// one: through a map for many rules, a scan of few.
+type destIndex struct {
+	rules []Rule
+	m     map[string]Rule
+}
+
+func indexDests(rs []Rule) destIndex {
+	if len(rs) <= smallRules {
+		return destIndex{rules: rs}
+	}
+	m := make(map[string]Rule, len(rs))
+	for _, r := range rs {
+		m[NetKey(r.Host, r.Port)] = r
+	}
+	return destIndex{m: m}
+}
+
+func (x destIndex) get(r Rule) (Rule, bool) {
+	if x.m != nil {
+		b, ok := x.m[NetKey(r.Host, r.Port)]
+		return b, ok
+	}
+	// NetKey is the host key and the port joined by a byte neither
+	// holds: equal keys are equal halves.
+	host := HostKey(r.Host)
+	for i := len(x.rules) - 1; i >= 0; i-- {
+		if b := x.rules[i]; b.Port == r.Port && HostKey(b.Host) == host {
+			return b, true
+		}
+	}
+	return Rule{}, false
+}
+
+// compareRules compares egress rule lists. Equal lists, what a change
+// that leaves egress alone reads back (a mount, a variable), have no
+// delta: each rule covers itself. Few rules are deduplicated, indexed and
+// found by destination by scans (see RuleIndex, destIndex), each one a
+// map before; TestCompareRulesAsMapped holds both to the maps.
 func compareRules(br, hr []Rule) []Delta {
+	if slices.Equal(br, hr) {
+		return nil
+	}
 	br, hr = dedupRules(br), dedupRules(hr)
 	bx, hx := IndexRules(br), IndexRules(hr)
-	byDest := func(rs []Rule) map[string]Rule {
-		m := make(map[string]Rule, len(rs))
-		for _, r := range rs {
-			m[NetKey(r.Host, r.Port)] = r
-		}
-		return m
-	}
-	bd, hd := byDest(br), byDest(hr)
+	bd, hd := indexDests(br), indexDests(hr)
 	var out []Delta
 	for _, h := range hr {
 		if bx.Covers(h) {
 			continue
 		}
 		d := Delta{Severity: Widened, Aspect: AspectNet, After: RuleString(h), Why: "new egress destination", Ref: Ref{Side: Head, Rule: h}}
-		if b, ok := bd[NetKey(h.Host, h.Port)]; ok {
+		if b, ok := bd.get(h); ok {
 			d.Before, d.Why = RuleString(b), "private address ranges no longer blocked for this destination"
 		}
 		if h.Host == "*" {
@@ -197,7 +282,7 @@ func compareRules(br, hr []Rule) []Delta {
 			continue
 		}
 		d := Delta{Severity: Narrowed, Aspect: AspectNet, Before: RuleString(b), Why: "egress destination removed", Ref: Ref{Side: Base, Rule: b}}
-		if h, ok := hd[NetKey(b.Host, b.Port)]; ok {
+		if h, ok := hd.get(b); ok {
 			d.After, d.Why = RuleString(h), "egress destination reduced"
 		}
 		out = append(out, d)
@@ -205,8 +290,12 @@ func compareRules(br, hr []Rule) []Delta {
 	return out
 }
 
-// dedupRules drops repeated rules, keeping the first.
+// dedupRules drops repeated rules, keeping the first: by a scan of the
+// rules kept for few, a set for many.
 func dedupRules(rs []Rule) []Rule {
+	if len(rs) <= smallRules {
+		return dedupFew(rs)
+	}
 	seen := make(map[Rule]bool, len(rs))
 	out := rs[:0:0]
 	for _, r := range rs {
@@ -216,6 +305,23 @@ func dedupRules(rs []Rule) []Rule {
 		}
 	}
 	return out
+}
+
+// dedupFew is dedupRules by scans: rs itself when no rule repeats (the
+// rule; callers do not change what it returns).
+func dedupFew(rs []Rule) []Rule {
+	for i := range rs {
+		if slices.Contains(rs[:i], rs[i]) {
+			out := slices.Clone(rs[:i])
+			for _, r := range rs[i+1:] {
+				if !slices.Contains(out, r) {
+					out = append(out, r)
+				}
+			}
+			return out
+		}
+	}
+	return rs
 }
 
 // compareProduct compares egress held as host and port sets

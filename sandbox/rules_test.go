@@ -10,7 +10,7 @@ import (
 // merely ends in the same characters.
 func TestCoversDomainTree(t *testing.T) {
 	t.Parallel()
-	x := IndexRules([]Rule{
+	x := indexRules([]Rule{
 		{Host: ".example.com", Port: 443, BlockPrivate: true},
 		{Host: "..b", Port: 0, BlockPrivate: true},
 		{Host: ".t.", Port: 0, BlockPrivate: false},
@@ -89,12 +89,60 @@ func TestCoversMatchesNaive(t *testing.T) {
 		for j := i; j < len(names) && j < i+3; j++ {
 			rs = append(rs, Rule{Host: names[j], Port: j % 2, BlockPrivate: j%3 == 0})
 		}
-		x := IndexRules(rs)
+		x := indexRules(rs) // the tree, whatever the number of rules
 		for _, h := range names {
 			r := Rule{Host: h, Port: 1, BlockPrivate: true}
 			if got, want := x.Covers(r), naiveCovers(x, r); got != want {
 				t.Fatalf("rules from %q: covers %q = %v, the string walk says %v", rn, h, got, want)
 			}
 		}
+	}
+}
+
+// ruleNames are hosts drawn from a few labels and dots, n labels at most.
+func ruleNames(n int) []string {
+	labels := []string{"", "a", "b", "A", "*", "::1", "0:0::1"}
+	var names []string
+	var gen func(prefix string, n int)
+	gen = func(prefix string, n int) {
+		names = append(names, prefix)
+		if n == 0 {
+			return
+		}
+		for _, l := range labels {
+			if prefix == "" {
+				gen(l, n-1)
+			}
+			gen(prefix+"."+l, n-1)
+		}
+	}
+	gen("", n)
+	return names
+}
+
+// TestCoversSmallAsIndexed: the scan of few rules answers as the index
+// of maps and labels, for any host, port and private flag.
+func TestCoversSmallAsIndexed(t *testing.T) {
+	t.Parallel()
+	names := ruleNames(2)
+	for i := range names {
+		var rs []Rule
+		for j := i; j < len(names) && j < i+4; j++ {
+			rs = append(rs, Rule{Host: names[(j*7)%len(names)], Port: j % 3, BlockPrivate: j%2 == 0})
+		}
+		scan, tree := IndexRules(rs), indexRules(rs)
+		if scan.hosts != nil {
+			t.Fatal("few rules are indexed in maps")
+		}
+		for _, h := range names {
+			for _, r := range []Rule{{Host: h, Port: 1, BlockPrivate: true}, {Host: h}, {Host: h, Port: 2}} {
+				if got, want := scan.Covers(r), tree.Covers(r); got != want {
+					t.Fatalf("rules %+v: the scan says %+v covered %v, the index %v", rs, r, got, want)
+				}
+			}
+		}
+	}
+	if (RuleIndex{}).Covers(Rule{Host: "*"}) {
+		t.Error("no rules cover a rule")
 	}
 }

@@ -121,14 +121,16 @@ type Mount struct {
 	// Try is set when the engine skips the mount if the source is
 	// missing (bwrap --bind-try).
 	Try bool
+	// specFlag and spec are the option as written, its flag and its
+	// value, for engines that drop a repeated one (podman); kept apart
+	// so that reading one makes no string.
+	specFlag dockerSpec
 	// Raw is the mount as written when its paths needed cleaning or its
 	// source and destination differ ("" otherwise).
 	Raw string
 	// Arg is the index of the argument (argv) or line (files) the mount
 	// was read from, for error positions and tie-breaking.
-	Arg int
-	// spec is the option as written, for engines that drop a repeated
-	// one (podman).
+	Arg  int
 	spec string
 }
 

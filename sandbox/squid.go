@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,21 +17,79 @@ type squidLine struct {
 }
 
 // parseSquid splits a squid config into its non-blank, non-comment lines.
-func parseSquid(conf []byte) []squidLine {
-	var out []squidLine
-	for i, line := range strings.Split(string(conf), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+//
+// It walks the text line by line and puts the fields of every line into
+// one slice: splitting the whole text, then each line on its own, was a
+// slice a line and a third of ReadSquid's allocations on
+// BenchmarkChangedManifest's artifacts. TestParseSquidAsSplit holds it to
+// strings.Split and strings.Fields on generated configs.
+func parseSquid(conf string) []squidLine {
+	lines := strings.Count(conf, "\n") + 1
+	out := make([]squidLine, 0, lines)
+	// The fields of every line, each line's a window; the compiler
+	// separates them by one space.
+	all := make([]string, 0, lines+strings.Count(conf, " "))
+	for i := 0; ; i++ {
+		line, rest, more := strings.Cut(conf, "\n")
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			start := len(all)
+			for f := range strings.FieldsSeq(line) {
+				all = append(all, f)
+			}
+			out = append(out, squidLine{f: all[start:len(all):len(all)], text: line, line: i})
 		}
-		out = append(out, squidLine{f: strings.Fields(line), text: line, line: i})
+		if !more {
+			return out
+		}
+		conf = rest
 	}
-	return out
 }
 
 type squidACL struct {
+	name   string
 	typ    string
 	values []string
+}
+
+// squidACLs are the acls read so far, found by name: a few by a scan, more
+// through a map. A map of records allocated one by one was half of
+// ReadSquid's allocations (BenchmarkChangedManifest); TestSquidACLsAsMap
+// holds the scan to a map.
+type squidACLs struct {
+	list []squidACL
+	idx  map[string]int
+}
+
+// get returns the acl named name, nil when there is none. The pointer
+// holds until the next add.
+func (t *squidACLs) get(name string) *squidACL {
+	if t.idx != nil {
+		if i, ok := t.idx[name]; ok {
+			return &t.list[i]
+		}
+		return nil
+	}
+	for i := range t.list {
+		if t.list[i].name == name {
+			return &t.list[i]
+		}
+	}
+	return nil
+}
+
+// add files a new acl (none is named name yet) and returns it.
+func (t *squidACLs) add(name, typ string) *squidACL {
+	if t.idx == nil && len(t.list) == 16 {
+		t.idx = make(map[string]int, 32)
+		for i, x := range t.list {
+			t.idx[x.name] = i
+		}
+	}
+	if t.idx != nil {
+		t.idx[name] = len(t.list)
+	}
+	t.list = append(t.list, squidACL{name: name, typ: typ})
+	return &t.list[len(t.list)-1]
 }
 
 // ReadSquid reads a squid config: the destinations each `http_access
@@ -41,9 +100,12 @@ type squidACL struct {
 // host "." (what the compiler emits for "*") is read as any host ("*");
 // "all" and 0.0.0.0/0 are read literally, as the host and the address
 // range they name.
-func ReadSquid(conf []byte) *Sandbox {
+func ReadSquid(conf []byte) *Sandbox { return readSquid(string(conf)) }
+
+// readSquid is ReadSquid on the text (an artifact's Config is one).
+func readSquid(conf string) *Sandbox {
 	s := &Sandbox{Kind: compiler.TargetSquid, Confined: true}
-	q := squidState{s: s, acls: map[string]*squidACL{}}
+	q := squidState{s: s, acls: squidACLs{list: make([]squidACL, 0, 8)}}
 	for _, l := range parseSquid(conf) {
 		q.line(l)
 	}
@@ -56,7 +118,7 @@ func ReadSquid(conf []byte) *Sandbox {
 // squidState is what ReadSquid knows after the lines read so far.
 type squidState struct {
 	s                        *Sandbox
-	acls                     map[string]*squidACL
+	acls                     squidACLs
 	denyPrivate, lastDenyAll bool
 }
 
@@ -64,21 +126,27 @@ func (q *squidState) line(l squidLine) {
 	f := l.f
 	switch {
 	case f[0] == "acl" && len(f) >= 4:
-		x := q.acls[f[1]]
+		x := q.acls.get(f[1])
 		if x == nil {
-			x = &squidACL{typ: f[2]}
-			q.acls[f[1]] = x
+			x = q.acls.add(f[1], f[2])
 		}
 		if x.typ != f[2] {
 			q.s.unknown(l.text, l.line)
 			return
 		}
-		x.values = append(x.values, f[3:]...)
+		// The first line's values are its fields (capacity clipped,
+		// so that a later line's append copies them).
+		if x.values == nil {
+			x.values = f[3:]
+		} else {
+			x.values = append(x.values, f[3:]...)
+		}
 	case f[0] == "http_access" && len(f) >= 3 && f[1] == "deny":
 		q.deny(f[2:])
 	case f[0] == "http_access" && len(f) >= 3 && f[1] == "allow":
 		q.lastDenyAll = false
-		hosts, ports, ok := squidAllow(f[2:], q.acls)
+		var pbuf [4]int
+		hosts, ports, ok := squidAllow(f[2:], &q.acls, pbuf[:0])
 		if !ok || hosts == nil {
 			q.s.unknown(l.text, l.line)
 			return
@@ -106,23 +174,27 @@ func (q *squidState) line(l squidLine) {
 // cannot widen anything.
 func (q *squidState) deny(names []string) {
 	q.lastDenyAll = len(names) == 1 && names[0] == "all"
-	if x := q.acls[names[0]]; len(names) == 1 && x != nil && x.typ == "dst" && coversPrivate(x.values) {
+	if x := q.acls.get(names[0]); len(names) == 1 && x != nil && x.typ == "dst" && coversPrivate(x.values) {
 		q.denyPrivate = true
 	}
 }
 
-// squidAllow reads the acl names of an allow line into hosts and ports;
-// ok is false when one is not a destination, port or CONNECT acl.
-func squidAllow(names []string, acls map[string]*squidACL) (hosts []string, ports []int, ok bool) {
-	ports = []int{0}
+// squidAllow reads the acl names of an allow line into hosts and ports
+// (appended to buf, a buffer of the caller's); ok is false when one is not
+// a destination, port or CONNECT acl. One destination acl's hosts are its
+// values, clipped (an append copies them).
+func squidAllow(names []string, acls *squidACLs, buf []int) (hosts []string, ports []int, ok bool) {
+	ports = append(buf[:0], 0)
 	ok = true
 	for _, n := range names {
-		x := acls[n]
+		x := acls.get(n)
 		switch {
 		case n == "CONNECT":
 			// Squid's predefined method acl: only narrows.
 		case x == nil:
 			ok = false
+		case (x.typ == "dstdomain" || x.typ == "dst") && hosts == nil:
+			hosts = slices.Clip(x.values)
 		case x.typ == "dstdomain" || x.typ == "dst":
 			hosts = append(hosts, x.values...)
 		case x.typ == "port":
@@ -145,14 +217,36 @@ func (s *Sandbox) unknown(text string, at int) {
 	s.Unknown = append(s.Unknown, Unknown{Text: text, Arg: at})
 }
 
+// privateV4 and privateV6 are compiler.PrivateRanges, asked once: each
+// call makes two slices, and the squid and nftables readers asked for
+// them on every artifact. Never written.
+var privateV4, privateV6 = compiler.PrivateRanges()
+
 // coversPrivate reports whether a dst acl lists every range blockPrivate
 // blocks.
 func coversPrivate(values []string) bool {
-	v4, v6 := compiler.PrivateRanges()
-	return containsAll(values, v4) && containsAll(values, v6)
+	return containsAll(values, privateV4) && containsAll(values, privateV6)
 }
 
+// containsAll reports whether every string of want is in set. For the
+// few values of an emitted config (the private ranges: 8 and 3) it scans
+// set for each instead of building a map of it, which was a map for every
+// squid and nftables artifact read back; TestContainsAllSmall holds the
+// scan to the map.
 func containsAll(set, want []string) bool {
+	if len(set)*len(want) <= 256 {
+		for _, w := range want {
+			if !slices.Contains(set, w) {
+				return false
+			}
+		}
+		return true
+	}
+	return containsAllMap(set, want)
+}
+
+// containsAllMap is containsAll through a set of set's values.
+func containsAllMap(set, want []string) bool {
 	have := make(map[string]bool, len(set))
 	for _, v := range set {
 		have[v] = true

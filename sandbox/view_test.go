@@ -31,6 +31,12 @@ func TestViewOrder(t *testing.T) {
 		{"docker child after parent", ReadDocker([]string{"--volume", "/srv/app:/srv/app", "--volume", "/srv/app/secret:/srv/app/secret:ro"}), "/srv/app/secret/k", Read},
 		{"docker tmpfs below a volume", ReadDocker([]string{"--tmpfs", "/srv/app/cache", "--volume", "/srv/app:/srv/app"}), "/srv/app/cache/x", NoAccess},
 		{"docker --mount", ReadDocker([]string{"--mount", "type=bind,source=/srv,target=/srv,readonly", "--mount=type=bind,src=/srv/w,dst=/srv/w"}), "/srv/w/x", Write},
+		// readonly is strconv.ParseBool, as docker's CLI reads it: TRUE
+		// and t read as writable, a widened row that changed nothing.
+		{"docker --mount readonly=TRUE", ReadDocker([]string{"--mount", "type=bind,src=/srv,dst=/srv,readonly=TRUE"}), "/srv/x", Read},
+		{"docker --mount ro=t", ReadDocker([]string{"--mount", "type=bind,src=/srv,dst=/srv,ro=t"}), "/srv/x", Read},
+		{"docker --mount readonly=false", ReadDocker([]string{"--mount", "type=bind,src=/srv,dst=/srv,readonly=false"}), "/srv/x", Write},
+		{"docker --mount readonly=no (docker refuses it)", ReadDocker([]string{"--mount", "type=bind,src=/srv,dst=/srv,readonly=no"}), "/srv/x", Write},
 		{"docker x11 inside /tmp", ReadDocker([]string{"--volume", "/tmp:/tmp:rw", "--volume", "/tmp/.X11-unix:/tmp/.X11-unix:ro"}), "/tmp/.X11-unix/X0", Read},
 	} {
 		if got, _ := tc.s.View().Host(tc.path); got != tc.want {

@@ -629,9 +629,30 @@ func (r *run) writeOutputs(res *diff.Result, jr *report.JSONReport, dir string, 
 	r.out.AddStepSummary(r.summary(res, footer, headSHA))
 }
 
-// summary renders the step summary.
+// stepSummaryBytes is the most bytes the runner uploads of a step's
+// summary: over it, it drops the whole summary with an error annotation
+// ("supports content up to a size of 1024k").
+const stepSummaryBytes = 1 << 20
+
+// summary renders the step summary in fewer than stepSummaryBytes bytes
+// with its line end. report.Markdown's limit counts UTF-16 code units,
+// up to three bytes each: a summary of non-ASCII paths (a CJK directory)
+// fitted to 1 MiB of units was 2 MiB, and the runner dropped all of it.
+// It is rendered again, cut in proportion, while it has too many bytes;
+// the third try's limit, a third of the bytes, holds for any text.
 func (r *run) summary(res *diff.Result, footer, headSHA string) string {
-	return string(report.Markdown(res, report.MarkdownOptions{Limit: 1 << 20, Footer: footer, Link: r.linker(headSHA), Gate: r.gate}))
+	link := r.linker(headSHA)
+	limit := stepSummaryBytes - 1 // AddStepSummary's line end
+	for try := 1; ; try++ {
+		s := report.Markdown(res, report.MarkdownOptions{Limit: limit, Footer: footer, Link: link, Gate: r.gate})
+		if len(s) < stepSummaryBytes || try == 3 {
+			return string(s)
+		}
+		limit = limit * (stepSummaryBytes - 1) / len(s)
+		if try == 2 {
+			limit = (stepSummaryBytes - 1) / 3
+		}
+	}
 }
 
 // linker returns a function giving the URL of a line of a head manifest at

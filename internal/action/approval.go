@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,10 +36,22 @@ const keyHex = 32
 func rowKey(m *diff.ManifestDiff, c *diff.Change) string {
 	h := sha256.New()
 	for _, s := range []string{m.Path, string(c.Severity), string(c.Kind), string(c.Target), c.Before, c.After, c.Why} {
-		h.Write([]byte(s))
+		h.Write([]byte(keyField(s)))
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil))[:keyHex]
+}
+
+// keyField is s as a field of rowKey, whose fields end in a NUL: s
+// itself when it holds no byte 0 or 1, else 1 and s quoted (which holds
+// neither), so that a NUL in a row's text (a grant key read from a
+// config) cannot move text from one field to the next and give two rows
+// one key; other rows keep the keys label states already hold.
+func keyField(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return r <= 1 }) < 0 {
+		return s
+	}
+	return "\x01" + strconv.Quote(s)
 }
 
 // labelKey identifies a widened row for the label: rowKey, and for a

@@ -2,6 +2,8 @@ package action
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -472,6 +474,27 @@ func TestRowKeysHold128Bits(t *testing.T) {
 	k := rowKey(&diff.ManifestDiff{Path: "a/capgate.json"}, c)
 	if m := reviewMarkerRE.FindStringSubmatch("<!-- capgate-review:default:" + k + " -->\n"); m == nil || m[2] != k {
 		t.Errorf("the review marker does not carry the key %s: %q", k, m)
+	}
+}
+
+// TestRowKeysFieldsApart: a NUL in a row's text cannot move text from one
+// field of the key to the next, so two rows of different text have
+// different keys; a row without one keeps its key.
+func TestRowKeysFieldsApart(t *testing.T) {
+	t.Parallel()
+	m := &diff.ManifestDiff{Path: ".mcp.json"}
+	a := &diff.Change{Severity: diff.Widened, Kind: "fs", Target: "srt", After: "s: /tmp/x\x00docker.sock", Why: "new grant"}
+	b := &diff.Change{Severity: diff.Widened, Kind: "fs", Target: "srt", After: "s: /tmp/x", Why: "docker.sock\x00new grant"}
+	if rowKey(m, a) == rowKey(m, b) {
+		t.Errorf("rows %q and %q have one key", a.After+"|"+a.Why, b.After+"|"+b.Why)
+	}
+	plain := &diff.Change{Severity: diff.Widened, Kind: "fs", Target: "srt", After: "s: /tmp/x", Why: "new grant"}
+	h := sha256.New()
+	for _, f := range []string{m.Path, "widened", "fs", "srt", "", plain.After, plain.Why} {
+		h.Write([]byte(f + "\x00"))
+	}
+	if want := hex.EncodeToString(h.Sum(nil))[:keyHex]; rowKey(m, plain) != want {
+		t.Errorf("a plain row's key changed: %s, was %s", rowKey(m, plain), want)
 	}
 }
 

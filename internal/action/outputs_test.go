@@ -1,10 +1,13 @@
 package action
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/razukc/capgate-action/diff"
 )
 
 // An output or summary file that cannot be written costs that channel only:
@@ -78,5 +81,40 @@ func TestDelimiterNotInValue(t *testing.T) {
 		if !strings.HasPrefix(d, "ghadelimiter_") || len(d) != len("ghadelimiter_")+32 || strings.Contains(v, d) {
 			t.Errorf("delimiter(%q) = %q", v, d)
 		}
+	}
+}
+
+// TestSummaryFitsTheRunnersBytes: the step summary is under the runner's
+// 1 MiB with its line end, whatever the text is made of, and keeps its
+// verdict. The limit counted UTF-16 units: 4,000 changed manifests under a
+// CJK directory made a 2 MiB summary, which the runner drops whole.
+func TestSummaryFitsTheRunnersBytes(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ name, dir string }{
+		{"CJK, three bytes a unit", strings.Repeat("界", 60)},
+		{"emoji, two bytes a unit", strings.Repeat("🔒", 40)},
+		{"ASCII", strings.Repeat("a", 120)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			res := &diff.Result{}
+			for i := range 4000 {
+				m := diff.ManifestDiff{Path: fmt.Sprintf("%s/%d/capgate.json", c.dir, i), Status: diff.StatusModified}
+				for range 3 {
+					m.Changes = append(m.Changes, diff.Change{Severity: diff.Widened, Kind: "fs", Target: "all",
+						After: "fs:read:/" + c.dir, Why: "new grant", Line: 1, Col: 1})
+				}
+				res.Manifests = append(res.Manifests, m)
+			}
+			res.Counts, _ = diff.Tally(res.Manifests)
+			r := &run{env: Env{Getenv: func(string) string { return "" }}}
+			s := r.summary(res, "", "")
+			if len(s)+1 > stepSummaryBytes {
+				t.Errorf("summary of %d bytes with its line end, over the runner's %d", len(s)+1, stepSummaryBytes)
+			}
+			if !strings.Contains(s[:min(len(s), 2000)], "12000") || len(s) < stepSummaryBytes/2 {
+				t.Errorf("summary of %d bytes lost its verdict or most of its rows: %.300q", len(s), s)
+			}
+		})
 	}
 }

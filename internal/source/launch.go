@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/launch"
@@ -32,35 +33,45 @@ func readPaths(ctx context.Context, base, head Side, paths []string) (bf, hf []F
 	for i, p := range paths {
 		pats[i] = LiteralPattern(p)
 	}
-	m, err := NewMatcher(pats)
+	// In any case, as the client opens them on a case-insensitive file
+	// system (diff.FileIndex picks the file a path names).
+	m, err := NewLaunchMatcher(pats)
 	if err != nil {
 		return nil, nil, err
 	}
 	return readSides(ctx, base, head, m)
 }
 
-// readSettingsLinks is the second round: it reads into in each directory
-// on the way to a path inside the repository that the srt settings files
-// just read grant (allowWrite: ["./data"]), to find a symbolic link of the
-// tree there, each from its own side; read lists what the first round
-// read.
+// readSettingsLinks reads the later rounds: into in each directory on the
+// way to a path inside the repository that the srt settings files just
+// read grant (allowWrite: ["./data"]), to find a symbolic link of the tree
+// there, and the files the servers of a Claude Code plugin's servers file
+// read, each from its own side; read lists what the first round read. A
+// round may name files that name others (a plugin's servers file names an
+// srt settings file, which grants a directory of the tree), so rounds go
+// on until one names nothing new: a plugin server's srt settings granting
+// ./data, with data a link to /, read as the unchanged ./data.
 func readSettingsLinks(ctx context.Context, base, head Side, in *diff.Input, read []string) error {
-	paths := append(settingsLinkPaths(in.LaunchBase, in.SettingsBase), settingsLinkPaths(in.LaunchHead, in.SettingsHead)...)
 	done := make(map[string]bool, len(read))
 	for _, p := range read {
 		done[p] = true
 	}
-	sort.Strings(paths)
-	paths = slices.DeleteFunc(slices.Compact(paths), func(p string) bool { return done[p] })
-	if len(paths) == 0 {
-		return nil
+	for {
+		paths := append(settingsLinkPaths(in.LaunchBase, in.SettingsBase), settingsLinkPaths(in.LaunchHead, in.SettingsHead)...)
+		sort.Strings(paths)
+		paths = slices.DeleteFunc(slices.Compact(paths), func(p string) bool { return done[p] })
+		if len(paths) == 0 {
+			return nil
+		}
+		b, h, err := readPaths(ctx, base, head, paths)
+		if err != nil {
+			return err
+		}
+		in.SettingsBase, in.SettingsHead = mergeFiles(in.SettingsBase, b), mergeFiles(in.SettingsHead, h)
+		for _, p := range paths {
+			done[p] = true
+		}
 	}
-	b, h, err := readPaths(ctx, base, head, paths)
-	if err != nil {
-		return err
-	}
-	in.SettingsBase, in.SettingsHead = mergeFiles(in.SettingsBase, b), mergeFiles(in.SettingsHead, h)
-	return nil
 }
 
 // mergeFiles is a and b, sorted by path.
@@ -74,34 +85,39 @@ func mergeFiles(a, b []File) []File {
 // repository that the srt settings files of configs (read, in settings)
 // grant.
 func settingsLinkPaths(configs, settings []File) []string {
-	byPath := map[string]File{}
-	for _, f := range settings {
-		byPath[f.Path] = f
-	}
+	byPath := diff.NewFileIndex(settings)
 	var out []string
 	eachEntry(configs, func(client launch.Client, e *launch.Entry) {
-		out = append(out, pluginPaths(e, byPath)...)
-		sf, ok := byPath[e.Settings]
-		if e.Settings == "" || !ok || sf.Err != nil {
-			return
-		}
-		gs, err := e.SettingsGrants(client, sf.Data)
-		if err != nil {
-			return
-		}
-		for _, g := range gs {
-			out = appendDirs(out, g.InTree)
-		}
+		out = append(out, pluginPaths(client, e, byPath)...)
+		out = settingsDirs(out, client, e, byPath)
 	})
+	return out
+}
+
+// settingsDirs appends each directory on the way to a path inside the
+// repository that the srt settings file of e (read, in byPath) grants.
+func settingsDirs(out []string, client launch.Client, e *launch.Entry, byPath *diff.FileIndex) []string {
+	sf, ok := byPath.Get(e.Settings)
+	if e.Settings == "" || !ok || sf.Err != nil {
+		return out
+	}
+	gs, err := e.SettingsGrants(client, sf.Data)
+	if err != nil {
+		return out
+	}
+	for _, g := range gs {
+		out = appendDirs(out, g.InTree)
+	}
 	return out
 }
 
 // pluginPaths lists the files of the tree the servers of a Claude Code
 // plugin's servers file (read in the first round) read, as settingsPaths
-// lists a config's: srt settings, the files their grants read, and each
-// directory on the way to a path inside the repository.
-func pluginPaths(e *launch.Entry, byPath map[string]File) []string {
-	f, ok := byPath[e.PluginFile()]
+// and settingsDirs list a config's: srt settings, the files their grants
+// read, and each directory on the way to a path inside the repository
+// that they or their srt settings (once read) grant.
+func pluginPaths(client launch.Client, e *launch.Entry, byPath *diff.FileIndex) []string {
+	f, ok := byPath.Get(e.PluginFile())
 	if e.PluginFile() == "" || !ok || f.Err != nil {
 		return nil
 	}
@@ -112,6 +128,7 @@ func pluginPaths(e *launch.Entry, byPath map[string]File) []string {
 	var out []string
 	for i := range es {
 		out = append(out, entryPaths(&es[i])...)
+		out = settingsDirs(out, client, &es[i], byPath)
 	}
 	return out
 }
@@ -172,12 +189,21 @@ func settingsPaths(configs []File) []string {
 }
 
 // LiteralPattern makes a path a doublestar pattern (as Options.Patterns
-// takes) that matches that path only.
+// takes) that matches that path only. White space is a class of itself
+// ("[ ]"): NewMatcher trims a pattern, so " srt.json" matched srt.json,
+// and an srt settings file named " srt.json" (srt -s " srt.json") was
+// never read, nor its edits seen.
 func LiteralPattern(p string) string {
 	var b strings.Builder
 	for _, r := range p {
-		if strings.ContainsRune(`*?[]{}\!`, r) {
+		switch {
+		case strings.ContainsRune(`*?[]{}\!`, r):
 			b.WriteByte('\\')
+		case unicode.IsSpace(r):
+			b.WriteByte('[')
+			b.WriteRune(r)
+			b.WriteByte(']')
+			continue
 		}
 		b.WriteRune(r)
 	}

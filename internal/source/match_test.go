@@ -281,3 +281,30 @@ func TestFillSegMatches(t *testing.T) {
 		_ = fillSeg(string(b))
 	}
 }
+
+// TestLiteralPatternSpaces: a literal pattern matches its path only, white
+// space at either end included: NewMatcher trims patterns, so " srt.json"
+// matched srt.json and the file named " srt.json" was never read.
+func TestLiteralPatternSpaces(t *testing.T) {
+	t.Parallel()
+	for _, p := range []string{" srt.json", "srt.json ", "a b/\tc.json", "x/ y /z", "!x [1] {a,b} *?.json"} {
+		for _, launchFold := range []bool{false, true} {
+			mk := NewMatcher
+			if launchFold {
+				mk = NewLaunchMatcher
+			}
+			m, err := mk([]string{LiteralPattern(p)})
+			if err != nil {
+				t.Fatalf("%q: %v", p, err)
+			}
+			if !m.Match(p) {
+				t.Errorf("%q (fold %t) does not match itself", p, launchFold)
+			}
+			for _, other := range []string{strings.TrimSpace(p), strings.ReplaceAll(p, " ", "")} {
+				if other != p && m.Match(other) {
+					t.Errorf("%q (fold %t) matches %q", p, launchFold, other)
+				}
+			}
+		}
+	}
+}

@@ -660,6 +660,105 @@ func TestSettingsLinksRead(t *testing.T) {
 	}
 }
 
+// TestPluginSettingsLinksRead: the srt settings file a server of a Claude
+// Code plugin's servers file names is read in the second round, and the
+// directories its grants name inside the repository in a third, so that a
+// symbolic link there reaches diff as a link error, on both kinds of side.
+// The rounds stopped at the second: ./data, a link to /, read as the base's
+// real ./data directory, and the plugin's server showed no change.
+func TestPluginSettingsLinksRead(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := makeTree(t, map[string]node{
+		"plug/.claude-plugin/plugin.json": {data: `{"mcpServers": "./servers.json"}`},
+		"plug/servers.json":               {data: `{"mcpServers": {"s": {"command": "srt", "args": ["-s", "${CLAUDE_PLUGIN_ROOT}/srt.json", "npx", "pkg"], "cwd": "${CLAUDE_PLUGIN_ROOT}"}}}`},
+		"plug/srt.json":                   {data: `{"filesystem": {"allowWrite": ["./data/sub"]}}`},
+		"plug/data":                       {link: "/"},
+	})
+	rev := commitTree(t, root)
+	for _, head := range []string{root, rev} {
+		in, err := ReadSides(context.Background(), Options{Dir: root, Head: head})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, f := range in.SettingsHead {
+			got[f.Path] = errors.Is(f.Err, diff.ErrLink)
+		}
+		want := map[string]bool{"plug/servers.json": false, "plug/srt.json": false, "plug/data": true}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("head %s: settings files %v, want %v", head, got, want)
+		}
+		r, err := diff.Run(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(fmt.Sprint(r.Manifests), "through the symbolic link plug/data") {
+			t.Errorf("head %s: no row names the link plug/data: %+v", head, r.Manifests)
+		}
+	}
+}
+
+// TestLaunchFilesReadInAnyCase: the files a launch config names are read
+// in any case, as a client on a case-insensitive file system opens them
+// (./SRT.json opens srt.json, ./Servers.json servers.json), on both
+// kinds of side, and the rounds go on from them (the plugin server's
+// settings). They were read exactly, and the entries could not be judged
+// on both sides however the files were edited.
+func TestLaunchFilesReadInAnyCase(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := makeTree(t, map[string]node{
+		".mcp.json":                    {data: `{"mcpServers": {"s": {"command": "srt", "args": ["-s", "./SRT.json", "npx", "pkg"]}}}`},
+		"srt.json":                     {data: `{}`},
+		"p/.claude-plugin/plugin.json": {data: `{"mcpServers": "./Servers.json"}`},
+		"p/servers.json":               {data: `{"t": {"command": "srt", "args": ["-s", "${CLAUDE_PLUGIN_ROOT}/T.json", "npx", "pkg"]}}`},
+		"p/t.json":                     {data: `{}`},
+		"p/unrelated.json":             {data: `{}`},
+	})
+	rev := commitTree(t, root)
+	for _, head := range []string{root, rev} {
+		in, err := ReadSides(context.Background(), Options{Dir: root, Head: head})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range in.SettingsHead {
+			got = append(got, f.Path)
+		}
+		if want := []string{"p/servers.json", "p/t.json", "srt.json"}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("head %s: read %v, want %v", head, got, want)
+		}
+	}
+}
+
+// TestSettingsNamedWithSpace: an srt settings file whose name starts with
+// a space (srt -s " srt.json") is read, not srt.json, on both kinds of
+// side: the literal pattern was trimmed, and the file was never read.
+func TestSettingsNamedWithSpace(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := makeTree(t, map[string]node{
+		".mcp.json": {data: `{"mcpServers": {"s": {"command": "srt", "args": ["-s", " srt.json", "npx", "pkg"]}}}`},
+		" srt.json": {data: `{"filesystem": {"allowWrite": ["~"]}}`},
+		"srt.json":  {data: `{}`},
+	})
+	rev := commitTree(t, root)
+	for _, head := range []string{root, rev} {
+		in, err := ReadSides(context.Background(), Options{Dir: root, Head: head})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range in.SettingsHead {
+			got = append(got, f.Path)
+		}
+		if want := []string{" srt.json"}; fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
+			t.Errorf("head %s: read %q, want %q", head, got, want)
+		}
+	}
+}
+
 // TestLinkedAncestorDir: a symbolic link at a directory above the one a
 // pattern names, through the pattern's own segments (.gemini/extensions
 // for **/.gemini/extensions/*/gemini-extension.json, servers for
