@@ -158,28 +158,30 @@ func (w *jsonw) encode(j *JSONReport) {
 const parallelManifests = 512
 
 // manifests writes ms, an array, as array does; from parallelManifests
-// on, in parts pieces at once, each into its own buffer from the depth
-// and separator state the array is in at its first element (the first
-// piece's is the array's first), joined in order: the same bytes
-// (TestManifestsInParts: 1 to 7 pieces against encoding/json). The
-// encoding runs after the comparisons, on one core otherwise:
+// on, in parts pieces at once: the first into w's own buffer on this
+// goroutine, each other into a buffer of its own from the depth and
+// separator state the array is in after an element, joined in order: the
+// same bytes (TestManifestsInParts: 1 to 7 pieces against encoding/json).
+// The encoding runs after the comparisons, on one core otherwise:
 // BenchmarkJSON10000, 6 alternating runs at a load of 5-7 on 2 cores
 // (2026-12-07), median 4.8 -> 4.3 ms; the halving needs the second core
-// free.
+// free. The other pieces' buffers are the memory it costs: with all pieces
+// in buffers of their own, BenchmarkDiffGit2000's peak grew by 2 MiB.
 func (w *jsonw) manifests(ms []diff.ManifestDiff, parts int) {
 	if len(ms) < parallelManifests || parts < 2 {
 		array(w, ms, w.manifest)
 		return
 	}
 	w.open('[')
+	depth := w.depth // w's own changes while the others write
 	bufs := make([][]byte, parts)
 	var wg sync.WaitGroup
-	for p := range parts {
+	for p := 1; p < parts; p++ {
 		lo, hi := len(ms)*p/parts, len(ms)*(p+1)/parts
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			pw := jsonw{b: make([]byte, 0, encodedSize(&JSONReport{Manifests: ms[lo:hi]})), depth: w.depth, first: lo == 0}
+			pw := jsonw{b: make([]byte, 0, encodedSize(&JSONReport{Manifests: ms[lo:hi]})), depth: depth}
 			for i := lo; i < hi; i++ {
 				pw.elem()
 				pw.manifest(&ms[i])
@@ -187,11 +189,14 @@ func (w *jsonw) manifests(ms []diff.ManifestDiff, parts int) {
 			bufs[p] = pw.b
 		}()
 	}
+	for i := range len(ms) / parts {
+		w.elem()
+		w.manifest(&ms[i])
+	}
 	wg.Wait()
-	for _, b := range bufs {
+	for _, b := range bufs[1:] {
 		w.b = append(w.b, b...)
 	}
-	w.first = false
 	w.close(']')
 }
 
