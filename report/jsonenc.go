@@ -165,8 +165,9 @@ const parallelManifests = 512
 // The encoding runs after the comparisons, on one core otherwise:
 // BenchmarkJSON10000, 6 alternating runs at a load of 5-7 on 2 cores
 // (2026-12-07), median 4.8 -> 4.3 ms; the halving needs the second core
-// free. The other pieces' buffers are the memory it costs: with all pieces
-// in buffers of their own, BenchmarkDiffGit2000's peak grew by 2 MiB.
+// free. The other pieces' buffers are the memory it costs (half the
+// manifests' JSON on 2 cores: 0.5 MB of BenchmarkDiffGit2000's 1.1 MB
+// report); with every piece in a buffer of its own it was all of it.
 func (w *jsonw) manifests(ms []diff.ManifestDiff, parts int) {
 	if len(ms) < parallelManifests || parts < 2 {
 		array(w, ms, w.manifest)
