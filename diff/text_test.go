@@ -260,6 +260,9 @@ func TestMyersMatchesLineMode(t *testing.T) {
 		{gen(50, 5), gen(60, 5)}, {gen(300, 1000), gen(280, 1000)}, {gen(1000, 3), gen(1000, 3)},
 		{gen(maxDiffLines/2, 1<<30), gen(maxDiffLines/2, 1<<30)}, {{"x"}, {"", ""}}, {{""}, {"y"}},
 		{gen(7, 2), gen(9, 2)}, {gen(2000, 40), gen(2000, 40)},
+		// No line in common (myers skips go-diff), and one only.
+		{{"a", "b", "a"}, {"c", "d"}}, {{"a"}, {"b", "c", "b"}}, {{"x", "y"}, {"z"}}, {{"a", "b"}, {"c", "a"}}, {{"a", "b"}, {"b", "c"}},
+		{disjoint(gen(40, 6), "a"), disjoint(gen(50, 6), "b")},
 	} {
 		if got, want := myers(c[0], c[1], nil), lineMode(c[0], c[1]); !slices.Equal(got, want) {
 			t.Errorf("case %d: myers differs from go-diff's line mode", i)
@@ -355,4 +358,13 @@ func TestCompareSkipsSame(t *testing.T) {
 	if skipped < 50 {
 		t.Fatalf("only %d pairs alike", skipped)
 	}
+}
+
+// disjoint prefixes every line of ls with p.
+func disjoint(ls []string, p string) []string {
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i] = p + l
+	}
+	return out
 }

@@ -1,8 +1,13 @@
 package sandbox
 
 // The bwrap and docker readers as they were (bdae583), the oracle of
-// FuzzBwrapAsBefore and FuzzDockerAsBefore. Their mounts keep the option
-// as written in spec alone; the tests compare mounts without it.
+// FuzzArgvReadersAsBefore: the steps this work changed (reading options,
+// applying them, refusing duplicates, isolation flags). The steps it did
+// not change are the live ones (dockerVolume, dockerMount, bindMount...),
+// so that a deliberate change there (dockerMount's readonly read as
+// strconv.ParseBool) holds for both sides. A deliberate change to a step
+// copied here must be made to the copy too. The tests compare mounts
+// without the option as written (spec), which the two keep apart.
 
 import (
 	"math/rand/v2"
@@ -282,7 +287,7 @@ func oldRefuseDuplicates(s *Sandbox) {
 		switch {
 		case x == nil:
 			at[m.Dest] = &seen{m: m}
-		case x.m.spec == m.spec:
+		case x.m.specFlag == m.specFlag && x.m.spec == m.spec:
 			continue // the same option again
 		case !x.bad:
 			x.bad = true
@@ -311,9 +316,9 @@ func oldDockerApply(s *Sandbox, o Option) {
 	switch f.fam {
 	case DockerNeutral, DockerExec:
 	case DockerVolume:
-		oldDockerVolume(s, val, o.Arg)
+		dockerVolume(s, val, o.Arg)
 	case DockerMount:
-		oldDockerMount(s, val, o.Arg)
+		dockerMount(s, val, o.Arg)
 	case DockerTmpfs:
 		dst, _, _ := strings.Cut(val, ":")
 		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: o.Arg, spec: "--tmpfs " + val})
@@ -363,69 +368,6 @@ func oldDockerPrivilege(s *Sandbox, fam DockerFamily, o Option, val string) {
 	default:
 		s.unknown(strings.TrimSpace(o.Flag+" "+val)+": the model has no place for what it grants (judged widened)", o.Arg)
 	}
-}
-
-// oldDockerVolume reads "src:dst[:opts]". A spec whose halves match is split
-// there even when the path holds a colon (capgate mounts every path at the
-// same place); otherwise it is split as docker does, at the first colon.
-// Without ro, a bind is read-write. A named volume or anything else that
-// is not a host path is Unknown.
-func oldDockerVolume(s *Sandbox, spec string, arg int) {
-	body, write := spec, true
-	if i := strings.LastIndexByte(body, ':'); i > 0 {
-		if opts := strings.Split(body[i+1:], ","); allOpts(opts) {
-			body = body[:i]
-			write = !slices.Contains(opts, "ro")
-		}
-	}
-	src, dst := body, body
-	if n := len(body); n%2 == 1 && body[n/2] == ':' && body[:n/2] == body[n/2+1:] {
-		src, dst = body[:n/2], body[n/2+1:]
-	} else if i := strings.IndexByte(body, ':'); i > 0 {
-		src, dst = body[:i], body[i+1:]
-	}
-	if !strings.HasPrefix(src, "/") || !strings.HasPrefix(dst, "/") {
-		s.Unknown = append(s.Unknown, Unknown{Text: "--volume " + spec, Arg: arg})
-		return
-	}
-	m := bindMount(src, dst, arg)
-	m.Write, m.spec = write, "-v "+spec
-	s.Mounts = append(s.Mounts, m)
-}
-
-// oldDockerMount reads "type=bind,source=/x,target=/x[,readonly]" and
-// "type=tmpfs,target=/x"; anything else is Unknown.
-func oldDockerMount(s *Sandbox, spec string, arg int) {
-	var typ, src, dst string
-	ro, bad := false, false
-	for _, kv := range strings.Split(spec, ",") {
-		k, v, _ := strings.Cut(kv, "=")
-		switch k {
-		case "type":
-			typ = v
-		case "source", "src":
-			src = v
-		case "target", "destination", "dst":
-			dst = v
-		case "readonly", "ro":
-			ro = v == "" || v == "true" || v == "1"
-		case "bind-propagation", "consistency", "tmpfs-size", "tmpfs-mode":
-		default:
-			bad = true
-		}
-	}
-	switch {
-	case bad || !strings.HasPrefix(dst, "/"):
-	case typ == "bind" && strings.HasPrefix(src, "/"):
-		m := bindMount(src, dst, arg)
-		m.Write, m.spec = !ro, "--mount "+spec
-		s.Mounts = append(s.Mounts, m)
-		return
-	case typ == "tmpfs":
-		s.Mounts = append(s.Mounts, Mount{Type: Tmpfs, Dest: cleanPath(dst), Arg: arg, spec: "--mount " + spec})
-		return
-	}
-	s.Unknown = append(s.Unknown, Unknown{Text: "--mount " + spec, Arg: arg})
 }
 
 // oldSplitDocker reads docker run options (the argv after "run") the way
@@ -514,7 +456,7 @@ func noSpecs(s *Sandbox) *Sandbox {
 var argvParts = []string{"--bind", "--ro-bind", "--dev-bind-try", "--tmpfs", "--proc", "--dev", "--remount-ro", "--setenv", "--unsetenv",
 	"--clearenv", "--unshare-all", "--share-net", "--unshare-net", "--cap-add", "--cap-drop", "--uid", "--seccomp", "--", "cmd",
 	"/srv", "/srv/a", "srv", "/srv/../etc", "//x/", ".", "", "A", "1",
-	"-v", "--volume", "/a:/a:ro", "/a:/b", "/a:/a", "vol:/x", "--mount", "type=bind,src=/x,dst=/y,ro", "type=tmpfs,target=/t",
+	"-v", "--volume", "/a:/a:ro", "/a:/b", "/a:/a", "vol:/x", "--mount", "type=bind,src=/x,dst=/y,ro", "type=bind,src=/x,dst=/y,ro=t", "type=bind,src=/x,dst=/y,readonly=TRUE", "type=tmpfs,target=/t",
 	"-e", "--env=X=1", "-eY", "--privileged=false", "--read-only", "--read-only=false", "--network", "host", "none", "--device",
 	"/dev/sda:/dev/x", "--security-opt", "seccomp=unconfined", "--pid", "-it", "--rm", "img", "--bogus", "-u", "docker", "run", "bwrap", "/usr/bin/bwrap", "podman", "container"}
 

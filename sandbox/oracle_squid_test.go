@@ -1,7 +1,9 @@
 package sandbox
 
 // The squid and nftables readers as they were (bdae583), the oracle of
-// FuzzSquidAsBefore and FuzzNftablesAsBefore.
+// FuzzSquidAsBefore and FuzzNftablesAsBefore: this work rewrote how both
+// walk and index their lines. A deliberate change to what they read must
+// be made to these copies too.
 
 import (
 	"math/rand/v2"

@@ -285,6 +285,18 @@ func oldView(s *Sandbox) *View {
 		}
 		return int(eb.access() - ea.access())
 	})
+	return withLens(v)
+}
+
+// withLens sets the length masks View keeps for its searches (which the
+// old view did not have) from v's entries.
+func withLens(v *View) *View {
+	for _, e := range v.entries {
+		v.destLens |= lenBit(len(e.Dest))
+		if e.Type == Bind {
+			v.srcLens |= lenBit(len(e.Source))
+		}
+	}
 	return v
 }
 
