@@ -175,7 +175,20 @@ type File struct {
 	// tree, a file over the size limit); it is reported as the file's
 	// error.
 	Err error
+	// Link is, when Path is a symbolic link that was not followed to a
+	// regular file of the tree (Err is ErrLink), where it points: the
+	// target of each link in turn, from Path's own (a link to a link of
+	// the tree), as git stores it (the blob of a 120000 entry) or
+	// os.Readlink reads it, at most MaxLinkHops of them. For a file
+	// under a linked directory, the directory link's. What a client
+	// reads through the link is its target's, so a retarget (/opt/safe
+	// to /etc) is a change, compared in the text that names the link.
+	Link []string
 }
+
+// MaxLinkHops is how many links a chain of symbolic links is followed
+// through, and its targets kept (File.Link), at most.
+const MaxLinkHops = 8
 
 // TreeFile is one file of the head tree, manifest or not: what Run looks
 // at to tell a manifest that moved out of the patterns from one that went
@@ -734,7 +747,9 @@ func problem(err error, src []byte) *Problem {
 // compileFile compiles f to targets, capgate's four when empty.
 func compileFile(f *File, targets []string) (*compiler.Result, *Problem) {
 	if f.Err != nil {
-		return nil, problem(f.Err, nil)
+		p := problem(f.Err, nil)
+		p.Message += linkedTo(*f)
+		return nil, p
 	}
 	compile := compiler.Compile
 	if len(targets) > 0 {

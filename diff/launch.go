@@ -48,7 +48,7 @@ func parseLaunch(fs []File) *launchSide {
 	s := &launchSide{files: fs, cfgs: map[string]*launch.Config{}, errs: map[string]*Problem{}}
 	for _, f := range fs {
 		if f.Err != nil {
-			s.errs[f.Path] = &Problem{Code: CodeRead, Message: f.Err.Error()}
+			s.errs[f.Path] = &Problem{Code: CodeRead, Message: f.Err.Error() + linkedTo(f)}
 			continue
 		}
 		cfg, err := launch.Parse(f.Path, f.Data)
@@ -74,10 +74,20 @@ func (s *launchSide) applySettings(fs []File) { s.applyFiles(fs, nil) }
 func (s *launchSide) applyFiles(fs []File, same map[string]bool) {
 	byPath := NewFileIndex(fs)
 	byPath.same = same
+	var cfgFiles *FileIndex
 	for path, cfg := range s.cfgs {
 		if err := pluginFiles(cfg, byPath); err != nil {
 			s.errs[path] = err
 			continue
+		}
+		if cfg.Client == launch.ClaudePlugin {
+			if cfgFiles == nil {
+				cfgFiles = NewFileIndex(s.files)
+			}
+			if err := pluginRootServers(cfg, cfgFiles); err != nil {
+				s.errs[path] = err
+				continue
+			}
 		}
 		for i := range cfg.Entries {
 			e := &cfg.Entries[i]
@@ -92,7 +102,13 @@ func (s *launchSide) applyFiles(fs []File, same map[string]bool) {
 			f, ok := byPath.Get(e.Settings)
 			if !ok || f.Err != nil {
 				// srt refuses to start without the file it was given.
-				e.Unjudged = append(e.Unjudged, launch.Note{Text: "srt settings " + e.Settings + " are not in the tree (srt refuses to start, or reads another file): fail closed", Pos: e.SettingsPos})
+				e.Unjudged = append(e.Unjudged, launch.Note{Text: "srt settings " + e.Settings + linkedTo(f) + " are not in the tree (srt refuses to start, or reads another file): fail closed", Pos: e.SettingsPos})
+				if to := linkedTo(f); to != "" {
+					// The rules are read from outside the repository, as
+					// srt -s /etc/srt.json's are: host control.
+					e.Grants = append(e.Grants, launch.Grant{Kind: launch.GHost, Key: "srt settings " + e.Settings + to, Loud: true, Pos: e.SettingsPos,
+						Why: "srt reads its rules through " + e.Settings + ", a symbolic link out of the repository: they may allow writing every path, the home directory included, and reaching every host (fail closed)"})
+				}
 				continue
 			}
 			gs, err := e.SettingsGrants(cfg.Client, f.Data)
@@ -140,6 +156,53 @@ func pluginFiles(cfg *launch.Config, byPath *FileIndex) *Problem {
 	}
 	slices.SortStableFunc(out, func(a, b launch.Entry) int { return strings.Compare(a.Name, b.Name) })
 	cfg.Entries = out
+	return nil
+}
+
+// pluginRootServers adds to cfg, a Claude Code plugin's manifest or a
+// marketplace's catalog, the servers of the .mcp.json at the root of each
+// plugin it stands for (PluginRoots) that the side's launch configs
+// (cfgFiles) hold: Claude Code starts them with the plugin,
+// from the user's project (launch.PluginRootServers). That file is also
+// read as a project's config of its own; read so alone, its relative
+// paths were the plugin's directory, so a -v .:/w there (the user's
+// project, any path) was not loud. A file that does not parse fails the
+// manifest closed too.
+func pluginRootServers(cfg *launch.Config, cfgFiles *FileIndex) *Problem {
+	for _, root := range PluginRoots(cfg.Path, cfgFiles) {
+		f, ok := cfgFiles.Get(path.Join(root, ".mcp.json"))
+		if !ok {
+			continue
+		}
+		if f.Err != nil {
+			return readProblem(f, launch.Pos{Line: 1, Col: 1})
+		}
+		es, err := launch.PluginRootServers(path.Join(root, ".claude-plugin", "plugin.json"), f.Path, f.Data)
+		if err != nil {
+			code := launch.CodeParse
+			var le *launch.Error
+			if errors.As(err, &le) {
+				code = le.Code
+			}
+			return &Problem{Code: code, Message: "the plugin's root .mcp.json " + settingsError(err), Line: 1, Col: 1}
+		}
+		cfg.Entries = append(cfg.Entries, es...)
+	}
+	return nil
+}
+
+// PluginRoots are the roots of the Claude Code plugins whose .mcp.json
+// the launch config at p starts with the plugin: a plugin manifest's
+// (launch.PluginRoot), or those a marketplace's catalog takes from the
+// repository (launch.MarketplacePlugins, its bytes looked up in
+// cfgFiles, the side's launch configs); none for any other config.
+func PluginRoots(p string, cfgFiles *FileIndex) []string {
+	if r := launch.PluginRoot(p); r != "" {
+		return []string{r}
+	}
+	if f, ok := cfgFiles.Get(p); ok && f.Err == nil {
+		return launch.MarketplacePlugins(p, f.Data)
+	}
 	return nil
 }
 
@@ -251,6 +314,33 @@ func unreadableFile(e *launch.Entry, byPath *FileIndex) *Problem {
 	return nil
 }
 
+// linkedTo names where f points when it is a symbolic link not followed
+// (File.Link), as " (a symbolic link to "/etc")"; "" for any other file.
+// It goes into the text that names the file (a note, an error), so that a
+// link retargeted is a change.
+func linkedTo(f File) string {
+	if t := linkTargets(f); t != "" {
+		return " (a symbolic link to " + t + ")"
+	}
+	return ""
+}
+
+// linkTargets is f's Link quoted, each target in turn ("hop", a link to
+// "/etc"), or "" when f is not a symbolic link that was not followed.
+func linkTargets(f File) string {
+	if len(f.Link) == 0 || !errors.Is(f.Err, ErrLink) {
+		return ""
+	}
+	var b strings.Builder
+	for i, t := range f.Link {
+		if i > 0 {
+			b.WriteString(", a link to ")
+		}
+		b.WriteString(strconv.Quote(t))
+	}
+	return b.String()
+}
+
 // ErrLink is what the error of a File read for a launch config says
 // (errors.Is) when its path is a symbolic link that does not lead to a
 // regular file of the tree (out of it, to a directory, dangling).
@@ -271,7 +361,14 @@ func grantFiles(e *launch.Entry, byPath *FileIndex) {
 		}
 		f, ok := byPath.Get(g.File)
 		if !ok || f.Err != nil {
-			e.Unjudged = append(e.Unjudged, launch.Note{Text: g.File + ", which " + g.Key + " reads, is not in the tree or not readable: fail closed", Pos: g.Pos})
+			e.Unjudged = append(e.Unjudged, launch.Note{Text: g.File + linkedTo(f) + ", which " + g.Key + " reads, is not in the tree or not readable: fail closed", Pos: g.Pos})
+			if to := linkedTo(f); to != "" {
+				// What the client reads is outside the repository, as
+				// an env file at /etc/shadow is: host control.
+				g.Key += " (" + g.File + to + ")"
+				g.Loud = true
+				g.Why = strings.TrimPrefix(g.Why+"; ", "; ") + g.File + " is a symbolic link out of the repository: the client reads its target, a host file (fail closed)"
+			}
 			continue
 		}
 		sum := sha256.Sum256(f.Data)
@@ -288,16 +385,19 @@ func grantFiles(e *launch.Entry, byPath *FileIndex) {
 // that does not lead to a regular file in it: the launcher follows it on the
 // host, to / or the home directory for all the tree says (fail closed).
 func treeLink(g *launch.Grant, byPath *FileIndex) {
-	var at string
+	var at, to string
 	for p := g.InTree; p != "" && p != "."; p = path.Dir(p) {
 		if f, ok := byPath.Get(p); ok && errors.Is(f.Err, ErrLink) {
-			at = p // the outermost link decides
+			at, to = p, linkTargets(f) // the outermost link decides
 		}
 	}
 	if at == "" {
 		return
 	}
-	g.Key += " (through the symbolic link " + at + " of the repository)"
+	if to != "" {
+		to = ", to " + to
+	}
+	g.Key += " (through the symbolic link " + at + " of the repository" + to + ")"
 	g.Loud = true
 	g.Why = strings.TrimPrefix(g.Why+"; ", "; ") + at + " is a symbolic link in the repository that the sandbox launcher (the engine, bwrap, srt) follows on the host: it may lead anywhere, / or the home directory included (fail closed)"
 }

@@ -61,8 +61,9 @@ func FuzzDockerWideningFlag(f *testing.F) {
 }
 
 // FuzzLaunchSelf: a launch config compared with itself has no change, and
-// one removed widens nothing, read as a .mcp.json, a plugin's manifest and
-// VS Code's file (where one name may stand for two servers).
+// one removed widens nothing, read as a .mcp.json, a plugin's manifest,
+// VS Code's file (where one name may stand for two servers), a
+// marketplace's catalog, and a plugin's root .mcp.json beside its manifest.
 func FuzzLaunchSelf(f *testing.F) {
 	for _, s := range []string{
 		`{"mcpServers": {"s": {"command": "docker", "args": ["run", "-itv/a:/b", "--mount=type=bind,src=${HOME},dst=/h", "img"]}}}`,
@@ -75,15 +76,24 @@ func FuzzLaunchSelf(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(`{"plugins": [{"name": "a", "source": {"source": "x"}, "mcpServers": {"s": {"command": "npx"}}}, {"name": "a", "mcpServers": "./m.json"}]}`))
+	side := func(fs []File) *launchSide {
+		ls := parseLaunch(fs)
+		ls.applySettings(nil)
+		return ls
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, p := range []string{".mcp.json", "p/.claude-plugin/plugin.json", ".vscode/mcp.json"} {
+		for _, p := range []string{".mcp.json", "p/.claude-plugin/plugin.json", ".vscode/mcp.json", ".claude-plugin/marketplace.json", "p/.mcp.json"} {
 			fs := []File{{Path: p, Data: data}}
-			for _, md := range compareLaunch(parseLaunch(fs), parseLaunch(fs)) {
+			if p == "p/.mcp.json" {
+				fs = append(fs, File{Path: "p/.claude-plugin/plugin.json", Data: []byte(`{"name": "p"}`)})
+			}
+			for _, md := range compareLaunch(side(fs), side(fs)) {
 				if len(md.Changes) != 0 {
 					t.Fatalf("%s compared with itself: %+v", p, md.Changes)
 				}
 			}
-			for _, md := range compareLaunch(parseLaunch(fs), parseLaunch(nil)) {
+			for _, md := range compareLaunch(side(fs), side(nil)) {
 				for _, c := range md.Changes {
 					if c.Severity == Widened {
 						t.Fatalf("removing %s widens: %+v", p, c)

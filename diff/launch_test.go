@@ -441,3 +441,105 @@ func TestSettingsPathThroughTreeLink(t *testing.T) {
 		})
 	}
 }
+
+// TestMarketplaceServers: a marketplace catalog's plugin entry starts the
+// servers its mcpServers give (inline, "strict": false or not, or in a
+// file of the plugin), which were not read: a docker -v /:/h added there
+// passed unseen. Any change to them is a widened, loud row; the same value
+// and file are quiet.
+func TestMarketplaceServers(t *testing.T) {
+	t.Parallel()
+	const p = ".claude-plugin/marketplace.json"
+	cat := func(servers string) string {
+		return `{"name": "m", "owner": {"name": "o"}, "plugins": [{"name": "db", "source": "./db", "strict": false, "mcpServers": {` + servers + `}}]}`
+	}
+	safe := `"s": {"command": "npx", "args": ["pkg"]}`
+	// A servers file the entry names (the plugin's root is its source):
+	// editing it is a change, as editing the catalog is.
+	file := `{"plugins": [{"name": "db", "source": "./db", "mcpServers": "./mcp.json"}]}`
+	for _, tc := range []struct {
+		name, base, head string
+		widened, loud    int
+	}{
+		{"unchanged", cat(safe), cat(safe), 0, 0},
+		{"a server added", cat(safe), cat(safe + `, ` + dockerServer("h", "-v", "/:/h", "img")), 1, 1},
+		{"a server changed", cat(safe), cat(`"s": {"command": "npx", "args": ["evil"]}`), 1, 1},
+		{"a new catalog", "", cat(safe), 1, 1},
+		{"the servers file unchanged", file, file, 0, 0},
+		{"the servers file edited", file, file, 1, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			side := func(s, servers string) *launchSide {
+				var fs []File
+				if s != "" {
+					fs = append(fs, File{Path: p, Data: []byte(s)})
+				}
+				ls := parseLaunch(fs)
+				ls.applySettings([]File{{Path: "db/mcp.json", Data: []byte(servers)}})
+				return ls
+			}
+			edited := mcp(safe)
+			if tc.name == "the servers file edited" {
+				edited = mcp(dockerServer("h", "-v", "/:/h", "img"))
+			}
+			out := compareLaunch(side(tc.base, mcp(safe)), side(tc.head, edited))
+			if len(out) != 1 || out[0].Error != nil {
+				t.Fatalf("%+v", out)
+			}
+			counts, _ := Tally(out)
+			if counts.Widened < tc.widened || (tc.widened == 0 && counts.Widened != 0) || counts.Loud < tc.loud || (tc.loud == 0 && counts.Loud != 0) {
+				t.Errorf("widened %d loud %d, want %d, %d:\n%s", counts.Widened, counts.Loud, tc.widened, tc.loud, strings.Join(summary(out[0]), "\n"))
+			}
+		})
+	}
+}
+
+// TestPluginRootMCP: a plugin's root .mcp.json (beside its .claude-plugin
+// directory) is started by Claude Code with the plugin, from where the user
+// runs Claude Code (anthropics/claude-code#17565: the server starts in the
+// launch directory, cwd ignored), so besides its reading as a project's
+// file it is read as the plugin's servers, under the manifest: -v .:/w
+// there mounts the user's project, any path (loud), though as a project
+// file it is the plugin's directory; so is a plugin a marketplace catalog
+// takes from the repository, manifest or not. A plain project's .mcp.json
+// is not.
+func TestPluginRootMCP(t *testing.T) {
+	t.Parallel()
+	manifest := File{Path: "plug/.claude-plugin/plugin.json", Data: []byte(`{"name": "p"}`)}
+	catalog := File{Path: ".claude-plugin/marketplace.json", Data: []byte(`{"plugins": [{"name": "p", "source": "./plug", "strict": false}]}`)}
+	servers := func(args string) File {
+		return File{Path: "plug/.mcp.json", Data: []byte(mcp(`"s": {"command": "docker", "args": ["run", "-i", "--rm", ` + args + `, "img"]}`))}
+	}
+	side := func(fs ...File) *launchSide {
+		ls := parseLaunch(fs)
+		ls.applySettings(nil)
+		return ls
+	}
+	for _, tc := range []struct {
+		name       string
+		base, head []File
+		loud       int
+	}{
+		{"unchanged", []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, 0},
+		{"the cwd mounted", []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, []File{manifest, servers(`"-v", ".:/w"`)}, 1},
+		{"a project's .mcp.json", []File{servers(`"-v", "/opt/x:/x:ro"`)}, []File{servers(`"-v", ".:/w"`)}, 0},
+		{"a marketplace's plugin without a manifest", []File{catalog, servers(`"-v", "/opt/x:/x:ro"`)}, []File{catalog, servers(`"-v", ".:/w"`)}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			out := compareLaunch(side(tc.base...), side(tc.head...))
+			counts, _ := Tally(out)
+			var rows []string
+			for _, md := range out {
+				if md.Error != nil {
+					t.Fatalf("%s: %+v", md.Path, md.Error)
+				}
+				rows = append(rows, summary(md)...)
+			}
+			if counts.Loud != tc.loud {
+				t.Errorf("loud %d, want %d:\n%s", counts.Loud, tc.loud, strings.Join(rows, "\n"))
+			}
+		})
+	}
+}

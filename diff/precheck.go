@@ -149,7 +149,8 @@ func (v *verdicts) check(blob string) *check {
 // when there is one for exactly p's bytes, head path and targets: what
 // compareFiles(p.b, p.h, targets) depends on.
 func (v *verdicts) comparison(p pair, targets []string) (ManifestDiff, bool) {
-	if v == nil || len(v.compared) == 0 || p.b == nil || p.h == nil || p.b.Err != nil || p.h.Err != nil {
+	if v == nil || len(v.compared) == 0 || p.b == nil || p.h == nil || p.b.Err != nil || p.h.Err != nil ||
+		len(p.b.Link) > 0 || len(p.h.Link) > 0 { // a speculation's files are never links
 		return ManifestDiff{}, false
 	}
 	s := v.compared[ChangedPair{HeadPath: p.h.Path, BaseBlob: p.b.Blob, HeadBlob: p.h.Blob}]

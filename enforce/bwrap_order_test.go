@@ -6,10 +6,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/razukc/capgate-action/compiler"
+	"github.com/razukc/capgate-action/launch"
 )
 
 // fs:read,write:<d>/home/x.txt is lowered to a writable <d>/home, whose
@@ -70,5 +72,55 @@ func TestBwrapInjectedHomeOrder(t *testing.T) {
 	b, err := exec.Command("bwrap", append(argv, "--", "/bin/sh", "-c", `echo "$HOME"`)...).CombinedOutput()
 	if err != nil || strings.TrimSpace(string(b)) != "/tmp" {
 		t.Errorf("--setenv HOME before the argv: HOME=%q (%v), want the sandbox's /tmp", b, err)
+	}
+}
+
+// TestBwrapSameDestination: of two binds of one destination bwrap mounts
+// the later on top, so --bind X X --ro-bind X X is read-only and the
+// reverse writable; a later -try bind whose source is missing is skipped,
+// leaving the earlier. The launch reader's grants say the same: the
+// hidden bind is no grant (it read as "read-only made writable").
+func TestBwrapSameDestination(t *testing.T) {
+	requireTool(t, "bwrap")
+	d := t.TempDir()
+	x := filepath.Join(d, "x")
+	makeTree(t, map[string]string{filepath.Join(x, "f"): "f\n"})
+	missing := filepath.Join(d, "missing")
+	for _, tc := range []struct {
+		name     string
+		binds    []string
+		writable bool
+	}{
+		{"writable then read-only", []string{"--bind", x, x, "--ro-bind", x, x}, false},
+		{"read-only then writable", []string{"--ro-bind", x, x, "--bind", x, x}, true},
+		{"a later try bind skipped", []string{"--bind", x, x, "--ro-bind-try", missing, x}, true},
+		{"another source on top", []string{"--bind", x, x, "--ro-bind", d, x}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			argv := append([]string{"--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"}, tc.binds...)
+			probe := fmt.Sprintf("echo new > %s/f && echo writable; exit 0", x)
+			b, err := exec.Command("bwrap", append(argv, "--", "/bin/sh", "-c", probe)...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("bwrap: %v\n%s", err, b)
+			}
+			if got := strings.Contains(string(b), "writable"); got != tc.writable {
+				t.Fatalf("bwrap: writable %t, want %t:\n%s", got, tc.writable, b)
+			}
+			q := make([]string, len(argv))
+			for i, a := range argv {
+				q[i] = strconv.Quote(a)
+			}
+			cfg, err := launch.Parse(".mcp.json", []byte(`{"mcpServers": {"s": {"command": "bwrap", "args": [`+strings.Join(q, ", ")+`, "--", "/bin/true"]}}}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			reads := false
+			for _, g := range cfg.Entries[0].Grants {
+				reads = reads || (g.Kind == launch.GFS && g.Dest == x && g.Write)
+			}
+			if reads != tc.writable {
+				t.Errorf("launch grants: %s writable %t, bwrap %t: %+v", x, reads, tc.writable, cfg.Entries[0].Grants)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package launch
 
 import (
+	"path"
 	"strings"
 
 	"github.com/razukc/capgate-action/sandbox"
@@ -55,16 +56,51 @@ func bwrapGrants(c Client, argv []arg) ([]Grant, int) {
 			gs = append(gs, Grant{Kind: GRaw, Key: a.s, Pos: a.pos, Why: unknownBwrapOption})
 		}
 	}
+	hidden := map[int]bool{}
+	binds := map[string]int{} // a bind's destination: its grant in gs
 	for _, o := range opts {
 		raw(o.Arg)
 		if sandbox.BwrapDestUp(o) {
 			gs = append(gs, Grant{Kind: GRaw, Key: o.Flag + " " + strings.Join(o.Args, " "), Pos: argv[o.Arg].pos, Why: upDest})
 		}
 		gs = append(gs, bwrapOption(c, &st, argv[o.Arg], o.Args)...)
+		hideBound(o.Flag, o.Args, len(gs)-1, binds, hidden)
 	}
 	raw(len(argv))
+	if len(hidden) > 0 {
+		kept := gs[:0]
+		for i, g := range gs {
+			if !hidden[i] {
+				kept = append(kept, g)
+			}
+		}
+		gs = kept
+	}
 	gs = append(gs, bwrapNamespaces(st)...)
 	return gs, at
+}
+
+// hideBound records the bind flag (values vals, grant at) by its
+// destination, and marks hidden the grant of an earlier bind at the same
+// destination when this one replaces it: bwrap mounts in argv order, so a
+// later bind of one destination is on top of the earlier one, which no
+// process in the sandbox can reach (--bind /srv /srv --ro-bind /srv /srv
+// is /srv read-only: the enforce tests run it). A -try bind does not
+// hide: it is skipped when its source is missing, leaving the earlier one.
+func hideBound(flag string, vals []string, at int, binds map[string]int, hidden map[int]bool) {
+	switch flag {
+	case "--bind", "--ro-bind", "--dev-bind", "--bind-try", "--ro-bind-try", "--dev-bind-try":
+	default:
+		return
+	}
+	dest := vals[1]
+	if !strings.Contains(dest, "..") {
+		dest = path.Clean(dest)
+	}
+	if i, ok := binds[dest]; ok && !strings.HasSuffix(flag, "-try") {
+		hidden[i] = true
+	}
+	binds[dest] = at
 }
 
 // bwrapOption reads one option with its values.

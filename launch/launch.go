@@ -27,7 +27,8 @@ const (
 	ClaudeCode Client = "claude-code"
 	// ClaudePlugin is a Claude Code plugin's manifest,
 	// .claude-plugin/plugin.json, whose mcpServers Claude Code starts
-	// when the plugin is enabled.
+	// when the plugin is enabled, or a marketplace's catalog,
+	// .claude-plugin/marketplace.json.
 	ClaudePlugin Client = "claude-code-plugin"
 	VSCode       Client = "vscode"
 	Cursor       Client = "cursor"
@@ -61,7 +62,7 @@ func (c Client) Title() string {
 // DefaultPatterns find the launch configs of every client when none are
 // given (doublestar, as manifest patterns are).
 func DefaultPatterns() []string {
-	return []string{"**/.mcp.json", "**/.claude-plugin/plugin.json", "**/.vscode/mcp.json", "**/*.code-workspace", "**/.cursor/mcp.json",
+	return []string{"**/.mcp.json", "**/.claude-plugin/plugin.json", "**/.claude-plugin/marketplace.json", "**/.vscode/mcp.json", "**/*.code-workspace", "**/.cursor/mcp.json",
 		"**/.gemini/settings.json", "**/.gemini/extensions/*/gemini-extension.json", "**/.codex/config.toml"}
 }
 
@@ -76,7 +77,7 @@ func ClientOf(p string) Client {
 	switch {
 	case dir == ".vscode" && base == "mcp.json", strings.HasSuffix(base, codeWorkspace):
 		return VSCode
-	case dir == ".claude-plugin" && base == "plugin.json":
+	case dir == ".claude-plugin" && (base == "plugin.json" || base == marketplace):
 		return ClaudePlugin
 	case dir == ".cursor" && base == "mcp.json":
 		return Cursor
@@ -93,6 +94,11 @@ func ClientOf(p string) Client {
 // the settings (gemini-cli docs/extension.md: "loaded on startup just like
 // MCP servers configured in a settings.json file").
 const geminiExtension = "gemini-extension.json"
+
+// marketplace is a Claude Code plugin marketplace's catalog, in its
+// .claude-plugin directory: its plugin entries may carry a plugin's
+// mcpServers (marketplaceEntries).
+const marketplace = "marketplace.json"
 
 // codeWorkspace ends the name of a VS Code workspace file, whose
 // settings.mcp holds servers as .vscode/mcp.json does

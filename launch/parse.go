@@ -82,6 +82,8 @@ func parseJSON(c Client, p string, data []byte) ([]Entry, error) {
 		return nil, &Error{diag.Placed(p, root.Pos, CodeShape, "the file is not a JSON object")}
 	}
 	switch {
+	case c == ClaudePlugin && strings.EqualFold(path.Base(p), marketplace):
+		return marketplaceEntries(p, root)
 	case c == ClaudePlugin:
 		return pluginEntries(p, root)
 	case c == VSCode && isCodeWorkspace(p):

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/razukc/capgate-action/internal/diag"
@@ -132,6 +133,30 @@ func (e *Entry) PluginServers(data []byte) ([]Entry, error) {
 	return es, err
 }
 
+// PluginRootServers reads data, the .mcp.json at file in the root of the
+// Claude Code plugin whose manifest is at manifest
+// (p/.claude-plugin/plugin.json), into the servers Claude Code starts
+// from it with the plugin, read as the manifest's servers are
+// (PluginServers): ${CLAUDE_PLUGIN_ROOT} the plugin's root, and started
+// where the user runs Claude Code, any path (anthropics/claude-code#17565:
+// a plugin's .mcp.json server starts in the launch directory). Read by
+// its name alone, the file is a project's, whose directory is the
+// plugin's: -v .:/w mounted the plugin, not the user's project.
+func PluginRootServers(manifest, file string, data []byte) ([]Entry, error) {
+	e := Entry{cfgPath: manifest, pluginFile: file, Pos: Pos{Line: 1, Col: 1}}
+	return e.PluginServers(data)
+}
+
+// PluginRoot is the directory of the plugin whose manifest is at the
+// slash-separated path manifest (the one holding .claude-plugin), or ""
+// when manifest is not a plugin's manifest (.claude-plugin/plugin.json).
+func PluginRoot(manifest string) string {
+	if ClientOf(manifest) != ClaudePlugin || !strings.EqualFold(path.Base(manifest), "plugin.json") {
+		return ""
+	}
+	return projectRoot(manifest)
+}
+
 // placeAt moves x, read from the file f, to at, keeping the file's line
 // in each grant's Why.
 func placeAt(x *Entry, f string, at Pos) {
@@ -148,4 +173,185 @@ func placeAt(x *Entry, f string, at Pos) {
 		x.Unjudged[j].Pos = at
 	}
 	x.Pos, x.SettingsPos = at, at
+}
+
+// marketplaceEntries reads a Claude Code marketplace's catalog,
+// .claude-plugin/marketplace.json (schemastore claude-code-marketplace.json;
+// code.claude.com/docs plugins/marketplace-reference). A plugin entry's
+// mcpServers (a path, an object of servers, or a list of either: "MCP
+// servers to include in the plugin") are servers Claude Code starts with
+// the plugin, whether the entry merges with the plugin's manifest (strict,
+// the default) or is the whole of it ("strict": false). They are not read
+// here as servers (their paths are the plugin's, wherever its source puts
+// it): each plugin's are one entry that cannot be judged, loud, keyed with
+// their whole value, so that any change to them is a widened row. A
+// source object of a type the schema does not list (npm, url, github,
+// git-subdir) is such an entry too (fail closed): what Claude Code does
+// with it is not known.
+func marketplaceEntries(p string, root *jsonx.Value) ([]Entry, error) {
+	plugins := root.Get("plugins")
+	if plugins == nil || plugins.Kind == jsonx.Null {
+		return nil, nil
+	}
+	if plugins.Kind != jsonx.Array {
+		return nil, &Error{diag.Placed(p, plugins.Pos, CodeShape, "plugins is not a list")}
+	}
+	var out []Entry
+	for i, pl := range plugins.Items {
+		if pl.Kind != jsonx.Object {
+			return nil, &Error{diag.Placed(p, pl.Pos, CodeShape, fmt.Sprintf("plugins[%d] is not an object", i))}
+		}
+		name := fmt.Sprintf("plugins[%d]", i)
+		if n := pl.Get("name"); n != nil && n.Kind == jsonx.String {
+			name = n.Str
+		}
+		if v := pl.Get("mcpServers"); v != nil && v.Kind != jsonx.Null {
+			e := marketplaceEntry(name, "mcpServers", v)
+			e.Grants = append(e.Grants, marketplaceFiles(p, root, pl, v)...)
+			out = append(out, e)
+		}
+		if v := pl.Get("source"); v != nil && unknownSource(v) {
+			out = append(out, marketplaceEntry(name, "source", v))
+		}
+	}
+	return out, nil
+}
+
+// marketplaceFiles are the grants of the files of the tree that the
+// mcpServers v of the plugin entry pl names (a path, or paths in a list),
+// relative to the plugin's root, when its source is a path of the
+// repository: each grant's File makes the file's content part of its key
+// (diff), so that editing a servers file the catalog names is a change,
+// as editing the value is. The source is relative to the marketplace's
+// root, or to metadata.pluginRoot there (the schema: "base path for
+// relative plugin sources"; whether a ./ source takes it is not
+// documented, so both places are read). A source elsewhere (github, npm)
+// holds files no part of this repository.
+func marketplaceFiles(p string, root, pl, v *jsonx.Value) []Grant {
+	src := pl.Get("source")
+	if src == nil || src.Kind != jsonx.String {
+		return nil
+	}
+	bases := marketplaceBases(p, root)
+	items := []*jsonx.Value{v}
+	if v.Kind == jsonx.Array {
+		items = v.Items
+	}
+	var out []Grant
+	for _, it := range items {
+		if it.Kind != jsonx.String {
+			continue
+		}
+		for _, b := range bases {
+			full, ok := treePath(b, src.Str, it.Str)
+			if !ok {
+				continue // not a file of the tree: the value's key alone
+			}
+			out = append(out, Grant{Kind: GRaw, Key: "mcpServers file " + full, File: full, Loud: true, Pos: pos(it.Pos),
+				Why: "Claude Code starts the servers of " + full + " with the plugin; unread, any of them may run on the host with no sandbox"})
+		}
+	}
+	return out
+}
+
+// MarketplacePlugins lists the roots of the plugins that a marketplace's
+// catalog at p (its bytes data) takes from the repository (a source that
+// is a path), as slash paths of the tree, sorted: Claude Code starts the
+// servers of the .mcp.json at a plugin's root with the plugin, whether or
+// not the plugin has a manifest ("strict": false). A source is relative
+// to the marketplace's root, and also to metadata.pluginRoot when set
+// (see marketplaceFiles). Nil for any other file, or one that does not
+// parse (Parse reports it).
+func MarketplacePlugins(p string, data []byte) []string {
+	if ClientOf(p) != ClaudePlugin || !strings.EqualFold(path.Base(p), marketplace) {
+		return nil
+	}
+	src, open := jsonc(data, true)
+	if open >= 0 {
+		return nil
+	}
+	root, err := jsonx.Parse(src)
+	if err != nil || root.Kind != jsonx.Object {
+		return nil
+	}
+	plugins := root.Get("plugins")
+	if plugins == nil || plugins.Kind != jsonx.Array {
+		return nil
+	}
+	var out []string
+	for _, pl := range plugins.Items {
+		if pl.Kind != jsonx.Object {
+			continue
+		}
+		if s := pl.Get("source"); s != nil && s.Kind == jsonx.String {
+			for _, b := range marketplaceBases(p, root) {
+				if full, ok := treePath(b, s.Str, "."); ok {
+					out = append(out, full)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// marketplaceBases are the directories a plugin source of the catalog at
+// p (root) is relative to: the marketplace's root, and metadata.pluginRoot
+// there when set.
+func marketplaceBases(p string, root *jsonx.Value) []string {
+	bases := []string{projectRoot(p)}
+	if md := root.Get("metadata"); md != nil && md.Kind == jsonx.Object {
+		if pr := md.Get("pluginRoot"); pr != nil && pr.Kind == jsonx.String && pr.Str != "" {
+			bases = append(bases, path.Join(projectRoot(p), pr.Str))
+		}
+	}
+	return bases
+}
+
+// treePath joins base, the plugin's source src and rel, a path of the
+// plugin, and reports whether that is a path of the tree (neither above
+// it, nor absolute, nor holding a variable, ~ or a backslash).
+func treePath(base, src, rel string) (string, bool) {
+	full := path.Clean(path.Join(base, src, rel))
+	if full == ".." || strings.HasPrefix(full, "../") || strings.HasPrefix(src, "/") || strings.HasPrefix(rel, "/") ||
+		strings.ContainsAny(src+rel, "$~\\") {
+		return "", false
+	}
+	return full, true
+}
+
+// unknownSource reports whether v, a plugin entry's source, is neither a
+// path (a string) nor an object of a type the schema lists.
+func unknownSource(v *jsonx.Value) bool {
+	switch v.Kind {
+	case jsonx.String:
+		return false
+	case jsonx.Object:
+		t := v.Get("source")
+		if t == nil || t.Kind != jsonx.String {
+			return true
+		}
+		switch t.Str {
+		case "npm", "url", "github", "git-subdir":
+			return false
+		}
+	}
+	return true
+}
+
+// marketplaceEntry is the entry of the field key (value v) of the plugin
+// name in a marketplace's catalog.
+func marketplaceEntry(name, key string, v *jsonx.Value) Entry {
+	at := pos(v.Pos)
+	why := "the plugin's servers, which Claude Code starts with the plugin: not read from a marketplace entry, any of them may run on the host with no sandbox"
+	note := "the mcpServers of marketplace plugin " + name + " are not read: what they run cannot be judged (fail closed)"
+	if key == "source" {
+		why = "a plugin source of a type the marketplace schema does not list: what Claude Code fetches or runs for it is not known"
+		note = "the source of marketplace plugin " + name + " is of no known type: what it does cannot be judged (fail closed)"
+	}
+	return Entry{
+		Name: name + " " + key, Pos: at, Kind: Shell, Runs: "plugin " + name,
+		Grants:   []Grant{{Kind: GHost, Key: key + " " + short(v), Loud: true, Pos: at, Why: why}},
+		Unjudged: []Note{{Text: note, Pos: at}},
+	}
 }

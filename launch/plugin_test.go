@@ -3,6 +3,7 @@ package launch
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -169,5 +170,99 @@ func TestPluginNameTwice(t *testing.T) {
 	}
 	if !grantSet(cfg.Entries[0])["fs /var/run/docker.sock rw"] || grantSet(cfg.Entries[1])["fs /var/run/docker.sock rw"] {
 		t.Errorf("grants %v then %v, want the socket in the first only", grantSet(cfg.Entries[0]), grantSet(cfg.Entries[1]))
+	}
+}
+
+// TestMarketplace: a marketplace catalog's plugin entries may carry the
+// plugin's mcpServers (schemastore claude-code-marketplace.json: a path,
+// an object of servers, or a list of either), which Claude Code starts
+// whether or not the entry is strict: each is a loud entry, keyed with
+// its value, that cannot be judged. A source of a type the schema does not
+// list is one too (fail closed); a path or a listed type, and keys Claude
+// Code ignores (a headersHelper beside the source), are no entry.
+func TestMarketplace(t *testing.T) {
+	t.Parallel()
+	const p = ".claude-plugin/marketplace.json"
+	if ClientOf(p) != ClaudePlugin || ClientOf("m/.Claude-Plugin/Marketplace.json") != ClaudePlugin || !slices.Contains(DefaultPatterns(), "**/"+p) {
+		t.Fatalf("%s: client %s, defaults %v", p, ClientOf(p), DefaultPatterns())
+	}
+	for _, c := range []struct {
+		name, src string
+		entries   []string
+	}{
+		{"inline servers", `{"plugins": [{"name": "db", "source": "./plugins/db", "mcpServers": {"x": {"command": "npx"}}}]}`, []string{"db mcpServers"}},
+		{"inline servers, not strict", `{"plugins": [{"name": "db", "source": "./db", "strict": false, "mcpServers": {"x": {"command": "docker", "args": ["run", "-v", "/:/h", "i"]}}}]}`, []string{"db mcpServers"}},
+		{"servers file", `{"plugins": [{"name": "db", "source": "./db", "mcpServers": "./mcp.json"}]}`, []string{"db mcpServers"}},
+		{"a list", `{"plugins": [{"name": "db", "source": "./db", "mcpServers": ["./a.json", {"x": {"command": "npx"}}]}]}`, []string{"db mcpServers"}},
+		{"two plugins", `{"plugins": [{"name": "a", "source": "./a", "mcpServers": {}}, {"source": "./b", "mcpServers": "./m.json"}]}`, []string{"a mcpServers", "plugins[1] mcpServers"}},
+		{"undocumented source type", `{"plugins": [{"name": "gen", "source": {"source": "command", "command": "make plugin"}}]}`, []string{"gen source"}},
+		{"source without a type", `{"plugins": [{"name": "gen", "source": {"repo": "o/r"}}]}`, []string{"gen source"}},
+		{"source of another kind", `{"plugins": [{"name": "gen", "source": 7}]}`, []string{"gen source"}},
+		{"documented sources", `{"plugins": [{"name": "a", "source": {"source": "github", "repo": "o/r"}}, {"name": "b", "source": "./b"}, {"name": "c", "source": {"source": "url", "url": "https://x/r.git"}},
+			{"name": "d", "source": {"source": "npm", "package": "p"}}, {"name": "e", "source": {"source": "git-subdir", "url": "o/r", "path": "p"}}, {"name": "f", "source": "./f", "headersHelper": "./h.sh"}]}`, nil},
+		{"no plugins", `{"name": "m"}`, nil},
+	} {
+		cfg, err := Parse(p, []byte(c.src))
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		var got []string
+		for _, e := range cfg.Entries {
+			got = append(got, e.Name)
+			if e.Kind != Shell || len(e.Unjudged) == 0 || len(e.Grants) == 0 || !e.Grants[0].Loud {
+				t.Errorf("%s: %s: %s %+v", c.name, e.Name, e.Kind, e.Grants)
+			}
+		}
+		if !slices.Equal(got, c.entries) {
+			t.Errorf("%s: entries %v, want %v", c.name, got, c.entries)
+		}
+	}
+	for _, src := range []string{`{"plugins": {}}`, `{"plugins": [1]}`} {
+		var le *Error
+		if _, err := Parse(p, []byte(src)); !errors.As(err, &le) || le.Code != CodeShape || le.Line != 1 {
+			t.Errorf("%s: %v, want %s", src, err, CodeShape)
+		}
+	}
+}
+
+// TestMarketplaceFiles: a servers file a marketplace plugin entry names is
+// a file of the tree when the source is a path: its content is keyed
+// (diff); under metadata.pluginRoot too, since whether a ./ source takes
+// it is not documented; none for a source elsewhere, or a path out of the
+// tree.
+func TestMarketplaceFiles(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		src   string
+		files []string
+	}{
+		{`{"plugins": [{"name": "db", "source": "./db", "mcpServers": ["./a.json", {"x": {"command": "npx"}}, "./b.json"]}]}`, []string{"db/a.json", "db/b.json"}},
+		{`{"metadata": {"pluginRoot": "./plugins"}, "plugins": [{"name": "db", "source": "./db", "mcpServers": "./m.json"}]}`, []string{"db/m.json", "plugins/db/m.json"}},
+		{`{"plugins": [{"name": "db", "source": {"source": "github", "repo": "o/r"}, "mcpServers": "./m.json"}]}`, nil},
+		{`{"plugins": [{"name": "db", "source": "./db", "mcpServers": "../../../m.json"}]}`, nil},
+		{`{"plugins": [{"name": "db", "source": "./db", "mcpServers": "/etc/m.json"}]}`, nil},
+	} {
+		cfg, err := Parse("m/.claude-plugin/marketplace.json", []byte(c.src))
+		if err != nil || len(cfg.Entries) != 1 {
+			t.Fatalf("%s: %v %+v", c.src, err, cfg)
+		}
+		var files []string
+		for _, g := range cfg.Entries[0].Grants {
+			if g.File != "" {
+				files = append(files, strings.TrimPrefix(g.File, "m/"))
+			}
+		}
+		if !slices.Equal(files, c.files) {
+			t.Errorf("%s: files %q, want %q", c.src, files, c.files)
+		}
+	}
+	roots := MarketplacePlugins("m/.claude-plugin/marketplace.json", []byte(`{"metadata": {"pluginRoot": "./ps"}, "plugins": [{"source": "./a"}, {"source": "../../x"},
+		{"source": {"source": "github", "repo": "o/r"}}, {"source": "./a"}, {"source": "${HOME}/b"}]}`))
+	if want := []string{"m/a", "m/ps/a", "x"}; !slices.Equal(roots, want) {
+		t.Errorf("MarketplacePlugins: %q, want %q", roots, want)
+	}
+	if r := MarketplacePlugins("m/.claude-plugin/plugin.json", []byte(`{"plugins": [{"source": "./a"}]}`)); r != nil {
+		t.Errorf("MarketplacePlugins of a manifest: %q", r)
 	}
 }

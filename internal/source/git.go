@@ -74,6 +74,9 @@ type link struct {
 	f *File
 	e treeEntry
 	g *Git
+	// dir is set for a linked directory a pattern reaches (pick): only
+	// its target is read, into f.Link.
+	dir bool
 }
 
 // ReadGit reads several revisions of one repository, reading each distinct
@@ -152,6 +155,11 @@ func readTrees(ctx context.Context, reqs []request, ahead readAhead, renames map
 	var links []link
 	for i, r := range reqs {
 		files := out[i]
+		for j := len(picks[i]); j < len(files); j++ {
+			if k, ok := files[j].Err.(*dirLinkErr); ok {
+				links = append(links, link{f: &files[j], e: r.t.ents[k.ent], g: r.g, dir: true})
+			}
+		}
 		for j, k := range picks[i] {
 			f, e := &files[j], r.t.ents[k]
 			switch {
@@ -221,6 +229,10 @@ func resolveLinks(ctx context.Context, dir string, links []link, want []wanted) 
 		for _, l := range links {
 			i, _ := slices.BinarySearch(oids, l.e.oid)
 			l.e.size = blobs[i].size
+			l.f.Link = addTarget(l.f.Link, blobs[i].data)
+			if l.dir {
+				continue
+			}
 			all, err := l.g.index(ctx)
 			if err != nil {
 				return nil, err
@@ -235,6 +247,7 @@ func resolveLinks(ctx context.Context, dir string, links []link, want []wanted) 
 			case readable(t) != nil:
 				l.f.Err = readable(t)
 			default:
+				l.f.Link = nil
 				want = append(want, wanted{t.oid, l.f, -1})
 			}
 		}
@@ -664,7 +677,7 @@ func (t *listing) picked(m *Matcher, sel []uint8) ([]File, []int) {
 	for j, i := range gitlinks {
 		f := File{Path: t.ents[i].path, Err: fmt.Errorf("a git submodule (gitlink) is at a manifest path; its manifests cannot be read from this repository")}
 		if t.ents[i].typ == "blob" {
-			f = File{Path: m.linkedDir(f.Path), Err: linkedDirErr(f.Path)}
+			f = File{Path: m.linkedDir(f.Path), Err: &dirLinkErr{linkedDirErr(f.Path), i}}
 		}
 		files[len(picked)+j] = f
 	}
@@ -693,6 +706,23 @@ func (s selector) of(t *listing, m *Matcher) []uint8 {
 	sel := t.selections(m, from)
 	s[k] = sel
 	return sel
+}
+
+// dirLinkErr is linkedDirErr for the link at entry ent of a listing,
+// whose target readTrees reads into the file's Link.
+type dirLinkErr struct {
+	linkErr
+	ent int
+}
+
+// addTarget appends to chain, a File's Link, a link's target as stored,
+// unless chain holds diff.MaxLinkHops already; a target is cut at 4096
+// bytes (PATH_MAX: longer is not followed either).
+func addTarget(chain []string, target []byte) []string {
+	if len(chain) >= diff.MaxLinkHops {
+		return chain
+	}
+	return append(chain, string(target[:min(len(target), 4096)]))
 }
 
 // readable says why the blob of e is not read as a manifest, or nil. Its

@@ -151,8 +151,11 @@ func entryPaths(e *launch.Entry) []string {
 }
 
 // eachEntry calls fn for each entry of the configs that read and parse (a
-// config that does not is diff's to report).
+// config that does not is diff's to report), a plugin manifest's with the
+// servers of the plugin's root .mcp.json among configs, as diff reads
+// them (launch.PluginRootServers).
 func eachEntry(configs []File, fn func(launch.Client, *launch.Entry)) {
+	var byPath *diff.FileIndex
 	for _, f := range configs {
 		if f.Err != nil {
 			continue
@@ -160,6 +163,17 @@ func eachEntry(configs []File, fn func(launch.Client, *launch.Entry)) {
 		cfg, err := launch.Parse(f.Path, f.Data)
 		if err != nil {
 			continue
+		}
+		if cfg.Client == launch.ClaudePlugin {
+			if byPath == nil {
+				byPath = diff.NewFileIndex(configs)
+			}
+			for _, root := range diff.PluginRoots(f.Path, byPath) {
+				if m, ok := byPath.Get(path.Join(root, ".mcp.json")); ok && m.Err == nil {
+					es, _ := launch.PluginRootServers(path.Join(root, ".claude-plugin", "plugin.json"), m.Path, m.Data)
+					cfg.Entries = append(cfg.Entries, es...)
+				}
+			}
 		}
 		for i := range cfg.Entries {
 			fn(cfg.Client, &cfg.Entries[i])

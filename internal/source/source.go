@@ -443,7 +443,7 @@ func prefixMatch(ps []string, dir string) bool {
 
 // linkedDirErr is the error of the file a symbolic link at dir would hold
 // (linkedDir).
-func linkedDirErr(dir string) error {
+func linkedDirErr(dir string) linkErr {
 	return linkErr(dir + " is a symbolic link, which the client follows to read this file; what it points to is not read here (fail closed): commit the directory itself")
 }
 
@@ -591,7 +591,7 @@ func (d *Dir) Read(ctx context.Context, m *Matcher) ([]File, error) {
 				return nil
 			}
 			if f := m.linkedDir(rel); f != "" {
-				out = append(out, File{Path: f, Err: linkedDirErr(rel)})
+				out = append(out, File{Path: f, Err: linkedDirErr(rel), Link: linkChain(root, rel, 1)})
 			}
 			return nil
 		}
@@ -609,15 +609,40 @@ type linkErr string
 func (e linkErr) Error() string        { return string(e) }
 func (e linkErr) Is(target error) bool { return target == diff.ErrLink }
 
+// linkChain is the Link of the file at rel below root when it is a
+// symbolic link: its target, and while that names a link of the tree (not
+// through a linked directory, which a git side does not follow either),
+// that link's, as resolveLinks reads them from git; at most hops of them.
+func linkChain(root, rel string, hops int) []string {
+	var out []string
+	for len(out) < hops {
+		t, err := os.Readlink(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil {
+			break
+		}
+		out = addTarget(out, []byte(t))
+		j, ok := cleanJoin(rel, t)
+		if !ok {
+			break
+		}
+		dir := filepath.Join(root, filepath.FromSlash(path.Dir(j)))
+		if real, err := filepath.EvalSymlinks(dir); err != nil || real != dir {
+			break
+		}
+		rel = j
+	}
+	return out
+}
+
 func readDirFile(root, p, rel string) File {
 	f := File{Path: rel}
 	real, err := filepath.EvalSymlinks(p)
 	if err != nil {
-		f.Err = linkErr("cannot resolve link")
+		f.Err, f.Link = linkErr("cannot resolve link"), linkChain(root, rel, diff.MaxLinkHops)
 		return f
 	}
 	if real != root && !strings.HasPrefix(real, root+string(filepath.Separator)) {
-		f.Err = linkErr("symbolic link points outside the repository; not read")
+		f.Err, f.Link = linkErr("symbolic link points outside the repository; not read"), linkChain(root, rel, diff.MaxLinkHops)
 		return f
 	}
 	st, err := os.Stat(real)
@@ -625,7 +650,7 @@ func readDirFile(root, p, rel string) File {
 	case err != nil:
 		f.Err = fmt.Errorf("cannot stat")
 	case !st.Mode().IsRegular() && real != p:
-		f.Err = linkErr("not a regular file; not read")
+		f.Err, f.Link = linkErr("not a regular file; not read"), linkChain(root, rel, diff.MaxLinkHops)
 	case !st.Mode().IsRegular():
 		f.Err = fmt.Errorf("not a regular file; not read")
 	case st.Size() > MaxFileBytes:

@@ -612,21 +612,33 @@ func TestLinkErrors(t *testing.T) {
 		"tofile":  {link: "real/f"},
 		"dangles": {link: "missing"},
 		"big":     {data: big},
+		"hop":     {link: "out"},
+		"hops":    {link: "./hop"},
+		"vs":      {link: "/opt/x"},
 	})
 	rev := commitTree(t, root)
-	m := mustMatcher(t, "out", "todir", "tofile", "dangles", "big", "real")
+	m := mustMatcher(t, "out", "todir", "tofile", "dangles", "big", "real", "hops", "vs/mcp.json")
 	for _, side := range []Side{&Dir{Root: root}, &Git{Dir: root, Rev: rev}} {
 		files, err := side.Read(context.Background(), m)
 		if err != nil {
 			t.Fatal(err)
 		}
 		got := map[string]bool{}
+		links := map[string][]string{}
 		for _, f := range files {
 			got[f.Path] = errors.Is(f.Err, diff.ErrLink)
+			links[f.Path] = f.Link
 		}
-		want := map[string]bool{"out": true, "todir": true, "dangles": true, "tofile": false, "big": false}
+		want := map[string]bool{"out": true, "todir": true, "dangles": true, "tofile": false, "big": false, "hops": true, "vs/mcp.json": true}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%T: ErrLink %v, want %v", side, got, want)
+		}
+		// File.Link: the targets as stored, hop by hop; none for a link
+		// followed to a file of the tree.
+		wantLinks := map[string][]string{"out": {"/"}, "todir": {"real"}, "dangles": {"missing"}, "tofile": nil, "big": nil,
+			"hops": {"./hop", "out", "/"}, "vs/mcp.json": {"/opt/x"}}
+		if fmt.Sprintf("%q", links) != fmt.Sprintf("%q", wantLinks) {
+			t.Errorf("%T: Link %q, want %q", side, links, wantLinks)
 		}
 	}
 }
