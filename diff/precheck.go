@@ -177,25 +177,11 @@ type ChangedPair struct {
 // early, in whichever order (TestSpeculationSameBytes, 1 worker and
 // many, blobs arriving in adversarial orders, under -race).
 //
-// There are GOMAXPROCS-1 workers (at least 1): with 2 on 2 cores, the read
-// of BenchmarkDiffGit2000's blobs ended at 44-58 ms instead of 26-33 (git
-// waited on its full pipe while the workers held both Ps), and the
-// comparisons were done at 55-65 ms instead of 43-47. Comparisons not begun
-// when the read ends are dropped (Wait), and Run compares them on every
-// core. The source reads a pair's two blobs first (source's orderBlobs): in
-// listing order every head blob of a changed pair came last, so no pair was
-// complete before the read ended, which is why a first try did not pay.
-//
-// What it buys on a 2-core machine: nothing measurable. Run only when the
-// machine was 85% idle the half second before (204 runs each, 2026-12-07),
-// 2,000 manifests took a median 91.6 ms with it (and the JSON report in
-// pieces, and the picks shared across sides) against 90.9 ms for the build
-// before (CPU 145.0 against 142.8 ms): 23-86 of the 200 changed pairs are
-// compared while git
-// still reads, but the read, already holding both cores with two git
-// processes, their readers and the prechecks, ends later by about as much.
-// It is kept for machines with a core to spare during the read (a 4-vCPU
-// runner), where it was not measured.
+// There are GOMAXPROCS-1 workers (at least 1): a worker that held every
+// core kept the goroutines reading git cat-file's output from running
+// until the scheduler preempted it (10 ms), and git waited on its full
+// pipe. Comparisons not begun when the read ends are dropped (Wait), and
+// Run compares them on every core.
 type speculations struct {
 	workers int
 	targets []string
