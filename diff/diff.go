@@ -319,9 +319,8 @@ func markMoved(r *Result, in *Input) {
 // compareSides compares the manifest files of in. in.Renames maps head
 // paths to base paths (git's rename detection); without any, removed and
 // added files that are byte-identical are paired instead. pre holds the
-// checks of blobs and the comparisons of changed manifests done already
-// (Prechecks; nil: none).
-func compareSides(in *Input, pre *verdicts) *Result {
+// checks of blobs done already (Prechecks).
+func compareSides(in *Input, pre map[string]*check) *Result {
 	targets := in.Targets
 	pairs := pairFiles(in.BaseFiles, in.HeadFiles, in.Renames)
 	checks := checkUnchanged(pairs, pre)
@@ -332,14 +331,10 @@ func compareSides(in *Input, pre *verdicts) *Result {
 	// the others are handed to the workers (handing over the 10,000 of
 	// BenchmarkRunUnchanged10000, a send and a wake-up each, took longer
 	// than filling them in).
-	// A changed one compared while the sides were read (speculations) is
-	// taken when its bytes, head path and targets are this pair's.
 	var changed []int
 	for i, p := range pairs {
 		if c := checks[i]; c != nil {
 			r.Manifests[i] = withBasePath(unchangedFile(p.h, c.p), p)
-		} else if md, ok := pre.comparison(p, targets); ok {
-			r.Manifests[i] = withBasePath(md, p)
 		} else {
 			changed = append(changed, i)
 		}
@@ -510,13 +505,9 @@ func pairCopies(bf, hf []File, x *sideIndex, renames map[string]int) {
 // whose sides differ. byBlob holds only the blobs pre does not: filling it
 // with all 10,000 of BenchmarkDiffGit10000, all in pre, was a map of
 // 10,000 made for nothing.
-func checkUnchanged(pairs []pair, pre *verdicts) []*check {
+func checkUnchanged(pairs []pair, pre map[string]*check) []*check {
 	out := make([]*check, len(pairs))
-	nPre := 0
-	if pre != nil {
-		nPre = len(pre.checks)
-	}
-	byBlob := make(map[string]*check, max(len(pairs)-nPre, 0))
+	byBlob := make(map[string]*check, max(len(pairs)-len(pre), 0))
 	var byData map[string]*check
 	var unchanged []*check
 	for i, p := range pairs {
@@ -532,7 +523,7 @@ func checkUnchanged(pairs []pair, pre *verdicts) []*check {
 		}
 		c := m[key]
 		if c == nil && p.h.Blob != "" {
-			c = pre.check(key)
+			c = pre[key]
 		}
 		if c == nil {
 			c = &check{data: p.h.Data}

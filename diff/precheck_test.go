@@ -76,7 +76,7 @@ func TestPrechecksSameBytes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			in := precheckInput()
-			in.Prechecks = newPrechecks(tc.workers, 1, nil)
+			in.Prechecks = newPrechecks(tc.workers)
 			feedPrechecks(in, tc.keep, tc.reverse, tc.feeders)
 			got, err := Run(in)
 			if err != nil {
@@ -121,13 +121,13 @@ func feedPrechecks(in *Input, keep func(i int) bool, reverse bool, feeders int) 
 // and on nil, returns (a reader that fails stops the workers this way).
 func TestPrechecksWaitStops(t *testing.T) {
 	t.Parallel()
-	p := newPrechecks(4, 1, nil)
+	p := newPrechecks(4)
 	p.Wait()
 	p.Wait()
 	var nilP *Prechecks
 	nilP.Wait()
-	if v := p.verdicts(); len(v.checks) != 0 || len(v.compared) != 0 {
-		t.Errorf("verdicts of an unfed Prechecks: %d checks, %d comparisons", len(v.checks), len(v.compared))
+	if v := p.verdicts(); len(v) != 0 {
+		t.Errorf("verdicts of an unfed Prechecks: %d", len(v))
 	}
 }
 

@@ -404,12 +404,12 @@ func (r *run) main(ctx context.Context) int {
 		return ExitError
 	}
 	in, err := source.ReadSides(ctx, source.Options{Dir: r.dir, Base: base, Head: t.head, RevisionsOnly: true, Patterns: r.cfg.Manifests,
-		Targets: r.cfg.Targets, Launch: r.cfg.Launch, NoLaunch: r.cfg.NoLaunch})
+		Launch: r.cfg.Launch, NoLaunch: r.cfg.NoLaunch})
 	if err != nil {
 		r.a.Errorf("capgate: %v", err)
 		return ExitError
 	}
-	in.AllowEmpty = r.cfg.AllowEmpty
+	in.AllowEmpty, in.Targets = r.cfg.AllowEmpty, r.cfg.Targets
 	res, err := diff.Run(in)
 	if err != nil {
 		r.a.Errorf("capgate: %v", err)

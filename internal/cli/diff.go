@@ -37,12 +37,12 @@ func (c *Command) diff(args []string) int {
 	// The lock is one file of the head: read with the sides, from the
 	// same listing and git processes.
 	in, lf, err := source.ReadSidesLock(context.Background(), source.Options{Dir: c.Dir, Base: d.base, Head: d.head, Patterns: d.patterns,
-		Targets: d.targets, Launch: d.launch, NoLaunch: d.noLaunch}, d.lock)
+		Launch: d.launch, NoLaunch: d.noLaunch}, d.lock)
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
 	}
-	in.AllowEmpty = d.allowEmpty
+	in.AllowEmpty, in.Targets = d.allowEmpty, d.targets
 	r, err := diff.Run(in)
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/internal/gitrun"
 )
 
@@ -106,7 +105,7 @@ func ReadGit(ctx context.Context, m *Matcher, sides ...*Git) ([][]File, error) {
 	for i, g := range sides {
 		reqs[i] = request{g: g, t: trees[i], m: m}
 	}
-	return readTrees(ctx, reqs, nil, nil)
+	return readTrees(ctx, reqs, nil)
 }
 
 // request asks for the files m selects in t, the listed tree of g.
@@ -129,7 +128,7 @@ func (g *Git) readPath(ctx context.Context, m *Matcher, p string) ([]File, error
 			return nil, err
 		}
 	}
-	fs, err := readTrees(ctx, []request{{g: g, t: t, m: m}}, nil, nil)
+	fs, err := readTrees(ctx, []request{{g: g, t: t, m: m}}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -138,11 +137,10 @@ func (g *Git) readPath(ctx context.Context, m *Matcher, p string) ([]File, error
 
 // readTrees reads the files each request asks for, out[i] those of
 // reqs[i], all of one repository: each distinct blob is read once, through
-// the same git cat-file processes, whichever requests want it. ahead, if
-// not nil, is told of blobs as soon as they are read (see readWanted);
-// renames (head path -> base path) name the changed pairs it is told of
-// besides those at one path.
-func readTrees(ctx context.Context, reqs []request, ahead readAhead, renames map[string]string) ([][]File, error) {
+// the same git cat-file processes, whichever requests want it. shared, if
+// not nil, is handed each blob that both reqs[0] and reqs[1] want as soon
+// as it is read (see readWanted).
+func readTrees(ctx context.Context, reqs []request, shared func(oid string, data []byte)) ([][]File, error) {
 	out := make([][]File, len(reqs))
 	picks := make([][]int, len(reqs))
 	n := 0
@@ -176,7 +174,7 @@ func readTrees(ctx context.Context, reqs []request, ahead readAhead, renames map
 	if want, err = resolveLinks(ctx, reqs[0].g.Dir, links, want); err != nil {
 		return nil, err
 	}
-	if err := readWanted(ctx, reqs[0].g.Dir, reqs[0].g.cats, want, ahead, renames); err != nil {
+	if err := readWanted(ctx, reqs[0].g.Dir, reqs[0].g.cats, want, shared); err != nil {
 		return nil, err
 	}
 	// Read's order: the errors of gitlinks and linked directories came last.
@@ -189,16 +187,6 @@ func readTrees(ctx context.Context, reqs []request, ahead readAhead, renames map
 		}
 	}
 	return out, nil
-}
-
-// readAhead is told of blobs while readTrees still reads (diff.Prechecks):
-// Add gets each blob both request 0 and request 1 want (the base's and the
-// head's manifests: unchanged ones), Expect the changed pairs of those two
-// requests before any blob is read, AddChanged each blob of such a pair.
-type readAhead interface {
-	Add(oid string, data []byte)
-	Expect(pairs []diff.ChangedPair)
-	AddChanged(oid string, data []byte)
 }
 
 // resolveLinks follows links, a round of reads a hop, and returns want with
@@ -257,72 +245,14 @@ func resolveLinks(ctx context.Context, dir string, links []link, want []wanted) 
 }
 
 // readWanted reads each distinct blob of want once and hands it to the
-// files waiting for it. With ahead (nil: none), a blob wanted by both
-// request 0 and request 1 (the base's and the head's manifests) is handed
-// to ahead.Add, and a blob of a changed pair of those requests
-// (changedPairs, named to ahead.Expect first) to ahead.AddChanged, from
-// the reading goroutine as soon as it is read and before readWanted
-// returns: diff.Prechecks then checks and compares them while the other
-// blobs are read. The changed pairs' blobs are read first (orderBlobs).
-func readWanted(ctx context.Context, dir string, cats *catPool, want []wanted, ahead readAhead, renames map[string]string) error {
+// files waiting for it. A blob wanted by both request 0 and request 1 (the
+// base's and the head's manifests) is also handed to shared, if not nil,
+// from the reading goroutine as soon as it is read and before readWanted
+// returns: diff.Prechecks then checks it while the other blobs are read.
+func readWanted(ctx context.Context, dir string, cats *catPool, want []wanted, shared func(oid string, data []byte)) error {
 	if len(want) == 0 {
 		return nil
 	}
-	d := distinctBlobs(want, ahead != nil)
-	split := len(d.oids)
-	if split >= splitBlobs {
-		split /= 2
-	}
-	var early func(int, blob)
-	if ahead != nil {
-		pairs := changedPairs(want, renames)
-		split = d.orderBlobs(pairs, split)
-		cs := make([]diff.ChangedPair, len(pairs))
-		for i, pr := range pairs {
-			cs[i] = diff.ChangedPair{HeadPath: want[pr[1]].f.Path, BaseBlob: want[pr[0]].oid, HeadBlob: want[pr[1]].oid}
-		}
-		ahead.Expect(cs)
-		early = func(k int, b blob) {
-			if b.size > MaxFileBytes {
-				return
-			}
-			if d.reqs[k] == 3 {
-				ahead.Add(d.oids[k], b.data)
-			}
-			if d.inPair[k] {
-				ahead.AddChanged(d.oids[k], b.data)
-			}
-		}
-	}
-	blobs, err := readBulk(ctx, dir, cats, d.oids, split, early)
-	if err != nil {
-		return err
-	}
-	for i, w := range want {
-		w.f.Blob = w.oid
-		if b := blobs[d.slot[i]]; b.size > MaxFileBytes {
-			w.f.Err = fmt.Errorf("file is %d bytes, over the %d-byte limit; not read", b.size, MaxFileBytes)
-		} else {
-			w.f.Data = b.data
-		}
-	}
-	return nil
-}
-
-// blobSet is the distinct blobs of a want list: oids in the order they are
-// read, slot[i] the index in oids of want[i]'s blob, and (when asked for)
-// reqs[k] the requests 0 and 1 wanting oids[k] (bit r: request r) and
-// inPair[k] whether it is a blob of a changed pair (orderBlobs).
-type blobSet struct {
-	oids   []string
-	slot   []int
-	reqs   []uint8
-	inPair []bool
-}
-
-// distinctBlobs indexes the distinct blobs of want, in want's order; with
-// sides, it also records which of requests 0 and 1 want each.
-func distinctBlobs(want []wanted, sides bool) *blobSet {
 	// Most blobs are wanted by the base and the head alike: the largest
 	// request is a better guess of how many are distinct than all of
 	// them (a map made for twice as many was 1.5 ms of a 10,000-manifest
@@ -337,174 +267,71 @@ func distinctBlobs(want []wanted, sides bool) *blobSet {
 	}
 	hint = min(hint, len(want))
 	at := make(map[string]int, hint)
-	d := &blobSet{oids: make([]string, 0, hint), slot: make([]int, len(want))}
-	if sides {
-		d.reqs = make([]uint8, 0, hint)
+	oids := make([]string, 0, hint)
+	slot := make([]int, len(want))
+	var reqs []uint8 // bit r set: wanted by request r (0 or 1)
+	if shared != nil {
+		reqs = make([]uint8, 0, len(want))
 	}
 	for i, w := range want {
 		k, ok := at[w.oid]
 		if !ok {
-			k = len(d.oids)
+			k = len(oids)
 			at[w.oid] = k
-			d.oids = append(d.oids, w.oid)
-			if sides {
-				d.reqs = append(d.reqs, 0)
+			oids = append(oids, w.oid)
+			if shared != nil {
+				reqs = append(reqs, 0)
 			}
 		}
-		d.slot[i] = k
-		if sides && (w.req == 0 || w.req == 1) {
-			d.reqs[k] |= 1 << w.req
+		slot[i] = k
+		if shared != nil && (w.req == 0 || w.req == 1) {
+			reqs[k] |= 1 << w.req
 		}
 	}
-	return d
-}
-
-// changedPairs returns the changed manifests of requests 0 and 1 of want,
-// as indexes into want (base, head): a head file at a base file's path, or
-// at the path git renamed it to (renames: head path -> base path), with
-// another blob. It is a guess Run checks (diff.Prechecks), so sides not
-// sorted by path give none rather than a map of every path.
-func changedPairs(want []wanted, renames map[string]string) [][2]int {
-	var bs, hs []int
+	var early func(int, blob)
+	if shared != nil {
+		early = func(k int, b blob) {
+			if reqs[k] == 3 && b.size <= MaxFileBytes {
+				shared(oids[k], b.data)
+			}
+		}
+	}
+	blobs, err := readBulk(ctx, dir, cats, oids, early)
+	if err != nil {
+		return err
+	}
 	for i, w := range want {
-		switch w.req {
-		case 0:
-			bs = append(bs, i)
-		case 1:
-			hs = append(hs, i)
+		w.f.Blob = w.oid
+		if b := blobs[slot[i]]; b.size > MaxFileBytes {
+			w.f.Err = fmt.Errorf("file is %d bytes, over the %d-byte limit; not read", b.size, MaxFileBytes)
+		} else {
+			w.f.Data = b.data
 		}
 	}
-	path := func(i int) string { return want[i].f.Path }
-	if !sortedPaths(bs, path) || !sortedPaths(hs, path) {
-		return nil
-	}
-	var out [][2]int
-	k := 0
-	for _, h := range hs {
-		p := path(h)
-		for k < len(bs) && path(bs[k]) < p {
-			k++
-		}
-		b := -1
-		if k < len(bs) && path(bs[k]) == p {
-			b = bs[k]
-		} else if old, ok := renames[p]; ok {
-			if j, found := slices.BinarySearchFunc(bs, old, func(i int, p string) int { return strings.Compare(path(i), p) }); found {
-				b = bs[j]
-			}
-		}
-		if b >= 0 && want[b].oid != want[h].oid {
-			out = append(out, [2]int{b, h})
-		}
-	}
-	return out
-}
-
-// sortedPaths reports whether the paths of ix are sorted, none twice.
-func sortedPaths(ix []int, path func(int) string) bool {
-	for k := 1; k < len(ix); k++ {
-		if path(ix[k-1]) >= path(ix[k]) {
-			return false
-		}
-	}
-	return true
-}
-
-// orderBlobs reorders d so that the blobs of pairs (indexes into the want
-// list d was made from) are read first, and returns where the second git
-// cat-file's share begins (split: where it began before; len(d.oids) when
-// one process reads all). With two processes the first reads the pairs'
-// base blobs, the second their head blobs, in the same order, then each
-// a share of the others, as many blobs each as before; with one, a pair's
-// blobs are read one after the other. A changed pair is then complete
-// early in the read and can be compared while the rest is read: in want's
-// order, the head's changed blobs all came last, after every base blob.
-func (d *blobSet) orderBlobs(pairs [][2]int, split int) int {
-	n := len(d.oids)
-	d.inPair = make([]bool, n)
-	if len(pairs) == 0 {
-		return split
-	}
-	var first [2][]int // per side, oid indexes
-	for _, pr := range pairs {
-		for side, w := range pr {
-			if k := d.slot[w]; !d.inPair[k] {
-				d.inPair[k] = true
-				first[side] = append(first[side], k)
-			}
-		}
-	}
-	rest := make([]int, 0, n)
-	for k := range n {
-		if !d.inPair[k] {
-			rest = append(rest, k)
-		}
-	}
-	var order []int
-	if split >= n {
-		order = interleave(first[0], first[1])
-		order = append(order, rest...)
-	} else {
-		x := max(0, min(len(rest), n/2-len(first[0])))
-		order = slices.Concat(first[0], rest[:x], first[1], rest[x:])
-		split = len(first[0]) + x
-	}
-	d.permute(order)
-	return split
-}
-
-// interleave is a[0], b[0], a[1], b[1], …, then what is left of the longer.
-func interleave(a, b []int) []int {
-	out := make([]int, 0, len(a)+len(b))
-	for i := range max(len(a), len(b)) {
-		if i < len(a) {
-			out = append(out, a[i])
-		}
-		if i < len(b) {
-			out = append(out, b[i])
-		}
-	}
-	return out
-}
-
-// permute puts d's blobs in order: the blob at order[j] becomes the j-th.
-func (d *blobSet) permute(order []int) {
-	pos := make([]int, len(order))
-	oids := make([]string, len(order))
-	reqs := make([]uint8, len(order))
-	inPair := make([]bool, len(order))
-	for j, k := range order {
-		pos[k] = j
-		oids[j], reqs[j], inPair[j] = d.oids[k], d.reqs[k], d.inPair[k]
-	}
-	for i, k := range d.slot {
-		d.slot[i] = pos[k]
-	}
-	d.oids, d.reqs, d.inPair = oids, reqs, inPair
+	return nil
 }
 
 // splitBlobs is the number of distinct blobs from which readBulk reads
-// through two git cat-file processes, about half the blobs each: git then
-// uses two cores.
+// through two git cat-file processes, half the blobs each: git then uses
+// two cores.
 const splitBlobs = 512
 
 // readBulk reads oids, in order, through git cat-file --batch --buffer
 // processes given all their requests at once, their input then closed: git
 // flushes its output when its buffer fills, not after every object (10,000
-// small blobs were 10,000 wake-ups of git and of the reader). One process
-// reads oids[:split], another the rest (split >= len(oids): one reads all).
+// small blobs were 10,000 wake-ups of git and of the reader).
 // early, if not nil, is called with each blob's index as soon as it is read.
 // The processes come from cats when it has them (nil: none).
-func readBulk(ctx context.Context, dir string, cats *catPool, oids []string, split int, early func(int, blob)) ([]blob, error) {
-	bounds := [][2]int{{0, len(oids)}}
-	if split > 0 && split < len(oids) {
-		bounds = [][2]int{{0, split}, {split, len(oids)}}
+func readBulk(ctx context.Context, dir string, cats *catPool, oids []string, early func(int, blob)) ([]blob, error) {
+	parts := 1
+	if len(oids) >= splitBlobs {
+		parts = 2
 	}
 	out := make([]blob, len(oids))
-	errs := make([]error, len(bounds))
+	errs := make([]error, parts)
 	var wg sync.WaitGroup
-	for p, bd := range bounds {
-		lo, hi := bd[0], bd[1]
+	for p := range parts {
+		lo, hi := len(oids)*p/parts, len(oids)*(p+1)/parts
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -26,10 +26,6 @@ type Options struct {
 	RevisionsOnly bool
 	// Patterns select manifest paths (see NewMatcher).
 	Patterns []string
-	// Targets are the targets diff.Run will compare (empty: capgate's
-	// four): on two commits the changed manifests are compared to them
-	// while the sides are read, and ReadSides sets the Input's Targets.
-	Targets []string
 	// Launch selects launch config paths (doublestar; "!" excludes);
 	// empty means launch.DefaultPatterns. NoLaunch reads none.
 	Launch   []string
@@ -44,7 +40,7 @@ type Options struct {
 // On two commits the Input's Prechecks are checking the manifests both
 // sides hold while the rest is read; diff.Run waits for them, and a caller
 // that does not run it calls in.Prechecks.Wait() to stop the workers.
-// The caller sets the Input's AllowEmpty; its Targets are opts.Targets.
+// The caller sets the Input's AllowEmpty and Targets.
 func ReadSides(ctx context.Context, opts Options) (*diff.Input, error) {
 	in, _, err := ReadSidesLock(ctx, opts, "")
 	return in, err
@@ -109,7 +105,7 @@ func openSides(ctx context.Context, dir string, opts Options) (base, head Side, 
 // repository are read in one round (readPairFiles), the base's tree
 // derived from the head's, with git's renames (readPair).
 func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options, lockPath string) (*diff.Input, *lock.File, error) {
-	in := &diff.Input{Base: base.Name(), Head: head.Name(), Patterns: m.String(), Targets: opts.Targets}
+	in := &diff.Input{Base: base.Name(), Head: head.Name(), Patterns: m.String()}
 	bg, ok1 := base.(*Git)
 	hg, ok2 := head.(*Git)
 	pair := ok1 && ok2 && bg.Dir == hg.Dir
@@ -135,7 +131,7 @@ func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options, loc
 	var err error
 	if pair {
 		// The unchanged manifests are checked while the others are read.
-		in.Prechecks = diff.NewPrechecks(opts.Targets)
+		in.Prechecks = diff.NewPrechecks()
 		lockFiles, err = readPairFiles(ctx, bg, hg, m, lm, lockM, in)
 	} else {
 		lockFiles, err = readEach(ctx, base, head, m, lm, lockM, in, lockPath)
@@ -186,7 +182,7 @@ func lockMatcher(lockPath string) (string, *Matcher, error) {
 // selects on each (lm nil: none), and the files lockM selects on the head
 // (lockM nil: none), which it returns.
 func readPairFiles(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher, in *diff.Input) ([]File, error) {
-	fs, err := readPairTrees(ctx, bg, hg, m, lm, lockM, in.Prechecks, in.Renames)
+	fs, err := readPairTrees(ctx, bg, hg, m, lm, lockM, in.Prechecks)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s and %s: %w", bg.Name(), hg.Name(), err)
 	}
@@ -203,9 +199,8 @@ func readPairFiles(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher, in *
 // readPairTrees reads what readPairFiles returns and sets, in the order of
 // its requests: base and head manifests, base and head launch configs,
 // the head's lock. The blobs of manifests both sides hold go to pre as
-// they are read, to be checked, and those of changed manifests (at one
-// path, or renamed: renames) to be compared.
-func readPairTrees(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher, pre *diff.Prechecks, renames map[string]string) ([][]File, error) {
+// they are read.
+func readPairTrees(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher, pre *diff.Prechecks) ([][]File, error) {
 	bt, err := bg.tree(ctx)
 	if err != nil {
 		return nil, err
@@ -221,11 +216,7 @@ func readPairTrees(ctx context.Context, bg, hg *Git, m, lm, lockM *Matcher, pre 
 	if lockM != nil {
 		reqs = append(reqs, request{hg, ht, lockM})
 	}
-	var ahead readAhead
-	if pre != nil {
-		ahead = pre
-	}
-	return readTrees(ctx, reqs, ahead, renames)
+	return readTrees(ctx, reqs, pre.Add)
 }
 
 // readEach reads the manifests, the launch configs (lm nil: none) and the
