@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/razukc/capgate-action/diff"
 	"github.com/razukc/capgate-action/internal/gitrun"
 )
 
