@@ -129,6 +129,38 @@ func TestEncodeMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
+// TestManifestsInParts: a report of many manifests (generated ones, every
+// field set, odd strings), its manifests encoded in 1 to 7 pieces at once,
+// is what encoding/json writes, byte for byte. Run it with -race.
+func TestManifestsInParts(t *testing.T) {
+	t.Parallel()
+	j := generated(t, 1)
+	j.Manifests = nil
+	for seed := uint64(0); len(j.Manifests) < 3*parallelManifests; seed++ {
+		j.Manifests = append(j.Manifests, generated(t, seed).Manifests...)
+	}
+	want := encodingJSON(t, j)
+	for parts := 1; parts <= 7; parts++ {
+		w := jsonw{b: make([]byte, 0, encodedSize(j))}
+		w.open('{')
+		w.str("schema", j.Schema)
+		w.bool("widened", j.Widened)
+		w.str("base", j.Base)
+		w.str("head", j.Head)
+		w.strsOmit("targets", j.Targets)
+		w.key("counts")
+		w.counts(&j.Counts)
+		w.key("manifests")
+		w.manifests(j.Manifests, parts)
+		if !bytes.HasPrefix(want, w.b) || !bytes.Equal(w.b[len(w.b)-1:], []byte("]")) {
+			t.Errorf("%d parts: the manifests differ from encoding/json's", parts)
+		}
+	}
+	if got := j.Encode(); !bytes.Equal(got, want) {
+		t.Errorf("Encode of %d manifests differs from encoding/json", len(j.Manifests))
+	}
+}
+
 // TestFillerSetsEveryField checks the generator the equivalence test relies
 // on: across seeds, every JSON key of the report types shows up, so a
 // field jsonw does not write would be caught.

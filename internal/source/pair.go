@@ -133,10 +133,11 @@ func parseRaw(out []byte) ([]change, error) {
 
 // derive returns the tree that changes turn into head: head's entries
 // but those at a new path of a change, and the old side of every change,
-// in git's order (by path, bytewise).
+// in git's order (by path, bytewise); it records which entries are head's
+// (listing.from, at), so that they are matched once for both.
 func derive(head *listing, changes []change) *listing {
 	if len(changes) == 0 {
-		return &listing{ents: head.ents}
+		return &listing{ents: head.ents, from: head}
 	}
 	drop := make(map[string]bool, len(changes))
 	var olds []treeEntry
@@ -154,17 +155,20 @@ func derive(head *listing, changes []change) *listing {
 	}
 	slices.SortFunc(olds, func(a, b treeEntry) int { return strings.Compare(a.path, b.path) })
 	ents := make([]treeEntry, 0, len(head.ents)+len(olds))
+	at := make([]int32, 0, len(head.ents)+len(olds))
 	i := 0
-	for _, e := range head.ents {
+	for j, e := range head.ents {
 		if drop[e.path] {
 			continue
 		}
 		for i < len(olds) && olds[i].path < e.path {
-			ents = append(ents, olds[i])
+			ents, at = append(ents, olds[i]), append(at, -1)
 			i++
 		}
-		ents = append(ents, e)
+		ents, at = append(ents, e), append(at, int32(j))
 	}
-	ents = append(ents, olds[i:]...)
-	return &listing{ents: ents}
+	for _, e := range olds[i:] {
+		ents, at = append(ents, e), append(at, -1)
+	}
+	return &listing{ents: ents, from: head, at: at}
 }

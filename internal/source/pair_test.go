@@ -84,6 +84,21 @@ func TestReadPairDerives(t *testing.T) {
 		if !reflect.DeepEqual(bg.full.ents, want.ents) {
 			t.Errorf("derived base tree:\n got %v\nwant %v", bg.full.ents, want.ents)
 		}
+		// What the derived tree selects, its entries shared with the head
+		// not matched again (selector), is what git's own listing selects.
+		lm, err := NewLaunchMatcher(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []*Matcher{mustMatcher(t), lm, mustMatcher(t, "**/capgate.json", "sub/*/x.json", "d/**", "f")} {
+			sel := selector{}
+			sel.of(hg.full, m)
+			gotF, gotI := bg.full.picked(m, sel.of(bg.full, m))
+			wantF, wantI := want.pick(m)
+			if !reflect.DeepEqual(describe(gotF), describe(wantF)) || !reflect.DeepEqual(gotI, wantI) {
+				t.Errorf("%s: derived tree selects %q %v, git's %q %v", m, describe(gotF), gotI, describe(wantF), wantI)
+			}
+		}
 		// The renames git diff --find-renames reports, as read before.
 		wantRen := map[string]string{}
 		fields := strings.Split(runGit(t, root, "diff", "--find-renames", "--name-status", "-z", revs[0], revs[1], "--"), "\x00")
@@ -155,4 +170,17 @@ func TestReadPairRenamesLimited(t *testing.T) {
 			t.Errorf("%s: limited %v, want %v", head, limited, want)
 		}
 	}
+}
+
+// describe is each file's path, blob, bytes or error, for comparing.
+func describe(fs []File) []string {
+	var out []string
+	for _, f := range fs {
+		s := f.Path + " " + f.Blob + " " + string(f.Data)
+		if f.Err != nil {
+			s += " error: " + f.Err.Error()
+		}
+		out = append(out, s)
+	}
+	return out
 }
