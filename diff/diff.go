@@ -187,8 +187,11 @@ type File struct {
 }
 
 // MaxLinkHops is how many links a chain of symbolic links is followed
-// through, and its targets kept (File.Link), at most.
-const MaxLinkHops = 8
+// through, and its targets kept (File.Link), at most: Linux's MAXSYMLINKS
+// (macOS stops at 32), past which the client's open fails (ELOOP) too.
+// Fewer let a chain of the tree longer than that keep, unseen, a retarget
+// of its last link that the client followed to /etc.
+const MaxLinkHops = 40
 
 // TreeFile is one file of the head tree, manifest or not: what Run looks
 // at to tell a manifest that moved out of the patterns from one that went

@@ -565,7 +565,7 @@ func readable(e treeEntry) error {
 // resolveHop follows link e, whose blob (its target) is target, one hop:
 // to a regular file inside the tree, or (more) to another link.
 func resolveHop(e treeEntry, target []byte, all map[string]treeEntry, hop int) (t treeEntry, more bool, err error) {
-	if hop >= 8 {
+	if hop >= diff.MaxLinkHops {
 		return e, false, linkErr("too many levels of symbolic links; not read")
 	}
 	if e.size > 4096 {

@@ -47,6 +47,9 @@ func TestLinkRetargeted(t *testing.T) {
 			".mcp.json": {data: `{"mcpServers": {"s": {"command": "srt", "args": ["--settings", "srt.json", "npx", "pkg"]}}}`},
 			"srt.json":  {link: "hop.json"},
 		}, "hop.json"},
+		// 40 links (Linux's MAXSYMLINKS: the kernel follows them all), the
+		// last retargeted; kept to 8 targets, the chain was the same.
+		{"through a chain of 40 links of the tree", linkChainTree(40), "h39"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -133,4 +136,18 @@ func TestPluginRootMCPRead(t *testing.T) {
 			t.Errorf("head %s: no widened row for ~: %+v", filepath.Base(h), r.Manifests)
 		}
 	}
+}
+
+// linkChainTree is a tree whose srt settings file srt.json is the first of
+// n links, each to the next (h1, h2, …); the last, h(n-1), is left to the
+// test to make.
+func linkChainTree(n int) map[string]node {
+	files := map[string]node{
+		".mcp.json": {data: `{"mcpServers": {"s": {"command": "srt", "args": ["--settings", "srt.json", "npx", "pkg"]}}}`},
+		"srt.json":  {link: "h1"},
+	}
+	for i := 1; i < n-1; i++ {
+		files[fmt.Sprintf("h%d", i)] = node{link: fmt.Sprintf("h%d", i+1)}
+	}
+	return files
 }
