@@ -178,7 +178,8 @@ type File struct {
 	// Link is, when Path is a symbolic link that was not followed to a
 	// regular file of the tree (Err is ErrLink), where it points: the
 	// target of each link in turn, from Path's own (a link to a link of
-	// the tree), as git stores it (the blob of a 120000 entry) or
+	// the tree, or a directory link of the tree on a target's way: d of
+	// d/srt.json), as git stores it (the blob of a 120000 entry) or
 	// os.Readlink reads it, at most MaxLinkHops of them. For a file
 	// under a linked directory, the directory link's. What a client
 	// reads through the link is its target's, so a retarget (/opt/safe

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -77,6 +78,9 @@ type link struct {
 	// dir is set for a linked directory a pattern reaches (pick): only
 	// its target is read, into f.Link.
 	dir bool
+	// rest is, when e is a directory link on the way of the chain, the
+	// path below it that the chain goes on to.
+	rest string
 }
 
 // ReadGit reads several revisions of one repository, reading each distinct
@@ -226,12 +230,12 @@ func resolveLinks(ctx context.Context, dir string, links []link, want []wanted) 
 			if err != nil {
 				return nil, err
 			}
-			t, more, err := resolveHop(l.e, blobs[i].data, all, hop)
+			t, rest, more, err := resolveHop(l.e, l.rest, blobs[i].data, all, hop)
 			switch {
 			case err != nil:
 				l.f.Err = err
 			case more:
-				l.e = t
+				l.e, l.rest = t, rest
 				next = append(next, l)
 			case readable(t) != nil:
 				l.f.Err = readable(t)
@@ -563,23 +567,42 @@ func readable(e treeEntry) error {
 }
 
 // resolveHop follows link e, whose blob (its target) is target, one hop:
-// to a regular file inside the tree, or (more) to another link.
-func resolveHop(e treeEntry, target []byte, all map[string]treeEntry, hop int) (t treeEntry, more bool, err error) {
+// to a regular file inside the tree, or (more) to another link, which is
+// a directory link on the way with rest the path below it (the client
+// follows it: d/srt.json's d, retargeted to /etc, was unseen).
+func resolveHop(e treeEntry, rest string, target []byte, all map[string]treeEntry, hop int) (t treeEntry, tail string, more bool, err error) {
 	if hop >= diff.MaxLinkHops {
-		return e, false, linkErr("too many levels of symbolic links; not read")
+		return e, "", false, linkErr("too many levels of symbolic links; not read")
 	}
 	if e.size > 4096 {
-		return e, false, linkErr("symbolic link target too long; not read")
+		return e, "", false, linkErr("symbolic link target too long; not read")
 	}
 	p, ok := cleanJoin(e.path, string(target))
 	if !ok {
-		return e, false, linkErr("symbolic link points outside the repository; not read")
+		return e, "", false, linkErr("symbolic link points outside the repository; not read")
 	}
-	t, ok = all[p]
-	if !ok {
-		return e, false, linkErr("symbolic link target is not a file in the tree; not read")
+	if rest != "" {
+		p = path.Join(p, rest)
 	}
-	return t, t.mode == "120000", nil
+	if t, ok = all[p]; ok {
+		return t, "", t.mode == "120000", nil
+	}
+	if d, tail, ok := linkedPrefix(p, func(q string) bool { return all[q].mode == "120000" }); ok {
+		return all[d], tail, true, nil
+	}
+	return e, "", false, linkErr("symbolic link target is not a file in the tree; not read")
+}
+
+// linkedPrefix finds the outermost directory of p (a clean relative path)
+// that isLink says is a symbolic link: that directory, and the path below
+// it.
+func linkedPrefix(p string, isLink func(string) bool) (dir, rest string, ok bool) {
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' && isLink(p[:i]) {
+			return p[:i], p[i+1:], true
+		}
+	}
+	return "", "", false
 }
 
 // catFile is one running git cat-file --batch: objects are asked for in

@@ -50,6 +50,12 @@ func TestLinkRetargeted(t *testing.T) {
 		// 40 links (Linux's MAXSYMLINKS: the kernel follows them all), the
 		// last retargeted; kept to 8 targets, the chain was the same.
 		{"through a chain of 40 links of the tree", linkChainTree(40), "h39"},
+		// The link's own target is the same; the directory link on its
+		// way, which the client follows, is retargeted.
+		{"through a linked directory a link's target names", map[string]node{
+			".mcp.json": {data: `{"mcpServers": {"s": {"command": "srt", "args": ["--settings", "srt.json", "npx", "pkg"]}}}`},
+			"srt.json":  {link: "d/srt.json"},
+		}, "d"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -610,11 +610,12 @@ func (e linkErr) Error() string        { return string(e) }
 func (e linkErr) Is(target error) bool { return target == diff.ErrLink }
 
 // linkChain is the Link of the file at rel below root when it is a
-// symbolic link: its target, and while that names a link of the tree (not
-// through a linked directory, which a git side does not follow either),
+// symbolic link: its target, and while that names a link of the tree or a
+// path through a linked directory of the tree (which the client follows),
 // that link's, as resolveLinks reads them from git; at most hops of them.
 func linkChain(root, rel string, hops int) []string {
 	var out []string
+	rest := ""
 	for len(out) < hops {
 		t, err := os.Readlink(filepath.Join(root, filepath.FromSlash(rel)))
 		if err != nil {
@@ -625,11 +626,16 @@ func linkChain(root, rel string, hops int) []string {
 		if !ok {
 			break
 		}
-		dir := filepath.Join(root, filepath.FromSlash(path.Dir(j)))
-		if real, err := filepath.EvalSymlinks(dir); err != nil || real != dir {
-			break
+		if rest != "" {
+			j = path.Join(j, rest)
 		}
-		rel = j
+		rel, rest = j, ""
+		if d, tail, ok := linkedPrefix(j, func(q string) bool {
+			st, err := os.Lstat(filepath.Join(root, filepath.FromSlash(q)))
+			return err == nil && st.Mode()&os.ModeSymlink != 0
+		}); ok {
+			rel, rest = d, tail
+		}
 	}
 	return out
 }

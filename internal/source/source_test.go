@@ -473,6 +473,34 @@ func TestGitLinkHops(t *testing.T) {
 	check(t, files, w)
 }
 
+// TestGitLinkThroughLinkedDir follows a link whose target passes through a
+// directory link of the tree, as the client does: to the file of the tree
+// it leads to, or, out of the tree, with both links' targets kept.
+func TestGitLinkThroughLinkedDir(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := makeTree(t, map[string]node{
+		"inner/f.json": {data: "F"},
+		"d":            {link: "inner"},
+		"out":          {link: "/etc"},
+		"in.json":      {link: "d/f.json"},
+		"away.json":    {link: "out/passwd"},
+	})
+	rev := commitTree(t, root)
+	for _, side := range []Side{&Git{Dir: root, Rev: rev}, &Dir{Root: root}} {
+		files, err := side.Read(context.Background(), mustMatcher(t, "*.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, files, map[string]want{"in.json": {data: "F"}, "away.json": {err: "outside the repository"}})
+		for _, f := range files {
+			if f.Path == "away.json" && fmt.Sprint(f.Link) != "[out/passwd /etc]" {
+				t.Errorf("%T: away.json's Link is %q, want [out/passwd /etc]", side, f.Link)
+			}
+		}
+	}
+}
+
 // TestReadGitSides reads two commits at once: each side gets its own
 // content, links resolved in its own tree.
 func TestReadGitSides(t *testing.T) {
