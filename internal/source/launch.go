@@ -15,6 +15,9 @@ import (
 // readSettings reads into in the srt settings files the entries of its
 // launch configs name, each from its own side.
 func readSettings(ctx context.Context, base, head Side, in *diff.Input) error {
+	if err := readPluginRoots(ctx, base, head, in); err != nil {
+		return err
+	}
 	paths := append(settingsPaths(in.LaunchBase), settingsPaths(in.LaunchHead)...)
 	if len(paths) == 0 {
 		return nil
@@ -24,6 +27,45 @@ func readSettings(ctx context.Context, base, head Side, in *diff.Input) error {
 		return err
 	}
 	return readSettingsLinks(ctx, base, head, in, paths)
+}
+
+// readPluginRoots reads into in's launch configs, from both sides, the
+// root .mcp.json of each Claude Code plugin a config of either side names
+// (a plugin manifest, a marketplace catalog's path-source plugin:
+// diff.PluginRoots) that the launch patterns did not match. Claude Code
+// starts its servers with the plugin, as it reads the plugin's srt
+// settings, whatever the patterns: with --launch naming the manifests
+// only, a docker -v /:/h added there was unseen.
+func readPluginRoots(ctx context.Context, base, head Side, in *diff.Input) error {
+	have := map[string]bool{}
+	for _, f := range append(slices.Clip(in.LaunchBase), in.LaunchHead...) {
+		have[strings.ToLower(f.Path)] = true
+	}
+	var paths []string
+	for _, cfgs := range [][]File{in.LaunchBase, in.LaunchHead} {
+		ix := diff.NewFileIndex(cfgs)
+		for _, f := range cfgs {
+			if f.Err != nil {
+				continue
+			}
+			for _, root := range diff.PluginRoots(f.Path, ix) {
+				if p := path.Join(root, ".mcp.json"); !have[strings.ToLower(p)] {
+					have[strings.ToLower(p)] = true
+					paths = append(paths, p)
+				}
+			}
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	sort.Strings(paths)
+	b, h, err := readPaths(ctx, base, head, paths)
+	if err != nil {
+		return err
+	}
+	in.LaunchBase, in.LaunchHead = mergeFiles(in.LaunchBase, b), mergeFiles(in.LaunchHead, h)
+	return nil
 }
 
 // readPaths reads the files at paths (slash paths, never patterns) of both

@@ -157,3 +157,44 @@ func linkChainTree(n int) map[string]node {
 	}
 	return files
 }
+
+// TestPluginRootMCPPatterns: a plugin's root .mcp.json is read with the
+// plugin manifest (or marketplace catalog) that the launch patterns chose,
+// whatever those patterns match, as its srt settings are: with --launch
+// naming the manifests only, a docker -v /:/h added there was unseen.
+func TestPluginRootMCPPatterns(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	for _, tc := range []struct{ name, pattern, cfg, data string }{
+		{"plugin manifest", "**/.claude-plugin/plugin.json", "plug/.claude-plugin/plugin.json", `{"name": "p"}`},
+		{"marketplace catalog", "**/.claude-plugin/marketplace.json", ".claude-plugin/marketplace.json", `{"name": "m", "owner": {"name": "o"}, "plugins": [{"name": "p", "source": "./plug"}]}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			root := makeTree(t, map[string]node{
+				tc.cfg:           {data: tc.data},
+				"plug/.mcp.json": {data: `{"mcpServers": {"s": {"command": "docker", "args": ["run", "img"]}}}`},
+			})
+			base := commitTree(t, root)
+			if err := os.WriteFile(filepath.Join(root, "plug", ".mcp.json"), []byte(`{"mcpServers": {"s": {"command": "docker", "args": ["run", "-v", "/:/h", "img"]}}}`), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			runGit(t, root, "commit", "-q", "-am", "head")
+			head := runGit(t, root, "rev-parse", "HEAD")
+			for _, h := range []string{head, root} {
+				in, err := ReadSides(context.Background(), Options{Dir: root, Base: base, Head: h, Launch: []string{tc.pattern}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, err := diff.Run(in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c, _ := diff.Tally(r.Manifests)
+				if c.Widened == 0 || c.Loud == 0 {
+					t.Errorf("head %s: widened %d, loud %d, want a loud row for -v /:/h: %+v", filepath.Base(h), c.Widened, c.Loud, r.Manifests)
+				}
+			}
+		})
+	}
+}
