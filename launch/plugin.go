@@ -212,6 +212,8 @@ func marketplaceEntries(p string, root *jsonx.Value) ([]Entry, error) {
 		}
 		if v := pl.Get("source"); v != nil && unknownSource(v) {
 			out = append(out, marketplaceEntry(name, "source", v))
+		} else if v != nil && outsideSource(p, root, v) {
+			out = append(out, marketplaceEntry(name, "path", v))
 		}
 	}
 	return out, nil
@@ -320,6 +322,24 @@ func treePath(base, src, rel string) (string, bool) {
 	return full, true
 }
 
+// outsideSource reports whether v, a plugin entry's source, is a path
+// that leads out of the tree from the marketplace's root or its
+// metadata.pluginRoot ("./../x", "/opt/p", "~/p"): the plugin is what that
+// host path holds, no part of the pull request, so its servers cannot be
+// judged. Read as no entry, a source moved from ./p to .. read as the
+// plugin's servers removed, narrowed.
+func outsideSource(p string, root, v *jsonx.Value) bool {
+	if v.Kind != jsonx.String {
+		return false
+	}
+	for _, b := range marketplaceBases(p, root) {
+		if _, ok := treePath(b, v.Str, "."); !ok {
+			return true
+		}
+	}
+	return false
+}
+
 // unknownSource reports whether v, a plugin entry's source, is neither a
 // path (a string) nor an object of a type the schema lists.
 func unknownSource(v *jsonx.Value) bool {
@@ -345,9 +365,14 @@ func marketplaceEntry(name, key string, v *jsonx.Value) Entry {
 	at := pos(v.Pos)
 	why := "the plugin's servers, which Claude Code starts with the plugin: not read from a marketplace entry, any of them may run on the host with no sandbox"
 	note := "the mcpServers of marketplace plugin " + name + " are not read: what they run cannot be judged (fail closed)"
-	if key == "source" {
+	switch key {
+	case "source":
 		why = "a plugin source of a type the marketplace schema does not list: what Claude Code fetches or runs for it is not known"
 		note = "the source of marketplace plugin " + name + " is of no known type: what it does cannot be judged (fail closed)"
+	case "path":
+		key = "source"
+		why = "a plugin source outside the repository: the plugin, its servers among it, is what that host path holds"
+		note = "the source of marketplace plugin " + name + " is a path outside the repository: what it starts cannot be judged (fail closed)"
 	}
 	return Entry{
 		Name: name + " " + key, Pos: at, Kind: Shell, Runs: "plugin " + name,

@@ -201,6 +201,15 @@ func TestMarketplace(t *testing.T) {
 		{"documented sources", `{"plugins": [{"name": "a", "source": {"source": "github", "repo": "o/r"}}, {"name": "b", "source": "./b"}, {"name": "c", "source": {"source": "url", "url": "https://x/r.git"}},
 			{"name": "d", "source": {"source": "npm", "package": "p"}}, {"name": "e", "source": {"source": "git-subdir", "url": "o/r", "path": "p"}}, {"name": "f", "source": "./f", "headersHelper": "./h.sh"}]}`, nil},
 		{"no plugins", `{"name": "m"}`, nil},
+		// A path out of the tree is a host path: the plugin there is no
+		// part of the pull request (read as no entry, a move from ./p to
+		// .. was the plugin's servers removed, narrowed).
+		{"source above the tree", `{"plugins": [{"name": "p", "source": ".."}]}`, []string{"p source"}},
+		{"source above the tree through ./", `{"plugins": [{"name": "p", "source": "./p/../.."}]}`, []string{"p source"}},
+		{"absolute source", `{"plugins": [{"name": "p", "source": "/opt/p"}]}`, []string{"p source"}},
+		{"source in the home directory", `{"plugins": [{"name": "p", "source": "~/p"}]}`, []string{"p source"}},
+		{"source above the plugin root", `{"metadata": {"pluginRoot": "./plugins"}, "plugins": [{"name": "p", "source": "../../x"}]}`, []string{"p source"}},
+		{"source the marketplace itself", `{"plugins": [{"name": "p", "source": "./"}]}`, nil},
 	} {
 		cfg, err := Parse(p, []byte(c.src))
 		if err != nil {
