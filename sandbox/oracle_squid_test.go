@@ -19,6 +19,7 @@ import (
 type oldSquidACL struct {
 	typ    string
 	values []string
+	used   bool // mirrors squidACL.used (a deliberate change, after bdae583)
 }
 
 // oldReadSquid is ReadSquid as it was. It reads a squid config: the destinations each `http_access
@@ -57,7 +58,7 @@ func (q *oldSquidState) line(l squidLine) {
 			x = &oldSquidACL{typ: f[2]}
 			q.acls[f[1]] = x
 		}
-		if x.typ != f[2] {
+		if x.typ != f[2] || x.used || squidFileValue(f[3:]) {
 			q.s.unknown(l.text, l.line)
 			return
 		}
@@ -106,6 +107,9 @@ func oldSquidAllow(names []string, acls map[string]*oldSquidACL) (hosts []string
 	ok = true
 	for _, n := range names {
 		x := acls[n]
+		if x != nil {
+			x.used = true
+		}
 		switch {
 		case n == "CONNECT":
 			// Squid's predefined method acl: only narrows.

@@ -164,3 +164,28 @@ func TestSquidSubdomainCovers(t *testing.T) {
 		}
 	}
 }
+
+// TestSquidACLUnseenValues: values squid gives an allow rule that the
+// config's lines up to the rule do not show are Unknown, not a rule that
+// lets less through: an acl line after the rule that names it (squid
+// applies every line of an acl, wherever it stands), and a quoted file the
+// values are read from.
+func TestSquidACLUnseenValues(t *testing.T) {
+	t.Parallel()
+	const tail = "acl p port 443\nhttp_access allow a p\n"
+	for _, tc := range []struct{ name, conf string }{
+		{"extended after its use", "acl a dstdomain x.com\n" + tail + "acl a dstdomain .evil.com\nhttp_access deny all\n"},
+		{"a file of values", "acl a dstdomain \"/etc/squid/allowed\"\n" + tail + "http_access deny all\n"},
+		{"a file beside a value", "acl a dstdomain x.com \"/etc/squid/allowed\"\n" + tail + "http_access deny all\n"},
+	} {
+		s := ReadSquid([]byte(tc.conf))
+		if len(s.Unknown) == 0 {
+			t.Errorf("%s: nothing Unknown, allowed %+v", tc.name, s.Network.Allow)
+		}
+	}
+	// Lines of an acl before its use are its values, as before.
+	s := ReadSquid([]byte("acl a dstdomain x.com\nacl a dstdomain y.com\n" + tail + "http_access deny all\n"))
+	if len(s.Unknown) != 0 || len(s.Network.Allow) != 2 {
+		t.Errorf("two lines before the rule: allowed %+v, unknown %+v", s.Network.Allow, s.Unknown)
+	}
+}

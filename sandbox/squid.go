@@ -49,6 +49,9 @@ type squidACL struct {
 	name   string
 	typ    string
 	values []string
+	// used is set once an allow line named the acl: squid gives the rule
+	// every value of the acl, lines after it included.
+	used bool
 }
 
 // squidACLs are the acls read so far, found by name: a few by a scan, more
@@ -95,7 +98,9 @@ func (t *squidACLs) add(name, typ string) *squidACL {
 // ReadSquid reads a squid config: the destinations each `http_access
 // allow` lets through (dstdomain and dst acls, with their port acl),
 // whether a `deny` of every private range comes before it, and any line it
-// does not recognise (Unknown). A config without a final `http_access
+// does not recognise (Unknown), an acl line after an allow rule that names
+// that acl (squid gives the rule its every line) and an acl whose values
+// are a quoted file's among them. A config without a final `http_access
 // deny all` lets through what no rule denies, which is Unknown too. The
 // host "." (what the compiler emits for "*") is read as any host ("*");
 // "all" and 0.0.0.0/0 are read literally, as the host and the address
@@ -130,7 +135,7 @@ func (q *squidState) line(l squidLine) {
 		if x == nil {
 			x = q.acls.add(f[1], f[2])
 		}
-		if x.typ != f[2] {
+		if x.typ != f[2] || x.used || squidFileValue(f[3:]) {
 			q.s.unknown(l.text, l.line)
 			return
 		}
@@ -188,6 +193,9 @@ func squidAllow(names []string, acls *squidACLs, buf []int) (hosts []string, por
 	ok = true
 	for _, n := range names {
 		x := acls.get(n)
+		if x != nil {
+			x.used = true
+		}
 		switch {
 		case n == "CONNECT":
 			// Squid's predefined method acl: only narrows.
@@ -211,6 +219,19 @@ func squidAllow(names []string, acls *squidACLs, buf []int) (hosts []string, por
 		}
 	}
 	return hosts, ports, ok
+}
+
+// squidFileValue reports whether values, an acl line's, name a file squid
+// reads the values from ("/etc/squid/hosts", quoted): what it holds is
+// not in the config. Read as a host, a file of "." allowed any host
+// unseen.
+func squidFileValue(values []string) bool {
+	for _, v := range values {
+		if strings.HasPrefix(v, `"`) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Sandbox) unknown(text string, at int) {
