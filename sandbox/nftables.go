@@ -117,16 +117,21 @@ func nftLine(line string, n int, f *[]string) (st nftStatement, ok bool) {
 	return st, true
 }
 
-// nftDropSet reads `ip[6] daddr { a, b } drop`.
+// nftDropSet reads `ip[6] daddr { a, b } drop`: the set closed right
+// before the drop, nothing else in the statement. A drop with more to
+// match (`… } tcp dport 80 drop`) drops less than the set: read as the
+// set, it made every private range dropped on any port, and an accept of
+// 0.0.0.0/0 after it read as private ranges blocked.
 func nftDropSet(f []string) ([]string, bool) {
-	if len(f) < 4 || (f[0] != "ip" && f[0] != "ip6") || f[1] != "daddr" || f[2] != "{" || f[len(f)-1] != "drop" {
+	if len(f) < 5 || (f[0] != "ip" && f[0] != "ip6") || f[1] != "daddr" || f[2] != "{" || f[len(f)-2] != "}" || f[len(f)-1] != "drop" {
 		return nil, false
 	}
-	set := make([]string, 0, len(f)-4)
-	for _, v := range f[3 : len(f)-1] {
-		if v != "}" {
-			set = append(set, strings.TrimSuffix(v, ","))
+	set := make([]string, 0, len(f)-5)
+	for _, v := range f[3 : len(f)-2] {
+		if v == "{" || v == "}" {
+			return nil, false
 		}
+		set = append(set, strings.TrimSuffix(v, ","))
 	}
 	return set, true
 }

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/razukc/capgate-action/compiler"
@@ -187,5 +188,32 @@ func TestSquidACLUnseenValues(t *testing.T) {
 	s := ReadSquid([]byte("acl a dstdomain x.com\nacl a dstdomain y.com\n" + tail + "http_access deny all\n"))
 	if len(s.Unknown) != 0 || len(s.Network.Allow) != 2 {
 		t.Errorf("two lines before the rule: allowed %+v, unknown %+v", s.Network.Allow, s.Unknown)
+	}
+}
+
+// TestNftablesPartialDrop: a drop of the private ranges that matches more
+// than the addresses (one port of them) does not block them: the accept
+// after it is not BlockPrivate, and the drop is a line not recognised.
+// The set alone, closed right before drop, does.
+func TestNftablesPartialDrop(t *testing.T) {
+	t.Parallel()
+	v4, v6 := compiler.PrivateRanges()
+	table := func(more string) string {
+		return "table inet t {\n chain o {\n  type filter hook output priority 0; policy drop;\n" +
+			"  ip daddr { " + strings.Join(v4, ", ") + " }" + more + " drop\n" +
+			"  ip6 daddr { " + strings.Join(v6, ", ") + " }" + more + " drop\n" +
+			"  ip daddr 0.0.0.0/0 accept\n }\n}\n"
+	}
+	for _, tc := range []struct {
+		more    string
+		blocked bool
+	}{{"", true}, {" tcp dport 80", false}, {" } {", false}} {
+		s := ReadNftables([]byte(table(tc.more)))
+		if len(s.Network.Allow) != 1 || s.Network.Allow[0].BlockPrivate != tc.blocked {
+			t.Errorf("%q: allowed %+v, want BlockPrivate %t", tc.more, s.Network.Allow, tc.blocked)
+		}
+		if got := len(s.Unknown) > 0; got == tc.blocked {
+			t.Errorf("%q: unknown %+v", tc.more, s.Unknown)
+		}
 	}
 }
