@@ -77,11 +77,11 @@ func pluginFileEntry(p string, v *jsonx.Value) (Entry, error) {
 		// Windows b.json in a: which one runs cannot be told.
 		return Entry{}, &Error{diag.Placed(p, v.Pos, CodeShape, fmt.Sprintf("mcpServers names %q, whose backslash is part of a file name on Linux and macOS and a separator on Windows: which file is read cannot be told (fail closed): write the path with /", v.Str))}
 	}
-	if rel == "" || strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, "~") || strings.Contains(rel, "$") || windowsPath(rel) {
+	if rel == "" || hostPath(rel) {
 		return Entry{}, &Error{diag.Placed(p, v.Pos, CodeShape, fmt.Sprintf("mcpServers names %q, which is not a path of the plugin: its servers cannot be read (fail closed)", v.Str))}
 	}
 	full := path.Clean(path.Join(projectRoot(p), rel))
-	if full == ".." || strings.HasPrefix(full, "../") {
+	if aboveRoot(full) {
 		return Entry{}, &Error{diag.Placed(p, v.Pos, CodeShape, fmt.Sprintf("mcpServers names %q, outside the repository: its servers cannot be read (fail closed)", v.Str))}
 	}
 	name := "mcpServers " + v.Str
@@ -315,7 +315,7 @@ func marketplaceBases(p string, root *jsonx.Value) []string {
 // it, nor absolute, nor holding a variable, ~ or a backslash).
 func treePath(base, src, rel string) (string, bool) {
 	full := path.Clean(path.Join(base, src, rel))
-	if full == ".." || strings.HasPrefix(full, "../") || strings.HasPrefix(src, "/") || strings.HasPrefix(rel, "/") ||
+	if aboveRoot(full) || strings.HasPrefix(src, "/") || strings.HasPrefix(rel, "/") ||
 		strings.ContainsAny(src+rel, "$~\\") {
 		return "", false
 	}

@@ -210,7 +210,7 @@ func inTree(cfgPath string, c Client, p, cwd string) (string, bool) {
 		p = ck + "/" + p
 	}
 	full := path.Clean(path.Join(projectRoot(cfgPath), p))
-	if full == ".." || strings.HasPrefix(full, "../") || strings.HasPrefix(full, "/") {
+	if aboveRoot(full) || strings.HasPrefix(full, "/") {
 		return "", false
 	}
 	return full, true

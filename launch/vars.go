@@ -188,6 +188,17 @@ func windowsPath(p string) bool {
 	return (len(q) >= 2 && driveLetter(q[:1]) && q[1] == ':') || strings.HasPrefix(q, "//")
 }
 
+// hostPath reports whether rel, a path a config names, is a place of the
+// host rather than of the repository's tree: absolute (/, a Windows drive
+// or UNC path), at ~, or holding a variable.
+func hostPath(rel string) bool {
+	return strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, "~") || strings.Contains(rel, "$") || windowsPath(rel)
+}
+
+// aboveRoot reports whether full, a cleaned slash path relative to the
+// tree's root, leads above that root.
+func aboveRoot(full string) bool { return full == ".." || strings.HasPrefix(full, "../") }
+
 // driveLoud says why a Windows drive path is loud (Docker Desktop on
 // Windows binds drive paths, and its engine listens on a named pipe), or
 // "": the engine's pipe, a whole drive, a user profile or its dotfiles.

@@ -76,10 +76,10 @@ func folderOutside(p string, folders *jsonx.Value) string {
 			continue
 		}
 		rel := strings.ReplaceAll(fp.Str, `\`, "/")
-		if strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, "~") || strings.Contains(rel, "$") || windowsPath(rel) {
+		if hostPath(rel) {
 			return fp.Str
 		}
-		if full := path.Clean(path.Join(projectRoot(p), rel)); full == ".." || strings.HasPrefix(full, "../") {
+		if aboveRoot(path.Clean(path.Join(projectRoot(p), rel))) {
 			return fp.Str
 		}
 	}
