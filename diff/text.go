@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -141,19 +142,52 @@ func Unified(a, b string, ctx int) string {
 	return unifiedBytes([]byte(a), []byte(b), ctx)
 }
 
-// unifiedBytes is Unified on bytes.
-func unifiedBytes(a, b []byte, ctx int) string {
-	la, lb := shownLines(a, b, max(ctx, 0))
-	return unified(lineEdits(la, lb), ctx)
+// diffScratch is what a diff works in: the lines, edits, marks, runes and
+// line order of one diff, kept from one diff to the next (diffScratches).
+type diffScratch struct {
+	la, lb [][]byte
+	edits  []edit
+	keep   []bool
+	runes  []rune
+	order  []int32
 }
 
-// shownLines returns the lines of a and of b, as lines splits them, that
-// Unified matches: all but their common prefix and suffix (commonEnds),
-// less the last c lines of the prefix and the first c of the suffix. The
-// ends are found on the bytes (commonPrefix, commonSuffix), and only the
-// lines returned are made into strings. TestUnifiedTrimmed holds it to
+// diffScratches holds the scratch of diffs. A changed manifest of
+// BenchmarkDiffGit2000 diffs four renderings: making their lines strings
+// (a copy of each window), their edits and marks anew for each was 9 KB
+// of the 47 KB it allocated, each byte a fresh page in the real run
+// (BenchmarkChangedManifest). TestUnifiedAsBefore and FuzzUnifiedAsBefore
+// hold Unified to itself before this work.
+var diffScratches = sync.Pool{New: func() any { return new(diffScratch) }}
+
+// maxKeptScratch is the most lines a scratch is put back with: a big diff's
+// is left to the collector.
+const maxKeptScratch = 1 << 10
+
+// unifiedBytes is Unified on bytes. The lines are slices of a and b, which
+// must not change until it returns.
+func unifiedBytes(a, b []byte, ctx int) string {
+	sc := diffScratches.Get().(*diffScratch)
+	sc.la, sc.lb = shownLines(sc.la[:0], sc.lb[:0], a, b, max(ctx, 0))
+	sc.edits = sc.lineEdits(sc.edits[:0], sc.la, sc.lb)
+	out := sc.unified(ctx)
+	if len(sc.edits) <= maxKeptScratch {
+		// Drop what points into a and b, so a kept scratch holds no text.
+		clear(sc.la)
+		clear(sc.lb)
+		clear(sc.edits)
+		diffScratches.Put(sc)
+	}
+	return out
+}
+
+// shownLines appends to la and lb the lines of a and of b, as lines splits
+// them, that Unified matches: all but their common prefix and suffix
+// (commonEnds), less the last c lines of the prefix and the first c of the
+// suffix. The ends are found on the bytes (commonPrefix, commonSuffix),
+// and the lines are slices of a and b. TestUnifiedTrimmed holds it to
 // lines and commonEnds.
-func shownLines(a, b []byte, c int) (la, lb []string) {
+func shownLines(la, lb [][]byte, a, b []byte, c int) ([][]byte, [][]byte) {
 	a, b = bytes.TrimSuffix(a, newline), bytes.TrimSuffix(b, newline)
 	na, nb := countLines(a), countLines(b)
 	p, off := commonPrefix(a, b, na, nb)
@@ -162,8 +196,8 @@ func shownLines(a, b []byte, c int) (la, lb []string) {
 		s = commonSuffix(a[off:], b[off:])
 	}
 	lo, cut := max(p-c, 0), s-min(s, c)
-	return window(a, back(a, off, p-lo), dropLines(a, cut), na-lo-cut),
-		window(b, back(b, off, p-lo), dropLines(b, cut), nb-lo-cut)
+	return window(la, a, back(a, off, p-lo), dropLines(a, cut), na-lo-cut),
+		window(lb, b, back(b, off, p-lo), dropLines(b, cut), nb-lo-cut)
 }
 
 var newline = []byte("\n")
@@ -235,43 +269,46 @@ func dropLines(x []byte, k int) int {
 	return end
 }
 
-// window is the n lines of x from byte from to byte to, as strings: one
-// string of the window, cut at its n-1 newlines into a slice made for n
-// (strings.Split counted them again first).
-func window(x []byte, from, to, n int) []string {
+// window appends to out the n lines of x from byte from to byte to, cut
+// at their n-1 newlines: slices of x, no copy.
+func window(out [][]byte, x []byte, from, to, n int) [][]byte {
 	if n <= 0 {
-		return nil
+		return out
 	}
-	s, out := string(x[from:to]), make([]string, n)
-	for i := range n - 1 {
-		j := strings.IndexByte(s, '\n')
+	s := x[from:to:to]
+	for range n - 1 {
+		j := bytes.IndexByte(s, '\n')
 		if j < 0 { // fewer lines than shownLines counted: cannot be, but never a panic
-			return strings.Split(string(x[from:to]), "\n")
+			break
 		}
-		out[i], s = s[:j], s[j+1:]
+		out, s = append(out, s[:j:j]), s[j+1:]
 	}
-	out[n-1] = s
-	return out
+	return append(out, s)
 }
 
 // commonEnds returns how many lines a and b have in common at the start,
 // then, in what is left of both, at the end: the prefix and suffix
 // lineEdits cuts.
-func commonEnds(a, b []string) (prefix, suffix int) {
-	for prefix < len(a) && prefix < len(b) && a[prefix] == b[prefix] {
+func commonEnds(a, b [][]byte) (prefix, suffix int) {
+	for prefix < len(a) && prefix < len(b) && bytes.Equal(a[prefix], b[prefix]) {
 		prefix++
 	}
 	a, b = a[prefix:], b[prefix:]
-	for suffix < len(a) && suffix < len(b) && a[len(a)-1-suffix] == b[len(b)-1-suffix] {
+	for suffix < len(a) && suffix < len(b) && bytes.Equal(a[len(a)-1-suffix], b[len(b)-1-suffix]) {
 		suffix++
 	}
 	return prefix, suffix
 }
 
-// unified writes the edits all in unified format with ctx lines of context
-// around each change.
-func unified(all []edit, ctx int) string {
-	keep := make([]bool, len(all))
+// unified writes sc.edits in unified format with ctx lines of context
+// around each change, into one allocation: the diff itself.
+func (sc *diffScratch) unified(ctx int) string {
+	all := sc.edits
+	keep := sc.keep[:0]
+	for range all {
+		keep = append(keep, false)
+	}
+	sc.keep = keep
 	last := -1 // the last index marked, so marking is linear
 	for i, e := range all {
 		if e.op != ' ' {
@@ -294,7 +331,7 @@ func unified(all []edit, ctx int) string {
 		}
 		gap = false
 		out.WriteByte(e.op)
-		out.WriteString(e.line)
+		out.Write(e.line)
 		out.WriteByte('\n')
 	}
 	return out.String()
@@ -321,7 +358,7 @@ func unifiedLen(all []edit, keep []bool) int {
 // edit is one line of a diff: ' ' kept, '-' removed, '+' added.
 type edit struct {
 	op   byte
-	line string
+	line []byte
 }
 
 // maxDiffLines bounds the lines, both sides together, that go-diff matches
@@ -330,84 +367,53 @@ type edit struct {
 const maxDiffLines = 1 << 12
 
 // lines splits s into its lines, without their newlines.
-func lines(s string) []string {
+func lines(s string) [][]byte {
 	s = strings.TrimSuffix(s, "\n")
 	if s == "" {
 		return nil
 	}
-	return strings.Split(s, "\n")
+	return bytes.Split([]byte(s), newline)
 }
 
-// lineEdits is the line diff of a and b.
+// lineEdits appends the line diff of a and b to out.
 //
 // Its edits are the common prefix and suffix, then each line of the
 // middles once, or once for both sides when kept: at most len(a)+len(b)
 // less the ends, the room made for them at once (growing it from the
 // longer side's length was a tenth of the bytes a changed manifest
 // allocated, BenchmarkChangedManifest).
-func lineEdits(a, b []string) []edit {
+func (sc *diffScratch) lineEdits(out []edit, a, b [][]byte) []edit {
 	p, s := commonEnds(a, b)
-	out := make([]edit, 0, len(a)+len(b)-p-s)
-	for _, l := range a[:p] {
-		out = append(out, edit{' ', l})
-	}
+	out = slices.Grow(out, len(a)+len(b)-p-s)
+	out = appendEdits(out, ' ', a[:p])
 	a, b = a[p:], b[p:]
 	suffix := a[len(a)-s:]
 	a, b = a[:len(a)-s], b[:len(b)-s]
 	if len(a)+len(b) > maxDiffLines || len(a) == 0 || len(b) == 0 {
 		out = appendEdits(appendEdits(out, '-', a), '+', b)
 	} else {
-		out = myers(a, b, out)
+		out = sc.myers(a, b, out)
 	}
-	for _, l := range suffix {
-		out = append(out, edit{' ', l})
-	}
-	return out
+	return appendEdits(out, ' ', suffix)
 }
 
 // myers appends go-diff's line diff of a and b to out.
 //
-// It hands DiffMainRunes the runes DiffLinesToRunes would make, one a
-// distinct line numbered from 1 in order of first appearance, a's lines
-// then b's (below 0xD800, go-diff's number for a line is the rune itself,
-// and lineEdits passes at most maxDiffLines lines), and reads the diffs
-// back as an edit script: a kept or removed rune is a's next line, an
-// added one b's next (the texts of go-diff's diffs, in order, spell both
-// sequences). Joining the lines for DiffLinesToRunes to split again, and
+// It hands DiffMainRunes one rune a line, equal runes for equal lines
+// (numberLines), and reads the diffs back as an edit script: a kept or
+// removed rune is a's next line, an added one b's next (the texts of
+// go-diff's diffs, in order, spell both sequences). go-diff only asks
+// whether two runes are equal (with no time limit it makes no half
+// match), so any numbering that keeps equal lines equal and others apart
+// gives the diff DiffLinesToRunes' numbering gives; below 0xD800 each
+// number is its own rune, and lineEdits passes at most maxDiffLines
+// lines. Joining the lines for DiffLinesToRunes to split again, and
 // DiffCharsToLines joining them once more, took about two fifths of
-// Unified's time on BenchmarkDiffGit2000's changed manifests; a table of
-// the lines by number, and a slice of runes per side, were a sixth of
-// myers' allocations (BenchmarkChangedManifest). The same runes give the
-// same diff (TestMyersMatchesLineMode holds it to go-diff's own line
-// mode).
-//
-// The map that numbers the lines is kept from one diff to the next
-// (lineIDs): making it was a sixth of myers on a changed bwrap artifact.
-func myers(a, b []string, out []edit) []edit {
-	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = 0 // no time limit: the same bytes under any load
-	idp := lineIDs.Get().(*map[string]rune)
-	ids := *idp
-	defer func() {
-		if len(ids) <= 1024 { // a big one is left to the collector
-			clear(ids)
-			lineIDs.Put(idp)
-		}
-	}()
-	rs := make([]rune, len(a)+len(b))
-	shared, inA := false, rune(0) // whether b holds a line of a; how many distinct lines a has
-	for i := range rs {
-		l := line(a, b, i)
-		r, ok := ids[l]
-		if !ok {
-			r = rune(len(ids) + 1)
-			ids[l] = r
-		}
-		if rs[i] = r; i == len(a)-1 {
-			inA = rune(len(ids))
-		}
-		shared = shared || i >= len(a) && r <= inA
-	}
+// Unified's time on BenchmarkDiffGit2000's changed manifests
+// (BenchmarkChangedManifest). TestMyersMatchesLineMode holds it to
+// go-diff's own line mode.
+func (sc *diffScratch) myers(a, b [][]byte, out []edit) []edit {
+	rs, shared := sc.numberLines(a, b)
 	if !shared {
 		// Sides with no line in common: go-diff finds no equality, so
 		// its merge makes one deletion of a and one insertion of b
@@ -415,6 +421,8 @@ func myers(a, b []string, out []edit) []edit {
 		// holds it to go-diff on such sides too.
 		return appendEdits(appendEdits(out, '-', a), '+', b)
 	}
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 0 // no time limit: the same bytes under any load
 	ia, ib := 0, 0
 	for _, d := range dmp.DiffMainRunes(rs[:len(a):len(a)], rs[len(a):], false) {
 		for range utf8.RuneCountInString(d.Text) {
@@ -434,21 +442,52 @@ func myers(a, b []string, out []edit) []edit {
 	return out
 }
 
+// numberLines gives each line of a then b a rune, one more than the index
+// of its first occurrence among them, and reports whether a line of b is
+// a line of a (its first occurrence is in a). The lines are sorted by
+// their bytes, ties in order, and each run of equal lines takes the
+// number of its first: n log n comparisons, no string and no map, where a
+// map from line strings to numbers needed the lines made strings first
+// (the copy of each window above). The runes are sc's, kept for the next
+// diff.
+func (sc *diffScratch) numberLines(a, b [][]byte) (rs []rune, shared bool) {
+	n := len(a) + len(b)
+	order := sc.order[:0]
+	for i := range n {
+		order = append(order, int32(i))
+	}
+	sc.order = order
+	slices.SortFunc(order, func(x, y int32) int {
+		if c := bytes.Compare(line(a, b, x), line(a, b, y)); c != 0 {
+			return c
+		}
+		return int(x - y)
+	})
+	rs = slices.Grow(sc.runes[:0], n)[:n]
+	sc.runes = rs
+	for k := 0; k < n; {
+		first := order[k]
+		l := line(a, b, first)
+		for ; k < n && bytes.Equal(line(a, b, order[k]), l); k++ {
+			rs[order[k]] = rune(first + 1)
+			shared = shared || int(order[k]) >= len(a) && int(first) < len(a)
+		}
+	}
+	return rs, shared
+}
+
 // appendEdits appends an edit op of each line of ls to out.
-func appendEdits(out []edit, op byte, ls []string) []edit {
+func appendEdits(out []edit, op byte, ls [][]byte) []edit {
 	for _, l := range ls {
 		out = append(out, edit{op, l})
 	}
 	return out
 }
 
-// lineIDs holds maps from lines to their numbers, for myers.
-var lineIDs = sync.Pool{New: func() any { m := make(map[string]rune, 64); return &m }}
-
 // line is the i-th line of a then b.
-func line(a, b []string, i int) string {
-	if i < len(a) {
+func line(a, b [][]byte, i int32) []byte {
+	if int(i) < len(a) {
 		return a[i]
 	}
-	return b[i-len(a)]
+	return b[int(i)-len(a)]
 }

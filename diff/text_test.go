@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -233,15 +234,15 @@ func TestNotesOnlyFromBody(t *testing.T) {
 // maxDiffLines lines.
 func TestMyersMatchesLineMode(t *testing.T) {
 	t.Parallel()
-	lineMode := func(a, b []string) []edit {
+	lineMode := func(a, b []string) []string {
 		dmp := diffmatchpatch.New()
 		dmp.DiffTimeout = 0
 		ra, rb, table := dmp.DiffLinesToRunes(strings.Join(a, "\n")+"\n", strings.Join(b, "\n")+"\n")
-		var out []edit
+		var out []string
 		for _, d := range dmp.DiffCharsToLines(dmp.DiffMainRunes(ra, rb, false), table) {
-			op := map[diffmatchpatch.Operation]byte{diffmatchpatch.DiffDelete: '-', diffmatchpatch.DiffInsert: '+', diffmatchpatch.DiffEqual: ' '}[d.Type]
+			op := map[diffmatchpatch.Operation]string{diffmatchpatch.DiffDelete: "-", diffmatchpatch.DiffInsert: "+", diffmatchpatch.DiffEqual: " "}[d.Type]
 			for _, l := range strings.Split(strings.TrimSuffix(d.Text, "\n"), "\n") {
-				out = append(out, edit{op, l})
+				out = append(out, op+l)
 			}
 		}
 		return out
@@ -264,7 +265,7 @@ func TestMyersMatchesLineMode(t *testing.T) {
 		{{"a", "b", "a"}, {"c", "d"}}, {{"a"}, {"b", "c", "b"}}, {{"x", "y"}, {"z"}}, {{"a", "b"}, {"c", "a"}}, {{"a", "b"}, {"b", "c"}},
 		{disjoint(gen(40, 6), "a"), disjoint(gen(50, 6), "b")},
 	} {
-		if got, want := myers(c[0], c[1], nil), lineMode(c[0], c[1]); !slices.Equal(got, want) {
+		if got, want := editStrings(new(diffScratch).myers(byteLines(c[0]), byteLines(c[1]), nil)), lineMode(c[0], c[1]); !slices.Equal(got, want) {
 			t.Errorf("case %d: myers differs from go-diff's line mode", i)
 		}
 	}
@@ -299,7 +300,7 @@ func TestUnifiedTrimmed(t *testing.T) {
 			y += "\n"
 		}
 		ctx := []int{-1, 0, 1, 2, 3, 5, 1 << 30}[rnd.IntN(7)]
-		if got, want := Unified(x, y, ctx), unified(lineEdits(lines(x), lines(y)), ctx); got != want {
+		if got, want := Unified(x, y, ctx), unifiedWhole(x, y, ctx); got != want {
 			t.Fatalf("case %d, ctx %d: Unified(%q, %q) = %q, the whole texts give %q", i, ctx, x, y, got, want)
 		}
 		// The lines shownLines finds in the bytes are those lines and
@@ -308,7 +309,7 @@ func TestUnifiedTrimmed(t *testing.T) {
 		p, s := commonEnds(la, lb)
 		c := max(ctx, 0)
 		lo, cut := max(p-c, 0), s-min(s, c)
-		if ga, gb := shownLines([]byte(x), []byte(y), c); !slices.Equal(ga, la[lo:len(la)-cut]) || !slices.Equal(gb, lb[lo:len(lb)-cut]) {
+		if ga, gb := shownLines(nil, nil, []byte(x), []byte(y), c); !slices.EqualFunc(ga, la[lo:len(la)-cut], bytes.Equal) || !slices.EqualFunc(gb, lb[lo:len(lb)-cut], bytes.Equal) {
 			t.Fatalf("case %d, ctx %d: shownLines(%q, %q) = %q, %q; want %q, %q", i, ctx, x, y, ga, gb, la[lo:len(la)-cut], lb[lo:len(lb)-cut])
 		}
 	}
@@ -367,4 +368,30 @@ func disjoint(ls []string, p string) []string {
 		out[i] = p + l
 	}
 	return out
+}
+
+// byteLines is ls as the byte slices the diff works on.
+func byteLines(ls []string) [][]byte {
+	out := make([][]byte, len(ls))
+	for i, l := range ls {
+		out[i] = []byte(l)
+	}
+	return out
+}
+
+// editStrings is each edit as its op and line.
+func editStrings(es []edit) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = string(e.op) + string(e.line)
+	}
+	return out
+}
+
+// unifiedWhole is the diff of the whole texts x and y: their lines, none
+// cut before lineEdits.
+func unifiedWhole(x, y string, ctx int) string {
+	sc := new(diffScratch)
+	sc.edits = sc.lineEdits(nil, lines(x), lines(y))
+	return sc.unified(ctx)
 }
