@@ -230,3 +230,59 @@ func (a *arena) list() []string {
 	}
 	return l
 }
+
+// arenaMark is where a shared arena stood: its blocks and their lengths.
+type arenaMark struct {
+	b                                   []byte
+	s                                   []string
+	caps                                []CapString
+	tools                               []Tool
+	bStart, sStart, nCaps, nTools, nOth int
+}
+
+// mark notes where a shared arena stands, for rewind. Only the blocks
+// Check's parse takes from are noted (the text, the lists, the
+// capability strings and the tools); oth counts what the others hold, for
+// rewind to see that none grew.
+func (a *arena) mark() arenaMark {
+	return arenaMark{b: a.b, s: a.s, caps: a.sl.caps, tools: a.sl.tools,
+		bStart: a.bStart, sStart: a.sStart, nCaps: len(a.sl.caps), nTools: len(a.sl.tools), nOth: a.othLen()}
+}
+
+// othLen is the length of the typed blocks mark does not note.
+func (a *arena) othLen() int {
+	sl := &a.sl
+	return len(sl.fs) + len(sl.net) + len(sl.env) + len(sl.named) + len(sl.assert) + len(sl.egress) + len(sl.asOut) + len(sl.unenf) + len(sl.ptrs)
+}
+
+// rewind hands out again what a shared arena handed out since m, every
+// string and list of it dead (Check's, once it passed): each block still
+// the one m noted goes back to its length then; one that was replaced
+// since, or a block m does not note that grew, is left as it is. The
+// open string and list are dropped, as share drops them.
+func (a *arena) rewind(m arenaMark) {
+	if a.othLen() != m.nOth {
+		return // a typed block Check does not take from was taken from: keep all
+	}
+	if same(a.b, m.b) {
+		a.b = a.b[:m.bStart]
+	}
+	if same(a.s, m.s) {
+		clear(a.s[m.sStart:])
+		a.s = a.s[:m.sStart]
+	}
+	if same(a.sl.caps, m.caps) {
+		clear(a.sl.caps[m.nCaps:])
+		a.sl.caps = a.sl.caps[:m.nCaps]
+	}
+	if same(a.sl.tools, m.tools) {
+		clear(a.sl.tools[m.nTools:])
+		a.sl.tools = a.sl.tools[:m.nTools]
+	}
+	a.bStart, a.sStart = len(a.b), len(a.s)
+}
+
+// same reports whether x and y are windows of one block, from its start.
+func same[T any](x, y []T) bool {
+	return cap(x) == cap(y) && (cap(x) == 0 || &x[:1][0] == &y[:1][0])
+}
