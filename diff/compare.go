@@ -45,7 +45,7 @@ func compare(base, head *compiler.Result, same []bool) []Change {
 			continue // a readerless target is judged on all its fields
 		}
 		t := p[1].Target
-		for _, d := range sandbox.Compare(sandbox.FromArtifact(p[0]), sandbox.FromArtifact(p[1])) {
+		for _, d := range sandbox.CompareArtifacts(p[0], p[1]) {
 			c := change(d, bs, hs)
 			fsChanged = fsChanged || c.Kind == kFS
 			m.add(t, c)

@@ -130,15 +130,23 @@ func splitBwrap(argv []string, each func(Option, bwrapFlag)) (unknown []Unknown,
 // BenchmarkChangedManifest's artifacts. The parts the parser cannot read
 // come first in Unknown, as when they were listed first.
 // FuzzArgvReadersAsBefore holds it to ReadBwrap before this work.
-func ReadBwrap(argv []string) *Sandbox {
+func ReadBwrap(argv []string) *Sandbox { return readBwrap(new(Sandbox), argv, nil) }
+
+// readBwrap is ReadBwrap into s, new or emptied (Sandbox.reuse), with the
+// room for its variables that sc keeps (nil: none).
+func readBwrap(s *Sandbox, argv []string, sc *readScratch) *Sandbox {
 	skip := 0
 	if len(argv) > 0 && (argv[0] == "bwrap" || strings.HasSuffix(argv[0], "/bwrap")) {
 		skip = 1
 	}
-	s := &Sandbox{Kind: "bwrap", Confined: true}
-	s.Mounts = make([]Mount, 0, len(argv)/3)
-	s.Isolation = make([]string, 0, 8)
-	b := bwrapState{s: s, env: make([]envOp, 0, 4)} // the compiler emits three
+	s.Kind, s.Confined = "bwrap", true
+	s.Mounts = room(s.Mounts, len(argv)/3)
+	s.Isolation = room(s.Isolation, 8)
+	b := bwrapState{s: s}
+	if sc != nil {
+		b.env = sc.env[:0]
+	}
+	b.env = room(b.env, 4) // the compiler emits three
 	unknown, at := splitBwrap(argv[skip:], func(o Option, f bwrapFlag) {
 		o.Arg += skip // indices in the argv given
 		b.apply(o, f.dest)
@@ -160,7 +168,11 @@ func ReadBwrap(argv []string) *Sandbox {
 	if b.shareNet {
 		s.Network.Mode, s.Network.Name = NetHost, "host"
 	}
-	s.Env = resolveEnv(b.env)
+	s.Env = resolveEnv(s.Env, b.env)
+	if sc != nil {
+		sc.env = b.env
+		clear(sc.env)
+	}
 	if !b.clearenv {
 		// Without --clearenv every variable of the host reaches the
 		// process.
@@ -316,7 +328,7 @@ type envOp struct {
 	unset, clear bool
 }
 
-// resolveEnv applies ops in order, in linear time: walking back, the
+// resolveEnv applies ops in order, appending to out (empty), in linear time: walking back, the
 // last operation on a name decides it, and a --clearenv ends the walk
 // (nothing before it reaches the process).
 //
@@ -324,12 +336,11 @@ type envOp struct {
 // the later ones by a scan instead of a map, which allocated a map for
 // every bwrap artifact read back; TestResolveEnvSmall holds the scan to
 // the map on generated operations.
-func resolveEnv(ops []envOp) []Env {
+func resolveEnv(out []Env, ops []envOp) []Env {
 	var seen map[string]bool
 	if len(ops) > 8 {
 		seen = make(map[string]bool, len(ops))
 	}
-	var out []Env
 	for i := len(ops) - 1; i >= 0; i-- {
 		o := ops[i]
 		if o.clear {

@@ -76,9 +76,13 @@ func skipEngine(argv []string) []string {
 // BenchmarkChangedManifest's artifacts. The parts the parser cannot read
 // come first in Unknown, as when they were listed first.
 // FuzzArgvReadersAsBefore holds it to ReadDocker before this work.
-func ReadDocker(argv []string) *Sandbox {
+func ReadDocker(argv []string) *Sandbox { return readDocker(new(Sandbox), argv) }
+
+// readDocker is ReadDocker into s, new or emptied (Sandbox.reuse).
+func readDocker(s *Sandbox, argv []string) *Sandbox {
 	argv = skipEngine(argv)
-	s := &Sandbox{Kind: "docker", Confined: true, Network: Network{Mode: NetPrivate, Name: "default bridge"}}
+	s.Kind, s.Confined = "docker", true
+	s.Network.Mode, s.Network.Name = NetPrivate, "default bridge"
 	var unknown []Unknown
 	at := splitDockerEach(argv, false, func(o DockerOption) {
 		on, ok := o.On()

@@ -13,14 +13,25 @@ import (
 // without policy drop lets through what no rule drops: Unknown too. It
 // parses the table into statements (parseNftables), then interprets them
 // in order.
-func ReadNftables(conf []byte) *Sandbox { return readNftables(string(conf)) }
+func ReadNftables(conf []byte) *Sandbox { return readNftables(new(Sandbox), string(conf), nil) }
 
-// readNftables is ReadNftables on the text (an artifact's Config is one).
-func readNftables(conf string) *Sandbox {
-	s := &Sandbox{Kind: compiler.TargetNftables, Confined: true}
+// readNftables is ReadNftables on the text (an artifact's Config is one),
+// into s, new or emptied (Sandbox.reuse), with the statements and fields
+// in the room sc keeps (nil: none; see CompareArtifacts).
+func readNftables(s *Sandbox, conf string, sc *readScratch) *Sandbox {
+	s.Kind, s.Confined = compiler.TargetNftables, true
 	v4, v6 := privateV4, privateV6
 	drop4, drop6, policyDrop := false, false, false
-	for _, st := range parseNftables(conf) {
+	var sts []nftStatement
+	var fields []string
+	if sc != nil {
+		sts, fields = sc.nft, sc.nftFields
+	}
+	sts, fields = parseNftablesInto(conf, sts, fields)
+	if sc != nil { // kept emptied (after the loop), so that they point at nothing
+		defer func() { sc.nft, sc.nftFields = cleared(sts), cleared(fields) }()
+	}
+	for _, st := range sts {
 		switch st.kind {
 		case nftPolicy:
 			policyDrop = strings.HasSuffix(st.text, "policy drop;")
@@ -78,15 +89,23 @@ type nftStatement struct {
 // (BenchmarkChangedManifest). TestParseNftablesAsSplit holds it to
 // strings.Split and strings.Fields on generated tables.
 func parseNftables(conf string) []nftStatement {
-	out := make([]nftStatement, 0, strings.Count(conf, "\n")+1)
-	f := make([]string, 0, 16)
+	out, _ := parseNftablesInto(conf, nil, nil)
+	return out
+}
+
+// parseNftablesInto is parseNftables appending the statements to out,
+// with f as the buffer of each line's fields (both empty, their room
+// reused); it returns both.
+func parseNftablesInto(conf string, out []nftStatement, f []string) ([]nftStatement, []string) {
+	out = room(out, strings.Count(conf, "\n")+1)
+	f = room(f, 16)
 	for n := 0; ; n++ {
 		line, rest, more := strings.Cut(conf, "\n")
 		if st, ok := nftLine(strings.TrimSpace(line), n, &f); ok {
 			out = append(out, st)
 		}
 		if !more {
-			return out
+			return out, f
 		}
 		conf = rest
 	}

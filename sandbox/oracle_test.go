@@ -75,7 +75,7 @@ func TestResolveEnvSmall(t *testing.T) {
 				ops[i] = envOp{env: Env{Name: names[r.IntN(len(names))], Value: string(rune('0' + i))}}
 			}
 		}
-		if got, want := resolveEnv(ops), oldResolveEnv(ops); !reflect.DeepEqual(got, want) {
+		if got, want := resolveEnv(nil, ops), oldResolveEnv(ops); !reflect.DeepEqual(got, want) {
 			t.Fatalf("%+v: %+v, want %+v", ops, got, want)
 		}
 	}

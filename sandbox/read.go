@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"slices"
+	"sync"
 
 	"github.com/razukc/capgate-action/compiler"
 )
@@ -12,15 +13,24 @@ import (
 // raw input (argv, file bytes) instead, for sandboxes written by hand.
 type Reader func(a *compiler.Artifact) *Sandbox
 
+// reader reads an artifact, into s (a new Sandbox, or one kept from an
+// earlier read and emptied by reuse) with the room sc keeps (nil: none),
+// when it can; a reader that cannot returns a Sandbox of its own.
+type reader func(a *compiler.Artifact, s *Sandbox, sc *readScratch) *Sandbox
+
 // readers maps a compiler target to its reader.
-var readers = map[string]Reader{
-	compiler.TargetBwrap:      func(a *compiler.Artifact) *Sandbox { return ReadBwrap(a.Argv) },
-	compiler.TargetDocker:     func(a *compiler.Artifact) *Sandbox { return ReadDocker(a.Argv) },
-	compiler.TargetSquid:      func(a *compiler.Artifact) *Sandbox { return readSquid(a.Config) },
-	compiler.TargetNftables:   func(a *compiler.Artifact) *Sandbox { return readNftables(a.Config) },
-	compiler.TargetSrt:        func(a *compiler.Artifact) *Sandbox { return ReadSrt([]byte(a.Config)) },
-	compiler.TargetToolhive:   func(a *compiler.Artifact) *Sandbox { return ReadToolhive([]byte(a.Config)) },
-	compiler.TargetMCPGateway: func(a *compiler.Artifact) *Sandbox { return ReadMCPGateway([]byte(a.Config)) },
+var readers = map[string]reader{
+	compiler.TargetBwrap:  func(a *compiler.Artifact, s *Sandbox, sc *readScratch) *Sandbox { return readBwrap(s, a.Argv, sc) },
+	compiler.TargetDocker: func(a *compiler.Artifact, s *Sandbox, _ *readScratch) *Sandbox { return readDocker(s, a.Argv) },
+	compiler.TargetSquid:  func(a *compiler.Artifact, s *Sandbox, sc *readScratch) *Sandbox { return readSquid(s, a.Config, sc) },
+	compiler.TargetNftables: func(a *compiler.Artifact, s *Sandbox, sc *readScratch) *Sandbox {
+		return readNftables(s, a.Config, sc)
+	},
+	compiler.TargetSrt:      func(a *compiler.Artifact, _ *Sandbox, _ *readScratch) *Sandbox { return ReadSrt([]byte(a.Config)) },
+	compiler.TargetToolhive: func(a *compiler.Artifact, _ *Sandbox, _ *readScratch) *Sandbox { return ReadToolhive([]byte(a.Config)) },
+	compiler.TargetMCPGateway: func(a *compiler.Artifact, _ *Sandbox, _ *readScratch) *Sandbox {
+		return ReadMCPGateway([]byte(a.Config))
+	},
 }
 
 // HasReader reports whether FromArtifact has a reader for target.
@@ -37,7 +47,11 @@ func HasReader(target string) bool {
 // artifact of a target without a reader is one Unknown part, its whole
 // content, so that any change to it is judged a widening. A nil artifact
 // reads as a Sandbox with nothing in it.
-func FromArtifact(a *compiler.Artifact) *Sandbox {
+func FromArtifact(a *compiler.Artifact) *Sandbox { return fromArtifact(a, new(Sandbox), nil) }
+
+// fromArtifact is FromArtifact read into s with the room sc keeps (see
+// reader).
+func fromArtifact(a *compiler.Artifact, s *Sandbox, sc *readScratch) *Sandbox {
 	if a == nil {
 		return &Sandbox{Confined: true}
 	}
@@ -45,7 +59,7 @@ func FromArtifact(a *compiler.Artifact) *Sandbox {
 	if !ok {
 		return rawArtifact(a)
 	}
-	s := r(a)
+	s = r(a, s, sc)
 	s.Kind = a.Target
 	if a.Shape() == compiler.ShapeSandbox {
 		s.Network.Allow = append(s.Network.Allow, a.Egress...)
@@ -82,3 +96,76 @@ func rawArtifact(a *compiler.Artifact) *Sandbox {
 // Unconfined returns the sandbox of a process that runs with every right
 // of the user: a bare command with no sandbox around it.
 func Unconfined(kind string) *Sandbox { return &Sandbox{Kind: kind} }
+
+// CompareArtifacts is Compare(FromArtifact(base), FromArtifact(head)),
+// reading both into memory kept from one call to the next (readScratch):
+// nothing of a Sandbox outlives Compare, whose deltas hold strings only.
+// Two new sandboxes, their mounts, the squid and nftables lines and
+// fields, for each changed target of each changed manifest, were some
+// 12 KB of the 38 KB BenchmarkChangedManifest (package diff) allocated, a
+// fresh page for each 4 KB in the real run. TestCompareArtifactsAsRead
+// holds it to Compare of FromArtifact on sequences of generated
+// artifacts of every target.
+func CompareArtifacts(base, head *compiler.Artifact) []Delta {
+	sc := readScratches.Get().(*readScratch)
+	out := Compare(fromArtifact(base, sc.side(0), sc), fromArtifact(head, sc.side(1), sc))
+	if !sc.oversized() {
+		sc.side(0)
+		sc.side(1) // drop what points into the artifacts
+		readScratches.Put(sc)
+	}
+	return out
+}
+
+// readScratch is the memory CompareArtifacts reads in: two sandboxes, and
+// the room the bwrap, squid and nftables readers work in.
+type readScratch struct {
+	sides       [2]Sandbox
+	env         []envOp
+	squidLines  []squidLine
+	squidFields []string
+	squidACLs   []squidACL
+	nft         []nftStatement
+	nftFields   []string
+}
+
+var readScratches = sync.Pool{New: func() any { return new(readScratch) }}
+
+// side empties the i-th sandbox for the next read, keeping its room, and
+// returns it.
+func (sc *readScratch) side(i int) *Sandbox {
+	s := &sc.sides[i]
+	s.reuse()
+	return s
+}
+
+// oversized reports whether sc holds more than is worth keeping.
+func (sc *readScratch) oversized() bool {
+	const most = 1 << 10
+	return max(cap(sc.sides[0].Mounts), cap(sc.sides[1].Mounts), cap(sc.squidFields), cap(sc.nftFields), cap(sc.squidLines), cap(sc.nft)) > most
+}
+
+// reuse empties s, keeping the room of the lists its readers fill (each
+// cleared, so that a kept sandbox points at nothing); Command, which a
+// reader sets to a window of its input, and the lists no kept reader
+// fills are dropped.
+func (s *Sandbox) reuse() {
+	*s = Sandbox{Mounts: cleared(s.Mounts), Env: cleared(s.Env), Caps: cleared(s.Caps), Devices: cleared(s.Devices),
+		HostNamespaces: cleared(s.HostNamespaces), Isolation: cleared(s.Isolation), Security: cleared(s.Security),
+		Unknown: cleared(s.Unknown), Network: Network{Allow: cleared(s.Network.Allow)}}
+}
+
+// cleared is l emptied, its elements zeroed.
+func cleared[T any](l []T) []T {
+	clear(l)
+	return l[:0]
+}
+
+// room is l with room for n more: made when l is nil, as a reader given
+// a new Sandbox always made it.
+func room[T any](l []T, n int) []T {
+	if l == nil {
+		return make([]T, 0, n)
+	}
+	return slices.Grow(l, n)
+}

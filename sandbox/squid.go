@@ -24,11 +24,18 @@ type squidLine struct {
 // BenchmarkChangedManifest's artifacts. TestParseSquidAsSplit holds it to
 // strings.Split and strings.Fields on generated configs.
 func parseSquid(conf string) []squidLine {
+	out, _ := parseSquidInto(conf, nil, nil)
+	return out
+}
+
+// parseSquidInto is parseSquid appending the lines to out and their
+// fields to all (both empty, their room reused), which it returns.
+func parseSquidInto(conf string, out []squidLine, all []string) ([]squidLine, []string) {
 	lines := strings.Count(conf, "\n") + 1
-	out := make([]squidLine, 0, lines)
+	out = room(out, lines)
 	// The fields of every line, each line's a window; the compiler
 	// separates them by one space.
-	all := make([]string, 0, lines+strings.Count(conf, " "))
+	all = room(all, lines+strings.Count(conf, " "))
 	for i := 0; ; i++ {
 		line, rest, more := strings.Cut(conf, "\n")
 		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
@@ -39,7 +46,7 @@ func parseSquid(conf string) []squidLine {
 			out = append(out, squidLine{f: all[start:len(all):len(all)], text: line, line: i})
 		}
 		if !more {
-			return out
+			return out, all
 		}
 		conf = rest
 	}
@@ -105,17 +112,29 @@ func (t *squidACLs) add(name, typ string) *squidACL {
 // host "." (what the compiler emits for "*") is read as any host ("*");
 // "all" and 0.0.0.0/0 are read literally, as the host and the address
 // range they name.
-func ReadSquid(conf []byte) *Sandbox { return readSquid(string(conf)) }
+func ReadSquid(conf []byte) *Sandbox { return readSquid(new(Sandbox), string(conf), nil) }
 
-// readSquid is ReadSquid on the text (an artifact's Config is one).
-func readSquid(conf string) *Sandbox {
-	s := &Sandbox{Kind: compiler.TargetSquid, Confined: true}
-	q := squidState{s: s, acls: squidACLs{list: make([]squidACL, 0, 8)}}
-	for _, l := range parseSquid(conf) {
+// readSquid is ReadSquid on the text (an artifact's Config is one), into
+// s, new or emptied (Sandbox.reuse), with the lines, fields and acls in
+// the room sc keeps (nil: none; see CompareArtifacts).
+func readSquid(s *Sandbox, conf string, sc *readScratch) *Sandbox {
+	s.Kind, s.Confined = compiler.TargetSquid, true
+	var ls []squidLine
+	var fields []string
+	var acls []squidACL
+	if sc != nil {
+		ls, fields, acls = sc.squidLines, sc.squidFields, sc.squidACLs
+	}
+	ls, fields = parseSquidInto(conf, ls, fields)
+	q := squidState{s: s, acls: squidACLs{list: room(acls, 8)}}
+	for _, l := range ls {
 		q.line(l)
 	}
 	if !q.lastDenyAll {
 		s.unknown("no final http_access deny all: squid then allows what no rule denies", -1)
+	}
+	if sc != nil { // kept emptied, so that they point at nothing
+		sc.squidLines, sc.squidFields, sc.squidACLs = cleared(ls), cleared(fields), cleared(q.acls.list)
 	}
 	return s
 }
