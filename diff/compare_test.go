@@ -1,7 +1,6 @@
 package diff
 
 import (
-	"bytes"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -233,30 +232,4 @@ func noRows(cs []Change) []Change {
 		return nil
 	}
 	return cs
-}
-
-// TestNotesKeyOnce: in the rendering of every artifact of generated
-// manifests, compiled to every target, the notes key is found once: its
-// first place is its last (appendText searches from the start).
-func TestNotesKeyOnce(t *testing.T) {
-	t.Parallel()
-	r := rand.New(rand.NewPCG(33, 34))
-	seen := 0
-	for range 300 {
-		res, err := compiler.CompileTargets([]byte(manifestOf(pickCaps(r))), compiler.AllTargets())
-		if err != nil {
-			continue
-		}
-		for _, a := range append(res.Artifacts.All(), compiler.Empty().Artifacts.All()...) {
-			text, _ := appendText(nil, a)
-			if i, j := bytes.Index(text, notesKey), bytes.LastIndex(text, notesKey); i != j {
-				t.Fatalf("%s: the notes key at %d and at %d:\n%s", a.Target, i, j, text)
-			} else if i >= 0 {
-				seen++
-			}
-		}
-	}
-	if seen < 500 {
-		t.Fatalf("only %d renderings with notes", seen)
-	}
 }

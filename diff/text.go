@@ -22,37 +22,22 @@ func artifactText(a *compiler.Artifact) string {
 }
 
 // renderText is artifactText with the length of its part before the notes
-// (the body), or -1 when that cannot be told (see appendText).
+// (the body), or -1 when that is not told (see appendText).
 func renderText(a *compiler.Artifact) (string, int) {
 	b, n := appendText(nil, a)
 	return string(b), n
 }
 
-// notesKey starts the notes of a sandbox artifact's rendering.
-var notesKey = []byte("\n  \"notes\": ")
-
 // appendText appends the rendering of a (artifactText) to dst, and returns
-// it with the length of its body, the part before the notes, or -1 when
-// that cannot be told. In both shapes the notes come last and nothing
-// before them depends on them: in the JSON, "notes" is the last key of the
-// top-level object, and no raw newline followed by two spaces and a quote
-// occurs after it (the notes are JSON strings, one a line at four spaces);
-// in the config shape they are the last lines.
-//
-// The key is searched from the start: a raw newline followed by two
-// spaces and a quote starts a top-level key (strings hold no raw newline,
-// nested values are indented further), and "notes" is one key, so its
-// first place is its last. bytes.Index skips to each newline at once,
-// where bytes.LastIndex hashed its way back through every note, a twentieth
-// of a changed manifest (BenchmarkChangedManifest). TestNotesKeyOnce holds
-// the two to the same place on compiled artifacts.
+// it with the length of its body, the part before the notes, for an
+// artifact of the config shape (the notes are its last lines), -1 for the
+// JSON of the others (notesOnly compares their fields instead).
 func appendText(dst []byte, a *compiler.Artifact) ([]byte, int) {
 	start := len(dst)
 	if a.Shape() != compiler.ShapeConfig {
 		c := *a
 		c.Provenance = compiler.Provenance{}
-		dst = c.AppendJSON(dst, true)
-		return dst, bytes.Index(dst[start:], notesKey)
+		return c.AppendJSON(dst, true), -1
 	}
 	dst = append(append(dst, a.Config...), '\n')
 	for _, u := range a.Unenforceable {
@@ -69,29 +54,23 @@ func appendText(dst []byte, a *compiler.Artifact) ([]byte, int) {
 	return dst, body
 }
 
-// sameButNotes reports whether a and b differ in their notes only.
-func sameButNotes(a, b *compiler.Artifact) bool {
-	x, y := *a, *b
-	x.Notes, y.Notes = nil, nil
-	return artifactText(&x) == artifactText(&y)
-}
-
 // textBufs holds the two buffers textDiffs renders a pair of artifacts
 // into, kept from one manifest to the next.
 var textBufs = sync.Pool{New: func() any { return new([2][]byte) }}
 
 // textDiffs diffs the text of each artifact pair that differs. Each
 // artifact is rendered once; whether a pair differs in notes only is read
-// off the bodies of those renderings (see appendText) instead of rendering
-// both again without notes, which took a sixth of a changed manifest's
-// text diffs (BenchmarkDiffGit2000). TestNotesOnlyFromBody holds this to
-// sameButNotes on generated artifacts.
+// off the bodies of the configs' renderings and the fields of the others
+// (see notesOnly) instead of rendering both again without notes, which
+// took a sixth of a changed manifest's text diffs (BenchmarkDiffGit2000).
+// TestNotesOnlyFromBody holds this to sameButNotes on generated
+// artifacts.
 //
 // The renderings go into two buffers kept between calls (textBufs), and
-// only the lines a diff can show become strings (shownLines): making
-// strings of whole renderings, and growing a buffer from nothing for each
-// manifest, were a quarter of the bytes a changed manifest of
-// BenchmarkDiffGit2000 allocated (BenchmarkChangedManifest).
+// the diff reads its lines in place (diffScratch): making strings of
+// whole renderings, and growing a buffer from nothing for each manifest,
+// were a quarter of the bytes a changed manifest of BenchmarkDiffGit2000
+// allocated (BenchmarkChangedManifest).
 //
 // same[i] reports whether the i-th pair of compared(base, head) renders to
 // the same text (and so has no text diff), for compare.
@@ -108,19 +87,28 @@ func textDiffs(base, head *compiler.Result) (out []TextDiff, same []bool) {
 			continue
 		}
 		out = append(out, TextDiff{Target: p[1].Target, Diff: unifiedBytes(a, b, 3),
-			NotesOnly: notesOnly(p[0], p[1], a[:max(na, 0)], b[:max(nb, 0)], na < 0 || nb < 0)})
+			NotesOnly: notesOnly(p[0], p[1], a[:max(na, 0)], b[:max(nb, 0)])})
 	}
 	return out, same
 }
 
-// notesOnly reports whether artifacts x and y, whose renderings differ,
-// differ in their notes only, given the bodies of those renderings; unknown
-// says a body could not be told, and sameButNotes decides.
-func notesOnly(x, y *compiler.Artifact, bx, by []byte, unknown bool) bool {
-	if unknown {
-		return sameButNotes(x, y)
+// notesOnly reports whether artifacts x and y of one target, whose
+// renderings differ, differ in their notes only. A config's rendering is
+// its body, then its notes, and bx and by are the bodies. The JSON of the
+// others writes, before the notes, their argv, egress rules, variables
+// and assertions, each list and value as no other is written, and a
+// cleared provenance: those fields are compared. Finding where the notes
+// start in the JSON (a search for the key) was a thirtieth of a changed
+// manifest's instructions (BenchmarkChangedManifest, cachegrind).
+// TestNotesOnlyFromBody holds it to sameButNotes, which renders both
+// again without notes; a field the JSON writes before the notes must be
+// compared here too.
+func notesOnly(x, y *compiler.Artifact, bx, by []byte) bool {
+	if x.Shape() == compiler.ShapeConfig {
+		return bytes.Equal(bx, by)
 	}
-	return bytes.Equal(bx, by)
+	return slices.Equal(x.Argv, y.Argv) && slices.Equal(x.Egress, y.Egress) &&
+		slices.Equal(x.EnvInjections, y.EnvInjections) && slices.Equal(x.Assertions, y.Assertions)
 }
 
 // Unified returns a line diff of a and b in unified format (without file
