@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
@@ -130,14 +131,16 @@ func Unified(a, b string, ctx int) string {
 	return unifiedBytes([]byte(a), []byte(b), ctx)
 }
 
-// diffScratch is what a diff works in: the lines, edits, marks, runes and
-// line order of one diff, kept from one diff to the next (diffScratches).
+// diffScratch is what a diff works in: the lines, edits, marks and runes
+// of one diff and the table that numbers its lines, kept from one diff to
+// the next (diffScratches).
 type diffScratch struct {
 	la, lb [][]byte
 	edits  []edit
 	keep   []bool
 	runes  []rune
-	order  []int32
+	slots  []int32
+	hashes []uint64
 }
 
 // diffScratches holds the scratch of diffs. A changed manifest of
@@ -159,7 +162,7 @@ func unifiedBytes(a, b []byte, ctx int) string {
 	sc.la, sc.lb = shownLines(sc.la[:0], sc.lb[:0], a, b, max(ctx, 0))
 	sc.edits = sc.lineEdits(sc.edits[:0], sc.la, sc.lb)
 	out := sc.unified(ctx)
-	if len(sc.edits) <= maxKeptScratch {
+	if len(sc.edits) <= maxKeptScratch && len(sc.slots) <= 4*maxKeptScratch {
 		// Drop what points into a and b, so a kept scratch holds no text.
 		clear(sc.la)
 		clear(sc.lb)
@@ -432,37 +435,49 @@ func (sc *diffScratch) myers(a, b [][]byte, out []edit) []edit {
 
 // numberLines gives each line of a then b a rune, one more than the index
 // of its first occurrence among them, and reports whether a line of b is
-// a line of a (its first occurrence is in a). The lines are sorted by
-// their bytes, ties in order, and each run of equal lines takes the
-// number of its first: n log n comparisons, no string and no map, where a
-// map from line strings to numbers needed the lines made strings first
-// (the copy of each window above). The runes are sc's, kept for the next
-// diff.
+// a line of a (its first occurrence is in a). The lines are filed in an
+// open-addressing table by their hash (maphash, with a seed of its own,
+// which only spreads them: two lines share a number only when their bytes
+// are equal, so the numbers are the same under any seed), linear in the
+// lines. A map from line strings to numbers needed the lines made strings
+// (a copy of each window); sorting them instead was a sixteenth of a
+// changed manifest's instructions (cachegrind, BenchmarkChangedManifest).
+// The table, hashes and runes are sc's, kept for the next diff.
+// TestNumberLines holds it to a map of the lines on generated ones.
 func (sc *diffScratch) numberLines(a, b [][]byte) (rs []rune, shared bool) {
 	n := len(a) + len(b)
-	order := sc.order[:0]
-	for i := range n {
-		order = append(order, int32(i))
+	size := 8
+	for size < 2*n {
+		size <<= 1
 	}
-	sc.order = order
-	slices.SortFunc(order, func(x, y int32) int {
-		if c := bytes.Compare(line(a, b, x), line(a, b, y)); c != 0 {
-			return c
-		}
-		return int(x - y)
-	})
+	slots := slices.Grow(sc.slots[:0], size)[:size] // index+1 of the first line filed there; 0 free
+	clear(slots)
+	hashes := slices.Grow(sc.hashes[:0], n)[:n]
 	rs = slices.Grow(sc.runes[:0], n)[:n]
-	sc.runes = rs
-	for k := 0; k < n; {
-		first := order[k]
-		l := line(a, b, first)
-		for ; k < n && bytes.Equal(line(a, b, order[k]), l); k++ {
-			rs[order[k]] = rune(first + 1)
-			shared = shared || int(order[k]) >= len(a) && int(first) < len(a)
+	sc.slots, sc.hashes, sc.runes = slots, hashes, rs
+	mask := uint64(size - 1)
+	for i := range n {
+		l := line(a, b, int32(i))
+		h := maphash.Bytes(lineSeed, l)
+		hashes[i] = h
+		for j := h & mask; ; j = (j + 1) & mask {
+			f := slots[j]
+			if f == 0 {
+				slots[j], rs[i] = int32(i+1), rune(i+1)
+				break
+			}
+			if hashes[f-1] == h && bytes.Equal(line(a, b, f-1), l) {
+				rs[i] = rune(f)
+				shared = shared || i >= len(a) && int(f) <= len(a)
+				break
+			}
 		}
 	}
 	return rs, shared
 }
+
+// lineSeed seeds the hashes numberLines files lines by.
+var lineSeed = maphash.MakeSeed()
 
 // appendEdits appends an edit op of each line of ls to out.
 func appendEdits(out []edit, op byte, ls [][]byte) []edit {

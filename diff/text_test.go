@@ -420,3 +420,41 @@ func sameButNotes(a, b *compiler.Artifact) bool {
 	x.Notes, y.Notes = nil, nil
 	return artifactText(&x) == artifactText(&y)
 }
+
+// TestNumberLines holds numberLines, which files lines in a table of
+// their hashes, to a map of the lines (their first index, plus one, and
+// whether b holds a line of a), on generated sides: few distinct lines
+// and many, empty ones, one side empty, long shared prefixes, one after
+// the other in one scratch.
+func TestNumberLines(t *testing.T) {
+	t.Parallel()
+	rnd := rand.New(rand.NewPCG(15, 16))
+	sc := new(diffScratch)
+	for i := range 2000 {
+		alpha := []int{1, 3, 40, 1 << 20}[rnd.IntN(4)]
+		gen := func() [][]byte {
+			out := make([][]byte, rnd.IntN(70))
+			for j := range out {
+				out[j] = []byte(fmt.Sprint(strings.Repeat("p", rnd.IntN(3)*20), rnd.IntN(alpha)))
+				if rnd.IntN(15) == 0 {
+					out[j] = nil
+				}
+			}
+			return out
+		}
+		a, b := gen(), gen()
+		want := make([]rune, 0, len(a)+len(b))
+		first, shared := map[string]int{}, false
+		for j, l := range slices.Concat(a, b) {
+			f, ok := first[string(l)]
+			if !ok {
+				f, first[string(l)] = j, j
+			}
+			want = append(want, rune(f+1))
+			shared = shared || j >= len(a) && f < len(a)
+		}
+		if got, gotShared := sc.numberLines(a, b); !slices.Equal(got, want) || gotShared != shared {
+			t.Fatalf("case %d: numberLines = %v, %v; want %v, %v", i, got, gotShared, want, shared)
+		}
+	}
+}
