@@ -40,10 +40,20 @@ var plainByte = func() (t [256]bool) {
 func appendString(b []byte, s string, canon bool) []byte {
 	b = append(b, '"')
 	start := 0
+	// Each run of plain ASCII is skipped a word at a time (plainPrefix),
+	// not only the first: a note quotes its path and holds a dash, and
+	// after the first of those the rest of it went a byte at a time:
+	// 23,600 instructions of the 464,600 of a changed manifest
+	// (cachegrind, GOGC=off, BenchmarkChangedManifest in package diff).
+	// TestAppendStringAsBefore and FuzzAppendStringAsBefore hold it to
+	// the byte loop.
 	for i := plainPrefix(s); i < len(s); {
 		c := s[i]
 		if plainByte[c] {
 			i++
+			if i < len(s) && s[i] < 0x80 {
+				i += plainPrefix(s[i:])
+			}
 			continue
 		}
 		if c == 0xED {
@@ -83,6 +93,7 @@ func appendString(b []byte, s string, canon bool) []byte {
 		}
 		i++
 		start = i
+		i += plainPrefix(s[i:])
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
