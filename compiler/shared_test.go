@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"bytes"
+	"encoding/json"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -112,5 +113,32 @@ func TestCompileConcurrently(t *testing.T) {
 				t.Fatalf("goroutine %d, manifest %d:\n%s\nwant\n%s", w, k, out[k], want[k])
 			}
 		}
+	}
+}
+
+// TestArtifactJSONIndent holds the pretty JSON of every artifact of the
+// conformance manifests (and of all of them at once) to their compact JSON
+// indented by encoding/json: the indent jsonw writes in one append per
+// line (newlineSpaces) is two spaces a level, as JSON.stringify's.
+func TestArtifactJSONIndent(t *testing.T) {
+	t.Parallel()
+	for i, src := range benchCorpus(t) {
+		r, err := Compile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check := func(what string, pretty, compact []byte) {
+			var want bytes.Buffer
+			if err := json.Indent(&want, compact, "", "  "); err != nil {
+				t.Fatalf("manifest %d %s: %v", i, what, err)
+			}
+			if !bytes.Equal(pretty, want.Bytes()) {
+				t.Fatalf("manifest %d %s:\n%s\nwant\n%s", i, what, pretty, want.Bytes())
+			}
+		}
+		for _, a := range r.Artifacts.All() {
+			check(a.Target, a.AppendJSON(nil, true), a.AppendJSON(nil, false))
+		}
+		check("all", AppendAllJSON(nil, r.Artifacts, true), AppendAllJSON(nil, r.Artifacts, false))
 	}
 }
