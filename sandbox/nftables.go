@@ -123,10 +123,7 @@ func nftLine(line string, n int, f *[]string) (st nftStatement, ok bool) {
 		return nftStatement{kind: nftPolicy, text: line, line: n}, true
 	}
 	st = nftStatement{text: line, line: n}
-	fs := (*f)[:0]
-	for w := range strings.FieldsSeq(line) {
-		fs = append(fs, w)
-	}
+	fs := appendFields((*f)[:0], line)
 	*f = fs
 	if set, ok := nftDropSet(fs); ok {
 		st.kind, st.family, st.set = nftDrop, fs[0], set

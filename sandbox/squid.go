@@ -40,9 +40,7 @@ func parseSquidInto(conf string, out []squidLine, all []string) ([]squidLine, []
 		line, rest, more := strings.Cut(conf, "\n")
 		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
 			start := len(all)
-			for f := range strings.FieldsSeq(line) {
-				all = append(all, f)
-			}
+			all = appendFields(all, line)
 			out = append(out, squidLine{f: all[start:len(all):len(all)], text: line, line: i})
 		}
 		if !more {
