@@ -16,7 +16,8 @@ import (
 // sequence of pairs of generated artifacts of every target: small and
 // large ones one after the other (so kept room is reused, shorter and
 // longer), compiled ones and ones changed by hand (unknown options, a
-// command, odd config lines: Unknown and Command), and nil.
+// command, odd config lines: Unknown and Command), ones with the same
+// argv asking for other egress or variables (readShared), and nil.
 func TestCompareArtifactsAsRead(t *testing.T) {
 	t.Parallel()
 	pool := []string{"fs:read:/srv/a/**", "fs:read,write:/srv/b/", "fs:read:/var/run/docker.sock", "net:connect:api.example.com:443",
@@ -52,6 +53,7 @@ func TestCompareArtifactsAsRead(t *testing.T) {
 	if len(targets) < 7 {
 		t.Fatalf("only targets %v", targets)
 	}
+	shared := 0
 	for i := range 3000 {
 		as := byTarget[targets[rnd.IntN(len(targets))]]
 		b, h := as[rnd.IntN(len(as))], as[rnd.IntN(len(as))]
@@ -60,11 +62,21 @@ func TestCompareArtifactsAsRead(t *testing.T) {
 			b = nil
 		case 1:
 			h = nil
+		case 2, 3, 4, 5:
+			if b.Shape() == compiler.ShapeSandbox {
+				h = askingOther(rnd, b)
+			}
+		}
+		if sameArgv(b, h) {
+			shared++
 		}
 		got, want := CompareArtifacts(b, h), Compare(FromArtifact(b), FromArtifact(h))
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("pair %d (%s): CompareArtifacts\n%+v\nCompare of FromArtifact\n%+v", i, h.Target, got, want)
 		}
+	}
+	if shared < 100 {
+		t.Fatalf("only %d pairs with the same argv", shared)
 	}
 }
 
@@ -113,6 +125,21 @@ func handChanged(rnd *rand.Rand, a *compiler.Artifact) *compiler.Artifact {
 			ls = slices.Delete(ls, i, i+1)
 		}
 		c.Config = strings.Join(ls, "\n")
+	}
+	return &c
+}
+
+// askingOther is a copy of a, a sandbox artifact, with the same argv,
+// asking the host for other egress or variables.
+func askingOther(rnd *rand.Rand, a *compiler.Artifact) *compiler.Artifact {
+	c := *a
+	switch rnd.IntN(3) {
+	case 0:
+		c.Egress = append(slices.Clone(a.Egress), compiler.EgressRule{Host: "more.example.com", Port: 443})
+	case 1:
+		c.Egress, c.EnvInjections = nil, nil
+	default:
+		c.EnvInjections = append(slices.Clone(a.EnvInjections), "HOME", "EXTRA")
 	}
 	return &c
 }
