@@ -458,3 +458,73 @@ func TestNumberLines(t *testing.T) {
 		}
 	}
 }
+
+// TestTextDiffsAsWhole holds textDiffs, which leaves out of the renderings
+// the start of an argv both sides share (sharedArgv), to the diffs of the
+// whole renderings, on generated pairs of manifests compiled to every
+// target and on copies whose argv is cut, lengthened or changed at its
+// start, middle or end (shorter than the context, one the start of the
+// other).
+func TestTextDiffsAsWhole(t *testing.T) {
+	t.Parallel()
+	pool := []string{"fs:read:/srv/a/**", "fs:read,write:/srv/b/", "net:connect:api.example.com:443",
+		"net:connect:*:443", "exec:spawn:curl", "env:inject:TOKEN", "ipc:connect:x11", "clock:tzdata", "exec:spawn:bwrap?nestedSandbox=true"}
+	rnd := rand.New(rand.NewPCG(23, 24))
+	pick := func() *compiler.Result {
+		var caps []string
+		for _, c := range pool {
+			if rnd.IntN(3) == 0 {
+				caps = append(caps, c)
+			}
+		}
+		return compileAll(t, caps...)
+	}
+	edit := func(argv []string) []string {
+		argv = slices.Clone(argv)
+		switch i := rnd.IntN(len(argv) + 1); rnd.IntN(5) {
+		case 0:
+			return argv[:i]
+		case 1:
+			return append(argv, "--extra", "/x")
+		case 2:
+			if i < len(argv) {
+				argv[i] = "--changed"
+			}
+		case 3:
+			return argv[:min(i, 3)]
+		}
+		return argv
+	}
+	shared := 0
+	for i := range 400 {
+		base, head := pick(), pick()
+		if i%2 == 0 {
+			// The base's artifacts, their argv edited.
+			head = &compiler.Result{Manifest: base.Manifest, Policy: base.Policy, Hash: base.Hash}
+			for _, a := range base.Artifacts.All() {
+				c := *a
+				if len(c.Argv) > 0 && rnd.IntN(3) > 0 {
+					c.Argv = edit(c.Argv)
+				}
+				head.Artifacts.Set(&c)
+			}
+		}
+		got, gotSame := textDiffs(base, head)
+		var want []TextDiff
+		var wantSame []bool
+		for _, p := range compared(base, head) {
+			shared += sharedArgv(p[0], p[1])
+			x, y := artifactText(p[0]), artifactText(p[1])
+			wantSame = append(wantSame, x == y)
+			if x != y {
+				want = append(want, TextDiff{Target: p[1].Target, Diff: Unified(x, y, 3), NotesOnly: sameButNotes(p[0], p[1])})
+			}
+		}
+		if !reflect.DeepEqual(got, want) || !slices.Equal(gotSame, wantSame) {
+			t.Fatalf("pair %d: textDiffs\n%+v\n%v\nthe whole renderings\n%+v\n%v", i, got, gotSame, want, wantSame)
+		}
+	}
+	if shared < 1000 {
+		t.Fatalf("only %d argv elements left out", shared)
+	}
+}
