@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -232,4 +233,29 @@ func noRows(cs []Change) []Change {
 		return nil
 	}
 	return cs
+}
+
+// TestSortChangesStable holds sortChanges to sort.SliceStable with the
+// order it had (loud first, then by severity, the order kept within each)
+// on generated lists of changes.
+func TestSortChangesStable(t *testing.T) {
+	t.Parallel()
+	rnd := rand.New(rand.NewPCG(25, 26))
+	sevs := []Severity{Widened, UnenforceableAdded, Narrowed, Changed}
+	for i := range 2000 {
+		cs := make([]Change, rnd.IntN(40))
+		for j := range cs {
+			cs[j] = Change{Severity: sevs[rnd.IntN(len(sevs))], Loud: rnd.IntN(4) == 0, Why: strconv.Itoa(j)}
+		}
+		want := slices.Clone(cs)
+		sort.SliceStable(want, func(i, j int) bool {
+			if want[i].Loud != want[j].Loud {
+				return want[i].Loud
+			}
+			return severityRank[want[i].Severity] < severityRank[want[j].Severity]
+		})
+		if sortChanges(cs); !slices.Equal(cs, want) {
+			t.Fatalf("case %d: sortChanges gave\n%+v\nwant\n%+v", i, cs, want)
+		}
+	}
 }
