@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -96,8 +97,11 @@ func TestSourcesLazyAsBuilt(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(21, 22))
 	compiled := 0
-	for range 300 {
+	for i := range 300 {
 		caps := pickCaps(r)
+		for j := range (i % 3) * 6 { // more rules than net scans (smallNet)
+			caps = append(caps, fmt.Sprintf("net:connect:h%d.example.com:%d", j%4, 440+j))
+		}
 		res, err := compiler.CompileTargets([]byte(manifestOf(caps)), compiler.AllTargets())
 		if err != nil {
 			continue // a pool draw the grammar refuses
