@@ -174,14 +174,6 @@ type editBefore struct {
 
 const maxDiffLinesBefore = 1 << 12
 
-func linesBefore(s string) []string {
-	s = strings.TrimSuffix(s, "\n")
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, "\n")
-}
-
 func lineEditsBefore(a, b []string) []editBefore {
 	p, s := commonEndsBefore(a, b)
 	out := make([]editBefore, 0, len(a)+len(b)-p-s)
