@@ -324,7 +324,13 @@ const splitBlobs = 512
 // readBulk reads oids, in order, through git cat-file --batch --buffer
 // processes given all their requests at once, their input then closed: git
 // flushes its output when its buffer fills, not after every object (10,000
-// small blobs were 10,000 wake-ups of git and of the reader).
+// small blobs were 10,000 wake-ups of git and of the reader). That holds
+// for trees and commits; a blob git 2.39 still writes on its own (the
+// header flushed, then the content streamed): strace counts 4,400 writes
+// for BenchmarkDiffGit2000's 2,200 blobs, about half of git's CPU in the
+// read, and about a read of ours each. Two processes (splitBlobs) are
+// still faster than one: 8.5% less wall time and 3.6 ms less CPU for the
+// whole 2,000-manifest diff, alternating 40 rounds (2026-12-07, load 2.7).
 // early, if not nil, is called with each blob's index as soon as it is read.
 // The processes come from cats when it has them (nil: none).
 func readBulk(ctx context.Context, dir string, cats *catPool, oids []string, early func(int, blob)) ([]blob, error) {

@@ -532,9 +532,6 @@ func resolveCommits(ctx context.Context, dir string, specs []string) []string {
 	return out
 }
 
-// batchCommand starts the git cat-file that resolveCommitsOn asks.
-var batchCommand = []string{"cat-file", "--batch-command", "--buffer"}
-
 // resolveCommitsOn is resolveCommits asked of a buffered git cat-file
 // --batch-command ("info SPEC^{commit}" a line, then "flush": the same
 // lookup and answer as --batch-check's), returned running when it
@@ -545,7 +542,7 @@ var batchCommand = []string{"cat-file", "--batch-command", "--buffer"}
 // instead, so the commits and the errors are the same either way
 // (TestResolveCommits holds both to git rev-parse).
 func resolveCommitsOn(ctx context.Context, dir string, specs []string) ([]string, *catFile) {
-	return resolveVia(ctx, dir, specs, batchCommand)
+	return resolveVia(ctx, dir, specs, []string{"cat-file", "--batch-command", "--buffer"})
 }
 
 // resolveVia is resolveCommitsOn with args starting the process.
