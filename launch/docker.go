@@ -466,7 +466,8 @@ func dockerVolume(c Client, o dockerOpt) Grant {
 // docker CLI does (docker/cli opts/mount.go): the value is one CSV record
 // (a field may be quoted; one docker cannot split is raw), keys and the
 // type are case-insensitive, the type defaults to volume, readonly is
-// strconv.ParseBool. A key the reader does not know, or a volume-opt other
+// strconv.ParseBool; a read-only bind with bind-recursive=writable is
+// writable (its submounts are). A key the reader does not know, or a volume-opt other
 // than the local driver's type, o and device (device=/host/path binds a
 // host path), is raw.
 func dockerMount(c Client, o dockerOpt) Grant {
@@ -477,7 +478,7 @@ func dockerMount(c Client, o dockerOpt) Grant {
 		return raw
 	}
 	typ, src, dst := "volume", "", ""
-	write := true
+	write, writableSubmounts := true, false
 	for _, kv := range fields {
 		k, v, hasValue := strings.Cut(kv, "=")
 		switch strings.ToLower(k) {
@@ -501,13 +502,24 @@ func dockerMount(c Client, o dockerOpt) Grant {
 			if dev != "" {
 				typ, src = "bind", dev
 			}
-		case "consistency", "bind-propagation", "bind-nonrecursive", "bind-recursive", "volume-nocopy",
+		case "bind-recursive":
+			// writable: the submounts of a read-only bind stay
+			// read-write (docker/cli opts/mount.go ReadOnlyNonRecursive),
+			// any of which may be the host's writable /run or /home.
+			writableSubmounts = v == "writable"
+		case "consistency", "bind-propagation", "bind-nonrecursive", "volume-nocopy",
 			"volume-subpath", "volume-label", "tmpfs-size", "tmpfs-mode":
 		default:
 			raw.Why = "a --mount key the reader does not know (" + k + "): judged widened"
 			return raw
 		}
 	}
+	return mountGrant(c, o, raw, typ, src, dst, write || writableSubmounts)
+}
+
+// mountGrant is the grant of a --mount of type typ, read into its source,
+// destination and access; raw if the type is not known.
+func mountGrant(c Client, o dockerOpt, raw Grant, typ, src, dst string, write bool) Grant {
 	if typ == "volume" && (hostPathLike(src) || strings.Contains(src, "$")) {
 		typ = "bind" // not a volume name: read as the host path it names
 	}
