@@ -250,6 +250,9 @@ func networkGrant(c Client, n string, at Pos) Grant {
 	if strings.HasPrefix(n, "ns:") {
 		g.Loud, g.Why = true, nsPathWhy
 	}
+	if strings.HasPrefix(n, "container:") {
+		g.Loud, g.Why = true, "another container's network namespace: "+otherContainerWhy
+	}
 	if u := symbolic(c, n).Unknown; len(u) > 0 {
 		g.Loud, g.Why = true, "holds "+strings.Join(u, ", ")+", which the client fills in at launch: the host's network included (fail closed)"
 	}
@@ -425,9 +428,17 @@ func namespace(o dockerOpt) Grant {
 		g.Loud, g.Why = true, "the host's "+ns+" namespace"
 	case strings.HasPrefix(o.val, "ns:"):
 		g.Loud, g.Why = true, nsPathWhy
+	case strings.HasPrefix(o.val, "container:"):
+		g.Loud, g.Why = true, "another container's "+ns+" namespace: "+otherContainerWhy
 	}
 	return g
 }
+
+// otherContainerWhy is why joining another container's namespace
+// (container:x) is loud, as --volumes-from is: which namespace that is
+// the config does not show, and a container started with --network host
+// or --pid host holds the host's (fail closed).
+const otherContainerWhy = "whose it is this config does not show, and a container started with the host's (--network host, --pid host) hands it over (fail closed)"
 
 // nsPathWhy is why a namespace joined by its path (podman's ns:PATH) is
 // loud.
