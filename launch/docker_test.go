@@ -31,6 +31,10 @@ func TestDockerFlagFamilies(t *testing.T) {
 		{[]string{"--volume=/srv/a:/a:ro,z"}, "fs /srv/a\nsecurity-opt relabel /srv/a :z"},
 		{[]string{"-v", "${HOME}:/h:ro,U"}, "fs ~ loud\nsecurity-opt relabel ~ :U loud"},
 		{[]string{"--volume", "data:/a"}, "fs volume data rw"},
+		// podman options that take a value: unknown, 10 was the image.
+		{[]string{"--timeout", "10", "-v", "/:/h"}, "fs / rw"},
+		{[]string{"--rmi", "--passwd", "--health-startup-cmd", "true", "-v", "/:/h"}, "fs / rw"},
+		{[]string{"--health-log-destination", "/var/log/h"}, "fs /var/log/h rw"},
 		{[]string{"-v", "/a"}, "isolation anonymous volume /a"},
 		{[]string{"--mount", "type=bind,source=/srv,target=/srv,readonly"}, "fs /srv"},
 		{[]string{"--mount=type=bind,src=/srv,dst=/srv"}, "fs /srv rw"},
