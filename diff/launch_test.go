@@ -258,14 +258,17 @@ func TestSeccompProfileInTree(t *testing.T) {
 		return ls
 	}
 	strict := `{"defaultAction": "SCMP_ACT_ERRNO"}`
+	// The row of a profile opened up is loud: {"defaultAction":
+	// "SCMP_ACT_ALLOW"} is seccomp=unconfined by another name, which is
+	// loud, and it passed fail-on loud.
 	for _, tc := range []struct {
 		name, base, head string
-		widened          int
+		widened, loud    int
 		want             string
 	}{
-		{"unchanged", strict, strict, 0, ""},
-		{"profile opened up", strict, `{"defaultAction": "SCMP_ACT_ALLOW"}`, 1, "widened security-opt:  -> s: seccomp=./profile.json (profile.json sha256:"},
-		{"profile gone", strict, "", 2, "widened launch:  -> s: img"},
+		{"unchanged", strict, strict, 0, 0, ""},
+		{"profile opened up", strict, `{"defaultAction": "SCMP_ACT_ALLOW"}`, 1, 1, "widened security-opt!:  -> s: seccomp=./profile.json (profile.json sha256:"},
+		{"profile gone", strict, "", 2, 1, "widened launch:  -> s: img"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -279,8 +282,8 @@ func TestSeccompProfileInTree(t *testing.T) {
 			for _, r := range rows {
 				found = found || strings.HasPrefix(r, tc.want)
 			}
-			if counts.Widened != tc.widened || !found {
-				t.Errorf("widened %d, want %d with a row %q:\n%s", counts.Widened, tc.widened, tc.want, strings.Join(rows, "\n"))
+			if counts.Widened != tc.widened || counts.Loud != tc.loud || !found {
+				t.Errorf("widened %d (loud %d), want %d (%d) with a row %q:\n%s", counts.Widened, counts.Loud, tc.widened, tc.loud, tc.want, strings.Join(rows, "\n"))
 			}
 		})
 	}

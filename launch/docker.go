@@ -413,8 +413,17 @@ func securityOpt(o dockerOpt) Grant {
 		"label:type:spc_t", "label:type:unconfined_t":
 		g.Loud, g.Why = true, "confinement turned off ("+o.val+")"
 	}
+	if name, file, ok := strings.Cut(v, ":"); ok && name == "seccomp" && file != "unconfined" && file != "builtin" && !g.Loud {
+		// A profile file: no reader judges the system calls it allows.
+		g.Loud, g.Why = true, seccompFileWhy
+	}
 	return g
 }
+
+// seccompFileWhy is why a seccomp profile file is loud, in the repository
+// or not: {"defaultAction": "SCMP_ACT_ALLOW"} is seccomp=unconfined by
+// another name, and the reader does not judge the rules a file holds.
+const seccompFileWhy = "the system calls allowed are this profile file's, which the reader does not judge: one whose defaultAction is SCMP_ACT_ALLOW is seccomp=unconfined (fail closed)"
 
 func namespace(o dockerOpt) Grant {
 	ns := strings.TrimPrefix(o.name, "--")

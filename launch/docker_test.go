@@ -77,7 +77,9 @@ func TestDockerFlagFamilies(t *testing.T) {
 		{[]string{"--security-opt", "label=type:spc_t"}, "security-opt label=type:spc_t loud"},
 		{[]string{"--security-opt=label:type:unconfined_t"}, "security-opt label:type:unconfined_t loud"},
 		{[]string{"--security-opt", "label=type:container_t"}, "security-opt label=type:container_t"},
-		{[]string{"--security-opt", "seccomp=/p.json"}, "security-opt seccomp=/p.json"},
+		{[]string{"--security-opt", "seccomp=/p.json"}, "security-opt seccomp=/p.json loud"},
+		{[]string{"--security-opt", "seccomp:./p.json"}, "security-opt seccomp:./p.json loud"},
+		{[]string{"--security-opt", "seccomp=builtin"}, "security-opt seccomp=builtin"},
 		{[]string{"--runtime", "runc"}, "security-opt --runtime runc"},
 		{[]string{"--sysctl", "net.ipv4.ip_forward=1"}, "security-opt --sysctl net.ipv4.ip_forward=1"},
 		// Namespaces.
