@@ -707,3 +707,29 @@ func TestBareMapSkipsOthers(t *testing.T) {
 		}
 	}
 }
+
+// TestSrtSettingsOff: the srt keys that turn a whole rule set off are
+// host control, as the widest rule of each is: filesystem.disabled
+// enforces no filesystem rule (every host file writable, srt's own write
+// protections off: sandbox-config.ts FilesystemConfigSchema), as an
+// allowWrite of / is; network.allowAllDomains reaches every domain, the
+// cloud metadata service's included, which is loud in allowedDomains.
+// Each was a raw grant, widened but not loud: fail-on loud passed it.
+func TestSrtSettingsOff(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ src, want string }{
+		{`{"filesystem": {"disabled": true, "denyRead": [], "allowWrite": [], "denyWrite": []}}`, "host filesystem.disabled loud"},
+		{`{"network": {"allowAllDomains": true, "allowedDomains": [], "deniedDomains": []}}`, "host network.allowAllDomains loud"},
+		{`{"filesystem": {"disabled": false, "denyRead": [], "allowWrite": [], "denyWrite": []}, "network": {"allowAllDomains": false}}`, ""},
+		{`{"filesystem": {"disabled": "yes"}}`, "raw filesystem.disabled = \"yes\""},
+	} {
+		gs, err := SrtSettings(ClaudeCode, "srt.json", []byte(tc.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := grantSet(Entry{Grants: gs})
+		if tc.want == "" && len(set) != 0 || tc.want != "" && !set[tc.want] {
+			t.Errorf("%s: grants %v, want %q", tc.src, set, tc.want)
+		}
+	}
+}

@@ -392,6 +392,9 @@ func fsRules(c Client, v *jsonx.Value, vscode bool) []Grant {
 				key, _ := judgePath(c, s)
 				gs = append(gs, Grant{Kind: GIsolation, Key: k + " " + key, Pos: p, Why: "a path the sandbox refuses"})
 			})
+		case "disabled":
+			ok = switchedOff(&gs, "filesystem."+k, sub, vscode,
+				"srt enforces no filesystem rule: every host file readable and writable, its own write protections (.git/hooks, shell start-up files, .mcp.json) off, as an allowWrite of / is")
 		}
 		if !ok {
 			gs = append(gs, rawKey("filesystem."+k, sub))
@@ -425,30 +428,53 @@ func netRules(_ Client, v *jsonx.Value, vscode bool) []Grant {
 			ok = !vscode && pathList(&gs, "network."+k, sub, false, func(s string, p Pos) {
 				gs = append(gs, Grant{Kind: GIsolation, Key: "deniedResolvedAddress " + s, Pos: p, Why: "addresses the sandbox refuses whatever name resolves to them"})
 			})
-		case "strictAllowlist":
-			if !vscode && sub.Kind == jsonx.Bool {
-				ok = true
-				if sub.Str == "true" {
-					gs = append(gs, Grant{Kind: GIsolation, Key: "strictAllowlist", Pos: pos(sub.Pos), Why: "only allowedDomains are reached"})
-				}
-			}
-		case "allowAllUnixSockets", "allowLocalBinding":
-			if !vscode && sub.Kind == jsonx.Bool {
-				ok = true
-				if sub.Str == "true" {
-					g := Grant{Kind: GNetwork, Key: k, Pos: pos(sub.Pos), Why: "the server may bind local ports"}
-					if k == "allowAllUnixSockets" {
-						g = Grant{Kind: GHost, Key: k, Loud: true, Pos: pos(sub.Pos), Why: "every unix socket of the host, the container engine's included"}
-					}
-					gs = append(gs, g)
-				}
-			}
+		case "strictAllowlist", "allowAllDomains", "allowAllUnixSockets", "allowLocalBinding":
+			ok = netSwitch(&gs, k, sub, vscode)
 		}
 		if !ok {
 			gs = append(gs, rawKey("network."+k, sub))
 		}
 	}
 	return gs
+}
+
+// netSwitch reads one of srt's boolean network keys k (value v) into gs,
+// and reports whether it read it (VS Code's sandbox has none of them).
+func netSwitch(gs *[]Grant, k string, v *jsonx.Value, vscode bool) bool {
+	if vscode || v.Kind != jsonx.Bool {
+		return false
+	}
+	var g Grant
+	switch k {
+	case "strictAllowlist":
+		g = Grant{Kind: GIsolation, Key: "strictAllowlist", Why: "only allowedDomains are reached"}
+	case "allowLocalBinding":
+		g = Grant{Kind: GNetwork, Key: k, Why: "the server may bind local ports"}
+	case "allowAllUnixSockets":
+		g = Grant{Kind: GHost, Key: k, Loud: true, Why: "every unix socket of the host, the container engine's included"}
+	default:
+		return switchedOff(gs, "network."+k, v, vscode,
+			"every domain is reached (only deniedDomains hold), the cloud instance metadata service's included, which hands any caller the host's cloud credentials")
+	}
+	if v.Str == "true" {
+		g.Pos = pos(v.Pos)
+		*gs = append(*gs, g)
+	}
+	return true
+}
+
+// switchedOff reads srt's boolean key k, which turns a whole rule set off
+// when true (why): a loud host grant then, nothing when false. It reports
+// whether it read the key (srt's own, a boolean; VS Code's sandbox has
+// none of them).
+func switchedOff(gs *[]Grant, k string, v *jsonx.Value, vscode bool, why string) bool {
+	if vscode || v.Kind != jsonx.Bool {
+		return false
+	}
+	if v.Str == "true" {
+		*gs = append(*gs, Grant{Kind: GHost, Key: k, Loud: true, Pos: pos(v.Pos), Why: why})
+	}
+	return true
 }
 
 // vscodeSandbox is what VS Code's sandbox grants a server beyond its rules
