@@ -713,8 +713,9 @@ func TestBareMapSkipsOthers(t *testing.T) {
 // enforces no filesystem rule (every host file writable, srt's own write
 // protections off: sandbox-config.ts FilesystemConfigSchema), as an
 // allowWrite of / is; network.allowAllDomains reaches every domain, the
-// cloud metadata service's included, which is loud in allowedDomains.
-// Each was a raw grant, widened but not loud: fail-on loud passed it.
+// cloud metadata service's included, which is loud in allowedDomains;
+// allowAppleEvents lets the server launch applications unsandboxed on
+// macOS (the schema's words). Each was a raw grant, widened but not loud: fail-on loud passed it.
 func TestSrtSettingsOff(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ src, want string }{
@@ -722,6 +723,8 @@ func TestSrtSettingsOff(t *testing.T) {
 		{`{"network": {"allowAllDomains": true, "allowedDomains": [], "deniedDomains": []}}`, "host network.allowAllDomains loud"},
 		{`{"filesystem": {"disabled": false, "denyRead": [], "allowWrite": [], "denyWrite": []}, "network": {"allowAllDomains": false}}`, ""},
 		{`{"filesystem": {"disabled": "yes"}}`, "raw filesystem.disabled = \"yes\""},
+		{`{"allowAppleEvents": true}`, "host allowAppleEvents loud"},
+		{`{"allowAppleEvents": false}`, ""},
 	} {
 		gs, err := SrtSettings(ClaudeCode, "srt.json", []byte(tc.src))
 		if err != nil {

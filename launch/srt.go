@@ -253,6 +253,12 @@ func sandboxRules(c Client, v *jsonx.Value, vscode bool) []Grant {
 			}
 		case "bwrapPath", "socatPath", "ripgrep":
 			gs = append(gs, srtProgram(k, sub, vscode))
+		case "allowAppleEvents":
+			// srt's schema: "removes code-execution isolation: sandboxed
+			// commands can launch other applications unsandboxed".
+			if !switchedOff(&gs, k, sub, vscode, "on macOS the server may launch other applications with no sandbox (open, osascript) and script running ones: no sandbox at all there") {
+				gs = append(gs, rawKey(k, sub))
+			}
 		default:
 			gs = append(gs, rawKey(k, sub))
 		}
