@@ -736,3 +736,35 @@ func TestSrtSettingsOff(t *testing.T) {
 		}
 	}
 }
+
+// TestLauncherEnvFileOutsideTree: a client's envFile sets the launcher's
+// own environment (docker's or podman's CLI, bwrap, srt), where LD_PRELOAD,
+// PATH, NODE_OPTIONS or DOCKER_CONFIG are host control when the file is
+// the repository's; a file outside the repository holds whatever the host
+// has there, a path the sandboxed server may write included (/tmp/x.env
+// with NODE_OPTIONS=--require … runs its script in srt, outside the
+// sandbox, at the next start). It was widened but not loud; a bare server
+// is loud anyway.
+func TestLauncherEnvFileOutsideTree(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, path, src string
+		loud            bool
+	}{
+		{"docker, absolute", ".vscode/mcp.json", `{"servers": {"s": {"command": "docker", "args": ["run", "img"], "envFile": "/tmp/x.env"}}}`, true},
+		{"vscode sandbox, absolute", ".vscode/mcp.json", `{"servers": {"s": {"command": "node", "args": ["s.js"], "sandboxEnabled": true, "envFile": "/tmp/x.env"}}}`, true},
+		{"srt, above the root", ".cursor/mcp.json", `{"mcpServers": {"s": {"command": "srt", "args": ["-s", "srt.json", "node"], "envFile": "../x.env"}}}`, true},
+		{"bwrap, a variable", ".mcp.json", `{"mcpServers": {"s": {"command": "bwrap", "args": ["--ro-bind", "/usr", "/usr", "node"], "envFile": "${ENVF}"}}}`, true},
+		{"in the tree", ".vscode/mcp.json", `{"servers": {"s": {"command": "docker", "args": ["run", "img"], "envFile": "${workspaceFolder}/.env"}}}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := only(t, tc.path, tc.src)
+			for _, g := range e.Grants {
+				if g.Kind == GEnvFile && g.Loud != tc.loud {
+					t.Errorf("envFile %s: loud %v, want %v (%s)", g.Key, g.Loud, tc.loud, g.Why)
+				}
+			}
+		})
+	}
+}
