@@ -46,7 +46,14 @@ func TestDockerFlagFamilies(t *testing.T) {
 		{[]string{"--mount", "TYPE=BIND,SRC=/var/run/docker.sock,DST=/s,READONLY"}, "fs /var/run/docker.sock"},
 		{[]string{"--mount", "src=/var/run/docker.sock,dst=/s"}, "fs /var/run/docker.sock rw"},
 		{[]string{"--mount", "type=volume,src=v,dst=/s,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/var/run/docker.sock"}, "fs /var/run/docker.sock rw"},
-		{[]string{"--mount", "type=bind,src=/srv,dst=/srv,frob=1"}, "raw --mount type=bind,src=/srv,dst=/srv,frob=1"},
+		// A key or type the reader does not know is raw, and the host path
+		// is still judged, writable (fail closed): podman's U=true beside
+		// the engine socket, a glob of it.
+		{[]string{"--mount", "type=bind,src=/srv,dst=/srv,frob=1"}, "raw --mount type=bind,src=/srv,dst=/srv,frob=1\nfs /srv rw"},
+		{[]string{"--mount", "type=bind,src=/srv,dst=/srv,ro,U=true"}, "raw --mount type=bind,src=/srv,dst=/srv,ro,U=true\nfs /srv rw"},
+		{[]string{"--mount", "type=glob,src=/var/run/docker.s*,dst=/s"}, "raw --mount type=glob,src=/var/run/docker.s*,dst=/s\nfs /var/run rw"},
+		{[]string{"--mount", "type=image,src=alpine,dst=/i"}, "raw --mount type=image,src=alpine,dst=/i"},
+		{[]string{"--mount", "type=volume,src=v,dst=/h,volume-driver=local,volume-opt=o=bind,volume-opt=device=/etc"}, "raw --mount type=volume,src=v,dst=/h,volume-driver=local,volume-opt=o=bind,volume-opt=device=/etc\nfs /etc rw"},
 		{[]string{"--mount", `type=bind,"src=/srv`}, `raw --mount type=bind,"src=/srv`},
 		// Windows hosts: the drive's colon is not a separator.
 		{[]string{"-v", `C:\Users\me\.ssh:/root/.ssh:ro`}, `fs C:\Users\me\.ssh loud`},
