@@ -715,7 +715,9 @@ func TestBareMapSkipsOthers(t *testing.T) {
 // allowWrite of / is; network.allowAllDomains reaches every domain, the
 // cloud metadata service's included, which is loud in allowedDomains;
 // allowAppleEvents lets the server launch applications unsandboxed on
-// macOS (the schema's words). Each was a raw grant, widened but not loud: fail-on loud passed it.
+// macOS (the schema's words); allowGitConfig lets it write .git/config,
+// whose core.fsmonitor runs on the host at the user's next git command.
+// Each was a raw grant, widened but not loud: fail-on loud passed it.
 func TestSrtSettingsOff(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ src, want string }{
@@ -724,6 +726,7 @@ func TestSrtSettingsOff(t *testing.T) {
 		{`{"filesystem": {"disabled": false, "denyRead": [], "allowWrite": [], "denyWrite": []}, "network": {"allowAllDomains": false}}`, ""},
 		{`{"filesystem": {"disabled": "yes"}}`, "raw filesystem.disabled = \"yes\""},
 		{`{"allowAppleEvents": true}`, "host allowAppleEvents loud"},
+		{`{"filesystem": {"allowGitConfig": true, "denyRead": [], "allowWrite": ["."], "denyWrite": []}}`, "host filesystem.allowGitConfig loud"},
 		{`{"allowAppleEvents": false}`, ""},
 	} {
 		gs, err := SrtSettings(ClaudeCode, "srt.json", []byte(tc.src))

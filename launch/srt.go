@@ -401,6 +401,9 @@ func fsRules(c Client, v *jsonx.Value, vscode bool) []Grant {
 		case "disabled":
 			ok = switchedOff(&gs, "filesystem."+k, sub, vscode,
 				"srt enforces no filesystem rule: every host file readable and writable, its own write protections (.git/hooks, shell start-up files, .mcp.json) off, as an allowWrite of / is")
+		case "allowGitConfig":
+			ok = switchedOff(&gs, "filesystem."+k, sub, vscode,
+				"the server may write .git/config, which srt protects otherwise: its core.fsmonitor or core.hooksPath runs the server's command on the host at the user's next git command")
 		}
 		if !ok {
 			gs = append(gs, rawKey("filesystem."+k, sub))
