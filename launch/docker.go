@@ -260,10 +260,33 @@ func networkGrant(c Client, n string, at Pos) Grant {
 }
 
 // hostLoopback reports whether pasta or slirp4netns options make the
-// host's loopback reachable from the container.
+// host's loopback reachable from the container: slirp4netns's
+// allow_host_loopback, pasta's --map-host-loopback and --map-gw, and
+// pasta's -T/--tcp-ns and -U/--udp-ns (port forwarding from the
+// container's loopback to the init namespace's, the host's: podman passes
+// -T none -U none unless the options say otherwise).
 func hostLoopback(opts string) bool {
-	return strings.Contains(opts, "allow_host_loopback=true") || strings.Contains(opts, "map-host-loopback") ||
-		(strings.Contains(opts, "map-gw") && !strings.Contains(opts, "no-map-gw"))
+	if strings.Contains(opts, "allow_host_loopback=true") || strings.Contains(opts, "map-host-loopback") ||
+		(strings.Contains(opts, "map-gw") && !strings.Contains(opts, "no-map-gw")) {
+		return true
+	}
+	parts := strings.Split(opts, ",")
+	for i, o := range parts {
+		for _, f := range []string{"--tcp-ns", "--udp-ns", "-T", "-U"} {
+			v, ok := strings.CutPrefix(o, f)
+			if !ok || (strings.HasPrefix(f, "--") && v != "" && v[0] != '=') {
+				continue
+			}
+			v = strings.TrimPrefix(v, "=")
+			if v == "" && i+1 < len(parts) {
+				v = parts[i+1]
+			}
+			if v != "none" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // filledIn makes a security option or a namespace that holds a variable

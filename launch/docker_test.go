@@ -108,6 +108,11 @@ func TestDockerFlagFamilies(t *testing.T) {
 		{[]string{"--network=slirp4netns:allow_host_loopback=true"}, "network slirp4netns:allow_host_loopback=true loud"},
 		{[]string{"--network", "pasta:--map-host-loopback,10.0.2.2"}, "network pasta:--map-host-loopback,10.0.2.2 loud"},
 		{[]string{"--network", "pasta:--no-map-gw"}, "network pasta:--no-map-gw"},
+		// pasta's -T/-U forward the container's loopback ports to the host's.
+		{[]string{"--network", "pasta:-T,2375"}, "network pasta:-T,2375 loud"},
+		{[]string{"--network=pasta:--tcp-ns=auto"}, "network pasta:--tcp-ns=auto loud"},
+		{[]string{"--network", "pasta:-U53"}, "network pasta:-U53 loud"},
+		{[]string{"--network", "pasta:-T,none,-U,none,-t,8080"}, "network pasta:-T,none,-U,none,-t,8080"},
 		{[]string{"-p", "8080:80"}, "network -p 8080:80"},
 		{[]string{"-P"}, "network -P"},
 		{[]string{"--add-host=api.github.com:10.0.0.1"}, "network --add-host=api.github.com:10.0.0.1"},
