@@ -506,7 +506,7 @@ func TestMarketplaceServers(t *testing.T) {
 // there mounts the user's project, any path (loud), though as a project
 // file it is the plugin's directory; so is a plugin a marketplace catalog
 // takes from the repository, manifest or not. A plain project's .mcp.json
-// is not.
+// is loud only as the project's root made writable.
 func TestPluginRootMCP(t *testing.T) {
 	t.Parallel()
 	manifest := File{Path: "plug/.claude-plugin/plugin.json", Data: []byte(`{"name": "p"}`)}
@@ -525,9 +525,11 @@ func TestPluginRootMCP(t *testing.T) {
 		loud       int
 	}{
 		{"unchanged", []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, 0},
-		{"the cwd mounted", []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, []File{manifest, servers(`"-v", ".:/w"`)}, 1},
-		{"a project's .mcp.json", []File{servers(`"-v", "/opt/x:/x:ro"`)}, []File{servers(`"-v", ".:/w"`)}, 0},
-		{"a marketplace's plugin without a manifest", []File{catalog, servers(`"-v", "/opt/x:/x:ro"`)}, []File{catalog, servers(`"-v", ".:/w"`)}, 1},
+		// As a project's file, -v .:/w is the project's root writable,
+		// loud too (hostRunFiles): the plugin's reading adds its own row.
+		{"the cwd mounted", []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, []File{manifest, servers(`"-v", ".:/w"`)}, 2},
+		{"a project's .mcp.json", []File{servers(`"-v", "/opt/x:/x:ro"`)}, []File{servers(`"-v", ".:/w"`)}, 1},
+		{"a marketplace's plugin without a manifest", []File{catalog, servers(`"-v", "/opt/x:/x:ro"`)}, []File{catalog, servers(`"-v", ".:/w"`)}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -126,3 +126,42 @@ func TestVSCodeSandboxSelfRewrite(t *testing.T) {
 		}
 	}
 }
+
+// TestHostRunFiles: a writable docker, podman or bwrap mount of the
+// project's root holds files the host runs (.git/hooks and .git/config,
+// which srt write-denies for this reason; .claude/settings.json hooks;
+// the MCP configs), and one of the config's own directory holds the
+// server's launch: either is host control (HostRuns, loud in the diff),
+// while a subdirectory, a read-only mount or srt's rules are not.
+func TestHostRunFiles(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, path, src, key string
+		hostRuns             bool
+	}{
+		{"docker -v .", ".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "-v", ".:/w", "img"]}}}`, ".", true},
+		{"workspace folder", ".vscode/mcp.json", `{"servers": {"s": {"command": "podman", "args": ["run", "-v", "${workspaceFolder}:/w", "img"]}}}`, "${workspaceFolder}", true},
+		{"bwrap", ".mcp.json", `{"mcpServers": {"s": {"command": "bwrap", "args": ["--bind", ".", "/w", "node"]}}}`, ".", true},
+		{"read-only", ".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "-v", ".:/w:ro", "img"]}}}`, ".", false},
+		{"a subdirectory", ".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "-v", "./data:/d", "img"]}}}`, "./data", false},
+		{"a nested project's root", "a/.mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "-v", ".:/w", "img"]}}}`, ".", true},
+		{"the config's directory", ".cursor/mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "-v", "./.cursor:/c", "img"]}}}`, "./.cursor", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := only(t, tc.path, tc.src)
+			found := false
+			for _, g := range e.Grants {
+				if g.Kind == GFS && g.Key == tc.key {
+					found = true
+					if (g.HostRuns != "") != tc.hostRuns {
+						t.Errorf("%s: HostRuns %q, want set %v", g.Key, g.HostRuns, tc.hostRuns)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("no fs grant %q: %v", tc.key, grantSet(e))
+			}
+		})
+	}
+}

@@ -175,6 +175,37 @@ func markInTree(c Client, cfgPath string, e *Entry) {
 			g.InTree = p
 		}
 	}
+	hostRunFiles(c, cfgPath, e)
+}
+
+// hostRunFiles sets HostRuns on each writable mount of a docker, podman or
+// bwrap entry that holds files the host runs: the project's root or the
+// repository's (the working copy's .git/hooks and .git/config, which srt
+// write-denies for this reason, mandatory-deny-paths.ts; Claude Code's
+// .claude/settings.json hooks; the MCP configs), or the config the entry
+// is read from. No engine keeps them as srt does: -v .:/w lets the server
+// make the user's next git command, client hook or server start run its
+// code on the host, and it was widened but not loud.
+func hostRunFiles(c Client, cfgPath string, e *Entry) {
+	switch e.Kind {
+	case Docker, Podman, Bwrap:
+	default:
+		return
+	}
+	root := projectRoot(cfgPath)
+	for i := range e.Grants {
+		g := &e.Grants[i]
+		if g.Kind != GFS || !g.Write || g.Loud || strings.HasPrefix(g.Key, "volume") {
+			continue
+		}
+		switch t, in := inTree(cfgPath, c, g.Key, ""); {
+		case !in:
+		case t == "." || covers(t, root):
+			g.HostRuns = "the project's root, whose files the host runs (the working copy's .git/hooks and .git/config, .claude/settings.json hooks, the MCP configs): the server may make the user's next git command, client hook or server start run its code on the host"
+		case covers(t, cfgPath):
+			g.HostRuns = "it holds " + cfgPath + ", this server's own launch config: the server may rewrite it (no sandbox at all) for its next start"
+		}
+	}
 }
 
 // projectRoot is the directory a config belongs to: the one holding
