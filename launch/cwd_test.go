@@ -146,6 +146,8 @@ func TestHostRunFiles(t *testing.T) {
 		{"a subdirectory", ".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "-v", "./data:/d", "img"]}}}`, "./data", false},
 		{"a nested project's root", "a/.mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "-v", ".:/w", "img"]}}}`, ".", true},
 		{"the config's directory", ".cursor/mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "-v", "./.cursor:/c", "img"]}}}`, "./.cursor", true},
+		{"the working copy's .git", ".mcp.json", `{"mcpServers": {"s": {"command": "docker", "args": ["run", "-v", "./.git/hooks:/h", "img"]}}}`, "./.git/hooks", true},
+		{"another client's directory", ".mcp.json", `{"mcpServers": {"s": {"command": "bwrap", "args": ["--bind", ".claude", "/c", "node"]}}}`, ".claude", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

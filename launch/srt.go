@@ -204,8 +204,23 @@ func hostRunFiles(c Client, cfgPath string, e *Entry) {
 			g.HostRuns = "the project's root, whose files the host runs (the working copy's .git/hooks and .git/config, .claude/settings.json hooks, the MCP configs): the server may make the user's next git command, client hook or server start run its code on the host"
 		case covers(t, cfgPath):
 			g.HostRuns = "it holds " + cfgPath + ", this server's own launch config: the server may rewrite it (no sandbox at all) for its next start"
+		case hostRunDir(t):
+			g.HostRuns = "it is or holds " + t + ", a directory whose files git or an MCP client runs on the host (hooks, configs): the server may make the user's next git command or client start run its code there"
 		}
 	}
+}
+
+// hostRunDir reports whether the tree path t has on its way a directory
+// whose files git or a client runs on the host: .git (hooks, config),
+// .claude (settings hooks, plugins), the clients' config directories.
+func hostRunDir(t string) bool {
+	for _, seg := range strings.Split(t, "/") {
+		switch strings.ToLower(seg) {
+		case ".git", ".claude", ".claude-plugin", ".vscode", ".cursor", ".gemini", ".codex":
+			return true
+		}
+	}
+	return false
 }
 
 // projectRoot is the directory a config belongs to: the one holding
