@@ -107,14 +107,8 @@ func selfRewrite(c Client, e *Entry, gs []Grant) {
 	if b := path.Base(e.cfgPath); e.cfgPath != "" && b != ".mcp.json" && !underDir(e.cfgPath, ".vscode") && !underDir(e.cfgPath, ".idea") {
 		own = append(own, e.cfgPath)
 	}
-	var denied []string
-	for _, g := range gs {
-		if k, p, ok := strings.Cut(g.Key, " "); g.Kind == GIsolation && ok && k == "denyWrite" {
-			if t, in := inTree(e.cfgPath, c, p, ""); in {
-				denied = append(denied, t)
-			}
-		}
-	}
+	denied := deniedWrites(c, e.cfgPath, gs)
+	kept := func(f string) bool { return slices.ContainsFunc(denied, func(d string) bool { return covers(d, f) }) }
 	for i := range gs {
 		g := &gs[i]
 		if g.Kind != GFS || !g.Write || g.Loud {
@@ -124,13 +118,48 @@ func selfRewrite(c Client, e *Entry, gs []Grant) {
 		if !in {
 			continue
 		}
+		why := ""
 		for _, f := range own {
-			if covers(t, f) && !slices.ContainsFunc(denied, func(d string) bool { return covers(d, f) }) {
-				g.Loud, g.Why = true, strings.TrimPrefix(g.Why+"; ", "; ")+"it holds "+f+", which sets this server's own sandbox: the server may rewrite it (allowWrite of /, or no srt at all) for its next start (host control)"
+			if covers(t, f) && !kept(f) {
+				why = "it holds " + f + ", which sets this server's own sandbox: the server may rewrite it (allowWrite of /, or no srt at all) for its next start (host control)"
 				break
 			}
 		}
+		if why == "" && srtUnprotectedDir(t) && !kept(t) {
+			why = "it is or holds " + t + ", a directory whose files an MCP client runs on the host (.claude/settings.json hooks, another client's servers), which srt's mandatory denies do not cover (host control)"
+		}
+		if why != "" {
+			g.Loud, g.Why = true, strings.TrimPrefix(g.Why+"; ", "; ")+why
+		}
 	}
+}
+
+// deniedWrites are the tree paths of the denyWrite rules of gs.
+func deniedWrites(c Client, cfgPath string, gs []Grant) []string {
+	var denied []string
+	for _, g := range gs {
+		if k, p, ok := strings.Cut(g.Key, " "); g.Kind == GIsolation && ok && k == "denyWrite" {
+			if t, in := inTree(cfgPath, c, p, ""); in {
+				denied = append(denied, t)
+			}
+		}
+	}
+	return denied
+}
+
+// srtUnprotectedDir reports whether the tree path t has on its way a
+// directory whose files a client runs on the host and that srt's
+// mandatory denies leave writable: .claude (its settings.json hooks; srt
+// denies only .claude/commands and .claude/agents) and the config
+// directories of the clients other than VS Code's .vscode.
+func srtUnprotectedDir(t string) bool {
+	for _, seg := range strings.Split(t, "/") {
+		switch strings.ToLower(seg) {
+		case ".claude", ".claude-plugin", ".cursor", ".gemini", ".codex":
+			return true
+		}
+	}
+	return false
 }
 
 // covers reports whether the tree path dir is f or a directory above it.

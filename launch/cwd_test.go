@@ -81,6 +81,8 @@ func TestSrtSelfRewrite(t *testing.T) {
 		{"elsewhere", ".mcp.json", "conf/srt.json", `{"filesystem": {"allowWrite": ["./out"]}}`, "./out", false},
 		{"cursor's config, unprotected", ".cursor/mcp.json", "conf/srt.json", `{"filesystem": {"allowWrite": ["./.cursor"]}}`, "./.cursor", true},
 		{".vscode is protected", ".vscode/mcp.json", "conf/srt.json", `{"filesystem": {"allowWrite": ["./.vscode"]}}`, "./.vscode", false},
+		{".claude is not", ".vscode/mcp.json", "conf/srt.json", `{"filesystem": {"allowWrite": ["./.claude"]}}`, "./.claude", true},
+		{".claude with a denyWrite", ".vscode/mcp.json", "conf/srt.json", `{"filesystem": {"allowWrite": ["./.claude"], "denyWrite": ["./.claude"]}}`, "./.claude", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
