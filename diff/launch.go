@@ -900,7 +900,11 @@ func (gc *grantCmp) headRow(g launch.Grant) (Change, bool) {
 			c.Why = "new grant"
 		}
 	}
-	if loud := grantLoud(g); loud != "" && c.Severity == Widened {
+	loud := grantLoud(g)
+	if loud == "" {
+		loud = g.HostRuns
+	}
+	if loud != "" && c.Severity == Widened {
 		c.Loud, c.Why = true, loud
 	}
 	return gc.place(c, g.Pos, SideHead), true

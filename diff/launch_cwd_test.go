@@ -19,7 +19,8 @@ func TestLaunchCwdChangeIsARow(t *testing.T) {
 		{"docker", `"s": {"command": "docker", "args": ["run", "-v", ".:/ws", "img"]}`,
 			`"s": {"command": "docker", "cwd": "/", "args": ["run", "-v", ".:/ws", "img"]}`, "widened fs!:  -> s: / (rw)"},
 		{"srt", `"s": {"command": "srt", "cwd": "sub", "args": ["-s", "${workspaceFolder}/srt.json", "srv"]}`,
-			`"s": {"command": "srt", "args": ["-s", "${workspaceFolder}/srt.json", "srv"]}`, "widened fs:  -> s: . (rw)"},
+			// loud: the project root holds srt.json, the server's own rules
+			`"s": {"command": "srt", "args": ["-s", "${workspaceFolder}/srt.json", "srv"]}`, "widened fs!:  -> s: . (rw)"},
 	} {
 		md := launchDiff(t, mcp(c.base), mcp(c.head), settings)
 		rows := summary(md)

@@ -41,7 +41,7 @@ func TestLaunchNewFormats(t *testing.T) {
 			2, []string{"widened launch!:  -> d: workspace folder /"}},
 		{"workspace: a folder inside the repository", ws, wsFile(dockerServer("d", "img")),
 			strings.Replace(wsFile(dockerServer("d", "-v", "${workspaceFolder}:/w", "img")), `"."`, `"sub"`, 1), nil, nil,
-			2, []string{"widened fs:  -> d: ${workspaceFolder}", "widened launch:  -> d: img"}},
+			2, []string{"widened fs!:  -> d: ${workspaceFolder}", "widened launch:  -> d: img"}},
 		{"plugin: a bare server added", plug, plugFile(""), plugFile(`"x": {"command": "${CLAUDE_PLUGIN_ROOT}/bin/x"}`), nil, nil,
 			1, []string{"widened launch!:  -> x: no sandbox"}},
 		{"plugin: privileged", plug, plugFile(dockerServer("d", "img")), plugFile(dockerServer("d", "--privileged", "img")), nil, nil,

@@ -258,14 +258,17 @@ func TestSeccompProfileInTree(t *testing.T) {
 		return ls
 	}
 	strict := `{"defaultAction": "SCMP_ACT_ERRNO"}`
+	// The row of a profile opened up is loud: {"defaultAction":
+	// "SCMP_ACT_ALLOW"} is seccomp=unconfined by another name, which is
+	// loud, and it passed fail-on loud.
 	for _, tc := range []struct {
 		name, base, head string
-		widened          int
+		widened, loud    int
 		want             string
 	}{
-		{"unchanged", strict, strict, 0, ""},
-		{"profile opened up", strict, `{"defaultAction": "SCMP_ACT_ALLOW"}`, 1, "widened security-opt:  -> s: seccomp=./profile.json (profile.json sha256:"},
-		{"profile gone", strict, "", 2, "widened launch:  -> s: img"},
+		{"unchanged", strict, strict, 0, 0, ""},
+		{"profile opened up", strict, `{"defaultAction": "SCMP_ACT_ALLOW"}`, 1, 1, "widened security-opt!:  -> s: seccomp=./profile.json (profile.json sha256:"},
+		{"profile gone", strict, "", 2, 1, "widened launch:  -> s: img"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -279,8 +282,8 @@ func TestSeccompProfileInTree(t *testing.T) {
 			for _, r := range rows {
 				found = found || strings.HasPrefix(r, tc.want)
 			}
-			if counts.Widened != tc.widened || !found {
-				t.Errorf("widened %d, want %d with a row %q:\n%s", counts.Widened, tc.widened, tc.want, strings.Join(rows, "\n"))
+			if counts.Widened != tc.widened || counts.Loud != tc.loud || !found {
+				t.Errorf("widened %d (loud %d), want %d (%d) with a row %q:\n%s", counts.Widened, counts.Loud, tc.widened, tc.loud, tc.want, strings.Join(rows, "\n"))
 			}
 		})
 	}
@@ -503,7 +506,7 @@ func TestMarketplaceServers(t *testing.T) {
 // there mounts the user's project, any path (loud), though as a project
 // file it is the plugin's directory; so is a plugin a marketplace catalog
 // takes from the repository, manifest or not. A plain project's .mcp.json
-// is not.
+// is loud only as the project's root made writable.
 func TestPluginRootMCP(t *testing.T) {
 	t.Parallel()
 	manifest := File{Path: "plug/.claude-plugin/plugin.json", Data: []byte(`{"name": "p"}`)}
@@ -522,9 +525,11 @@ func TestPluginRootMCP(t *testing.T) {
 		loud       int
 	}{
 		{"unchanged", []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, 0},
-		{"the cwd mounted", []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, []File{manifest, servers(`"-v", ".:/w"`)}, 1},
-		{"a project's .mcp.json", []File{servers(`"-v", "/opt/x:/x:ro"`)}, []File{servers(`"-v", ".:/w"`)}, 0},
-		{"a marketplace's plugin without a manifest", []File{catalog, servers(`"-v", "/opt/x:/x:ro"`)}, []File{catalog, servers(`"-v", ".:/w"`)}, 1},
+		// As a project's file, -v .:/w is the project's root writable,
+		// loud too (hostRunFiles): the plugin's reading adds its own row.
+		{"the cwd mounted", []File{manifest, servers(`"-v", "/opt/x:/x:ro"`)}, []File{manifest, servers(`"-v", ".:/w"`)}, 2},
+		{"a project's .mcp.json", []File{servers(`"-v", "/opt/x:/x:ro"`)}, []File{servers(`"-v", ".:/w"`)}, 1},
+		{"a marketplace's plugin without a manifest", []File{catalog, servers(`"-v", "/opt/x:/x:ro"`)}, []File{catalog, servers(`"-v", ".:/w"`)}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -143,7 +143,8 @@ func bwrapOption(c Client, st *bwrapState, a arg, vals []string) []Grant {
 		return nil
 	case "--remount-ro":
 		g.Kind, g.Key, g.Why = GIsolation, "--remount-ro "+vals[0], "remounted read-only"
-	case "--args", "--seccomp", "--add-seccomp-fd", "--userns", "--userns2", "--pidns", "--overlay-src", "--overlay", "--ro-overlay", "--tmp-overlay":
+	case "--args", "--seccomp", "--add-seccomp-fd", "--userns", "--userns2", "--pidns", "--overlay-src", "--overlay", "--ro-overlay", "--tmp-overlay",
+		"--bind-fd", "--ro-bind-fd": // a directory bwrap is handed as an open fd
 		g.Kind, g.Key, g.Why = GRaw, a.s+" "+strings.Join(vals, " "), "options or rules read from elsewhere at run time (judged widened)"
 	case "--file", "--bind-data", "--ro-bind-data", "--exec-label", "--file-label":
 		g.Kind, g.Key, g.Why = GSecurity, a.s+" "+strings.Join(vals, " "), "content or labels supplied at run time"

@@ -29,6 +29,10 @@ func TestBwrapGrants(t *testing.T) {
 		// command.
 		{"-x node", []string{"raw -x"}, nil},
 		{"--overlay-src /a --tmp-overlay /b node", []string{"raw --overlay-src /a", "raw --tmp-overlay /b"}, nil},
+		// bwrap 0.8's --bind-fd and --ro-bind-fd take two values (bwrap
+		// --help): unknown, the reader took the fd for the command and
+		// never read the --bind of / after it.
+		{"--bind-fd 3 /x --ro-bind-fd 4 /y --bind / /h node", []string{"raw --bind-fd 3 /x", "raw --ro-bind-fd 4 /y", "fs / rw"}, nil},
 		{"--unshare-net --unshare-pid-typo node", []string{"isolation --unshare-net", "raw --unshare-pid-typo"}, nil},
 	}
 	for _, c := range cases {

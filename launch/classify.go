@@ -25,8 +25,24 @@ var shells = map[string]bool{"sh": true, "bash": true, "zsh": true, "dash": true
 var srtPackages = map[string]bool{"@anthropic-ai/sandbox-runtime": true}
 
 // classify reads argv (the command first) into e's kind, grants and what
-// it runs.
+// it runs. The variables an env in front sets are judged as the entry's
+// own env is, for the launcher it runs: env DOCKER_HOST=tcp://… docker run
+// points the CLI elsewhere as "env": {"DOCKER_HOST": …} does, and each is
+// keyed with its value.
 func classify(c Client, e *Entry, argv []arg) {
+	var pre envVars
+	classifyArgv(c, e, argv, &pre)
+	engineVars(e, pre.names, pre.vals, pre.at)
+}
+
+// envVars are variables set in front of a command (env NAME=VALUE …), in
+// order.
+type envVars struct {
+	names, vals []string
+	at          []Pos
+}
+
+func classifyArgv(c Client, e *Entry, argv []arg, pre *envVars) {
 	for hops := 0; len(argv) > 0 && hops < 8; hops++ {
 		prog := program(argv[0].s)
 		rest := argv[1:]
@@ -56,7 +72,7 @@ func classify(c Client, e *Entry, argv []arg) {
 		case prog == "env":
 			// env [-i] [NAME=VALUE…] CMD: the command runs with those
 			// variables; -i clears the rest.
-			argv = skipEnv(e, rest)
+			argv = skipEnv(e, rest, pre)
 			continue
 		case prog == "sudo" || prog == "doas":
 			e.Grants = append(e.Grants, Grant{Kind: GHost, Key: prog, Loud: true, Pos: argv[0].pos, Why: "runs as root on the host"})
@@ -98,7 +114,7 @@ func texts(argv []arg) []string {
 	return out
 }
 
-func skipEnv(e *Entry, argv []arg) []arg {
+func skipEnv(e *Entry, argv []arg, pre *envVars) []arg {
 	for len(argv) > 0 {
 		s := argv[0].s
 		switch {
@@ -111,6 +127,7 @@ func skipEnv(e *Entry, argv []arg) []arg {
 			if loaderVar(name) {
 				e.Grants = append(e.Grants, loaderGrant(name, val, argv[0].pos))
 			}
+			pre.names, pre.vals, pre.at = append(pre.names, name), append(pre.vals, val), append(pre.at, argv[0].pos)
 		default:
 			return argv
 		}
@@ -370,6 +387,23 @@ func globalOptions(e *Entry, prog string, argv []arg) []arg {
 	return argv
 }
 
+// launcherHome says why the variable name, set for a launcher of kind k, is
+// host control, or "": the launcher reads its configuration from HOME (and
+// podman from XDG_CONFIG_HOME) on the host, docker's ~/.docker (CLI
+// plugins and their hooks, as DOCKER_CONFIG), podman's containers.conf
+// (its runtime, conmon, hooks, as CONTAINERS_CONF); srt, a node program,
+// expands ~ in its rules with HOME (os.homedir), so a denyRead of ~/.ssh
+// then denies another directory and the user's own is read.
+func launcherHome(k Kind, name string) string {
+	switch n := strings.ToUpper(name); {
+	case (k == Docker || k == Podman) && (n == "HOME" || n == "XDG_CONFIG_HOME"):
+		return "sets " + name + " for the engine's CLI, which reads its configuration from there on the host (docker's ~/.docker: CLI plugins, their hooks; podman's containers.conf: its runtime, conmon, hooks): host control"
+	case (k == Srt || k == VSCodeSandbox) && n == "HOME":
+		return "sets HOME for srt, which expands ~ in its rules with it: a denyRead of ~/.ssh then denies another directory and the user's own is readable, ~ paths allowed are elsewhere (host control)"
+	}
+	return ""
+}
+
 // hostPrograms are the global options and engineEnv variables that point
 // the engine's CLI at configuration or programs it runs on the host as the
 // user: docker's config directory (CLI plugins, their hooks run after every
@@ -402,6 +436,18 @@ func engineEnv(e *Entry, names, vals []string, at []Pos) {
 			if loaderVar(n) {
 				e.Grants = append(e.Grants, loaderGrant(n, vals[i], at[i]))
 			}
+		}
+	}
+	engineVars(e, names, vals, at)
+}
+
+// engineVars adds the grants of the variables that configure a docker or
+// podman entry's CLI (engineEnv), and of HOME and XDG_CONFIG_HOME, where
+// a launcher finds its configuration and what ~ is (launcherHome).
+func engineVars(e *Entry, names, vals []string, at []Pos) {
+	for i, n := range names {
+		if why := launcherHome(e.Kind, n); why != "" {
+			e.Grants = append(e.Grants, Grant{Kind: GHost, Key: "env " + n + "=" + vals[i], Loud: true, Pos: at[i], Why: why})
 		}
 	}
 	if e.Kind != Docker && e.Kind != Podman {

@@ -1,6 +1,10 @@
 package launch
 
-import "strings"
+import (
+	"path"
+	"slices"
+	"strings"
+)
 
 // rebaseCwd resolves the relative host paths of e's grants (-v .:/ws,
 // --bind data /d, --env-file .env) against the entry's working directory:
@@ -83,7 +87,95 @@ func (e *Entry) SettingsGrants(c Client, data []byte) ([]Grant, error) {
 	}
 	tmp := Entry{Grants: gs}
 	markInTree(c, e.cfgPath, &tmp)
+	selfRewrite(c, e, gs)
 	return gs, nil
+}
+
+// selfRewrite makes loud each writable path of gs, the srt settings of e,
+// that holds e's own rules: the settings file, or the config the entry is
+// read from when srt does not protect it (its mandatory denies cover
+// .mcp.json, .vscode and .idea only: sandbox-utils.ts DANGEROUS_FILES,
+// getDangerousDirectories), unless a denyWrite of gs covers it. The
+// server may then rewrite its own sandbox, allowWrite: ["/"] or no srt at
+// all, for its next start: an allowWrite of "." beside srt.json, or an
+// srt entry of .cursor/mcp.json, was widened but not loud.
+func selfRewrite(c Client, e *Entry, gs []Grant) {
+	var own []string
+	if e.Settings != "" {
+		own = append(own, e.Settings)
+	}
+	if b := path.Base(e.cfgPath); e.cfgPath != "" && b != ".mcp.json" && !underDir(e.cfgPath, ".vscode") && !underDir(e.cfgPath, ".idea") {
+		own = append(own, e.cfgPath)
+	}
+	denied := deniedWrites(c, e.cfgPath, gs)
+	kept := func(f string) bool { return slices.ContainsFunc(denied, func(d string) bool { return covers(d, f) }) }
+	for i := range gs {
+		g := &gs[i]
+		if g.Kind != GFS || !g.Write || g.Loud {
+			continue
+		}
+		t, in := inTree(e.cfgPath, c, g.Key, "")
+		if !in {
+			continue
+		}
+		why := ""
+		for _, f := range own {
+			if covers(t, f) && !kept(f) {
+				why = "it holds " + f + ", which sets this server's own sandbox: the server may rewrite it (allowWrite of /, or no srt at all) for its next start (host control)"
+				break
+			}
+		}
+		if why == "" && srtUnprotectedDir(t) && !kept(t) {
+			why = "it is or holds " + t + ", a directory whose files an MCP client runs on the host (.claude/settings.json hooks, another client's servers), which srt's mandatory denies do not cover (host control)"
+		}
+		if why != "" {
+			g.Loud, g.Why = true, strings.TrimPrefix(g.Why+"; ", "; ")+why
+		}
+	}
+}
+
+// deniedWrites are the tree paths of the denyWrite rules of gs.
+func deniedWrites(c Client, cfgPath string, gs []Grant) []string {
+	var denied []string
+	for _, g := range gs {
+		if k, p, ok := strings.Cut(g.Key, " "); g.Kind == GIsolation && ok && k == "denyWrite" {
+			if t, in := inTree(cfgPath, c, p, ""); in {
+				denied = append(denied, t)
+			}
+		}
+	}
+	return denied
+}
+
+// srtUnprotectedDir reports whether the tree path t has on its way a
+// directory whose files a client runs on the host and that srt's
+// mandatory denies leave writable: .claude (its settings.json hooks; srt
+// denies only .claude/commands and .claude/agents) and the config
+// directories of the clients other than VS Code's .vscode.
+func srtUnprotectedDir(t string) bool {
+	for _, seg := range strings.Split(t, "/") {
+		switch strings.ToLower(seg) {
+		case ".claude", ".claude-plugin", ".cursor", ".gemini", ".codex":
+			return true
+		}
+	}
+	return false
+}
+
+// covers reports whether the tree path dir is f or a directory above it.
+func covers(dir, f string) bool {
+	return dir == "." || dir == f || strings.HasPrefix(f, dir+"/")
+}
+
+// underDir reports whether the tree path p has a directory named d on its
+// way, in any ASCII case.
+func underDir(p, d string) bool {
+	for _, part := range strings.Split(path.Dir(p), "/") {
+		if strings.EqualFold(part, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // settingsCwd resolves the relative paths of gs, srt settings grants,

@@ -250,6 +250,9 @@ func networkGrant(c Client, n string, at Pos) Grant {
 	if strings.HasPrefix(n, "ns:") {
 		g.Loud, g.Why = true, nsPathWhy
 	}
+	if strings.HasPrefix(n, "container:") {
+		g.Loud, g.Why = true, "another container's network namespace: "+otherContainerWhy
+	}
 	if u := symbolic(c, n).Unknown; len(u) > 0 {
 		g.Loud, g.Why = true, "holds "+strings.Join(u, ", ")+", which the client fills in at launch: the host's network included (fail closed)"
 	}
@@ -257,10 +260,33 @@ func networkGrant(c Client, n string, at Pos) Grant {
 }
 
 // hostLoopback reports whether pasta or slirp4netns options make the
-// host's loopback reachable from the container.
+// host's loopback reachable from the container: slirp4netns's
+// allow_host_loopback, pasta's --map-host-loopback and --map-gw, and
+// pasta's -T/--tcp-ns and -U/--udp-ns (port forwarding from the
+// container's loopback to the init namespace's, the host's: podman passes
+// -T none -U none unless the options say otherwise).
 func hostLoopback(opts string) bool {
-	return strings.Contains(opts, "allow_host_loopback=true") || strings.Contains(opts, "map-host-loopback") ||
-		(strings.Contains(opts, "map-gw") && !strings.Contains(opts, "no-map-gw"))
+	if strings.Contains(opts, "allow_host_loopback=true") || strings.Contains(opts, "map-host-loopback") ||
+		(strings.Contains(opts, "map-gw") && !strings.Contains(opts, "no-map-gw")) {
+		return true
+	}
+	parts := strings.Split(opts, ",")
+	for i, o := range parts {
+		for _, f := range []string{"--tcp-ns", "--udp-ns", "-T", "-U"} {
+			v, ok := strings.CutPrefix(o, f)
+			if !ok || (strings.HasPrefix(f, "--") && v != "" && v[0] != '=') {
+				continue
+			}
+			v = strings.TrimPrefix(v, "=")
+			if v == "" && i+1 < len(parts) {
+				v = parts[i+1]
+			}
+			if v != "none" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // filledIn makes a security option or a namespace that holds a variable
@@ -312,7 +338,7 @@ func dockerGrant(c Client, fam family, o dockerOpt) []Grant {
 		g := dockerVolume(c, o)
 		return append([]Grant{g}, relabel(g, o)...)
 	case fMount:
-		return []Grant{dockerMount(c, o)}
+		return dockerMount(c, o)
 	case fSecOpt:
 		return []Grant{securityOpt(o)}
 	case fNS:
@@ -410,8 +436,17 @@ func securityOpt(o dockerOpt) Grant {
 		"label:type:spc_t", "label:type:unconfined_t":
 		g.Loud, g.Why = true, "confinement turned off ("+o.val+")"
 	}
+	if name, file, ok := strings.Cut(v, ":"); ok && name == "seccomp" && file != "unconfined" && file != "builtin" && !g.Loud {
+		// A profile file: no reader judges the system calls it allows.
+		g.Loud, g.Why = true, seccompFileWhy
+	}
 	return g
 }
+
+// seccompFileWhy is why a seccomp profile file is loud, in the repository
+// or not: {"defaultAction": "SCMP_ACT_ALLOW"} is seccomp=unconfined by
+// another name, and the reader does not judge the rules a file holds.
+const seccompFileWhy = "the system calls allowed are this profile file's, which the reader does not judge: one whose defaultAction is SCMP_ACT_ALLOW is seccomp=unconfined (fail closed)"
 
 func namespace(o dockerOpt) Grant {
 	ns := strings.TrimPrefix(o.name, "--")
@@ -425,9 +460,17 @@ func namespace(o dockerOpt) Grant {
 		g.Loud, g.Why = true, "the host's "+ns+" namespace"
 	case strings.HasPrefix(o.val, "ns:"):
 		g.Loud, g.Why = true, nsPathWhy
+	case strings.HasPrefix(o.val, "container:"):
+		g.Loud, g.Why = true, "another container's "+ns+" namespace: "+otherContainerWhy
 	}
 	return g
 }
+
+// otherContainerWhy is why joining another container's namespace
+// (container:x) is loud, as --volumes-from is: which namespace that is
+// the config does not show, and a container started with --network host
+// or --pid host holds the host's (fail closed).
+const otherContainerWhy = "whose it is this config does not show, and a container started with the host's (--network host, --pid host) hands it over (fail closed)"
 
 // nsPathWhy is why a namespace joined by its path (podman's ns:PATH) is
 // loud.
@@ -466,62 +509,103 @@ func dockerVolume(c Client, o dockerOpt) Grant {
 // docker CLI does (docker/cli opts/mount.go): the value is one CSV record
 // (a field may be quoted; one docker cannot split is raw), keys and the
 // type are case-insensitive, the type defaults to volume, readonly is
-// strconv.ParseBool. A key the reader does not know, or a volume-opt other
-// than the local driver's type, o and device (device=/host/path binds a
-// host path), is raw.
-func dockerMount(c Client, o dockerOpt) Grant {
+// strconv.ParseBool; a read-only bind with bind-recursive=writable is
+// writable (its submounts are). A key the reader does not know (podman's
+// U, idmap, relabel…), or a volume-opt other than the local driver's type,
+// o and device (device=/host/path binds a host path), is raw, and so is a
+// type it does not know (podman's glob); the host path such a mount names
+// is still judged, as writable (fail closed): read as one raw grant, a
+// bind of / or of the engine socket with podman's U=true was not loud.
+func dockerMount(c Client, o dockerOpt) []Grant {
 	raw := Grant{Kind: GRaw, Key: "--mount " + o.val, Pos: o.pos}
 	fields, err := csv.NewReader(strings.NewReader(o.val)).Read()
 	if err != nil {
 		raw.Why = "a --mount value the reader cannot split (judged widened)"
-		return raw
+		return []Grant{raw}
 	}
-	typ, src, dst := "volume", "", ""
-	write := true
+	m := mountFields{typ: "volume", write: true}
 	for _, kv := range fields {
-		k, v, hasValue := strings.Cut(kv, "=")
-		switch strings.ToLower(k) {
-		case "type":
-			typ = strings.ToLower(v)
-		case "source", "src":
-			src = v
-		case "target", "dst", "destination":
-			dst = v
-		case "readonly", "ro":
-			// strconv.ParseBool, as docker; a value it refuses is read
-			// as writable.
-			ro, err := strconv.ParseBool(v)
-			write = hasValue && (err != nil || !ro)
-		case "volume-opt":
-			ok, dev := volumeOpt(v)
-			if !ok {
-				raw.Why = "a --mount volume-opt the reader does not know (" + v + "): judged widened"
-				return raw
-			}
-			if dev != "" {
-				typ, src = "bind", dev
-			}
-		case "consistency", "bind-propagation", "bind-nonrecursive", "bind-recursive", "volume-nocopy",
-			"volume-subpath", "volume-label", "tmpfs-size", "tmpfs-mode":
-		default:
-			raw.Why = "a --mount key the reader does not know (" + k + "): judged widened"
-			return raw
+		m.read(kv)
+	}
+	if m.unknown != "" {
+		raw.Why = m.unknown
+		m.write = true
+	}
+	g, known := mountGrant(c, o, m.typ, m.src, m.dst, m.write || m.writableSubmounts)
+	switch {
+	case !known:
+		raw.Why = strings.TrimPrefix(raw.Why+"; ", "; ") + "a mount type the reader does not know (judged widened)"
+		if !hostPathLike(m.src) && !strings.Contains(m.src, "$") {
+			return []Grant{raw}
+		}
+		// podman's glob: the widest path it may match.
+		g, _ = mountGrant(c, o, "bind", globRoot(m.src), m.dst, true)
+	case raw.Why == "":
+		return []Grant{g}
+	}
+	return []Grant{raw, g}
+}
+
+// mountFields is what the fields of a --mount value say, read one by one.
+type mountFields struct {
+	typ, src, dst            string
+	write, writableSubmounts bool
+	unknown                  string // why, for the first key the reader does not know
+}
+
+func (m *mountFields) read(kv string) {
+	k, v, hasValue := strings.Cut(kv, "=")
+	switch strings.ToLower(k) {
+	case "type":
+		m.typ = strings.ToLower(v)
+	case "source", "src":
+		m.src = v
+	case "target", "dst", "destination":
+		m.dst = v
+	case "readonly", "ro":
+		// strconv.ParseBool, as docker; a value it refuses is read
+		// as writable.
+		ro, err := strconv.ParseBool(v)
+		m.write = hasValue && (err != nil || !ro)
+	case "volume-opt":
+		ok, dev := volumeOpt(v)
+		if !ok && m.unknown == "" {
+			m.unknown = "a --mount volume-opt the reader does not know (" + v + "): judged widened"
+		}
+		if dev != "" {
+			m.typ, m.src = "bind", dev
+		}
+	case "bind-recursive":
+		// writable: the submounts of a read-only bind stay
+		// read-write (docker/cli opts/mount.go ReadOnlyNonRecursive),
+		// any of which may be the host's writable /run or /home.
+		m.writableSubmounts = v == "writable"
+	case "consistency", "bind-propagation", "bind-nonrecursive", "volume-nocopy",
+		"volume-subpath", "volume-label", "tmpfs-size", "tmpfs-mode":
+	default:
+		if m.unknown == "" {
+			m.unknown = "a --mount key the reader does not know (" + k + "): judged widened"
 		}
 	}
+}
+
+// mountGrant is the grant of a --mount of type typ, read into its source,
+// destination and access; known is false for a type the reader does not
+// know.
+func mountGrant(c Client, o dockerOpt, typ, src, dst string, write bool) (g Grant, known bool) {
 	if typ == "volume" && (hostPathLike(src) || strings.Contains(src, "$")) {
 		typ = "bind" // not a volume name: read as the host path it names
 	}
 	switch typ {
 	case "tmpfs":
-		return Grant{Kind: GIsolation, Key: "--mount " + o.val, Pos: o.pos, Why: "a private tmpfs"}
+		return Grant{Kind: GIsolation, Key: "--mount " + o.val, Pos: o.pos, Why: "a private tmpfs"}, true
 	case "bind":
 		key, loud := judgePath(c, src)
-		return Grant{Kind: GFS, Key: key, Write: write, Pos: o.pos, Loud: loud != "", Why: loud, Dest: dst}
+		return Grant{Kind: GFS, Key: key, Write: write, Pos: o.pos, Loud: loud != "", Why: loud, Dest: dst}, true
 	case "volume":
-		return Grant{Kind: GFS, Key: "volume " + src, Write: write, Pos: o.pos, Why: "a named volume", Dest: dst}
+		return Grant{Kind: GFS, Key: "volume " + src, Write: write, Pos: o.pos, Why: "a named volume", Dest: dst}, true
 	}
-	raw.Why = "a mount type the reader does not know (judged widened)"
-	return raw
+	return Grant{}, false
 }
 
 // relabel is what a volume's z, Z (SELinux relabel) or U (podman: chown

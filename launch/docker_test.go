@@ -31,6 +31,10 @@ func TestDockerFlagFamilies(t *testing.T) {
 		{[]string{"--volume=/srv/a:/a:ro,z"}, "fs /srv/a\nsecurity-opt relabel /srv/a :z"},
 		{[]string{"-v", "${HOME}:/h:ro,U"}, "fs ~ loud\nsecurity-opt relabel ~ :U loud"},
 		{[]string{"--volume", "data:/a"}, "fs volume data rw"},
+		// podman options that take a value: unknown, 10 was the image.
+		{[]string{"--timeout", "10", "-v", "/:/h"}, "fs / rw"},
+		{[]string{"--rmi", "--passwd", "--health-startup-cmd", "true", "-v", "/:/h"}, "fs / rw"},
+		{[]string{"--health-log-destination", "/var/log/h"}, "fs /var/log/h rw"},
 		{[]string{"-v", "/a"}, "isolation anonymous volume /a"},
 		{[]string{"--mount", "type=bind,source=/srv,target=/srv,readonly"}, "fs /srv"},
 		{[]string{"--mount=type=bind,src=/srv,dst=/srv"}, "fs /srv rw"},
@@ -42,7 +46,14 @@ func TestDockerFlagFamilies(t *testing.T) {
 		{[]string{"--mount", "TYPE=BIND,SRC=/var/run/docker.sock,DST=/s,READONLY"}, "fs /var/run/docker.sock"},
 		{[]string{"--mount", "src=/var/run/docker.sock,dst=/s"}, "fs /var/run/docker.sock rw"},
 		{[]string{"--mount", "type=volume,src=v,dst=/s,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/var/run/docker.sock"}, "fs /var/run/docker.sock rw"},
-		{[]string{"--mount", "type=bind,src=/srv,dst=/srv,frob=1"}, "raw --mount type=bind,src=/srv,dst=/srv,frob=1"},
+		// A key or type the reader does not know is raw, and the host path
+		// is still judged, writable (fail closed): podman's U=true beside
+		// the engine socket, a glob of it.
+		{[]string{"--mount", "type=bind,src=/srv,dst=/srv,frob=1"}, "raw --mount type=bind,src=/srv,dst=/srv,frob=1\nfs /srv rw"},
+		{[]string{"--mount", "type=bind,src=/srv,dst=/srv,ro,U=true"}, "raw --mount type=bind,src=/srv,dst=/srv,ro,U=true\nfs /srv rw"},
+		{[]string{"--mount", "type=glob,src=/var/run/docker.s*,dst=/s"}, "raw --mount type=glob,src=/var/run/docker.s*,dst=/s\nfs /var/run rw"},
+		{[]string{"--mount", "type=image,src=alpine,dst=/i"}, "raw --mount type=image,src=alpine,dst=/i"},
+		{[]string{"--mount", "type=volume,src=v,dst=/h,volume-driver=local,volume-opt=o=bind,volume-opt=device=/etc"}, "raw --mount type=volume,src=v,dst=/h,volume-driver=local,volume-opt=o=bind,volume-opt=device=/etc\nfs /etc rw"},
 		{[]string{"--mount", `type=bind,"src=/srv`}, `raw --mount type=bind,"src=/srv`},
 		// Windows hosts: the drive's colon is not a separator.
 		{[]string{"-v", `C:\Users\me\.ssh:/root/.ssh:ro`}, `fs C:\Users\me\.ssh loud`},
@@ -73,7 +84,9 @@ func TestDockerFlagFamilies(t *testing.T) {
 		{[]string{"--security-opt", "label=type:spc_t"}, "security-opt label=type:spc_t loud"},
 		{[]string{"--security-opt=label:type:unconfined_t"}, "security-opt label:type:unconfined_t loud"},
 		{[]string{"--security-opt", "label=type:container_t"}, "security-opt label=type:container_t"},
-		{[]string{"--security-opt", "seccomp=/p.json"}, "security-opt seccomp=/p.json"},
+		{[]string{"--security-opt", "seccomp=/p.json"}, "security-opt seccomp=/p.json loud"},
+		{[]string{"--security-opt", "seccomp:./p.json"}, "security-opt seccomp:./p.json loud"},
+		{[]string{"--security-opt", "seccomp=builtin"}, "security-opt seccomp=builtin"},
 		{[]string{"--runtime", "runc"}, "security-opt --runtime runc"},
 		{[]string{"--sysctl", "net.ipv4.ip_forward=1"}, "security-opt --sysctl net.ipv4.ip_forward=1"},
 		// Namespaces.
@@ -82,16 +95,24 @@ func TestDockerFlagFamilies(t *testing.T) {
 		{[]string{"--uts", "host"}, "namespace uts=host loud"},
 		{[]string{"--userns=host"}, "namespace userns=host loud"},
 		{[]string{"--cgroupns", "host"}, "namespace cgroupns=host loud"},
-		{[]string{"--pid", "container:db"}, "namespace pid=container:db"},
+		{[]string{"--pid", "container:db"}, "namespace pid=container:db loud"},
+		{[]string{"--ipc=container:db"}, "namespace ipc=container:db loud"},
 		{[]string{"--cgroupns=private"}, "isolation --cgroupns private"},
 		// Network.
 		{[]string{"--network", "host"}, "network host"},
 		{[]string{"--net=none"}, "network none"},
+		{[]string{"--network", "container:db"}, "network container:db loud"},
+		{[]string{"--net=container:${input:c}"}, "network container:${input:c} loud"},
 		{[]string{"--network", "host", "--network", "bridge"}, "network host"},
 		{[]string{"--net=bridge", "--net=host"}, "network host"},
 		{[]string{"--network=slirp4netns:allow_host_loopback=true"}, "network slirp4netns:allow_host_loopback=true loud"},
 		{[]string{"--network", "pasta:--map-host-loopback,10.0.2.2"}, "network pasta:--map-host-loopback,10.0.2.2 loud"},
 		{[]string{"--network", "pasta:--no-map-gw"}, "network pasta:--no-map-gw"},
+		// pasta's -T/-U forward the container's loopback ports to the host's.
+		{[]string{"--network", "pasta:-T,2375"}, "network pasta:-T,2375 loud"},
+		{[]string{"--network=pasta:--tcp-ns=auto"}, "network pasta:--tcp-ns=auto loud"},
+		{[]string{"--network", "pasta:-U53"}, "network pasta:-U53 loud"},
+		{[]string{"--network", "pasta:-T,none,-U,none,-t,8080"}, "network pasta:-T,none,-U,none,-t,8080"},
 		{[]string{"-p", "8080:80"}, "network -p 8080:80"},
 		{[]string{"-P"}, "network -P"},
 		{[]string{"--add-host=api.github.com:10.0.0.1"}, "network --add-host=api.github.com:10.0.0.1"},

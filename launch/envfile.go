@@ -23,8 +23,14 @@ func resolveEnvFiles(c Client, cfgPath string, e *Entry) {
 			g.File = p
 			continue
 		}
-		if !g.launcher && (e.Kind == Docker || e.Kind == Podman) {
+		switch {
+		case !g.launcher && (e.Kind == Docker || e.Kind == Podman):
 			g.Loud, g.Why = true, g.Why+"; a host file outside the repository ("+g.Key+"): whatever it holds on the host is read into the sandbox's environment"
+		case g.launcher && e.Kind != Bare && e.Kind != Shell && e.Kind != Remote && e.Kind != Disabled:
+			// The launcher's own environment: LD_PRELOAD, PATH,
+			// NODE_OPTIONS… from a file the pull request does not hold,
+			// one the sandboxed server may write included.
+			g.Loud, g.Why = true, g.Why+"; a host file outside the repository ("+g.Key+"): whatever it holds sets the environment of the launcher, which runs on the host (LD_PRELOAD, PATH, NODE_OPTIONS there are host control), and the sandboxed server may be able to write it"
 		}
 	}
 }

@@ -279,6 +279,12 @@ type Grant struct {
 	// repository (a mount source such as ./data), "" for none: a symbolic
 	// link on it, which the engine follows on the host, may lead anywhere.
 	InTree string
+	// HostRuns says why a writable mount holds files the host runs (the
+	// project's root: the working copy's .git/hooks and .git/config,
+	// .claude/settings.json hooks, the MCP configs), "" for none: a
+	// widening of it is host control, though the path itself is not
+	// (a manifest's own path grants are compared as before).
+	HostRuns string
 	// launcher marks an env file the client reads into its own process
 	// (VS Code's envFile), not into the sandbox.
 	launcher bool

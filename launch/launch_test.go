@@ -707,3 +707,67 @@ func TestBareMapSkipsOthers(t *testing.T) {
 		}
 	}
 }
+
+// TestSrtSettingsOff: the srt keys that turn a whole rule set off are
+// host control, as the widest rule of each is: filesystem.disabled
+// enforces no filesystem rule (every host file writable, srt's own write
+// protections off: sandbox-config.ts FilesystemConfigSchema), as an
+// allowWrite of / is; network.allowAllDomains reaches every domain, the
+// cloud metadata service's included, which is loud in allowedDomains;
+// allowAppleEvents lets the server launch applications unsandboxed on
+// macOS (the schema's words); allowGitConfig lets it write .git/config,
+// whose core.fsmonitor runs on the host at the user's next git command.
+// Each was a raw grant, widened but not loud: fail-on loud passed it.
+func TestSrtSettingsOff(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ src, want string }{
+		{`{"filesystem": {"disabled": true, "denyRead": [], "allowWrite": [], "denyWrite": []}}`, "host filesystem.disabled loud"},
+		{`{"network": {"allowAllDomains": true, "allowedDomains": [], "deniedDomains": []}}`, "host network.allowAllDomains loud"},
+		{`{"filesystem": {"disabled": false, "denyRead": [], "allowWrite": [], "denyWrite": []}, "network": {"allowAllDomains": false}}`, ""},
+		{`{"filesystem": {"disabled": "yes"}}`, "raw filesystem.disabled = \"yes\""},
+		{`{"allowAppleEvents": true}`, "host allowAppleEvents loud"},
+		{`{"filesystem": {"allowGitConfig": true, "denyRead": [], "allowWrite": ["."], "denyWrite": []}}`, "host filesystem.allowGitConfig loud"},
+		{`{"allowAppleEvents": false}`, ""},
+	} {
+		gs, err := SrtSettings(ClaudeCode, "srt.json", []byte(tc.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := grantSet(Entry{Grants: gs})
+		if tc.want == "" && len(set) != 0 || tc.want != "" && !set[tc.want] {
+			t.Errorf("%s: grants %v, want %q", tc.src, set, tc.want)
+		}
+	}
+}
+
+// TestLauncherEnvFileOutsideTree: a client's envFile sets the launcher's
+// own environment (docker's or podman's CLI, bwrap, srt), where LD_PRELOAD,
+// PATH, NODE_OPTIONS or DOCKER_CONFIG are host control when the file is
+// the repository's; a file outside the repository holds whatever the host
+// has there, a path the sandboxed server may write included (/tmp/x.env
+// with NODE_OPTIONS=--require … runs its script in srt, outside the
+// sandbox, at the next start). It was widened but not loud; a bare server
+// is loud anyway.
+func TestLauncherEnvFileOutsideTree(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, path, src string
+		loud            bool
+	}{
+		{"docker, absolute", ".vscode/mcp.json", `{"servers": {"s": {"command": "docker", "args": ["run", "img"], "envFile": "/tmp/x.env"}}}`, true},
+		{"vscode sandbox, absolute", ".vscode/mcp.json", `{"servers": {"s": {"command": "node", "args": ["s.js"], "sandboxEnabled": true, "envFile": "/tmp/x.env"}}}`, true},
+		{"srt, above the root", ".cursor/mcp.json", `{"mcpServers": {"s": {"command": "srt", "args": ["-s", "srt.json", "node"], "envFile": "../x.env"}}}`, true},
+		{"bwrap, a variable", ".mcp.json", `{"mcpServers": {"s": {"command": "bwrap", "args": ["--ro-bind", "/usr", "/usr", "node"], "envFile": "${ENVF}"}}}`, true},
+		{"in the tree", ".vscode/mcp.json", `{"servers": {"s": {"command": "docker", "args": ["run", "img"], "envFile": "${workspaceFolder}/.env"}}}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := only(t, tc.path, tc.src)
+			for _, g := range e.Grants {
+				if g.Kind == GEnvFile && g.Loud != tc.loud {
+					t.Errorf("envFile %s: loud %v, want %v (%s)", g.Key, g.Loud, tc.loud, g.Why)
+				}
+			}
+		})
+	}
+}

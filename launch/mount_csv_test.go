@@ -27,3 +27,30 @@ func TestDockerMountAsDockerReadsIt(t *testing.T) {
 		}
 	}
 }
+
+// TestDockerMountWritableSubmounts: bind-recursive=writable leaves the
+// submounts of a read-only bind read-write (docs.docker.com, bind mounts,
+// "Recursive mounts"), so readonly,bind-recursive=writable of /srv writes
+// through every mount under /srv on the host: read as writable, where it
+// read as the read-only /srv unchanged. The other values keep it read-only.
+func TestDockerMountWritableSubmounts(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ val, want string }{
+		{`type=bind,src=/srv,dst=/h,readonly,bind-recursive=writable`, "fs /srv rw"},
+		{`type=bind,src=/srv,dst=/h,bind-recursive=writable,ro=true`, "fs /srv rw"},
+		{`type=bind,src=/srv,dst=/h,readonly,bind-recursive=readonly`, "fs /srv"},
+		{`type=bind,src=/srv,dst=/h,readonly,bind-recursive=enabled`, "fs /srv"},
+		{`type=bind,src=/srv,dst=/h,readonly,bind-recursive=disabled`, "fs /srv"},
+	} {
+		gs, _ := dockerSet(t, "--mount", c.val, "img")
+		if !gs[c.want] || len(gs) != len(mustDockerSet(t))+1 {
+			t.Errorf("--mount %s: grants %v lack %q", c.val, gs, c.want)
+		}
+	}
+}
+
+func mustDockerSet(t *testing.T) map[string]bool {
+	t.Helper()
+	gs, _ := dockerSet(t, "img")
+	return gs
+}

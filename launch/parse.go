@@ -357,6 +357,7 @@ func jsonEntry(c Client, p, name string, v *jsonx.Value, topSandbox *jsonx.Value
 			jsonEngineEnv(&e, v.Get("env"))
 			resolveEnvFiles(c, p, &e)
 			markInTree(c, p, &e)
+			selfRewrite(c, &e, e.Grants)
 			return e, nil
 		}
 	}

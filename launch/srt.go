@@ -175,6 +175,52 @@ func markInTree(c Client, cfgPath string, e *Entry) {
 			g.InTree = p
 		}
 	}
+	hostRunFiles(c, cfgPath, e)
+}
+
+// hostRunFiles sets HostRuns on each writable mount of a docker, podman or
+// bwrap entry that holds files the host runs: the project's root or the
+// repository's (the working copy's .git/hooks and .git/config, which srt
+// write-denies for this reason, mandatory-deny-paths.ts; Claude Code's
+// .claude/settings.json hooks; the MCP configs), or the config the entry
+// is read from. No engine keeps them as srt does: -v .:/w lets the server
+// make the user's next git command, client hook or server start run its
+// code on the host, and it was widened but not loud.
+func hostRunFiles(c Client, cfgPath string, e *Entry) {
+	switch e.Kind {
+	case Docker, Podman, Bwrap:
+	default:
+		return
+	}
+	root := projectRoot(cfgPath)
+	for i := range e.Grants {
+		g := &e.Grants[i]
+		if g.Kind != GFS || !g.Write || g.Loud || strings.HasPrefix(g.Key, "volume") {
+			continue
+		}
+		switch t, in := inTree(cfgPath, c, g.Key, ""); {
+		case !in:
+		case t == "." || covers(t, root):
+			g.HostRuns = "the project's root, whose files the host runs (the working copy's .git/hooks and .git/config, .claude/settings.json hooks, the MCP configs): the server may make the user's next git command, client hook or server start run its code on the host"
+		case covers(t, cfgPath):
+			g.HostRuns = "it holds " + cfgPath + ", this server's own launch config: the server may rewrite it (no sandbox at all) for its next start"
+		case hostRunDir(t):
+			g.HostRuns = "it is or holds " + t + ", a directory whose files git or an MCP client runs on the host (hooks, configs): the server may make the user's next git command or client start run its code there"
+		}
+	}
+}
+
+// hostRunDir reports whether the tree path t has on its way a directory
+// whose files git or a client runs on the host: .git (hooks, config),
+// .claude (settings hooks, plugins), the clients' config directories.
+func hostRunDir(t string) bool {
+	for _, seg := range strings.Split(t, "/") {
+		switch strings.ToLower(seg) {
+		case ".git", ".claude", ".claude-plugin", ".vscode", ".cursor", ".gemini", ".codex":
+			return true
+		}
+	}
+	return false
 }
 
 // projectRoot is the directory a config belongs to: the one holding
@@ -253,6 +299,12 @@ func sandboxRules(c Client, v *jsonx.Value, vscode bool) []Grant {
 			}
 		case "bwrapPath", "socatPath", "ripgrep":
 			gs = append(gs, srtProgram(k, sub, vscode))
+		case "allowAppleEvents":
+			// srt's schema: "removes code-execution isolation: sandboxed
+			// commands can launch other applications unsandboxed".
+			if !switchedOff(&gs, k, sub, vscode, "on macOS the server may launch other applications with no sandbox (open, osascript) and script running ones: no sandbox at all there") {
+				gs = append(gs, rawKey(k, sub))
+			}
 		default:
 			gs = append(gs, rawKey(k, sub))
 		}
@@ -392,6 +444,12 @@ func fsRules(c Client, v *jsonx.Value, vscode bool) []Grant {
 				key, _ := judgePath(c, s)
 				gs = append(gs, Grant{Kind: GIsolation, Key: k + " " + key, Pos: p, Why: "a path the sandbox refuses"})
 			})
+		case "disabled":
+			ok = switchedOff(&gs, "filesystem."+k, sub, vscode,
+				"srt enforces no filesystem rule: every host file readable and writable, its own write protections (.git/hooks, shell start-up files, .mcp.json) off, as an allowWrite of / is")
+		case "allowGitConfig":
+			ok = switchedOff(&gs, "filesystem."+k, sub, vscode,
+				"the server may write .git/config, which srt protects otherwise: its core.fsmonitor or core.hooksPath runs the server's command on the host at the user's next git command")
 		}
 		if !ok {
 			gs = append(gs, rawKey("filesystem."+k, sub))
@@ -425,30 +483,53 @@ func netRules(_ Client, v *jsonx.Value, vscode bool) []Grant {
 			ok = !vscode && pathList(&gs, "network."+k, sub, false, func(s string, p Pos) {
 				gs = append(gs, Grant{Kind: GIsolation, Key: "deniedResolvedAddress " + s, Pos: p, Why: "addresses the sandbox refuses whatever name resolves to them"})
 			})
-		case "strictAllowlist":
-			if !vscode && sub.Kind == jsonx.Bool {
-				ok = true
-				if sub.Str == "true" {
-					gs = append(gs, Grant{Kind: GIsolation, Key: "strictAllowlist", Pos: pos(sub.Pos), Why: "only allowedDomains are reached"})
-				}
-			}
-		case "allowAllUnixSockets", "allowLocalBinding":
-			if !vscode && sub.Kind == jsonx.Bool {
-				ok = true
-				if sub.Str == "true" {
-					g := Grant{Kind: GNetwork, Key: k, Pos: pos(sub.Pos), Why: "the server may bind local ports"}
-					if k == "allowAllUnixSockets" {
-						g = Grant{Kind: GHost, Key: k, Loud: true, Pos: pos(sub.Pos), Why: "every unix socket of the host, the container engine's included"}
-					}
-					gs = append(gs, g)
-				}
-			}
+		case "strictAllowlist", "allowAllDomains", "allowAllUnixSockets", "allowLocalBinding":
+			ok = netSwitch(&gs, k, sub, vscode)
 		}
 		if !ok {
 			gs = append(gs, rawKey("network."+k, sub))
 		}
 	}
 	return gs
+}
+
+// netSwitch reads one of srt's boolean network keys k (value v) into gs,
+// and reports whether it read it (VS Code's sandbox has none of them).
+func netSwitch(gs *[]Grant, k string, v *jsonx.Value, vscode bool) bool {
+	if vscode || v.Kind != jsonx.Bool {
+		return false
+	}
+	var g Grant
+	switch k {
+	case "strictAllowlist":
+		g = Grant{Kind: GIsolation, Key: "strictAllowlist", Why: "only allowedDomains are reached"}
+	case "allowLocalBinding":
+		g = Grant{Kind: GNetwork, Key: k, Why: "the server may bind local ports"}
+	case "allowAllUnixSockets":
+		g = Grant{Kind: GHost, Key: k, Loud: true, Why: "every unix socket of the host, the container engine's included"}
+	default:
+		return switchedOff(gs, "network."+k, v, vscode,
+			"every domain is reached (only deniedDomains hold), the cloud instance metadata service's included, which hands any caller the host's cloud credentials")
+	}
+	if v.Str == "true" {
+		g.Pos = pos(v.Pos)
+		*gs = append(*gs, g)
+	}
+	return true
+}
+
+// switchedOff reads srt's boolean key k, which turns a whole rule set off
+// when true (why): a loud host grant then, nothing when false. It reports
+// whether it read the key (srt's own, a boolean; VS Code's sandbox has
+// none of them).
+func switchedOff(gs *[]Grant, k string, v *jsonx.Value, vscode bool, why string) bool {
+	if vscode || v.Kind != jsonx.Bool {
+		return false
+	}
+	if v.Str == "true" {
+		*gs = append(*gs, Grant{Kind: GHost, Key: k, Loud: true, Pos: pos(v.Pos), Why: why})
+	}
+	return true
 }
 
 // vscodeSandbox is what VS Code's sandbox grants a server beyond its rules

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -117,7 +118,95 @@ func decode(b []byte, errAt errAtFunc) (*File, error) {
 	if dec.More() {
 		return nil, errAt(dec.InputOffset(), "more than one JSON value")
 	}
+	if err := checkKeys(b, errAt); err != nil {
+		return nil, err
+	}
 	return &f, nil
+}
+
+// The lock's keys, as JSON spells them.
+var (
+	fileKeys     = []string{"schema", "approvals"}
+	approvalKeys = []string{"path", "manifestHash", "approvedBy", "reason", "approvedAt", "expires"}
+)
+
+// checkKeys walks b, one JSON value that decoded as a File, for a key that
+// is not one of the lock's as spelt or that repeats in its object:
+// encoding/json matches fields in any case and keeps the last of a
+// repeated key, so "PATH" beside "path" approved a path the text a code
+// owner reviews does not name.
+func checkKeys(b []byte, errAt errAtFunc) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	return eachKey(dec, b, "", fileKeys, errAt, func(key string) error {
+		if key != "approvals" {
+			return skipValue(dec)
+		}
+		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+			return err // null
+		}
+		for i := 0; dec.More(); i++ {
+			where := fmt.Sprintf("approvals[%d]: ", i)
+			if err := eachKey(dec, b, where, approvalKeys, errAt, func(string) error { return skipValue(dec) }); err != nil {
+				return err
+			}
+		}
+		_, err := dec.Token() // ]
+		return err
+	})
+}
+
+// eachKey reads the object dec is at (nothing when it is null), calling
+// value for each key after checking it is one of keys and new in the
+// object; where prefixes the message of the error that says otherwise.
+func eachKey(dec *json.Decoder, b []byte, where string, keys []string, errAt errAtFunc, value func(string) error) error {
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return err
+	}
+	seen := make(map[string]bool, len(keys))
+	for dec.More() {
+		off := int(dec.InputOffset())
+		for off < len(b) && b[off] != '"' {
+			off++ // the white space and comma before the key
+		}
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := t.(string)
+		quoted, _ := json.Marshal(key)
+		switch {
+		case !slices.Contains(keys, key):
+			return errAt(int64(off), "%sunknown field %s", where, quoted)
+		case seen[key]:
+			return errAt(int64(off), "%s%s given twice", where, quoted)
+		}
+		seen[key] = true
+		if err := value(key); err != nil {
+			return err
+		}
+	}
+	_, err := dec.Token() // }
+	return err
+}
+
+// skipValue reads the value dec is at, whatever its depth.
+func skipValue(dec *json.Decoder) error {
+	depth := 0
+	for {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
 }
 
 // decodeError places err, an error of decoding b that stopped at offset

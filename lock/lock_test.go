@@ -220,3 +220,36 @@ func BenchmarkApply(b *testing.B) {
 		})
 	}
 }
+
+// TestKeysExactAndOnce: a lock's keys are read as JSON spells them, exact
+// in case and once each. encoding/json matches a struct's fields in any
+// case and keeps the last of a repeated key, so {"path": "other/x.json",
+// "PATH": ".mcp.json"} approved .mcp.json while the text a code owner
+// reviews names other/x.json; and a repeated "manifestHash" approved the
+// hash written last. Each is an error at its key (fail closed).
+func TestKeysExactAndOnce(t *testing.T) {
+	t.Parallel()
+	ap := func(extra string) string {
+		return `{"schema": "` + Schema + `", "approvals": [{"path": "other/x.json", "manifestHash": "` + h1 + `"` + extra + `}]}`
+	}
+	for _, tc := range []struct{ name, src, want string }{
+		{"path in another case", ap(`, "PATH": ".mcp.json"`), `x.lock:1:202: approvals[0]: unknown field "PATH"`},
+		{"hash in another case", ap(`, "ManifestHash": "` + h2 + `"`), `unknown field "ManifestHash"`},
+		{"path twice", ap(`, "path": ".mcp.json"`), `x.lock:1:202: approvals[0]: "path" given twice`},
+		{"schema in another case", `{"Schema": "` + Schema + `", "approvals": []}`, `x.lock:1:2: unknown field "Schema"`},
+		{"approvals in another case", `{"schema": "` + Schema + `", "Approvals": []}`, `unknown field "Approvals"`},
+		{"approvals twice", `{"schema": "` + Schema + `", "approvals": [], "approvals": [{"path": "a", "manifestHash": "` + h1 + `"}]}`, `"approvals" given twice`},
+		{"escaped key", ap(`, "p\u0061th": "a"`), `"path" given twice`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f, err := Parse("x.lock", []byte(tc.src))
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasSuffix(err.Error(), " [lock]") {
+				t.Errorf("Parse: %v, %v; want an error with %q", f, err, tc.want)
+			}
+		})
+	}
+	if _, err := Parse("x.lock", []byte(ap(`, "approvedBy": "a", "reason": "r", "approvedAt": "2027-01-01T00:00:00Z", "expires": "2027-02-01T00:00:00Z"`))); err != nil {
+		t.Errorf("every field once, as written: %v", err)
+	}
+}

@@ -3,7 +3,9 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -229,9 +231,65 @@ func BenchmarkJSON10000(b *testing.B) {
 			_ = j.Encode()
 		}
 	})
+	b.Run("jsonw-writeto", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = j.WriteTo(io.Discard)
+		}
+	})
 	b.Run("encoding-json", func(b *testing.B) {
 		for b.Loop() {
 			_ = encodingJSON(b, j)
 		}
 	})
+}
+
+// chunkWriter records what WriteTo writes, and fails once it holds failAt
+// bytes or more (failAt 0: never).
+type chunkWriter struct {
+	bytes.Buffer
+	writes, failAt int
+}
+
+var errWriteFailed = errors.New("write failed")
+
+func (c *chunkWriter) Write(p []byte) (int, error) {
+	c.writes++
+	if c.failAt > 0 && c.Len()+len(p) >= c.failAt {
+		n := c.failAt - c.Len()
+		c.Buffer.Write(p[:n])
+		return n, errWriteFailed
+	}
+	return c.Buffer.Write(p)
+}
+
+// TestWriteToMatchesEncode: WriteTo streams the bytes Encode returns, in
+// writes of about flushBytes (a large report is not written at once),
+// counts them, and stops at the first write error, returning it.
+func TestWriteToMatchesEncode(t *testing.T) {
+	t.Parallel()
+	big := generated(t, 1)
+	big.Manifests = nil
+	for seed := uint64(0); len(big.Manifests) < 3*parallelManifests; seed++ {
+		big.Manifests = append(big.Manifests, generated(t, seed).Manifests...)
+	}
+	reports := []*JSONReport{NewJSON(&diff.Result{}), generated(t, 7), big}
+	for i, j := range reports {
+		want := j.Encode()
+		var w chunkWriter
+		n, err := j.WriteTo(&w)
+		if err != nil || n != int64(len(want)) || !bytes.Equal(w.Bytes(), want) {
+			t.Fatalf("report %d: WriteTo wrote %d bytes (%v), not Encode's %d", i, n, err, len(want))
+		}
+		if j == big && (len(want) < 1<<20 || w.writes < len(want)/(256<<10)) {
+			t.Errorf("report %d: %d bytes in %d writes: not streamed in pieces of at most about 256 KiB", i, len(want), w.writes)
+		}
+		if len(want) < 2 {
+			continue
+		}
+		fail := chunkWriter{failAt: len(want) / 2}
+		n, err = j.WriteTo(&fail)
+		if !errors.Is(err, errWriteFailed) || n != int64(len(want)/2) || !bytes.Equal(fail.Bytes(), want[:len(want)/2]) {
+			t.Errorf("report %d: failing writer: %d bytes, %v; want %d and the write's error", i, n, err, len(want)/2)
+		}
+	}
 }

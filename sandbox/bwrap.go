@@ -19,7 +19,7 @@ var bwrapArgs = map[string]int{
 	"--unshare-pid": 0, "--unshare-net": 0, "--unshare-uts": 0, "--unshare-cgroup": 0, "--unshare-cgroup-try": 0,
 	"--uid": 1, "--gid": 1, "--hostname": 1, "--die-with-parent": 0, "--new-session": 0, "--as-pid-1": 0,
 	"--cap-add": 1, "--cap-drop": 1, "--perms": 1, "--size": 1, "--chmod": 2,
-	"--file": 2, "--bind-data": 2, "--ro-bind-data": 2, "--args": 1, "--argv0": 1,
+	"--file": 2, "--bind-data": 2, "--ro-bind-data": 2, "--bind-fd": 2, "--ro-bind-fd": 2, "--args": 1, "--argv0": 1,
 	"--seccomp": 1, "--add-seccomp-fd": 1, "--exec-label": 1, "--file-label": 1, "--block-fd": 1,
 	"--userns-block-fd": 1, "--info-fd": 1, "--json-status-fd": 1, "--sync-fd": 1, "--lock-file": 1,
 	"--userns": 1, "--userns2": 1, "--pidns": 1, "--disable-userns": 0, "--assert-userns-disabled": 0,
@@ -240,9 +240,11 @@ func (b *bwrapState) apply(o Option, dest int) {
 		b.env = append(b.env, envOp{clear: true})
 		s.Isolation = append(s.Isolation, o.Flag)
 	case "--args", "--seccomp", "--add-seccomp-fd", "--userns", "--userns2", "--pidns", "--overlay-src", "--overlay",
-		"--ro-overlay", "--tmp-overlay", "--file", "--bind-data", "--ro-bind-data", "--exec-label", "--file-label":
-		// Options, rules, content or labels read from elsewhere at run
-		// time: the model cannot say what they grant (fail closed).
+		"--ro-overlay", "--tmp-overlay", "--file", "--bind-data", "--ro-bind-data", "--exec-label", "--file-label",
+		"--bind-fd", "--ro-bind-fd":
+		// Options, rules, content, labels or a directory (an open fd)
+		// read from elsewhere at run time: the model cannot say what
+		// they grant (fail closed).
 		s.unknown(strings.Join(append([]string{o.Flag}, a...), " "), o.Arg)
 	case "--unshare-user", "--unshare-user-try", "--unshare-ipc", "--unshare-pid",
 		"--unshare-uts", "--unshare-cgroup", "--unshare-cgroup-try", "--die-with-parent", "--new-session":

@@ -113,6 +113,14 @@ var dockerTable = map[string]dockerFlag{
 	"--os": {1, DockerNeutral}, "--variant": {1, DockerNeutral}, "--authfile": {1, DockerNeutral}, "--tls-verify": {0, DockerNeutral},
 	"--retry": {1, DockerNeutral}, "--retry-delay": {1, DockerNeutral}, "--decryption-key": {1, DockerNeutral},
 	"--creds": {1, DockerNeutral}, "--cert-dir": {1, DockerNeutral},
+	// podman run options of 4.3 (podman run --help) and 5.x (docs.podman.io,
+	// podman commit e40738b: the health log's destination is a host
+	// directory, or local or events_logger).
+	"--timeout": {1, DockerNeutral}, "--rmi": {0, DockerNeutral}, "--passwd": {0, DockerNeutral}, "--no-hosts": {0, DockerNeutral},
+	"--hostuser": {1, DockerNeutral}, "--pod-id-file": {1, DockerLoosen}, "--health-on-failure": {1, DockerNeutral},
+	"--health-log-destination": {1, DockerHostFile}, "--health-max-log-count": {1, DockerNeutral}, "--health-max-log-size": {1, DockerNeutral},
+	"--health-startup-cmd": {1, DockerNeutral}, "--health-startup-interval": {1, DockerNeutral}, "--health-startup-retries": {1, DockerNeutral},
+	"--health-startup-success": {1, DockerNeutral}, "--health-startup-timeout": {1, DockerNeutral}, "--rdt-class": {1, DockerNeutral},
 }
 
 // DockerFlags lists the options of docker run and podman run the one

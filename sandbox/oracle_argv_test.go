@@ -162,7 +162,8 @@ func (b *oldBwrapState) apply(o Option) {
 		b.env = append(b.env, envOp{clear: true})
 		s.Isolation = append(s.Isolation, o.Flag)
 	case "--args", "--seccomp", "--add-seccomp-fd", "--userns", "--userns2", "--pidns", "--overlay-src", "--overlay",
-		"--ro-overlay", "--tmp-overlay", "--file", "--bind-data", "--ro-bind-data", "--exec-label", "--file-label":
+		"--ro-overlay", "--tmp-overlay", "--file", "--bind-data", "--ro-bind-data", "--exec-label", "--file-label",
+		"--bind-fd", "--ro-bind-fd": // added to the table after the oracle (bwrap 0.8)
 		// Options, rules, content or labels read from elsewhere at run
 		// time: the model cannot say what they grant (fail closed).
 		s.unknown(strings.Join(append([]string{o.Flag}, a...), " "), o.Arg)

@@ -62,13 +62,17 @@ func (c *Command) diff(args []string) int {
 	case "comment":
 		out = []byte(report.Comment(r, report.CommentOptions{Gate: &g, HeadSHA: c.headCommit(d.head)}))
 	case "json":
-		out = report.JSON(r)
+		// Streamed: the report is not held whole (JSONReport.WriteTo).
+		_, err = report.NewJSON(r).WriteTo(c.Stdout)
 	case "sarif":
 		out = report.SARIF(r, Version)
 	default:
 		out = report.PlainText(r, g)
 	}
-	if _, err := c.Stdout.Write(out); err != nil {
+	if out != nil {
+		_, err = c.Stdout.Write(out)
+	}
+	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
 		return ExitUsage
 	}

@@ -67,15 +67,40 @@ func (r Repo) Command(ctx context.Context, args ...string) *exec.Cmd {
 // returns its standard output. A failure is an error that names the git
 // command and quotes what git wrote on its standard error.
 func (r Repo) Output(ctx context.Context, stdin io.Reader, args ...string) ([]byte, error) {
-	cmd := r.Command(ctx, args...)
-	cmd.Stdin = stdin
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return out, fmt.Errorf("git %s: %w: %s", args[0], err, strings.TrimSpace(stderr.String()))
+	return r.Start(ctx, stdin, args...).Wait()
+}
+
+// Running is a git command started by Start, whose output Wait returns.
+type Running struct {
+	cmd         *exec.Cmd
+	args        []string
+	out, stderr bytes.Buffer
+	err         error // starting it
+}
+
+// Start starts git with args and stdin (nil for none) as Output runs it;
+// Wait returns what Output would. A caller starts several commands before
+// waiting for the first (the order of their starts is then its own).
+func (r Repo) Start(ctx context.Context, stdin io.Reader, args ...string) *Running {
+	p := &Running{cmd: r.Command(ctx, args...), args: args}
+	p.cmd.Stdin = stdin
+	p.cmd.Stdout = &p.out
+	p.cmd.Stderr = &p.stderr
+	p.err = p.cmd.Start()
+	return p
+}
+
+// Wait waits for p to end and returns its standard output, or an error
+// that names the git command and quotes its standard error.
+func (p *Running) Wait() ([]byte, error) {
+	err := p.err
+	if err == nil {
+		err = p.cmd.Wait()
 	}
-	return out, nil
+	if err != nil {
+		return p.out.Bytes(), fmt.Errorf("git %s: %w: %s", p.args[0], err, strings.TrimSpace(p.stderr.String()))
+	}
+	return p.out.Bytes(), nil
 }
 
 // CombinedOutput runs git with args and returns what it wrote on both

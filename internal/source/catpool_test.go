@@ -46,3 +46,59 @@ func TestCatPool(t *testing.T) {
 	p = none
 	read("nil pool")
 }
+
+// TestCatPoolPut: a process put in the pool (the resolving one) is taken
+// like those started ahead; start starts only what the pool has room for,
+// and a put into a full or closed pool kills the process.
+func TestCatPoolPut(t *testing.T) {
+	t.Parallel()
+	requireGit(t)
+	root := makeTree(t, map[string]node{"a/capgate.json": {data: "A"}})
+	commitTree(t, root)
+	oid := strings.TrimSpace(runGit(t, root, "rev-parse", "HEAD:a/capgate.json"))
+	ctx := context.Background()
+	_, rc := resolveCommitsOn(ctx, root, []string{"HEAD"})
+	if rc == nil {
+		t.Fatal("resolveCommitsOn left no process running")
+	}
+	p := newCatPool(2)
+	p.put(rc)
+	p.start(ctx, root, 2)
+	if p.n != 2 {
+		t.Fatalf("%d processes in a pool of 2", p.n)
+	}
+	extra, err := startCatFile(ctx, root, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.put(extra) // full: killed
+	if p.n != 2 || !extra.done {
+		t.Fatalf("put into a full pool: %d processes, killed %v", p.n, extra.done)
+	}
+	commands := 0
+	for range 2 {
+		cf, err := p.take(ctx, root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cf.command {
+			commands++
+		}
+		out := make([]blob, 1)
+		if err := cf.read([]string{oid}, out, true); err != nil || string(out[0].data) != "A" {
+			t.Fatalf("read %q, %v", out[0].data, err)
+		}
+		if err := cf.close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if commands != 1 {
+		t.Errorf("%d --batch-command processes taken, want the one put", commands)
+	}
+	p.close()
+	_, rc = resolveCommitsOn(ctx, root, []string{"HEAD"})
+	p.put(rc) // closed: killed
+	if !rc.done || p.n != 0 {
+		t.Errorf("put into a closed pool: killed %v, %d in it", rc.done, p.n)
+	}
+}

@@ -70,7 +70,7 @@ func TestReadPairDerives(t *testing.T) {
 	ctx := context.Background()
 	for _, revs := range [][2]string{{base, head}, {head, base}, {head, head}} {
 		bg, hg := &Git{Dir: root, Rev: revs[0]}, &Git{Dir: root, Rev: revs[1]}
-		renames, limited, err := readPair(ctx, bg, hg)
+		renames, limited, err := readPair(ctx, bg, hg, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,7 +162,7 @@ func TestReadPairRenamesLimited(t *testing.T) {
 		t.Fatalf("git fast-import: %v: %s", err, out)
 	}
 	for head, want := range map[string]bool{"head": true, "small": false} {
-		_, limited, err := readPair(context.Background(), &Git{Dir: root, Rev: "main"}, &Git{Dir: root, Rev: head})
+		_, limited, err := readPair(context.Background(), &Git{Dir: root, Rev: "main"}, &Git{Dir: root, Rev: head}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

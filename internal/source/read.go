@@ -61,11 +61,11 @@ func ReadSidesLock(ctx context.Context, opts Options, lockPath string) (*diff.In
 	if err != nil {
 		return nil, nil, err
 	}
-	base, head, err := openSides(ctx, dir, opts)
+	base, head, rc, err := openSides(ctx, dir, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	in, lf, err := readAll(ctx, base, head, m, opts, lockPath)
+	in, lf, err := readAll(ctx, base, head, m, opts, lockPath, rc)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -79,45 +79,60 @@ func ReadSidesLock(ctx context.Context, opts Options, lockPath string) (*diff.In
 }
 
 // openSides opens the base and the head side (Open), their commits found
-// by one git process when both are given (resolveCommits), and reports the
-// base's error first.
-func openSides(ctx context.Context, dir string, opts Options) (base, head Side, err error) {
+// by one git process when both are given (resolveCommitsOn), and reports
+// the base's error first. rc, if not nil, is that process, left running
+// for the bulk read of the sides (readAll takes it).
+func openSides(ctx context.Context, dir string, opts Options) (base, head Side, rc *catFile, err error) {
 	var baseErr error
 	if opts.Base == "" || opts.Head == "" {
 		base, baseErr = Open(ctx, dir, opts.Base, opts.RevisionsOnly)
 		head, err = Open(ctx, dir, opts.Head, opts.RevisionsOnly)
 	} else {
-		revs := resolveCommits(ctx, dir, []string{opts.Base, opts.Head})
+		var revs []string
+		revs, rc = resolveCommitsOn(ctx, dir, []string{opts.Base, opts.Head})
 		base, baseErr = openAs(dir, opts.Base, opts.RevisionsOnly, revs[0])
 		head, err = openAs(dir, opts.Head, opts.RevisionsOnly, revs[1])
 	}
+	if baseErr == nil && err == nil {
+		return base, head, rc, nil
+	}
+	if rc != nil {
+		rc.kill()
+	}
 	if baseErr != nil {
-		return nil, nil, fmt.Errorf("base: %w", baseErr)
+		return nil, nil, nil, fmt.Errorf("base: %w", baseErr)
 	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("head: %w", err)
-	}
-	return base, head, nil
+	return nil, nil, nil, fmt.Errorf("head: %w", err)
 }
 
 // readAll reads the manifests and the launch configs of both sides, and
 // the lock at lockPath ("" none) of the head. Two commits of one
 // repository are read in one round (readPairFiles), the base's tree
-// derived from the head's, with git's renames (readPair).
-func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options, lockPath string) (*diff.Input, *lock.File, error) {
+// derived from the head's, with git's renames (readPair). rc, if not nil,
+// is a buffered git cat-file of the repository already running (the one
+// that resolved the commits): one of the bulk read's, else killed.
+func readAll(ctx context.Context, base, head Side, m *Matcher, opts Options, lockPath string, rc *catFile) (*diff.Input, *lock.File, error) {
 	in := &diff.Input{Base: base.Name(), Head: head.Name(), Patterns: m.String()}
 	bg, ok1 := base.(*Git)
 	hg, ok2 := head.(*Git)
 	pair := ok1 && ok2 && bg.Dir == hg.Dir
 	if pair {
-		// The bulk read's processes start while git lists and diffs.
-		cats := startCatFiles(ctx, hg.Dir, 2)
+		// The bulk read's processes (the resolving one and another) are
+		// ready while git lists and diffs, started after those.
+		cats := newCatPool(2)
+		if rc != nil {
+			cats.put(rc)
+			rc = nil
+		}
 		defer cats.close()
 		bg.cats, hg.cats = cats, cats
 		var err error
-		if in.Renames, in.RenamesLimited, err = readPair(ctx, bg, hg); err != nil {
+		if in.Renames, in.RenamesLimited, err = readPair(ctx, bg, hg, func() { cats.start(ctx, hg.Dir, 2) }); err != nil {
 			return nil, nil, fmt.Errorf("reading %s and %s: %w", base.Name(), head.Name(), err)
 		}
+	}
+	if rc != nil {
+		rc.kill()
 	}
 	var lm *Matcher
 	if !opts.NoLaunch {

