@@ -45,13 +45,17 @@ func (w *jsonw) flush(all bool) {
 	w.b = w.b[:0]
 }
 
-// write writes p to w.out unless a write failed already.
+// write writes p to w.out unless a write failed already; a write of
+// less than p with no error is io.ErrShortWrite.
 func (w *jsonw) write(p []byte) {
 	if w.err != nil {
 		return
 	}
 	n, err := w.out.Write(p)
 	w.n += int64(n)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite // as io.Copy reads a writer that breaks its contract
+	}
 	w.err = err
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -70,7 +71,10 @@ func (c *Command) diff(args []string) int {
 		out = report.PlainText(r, g)
 	}
 	if out != nil {
-		_, err = c.Stdout.Write(out)
+		var n int
+		if n, err = c.Stdout.Write(out); err == nil && n < len(out) {
+			err = io.ErrShortWrite // a report cut short must not pass for one
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "capgate: %v\n", err)
