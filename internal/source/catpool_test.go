@@ -16,7 +16,8 @@ func TestCatPool(t *testing.T) {
 	commitTree(t, root)
 	oids := strings.Fields(runGit(t, root, "rev-parse", "HEAD:a/capgate.json", "HEAD:b/capgate.json"))
 	ctx := context.Background()
-	p := startCatFiles(ctx, root, 2)
+	p := newCatPool(2)
+	p.start(ctx, root, 2)
 	read := func(name string) {
 		t.Helper()
 		cf, err := p.take(ctx, root)

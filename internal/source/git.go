@@ -842,14 +842,6 @@ func newCatPool(n int) *catPool {
 	return &catPool{ready: make(chan started, n)}
 }
 
-// startCatFiles starts n buffered git cat-file processes in dir, each from
-// its own goroutine.
-func startCatFiles(ctx context.Context, dir string, n int) *catPool {
-	p := newCatPool(n)
-	p.start(ctx, dir, n)
-	return p
-}
-
 // start starts n more buffered git cat-file processes in dir (at most the
 // pool's room), each from its own goroutine.
 func (p *catPool) start(ctx context.Context, dir string, n int) {
