@@ -106,7 +106,7 @@ func (pr *prepared) prepare(src []byte, lower func(*scratch, *arena), h prep) er
 	if limit == 0 {
 		limit = MaxManifestBytes
 	}
-	err := parseManifest(src, m, h.a, limit, !h.checkOnly, h.checkOnly, func(sc *scratch, a *arena) error {
+	err := parseManifest(src, m, h.a, limit, h.checkOnly, func(sc *scratch, a *arena) error {
 		// The parsed capabilities are needed only until they fold into
 		// the policy, so they live in the parser's scratch memory.
 		all := m.AllCaps()

@@ -55,27 +55,27 @@ func (m *Manifest) AllCaps() []CapString { return m.all }
 // *Error with code PARSE; a shape error has code MANIFEST_SHAPE.
 func ParseManifest(src []byte) (*Manifest, error) {
 	m := new(Manifest)
-	if err := parseManifest(src, m, new(arena), MaxManifestBytes, true, false, nil); err != nil {
+	if err := parseManifest(src, m, new(arena), MaxManifestBytes, false, nil); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
 // parseManifest parses src, of at most limit bytes, into m, copying the
-// text m keeps into a; the manifestHash is computed when hash is set
-// (Check needs none). When then is not nil it runs after decoding, with
-// the pooled scratch memory of the parse. With discard set, nothing m
-// holds is read once then returns nil (Check): the parser's shared arena
-// is then rewound to where it stood before the parse (arena.rewind), so
-// that the checks of the unchanged manifests of a diff, one after the
-// other, reuse the same few hundred bytes instead of taking new ones from
-// the blocks (BenchmarkCheck: 988 B a manifest before; TestCheckRewinds).
-func parseManifest(src []byte, m *Manifest, a *arena, limit int, hash, discard bool, then func(*scratch, *arena) error) error {
+// text m keeps into a. When then is not nil it runs after decoding, with
+// the pooled scratch memory of the parse. With checkOnly set (Check), the
+// manifestHash is not computed, and nothing m holds is read once then
+// returns nil: the parser's shared arena is then rewound to where it
+// stood before the parse (arena.rewind), so that the checks of the
+// unchanged manifests of a diff, one after the other, reuse the same few
+// hundred bytes instead of taking new ones from the blocks
+// (BenchmarkCheck: 988 B a manifest before; TestCheckRewinds).
+func parseManifest(src []byte, m *Manifest, a *arena, limit int, checkOnly bool, then func(*scratch, *arena) error) error {
 	if len(src) > limit {
 		return ownErr(Pos{Line: 1, Col: 1}, CodeTooLarge, fmt.Sprintf("manifest is larger than %d bytes", MaxManifestBytes))
 	}
 	err := withManifestTree(src, func(p *parser, root jsonx.Node) error {
-		a, rewind := a, discard && a == nil
+		a, rewind := a, checkOnly && a == nil
 		if a == nil {
 			a = &p.res
 			a.share()
@@ -84,7 +84,7 @@ func parseManifest(src []byte, m *Manifest, a *arena, limit int, hash, discard b
 		if rewind {
 			at = a.mark()
 		}
-		err := decodeManifest(root, m, a, &p.scratch, hash)
+		err := decodeManifest(root, m, a, &p.scratch, !checkOnly)
 		if err == nil && then != nil {
 			err = then(&p.scratch, a)
 		}
