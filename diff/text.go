@@ -13,26 +13,13 @@ import (
 	"github.com/razukc/capgate-action/compiler"
 )
 
-// artifactText renders an artifact for line diffs: sandbox artifacts as
-// indented JSON (one argv element a line), egress artifacts as the config
-// text followed by their notes. Provenance is left out: it changes with every
-// edit and says nothing about the boundary.
-func artifactText(a *compiler.Artifact) string {
-	t, _ := renderText(a)
-	return t
-}
-
-// renderText is artifactText with the length of its part before the notes
-// (the body), or -1 when that is not told (see appendText).
-func renderText(a *compiler.Artifact) (string, int) {
-	b, n := appendText(nil, a, 0)
-	return string(b), n
-}
-
-// appendText appends the rendering of a (artifactText) to dst, and returns
-// it with the length of its body, the part before the notes, for an
-// artifact of the config shape (the notes are its last lines), -1 for the
-// JSON of the others (notesOnly compares their fields instead). The JSON
+// appendText appends the rendering of a for line diffs to dst: sandbox
+// artifacts as indented JSON (one argv element a line), egress artifacts
+// as the config text followed by their notes. Provenance is left out: it
+// changes with every edit and says nothing about the boundary. It returns
+// dst with the length of the rendering's body, the part before the notes,
+// for an artifact of the config shape (the notes are its last lines), -1
+// for the JSON of the others (notesOnly compares their fields instead). The JSON
 // leaves out the first drop elements of the argv (see sharedArgv).
 func appendText(dst []byte, a *compiler.Artifact, drop int) ([]byte, int) {
 	start := len(dst)

@@ -414,6 +414,19 @@ func unifiedWhole(x, y string, ctx int) string {
 	return sc.unified(ctx)
 }
 
+// artifactText is the whole rendering of a, as textDiffs renders it
+// (appendText, no argv element left out).
+func artifactText(a *compiler.Artifact) string {
+	t, _ := renderText(a)
+	return t
+}
+
+// renderText is artifactText with the length of its body (see appendText).
+func renderText(a *compiler.Artifact) (string, int) {
+	b, n := appendText(nil, a, 0)
+	return string(b), n
+}
+
 // sameButNotes reports whether a and b differ in their notes only.
 func sameButNotes(a, b *compiler.Artifact) bool {
 	x, y := *a, *b
